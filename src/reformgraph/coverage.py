@@ -1,0 +1,93 @@
+"""The number-coverage rule: every numeral of a case's text is accounted for.
+
+Every ASCII digit and every one of 零一二两三四五六七八九十百千万亿双 in a case's text (and a
+source's introduction) must lie inside a figure's, change's or ranking's text, a date's
+text, the case's start, a measure marker, an occurrence of an entity's label, or an
+exception that quotes its span with a reason. What is left over is a number the data
+has missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reformgraph.models import Entity
+from reformgraph.numerals import numeral_positions
+from reformgraph.resolve import Located, Resolved, Span
+
+__all__ = ["Uncovered", "uncovered_numerals"]
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """A numeral that nothing in the data accounts for."""
+
+    file: str
+    where: str
+    offset: int
+    character: str
+    context: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.where}: {self.character!r} at offset {self.offset} is not covered"
+            f" by a figure, an entity label or an exception: …{self.context}…"
+        )
+
+
+def _label_spans(text: str, start: int, entities: Iterable[Entity]) -> list[tuple[int, int]]:
+    spans = []
+    for entity in entities:
+        for label in entity.zh_labels:
+            begin = text.find(label)
+            while begin != -1:
+                spans.append((start + begin, start + begin + len(label)))
+                begin = text.find(label, begin + 1)
+    return spans
+
+
+def _located_spans(located: Iterable[Located]) -> list[tuple[int, int]]:
+    spans = []
+    for item in located:
+        for span in (item.text, item.date, *item.parts.values()):
+            if span is not None:
+                spans.append((span.start, span.end))
+    return spans
+
+
+def _uncovered(
+    file: str, where: str, scope: Span, covered: list[tuple[int, int]], source_text: str
+) -> list[Uncovered]:
+    marks = bytearray(scope.end - scope.start)
+    for begin, end in covered:
+        for pos in range(max(begin, scope.start), min(end, scope.end)):
+            marks[pos - scope.start] = 1
+    out = []
+    for pos in numeral_positions(scope.text):
+        if not marks[pos]:
+            offset = scope.start + pos
+            context = source_text[max(0, offset - 8) : offset + 9].replace("\n", " ")
+            out.append(Uncovered(file, where, offset, scope.text[pos], context))
+    return out
+
+
+def uncovered_numerals(resolved: Resolved) -> list[Uncovered]:
+    """Every numeral in the cases' texts and the introductions that the data does not cover."""
+    entities = list(resolved.entities.values())
+    out: list[Uncovered] = []
+    for case in resolved.cases:
+        covered = _located_spans(case.located.values())
+        covered += [(s.start, s.end) for s in case.exceptions]
+        covered += [(m.marker.start, m.marker.end) for m in case.measures]
+        if case.start is not None:
+            covered.append((case.start.start, case.start.end))
+        covered += _label_spans(case.span.text, case.span.start, entities)
+        out += _uncovered(case.lines.file, f"case {case.case.id}", case.span, covered, case.source.text)
+    for source_id, intro in resolved.introductions.items():
+        covered = _located_spans(intro.located.values())
+        covered += [(s.start, s.end) for s in intro.exceptions]
+        covered += _label_spans(intro.span.text, intro.span.start, entities)
+        out += _uncovered(intro.source.lines.file, f"introduction of {source_id}", intro.span, covered,
+                          intro.source.text)
+    return out

@@ -1,0 +1,95 @@
+"""Typed errors. Library code raises these; only the command line turns them into exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "DataError",
+    "DataErrors",
+    "NoBuildError",
+    "NoProjectError",
+    "QueryError",
+    "ReformgraphError",
+    "ValidationFailed",
+]
+
+
+class ReformgraphError(Exception):
+    """Base of every error reformgraph reports to its user."""
+
+
+@dataclass(frozen=True, order=True)
+class DataError:
+    """One problem in one input file: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.path:
+            where += f" [{self.path}]"
+        return f"{where}: {self.message}"
+
+
+def yaml_path(parts: Iterable[str | int]) -> str:
+    """A readable YAML path: ``measures[2].figures[0].value``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class DataErrors(ReformgraphError):
+    """Every problem found in a data folder, reported together."""
+
+    def __init__(self, errors: Sequence[DataError]) -> None:
+        self.errors = sorted(set(errors), key=lambda e: (e.file, e.line or 0, e.path, e.message))
+        super().__init__(f"{len(self.errors)} error(s) in the data")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+class ValidationFailed(ReformgraphError):
+    """The built graph does not conform to the SHACL shapes."""
+
+    def __init__(self, report: str, violations: int) -> None:
+        self.report = report
+        self.violations = violations
+        super().__init__(f"the graph does not conform to the shapes ({violations} violation(s))")
+
+
+class NoProjectError(ReformgraphError):
+    """No data folder was given and none was found above the working directory."""
+
+
+class NoBuildError(ReformgraphError):
+    """A command needs a built graph and there is none."""
+
+
+class QueryError(ReformgraphError):
+    """A query could not be parsed, found or run."""
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.source = source
+        super().__init__(message)
+
+
+def relative(path: Path, root: Path | None = None) -> str:
+    """``path`` relative to ``root`` (or the working directory) when it lies below it."""
+    base = root if root is not None else Path.cwd()
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,408 @@
+"""Reading the data folder from disk, and writing build output atomically.
+
+Everything that touches the file system lives here: finding the project, reading YAML
+(with line numbers for error messages, and without aliases), validating it against the
+typed models, and writing files so that a failed write never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from reformgraph.errors import DataError, DataErrors, NoProjectError, relative, yaml_path
+from reformgraph.models import Case, Entity, Source
+
+__all__ = [
+    "CaseFile",
+    "Dataset",
+    "LineMap",
+    "SourceFile",
+    "atomic_write_bytes",
+    "find_project",
+    "is_data_folder",
+    "load_data_folder",
+    "read_yaml",
+    "resolve_data_folder",
+]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+DATA_SUBFOLDERS = ("sources", "cases", "entities")
+#: The largest YAML file we read; our case files are a few kilobytes.
+MAX_YAML_BYTES = 2_000_000
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """The line (1-based) of every node of a YAML document, by its path."""
+
+    file: str
+    lines: Mapping[PathKey, int] = field(default_factory=dict)
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        parts = tuple(path)
+        while parts:
+            if parts in self.lines:
+                return self.lines[parts]
+            parts = parts[:-1]
+        return self.lines.get((), None)
+
+    def error(self, path: Sequence[str | int], message: str) -> DataError:
+        return DataError(self.file, self.line(path), yaml_path(path), message)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    record: Source
+    text: str
+    lines: LineMap
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    record: Case
+    lines: LineMap
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A data folder read from disk and validated against the models."""
+
+    root: Path
+    sources: dict[str, SourceFile]
+    entities: dict[str, Entity]
+    entity_lines: dict[str, tuple[LineMap, PathKey]]
+    cases: list[CaseFile]
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def is_data_folder(path: Path) -> bool:
+    return path.is_dir() and all((path / sub).is_dir() for sub in DATA_SUBFOLDERS)
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a data folder ``data/``."""
+    current = start.resolve()
+    for folder in (current, *current.parents):
+        if is_data_folder(folder / "data"):
+            return folder
+    return None
+
+
+def resolve_data_folder(data: Path | None, cwd: Path) -> Path:
+    """The data folder a command works on: ``--data`` if given, else the project's."""
+    if data is not None:
+        if not data.exists():
+            raise NoProjectError(f"{data}: no such folder")
+        if not is_data_folder(data):
+            missing = [s for s in DATA_SUBFOLDERS if not (data / s).is_dir()]
+            raise NoProjectError(
+                f"{data}: not a data folder (it needs {', '.join(s + '/' for s in missing)})"
+            )
+        return data
+    project = find_project(cwd)
+    if project is None:
+        raise NoProjectError(
+            f"no data folder here: no folder at or above {cwd} holds data/ with "
+            "sources/, cases/ and entities/ (give one with --data DIR)"
+        )
+    return project / "data"
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases, so that no document can expand exponentially."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in reformgraph data", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _line_map(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], errors: list[str]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                errors.append(
+                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r}"
+                    f" (first on line {seen[key]})"
+                )
+            seen[key] = key_node.start_mark.line + 1
+            _line_map(value_node, (*path, key), lines, errors)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _line_map(item, (*path, index), lines, errors)
+
+
+def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
+    """Read one YAML file; raise :class:`DataErrors` naming the file and line on any problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataErrors([DataError(display, None, "", f"cannot read: {exc.strerror}")]) from exc
+    if len(raw) > MAX_YAML_BYTES:
+        raise DataErrors([DataError(display, None, "", f"file is larger than {MAX_YAML_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataErrors(
+            [DataError(display, line, "", f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")]
+        ) from exc
+    if "\x00" in text:
+        raise DataErrors([DataError(display, None, "", "contains NUL characters: not a text file")])
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise DataErrors([DataError(display, None, "", "file is empty")])
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DataErrors([DataError(display, None, "", "file is empty")])
+        problems: list[str] = []
+        lines: dict[PathKey, int] = {}
+        _line_map(node, (), lines, problems)
+        if problems:
+            raise DataErrors(
+                [DataError(display, int(p.split(":")[0][5:]), "", p.split(": ", 1)[1]) for p in problems]
+            )
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or "malformed YAML"
+        raise DataErrors([DataError(display, line, "", f"malformed YAML: {message}")]) from exc
+    except yaml.YAMLError as exc:
+        raise DataErrors([DataError(display, None, "", f"malformed YAML: {exc}")]) from exc
+    finally:
+        loader.dispose()
+    return data, LineMap(display, lines)
+
+
+_UNION_TAGS = frozenset({"joint-work", "assistance", "pilot-assignment", "sub-organisation"})
+
+
+def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ()) -> list[DataError]:
+    out = []
+    for err in exc.errors():
+        path: list[str | int] = list(prefix)
+        for part in err["loc"]:
+            # Drop the tags pydantic adds for unions and validators; they are not in the YAML.
+            if isinstance(part, str) and (part in _UNION_TAGS or "[" in part) and (
+                *path, part
+            ) not in lines.lines:
+                continue
+            path.append(part)
+        message = err["msg"]
+        message = message.removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            key = str(err["loc"][-1])
+            if re.fullmatch(r"[a-z_]+", key):
+                message = f"unknown field {key!r} (not in the schema; see data/README.md)"
+            else:
+                message = (
+                    f"unknown field {key!r}: a text with a comma or colon inside {{…}} or […]"
+                    " must be quoted, e.g. en: \"a, b\""
+                )
+        elif "input" in err and err["type"] not in ("model_type",) and not isinstance(
+            err["input"], (dict, list)
+        ):
+            message = f"{message} (got {err['input']!r})"
+        out.append(lines.error(path, message))
+    return out
+
+
+def _validate(model: type[ModelT], data: Any, lines: LineMap, prefix: PathKey = ()) -> ModelT:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DataErrors(_pydantic_errors(exc, lines, prefix)) from exc
+
+
+# --------------------------------------------------------------------------- data folder
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile | None:
+    display = relative(path, root.parent)
+    try:
+        data, lines = read_yaml(path, display)
+        if not isinstance(data, dict):
+            raise DataErrors([DataError(display, 1, "", "a source file must be a mapping")])
+        record = _validate(Source, data, lines)
+    except DataErrors as exc:
+        errors.extend(exc.errors)
+        return None
+    if path.stem != record.id:
+        errors.append(lines.error(("id",), f"id {record.id!r} must match the file name {path.stem!r}"))
+    text_path = path.parent / record.file
+    try:
+        raw = text_path.read_bytes()
+    except OSError:
+        errors.append(lines.error(("file",), f"source text {record.file!r} not found beside it"))
+        return None
+    digest = _sha256(raw)
+    if digest != record.sha256:
+        errors.append(
+            lines.error(("sha256",), f"{record.file} has changed: its SHA-256 is {digest}, not the recorded one")
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        errors.append(DataError(relative(text_path, root.parent), line, "", "source text is not UTF-8"))
+        return None
+    return SourceFile(record=record, text=text, lines=lines)
+
+
+def _load_entities(
+    path: Path, root: Path, errors: list[DataError], entities: dict[str, Entity],
+    entity_lines: dict[str, tuple[LineMap, PathKey]],
+) -> None:
+    display = relative(path, root.parent)
+    try:
+        data, lines = read_yaml(path, display)
+    except DataErrors as exc:
+        errors.extend(exc.errors)
+        return
+    if not isinstance(data, list):
+        errors.append(DataError(display, 1, "", "an entities file must be a list of entities"))
+        return
+    adapter = TypeAdapter(Entity)
+    for index, item in enumerate(data):
+        try:
+            entity = adapter.validate_python(item)
+        except ValidationError as exc:
+            errors.extend(_pydantic_errors(exc, lines, (index,)))
+            continue
+        if entity.id in entities:
+            first_lines, first_path = entity_lines[entity.id]
+            errors.append(
+                lines.error(
+                    (index, "id"),
+                    f"duplicate id {entity.id!r}: already defined in {first_lines.file}"
+                    f":{first_lines.line(first_path)}",
+                )
+            )
+            continue
+        entities[entity.id] = entity
+        entity_lines[entity.id] = (lines, (index,))
+
+
+def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | None:
+    display = relative(path, root.parent)
+    try:
+        data, lines = read_yaml(path, display)
+        if not isinstance(data, dict):
+            raise DataErrors([DataError(display, 1, "", "a case file must be a mapping")])
+        record = _validate(Case, data, lines)
+    except DataErrors as exc:
+        errors.extend(exc.errors)
+        return None
+    match = re.match(r"^(\d+)-", path.name)
+    if match is None or int(match[1]) != record.position:
+        errors.append(
+            lines.error(("position",), f"file name must start with the position: {record.position:02d}-…")
+        )
+    return CaseFile(record=record, lines=lines)
+
+
+def load_data_folder(root: Path) -> Dataset:
+    """Read and validate every file of a data folder; raise :class:`DataErrors` with all problems."""
+    errors: list[DataError] = []
+    sources: dict[str, SourceFile] = {}
+    for path in _yaml_files(root / "sources"):
+        loaded = _load_source(path, root, errors)
+        if loaded is not None:
+            if loaded.record.id in sources:
+                errors.append(loaded.lines.error(("id",), f"duplicate source id {loaded.record.id!r}"))
+            sources[loaded.record.id] = loaded
+    entities: dict[str, Entity] = {}
+    entity_lines: dict[str, tuple[LineMap, PathKey]] = {}
+    for path in _yaml_files(root / "entities"):
+        _load_entities(path, root, errors, entities, entity_lines)
+    cases: list[CaseFile] = []
+    seen: dict[str, CaseFile] = {}
+    for path in _yaml_files(root / "cases"):
+        loaded_case = _load_case(path, root, errors)
+        if loaded_case is None:
+            continue
+        case_id = loaded_case.record.id
+        if case_id in seen:
+            errors.append(
+                loaded_case.lines.error(
+                    ("id",), f"duplicate case id {case_id!r}: already used by {seen[case_id].lines.file}"
+                )
+            )
+            continue
+        seen[case_id] = loaded_case
+        cases.append(loaded_case)
+    if not sources and not errors:
+        errors.append(DataError(relative(root / "sources", root.parent), None, "", "no source metadata (*.yaml) found"))
+    if errors:
+        raise DataErrors(errors)
+    cases.sort(key=lambda c: (c.record.source, c.record.position))
+    return Dataset(root=root, sources=sources, entities=entities, entity_lines=entity_lines, cases=cases)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def staged_outputs(out_dir: Path) -> Iterator[dict[str, bytes]]:
+    """Collect output files in memory and write them all only if the block succeeds."""
+    staged: dict[str, bytes] = {}
+    yield staged
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in sorted(staged.items()):
+        atomic_write_bytes(out_dir / name, data)

@@ -1,0 +1,467 @@
+"""Typed records of the curated data, and the IRIs the graph gives them.
+
+The YAML files under ``data/`` are validated against these models; nothing here reads
+files or builds RDF. See ``data/README.md`` for the schema in prose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from rdflib import Namespace, URIRef
+
+__all__ = [
+    "CHINESE_MARKERS",
+    "DATA",
+    "RG",
+    "Assistance",
+    "Bilingual",
+    "Case",
+    "Change",
+    "Coverage",
+    "DateRef",
+    "Direction",
+    "Entity",
+    "EntityType",
+    "Figure",
+    "Introduction",
+    "JointWork",
+    "Measure",
+    "Mention",
+    "PilotAssignment",
+    "Qualifier",
+    "Quantity",
+    "Ranking",
+    "Relation",
+    "Source",
+    "SubOrganisation",
+]
+
+#: The ontology's namespace (classes and properties).
+RG = Namespace("https://w3id.org/reformgraph/ontology/")
+#: The namespace of everything the data describes.
+DATA = Namespace("https://w3id.org/reformgraph/id/")
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+#: Measure markers in order: 一是 is measure 1.
+CHINESE_MARKERS = ("一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是")
+
+
+class Record(BaseModel):
+    """Base of every record: unknown keys are errors, records are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(Record):
+    """A string in Chinese with our English translation."""
+
+    zh: Text
+    en: Text
+
+
+class Definition(Record):
+    """A definition in Chinese, English or both."""
+
+    zh: Text | None = None
+    en: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_language(self) -> Definition:
+        if self.zh is None and self.en is None:
+            raise ValueError("a definition needs zh, en or both")
+        return self
+
+
+class EntityType(str, Enum):
+    """The kinds of shared entity, each mapped to an ontology class."""
+
+    REFORM_OFFICE = "reform-office"
+    PARTY_BODY = "party-body"
+    GOVERNMENT_BODY = "government-body"
+    LEGISLATURE = "legislature"
+    ENTERPRISE = "enterprise"
+    ORGANISATION_GROUP = "organisation-group"
+    ORGANISATION = "organisation"
+    PLATFORM = "platform"
+    LAW = "law"
+    POLICY_DOCUMENT = "policy-document"
+    MECHANISM = "mechanism"
+    STANDARD = "standard"
+    PILOT_PROGRAMME = "pilot-programme"
+    ADMINISTRATIVE_AREA = "administrative-area"
+    REGION = "region"
+    SITE = "site"
+    EVENT = "event"
+    DOMAIN = "domain"
+    CONCEPT = "concept"
+    INDICATOR = "indicator"
+    UNIT = "unit"
+
+    @property
+    def group(self) -> str:
+        """The IRI path segment shared by related types (stable if a type is refined)."""
+        return _GROUPS[self]
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.group == "org"
+
+    @property
+    def is_place(self) -> bool:
+        return self.group == "place"
+
+    @property
+    def is_concept(self) -> bool:
+        """SKOS concepts: domains, concepts, indicators (they may have ``broader``)."""
+        return self in (EntityType.DOMAIN, EntityType.CONCEPT, EntityType.INDICATOR)
+
+
+_GROUPS: dict[EntityType, str] = {
+    EntityType.REFORM_OFFICE: "org",
+    EntityType.PARTY_BODY: "org",
+    EntityType.GOVERNMENT_BODY: "org",
+    EntityType.LEGISLATURE: "org",
+    EntityType.ENTERPRISE: "org",
+    EntityType.ORGANISATION_GROUP: "org",
+    EntityType.ORGANISATION: "org",
+    EntityType.PLATFORM: "platform",
+    EntityType.LAW: "instrument",
+    EntityType.POLICY_DOCUMENT: "instrument",
+    EntityType.MECHANISM: "instrument",
+    EntityType.STANDARD: "instrument",
+    EntityType.PILOT_PROGRAMME: "instrument",
+    EntityType.ADMINISTRATIVE_AREA: "place",
+    EntityType.REGION: "place",
+    EntityType.SITE: "place",
+    EntityType.EVENT: "event",
+    EntityType.DOMAIN: "domain",
+    EntityType.CONCEPT: "concept",
+    EntityType.INDICATOR: "indicator",
+    EntityType.UNIT: "unit",
+}
+
+
+class Entity(Record):
+    """Something cases share: an organisation, place, platform, instrument, concept …"""
+
+    id: Slug
+    type: EntityType
+    label: Bilingual
+    alt_labels: list[Bilingual] = Field(default_factory=list)
+    definition: Definition | None = None
+    broader: list[Slug] = Field(default_factory=list)
+    part_of: list[Slug] = Field(default_factory=list)
+    distinct_from: list[Slug] = Field(default_factory=list)
+    symbols: list[Text] = Field(default_factory=list)
+    qudt: Annotated[str, StringConstraints(pattern=r"^https?://qudt\.org/")] | None = None
+
+    @model_validator(mode="after")
+    def _fields_fit_type(self) -> Entity:
+        if self.broader and not self.type.is_concept:
+            raise ValueError(f"'broader' is only for domains, concepts and indicators, not {self.type.value}")
+        if self.part_of and not self.type.is_place:
+            raise ValueError(f"'part_of' is only for places, not {self.type.value}")
+        if (self.symbols or self.qudt) and self.type is not EntityType.UNIT:
+            raise ValueError("'symbols' and 'qudt' are only for units")
+        if self.type is EntityType.UNIT and not self.symbols:
+            raise ValueError("a unit needs 'symbols': the words that denote it in a figure's text")
+        return self
+
+    @property
+    def zh_labels(self) -> list[str]:
+        """The preferred and alternative Chinese labels, preferred first."""
+        return [self.label.zh, *(alt.zh for alt in self.alt_labels)]
+
+    @property
+    def iri(self) -> URIRef:
+        return entity_iri(self.type, self.id)
+
+
+def entity_iri(entity_type: EntityType, entity_id: str) -> URIRef:
+    return DATA[f"{entity_type.group}/{entity_id}"]
+
+
+def _id_or_mention(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"id": value}
+    return value
+
+
+class Mention(Record):
+    """A reference to an entity, optionally with the exact words the text uses for it."""
+
+    id: Slug
+    mention: Text | None = None
+
+
+Involvement = Annotated[Mention, BeforeValidator(_id_or_mention)]
+
+
+def _one_or_many(value: Any) -> Any:
+    if isinstance(value, (str, dict)):
+        return [value]
+    return value
+
+
+Participants = Annotated[list[Involvement], BeforeValidator(_one_or_many), Field(min_length=1)]
+
+
+def _strict_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise ValueError(f"must be a number, not {value!r}")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+Number = Annotated[Decimal, BeforeValidator(_strict_number)]
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+class DateRef(Record):
+    """The reference date or period of a fact, as the text gives it."""
+
+    text: Text
+    as_of: dt.date | None = None
+    year: StrictInt | None = Field(default=None, ge=1900, le=2100)
+    since: str | None = None
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _since_text(cls, value: Any) -> Any:
+        if isinstance(value, (int, dt.date)) and not isinstance(value, bool):
+            value = str(value) if isinstance(value, int) else value.isoformat()
+        if value is not None and (not isinstance(value, str) or not _PARTIAL_DATE.match(value)):
+            raise ValueError(f"'since' must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+        if isinstance(value, str) and len(value) == 7 and not 1 <= int(value[5:]) <= 12:
+            raise ValueError(f"'since' has no month {value[5:]!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _at_most_one(self) -> DateRef:
+        given = [name for name in ("as_of", "year", "since") if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one of as_of, year, since (got {', '.join(given)})")
+        return self
+
+
+class Qualifier(str, Enum):
+    """How a stated number relates to the true value."""
+
+    EXACT = "exact"
+    AT_LEAST = "at-least"
+    ABOUT = "about"
+    AT_MOST = "at-most"
+
+
+class Direction(str, Enum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
+class Quantity(Record):
+    """A number as written in the text, and its normalised value."""
+
+    text: Text
+    value: Number
+    unit: Slug
+    qualifier: Qualifier = Qualifier.EXACT
+
+
+class Figure(Quantity):
+    """One stated number: a quantity measuring an indicator, with its evidence."""
+
+    id: Slug
+    quote: Text
+    indicator: Slug
+    subject: Slug | None = None
+    cumulative: StrictBool = False
+    date: DateRef | None = None
+
+
+class Comparison(Record):
+    """What a change compares with (改革前, 同比), as the text says it."""
+
+    text: Text
+    en: Text
+
+
+class Change(Record):
+    """A change of an indicator: baseline and result, or either with a difference."""
+
+    id: Slug
+    quote: Text
+    indicator: Slug
+    direction: Direction
+    compared_with: Comparison | None = None
+    baseline: Quantity | None = None
+    result: Quantity | None = None
+    difference: Quantity | None = None
+    subject: Slug | None = None
+    date: DateRef | None = None
+
+    @model_validator(mode="after")
+    def _has_a_number(self) -> Change:
+        if self.baseline is None and self.result is None and self.difference is None:
+            raise ValueError("a change needs a baseline, a result or a difference")
+        return self
+
+    def parts(self) -> list[tuple[str, Quantity]]:
+        """The stated numbers of the change, by role, in reading order."""
+        roles = (("baseline", self.baseline), ("result", self.result), ("difference", self.difference))
+        return [(role, quantity) for role, quantity in roles if quantity is not None]
+
+
+class Ranking(Record):
+    """A rank within a scope (居全国第3)."""
+
+    id: Slug
+    quote: Text
+    text: Text
+    rank: StrictInt = Field(ge=1)
+    scope: Slug
+    indicator: Slug
+    subject: Slug | None = None
+    date: DateRef | None = None
+
+
+class _RelationBase(Record):
+    quote: Text
+    purpose: Bilingual | None = None
+
+
+class JointWork(_RelationBase):
+    """会同, 联合: a lead body works together with partners (not a hierarchy)."""
+
+    kind: Literal["joint-work"]
+    lead: Participants
+    partners: Participants
+
+
+class Assistance(_RelationBase):
+    """协助: one body assists another."""
+
+    kind: Literal["assistance"]
+    assistant: Participants
+    assisted: Participants
+
+
+class PilotAssignment(_RelationBase):
+    """A pilot task assigned by one body to another (承接…试点任务)."""
+
+    kind: Literal["pilot-assignment"]
+    assigned_by: Participants
+    assigned_to: Participants
+    programme: Involvement
+
+
+class SubOrganisation(_RelationBase):
+    """A body belongs to another."""
+
+    kind: Literal["sub-organisation"]
+    member: Participants
+    parent: Participants
+
+
+Relation = Annotated[
+    JointWork | Assistance | PilotAssignment | SubOrganisation, Field(discriminator="kind")
+]
+
+
+class Coverage(Record):
+    """An exception to the number-coverage rule: a numeral that is not a figure."""
+
+    quote: Text
+    text: Text | None = None
+    reason: Text
+
+    @property
+    def span_text(self) -> str:
+        return self.text if self.text is not None else self.quote
+
+
+class Facts(Record):
+    """What a stretch of text states: involved entities, numbers and relations."""
+
+    involves: list[Involvement] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    rankings: list[Ranking] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+
+
+class Measure(Facts):
+    """A numbered measure of a case (一是 …)."""
+
+    marker: Literal["一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是"]
+    lead: Bilingual
+
+    @property
+    def position(self) -> int:
+        return CHINESE_MARKERS.index(self.marker) + 1
+
+
+class Case(Facts):
+    """A reform case: title, office, domains, places, measures and facts."""
+
+    id: Slug
+    source: Slug
+    position: StrictInt = Field(ge=1)
+    title: Bilingual
+    office: Slug
+    domains: list[Slug] = Field(min_length=1)
+    places: list[Involvement] = Field(default_factory=list)
+    start: DateRef | None = None
+    measures: list[Measure] = Field(default_factory=list)
+    exceptions: list[Coverage] = Field(default_factory=list)
+
+    @property
+    def iri(self) -> URIRef:
+        return DATA[f"case/{self.id}"]
+
+
+class Introduction(Facts):
+    """What a source says before its first case."""
+
+    exceptions: list[Coverage] = Field(default_factory=list)
+
+
+class Source(Record):
+    """A published source text and its metadata."""
+
+    id: Slug
+    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+\.txt$")]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    title: Bilingual
+    publisher: Slug
+    issued: dt.date
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")]
+    edition: Text | None = None
+    planned_by: Slug | None = None
+    credits_quote: Text | None = None
+    introduction: Introduction | None = None
+
+    @property
+    def iri(self) -> URIRef:
+        return DATA[f"source/{self.id}"]

@@ -1,0 +1,540 @@
+"""Tie the curated records to their source text and to each other.
+
+Finds every case, measure, quote and figure in the source (recording character offsets),
+checks every reference, and checks every figure's value, unit and qualifier against its
+own words. Pure: works on a :class:`~reformgraph.io.Dataset` already read from disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reformgraph.errors import DataError, DataErrors
+from reformgraph.io import Dataset, LineMap, SourceFile
+from reformgraph.models import (
+    CHINESE_MARKERS,
+    Assistance,
+    Case,
+    Change,
+    Coverage,
+    DateRef,
+    Entity,
+    EntityType,
+    Facts,
+    Figure,
+    JointWork,
+    Measure,
+    Mention,
+    PilotAssignment,
+    Quantity,
+    Ranking,
+    Relation,
+    SubOrganisation,
+)
+from reformgraph.numerals import QuantityParseError, parse_quantity, parse_rank, unit_symbol_index
+
+__all__ = ["Located", "Resolved", "ResolvedCase", "ResolvedIntroduction", "ResolvedMeasure", "Span", "resolve"]
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of a source text: character offsets (code points, end exclusive)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a fact's words are in the source."""
+
+    quote: Span
+    text: Span | None = None
+    date: Span | None = None
+    compared: Span | None = None
+    parts: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResolvedMeasure:
+    measure: Measure
+    span: Span
+    marker: Span
+    lead: Span
+
+
+@dataclass(frozen=True)
+class ResolvedCase:
+    case: Case
+    lines: LineMap
+    source: SourceFile
+    span: Span
+    title: Span
+    office: Span
+    opening: Span
+    start: Span | None
+    measures: list[ResolvedMeasure]
+    located: dict[PathKey, Located]
+    exceptions: list[Span]
+
+
+@dataclass(frozen=True)
+class ResolvedIntroduction:
+    source: SourceFile
+    span: Span
+    located: dict[PathKey, Located]
+    exceptions: list[Span]
+    credits: Span | None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A data folder whose every quote is found and every reference checked."""
+
+    dataset: Dataset
+    cases: list[ResolvedCase]
+    introductions: dict[str, ResolvedIntroduction]
+    warnings: list[DataError]
+
+    @property
+    def entities(self) -> dict[str, Entity]:
+        return self.dataset.entities
+
+
+ACTOR_TYPES = frozenset(t for t in EntityType if t.is_organisation) | {EntityType.ADMINISTRATIVE_AREA}
+
+
+class _Resolver:
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.entities = dataset.entities
+        self.errors: list[DataError] = []
+        self.used: set[str] = set()
+        units = {e.id: e.symbols for e in self.entities.values() if e.type is EntityType.UNIT}
+        try:
+            self.unit_words = unit_symbol_index(units)
+        except ValueError as exc:
+            self.unit_words = {}
+            self.errors.append(DataError("entities", None, "", str(exc)))
+
+    # ------------------------------------------------------------------ helpers
+
+    def ref(
+        self, lines: LineMap, path: PathKey, entity_id: str, kinds: Iterable[EntityType] | None, what: str
+    ) -> Entity | None:
+        entity = self.entities.get(entity_id)
+        if entity is None:
+            self.errors.append(lines.error(path, f"unknown {what} {entity_id!r}: no entity has this id"))
+            return None
+        allowed = frozenset(kinds) if kinds is not None else None
+        if allowed is not None and entity.type not in allowed:
+            names = ", ".join(sorted(k.value for k in allowed))
+            self.errors.append(
+                lines.error(path, f"{what} {entity_id!r} is a {entity.type.value}, expected {names}")
+            )
+        self.used.add(entity_id)
+        return entity
+
+    def find_once(self, lines: LineMap, path: PathKey, needle: str, scope: Span, scope_name: str) -> Span | None:
+        count = scope.text.count(needle)
+        if count == 0:
+            self.errors.append(lines.error(path, f"quote not found in {scope_name}: {needle!r}"))
+            return None
+        if count > 1:
+            self.errors.append(
+                lines.error(path, f"{needle!r} occurs {count} times in {scope_name}; quote more context")
+            )
+            return None
+        offset = scope.text.index(needle)
+        return Span(scope.start + offset, scope.start + offset + len(needle), needle)
+
+    def mentioned(
+        self, lines: LineMap, path: PathKey, item: Mention, scope: Span, scope_name: str,
+        kinds: Iterable[EntityType] | None, what: str,
+    ) -> None:
+        entity = self.ref(lines, (*path, "id") if item.mention else path, item.id, kinds, what)
+        if entity is None:
+            return
+        if item.mention is not None:
+            if item.mention not in scope.text:
+                self.errors.append(
+                    lines.error((*path, "mention"), f"mention {item.mention!r} not found in {scope_name}")
+                )
+        elif not any(label in scope.text for label in entity.zh_labels):
+            self.errors.append(
+                lines.error(
+                    path,
+                    f"{item.id!r} is not named in {scope_name} (none of {', '.join(entity.zh_labels)});"
+                    " give {id, mention} with the words the text uses",
+                )
+            )
+
+    def check_quantity(self, lines: LineMap, path: PathKey, quantity: Quantity) -> None:
+        unit = self.ref(lines, (*path, "unit"), quantity.unit, [EntityType.UNIT], "unit")
+        try:
+            parsed = parse_quantity(quantity.text, self.unit_words)
+        except QuantityParseError as exc:
+            self.errors.append(lines.error((*path, "text"), str(exc)))
+            return
+        if parsed.value != quantity.value:
+            self.errors.append(
+                lines.error(
+                    (*path, "value"),
+                    f"value {quantity.value} does not match its text {quantity.text!r}"
+                    f" (which reads as {parsed.value.normalize():f})",
+                )
+            )
+        if unit is not None and self.unit_words.get(parsed.unit_symbol) != quantity.unit:
+            self.errors.append(
+                lines.error(
+                    (*path, "unit"),
+                    f"unit {quantity.unit!r} does not match {parsed.unit_symbol!r} in {quantity.text!r}"
+                    f" (which is {self.unit_words.get(parsed.unit_symbol)!r})",
+                )
+            )
+        if parsed.qualifier != quantity.qualifier:
+            self.errors.append(
+                lines.error(
+                    (*path, "qualifier"),
+                    f"qualifier {quantity.qualifier.value!r} does not match the text {quantity.text!r}"
+                    f" (which says {parsed.qualifier.value!r})",
+                )
+            )
+
+    def date(self, lines: LineMap, path: PathKey, date: DateRef | None, quote: Span | None) -> Span | None:
+        if date is None or quote is None:
+            return None
+        return self.find_once(lines, (*path, "text"), date.text, quote, "the quote")
+
+    # ------------------------------------------------------------------ facts
+
+    def facts(
+        self, lines: LineMap, base: PathKey, facts: Facts, scope: Span, scope_name: str,
+        located: dict[PathKey, Located], fact_ids: dict[str, PathKey],
+    ) -> None:
+        for i, item in enumerate(facts.involves):
+            self.mentioned(lines, (*base, "involves", i), item, scope, scope_name, None, "entity")
+        for i, figure in enumerate(facts.figures):
+            self.figure(lines, (*base, "figures", i), figure, scope, scope_name, located, fact_ids)
+        for i, change in enumerate(facts.changes):
+            self.change(lines, (*base, "changes", i), change, scope, scope_name, located, fact_ids)
+        for i, ranking in enumerate(facts.rankings):
+            self.ranking(lines, (*base, "rankings", i), ranking, scope, scope_name, located, fact_ids)
+        for i, relation in enumerate(facts.relations):
+            self.relation(lines, (*base, "relations", i), relation, scope, scope_name, located)
+
+    def claim_id(self, lines: LineMap, path: PathKey, fact_id: str, fact_ids: dict[str, PathKey]) -> None:
+        if fact_id in fact_ids:
+            first = fact_ids[fact_id]
+            self.errors.append(
+                lines.error(path, f"duplicate id {fact_id!r} in this case (first at line {lines.line(first)})")
+            )
+        fact_ids[fact_id] = path
+
+    def subject_indicator(self, lines: LineMap, path: PathKey, fact: Figure | Change | Ranking) -> None:
+        self.ref(lines, (*path, "indicator"), fact.indicator, [EntityType.INDICATOR], "indicator")
+        if fact.subject is not None:
+            self.ref(lines, (*path, "subject"), fact.subject, None, "subject")
+
+    def figure(
+        self, lines: LineMap, path: PathKey, figure: Figure, scope: Span, scope_name: str,
+        located: dict[PathKey, Located], fact_ids: dict[str, PathKey],
+    ) -> None:
+        self.claim_id(lines, (*path, "id"), figure.id, fact_ids)
+        self.subject_indicator(lines, path, figure)
+        self.check_quantity(lines, path, figure)
+        quote = self.find_once(lines, (*path, "quote"), figure.quote, scope, scope_name)
+        if quote is None:
+            return
+        text = self.find_once(lines, (*path, "text"), figure.text, quote, "the quote")
+        date = self.date(lines, (*path, "date"), figure.date, quote)
+        if text is not None:
+            located[path] = Located(quote=quote, text=text, date=date)
+
+    def change(
+        self, lines: LineMap, path: PathKey, change: Change, scope: Span, scope_name: str,
+        located: dict[PathKey, Located], fact_ids: dict[str, PathKey],
+    ) -> None:
+        self.claim_id(lines, (*path, "id"), change.id, fact_ids)
+        for role, _ in change.parts():
+            self.claim_id(lines, (*path, role), f"{change.id}-{role}", fact_ids)
+        self.subject_indicator(lines, path, change)
+        for role, quantity in change.parts():
+            self.check_quantity(lines, (*path, role), quantity)
+        quote = self.find_once(lines, (*path, "quote"), change.quote, scope, scope_name)
+        if quote is None:
+            return
+        parts: dict[str, Span] = {}
+        for role, quantity in change.parts():
+            span = self.find_once(lines, (*path, role, "text"), quantity.text, quote, "the quote")
+            if span is not None:
+                parts[role] = span
+        if "baseline" in parts and "result" in parts and parts["baseline"].start > parts["result"].start:
+            self.errors.append(lines.error(path, "the baseline must come before the result in the text"))
+        compared = None
+        if change.compared_with is not None:
+            compared = self.find_once(
+                lines, (*path, "compared_with", "text"), change.compared_with.text, quote, "the quote"
+            )
+        date = self.date(lines, (*path, "date"), change.date, quote)
+        located[path] = Located(quote=quote, date=date, compared=compared, parts=parts)
+
+    def ranking(
+        self, lines: LineMap, path: PathKey, ranking: Ranking, scope: Span, scope_name: str,
+        located: dict[PathKey, Located], fact_ids: dict[str, PathKey],
+    ) -> None:
+        self.claim_id(lines, (*path, "id"), ranking.id, fact_ids)
+        self.subject_indicator(lines, path, ranking)
+        self.ref(lines, (*path, "scope"), ranking.scope, [t for t in EntityType if t.is_place], "scope")
+        try:
+            rank = parse_rank(ranking.text)
+        except QuantityParseError as exc:
+            self.errors.append(lines.error((*path, "text"), str(exc)))
+        else:
+            if rank != ranking.rank:
+                self.errors.append(
+                    lines.error((*path, "rank"), f"rank {ranking.rank} does not match its text {ranking.text!r}")
+                )
+        quote = self.find_once(lines, (*path, "quote"), ranking.quote, scope, scope_name)
+        if quote is None:
+            return
+        text = self.find_once(lines, (*path, "text"), ranking.text, quote, "the quote")
+        date = self.date(lines, (*path, "date"), ranking.date, quote)
+        if text is not None:
+            located[path] = Located(quote=quote, text=text, date=date)
+
+    def relation(
+        self, lines: LineMap, path: PathKey, relation: Relation, scope: Span, scope_name: str,
+        located: dict[PathKey, Located],
+    ) -> None:
+        quote = self.find_once(lines, (*path, "quote"), relation.quote, scope, scope_name)
+        roles: dict[str, list[Mention]]
+        if isinstance(relation, JointWork):
+            roles = {"lead": relation.lead, "partners": relation.partners}
+        elif isinstance(relation, Assistance):
+            roles = {"assistant": relation.assistant, "assisted": relation.assisted}
+        elif isinstance(relation, PilotAssignment):
+            roles = {"assigned_by": relation.assigned_by, "assigned_to": relation.assigned_to}
+        elif isinstance(relation, SubOrganisation):
+            roles = {"member": relation.member, "parent": relation.parent}
+        for role, items in roles.items():
+            for i, item in enumerate(items):
+                if quote is None:
+                    self.ref(lines, (*path, role, i), item.id, ACTOR_TYPES, role)
+                else:
+                    self.mentioned(lines, (*path, role, i), item, quote, "the quote", ACTOR_TYPES, role)
+        if isinstance(relation, PilotAssignment):
+            if quote is None:
+                self.ref(lines, (*path, "programme"), relation.programme.id, [EntityType.PILOT_PROGRAMME], "programme")
+            else:
+                self.mentioned(
+                    lines, (*path, "programme"), relation.programme, quote, "the quote",
+                    [EntityType.PILOT_PROGRAMME], "programme",
+                )
+        if quote is None:
+            return
+        if relation.purpose is not None and relation.purpose.zh not in quote.text:
+            self.errors.append(lines.error((*path, "purpose", "zh"), "purpose not found in the quote"))
+        located[path] = Located(quote=quote)
+
+    # ------------------------------------------------------------------ cases
+
+    def exceptions(
+        self, lines: LineMap, base: PathKey, items: Sequence[Coverage], scope: Span, scope_name: str
+    ) -> list[Span]:
+        spans = []
+        for i, item in enumerate(items):
+            quote = self.find_once(lines, (*base, "exceptions", i, "quote"), item.quote, scope, scope_name)
+            if quote is None:
+                continue
+            text = self.find_once(lines, (*base, "exceptions", i, "text"), item.span_text, quote, "the quote")
+            if text is not None:
+                spans.append(text)
+        return spans
+
+    def case(self, case_file: Case, lines: LineMap) -> ResolvedCase | None:
+        case = case_file
+        source = self.dataset.sources.get(case.source)
+        if source is None:
+            self.errors.append(lines.error(("source",), f"unknown source {case.source!r}"))
+            return None
+        text = source.text
+        office = self.ref(lines, ("office",), case.office, [EntityType.REFORM_OFFICE], "office")
+        for i, domain in enumerate(case.domains):
+            self.ref(lines, ("domains", i), domain, [EntityType.DOMAIN], "domain")
+
+        title_match = [m for m in re.finditer(f"^{re.escape(case.title.zh)}$", text, re.MULTILINE)]
+        if len(title_match) != 1:
+            self.errors.append(
+                lines.error(
+                    ("title", "zh"),
+                    f"the title must be a whole line of {source.record.file} exactly once"
+                    f" (found {len(title_match)})",
+                )
+            )
+            return None
+        title = Span(title_match[0].start(), title_match[0].end(), case.title.zh)
+        rest = text[title.end + 1 :].split("\n")
+        if len(rest) < 2:
+            self.errors.append(lines.error(("title",), "the title line must be followed by an office line and a paragraph"))
+            return None
+        office_line, paragraph_line = rest[0], rest[1]
+        office_span = Span(title.end + 1, title.end + 1 + len(office_line), office_line)
+        para_start = office_span.end + 1
+        paragraph = Span(para_start, para_start + len(paragraph_line), paragraph_line)
+        if office is not None and office_line not in office.zh_labels:
+            self.errors.append(
+                lines.error(
+                    ("office",),
+                    f"the office line {office_line!r} is not a label of {case.office!r} ({office.label.zh})",
+                )
+            )
+        span = Span(title.start, paragraph.end, text[title.start : paragraph.end])
+
+        measures = self.measures(case, lines, paragraph)
+        opening_end = measures[0].span.start if measures else paragraph.end
+        opening = Span(title.start, opening_end, text[title.start:opening_end])
+
+        located: dict[PathKey, Located] = {}
+        fact_ids: dict[str, PathKey] = {}
+        for i, place in enumerate(case.places):
+            self.mentioned(lines, ("places", i), place, span, "the case's text",
+                           [t for t in EntityType if t.is_place], "place")
+        start = None
+        if case.start is not None:
+            start = self.find_once(lines, ("start", "text"), case.start.text, opening, "the case's opening text")
+        self.facts(lines, (), case, opening, "the case's opening text", located, fact_ids)
+        for resolved in measures:
+            index = case.measures.index(resolved.measure)
+            self.facts(lines, ("measures", index), resolved.measure, resolved.span,
+                       f"the text of measure {resolved.measure.marker}", located, fact_ids)
+        exceptions = self.exceptions(lines, (), case.exceptions, span, "the case's text")
+        return ResolvedCase(
+            case=case, lines=lines, source=source, span=span, title=title, office=office_span,
+            opening=opening, start=start, measures=measures, located=located, exceptions=exceptions,
+        )
+
+    def measures(self, case: Case, lines: LineMap, paragraph: Span) -> list[ResolvedMeasure]:
+        markers = {m: i for i, m in enumerate(CHINESE_MARKERS)}
+        # Markers begin the paragraph or follow a full stop.
+        in_text = [
+            (m.start(1), m[1]) for m in re.finditer(r"(?:^|[。;;])(" + "|".join(CHINESE_MARKERS) + ")", paragraph.text)
+        ]
+        expected = [marker for _, marker in in_text]
+        given = [m.marker for m in case.measures]
+        if given != expected:
+            self.errors.append(
+                lines.error(
+                    ("measures",),
+                    f"the measures must be, in order, the ones in the text: {' '.join(expected) or 'none'}"
+                    f" (the data has {' '.join(given) or 'none'})",
+                )
+            )
+            return []
+        starts = [paragraph.start + offset for offset, _ in in_text]
+        resolved = []
+        for i, measure in enumerate(case.measures):
+            start = starts[i]
+            end = starts[i + 1] if i + 1 < len(starts) else paragraph.end
+            body = paragraph.text[start - paragraph.start : end - paragraph.start]
+            marker = Span(start, start + len(measure.marker), measure.marker)
+            if not body[len(measure.marker) :].startswith(measure.lead.zh):
+                self.errors.append(
+                    lines.error(
+                        ("measures", i, "lead", "zh"),
+                        f"the lead must follow {measure.marker} exactly; the text reads"
+                        f" {body[len(measure.marker):len(measure.marker) + len(measure.lead.zh) + 4]!r}…",
+                    )
+                )
+                continue
+            assert markers[measure.marker] == measure.position - 1
+            lead = Span(marker.end, marker.end + len(measure.lead.zh), measure.lead.zh)
+            resolved.append(ResolvedMeasure(measure=measure, span=Span(start, end, body), marker=marker, lead=lead))
+        return resolved
+
+    def introduction(self, source: SourceFile, first_case_start: int | None) -> ResolvedIntroduction | None:
+        record = source.record
+        lines = source.lines
+        self.ref(lines, ("publisher",), record.publisher, [t for t in EntityType if t.is_organisation], "publisher")
+        if record.planned_by is not None:
+            self.ref(lines, ("planned_by",), record.planned_by, [t for t in EntityType if t.is_organisation], "planned_by")
+        whole = Span(0, len(source.text), source.text)
+        credits = None
+        if record.credits_quote is not None:
+            credits = self.find_once(lines, ("credits_quote",), record.credits_quote, whole, record.file)
+        intro = record.introduction
+        end = first_case_start if first_case_start is not None else len(source.text)
+        span = Span(0, end, source.text[:end].rstrip("\n"))
+        span = Span(0, len(span.text), span.text)
+        located: dict[PathKey, Located] = {}
+        exceptions: list[Span] = []
+        if intro is not None:
+            self.facts(lines, ("introduction",), intro, span, "the introduction", located, {})
+            exceptions = self.exceptions(lines, ("introduction",), intro.exceptions, span, "the introduction")
+        return ResolvedIntroduction(source=source, span=span, located=located, exceptions=exceptions, credits=credits)
+
+    def entity_links(self) -> None:
+        for entity in self.entities.values():
+            lines, base = self.dataset.entity_lines[entity.id]
+            for i, other in enumerate(entity.broader):
+                target = self.ref(lines, (*base, "broader", i), other, [entity.type], "broader concept")
+                if target is not None and other == entity.id:
+                    self.errors.append(lines.error((*base, "broader", i), "an entity cannot be broader than itself"))
+            for i, other in enumerate(entity.part_of):
+                self.ref(lines, (*base, "part_of", i), other, [t for t in EntityType if t.is_place], "place")
+            for i, other in enumerate(entity.distinct_from):
+                if other == entity.id:
+                    self.errors.append(lines.error((*base, "distinct_from", i), "an entity is not distinct from itself"))
+                elif other not in self.entities:
+                    self.errors.append(lines.error((*base, "distinct_from", i), f"unknown entity {other!r}"))
+
+    def run(self) -> Resolved:
+        cases: list[ResolvedCase] = []
+        for case_file in self.dataset.cases:
+            resolved = self.case(case_file.record, case_file.lines)
+            if resolved is not None:
+                cases.append(resolved)
+        by_source: dict[str, list[ResolvedCase]] = {}
+        for resolved in cases:
+            by_source.setdefault(resolved.case.source, []).append(resolved)
+        for source_id, source_cases in by_source.items():
+            in_text_order = sorted(source_cases, key=lambda c: c.span.start)
+            positions = [c.case.position for c in in_text_order]
+            if positions != sorted(set(positions)):
+                for c in in_text_order:
+                    self.errors.append(
+                        c.lines.error(
+                            ("position",),
+                            f"positions in {source_id} must follow the text's order without repeats"
+                            f" (in text order: {positions})",
+                        )
+                    )
+        introductions = {}
+        for source_id, source in self.dataset.sources.items():
+            starts = [c.title.start for c in cases if c.case.source == source_id]
+            intro = self.introduction(source, min(starts) if starts else None)
+            if intro is not None:
+                introductions[source_id] = intro
+        self.entity_links()
+        if self.errors:
+            raise DataErrors(self.errors)
+        warnings = []
+        for entity_id, entity in sorted(self.entities.items()):
+            referenced_elsewhere = any(
+                entity_id in (*e.broader, *e.part_of) for e in self.entities.values()
+            )
+            if entity_id not in self.used and not referenced_elsewhere and entity.type is not EntityType.UNIT:
+                lines, base = self.dataset.entity_lines[entity_id]
+                warnings.append(lines.error(base, f"entity {entity_id!r} is not used by any case"))
+        cases.sort(key=lambda c: (c.case.source, c.case.position))
+        return Resolved(dataset=self.dataset, cases=cases, introductions=introductions, warnings=warnings)
+
+
+def resolve(dataset: Dataset) -> Resolved:
+    """Locate every quote and check every reference; raise :class:`DataErrors` with all problems."""
+    return _Resolver(dataset).run()
