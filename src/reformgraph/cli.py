@@ -1,18 +1,39 @@
-"""The ``reformgraph`` command line. The only module that knows about the terminal."""
+"""The ``reformgraph`` command line. The only module that knows about the terminal.
+
+Exit codes: 0 success; 1 the graph does not conform to the shapes, or the data leaves
+numerals uncovered (``check``); 2 bad input (data, query, arguments) or nothing built yet.
+"""
 
 from __future__ import annotations
 
+import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
-from reformgraph.errors import DataErrors, ReformgraphError
+from reformgraph.errors import DataErrors, NoBuildError, QueryError, ReformgraphError, ValidationFailed
 
-app = typer.Typer(no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="reformgraph: Chinese reform case reports as a bilingual knowledge graph you can query with SPARQL.",
+)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data folder (holding sources/, cases/, entities/). Default: ./data of the project."),
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Output folder. Default: ./build of the project.")
+]
 
 
 @app.callback()
@@ -20,32 +41,217 @@ def _root() -> None:
     """reformgraph: reform case reports as a queryable knowledge graph."""
 
 
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err.print(Text(message, style="red"))
+    raise typer.Exit(code)
+
+
+def _report_data_errors(exc: DataErrors) -> NoReturn:
+    for error in exc.errors:
+        err.print(Text(str(error)))
+    _fail(f"{len(exc.errors)} error(s) in the data; nothing was written.", 2)
+
+
+def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
+    from reformgraph.io import find_project, resolve_data_folder
+
+    cwd = Path.cwd()
+    data_dir = resolve_data_folder(data, cwd)
+    if out_dir is None:
+        project = find_project(cwd)
+        out_dir = (project / "build") if project is not None else (cwd / "build")
+    return data_dir, out_dir
+
+
+def _print_summary(result: object, written: list[Path] | None = None) -> None:
+    from reformgraph.pipeline import CheckResult
+
+    assert isinstance(result, CheckResult)
+    summary = result.summary
+    table = Table(title="reformgraph", show_header=True, header_style="bold")
+    table.add_column("class")
+    table.add_column("instances", justify="right")
+    for name, count in summary.classes.items():
+        table.add_row(name, str(count))
+    out.print(table)
+    out.print(
+        f"{summary.cases} cases, {summary.measures} measures, {summary.figures} figures,"
+        f" {len(summary.shared_entities)} shared entities, {summary.triples} triples"
+    )
+    if summary.shared_entities:
+        shared = ", ".join(f"{label} ({count})" for label, _kind, count in summary.shared_entities[:8])
+        more = len(summary.shared_entities) - 8
+        out.print(f"shared across cases: {shared}" + (f", … and {more} more" if more > 0 else ""))
+    validation = result.validation
+    if validation.conforms:
+        out.print(Text("SHACL validation: conforms", style="green"))
+    else:
+        out.print(Text(f"SHACL validation: {len(validation.violations)} violation(s)", style="red"))
+    for warning in validation.warnings:
+        err.print(Text(f"warning: {warning}"))
+    for path in written or []:
+        out.print(f"wrote {path}")
+
+
 @app.command()
-def check(
-    data: Annotated[Path | None, typer.Option("--data", help="data folder")] = None,
-) -> None:
-    """Check the data folder: quotes, references, figures, number coverage."""
+def build(data: DataOption = None, out_dir: OutOption = None) -> None:
+    """Build the graph: read and check the data, validate with SHACL, write .ttl, .nt and .jsonld."""
     from reformgraph import pipeline
-    from reformgraph.io import resolve_data_folder
 
     try:
-        result = pipeline.check(resolve_data_folder(data, Path.cwd()))
+        data_dir, target = _project_paths(data, out_dir)
+        result = pipeline.build(data_dir, target)
     except DataErrors as exc:
-        for e in exc.errors:
-            err.print(str(e), markup=False)
-        err.print(f"{len(exc.errors)} error(s)", markup=False)
-        raise typer.Exit(2) from None
+        _report_data_errors(exc)
+    except ValidationFailed as exc:
+        err.print(Text(exc.report))
+        _fail(f"{exc}; nothing was written.", 1)
     except ReformgraphError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from None
-    for w in result.resolved.warnings:
-        err.print(f"warning: {w}", markup=False)
-    for u in result.uncovered:
-        err.print(str(u), markup=False)
-    if result.uncovered:
-        raise typer.Exit(1)
-    out.print(f"ok: {len(result.resolved.cases)} cases", markup=False)
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the output: {exc}")
+    _print_summary(result.check, result.written)
+
+
+@app.command()
+def check(data: DataOption = None) -> None:
+    """Check the data without writing: quotes, references, figures, SHACL and number coverage."""
+    from reformgraph import pipeline
+
+    try:
+        data_dir, _ = _project_paths(data, None)
+        result = pipeline.check(data_dir)
+    except DataErrors as exc:
+        _report_data_errors(exc)
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    for warning in result.resolved.warnings:
+        err.print(Text(f"warning: {warning}"))
+    for item in result.uncovered:
+        err.print(Text(str(item)))
+    for violation in result.validation.violations:
+        err.print(Text(str(violation)))
+    _print_summary(result)
+    if result.uncovered or not result.validation.conforms:
+        _fail(
+            f"{len(result.uncovered)} uncovered numeral(s), "
+            f"{len(result.validation.violations)} SHACL violation(s)",
+            1,
+        )
+
+
+def _display(term: object, prefixes: dict[str, str]) -> str:
+    from rdflib import XSD, Literal, URIRef
+
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, namespace in prefixes.items():
+            if text.startswith(namespace):
+                return f"{prefix}:{text[len(namespace):]}"
+        return text
+    if isinstance(term, Literal) and term.datatype == XSD.decimal:
+        try:
+            value = Decimal(str(term))
+        except InvalidOperation:
+            return str(term)
+        return f"{value:f}" if value != value.to_integral_value() else f"{int(value)}"
+    return str(term)
+
+
+def _print_table(result: object) -> None:
+    from reformgraph.build import PREFIXES
+    from reformgraph.queries import QueryResult
+
+    assert isinstance(result, QueryResult)
+    if result.boolean is not None:
+        out.print("yes" if result.boolean else "no")
+        return
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    table = Table(show_header=True, header_style="bold", show_lines=False)
+    for variable in result.variables:
+        table.add_column(variable, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(Text(_display(term, prefixes)) for term in row))
+    out.print(table)
+    out.print(f"{len(result.rows)} row(s)")
+
+
+def _list_queries() -> None:
+    from reformgraph.queries import saved_queries
+
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("query")
+    table.add_column("question")
+    table.add_column("parameters")
+    for name, saved in saved_queries().items():
+        question = Text(saved.question + "\n" + saved.question_zh)
+        params = ", ".join(f"{p.name} ({p.type})" for p in saved.params) or "-"
+        table.add_row(name, question, params)
+    out.print(table)
+
+
+@app.command()
+def query(
+    query_spec: Annotated[
+        str | None, typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv or json (W3C SPARQL results JSON).")
+    ] = "table",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, bound as an RDF term (repeatable).")
+    ] = None,
+    graph_file: Annotated[
+        Path | None, typer.Option("--graph", help="Query this RDF file instead of the last build.")
+    ] = None,
+    out_dir: OutOption = None,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the saved queries and their questions.")] = False,
+) -> None:
+    """Run a SPARQL query on the built graph and print the result."""
+    from reformgraph import pipeline
+    from reformgraph.io import find_project
+    from reformgraph.queries import format_csv, format_json, load_query
+
+    if list_queries:
+        _list_queries()
+        return
+    if query_spec is None:
+        _fail("give a query: a saved query's name, a .rq file or SPARQL text (see --list)")
+    if output_format not in ("table", "csv", "json"):
+        _fail(f"unknown format {output_format!r}: use table, csv or json")
+    params: dict[str, str] = {}
+    for item in param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            _fail(f"--param {item!r}: write NAME=VALUE")
+        params[name.strip().lstrip("?$")] = value
+    try:
+        saved = load_query(query_spec, Path.cwd())
+        if graph_file is None:
+            if out_dir is None:
+                project = find_project(Path.cwd())
+                out_dir = (project / "build") if project is not None else Path.cwd() / "build"
+            graph_file = pipeline.default_graph_file(out_dir)
+            if not graph_file.is_file():
+                raise NoBuildError(f"no build yet ({graph_file} is missing): run `reformgraph build` first")
+        graph = pipeline.load_graph(graph_file)
+        result = pipeline.query(graph, saved, params)
+    except QueryError as exc:
+        _fail(str(exc))
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    if output_format == "table":
+        _print_table(result)
+    elif output_format == "csv":
+        sys.stdout.buffer.write(format_csv(result))
+        sys.stdout.flush()
+    else:
+        sys.stdout.buffer.write(format_json(result))
+        sys.stdout.flush()
 
 
 def main() -> None:
+    """Entry point of the ``reformgraph`` console script."""
     app()

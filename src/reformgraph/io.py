@@ -8,6 +8,7 @@ typed models, and writing files so that a failed write never leaves half a file.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from rdflib import Graph
 
 from reformgraph.errors import DataError, DataErrors, NoProjectError, relative, yaml_path
 from reformgraph.models import Case, Entity, Source
@@ -392,6 +394,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(tmp).chmod(0o666 & ~umask)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -406,3 +411,70 @@ def staged_outputs(out_dir: Path) -> Iterator[dict[str, bytes]]:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, data in sorted(staged.items()):
         atomic_write_bytes(out_dir / name, data)
+
+
+# --------------------------------------------------------------------------- ontology
+
+
+def ontology_file(name: str) -> Path:
+    """A file of the ontology folder (``reformgraph.ttl``, ``shapes.ttl``).
+
+    Installed, the folder ships inside the package; in an editable install of a checkout
+    it is the checkout's top-level ``ontology/`` beside ``src/``.
+    """
+    from importlib.resources import files
+
+    packaged = Path(str(files("reformgraph"))) / "ontology" / name
+    if packaged.is_file():
+        return packaged
+    checkout = Path(str(files("reformgraph"))).parent.parent / "ontology" / name
+    if checkout.is_file() and (checkout.parent.parent / "pyproject.toml").is_file():
+        return checkout
+    raise FileNotFoundError(f"ontology file {name} is missing from the installation")
+
+
+# --------------------------------------------------------------------------- serialisation
+
+
+def serialize_turtle(graph: Graph) -> bytes:
+    """Turtle, sorted by subject (rdflib's serializer orders subjects and predicates)."""
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def serialize_ntriples(graph: Graph) -> bytes:
+    """N-Triples with lines sorted, so the bytes do not depend on Python's hash seed."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _sort_jsonld(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sort_jsonld(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_sort_jsonld(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def serialize_jsonld(graph: Graph, context: Mapping[str, str]) -> bytes:
+    """JSON-LD with its ``@context`` inline, nodes and values sorted for stable bytes."""
+    raw = graph.serialize(format="json-ld", context=dict(context), auto_compact=True)
+    document = json.loads(raw)
+    if "@graph" not in document:
+        document = {"@context": document.pop("@context", dict(context)), "@graph": [document] if document else []}
+    document["@graph"] = _sort_jsonld(document["@graph"])
+    document["@context"] = dict(sorted(document["@context"].items()))
+    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def read_graph(path: Path) -> Graph:
+    """Parse an RDF file (format from its suffix)."""
+    formats = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml",
+               ".xml": "xml", ".trig": "trig", ".nq": "nquads", ".n3": "n3"}
+    fmt = formats.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{path}: unknown RDF format (use .ttl, .nt, .jsonld, .rdf, .trig or .nq)")
+    graph = Graph()
+    graph.parse(path, format=fmt)
+    return graph

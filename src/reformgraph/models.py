@@ -172,6 +172,7 @@ class Entity(Record):
     part_of: list[Slug] = Field(default_factory=list)
     distinct_from: list[Slug] = Field(default_factory=list)
     symbols: list[Text] = Field(default_factory=list)
+    code: Annotated[str, StringConstraints(min_length=1, max_length=12)] | None = None
     qudt: Annotated[str, StringConstraints(pattern=r"^https?://qudt\.org/")] | None = None
 
     @model_validator(mode="after")
@@ -180,10 +181,10 @@ class Entity(Record):
             raise ValueError(f"'broader' is only for domains, concepts and indicators, not {self.type.value}")
         if self.part_of and not self.type.is_place:
             raise ValueError(f"'part_of' is only for places, not {self.type.value}")
-        if (self.symbols or self.qudt) and self.type is not EntityType.UNIT:
-            raise ValueError("'symbols' and 'qudt' are only for units")
-        if self.type is EntityType.UNIT and not self.symbols:
-            raise ValueError("a unit needs 'symbols': the words that denote it in a figure's text")
+        if (self.symbols or self.qudt or self.code) and self.type is not EntityType.UNIT:
+            raise ValueError("'symbols', 'code' and 'qudt' are only for units")
+        if self.type is EntityType.UNIT and not (self.symbols and self.code):
+            raise ValueError("a unit needs 'symbols' (the words that denote it in a figure's text) and a 'code'")
         return self
 
     @property
@@ -207,10 +208,22 @@ def _id_or_mention(value: Any) -> Any:
 
 
 class Mention(Record):
-    """A reference to an entity, optionally with the exact words the text uses for it."""
+    """A reference to an entity, optionally with the exact words the text uses for it.
+
+    ``implied`` marks a participant the sentence leaves unsaid (the subject of a
+    paragraph, 会同相关主管部门… with 省纪委监委 understood); it must still be named
+    somewhere in the case's text.
+    """
 
     id: Slug
     mention: Text | None = None
+    implied: StrictBool = False
+
+    @model_validator(mode="after")
+    def _mention_or_implied(self) -> Mention:
+        if self.implied and self.mention is not None:
+            raise ValueError("give either 'mention' or 'implied: true', not both")
+        return self
 
 
 Involvement = Annotated[Mention, BeforeValidator(_id_or_mention)]

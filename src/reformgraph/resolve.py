@@ -115,6 +115,9 @@ class _Resolver:
         self.entities = dataset.entities
         self.errors: list[DataError] = []
         self.used: set[str] = set()
+        #: The whole text of the case (or introduction) being resolved: where implied
+        #: participants must be named.
+        self.whole = Span(0, 0, "")
         units = {e.id: e.symbols for e in self.entities.values() if e.type is EntityType.UNIT}
         try:
             self.unit_words = unit_symbol_index(units)
@@ -160,6 +163,8 @@ class _Resolver:
         entity = self.ref(lines, (*path, "id") if item.mention else path, item.id, kinds, what)
         if entity is None:
             return
+        if item.implied:
+            scope, scope_name = self.whole, "the case's text"
         if item.mention is not None:
             if item.mention not in scope.text:
                 self.errors.append(
@@ -395,6 +400,7 @@ class _Resolver:
                 )
             )
         span = Span(title.start, paragraph.end, text[title.start : paragraph.end])
+        self.whole = span
 
         measures = self.measures(case, lines, paragraph)
         opening_end = measures[0].span.start if measures else paragraph.end
@@ -471,6 +477,7 @@ class _Resolver:
         end = first_case_start if first_case_start is not None else len(source.text)
         span = Span(0, end, source.text[:end].rstrip("\n"))
         span = Span(0, len(span.text), span.text)
+        self.whole = span
         located: dict[PathKey, Located] = {}
         exceptions: list[Span] = []
         if intro is not None:

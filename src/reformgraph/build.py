@@ -1,0 +1,439 @@
+"""Resolved records → an rdflib Graph. No I/O: writing the graph is a separate call.
+
+Every case, measure, statement and relation gets a stable, readable IRI under
+``https://w3id.org/reformgraph/id/`` and points back to its source through an evidence
+node (a Web Annotation specific resource with a text-quote and a text-position selector).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from reformgraph.models import (
+    DATA,
+    RG,
+    Assistance,
+    Bilingual,
+    Case,
+    Change,
+    DateRef,
+    Entity,
+    EntityType,
+    Facts,
+    Figure,
+    JointWork,
+    Mention,
+    PilotAssignment,
+    Qualifier,
+    Quantity,
+    Ranking,
+    Relation,
+    Source,
+    SubOrganisation,
+    entity_iri,
+)
+from reformgraph.resolve import Located, Resolved, ResolvedCase, Span
+
+__all__ = ["ENTITY_CLASSES", "PREFIXES", "Triple", "build_graph", "iter_triples"]
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("http://schema.org/")
+
+#: The prefixes every serialisation binds.
+PREFIXES: dict[str, Namespace] = {
+    "rg": RG,
+    "rgd": DATA,
+    "dcterms": DCTERMS,
+    "oa": OA,
+    "org": ORG,
+    "owl": Namespace(str(OWL)),
+    "prov": PROV,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "schema": SCHEMA,
+    "skos": Namespace(str(SKOS)),
+    "xsd": Namespace(str(XSD)),
+}
+
+ENTITY_CLASSES: dict[EntityType, URIRef] = {
+    EntityType.REFORM_OFFICE: RG.ReformOffice,
+    EntityType.PARTY_BODY: RG.PartyBody,
+    EntityType.GOVERNMENT_BODY: RG.GovernmentBody,
+    EntityType.LEGISLATURE: RG.LegislativeBody,
+    EntityType.ENTERPRISE: RG.Enterprise,
+    EntityType.ORGANISATION_GROUP: RG.OrganisationGroup,
+    EntityType.ORGANISATION: ORG.Organization,
+    EntityType.PLATFORM: RG.Platform,
+    EntityType.LAW: RG.Law,
+    EntityType.POLICY_DOCUMENT: RG.PolicyDocument,
+    EntityType.MECHANISM: RG.Mechanism,
+    EntityType.STANDARD: RG.Standard,
+    EntityType.PILOT_PROGRAMME: RG.PilotProgramme,
+    EntityType.ADMINISTRATIVE_AREA: RG.AdministrativeArea,
+    EntityType.REGION: RG.Region,
+    EntityType.SITE: RG.Site,
+    EntityType.EVENT: RG.Event,
+    EntityType.DOMAIN: RG.ReformDomain,
+    EntityType.CONCEPT: RG.ReformConcept,
+    EntityType.INDICATOR: RG.Indicator,
+    EntityType.UNIT: RG.Unit,
+}
+
+SCHEMES: dict[EntityType, tuple[str, Bilingual]] = {
+    EntityType.DOMAIN: ("domains", Bilingual(zh="改革领域", en="reform domains")),
+    EntityType.CONCEPT: ("concepts", Bilingual(zh="改革概念", en="reform concepts")),
+    EntityType.INDICATOR: ("indicators", Bilingual(zh="指标", en="indicators")),
+}
+
+QUALIFIERS = {
+    Qualifier.EXACT: RG.exact,
+    Qualifier.AT_LEAST: RG.atLeast,
+    Qualifier.ABOUT: RG.about,
+    Qualifier.AT_MOST: RG.atMost,
+}
+QUALIFIER_EN = {Qualifier.EXACT: "", Qualifier.AT_LEAST: "at least ", Qualifier.ABOUT: "about ",
+                Qualifier.AT_MOST: "at most "}
+QUDT_COUNT = "http://qudt.org/vocab/unit/NUM"
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def _en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def _bilingual(subject: URIRef, predicate: URIRef, value: Bilingual) -> Iterator[Triple]:
+    yield subject, predicate, _zh(value.zh)
+    yield subject, predicate, _en(value.en)
+
+
+def _decimal(value: Decimal) -> Literal:
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+def _format_number(value: Decimal) -> str:
+    normalized = value.normalize()
+    if normalized == normalized.to_integral_value():
+        return f"{int(normalized):,}"
+    whole, _, fraction = format(normalized, "f").partition(".")
+    return f"{int(whole):,}.{fraction}"
+
+
+class _Builder:
+    def __init__(self, resolved: Resolved) -> None:
+        self.resolved = resolved
+        self.entities = resolved.entities
+
+    # ------------------------------------------------------------------ provenance
+
+    def evidence(self, node: URIRef, predicate: URIRef, name: str, span: Span, source: URIRef) -> Iterator[Triple]:
+        ev = URIRef(f"{node}/{name}")
+        yield node, predicate, ev
+        yield ev, RDF.type, RG.Evidence
+        yield ev, OA.hasSource, source
+        quote, position = URIRef(f"{ev}/quote"), URIRef(f"{ev}/position")
+        yield ev, OA.hasSelector, quote
+        yield ev, OA.hasSelector, position
+        yield quote, RDF.type, OA.TextQuoteSelector
+        yield quote, OA.exact, Literal(span.text)
+        yield position, RDF.type, OA.TextPositionSelector
+        yield position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)
+        yield position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)
+
+    def date(self, node: URIRef, date: DateRef | None) -> Iterator[Triple]:
+        if date is None:
+            return
+        yield node, RG.dateText, _zh(date.text)
+        if date.as_of is not None:
+            yield node, RG.asOf, Literal(date.as_of.isoformat(), datatype=XSD.date)
+        if date.year is not None:
+            yield node, RG.referenceYear, Literal(f"{date.year:04d}", datatype=XSD.gYear)
+        if date.since is not None:
+            datatype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(date.since)]
+            yield node, RG.since, Literal(date.since, datatype=datatype)
+
+    # ------------------------------------------------------------------ entities
+
+    def entity(self, entity: Entity) -> Iterator[Triple]:
+        node = entity.iri
+        yield node, RDF.type, ENTITY_CLASSES[entity.type]
+        yield from _bilingual(node, SKOS.prefLabel, entity.label)
+        yield from _bilingual(node, RDFS.label, entity.label)
+        for alt in entity.alt_labels:
+            yield from _bilingual(node, SKOS.altLabel, alt)
+        if entity.definition is not None:
+            if entity.definition.zh:
+                yield node, SKOS.definition, _zh(entity.definition.zh)
+            if entity.definition.en:
+                yield node, SKOS.definition, _en(entity.definition.en)
+        if entity.type in SCHEMES:
+            scheme = DATA[f"scheme/{SCHEMES[entity.type][0]}"]
+            yield node, SKOS.inScheme, scheme
+            if not entity.broader:
+                yield node, SKOS.topConceptOf, scheme
+            for other in entity.broader:
+                yield node, SKOS.broader, self.entities[other].iri
+        for other in entity.part_of:
+            yield node, RG.locatedIn, self.entities[other].iri
+        for other in entity.distinct_from:
+            yield node, OWL.differentFrom, self.entities[other].iri
+        if entity.type is EntityType.UNIT:
+            for symbol in entity.symbols:
+                yield node, RG.symbol, Literal(symbol)
+            if entity.code:
+                yield node, SKOS.notation, Literal(entity.code)
+            if entity.qudt:
+                yield node, SKOS.exactMatch, URIRef(entity.qudt)
+
+    def schemes(self) -> Iterator[Triple]:
+        for slug, label in SCHEMES.values():
+            scheme = DATA[f"scheme/{slug}"]
+            yield scheme, RDF.type, SKOS.ConceptScheme
+            yield from _bilingual(scheme, SKOS.prefLabel, label)
+            yield from _bilingual(scheme, RDFS.label, label)
+
+    def ref(self, entity_id: str) -> URIRef:
+        entity = self.entities[entity_id]
+        return entity_iri(entity.type, entity.id)
+
+    # ------------------------------------------------------------------ sources
+
+    def source(self, source: Source, text: str) -> Iterator[Triple]:
+        node = source.iri
+        yield node, RDF.type, RG.SourceDocument
+        yield from _bilingual(node, DCTERMS.title, source.title)
+        yield from _bilingual(node, RDFS.label, source.title)
+        yield node, DCTERMS.publisher, self.ref(source.publisher)
+        yield node, DCTERMS.issued, Literal(source.issued.isoformat(), datatype=XSD.date)
+        yield node, DCTERMS.language, Literal(source.language, datatype=XSD.language)
+        yield node, SCHEMA.url, Literal(source.url, datatype=XSD.anyURI)
+        yield node, RG.fileName, Literal(source.file)
+        yield node, RG.sha256, Literal(source.sha256)
+        yield node, RG.characterCount, Literal(len(text), datatype=XSD.nonNegativeInteger)
+        if source.edition:
+            yield node, SCHEMA.bookEdition, Literal(source.edition)
+        if source.planned_by:
+            yield node, RG.plannedBy, self.ref(source.planned_by)
+        publisher = self.entities[source.publisher].label
+        citation = f"{publisher.zh}, {source.issued.isoformat()}: {source.title.zh}. {source.url}"
+        yield node, DCTERMS.bibliographicCitation, Literal(citation)
+
+    # ------------------------------------------------------------------ cases
+
+    def case(self, rc: ResolvedCase) -> Iterator[Triple]:
+        case: Case = rc.case
+        node = case.iri
+        source = rc.source.record.iri
+        yield node, RDF.type, RG.ReformCase
+        yield from _bilingual(node, DCTERMS.title, case.title)
+        yield from _bilingual(node, RDFS.label, case.title)
+        yield node, RG.position, Literal(case.position, datatype=XSD.positiveInteger)
+        yield node, RG.responsibleOffice, self.ref(case.office)
+        for domain in case.domains:
+            yield node, RG.reformDomain, self.ref(domain)
+        for place in case.places:
+            yield node, RG.place, self.ref(place.id)
+        if case.start is not None:
+            yield node, RG.dateText, _zh(case.start.text)
+            if case.start.since is not None:
+                datatype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(case.start.since)]
+                yield node, RG.since, Literal(case.start.since, datatype=datatype)
+        yield node, RG.fullText, _zh(rc.span.text)
+        yield node, DCTERMS.source, source
+        yield from self.evidence(node, RG.evidence, "evidence", rc.span, source)
+        yield from self.facts(rc, (), case, node, node, None)
+        for index, rm in enumerate(rc.measures):
+            measure = rm.measure
+            m_node = URIRef(f"{node}/measure/{measure.position}")
+            yield m_node, RDF.type, RG.Measure
+            yield m_node, RG.partOfCase, node
+            yield m_node, RG.position, Literal(measure.position, datatype=XSD.positiveInteger)
+            yield m_node, RG.marker, _zh(measure.marker)
+            yield from _bilingual(m_node, RG.leadClause, measure.lead)
+            yield from _bilingual(m_node, RDFS.label, measure.lead)
+            yield m_node, RG.fullText, _zh(rm.span.text)
+            yield m_node, DCTERMS.source, source
+            yield from self.evidence(m_node, RG.evidence, "evidence", rm.span, source)
+            yield from self.facts(rc, ("measures", index), measure, node, m_node, m_node)
+
+    def facts(
+        self, rc: ResolvedCase | None, base: tuple[str | int, ...], facts: Facts,
+        case_node: URIRef | None, container: URIRef, measure: URIRef | None,
+        source: URIRef | None = None, located: dict[tuple[str | int, ...], Located] | None = None,
+    ) -> Iterator[Triple]:
+        located = rc.located if rc is not None else (located or {})
+        source = rc.source.record.iri if rc is not None else source
+        assert source is not None
+        prefix = case_node if case_node is not None else container
+
+        def part_of(node: URIRef) -> Iterator[Triple]:
+            if case_node is not None:
+                yield node, RG.partOfCase, case_node
+            if measure is not None:
+                yield node, RG.partOfMeasure, measure
+            yield node, DCTERMS.source, source
+
+        for item in facts.involves:
+            yield container, RG.involves, self.ref(item.id)
+        for i, figure in enumerate(facts.figures):
+            loc = located[(*base, "figures", i)]
+            node = URIRef(f"{prefix}/figure/{figure.id}")
+            yield from part_of(node)
+            yield from self.figure(node, figure, figure.indicator, figure.subject, figure.date, loc.quote,
+                                   loc.text, source)
+            if figure.cumulative:
+                yield node, RG.cumulative, Literal(True)
+        for i, change in enumerate(facts.changes):
+            loc = located[(*base, "changes", i)]
+            yield from self.change(prefix, change, loc, source, part_of)
+        for i, ranking in enumerate(facts.rankings):
+            loc = located[(*base, "rankings", i)]
+            yield from self.ranking(prefix, ranking, loc, source, part_of)
+        for i, relation in enumerate(facts.relations):
+            loc = located[(*base, "relations", i)]
+            node = URIRef(f"{container}/relation/{i + 1}")
+            yield from part_of(node)
+            yield from self.relation(node, relation, loc, source)
+
+    def figure(
+        self, node: URIRef, quantity: Quantity, indicator: str, subject: str | None, date: DateRef | None,
+        quote: Span, text: Span | None, source: URIRef,
+    ) -> Iterator[Triple]:
+        unit = self.entities[quantity.unit]
+        yield node, RDF.type, RG.Figure
+        yield node, SCHEMA.value, _decimal(quantity.value)
+        yield node, RG.unit, unit.iri
+        yield node, RG.qualifier, QUALIFIERS[quantity.qualifier]
+        yield node, RG.indicator, self.ref(indicator)
+        yield node, RG.statedAs, _zh(quantity.text)
+        yield node, RDFS.label, _zh(quantity.text)
+        number = _format_number(quantity.value)
+        unit_en = "" if unit.qudt == QUDT_COUNT else f" {unit.label.en}"
+        yield node, RDFS.label, _en(f"{QUALIFIER_EN[quantity.qualifier]}{number}{unit_en}")
+        if subject is not None:
+            yield node, RG.subject, self.ref(subject)
+        yield from self.date(node, date)
+        yield from self.evidence(node, RG.evidence, "evidence", quote, source)
+        if text is not None:
+            yield from self.evidence(node, RG.mention, "mention", text, source)
+
+    def change(self, prefix: URIRef, change: Change, loc: Located, source: URIRef, part_of: object) -> Iterator[Triple]:
+        node = URIRef(f"{prefix}/change/{change.id}")
+        yield from part_of(node)  # type: ignore[operator]
+        yield node, RDF.type, RG.Change
+        yield node, RG.indicator, self.ref(change.indicator)
+        yield node, RG.direction, RG.increase if change.direction.value == "increase" else RG.decrease
+        if change.compared_with is not None:
+            yield node, RG.comparedWith, _zh(change.compared_with.text)
+            yield node, RG.comparedWith, _en(change.compared_with.en)
+        if change.subject is not None:
+            yield node, RG.subject, self.ref(change.subject)
+        yield from self.date(node, change.date)
+        indicator = self.entities[change.indicator].label
+        yield node, RDFS.label, _zh(loc.quote.text)
+        parts = []
+        for role, quantity in change.parts():
+            fig = URIRef(f"{prefix}/figure/{change.id}-{role}")
+            yield node, RG[role], fig
+            yield from part_of(fig)  # type: ignore[operator]
+            yield from self.figure(fig, quantity, change.indicator, change.subject, change.date, loc.quote,
+                                   loc.parts.get(role), source)
+            parts.append(f"{role} {quantity.text}")
+        yield node, RDFS.label, _en(f"{change.direction.value} of {indicator.en} ({', '.join(parts)})")
+        yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
+
+    def ranking(self, prefix: URIRef, ranking: Ranking, loc: Located, source: URIRef, part_of: object) -> Iterator[Triple]:
+        node = URIRef(f"{prefix}/ranking/{ranking.id}")
+        yield from part_of(node)  # type: ignore[operator]
+        yield node, RDF.type, RG.Ranking
+        yield node, RG.rank, Literal(ranking.rank, datatype=XSD.positiveInteger)
+        yield node, RG.rankingScope, self.ref(ranking.scope)
+        yield node, RG.indicator, self.ref(ranking.indicator)
+        yield node, RG.statedAs, _zh(ranking.text)
+        yield node, RDFS.label, _zh(ranking.text)
+        scope = self.entities[ranking.scope].label.en
+        yield node, RDFS.label, _en(f"rank {ranking.rank} in {scope}")
+        if ranking.subject is not None:
+            yield node, RG.subject, self.ref(ranking.subject)
+        yield from self.date(node, ranking.date)
+        yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
+        if loc.text is not None:
+            yield from self.evidence(node, RG.mention, "mention", loc.text, source)
+
+    def relation(self, node: URIRef, relation: Relation, loc: Located, source: URIRef) -> Iterator[Triple]:
+        roles: list[tuple[URIRef, list[Mention]]]
+        if isinstance(relation, JointWork):
+            cls, roles = RG.JointWork, [(RG.ledBy, relation.lead), (RG.partner, relation.partners)]
+        elif isinstance(relation, Assistance):
+            cls, roles = RG.Assistance, [(RG.assistant, relation.assistant), (RG.assisted, relation.assisted)]
+        elif isinstance(relation, PilotAssignment):
+            cls = RG.PilotAssignment
+            roles = [(RG.assignedBy, relation.assigned_by), (RG.assignedTo, relation.assigned_to)]
+            yield node, RG.programme, self.ref(relation.programme.id)
+        else:
+            assert isinstance(relation, SubOrganisation)
+            cls, roles = RG.SubOrganisation, [(RG.member, relation.member), (RG.parent, relation.parent)]
+            for member in relation.member:
+                for parent in relation.parent:
+                    yield self.ref(member.id), ORG.subOrganizationOf, self.ref(parent.id)
+        yield node, RDF.type, cls
+        names = []
+        for predicate, items in roles:
+            for item in items:
+                yield node, predicate, self.ref(item.id)
+            names.append(" and ".join(self.entities[item.id].label.en for item in items))
+        yield node, RDFS.label, _zh(loc.quote.text)
+        connector = {
+            RG.JointWork: "{0} works together with {1}",
+            RG.Assistance: "{0} assists {1}",
+            RG.PilotAssignment: "{0} assign a pilot to {1}",
+            RG.SubOrganisation: "{0} belongs to {1}",
+        }[cls]
+        yield node, RDFS.label, _en(connector.format(*names))
+        if relation.purpose is not None:
+            yield from _bilingual(node, RG.purpose, relation.purpose)
+        yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
+
+    # ------------------------------------------------------------------ all
+
+    def triples(self) -> Iterator[Triple]:
+        yield from self.schemes()
+        for entity in self.entities.values():
+            yield from self.entity(entity)
+        for source_file in self.resolved.dataset.sources.values():
+            yield from self.source(source_file.record, source_file.text)
+            intro = self.resolved.introductions.get(source_file.record.id)
+            if intro is not None and source_file.record.introduction is not None:
+                yield from self.facts(
+                    None, ("introduction",), source_file.record.introduction, None,
+                    source_file.record.iri, None, source=source_file.record.iri, located=intro.located,
+                )
+        for rc in self.resolved.cases:
+            yield from self.case(rc)
+
+
+def iter_triples(resolved: Resolved) -> Iterator[Triple]:
+    """Every triple of the graph, generated from the resolved records (may repeat a triple)."""
+    return _Builder(resolved).triples()
+
+
+def build_graph(resolved: Resolved) -> Graph:
+    """The knowledge graph of a resolved data folder."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    for triple in iter_triples(resolved):
+        graph.add(triple)
+    return graph

@@ -1,0 +1,82 @@
+"""SHACL validation of a built graph against the shapes and the ontology."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+__all__ = ["Violation", "ValidationResult", "validate_graph"]
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result: which node, which property, what is wrong."""
+
+    severity: str
+    focus: str
+    path: str
+    message: str
+    value: str
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: <{self.focus}>{path}: {self.message}{value}"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    conforms: bool
+    violations: list[Violation]
+    warnings: list[Violation]
+    report_text: str
+
+
+def _text(graph: Graph, node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return str(node)
+    if isinstance(node, Literal):
+        return str(node)
+    # A blank-node path: show it in Turtle-ish form.
+    return " / ".join(str(o) for o in graph.objects(node, None)) or str(node)
+
+
+def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationResult:
+    """Validate ``data`` with pySHACL; the ontology supplies the class hierarchy."""
+    from pyshacl import validate
+
+    conforms, report, text = validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    assert isinstance(report, Graph)
+    violations: list[Violation] = []
+    warnings: list[Violation] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(result, SH.resultSeverity)
+        message = report.value(result, SH.resultMessage)
+        item = Violation(
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            focus=_text(report, report.value(result, SH.focusNode)),
+            path=_text(report, report.value(result, SH.resultPath)),
+            message=str(message) if message is not None else "constraint not met",
+            value=_text(report, report.value(result, SH.value)),
+        )
+        (violations if item.severity == "Violation" else warnings).append(item)
+    return ValidationResult(
+        conforms=bool(conforms) and not violations,
+        violations=sorted(violations),
+        warnings=sorted(warnings),
+        report_text=str(text),
+    )
