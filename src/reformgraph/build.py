@@ -186,7 +186,8 @@ class _Builder:
             for other in entity.broader:
                 yield node, SKOS.broader, self.entities[other].iri
         for other in entity.part_of:
-            yield node, RG.locatedIn, self.entities[other].iri
+            predicate = RG.locatedIn if entity.type.is_place else DCTERMS.isPartOf
+            yield node, predicate, self.entities[other].iri
         for other in entity.distinct_from:
             yield node, OWL.differentFrom, self.entities[other].iri
         if entity.type is EntityType.UNIT:

@@ -130,6 +130,11 @@ class EntityType(str, Enum):
         return self.group == "place"
 
     @property
+    def is_component(self) -> bool:
+        """Platforms and instruments, which may be parts of other platforms and instruments."""
+        return self.group in ("platform", "instrument")
+
+    @property
     def is_concept(self) -> bool:
         """SKOS concepts: domains, concepts, indicators (they may have ``broader``)."""
         return self in (EntityType.DOMAIN, EntityType.CONCEPT, EntityType.INDICATOR)
@@ -179,8 +184,10 @@ class Entity(Record):
     def _fields_fit_type(self) -> Entity:
         if self.broader and not self.type.is_concept:
             raise ValueError(f"'broader' is only for domains, concepts and indicators, not {self.type.value}")
-        if self.part_of and not self.type.is_place:
-            raise ValueError(f"'part_of' is only for places, not {self.type.value}")
+        if self.part_of and not (self.type.is_place or self.type.is_component):
+            raise ValueError(
+                f"'part_of' is only for places, platforms and instruments, not {self.type.value}"
+            )
         if (self.symbols or self.qudt or self.code) and self.type is not EntityType.UNIT:
             raise ValueError("'symbols', 'code' and 'qudt' are only for units")
         if self.type is EntityType.UNIT and not (self.symbols and self.code):

@@ -493,7 +493,10 @@ class _Resolver:
                 if target is not None and other == entity.id:
                     self.errors.append(lines.error((*base, "broader", i), "an entity cannot be broader than itself"))
             for i, other in enumerate(entity.part_of):
-                self.ref(lines, (*base, "part_of", i), other, [t for t in EntityType if t.is_place], "place")
+                kinds = [t for t in EntityType if (t.is_place if entity.type.is_place else t.is_component)]
+                target = self.ref(lines, (*base, "part_of", i), other, kinds, "whole")
+                if target is not None and other == entity.id:
+                    self.errors.append(lines.error((*base, "part_of", i), "an entity cannot be part of itself"))
             for i, other in enumerate(entity.distinct_from):
                 if other == entity.id:
                     self.errors.append(lines.error((*base, "distinct_from", i), "an entity is not distinct from itself"))
