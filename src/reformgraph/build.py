@@ -24,7 +24,6 @@ from reformgraph.models import (
     Entity,
     EntityType,
     Facts,
-    Figure,
     JointWork,
     Mention,
     PilotAssignment,
@@ -48,11 +47,11 @@ SCHEMA = Namespace("http://schema.org/")
 PREFIXES: dict[str, Namespace] = {
     "rg": RG,
     "rgd": DATA,
-    "dcterms": DCTERMS,
+    "dcterms": Namespace(str(DCTERMS)),
     "oa": OA,
     "org": ORG,
     "owl": Namespace(str(OWL)),
-    "prov": PROV,
+    "prov": Namespace(str(PROV)),
     "rdf": Namespace(str(RDF)),
     "rdfs": Namespace(str(RDFS)),
     "schema": SCHEMA,
@@ -96,8 +95,12 @@ QUALIFIERS = {
     Qualifier.ABOUT: RG.about,
     Qualifier.AT_MOST: RG.atMost,
 }
-QUALIFIER_EN = {Qualifier.EXACT: "", Qualifier.AT_LEAST: "at least ", Qualifier.ABOUT: "about ",
-                Qualifier.AT_MOST: "at most "}
+QUALIFIER_EN = {
+    Qualifier.EXACT: "",
+    Qualifier.AT_LEAST: "at least ",
+    Qualifier.ABOUT: "about ",
+    Qualifier.AT_MOST: "at most ",
+}
 QUDT_COUNT = "http://qudt.org/vocab/unit/NUM"
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -138,7 +141,9 @@ class _Builder:
 
     # ------------------------------------------------------------------ provenance
 
-    def evidence(self, node: URIRef, predicate: URIRef, name: str, span: Span, source: URIRef) -> Iterator[Triple]:
+    def evidence(
+        self, node: URIRef, predicate: URIRef, name: str, span: Span, source: URIRef
+    ) -> Iterator[Triple]:
         ev = URIRef(f"{node}/{name}")
         yield node, predicate, ev
         yield ev, RDF.type, RG.Evidence
@@ -270,9 +275,15 @@ class _Builder:
             yield from self.facts(rc, ("measures", index), measure, node, m_node, m_node)
 
     def facts(
-        self, rc: ResolvedCase | None, base: tuple[str | int, ...], facts: Facts,
-        case_node: URIRef | None, container: URIRef, measure: URIRef | None,
-        source: URIRef | None = None, located: dict[tuple[str | int, ...], Located] | None = None,
+        self,
+        rc: ResolvedCase | None,
+        base: tuple[str | int, ...],
+        facts: Facts,
+        case_node: URIRef | None,
+        container: URIRef,
+        measure: URIRef | None,
+        source: URIRef | None = None,
+        located: dict[tuple[str | int, ...], Located] | None = None,
     ) -> Iterator[Triple]:
         located = rc.located if rc is not None else (located or {})
         source = rc.source.record.iri if rc is not None else source
@@ -289,28 +300,47 @@ class _Builder:
         for item in facts.involves:
             yield container, RG.involves, self.ref(item.id)
         for i, figure in enumerate(facts.figures):
-            loc = located[(*base, "figures", i)]
+            path = (*base, "figures", i)
+            loc = located[path]
             node = URIRef(f"{prefix}/figure/{figure.id}")
             yield from part_of(node)
-            yield from self.figure(node, figure, figure.indicator, figure.subject, figure.date, loc.quote,
-                                   loc.text, source)
+            yield from self.figure(
+                node,
+                figure,
+                figure.indicator,
+                figure.subject,
+                figure.date,
+                loc.quote,
+                loc.text,
+                source,
+            )
             if figure.cumulative:
                 yield node, RG.cumulative, Literal(True)
         for i, change in enumerate(facts.changes):
-            loc = located[(*base, "changes", i)]
+            path = (*base, "changes", i)
+            loc = located[path]
             yield from self.change(prefix, change, loc, source, part_of)
         for i, ranking in enumerate(facts.rankings):
-            loc = located[(*base, "rankings", i)]
+            path = (*base, "rankings", i)
+            loc = located[path]
             yield from self.ranking(prefix, ranking, loc, source, part_of)
         for i, relation in enumerate(facts.relations):
-            loc = located[(*base, "relations", i)]
+            path = (*base, "relations", i)
+            loc = located[path]
             node = URIRef(f"{container}/relation/{i + 1}")
             yield from part_of(node)
             yield from self.relation(node, relation, loc, source)
 
     def figure(
-        self, node: URIRef, quantity: Quantity, indicator: str, subject: str | None, date: DateRef | None,
-        quote: Span, text: Span | None, source: URIRef,
+        self,
+        node: URIRef,
+        quantity: Quantity,
+        indicator: str,
+        subject: str | None,
+        date: DateRef | None,
+        quote: Span,
+        text: Span | None,
+        source: URIRef,
     ) -> Iterator[Triple]:
         unit = self.entities[quantity.unit]
         yield node, RDF.type, RG.Figure
@@ -330,12 +360,18 @@ class _Builder:
         if text is not None:
             yield from self.evidence(node, RG.mention, "mention", text, source)
 
-    def change(self, prefix: URIRef, change: Change, loc: Located, source: URIRef, part_of: object) -> Iterator[Triple]:
+    def change(
+        self, prefix: URIRef, change: Change, loc: Located, source: URIRef, part_of: object
+    ) -> Iterator[Triple]:
         node = URIRef(f"{prefix}/change/{change.id}")
         yield from part_of(node)  # type: ignore[operator]
         yield node, RDF.type, RG.Change
         yield node, RG.indicator, self.ref(change.indicator)
-        yield node, RG.direction, RG.increase if change.direction.value == "increase" else RG.decrease
+        yield (
+            node,
+            RG.direction,
+            RG.increase if change.direction.value == "increase" else RG.decrease,
+        )
         if change.compared_with is not None:
             yield node, RG.comparedWith, _zh(change.compared_with.text)
             yield node, RG.comparedWith, _en(change.compared_with.en)
@@ -349,13 +385,27 @@ class _Builder:
             fig = URIRef(f"{prefix}/figure/{change.id}-{role}")
             yield node, RG[role], fig
             yield from part_of(fig)  # type: ignore[operator]
-            yield from self.figure(fig, quantity, change.indicator, change.subject, change.date, loc.quote,
-                                   loc.parts.get(role), source)
+            yield from self.figure(
+                fig,
+                quantity,
+                change.indicator,
+                change.subject,
+                change.date,
+                loc.quote,
+                loc.parts.get(role),
+                source,
+            )
             parts.append(f"{role} {quantity.text}")
-        yield node, RDFS.label, _en(f"{change.direction.value} of {indicator.en} ({', '.join(parts)})")
+        yield (
+            node,
+            RDFS.label,
+            _en(f"{change.direction.value} of {indicator.en} ({', '.join(parts)})"),
+        )
         yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
 
-    def ranking(self, prefix: URIRef, ranking: Ranking, loc: Located, source: URIRef, part_of: object) -> Iterator[Triple]:
+    def ranking(
+        self, prefix: URIRef, ranking: Ranking, loc: Located, source: URIRef, part_of: object
+    ) -> Iterator[Triple]:
         node = URIRef(f"{prefix}/ranking/{ranking.id}")
         yield from part_of(node)  # type: ignore[operator]
         yield node, RDF.type, RG.Ranking
@@ -373,19 +423,27 @@ class _Builder:
         if loc.text is not None:
             yield from self.evidence(node, RG.mention, "mention", loc.text, source)
 
-    def relation(self, node: URIRef, relation: Relation, loc: Located, source: URIRef) -> Iterator[Triple]:
+    def relation(
+        self, node: URIRef, relation: Relation, loc: Located, source: URIRef
+    ) -> Iterator[Triple]:
         roles: list[tuple[URIRef, list[Mention]]]
         if isinstance(relation, JointWork):
             cls, roles = RG.JointWork, [(RG.ledBy, relation.lead), (RG.partner, relation.partners)]
         elif isinstance(relation, Assistance):
-            cls, roles = RG.Assistance, [(RG.assistant, relation.assistant), (RG.assisted, relation.assisted)]
+            cls, roles = (
+                RG.Assistance,
+                [(RG.assistant, relation.assistant), (RG.assisted, relation.assisted)],
+            )
         elif isinstance(relation, PilotAssignment):
             cls = RG.PilotAssignment
             roles = [(RG.assignedBy, relation.assigned_by), (RG.assignedTo, relation.assigned_to)]
             yield node, RG.programme, self.ref(relation.programme.id)
         else:
             assert isinstance(relation, SubOrganisation)
-            cls, roles = RG.SubOrganisation, [(RG.member, relation.member), (RG.parent, relation.parent)]
+            cls, roles = (
+                RG.SubOrganisation,
+                [(RG.member, relation.member), (RG.parent, relation.parent)],
+            )
             for member in relation.member:
                 for parent in relation.parent:
                     yield self.ref(member.id), ORG.subOrganizationOf, self.ref(parent.id)
@@ -418,8 +476,14 @@ class _Builder:
             intro = self.resolved.introductions.get(source_file.record.id)
             if intro is not None and source_file.record.introduction is not None:
                 yield from self.facts(
-                    None, ("introduction",), source_file.record.introduction, None,
-                    source_file.record.iri, None, source=source_file.record.iri, located=intro.located,
+                    None,
+                    ("introduction",),
+                    source_file.record.introduction,
+                    None,
+                    source_file.record.iri,
+                    None,
+                    source=source_file.record.iri,
+                    located=intro.located,
                 )
         for rc in self.resolved.cases:
             yield from self.case(rc)

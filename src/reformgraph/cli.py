@@ -16,20 +16,32 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from reformgraph.errors import DataErrors, NoBuildError, QueryError, ReformgraphError, ValidationFailed
+from reformgraph.errors import (
+    DataErrors,
+    NoBuildError,
+    QueryError,
+    ReformgraphError,
+    ValidationFailed,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    help="reformgraph: Chinese reform case reports as a bilingual knowledge graph you can query with SPARQL.",
+    help=(
+        "reformgraph: Chinese reform case reports as a bilingual knowledge graph"
+        " you can query with SPARQL."
+    ),
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 DataOption = Annotated[
     Path | None,
-    typer.Option("--data", help="Data folder (holding sources/, cases/, entities/). Default: ./data of the project."),
+    typer.Option(
+        "--data",
+        help="Data folder (holding sources/, cases/, entities/). Default: ./data of the project.",
+    ),
 ]
 OutOption = Annotated[
     Path | None, typer.Option("--out", "-o", help="Output folder. Default: ./build of the project.")
@@ -73,13 +85,15 @@ def _print_summary(result: object, written: list[Path] | None = None) -> None:
     table.add_column("instances", justify="right")
     for name, count in summary.classes.items():
         table.add_row(name, str(count))
-    out.print(table)
+    _emit(table)
     out.print(
         f"{summary.cases} cases, {summary.measures} measures, {summary.figures} figures,"
         f" {len(summary.shared_entities)} shared entities, {summary.triples} triples"
     )
     if summary.shared_entities:
-        shared = ", ".join(f"{label} ({count})" for label, _kind, count in summary.shared_entities[:8])
+        shared = ", ".join(
+            f"{label} ({count})" for label, _kind, count in summary.shared_entities[:8]
+        )
         more = len(summary.shared_entities) - 8
         out.print(f"shared across cases: {shared}" + (f", … and {more} more" if more > 0 else ""))
     validation = result.validation
@@ -95,7 +109,7 @@ def _print_summary(result: object, written: list[Path] | None = None) -> None:
 
 @app.command()
 def build(data: DataOption = None, out_dir: OutOption = None) -> None:
-    """Build the graph: read and check the data, validate with SHACL, write .ttl, .nt and .jsonld."""
+    """Build the graph: check the data, validate with SHACL, write .ttl, .nt and .jsonld."""
     from reformgraph import pipeline
 
     try:
@@ -149,7 +163,7 @@ def _display(term: object, prefixes: dict[str, str]) -> str:
         text = str(term)
         for prefix, namespace in prefixes.items():
             if text.startswith(namespace):
-                return f"{prefix}:{text[len(namespace):]}"
+                return f"{prefix}:{text[len(namespace) :]}"
         return text
     if isinstance(term, Literal) and term.datatype == XSD.decimal:
         try:
@@ -158,6 +172,15 @@ def _display(term: object, prefixes: dict[str, str]) -> str:
             return str(term)
         return f"{value:f}" if value != value.to_integral_value() else f"{int(value)}"
     return str(term)
+
+
+def _emit(table: Table) -> None:
+    """Print a table: fitted to a terminal, or unfolded when piped into a file or program."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    width = Console(width=100_000).measure(table).maximum
+    Console(file=out.file, width=max(width, 80), highlight=False).print(table)
 
 
 def _print_table(result: object) -> None:
@@ -174,7 +197,7 @@ def _print_table(result: object) -> None:
         table.add_column(variable, overflow="fold")
     for row in result.rows:
         table.add_row(*(Text(_display(term, prefixes)) for term in row))
-    out.print(table)
+    _emit(table)
     out.print(f"{len(result.rows)} row(s)")
 
 
@@ -189,25 +212,29 @@ def _list_queries() -> None:
         question = Text(saved.question + "\n" + saved.question_zh)
         params = ", ".join(f"{p.name} ({p.type})" for p in saved.params) or "-"
         table.add_row(name, question, params)
-    out.print(table)
+    _emit(table)
 
 
 @app.command()
 def query(
     query_spec: Annotated[
-        str | None, typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text.")
+        str | None,
+        typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text."),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="table, csv or json (W3C SPARQL results JSON).")
     ] = "table",
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, bound as an RDF term (repeatable).")
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE, bound as an RDF term (repeatable)."),
     ] = None,
     graph_file: Annotated[
         Path | None, typer.Option("--graph", help="Query this RDF file instead of the last build.")
     ] = None,
     out_dir: OutOption = None,
-    list_queries: Annotated[bool, typer.Option("--list", help="List the saved queries and their questions.")] = False,
+    list_queries: Annotated[
+        bool, typer.Option("--list", help="List the saved queries and their questions.")
+    ] = False,
 ) -> None:
     """Run a SPARQL query on the built graph and print the result."""
     from reformgraph import pipeline
@@ -235,7 +262,9 @@ def query(
                 out_dir = (project / "build") if project is not None else Path.cwd() / "build"
             graph_file = pipeline.default_graph_file(out_dir)
             if not graph_file.is_file():
-                raise NoBuildError(f"no build yet ({graph_file} is missing): run `reformgraph build` first")
+                raise NoBuildError(
+                    f"no build yet ({graph_file} is missing): run `reformgraph build` first"
+                )
         graph = pipeline.load_graph(graph_file)
         result = pipeline.query(graph, saved, params)
     except QueryError as exc:

@@ -83,11 +83,18 @@ def uncovered_numerals(resolved: Resolved) -> list[Uncovered]:
         if case.start is not None:
             covered.append((case.start.start, case.start.end))
         covered += _label_spans(case.span.text, case.span.start, entities)
-        out += _uncovered(case.lines.file, f"case {case.case.id}", case.span, covered, case.source.text)
+        out += _uncovered(
+            case.lines.file, f"case {case.case.id}", case.span, covered, case.source.text
+        )
     for source_id, intro in resolved.introductions.items():
         covered = _located_spans(intro.located.values())
         covered += [(s.start, s.end) for s in intro.exceptions]
         covered += _label_spans(intro.span.text, intro.span.start, entities)
-        out += _uncovered(intro.source.lines.file, f"introduction of {source_id}", intro.span, covered,
-                          intro.source.text)
+        out += _uncovered(
+            intro.source.lines.file,
+            f"introduction of {source_id}",
+            intro.span,
+            covered,
+            intro.source.text,
+        )
     return out

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -135,14 +136,16 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in reformgraph data", event.start_mark
             )
         return super().compose_node(parent, index)
 
 
-def _line_map(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], errors: list[str]) -> None:
+def _line_map(
+    node: yaml.Node, path: PathKey, lines: dict[PathKey, int], errors: list[tuple[int, str]]
+) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -150,12 +153,15 @@ def _line_map(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], errors:
             key = key_node.value
             if key in seen:
                 errors.append(
-                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r}"
-                    f" (first on line {seen[key]})"
+                    (
+                        key_node.start_mark.line + 1,
+                        f"duplicate key {key!r} (first on line {seen[key]})",
+                    )
                 )
             seen[key] = key_node.start_mark.line + 1
-            _line_map(value_node, (*path, key), lines, errors)
-            lines[(*path, key)] = key_node.start_mark.line + 1
+            child = (*path, key)
+            _line_map(value_node, child, lines, errors)
+            lines[child] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _line_map(item, (*path, index), lines, errors)
@@ -168,13 +174,22 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
     except OSError as exc:
         raise DataErrors([DataError(display, None, "", f"cannot read: {exc.strerror}")]) from exc
     if len(raw) > MAX_YAML_BYTES:
-        raise DataErrors([DataError(display, None, "", f"file is larger than {MAX_YAML_BYTES} bytes")])
+        raise DataErrors(
+            [DataError(display, None, "", f"file is larger than {MAX_YAML_BYTES} bytes")]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataErrors(
-            [DataError(display, line, "", f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")]
+            [
+                DataError(
+                    display,
+                    line,
+                    "",
+                    f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                )
+            ]
         ) from exc
     if "\x00" in text:
         raise DataErrors([DataError(display, None, "", "contains NUL characters: not a text file")])
@@ -187,19 +202,17 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
         node = loader.get_single_node()
         if node is None:
             raise DataErrors([DataError(display, None, "", "file is empty")])
-        problems: list[str] = []
+        problems: list[tuple[int, str]] = []
         lines: dict[PathKey, int] = {}
         _line_map(node, (), lines, problems)
         if problems:
-            raise DataErrors(
-                [DataError(display, int(p.split(":")[0][5:]), "", p.split(": ", 1)[1]) for p in problems]
-            )
+            raise DataErrors([DataError(display, line, "", message) for line, message in problems])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        where = mark.line + 1 if mark is not None else None
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "malformed YAML"
-        raise DataErrors([DataError(display, line, "", f"malformed YAML: {message}")]) from exc
+        raise DataErrors([DataError(display, where, "", f"malformed YAML: {message}")]) from exc
     except yaml.YAMLError as exc:
         raise DataErrors([DataError(display, None, "", f"malformed YAML: {exc}")]) from exc
     finally:
@@ -216,9 +229,11 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
         path: list[str | int] = list(prefix)
         for part in err["loc"]:
             # Drop the tags pydantic adds for unions and validators; they are not in the YAML.
-            if isinstance(part, str) and (part in _UNION_TAGS or "[" in part) and (
-                *path, part
-            ) not in lines.lines:
+            if (
+                isinstance(part, str)
+                and (part in _UNION_TAGS or "[" in part)
+                and (*path, part) not in lines.lines
+            ):
                 continue
             path.append(part)
         message = err["msg"]
@@ -232,10 +247,12 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
             else:
                 message = (
                     f"unknown field {key!r}: a text with a comma or colon inside {{…}} or […]"
-                    " must be quoted, e.g. en: \"a, b\""
+                    ' must be quoted, e.g. en: "a, b"'
                 )
-        elif "input" in err and err["type"] not in ("model_type",) and not isinstance(
-            err["input"], (dict, list)
+        elif (
+            "input" in err
+            and err["type"] not in ("model_type",)
+            and not isinstance(err["input"], (dict, list))
         ):
             message = f"{message} (got {err['input']!r})"
         out.append(lines.error(path, message))
@@ -271,7 +288,9 @@ def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile 
         errors.extend(exc.errors)
         return None
     if path.stem != record.id:
-        errors.append(lines.error(("id",), f"id {record.id!r} must match the file name {path.stem!r}"))
+        errors.append(
+            lines.error(("id",), f"id {record.id!r} must match the file name {path.stem!r}")
+        )
     text_path = path.parent / record.file
     try:
         raw = text_path.read_bytes()
@@ -281,19 +300,27 @@ def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile 
     digest = _sha256(raw)
     if digest != record.sha256:
         errors.append(
-            lines.error(("sha256",), f"{record.file} has changed: its SHA-256 is {digest}, not the recorded one")
+            lines.error(
+                ("sha256",),
+                f"{record.file} has changed: its SHA-256 is {digest}, not the recorded one",
+            )
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        errors.append(DataError(relative(text_path, root.parent), line, "", "source text is not UTF-8"))
+        errors.append(
+            DataError(relative(text_path, root.parent), line, "", "source text is not UTF-8")
+        )
         return None
     return SourceFile(record=record, text=text, lines=lines)
 
 
 def _load_entities(
-    path: Path, root: Path, errors: list[DataError], entities: dict[str, Entity],
+    path: Path,
+    root: Path,
+    errors: list[DataError],
+    entities: dict[str, Entity],
     entity_lines: dict[str, tuple[LineMap, PathKey]],
 ) -> None:
     display = relative(path, root.parent)
@@ -339,20 +366,27 @@ def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | No
     match = re.match(r"^(\d+)-", path.name)
     if match is None or int(match[1]) != record.position:
         errors.append(
-            lines.error(("position",), f"file name must start with the position: {record.position:02d}-…")
+            lines.error(
+                ("position",), f"file name must start with the position: {record.position:02d}-…"
+            )
         )
     return CaseFile(record=record, lines=lines)
 
 
 def load_data_folder(root: Path) -> Dataset:
-    """Read and validate every file of a data folder; raise :class:`DataErrors` with all problems."""
+    """Read and validate every file of a data folder.
+
+    Raises :class:`DataErrors` listing every problem found, not just the first.
+    """
     errors: list[DataError] = []
     sources: dict[str, SourceFile] = {}
     for path in _yaml_files(root / "sources"):
         loaded = _load_source(path, root, errors)
         if loaded is not None:
             if loaded.record.id in sources:
-                errors.append(loaded.lines.error(("id",), f"duplicate source id {loaded.record.id!r}"))
+                errors.append(
+                    loaded.lines.error(("id",), f"duplicate source id {loaded.record.id!r}")
+                )
             sources[loaded.record.id] = loaded
     entities: dict[str, Entity] = {}
     entity_lines: dict[str, tuple[LineMap, PathKey]] = {}
@@ -368,18 +402,28 @@ def load_data_folder(root: Path) -> Dataset:
         if case_id in seen:
             errors.append(
                 loaded_case.lines.error(
-                    ("id",), f"duplicate case id {case_id!r}: already used by {seen[case_id].lines.file}"
+                    ("id",),
+                    f"duplicate case id {case_id!r}: already used by {seen[case_id].lines.file}",
                 )
             )
             continue
         seen[case_id] = loaded_case
         cases.append(loaded_case)
     if not sources and not errors:
-        errors.append(DataError(relative(root / "sources", root.parent), None, "", "no source metadata (*.yaml) found"))
+        errors.append(
+            DataError(
+                relative(root / "sources", root.parent),
+                None,
+                "",
+                "no source metadata (*.yaml) found",
+            )
+        )
     if errors:
         raise DataErrors(errors)
     cases.sort(key=lambda c: (c.record.source, c.record.position))
-    return Dataset(root=root, sources=sources, entities=entities, entity_lines=entity_lines, cases=cases)
+    return Dataset(
+        root=root, sources=sources, entities=entities, entity_lines=entity_lines, cases=cases
+    )
 
 
 # --------------------------------------------------------------------------- writing
@@ -462,19 +506,38 @@ def serialize_jsonld(graph: Graph, context: Mapping[str, str]) -> bytes:
     raw = graph.serialize(format="json-ld", context=dict(context), auto_compact=True)
     document = json.loads(raw)
     if "@graph" not in document:
-        document = {"@context": document.pop("@context", dict(context)), "@graph": [document] if document else []}
+        document = {
+            "@context": document.pop("@context", dict(context)),
+            "@graph": [document] if document else [],
+        }
     document["@graph"] = _sort_jsonld(document["@graph"])
     document["@context"] = dict(sorted(document["@context"].items()))
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode(
+        "utf-8"
+    )
 
 
 def read_graph(path: Path) -> Graph:
     """Parse an RDF file (format from its suffix)."""
-    formats = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml",
-               ".xml": "xml", ".trig": "trig", ".nq": "nquads", ".n3": "n3"}
+    formats = {
+        ".ttl": "turtle",
+        ".nt": "nt",
+        ".jsonld": "json-ld",
+        ".json": "json-ld",
+        ".rdf": "xml",
+        ".xml": "xml",
+        ".trig": "trig",
+        ".nq": "nquads",
+        ".n3": "n3",
+    }
     fmt = formats.get(path.suffix.lower())
     if fmt is None:
         raise ValueError(f"{path}: unknown RDF format (use .ttl, .nt, .jsonld, .rdf, .trig or .nq)")
     graph = Graph()
-    graph.parse(path, format=fmt)
+    with warnings.catch_warnings():
+        # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
+        warnings.filterwarnings(
+            "ignore", message="ConjunctiveGraph is deprecated", category=DeprecationWarning
+        )
+        graph.parse(path, format=fmt)
     return graph

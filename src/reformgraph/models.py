@@ -183,7 +183,9 @@ class Entity(Record):
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Entity:
         if self.broader and not self.type.is_concept:
-            raise ValueError(f"'broader' is only for domains, concepts and indicators, not {self.type.value}")
+            raise ValueError(
+                f"'broader' is only for domains, concepts and indicators, not {self.type.value}"
+            )
         if self.part_of and not (self.type.is_place or self.type.is_component):
             raise ValueError(
                 f"'part_of' is only for places, platforms and instruments, not {self.type.value}"
@@ -191,7 +193,9 @@ class Entity(Record):
         if (self.symbols or self.qudt or self.code) and self.type is not EntityType.UNIT:
             raise ValueError("'symbols', 'code' and 'qudt' are only for units")
         if self.type is EntityType.UNIT and not (self.symbols and self.code):
-            raise ValueError("a unit needs 'symbols' (the words that denote it in a figure's text) and a 'code'")
+            raise ValueError(
+                "a unit needs 'symbols' (the words that denote it in a figure's text) and a 'code'"
+            )
         return self
 
     @property
@@ -348,7 +352,11 @@ class Change(Record):
 
     def parts(self) -> list[tuple[str, Quantity]]:
         """The stated numbers of the change, by role, in reading order."""
-        roles = (("baseline", self.baseline), ("result", self.result), ("difference", self.difference))
+        roles = (
+            ("baseline", self.baseline),
+            ("result", self.result),
+            ("difference", self.difference),
+        )
         return [(role, quantity) for role, quantity in roles if quantity is not None]
 
 

@@ -26,8 +26,20 @@ __all__ = [
 #: Characters that the number-coverage rule looks at, besides the digits.
 NUMERAL_CHARACTERS = frozenset("零一二两三四五六七八九十百千万亿双")
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _MAGNITUDES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
 
@@ -131,7 +143,11 @@ def parse_rank(text: str) -> int:
 
 def numeral_positions(text: str) -> list[int]:
     """Positions of every ASCII digit and every numeral character in ``text``."""
-    return [i for i, ch in enumerate(text) if ch.isascii() and ch.isdigit() or ch in NUMERAL_CHARACTERS]
+    return [
+        i
+        for i, ch in enumerate(text)
+        if (ch.isascii() and ch.isdigit()) or ch in NUMERAL_CHARACTERS
+    ]
 
 
 def unit_symbol_index(units: Mapping[str, Iterable[str]]) -> dict[str, str]:
@@ -140,6 +156,8 @@ def unit_symbol_index(units: Mapping[str, Iterable[str]]) -> dict[str, str]:
     for unit_id, symbols in units.items():
         for symbol in symbols:
             if symbol in index and index[symbol] != unit_id:
-                raise ValueError(f"unit word {symbol!r} belongs to both {index[symbol]} and {unit_id}")
+                raise ValueError(
+                    f"unit word {symbol!r} belongs to both {index[symbol]} and {unit_id}"
+                )
             index[symbol] = unit_id
     return index

@@ -11,7 +11,7 @@ from rdflib import RDF, Graph, URIRef
 
 from reformgraph.build import PREFIXES, build_graph
 from reformgraph.coverage import Uncovered, uncovered_numerals
-from reformgraph.errors import DataError, NoBuildError, ValidationFailed
+from reformgraph.errors import NoBuildError, ValidationFailed
 from reformgraph.io import (
     load_data_folder,
     ontology_file,
@@ -21,7 +21,6 @@ from reformgraph.io import (
     serialize_turtle,
     staged_outputs,
 )
-from reformgraph.models import RG
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
 from reformgraph.resolve import Resolved, resolve
 from reformgraph.validate import ValidationResult, validate_graph
@@ -82,7 +81,7 @@ def _short(iri: URIRef) -> str:
     text = str(iri)
     for prefix, namespace in PREFIXES.items():
         if text.startswith(str(namespace)) and prefix != "rgd":
-            return f"{prefix}:{text[len(str(namespace)):]}"
+            return f"{prefix}:{text[len(str(namespace)) :]}"
     return text
 
 
@@ -92,7 +91,8 @@ def summarise(graph: Graph) -> Summary:
     seen: dict[str, tuple[str, str, int]] = {}
     for row in shared.rows:
         entity, label, kind, _title, count = (row[0], row[1], row[2], row[3], row[4])
-        seen.setdefault(str(entity), (str(label), _short(kind), int(count)))  # type: ignore[arg-type]
+        assert isinstance(kind, URIRef)
+        seen.setdefault(str(entity), (str(label), _short(kind), int(str(count))))
     return Summary(
         triples=len(graph),
         classes=dict(sorted(classes.items())),
@@ -164,11 +164,3 @@ def query(graph: Graph, saved: SavedQuery, params: Mapping[str, str] | None = No
     from reformgraph.queries import bind_params
 
     return run_query(graph, saved, bind_params(saved, params or {}))
-
-
-def data_errors_for_uncovered(uncovered: list[Uncovered]) -> list[DataError]:
-    return [DataError(u.file, None, u.where, str(u).split(": ", 2)[-1]) for u in uncovered]
-
-
-# Re-exported for the command line.
-_ = RG

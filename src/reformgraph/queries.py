@@ -17,7 +17,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
@@ -113,16 +113,28 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
         elif key == "param":
             param = _PARAM.match(rest)
             if param is None or param["type"] not in PARAM_TYPES:
-                raise QueryError(f"{path or name}: bad parameter line {line!r}"
-                                 f" (write: # param NAME (TYPE): what it does; TYPE is one of {', '.join(PARAM_TYPES)})")
+                raise QueryError(
+                    f"{path or name}: bad parameter line {line!r}"
+                    " (write: # param NAME (TYPE): what it does;"
+                    f" TYPE is one of {', '.join(PARAM_TYPES)})"
+                )
             params.append(Param(param["name"], param["type"], param["doc"]))
         else:
             column = _COLUMN.match(rest)
             if column is None:
-                raise QueryError(f"{path or name}: bad column line {line!r} (write: # column ?name: meaning)")
+                raise QueryError(
+                    f"{path or name}: bad column line {line!r} (write: # column ?name: meaning)"
+                )
             columns.append(Column(column["name"], column["doc"]))
-    return SavedQuery(name=name, text=text, question=question, question_zh=question_zh,
-                      params=tuple(params), columns=tuple(columns), path=path)
+    return SavedQuery(
+        name=name,
+        text=text,
+        question=question,
+        question_zh=question_zh,
+        params=tuple(params),
+        columns=tuple(columns),
+        path=path,
+    )
 
 
 def saved_queries() -> dict[str, SavedQuery]:
@@ -132,7 +144,9 @@ def saved_queries() -> dict[str, SavedQuery]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             name = entry.name[: -len(".rq")]
-            out[name] = parse_header(name, entry.read_text(encoding="utf-8"), f"queries/{entry.name}")
+            out[name] = parse_header(
+                name, entry.read_text(encoding="utf-8"), f"queries/{entry.name}"
+            )
     return out
 
 
@@ -143,7 +157,9 @@ def saved_query(name: str) -> SavedQuery:
     return queries[name]
 
 
-_SPARQL_START = re.compile(r"^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
+_SPARQL_START = re.compile(
+    r"^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE
+)
 
 
 def load_query(spec: str, cwd: Path) -> SavedQuery:
@@ -176,7 +192,9 @@ def _convert(param: Param, value: str) -> Node:
             text = text[1:-1]
         if kind == "case" and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
             return DATA[f"case/{text}"]
-        if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", text, re.IGNORECASE) or any(c in text for c in '<>"{}|^`\\'):
+        if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", text, re.IGNORECASE) or any(
+            c in text for c in '<>"{}|^`\\'
+        ):
             raise QueryError(f"parameter {param.name}: {value!r} is not an IRI")
         return URIRef(text)
     if kind == "integer":
@@ -202,7 +220,9 @@ def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Node]
         if param is None:
             if query.params or query.path:
                 known = ", ".join(declared) or "none"
-                raise QueryError(f"query {query.name!r} has no parameter {name!r} (its parameters: {known})")
+                raise QueryError(
+                    f"query {query.name!r} has no parameter {name!r} (its parameters: {known})"
+                )
             # Ad-hoc SPARQL text: any variable may be bound, as a plain literal or an IRI.
             param = Param(name, "iri" if re.match(r"^<?https?://", value) else "string", "")
         bindings[name] = _convert(param, value)
@@ -214,7 +234,9 @@ def _syntax_error(exc: Exception, text: str) -> QueryError:
     column = getattr(exc, "col", None)
     message = getattr(exc, "msg", None) or str(exc)
     if line is not None and column is not None:
-        return QueryError(f"SPARQL syntax error at line {line}, column {column}: {message}", source=text)
+        return QueryError(
+            f"SPARQL syntax error at line {line}, column {column}: {message}", source=text
+        )
     return QueryError(f"SPARQL syntax error: {message}", source=text)
 
 
@@ -231,7 +253,9 @@ def prepare(text: str) -> object:
         raise QueryError(f"invalid SPARQL: {exc}", source=text) from None
 
 
-def run_query(graph: Graph, query: SavedQuery, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+def run_query(
+    graph: Graph, query: SavedQuery, bindings: Mapping[str, Node] | None = None
+) -> QueryResult:
     """Run a query on an rdflib graph."""
     prepared = prepare(query.text)
     try:
@@ -247,8 +271,11 @@ def run_query(graph: Graph, query: SavedQuery, bindings: Mapping[str, Node] | No
     out = Graph()
     for triple in result:
         out.add(triple)  # type: ignore[arg-type]
-    return QueryResult(variables=["subject", "predicate", "object"], graph=out,
-                       rows=sorted(out, key=lambda t: tuple(str(x) for x in t)))
+    return QueryResult(
+        variables=["subject", "predicate", "object"],
+        graph=out,
+        rows=sorted(out, key=lambda t: tuple(str(x) for x in t)),
+    )
 
 
 # --------------------------------------------------------------------------- output
@@ -292,10 +319,12 @@ def format_json(result: QueryResult) -> bytes:
     else:
         bindings = []
         for row in result.rows:
-            bindings.append({var: _json_term(term) for var, term in zip(result.variables, row) if term is not None})
+            bindings.append(
+                {
+                    var: _json_term(term)
+                    for var, term in zip(result.variables, row, strict=False)
+                    if term is not None
+                }
+            )
         document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def column_docs(query: SavedQuery) -> Sequence[Column]:
-    return query.columns

@@ -35,7 +35,15 @@ from reformgraph.models import (
 )
 from reformgraph.numerals import QuantityParseError, parse_quantity, parse_rank, unit_symbol_index
 
-__all__ = ["Located", "Resolved", "ResolvedCase", "ResolvedIntroduction", "ResolvedMeasure", "Span", "resolve"]
+__all__ = [
+    "Located",
+    "Resolved",
+    "ResolvedCase",
+    "ResolvedIntroduction",
+    "ResolvedMeasure",
+    "Span",
+    "resolve",
+]
 
 PathKey = tuple[str | int, ...]
 
@@ -106,7 +114,9 @@ class Resolved:
         return self.dataset.entities
 
 
-ACTOR_TYPES = frozenset(t for t in EntityType if t.is_organisation) | {EntityType.ADMINISTRATIVE_AREA}
+ACTOR_TYPES = frozenset(t for t in EntityType if t.is_organisation) | {
+    EntityType.ADMINISTRATIVE_AREA
+}
 
 
 class _Resolver:
@@ -128,37 +138,56 @@ class _Resolver:
     # ------------------------------------------------------------------ helpers
 
     def ref(
-        self, lines: LineMap, path: PathKey, entity_id: str, kinds: Iterable[EntityType] | None, what: str
+        self,
+        lines: LineMap,
+        path: PathKey,
+        entity_id: str,
+        kinds: Iterable[EntityType] | None,
+        what: str,
     ) -> Entity | None:
         entity = self.entities.get(entity_id)
         if entity is None:
-            self.errors.append(lines.error(path, f"unknown {what} {entity_id!r}: no entity has this id"))
+            self.errors.append(
+                lines.error(path, f"unknown {what} {entity_id!r}: no entity has this id")
+            )
             return None
         allowed = frozenset(kinds) if kinds is not None else None
         if allowed is not None and entity.type not in allowed:
             names = ", ".join(sorted(k.value for k in allowed))
             self.errors.append(
-                lines.error(path, f"{what} {entity_id!r} is a {entity.type.value}, expected {names}")
+                lines.error(
+                    path, f"{what} {entity_id!r} is a {entity.type.value}, expected {names}"
+                )
             )
         self.used.add(entity_id)
         return entity
 
-    def find_once(self, lines: LineMap, path: PathKey, needle: str, scope: Span, scope_name: str) -> Span | None:
+    def find_once(
+        self, lines: LineMap, path: PathKey, needle: str, scope: Span, scope_name: str
+    ) -> Span | None:
         count = scope.text.count(needle)
         if count == 0:
             self.errors.append(lines.error(path, f"quote not found in {scope_name}: {needle!r}"))
             return None
         if count > 1:
             self.errors.append(
-                lines.error(path, f"{needle!r} occurs {count} times in {scope_name}; quote more context")
+                lines.error(
+                    path, f"{needle!r} occurs {count} times in {scope_name}; quote more context"
+                )
             )
             return None
         offset = scope.text.index(needle)
         return Span(scope.start + offset, scope.start + offset + len(needle), needle)
 
     def mentioned(
-        self, lines: LineMap, path: PathKey, item: Mention, scope: Span, scope_name: str,
-        kinds: Iterable[EntityType] | None, what: str,
+        self,
+        lines: LineMap,
+        path: PathKey,
+        item: Mention,
+        scope: Span,
+        scope_name: str,
+        kinds: Iterable[EntityType] | None,
+        what: str,
     ) -> None:
         entity = self.ref(lines, (*path, "id") if item.mention else path, item.id, kinds, what)
         if entity is None:
@@ -168,13 +197,16 @@ class _Resolver:
         if item.mention is not None:
             if item.mention not in scope.text:
                 self.errors.append(
-                    lines.error((*path, "mention"), f"mention {item.mention!r} not found in {scope_name}")
+                    lines.error(
+                        (*path, "mention"), f"mention {item.mention!r} not found in {scope_name}"
+                    )
                 )
         elif not any(label in scope.text for label in entity.zh_labels):
             self.errors.append(
                 lines.error(
                     path,
-                    f"{item.id!r} is not named in {scope_name} (none of {', '.join(entity.zh_labels)});"
+                    f"{item.id!r} is not named in {scope_name}"
+                    f" (none of {', '.join(entity.zh_labels)});"
                     " give {id, mention} with the words the text uses",
                 )
             )
@@ -198,7 +230,8 @@ class _Resolver:
             self.errors.append(
                 lines.error(
                     (*path, "unit"),
-                    f"unit {quantity.unit!r} does not match {parsed.unit_symbol!r} in {quantity.text!r}"
+                    f"unit {quantity.unit!r} does not match {parsed.unit_symbol!r}"
+                    f" in {quantity.text!r}"
                     f" (which is {self.unit_words.get(parsed.unit_symbol)!r})",
                 )
             )
@@ -206,12 +239,15 @@ class _Resolver:
             self.errors.append(
                 lines.error(
                     (*path, "qualifier"),
-                    f"qualifier {quantity.qualifier.value!r} does not match the text {quantity.text!r}"
+                    f"qualifier {quantity.qualifier.value!r} does not match"
+                    f" the text {quantity.text!r}"
                     f" (which says {parsed.qualifier.value!r})",
                 )
             )
 
-    def date(self, lines: LineMap, path: PathKey, date: DateRef | None, quote: Span | None) -> Span | None:
+    def date(
+        self, lines: LineMap, path: PathKey, date: DateRef | None, quote: Span | None
+    ) -> Span | None:
         if date is None or quote is None:
             return None
         return self.find_once(lines, (*path, "text"), date.text, quote, "the quote")
@@ -219,8 +255,14 @@ class _Resolver:
     # ------------------------------------------------------------------ facts
 
     def facts(
-        self, lines: LineMap, base: PathKey, facts: Facts, scope: Span, scope_name: str,
-        located: dict[PathKey, Located], fact_ids: dict[str, PathKey],
+        self,
+        lines: LineMap,
+        base: PathKey,
+        facts: Facts,
+        scope: Span,
+        scope_name: str,
+        located: dict[PathKey, Located],
+        fact_ids: dict[str, PathKey],
     ) -> None:
         for i, item in enumerate(facts.involves):
             self.mentioned(lines, (*base, "involves", i), item, scope, scope_name, None, "entity")
@@ -229,26 +271,41 @@ class _Resolver:
         for i, change in enumerate(facts.changes):
             self.change(lines, (*base, "changes", i), change, scope, scope_name, located, fact_ids)
         for i, ranking in enumerate(facts.rankings):
-            self.ranking(lines, (*base, "rankings", i), ranking, scope, scope_name, located, fact_ids)
+            self.ranking(
+                lines, (*base, "rankings", i), ranking, scope, scope_name, located, fact_ids
+            )
         for i, relation in enumerate(facts.relations):
             self.relation(lines, (*base, "relations", i), relation, scope, scope_name, located)
 
-    def claim_id(self, lines: LineMap, path: PathKey, fact_id: str, fact_ids: dict[str, PathKey]) -> None:
+    def claim_id(
+        self, lines: LineMap, path: PathKey, fact_id: str, fact_ids: dict[str, PathKey]
+    ) -> None:
         if fact_id in fact_ids:
             first = fact_ids[fact_id]
             self.errors.append(
-                lines.error(path, f"duplicate id {fact_id!r} in this case (first at line {lines.line(first)})")
+                lines.error(
+                    path,
+                    f"duplicate id {fact_id!r} in this case (first at line {lines.line(first)})",
+                )
             )
         fact_ids[fact_id] = path
 
-    def subject_indicator(self, lines: LineMap, path: PathKey, fact: Figure | Change | Ranking) -> None:
+    def subject_indicator(
+        self, lines: LineMap, path: PathKey, fact: Figure | Change | Ranking
+    ) -> None:
         self.ref(lines, (*path, "indicator"), fact.indicator, [EntityType.INDICATOR], "indicator")
         if fact.subject is not None:
             self.ref(lines, (*path, "subject"), fact.subject, None, "subject")
 
     def figure(
-        self, lines: LineMap, path: PathKey, figure: Figure, scope: Span, scope_name: str,
-        located: dict[PathKey, Located], fact_ids: dict[str, PathKey],
+        self,
+        lines: LineMap,
+        path: PathKey,
+        figure: Figure,
+        scope: Span,
+        scope_name: str,
+        located: dict[PathKey, Located],
+        fact_ids: dict[str, PathKey],
     ) -> None:
         self.claim_id(lines, (*path, "id"), figure.id, fact_ids)
         self.subject_indicator(lines, path, figure)
@@ -262,8 +319,14 @@ class _Resolver:
             located[path] = Located(quote=quote, text=text, date=date)
 
     def change(
-        self, lines: LineMap, path: PathKey, change: Change, scope: Span, scope_name: str,
-        located: dict[PathKey, Located], fact_ids: dict[str, PathKey],
+        self,
+        lines: LineMap,
+        path: PathKey,
+        change: Change,
+        scope: Span,
+        scope_name: str,
+        located: dict[PathKey, Located],
+        fact_ids: dict[str, PathKey],
     ) -> None:
         self.claim_id(lines, (*path, "id"), change.id, fact_ids)
         for role, _ in change.parts():
@@ -279,23 +342,41 @@ class _Resolver:
             span = self.find_once(lines, (*path, role, "text"), quantity.text, quote, "the quote")
             if span is not None:
                 parts[role] = span
-        if "baseline" in parts and "result" in parts and parts["baseline"].start > parts["result"].start:
-            self.errors.append(lines.error(path, "the baseline must come before the result in the text"))
+        if (
+            "baseline" in parts
+            and "result" in parts
+            and parts["baseline"].start > parts["result"].start
+        ):
+            self.errors.append(
+                lines.error(path, "the baseline must come before the result in the text")
+            )
         compared = None
         if change.compared_with is not None:
             compared = self.find_once(
-                lines, (*path, "compared_with", "text"), change.compared_with.text, quote, "the quote"
+                lines,
+                (*path, "compared_with", "text"),
+                change.compared_with.text,
+                quote,
+                "the quote",
             )
         date = self.date(lines, (*path, "date"), change.date, quote)
         located[path] = Located(quote=quote, date=date, compared=compared, parts=parts)
 
     def ranking(
-        self, lines: LineMap, path: PathKey, ranking: Ranking, scope: Span, scope_name: str,
-        located: dict[PathKey, Located], fact_ids: dict[str, PathKey],
+        self,
+        lines: LineMap,
+        path: PathKey,
+        ranking: Ranking,
+        scope: Span,
+        scope_name: str,
+        located: dict[PathKey, Located],
+        fact_ids: dict[str, PathKey],
     ) -> None:
         self.claim_id(lines, (*path, "id"), ranking.id, fact_ids)
         self.subject_indicator(lines, path, ranking)
-        self.ref(lines, (*path, "scope"), ranking.scope, [t for t in EntityType if t.is_place], "scope")
+        self.ref(
+            lines, (*path, "scope"), ranking.scope, [t for t in EntityType if t.is_place], "scope"
+        )
         try:
             rank = parse_rank(ranking.text)
         except QuantityParseError as exc:
@@ -303,7 +384,10 @@ class _Resolver:
         else:
             if rank != ranking.rank:
                 self.errors.append(
-                    lines.error((*path, "rank"), f"rank {ranking.rank} does not match its text {ranking.text!r}")
+                    lines.error(
+                        (*path, "rank"),
+                        f"rank {ranking.rank} does not match its text {ranking.text!r}",
+                    )
                 )
         quote = self.find_once(lines, (*path, "quote"), ranking.quote, scope, scope_name)
         if quote is None:
@@ -314,7 +398,12 @@ class _Resolver:
             located[path] = Located(quote=quote, text=text, date=date)
 
     def relation(
-        self, lines: LineMap, path: PathKey, relation: Relation, scope: Span, scope_name: str,
+        self,
+        lines: LineMap,
+        path: PathKey,
+        relation: Relation,
+        scope: Span,
+        scope_name: str,
         located: dict[PathKey, Located],
     ) -> None:
         quote = self.find_once(lines, (*path, "quote"), relation.quote, scope, scope_name)
@@ -332,19 +421,34 @@ class _Resolver:
                 if quote is None:
                     self.ref(lines, (*path, role, i), item.id, ACTOR_TYPES, role)
                 else:
-                    self.mentioned(lines, (*path, role, i), item, quote, "the quote", ACTOR_TYPES, role)
+                    self.mentioned(
+                        lines, (*path, role, i), item, quote, "the quote", ACTOR_TYPES, role
+                    )
         if isinstance(relation, PilotAssignment):
             if quote is None:
-                self.ref(lines, (*path, "programme"), relation.programme.id, [EntityType.PILOT_PROGRAMME], "programme")
+                self.ref(
+                    lines,
+                    (*path, "programme"),
+                    relation.programme.id,
+                    [EntityType.PILOT_PROGRAMME],
+                    "programme",
+                )
             else:
                 self.mentioned(
-                    lines, (*path, "programme"), relation.programme, quote, "the quote",
-                    [EntityType.PILOT_PROGRAMME], "programme",
+                    lines,
+                    (*path, "programme"),
+                    relation.programme,
+                    quote,
+                    "the quote",
+                    [EntityType.PILOT_PROGRAMME],
+                    "programme",
                 )
         if quote is None:
             return
         if relation.purpose is not None and relation.purpose.zh not in quote.text:
-            self.errors.append(lines.error((*path, "purpose", "zh"), "purpose not found in the quote"))
+            self.errors.append(
+                lines.error((*path, "purpose", "zh"), "purpose not found in the quote")
+            )
         located[path] = Located(quote=quote)
 
     # ------------------------------------------------------------------ cases
@@ -354,10 +458,14 @@ class _Resolver:
     ) -> list[Span]:
         spans = []
         for i, item in enumerate(items):
-            quote = self.find_once(lines, (*base, "exceptions", i, "quote"), item.quote, scope, scope_name)
+            quote = self.find_once(
+                lines, (*base, "exceptions", i, "quote"), item.quote, scope, scope_name
+            )
             if quote is None:
                 continue
-            text = self.find_once(lines, (*base, "exceptions", i, "text"), item.span_text, quote, "the quote")
+            text = self.find_once(
+                lines, (*base, "exceptions", i, "text"), item.span_text, quote, "the quote"
+            )
             if text is not None:
                 spans.append(text)
         return spans
@@ -386,7 +494,11 @@ class _Resolver:
         title = Span(title_match[0].start(), title_match[0].end(), case.title.zh)
         rest = text[title.end + 1 :].split("\n")
         if len(rest) < 2:
-            self.errors.append(lines.error(("title",), "the title line must be followed by an office line and a paragraph"))
+            self.errors.append(
+                lines.error(
+                    ("title",), "the title line must be followed by an office line and a paragraph"
+                )
+            )
             return None
         office_line, paragraph_line = rest[0], rest[1]
         office_span = Span(title.end + 1, title.end + 1 + len(office_line), office_line)
@@ -396,7 +508,8 @@ class _Resolver:
             self.errors.append(
                 lines.error(
                     ("office",),
-                    f"the office line {office_line!r} is not a label of {case.office!r} ({office.label.zh})",
+                    f"the office line {office_line!r} is not a label of"
+                    f" {case.office!r} ({office.label.zh})",
                 )
             )
         span = Span(title.start, paragraph.end, text[title.start : paragraph.end])
@@ -404,32 +517,58 @@ class _Resolver:
 
         measures = self.measures(case, lines, paragraph)
         opening_end = measures[0].span.start if measures else paragraph.end
-        opening = Span(title.start, opening_end, text[title.start:opening_end])
+        opening = Span(title.start, opening_end, text[title.start : opening_end])
 
         located: dict[PathKey, Located] = {}
         fact_ids: dict[str, PathKey] = {}
         for i, place in enumerate(case.places):
-            self.mentioned(lines, ("places", i), place, span, "the case's text",
-                           [t for t in EntityType if t.is_place], "place")
+            self.mentioned(
+                lines,
+                ("places", i),
+                place,
+                span,
+                "the case's text",
+                [t for t in EntityType if t.is_place],
+                "place",
+            )
         start = None
         if case.start is not None:
-            start = self.find_once(lines, ("start", "text"), case.start.text, opening, "the case's opening text")
+            start = self.find_once(
+                lines, ("start", "text"), case.start.text, opening, "the case's opening text"
+            )
         self.facts(lines, (), case, opening, "the case's opening text", located, fact_ids)
         for resolved in measures:
             index = case.measures.index(resolved.measure)
-            self.facts(lines, ("measures", index), resolved.measure, resolved.span,
-                       f"the text of measure {resolved.measure.marker}", located, fact_ids)
+            self.facts(
+                lines,
+                ("measures", index),
+                resolved.measure,
+                resolved.span,
+                f"the text of measure {resolved.measure.marker}",
+                located,
+                fact_ids,
+            )
         exceptions = self.exceptions(lines, (), case.exceptions, span, "the case's text")
         return ResolvedCase(
-            case=case, lines=lines, source=source, span=span, title=title, office=office_span,
-            opening=opening, start=start, measures=measures, located=located, exceptions=exceptions,
+            case=case,
+            lines=lines,
+            source=source,
+            span=span,
+            title=title,
+            office=office_span,
+            opening=opening,
+            start=start,
+            measures=measures,
+            located=located,
+            exceptions=exceptions,
         )
 
     def measures(self, case: Case, lines: LineMap, paragraph: Span) -> list[ResolvedMeasure]:
         markers = {m: i for i, m in enumerate(CHINESE_MARKERS)}
         # Markers begin the paragraph or follow a full stop.
         in_text = [
-            (m.start(1), m[1]) for m in re.finditer(r"(?:^|[。;;])(" + "|".join(CHINESE_MARKERS) + ")", paragraph.text)
+            (m.start(1), m[1])
+            for m in re.finditer(r"(?:^|[。;;])(" + "|".join(CHINESE_MARKERS) + ")", paragraph.text)
         ]
         expected = [marker for _, marker in in_text]
         given = [m.marker for m in case.measures]
@@ -437,7 +576,8 @@ class _Resolver:
             self.errors.append(
                 lines.error(
                     ("measures",),
-                    f"the measures must be, in order, the ones in the text: {' '.join(expected) or 'none'}"
+                    "the measures must be, in order, the ones in the text:"
+                    f" {' '.join(expected) or 'none'}"
                     f" (the data has {' '.join(given) or 'none'})",
                 )
             )
@@ -449,30 +589,51 @@ class _Resolver:
             end = starts[i + 1] if i + 1 < len(starts) else paragraph.end
             body = paragraph.text[start - paragraph.start : end - paragraph.start]
             marker = Span(start, start + len(measure.marker), measure.marker)
-            if not body[len(measure.marker) :].startswith(measure.lead.zh):
+            lead_zh = measure.lead.zh
+            if not body[len(measure.marker) :].startswith(lead_zh):
                 self.errors.append(
                     lines.error(
                         ("measures", i, "lead", "zh"),
                         f"the lead must follow {measure.marker} exactly; the text reads"
-                        f" {body[len(measure.marker):len(measure.marker) + len(measure.lead.zh) + 4]!r}…",
+                        f" {body[len(measure.marker) : len(measure.marker) + len(lead_zh) + 4]!r}…",
                     )
                 )
                 continue
             assert markers[measure.marker] == measure.position - 1
             lead = Span(marker.end, marker.end + len(measure.lead.zh), measure.lead.zh)
-            resolved.append(ResolvedMeasure(measure=measure, span=Span(start, end, body), marker=marker, lead=lead))
+            resolved.append(
+                ResolvedMeasure(
+                    measure=measure, span=Span(start, end, body), marker=marker, lead=lead
+                )
+            )
         return resolved
 
-    def introduction(self, source: SourceFile, first_case_start: int | None) -> ResolvedIntroduction | None:
+    def introduction(
+        self, source: SourceFile, first_case_start: int | None
+    ) -> ResolvedIntroduction | None:
         record = source.record
         lines = source.lines
-        self.ref(lines, ("publisher",), record.publisher, [t for t in EntityType if t.is_organisation], "publisher")
+        self.ref(
+            lines,
+            ("publisher",),
+            record.publisher,
+            [t for t in EntityType if t.is_organisation],
+            "publisher",
+        )
         if record.planned_by is not None:
-            self.ref(lines, ("planned_by",), record.planned_by, [t for t in EntityType if t.is_organisation], "planned_by")
+            self.ref(
+                lines,
+                ("planned_by",),
+                record.planned_by,
+                [t for t in EntityType if t.is_organisation],
+                "planned_by",
+            )
         whole = Span(0, len(source.text), source.text)
         credits = None
         if record.credits_quote is not None:
-            credits = self.find_once(lines, ("credits_quote",), record.credits_quote, whole, record.file)
+            credits = self.find_once(
+                lines, ("credits_quote",), record.credits_quote, whole, record.file
+            )
         intro = record.introduction
         end = first_case_start if first_case_start is not None else len(source.text)
         span = Span(0, end, source.text[:end].rstrip("\n"))
@@ -482,26 +643,48 @@ class _Resolver:
         exceptions: list[Span] = []
         if intro is not None:
             self.facts(lines, ("introduction",), intro, span, "the introduction", located, {})
-            exceptions = self.exceptions(lines, ("introduction",), intro.exceptions, span, "the introduction")
-        return ResolvedIntroduction(source=source, span=span, located=located, exceptions=exceptions, credits=credits)
+            exceptions = self.exceptions(
+                lines, ("introduction",), intro.exceptions, span, "the introduction"
+            )
+        return ResolvedIntroduction(
+            source=source, span=span, located=located, exceptions=exceptions, credits=credits
+        )
 
     def entity_links(self) -> None:
         for entity in self.entities.values():
             lines, base = self.dataset.entity_lines[entity.id]
             for i, other in enumerate(entity.broader):
-                target = self.ref(lines, (*base, "broader", i), other, [entity.type], "broader concept")
+                target = self.ref(
+                    lines, (*base, "broader", i), other, [entity.type], "broader concept"
+                )
                 if target is not None and other == entity.id:
-                    self.errors.append(lines.error((*base, "broader", i), "an entity cannot be broader than itself"))
+                    self.errors.append(
+                        lines.error(
+                            (*base, "broader", i), "an entity cannot be broader than itself"
+                        )
+                    )
             for i, other in enumerate(entity.part_of):
-                kinds = [t for t in EntityType if (t.is_place if entity.type.is_place else t.is_component)]
+                kinds = [
+                    t
+                    for t in EntityType
+                    if (t.is_place if entity.type.is_place else t.is_component)
+                ]
                 target = self.ref(lines, (*base, "part_of", i), other, kinds, "whole")
                 if target is not None and other == entity.id:
-                    self.errors.append(lines.error((*base, "part_of", i), "an entity cannot be part of itself"))
+                    self.errors.append(
+                        lines.error((*base, "part_of", i), "an entity cannot be part of itself")
+                    )
             for i, other in enumerate(entity.distinct_from):
                 if other == entity.id:
-                    self.errors.append(lines.error((*base, "distinct_from", i), "an entity is not distinct from itself"))
+                    self.errors.append(
+                        lines.error(
+                            (*base, "distinct_from", i), "an entity is not distinct from itself"
+                        )
+                    )
                 elif other not in self.entities:
-                    self.errors.append(lines.error((*base, "distinct_from", i), f"unknown entity {other!r}"))
+                    self.errors.append(
+                        lines.error((*base, "distinct_from", i), f"unknown entity {other!r}")
+                    )
 
     def run(self) -> Resolved:
         cases: list[ResolvedCase] = []
@@ -538,11 +721,17 @@ class _Resolver:
             referenced_elsewhere = any(
                 entity_id in (*e.broader, *e.part_of) for e in self.entities.values()
             )
-            if entity_id not in self.used and not referenced_elsewhere and entity.type is not EntityType.UNIT:
+            if (
+                entity_id not in self.used
+                and not referenced_elsewhere
+                and entity.type is not EntityType.UNIT
+            ):
                 lines, base = self.dataset.entity_lines[entity_id]
                 warnings.append(lines.error(base, f"entity {entity_id!r} is not used by any case"))
         cases.sort(key=lambda c: (c.case.source, c.case.position))
-        return Resolved(dataset=self.dataset, cases=cases, introductions=introductions, warnings=warnings)
+        return Resolved(
+            dataset=self.dataset, cases=cases, introductions=introductions, warnings=warnings
+        )
 
 
 def resolve(dataset: Dataset) -> Resolved:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-__all__ = ["Violation", "ValidationResult", "validate_graph"]
+__all__ = ["ValidationResult", "Violation", "validate_graph"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

@@ -1,0 +1,36 @@
+"""Shared fixtures: where the real data is, and the real data built once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from reformgraph import pipeline
+
+from .paths import DATA
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult:
+    """The real data, built into a temporary folder."""
+    out = tmp_path_factory.mktemp("build")
+    return pipeline.build(DATA, out)
+
+
+@pytest.fixture(scope="session")
+def build_dir(built: pipeline.BuildResult) -> Path:
+    return built.written[0].parent
+
+
+@pytest.fixture(scope="session")
+def graph(built: pipeline.BuildResult) -> Graph:
+    """The built graph (data only)."""
+    return built.check.graph
+
+
+@pytest.fixture(scope="session")
+def query_graph(build_dir: Path) -> Graph:
+    """The graph as `reformgraph query` sees it: the built N-Triples plus the ontology."""
+    return pipeline.load_graph(build_dir / "reformgraph.nt")

@@ -1,0 +1,136 @@
+"""The build's outputs: three serialisations of one graph, identical bytes on every run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.term import Node
+
+from reformgraph import pipeline
+from reformgraph.io import read_graph
+
+from .paths import DATA
+
+FORMATS = {
+    "reformgraph.ttl": ox.RdfFormat.TURTLE,
+    "reformgraph.nt": ox.RdfFormat.N_TRIPLES,
+    "reformgraph.jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def _diff(a: Graph, b: Graph) -> str:
+    _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+    lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_a)[:20]]
+    lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_b)[:20]]
+    return "\n".join(lines)
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _term(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype in (XSD_STRING, LANG_STRING) else datatype)
+
+
+def _oxigraph_graph(path: Path) -> Graph:
+    graph = Graph()
+    for triple in ox.parse(path=path, format=FORMATS[path.name]):
+        graph.add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
+    return graph
+
+
+def test_the_build_writes_turtle_ntriples_and_jsonld(built: pipeline.BuildResult) -> None:
+    assert [p.name for p in built.written] == list(FORMATS)
+    assert all(p.stat().st_size > 10_000 for p in built.written)
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_each_output_is_isomorphic_to_the_built_graph(
+    build_dir: Path, graph: Graph, name: str
+) -> None:
+    parsed = read_graph(build_dir / name)
+    assert isomorphic(parsed, graph), _diff(graph, parsed)
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_pyoxigraph_reads_each_output_to_the_same_graph(
+    build_dir: Path, graph: Graph, name: str
+) -> None:
+    parsed = _oxigraph_graph(build_dir / name)
+    assert isomorphic(parsed, graph), _diff(graph, parsed)
+
+
+def test_the_jsonld_has_its_context_inline(build_dir: Path) -> None:
+    import json
+
+    document = json.loads((build_dir / "reformgraph.jsonld").read_text(encoding="utf-8"))
+    assert isinstance(document["@context"], dict)
+    assert document["@context"]["rg"] == "https://w3id.org/reformgraph/ontology/"
+
+
+def test_the_outputs_keep_chinese_as_utf8_text(build_dir: Path) -> None:
+    for name in FORMATS:
+        text = (build_dir / name).read_bytes().decode("utf-8")
+        assert "推进大财政体系建设" in text, name
+
+
+def test_the_built_graph_conforms_to_the_shapes(built: pipeline.BuildResult) -> None:
+    validation = built.check.validation
+    assert validation.conforms, "\n".join(map(str, validation.violations))
+
+
+def test_the_summary_counts_cases_measures_figures_and_shared_entities(
+    built: pipeline.BuildResult,
+) -> None:
+    summary = built.check.summary
+    assert summary.cases == 8
+    assert summary.measures == 28
+    assert summary.figures >= 55
+    shared = {label: count for label, _kind, count in summary.shared_entities}
+    assert shared["省经济体制和生态文明体制改革专项小组办公室"] == 3
+    assert shared["投资项目绩效综合评价平台"] == 2
+    assert shared["国有“三资”"] == 2
+
+
+def _build_in_subprocess(out: Path, seed: str) -> None:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    code = (
+        "import sys; from pathlib import Path; from reformgraph import pipeline; "
+        "pipeline.build(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(DATA), str(out)], check=True, env=env)
+
+
+@pytest.mark.slow
+def test_two_builds_in_separate_processes_give_identical_bytes(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    _build_in_subprocess(first, "1")
+    _build_in_subprocess(second, "2")
+    for name in FORMATS:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_iris_are_readable_slugs_and_entities_are_never_blank_nodes(graph: Graph) -> None:
+    from rdflib import BNode, URIRef
+
+    assert not any(isinstance(term, BNode) for triple in graph for term in triple)
+    subjects = {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+    assert "https://w3id.org/reformgraph/id/case/big-fiscal-system" in subjects
+    assert "https://w3id.org/reformgraph/id/platform/performance-evaluation-platform" in subjects
+    assert "https://w3id.org/reformgraph/id/case/big-fiscal-system/measure/1" in subjects

@@ -1,0 +1,129 @@
+"""The curated data: each case builds and conforms on its own, and accounts for every numeral."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reformgraph import pipeline
+from reformgraph.coverage import uncovered_numerals
+from reformgraph.io import load_data_folder
+from reformgraph.resolve import resolve
+
+from .paths import CASE_FILES, DATA
+
+
+def _only_case(tmp_path: Path, case_file: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA / "sources", folder / "sources")
+    shutil.copytree(DATA / "entities", folder / "entities")
+    (folder / "cases").mkdir()
+    shutil.copy(case_file, folder / "cases" / case_file.name)
+    return folder
+
+
+def test_there_are_eight_cases_in_source_order() -> None:
+    positions = [
+        yaml.safe_load(path.read_text(encoding="utf-8"))["position"] for path in CASE_FILES
+    ]
+    assert positions == list(range(1, 9))
+
+
+@pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_each_case_builds_alone_and_conforms_to_the_shapes(tmp_path: Path, case_file: Path) -> None:
+    result = pipeline.check(_only_case(tmp_path, case_file))
+    assert result.validation.conforms, "\n".join(map(str, result.validation.violations))
+    assert result.summary.cases == 1
+    assert result.summary.measures >= 3
+
+
+@pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_every_numeral_of_each_case_is_a_figure_a_label_or_an_explained_exception(
+    tmp_path: Path, case_file: Path
+) -> None:
+    resolved = resolve(load_data_folder(_only_case(tmp_path, case_file)))
+    uncovered = [u for u in uncovered_numerals(resolved) if u.where.startswith("case ")]
+    assert not uncovered, "\n".join(map(str, uncovered))
+
+
+def test_the_introduction_accounts_for_every_numeral() -> None:
+    resolved = resolve(load_data_folder(DATA))
+    uncovered = [u for u in uncovered_numerals(resolved) if u.where.startswith("introduction")]
+    assert not uncovered, "\n".join(map(str, uncovered))
+
+
+def test_coverage_check_finds_a_figure_removed_from_the_data(tmp_path: Path) -> None:
+    folder = _only_case(tmp_path, DATA / "cases" / "01-big-fiscal-system.yaml")
+    path = folder / "cases" / "01-big-fiscal-system.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      - id: enterprises-served")
+    end = text.index("      - id: supply-chain-transactions")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    uncovered = uncovered_numerals(resolve(load_data_folder(folder)))
+    assert {u.character for u in uncovered} == {"1", "0", "万"}
+    assert all("带动服务10余万家企业" in u.context or "10余万" in u.context for u in uncovered)
+
+
+def test_the_source_text_is_the_published_bytes() -> None:
+    meta = yaml.safe_load(
+        (DATA / "sources" / "hubei-2025-reform-cases.yaml").read_text(encoding="utf-8")
+    )
+    raw = (DATA / "sources" / meta["file"]).read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == meta["sha256"]
+    assert not raw.endswith(b"\n"), "the published text has no trailing newline"
+    assert raw.decode("utf-8").count("\n") == 26
+
+
+def test_every_entity_is_used() -> None:
+    resolved = resolve(load_data_folder(DATA))
+    assert not resolved.warnings, "\n".join(map(str, resolved.warnings))
+
+
+def test_figure_values_match_their_words_after_normalisation() -> None:
+    resolved = resolve(load_data_folder(DATA))
+    by_text = {}
+    for case in resolved.dataset.cases:
+        for facts in (case.record, *case.record.measures):
+            for figure in facts.figures:
+                by_text[figure.text] = (figure.value, figure.unit, figure.qualifier.value)
+    assert by_text["21.8万亿元"] == (21800000000000, "cny", "exact")
+    assert by_text["超过3.31亿美元"] == (331000000, "usd", "at-least")
+    assert by_text["181万亩"] == (1810000, "mu", "exact")
+    assert by_text["5%以内"] == (5, "percent", "at-most")
+    assert by_text["10余万家"] == (100000, "count", "at-least")
+
+
+def test_shared_things_are_one_entity_with_each_spelling_a_label() -> None:
+    entities = resolve(load_data_folder(DATA)).entities
+    platform = entities["performance-evaluation-platform"]
+    assert {"投资项目绩效综合评价平台", "绩效平台"} <= set(platform.zh_labels)
+    assert "省发改委" in entities["hubei-drc"].zh_labels
+    assert "hubei-drc" in entities["ndrc"].distinct_from
+
+
+def test_chinese_labels_of_named_things_occur_in_the_source() -> None:
+    """Names are copied from the source: every organisation, platform, instrument and place
+    label that is not marked as our own composition occurs verbatim in the text."""
+    resolved = resolve(load_data_folder(DATA))
+    text = next(iter(resolved.dataset.sources.values())).text
+    own = {"hubei-daily"}  # named by the source's metadata, not its text
+    missing = []
+    for entity in resolved.entities.values():
+        if entity.type.group in ("org", "platform", "instrument", "place") and entity.id not in own:
+            found = [label for label in entity.zh_labels if label in text]
+            if not found:
+                missing.append(f"{entity.id}: {entity.zh_labels}")
+    assert not missing, "\n".join(missing)
+
+
+def test_english_strings_are_present_and_not_chinese() -> None:
+    resolved = resolve(load_data_folder(DATA))
+    han = re.compile(r"[\u4e00-\u9fff]")
+    bad = [e.id for e in resolved.entities.values() if han.search(e.label.en)]
+    bad += [c.case.id for c in resolved.cases if han.search(c.case.title.en)]
+    assert not bad

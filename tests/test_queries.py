@@ -1,0 +1,202 @@
+"""Saved SPARQL queries: documented, parseable, and answering on the real data."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from reformgraph.errors import QueryError
+from reformgraph.models import DATA
+from reformgraph.queries import (
+    SavedQuery,
+    bind_params,
+    format_csv,
+    format_json,
+    load_query,
+    prepare,
+    run_query,
+    saved_queries,
+)
+
+QUERIES = saved_queries()
+REQUIRED = [
+    "cases",
+    "measures",
+    "figures",
+    "shared-entities",
+    "offices",
+    "platforms",
+    "instruments",
+    "changes",
+    "rankings",
+]
+
+
+def _rows(graph: Graph, name: str, **params: str) -> list[dict[str, object]]:
+    query = QUERIES[name]
+    result = run_query(graph, query, bind_params(query, params))
+    return [dict(zip(result.variables, row, strict=False)) for row in result.rows]
+
+
+def test_the_required_saved_queries_exist() -> None:
+    assert set(REQUIRED) <= set(QUERIES)
+    assert any(name.endswith("-violation") for name in QUERIES)
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=list(QUERIES))
+def test_each_saved_query_states_its_question_in_english_and_chinese_and_its_columns(
+    query: SavedQuery,
+) -> None:
+    assert query.question
+    assert query.question_zh
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in query.question_zh)
+    assert query.columns
+    prepare(query.text)
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=list(QUERIES))
+def test_each_saved_query_runs_on_the_real_data_with_its_documented_columns(
+    query_graph: Graph, query: SavedQuery
+) -> None:
+    result = run_query(query_graph, query)
+    assert result.variables == [c.name for c in query.columns]
+    if query.is_violation_check:
+        assert result.rows == [], f"{query.name} must return no rows: {result.rows[:5]}"
+    else:
+        assert result.rows, f"{query.name} returned no rows"
+
+
+def test_cases_come_in_source_order_with_titles_offices_and_domains(query_graph: Graph) -> None:
+    rows = _rows(query_graph, "cases")
+    assert [str(r["title"]) for r in rows][:2] == ["推进大财政体系建设", "推进智能网联汽车试点示范"]
+    assert len({r["case"] for r in rows}) == 8
+    assert str(rows[0]["office"]) == "省经济体制和生态文明体制改革专项小组办公室"
+    assert all(r["titleEn"] and r["domain"] for r in rows)
+
+
+def test_figures_give_one_row_per_stated_number_normalised(query_graph: Graph) -> None:
+    rows = _rows(query_graph, "figures")
+    by_stated = {str(r["statedAs"]): r for r in rows}
+    total = by_stated["21.8万亿元"]
+    assert Decimal(str(total["value"])) == Decimal("21800000000000")
+    assert str(total["unit"]) == "CNY"
+    assert str(total["caseTitle"]) == "推进大财政体系建设"
+    assert str(total["date"]) == "2024-12-31"
+    assert "21.8万亿元" in str(total["evidence"])
+    assert Decimal(str(by_stated["超过3.31亿美元"]["value"])) == Decimal("331000000")
+    assert str(by_stated["超过3.31亿美元"]["qualifier"]).endswith("atLeast")
+    assert str(by_stated["5%以内"]["qualifier"]).endswith("atMost")
+
+
+def test_a_before_after_change_gives_two_figure_rows_and_one_change_row(query_graph: Graph) -> None:
+    figures = [r for r in _rows(query_graph, "figures") if str(r["statedAs"]) in ("120秒", "80秒")]
+    assert sorted(str(r["statedAs"]) for r in figures) == ["120秒", "80秒"]
+    changes = [
+        r for r in _rows(query_graph, "changes") if str(r["indicator"]) == "报警响应平均用时"
+    ]
+    assert len(changes) == 1
+    change = changes[0]
+    assert Decimal(str(change["baseline"])) == 120
+    assert Decimal(str(change["result"])) == 80
+    assert Decimal(str(change["improvement"])) == 40
+    assert Decimal(str(change["improvementPercent"])) == Decimal("33.3")
+    assert str(change["direction"]).endswith("decrease")
+
+
+def test_rankings_keep_their_scopes_apart(query_graph: Graph) -> None:
+    rows = _rows(query_graph, "rankings")
+    bonds = {
+        (int(r["rank"]), str(r["scope"]))
+        for r in rows
+        if str(r["indicator"]) == "到期政府债券本金主动偿还比例"
+    }
+    assert bonds == {(3, "中国"), (1, "中部")}
+    third_nationally = {
+        r["ranking"] for r in rows if int(r["rank"]) == 3 and str(r["scope"]) == "中国"
+    }
+    assert len(third_nationally) == 2, "the two 全国第3 are different rankings"
+
+
+def test_shared_entities_include_the_office_of_three_cases_and_the_platform_of_two(
+    query_graph: Graph,
+) -> None:
+    rows = _rows(query_graph, "shared-entities")
+    office = [r for r in rows if str(r["entity"]).endswith("/org/econ-eco-reform-group-office")]
+    assert sorted(str(r["caseTitle"]) for r in office) == sorted(
+        ["推进大财政体系建设", "推进投资项目绩效综合评价改革", "深化国有企业功能性改革"]
+    )
+    platform = [
+        r for r in rows if str(r["entity"]).endswith("/platform/performance-evaluation-platform")
+    ]
+    assert len(platform) == 2
+    assert all(int(r["cases"]) >= 2 for r in rows)
+
+
+def test_offices_count_their_cases(query_graph: Graph) -> None:
+    rows = {str(r["label"]): int(r["cases"]) for r in _rows(query_graph, "offices")}
+    assert rows["省经济体制和生态文明体制改革专项小组办公室"] == 3
+    assert rows["武汉市委改革办"] == 1
+
+
+def test_a_case_parameter_restricts_rows_to_that_case(query_graph: Graph) -> None:
+    rows = _rows(query_graph, "figures", case="big-fiscal-system")
+    assert rows
+    assert {str(r["case"]) for r in rows} == {str(DATA["case/big-fiscal-system"])}
+    by_iri = _rows(query_graph, "measures", case=str(DATA["case/big-fiscal-system"]))
+    assert [int(r["position"]) for r in by_iri] == [1, 2, 3, 4]
+
+
+def test_parameters_are_bound_as_terms_not_pasted_into_the_query(query_graph: Graph) -> None:
+    query = QUERIES["figures"]
+    hostile = "big-fiscal-system> } UNION { ?s ?p ?o"
+    with pytest.raises(QueryError, match="not an IRI"):
+        bind_params(query, {"case": hostile})
+    text = load_query("SELECT ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
+    bound = bind_params(text, {"t": '" } ; DROP ALL ; #'})
+    assert bound["t"] == Literal('" } ; DROP ALL ; #')
+    assert run_query(query_graph, text, bound).rows == []
+
+
+def test_an_unknown_parameter_is_an_error() -> None:
+    with pytest.raises(QueryError, match="has no parameter 'nope'"):
+        bind_params(QUERIES["cases"], {"nope": "1"})
+
+
+def test_a_syntax_error_reports_line_and_column() -> None:
+    with pytest.raises(QueryError, match=r"line 2, column \d+"):
+        prepare("SELECT ?x\nWHERE { ?x ?y }")
+
+
+def test_csv_starts_with_a_byte_order_mark_and_keeps_chinese(query_graph: Graph) -> None:
+    data = format_csv(run_query(query_graph, QUERIES["cases"]))
+    assert data.startswith("\ufeff".encode())
+    assert "推进大财政体系建设" in data.decode("utf-8")
+
+
+def test_json_follows_the_sparql_results_format(query_graph: Graph) -> None:
+    document = json.loads(format_json(run_query(query_graph, QUERIES["figures"])))
+    assert document["head"]["vars"][:3] == ["case", "caseTitle", "indicator"]
+    binding = document["results"]["bindings"][0]
+    assert binding["case"]["type"] == "uri"
+    assert binding["caseTitle"] == {
+        "type": "literal",
+        "value": "推进大财政体系建设",
+        "xml:lang": "zh",
+    }
+    assert binding["value"]["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def test_construct_queries_return_a_graph(query_graph: Graph) -> None:
+    query = load_query(
+        "CONSTRUCT { ?c a <https://w3id.org/reformgraph/ontology/ReformCase> } "
+        "WHERE { ?c a <https://w3id.org/reformgraph/ontology/ReformCase> }",
+        Path.cwd(),
+    )
+    result = run_query(query_graph, query)
+    assert result.graph is not None
+    assert len(result.graph) == 8
+    assert all(isinstance(s, URIRef) for s, _, _ in result.graph)
