@@ -147,6 +147,9 @@ class _Builder:
         ev = URIRef(f"{node}/{name}")
         yield node, predicate, ev
         yield ev, RDF.type, RG.Evidence
+        yield from self.selectors(ev, span, source)
+
+    def selectors(self, ev: URIRef, span: Span, source: URIRef) -> Iterator[Triple]:
         yield ev, OA.hasSource, source
         quote, position = URIRef(f"{ev}/quote"), URIRef(f"{ev}/position")
         yield ev, OA.hasSelector, quote
@@ -156,6 +159,16 @@ class _Builder:
         yield position, RDF.type, OA.TextPositionSelector
         yield position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)
         yield position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)
+
+    def entity_mention(
+        self, container: URIRef, name: str, entity_id: str, span: Span, source: URIRef
+    ) -> Iterator[Triple]:
+        """Where a case, measure or introduction names an entity (全省 for Hubei)."""
+        node = URIRef(f"{container}/{name}/{entity_id}")
+        yield container, RG.hasMention, node
+        yield node, RDF.type, RG.EntityMention
+        yield node, RG.mentionOf, self.ref(entity_id)
+        yield from self.selectors(node, span, source)
 
     def date(self, node: URIRef, date: DateRef | None) -> Iterator[Triple]:
         if date is None:
@@ -249,8 +262,11 @@ class _Builder:
         yield node, RG.responsibleOffice, self.ref(case.office)
         for domain in case.domains:
             yield node, RG.reformDomain, self.ref(domain)
-        for place in case.places:
+        for i, place in enumerate(case.places):
             yield node, RG.place, self.ref(place.id)
+            yield from self.entity_mention(
+                node, "place", place.id, rc.located[("places", i)].quote, source
+            )
         if case.start is not None:
             yield node, RG.dateText, _zh(case.start.text)
             if case.start.since is not None:
@@ -297,8 +313,11 @@ class _Builder:
                 yield node, RG.partOfMeasure, measure
             yield node, DCTERMS.source, source
 
-        for item in facts.involves:
+        for i, item in enumerate(facts.involves):
             yield container, RG.involves, self.ref(item.id)
+            key = (*base, "involves", i)
+            mention = located[key].quote
+            yield from self.entity_mention(container, "mention", item.id, mention, source)
         for i, figure in enumerate(facts.figures):
             path = (*base, "figures", i)
             loc = located[path]

@@ -19,7 +19,6 @@ from rich.text import Text
 from reformgraph.errors import (
     DataErrors,
     NoBuildError,
-    QueryError,
     ReformgraphError,
     ValidationFailed,
 )
@@ -238,16 +237,14 @@ def query(
 ) -> None:
     """Run a SPARQL query on the built graph and print the result."""
     from reformgraph import pipeline
-    from reformgraph.io import find_project
-    from reformgraph.queries import format_csv, format_json, load_query
+    from reformgraph.queries import load_query
 
     if list_queries:
         _list_queries()
         return
     if query_spec is None:
         _fail("give a query: a saved query's name, a .rq file or SPARQL text (see --list)")
-    if output_format not in ("table", "csv", "json"):
-        _fail(f"unknown format {output_format!r}: use table, csv or json")
+    _check_format(output_format)
     params: dict[str, str] = {}
     for item in param or []:
         name, sep, value = item.partition("=")
@@ -256,29 +253,163 @@ def query(
         params[name.strip().lstrip("?$")] = value
     try:
         saved = load_query(query_spec, Path.cwd())
-        if graph_file is None:
-            if out_dir is None:
-                project = find_project(Path.cwd())
-                out_dir = (project / "build") if project is not None else Path.cwd() / "build"
-            graph_file = pipeline.default_graph_file(out_dir)
-            if not graph_file.is_file():
-                raise NoBuildError(
-                    f"no build yet ({graph_file} is missing): run `reformgraph build` first"
-                )
-        graph = pipeline.load_graph(graph_file)
+        graph = pipeline.load_graph(_graph_file(graph_file, out_dir))
         result = pipeline.query(graph, saved, params)
-    except QueryError as exc:
-        _fail(str(exc))
     except ReformgraphError as exc:
         _fail(str(exc))
+    _output(result, output_format)
+
+
+GraphOption = Annotated[
+    Path | None, typer.Option("--graph", help="Use this RDF file instead of the last build.")
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="table, csv or json (W3C SPARQL results JSON).")
+]
+
+
+def _graph_file(graph_file: Path | None, out_dir: Path | None) -> Path:
+    from reformgraph import pipeline
+    from reformgraph.io import find_project
+
+    if graph_file is not None:
+        return graph_file
+    if out_dir is None:
+        project = find_project(Path.cwd())
+        out_dir = (project / "build") if project is not None else Path.cwd() / "build"
+    path = pipeline.default_graph_file(out_dir)
+    if not path.is_file():
+        raise NoBuildError(f"no build yet ({path} is missing): run `reformgraph build` first")
+    return path
+
+
+def _output(result: object, output_format: str) -> None:
+    from reformgraph.queries import format_csv, format_json
+
     if output_format == "table":
         _print_table(result)
-    elif output_format == "csv":
-        sys.stdout.buffer.write(format_csv(result))
-        sys.stdout.flush()
-    else:
-        sys.stdout.buffer.write(format_json(result))
-        sys.stdout.flush()
+        return
+    data = format_csv(result) if output_format == "csv" else format_json(result)  # type: ignore[arg-type]
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def _check_format(output_format: str) -> None:
+    if output_format not in ("table", "csv", "json"):
+        _fail(f"unknown format {output_format!r}: use table, csv or json")
+
+
+@app.command()
+def links(
+    suggest: Annotated[
+        bool, typer.Option("--suggest", help="Suggest look-alike entities for curators instead.")
+    ] = False,
+    entity: Annotated[
+        str | None,
+        typer.Option("--entity", help="With --suggest: only pairs with this entity (id or IRI)."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most this many rows.")
+    ] = None,
+    output_format: FormatOption = "table",
+    graph_file: GraphOption = None,
+    out_dir: OutOption = None,
+) -> None:
+    """Cross-case links: every pair of cases that share an entity, with each case's quote."""
+    from reformgraph import analysis, pipeline
+
+    _check_format(output_format)
+    try:
+        graph = pipeline.load_graph(_graph_file(graph_file, out_dir))
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    if suggest:
+        suggestions = analysis.suggest_links(graph)
+        if entity is not None:
+            wanted = {
+                e
+                for e in set(graph.subjects())
+                if str(e) == entity or str(e).endswith("/" + entity)
+            }
+            if not wanted:
+                _fail(f"no entity {entity!r} in the graph")
+            suggestions = [s for s in suggestions if s.a in wanted or s.b in wanted]
+        _output(analysis.suggestions_result(suggestions[:limit]), output_format)
+        return
+    found = analysis.case_links(graph)
+    _output(analysis.links_result(found[:limit]), output_format)
+
+
+@app.command()
+def network(
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the GraphML and GEXF files. Default: ./build."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many entities to rank.")] = 15,
+    output_format: FormatOption = "table",
+    graph_file: GraphOption = None,
+) -> None:
+    """Network analysis: which entities bridge the most cases; GraphML and GEXF exports."""
+    from reformgraph import analysis, pipeline
+
+    _check_format(output_format)
+    try:
+        source = _graph_file(graph_file, None)
+        graph = pipeline.load_graph(source)
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    target = out_dir if out_dir is not None else source.parent
+    written = pipeline.write_networks(graph, target)
+    _output(analysis.centrality_result(analysis.centrality(graph, top=top)), output_format)
+    for path in written:
+        err.print(f"wrote {path}")
+
+
+@app.command()
+def viz(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The HTML file. Default: build/reformgraph-VIEW.html."),
+    ] = None,
+    view: Annotated[
+        str, typer.Option("--view", help="full (everything) or cases (the cross-case picture).")
+    ] = "full",
+    case: Annotated[
+        str | None, typer.Option("--case", help="One case (its id) and its neighbourhood.")
+    ] = None,
+    query_file: Annotated[
+        Path | None, typer.Option("--query", help="The subgraph a CONSTRUCT query (.rq) returns.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Labels in zh (default) or en.")] = "zh",
+    picture: Annotated[
+        str | None, typer.Option("--format", help="Also write a still picture: png or svg.")
+    ] = None,
+    graph_file: GraphOption = None,
+) -> None:
+    """Write an interactive graph page: one HTML file that opens offline in any browser."""
+    from reformgraph import pipeline
+
+    if view not in ("full", "cases"):
+        _fail(f"unknown view {view!r}: use full or cases (or --case ID, --query FILE.rq)")
+    if lang not in ("zh", "en"):
+        _fail(f"unknown language {lang!r}: use zh or en")
+    if picture not in (None, "png", "svg"):
+        _fail(f"unknown picture format {picture!r}: use png or svg")
+    try:
+        source = _graph_file(graph_file, None)
+        graph = pipeline.load_graph(source)
+        name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
+        target = out if out is not None else source.parent / name
+        written = pipeline.write_view(
+            graph, target, view=view, case=case, query_file=query_file, lang=lang, picture=picture
+        )
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    for path in written:
+        err.print(f"wrote {path}")
 
 
 def main() -> None:

@@ -90,6 +90,9 @@ class Dataset:
     entities: dict[str, Entity]
     entity_lines: dict[str, tuple[LineMap, PathKey]]
     cases: list[CaseFile]
+    #: Problems with case files that could not be read; the other cases are still
+    #: checked, so that one broken file does not hide the errors of the rest.
+    errors: list[DataError] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- finding
@@ -131,8 +134,9 @@ def resolve_data_folder(data: Path | None, cwd: Path) -> Path:
 # --------------------------------------------------------------------------- YAML
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases, so that no document can expand exponentially."""
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses aliases (no document can expand exponentially) and keeps
+    dates as text (the models check them, with the field's name in the message)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -143,28 +147,65 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _line_map(
-    node: yaml.Node, path: PathKey, lines: dict[PathKey, int], errors: list[tuple[int, str]]
-) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+#: How deeply a data file may nest; ours nest five or six levels.
+MAX_DEPTH = 40
+
+
+class _Reader:
+    """Builds Python values from a YAML node tree, recording every node's line."""
+
+    def __init__(self, loader: _Loader) -> None:
+        self.loader = loader
+        self.lines: dict[PathKey, int] = {}
+        self.problems: list[tuple[int, str]] = []
+
+    def value(self, node: yaml.Node, path: PathKey) -> Any:
+        line = node.start_mark.line + 1
+        self.lines[path] = line
+        if len(path) > MAX_DEPTH:
+            self.problems.append((line, f"nested more than {MAX_DEPTH} levels deep"))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            reason = getattr(exc, "problem", None) or str(exc)
+            self.problems.append((line, f"cannot read the value {node.value!r}: {reason}"))
+            return None
+
+    def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                errors.append(
-                    (
-                        key_node.start_mark.line + 1,
-                        f"duplicate key {key!r} (first on line {seen[key]})",
-                    )
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
+                self.problems.append((key_line, f"keys must be names, not {shown!r}"))
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.problems.append(
+                    (key_line, "merge keys (<<) are not allowed in reformgraph data")
                 )
-            seen[key] = key_node.start_mark.line + 1
+                continue
+            if key in first:
+                self.problems.append(
+                    (key_line, f"duplicate key {key!r} (first on line {first[key]})")
+                )
+                continue
+            first[key] = key_line
             child = (*path, key)
-            _line_map(value_node, child, lines, errors)
-            lines[child] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_map(item, (*path, index), lines, errors)
+            out[key] = self.value(value_node, child)
+            self.lines[child] = key_line
+        return out
 
 
 def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
@@ -197,24 +238,30 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
         raise DataErrors([DataError(display, None, "", "file is empty")])
-    loader = _NoAliasLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise DataErrors([DataError(display, None, "", "file is empty")])
-        problems: list[tuple[int, str]] = []
-        lines: dict[PathKey, int] = {}
-        _line_map(node, (), lines, problems)
-        if problems:
-            raise DataErrors([DataError(display, line, "", message) for line, message in problems])
-        data = loader.construct_document(node)
+        reader = _Reader(loader)
+        data = reader.value(node, ())
+        if reader.problems:
+            raise DataErrors([DataError(display, line, "", text) for line, text in reader.problems])
+        lines = reader.lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark is not None else None
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "malformed YAML"
+        began = exc.context_mark
+        if began is not None and mark is not None and began.line != mark.line:
+            message += f" (what is unclosed began on line {began.line + 1})"
         raise DataErrors([DataError(display, where, "", f"malformed YAML: {message}")]) from exc
     except yaml.YAMLError as exc:
         raise DataErrors([DataError(display, None, "", f"malformed YAML: {exc}")]) from exc
+    except RecursionError:
+        raise DataErrors(
+            [DataError(display, None, "", "malformed YAML: nested too deeply")]
+        ) from None
     finally:
         loader.dispose()
     return data, LineMap(display, lines)
@@ -376,7 +423,9 @@ def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | No
 def load_data_folder(root: Path) -> Dataset:
     """Read and validate every file of a data folder.
 
-    Raises :class:`DataErrors` listing every problem found, not just the first.
+    Raises :class:`DataErrors` listing every problem found in the sources and entities;
+    problems with case files are kept in :attr:`Dataset.errors` and reported by
+    :func:`reformgraph.resolve.resolve` together with those of the other cases.
     """
     errors: list[DataError] = []
     sources: dict[str, SourceFile] = {}
@@ -392,6 +441,9 @@ def load_data_folder(root: Path) -> Dataset:
     entity_lines: dict[str, tuple[LineMap, PathKey]] = {}
     for path in _yaml_files(root / "entities"):
         _load_entities(path, root, errors, entities, entity_lines)
+    if errors:
+        # Cases cannot be checked against broken sources or entities.
+        raise DataErrors(errors)
     cases: list[CaseFile] = []
     seen: dict[str, CaseFile] = {}
     for path in _yaml_files(root / "cases"):
@@ -409,20 +461,25 @@ def load_data_folder(root: Path) -> Dataset:
             continue
         seen[case_id] = loaded_case
         cases.append(loaded_case)
-    if not sources and not errors:
-        errors.append(
-            DataError(
-                relative(root / "sources", root.parent),
-                None,
-                "",
-                "no source metadata (*.yaml) found",
-            )
+    if not sources:
+        raise DataErrors(
+            [
+                DataError(
+                    relative(root / "sources", root.parent),
+                    None,
+                    "",
+                    "no source metadata (*.yaml) found",
+                )
+            ]
         )
-    if errors:
-        raise DataErrors(errors)
     cases.sort(key=lambda c: (c.record.source, c.record.position))
     return Dataset(
-        root=root, sources=sources, entities=entities, entity_lines=entity_lines, cases=cases
+        root=root,
+        sources=sources,
+        entities=entities,
+        entity_lines=entity_lines,
+        cases=cases,
+        errors=errors,
     )
 
 

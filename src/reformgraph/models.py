@@ -279,6 +279,11 @@ class DateRef(Record):
             raise ValueError(f"'since' must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
         if isinstance(value, str) and len(value) == 7 and not 1 <= int(value[5:]) <= 12:
             raise ValueError(f"'since' has no month {value[5:]!r}")
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"'since' is not a real day: {value!r}") from None
         return value
 
     @model_validator(mode="after")

@@ -150,14 +150,19 @@ def numeral_positions(text: str) -> list[int]:
     ]
 
 
-def unit_symbol_index(units: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """Map each unit word to its unit id; a word claimed by two units is an error."""
+def unit_symbol_index(
+    units: Mapping[str, Iterable[str]],
+) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """Map each unit word to its unit id, and list the words claimed by two units.
+
+    Each conflict is (word, the unit that claimed it first, the unit that claims it again).
+    """
     index: dict[str, str] = {}
+    conflicts = []
     for unit_id, symbols in units.items():
         for symbol in symbols:
             if symbol in index and index[symbol] != unit_id:
-                raise ValueError(
-                    f"unit word {symbol!r} belongs to both {index[symbol]} and {unit_id}"
-                )
+                conflicts.append((symbol, index[symbol], unit_id))
+                continue
             index[symbol] = unit_id
-    return index
+    return index, conflicts

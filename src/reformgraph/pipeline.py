@@ -11,7 +11,7 @@ from rdflib import RDF, Graph, URIRef
 
 from reformgraph.build import PREFIXES, build_graph
 from reformgraph.coverage import Uncovered, uncovered_numerals
-from reformgraph.errors import NoBuildError, ValidationFailed
+from reformgraph.errors import NoBuildError, QueryError, ValidationFailed
 from reformgraph.io import (
     load_data_folder,
     ontology_file,
@@ -158,6 +158,120 @@ def load_graph(graph_file: Path) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+def write_networks(graph: Graph, out_dir: Path) -> list[Path]:
+    """Write the typed network and the case–case projection as GraphML and GEXF."""
+    from reformgraph import analysis
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, network in (
+        ("reformgraph", analysis.to_networkx(graph)),
+        ("reformgraph-cases", analysis.case_projection(graph)),
+    ):
+        for suffix, writer in (
+            (".graphml", analysis.write_graphml),
+            (".gexf", analysis.write_gexf),
+        ):
+            path = out_dir / f"{name}{suffix}"
+            writer(network, path)
+            written.append(path)
+    return written
+
+
+#: Headless Chromium with networking off: nothing leaves the machine.
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+)
+
+
+def find_chromium() -> str | None:
+    """The path of a Chromium or Chrome browser on this machine, if any."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def screenshot(html: Path, png: Path, *, width: int = 1600, height: int = 1200) -> None:
+    """A PNG of a page, taken by headless Chromium with networking off."""
+    import subprocess
+    import tempfile
+
+    browser = find_chromium()
+    if browser is None:
+        raise NoBuildError(
+            "a PNG needs Chromium (e.g. apt-get install chromium); use --format svg instead"
+        )
+    with tempfile.TemporaryDirectory() as profile:
+        tmp = png.with_name(f".{png.name}.tmp.png")
+        command = [
+            browser,
+            *HEADLESS_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "--virtual-time-budget=15000",
+            f"--screenshot={tmp}",
+            html.resolve().as_uri(),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode != 0 or not tmp.is_file():
+            tmp.unlink(missing_ok=True)
+            raise NoBuildError(f"Chromium could not take the picture: {done.stderr.strip()[-400:]}")
+        tmp.replace(png)
+
+
+def write_view(
+    graph: Graph,
+    out: Path,
+    *,
+    view: str = "full",
+    case: str | None = None,
+    query_file: Path | None = None,
+    lang: str = "zh",
+    picture: str | None = None,
+) -> list[Path]:
+    """Write the HTML page of a view (and a PNG or SVG picture of it beside it)."""
+    from reformgraph import viz
+    from reformgraph.io import atomic_write_bytes
+    from reformgraph.queries import load_query
+
+    construct = None
+    if query_file is not None:
+        saved = load_query(str(query_file), Path.cwd())
+        result = run_query(graph, saved)
+        if result.graph is None:
+            raise QueryError(f"{query_file}: a view needs a CONSTRUCT query")
+        construct = result.graph
+    try:
+        network = viz.select_view(graph, view=view, case=case, construct=construct)
+    except KeyError:
+        raise NoBuildError(f"no case {case!r} in the graph") from None
+    title = viz.default_title(view, case, query_file, lang)
+    atomic_write_bytes(out, viz.render_html(network, title=title, lang=lang).encode("utf-8"))
+    written = [out]
+    if picture == "svg":
+        svg = out.with_suffix(".svg")
+        atomic_write_bytes(svg, viz.render_svg(network, title=title, lang=lang).encode("utf-8"))
+        written.append(svg)
+    elif picture == "png":
+        png = out.with_suffix(".png")
+        screenshot(out, png)
+        written.append(png)
+    return written
 
 
 def query(graph: Graph, saved: SavedQuery, params: Mapping[str, str] | None = None) -> QueryResult:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -42,6 +43,7 @@ __all__ = [
     "run_query",
     "saved_queries",
     "saved_query",
+    "to_dataframe",
 ]
 
 #: The types a saved query's parameter may declare.
@@ -328,3 +330,26 @@ def format_json(result: QueryResult) -> bytes:
             )
         document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def python_value(term: Node | None) -> object:
+    """A term as a plain Python value: numbers as int or float, dates as text, IRIs as text."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool | int | float):
+            return value
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+    return str(term)
+
+
+def to_dataframe(result: QueryResult) -> Any:
+    """The rows of a result as a pandas DataFrame (pandas must be installed)."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise QueryError("to_dataframe needs pandas: pip install pandas") from None
+    rows = [[python_value(term) for term in row] for row in result.rows]
+    return pd.DataFrame(rows, columns=result.variables)

@@ -114,6 +114,10 @@ class Resolved:
         return self.dataset.entities
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 ACTOR_TYPES = frozenset(t for t in EntityType if t.is_organisation) | {
     EntityType.ADMINISTRATIVE_AREA
 }
@@ -129,11 +133,16 @@ class _Resolver:
         #: participants must be named.
         self.whole = Span(0, 0, "")
         units = {e.id: e.symbols for e in self.entities.values() if e.type is EntityType.UNIT}
-        try:
-            self.unit_words = unit_symbol_index(units)
-        except ValueError as exc:
-            self.unit_words = {}
-            self.errors.append(DataError("entities", None, "", str(exc)))
+        self.unit_words, conflicts = unit_symbol_index(units)
+        for word, first, again in conflicts:
+            lines, base = dataset.entity_lines[again]
+            index = self.entities[again].symbols.index(word)
+            self.errors.append(
+                lines.error(
+                    (*base, "symbols", index),
+                    f"unit word {word!r} already belongs to unit {first!r}",
+                )
+            )
 
     # ------------------------------------------------------------------ helpers
 
@@ -167,7 +176,8 @@ class _Resolver:
     ) -> Span | None:
         count = scope.text.count(needle)
         if count == 0:
-            self.errors.append(lines.error(path, f"quote not found in {scope_name}: {needle!r}"))
+            what = str(path[-1]) if path and isinstance(path[-1], str) else "quote"
+            self.errors.append(lines.error(path, f"{what} not found in {scope_name}: {needle!r}"))
             return None
         if count > 1:
             self.errors.append(
@@ -188,28 +198,34 @@ class _Resolver:
         scope_name: str,
         kinds: Iterable[EntityType] | None,
         what: str,
-    ) -> None:
+    ) -> Span | None:
+        """Check that the entity is named in the scope; return where it is first named."""
         entity = self.ref(lines, (*path, "id") if item.mention else path, item.id, kinds, what)
         if entity is None:
-            return
+            return None
         if item.implied:
             scope, scope_name = self.whole, "the case's text"
-        if item.mention is not None:
-            if item.mention not in scope.text:
+        words = [item.mention] if item.mention is not None else entity.zh_labels
+        found = [(scope.text.find(w), -len(w), w) for w in words if w in scope.text]
+        if not found:
+            if item.mention is not None:
                 self.errors.append(
                     lines.error(
                         (*path, "mention"), f"mention {item.mention!r} not found in {scope_name}"
                     )
                 )
-        elif not any(label in scope.text for label in entity.zh_labels):
-            self.errors.append(
-                lines.error(
-                    path,
-                    f"{item.id!r} is not named in {scope_name}"
-                    f" (none of {', '.join(entity.zh_labels)});"
-                    " give {id, mention} with the words the text uses",
+            else:
+                self.errors.append(
+                    lines.error(
+                        path,
+                        f"{item.id!r} is not named in {scope_name}"
+                        f" (none of {', '.join(entity.zh_labels)});"
+                        " give {id, mention} with the words the text uses",
+                    )
                 )
-            )
+            return None
+        offset, _, word = min(found)
+        return Span(scope.start + offset, scope.start + offset + len(word), word)
 
     def check_quantity(self, lines: LineMap, path: PathKey, quantity: Quantity) -> None:
         unit = self.ref(lines, (*path, "unit"), quantity.unit, [EntityType.UNIT], "unit")
@@ -264,8 +280,15 @@ class _Resolver:
         located: dict[PathKey, Located],
         fact_ids: dict[str, PathKey],
     ) -> None:
+        seen: set[str] = set()
         for i, item in enumerate(facts.involves):
-            self.mentioned(lines, (*base, "involves", i), item, scope, scope_name, None, "entity")
+            path = (*base, "involves", i)
+            if item.id in seen:
+                self.errors.append(lines.error(path, f"{item.id!r} is listed twice"))
+            seen.add(item.id)
+            span = self.mentioned(lines, path, item, scope, scope_name, None, "entity")
+            if span is not None:
+                located[path] = Located(quote=span)
         for i, figure in enumerate(facts.figures):
             self.figure(lines, (*base, "figures", i), figure, scope, scope_name, located, fact_ids)
         for i, change in enumerate(facts.changes):
@@ -522,7 +545,7 @@ class _Resolver:
         located: dict[PathKey, Located] = {}
         fact_ids: dict[str, PathKey] = {}
         for i, place in enumerate(case.places):
-            self.mentioned(
+            place_span = self.mentioned(
                 lines,
                 ("places", i),
                 place,
@@ -531,6 +554,8 @@ class _Resolver:
                 [t for t in EntityType if t.is_place],
                 "place",
             )
+            if place_span is not None:
+                located[("places", i)] = Located(quote=place_span)
         start = None
         if case.start is not None:
             start = self.find_once(
@@ -650,7 +675,38 @@ class _Resolver:
             source=source, span=span, located=located, exceptions=exceptions, credits=credits
         )
 
+    def cycles(self, field_name: str) -> None:
+        """Report each entity that is, through ``broader`` or ``part_of``, inside itself."""
+        edges = {
+            e.id: [o for o in getattr(e, field_name) if o in self.entities]
+            for e in self.entities.values()
+        }
+        reported: set[frozenset[str]] = set()
+        for start in sorted(edges):
+            stack = [(start, [start])]
+            seen: set[str] = set()
+            while stack:
+                node, trail = stack.pop()
+                for nxt in edges.get(node, []):
+                    if nxt == start and len(trail) > 1:
+                        cycle = frozenset(trail)
+                        if cycle not in reported:
+                            reported.add(cycle)
+                            lines, base = self.dataset.entity_lines[start]
+                            self.errors.append(
+                                lines.error(
+                                    (*base, field_name),
+                                    f"{field_name} goes round in a circle: "
+                                    + " → ".join([*trail, start]),
+                                )
+                            )
+                    elif nxt not in seen:
+                        seen.add(nxt)
+                        stack.append((nxt, [*trail, nxt]))
+
     def entity_links(self) -> None:
+        self.cycles("broader")
+        self.cycles("part_of")
         for entity in self.entities.values():
             lines, base = self.dataset.entity_lines[entity.id]
             for i, other in enumerate(entity.broader):
@@ -714,8 +770,8 @@ class _Resolver:
             if intro is not None:
                 introductions[source_id] = intro
         self.entity_links()
-        if self.errors:
-            raise DataErrors(self.errors)
+        if self.errors or self.dataset.errors:
+            raise DataErrors([*self.dataset.errors, *self.errors])
         warnings = []
         for entity_id, entity in sorted(self.entities.items()):
             referenced_elsewhere = any(

@@ -1,0 +1,816 @@
+"""Cross-case links and network analysis over the built RDF graph.
+
+- :func:`case_links`: every pair of cases that share an entity, with each case's quote.
+- :func:`suggest_links`: pairs of *different* entities that probably denote the same thing
+  or are tightly related, scored, with the reasons — for curators.
+- :func:`to_networkx`, :func:`case_projection`, :func:`centrality`, :func:`communities`:
+  the graph as a typed networkx graph, the case–case network, which entities bridge cases.
+- :func:`write_graphml`, :func:`write_gexf`: exports that open in Gephi and Cytoscape.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import networkx as nx
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from reformgraph.build import OA, ORG
+from reformgraph.models import RG
+from reformgraph.queries import QueryResult
+
+__all__ = [
+    "LINK_PREDICATES",
+    "CaseLink",
+    "Centrality",
+    "Suggestion",
+    "case_entity_links",
+    "case_links",
+    "case_projection",
+    "centrality",
+    "centrality_result",
+    "communities",
+    "entity_kind",
+    "evidence_span",
+    "links_result",
+    "suggest_links",
+    "suggestions_result",
+    "to_networkx",
+    "write_gexf",
+    "write_graphml",
+]
+
+#: The predicates through which a case (or a part of it) links to a shared entity.
+LINK_PREDICATES: tuple[URIRef, ...] = (
+    RG.responsibleOffice,
+    RG.involves,
+    RG.place,
+    RG.reformDomain,
+    RG.subject,
+    RG.indicator,
+    RG.rankingScope,
+    RG.ledBy,
+    RG.partner,
+    RG.assistant,
+    RG.assisted,
+    RG.assignedBy,
+    RG.assignedTo,
+    RG.programme,
+    RG.member,
+    RG.parent,
+)
+
+_KIND_BY_CLASS: dict[URIRef, str] = {
+    RG.ReformOffice: "office",
+    RG.PartyBody: "organisation",
+    RG.GovernmentBody: "organisation",
+    RG.LegislativeBody: "organisation",
+    RG.Enterprise: "organisation",
+    RG.OrganisationGroup: "organisation",
+    ORG.Organization: "organisation",
+    RG.Platform: "platform",
+    RG.Law: "instrument",
+    RG.PolicyDocument: "instrument",
+    RG.Mechanism: "instrument",
+    RG.Standard: "instrument",
+    RG.PilotProgramme: "instrument",
+    RG.AdministrativeArea: "place",
+    RG.Region: "place",
+    RG.Site: "place",
+    RG.Event: "event",
+    RG.ReformDomain: "domain",
+    RG.ReformConcept: "concept",
+    RG.Indicator: "indicator",
+    RG.Unit: "unit",
+}
+
+_STATEMENT_CLASSES = {
+    RG.Figure: "figure",
+    RG.Change: "change",
+    RG.Ranking: "ranking",
+    RG.JointWork: "relation",
+    RG.Assistance: "relation",
+    RG.PilotAssignment: "relation",
+    RG.SubOrganisation: "relation",
+}
+
+_SENTENCE_END = re.compile(r"(?<=[。;;])")
+
+
+def _label(graph: Graph, node: Node, lang: str) -> str:
+    for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
+        for value in graph.objects(node, predicate):
+            if isinstance(value, Literal) and value.language == lang:
+                return str(value)
+    return ""
+
+
+def _labels_zh(graph: Graph, node: Node) -> list[str]:
+    out = []
+    for predicate in (SKOS.prefLabel, SKOS.altLabel):
+        for value in sorted(graph.objects(node, predicate), key=str):
+            if isinstance(value, Literal) and value.language == "zh":
+                out.append(str(value))
+    return out
+
+
+def entity_kind(graph: Graph, node: Node) -> str | None:
+    """The kind of a shared entity (office, organisation, platform …), or None."""
+    for cls in graph.objects(node, RDF.type):
+        if cls in _KIND_BY_CLASS:
+            return _KIND_BY_CLASS[cls]  # type: ignore[index]
+    return None
+
+
+def _evidence_text(graph: Graph, node: Node) -> str:
+    return evidence_span(graph, node)[0]
+
+
+def _sentence_with(text: str, labels: Iterable[str]) -> tuple[str, int] | None:
+    """The first sentence of ``text`` that holds one of ``labels``, and where it begins."""
+    for label in labels:
+        index = text.find(label)
+        if index != -1:
+            return _sentence_at(text, index)
+    return None
+
+
+# --------------------------------------------------------------------------- explicit links
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    """Two cases that share an entity, with the words each uses for it."""
+
+    case_a: URIRef
+    case_b: URIRef
+    title_a: str
+    title_b: str
+    kind: str
+    entity: URIRef
+    label: str
+    label_en: str
+    quote_a: str
+    quote_b: str
+
+
+def evidence_span(graph: Graph, node: Node) -> tuple[str, int]:
+    """The exact text of a node's evidence (or of the node, if it is evidence), and its start."""
+    holders = [*graph.objects(node, RG.evidence)] or [node]
+    for holder in holders:
+        text, start = "", -1
+        for selector in graph.objects(holder, OA.hasSelector):
+            exact = graph.value(selector, OA.exact)
+            if exact is not None:
+                text = str(exact)
+            offset = graph.value(selector, OA.start)
+            if offset is not None:
+                start = int(str(offset))
+        if text:
+            return text, start
+    return "", -1
+
+
+def _sentence_at(text: str, index: int) -> tuple[str, int]:
+    """The sentence of ``text`` (ended by 。, ; or a line break) around ``index``, and its start."""
+    if not 0 <= index < len(text):
+        return "", -1
+    begin = max(text.rfind(mark, 0, index) for mark in "。;;\n") + 1
+    ends = [i for i in (text.find(mark, index) for mark in "。;;\n") if i != -1]
+    end = min(ends) + 1 if ends else len(text)
+    sentence = text[begin:end]
+    stripped = sentence.strip().rstrip("\n")
+    return stripped, begin + sentence.find(stripped[:1]) if stripped else begin
+
+
+def _mentions(graph: Graph, via: Node) -> dict[Node, tuple[str, int]]:
+    out = {}
+    for mention in graph.objects(via, RG.hasMention):
+        entity = graph.value(mention, RG.mentionOf)
+        if entity is not None:
+            out[entity] = evidence_span(graph, mention)
+    return out
+
+
+@dataclass(frozen=True)
+class _Link:
+    case: URIRef
+    entity: URIRef
+    via: Node
+    quote: str
+    rank: int
+    predicate: URIRef
+    #: Where the quote lies in the source (start, end), when it is a sentence or a statement.
+    span: tuple[int, int] | None
+
+
+def _links(graph: Graph) -> list[_Link]:
+    """Every link from a case (or a part of it) to a shared entity, with a quote for it.
+
+    A statement's own quote ranks best when it names the entity (it is the evidence of
+    the link); then the sentence where the case or measure names the entity (its recorded
+    mention, or a label); the first sentence of the linking text is the last resort.
+    """
+    out = []
+    cases = sorted(
+        (c for c in graph.subjects(RDF.type, RG.ReformCase) if isinstance(c, URIRef)),
+        key=lambda c: int(str(graph.value(c, RG.position) or 0)),
+    )
+    for case in cases:
+        vias: list[Node] = [case, *sorted(graph.subjects(RG.partOfCase, case), key=str)]
+        for via in vias:
+            via_text, via_start = evidence_span(graph, via)
+            mentions = _mentions(graph, via)
+            is_statement = graph.value(via, RDF.type) in _STATEMENT_CLASSES
+            for predicate in LINK_PREDICATES:
+                for entity in sorted(graph.objects(via, predicate), key=str):
+                    if not isinstance(entity, URIRef) or entity_kind(graph, entity) in (
+                        None,
+                        "unit",
+                    ):
+                        continue
+                    labels = sorted(_labels_zh(graph, entity), key=len, reverse=True)
+                    span: tuple[int, int] | None = None
+                    if predicate == RG.responsibleOffice:
+                        lines = via_text.split("\n")
+                        quote, rank = (lines[1] if len(lines) > 1 else via_text), 3
+                    elif is_statement:
+                        named = any(label in via_text for label in labels)
+                        quote, rank = via_text, (3 if named else 1)
+                        span = (via_start, via_start + len(via_text))
+                    else:
+                        if entity in mentions and mentions[entity][1] >= via_start >= 0:
+                            found: tuple[str, int] | None = _sentence_at(
+                                via_text, mentions[entity][1] - via_start
+                            )
+                        else:
+                            found = _sentence_with(via_text, labels)
+                        if found is not None and found[0]:
+                            quote, rank = found[0], 2
+                            span = (via_start + found[1], via_start + found[1] + len(found[0]))
+                        else:
+                            quote, rank = _sentence_at(via_text, 0)[0], 1
+                    out.append(_Link(case, entity, via, quote, rank, predicate, span))
+    return out
+
+
+def case_entity_links(graph: Graph) -> list[tuple[URIRef, URIRef, URIRef, str]]:
+    """Every (case, entity, property, quote) by which a case or a part of it names an entity."""
+    return [(link.case, link.entity, link.predicate, link.quote) for link in _links(graph)]
+
+
+def _case_entity_quotes(graph: Graph) -> dict[URIRef, dict[URIRef, str]]:
+    """For each case, every shared-entity candidate it links to, with the best quote for it."""
+    out: dict[URIRef, dict[URIRef, str]] = defaultdict(dict)
+    best: dict[tuple[URIRef, URIRef], tuple[int, int]] = {}
+    for link in _links(graph):
+        key, score = (link.case, link.entity), (link.rank, -len(link.quote))
+        if key not in best or score > best[key]:
+            best[key] = score
+            out[link.case][link.entity] = link.quote
+    return out
+
+
+def case_links(graph: Graph) -> list[CaseLink]:
+    """Every pair of cases that share an entity, in source order, with each case's quote."""
+    per_case = _case_entity_quotes(graph)
+    cases = list(per_case)
+    links = []
+    for a, b in itertools.combinations(cases, 2):
+        shared = set(per_case[a]) & set(per_case[b])
+        for entity in sorted(shared, key=lambda e: (entity_kind(graph, e) or "", str(e))):
+            links.append(
+                CaseLink(
+                    case_a=a,
+                    case_b=b,
+                    title_a=_label(graph, a, "zh"),
+                    title_b=_label(graph, b, "zh"),
+                    kind=entity_kind(graph, entity) or "",
+                    entity=entity,
+                    label=_label(graph, entity, "zh"),
+                    label_en=_label(graph, entity, "en"),
+                    quote_a=per_case[a][entity],
+                    quote_b=per_case[b][entity],
+                )
+            )
+    return links
+
+
+# --------------------------------------------------------------------------- suggestions
+
+_PUNCTUATION = re.compile(r"[“”\"'《》()()、,,。:: \-+]")
+#: Heads that make two names the same kind of thing (平台 and 平台, 委 and 委 …).
+_HEAD_NOUNS = (
+    "平台",
+    "系统",
+    "专网",
+    "窗口",
+    "机制",
+    "体系",
+    "制度",
+    "模式",
+    "标准",
+    "条例",
+    "意见",
+    "方案",
+    "清单",
+    "文件",
+    "试点",
+    "改革",
+    "委员会",
+    "常委会",
+    "委",
+    "厅",
+    "局",
+    "办",
+    "部",
+    "集团",
+    "公司",
+    "中心",
+    "机场",
+    "园",
+    "区",
+    "站",
+    "点",
+    "增速",
+    "率",
+    "数",
+    "规模",
+    "额",
+)
+#: Jurisdiction prefixes: two names that differ in them name bodies of different levels.
+_LEVELS = (
+    "全国",
+    "国家",
+    "中央",
+    "国务院",
+    "省级",
+    "省",
+    "市州",
+    "市县",
+    "市",
+    "县级",
+    "县",
+    "乡村",
+    "村",
+)
+#: Generic words that stand for a place in Chinese policy texts.
+_PLACE_ALIASES = {"全国": "中国", "全省": "省", "全市": "市"}
+#: Kinds that may denote the same thing.
+_COMPATIBLE = {
+    frozenset({"office", "organisation"}),
+    frozenset({"platform", "instrument"}),
+    frozenset({"concept", "instrument"}),
+    frozenset({"concept", "event"}),
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Two different entities that probably denote the same thing, or are tightly related."""
+
+    score: float
+    a: URIRef
+    b: URIRef
+    label_a: str
+    label_b: str
+    kind_a: str
+    kind_b: str
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _clean(label: str) -> str:
+    return _PUNCTUATION.sub("", label)
+
+
+def _lcs(a: str, b: str) -> int:
+    """Length of the longest common subsequence: abbreviations keep their characters in order."""
+    if not a or not b:
+        return 0
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        current = [0]
+        for j, other in enumerate(b):
+            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def _longest_common_substring(a: str, b: str) -> int:
+    best = 0
+    for i in range(len(a)):
+        for j in range(len(b)):
+            k = 0
+            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
+                k += 1
+            best = max(best, k)
+    return best
+
+
+def _head(label: str) -> str | None:
+    for head in sorted(_HEAD_NOUNS, key=len, reverse=True):
+        if label.endswith(head):
+            return head
+    return None
+
+
+def _level(label: str) -> str | None:
+    for level in _LEVELS:
+        if label.startswith(level):
+            return level
+    return None
+
+
+@dataclass(frozen=True)
+class _Match:
+    score: float
+    a: str
+    b: str
+    contained: bool = False
+    abbreviation: bool = False
+    alias: bool = False
+
+
+def _label_similarity(labels_a: list[str], labels_b: list[str]) -> _Match:
+    best = _Match(0.0, "", "")
+    for x, y in itertools.product(labels_a, labels_b):
+        cx, cy = _clean(x), _clean(y)
+        for alias, meaning in _PLACE_ALIASES.items():
+            if (cx == alias and meaning in cy) or (cy == alias and meaning in cx):
+                return _Match(1.0, x, y, alias=True)
+        short, long = sorted((cx, cy), key=len)
+        if not short:
+            continue
+        subsequence = _lcs(short, long) / len(short)
+        substring = _longest_common_substring(short, long) / len(short)
+        # An abbreviation keeps its characters in order; reward runs of them, and penalise
+        # a long name that adds a great deal to the short one.
+        coverage = len(short) / len(long)
+        score = 0.55 * subsequence + 0.3 * substring + 0.15 * coverage
+        if score > best.score:
+            best = _Match(score, x, y, contained=short in long, abbreviation=subsequence == 1.0)
+    return best
+
+
+def suggest_links(
+    graph: Graph, *, limit: int | None = None, minimum: float = 0.35
+) -> list[Suggestion]:
+    """Pairs of different entities, best first, that may be one thing or tightly related.
+
+    The score combines the overlap of the Chinese labels (an abbreviation keeps its
+    characters in order: 绩效平台 in 投资项目绩效综合评价平台), a shared head noun (平台, 机制,
+    体系 …), the same class, and the cases both are linked to. Pairs the data records as
+    distinct (owl:differentFrom) and names of different jurisdiction levels (国家发改委 /
+    省发改委) are pushed down.
+    """
+    entities = sorted(
+        (
+            node
+            for node in set(graph.subjects(SKOS.prefLabel, None))
+            if isinstance(node, URIRef) and entity_kind(graph, node) not in (None, "unit")
+        ),
+        key=str,
+    )
+    cases_of: dict[URIRef, set[URIRef]] = defaultdict(set)
+    contexts: dict[URIRef, set[tuple[int, int]]] = defaultdict(set)
+    for link in _links(graph):
+        cases_of[link.entity].add(link.case)
+        # Where the text names the entity (or, for an indicator, states its number).
+        if link.span is not None and (link.rank >= 2 or link.predicate == RG.indicator):
+            contexts[link.entity].add(link.span)
+    hierarchy = {
+        frozenset((s, o))
+        for predicate in (SKOS.broader, RG.locatedIn, DCTERMS.isPartOf, ORG.subOrganizationOf)
+        for s, o in graph.subject_objects(predicate)
+    }
+    labels = {e: _labels_zh(graph, e) for e in entities}
+    kinds = {e: entity_kind(graph, e) or "" for e in entities}
+    place_names = {
+        _clean(label)
+        for e in entities
+        if graph.value(e, RDF.type) in (RG.AdministrativeArea, RG.Region)
+        for label in labels[e]
+        if len(_clean(label)) >= 2 and _clean(label) not in _PLACE_ALIASES
+    }
+    classes = {e: set(graph.objects(e, RDF.type)) for e in entities}
+    different = {frozenset((s, o)) for s, o in graph.subject_objects(OWL.differentFrom) if s != o}
+    out = []
+    for a, b in itertools.combinations(entities, 2):
+        if kinds[a] != kinds[b] and frozenset((kinds[a], kinds[b])) not in _COMPATIBLE:
+            continue
+        match = _label_similarity(labels[a], labels[b])
+        if match.score < 0.3:
+            continue
+        reasons = [f"labels overlap {match.score:.2f} ({match.a} / {match.b})"]
+        score = 0.6 * match.score
+        if match.alias:
+            reasons.append(
+                f"{match.a if len(match.a) <= len(match.b) else match.b} stands for a place"
+            )
+        elif match.contained:
+            score += 0.15
+            reasons.append("one name holds the other whole")
+        elif match.abbreviation:
+            score += 0.1
+            reasons.append("one name abbreviates the other (its characters in order)")
+        places_a = {p for p in place_names if p in _clean(match.a)}
+        places_b = {p for p in place_names if p in _clean(match.b)}
+        if places_a and places_b and not (places_a & places_b):
+            score -= 0.35
+            reasons.append(
+                f"different places ({'、'.join(sorted(places_a))} / {'、'.join(sorted(places_b))})"
+            )
+        if classes[a] & classes[b]:
+            score += 0.15
+            reasons.append("same class")
+        head_a, head_b = _head(_clean(match.a)), _head(_clean(match.b))
+        if head_a is not None and head_a == head_b:
+            score += 0.1
+            reasons.append(f"same head noun {head_a}")
+        elif head_a != head_b and head_a is not None and head_b is not None:
+            score -= 0.1
+            reasons.append(f"different head nouns {head_a} / {head_b}")
+        shared_cases = cases_of[a] & cases_of[b]
+        if shared_cases:
+            union = cases_of[a] | cases_of[b]
+            score += 0.05 * len(shared_cases) / len(union)
+            reasons.append(f"co-occur in {len(shared_cases)} case(s)")
+        level_a, level_b = _level(_clean(match.a)), _level(_clean(match.b))
+        if level_a != level_b and not match.alias:
+            score -= 0.35
+            reasons.append(f"different levels ({level_a or '-'} / {level_b or '-'})")
+        together = sum(1 for x in contexts[a] for y in contexts[b] if x[0] < y[1] and y[0] < x[1])
+        if together:
+            # A text rarely names one thing twice, in two spellings, in one sentence.
+            score -= 0.3
+            reasons.append(f"named side by side in {together} sentence(s)")
+        if frozenset((a, b)) in hierarchy:
+            score -= 0.3
+            reasons.append("recorded as part and whole (broader, part of, located in)")
+        if frozenset((a, b)) in different:
+            score -= 0.5
+            reasons.append("recorded as distinct (owl:differentFrom)")
+        if score < minimum:
+            continue
+        out.append(
+            Suggestion(
+                score=round(score, 4),
+                a=a,
+                b=b,
+                label_a=_label(graph, a, "zh"),
+                label_b=_label(graph, b, "zh"),
+                kind_a=kinds[a],
+                kind_b=kinds[b],
+                reasons=tuple(reasons),
+            )
+        )
+    out.sort(key=lambda s: (-s.score, str(s.a), str(s.b)))
+    return out[:limit] if limit is not None else out
+
+
+# --------------------------------------------------------------------------- networkx
+
+#: Classes whose instances become nodes of the network.
+_NETWORK_CLASSES: dict[URIRef, str] = {
+    RG.ReformCase: "case",
+    RG.Measure: "measure",
+    **_STATEMENT_CLASSES,
+    **{cls: kind for cls, kind in _KIND_BY_CLASS.items() if kind != "unit"},
+}
+#: Classes that are provenance or vocabulary plumbing, never nodes.
+_SKIP_PREDICATES = {
+    RG.evidence,
+    RG.mention,
+    RDF.type,
+    DCTERMS.source,
+    RG.unit,
+    RG.qualifier,
+    RG.direction,
+    SKOS.inScheme,
+    SKOS.topConceptOf,
+    SKOS.exactMatch,
+}
+
+
+def _short_class(graph: Graph, node: Node) -> str:
+    for cls in sorted(graph.objects(node, RDF.type), key=str):
+        if cls in _NETWORK_CLASSES and isinstance(cls, URIRef):
+            return str(cls).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return ""
+
+
+def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+    """The RDF graph as a typed networkx multigraph.
+
+    Nodes are cases, measures, statements (figures, changes, rankings, relations) and
+    shared entities, keyed by IRI, with attributes ``type`` (the class), ``kind`` (case,
+    measure, figure, office, platform …), ``label_zh``, ``label_en`` and ``quote``.
+    Edges follow the object properties between them, with ``relation`` (the property's
+    local name) and ``label_zh``/``label_en`` from the ontology when it is merged in.
+    """
+    network = nx.MultiDiGraph()
+    nodes: dict[URIRef, str] = {}
+    for cls, kind in _NETWORK_CLASSES.items():
+        for node in graph.subjects(RDF.type, cls):
+            if isinstance(node, URIRef):
+                nodes[node] = kind if node not in nodes or kind == "office" else nodes[node]
+    for node in sorted(nodes, key=str):
+        quote = _evidence_text(graph, node)
+        network.add_node(
+            str(node),
+            type=_short_class(graph, node),
+            kind=nodes[node],
+            label_zh=_label(graph, node, "zh") or str(node).rsplit("/", 1)[-1],
+            label_en=_label(graph, node, "en") or str(node).rsplit("/", 1)[-1],
+            quote=quote if nodes[node] not in ("case",) else quote.split("\n", 1)[0],
+        )
+    for s, p, o in sorted(graph, key=lambda t: tuple(str(x) for x in t)):
+        if p in _SKIP_PREDICATES or s not in nodes or o not in nodes or not isinstance(p, URIRef):
+            continue
+        name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        network.add_edge(
+            str(s),
+            str(o),
+            key=name,
+            relation=name,
+            label_zh=_label(graph, p, "zh") or name,
+            label_en=_label(graph, p, "en") or name,
+        )
+    return network
+
+
+def case_projection(graph: Graph) -> nx.Graph:
+    """The case–case network: an edge for every pair of cases that share entities.
+
+    ``weight`` is the sum over shared entities of 1/(number of cases the entity links − 1),
+    so that an entity shared by two cases counts fully and a ubiquitous one little;
+    ``shared`` is the number of shared entities and ``entities`` their Chinese labels.
+    """
+    per_case = _case_entity_quotes(graph)
+    degree: dict[URIRef, int] = defaultdict(int)
+    for linked in per_case.values():
+        for entity in linked:
+            degree[entity] += 1
+    projection = nx.Graph()
+    for case in per_case:
+        projection.add_node(
+            str(case),
+            label_zh=_label(graph, case, "zh"),
+            label_en=_label(graph, case, "en"),
+            kind="case",
+            type="ReformCase",
+        )
+    for link in case_links(graph):
+        a, b = str(link.case_a), str(link.case_b)
+        if not projection.has_edge(a, b):
+            projection.add_edge(a, b, weight=0.0, shared=0, entities="")
+        data = projection.edges[a, b]
+        data["weight"] = round(data["weight"] + 1 / (degree[link.entity] - 1), 6)
+        data["shared"] += 1
+        data["entities"] = "、".join(filter(None, [data["entities"], link.label]))
+    return projection
+
+
+@dataclass(frozen=True)
+class Centrality:
+    node: str
+    label_zh: str
+    label_en: str
+    kind: str
+    cases: int
+    degree: float
+    betweenness: float
+
+
+def centrality(graph: Graph, *, top: int | None = None) -> list[Centrality]:
+    """Which entities bridge the most cases: degree and betweenness in the case–entity network."""
+    per_case = _case_entity_quotes(graph)
+    bipartite = nx.Graph()
+    for case, linked in per_case.items():
+        bipartite.add_node(str(case), kind="case")
+        for entity in linked:
+            bipartite.add_node(str(entity), kind=entity_kind(graph, entity) or "")
+            bipartite.add_edge(str(case), str(entity))
+    degree = nx.degree_centrality(bipartite)
+    betweenness = nx.betweenness_centrality(bipartite, normalized=True)
+    rows = [
+        Centrality(
+            node=node,
+            label_zh=_label(graph, URIRef(node), "zh"),
+            label_en=_label(graph, URIRef(node), "en"),
+            kind=data["kind"],
+            cases=bipartite.degree(node),
+            degree=round(degree[node], 6),
+            betweenness=round(betweenness[node], 6),
+        )
+        for node, data in bipartite.nodes(data=True)
+        if data["kind"] != "case"
+    ]
+    rows.sort(key=lambda r: (-r.betweenness, -r.cases, r.node))
+    return rows[:top] if top is not None else rows
+
+
+def communities(graph: Graph) -> list[list[str]]:
+    """Groups of cases that share more with each other than with the rest (greedy modularity)."""
+    projection = case_projection(graph)
+    if projection.number_of_edges() == 0:
+        return [[n] for n in sorted(projection.nodes)]
+    groups = nx.community.greedy_modularity_communities(projection, weight="weight")
+    return sorted((sorted(group) for group in groups), key=lambda g: (-len(g), g))
+
+
+def _for_export(network: nx.Graph | nx.MultiDiGraph) -> nx.Graph | nx.MultiDiGraph:
+    copy = network.copy()
+    for _, data in copy.nodes(data=True):
+        for key, value in list(data.items()):
+            data[key] = "" if value is None else value
+    return copy
+
+
+def write_graphml(network: nx.Graph | nx.MultiDiGraph, path: Path) -> None:
+    """GraphML with every attribute (type, zh and en labels …); opens in Gephi and Cytoscape."""
+    nx.write_graphml(_for_export(network), path, encoding="utf-8", prettyprint=True)
+
+
+def write_gexf(network: nx.Graph | nx.MultiDiGraph, path: Path) -> None:
+    """GEXF 1.2 with node labels (Chinese) and every attribute; opens in Gephi."""
+    copy = _for_export(network)
+    for _, data in copy.nodes(data=True):
+        data["label"] = data.get("label_zh", "")
+    nx.write_gexf(copy, path, encoding="utf-8", prettyprint=True, version="1.2draft")
+
+
+def links_result(links: Iterable[CaseLink]) -> QueryResult:
+    """Case links as query-like rows, for the same table, CSV and JSON output as queries."""
+    variables = [
+        "caseA",
+        "titleA",
+        "caseB",
+        "titleB",
+        "kind",
+        "entity",
+        "label",
+        "labelEn",
+        "quoteA",
+        "quoteB",
+    ]
+    rows: list[tuple[Node | None, ...]] = [
+        (
+            link.case_a,
+            Literal(link.title_a, lang="zh"),
+            link.case_b,
+            Literal(link.title_b, lang="zh"),
+            Literal(link.kind),
+            link.entity,
+            Literal(link.label, lang="zh"),
+            Literal(link.label_en, lang="en"),
+            Literal(link.quote_a, lang="zh"),
+            Literal(link.quote_b, lang="zh"),
+        )
+        for link in links
+    ]
+    return QueryResult(variables=variables, rows=rows)
+
+
+def suggestions_result(suggestions: Iterable[Suggestion]) -> QueryResult:
+    """Suggested links as query-like rows."""
+    variables = ["score", "a", "labelA", "kindA", "b", "labelB", "kindB", "reasons"]
+    rows: list[tuple[Node | None, ...]] = [
+        (
+            Literal(Decimal(str(s.score))),
+            s.a,
+            Literal(s.label_a, lang="zh"),
+            Literal(s.kind_a),
+            s.b,
+            Literal(s.label_b, lang="zh"),
+            Literal(s.kind_b),
+            Literal("; ".join(s.reasons)),
+        )
+        for s in suggestions
+    ]
+    return QueryResult(variables=variables, rows=rows)
+
+
+def centrality_result(rows: Iterable[Centrality]) -> QueryResult:
+    variables = ["entity", "label", "labelEn", "kind", "cases", "degree", "betweenness"]
+    out: list[tuple[Node | None, ...]] = [
+        (
+            URIRef(r.node),
+            Literal(r.label_zh, lang="zh"),
+            Literal(r.label_en, lang="en"),
+            Literal(r.kind),
+            Literal(r.cases),
+            Literal(Decimal(str(r.degree))),
+            Literal(Decimal(str(r.betweenness))),
+        )
+        for r in rows
+    ]
+    return QueryResult(variables=variables, rows=out)

@@ -1,0 +1,251 @@
+"""Cross-case links, suggestions for curators, and the network exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
+from typer.testing import CliRunner
+
+from reformgraph import analysis
+from reformgraph.cli import app
+from reformgraph.models import DATA, RG
+
+PLATFORM = DATA["platform/performance-evaluation-platform"]
+THREE_ASSETS = DATA["concept/state-three-assets"]
+OFFICE = DATA["org/econ-eco-reform-group-office"]
+CASE_1, CASE_4, CASE_6 = (
+    DATA["case/big-fiscal-system"],
+    DATA["case/investment-performance-evaluation"],
+    DATA["case/soe-functional-reform"],
+)
+
+
+def _pairs(links: list[analysis.CaseLink], entity: URIRef) -> set[frozenset[URIRef]]:
+    return {frozenset((link.case_a, link.case_b)) for link in links if link.entity == entity}
+
+
+def test_links_list_the_shared_platform_the_three_assets_and_the_office(query_graph: Graph) -> None:
+    links = analysis.case_links(query_graph)
+    assert _pairs(links, PLATFORM) == {frozenset((CASE_1, CASE_4))}
+    assert _pairs(links, THREE_ASSETS) == {frozenset((CASE_1, CASE_6))}
+    assert _pairs(links, OFFICE) == {
+        frozenset((CASE_1, CASE_4)),
+        frozenset((CASE_1, CASE_6)),
+        frozenset((CASE_4, CASE_6)),
+    }
+
+
+def test_each_link_quotes_the_words_of_both_cases(query_graph: Graph) -> None:
+    link = next(link for link in analysis.case_links(query_graph) if link.entity == PLATFORM)
+    assert link.kind == "platform"
+    assert "投资项目绩效综合评价平台" in link.quote_a
+    assert "绩效平台" in link.quote_b
+    texts = [str(t) for t in query_graph.objects(None, RG.fullText)]
+    assert any(link.quote_a in t for t in texts)
+    assert any(link.quote_b in t for t in texts)
+
+
+def test_every_entity_linked_to_two_cases_is_listed(query_graph: Graph) -> None:
+    from reformgraph.queries import run_query, saved_query
+
+    shared = {str(row[0]) for row in run_query(query_graph, saved_query("shared-entities")).rows}
+    listed = {str(link.entity) for link in analysis.case_links(query_graph)}
+    assert listed == shared
+
+
+def test_links_command_prints_them_in_every_format(build_dir: Path) -> None:
+    graph = str(build_dir / "reformgraph.nt")
+    table = CliRunner().invoke(app, ["links", "--graph", graph])
+    assert table.exit_code == 0, table.output
+    assert "投资项目绩效综合评价平台" in table.output
+    as_json = json.loads(CliRunner().invoke(app, ["links", "--graph", graph, "-f", "json"]).output)
+    assert as_json["head"]["vars"][:4] == ["caseA", "titleA", "caseB", "titleB"]
+    entities = {b["entity"]["value"] for b in as_json["results"]["bindings"]}
+    assert {str(PLATFORM), str(THREE_ASSETS), str(OFFICE)} <= entities
+    csv = CliRunner().invoke(app, ["links", "--graph", graph, "-f", "csv"])
+    assert csv.output.startswith("\ufeffcaseA,titleA")
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def _merged(graph: Graph) -> list[tuple[URIRef, str]]:
+    """Every (entity, alternative Chinese spelling) the curated data merges."""
+    out = []
+    for entity in sorted({s for s in graph.subjects(SKOS.altLabel, None) if isinstance(s, URIRef)}):
+        for alt in sorted(graph.objects(entity, SKOS.altLabel), key=str):
+            if isinstance(alt, Literal) and alt.language == "zh":
+                out.append((entity, str(alt)))
+    return out
+
+
+def _split(graph: Graph, entity: URIRef, spelling: str) -> tuple[Graph, URIRef]:
+    """The graph as a curator who did not know the two spellings name one thing would
+    have made it: a second entity for ``spelling``, named where the text uses it."""
+    split = Graph()
+    split += graph
+    new = URIRef(f"{entity}-as-{len(spelling)}")
+    pref = next(str(o) for o in graph.objects(entity, SKOS.prefLabel) if o.language == "zh")  # type: ignore[attr-defined]
+    for kind in graph.objects(entity, RDF.type):
+        split.add((new, RDF.type, kind))
+    for alt in list(split.objects(entity, SKOS.altLabel)):
+        split.remove((entity, SKOS.altLabel, alt))
+    split.add((new, SKOS.prefLabel, Literal(spelling, lang="zh")))
+    split.add((new, SKOS.prefLabel, Literal(f"{spelling} (split)", lang="en")))
+    for subject, predicate, _ in list(split.triples((None, None, entity))):
+        words = analysis.evidence_span(split, subject)[0]  # the words that link them
+        if spelling in words and pref not in words:
+            split.remove((subject, predicate, entity))
+            split.add((subject, predicate, new))
+    return split, new
+
+
+@pytest.fixture(scope="module")
+def merged(query_graph: Graph) -> list[tuple[URIRef, str]]:
+    found = _merged(query_graph)
+    assert len(found) >= 10
+    return found
+
+
+def test_a_split_spelling_gets_the_original_in_its_top_three_suggestions(
+    query_graph: Graph, merged: list[tuple[URIRef, str]]
+) -> None:
+    failures = []
+    for entity, spelling in merged:
+        split, new = _split(query_graph, entity, spelling)
+        suggestions = [s for s in analysis.suggest_links(split, minimum=-10) if new in (s.a, s.b)]
+        ranks = [i for i, s in enumerate(suggestions) if {s.a, s.b} == {entity, new}]
+        if not ranks or ranks[0] >= 3:
+            top = [(s.label_a, s.label_b, s.score) for s in suggestions[:3]]
+            failures.append(
+                f"{spelling} ({entity}): rank {ranks[0] if ranks else None}; top: {top}"
+            )
+    assert not failures, "\n".join(failures)
+
+
+def test_look_alikes_recorded_as_distinct_score_below_every_split_spelling(
+    query_graph: Graph, merged: list[tuple[URIRef, str]]
+) -> None:
+    split_scores = []
+    for entity, spelling in merged:
+        split, new = _split(query_graph, entity, spelling)
+        score = next(
+            s.score
+            for s in analysis.suggest_links(split, minimum=-10)
+            if {s.a, s.b} == {entity, new}
+        )
+        split_scores.append(score)
+    distinct = {frozenset((s, o)) for s, o in query_graph.subject_objects(OWL.differentFrom)}
+    assert distinct, "the data records distinct look-alikes (国家发改委 / 省发改委)"
+    scored = [
+        s
+        for s in analysis.suggest_links(query_graph, minimum=-10)
+        if frozenset((s.a, s.b)) in distinct
+    ]
+    # A pair of incompatible kinds (a concept and a platform) is not even suggested.
+    assert len(scored) >= len(distinct) - 1
+    assert max(s.score for s in scored) < min(split_scores)
+
+
+def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_graph: Graph) -> None:
+    suggestions = analysis.suggest_links(query_graph)
+    assert suggestions
+    assert all(s.a != s.b and s.reasons for s in suggestions)
+    assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
+
+
+def test_suggest_command_filters_by_entity(build_dir: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "links",
+            "--suggest",
+            "--entity",
+            "ndrc",
+            "--graph",
+            str(build_dir / "reformgraph.nt"),
+            "-f",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = result.output.lstrip("\ufeff").splitlines()[1:]
+    assert all("ndrc" in row for row in rows)
+
+
+# --------------------------------------------------------------------------- networks
+
+
+def test_the_typed_network_has_labelled_nodes_and_named_edges(query_graph: Graph) -> None:
+    network = analysis.to_networkx(query_graph)
+    case = network.nodes[str(CASE_1)]
+    assert case["kind"] == "case"
+    assert case["label_zh"] == "推进大财政体系建设"
+    assert network.nodes[str(PLATFORM)]["type"] == "Platform"
+    assert network.has_edge(str(CASE_1), str(OFFICE), key="responsibleOffice")
+
+
+def test_the_case_projection_weights_what_cases_share(query_graph: Graph) -> None:
+    projection = analysis.case_projection(query_graph)
+    assert projection.number_of_nodes() == 8
+    strongest = max(projection.edges(data=True), key=lambda e: e[2]["weight"])
+    assert {strongest[0], strongest[1]} <= {str(CASE_1), str(CASE_4), str(CASE_6)}
+
+
+def test_centrality_ranks_the_entities_that_bridge_most_cases_first(query_graph: Graph) -> None:
+    rows = analysis.centrality(query_graph)
+    assert rows[0].cases >= rows[-1].cases
+    office = next(r for r in rows if r.node == str(OFFICE))
+    assert office.cases == 3
+    assert office.betweenness > 0
+
+
+def test_communities_partition_the_cases(query_graph: Graph) -> None:
+    groups = analysis.communities(query_graph)
+    assert sorted(n for g in groups for n in g) == sorted(
+        str(c) for c in query_graph.subjects(RDF.type, RG.ReformCase)
+    )
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf"])
+def test_exports_reload_with_the_same_nodes_edges_and_labels(
+    query_graph: Graph, tmp_path: Path, suffix: str
+) -> None:
+    network = analysis.to_networkx(query_graph)
+    path = tmp_path / f"graph{suffix}"
+    writer = analysis.write_graphml if suffix == ".graphml" else analysis.write_gexf
+    writer(network, path)
+    loaded = nx.read_graphml(path) if suffix == ".graphml" else nx.read_gexf(path)
+    assert loaded.number_of_nodes() == network.number_of_nodes()
+    assert loaded.number_of_edges() == network.number_of_edges()
+    node = loaded.nodes[str(CASE_1)]
+    assert node["label_zh"] == "推进大财政体系建设"
+    assert node["type"] == "ReformCase"
+
+
+def test_network_command_writes_graphml_and_gexf(build_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "network",
+            "--graph",
+            str(build_dir / "reformgraph.nt"),
+            "--out",
+            str(tmp_path),
+            "--top",
+            "5",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "湖北" in result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "reformgraph-cases.gexf",
+        "reformgraph-cases.graphml",
+        "reformgraph.gexf",
+        "reformgraph.graphml",
+    ]

@@ -1,0 +1,368 @@
+"""Graph pages: self-contained, offline, safe with hostile labels, and drawn in a real browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from reformgraph import viz
+from reformgraph.cli import app
+from reformgraph.pipeline import write_view
+
+HOSTILE = '<img src=x onerror="window.__xss=1">'
+SCRIPT = "</script><script>window.__xss=2</script>"
+
+
+def _hostile_network() -> nx.MultiDiGraph:
+    network = nx.MultiDiGraph()
+    network.add_node(
+        "https://example.org/a",
+        kind="case",
+        type="ReformCase",
+        label_zh=HOSTILE,
+        label_en=HOSTILE,
+        quote=f'<a href="javascript:window.__xss=3">href</a> {SCRIPT}',
+    )
+    network.add_node(
+        "https://example.org/b", kind="platform", type="Platform", label_zh="平台", label_en="x",
+        quote="",
+    )  # fmt: skip
+    network.add_edge(
+        "https://example.org/a", "https://example.org/b", key="involves", relation="involves",
+        label_zh=HOSTILE, label_en=HOSTILE,
+    )  # fmt: skip
+    return network
+
+
+def _generated_network(size: int) -> nx.MultiDiGraph:
+    """A synthetic graph shaped like ours: cases linking to shared entities."""
+    import random
+
+    rng = random.Random(7)
+    network = nx.MultiDiGraph()
+    kinds = ["office", "platform", "instrument", "place", "concept", "indicator"]
+    cases = [f"https://example.org/case/{i}" for i in range(size // 10)]
+    entities = [f"https://example.org/entity/{i}" for i in range(size - len(cases))]
+    for node in cases:
+        network.add_node(
+            node, kind="case", type="ReformCase", label_zh=node[-6:], label_en=node[-6:], quote=""
+        )
+    for i, node in enumerate(entities):
+        kind = kinds[i % len(kinds)]
+        network.add_node(
+            node, kind=kind, type=kind, label_zh=f"实体{i}", label_en=f"entity {i}", quote=""
+        )
+        for case in rng.sample(cases, k=1 + (i % 3 == 0)):
+            network.add_edge(
+                case,
+                node,
+                key="involves",
+                relation="involves",
+                label_zh="涉及",
+                label_en="involves",
+            )
+    return network
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def test_the_page_is_self_contained_with_nothing_to_load(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    page = viz.render_html(viz.select_view(query_graph, view="full"), title="t")
+    assert "vis.Network" in page
+    assert "vis-network" in page
+    assert not re.search(r"<script[^>]+src=", page), "no external script"
+    assert not re.search(r"<link[^>]+href=", page), "no external stylesheet"
+    assert not re.search(r"url\(\s*(?!['\"]?data:)", page), "styles load nothing but data: URLs"
+    assert not re.search(r"@import", page)
+    for host in ("cdnjs", "jsdelivr", "unpkg", "bootstrap", "googleapis"):
+        assert host not in page.lower(), host
+    assert "Content-Security-Policy" in page
+
+
+def test_viz_writes_utf8_html_and_nothing_else_into_the_working_folder(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out" / "page.html"
+    result = CliRunner().invoke(
+        app, ["viz", "--graph", str(build_dir / "reformgraph.nt"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "推进大财政体系建设" in out.read_bytes().decode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no lib/ folder, no stray files"
+
+
+def test_the_same_graph_gives_the_same_page(query_graph: Graph) -> None:
+    network = viz.select_view(query_graph, view="cases")
+    assert viz.render_html(network, title="t") == viz.render_html(network, title="t")
+
+
+def test_hostile_labels_reach_the_page_only_as_escaped_data() -> None:
+    page = viz.render_html(_hostile_network(), title=HOSTILE)
+    assert "<img" not in page
+    assert "window.__xss=2</script>" not in page
+    assert "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;" in page  # the heading, escaped
+    assert "innerHTML" not in page
+
+
+def test_the_cases_view_shows_cases_and_the_entities_that_link_them(query_graph: Graph) -> None:
+    network = viz.select_view(query_graph, view="cases")
+    kinds = {data["kind"] for _, data in network.nodes(data=True)}
+    assert "case" in kinds
+    assert "measure" not in kinds
+    assert "figure" not in kinds
+    assert "https://w3id.org/reformgraph/id/platform/performance-evaluation-platform" in network
+    relations = {data["relation"] for *_, data in network.edges(data=True)}
+    assert {"responsibleOffice", "involves"} <= relations
+
+
+def test_a_case_view_holds_the_case_its_measures_and_what_they_name(query_graph: Graph) -> None:
+    network = viz.select_view(query_graph, case="big-fiscal-system")
+    kinds = [data["kind"] for _, data in network.nodes(data=True)]
+    assert kinds.count("case") == 1
+    assert kinds.count("measure") == 4
+    assert "figure" in kinds
+    assert "platform" in kinds
+
+
+def test_an_unknown_case_is_a_clear_error(build_dir: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["viz", "--graph", str(build_dir / "reformgraph.nt"), "--case", "nope"]
+    )
+    assert result.exit_code == 2
+    assert "no case 'nope'" in result.output
+
+
+def test_a_construct_query_gives_its_own_view(query_graph: Graph, tmp_path: Path) -> None:
+    query = tmp_path / "offices.rq"
+    query.write_text(
+        "PREFIX rg: <https://w3id.org/reformgraph/ontology/>\n"
+        "CONSTRUCT { ?case rg:responsibleOffice ?office }\n"
+        "WHERE { ?case rg:responsibleOffice ?office }",
+        encoding="utf-8",
+    )
+    written = write_view(query_graph, tmp_path / "offices.html", query_file=query)
+    page = written[0].read_text(encoding="utf-8")
+    data = json.loads(re.search(r"var data = (\{.*?\});\n", page, re.DOTALL)[1])  # type: ignore[index]
+    assert len(data["nodes"]) == 8 + 6
+    assert len(data["edges"]) == 8
+
+
+def test_a_select_query_cannot_make_a_view(build_dir: Path, tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["viz", "--graph", str(build_dir / "reformgraph.nt"), "--query", str(query)]
+    )
+    assert result.exit_code == 2
+    assert "CONSTRUCT" in result.output
+
+
+def test_english_labels_on_request(query_graph: Graph) -> None:
+    page = viz.render_html(viz.select_view(query_graph, view="cases"), title="t", lang="en")
+    data = json.loads(re.search(r"var data = (\{.*?\});\n", page, re.DOTALL)[1])  # type: ignore[index]
+    labels = {node["label"] for node in data["nodes"]}
+    assert "Hubei" in labels
+    assert "湖北" not in labels
+    assert {item["text"] for item in data["legend"]} >= {"case", "place"}
+
+
+def test_an_svg_picture_is_well_formed_and_labelled(query_graph: Graph, tmp_path: Path) -> None:
+    written = write_view(query_graph, tmp_path / "cases.html", view="cases", picture="svg")
+    svg = written[1]
+    root = ET.fromstring(svg.read_bytes())
+    assert root.tag.endswith("svg")
+    texts = [el.text for el in root.iter() if el.tag.endswith("text")]
+    assert "推进大财政体系建设" in texts
+
+
+def test_svg_escapes_hostile_labels() -> None:
+    root = ET.fromstring(viz.render_svg(_hostile_network(), title=HOSTILE).encode())
+    assert HOSTILE in [el.text for el in root.iter() if el.tag.endswith("text")]
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+def _chromium() -> tuple[str, str] | None:
+    browser = (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
+    driver = shutil.which("chromedriver")
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    found = _chromium()
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "CI=true but Chromium or chromedriver is missing: .ci/run must install them"
+            )
+        pytest.skip(
+            "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+        )
+    selenium = pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    _ = selenium
+    options = Options()
+    options.binary_location = found[0]
+    flags = (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        "--proxy-server=127.0.0.1:9",
+    )
+    for flag in flags:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(found[1]), options=options)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+    )
+    yield driver
+    driver.quit()
+
+
+def _open(driver: Any, page: Path, timeout: float = 60) -> None:
+    driver.get_log("browser")  # drop earlier messages
+    driver.get(page.resolve().as_uri())
+    deadline = time.monotonic() + timeout
+    while not driver.execute_script("return !!(window.reformgraph && window.reformgraph.settled)"):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{page.name} did not settle within {timeout} s")
+        time.sleep(0.1)
+
+
+def _assert_drawn(driver: Any) -> None:
+    from PIL import Image
+
+    image = Image.open(BytesIO(driver.get_screenshot_as_png())).convert("RGB")
+    graph_box = driver.execute_script(
+        "var r = document.getElementById('graph').getBoundingClientRect();"
+        "return [r.left, r.top, r.right, r.bottom];"
+    )
+    ratio = driver.execute_script("return window.devicePixelRatio")
+    crop = image.crop(tuple(int(v * ratio) for v in graph_box))
+    histogram = crop.convert("L").histogram()
+    coloured = sum(histogram) - histogram[255]
+    assert coloured > 500, "the graph area is blank"
+
+
+def _errors(driver: Any) -> list[dict[str, Any]]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+@pytest.mark.parametrize(
+    ("view", "case"), [("full", None), ("cases", None), ("full", "deputies-two-links")]
+)
+def test_each_view_renders_offline_with_the_graph_s_counts(
+    browser: Any, query_graph: Graph, tmp_path: Path, view: str, case: str | None
+) -> None:
+    network = viz.select_view(query_graph, view=view, case=case)
+    page = tmp_path / "page.html"
+    page.write_text(viz.render_html(network, title="t"), encoding="utf-8")
+    _open(browser, page)
+    counts = browser.execute_script("return [reformgraph.nodes.length, reformgraph.edges.length]")
+    assert counts == [network.number_of_nodes(), network.number_of_edges()]
+    assert _errors(browser) == []
+    remote = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => !n.startsWith('file:'))"
+    )
+    assert remote == []
+    _assert_drawn(browser)
+
+
+def test_a_hostile_label_hovered_shows_as_text_and_runs_nothing(
+    browser: Any, tmp_path: Path
+) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    page = tmp_path / "hostile.html"
+    page.write_text(viz.render_html(_hostile_network(), title=HOSTILE), encoding="utf-8")
+    _open(browser, page)
+    assert (
+        browser.execute_script("return document.getElementById('heading').textContent") == HOSTILE
+    )
+    x, y = browser.execute_script(
+        "var n = reformgraph.network;"
+        "var p = n.getPositions(['https://example.org/a'])['https://example.org/a'];"
+        "var d = n.canvasToDOM(p);"
+        "var r = document.getElementById('graph').getBoundingClientRect();"
+        "return [d.x + r.left, d.y + r.top];"
+    )
+    body = browser.find_element("tag name", "body")
+    ActionChains(browser).move_to_element_with_offset(body, 0, 0).perform()
+    size = body.size
+    ActionChains(browser).move_to_element_with_offset(
+        body, int(x - size["width"] / 2), int(y - size["height"] / 2)
+    ).pause(1.0).perform()
+    tip = browser.execute_script(
+        "var t = document.querySelector('div.vis-tooltip');"
+        "return t ? [t.style.visibility, t.textContent,"
+        " t.querySelectorAll('img, script, a').length] : null"
+    )
+    assert tip is not None, "hovering the node shows its tooltip"
+    visibility, text, elements = tip
+    assert visibility != "hidden"
+    assert HOSTILE in text
+    assert "href" in text
+    assert elements == 0
+    assert browser.execute_script("return window.__xss === undefined")
+    with pytest.raises(NoAlertPresentException):
+        _ = browser.switch_to.alert.text
+    assert _errors(browser) == []
+
+
+def test_a_generated_2000_node_graph_opens_and_settles(browser: Any, tmp_path: Path) -> None:
+    network = _generated_network(2000)
+    page = tmp_path / "big.html"
+    page.write_text(viz.render_html(network, title="2000"), encoding="utf-8")
+    _open(browser, page, timeout=90)
+    assert browser.execute_script("return reformgraph.nodes.length") == 2000
+    assert _errors(browser) == []
+    _assert_drawn(browser)
+
+
+def test_a_png_picture_is_taken_by_headless_chromium(query_graph: Graph, tmp_path: Path) -> None:
+    if _chromium() is None and os.environ.get("CI") != "true":
+        pytest.skip("Chromium is not installed")
+    from PIL import Image
+
+    written = write_view(query_graph, tmp_path / "cases.html", view="cases", picture="png")
+    image = Image.open(written[1]).convert("RGB")
+    assert image.size[0] >= 1000
+    colours = image.getcolors(maxcolors=1_000_000)
+    assert colours is not None
+    assert len(colours) > 20, "the picture has more than a background"
