@@ -66,6 +66,9 @@ LINK_PREDICATES: tuple[URIRef, ...] = (
     RG.programme,
     RG.member,
     RG.parent,
+    RG.recognisedBy,
+    RG.via,
+    RG.claimScope,
 )
 
 _KIND_BY_CLASS: dict[URIRef, str] = {
@@ -98,8 +101,11 @@ _STATEMENT_CLASSES = {
     RG.Ranking: "ranking",
     RG.JointWork: "relation",
     RG.Assistance: "relation",
-    RG.PilotAssignment: "relation",
+    RG.PilotAssignment: "pilot",
     RG.SubOrganisation: "relation",
+    RG.Recognition: "recognition",
+    RG.InnovationClaim: "claim",
+    RG.Pilot: "pilot",
 }
 
 _SENTENCE_END = re.compile(r"(?<=[。;;])")

@@ -20,16 +20,23 @@ from reformgraph.models import (
     Bilingual,
     Case,
     Change,
+    Claim,
+    ClaimKind,
     DateRef,
     Entity,
     EntityType,
     Facts,
     JointWork,
+    Level,
     Mention,
+    Pilot,
     PilotAssignment,
+    PilotStage,
     Qualifier,
     Quantity,
     Ranking,
+    Recognition,
+    RecognitionForm,
     Relation,
     Source,
     SubOrganisation,
@@ -102,6 +109,37 @@ QUALIFIER_EN = {
     Qualifier.AT_MOST: "at most ",
 }
 QUDT_COUNT = "http://qudt.org/vocab/unit/NUM"
+
+LEVELS = {Level.NATIONAL: RG.nationalLevel, Level.PROVINCIAL: RG.provincialLevel,
+          Level.MUNICIPAL: RG.municipalLevel}  # fmt: skip
+FORMS = {
+    RecognitionForm.TYPICAL_EXPERIENCE: RG.typicalExperience,
+    RecognitionForm.TYPICAL_CASE: RG.typicalCase,
+    RecognitionForm.EXPERIENCE_EXCHANGE: RG.experienceExchange,
+    RecognitionForm.INSTITUTIONAL_RULE: RG.institutionalRule,
+    RecognitionForm.COMMENDATION: RG.commendation,
+}
+FORM_EN = {
+    RecognitionForm.TYPICAL_EXPERIENCE: "typical experience",
+    RecognitionForm.TYPICAL_CASE: "typical case",
+    RecognitionForm.EXPERIENCE_EXCHANGE: "experience shared",
+    RecognitionForm.INSTITUTIONAL_RULE: "adopted as an institutional rule",
+    RecognitionForm.COMMENDATION: "commendation",
+}
+CLAIM_KINDS = {
+    ClaimKind.FIRST_TO_DO: RG.firstToDo,
+    ClaimKind.FIRST_OF_ITS_KIND: RG.firstOfItsKind,
+    ClaimKind.ONLY_ONE: RG.onlyOne,
+    ClaimKind.LARGEST: RG.largest,
+}
+CLAIM_EN = {
+    ClaimKind.FIRST_TO_DO: "first to do it",
+    ClaimKind.FIRST_OF_ITS_KIND: "first of its kind",
+    ClaimKind.ONLY_ONE: "the only one",
+    ClaimKind.LARGEST: "the largest",
+}
+STAGES = {PilotStage.PILOT: RG.stagePilot, PilotStage.SCALED_UP: RG.stageScaledUp,
+          PilotStage.GENERALISED: RG.stageGeneralised}  # fmt: skip
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -349,6 +387,67 @@ class _Builder:
             node = URIRef(f"{container}/relation/{i + 1}")
             yield from part_of(node)
             yield from self.relation(node, relation, loc, source)
+        outcomes: list[tuple[str, str, Recognition | Claim | Pilot]] = [
+            *(("recognitions", "recognition", r) for r in facts.recognitions),
+            *(("claims", "claim", c) for c in facts.claims),
+            *(("pilots", "pilot", p) for p in facts.pilots),
+        ]
+        counters: dict[str, int] = {}
+        for name, segment, item in outcomes:
+            index = counters.get(name, 0)
+            counters[name] = index + 1
+            path = (*base, name, index)
+            loc = located[path]
+            node = URIRef(f"{prefix}/{segment}/{item.id}")
+            yield from part_of(node)
+            yield from self.outcome(node, item, loc, source)
+
+    def outcome(
+        self, node: URIRef, item: Recognition | Claim | Pilot, loc: Located, source: URIRef
+    ) -> Iterator[Triple]:
+        """A recognition, an innovation claim or a pilot."""
+        yield node, RDFS.label, _zh(item.span_text)
+        if isinstance(item, Recognition):
+            yield node, RDF.type, RG.Recognition
+            yield node, RG.recognitionLevel, LEVELS[item.level]
+            yield node, RG.recognitionForm, FORMS[item.form]
+            for agent in item.by:
+                yield node, RG.recognisedBy, self.ref(agent.id)
+            if item.via is not None:
+                yield node, RG.via, self.ref(item.via)
+            if item.subject is not None:
+                yield node, RG.subject, self.ref(item.subject)
+            by = " and ".join(self.entities[a.id].label.en for a in item.by) or "a higher level"
+            english = f"{FORM_EN[item.form]} ({item.level.value} level), recognised by {by}"
+        elif isinstance(item, Claim):
+            yield node, RDF.type, RG.InnovationClaim
+            yield node, RG.claimKind, CLAIM_KINDS[item.kind]
+            yield node, RG.claimScope, self.ref(item.scope)
+            yield from _bilingual(node, RG.claimWhat, item.what)
+            if item.subject is not None:
+                yield node, RG.subject, self.ref(item.subject)
+            scope = self.entities[item.scope].label.en
+            english = f"{CLAIM_EN[item.kind]} in {scope}: {item.what.en}"
+        else:
+            yield node, RDF.type, RG.Pilot
+            if item.assigned_by:
+                yield node, RDF.type, RG.PilotAssignment
+            yield node, RG.pilotStage, STAGES[item.stage]
+            if item.programme is not None:
+                yield node, RG.programme, self.ref(item.programme)
+            for agent in item.assigned_by:
+                yield node, RG.assignedBy, self.ref(agent.id)
+            for agent in item.assigned_to:
+                yield node, RG.assignedTo, self.ref(agent.id)
+            if item.batch is not None:
+                yield node, RG.batch, _zh(item.batch.text)
+                yield node, RG.batch, _en(item.batch.en)
+            what = self.entities[item.programme].label.en if item.programme else "a reform"
+            english = f"{item.stage.value.replace('-', ' ')}: {what}"
+        yield node, RDFS.label, _en(english)
+        yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
+        if loc.text is not None:
+            yield from self.evidence(node, RG.mention, "mention", loc.text, source)
 
     def figure(
         self,
@@ -457,6 +556,8 @@ class _Builder:
             cls = RG.PilotAssignment
             roles = [(RG.assignedBy, relation.assigned_by), (RG.assignedTo, relation.assigned_to)]
             yield node, RG.programme, self.ref(relation.programme.id)
+            yield node, RDF.type, RG.Pilot
+            yield node, RG.pilotStage, STAGES[PilotStage.PILOT]
         else:
             assert isinstance(relation, SubOrganisation)
             cls, roles = (

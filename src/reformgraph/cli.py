@@ -147,7 +147,7 @@ def check(data: DataOption = None) -> None:
     _print_summary(result)
     if result.uncovered or not result.validation.conforms:
         _fail(
-            f"{len(result.uncovered)} uncovered numeral(s), "
+            f"{len(result.uncovered)} uncovered numeral(s) or outcome word(s), "
             f"{len(result.validation.violations)} SHACL violation(s)",
             1,
         )

@@ -16,7 +16,7 @@ from reformgraph.models import Entity
 from reformgraph.numerals import numeral_positions
 from reformgraph.resolve import Located, Resolved, Span
 
-__all__ = ["Uncovered", "uncovered_numerals"]
+__all__ = ["TRIGGERS", "Uncovered", "uncovered_numerals", "uncovered_triggers"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Uncovered:
     def __str__(self) -> str:
         return (
             f"{self.file}: {self.where}: {self.character!r} at offset {self.offset} is not covered"
-            f" by a figure, an entity label or an exception: …{self.context}…"
+            f" by {'a figure, an entity label' if len(self.character) == 1 and not self.character in TRIGGERS else 'a recognition, claim, pilot'}"
+            f" or an exception: …{self.context}…"
         )
 
 
@@ -97,4 +98,51 @@ def uncovered_numerals(resolved: Resolved) -> list[Uncovered]:
             covered,
             intro.source.text,
         )
+    return out
+
+
+#: Words that announce a qualitative outcome: a recognition, an innovation claim, a pilot.
+TRIGGERS = (
+    "率先", "首", "唯一", "第一", "最大", "典型经验", "典型案例", "经验交流", "吸收", "试点",
+    "推广", "铺开", "表扬", "肯定", "全国领先", "创新举措",
+)  # fmt: skip
+
+_OUTCOMES = ("recognitions", "claims", "pilots")
+
+
+def _outcome_spans(located: dict[tuple[str | int, ...], Located]) -> list[tuple[int, int]]:
+    return [
+        (item.text.start, item.text.end)
+        for path, item in located.items()
+        if item.text is not None and any(part in _OUTCOMES for part in path if isinstance(part, str))
+    ]
+
+
+def _uncovered_words(
+    file: str, where: str, scope: Span, covered: list[tuple[int, int]], source_text: str
+) -> list[Uncovered]:
+    out = []
+    for word in TRIGGERS:
+        start = scope.text.find(word)
+        while start != -1:
+            begin, end = scope.start + start, scope.start + start + len(word)
+            if not any(b <= begin and end <= e for b, e in covered):
+                context = source_text[max(0, begin - 8) : end + 8].replace("\n", " ")
+                out.append(Uncovered(file, where, begin, word, context))
+            start = scope.text.find(word, start + 1)
+    return sorted(out, key=lambda u: u.offset)
+
+
+def uncovered_triggers(resolved: Resolved) -> list[Uncovered]:
+    """Every trigger word (率先, 首, 典型经验, 试点 …) that no recognition, claim or pilot
+    covers, nor an exception with its reason."""
+    out: list[Uncovered] = []
+    for case in resolved.cases:
+        covered = _outcome_spans(case.located) + [(s.start, s.end) for s in case.exceptions]
+        out += _uncovered_words(case.lines.file, f"case {case.case.id}", case.span, covered,
+                                case.source.text)  # fmt: skip
+    for source_id, intro in resolved.introductions.items():
+        covered = _outcome_spans(intro.located) + [(s.start, s.end) for s in intro.exceptions]
+        out += _uncovered_words(intro.source.lines.file, f"introduction of {source_id}", intro.span,
+                                covered, intro.source.text)  # fmt: skip
     return out

@@ -33,6 +33,8 @@ __all__ = [
     "Bilingual",
     "Case",
     "Change",
+    "Claim",
+    "ClaimKind",
     "Coverage",
     "DateRef",
     "Direction",
@@ -41,12 +43,17 @@ __all__ = [
     "Figure",
     "Introduction",
     "JointWork",
+    "Level",
     "Measure",
     "Mention",
+    "Pilot",
     "PilotAssignment",
+    "PilotStage",
     "Qualifier",
     "Quantity",
     "Ranking",
+    "Recognition",
+    "RecognitionForm",
     "Relation",
     "Source",
     "SubOrganisation",
@@ -433,14 +440,92 @@ class Coverage(Record):
         return self.text if self.text is not None else self.quote
 
 
+class Level(str, Enum):
+    """The level of government a recognition comes from."""
+
+    NATIONAL = "national"
+    PROVINCIAL = "provincial"
+    MUNICIPAL = "municipal"
+
+
+class RecognitionForm(str, Enum):
+    """How a higher level recognised a reform."""
+
+    TYPICAL_EXPERIENCE = "typical-experience"  # 典型经验
+    TYPICAL_CASE = "typical-case"  # 典型案例
+    EXPERIENCE_EXCHANGE = "experience-exchange"  # 经验交流
+    INSTITUTIONAL_RULE = "institutional-rule"  # 吸收为制度性规定
+    COMMENDATION = "commendation"  # 督查表扬
+
+
+class ClaimKind(str, Enum):
+    """What an innovation claim claims."""
+
+    FIRST_TO_DO = "first-to-do"  # 率先, 首创
+    FIRST_OF_ITS_KIND = "first-of-its-kind"  # 首个, 首部, 首家, 第一个
+    ONLY_ONE = "only-one"  # 唯一
+    LARGEST = "largest"  # 最大
+
+
+class PilotStage(str, Enum):
+    """Where a pilot stands: tried, scaled up, generalised."""
+
+    PILOT = "pilot"  # 试点
+    SCALED_UP = "scaled-up"  # 扩大试点
+    GENERALISED = "generalised"  # 全面铺开, 推广
+
+
+class _Qualitative(Record):
+    id: Slug
+    quote: Text
+    text: Text | None = None
+
+    @property
+    def span_text(self) -> str:
+        """The words that make the statement (they must lie in the quote)."""
+        return self.text if self.text is not None else self.quote
+
+
+class Recognition(_Qualitative):
+    """Recognition by a higher level (被列入…典型经验, 获评…典型案例, 作经验交流 …)."""
+
+    by: list[Involvement] = Field(default_factory=list)
+    level: Level
+    form: RecognitionForm
+    subject: Slug | None = None
+    via: Slug | None = None
+
+
+class Claim(_Qualitative):
+    """An innovation claim: a first, the only one, the largest, within a scope."""
+
+    kind: ClaimKind
+    scope: Slug
+    what: Bilingual
+    subject: Slug | None = None
+
+
+class Pilot(_Qualitative):
+    """A pilot, who assigned it to whom, its batch and its stage."""
+
+    stage: PilotStage
+    programme: Slug | None = None
+    assigned_by: list[Involvement] = Field(default_factory=list)
+    assigned_to: list[Involvement] = Field(default_factory=list)
+    batch: Comparison | None = None
+
+
 class Facts(Record):
-    """What a stretch of text states: involved entities, numbers and relations."""
+    """What a stretch of text states: involved entities, numbers, relations and outcomes."""
 
     involves: list[Involvement] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
     rankings: list[Ranking] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+    recognitions: list[Recognition] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    pilots: list[Pilot] = Field(default_factory=list)
 
 
 class Measure(Facts):

@@ -10,7 +10,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, URIRef
 
 from reformgraph.build import PREFIXES, build_graph
-from reformgraph.coverage import Uncovered, uncovered_numerals
+from reformgraph.coverage import Uncovered, uncovered_numerals, uncovered_triggers
 from reformgraph.errors import NoBuildError, QueryError, ValidationFailed
 from reformgraph.io import (
     load_data_folder,
@@ -114,7 +114,7 @@ def check(data_dir: Path) -> CheckResult:
     validation = validate_graph(graph, load_shapes(), load_ontology())
     return CheckResult(
         resolved=resolved,
-        uncovered=uncovered_numerals(resolved),
+        uncovered=uncovered_numerals(resolved) + uncovered_triggers(resolved),
         graph=graph,
         validation=validation,
         summary=summarise(graph),

@@ -18,6 +18,7 @@ from reformgraph.models import (
     Assistance,
     Case,
     Change,
+    Claim,
     Coverage,
     DateRef,
     Entity,
@@ -27,9 +28,11 @@ from reformgraph.models import (
     JointWork,
     Measure,
     Mention,
+    Pilot,
     PilotAssignment,
     Quantity,
     Ranking,
+    Recognition,
     Relation,
     SubOrganisation,
 )
@@ -299,6 +302,59 @@ class _Resolver:
             )
         for i, relation in enumerate(facts.relations):
             self.relation(lines, (*base, "relations", i), relation, scope, scope_name, located)
+        for name, items in (
+            ("recognitions", facts.recognitions),
+            ("claims", facts.claims),
+            ("pilots", facts.pilots),
+        ):
+            for i, item in enumerate(items):
+                path = (*base, name, i)
+                self.qualitative(lines, path, item, scope, scope_name, located, fact_ids)
+
+    def qualitative(
+        self,
+        lines: LineMap,
+        path: PathKey,
+        item: Recognition | Claim | Pilot,
+        scope: Span,
+        scope_name: str,
+        located: dict[PathKey, Located],
+        fact_ids: dict[str, PathKey],
+    ) -> None:
+        """A recognition, innovation claim or pilot: its quote, its words, what it names."""
+        self.claim_id(lines, (*path, "id"), item.id, fact_ids)
+        places = [t for t in EntityType if t.is_place]
+        if isinstance(item, Recognition):
+            if item.subject is not None:
+                self.ref(lines, (*path, "subject"), item.subject, None, "subject")
+            if item.via is not None:
+                self.ref(lines, (*path, "via"), item.via, None, "via")
+        elif isinstance(item, Claim):
+            self.ref(lines, (*path, "scope"), item.scope, places, "scope")
+            if item.subject is not None:
+                self.ref(lines, (*path, "subject"), item.subject, None, "subject")
+        elif item.programme is not None:
+            self.ref(lines, (*path, "programme"), item.programme, [EntityType.PILOT_PROGRAMME], "programme")
+        quote = self.find_once(lines, (*path, "quote"), item.quote, scope, scope_name)
+        if quote is None:
+            return
+        text = self.find_once(lines, (*path, "text"), item.span_text, quote, "the quote")
+        roles: dict[str, list[Mention]] = {}
+        if isinstance(item, Recognition):
+            roles = {"by": item.by}
+        elif isinstance(item, Pilot):
+            roles = {"assigned_by": item.assigned_by, "assigned_to": item.assigned_to}
+            if item.batch is not None and item.batch.text not in quote.text:
+                self.errors.append(lines.error((*path, "batch", "text"), "batch not found in the quote"))
+        elif item.what.zh not in quote.text:
+            self.errors.append(lines.error((*path, "what", "zh"), "what not found in the quote"))
+        for role, participants in roles.items():
+            for i, participant in enumerate(participants):
+                self.mentioned(
+                    lines, (*path, role, i), participant, quote, "the quote", ACTOR_TYPES, role
+                )
+        if text is not None:
+            located[path] = Located(quote=quote, text=text)
 
     def claim_id(
         self, lines: LineMap, path: PathKey, fact_id: str, fact_ids: dict[str, PathKey]

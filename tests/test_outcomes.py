@@ -1,0 +1,111 @@
+"""Qualitative outcomes: recognitions, innovation claims and pilots, each with its quote."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from reformgraph.coverage import uncovered_triggers
+from reformgraph.io import load_data_folder
+from reformgraph.queries import run_query, saved_query
+from reformgraph.resolve import resolve
+
+from .paths import CASE_FILES, DATA
+
+TITLES = {
+    1: "推进大财政体系建设",
+    2: "推进智能网联汽车试点示范",
+    3: "依托花湖国际机场探索对外开放新模式",
+    5: "开展基层监督改革创新",
+    6: "深化国有企业功能性改革",
+    7: "推行110接处警市级统管“一市一台”改革",
+    8: "健全人大代表“两个联系”工作机制",
+}
+
+
+def _rows(graph: Graph, name: str) -> list[dict[str, str]]:
+    result = run_query(graph, saved_query(name))
+    return [
+        {var: ("" if term is None else str(term)) for var, term in zip(result.variables, row, strict=True)}
+        for row in result.rows
+    ]
+
+
+def _only_case(tmp_path: Path, case_file: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA / "sources", folder / "sources")
+    shutil.copytree(DATA / "entities", folder / "entities")
+    (folder / "cases").mkdir()
+    shutil.copy(case_file, folder / "cases" / case_file.name)
+    return folder
+
+
+@pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_every_outcome_word_of_each_case_is_a_recognition_claim_pilot_or_explained(
+    tmp_path: Path, case_file: Path
+) -> None:
+    resolved = resolve(load_data_folder(_only_case(tmp_path, case_file)))
+    uncovered = [u for u in uncovered_triggers(resolved) if u.where.startswith("case ")]
+    assert not uncovered, "\n".join(map(str, uncovered))
+
+
+def test_the_introduction_s_outcome_words_are_covered() -> None:
+    resolved = resolve(load_data_folder(DATA))
+    uncovered = [u for u in uncovered_triggers(resolved) if u.where.startswith("introduction")]
+    assert not uncovered, "\n".join(map(str, uncovered))
+
+
+def test_the_check_finds_a_claim_removed_from_the_data(tmp_path: Path) -> None:
+    folder = _only_case(tmp_path, DATA / "cases" / "06-soe-functional-reform.yaml")
+    path = folder / "cases" / "06-soe-functional-reform.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("claims:\n")
+    end = text.index("measures:\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    uncovered = uncovered_triggers(resolve(load_data_folder(folder)))
+    assert [u.character for u in uncovered if u.where.startswith("case ")] == ["率先"]
+
+
+def test_recognitions_are_those_of_cases_1_3_5_and_8_with_quotes(query_graph: Graph) -> None:
+    rows = _rows(query_graph, "recognitions")
+    assert {r["caseTitle"] for r in rows} == {TITLES[1], TITLES[3], TITLES[5], TITLES[8]}
+    by = {r["caseTitle"]: r for r in rows}
+    assert by[TITLES[1]]["by"] == "国务院"
+    assert by[TITLES[1]]["form"].endswith("typicalExperience")
+    assert "典型经验" in by[TITLES[1]]["evidence"]
+    assert by[TITLES[5]]["by"] == "中央纪委"
+    assert by[TITLES[5]]["form"].endswith("institutionalRule")
+    assert by[TITLES[3]]["form"].endswith("typicalCase")
+    assert by[TITLES[8]]["form"].endswith("experienceExchange")
+    assert all(r["level"].endswith("nationalLevel") for r in rows)
+
+
+def test_firsts_are_claimed_by_cases_2_3_6_and_7_with_kind_scope_and_quote(
+    query_graph: Graph,
+) -> None:
+    rows = _rows(query_graph, "firsts")
+    assert {r["caseTitle"] for r in rows} == {TITLES[2], TITLES[3], TITLES[6], TITLES[7]}
+    kinds = {(r["what"], r["kind"].rsplit("/", 1)[-1], r["scope"]) for r in rows}
+    assert ("5G车联网专网", "largest", "中国") in kinds
+    assert ("专业货运枢纽机场", "onlyOne", "中国") in kinds
+    assert ("专业货运枢纽机场", "firstOfItsKind", "亚洲") in kinds
+    assert ("本土国际货运航空公司", "firstOfItsKind", "湖北") in kinds
+    assert ("关于产业促进的地方性法规", "firstOfItsKind", "副省级城市") in kinds
+    assert all(r["what"] in r["evidence"] for r in rows)
+
+
+def test_pilots_record_who_assigned_them_and_their_stage(query_graph: Graph) -> None:
+    rows = _rows(query_graph, "pilots")
+    icv = [r for r in rows if "智能网联汽车试点任务" in r["evidence"]]
+    assert {r["assignedBy"] for r in icv} == {"国家发改委", "工信部"}
+    assert all(r["stage"].endswith("stagePilot") for r in icv)
+    rolled_out = [r for r in rows if "全面铺开" in r["evidence"]]
+    assert rolled_out[0]["stage"].endswith("stageGeneralised")
+    assert rolled_out[0]["caseTitle"] == TITLES[1]
+    batch = [r for r in rows if r["batch"]]
+    assert batch[0]["batch"] == "首批"
+    introduction = [r for r in rows if not r["case"]]
+    assert "总结推广" in introduction[0]["evidence"]
