@@ -26,8 +26,8 @@ def build_dir(built: pipeline.BuildResult) -> Path:
 
 @pytest.fixture(scope="session")
 def graph(built: pipeline.BuildResult) -> Graph:
-    """The built graph (data only)."""
-    return built.check.graph
+    """The built graph (data only), parsed from the N-Triples."""
+    return built.graph()
 
 
 @pytest.fixture(scope="session")

@@ -55,9 +55,10 @@ def _oxigraph_graph(path: Path) -> Graph:
     return graph
 
 
-def test_the_build_writes_turtle_ntriples_and_jsonld(built: pipeline.BuildResult) -> None:
-    assert [p.name for p in built.written] == list(FORMATS)
-    assert all(p.stat().st_size > 10_000 for p in built.written)
+def test_the_build_writes_turtle_ntriples_jsonld_and_the_store(built: pipeline.BuildResult) -> None:
+    assert [p.name for p in built.written] == [*FORMATS, "store"]
+    assert all(p.stat().st_size > 10_000 for p in built.written[:3])
+    assert (built.folder / "store").is_dir()
 
 
 @pytest.mark.parametrize("name", list(FORMATS))

@@ -29,7 +29,10 @@ TITLES = {
 def _rows(graph: Graph, name: str) -> list[dict[str, str]]:
     result = run_query(graph, saved_query(name))
     return [
-        {var: ("" if term is None else str(term)) for var, term in zip(result.variables, row, strict=True)}
+        {
+            var: ("" if term is None else str(term))
+            for var, term in zip(result.variables, row, strict=True)
+        }
         for row in result.rows
     ]
 

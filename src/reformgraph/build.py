@@ -7,12 +7,13 @@ node (a Web Annotation specific resource with a text-quote and a text-position s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS
 
+from reformgraph.io import SourceFile
 from reformgraph.models import (
     DATA,
     RG,
@@ -42,29 +43,26 @@ from reformgraph.models import (
     SubOrganisation,
     entity_iri,
 )
-from reformgraph.resolve import Located, Resolved, ResolvedCase, Span
+from reformgraph.resolve import Located, Resolved, ResolvedCase, ResolvedIntroduction, Span
+from reformgraph.vocab import NAMESPACES
 
-__all__ = ["ENTITY_CLASSES", "PREFIXES", "Triple", "build_graph", "iter_triples"]
+__all__ = [
+    "ENTITY_CLASSES",
+    "PREFIXES",
+    "Triple",
+    "build_graph",
+    "case_triples",
+    "introduction_triples",
+    "iter_triples",
+    "shared_triples",
+]
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("http://schema.org/")
 
 #: The prefixes every serialisation binds.
-PREFIXES: dict[str, Namespace] = {
-    "rg": RG,
-    "rgd": DATA,
-    "dcterms": Namespace(str(DCTERMS)),
-    "oa": OA,
-    "org": ORG,
-    "owl": Namespace(str(OWL)),
-    "prov": Namespace(str(PROV)),
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "schema": SCHEMA,
-    "skos": Namespace(str(SKOS)),
-    "xsd": Namespace(str(XSD)),
-}
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(ns) for prefix, ns in NAMESPACES.items()}
 
 ENTITY_CLASSES: dict[EntityType, URIRef] = {
     EntityType.REFORM_OFFICE: RG.ReformOffice,
@@ -110,8 +108,11 @@ QUALIFIER_EN = {
 }
 QUDT_COUNT = "http://qudt.org/vocab/unit/NUM"
 
-LEVELS = {Level.NATIONAL: RG.nationalLevel, Level.PROVINCIAL: RG.provincialLevel,
-          Level.MUNICIPAL: RG.municipalLevel}  # fmt: skip
+LEVELS = {
+    Level.NATIONAL: RG.nationalLevel,
+    Level.PROVINCIAL: RG.provincialLevel,
+    Level.MUNICIPAL: RG.municipalLevel,
+}
 FORMS = {
     RecognitionForm.TYPICAL_EXPERIENCE: RG.typicalExperience,
     RecognitionForm.TYPICAL_CASE: RG.typicalCase,
@@ -138,8 +139,11 @@ CLAIM_EN = {
     ClaimKind.ONLY_ONE: "the only one",
     ClaimKind.LARGEST: "the largest",
 }
-STAGES = {PilotStage.PILOT: RG.stagePilot, PilotStage.SCALED_UP: RG.stageScaledUp,
-          PilotStage.GENERALISED: RG.stageGeneralised}  # fmt: skip
+STAGES = {
+    PilotStage.PILOT: RG.stagePilot,
+    PilotStage.SCALED_UP: RG.stageScaledUp,
+    PilotStage.GENERALISED: RG.stageGeneralised,
+}
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -173,9 +177,8 @@ def _format_number(value: Decimal) -> str:
 
 
 class _Builder:
-    def __init__(self, resolved: Resolved) -> None:
-        self.resolved = resolved
-        self.entities = resolved.entities
+    def __init__(self, entities: Mapping[str, Entity]) -> None:
+        self.entities = entities
 
     # ------------------------------------------------------------------ provenance
 
@@ -393,14 +396,14 @@ class _Builder:
             *(("pilots", "pilot", p) for p in facts.pilots),
         ]
         counters: dict[str, int] = {}
-        for name, segment, item in outcomes:
+        for name, segment, outcome in outcomes:
             index = counters.get(name, 0)
             counters[name] = index + 1
             path = (*base, name, index)
             loc = located[path]
-            node = URIRef(f"{prefix}/{segment}/{item.id}")
+            node = URIRef(f"{prefix}/{segment}/{outcome.id}")
             yield from part_of(node)
-            yield from self.outcome(node, item, loc, source)
+            yield from self.outcome(node, outcome, loc, source)
 
     def outcome(
         self, node: URIRef, item: Recognition | Claim | Pilot, loc: Located, source: URIRef
@@ -587,35 +590,64 @@ class _Builder:
 
     # ------------------------------------------------------------------ all
 
-    def triples(self) -> Iterator[Triple]:
+    def shared(self, sources: Iterable[SourceFile]) -> Iterator[Triple]:
+        """The concept schemes, the entities and the source documents."""
         yield from self.schemes()
         for entity in self.entities.values():
             yield from self.entity(entity)
-        for source_file in self.resolved.dataset.sources.values():
+        for source_file in sources:
             yield from self.source(source_file.record, source_file.text)
-            intro = self.resolved.introductions.get(source_file.record.id)
-            if intro is not None and source_file.record.introduction is not None:
-                yield from self.facts(
-                    None,
-                    ("introduction",),
-                    source_file.record.introduction,
-                    None,
-                    source_file.record.iri,
-                    None,
-                    source=source_file.record.iri,
-                    located=intro.located,
-                )
-        for rc in self.resolved.cases:
-            yield from self.case(rc)
+
+    def introduction(
+        self, source_file: SourceFile, intro: ResolvedIntroduction
+    ) -> Iterator[Triple]:
+        if source_file.record.introduction is None:
+            return
+        yield from self.facts(
+            None,
+            ("introduction",),
+            source_file.record.introduction,
+            None,
+            source_file.record.iri,
+            None,
+            source=source_file.record.iri,
+            located=intro.located,
+        )
+
+
+def shared_triples(
+    entities: Mapping[str, Entity], sources: Iterable[SourceFile]
+) -> Iterator[Triple]:
+    """The triples every build starts with: concept schemes, entities, source documents."""
+    return _Builder(entities).shared(sources)
+
+
+def case_triples(entities: Mapping[str, Entity], case: ResolvedCase) -> Iterator[Triple]:
+    """The triples of one case: its measures, statements, outcomes and their evidence."""
+    return _Builder(entities).case(case)
+
+
+def introduction_triples(
+    entities: Mapping[str, Entity], source: SourceFile, introduction: ResolvedIntroduction
+) -> Iterator[Triple]:
+    """The triples of what a source's introduction states."""
+    return _Builder(entities).introduction(source, introduction)
 
 
 def iter_triples(resolved: Resolved) -> Iterator[Triple]:
     """Every triple of the graph, generated from the resolved records (may repeat a triple)."""
-    return _Builder(resolved).triples()
+    entities = resolved.entities
+    sources = resolved.dataset.sources
+    yield from shared_triples(entities, sources.values())
+    for case in resolved.cases:
+        yield from case_triples(entities, case)
+    for source_id, intro in resolved.introductions.items():
+        yield from introduction_triples(entities, sources[source_id], intro)
 
 
 def build_graph(resolved: Resolved) -> Graph:
-    """The knowledge graph of a resolved data folder."""
+    """The knowledge graph of a resolved data folder, as an rdflib Graph (for small data and
+    for library use; builds stream the same triples to files and the store instead)."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -138,7 +138,7 @@ def check(data: DataOption = None) -> None:
         _report_data_errors(exc)
     except ReformgraphError as exc:
         _fail(str(exc))
-    for warning in result.resolved.warnings:
+    for warning in result.warnings:
         err.print(Text(f"warning: {warning}"))
     for item in result.uncovered:
         err.print(Text(str(item)))
@@ -154,23 +154,23 @@ def check(data: DataOption = None) -> None:
 
 
 def _display(term: object, prefixes: dict[str, str]) -> str:
-    from rdflib import XSD, Literal, URIRef
+    from reformgraph.engine import term_parts
 
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        text = str(term)
+    kind, value, _language, datatype = term_parts(term)
+    if kind == "uri":
         for prefix, namespace in prefixes.items():
-            if text.startswith(namespace):
-                return f"{prefix}:{text[len(namespace) :]}"
-        return text
-    if isinstance(term, Literal) and term.datatype == XSD.decimal:
+            if value.startswith(namespace):
+                return f"{prefix}:{value[len(namespace) :]}"
+        return value
+    if datatype == "http://www.w3.org/2001/XMLSchema#decimal":
         try:
-            value = Decimal(str(term))
+            number = Decimal(value)
         except InvalidOperation:
-            return str(term)
-        return f"{value:f}" if value != value.to_integral_value() else f"{int(value)}"
-    return str(term)
+            return value
+        return f"{number:f}" if number != number.to_integral_value() else f"{int(number)}"
+    return value
 
 
 def _emit(table: Table) -> None:
@@ -183,14 +183,14 @@ def _emit(table: Table) -> None:
 
 
 def _print_table(result: object) -> None:
-    from reformgraph.build import PREFIXES
     from reformgraph.queries import QueryResult
+    from reformgraph.vocab import NAMESPACES
 
     assert isinstance(result, QueryResult)
     if result.boolean is not None:
         out.print("yes" if result.boolean else "no")
         return
-    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    prefixes = dict(NAMESPACES)
     table = Table(show_header=True, header_style="bold", show_lines=False)
     for variable in result.variables:
         table.add_column(variable, overflow="fold")
@@ -236,8 +236,8 @@ def query(
     ] = False,
 ) -> None:
     """Run a SPARQL query on the built graph and print the result."""
-    from reformgraph import pipeline
-    from reformgraph.queries import load_query
+    # Only what a query needs is imported: the store, the saved queries, the output.
+    from reformgraph.queries import bind_params, load_query, run_query_on_store
 
     if list_queries:
         _list_queries()
@@ -253,11 +253,30 @@ def query(
         params[name.strip().lstrip("?$")] = value
     try:
         saved = load_query(query_spec, Path.cwd())
-        graph = pipeline.load_graph(_graph_file(graph_file, out_dir))
-        result = pipeline.query(graph, saved, params)
+        bindings = bind_params(saved, params)
+        store = _query_store(graph_file, out_dir)
+        result = run_query_on_store(store, saved, bindings)
     except ReformgraphError as exc:
         _fail(str(exc))
     _output(result, output_format)
+
+
+def _query_store(graph_file: Path | None, out_dir: Path | None) -> Any:
+    from reformgraph import engine
+    from reformgraph.project import build_folder, ontology_file
+
+    build_dir = out_dir if out_dir is not None else build_folder(Path.cwd())
+    if graph_file is not None and not graph_file.is_file():
+        raise NoBuildError(f"{graph_file}: no such file")
+    try:
+        return engine.query_store(build_dir, graph_file, ontology_file("reformgraph.ttl"))
+    except FileNotFoundError:
+        raise NoBuildError(
+            f"no build yet ({build_dir / engine.STORE_DIR} is missing):"
+            " run `reformgraph build` first"
+        ) from None
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise NoBuildError(f"{graph_file}: cannot be parsed as RDF: {exc}") from None
 
 
 GraphOption = Annotated[

@@ -14,9 +14,18 @@ from dataclasses import dataclass
 
 from reformgraph.models import Entity
 from reformgraph.numerals import numeral_positions
-from reformgraph.resolve import Located, Resolved, Span
+from reformgraph.resolve import Located, Resolved, ResolvedCase, ResolvedIntroduction, Span
 
-__all__ = ["TRIGGERS", "Uncovered", "uncovered_numerals", "uncovered_triggers"]
+__all__ = [
+    "TRIGGERS",
+    "Uncovered",
+    "case_numerals",
+    "case_triggers",
+    "introduction_numerals",
+    "introduction_triggers",
+    "uncovered_numerals",
+    "uncovered_triggers",
+]
 
 
 @dataclass(frozen=True)
@@ -30,10 +39,11 @@ class Uncovered:
     context: str
 
     def __str__(self) -> str:
+        numeral = len(self.character) == 1 and self.character not in TRIGGERS
+        covers = "a figure, an entity label" if numeral else "a recognition, claim, pilot"
         return (
             f"{self.file}: {self.where}: {self.character!r} at offset {self.offset} is not covered"
-            f" by {'a figure, an entity label' if len(self.character) == 1 and not self.character in TRIGGERS else 'a recognition, claim, pilot'}"
-            f" or an exception: …{self.context}…"
+            f" by {covers} or an exception: …{self.context}…"
         )
 
 
@@ -73,39 +83,63 @@ def _uncovered(
     return out
 
 
+def case_numerals(case: ResolvedCase, entities: Iterable[Entity]) -> list[Uncovered]:
+    """The numerals of one case's text that the data does not cover."""
+    covered = _located_spans(case.located.values())
+    covered += [(s.start, s.end) for s in case.exceptions]
+    covered += [(m.marker.start, m.marker.end) for m in case.measures]
+    if case.start is not None:
+        covered.append((case.start.start, case.start.end))
+    covered += _label_spans(case.span.text, case.span.start, entities)
+    return _uncovered(case.lines.file, f"case {case.case.id}", case.span, covered, case.source.text)
+
+
+def introduction_numerals(
+    source_id: str, intro: ResolvedIntroduction, entities: Iterable[Entity]
+) -> list[Uncovered]:
+    """The numerals of a source's introduction that the data does not cover."""
+    covered = _located_spans(intro.located.values())
+    covered += [(s.start, s.end) for s in intro.exceptions]
+    covered += _label_spans(intro.span.text, intro.span.start, entities)
+    return _uncovered(
+        intro.source.lines.file,
+        f"introduction of {source_id}",
+        intro.span,
+        covered,
+        intro.source.text,
+    )
+
+
 def uncovered_numerals(resolved: Resolved) -> list[Uncovered]:
     """Every numeral in the cases' texts and the introductions that the data does not cover."""
     entities = list(resolved.entities.values())
     out: list[Uncovered] = []
     for case in resolved.cases:
-        covered = _located_spans(case.located.values())
-        covered += [(s.start, s.end) for s in case.exceptions]
-        covered += [(m.marker.start, m.marker.end) for m in case.measures]
-        if case.start is not None:
-            covered.append((case.start.start, case.start.end))
-        covered += _label_spans(case.span.text, case.span.start, entities)
-        out += _uncovered(
-            case.lines.file, f"case {case.case.id}", case.span, covered, case.source.text
-        )
+        out += case_numerals(case, entities)
     for source_id, intro in resolved.introductions.items():
-        covered = _located_spans(intro.located.values())
-        covered += [(s.start, s.end) for s in intro.exceptions]
-        covered += _label_spans(intro.span.text, intro.span.start, entities)
-        out += _uncovered(
-            intro.source.lines.file,
-            f"introduction of {source_id}",
-            intro.span,
-            covered,
-            intro.source.text,
-        )
+        out += introduction_numerals(source_id, intro, entities)
     return out
 
 
 #: Words that announce a qualitative outcome: a recognition, an innovation claim, a pilot.
 TRIGGERS = (
-    "率先", "首", "唯一", "第一", "最大", "典型经验", "典型案例", "经验交流", "吸收", "试点",
-    "推广", "铺开", "表扬", "肯定", "全国领先", "创新举措",
-)  # fmt: skip
+    "率先",
+    "首",
+    "唯一",
+    "第一",
+    "最大",
+    "典型经验",
+    "典型案例",
+    "经验交流",
+    "吸收",
+    "试点",
+    "推广",
+    "铺开",
+    "表扬",
+    "肯定",
+    "全国领先",
+    "创新举措",
+)
 
 _OUTCOMES = ("recognitions", "claims", "pilots")
 
@@ -114,7 +148,8 @@ def _outcome_spans(located: dict[tuple[str | int, ...], Located]) -> list[tuple[
     return [
         (item.text.start, item.text.end)
         for path, item in located.items()
-        if item.text is not None and any(part in _OUTCOMES for part in path if isinstance(part, str))
+        if item.text is not None
+        and any(part in _OUTCOMES for part in path if isinstance(part, str))
     ]
 
 
@@ -133,16 +168,31 @@ def _uncovered_words(
     return sorted(out, key=lambda u: u.offset)
 
 
+def case_triggers(case: ResolvedCase) -> list[Uncovered]:
+    """Outcome words of one case's text that no recognition, claim, pilot or exception covers."""
+    covered = _outcome_spans(case.located) + [(s.start, s.end) for s in case.exceptions]
+    return _uncovered_words(
+        case.lines.file, f"case {case.case.id}", case.span, covered, case.source.text
+    )
+
+
+def introduction_triggers(source_id: str, intro: ResolvedIntroduction) -> list[Uncovered]:
+    covered = _outcome_spans(intro.located) + [(s.start, s.end) for s in intro.exceptions]
+    return _uncovered_words(
+        intro.source.lines.file,
+        f"introduction of {source_id}",
+        intro.span,
+        covered,
+        intro.source.text,
+    )
+
+
 def uncovered_triggers(resolved: Resolved) -> list[Uncovered]:
     """Every trigger word (率先, 首, 典型经验, 试点 …) that no recognition, claim or pilot
     covers, nor an exception with its reason."""
     out: list[Uncovered] = []
     for case in resolved.cases:
-        covered = _outcome_spans(case.located) + [(s.start, s.end) for s in case.exceptions]
-        out += _uncovered_words(case.lines.file, f"case {case.case.id}", case.span, covered,
-                                case.source.text)  # fmt: skip
+        out += case_triggers(case)
     for source_id, intro in resolved.introductions.items():
-        covered = _outcome_spans(intro.located) + [(s.start, s.end) for s in intro.exceptions]
-        out += _uncovered_words(intro.source.lines.file, f"introduction of {source_id}", intro.span,
-                                covered, intro.source.text)  # fmt: skip
+        out += introduction_triggers(source_id, intro)
     return out

@@ -23,8 +23,13 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rdflib import Graph
 
-from reformgraph.errors import DataError, DataErrors, NoProjectError, relative, yaml_path
+from reformgraph.errors import DataError, DataErrors, relative, yaml_path
 from reformgraph.models import Case, Entity, Source
+from reformgraph.project import (
+    find_project,
+    is_data_folder,
+    resolve_data_folder,
+)
 
 __all__ = [
     "CaseFile",
@@ -32,15 +37,17 @@ __all__ = [
     "LineMap",
     "SourceFile",
     "atomic_write_bytes",
+    "case_file_paths",
     "find_project",
     "is_data_folder",
+    "load_case_file",
     "load_data_folder",
+    "load_shared",
     "read_yaml",
     "resolve_data_folder",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
-DATA_SUBFOLDERS = ("sources", "cases", "entities")
 #: The largest YAML file we read; our case files are a few kilobytes.
 MAX_YAML_BYTES = 2_000_000
 
@@ -96,39 +103,6 @@ class Dataset:
 
 
 # --------------------------------------------------------------------------- finding
-
-
-def is_data_folder(path: Path) -> bool:
-    return path.is_dir() and all((path / sub).is_dir() for sub in DATA_SUBFOLDERS)
-
-
-def find_project(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds a data folder ``data/``."""
-    current = start.resolve()
-    for folder in (current, *current.parents):
-        if is_data_folder(folder / "data"):
-            return folder
-    return None
-
-
-def resolve_data_folder(data: Path | None, cwd: Path) -> Path:
-    """The data folder a command works on: ``--data`` if given, else the project's."""
-    if data is not None:
-        if not data.exists():
-            raise NoProjectError(f"{data}: no such folder")
-        if not is_data_folder(data):
-            missing = [s for s in DATA_SUBFOLDERS if not (data / s).is_dir()]
-            raise NoProjectError(
-                f"{data}: not a data folder (it needs {', '.join(s + '/' for s in missing)})"
-            )
-        return data
-    project = find_project(cwd)
-    if project is None:
-        raise NoProjectError(
-            f"no data folder here: no folder at or above {cwd} holds data/ with "
-            "sources/, cases/ and entities/ (give one with --data DIR)"
-        )
-    return project / "data"
 
 
 # --------------------------------------------------------------------------- YAML
@@ -420,12 +394,10 @@ def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | No
     return CaseFile(record=record, lines=lines)
 
 
-def load_data_folder(root: Path) -> Dataset:
-    """Read and validate every file of a data folder.
+def load_shared(root: Path) -> Dataset:
+    """The sources and entities of a data folder (no cases): what every case refers to.
 
-    Raises :class:`DataErrors` listing every problem found in the sources and entities;
-    problems with case files are kept in :attr:`Dataset.errors` and reported by
-    :func:`reformgraph.resolve.resolve` together with those of the other cases.
+    Raises :class:`DataErrors` listing every problem in them.
     """
     errors: list[DataError] = []
     sources: dict[str, SourceFile] = {}
@@ -441,12 +413,46 @@ def load_data_folder(root: Path) -> Dataset:
     entity_lines: dict[str, tuple[LineMap, PathKey]] = {}
     for path in _yaml_files(root / "entities"):
         _load_entities(path, root, errors, entities, entity_lines)
+    if not sources and not errors:
+        errors.append(
+            DataError(
+                relative(root / "sources", root.parent),
+                None,
+                "",
+                "no source metadata (*.yaml) found",
+            )
+        )
     if errors:
-        # Cases cannot be checked against broken sources or entities.
         raise DataErrors(errors)
+    return Dataset(
+        root=root, sources=sources, entities=entities, entity_lines=entity_lines, cases=[]
+    )
+
+
+def case_file_paths(root: Path) -> list[Path]:
+    """The case files of a data folder, in name order."""
+    return _yaml_files(root / "cases")
+
+
+def load_case_file(path: Path, root: Path) -> tuple[CaseFile | None, list[DataError]]:
+    """One case file, validated against the model, and its problems."""
+    errors: list[DataError] = []
+    loaded = _load_case(path, root, errors)
+    return loaded, errors
+
+
+def load_data_folder(root: Path) -> Dataset:
+    """Read and validate every file of a data folder.
+
+    Raises :class:`DataErrors` listing every problem found in the sources and entities;
+    problems with case files are kept in :attr:`Dataset.errors` and reported by
+    :func:`reformgraph.resolve.resolve` together with those of the other cases.
+    """
+    shared = load_shared(root)
+    errors: list[DataError] = []
     cases: list[CaseFile] = []
     seen: dict[str, CaseFile] = {}
-    for path in _yaml_files(root / "cases"):
+    for path in case_file_paths(root):
         loaded_case = _load_case(path, root, errors)
         if loaded_case is None:
             continue
@@ -461,23 +467,12 @@ def load_data_folder(root: Path) -> Dataset:
             continue
         seen[case_id] = loaded_case
         cases.append(loaded_case)
-    if not sources:
-        raise DataErrors(
-            [
-                DataError(
-                    relative(root / "sources", root.parent),
-                    None,
-                    "",
-                    "no source metadata (*.yaml) found",
-                )
-            ]
-        )
     cases.sort(key=lambda c: (c.record.source, c.record.position))
     return Dataset(
         root=root,
-        sources=sources,
-        entities=entities,
-        entity_lines=entity_lines,
+        sources=shared.sources,
+        entities=shared.entities,
+        entity_lines=shared.entity_lines,
         cases=cases,
         errors=errors,
     )
@@ -515,23 +510,6 @@ def staged_outputs(out_dir: Path) -> Iterator[dict[str, bytes]]:
 
 
 # --------------------------------------------------------------------------- ontology
-
-
-def ontology_file(name: str) -> Path:
-    """A file of the ontology folder (``reformgraph.ttl``, ``shapes.ttl``).
-
-    Installed, the folder ships inside the package; in an editable install of a checkout
-    it is the checkout's top-level ``ontology/`` beside ``src/``.
-    """
-    from importlib.resources import files
-
-    packaged = Path(str(files("reformgraph"))) / "ontology" / name
-    if packaged.is_file():
-        return packaged
-    checkout = Path(str(files("reformgraph"))).parent.parent / "ontology" / name
-    if checkout.is_file() and (checkout.parent.parent / "pyproject.toml").is_file():
-        return checkout
-    raise FileNotFoundError(f"ontology file {name} is missing from the installation")
 
 
 # --------------------------------------------------------------------------- serialisation

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import Graph
 
-from reformgraph.build import PREFIXES, build_graph
-from reformgraph.coverage import Uncovered, uncovered_numerals, uncovered_triggers
-from reformgraph.errors import NoBuildError, QueryError, ValidationFailed
-from reformgraph.io import (
-    load_data_folder,
-    ontology_file,
-    read_graph,
-    serialize_jsonld,
-    serialize_ntriples,
-    serialize_turtle,
-    staged_outputs,
-)
+from reformgraph.build import PREFIXES
+from reformgraph.coverage import Uncovered
+from reformgraph.errors import DataError, NoBuildError, QueryError, ValidationFailed
+from reformgraph.io import read_graph
+from reformgraph.produce import CACHE_DIR, Produced, Progress, produce, publish, work_folder
+from reformgraph.project import ontology_file
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
-from reformgraph.resolve import Resolved, resolve
-from reformgraph.validate import ValidationResult, validate_graph
+from reformgraph.validate import ValidationResult
 
 __all__ = [
     "OUTPUT_NAMES",
@@ -56,17 +50,28 @@ class Summary:
 
 @dataclass(frozen=True)
 class CheckResult:
-    resolved: Resolved
+    """What checking (or building) a data folder found."""
+
+    warnings: list[DataError]
     uncovered: list[Uncovered]
-    graph: Graph
     validation: ValidationResult
     summary: Summary
+    seconds: dict[str, float] = field(default_factory=dict)
+    reused: int = 0
 
 
 @dataclass(frozen=True)
 class BuildResult:
     check: CheckResult
     written: list[Path]
+
+    @property
+    def folder(self) -> Path:
+        return self.written[0].parent
+
+    def graph(self) -> Graph:
+        """The built graph as an rdflib Graph (parsed from the N-Triples)."""
+        return read_graph(self.folder / "reformgraph.nt")
 
 
 def load_ontology() -> Graph:
@@ -77,24 +82,30 @@ def load_shapes() -> Graph:
     return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
-def _short(iri: URIRef) -> str:
-    text = str(iri)
+def _short(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
-        if text.startswith(str(namespace)) and prefix != "rgd":
-            return f"{prefix}:{text[len(str(namespace)) :]}"
-    return text
+        if iri.startswith(str(namespace)) and prefix != "rgd":
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
+    return iri
 
 
-def summarise(graph: Graph) -> Summary:
-    classes = Counter(_short(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef))
-    shared = run_query(graph + load_ontology(), saved_query("shared-entities"))
+def summarise_store(store: Any, triples: int) -> Summary:
+    """Counts per class, figures and shared entities, read from a built store."""
+    from reformgraph.queries import load_query, run_query_on_store
+
+    counts = run_query_on_store(
+        store,
+        load_query("SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", Path.cwd()),
+        union=False,
+    )
+    classes = {_short(row[0].value): int(row[1].value) for row in counts.rows}
+    shared = run_query_on_store(store, saved_query("shared-entities"), union=False)
     seen: dict[str, tuple[str, str, int]] = {}
     for row in shared.rows:
         entity, label, kind, _title, count = (row[0], row[1], row[2], row[3], row[4])
-        assert isinstance(kind, URIRef)
-        seen.setdefault(str(entity), (str(label), _short(kind), int(str(count))))
+        seen.setdefault(entity.value, (label.value, _short(kind.value), int(count.value)))
     return Summary(
-        triples=len(graph),
+        triples=triples,
         classes=dict(sorted(classes.items())),
         cases=classes.get("rg:ReformCase", 0),
         measures=classes.get("rg:Measure", 0),
@@ -103,41 +114,51 @@ def summarise(graph: Graph) -> Summary:
     )
 
 
-def check(data_dir: Path) -> CheckResult:
-    """Read, resolve, build and validate a data folder, writing nothing.
+def _result(produced: Produced) -> CheckResult:
+    from reformgraph.engine import STORE_DIR, open_store
 
-    Raises :class:`DataErrors` for bad input; the result tells whether the graph
-    conforms and which numerals the data does not cover.
-    """
-    resolved = resolve(load_data_folder(data_dir))
-    graph = build_graph(resolved)
-    validation = validate_graph(graph, load_shapes(), load_ontology())
+    store = open_store(produced.folder / STORE_DIR)
+    summary = summarise_store(store, produced.triples)
+    del store
     return CheckResult(
-        resolved=resolved,
-        uncovered=uncovered_numerals(resolved) + uncovered_triggers(resolved),
-        graph=graph,
-        validation=validation,
-        summary=summarise(graph),
+        warnings=produced.warnings,
+        uncovered=produced.uncovered,
+        validation=produced.validation,
+        summary=summary,
+        seconds=produced.seconds,
+        reused=produced.reused,
     )
 
 
-def build(data_dir: Path, out_dir: Path) -> BuildResult:
-    """Build the graph of a data folder and write it as Turtle, N-Triples and JSON-LD.
+def check(data_dir: Path, *, progress: Progress | None = None) -> CheckResult:
+    """Read, resolve, build and validate a data folder, writing nothing it keeps.
+
+    Raises :class:`DataErrors` for bad input; the result tells whether the graph
+    conforms and which numerals and outcome words the data does not cover.
+    """
+    with tempfile.TemporaryDirectory(prefix="reformgraph-check-") as work:
+        return _result(produce(data_dir, Path(work), progress=progress))
+
+
+def build(data_dir: Path, out_dir: Path, *, progress: Progress | None = None) -> BuildResult:
+    """Build the graph of a data folder: Turtle, N-Triples, JSON-LD and the query store.
 
     Nothing is written unless the data resolves and the graph conforms to the shapes:
-    on any error the previous build's files stay as they were.
+    on any error the previous build's files stay as they were. Cases unchanged since the
+    last build in ``out_dir`` are taken from its cache.
     """
-    result = check(data_dir)
-    if not result.validation.conforms:
-        report = "\n".join(str(v) for v in result.validation.violations)
-        raise ValidationFailed(report, len(result.validation.violations))
-    graph = result.graph
-    context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    with staged_outputs(out_dir) as staged:
-        staged["reformgraph.ttl"] = serialize_turtle(graph)
-        staged["reformgraph.nt"] = serialize_ntriples(graph)
-        staged["reformgraph.jsonld"] = serialize_jsonld(graph, context)
-    return BuildResult(check=result, written=[out_dir / name for name in OUTPUT_NAMES])
+    with work_folder(out_dir) as work_name:
+        work = Path(work_name)
+        cache = out_dir / CACHE_DIR
+        produced = produce(
+            data_dir, work, cache=cache if cache.is_dir() else None, progress=progress
+        )
+        if not produced.validation.conforms:
+            report = "\n".join(str(v) for v in produced.validation.violations)
+            raise ValidationFailed(report, len(produced.validation.violations))
+        result = _result(produced)
+        written = publish(work, out_dir)
+    return BuildResult(check=result, written=written)
 
 
 def default_graph_file(out_dir: Path) -> Path:

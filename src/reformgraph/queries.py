@@ -7,8 +7,9 @@ Each saved query is one ``.rq`` file in ``reformgraph/queries/`` with a header::
     # param case (case): only this case (its id or IRI)
     # column ?case: the case (IRI)
 
-Parameters are bound as RDF terms through the engine's initial bindings; their values
-are never pasted into the query text.
+Parameters are bound as RDF terms through the engine's substitutions (rdflib's initial
+bindings, pyoxigraph's ``substitutions``); their values are never pasted into the query
+text. The module imports neither engine at load time, so that a query starts fast.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import XSD, BNode, Graph, Literal, URIRef
-from rdflib.term import Node
-
+from reformgraph.engine import EngineResult, run_sparql, term_parts
 from reformgraph.errors import QueryError
-from reformgraph.models import DATA
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
 
 __all__ = [
     "PARAM_TYPES",
@@ -36,11 +38,13 @@ __all__ = [
     "Param",
     "QueryResult",
     "SavedQuery",
+    "Term",
     "bind_params",
     "format_csv",
     "format_json",
     "load_query",
     "run_query",
+    "run_query_on_store",
     "saved_queries",
     "saved_query",
     "to_dataframe",
@@ -86,10 +90,13 @@ class SavedQuery:
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Rows of a SELECT query (or the triples of a CONSTRUCT, as a graph)."""
+    """Rows of a SELECT query (or the triples of a CONSTRUCT), as rdflib or pyoxigraph terms.
+
+    ``graph`` is the CONSTRUCT result as an rdflib Graph when the query ran on rdflib.
+    """
 
     variables: list[str]
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
     graph: Graph | None = None
     boolean: bool | None = None
 
@@ -186,37 +193,73 @@ def load_query(spec: str, cwd: Path) -> SavedQuery:
     )
 
 
-def _convert(param: Param, value: str) -> Node:
+#: The data namespace (as in :mod:`reformgraph.models`, repeated here to keep this module light).
+DATA_NS = "https://w3id.org/reformgraph/id/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A parameter's value as an RDF term, before it becomes an engine's term."""
+
+    kind: str  # uri | literal
+    value: str
+    language: str | None = None
+    datatype: str | None = None
+
+    def to_oxigraph(self) -> ox.NamedNode | ox.Literal:
+        import pyoxigraph as ox
+
+        if self.kind == "uri":
+            return ox.NamedNode(self.value)
+        if self.language:
+            return ox.Literal(self.value, language=self.language)
+        if self.datatype:
+            return ox.Literal(self.value, datatype=ox.NamedNode(self.datatype))
+        return ox.Literal(self.value)
+
+    def to_rdflib(self) -> Any:
+        from rdflib import Literal, URIRef
+
+        if self.kind == "uri":
+            return URIRef(self.value)
+        if self.language:
+            return Literal(self.value, lang=self.language)
+        return Literal(self.value, datatype=URIRef(self.datatype) if self.datatype else None)
+
+
+def _convert(param: Param, value: str) -> Term:
     kind = param.type
     if kind in ("iri", "case"):
         text = value.strip()
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1]
         if kind == "case" and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
-            return DATA[f"case/{text}"]
+            return Term("uri", f"{DATA_NS}case/{text}")
         if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", text, re.IGNORECASE) or any(
             c in text for c in '<>"{}|^`\\'
         ):
             raise QueryError(f"parameter {param.name}: {value!r} is not an IRI")
-        return URIRef(text)
+        return Term("uri", text)
     if kind == "integer":
         if not re.fullmatch(r"[+-]?\d+", value.strip()):
             raise QueryError(f"parameter {param.name}: {value!r} is not an integer")
-        return Literal(int(value), datatype=XSD.integer)
+        return Term("literal", str(int(value)), datatype=XSD + "integer")
     if kind == "decimal":
         try:
-            return Literal(Decimal(value.strip()), datatype=XSD.decimal)
+            number = Decimal(value.strip())
         except InvalidOperation:
             raise QueryError(f"parameter {param.name}: {value!r} is not a number") from None
+        return Term("literal", format(number, "f"), datatype=XSD + "decimal")
     if kind in ("zh", "en"):
-        return Literal(value, lang=kind)
-    return Literal(value)
+        return Term("literal", value, language=kind)
+    return Term("literal", value)
 
 
-def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Node]:
+def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]:
     """Turn ``NAME=VALUE`` strings into RDF terms of the types the query declares."""
     declared = {p.name: p for p in query.params}
-    bindings: dict[str, Node] = {}
+    bindings: dict[str, Term] = {}
     for name, value in values.items():
         param = declared.get(name)
         if param is None:
@@ -239,11 +282,16 @@ def _syntax_error(exc: Exception, text: str) -> QueryError:
         return QueryError(
             f"SPARQL syntax error at line {line}, column {column}: {message}", source=text
         )
+    found = re.match(r"error at (\d+):(\d+): (.*)", str(message), re.DOTALL)
+    if found:
+        return QueryError(
+            f"SPARQL syntax error at line {found[1]}, column {found[2]}: {found[3]}", source=text
+        )
     return QueryError(f"SPARQL syntax error: {message}", source=text)
 
 
 def prepare(text: str) -> object:
-    """Parse SPARQL text; raise :class:`QueryError` with line and column on a syntax error."""
+    """Parse SPARQL text with rdflib; raise :class:`QueryError` with line and column."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import prepareQuery
 
@@ -256,18 +304,24 @@ def prepare(text: str) -> object:
 
 
 def run_query(
-    graph: Graph, query: SavedQuery, bindings: Mapping[str, Node] | None = None
+    graph: Graph, query: SavedQuery, bindings: Mapping[str, Any] | None = None
 ) -> QueryResult:
-    """Run a query on an rdflib graph."""
+    """Run a query on an rdflib graph (rdflib's own SPARQL engine)."""
+    from rdflib import Graph
+
     prepared = prepare(query.text)
+    initial = {
+        name: term.to_rdflib() if isinstance(term, Term) else term
+        for name, term in (bindings or {}).items()
+    }
     try:
-        result = graph.query(prepared, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
+        result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
     except Exception as exc:
         raise QueryError(f"query failed: {exc}", source=query.text) from None
     if result.type == "SELECT":
         variables = [str(v) for v in (result.vars or [])]
         rows = [tuple(row) for row in result]  # type: ignore[arg-type]
-        return QueryResult(variables=variables, rows=rows)  # type: ignore[arg-type]
+        return QueryResult(variables=variables, rows=rows)
     if result.type == "ASK":
         return QueryResult(variables=[], boolean=bool(result.askAnswer))
     out = Graph()
@@ -280,14 +334,32 @@ def run_query(
     )
 
 
+def run_query_on_store(
+    store: ox.Store,
+    query: SavedQuery,
+    bindings: Mapping[str, Term] | None = None,
+    *,
+    union: bool = True,
+) -> QueryResult:
+    """Run a query on an Oxigraph store (the fast engine); ``union``: see the ontology too."""
+    terms = {name: term.to_oxigraph() for name, term in (bindings or {}).items()}
+    try:
+        result: EngineResult = run_sparql(store, query.text, terms, union=union)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, query.text) from None
+    except (OSError, ValueError, TypeError) as exc:
+        raise QueryError(f"query failed: {exc}", source=query.text) from None
+    return QueryResult(variables=result.variables, rows=result.rows, boolean=result.boolean)
+
+
 # --------------------------------------------------------------------------- output
 
 
-def term_text(term: Node | None) -> str:
+def term_text(term: Any) -> str:
     """A term as plain text: IRIs in full, literals by their lexical form."""
     if term is None:
         return ""
-    return str(term)
+    return term_parts(term)[1]
 
 
 def format_csv(result: QueryResult) -> bytes:
@@ -300,17 +372,13 @@ def format_csv(result: QueryResult) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None and term.datatype != XSD.string:
-        out["datatype"] = str(term.datatype)
+def _json_term(term: Any) -> dict[str, str]:
+    kind, value, language, datatype = term_parts(term)
+    out = {"type": kind, "value": value}
+    if language:
+        out["xml:lang"] = language
+    elif datatype:
+        out["datatype"] = datatype
     return out
 
 
@@ -332,17 +400,24 @@ def format_json(result: QueryResult) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def python_value(term: Node | None) -> object:
-    """A term as a plain Python value: numbers as int or float, dates as text, IRIs as text."""
+def python_value(term: Any) -> object:
+    """A term as a plain Python value: numbers as int or float, everything else as text."""
     if term is None:
         return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, bool | int | float):
-            return value
-        if isinstance(value, Decimal):
-            return int(value) if value == value.to_integral_value() else float(value)
-    return str(term)
+    kind, value, _language, datatype = term_parts(term)
+    if kind != "literal" or datatype is None:
+        return value
+    local = datatype.rsplit("#", 1)[-1]
+    if local in ("integer", "int", "long", "positiveInteger", "nonNegativeInteger"):
+        return int(value)
+    if local == "decimal":
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    if local in ("double", "float"):
+        return float(value)
+    if local == "boolean":
+        return value in ("true", "1")
+    return value
 
 
 def to_dataframe(result: QueryResult) -> Any:

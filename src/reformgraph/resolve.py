@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from reformgraph.errors import DataError, DataErrors
-from reformgraph.io import Dataset, LineMap, SourceFile
+from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile
 from reformgraph.models import (
     CHINESE_MARKERS,
     Assistance,
@@ -39,6 +39,7 @@ from reformgraph.models import (
 from reformgraph.numerals import QuantityParseError, parse_quantity, parse_rank, unit_symbol_index
 
 __all__ = [
+    "CaseResolver",
     "Located",
     "Resolved",
     "ResolvedCase",
@@ -302,14 +303,15 @@ class _Resolver:
             )
         for i, relation in enumerate(facts.relations):
             self.relation(lines, (*base, "relations", i), relation, scope, scope_name, located)
-        for name, items in (
+        outcomes: tuple[tuple[str, Sequence[Recognition | Claim | Pilot]], ...] = (
             ("recognitions", facts.recognitions),
             ("claims", facts.claims),
             ("pilots", facts.pilots),
-        ):
-            for i, item in enumerate(items):
+        )
+        for name, items in outcomes:
+            for i, outcome in enumerate(items):
                 path = (*base, name, i)
-                self.qualitative(lines, path, item, scope, scope_name, located, fact_ids)
+                self.qualitative(lines, path, outcome, scope, scope_name, located, fact_ids)
 
     def qualitative(
         self,
@@ -334,7 +336,13 @@ class _Resolver:
             if item.subject is not None:
                 self.ref(lines, (*path, "subject"), item.subject, None, "subject")
         elif item.programme is not None:
-            self.ref(lines, (*path, "programme"), item.programme, [EntityType.PILOT_PROGRAMME], "programme")
+            self.ref(
+                lines,
+                (*path, "programme"),
+                item.programme,
+                [EntityType.PILOT_PROGRAMME],
+                "programme",
+            )
         quote = self.find_once(lines, (*path, "quote"), item.quote, scope, scope_name)
         if quote is None:
             return
@@ -345,7 +353,9 @@ class _Resolver:
         elif isinstance(item, Pilot):
             roles = {"assigned_by": item.assigned_by, "assigned_to": item.assigned_to}
             if item.batch is not None and item.batch.text not in quote.text:
-                self.errors.append(lines.error((*path, "batch", "text"), "batch not found in the quote"))
+                self.errors.append(
+                    lines.error((*path, "batch", "text"), "batch not found in the quote")
+                )
         elif item.what.zh not in quote.text:
             self.errors.append(lines.error((*path, "what", "zh"), "what not found in the quote"))
         for role, participants in roles.items():
@@ -798,54 +808,114 @@ class _Resolver:
                         lines.error((*base, "distinct_from", i), f"unknown entity {other!r}")
                     )
 
+    def check_positions(self, placed: Iterable[tuple[str, int, int, LineMap]]) -> None:
+        """Each source's case positions follow the text: (source, start, position, lines)."""
+        by_source: dict[str, list[tuple[int, int, LineMap]]] = {}
+        for source_id, start, position, lines in placed:
+            by_source.setdefault(source_id, []).append((start, position, lines))
+        for source_id, items in sorted(by_source.items()):
+            in_text_order = sorted(items, key=lambda item: item[0])
+            positions = [position for _, position, _ in in_text_order]
+            if positions != sorted(set(positions)):
+                for _, _, lines in in_text_order:
+                    self.errors.append(
+                        lines.error(
+                            ("position",),
+                            f"positions in {source_id} must follow the text's order without repeats"
+                            f" (in text order: {positions})",
+                        )
+                    )
+
+    def introductions(self, first_starts: dict[str, int]) -> dict[str, ResolvedIntroduction]:
+        out = {}
+        for source_id, source in self.dataset.sources.items():
+            intro = self.introduction(source, first_starts.get(source_id))
+            if intro is not None:
+                out[source_id] = intro
+        return out
+
+    def unused(self) -> list[DataError]:
+        warnings = []
+        referenced = {other for e in self.entities.values() for other in (*e.broader, *e.part_of)}
+        for entity_id, entity in sorted(self.entities.items()):
+            if (
+                entity_id not in self.used
+                and entity_id not in referenced
+                and entity.type is not EntityType.UNIT
+            ):
+                lines, base = self.dataset.entity_lines[entity_id]
+                warnings.append(lines.error(base, f"entity {entity_id!r} is not used by any case"))
+        return warnings
+
     def run(self) -> Resolved:
         cases: list[ResolvedCase] = []
         for case_file in self.dataset.cases:
             resolved = self.case(case_file.record, case_file.lines)
             if resolved is not None:
                 cases.append(resolved)
-        by_source: dict[str, list[ResolvedCase]] = {}
-        for resolved in cases:
-            by_source.setdefault(resolved.case.source, []).append(resolved)
-        for source_id, source_cases in by_source.items():
-            in_text_order = sorted(source_cases, key=lambda c: c.span.start)
-            positions = [c.case.position for c in in_text_order]
-            if positions != sorted(set(positions)):
-                for c in in_text_order:
-                    self.errors.append(
-                        c.lines.error(
-                            ("position",),
-                            f"positions in {source_id} must follow the text's order without repeats"
-                            f" (in text order: {positions})",
-                        )
-                    )
-        introductions = {}
-        for source_id, source in self.dataset.sources.items():
-            starts = [c.title.start for c in cases if c.case.source == source_id]
-            intro = self.introduction(source, min(starts) if starts else None)
-            if intro is not None:
-                introductions[source_id] = intro
+        self.check_positions((c.case.source, c.span.start, c.case.position, c.lines) for c in cases)
+        first: dict[str, int] = {}
+        for c in cases:
+            first[c.case.source] = min(first.get(c.case.source, c.title.start), c.title.start)
+        introductions = self.introductions(first)
         self.entity_links()
         if self.errors or self.dataset.errors:
             raise DataErrors([*self.dataset.errors, *self.errors])
-        warnings = []
-        for entity_id, entity in sorted(self.entities.items()):
-            referenced_elsewhere = any(
-                entity_id in (*e.broader, *e.part_of) for e in self.entities.values()
-            )
-            if (
-                entity_id not in self.used
-                and not referenced_elsewhere
-                and entity.type is not EntityType.UNIT
-            ):
-                lines, base = self.dataset.entity_lines[entity_id]
-                warnings.append(lines.error(base, f"entity {entity_id!r} is not used by any case"))
         cases.sort(key=lambda c: (c.case.source, c.case.position))
         return Resolved(
-            dataset=self.dataset, cases=cases, introductions=introductions, warnings=warnings
+            dataset=self.dataset, cases=cases, introductions=introductions, warnings=self.unused()
         )
 
 
 def resolve(dataset: Dataset) -> Resolved:
     """Locate every quote and check every reference; raise :class:`DataErrors` with all problems."""
     return _Resolver(dataset).run()
+
+
+class CaseResolver:
+    """Resolves a data folder case by case, for builds that stream.
+
+    Create it with the folder's sources and entities; call :meth:`case` for each case
+    file (problems are collected, not raised); then :meth:`finish`, which checks what
+    spans cases (positions, the introductions, entity links) and raises
+    :class:`DataErrors` with every problem found.
+    """
+
+    def __init__(self, data: Dataset) -> None:
+        self._resolver = _Resolver(data)
+        self._placed: list[tuple[str, int, int, LineMap]] = []
+        self._first: dict[str, int] = {}
+
+    @property
+    def entities(self) -> dict[str, Entity]:
+        return self._resolver.entities
+
+    @property
+    def used(self) -> set[str]:
+        return self._resolver.used
+
+    def case(self, case_file: CaseFile) -> tuple[ResolvedCase | None, list[DataError]]:
+        """Resolve one case; return it (or None) and the problems it has."""
+        before = len(self._resolver.errors)
+        resolved = self._resolver.case(case_file.record, case_file.lines)
+        errors = self._resolver.errors[before:]
+        del self._resolver.errors[before:]
+        return resolved, errors
+
+    def place(self, source: str, title_start: int, position: int, lines: LineMap) -> None:
+        """Record where a resolved case stands, for the checks that span cases."""
+        self._placed.append((source, title_start, position, lines))
+        self._first[source] = min(self._first.get(source, title_start), title_start)
+
+    def finish(
+        self, errors: Iterable[DataError] = ()
+    ) -> tuple[dict[str, ResolvedIntroduction], list[DataError]]:
+        """The introductions and the warnings; raise with every problem, the cases' included."""
+        resolver = self._resolver
+        resolver.check_positions(self._placed)
+        introductions = resolver.introductions(self._first)
+        resolver.entity_links()
+        problems = [*resolver.dataset.errors, *errors, *resolver.errors]
+        if problems:
+            raise DataErrors(problems)
+        return introductions, resolver.unused()

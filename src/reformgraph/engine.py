@@ -1,0 +1,167 @@
+"""The query engine underneath: an embedded Oxigraph store (pyoxigraph).
+
+A build fills an on-disk store in ``build/store``; queries open it read-only without
+parsing anything. rdflib remains the library API (:func:`rdflib_graph` gives an rdflib
+Graph of a store's contents); this module only moves triples and answers SPARQL fast.
+Nothing here imports rdflib, so that a query from the command line starts quickly.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+__all__ = [
+    "ONTOLOGY_GRAPH",
+    "STORE_DIR",
+    "EngineResult",
+    "add_ontology",
+    "create_store",
+    "memory_store",
+    "open_store",
+    "query_store",
+    "rdf_format",
+    "run_sparql",
+    "term_parts",
+]
+
+#: The folder of the store inside a build folder.
+STORE_DIR = "store"
+#: The named graph of a store that holds the ontology (queries see it with the data).
+ONTOLOGY_GRAPH = "https://w3id.org/reformgraph/ontology"
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass
+class EngineResult:
+    """Rows of a SELECT (pyoxigraph terms), the triples of a CONSTRUCT, or an ASK answer."""
+
+    variables: list[str]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    triples: list[tuple[Any, Any, Any]] | None = None
+    boolean: bool | None = None
+
+
+def open_store(path: Path) -> ox.Store:
+    """A built store, opened read-only (several processes may read it at once)."""
+    if not path.is_dir():
+        raise FileNotFoundError(path)
+    return ox.Store.read_only(str(path))
+
+
+def create_store(path: Path) -> ox.Store:
+    """A new, empty on-disk store (the folder must not exist or be empty)."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return ox.Store(str(path))
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF format of a file, from its suffix."""
+    suffix = path.suffix.lower().lstrip(".")
+    found = {
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "json": ox.RdfFormat.JSON_LD,
+        "rdf": ox.RdfFormat.RDF_XML,
+        "xml": ox.RdfFormat.RDF_XML,
+    }.get(suffix) or ox.RdfFormat.from_extension(suffix)
+    if found is None:
+        raise ValueError(f"{path}: unknown RDF format (use .ttl, .nt, .jsonld, .rdf, .trig or .nq)")
+    return found
+
+
+def memory_store(files: Iterable[Path] = ()) -> ox.Store:
+    """An in-memory store holding the triples of RDF files (format from their suffix)."""
+    store = ox.Store()
+    for path in files:
+        store.load(path=str(path), format=rdf_format(path), to_graph=ox.DefaultGraph())
+    return store
+
+
+def add_ontology(store: ox.Store, ontology: Path) -> None:
+    """Load the ontology into its own named graph (queries see it through the union)."""
+    store.load(
+        path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH)
+    )
+
+
+def query_store(build_dir: Path | None, graph_file: Path | None, ontology: Path) -> ox.Store:
+    """The store a query runs on: a built store, or an RDF file loaded into memory."""
+    if graph_file is not None:
+        store = memory_store([graph_file])
+        add_ontology(store, ontology)
+        return store
+    assert build_dir is not None
+    store_dir = build_dir / STORE_DIR
+    if store_dir.is_dir():
+        return open_store(store_dir)
+    nt = build_dir / "reformgraph.nt"
+    if nt.is_file():
+        store = memory_store([nt])
+        add_ontology(store, ontology)
+        return store
+    raise FileNotFoundError(store_dir)
+
+
+def run_sparql(
+    store: ox.Store, text: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+) -> EngineResult:
+    """Run a query; ``bindings`` (variable name → pyoxigraph term) are substituted as terms.
+
+    With ``union``, the query sees the data and the ontology graph together.
+    """
+    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    result = store.query(
+        text, substitutions=substitutions or None, use_default_graph_as_union=union
+    )
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [tuple(solution[v] for v in variables) for solution in result]
+        return EngineResult(variables=variables, rows=rows)
+    if isinstance(result, ox.QueryBoolean):
+        return EngineResult(variables=[], boolean=bool(result))
+    triples = [(t.subject, t.predicate, t.object) for t in result]
+    triples.sort(key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    return EngineResult(
+        variables=["subject", "predicate", "object"], rows=list(triples), triples=triples
+    )
+
+
+def term_parts(term: Any) -> tuple[str, str, str | None, str | None]:
+    """(kind, value, language, datatype) of a pyoxigraph or rdflib term; kind is uri,
+    bnode or literal. Works on both so that output formats need neither library."""
+    if isinstance(term, ox.NamedNode):
+        return "uri", term.value, None, None
+    if isinstance(term, ox.BlankNode):
+        return "bnode", term.value, None, None
+    if isinstance(term, ox.Literal):
+        kind_of = term.datatype.value
+        if term.language:
+            return "literal", term.value, term.language, None
+        return "literal", term.value, None, None if kind_of == XSD_STRING else kind_of
+    # rdflib terms
+    name = type(term).__name__
+    if name == "URIRef":
+        return "uri", str(term), None, None
+    if name == "BNode":
+        return "bnode", str(term), None, None
+    language = getattr(term, "language", None)
+    datatype = getattr(term, "datatype", None)
+    if language:
+        return "literal", str(term), str(language), None
+    text = None if datatype is None else str(datatype)
+    return "literal", str(term), None, None if text in (None, XSD_STRING) else text
+
+
+def iter_triples(store: ox.Store) -> Iterator[tuple[Any, Any, Any]]:
+    """Every triple of the store's default graph, in the store's (deterministic) order."""
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        yield quad.subject, quad.predicate, quad.object

@@ -1,0 +1,349 @@
+"""The build itself: data folder → checked records → three files and a validated store.
+
+It streams: the shared entities first, then case by case (each case file read, resolved,
+covered and rendered on its own, in parallel on both cores when there are many), then the
+introductions. The N-Triples are bulk-loaded into an on-disk Oxigraph store, and the
+shapes, compiled to SPARQL, are checked there. Nothing goes through rdflib's in-memory
+store, so memory stays flat as cases grow.
+
+Each case's result is cached under the output folder, keyed by the case file's bytes and
+a fingerprint of everything else it depends on (entities, sources, ontology, shapes, the
+code): when one case changes, only that case is read and resolved again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from reformgraph.build import PREFIXES, case_triples, introduction_triples, shared_triples
+from reformgraph.coverage import (
+    Uncovered,
+    case_numerals,
+    case_triggers,
+    introduction_numerals,
+    introduction_triggers,
+)
+from reformgraph.engine import STORE_DIR, add_ontology, create_store
+from reformgraph.errors import DataError, relative
+from reformgraph.io import (
+    Dataset,
+    LineMap,
+    case_file_paths,
+    load_case_file,
+    load_shared,
+)
+from reformgraph.project import ontology_file
+from reformgraph.rdfwrite import Chunk, RdfWriters, render_chunk
+from reformgraph.resolve import CaseResolver
+from reformgraph.validate import ValidationResult
+
+__all__ = ["STEM", "Produced", "Progress", "produce"]
+
+#: The name of the output files: reformgraph.ttl, .nt, .jsonld.
+STEM = "reformgraph"
+#: The case cache inside a build folder.
+CACHE_DIR = ".cache"
+#: Below this many cases to resolve, one process is faster than two.
+PARALLEL_FROM = 64
+
+Progress = Callable[[str, int, int], None]
+CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+@dataclass
+class CaseOutcome:
+    """What reading, resolving and rendering one case file gave."""
+
+    file: str
+    case_id: str | None = None
+    chunk: Chunk | None = None
+    errors: list[DataError] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+    place: tuple[str, int, int, int | None] | None = None
+    uncovered: list[Uncovered] = field(default_factory=list)
+    cached: bool = False
+
+
+@dataclass
+class Produced:
+    """A build's files in a work folder, and what was found on the way."""
+
+    folder: Path
+    triples: int
+    validation: ValidationResult
+    uncovered: list[Uncovered]
+    warnings: list[DataError]
+    cases: int
+    reused: int
+    seconds: dict[str, float]
+
+
+# --------------------------------------------------------------------------- cases
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(root: str) -> None:
+    shared = load_shared(Path(root))
+    _WORKER["shared"] = shared
+    _WORKER["resolver"] = CaseResolver(shared)
+    _WORKER["root"] = Path(root)
+
+
+def _process_case(path_text: str) -> CaseOutcome:
+    """Read, resolve, cover and render one case (in a worker or in the main process)."""
+    root = _WORKER["root"]
+    shared = _WORKER["shared"]
+    resolver = _WORKER["resolver"]
+    assert isinstance(root, Path)
+    assert isinstance(shared, Dataset)
+    assert isinstance(resolver, CaseResolver)
+    path = Path(path_text)
+    case_file, errors = load_case_file(path, root)
+    outcome = CaseOutcome(file=relative(path, root.parent), errors=errors)
+    if case_file is None:
+        return outcome
+    outcome.case_id = case_file.record.id
+    before = set(resolver.used)
+    resolver.used.clear()
+    resolved, problems = resolver.case(case_file)
+    outcome.used = set(resolver.used)
+    resolver.used.update(before)
+    outcome.errors += problems
+    if resolved is None or problems:
+        return outcome
+    outcome.place = (
+        resolved.case.source,
+        resolved.title.start,
+        resolved.case.position,
+        case_file.lines.line(("position",)),
+    )
+    entities = shared.entities
+    outcome.uncovered = case_numerals(resolved, entities.values()) + case_triggers(resolved)
+    outcome.chunk = render_chunk(case_triples(entities, resolved), CONTEXT)
+    return outcome
+
+
+def _fingerprint(root: Path) -> str:
+    """A digest of everything a case's result depends on besides its own file."""
+    digest = hashlib.sha256()
+    for folder in ("sources", "entities"):
+        for path in sorted((root / folder).iterdir()):
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    for name in ("reformgraph.ttl", "shapes.ttl"):
+        digest.update(ontology_file(name).read_bytes())
+    package = files("reformgraph")
+    for entry in sorted(package.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def _cases(
+    root: Path,
+    paths: list[Path],
+    old_cache: Path | None,
+    new_cache: Path | None,
+    progress: Progress | None,
+) -> Iterator[CaseOutcome]:
+    """Every case's outcome in file order: from the last build's cache, or computed (in
+    parallel when there are many). Outcomes without errors go into ``new_cache``."""
+    fingerprint = _fingerprint(root) if new_cache is not None else ""
+    keys: dict[Path, str] = {}
+    cached: dict[Path, CaseOutcome] = {}
+    for path in paths:
+        if new_cache is None:
+            continue
+        key = hashlib.sha256(fingerprint.encode() + path.read_bytes()).hexdigest()
+        keys[path] = key
+        entry = old_cache / f"{key}.pickle" if old_cache is not None else None
+        if entry is not None and entry.is_file():
+            try:
+                outcome = pickle.loads(entry.read_bytes())
+            except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+                continue
+            if isinstance(outcome, CaseOutcome):
+                outcome.cached = True
+                cached[path] = outcome
+    todo = [p for p in paths if p not in cached]
+    computed: Iterator[CaseOutcome]
+    pool = None
+    if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        pool = ProcessPoolExecutor(max_workers=2, initializer=_start_worker, initargs=(str(root),))
+        computed = pool.map(_process_case, [str(p) for p in todo], chunksize=16)
+    else:
+        _start_worker(str(root))
+        computed = (_process_case(str(p)) for p in todo)
+    if new_cache is not None:
+        new_cache.mkdir(parents=True, exist_ok=True)
+    try:
+        results = iter(computed)
+        for done, path in enumerate(paths, 1):
+            outcome = cached[path] if path in cached else next(results)
+            if new_cache is not None and not outcome.errors:
+                (new_cache / f"{keys[path]}.pickle").write_bytes(pickle.dumps(outcome))
+            if progress is not None:
+                progress("cases", done, len(paths))
+            yield outcome
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- the build
+
+
+def produce(
+    data_dir: Path,
+    work: Path,
+    *,
+    cache: Path | None = None,
+    progress: Progress | None = None,
+) -> Produced:
+    """Build a data folder into ``work`` (the three files, the store, and ``work/cache``).
+
+    ``cache`` is the last build's case cache to reuse, if any.
+
+    Raises :class:`~reformgraph.errors.DataErrors` with every problem of the data.
+    """
+    import time
+
+    from reformgraph.shacl_sparql import compile_shapes, validate_store
+
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    shared = load_shared(data_dir)
+    resolver = CaseResolver(shared)
+    errors: list[DataError] = []
+    uncovered: list[Uncovered] = []
+    seen: dict[str, str] = {}
+    count = reused = 0
+    with RdfWriters(work, STEM, CONTEXT) as writers:
+        writers.write(
+            render_chunk(shared_triples(shared.entities, shared.sources.values()), CONTEXT)
+        )
+        paths = case_file_paths(data_dir)
+        for outcome in _cases(data_dir, paths, cache, work / CACHE_DIR, progress):
+            errors += outcome.errors
+            resolver.used.update(outcome.used)
+            if outcome.case_id is not None:
+                if outcome.case_id in seen:
+                    errors.append(
+                        DataError(
+                            outcome.file,
+                            None,
+                            "id",
+                            f"duplicate case id {outcome.case_id!r}: already used by"
+                            f" {seen[outcome.case_id]}",
+                        )
+                    )
+                seen.setdefault(outcome.case_id, outcome.file)
+            if outcome.place is not None:
+                source, start, position, line = outcome.place
+                resolver.place(
+                    source, start, position, LineMap(outcome.file, {("position",): line or 1})
+                )
+            if outcome.chunk is not None:
+                writers.write(outcome.chunk)
+                count += 1
+                reused += outcome.cached
+            uncovered += outcome.uncovered
+        introductions, warnings = resolver.finish(errors)
+        for source_id, intro in introductions.items():
+            triples = introduction_triples(shared.entities, shared.sources[source_id], intro)
+            writers.write(render_chunk(triples, CONTEXT))
+            uncovered += introduction_numerals(source_id, intro, shared.entities.values())
+            uncovered += introduction_triggers(source_id, intro)
+    seconds["read, resolve and write"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    if progress is not None:
+        progress("store", 0, 1)
+    store = create_store(work / STORE_DIR)
+    store.bulk_load(path=str(work / f"{STEM}.nt"), format=_ntriples())
+    add_ontology(store, ontology_file("reformgraph.ttl"))
+    store.optimize()
+    seconds["load the store"] = time.perf_counter() - clock
+    if progress is not None:
+        progress("store", 1, 1)
+
+    clock = time.perf_counter()
+    if progress is not None:
+        progress("shapes", 0, 1)
+    from reformgraph.pipeline import load_ontology, load_shapes
+
+    validation = validate_store(store, compile_shapes(load_shapes(), load_ontology()))
+    store.flush()
+    del store
+    seconds["validate"] = time.perf_counter() - clock
+    if progress is not None:
+        progress("shapes", 1, 1)
+    return Produced(
+        folder=work,
+        triples=writers.triples,
+        validation=validation,
+        uncovered=uncovered,
+        warnings=warnings,
+        cases=count,
+        reused=reused,
+        seconds=seconds,
+    )
+
+
+def _ntriples() -> ox.RdfFormat:
+    return ox.RdfFormat.N_TRIPLES
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put folder ``new`` in the place of ``target`` with two renames."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    shutil.move(str(new), str(target))
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def publish(work: Path, out_dir: Path) -> list[Path]:
+    """Move a finished build from its work folder into ``out_dir``, replacing the last one.
+
+    Each file is replaced atomically; the store and the cache folders are swapped.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix in ("ttl", "nt", "jsonld"):
+        target = out_dir / f"{STEM}.{suffix}"
+        staged = out_dir / f".{STEM}.{suffix}.new"
+        shutil.move(str(work / f"{STEM}.{suffix}"), str(staged))
+        staged.replace(target)
+        written.append(target)
+    _swap(work / STORE_DIR, out_dir / STORE_DIR)
+    written.append(out_dir / STORE_DIR)
+    if (work / CACHE_DIR).exists():
+        _swap(work / CACHE_DIR, out_dir / CACHE_DIR)
+    return written
+
+
+def work_folder(out_dir: Path) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder on the same file system as ``out_dir`` where possible (so that
+    publishing is a rename), without creating ``out_dir`` itself."""
+    for folder in (out_dir, out_dir.parent):
+        if folder.is_dir():
+            return tempfile.TemporaryDirectory(prefix=".reformgraph-build-", dir=folder)
+    return tempfile.TemporaryDirectory(prefix="reformgraph-build-")

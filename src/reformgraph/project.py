@@ -1,0 +1,74 @@
+"""Finding the project a command runs in, as git finds its repository. Light on imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reformgraph.errors import NoProjectError
+
+__all__ = [
+    "DATA_SUBFOLDERS",
+    "build_folder",
+    "find_project",
+    "is_data_folder",
+    "ontology_file",
+    "resolve_data_folder",
+]
+
+DATA_SUBFOLDERS = ("sources", "cases", "entities")
+
+
+def is_data_folder(path: Path) -> bool:
+    return path.is_dir() and all((path / sub).is_dir() for sub in DATA_SUBFOLDERS)
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a data folder ``data/``."""
+    current = start.resolve()
+    for folder in (current, *current.parents):
+        if is_data_folder(folder / "data"):
+            return folder
+    return None
+
+
+def build_folder(cwd: Path) -> Path:
+    """The project's ``build/`` folder, or ``./build`` outside any project."""
+    project = find_project(cwd)
+    return (project / "build") if project is not None else cwd / "build"
+
+
+def resolve_data_folder(data: Path | None, cwd: Path) -> Path:
+    """The data folder a command works on: ``--data`` if given, else the project's."""
+    if data is not None:
+        if not data.exists():
+            raise NoProjectError(f"{data}: no such folder")
+        if not is_data_folder(data):
+            missing = [s for s in DATA_SUBFOLDERS if not (data / s).is_dir()]
+            raise NoProjectError(
+                f"{data}: not a data folder (it needs {', '.join(s + '/' for s in missing)})"
+            )
+        return data
+    project = find_project(cwd)
+    if project is None:
+        raise NoProjectError(
+            f"no data folder here: no folder at or above {cwd} holds data/ with "
+            "sources/, cases/ and entities/ (give one with --data DIR)"
+        )
+    return project / "data"
+
+
+def ontology_file(name: str) -> Path:
+    """A file of the ontology folder (``reformgraph.ttl``, ``shapes.ttl``).
+
+    Installed, the folder ships inside the package; in an editable install of a checkout
+    it is the checkout's top-level ``ontology/`` beside ``src/``.
+    """
+    from importlib.resources import files
+
+    packaged = Path(str(files("reformgraph"))) / "ontology" / name
+    if packaged.is_file():
+        return packaged
+    checkout = Path(str(files("reformgraph"))).parent.parent / "ontology" / name
+    if checkout.is_file() and (checkout.parent.parent / "pyproject.toml").is_file():
+        return checkout
+    raise FileNotFoundError(f"ontology file {name} is missing from the installation")
