@@ -9,7 +9,7 @@ has missed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reformgraph.models import Entity
@@ -23,6 +23,7 @@ __all__ = [
     "case_triggers",
     "introduction_numerals",
     "introduction_triggers",
+    "numeral_labels",
     "uncovered_numerals",
     "uncovered_triggers",
 ]
@@ -47,14 +48,28 @@ class Uncovered:
         )
 
 
-def _label_spans(text: str, start: int, entities: Iterable[Entity]) -> list[tuple[int, int]]:
+def numeral_labels(entities: Iterable[Entity]) -> list[str]:
+    """The Chinese labels that hold a numeral: the only labels that can cover one.
+
+    Work it out once per build and pass it on: it saves scanning every label per case.
+    """
+    return sorted(
+        {label for entity in entities for label in entity.zh_labels if numeral_positions(label)}
+    )
+
+
+def _label_spans(
+    text: str, start: int, labels: Iterable[Entity] | Sequence[str]
+) -> list[tuple[int, int]]:
+    words = [x for x in labels if isinstance(x, str)] or numeral_labels(
+        x for x in labels if not isinstance(x, str)
+    )
     spans = []
-    for entity in entities:
-        for label in entity.zh_labels:
-            begin = text.find(label)
-            while begin != -1:
-                spans.append((start + begin, start + begin + len(label)))
-                begin = text.find(label, begin + 1)
+    for label in words:
+        begin = text.find(label)
+        while begin != -1:
+            spans.append((start + begin, start + begin + len(label)))
+            begin = text.find(label, begin + 1)
     return spans
 
 
@@ -83,8 +98,13 @@ def _uncovered(
     return out
 
 
-def case_numerals(case: ResolvedCase, entities: Iterable[Entity]) -> list[Uncovered]:
-    """The numerals of one case's text that the data does not cover."""
+def case_numerals(
+    case: ResolvedCase, entities: Iterable[Entity] | Sequence[str]
+) -> list[Uncovered]:
+    """The numerals of one case's text that the data does not cover.
+
+    ``entities``: every entity, or the result of :func:`numeral_labels` for them.
+    """
     covered = _located_spans(case.located.values())
     covered += [(s.start, s.end) for s in case.exceptions]
     covered += [(m.marker.start, m.marker.end) for m in case.measures]
@@ -95,7 +115,7 @@ def case_numerals(case: ResolvedCase, entities: Iterable[Entity]) -> list[Uncove
 
 
 def introduction_numerals(
-    source_id: str, intro: ResolvedIntroduction, entities: Iterable[Entity]
+    source_id: str, intro: ResolvedIntroduction, entities: Iterable[Entity] | Sequence[str]
 ) -> list[Uncovered]:
     """The numerals of a source's introduction that the data does not cover."""
     covered = _located_spans(intro.located.values())

@@ -93,6 +93,23 @@ def add_ontology(store: ox.Store, ontology: Path) -> None:
     )
 
 
+#: The serialisations the build writes from its N-Triples, by file suffix.
+SERIALISATIONS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def convert_ntriples(source: Path, target: Path, prefixes: dict[str, str]) -> None:
+    """Rewrite an N-Triples file as Turtle or JSON-LD (by ``target``'s suffix), streaming,
+    with Oxigraph's parser and writers: triples keep their order, so the same input gives
+    the same bytes, and memory stays flat whatever the size.
+    """
+    ox.serialize(
+        ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES),
+        output=str(target),
+        format=SERIALISATIONS[target.suffix.lstrip(".")],
+        prefixes=prefixes,
+    )
+
+
 def query_store(build_dir: Path | None, graph_file: Path | None, ontology: Path) -> ox.Store:
     """The store a query runs on: a built store, or an RDF file loaded into memory."""
     if graph_file is not None:

@@ -121,10 +121,21 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_Loader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = _RESOLVERS
+
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(yaml.CSafeLoader):
+        """libyaml's parser; aliases are refused while the node tree is read."""
+
+    _FastLoader.yaml_implicit_resolvers = _RESOLVERS
+    _LOADER: type[Any] = _FastLoader
+else:  # pragma: no cover - PyYAML without libyaml
+    _LOADER = _Loader
 
 #: How deeply a data file may nest; ours nest five or six levels.
 MAX_DEPTH = 40
@@ -133,14 +144,21 @@ MAX_DEPTH = 40
 class _Reader:
     """Builds Python values from a YAML node tree, recording every node's line."""
 
-    def __init__(self, loader: _Loader) -> None:
+    def __init__(self, loader: Any) -> None:
         self.loader = loader
         self.lines: dict[PathKey, int] = {}
         self.problems: list[tuple[int, str]] = []
+        self.seen: set[int] = set()
+        self.aliased = False
 
     def value(self, node: yaml.Node, path: PathKey) -> Any:
         line = node.start_mark.line + 1
         self.lines[path] = line
+        if id(node) in self.seen:
+            # An alias: the same node reached twice (libyaml resolves *name to its anchor).
+            self.aliased = True
+            return None
+        self.seen.add(id(node))
         if len(path) > MAX_DEPTH:
             self.problems.append((line, f"nested more than {MAX_DEPTH} levels deep"))
             return None
@@ -160,16 +178,16 @@ class _Reader:
         first: dict[str, int] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<":
+                self.problems.append(
+                    (key_line, "merge keys (<<) are not allowed in reformgraph data")
+                )
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
                 self.problems.append((key_line, f"keys must be names, not {shown!r}"))
                 continue
             key = str(key_node.value)
-            if key == "<<":
-                self.problems.append(
-                    (key_line, "merge keys (<<) are not allowed in reformgraph data")
-                )
-                continue
             if key in first:
                 self.problems.append(
                     (key_line, f"duplicate key {key!r} (first on line {first[key]})")
@@ -212,13 +230,17 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
         raise DataErrors([DataError(display, None, "", "file is empty")])
-    loader = _Loader(text)
+    loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise DataErrors([DataError(display, None, "", "file is empty")])
         reader = _Reader(loader)
         data = reader.value(node, ())
+        if reader.aliased:
+            # libyaml has already resolved the alias to its anchor's node, and with it the
+            # alias's place; the pure-Python composer stops at the first alias, with its line.
+            _Loader(text).get_single_node()
         if reader.problems:
             raise DataErrors([DataError(display, line, "", text) for line, text in reader.problems])
         lines = reader.lines
@@ -226,6 +248,8 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
         mark = exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark is not None else None
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "malformed YAML"
+        if "nesting depth" in message:
+            message = "nested too deeply"
         began = exc.context_mark
         if began is not None and mark is not None and began.line != mark.line:
             message += f" (what is unclosed began on line {began.line + 1})"
@@ -274,6 +298,7 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
             "input" in err
             and err["type"] not in ("model_type",)
             and not isinstance(err["input"], (dict, list))
+            and repr(err["input"]) not in message
         ):
             message = f"{message} (got {err['input']!r})"
         out.append(lines.error(path, message))

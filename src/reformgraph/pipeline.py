@@ -99,10 +99,10 @@ def summarise_store(store: Any, triples: int) -> Summary:
         union=False,
     )
     classes = {_short(row[0].value): int(row[1].value) for row in counts.rows}
-    shared = run_query_on_store(store, saved_query("shared-entities"), union=False)
+    shared = run_query_on_store(store, saved_query("shared-entity-counts"), union=False)
     seen: dict[str, tuple[str, str, int]] = {}
     for row in shared.rows:
-        entity, label, kind, _title, count = (row[0], row[1], row[2], row[3], row[4])
+        entity, label, kind, count = (row[0], row[1], row[2], row[3])
         seen.setdefault(entity.value, (label.value, _short(kind.value), int(count.value)))
     return Summary(
         triples=triples,

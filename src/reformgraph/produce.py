@@ -14,15 +14,18 @@ code): when one case changes, only that case is read and resolved again.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -33,9 +36,10 @@ from reformgraph.coverage import (
     case_triggers,
     introduction_numerals,
     introduction_triggers,
+    numeral_labels,
 )
-from reformgraph.engine import STORE_DIR, add_ontology, create_store
-from reformgraph.errors import DataError, relative
+from reformgraph.engine import STORE_DIR, add_ontology, convert_ntriples, create_store
+from reformgraph.errors import DataError, DataErrors, relative
 from reformgraph.io import (
     Dataset,
     LineMap,
@@ -43,10 +47,12 @@ from reformgraph.io import (
     load_case_file,
     load_shared,
 )
+from reformgraph.models import RG
 from reformgraph.project import ontology_file
-from reformgraph.rdfwrite import Chunk, RdfWriters, render_chunk
+from reformgraph.rdfwrite import Chunk, NTriplesWriter, render_chunk
 from reformgraph.resolve import CaseResolver
-from reformgraph.validate import ValidationResult
+from reformgraph.shapecheck import ShapeChecker, compile_checker, types_of
+from reformgraph.validate import ValidationResult, Violation
 
 __all__ = ["STEM", "Produced", "Progress", "produce"]
 
@@ -67,12 +73,45 @@ class CaseOutcome:
 
     file: str
     case_id: str | None = None
+    id_line: int | None = None
     chunk: Chunk | None = None
     errors: list[DataError] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     place: tuple[str, int, int, int | None] | None = None
     uncovered: list[Uncovered] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
     cached: bool = False
+
+
+@dataclass
+class _Checks:
+    """The compiled shapes and the shared context every case is checked with."""
+
+    checker: ShapeChecker
+    types: dict[str, set[str]]
+    context: dict[str, str]
+
+    @classmethod
+    def make(cls, shared: Dataset) -> _Checks:
+        from reformgraph.pipeline import load_ontology, load_shapes
+
+        triples = list(shared_triples(shared.entities, shared.sources.values()))
+        types = types_of(triples)
+        keep = {
+            node for node, classes in types.items()
+            if classes & {str(RG.Unit), str(RG.SourceDocument)}
+        }  # fmt: skip
+        by_subject: dict[str, list[Any]] = {}
+        for triple in triples:
+            if str(triple[0]) in keep:
+                by_subject.setdefault(str(triple[0]), []).append(triple)
+        context = {node: render_chunk(group).ntriples for node, group in by_subject.items()}
+        return cls(compile_checker(load_shapes(), load_ontology()), types, context)
+
+    def check(self, triples: list[Any], ntriples: str | None = None) -> ValidationResult:
+        return self.checker.check(
+            triples, context_types=self.types, context_ntriples=self.context, ntriples=ntriples
+        )
 
 
 @dataclass
@@ -100,6 +139,8 @@ def _start_worker(root: str) -> None:
     _WORKER["shared"] = shared
     _WORKER["resolver"] = CaseResolver(shared)
     _WORKER["root"] = Path(root)
+    _WORKER["labels"] = numeral_labels(shared.entities.values())
+    _WORKER["checks"] = _Checks.make(shared)
 
 
 def _process_case(path_text: str) -> CaseOutcome:
@@ -116,6 +157,7 @@ def _process_case(path_text: str) -> CaseOutcome:
     if case_file is None:
         return outcome
     outcome.case_id = case_file.record.id
+    outcome.id_line = case_file.lines.line(("id",))
     before = set(resolver.used)
     resolver.used.clear()
     resolved, problems = resolver.case(case_file)
@@ -131,8 +173,15 @@ def _process_case(path_text: str) -> CaseOutcome:
         case_file.lines.line(("position",)),
     )
     entities = shared.entities
-    outcome.uncovered = case_numerals(resolved, entities.values()) + case_triggers(resolved)
-    outcome.chunk = render_chunk(case_triples(entities, resolved), CONTEXT)
+    labels = _WORKER["labels"]
+    assert isinstance(labels, list)
+    outcome.uncovered = case_numerals(resolved, labels) + case_triggers(resolved)
+    triples = list(case_triples(entities, resolved))
+    outcome.chunk = render_chunk(triples)
+    checks = _WORKER["checks"]
+    assert isinstance(checks, _Checks)
+    result = checks.check(triples, outcome.chunk.ntriples)
+    outcome.violations = result.violations + result.warnings
     return outcome
 
 
@@ -168,7 +217,10 @@ def _cases(
     for path in paths:
         if new_cache is None:
             continue
-        key = hashlib.sha256(fingerprint.encode() + path.read_bytes()).hexdigest()
+        # The file's name is part of the key: it carries the case's position.
+        key = hashlib.sha256(
+            f"{fingerprint}\0{path.name}\0".encode() + path.read_bytes()
+        ).hexdigest()
         keys[path] = key
         entry = old_cache / f"{key}.pickle" if old_cache is not None else None
         if entry is not None and entry.is_file():
@@ -183,7 +235,9 @@ def _cases(
     computed: Iterator[CaseOutcome]
     pool = None
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        pool = ProcessPoolExecutor(max_workers=2, initializer=_start_worker, initargs=(str(root),))
+        pool = ProcessPoolExecutor(
+            max_workers=2, mp_context=_context(), initializer=_start_worker, initargs=(str(root),)
+        )
         computed = pool.map(_process_case, [str(p) for p in todo], chunksize=16)
     else:
         _start_worker(str(root))
@@ -222,21 +276,32 @@ def produce(
     """
     import time
 
-    from reformgraph.shacl_sparql import compile_shapes, validate_store
-
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    shared = load_shared(data_dir)
+    paths = case_file_paths(data_dir)
+    try:
+        shared = load_shared(data_dir)
+    except DataErrors as exc:
+        # Reading a case file does not depend on the sources or entities: report its
+        # problems too, in the same run.
+        raise DataErrors([*exc.errors, *_reading_errors(data_dir, paths)]) from None
     resolver = CaseResolver(shared)
+    if resolver.entity_errors:
+        # Nothing can be rendered from unsound entities; resolve the cases for their errors.
+        raise DataErrors([*resolver.entity_errors, *_case_errors(data_dir, paths, resolver)])
     errors: list[DataError] = []
     uncovered: list[Uncovered] = []
     seen: dict[str, str] = {}
     count = reused = 0
-    with RdfWriters(work, STEM, CONTEXT) as writers:
-        writers.write(
-            render_chunk(shared_triples(shared.entities, shared.sources.values()), CONTEXT)
-        )
-        paths = case_file_paths(data_dir)
+    violations: list[Violation] = []
+    with NTriplesWriter(work / f"{STEM}.nt") as writers:
+        first = list(shared_triples(shared.entities, shared.sources.values()))
+        chunk = render_chunk(first)
+        writers.write(chunk)
+        checks = _Checks.make(shared)
+        result = checks.check(first, chunk.ntriples)
+        violations += result.violations + result.warnings
+        del first
         for outcome in _cases(data_dir, paths, cache, work / CACHE_DIR, progress):
             errors += outcome.errors
             resolver.used.update(outcome.used)
@@ -245,7 +310,7 @@ def produce(
                     errors.append(
                         DataError(
                             outcome.file,
-                            None,
+                            outcome.id_line,
                             "id",
                             f"duplicate case id {outcome.case_id!r}: already used by"
                             f" {seen[outcome.case_id]}",
@@ -262,36 +327,62 @@ def produce(
                 count += 1
                 reused += outcome.cached
             uncovered += outcome.uncovered
+            violations += outcome.violations
         introductions, warnings = resolver.finish(errors)
+        labels = numeral_labels(shared.entities.values()) if introductions else []
         for source_id, intro in introductions.items():
-            triples = introduction_triples(shared.entities, shared.sources[source_id], intro)
-            writers.write(render_chunk(triples, CONTEXT))
-            uncovered += introduction_numerals(source_id, intro, shared.entities.values())
+            triples = list(introduction_triples(shared.entities, shared.sources[source_id], intro))
+            chunk = render_chunk(triples)
+            writers.write(chunk)
+            result = checks.check(triples, chunk.ntriples)
+            violations += result.violations + result.warnings
+            uncovered += introduction_numerals(source_id, intro, labels)
             uncovered += introduction_triggers(source_id, intro)
     seconds["read, resolve and write"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     if progress is not None:
         progress("store", 0, 1)
-    store = create_store(work / STORE_DIR)
-    store.bulk_load(path=str(work / f"{STEM}.nt"), format=_ntriples())
-    add_ontology(store, ontology_file("reformgraph.ttl"))
-    store.optimize()
-    seconds["load the store"] = time.perf_counter() - clock
-    if progress is not None:
-        progress("store", 1, 1)
+    nt = work / f"{STEM}.nt"
+    # Turtle and JSON-LD are written from the N-Triples in another process while the
+    # store loads them (large builds only: starting a process costs more than small ones).
+    converter = None
+    if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        converter = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        conversions = [
+            converter.submit(convert_ntriples, nt, work / f"{STEM}.{suffix}", CONTEXT)
+            for suffix in ("ttl", "jsonld")
+        ]
+    try:
+        store = create_store(work / STORE_DIR)
+        store.bulk_load(path=str(nt), format=_ntriples())
+        add_ontology(store, ontology_file("reformgraph.ttl"))
+        store.optimize()
+        seconds["load the store"] = time.perf_counter() - clock
+        if progress is not None:
+            progress("store", 1, 1)
+        clock = time.perf_counter()
+        if converter is None:
+            for suffix in ("ttl", "jsonld"):
+                convert_ntriples(nt, work / f"{STEM}.{suffix}", CONTEXT)
+        else:
+            for future in conversions:
+                future.result()
+        seconds["write Turtle and JSON-LD"] = time.perf_counter() - clock
+    finally:
+        if converter is not None:
+            converter.shutdown(cancel_futures=True)
 
-    clock = time.perf_counter()
-    if progress is not None:
-        progress("shapes", 0, 1)
-    from reformgraph.pipeline import load_ontology, load_shapes
-
-    validation = validate_store(store, compile_shapes(load_shapes(), load_ontology()))
     store.flush()
     del store
-    seconds["validate"] = time.perf_counter() - clock
-    if progress is not None:
-        progress("shapes", 1, 1)
+    errors_found = sorted({v for v in violations if v.severity == "Violation"})
+    warnings_found = sorted({v for v in violations if v.severity != "Violation"})
+    validation = ValidationResult(
+        conforms=not errors_found,
+        violations=errors_found,
+        warnings=warnings_found,
+        report_text="\n".join(map(str, errors_found + warnings_found)) or "Conforms",
+    )
     return Produced(
         folder=work,
         triples=writers.triples,
@@ -302,6 +393,45 @@ def produce(
         reused=reused,
         seconds=seconds,
     )
+
+
+def _reading_errors(root: Path, paths: list[Path]) -> list[DataError]:
+    """The problems of reading the case files (YAML and schema), without resolving them."""
+    return [error for path in paths for error in load_case_file(path, root)[1]]
+
+
+def _case_errors(root: Path, paths: list[Path], resolver: CaseResolver) -> list[DataError]:
+    """Every problem of the case files, resolved against the (unsound) shared entities."""
+    errors: list[DataError] = []
+    for path in paths:
+        case_file, problems = load_case_file(path, root)
+        errors += problems
+        if case_file is not None:
+            errors += resolver.case(case_file)[1]
+    return errors
+
+
+def _threads() -> int:
+    """How many threads this process has, native ones included (Linux), else Python's."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return threading.active_count()
+    for line in status.splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return threading.active_count()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How worker processes start. Forking is fastest and needs nothing of the caller,
+    but is unsafe once the process holds threads (an open store's, for one); then a fork
+    server, whose workers import the caller's main module: scripts that build large data
+    folders then need the usual ``if __name__ == "__main__":`` guard."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and _threads() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
 
 
 def _ntriples() -> ox.RdfFormat:

@@ -169,7 +169,9 @@ class _Resolver:
             names = ", ".join(sorted(k.value for k in allowed))
             self.errors.append(
                 lines.error(
-                    path, f"{what} {entity_id!r} is a {entity.type.value}, expected {names}"
+                    path,
+                    f"{what} {entity_id!r} is {_article(entity.type.value)} {entity.type.value},"
+                    f" expected {names}",
                 )
             )
         self.used.add(entity_id)
@@ -335,7 +337,17 @@ class _Resolver:
             self.ref(lines, (*path, "scope"), item.scope, places, "scope")
             if item.subject is not None:
                 self.ref(lines, (*path, "subject"), item.subject, None, "subject")
-        elif item.programme is not None:
+        elif item.programme is None:
+            if item.assigned_by:
+                # A pilot assigned by someone is a pilot task, and a task is of a programme.
+                self.errors.append(
+                    lines.error(
+                        (*path, "assigned_by"),
+                        "a pilot with assigned_by must name its programme"
+                        " (the pilot-programme entity it is a task of)",
+                    )
+                )
+        else:
             self.ref(
                 lines,
                 (*path, "programme"),
@@ -885,6 +897,11 @@ class CaseResolver:
         self._resolver = _Resolver(data)
         self._placed: list[tuple[str, int, int, LineMap]] = []
         self._first: dict[str, int] = {}
+        # The links between entities (broader, part_of, distinct_from) and the unit words
+        # are checked first: nothing may be rendered from entities that are not sound.
+        self._resolver.entity_links()
+        self.entity_errors: list[DataError] = list(self._resolver.errors)
+        self._resolver.errors.clear()
 
     @property
     def entities(self) -> dict[str, Entity]:
@@ -914,8 +931,7 @@ class CaseResolver:
         resolver = self._resolver
         resolver.check_positions(self._placed)
         introductions = resolver.introductions(self._first)
-        resolver.entity_links()
-        problems = [*resolver.dataset.errors, *errors, *resolver.errors]
+        problems = [*resolver.dataset.errors, *self.entity_errors, *errors, *resolver.errors]
         if problems:
             raise DataErrors(problems)
         return introductions, resolver.unused()

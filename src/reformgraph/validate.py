@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 __all__ = ["ValidationResult", "Violation", "validate_graph"]
@@ -61,9 +61,14 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRes
         abort_on_first=False,
     )
     assert isinstance(report, Graph)
-    violations: list[Violation] = []
-    warnings: list[Violation] = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    violations: set[Violation] = set()
+    warnings: set[Violation] = set()
+    # Only the report's own results: those nested under sh:detail explain a result
+    # (e.g. why a value fails an sh:node) and are not problems of their own.
+    nested = set(report.objects(None, SH.detail))
+    for result in report.objects(None, SH.result):
+        if result in nested:
+            continue
         severity = report.value(result, SH.resultSeverity)
         message = report.value(result, SH.resultMessage)
         item = Violation(
@@ -73,7 +78,9 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRes
             message=str(message) if message is not None else "constraint not met",
             value=_text(report, report.value(result, SH.value)),
         )
-        (violations if item.severity == "Violation" else warnings).append(item)
+        # A node of two classes (a pilot assignment is a pilot) can meet the same
+        # constraint through two shapes: one problem, one result.
+        (violations if item.severity == "Violation" else warnings).add(item)
     return ValidationResult(
         conforms=bool(conforms) and not violations,
         violations=sorted(violations),

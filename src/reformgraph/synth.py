@@ -1,0 +1,504 @@
+"""Synthetic data folders in reformgraph's YAML schema, for benchmarks and tests.
+
+``synthesize(n, out)`` writes ``n`` cases shaped like the curated ones: sources of ten
+cases each (an introduction line, then title, office and paragraph lines), three or four
+numbered measures per case, figures with units, magnitudes and qualifiers, changes,
+rankings, relations between organisations and innovation claims, all quoted from the
+synthetic text so that the data resolves and conforms like real data. Entities are
+shared across cases with a long tail: a few hubs (offices, provinces, national bodies)
+appear in many cases, most entities in one or two. Everything follows from the seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+__all__ = ["SynthStats", "synthesize"]
+
+CASES_PER_SOURCE = 10
+ENTITIES_PER_FILE = 4000
+
+_REGIONS = [
+    "江岚",
+    "云泽",
+    "青川",
+    "临湘",
+    "北溪",
+    "南屏",
+    "东峪",
+    "西岭",
+    "石桥",
+    "柳河",
+    "松原",
+    "梅岗",
+    "桂林坪",
+    "兰溪",
+    "明湖",
+    "金沙",
+    "长汀",
+    "白鹭",
+    "翠屏",
+    "凤凰岭",
+]
+_FIELDS = [
+    "数据",
+    "产业",
+    "政务",
+    "民生",
+    "营商",
+    "生态",
+    "科技",
+    "金融",
+    "农业",
+    "交通",
+    "教育",
+    "医疗",
+    "养老",
+    "文旅",
+    "应急",
+    "市场",
+    "水利",
+    "能源",
+    "住房",
+    "就业",
+    "物流",
+    "口岸",
+    "税务",
+    "社保",
+    "城管",
+    "园区",
+    "供应链",
+    "碳排放",
+    "知识产权",
+    "信用",
+]
+_ACTIONS = [
+    "服务",
+    "治理",
+    "监管",
+    "协同",
+    "创新",
+    "保障",
+    "统筹",
+    "评价",
+    "共享",
+    "联动",
+    "整合",
+    "调度",
+    "审批",
+    "监测",
+    "预警",
+    "流转",
+    "赋能",
+    "集成",
+    "对接",
+    "考核",
+]
+_KINDS = {
+    "platform": ["平台", "系统", "专网", "窗口"],
+    "mechanism": ["机制", "体系", "制度", "模式"],
+    "government-body": ["局", "中心", "委员会", "办公室"],
+    "concept": ["格局", "路径", "改革", "工程"],
+    "indicator": ["规模", "数量", "率", "总额"],
+    "reform-office": ["改革办", "改革专项小组办公室"],
+}
+_LEADS = [
+    "加强{0}统筹",
+    "完善{0}制度",
+    "创新{0}模式",
+    "推进{0}建设",
+    "优化{0}流程",
+    "拓展{0}场景",
+    "健全{0}机制",
+    "提升{0}效能",
+]
+_UNITS = [  # (unit id, word, magnitudes, value range, decimals)
+    ("cny", "元", ["亿", "万亿", "万"], (1, 9000), 2),
+    ("count", "家", ["", "万"], (2, 900), 0),
+    ("count", "个", ["", "万"], (2, 9000), 0),
+    ("count", "条", [""], (2, 900), 0),
+    ("percent", "%", [""], (1, 99), 2),
+    ("km", "公里", [""], (10, 9000), 0),
+    ("mu", "亩", ["万"], (1, 900), 1),
+    ("usd", "美元", ["亿"], (1, 90), 2),
+]
+_MAGNITUDE = {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}
+_QUALIFIERS = [("", "exact"), ("超", "at-least"), ("约", "about"), ("近", "about")]
+_MARKERS = ["一是", "二是", "三是", "四是"]
+_UNIT_ENTITIES: list[dict[str, object]] = [
+    {
+        "id": ident,
+        "type": "unit",
+        "code": code,
+        "label": {"zh": zh, "en": en},
+        "symbols": symbols,
+        **({"qudt": qudt} if qudt else {}),
+    }
+    for ident, code, zh, en, symbols, qudt in (
+        ("cny", "CNY", "元", "yuan (CNY)", ["元"], "http://qudt.org/vocab/currency/CNY"),
+        ("usd", "USD", "美元", "US dollar (USD)", ["美元"], "http://qudt.org/vocab/currency/USD"),
+        ("mu", "mu", "亩", "mu", ["亩"], None),
+        ("km", "km", "公里", "kilometre", ["公里"], "http://qudt.org/vocab/unit/KiloM"),
+        ("second", "s", "秒", "second", ["秒"], "http://qudt.org/vocab/unit/SEC"),
+        ("percent", "%", "百分比", "percent", ["%"], "http://qudt.org/vocab/unit/PERCENT"),
+        (
+            "count",
+            "count",
+            "个数",
+            "count",
+            ["个", "家", "条", "件"],
+            "http://qudt.org/vocab/unit/NUM",
+        ),
+    )
+]
+
+
+@dataclass
+class SynthStats:
+    """Per-case means of what was written, to compare with the curated data."""
+
+    cases: int = 0
+    measures: int = 0
+    figures: int = 0
+    entities: int = 0
+    text: int = 0
+    total_entities: int = 0
+    uses: dict[str, int] = field(default_factory=dict)
+
+    def means(self) -> dict[str, float]:
+        n = max(self.cases, 1)
+        return {
+            "measures": self.measures / n,
+            "figures": self.figures / n,
+            "entities": self.entities / n,
+            "text": self.text / n,
+        }
+
+
+class _Names:
+    """Unique Chinese labels for entities of each kind."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def make(self, kind: str) -> str:
+        suffixes = _KINDS[kind]
+        for attempt in range(10_000):
+            parts = [self.rng.choice(_FIELDS), self.rng.choice(_ACTIONS), self.rng.choice(suffixes)]
+            if attempt > 20:
+                parts.insert(0, self.rng.choice(_REGIONS))
+            if attempt > 200:
+                parts.insert(1, self.rng.choice(_FIELDS))
+            label = "".join(parts)
+            if label not in self.used:
+                self.used.add(label)
+                return label
+        raise RuntimeError(f"ran out of {kind} names")
+
+
+class _Pool:
+    """Shared entities of one kind, drawn with a long tail (Zipf-like weights)."""
+
+    def __init__(
+        self, kind: str, size: int, names: _Names, rng: random.Random, add: Callable[..., str]
+    ) -> None:
+        self.ids = [add(kind, names.make(kind)) for _ in range(size)]
+        self.weights = [1 / (rank + 1) ** 1.15 for rank in range(size)]
+        self.rng = rng
+
+    def draw(self, k: int) -> list[str]:
+        chosen: list[str] = []
+        while len(chosen) < min(k, len(self.ids)):
+            pick = self.rng.choices(self.ids, weights=self.weights, k=1)[0]
+            if pick not in chosen:
+                chosen.append(pick)
+        return chosen
+
+
+def _number(rng: random.Random, low: int, high: int, decimals: int) -> Decimal:
+    value = Decimal(rng.randint(low * 10**decimals, high * 10**decimals)) / Decimal(10**decimals)
+    return value.normalize() if decimals else value
+
+
+def _text_number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def synthesize(n_cases: int, out: Path, *, seed: int = 0) -> SynthStats:
+    """Write a synthetic data folder of ``n_cases`` cases into ``out`` (which must not exist)."""
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} exists and is not empty")
+    rng = random.Random(seed)
+    names = _Names(rng)
+    for sub in ("sources", "cases", "entities"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    entities: list[dict[str, object]] = []
+    labels: dict[str, str] = {}
+
+    def add(kind: str, label: str, **extra: object) -> str:
+        ident = f"{kind[:4]}-{hashlib.sha1(label.encode()).hexdigest()[:10]}"
+        labels[ident] = label
+        entities.append(
+            {
+                "id": ident,
+                "type": kind,
+                "label": {"zh": label, "en": f"(synthetic) {kind} {ident}"},
+                **extra,
+            }
+        )
+        return ident
+
+    entities.extend(_UNIT_ENTITIES)
+    china = add("administrative-area", "全国")
+    publisher = add("organisation", "综合改革简报社")
+    domain = add("domain", "综合改革")
+    provinces = [add("administrative-area", f"{r}省") for r in _REGIONS]
+    scale = max(n_cases, 10)
+    offices = _Pool("reform-office", max(3, scale // 12), names, rng, add)
+    pools = {
+        kind: _Pool(kind, max(10, scale // divisor), names, rng, add)
+        for kind, divisor in (
+            ("platform", 3),
+            ("mechanism", 3),
+            ("government-body", 6),
+            ("concept", 2),
+            ("indicator", 2),
+        )
+    }
+    stats = SynthStats()
+    source_id = ""
+    source_lines: list[str] = []
+    for index in range(n_cases):
+        if index % CASES_PER_SOURCE == 0:
+            if source_lines:
+                _write_source(out, source_id, source_lines, publisher)
+            source_id = f"synthetic-{index // CASES_PER_SOURCE:06d}"
+            source_lines = ["综合改革典型案例汇编。"]
+        position = index % CASES_PER_SOURCE + 1
+        case, text = _case(
+            rng,
+            names,
+            index,
+            position,
+            source_id,
+            add,
+            pools,
+            offices,
+            provinces,
+            china,
+            domain,
+            labels,
+            stats,
+        )
+        source_lines.extend(text)
+        (out / "cases" / f"{position:02d}-{source_id}-{index:06d}.yaml").write_text(
+            yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+        )
+    if source_lines:
+        _write_source(out, source_id, source_lines, publisher)
+    for start in range(0, len(entities), ENTITIES_PER_FILE):
+        chunk = entities[start : start + ENTITIES_PER_FILE]
+        (out / "entities" / f"entities-{start // ENTITIES_PER_FILE:04d}.yaml").write_text(
+            yaml.safe_dump(chunk, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+        )
+    stats.total_entities = len(entities)
+    return stats
+
+
+def _write_source(out: Path, source_id: str, lines: list[str], publisher: str) -> None:
+    text = "\n".join(lines)
+    data = text.encode("utf-8")
+    (out / "sources" / f"{source_id}.txt").write_bytes(data)
+    meta = {
+        "id": source_id,
+        "file": f"{source_id}.txt",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "title": {
+            "zh": "综合改革典型案例汇编",
+            "en": "Compilation of typical reform cases (synthetic)",
+        },
+        "publisher": publisher,
+        "issued": "2026-01-17",
+        "url": f"https://example.org/{source_id}",
+        "language": "zh",
+    }
+    (out / "sources" / f"{source_id}.yaml").write_text(
+        yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+    )
+
+
+def _case(
+    rng: random.Random,
+    names: _Names,
+    index: int,
+    position: int,
+    source_id: str,
+    add: Callable[..., str],
+    pools: dict[str, _Pool],
+    offices: _Pool,
+    provinces: list[str],
+    china: str,
+    domain: str,
+    labels: dict[str, str],
+    stats: SynthStats,
+) -> tuple[dict[str, object], list[str]]:
+    office = offices.draw(1)[0]
+    province = rng.choice(provinces[: 3 + len(provinces) * (index % 7) // 7])
+    own = [
+        add(
+            rng.choice(["platform", "mechanism", "concept"]),
+            names.make(rng.choice(["platform", "mechanism", "concept"])),
+        )
+        for _ in range(2)
+    ]
+    topic = labels[own[0]]
+    title = f"推进{topic}改革"
+    opening_entities = [province, own[0], own[1]]
+    opening = f"{labels[province]}围绕{topic}深化改革,{labels[own[1]]}成效明显。"
+    measures = []
+    paragraph = opening
+    figures_total = 0
+    used: set[str] = {office, domain, province, *own}
+    for m in range(rng.choice([3, 4, 4, 3])):
+        marker = _MARKERS[m]
+        lead_word = (
+            labels[pools["concept"].draw(1)[0]] if rng.random() < 0.5 else names.make("concept")
+        )
+        lead = rng.choice(_LEADS).format(lead_word)
+        concepts = pools["concept"].draw(2)
+        involved = (
+            pools["platform"].draw(2)
+            + pools["mechanism"].draw(2)
+            + pools["government-body"].draw(1)
+            + concepts[:1]
+        )
+        used.update(involved)
+        sentences = [f"{marker}{lead}。"]
+        sentences.append(
+            f"{labels[involved[4]]}牵头建设{labels[involved[0]]}和{labels[involved[1]]},完善{labels[involved[2]]}与{labels[involved[3]]},深化{labels[involved[5]]}。"
+        )
+        measure: dict[str, object] = {
+            "marker": marker,
+            "lead": {"zh": lead, "en": f"(synthetic) measure {m + 1}"},
+            "involves": involved,
+        }
+        figures = []
+        extra = concepts[1]
+        used.add(extra)
+        involved.append(extra)
+        sentences.append(f"推动{labels[extra]}取得新进展,形成一批可复制可推广的经验做法。")
+        for f in range(rng.choice([1, 1, 2, 2, 3])):
+            unit_id, word, magnitudes, (low, high), decimals = rng.choice(_UNITS)
+            magnitude = rng.choice(magnitudes)
+            number = _number(rng, low, high, decimals if magnitude else 0)
+            prefix, qualifier = rng.choice(_QUALIFIERS)
+            text = f"{prefix}{_text_number(number)}{magnitude}{word}"
+            indicator = (
+                pools["indicator"].draw(1)[0]
+                if rng.random() < 0.4
+                else add("indicator", names.make("indicator"))
+            )
+            used.add(indicator)
+            quote = f"{labels[indicator]}达到{text}"
+            sentences.append(quote + ("," if f == 0 else "。"))
+            figures.append(
+                {
+                    "id": f"figure-{m + 1}-{f + 1}",
+                    "quote": quote,
+                    "text": text,
+                    "value": int(number * _MAGNITUDE[magnitude])
+                    if (number * _MAGNITUDE[magnitude]) == int(number * _MAGNITUDE[magnitude])
+                    else float(number * _MAGNITUDE[magnitude]),
+                    "unit": unit_id,
+                    "qualifier": qualifier,
+                    "indicator": indicator,
+                }
+            )
+        if not sentences[-1].endswith("。"):
+            sentences[-1] = sentences[-1][:-1] + "。"
+        measure["figures"] = figures
+        figures_total += len(figures)
+        if rng.random() < 0.15:
+            indicator = add("indicator", names.make("indicator"))
+            used.add(indicator)
+            before, after = rng.randint(60, 200), rng.randint(10, 59)
+            while str(before).endswith(str(after)):
+                after = rng.randint(10, 59)
+            quote = f"{labels[indicator]}从{before}秒压缩至{after}秒"
+            sentences.append(quote + "。")
+            measure["changes"] = [
+                {
+                    "id": f"change-{m + 1}",
+                    "quote": quote,
+                    "indicator": indicator,
+                    "direction": "decrease",
+                    "baseline": {"text": f"{before}秒", "value": before, "unit": "second"},
+                    "result": {"text": f"{after}秒", "value": after, "unit": "second"},
+                }
+            ]
+            figures_total += 2
+        if rng.random() < 0.28:
+            indicator = pools["indicator"].draw(1)[0]
+            used.update({indicator, china})
+            rank = rng.randint(1, 9)
+            quote = f"{labels[indicator]}居全国第{rank}"
+            sentences.append(quote + "。")
+            measure["rankings"] = [
+                {
+                    "id": f"ranking-{m + 1}",
+                    "quote": quote,
+                    "text": f"全国第{rank}",
+                    "rank": rank,
+                    "scope": china,
+                    "indicator": indicator,
+                }
+            ]
+        if rng.random() < 0.15:
+            lead_body, partner = (
+                pools["government-body"].draw(2)
+                if len(pools["government-body"].ids) > 1
+                else (office, office)
+            )
+            if lead_body != partner:
+                quote = f"{labels[lead_body]}会同{labels[partner]}"
+                sentences.append(quote + "联合推进。")
+                measure["relations"] = [
+                    {
+                        "kind": "joint-work",
+                        "quote": quote,
+                        "lead": [lead_body],
+                        "partners": [partner],
+                    }
+                ]
+                used.update({lead_body, partner})
+        measures.append(measure)
+        paragraph += "".join(sentences)
+    lines = [title, labels[office], paragraph]
+    case = {
+        "id": f"{source_id}-{position:02d}",
+        "source": source_id,
+        "position": position,
+        "title": {"zh": title, "en": f"(synthetic) case {index}"},
+        "office": office,
+        "domains": [domain],
+        "places": [province],
+        "involves": opening_entities,
+        "measures": measures,
+    }
+    stats.cases += 1
+    stats.measures += len(measures)
+    stats.figures += figures_total
+    stats.entities += len(used)
+    stats.text += sum(len(line) for line in lines) + 2
+    for ident in used:
+        stats.uses[ident] = stats.uses.get(ident, 0) + 1
+    return case, lines

@@ -1,0 +1,418 @@
+"""Bad input to `reformgraph build`: every error reported at once, clearly, and nothing written.
+
+Each folder under ``tests/fixtures/invalid/`` describes one bad data folder as a patch of
+the real ``data/`` folder (the format is in ``tests/fixtures/invalid/README.md``). For
+each, the test copies the real data, applies the patch and runs ``reformgraph build`` in
+process into an output folder that already holds a previous build. It checks the exit
+code, the reported errors (file, line, YAML path, message), that no traceback escaped or
+was logged, and that the previous build's files are byte-identical, with nothing added.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner, Result
+
+from reformgraph import pipeline
+from reformgraph.cli import app
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "data"
+FIXTURES = HERE / "fixtures" / "invalid"
+FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if (p / "patch.yaml").is_file())
+
+#: One reported error as the command prints it: ``file[:line][ [path]]: message``.
+ERROR_LINE = re.compile(
+    r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?: \[(?P<path>.*?)\])?: (?P<message>.*)$"
+)
+ACTIONS = ("replace", "write", "append", "write-bytes", "delete", "rename")
+PATCH_KEYS = {"description", "edits", "exit_code", "errors", "expect", "count", "slow", "xfail"}
+EDIT_KEYS = {"file", "action", "old", "new", "count", "content", "repeat", "hex", "to"}
+ERROR_KEYS = {"file", "line", "line_of", "path", "message"}
+ANY_LINE = "any"
+
+
+# --------------------------------------------------------------------------- the patch format
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One fixture: how to break the data, and what the command must say."""
+
+    name: str
+    description: str
+    edits: list[dict[str, Any]]
+    exit_code: int
+    errors: list[dict[str, Any]]
+    expect: list[str] = field(default_factory=list)
+    count: int | None = None
+    slow: bool = False
+    xfail: str | None = None
+
+
+@dataclass(frozen=True)
+class ExpectedError:
+    """An error the command must report; ``line`` is a number, None (no line) or ANY_LINE."""
+
+    file: str
+    line: int | str | None
+    path: str | None
+    messages: tuple[str, ...]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def load_patch(folder: Path) -> Patch:
+    where = f"{folder.name}/patch.yaml"
+    raw = yaml.safe_load((folder / "patch.yaml").read_text(encoding="utf-8"))
+    assert isinstance(raw, dict), f"{where}: not a mapping"
+    assert set(raw) <= PATCH_KEYS, f"{where}: unknown keys {sorted(set(raw) - PATCH_KEYS)}"
+    edits = _as_list(raw.get("edits"))
+    assert edits, f"{where}: no edits"
+    for edit in edits:
+        assert set(edit) <= EDIT_KEYS, f"{where}: unknown edit keys {set(edit) - EDIT_KEYS}"
+        assert edit.get("action") in ACTIONS, f"{where}: action must be one of {ACTIONS}"
+    errors = _as_list(raw.get("errors"))
+    for error in errors:
+        assert set(error) <= ERROR_KEYS, f"{where}: unknown error keys {set(error) - ERROR_KEYS}"
+    assert errors or raw.get("expect"), f"{where}: expects nothing"
+    return Patch(
+        name=folder.name,
+        description=str(raw.get("description", "")).strip(),
+        edits=edits,
+        exit_code=int(raw.get("exit_code", 2)),
+        errors=errors,
+        expect=[str(s) for s in _as_list(raw.get("expect"))],
+        count=raw.get("count"),
+        slow=bool(raw.get("slow", False)),
+        xfail=raw.get("xfail"),
+    )
+
+
+def apply_edit(data: Path, edit: Mapping[str, Any]) -> None:
+    """Apply one edit to the data folder ``data``."""
+    target = data / edit["file"]
+    action = edit["action"]
+    if action == "replace":
+        text = target.read_text(encoding="utf-8")
+        old, new = str(edit["old"]), str(edit.get("new", ""))
+        found, wanted = text.count(old), int(edit.get("count", 1))
+        assert found == wanted, (
+            f"the patch no longer applies: {old!r} occurs {found} times in {edit['file']},"
+            f" not {wanted} (has the real data changed?)"
+        )
+        target.write_text(text.replace(old, new), encoding="utf-8")
+    elif action in ("write", "append"):
+        content = str(edit.get("content", "")) * int(edit.get("repeat", 1))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = "a" if action == "append" else "w"
+        with target.open(mode, encoding="utf-8", newline="") as handle:
+            handle.write(content)
+    elif action == "write-bytes":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(bytes.fromhex(str(edit["hex"])))
+    else:
+        assert target.exists(), f"the patch no longer applies: {edit['file']} does not exist"
+        if action == "delete":
+            target.unlink()
+        else:
+            target.rename(data / edit["to"])
+
+
+def apply_patches(data: Path, patches: list[Patch]) -> None:
+    for patch in patches:
+        for edit in patch.edits:
+            apply_edit(data, edit)
+
+
+def expected_errors(patch: Patch, data: Path) -> list[ExpectedError]:
+    """The patch's expected errors; ``line_of`` becomes a line of the patched file."""
+    out = []
+    for error in patch.errors:
+        line: int | str | None = ANY_LINE
+        if "line_of" in error:
+            text = (data / error["file"]).read_text(encoding="utf-8")
+            needle = str(error["line_of"])
+            assert text.count(needle) == 1, (
+                f"{patch.name}: line_of {needle!r} must occur once in the patched {error['file']}"
+            )
+            line = text[: text.index(needle)].count("\n") + 1
+        elif "line" in error:
+            line = error["line"]
+        out.append(
+            ExpectedError(
+                file=f"{data.name}/{error['file']}",
+                line=line,
+                path=error.get("path"),
+                messages=tuple(str(m) for m in _as_list(error.get("message"))),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- running the command
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (hidden ones too, such as temporary files) and its bytes."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def run_build(data: Path, out: Path) -> Result:
+    return CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(out)])
+
+
+def reported(result: Result) -> list[tuple[str, int | None, str | None, str]]:
+    """The errors the command printed: (file, line, path, message)."""
+    out = []
+    for text in result.stderr.splitlines():
+        match = ERROR_LINE.match(text)
+        if match:
+            line = int(match["line"]) if match["line"] else None
+            out.append((match["file"], line, match["path"], match["message"]))
+    return out
+
+
+def assert_no_crash(result: Result) -> None:
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        shown = "".join(traceback.format_exception(*result.exc_info))
+        pytest.fail(f"the command crashed instead of reporting the bad input:\n{shown}")
+    assert "Traceback" not in result.output
+
+
+def assert_no_logged_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    """Nothing logged a traceback (run as a command, it would be printed on stderr)."""
+    logged = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.exc_info]
+    assert not logged, "a traceback was logged:\n" + "\n".join(logged)
+
+
+def assert_reported(result: Result, expected: ExpectedError) -> None:
+    for file, line, path, message in reported(result):
+        if file != expected.file:
+            continue
+        if expected.line != ANY_LINE and line != expected.line:
+            continue
+        if expected.path is not None and path != expected.path:
+            continue
+        if all(m in message for m in expected.messages):
+            return
+    pytest.fail(f"expected error not reported: {expected}\nstderr:\n{result.stderr}")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def previous_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The files of a build of the real data, as a previous build leaves them: the graph
+    files, and whatever the build keeps in folders beside them (its cache, its store)."""
+    out = tmp_path_factory.mktemp("previous-build")
+    pipeline.build(DATA, out)
+    files = snapshot(out)
+    assert {name for name in files if "/" not in name} == set(pipeline.OUTPUT_NAMES)
+    return files
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the real data folder, to break."""
+    return Path(shutil.copytree(DATA, tmp_path / "data"))
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path, previous_build: dict[str, bytes]) -> Path:
+    """An output folder holding the previous build's files."""
+    out = tmp_path / "build"
+    out.mkdir()
+    for name, content in previous_build.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(content)
+    return out
+
+
+def _fixture_params() -> list[Any]:
+    params = []
+    for folder in FIXTURE_DIRS:
+        patch = load_patch(folder)
+        marks: list[Any] = []
+        if patch.slow:
+            marks.append(pytest.mark.slow)
+        if patch.xfail:
+            marks.append(pytest.mark.xfail(reason=patch.xfail, strict=True))
+        params.append(pytest.param(patch, id=patch.name, marks=marks))
+    return params
+
+
+# --------------------------------------------------------------------------- one fixture at a time
+
+
+def test_there_are_bad_input_fixtures() -> None:
+    assert len(FIXTURE_DIRS) >= 30
+
+
+@pytest.mark.parametrize("patch", _fixture_params())
+def test_bad_input_is_reported_and_the_previous_build_is_kept(
+    patch: Patch,
+    data_copy: Path,
+    out_dir: Path,
+    previous_build: dict[str, bytes],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    apply_patches(data_copy, [patch])
+
+    result = run_build(data_copy, out_dir)
+
+    assert_no_crash(result)
+    assert_no_logged_traceback(caplog)
+    assert result.exit_code == patch.exit_code, result.output
+    assert result.stdout == "", "a failed build must print no summary"
+    assert "nothing was written" in result.stderr
+    for expected in expected_errors(patch, data_copy):
+        assert_reported(result, expected)
+    for substring in patch.expect:
+        assert substring in result.stderr, f"{substring!r} not in stderr:\n{result.stderr}"
+    if patch.count is not None:
+        assert f"\n{patch.count} error(s) in the data" in f"\n{result.stderr}", result.stderr
+    assert snapshot(out_dir) == previous_build, "the previous build's files changed"
+
+
+def test_failed_build_does_not_create_the_output_folder(data_copy: Path, tmp_path: Path) -> None:
+    apply_patches(data_copy, [load_patch(FIXTURES / "quote-not-in-source")])
+    out = tmp_path / "never-built"
+
+    result = run_build(data_copy, out)
+
+    assert_no_crash(result)
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------- several at once
+
+#: Fixtures whose errors are independent and lie in different files, by the stage that
+#: finds them: reading the files (YAML, schema, file names, checksums), or resolving the
+#: data (quotes, references, numbers), which runs once every file has been read. A case
+#: file that fails to read does not stop the other cases from being resolved.
+INDEPENDENT = {
+    "while-reading-the-files": [
+        "malformed-yaml-names-file-and-line",
+        "unknown-field-typo",
+        "missing-case-id-is-reported",
+        "source-text-edited",
+        "non-utf8-case-file-names-line",
+        "entity-defined-in-two-files",
+    ],
+    "while-reading-the-sources-and-entities": [
+        "source-text-edited",
+        "entity-defined-in-two-files",
+        "comments-only-entities-file-is-empty",
+        "billion-laughs-aliases-are-refused",
+    ],
+    "while-reading-the-case-files": [
+        "malformed-yaml-names-file-and-line",
+        "unknown-field-typo",
+        "missing-case-id-is-reported",
+        "non-utf8-case-file-names-line",
+        "mapping-used-as-a-key",
+    ],
+    "while-resolving-the-data": [
+        "quote-not-in-source",
+        "pilot-programme-of-the-wrong-type",
+        "relation-participant-not-named-in-quote",
+        "unknown-office",
+        "quote-twice-in-its-scope",
+        "change-part-value-that-does-not-match",
+        "broader-concepts-in-a-cycle",
+    ],
+    "while-reading-some-case-files-and-resolving-the-others": [
+        "malformed-yaml-names-file-and-line",
+        "unknown-field-typo",
+        "missing-case-id-is-reported",
+        "non-utf8-case-file-names-line",
+        "relation-participant-not-named-in-quote",
+        "change-part-value-that-does-not-match",
+        "broader-concepts-in-a-cycle",
+    ],
+}
+#: Combinations that a product bug keeps from being reported in one run.
+INDEPENDENT_XFAIL: dict[str, str] = {}
+
+
+def _independent(names: list[str]) -> tuple[list[Patch], int]:
+    patches = [load_patch(FIXTURES / name) for name in names]
+    files = [{edit["file"] for edit in patch.edits} for patch in patches]
+    assert len(set().union(*files)) == sum(map(len, files)), "each must touch other files"
+    counts = [patch.count for patch in patches]
+    assert None not in counts, "give each combined fixture a count"
+    return patches, sum(c for c in counts if c is not None)
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [
+        pytest.param(
+            stage,
+            marks=[pytest.mark.xfail(strict=True, reason=INDEPENDENT_XFAIL[stage])]
+            if stage in INDEPENDENT_XFAIL
+            else [],
+        )
+        for stage in sorted(INDEPENDENT)
+    ],
+)
+def test_independent_errors_in_different_files_are_all_reported_in_one_run(
+    stage: str, data_copy: Path, out_dir: Path, previous_build: dict[str, bytes]
+) -> None:
+    patches, total = _independent(INDEPENDENT[stage])
+    apply_patches(data_copy, patches)
+
+    result = run_build(data_copy, out_dir)
+
+    assert_no_crash(result)
+    assert result.exit_code == 2, result.output
+    assert f"\n{total} error(s) in the data; nothing was written." in result.stderr
+    expected = [e for patch in patches for e in expected_errors(patch, data_copy)]
+    for error in expected:
+        assert_reported(result, error)
+    assert {file for file, *_ in reported(result)} == {e.file for e in expected}
+    assert len({e.file for e in expected}) == len(patches)
+    assert snapshot(out_dir) == previous_build
+
+
+def test_reading_and_resolving_errors_in_different_files_are_reported_together(
+    data_copy: Path, out_dir: Path
+) -> None:
+    patches = [load_patch(FIXTURES / "unknown-field-typo"), load_patch(FIXTURES / "unknown-office")]
+    apply_patches(data_copy, patches)
+
+    result = run_build(data_copy, out_dir)
+
+    assert_no_crash(result)
+    assert result.exit_code == 2, result.output
+    assert "\n2 error(s) in the data; nothing was written." in result.stderr
+    for patch in patches:
+        for expected in expected_errors(patch, data_copy):
+            assert_reported(result, expected)
+
+
+def test_a_bad_value_is_quoted_once_in_its_message(data_copy: Path, out_dir: Path) -> None:
+    apply_patches(data_copy, [load_patch(FIXTURES / "since-that-is-not-a-real-day")])
+    result = run_build(data_copy, out_dir)
+    messages = [message for *_, message in reported(result)]
+    assert len(messages) == 1, result.stderr
+    assert messages[0].count("2023-09-31") == 1, messages[0]
