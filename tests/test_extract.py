@@ -1,0 +1,644 @@
+"""Drafting cases from a report: ``reformgraph.extract`` (extract, evaluate, accept)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reformgraph import pipeline
+from reformgraph.errors import DataErrors
+from reformgraph.extract import (
+    DRAFT_MARKER,
+    MANIFEST,
+    TODO_EN,
+    Evaluation,
+    ExtractError,
+    accept,
+    analyse,
+    evaluate,
+    extract,
+    read_report,
+)
+from reformgraph.io import load_data_folder
+from reformgraph.models import EntityType, Qualifier
+from reformgraph.resolve import resolve
+
+from .paths import DATA
+
+SOURCE = DATA / "sources" / "hubei-2025-reform-cases.txt"
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+SHAPES = [
+    "county-sections.txt",
+    "award-list.txt",
+    "news-item.txt",
+    "full-width.txt",
+    "report-gb18030.txt",
+    "subtitle.txt",
+]
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` and the SHA-256 of its bytes."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _load_yaml(path: Path) -> object:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _review(draft: Path) -> None:
+    """Do what a curator does, crudely: delete the draft marks and fill every TODO."""
+    for path in draft.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        lines = [line for line in text.splitlines() if line.strip() != DRAFT_MARKER]
+        text = "\n".join(lines) + "\n"
+        text = (
+            text.replace(TODO_EN, "English")
+            .replace("https://todo.invalid/", "https://example.org/")
+            .replace("TODO: review:", "Reviewed:")
+            .replace("TODO: classify", "unclassified")
+            .replace("TODO: publisher", "a publisher")
+        )
+        path.write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- our source
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> Evaluation:
+    return evaluate(SOURCE, DATA)
+
+
+def test_evaluation_finds_every_case_and_measure_of_our_source(evaluation: Evaluation) -> None:
+    assert evaluation.scores["cases"].f1 == 1.0
+    assert evaluation.scores["measures"].f1 == 1.0
+    assert evaluation.scores["cases"].gold == 8
+    assert evaluation.scores["measures"].gold == 28
+
+
+def test_evaluation_reads_figures_with_value_unit_and_qualifier_right(
+    evaluation: Evaluation,
+) -> None:
+    figures = evaluation.scores["figures"]
+    assert figures.gold >= 50
+    assert figures.f1 >= 0.95, figures
+
+
+@pytest.mark.parametrize("kind", ["organisations", "platforms", "instruments", "places"])
+def test_evaluation_names_things_with_f1_of_at_least_0_8(evaluation: Evaluation, kind: str) -> None:
+    score = evaluation.scores[kind]
+    assert score.f1 >= 0.8, (kind, score.precision, score.recall, score.missed, score.spurious)
+
+
+def test_evaluation_meets_every_target_and_prints_a_table(evaluation: Evaluation) -> None:
+    assert evaluation.meets_targets(), evaluation.failures()
+    table = evaluation.table()
+    for kind in ("cases", "measures", "figures", "organisations", "places"):
+        assert kind in table
+    assert "precision" in table
+    assert "recall" in table
+    assert "F1" in table
+
+
+def test_evaluation_refuses_a_report_the_curated_data_does_not_hold(tmp_path: Path) -> None:
+    with pytest.raises(ExtractError, match="no source"):
+        evaluate(FIXTURES / "news-item.txt", DATA)
+
+
+@pytest.fixture(scope="module")
+def our_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("draft") / "hubei"
+    extract(SOURCE, out)
+    return out
+
+
+def test_the_draft_of_our_source_resolves(our_draft: Path) -> None:
+    resolved = resolve(load_data_folder(our_draft))
+    assert len(resolved.cases) == 8
+
+
+def test_the_draft_of_our_source_builds_conforms_and_covers_every_numeral(our_draft: Path) -> None:
+    result = pipeline.check(our_draft)
+    assert result.validation.conforms, [str(v) for v in result.validation.violations]
+    assert result.uncovered == []
+    assert result.summary.cases == 8
+    assert result.summary.measures == 28
+
+
+def test_the_draft_keeps_the_report_as_utf8_with_its_sha256(our_draft: Path) -> None:
+    text = (our_draft / "sources" / "hubei-2025-reform-cases.txt").read_bytes()
+    assert text == SOURCE.read_bytes()
+    meta = _load_yaml(our_draft / "sources" / "hubei-2025-reform-cases.yaml")
+    assert isinstance(meta, dict)
+    assert meta["sha256"] == hashlib.sha256(text).hexdigest()
+    header = (our_draft / "sources" / "hubei-2025-reform-cases.yaml").read_text(encoding="utf-8")
+    assert "original encoding utf-8" in header
+
+
+def test_every_draft_file_is_marked_unreviewed_and_untranslated_strings_are_placeholders(
+    our_draft: Path,
+) -> None:
+    for path in [*our_draft.glob("cases/*.yaml"), our_draft / "entities" / "drafts.yaml"]:
+        assert path.read_text(encoding="utf-8").splitlines()[0] == DRAFT_MARKER
+    case = _load_yaml(next(our_draft.glob("cases/01-*.yaml")))
+    assert isinstance(case, dict)
+    assert case["title"] == {"zh": "推进大财政体系建设", "en": TODO_EN}
+    assert [m["marker"] for m in case["measures"]] == ["一是", "二是", "三是", "四是"]
+    assert case["measures"][0]["lead"]["zh"] == "加强国有“三资”统筹"
+
+
+def test_the_draft_reads_rankings_with_their_scopes_and_dates(our_draft: Path) -> None:
+    case = _load_yaml(next(our_draft.glob("cases/01-*.yaml")))
+    assert isinstance(case, dict)
+    rankings = case["measures"][1]["rankings"]
+    assert [(r["text"], r["rank"], r["scope"]) for r in rankings] == [
+        ("全国第3", 3, "china"),
+        ("中部第1", 1, "central-china"),
+    ]
+    assert rankings[0]["date"] == {"text": "2024年", "year": 2024}
+
+
+def test_the_manifest_records_how_the_draft_was_made(our_draft: Path) -> None:
+    manifest = _load_yaml(our_draft / MANIFEST)
+    assert isinstance(manifest, dict)
+    assert manifest["encoding"] == "utf-8"
+    assert manifest["source"] == "hubei-2025-reform-cases"
+    assert len(manifest["cases"]) == 8
+    assert manifest["copies"] == {}
+
+
+# --------------------------------------------------------------------------- other shapes
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_draft_of_each_report_shape_builds_and_conforms(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "draft"
+    result = extract(FIXTURES / name, out)
+    assert result.cases >= 1
+    resolve(load_data_folder(out))
+    checked = pipeline.check(out)
+    assert checked.validation.conforms, [str(v) for v in checked.validation.violations]
+    assert checked.uncovered == []
+
+
+def test_a_county_case_with_sections_has_nested_measures_and_figures_in_every_paragraph() -> None:
+    analysis = analyse(read_report(FIXTURES / "county-sections.txt"))
+    [(case, facts, _ctx)] = analysis.cases
+    assert case.title.text == "推行“一件事一次办”集成服务改革"
+    assert case.office_name == "安吉县委改革办"
+    measures = [(m.marker, m.level, m.lead) for m in case.measures]
+    assert measures == [
+        ("一、", 1, "健全工作机制"),
+        ("二、", 1, "优化服务流程"),
+        ("(一)", 2, "精简申请材料"),
+        ("(二)", 2, "上线服务平台"),
+        ("三、", 1, "强化数据共享"),
+    ]
+    assert case.measures[2].parent == 1
+    assert case.measures[3].parent == 1
+    figures = {f.qty.text: (f.qty.value, f.qty.unit, f.qty.qualifier) for f in facts.figures}
+    assert figures["12.6万件"] == (Decimal("126000"), "count", Qualifier.EXACT)
+    assert figures["1200余项"] == (Decimal("1200"), "count", Qualifier.AT_LEAST)
+    assert figures["8万余次"] == (Decimal("80000"), "count", Qualifier.AT_LEAST)
+    assert figures["46个"][0] == 46
+    changes = [({role: q.text for role, q in c.parts.items()}, c.direction) for c in facts.changes]
+    assert ({"baseline": "28份", "result": "9份"}, "decrease") in changes
+    assert ({"difference": "60%以上"}, "decrease") in changes
+    names = {(it.kind, it.text) for it in facts.items}
+    assert ("instrument", "安吉县“一件事一次办”改革实施方案") in names
+    assert ("platform", "“安吉e办”政务服务平台") in names
+    assert ("platform", "湖州市公共数据平台") in names
+    assert ("place", "湖州市") in names
+    assert ("place", "安吉县") in names
+    assert analysis.intro
+    assert any(it.text == "浙江省" for it in analysis.intro.items)
+
+
+def test_the_draft_of_a_sectioned_case_says_which_measures_the_schema_cannot_hold(
+    tmp_path: Path,
+) -> None:
+    result = extract(FIXTURES / "county-sections.txt", tmp_path / "draft")
+    assert result.measures == 0
+    assert any("一、" in note and "not written" in note for note in result.notes)
+    assert any("8万余次" in note for note in result.notes)
+    case = _load_yaml(next((tmp_path / "draft" / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    assert case["start"] == {"text": "2023年以来", "since": "2023"}
+    assert [f["text"] for f in case["figures"]] == ["12.6万件", "99.2%"]
+
+
+def test_an_award_list_has_one_case_per_applicant_line(tmp_path: Path) -> None:
+    analysis = analyse(read_report(FIXTURES / "award-list.txt"))
+    offices = [(c.office_kind, c.office_name) for c, _, _ in analysis.cases]
+    assert offices == [
+        ("applicant", "江苏省苏州市姑苏区人民政府"),
+        ("applicant", "浙江省宁波市海曙区民政局"),
+    ]
+    first, second = analysis.cases[0][1], analysis.cases[1][1]
+    assert {"江苏省", "苏州市", "姑苏区"} <= {it.text for it in first.items if it.kind == "place"}
+    assert [o.data["form"] for o in first.outcomes if o.family == "recognitions"] == [
+        "typical-case"
+    ]
+    claims = [o for o in second.outcomes if o.family == "claims"]
+    assert [(c.data["kind"], c.scope) for c in claims] == [("first-to-do", "place:zhejiang")]
+    assert ("instrument", "“时间银行”互助养老机制") in {(it.kind, it.text) for it in second.items}
+    figures = {f.qty.text: (f.qty.unit, f.qty.qualifier) for f in second.figures}
+    assert figures["超过15万人次"] == ("person-time", Qualifier.AT_LEAST)
+
+    out = tmp_path / "draft"
+    extract(FIXTURES / "award-list.txt", out)
+    entities = _load_yaml(out / "entities" / "drafts.yaml")
+    assert isinstance(entities, list)
+    office = next(e for e in entities if e["label"]["zh"] == "江苏省苏州市姑苏区人民政府")
+    assert office["type"] == "reform-office"
+    assert office["alt_labels"][0]["zh"] == "申报及实施单位:江苏省苏州市姑苏区人民政府"
+    district = next(e for e in entities if e["label"]["zh"] == "姑苏区")
+    assert district["part_of"] == ["suzhou"]
+
+
+def test_a_news_item_without_numbered_measures_still_yields_its_facts() -> None:
+    analysis = analyse(read_report(FIXTURES / "news-item.txt"))
+    [(case, facts, ctx)] = analysis.cases
+    assert case.measures == []
+    assert ctx.city == "xiangyang"
+    assert [f.qty.text for f in facts.figures] == ["4.2万户", "360余件"]
+    assert facts.figures[0].date is not None
+    assert facts.figures[0].date.text == "今年以来"
+    [change] = facts.changes
+    assert change.parts["difference"].text == "12.5%"
+    assert change.direction == "increase"
+    assert change.compared is not None
+    assert analysis.report.text[change.compared[0] : change.compared[1]] == "同比"
+    claims = [o for o in facts.outcomes if o.family == "claims"]
+    assert [analysis.report.text[c.start : c.end] for c in claims] == ["在全省率先推行"]
+    assert claims[0].scope == "place:hubei"
+
+
+def test_a_gb18030_report_is_read_and_written_as_utf8_with_its_encoding_noted(
+    tmp_path: Path,
+) -> None:
+    raw = (FIXTURES / "report-gb18030.txt").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    out = tmp_path / "draft"
+    result = extract(FIXTURES / "report-gb18030.txt", out)
+    assert result.encoding == "gb18030"
+    written = (out / "sources" / "report-gb18030.txt").read_bytes()
+    assert written.decode("utf-8") == raw.decode("gb18030")
+    meta_path = out / "sources" / "report-gb18030.yaml"
+    assert "original encoding gb18030" in meta_path.read_text(encoding="utf-8")
+    meta = _load_yaml(meta_path)
+    assert isinstance(meta, dict)
+    assert meta["sha256"] == hashlib.sha256(written).hexdigest()
+    manifest = _load_yaml(out / MANIFEST)
+    assert isinstance(manifest, dict)
+    assert manifest["encoding"] == "gb18030"
+    case = _load_yaml(next((out / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    assert [m["marker"] for m in case["measures"]] == ["一是", "二是"]
+    assert case["places"] == ["xianning"]
+
+
+def test_full_width_punctuation_reads_like_half_width() -> None:
+    analysis = analyse(read_report(FIXTURES / "full-width.txt"))
+    [(case, facts, _ctx)] = analysis.cases
+    assert [(m.marker, m.lead) for m in case.measures] == [
+        ("一是", "建设一体化平台"),
+        ("二是", "推进数据共享\uff08共享交换\uff09"),
+        ("三是", "优化审批流程"),
+    ]
+    figures = {f.qty.text: (f.qty.value, f.qty.unit) for f in facts.figures}
+    assert figures["98.5\uff05"] == (Decimal("98.5"), "percent")
+    assert figures["约120万人次"] == (Decimal("1200000"), "person-time")
+    changes = {tuple(q.text for q in c.parts.values()): c.direction for c in facts.changes}
+    assert changes[("45.2\uff05",)] == "increase"
+    assert changes[("20个工作日", "5个工作日")] == "decrease"
+
+
+def test_a_subtitle_names_the_case_and_its_typical_experience_is_left_for_review(
+    tmp_path: Path,
+) -> None:
+    analysis = analyse(read_report(FIXTURES / "subtitle.txt"))
+    [(case, facts, ctx)] = analysis.cases
+    assert case.office_kind == "subtitle"
+    assert ctx.city == "jingzhou"
+    assert [m.marker for m in case.measures] == ["一是", "二是"]
+    figures = {f.qty.text: f.qty.value for f in facts.figures}
+    assert figures["三级"] == 3
+    assert figures["1680名"] == 1680
+    [change] = facts.changes
+    assert {r: q.text for r, q in change.parts.items()} == {
+        "baseline": "76.5%",
+        "result": "91.2%",
+    }
+    [recognition] = [o for o in facts.outcomes if o.family == "recognitions"]
+    assert recognition.data == {"level": "national", "form": "typical-experience"}
+    assert [a.text for a in recognition.actors["by"]] == ["水利部"]
+    out = tmp_path / "draft"
+    extract(FIXTURES / "subtitle.txt", out)
+    case_yaml = _load_yaml(next((out / "cases").glob("*.yaml")))
+    assert isinstance(case_yaml, dict)
+    reasons = {e["text"]: e["reason"] for e in case_yaml["exceptions"]}
+    assert reasons["典型经验"].startswith("TODO: review")
+
+
+def test_a_report_named_in_chinese_gets_an_ascii_source_id(tmp_path: Path) -> None:
+    path = tmp_path / "襄阳改革.txt"
+    shutil.copyfile(FIXTURES / "news-item.txt", path)
+    result = extract(path, tmp_path / "draft")
+    assert re.fullmatch("report-[0-9a-f]{8}", result.source_id)
+    assert (tmp_path / "draft" / "sources" / f"{result.source_id}.txt").is_file()
+
+
+def test_a_case_whose_title_line_repeats_is_not_written_and_said_so(tmp_path: Path) -> None:
+    text = (FIXTURES / "award-list.txt").read_text(encoding="utf-8")
+    path = tmp_path / "with-contents.txt"
+    path.write_text("目录\n老旧小区“微更新”改造\n" + text, encoding="utf-8")
+    result = extract(path, tmp_path / "draft")
+    assert result.cases == 1
+    assert any("老旧小区“微更新”改造" in note for note in result.notes)
+    assert pipeline.check(tmp_path / "draft").validation.conforms
+
+
+def test_a_report_with_crlf_and_indented_paragraphs_is_normalised(tmp_path: Path) -> None:
+    text = (FIXTURES / "news-item.txt").read_text(encoding="utf-8")
+    messy = "\ufeff" + "\r\n\r\n".join("\u3000\u3000" + line for line in text.splitlines())
+    path = tmp_path / "messy.txt"
+    path.write_bytes(messy.encode("utf-8"))
+    report = read_report(path)
+    assert report.text == text.rstrip("\n")
+    assert report.encoding == "utf-8-sig"
+    assert "blank lines removed" in report.normalised
+    result = extract(path, tmp_path / "draft")
+    assert result.cases == 1
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("empty.txt", "empty"),
+        ("blank.txt", "empty"),
+        ("undecodable.txt", "not UTF-8 .* and not GB18030"),
+        ("report.pdf", "binary file .*PDF"),
+        ("nul.txt", "binary file .*NUL"),
+        ("no-case.txt", "no case found"),
+    ],
+)
+def test_bad_input_gives_a_clear_error_and_writes_nothing(
+    tmp_path: Path, name: str, message: str
+) -> None:
+    out = tmp_path / "draft"
+    with pytest.raises(ExtractError, match=message) as caught:
+        extract(FIXTURES / "bad" / name, out)
+    assert isinstance(caught.value, DataErrors)
+    assert caught.value.errors[0].file.endswith(name)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_undecodable_bytes_are_reported_with_their_line() -> None:
+    with pytest.raises(ExtractError) as caught:
+        read_report(FIXTURES / "bad" / "undecodable.txt")
+    assert caught.value.errors[0].line == 2
+    assert "0x80" in str(caught.value)
+
+
+def test_a_missing_report_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(ExtractError, match="cannot read"):
+        extract(tmp_path / "nowhere.txt", tmp_path / "draft")
+    assert not (tmp_path / "draft").exists()
+
+
+def test_a_non_empty_output_folder_is_refused_and_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "draft"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ExtractError, match="not empty"):
+        extract(FIXTURES / "news-item.txt", out)
+    assert _tree(out) == {"keep.txt": hashlib.sha256(b"mine").hexdigest()}
+
+
+def test_overwrite_replaces_an_output_folder_all_at_once(tmp_path: Path) -> None:
+    out = tmp_path / "draft"
+    out.mkdir()
+    (out / "old.txt").write_text("old", encoding="utf-8")
+    extract(FIXTURES / "news-item.txt", out, overwrite=True)
+    assert not (out / "old.txt").exists()
+    assert (out / MANIFEST).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draft"]
+
+
+def test_an_empty_output_folder_is_used(tmp_path: Path) -> None:
+    out = tmp_path / "draft"
+    out.mkdir()
+    extract(FIXTURES / "news-item.txt", out)
+    assert (out / "cases").is_dir()
+
+
+def test_a_draft_is_never_written_into_the_curated_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    before = _tree(data)
+    with pytest.raises(ExtractError, match="curated"):
+        extract(FIXTURES / "news-item.txt", data / "drafts", curated=data)
+    assert _tree(data) == before
+
+
+# --------------------------------------------------------------------------- linking
+
+
+@pytest.fixture(scope="module")
+def linked_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("linked") / "draft"
+    before = _tree(DATA)
+    extract(SOURCE, out, curated=DATA)
+    assert _tree(DATA) == before, "extract wrote into the curated folder"
+    return out
+
+
+def test_linking_refers_to_the_curated_entity_and_copies_it(linked_draft: Path) -> None:
+    case = _load_yaml(next(linked_draft.glob("cases/04-*.yaml")))
+    assert isinstance(case, dict)
+    assert "hubei-drc" in case["involves"]
+    copies = _load_yaml(linked_draft / "entities" / "copies.yaml")
+    assert isinstance(copies, list)
+    drc = next(e for e in copies if e["id"] == "hubei-drc")
+    assert drc["label"] == {
+        "zh": "省发改委",
+        "en": "Hubei Provincial Development and Reform Commission",
+    }
+    drafts = _load_yaml(linked_draft / "entities" / "drafts.yaml")
+    assert isinstance(drafts, list)
+    assert all(e["label"]["zh"] != "省发改委" for e in drafts)
+    manifest = _load_yaml(linked_draft / MANIFEST)
+    assert isinstance(manifest, dict)
+    assert manifest["copies"]["hubei-drc"].endswith("organisations.yaml")
+    assert "hubei-drc" not in manifest["drafts"]
+
+
+def test_linking_uses_the_curated_office_place_and_source_metadata(linked_draft: Path) -> None:
+    case = _load_yaml(next(linked_draft.glob("cases/02-*.yaml")))
+    assert isinstance(case, dict)
+    assert case["office"] == "wuhan-reform-office"
+    assert "wuhan" in case["places"]
+    meta = _load_yaml(linked_draft / "sources" / "hubei-2025-reform-cases.yaml")
+    assert isinstance(meta, dict)
+    assert meta["publisher"] == "hubei-daily"
+
+
+def test_a_linked_draft_builds_on_its_own(linked_draft: Path) -> None:
+    result = pipeline.check(linked_draft)
+    assert result.validation.conforms
+    assert result.uncovered == []
+    dataset = load_data_folder(linked_draft)
+    assert dataset.entities["hubei-drc"].type is EntityType.GOVERNMENT_BODY
+
+
+# --------------------------------------------------------------------------- accepting
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    return data
+
+
+def test_accept_refuses_a_draft_still_marked_unreviewed_and_leaves_data_untouched(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    before = _tree(data_copy)
+    with pytest.raises(ExtractError, match="unreviewed") as caught:
+        accept(draft, data_copy)
+    assert any("TODO" in e.message for e in caught.value.errors)
+    assert _tree(data_copy) == before
+
+
+def test_accept_merges_a_reviewed_draft_and_the_data_still_builds(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    result = accept(draft, data_copy)
+    assert result.source_added
+    assert result.source_id == "news-item"
+    assert result.cases == ("news-item-case-01",)
+    assert "hubei" in result.references
+    assert (data_copy / "sources" / "news-item.txt").is_file()
+    places = (data_copy / "entities" / "places.yaml").read_text(encoding="utf-8")
+    assert "- id: xiangyang" in places
+    assert places.count("- id: hubei\n") == 1
+    checked = pipeline.check(data_copy)
+    assert checked.validation.conforms
+    assert checked.uncovered == []
+    assert checked.summary.cases == 9
+
+
+def test_accept_refuses_ids_that_are_already_taken(tmp_path: Path, data_copy: Path) -> None:
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    accept(draft, data_copy)
+    before = _tree(data_copy)
+    with pytest.raises(ExtractError, match="already used"):
+        accept(draft, data_copy)
+    assert _tree(data_copy) == before
+
+
+def test_accept_refuses_a_folder_extract_did_not_make(tmp_path: Path, data_copy: Path) -> None:
+    with pytest.raises(ExtractError, match="not a draft folder"):
+        accept(DATA, data_copy)
+
+
+def test_accept_refuses_a_copy_that_no_longer_matches_the_curated_entity(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    copies = draft / "entities" / "copies.yaml"
+    copies.write_text(
+        copies.read_text(encoding="utf-8").replace("zh: 湖北,", "zh: 湖北之地,"), encoding="utf-8"
+    )
+    before = _tree(data_copy)
+    with pytest.raises(ExtractError, match="differs from the curated entity"):
+        accept(draft, data_copy)
+    assert _tree(data_copy) == before
+
+
+# --------------------------------------------------------------------------- progress, speed
+
+
+def test_progress_is_reported_case_by_case(tmp_path: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    extract(SOURCE, tmp_path / "draft", progress=lambda *a: calls.append(a))
+    assert ("extract", 0, 8) in calls
+    assert ("extract", 8, 8) in calls
+    assert calls[-1] == ("check", 1, 1)
+
+
+def _large_report(path: Path, copies: int) -> Path:
+    lines = SOURCE.read_text(encoding="utf-8").split("\n")
+    body = lines[2:-1]
+    out = lines[:2]
+    for n in range(copies):
+        for i, line in enumerate(body):
+            if i + 1 < len(body) and re.search("(?:改革办|办公室)$", body[i + 1]):
+                line += f"(之{n + 1})"
+            out.append(line)
+    out.append(lines[-1])
+    path.write_text("\n".join(out), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_extract_reads_at_least_100_kb_of_report_a_second(tmp_path: Path) -> None:
+    report = _large_report(tmp_path / "large.txt", 25)
+    size = report.stat().st_size
+    assert size > 300_000
+    began = time.perf_counter()
+    result = extract(report, tmp_path / "draft")
+    seconds = time.perf_counter() - began
+    assert result.cases == 200
+    assert size / seconds >= 100_000, f"{size / seconds / 1000:.0f} KB/s"
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+def test_the_gazetteer_holds_every_provincial_unit_their_prefectures_and_hubeis_counties() -> None:
+    from reformgraph.extract import lexicon
+
+    places = lexicon().places
+    provinces = [p for p in places.values() if p.kind == "province"]
+    assert len(provinces) == 34
+    prefectures = [p for p in places.values() if p.kind == "prefecture"]
+    assert len(prefectures) >= 333
+    assert all(places[p.parent].kind == "province" for p in prefectures if p.parent)
+    hubei_counties = [
+        p
+        for p in places.values()
+        if p.kind == "county"
+        and p.parent is not None
+        and (p.parent == "hubei" or places[p.parent].parent == "hubei")
+    ]
+    assert len(hubei_counties) == 103
+    assert all(re.fullmatch("[a-z0-9]+(?:-[a-z0-9]+)*", p.id) for p in places.values())
