@@ -7,6 +7,9 @@ numerals uncovered (``check``); 2 bad input (data, query, arguments) or nothing 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -106,6 +109,59 @@ def _print_summary(result: object, written: list[Path] | None = None) -> None:
         out.print(f"wrote {path}")
 
 
+#: What each stage of a long job is called on screen.
+STAGES = {
+    "cases": "reading, resolving and checking the cases",
+    "store": "loading the store",
+    "extract": "drafting the cases",
+    "check": "building the draft",
+}
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback: rich bars on a terminal; otherwise one plain line per stage
+    when it ends (nothing for stages that are over in a moment)."""
+    if err.is_terminal:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        bars = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        )
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(STAGES.get(stage, stage), total=total)
+            bars.update(tasks[stage], completed=done, total=total)
+
+        with bars:
+            yield update
+        return
+    started: dict[str, float] = {}
+
+    def plain(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        started.setdefault(stage, now)
+        if done == total and total > 0 and now - started[stage] >= 1.0:
+            err.print(f"{STAGES.get(stage, stage)}: {done}/{total} in {now - started[stage]:.1f} s")
+
+    yield plain
+
+
 @app.command()
 def build(data: DataOption = None, out_dir: OutOption = None) -> None:
     """Build the graph: check the data, validate with SHACL, write .ttl, .nt and .jsonld."""
@@ -113,7 +169,8 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
 
     try:
         data_dir, target = _project_paths(data, out_dir)
-        result = pipeline.build(data_dir, target)
+        with _progress() as progress:
+            result = pipeline.build(data_dir, target, progress=progress)
     except DataErrors as exc:
         _report_data_errors(exc)
     except ValidationFailed as exc:
@@ -133,7 +190,8 @@ def check(data: DataOption = None) -> None:
 
     try:
         data_dir, _ = _project_paths(data, None)
-        result = pipeline.check(data_dir)
+        with _progress() as progress:
+            result = pipeline.check(data_dir, progress=progress)
     except DataErrors as exc:
         _report_data_errors(exc)
     except ReformgraphError as exc:
@@ -429,6 +487,98 @@ def viz(
         _fail(str(exc))
     for path in written:
         err.print(f"wrote {path}")
+
+
+@app.command()
+def synth(
+    cases: Annotated[int, typer.Option("--cases", "-n", min=1, help="How many cases.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="The data folder to write (new or empty).")
+    ],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same files.")] = 0,
+) -> None:
+    """Write a synthetic data folder shaped like the real data, for benchmarks and tests."""
+    from reformgraph.synth import synthesize
+
+    try:
+        with _progress() as progress:
+            stats = synthesize(cases, out_dir, seed=seed, progress=progress)
+    except FileExistsError as exc:
+        _fail(f"{exc}; choose a new folder")
+    except OSError as exc:
+        _fail(f"cannot write {out_dir}: {exc}")
+    means = ", ".join(f"{name} {value:.1f}" for name, value in stats.means().items())
+    out.print(f"wrote {out_dir}: {stats.cases} cases, {stats.total_entities} entities")
+    out.print(f"per case: {means}")
+
+
+@app.command()
+def extract(
+    report: Annotated[Path, typer.Argument(help="The report: a UTF-8 or GB18030 text file.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="The draft data folder to write (new or empty).")
+    ],
+    data: DataOption = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate",
+            help="Also score the extractor against the curated cases of this report.",
+        ),
+    ] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace a draft folder that is not empty.")
+    ] = False,
+) -> None:
+    """Draft a data folder from a new report: cases, measures, figures and entities."""
+    from reformgraph.extract import evaluate as score
+    from reformgraph.extract import extract as draft
+    from reformgraph.io import find_project, resolve_data_folder
+
+    try:
+        cwd = Path.cwd()
+        curated = resolve_data_folder(data, cwd) if data or find_project(cwd) else None
+        with _progress() as progress:
+            result = draft(report, out_dir, curated=curated, overwrite=overwrite, progress=progress)
+        out.print(f"wrote {out_dir}: {result.summary()}")
+        for note in result.notes:
+            err.print(Text(f"note: {note}"))
+        if evaluate:
+            evaluation = score(report, curated or resolve_data_folder(None, cwd))
+            out.print(Text(evaluation.table()))
+            if not evaluation.meets_targets():
+                _fail("the extractor misses its targets on this report", 1)
+    except DataErrors as exc:
+        _report_data_errors(exc)
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {out_dir}: {exc}")
+
+
+@app.command()
+def accept(
+    draft_dir: Annotated[Path, typer.Argument(metavar="DRAFT", help="A reviewed draft folder.")],
+    data: DataOption = None,
+    allow_todo: Annotated[
+        bool,
+        typer.Option("--allow-todo", help="Accept drafts that still hold TODO placeholders."),
+    ] = False,
+) -> None:
+    """Merge a reviewed draft folder into the data folder (all or nothing)."""
+    from reformgraph.extract import accept as merge
+    from reformgraph.io import resolve_data_folder
+
+    try:
+        result = merge(draft_dir, resolve_data_folder(data, Path.cwd()), allow_todo=allow_todo)
+    except DataErrors as exc:
+        _report_data_errors(exc)
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    out.print(
+        f"accepted {len(result.cases)} case(s), {len(result.entities_added)} new entities,"
+        f" {len(result.references)} references; source {result.source_id}"
+    )
 
 
 def main() -> None:

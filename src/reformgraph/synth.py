@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -233,10 +235,37 @@ def _text_number(value: Decimal) -> str:
     return text
 
 
-def synthesize(n_cases: int, out: Path, *, seed: int = 0) -> SynthStats:
-    """Write a synthetic data folder of ``n_cases`` cases into ``out`` (which must not exist)."""
-    if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} exists and is not empty")
+def synthesize(
+    n_cases: int,
+    out: Path,
+    *,
+    seed: int = 0,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> SynthStats:
+    """Write a synthetic data folder of ``n_cases`` cases into ``out``, which must not
+    exist or be empty. The folder is written beside ``out`` and renamed into place, so
+    ``out`` is never left half-written. ``progress`` is called as ``("cases", done, total)``.
+    """
+    if n_cases < 1:
+        raise ValueError(f"the number of cases must be at least 1, not {n_cases}")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise FileExistsError(f"{out} exists and is not an empty folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        stats = _synthesize(n_cases, work, seed, progress)
+        if out.exists():
+            out.rmdir()
+        work.rename(out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return stats
+
+
+def _synthesize(
+    n_cases: int, out: Path, seed: int, progress: Callable[[str, int, int], None] | None
+) -> SynthStats:
     rng = random.Random(seed)
     names = _Names(rng)
     for sub in ("sources", "cases", "entities"):
@@ -300,6 +329,8 @@ def synthesize(n_cases: int, out: Path, *, seed: int = 0) -> SynthStats:
             stats,
         )
         source_lines.extend(text)
+        if progress is not None and ((index + 1) % 100 == 0 or index + 1 == n_cases):
+            progress("cases", index + 1, n_cases)
         (out / "cases" / f"{position:02d}-{source_id}-{index:06d}.yaml").write_text(
             yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
         )
