@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -211,26 +210,6 @@ def check(data: DataOption = None) -> None:
         )
 
 
-def _display(term: object, prefixes: dict[str, str]) -> str:
-    from reformgraph.engine import term_parts
-
-    if term is None:
-        return ""
-    kind, value, _language, datatype = term_parts(term)
-    if kind == "uri":
-        for prefix, namespace in prefixes.items():
-            if value.startswith(namespace):
-                return f"{prefix}:{value[len(namespace) :]}"
-        return value
-    if datatype == "http://www.w3.org/2001/XMLSchema#decimal":
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            return value
-        return f"{number:f}" if number != number.to_integral_value() else f"{int(number)}"
-    return value
-
-
 def _emit(table: Table) -> None:
     """Print a table: fitted to a terminal, or unfolded when piped into a file or program."""
     if out.is_terminal:
@@ -241,10 +220,15 @@ def _emit(table: Table) -> None:
 
 
 def _print_table(result: object) -> None:
-    from reformgraph.queries import QueryResult
+    from reformgraph.queries import QueryResult, display_term, format_table
     from reformgraph.vocab import NAMESPACES
 
     assert isinstance(result, QueryResult)
+    if not out.is_terminal:
+        # Files and pipes get plain aligned text (the same as the fast path in entry.py).
+        out.file.write(format_table(result, NAMESPACES))
+        out.file.flush()
+        return
     if result.boolean is not None:
         out.print("yes" if result.boolean else "no")
         return
@@ -253,7 +237,7 @@ def _print_table(result: object) -> None:
     for variable in result.variables:
         table.add_column(variable, overflow="fold")
     for row in result.rows:
-        table.add_row(*(Text(_display(term, prefixes)) for term in row))
+        table.add_row(*(Text(display_term(term, prefixes)) for term in row))
     _emit(table)
     out.print(f"{len(result.rows)} row(s)")
 

@@ -14,14 +14,9 @@ text. The module imports neither engine at load time, so that a query starts fas
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -146,9 +141,14 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
     )
 
 
+#: Where the saved queries are: package data beside this module. (A path rather than
+#: importlib.resources, whose import costs more than a whole query on the command line.)
+QUERY_FOLDER = Path(__file__).resolve().parent / "queries"
+
+
 def saved_queries() -> dict[str, SavedQuery]:
     """Every saved query shipped with reformgraph, by name."""
-    folder = files("reformgraph") / "queries"
+    folder = QUERY_FOLDER
     out = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
@@ -160,6 +160,10 @@ def saved_queries() -> dict[str, SavedQuery]:
 
 
 def saved_query(name: str) -> SavedQuery:
+    """One saved query by name."""
+    path = QUERY_FOLDER / f"{name}.rq"
+    if re.fullmatch(r"[a-z0-9-]+", name) and path.is_file():
+        return parse_header(name, path.read_text(encoding="utf-8"), f"queries/{path.name}")
     queries = saved_queries()
     if name not in queries:
         raise QueryError(f"no saved query named {name!r} (see: reformgraph query --list)")
@@ -246,6 +250,8 @@ def _convert(param: Param, value: str) -> Term:
             raise QueryError(f"parameter {param.name}: {value!r} is not an integer")
         return Term("literal", str(int(value)), datatype=XSD + "integer")
     if kind == "decimal":
+        from decimal import Decimal, InvalidOperation
+
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
@@ -362,8 +368,63 @@ def term_text(term: Any) -> str:
     return term_parts(term)[1]
 
 
+def display_term(term: Any, prefixes: Mapping[str, str]) -> str:
+    """A term as a person reads it in a table: IRIs shortened with ``prefixes``,
+    decimals without trailing zeros, other literals by their lexical form."""
+    if term is None:
+        return ""
+    kind, value, _language, datatype = term_parts(term)
+    if kind == "uri":
+        for prefix, namespace in prefixes.items():
+            if value.startswith(namespace):
+                return f"{prefix}:{value[len(namespace) :]}"
+        return value
+    if datatype == "http://www.w3.org/2001/XMLSchema#decimal":
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value
+        return f"{number:f}" if number != number.to_integral_value() else f"{int(number)}"
+    return value
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: Chinese (wide) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_table(result: QueryResult, prefixes: Mapping[str, str]) -> str:
+    """A plain-text table for files and pipes: one line per row, columns aligned, cells
+    on one line (newlines shown as ⏎), then the row count; a yes/no for ASK."""
+    if result.boolean is not None:
+        return "yes\n" if result.boolean else "no\n"
+    cells = [
+        [display_term(term, prefixes).replace("\r\n", "⏎").replace("\n", "⏎") for term in row]
+        for row in result.rows
+    ]
+    header = list(result.variables)
+    widths = [
+        max([_width(name), *(_width(row[i]) for row in cells)]) for i, name in enumerate(header)
+    ]
+
+    def line(values: list[str]) -> str:
+        padded = [v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)]
+        return "  ".join(padded).rstrip() + "\n"
+
+    rule = "  ".join("-" * w for w in widths) + "\n"
+    body = "".join(line(row) for row in cells)
+    return line(header) + rule + body + f"{len(result.rows)} row(s)\n"
+
+
 def format_csv(result: QueryResult) -> bytes:
     """CSV in UTF-8 with a byte-order mark, so that Excel shows the Chinese intact."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
@@ -397,6 +458,8 @@ def format_json(result: QueryResult) -> bytes:
                 }
             )
         document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    import json
+
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -411,6 +474,8 @@ def python_value(term: Any) -> object:
     if local in ("integer", "int", "long", "positiveInteger", "nonNegativeInteger"):
         return int(value)
     if local == "decimal":
+        from decimal import Decimal
+
         number = Decimal(value)
         return int(number) if number == number.to_integral_value() else float(number)
     if local in ("double", "float"):

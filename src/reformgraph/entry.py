@@ -1,0 +1,110 @@
+"""The ``reformgraph`` console script: a fast path for local queries, else the full CLI.
+
+``reformgraph query NAME`` is what people run most, often from scripts, one query after
+another. The full command line (typer, rich, and through them click and pydantic) takes
+longer to import than the query takes to run, so a local query whose output goes to a
+file or a pipe, or is CSV or JSON, is answered here with only the store, the saved
+queries and the output formats imported. Anything else — help, listing, a remote
+endpoint, an error to report, a table for a terminal — goes to :mod:`reformgraph.cli`,
+which gives the same output for the same request.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+_VALUE_OPTIONS = {
+    "-f": "format",
+    "--format": "format",
+    "-p": "param",
+    "--param": "param",
+    "--graph": "graph",
+    "-o": "out",
+    "--out": "out",
+}
+
+
+def _parse(args: list[str]) -> dict[str, list[str]] | None:
+    """The options of a plain local query, or None if the request needs the full CLI."""
+    found: dict[str, list[str]] = {"query": [], "format": [], "param": [], "graph": [], "out": []}
+    items = iter(args)
+    for item in items:
+        name, sep, value = item.partition("=") if item.startswith("--") else (item, "", "")
+        if name in _VALUE_OPTIONS:
+            if not sep:
+                value = next(items, "")
+                if not value:
+                    return None
+            found[_VALUE_OPTIONS[name]].append(value)
+        elif item.startswith("-") and item != "-":
+            return None
+        else:
+            found["query"].append(item)
+    if len(found["query"]) != 1 or len(found["format"]) > 1:
+        return None
+    if len(found["graph"]) > 1 or len(found["out"]) > 1:
+        return None
+    return found
+
+
+def _fast_query(args: list[str]) -> bool:
+    """Run a plain local query; False (having written nothing) if the full CLI must."""
+    options = _parse(args)
+    if options is None:
+        return False
+    output_format = (options["format"] or ["table"])[0]
+    if output_format not in ("table", "csv", "json"):
+        return False
+    if output_format == "table" and sys.stdout.isatty():
+        return False
+    from reformgraph import engine
+    from reformgraph.errors import ReformgraphError
+    from reformgraph.project import build_folder
+    from reformgraph.queries import (
+        bind_params,
+        format_csv,
+        format_json,
+        format_table,
+        load_query,
+        run_query_on_store,
+    )
+    from reformgraph.vocab import NAMESPACES
+
+    params: dict[str, str] = {}
+    for item in options["param"]:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            return False
+        params[name.strip().lstrip("?$")] = value
+    cwd = Path.cwd()
+    graph_file = Path(options["graph"][0]) if options["graph"] else None
+    try:
+        saved = load_query(options["query"][0], cwd)
+        bindings = bind_params(saved, params)
+        build_dir = Path(options["out"][0]) if options["out"] else build_folder(cwd)
+        if graph_file is not None or not (build_dir / engine.STORE_DIR).is_dir():
+            return False
+        store = engine.open_store(build_dir / engine.STORE_DIR)
+        result = run_query_on_store(store, saved, bindings)
+    except (ReformgraphError, OSError, ValueError):
+        return False
+    if output_format == "table":
+        data = format_table(result, NAMESPACES).encode("utf-8")
+    else:
+        data = format_csv(result) if output_format == "csv" else format_json(result)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return True
+
+
+def main() -> None:
+    """The console script."""
+    args = sys.argv[1:]
+    if args[:1] == ["query"] and _fast_query(args[1:]):
+        return
+    from reformgraph.cli import main as full
+
+    full()

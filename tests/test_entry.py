@@ -1,0 +1,115 @@
+"""The console script: plain local queries take a fast path that gives the full CLI's output.
+
+These run the installed ``reformgraph`` script in a child process, as users and scripts do,
+and compare its output with the full command line's run in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reformgraph.cli import app
+
+SCRIPT = Path(sys.executable).with_name("reformgraph")
+runner = CliRunner()
+
+#: What the full command line imports and a plain local query must not.
+HEAVY = ("typer", "rich", "click", "rdflib", "pydantic", "pyshacl", "networkx", "yaml")
+
+
+def _script(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, cwd=cwd, check=False, timeout=120
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _installed() -> None:
+    if not SCRIPT.is_file():
+        pytest.fail(f"the console script is not installed beside {sys.executable}")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cases", "-f", "csv"],
+        ["figures", "--format", "json"],
+        ["cases"],
+        [
+            "shared-entities",
+            "--format=csv",
+            "--param",
+            "type=https://w3id.org/reformgraph/ontology/Platform",
+        ],
+        ["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "json"],
+    ],
+    ids=["csv", "json", "table-piped", "parameter", "adhoc"],
+)
+def test_a_local_query_prints_what_the_full_command_line_prints(
+    build_dir: Path, args: list[str]
+) -> None:
+    fast = _script("query", *args, "--out", str(build_dir))
+    assert fast.returncode == 0, fast.stderr.decode()
+    full = runner.invoke(app, ["query", *args, "--out", str(build_dir)])
+    assert full.exit_code == 0, full.output
+    assert fast.stdout == full.stdout_bytes
+
+
+def test_a_local_query_imports_only_the_store_and_the_queries(build_dir: Path) -> None:
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['reformgraph', 'query', 'cases', '-f', 'csv', '--out', {str(build_dir)!r}]\n"
+        "from reformgraph.entry import main\n"
+        "main()\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules})\n"
+        "print(' '.join(loaded), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, check=True, timeout=120
+    )
+    loaded = set(result.stderr.decode().split())
+    assert "pyoxigraph" in loaded
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    assert result.stdout.decode("utf-8-sig").startswith("case,title")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--list"], "figures"),
+        (["--help"], "SPARQL"),
+        (["no-such-query"], "no saved query named 'no-such-query'"),
+        (["cases", "--format", "xml"], "unknown format 'xml'"),
+    ],
+    ids=["list", "help", "unknown-query", "unknown-format"],
+)
+def test_anything_but_a_plain_local_query_goes_to_the_full_command_line(
+    build_dir: Path, args: list[str], expected: str
+) -> None:
+    result = _script("query", *args, "--out", str(build_dir))
+    text = (result.stdout + result.stderr).decode()
+    assert expected in text
+    assert "Traceback" not in text
+
+
+def test_a_query_before_any_build_says_how_to_make_one(tmp_path: Path) -> None:
+    result = _script("query", "cases", "-f", "csv", cwd=tmp_path)
+    assert result.returncode == 2
+    assert b"reformgraph build" in result.stderr
+    assert result.stdout == b""
+
+
+def test_other_commands_still_run(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "120"}
+    result = subprocess.run(
+        [str(SCRIPT), "--help"], capture_output=True, check=False, timeout=120, env=env
+    )
+    assert result.returncode == 0
+    for command in ("build", "query", "links", "viz", "synth", "extract"):
+        assert command in result.stdout.decode()
