@@ -93,21 +93,21 @@ def add_ontology(store: ox.Store, ontology: Path) -> None:
     )
 
 
-#: The serialisations the build writes from its N-Triples, by file suffix.
-SERIALISATIONS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
-
-
 def convert_ntriples(source: Path, target: Path, prefixes: dict[str, str]) -> None:
-    """Rewrite an N-Triples file as Turtle or JSON-LD (by ``target``'s suffix), streaming,
-    with Oxigraph's parser and writers: triples keep their order, so the same input gives
-    the same bytes, and memory stays flat whatever the size.
+    """Rewrite an N-Triples file as Turtle (Oxigraph's writer) or compact JSON-LD with its
+    ``@context`` inline (:func:`reformgraph.rdfwrite.write_jsonld`), by ``target``'s suffix,
+    streaming: triples keep their order, so the same input gives the same bytes, and memory
+    stays flat whatever the size.
     """
-    ox.serialize(
-        ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES),
-        output=str(target),
-        format=SERIALISATIONS[target.suffix.lstrip(".")],
-        prefixes=prefixes,
-    )
+    triples = ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+    if target.suffix == ".jsonld":
+        from reformgraph.rdfwrite import write_jsonld
+
+        write_jsonld(triples, target, prefixes)
+        return
+    if target.suffix != ".ttl":
+        raise ValueError(f"{target}: write .ttl or .jsonld")
+    ox.serialize(triples, output=str(target), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def query_store(build_dir: Path | None, graph_file: Path | None, ontology: Path) -> ox.Store:

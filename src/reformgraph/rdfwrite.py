@@ -1,25 +1,27 @@
-"""Streaming N-Triples for the build.
+"""Streaming writers for the build: N-Triples from rdflib triples, JSON-LD from N-Triples.
 
 The build renders triples chunk by chunk (the shared entities, then one chunk per case)
 and appends each chunk to one N-Triples file, so that no step needs the whole graph in
-memory; that file is what the store bulk-loads, and the Turtle and JSON-LD are then
-serialised by the store (Oxigraph's own writers). Within a chunk, subjects come in the
-order they were first generated, each with its predicates and objects in order: the same
-data gives the same bytes, whatever the Python hash seed.
+memory; that file is what the store bulk-loads. The Turtle (Oxigraph's writer) and the
+JSON-LD (:func:`write_jsonld`, compact, with its ``@context`` inline) are then written
+from the N-Triples, keeping their order. Within a chunk, subjects come in the order they
+were first generated, each with its predicates and objects in order: the same data gives
+the same bytes, whatever the Python hash seed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["Chunk", "NTriplesWriter", "render_chunk"]
+__all__ = ["Chunk", "NTriplesWriter", "render_chunk", "write_jsonld"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -97,3 +99,80 @@ class NTriplesWriter:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+class _Compactor:
+    """IRIs as JSON-LD compact IRIs (``rgd:case/big-fiscal-system``) where a prefix fits."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        # Longest namespace first, so that the most specific prefix wins.
+        self.prefixes = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, iri: str) -> str:
+        found = self.cache.get(iri)
+        if found is None:
+            found = iri
+            for prefix, namespace in self.prefixes:
+                if iri.startswith(namespace) and len(iri) > len(namespace):
+                    local = iri[len(namespace) :]
+                    if not local.startswith("//"):
+                        found = f"{prefix}:{local}"
+                        break
+            if len(self.cache) < _IRI_CACHE_LIMIT:
+                self.cache[iri] = found
+        return found
+
+
+def write_jsonld(triples: Iterable[Any], path: Path, prefixes: Mapping[str, str]) -> None:
+    """Write pyoxigraph triples (e.g. ``pyoxigraph.parse`` of the build's N-Triples) as one
+    compact JSON-LD document with its ``@context`` inline: a node object per run of
+    triples with the same subject, in the order they come.
+
+    Blank nodes are refused (reformgraph output has none).
+    """
+    compact = _Compactor(prefixes)
+    string = "http://www.w3.org/2001/XMLSchema#string"
+
+    def value(term: Any) -> dict[str, str]:
+        if hasattr(term, "datatype"):
+            if term.language:
+                return {"@value": term.value, "@language": term.language}
+            datatype = term.datatype.value
+            if datatype != string:
+                return {"@value": term.value, "@type": compact(datatype)}
+            return {"@value": term.value}
+        if type(term).__name__ != "NamedNode":
+            raise TypeError(f"blank nodes are not used in reformgraph output: {term}")
+        return {"@id": compact(term.value)}
+
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        context = json.dumps(dict(sorted(prefixes.items())), ensure_ascii=False, indent=2)
+        handle.write('{\n"@context": ' + context + ',\n"@graph": [\n')
+        first = True
+        subject: str | None = None
+        node: dict[str, Any] = {}
+
+        def flush() -> None:
+            nonlocal first
+            if subject is not None:
+                handle.write(("" if first else ",\n") + json.dumps(node, ensure_ascii=False))
+                first = False
+
+        for triple in triples:
+            if type(triple.subject).__name__ != "NamedNode":
+                raise TypeError(f"blank nodes are not used in reformgraph output: {triple}")
+            if triple.subject.value != subject:
+                flush()
+                subject = triple.subject.value
+                node = {"@id": compact(subject)}
+            predicate = triple.predicate.value
+            if predicate == _RDF_TYPE:
+                node.setdefault("@type", []).append(compact(triple.object.value))
+            else:
+                node.setdefault(compact(predicate), []).append(value(triple.object))
+        flush()
+        handle.write("\n]\n}\n")
