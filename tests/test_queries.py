@@ -200,3 +200,24 @@ def test_construct_queries_return_a_graph(query_graph: Graph) -> None:
     assert result.graph is not None
     assert len(result.graph) == 8
     assert all(isinstance(s, URIRef) for s, _, _ in result.graph)
+
+
+@pytest.mark.parametrize("name", ["platforms", "instruments"])
+def test_rows_name_only_measures_of_their_own_case(query_graph: Graph, name: str) -> None:
+    rows = _rows(query_graph, name)
+    assert rows
+    for row in rows:
+        measure = row.get("measure")
+        if measure is not None:
+            assert str(measure).startswith(f"{row['case']}/measure/"), row
+
+
+def test_a_platform_named_in_a_case_and_its_measures_gives_one_row_for_each(
+    query_graph: Graph,
+) -> None:
+    rows = _rows(query_graph, "platforms", case="deputies-two-links")
+    homes = [row for row in rows if str(row["label"]) == "代表“家站点”"]
+    measures = {str(row.get("measure")) for row in homes}
+    case = "https://w3id.org/reformgraph/id/case/deputies-two-links"
+    assert len(homes) == len(measures)
+    assert measures <= {"None", *(f"{case}/measure/{n}" for n in range(1, 10))}
