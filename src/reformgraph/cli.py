@@ -1,7 +1,9 @@
 """The ``reformgraph`` command line. The only module that knows about the terminal.
 
 Exit codes: 0 success; 1 the graph does not conform to the shapes, or the data leaves
-numerals uncovered (``check``); 2 bad input (data, query, arguments) or nothing built yet.
+numerals uncovered (``check``); 2 bad input (data, query, arguments) or nothing built yet;
+3 a remote endpoint or the SPARQL server failed (unreachable, timed out, an HTTP error,
+a busy port, a server that would not start).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from reformgraph.errors import (
     DataErrors,
     NoBuildError,
     ReformgraphError,
+    RemoteError,
+    RemoteUsageError,
     ValidationFailed,
 )
 
@@ -98,14 +102,53 @@ def _print_summary(result: object, written: list[Path] | None = None) -> None:
         more = len(summary.shared_entities) - 8
         out.print(f"shared across cases: {shared}" + (f", … and {more} more" if more > 0 else ""))
     validation = result.validation
+    warned = f", with {len(validation.warnings)} warning(s)" if validation.warnings else ""
     if validation.conforms:
-        out.print(Text("SHACL validation: conforms", style="green"))
+        out.print(Text(f"SHACL validation: conforms{warned}", style="green"))
     else:
-        out.print(Text(f"SHACL validation: {len(validation.violations)} violation(s)", style="red"))
-    for warning in validation.warnings:
-        err.print(Text(f"warning: {warning}"))
+        out.print(
+            Text(
+                f"SHACL validation: {len(validation.violations)} violation(s){warned}", style="red"
+            )
+        )
+    _print_warnings(validation.warnings)
     for path in written or []:
         out.print(f"wrote {path}")
+
+
+#: Up to this many SHACL warnings are printed one by one; more are counted by message.
+WARNINGS_LISTED = 10
+#: How many examples are shown of each message when warnings are counted.
+WARNING_EXAMPLES = 3
+
+
+def _print_warnings(warnings: list[Any]) -> None:
+    """SHACL warnings (what a draft still lacks: placeholders, a publication date …): each
+    on its own line when there are few, else one line per property and message with how
+    many there are and the first few nodes."""
+    if len(warnings) <= WARNINGS_LISTED:
+        for warning in warnings:
+            err.print(Text(f"warning: {warning}"))
+        return
+    from reformgraph.vocab import NAMESPACES
+
+    def short(iri: str) -> str:
+        for prefix, namespace in NAMESPACES.items():
+            if iri.startswith(namespace) and iri != namespace:
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for warning in warnings:
+        groups.setdefault((warning.path, warning.message), []).append(warning)
+    for (path, message), items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        where = f"{short(path)}: " if path else ""
+        err.print(Text(f"warning ({len(items)}): {where}{message}"))
+        for item in items[:WARNING_EXAMPLES]:
+            value = f" (value: {item.value})" if item.value else ""
+            err.print(Text(f"  e.g. {short(item.focus)}{value}"))
+        if len(items) > WARNING_EXAMPLES:
+            err.print(Text(f"  … and {len(items) - WARNING_EXAMPLES} more"))
 
 
 #: What each stage of a long job is called on screen.
@@ -256,6 +299,23 @@ def _list_queries() -> None:
     _emit(table)
 
 
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", envvar="REFORMGRAPH_USER", help="User name for the endpoint."),
+]
+PasswordOption = Annotated[
+    str | None,
+    typer.Option(
+        "--password",
+        envvar="REFORMGRAPH_PASSWORD",
+        help="Password for the endpoint (the variable keeps it out of your shell history).",
+    ),
+]
+AuthOption = Annotated[
+    str, typer.Option("--auth", help="basic (Fuseki, GraphDB) or digest (Virtuoso).")
+]
+
+
 @app.command()
 def query(
     query_spec: Annotated[
@@ -276,8 +336,34 @@ def query(
     list_queries: Annotated[
         bool, typer.Option("--list", help="List the saved queries and their questions.")
     ] = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            metavar="URL",
+            help="Run it on this SPARQL 1.1 endpoint instead (Oxigraph: http://HOST:PORT/query).",
+        ),
+    ] = None,
+    named_graph: Annotated[
+        str | None,
+        typer.Option(
+            "--named-graph",
+            metavar="IRI",
+            help="With --endpoint: query this graph (sent as default-graph-uri).",
+        ),
+    ] = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
+    auth: AuthOption = "basic",
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="With --endpoint: seconds to wait.")
+    ] = 60.0,
+    retries: Annotated[
+        int,
+        typer.Option("--retries", min=0, help="With --endpoint: repeats after transient failures."),
+    ] = 2,
 ) -> None:
-    """Run a SPARQL query on the built graph and print the result."""
+    """Run a SPARQL query on the built graph (or a remote endpoint) and print the result."""
     # Only what a query needs is imported: the store, the saved queries, the output.
     from reformgraph.queries import bind_params, load_query, run_query_on_store
 
@@ -293,14 +379,62 @@ def query(
         if not sep or not name:
             _fail(f"--param {item!r}: write NAME=VALUE")
         params[name.strip().lstrip("?$")] = value
+    if endpoint is None and named_graph is not None:
+        _fail("--named-graph needs --endpoint (locally, every graph of the build is queried)")
+    if endpoint is not None and (graph_file is not None or out_dir is not None):
+        _fail("--endpoint queries a remote service: leave out --graph and --out")
     try:
         saved = load_query(query_spec, Path.cwd())
         bindings = bind_params(saved, params)
-        store = _query_store(graph_file, out_dir)
-        result = run_query_on_store(store, saved, bindings)
+        if endpoint is not None:
+            result = _remote_query(
+                endpoint, saved, bindings, named_graph, (user, password, auth), timeout, retries
+            )
+        else:
+            store = _query_store(graph_file, out_dir)
+            result = run_query_on_store(store, saved, bindings)
+    except RemoteError as exc:
+        _fail(str(exc), 3)
     except ReformgraphError as exc:
         _fail(str(exc))
     _output(result, output_format)
+
+
+def _credentials(user: str | None, password: str | None, auth: str) -> Any:
+    """Credentials for a remote endpoint, or None; the password is never printed."""
+    from reformgraph.remote import AUTH_SCHEMES, Credentials
+
+    if auth not in AUTH_SCHEMES:
+        _fail(f"--auth {auth!r}: use {' or '.join(AUTH_SCHEMES)}")
+    if user is None and password is None:
+        return None
+    if user is None:
+        _fail("a password needs a user name: give --user (or set REFORMGRAPH_USER)")
+    if password is None:
+        _fail(f"user {user!r} needs a password: give --password (or set REFORMGRAPH_PASSWORD)")
+    return Credentials(user, password, auth)
+
+
+def _remote_query(
+    endpoint: str,
+    saved: Any,
+    bindings: Any,
+    named_graph: str | None,
+    login: tuple[str | None, str | None, str],
+    timeout: float,
+    retries: int,
+) -> Any:
+    from reformgraph.remote import RetryPolicy, query_endpoint
+
+    return query_endpoint(
+        endpoint,
+        saved,
+        bindings,
+        named_graph=named_graph,
+        credentials=_credentials(*login),
+        timeout=timeout,
+        retry=RetryPolicy(retries=retries, backoff=0.5),
+    )
 
 
 def _query_store(graph_file: Path | None, out_dir: Path | None) -> Any:
@@ -562,6 +696,175 @@ def accept(
     out.print(
         f"accepted {len(result.cases)} case(s), {len(result.entities_added)} new entities,"
         f" {len(result.references)} references; source {result.source_id}"
+    )
+
+
+BuildOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="The build folder. Default: ./build of the project."),
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 7878,
+    writable: Annotated[
+        bool,
+        typer.Option(
+            "--writable",
+            help="Also accept SPARQL Update and Graph Store uploads (they change build/store).",
+        ),
+    ] = False,
+    out_dir: BuildOption = None,
+) -> None:
+    """Serve the built graph with the Oxigraph SPARQL server: a query page and an endpoint."""
+    from reformgraph import server
+    from reformgraph.engine import STORE_DIR
+    from reformgraph.errors import ServerError
+    from reformgraph.project import build_folder
+    from reformgraph.queries import saved_queries
+
+    build_dir = out_dir if out_dir is not None else build_folder(Path.cwd())
+    store = build_dir / STORE_DIR
+    if not store.is_dir():
+        _fail(f"no build yet ({store} is missing): run `reformgraph build` first")
+    try:
+        binary = server.find_binary()
+        server.check_port(host, port)
+        command = server.server_command(binary, store, host, port, writable=writable)
+        with server.start_server(command, host, port) as running:
+            base = running.url
+            mode = "read-write" if writable else "read-only"
+            out.print(f"Oxigraph SPARQL server on {store} ({mode}), listening on {host}:{port}")
+            out.print(Text(f"query page:      {base}/"))
+            out.print(Text(f"query endpoint:  {base}/query"))
+            if writable:
+                out.print(Text(f"update endpoint: {base}/update"))
+                out.print(Text(f"graph store:     {base}/store"))
+            out.print("saved queries (each link runs one; queries see the data and the ontology):")
+            for name, saved in saved_queries().items():
+                out.print(Text(f"  {name}: {server.query_link(base, saved.text)}"))
+            if not server.is_loopback(host):
+                err.print(
+                    Text(
+                        f"warning: listening on {host}: anyone who can reach this machine can"
+                        + (" query and change the graph" if writable else " query the graph"),
+                        style="yellow",
+                    )
+                )
+            out.print("Press Ctrl-C to stop.")
+            sys.stdout.flush()
+            running.run_until_stopped()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C while the server was starting: it has been stopped
+    except ServerError as exc:
+        _fail(str(exc), 3)
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    err.print("stopped")
+
+
+@app.command()
+def push(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            metavar="URL",
+            help="The Graph Store endpoint (Oxigraph: http://HOST:PORT/store).",
+        ),
+    ],
+    named_graph: Annotated[
+        str | None,
+        typer.Option(
+            "--named-graph", metavar="IRI", help="Replace this graph. Default: the default graph."
+        ),
+    ] = None,
+    update_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--update-endpoint",
+            metavar="URL",
+            help="SPARQL Update endpoint, needed for graphs of more than --chunk-triples.",
+        ),
+    ] = None,
+    with_ontology: Annotated[
+        bool,
+        typer.Option(
+            "--with-ontology/--data-only",
+            help="Send the ontology with the data, into the same graph (the saved queries need"
+            " it).",
+        ),
+    ] = True,
+    user: UserOption = None,
+    password: PasswordOption = None,
+    auth: AuthOption = "basic",
+    chunk_triples: Annotated[
+        int,
+        typer.Option("--chunk-triples", min=1, help="Larger graphs go in chunks of this many."),
+    ] = 100_000,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for each request.")
+    ] = 120.0,
+    retries: Annotated[
+        int,
+        typer.Option("--retries", min=0, help="Repeats of a request after a transient failure."),
+    ] = 3,
+    backoff: Annotated[
+        float,
+        typer.Option("--backoff", min=0.0, help="Seconds before the first repeat (then doubling)."),
+    ] = 1.0,
+    out_dir: BuildOption = None,
+) -> None:
+    """Upload the built graph to a SPARQL 1.1 Graph Store, replacing the target graph."""
+    from reformgraph import remote
+    from reformgraph.errors import PushInterrupted
+    from reformgraph.project import build_folder, ontology_file
+
+    build_dir = out_dir if out_dir is not None else build_folder(Path.cwd())
+    source = build_dir / "reformgraph.nt"
+    if not source.is_file():
+        _fail(f"no build yet ({source} is missing): run `reformgraph build` first")
+    credentials = _credentials(user, password, auth)
+    for url in (endpoint, update_endpoint):
+        if url is not None and remote.sends_password_in_clear(url, credentials):
+            err.print(
+                Text(
+                    f"warning: {remote.redact(url)} is plain http: Basic authentication sends"
+                    " the password readable to anyone on the way (use https, or --auth digest)",
+                    style="yellow",
+                )
+            )
+    try:
+        extra = remote.ontology_ntriples(ontology_file("reformgraph.ttl")) if with_ontology else b""
+        with _progress() as progress:
+            result = remote.push_graph(
+                source,
+                endpoint,
+                named_graph=named_graph,
+                update_endpoint=update_endpoint,
+                extra=extra,
+                credentials=credentials,
+                chunk_triples=chunk_triples,
+                timeout=timeout,
+                retry=remote.RetryPolicy(retries=retries, backoff=backoff),
+                progress=progress,
+            )
+    except RemoteUsageError as exc:
+        _fail(str(exc))
+    except PushInterrupted as exc:
+        _fail(str(exc), 130)
+    except RemoteError as exc:
+        _fail(str(exc), 3)
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    how = "one request" if result.chunks == 1 else f"{result.chunks} chunks, then swapped in"
+    out.print(
+        f"pushed {result.triples} triples into {result.target} of {result.endpoint}"
+        f" ({how}; {result.requests} request(s))"
     )
 
 

@@ -7,12 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "AuthenticationFailed",
     "DataError",
     "DataErrors",
+    "EndpointRefused",
+    "EndpointTimeout",
+    "EndpointUnreachable",
     "NoBuildError",
     "NoProjectError",
+    "PortInUse",
+    "PushInterrupted",
     "QueryError",
     "ReformgraphError",
+    "RemoteError",
+    "RemoteUsageError",
+    "ServerError",
     "ValidationFailed",
 ]
 
@@ -84,6 +93,61 @@ class QueryError(ReformgraphError):
     def __init__(self, message: str, *, source: str | None = None) -> None:
         self.source = source
         super().__init__(message)
+
+
+class RemoteUsageError(ReformgraphError):
+    """The options of a remote command are wrong (a URL that is not http(s), a bad graph IRI,
+    a chunked push without an update endpoint); found before anything is sent."""
+
+
+class RemoteError(ReformgraphError):
+    """A SPARQL or Graph Store endpoint failed: unreachable, too slow, or it refused a request.
+
+    Messages never hold credentials: URLs are shown without their user information.
+    ``may_have_taken_effect`` is false when the request certainly changed nothing (it was
+    never sent, or the server answered that it refused it).
+    """
+
+    def __init__(self, message: str, *, may_have_taken_effect: bool = True) -> None:
+        self.may_have_taken_effect = may_have_taken_effect
+        super().__init__(message)
+
+    def add_detail(self, detail: str) -> None:
+        """Append what happened next (a retry count, the clean-up after a failed upload)."""
+        self.args = (f"{self.args[0]}; {detail}" if self.args else detail,)
+
+
+class EndpointUnreachable(RemoteError):
+    """No connection could be made (refused, unknown host, network down)."""
+
+
+class EndpointTimeout(RemoteError):
+    """The endpoint did not answer within the timeout."""
+
+
+class EndpointRefused(RemoteError):
+    """The endpoint answered with an HTTP error status (4xx or 5xx)."""
+
+    def __init__(self, message: str, *, status: int, excerpt: str = "") -> None:
+        self.status = status
+        self.excerpt = excerpt
+        super().__init__(message, may_have_taken_effect=False)
+
+
+class AuthenticationFailed(EndpointRefused):
+    """The endpoint refused the credentials (401, 403 or 407)."""
+
+
+class PushInterrupted(RemoteError):
+    """The user stopped a push (Ctrl-C); the message says what became of the graphs."""
+
+
+class ServerError(ReformgraphError):
+    """The SPARQL server could not be found, started or kept running."""
+
+
+class PortInUse(ServerError):
+    """The host and port the server should listen on are taken."""
 
 
 def relative(path: Path, root: Path | None = None) -> str:

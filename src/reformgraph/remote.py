@@ -1,0 +1,767 @@
+"""Remote SPARQL services: uploads (Graph Store Protocol) and queries (SPARQL Protocol).
+
+:func:`push_graph` uploads an N-Triples file to any SPARQL 1.1 Graph Store HTTP Protocol
+endpoint (Oxigraph ``/store``, Fuseki ``/DATASET/data``, GraphDB, Virtuoso, Neptune), into
+the server's default graph (``?default``) or a named graph (``?graph=IRI``):
+
+- A graph of at most ``chunk_triples`` triples goes in one PUT, which replaces the target
+  graph; the server swaps it in one request, so the target is never half-replaced.
+- A larger graph goes in chunks into a fresh *staging* graph ``urn:reformgraph:staging:UUID``
+  and is then swapped in with one SPARQL 1.1 Update, ``MOVE GRAPH <staging> TO …``, sent
+  to the update endpoint (required, and checked before anything is uploaded). If anything
+  fails before the swap, the staging graph is dropped (best effort) and the target is
+  never touched.
+
+:func:`query_endpoint` runs a query on any SPARQL 1.1 Protocol endpoint and returns the
+same :class:`~reformgraph.queries.QueryResult`, with pyoxigraph terms, as a local query,
+so that every output format prints it identically.
+
+Requests are repeated, with exponential back-off, only where repeating is safe (see
+:class:`RetryPolicy` and :func:`push_graph`). Credentials go in Basic or Digest
+authentication and are never part of a message: URLs are shown without user information
+and the password is blanked out of anything a server sends back. No terminal code here:
+failures raise :class:`~reformgraph.errors.RemoteError` (the service failed) or
+:class:`~reformgraph.errors.RemoteUsageError` (the options are wrong; nothing was sent).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+import httpx
+
+from reformgraph.errors import (
+    AuthenticationFailed,
+    EndpointRefused,
+    EndpointTimeout,
+    EndpointUnreachable,
+    PushInterrupted,
+    QueryError,
+    RemoteError,
+    RemoteUsageError,
+)
+from reformgraph.queries import QueryResult, SavedQuery, Term
+
+__all__ = [
+    "AUTH_SCHEMES",
+    "STAGING_PREFIX",
+    "Credentials",
+    "PushResult",
+    "RetryPolicy",
+    "check_endpoint",
+    "check_graph_iri",
+    "graph_url",
+    "ontology_ntriples",
+    "push_graph",
+    "query_endpoint",
+    "redact",
+    "sends_password_in_clear",
+    "with_values",
+]
+
+NTRIPLES = "application/n-triples"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+SPARQL_JSON = "application/sparql-results+json"
+#: What a query asks for: results as JSON (SELECT, ASK), triples as N-Triples or Turtle.
+QUERY_ACCEPT = f"{SPARQL_JSON}, {NTRIPLES};q=0.9, text/turtle;q=0.8"
+
+#: Every staging graph is a fresh IRI under this prefix: it can never be a user's graph.
+STAGING_PREFIX = "urn:reformgraph:staging:"
+AUTH_SCHEMES = ("basic", "digest")
+#: Statuses that say "try again later"; repeated only for requests that are safe to repeat.
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+EXCERPT = 300
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
+
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A user name and password, sent with Basic or Digest authentication.
+
+    The password is left out of ``repr`` so that it cannot reach a log or a traceback.
+    """
+
+    user: str
+    password: str = field(repr=False)
+    scheme: str = "basic"
+
+    def __post_init__(self) -> None:
+        if self.scheme not in AUTH_SCHEMES:
+            raise RemoteUsageError(
+                f"--auth {self.scheme!r}: unknown scheme (use {' or '.join(AUTH_SCHEMES)})"
+            )
+
+    def auth(self) -> httpx.Auth:
+        if self.scheme == "digest":
+            return httpx.DigestAuth(self.user, self.password)
+        return httpx.BasicAuth(self.user, self.password)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a request that is safe to repeat is repeated after a transient failure.
+
+    A request is tried ``1 + retries`` times at most; before the n-th repetition it waits
+    ``backoff * 2 ** (n - 1)`` seconds (at most ``max_backoff``). Transient failures are:
+    no connection (the request was never sent, so any request may be repeated), a timeout
+    or a connection broken mid-way, and the statuses of :data:`RETRY_STATUSES` (the
+    request may have taken effect: repeated only when doing it twice equals doing it once).
+    """
+
+    retries: int = 3
+    backoff: float = 1.0
+    max_backoff: float = 30.0
+
+    def delay(self, repetition: int) -> float:
+        return float(min(self.backoff * 2 ** (repetition - 1), self.max_backoff))
+
+
+def sends_password_in_clear(url: str, credentials: Credentials | None) -> bool:
+    """Whether Basic credentials would cross a network unencrypted (http to another host)."""
+    if credentials is None or credentials.scheme != "basic":
+        return False
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    loopback = host == "localhost" or host.startswith("127.") or host == "::1"
+    return parts.scheme.lower() == "http" and not loopback
+
+
+def redact(url: str) -> str:
+    """``url`` without user information (``https://user:secret@host/`` → ``https://host/``)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port is not None else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def check_endpoint(url: str, option: str) -> tuple[str, Credentials | None]:
+    """An endpoint URL, checked (http or https, with a host); user information in the URL
+    is taken out of it and returned as Basic credentials."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise RemoteUsageError(f"{option} {redact(url)!r} is not a URL: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise RemoteUsageError(
+            f"{option} {redact(url)!r} is not an http(s) URL (e.g. http://localhost:7878/store)"
+        )
+    credentials = None
+    if parts.username is not None:
+        credentials = Credentials(unquote(parts.username), unquote(parts.password or ""))
+    host = parts.hostname
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port is not None else "")
+    clean = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    return clean.rstrip("?&"), credentials
+
+
+def check_graph_iri(iri: str, option: str = "--named-graph") -> str:
+    """A graph name: an absolute IRI, with no characters that IRIs may not hold."""
+    text = iri.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    if not _IRI.match(text):
+        raise RemoteUsageError(
+            f"{option} {iri!r} is not an absolute IRI (e.g. https://example.org/graph/reform)"
+        )
+    return text
+
+
+def graph_url(endpoint: str, graph: str | None) -> str:
+    """The Graph Store Protocol URL of a graph: ``?default`` or ``?graph=IRI`` (encoded)."""
+    separator = "&" if urlsplit(endpoint).query else "?"
+    target = "default" if graph is None else "graph=" + quote(graph, safe="")
+    return f"{endpoint}{separator}{target}"
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+def _excerpt(response: httpx.Response, secrets: Sequence[str]) -> str:
+    text = " ".join(response.text.split())
+    text = text[:EXCERPT] + ("…" if len(text) > EXCERPT else "")
+    return _scrub(text, secrets)
+
+
+def _scrub(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+class _Session:
+    """One HTTP client for one command: authentication, timeout, retries, clean messages."""
+
+    def __init__(
+        self,
+        credentials: Credentials | None,
+        timeout: float,
+        retry: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        from reformgraph import __version__
+
+        self.retry = retry
+        self.sleep = sleep
+        self.secrets = [credentials.password] if credentials is not None else []
+        self.client = httpx.Client(
+            auth=credentials.auth() if credentials is not None else None,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=True,
+            headers={"User-Agent": f"reformgraph/{__version__}"},
+        )
+        self.requests = 0
+
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        repeatable: bool,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Sequence[tuple[str, str]] = (),
+        accept_status: Sequence[int] = (),
+        retry: RetryPolicy | None = None,
+        shown: str | None = None,
+    ) -> httpx.Response:
+        """Send a request; return its response if its status is 2xx (or in ``accept_status``).
+
+        ``repeatable``: doing the request twice equals doing it once, so it is repeated
+        after a timeout, a broken connection or a retry status. A request that could not
+        connect was never sent and is repeated whatever it is.
+        """
+        policy = retry or self.retry
+        shown = redact(shown or url)
+        attempt = 0
+        while True:
+            attempt += 1
+            error: RemoteError
+            try:
+                self.requests += 1
+                response = self.client.request(
+                    method, url, content=content, headers=headers, params=list(params) or None
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                reason = _scrub(str(exc) or type(exc).__name__, self.secrets)
+                error = EndpointUnreachable(
+                    f"{what}: cannot connect to {shown} ({reason})", may_have_taken_effect=False
+                )
+                again = True
+            except httpx.TimeoutException:
+                error = EndpointTimeout(
+                    f"{what}: {shown} did not answer within {self._timeout():g} s"
+                    " (a longer --timeout may help)"
+                )
+                again = repeatable
+            except httpx.TransportError as exc:
+                reason = _scrub(str(exc) or type(exc).__name__, self.secrets)
+                error = EndpointUnreachable(f"{what}: the connection to {shown} broke ({reason})")
+                again = repeatable
+            else:
+                status = response.status_code
+                refused = status in (401, 407)  # whatever else is accepted
+                if not refused and (200 <= status < 300 or status in accept_status):
+                    return response
+                excerpt = _excerpt(response, self.secrets)
+                message = f"{what}: {shown} answered {status} {response.reason_phrase}".rstrip()
+                if excerpt:
+                    message += f": {excerpt}"
+                if refused:
+                    raise AuthenticationFailed(
+                        message + " (check --user, --password and --auth)",
+                        status=status,
+                        excerpt=excerpt,
+                    )
+                error = EndpointRefused(message, status=status, excerpt=excerpt)
+                again = repeatable and status in RETRY_STATUSES
+            if not again or attempt > policy.retries:
+                if attempt > 1:
+                    error.add_detail(f"after {attempt} attempts")
+                raise error
+            self.sleep(policy.delay(attempt))
+
+    def _timeout(self) -> float:
+        return self.client.timeout.read or 0.0
+
+    def update(self, endpoint: str, text: str, *, what: str, repeatable: bool) -> None:
+        """Run one SPARQL 1.1 Update (POST ``application/sparql-update``)."""
+        self.send(
+            "POST",
+            endpoint,
+            what=what,
+            repeatable=repeatable,
+            content=text.encode("utf-8"),
+            headers={"Content-Type": SPARQL_UPDATE},
+        )
+
+
+# --------------------------------------------------------------------------- push
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What a push did."""
+
+    triples: int
+    requests: int
+    chunks: int
+    target: str
+    endpoint: str
+    staging: str | None = None
+
+
+def ontology_ntriples(path: Path) -> bytes:
+    """A Turtle file as N-Triples, its blank nodes renamed to fresh random labels (so that
+    they can never merge with blank nodes of the data they travel with)."""
+    import pyoxigraph as ox
+
+    triples = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _lines(data: Iterator[bytes] | Sequence[bytes]) -> Iterator[bytes]:
+    """The triple lines of N-Triples (one triple per line), without blanks and comments."""
+    for raw in data:
+        line = raw.strip()
+        if line and not line.startswith(b"#"):
+            yield line + b"\n"
+
+
+def _has_blank_node(line: bytes, source: Path) -> bool:
+    if b"_:" not in line:
+        return False
+    import pyoxigraph as ox
+
+    try:
+        triples = list(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise RemoteUsageError(f"{source}: not N-Triples: {exc}") from None
+    return any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples
+    )
+
+
+def _scan(source: Path) -> tuple[int, list[bytes]]:
+    """How many triples ``source`` holds, and its triples that have a blank node."""
+    count = 0
+    blank: list[bytes] = []
+    with source.open("rb") as handle:
+        for line in _lines(handle):
+            count += 1
+            if _has_blank_node(line, source):
+                blank.append(line)
+    return count, blank
+
+
+def _chunks(source: Path, first: int, size: int) -> Iterator[list[bytes]]:
+    """The ground triples of ``source`` (those without blank nodes): at most ``first`` of
+    them in the first chunk (which is always yielded, even empty), ``size`` in the others."""
+    chunk: list[bytes] = []
+    limit = first
+    yielded = False
+    if limit <= 0:
+        yield []
+        yielded, limit = True, size
+    with source.open("rb") as handle:
+        for line in _lines(handle):
+            if _has_blank_node(line, source):
+                continue
+            chunk.append(line)
+            if len(chunk) >= limit:
+                yield chunk
+                chunk, limit, yielded = [], size, True
+    if chunk or not yielded:
+        yield chunk
+
+
+def _target_name(graph: str | None) -> str:
+    return "the default graph" if graph is None else f"<{graph}>"
+
+
+def push_graph(
+    source: Path,
+    endpoint: str,
+    *,
+    named_graph: str | None = None,
+    update_endpoint: str | None = None,
+    extra: bytes = b"",
+    credentials: Credentials | None = None,
+    chunk_triples: int = 100_000,
+    timeout: float = 120.0,
+    retry: RetryPolicy | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PushResult:
+    """Upload the N-Triples file ``source`` (and ``extra`` N-Triples, e.g. the ontology)
+    to a Graph Store endpoint, replacing the target graph.
+
+    Before any upload, a GET of a graph that does not exist checks that the
+    endpoint answers and takes the credentials (and fetches a Digest challenge, so that
+    no large body is sent twice), and, for a chunked push, a no-op update (``DROP SILENT``
+    of the not yet created staging graph) checks the update endpoint the same way.
+
+    Which requests are repeated after a transient failure, and why that is safe:
+
+    - the one PUT of a small graph: PUT replaces the graph, so twice is the same as once;
+    - the first chunk of a large graph is also a PUT, into the fresh staging graph; it
+      carries ``extra`` and every triple that has a blank node, since blank nodes are
+      scoped to one request body and could not be repeated (or split) otherwise;
+    - the other chunks are POSTs of ground triples (no blank nodes). A graph is a set:
+      adding the same ground triples twice leaves the same graph as adding them once, and
+      a POST that failed half-way is completed by sending it again. So they are repeated
+      too; nothing else is written into the staging graph, whose name is new;
+    - the MOVE is not repeated once it may have reached the server (doing it twice is not
+      doing it once: the second would move a graph that no longer exists). When its
+      outcome is unknown (a timeout), the staging graph is left in place and the error
+      says so; the target then holds either the old or the new graph, never a mix.
+
+    When a step before the MOVE fails, the staging graph is dropped (best effort: SPARQL
+    ``DROP SILENT GRAPH``, then a Graph Store DELETE) and the target is left untouched.
+    """
+    policy = retry or RetryPolicy()
+    endpoint, url_credentials = check_endpoint(endpoint, "--endpoint")
+    credentials = credentials or url_credentials
+    if named_graph is not None:
+        named_graph = check_graph_iri(named_graph)
+    if chunk_triples < 1:
+        raise RemoteUsageError(f"--chunk-triples {chunk_triples}: give a positive number")
+    if not source.is_file():
+        raise RemoteUsageError(f"{source}: no such file")
+    data_triples, blank = _scan(source)
+    extra_lines = list(_lines(extra.splitlines()))
+    total = data_triples + len(extra_lines)
+    chunked = total > chunk_triples
+    if chunked:
+        if update_endpoint is None:
+            raise RemoteUsageError(
+                f"the graph has {total} triples, more than --chunk-triples {chunk_triples}: it"
+                " goes in chunks into a staging graph, swapped in with SPARQL Update, so give"
+                " the update endpoint with --update-endpoint (Oxigraph: http://HOST:PORT/update)"
+                " or raise --chunk-triples; nothing was sent"
+            )
+        update_endpoint, _ = check_endpoint(update_endpoint, "--update-endpoint")
+    report = progress or (lambda stage, done, all_: None)
+    target = _target_name(named_graph)
+    with _Session(credentials, timeout, policy, sleep) as session:
+        # GET, not HEAD: some servers (Oxigraph 0.5) send a body with a HEAD answer, which
+        # breaks the connection for the next request.
+        probe = graph_url(endpoint, f"urn:reformgraph:probe:{uuid.uuid4()}")
+        session.send(
+            "GET",
+            probe,
+            what="reaching the graph store",
+            repeatable=True,
+            accept_status=range(300, 600),
+            shown=endpoint,
+        )
+        if not chunked:
+            body = b"".join(extra_lines) + source.read_bytes()
+            report("uploading", 0, total)
+            try:
+                session.send(
+                    "PUT",
+                    graph_url(endpoint, named_graph),
+                    what=f"uploading the graph into {target}",
+                    repeatable=True,
+                    content=body,
+                    headers={"Content-Type": NTRIPLES},
+                )
+            except KeyboardInterrupt:
+                raise PushInterrupted(
+                    f"interrupted while uploading: {target} holds either its old graph or the"
+                    " new one (one PUT replaces it at once)"
+                ) from None
+            report("uploading", total, total)
+            return PushResult(total, session.requests, 1, target, redact(endpoint))
+        assert update_endpoint is not None
+        staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
+        session.update(
+            update_endpoint,
+            f"DROP SILENT GRAPH <{staging}>",
+            what="reaching the update endpoint",
+            repeatable=True,
+        )
+        chunks = _upload_chunks(
+            session,
+            source,
+            (endpoint, update_endpoint),
+            staging,
+            extra_lines + blank,
+            chunk_triples,
+            lambda done: report("uploading", done, total),
+        )
+        _swap(session, update_endpoint, endpoint, staging, named_graph)
+        report("uploading", total, total)
+        return PushResult(total, session.requests, chunks, target, redact(endpoint), staging)
+
+
+def _upload_chunks(
+    session: _Session,
+    source: Path,
+    endpoints: tuple[str, str],
+    staging: str,
+    head: list[bytes],
+    size: int,
+    report: Callable[[int], None],
+) -> int:
+    """PUT the first chunk (``head`` first) into the staging graph, POST the others."""
+    endpoint, update_endpoint = endpoints
+    staging_url = graph_url(endpoint, staging)
+    sent = 0
+    count = 0
+    try:
+        for count, chunk in enumerate(_chunks(source, max(size - len(head), 0), size), 1):
+            lines = head + chunk if count == 1 else chunk
+            method = "PUT" if count == 1 else "POST"
+            report(sent)
+            session.send(
+                method,
+                staging_url,
+                what=f"uploading chunk {count} ({len(lines)} triples, {method}) into"
+                f" the staging graph <{staging}>",
+                repeatable=True,
+                content=b"".join(lines),
+                headers={"Content-Type": NTRIPLES},
+            )
+            sent += len(lines)
+    except RemoteError as exc:
+        exc.add_detail(_drop_staging(session, update_endpoint, endpoint, staging))
+        raise
+    except KeyboardInterrupt:
+        detail = _drop_staging(session, update_endpoint, endpoint, staging, quick=True)
+        raise PushInterrupted(f"interrupted while uploading; {detail}") from None
+    return count
+
+
+def _swap(
+    session: _Session, update_endpoint: str, endpoint: str, staging: str, graph: str | None
+) -> None:
+    """``MOVE`` the staging graph onto the target, in one update."""
+    destination = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+    unknown = (
+        f"the swap may or may not have happened, so the staging graph <{staging}> was left in"
+        f" place: {_target_name(graph)} holds either the old or the new graph; drop the staging"
+        f" graph once it is no longer needed (DROP SILENT GRAPH <{staging}>)"
+    )
+    try:
+        session.update(
+            update_endpoint,
+            f"MOVE GRAPH <{staging}> TO {destination}",
+            what=f"swapping the uploaded graph into {_target_name(graph)}",
+            repeatable=False,
+        )
+    except RemoteError as exc:
+        if exc.may_have_taken_effect:
+            exc.add_detail(unknown)
+        else:
+            exc.add_detail(_drop_staging(session, update_endpoint, endpoint, staging))
+        raise
+    except KeyboardInterrupt:
+        raise PushInterrupted(f"interrupted during the swap; {unknown}") from None
+
+
+def _drop_staging(
+    session: _Session, update_endpoint: str, endpoint: str, staging: str, *, quick: bool = False
+) -> str:
+    """Drop the staging graph after a failure (best effort: SPARQL ``DROP SILENT``, else a
+    Graph Store DELETE) and say what became of it. ``quick``: no repeats (the user is
+    waiting for an interrupted push to stop)."""
+    policy = RetryPolicy(retries=0 if quick else 1, backoff=session.retry.backoff, max_backoff=2)
+    for method, url, content, headers in (
+        (
+            "POST",
+            update_endpoint,
+            f"DROP SILENT GRAPH <{staging}>",
+            {"Content-Type": SPARQL_UPDATE},
+        ),
+        ("DELETE", graph_url(endpoint, staging), "", {}),
+    ):
+        try:
+            session.send(
+                method,
+                url,
+                what="dropping the staging graph",
+                repeatable=True,
+                content=content.encode() or None,
+                headers=headers,
+                accept_status=(404,),
+                retry=policy,
+            )
+        except (RemoteError, KeyboardInterrupt):
+            continue
+        return "the target graph was not touched and the staging graph was dropped"
+    return (
+        f"the target graph was not touched, but the staging graph <{staging}> could not be"
+        f" dropped: drop it with DROP SILENT GRAPH <{staging}>"
+    )
+
+
+# --------------------------------------------------------------------------- query
+
+
+def _sparql_term(term: Term) -> str:
+    """A term in SPARQL syntax, escaped so that a value can never become query text."""
+    if term.kind == "uri":
+        if not _IRI.match(term.value):
+            raise QueryError(f"{term.value!r} is not an IRI")
+        return f"<{term.value}>"
+    escaped = (
+        term.value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+    literal = f'"{escaped}"'
+    if term.language:
+        if not _LANGUAGE.match(term.language):
+            raise QueryError(f"{term.language!r} is not a language tag")
+        return f"{literal}@{term.language}"
+    if term.datatype:
+        if not _IRI.match(term.datatype):
+            raise QueryError(f"{term.datatype!r} is not a datatype IRI")
+        return f"{literal}^^<{term.datatype}>"
+    return literal
+
+
+def with_values(text: str, bindings: Mapping[str, Term] | None) -> str:
+    """The query with its parameters as a trailing ``VALUES`` block (SPARQL 1.1 §10.2.2).
+
+    A SPARQL endpoint takes query text only, so parameters cannot be bound as terms as
+    they are locally; the values travel as escaped RDF terms in inline data instead. That
+    restricts the query as a local binding does wherever the variable is bound at the top
+    level of the query (the saved queries' parameters are).
+    """
+    if not bindings:
+        return text
+    names = list(bindings)
+    for name in names:
+        if not _VARIABLE.match(name):
+            raise QueryError(f"parameter {name!r} is not a variable name")
+    variables = " ".join(f"?{name}" for name in names)
+    values = " ".join(_sparql_term(bindings[name]) for name in names)
+    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
+
+
+def _term(data: Any) -> Any:
+    """A term of the SPARQL JSON results format as a pyoxigraph term (as local results)."""
+    import pyoxigraph as ox
+
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("value"), str):
+        raise ValueError(f"not a term: {data!r}")
+    kind, value = data.get("type"), data["value"]
+    if kind == "uri":
+        return Term("uri", value).to_oxigraph()
+    if kind == "bnode":
+        try:
+            return ox.BlankNode(value)
+        except ValueError:
+            return ox.BlankNode()
+    if kind in ("literal", "typed-literal"):
+        return Term(
+            "literal", value, language=data.get("xml:lang"), datatype=data.get("datatype")
+        ).to_oxigraph()
+    raise ValueError(f"unsupported term type {kind!r}")
+
+
+def _parse_results(response: httpx.Response, shown: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media in (SPARQL_JSON, "application/json"):
+        try:
+            document = json.loads(response.content)
+            if "boolean" in document:
+                return QueryResult(variables=[], boolean=bool(document["boolean"]))
+            variables = [str(v) for v in document["head"]["vars"]]
+            rows = [
+                tuple(_term(binding.get(v)) for v in variables)
+                for binding in document["results"]["bindings"]
+            ]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise RemoteError(f"{shown} sent malformed SPARQL JSON results: {exc}") from None
+        return QueryResult(variables=variables, rows=rows)
+    rdf_format = ox.RdfFormat.from_media_type(media) if media else None
+    if rdf_format is None:
+        raise RemoteError(f"{shown} answered with {media or 'no content type'}, not query results")
+    try:
+        triples = [
+            (q.subject, q.predicate, q.object)
+            for q in ox.parse(response.content, format=rdf_format)
+        ]
+    except (SyntaxError, ValueError) as exc:
+        raise RemoteError(f"{shown} sent malformed {media}: {exc}") from None
+    triples.sort(key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    return QueryResult(variables=["subject", "predicate", "object"], rows=list(triples))
+
+
+def query_endpoint(
+    endpoint: str,
+    query: SavedQuery,
+    bindings: Mapping[str, Term] | None = None,
+    *,
+    named_graph: str | None = None,
+    credentials: Credentials | None = None,
+    timeout: float = 60.0,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> QueryResult:
+    """Run a query on a SPARQL 1.1 Protocol endpoint (POST ``application/sparql-query``).
+
+    ``named_graph`` is sent as the protocol's ``default-graph-uri``: the query then sees
+    that graph as its default graph. Queries only read, so they are repeated after
+    transient failures. A 400 answer (the endpoint could not parse or run the query)
+    raises :class:`QueryError`, as a local syntax error does.
+    """
+    endpoint, url_credentials = check_endpoint(endpoint, "--endpoint")
+    params = [("default-graph-uri", check_graph_iri(named_graph))] if named_graph else []
+    text = with_values(query.text, bindings)
+    policy = retry or RetryPolicy(retries=2, backoff=0.5)
+    with _Session(credentials or url_credentials, timeout, policy, sleep) as session:
+        try:
+            response = session.send(
+                "POST",
+                endpoint,
+                what="running the query",
+                repeatable=True,
+                content=text.encode("utf-8"),
+                headers={"Content-Type": SPARQL_QUERY, "Accept": QUERY_ACCEPT},
+                params=params,
+            )
+        except EndpointRefused as exc:
+            if exc.status == 400:
+                raise QueryError(
+                    f"{redact(endpoint)} rejected the query: {exc.excerpt or 'bad request'}",
+                    source=text,
+                ) from None
+            raise
+        return _parse_results(response, redact(endpoint))

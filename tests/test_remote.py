@@ -1,0 +1,858 @@
+"""Serving and publishing: `serve`, `push` and `query --endpoint`, against real servers.
+
+A real Oxigraph server runs on 127.0.0.1 for the module. Where a behaviour needs a server
+that fails, is slow or asks for credentials, a small HTTP server in a thread stands in
+front of it (or alone): it answers as a real server would, and forwards the rest.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from reformgraph.cli import app
+from reformgraph.errors import PushInterrupted
+from reformgraph.queries import saved_queries
+from reformgraph.remote import STAGING_PREFIX, Credentials, push_graph, sends_password_in_clear
+from reformgraph.server import find_binary
+
+from .paths import ROOT
+
+runner = CliRunner()
+PASSWORD = "s3cret-Pa55-word"
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Oxigraph:
+    base: str
+
+    @property
+    def store(self) -> str:
+        return f"{self.base}/store"
+
+    @property
+    def query(self) -> str:
+        return f"{self.base}/query"
+
+    @property
+    def update(self) -> str:
+        return f"{self.base}/update"
+
+    def select(self, text: str, graph: str | None = None) -> list[dict[str, Any]]:
+        params = {"default-graph-uri": graph} if graph else None
+        response = httpx.post(
+            self.query,
+            content=text.encode(),
+            params=params,
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json",
+            },
+        )
+        response.raise_for_status()
+        return list(response.json()["results"]["bindings"])
+
+    def count(self, graph: str | None) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graph)
+        return int(rows[0]["n"]["value"])
+
+    def named_graphs(self) -> set[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return {row["g"]["value"] for row in rows}
+
+    def put(self, graph: str, ntriples: bytes) -> None:
+        response = httpx.put(
+            self.store,
+            params={"graph": graph},
+            content=ntriples,
+            headers={"Content-Type": "application/n-triples"},
+        )
+        response.raise_for_status()
+
+    def graph(self, graph: str) -> set[str]:
+        """The graph's triples, its blank nodes canonically named."""
+        response = httpx.get(
+            self.store, params={"graph": graph}, headers={"Accept": "application/n-triples"}
+        )
+        response.raise_for_status()
+        return canonical(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigraph]:
+    """A real, empty, writable Oxigraph server on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("oxigraph")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(find_binary()), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = Oxigraph(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            assert process.poll() is None, "the Oxigraph server did not start"
+            try:
+                if httpx.get(server.base + "/", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the Oxigraph server did not answer"
+            time.sleep(0.05)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class Seen:
+    """A request a stub server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+@dataclass
+class Stub:
+    """A tiny HTTP server in a thread; ``handle`` answers every request."""
+
+    handle: Callable[[Seen], Reply]
+    seen: list[Seen] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                seen = Seen(self.command, self.path, headers, body, time.monotonic())
+                stub.seen.append(seen)
+                status, reply_headers, content = stub.handle(seen)
+                self.send_response(status)
+                for name, value in reply_headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(content)
+
+            do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client that gave up (the timeout tests) is expected
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> Stub:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+    def methods(self) -> list[str]:
+        return [seen.method for seen in self.seen]
+
+
+def forward(target: str, seen: Seen) -> Reply:
+    """Send a request on to the real server and return its answer."""
+    headers = {k: v for k, v in seen.headers.items() if k in ("content-type", "accept")}
+    response = httpx.request(seen.method, target + seen.path, content=seen.body, headers=headers)
+    kept = {k: v for k, v in response.headers.items() if k.lower() == "content-type"}
+    return response.status_code, kept, response.content
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+    return runner.invoke(app, list(args), env=env)
+
+
+def cli(words: str, *more: str, env: dict[str, str] | None = None) -> Any:
+    """Run the command line: ``words`` split at spaces, then ``more`` as they are."""
+    return invoke(*words.split(), *more, env=env)
+
+
+def order_keys(text: str, variables: list[str]) -> list[str]:
+    """The projected variables of the query's outer ORDER BY."""
+    clauses = re.findall(r"ORDER\s+BY\s+(.*?)(?=\bLIMIT\b|\bOFFSET\b|\Z)", text, re.S | re.I)
+    if not clauses:
+        return []
+    return [key for key in re.findall(r"\?(\w+)", clauses[-1]) if key in variables]
+
+
+def assert_same_results(query: str, local: dict[str, Any], remote: dict[str, Any]) -> None:
+    """Same columns; same rows as multisets; same order on the ORDER BY keys."""
+    assert remote["head"] == local["head"], query
+    rows = [json.dumps(b, sort_keys=True, ensure_ascii=False) for b in local["results"]["bindings"]]
+    remote_rows = [
+        json.dumps(b, sort_keys=True, ensure_ascii=False) for b in remote["results"]["bindings"]
+    ]
+    assert Counter(remote_rows) == Counter(rows), query
+    keys = order_keys(saved_queries()[query].text, local["head"]["vars"])
+
+    def sequence(doc: dict[str, Any]) -> list[tuple[str, ...]]:
+        return [
+            tuple(json.dumps(b.get(k), sort_keys=True) for k in keys)
+            for b in doc["results"]["bindings"]
+        ]
+
+    assert sequence(remote) == sequence(local), query
+
+
+@pytest.fixture(scope="module")
+def local_results(build_dir: Path) -> dict[str, dict[str, Any]]:
+    """Every saved query, run locally on the build, as W3C JSON results."""
+    out = {}
+    for name in saved_queries():
+        result = invoke("query", name, "--format", "json", "--out", str(build_dir))
+        assert result.exit_code == 0, result.output
+        out[name] = json.loads(result.stdout)
+    return out
+
+
+def canonical(quads: Iterable[ox.Quad]) -> set[str]:
+    """Triples as text, blank nodes canonically named: equal sets, isomorphic graphs."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return {str(quad) for quad in dataset}
+
+
+def expected_graph(build_dir: Path) -> set[str]:
+    """The built graph and the ontology, as Oxigraph stores them (it keeps the subtypes of
+    xsd:integer, such as xsd:positiveInteger, as xsd:integer; so do local queries)."""
+    store = ox.Store()
+    store.load(path=str(build_dir / "reformgraph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(path=str(ROOT / "ontology" / "reformgraph.ttl"), format=ox.RdfFormat.TURTLE)
+    return canonical(store)
+
+
+def no_traceback(result: Any) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --------------------------------------------------------------------------- push and query
+
+
+@pytest.mark.parametrize("graph", [None, "https://example.org/graph/reform"])
+def test_push_then_every_saved_query_answers_remotely_as_locally(
+    oxigraph: Oxigraph,
+    build_dir: Path,
+    local_results: dict[str, dict[str, Any]],
+    graph: str | None,
+) -> None:
+    target = ["--named-graph", graph] if graph else []
+    pushed = invoke("push", "--endpoint", oxigraph.store, *target, "--out", str(build_dir))
+    assert pushed.exit_code == 0, pushed.output
+    assert "one request" in pushed.output
+    for name, saved in saved_queries().items():
+        result = invoke("query", name, "--format", "json", "--endpoint", oxigraph.query, *target)
+        assert result.exit_code == 0, result.output
+        remote = json.loads(result.stdout)
+        assert_same_results(name, local_results[name], remote)
+        if saved.is_violation_check:
+            assert remote["results"]["bindings"] == []
+        else:
+            assert remote["results"]["bindings"], name
+    args = ["figures", "-p", "case=big-fiscal-system", "--format", "csv"]
+    local = invoke("query", *args, "--out", str(build_dir))
+    remote_csv = invoke("query", *args, "--endpoint", oxigraph.query, *target)
+    assert remote_csv.exit_code == 0, remote_csv.output
+    assert remote_csv.stdout == local.stdout
+    assert len(remote_csv.stdout.splitlines()) == 1 + 5
+    table = invoke("query", "cases", "--endpoint", oxigraph.query, *target)
+    assert table.stdout == invoke("query", "cases", "--out", str(build_dir)).stdout
+
+
+def test_data_only_push_leaves_the_ontology_out(oxigraph: Oxigraph, build_dir: Path) -> None:
+    graph = "https://example.org/graph/data-only"
+    result = cli(
+        f"push --endpoint {oxigraph.store} --named-graph {graph} --data-only",
+        "--out",
+        str(build_dir),
+    )
+    assert result.exit_code == 0, result.output
+    lines = (build_dir / "reformgraph.nt").read_bytes().splitlines()
+    assert oxigraph.count(graph) == len([line for line in lines if line.strip()])
+
+
+def test_chunked_push_swaps_in_the_same_graph_and_leaves_no_staging_graph(
+    oxigraph: Oxigraph, build_dir: Path
+) -> None:
+    graph = "https://example.org/graph/chunked"
+    oxigraph.put(graph, b'<https://example.org/old> <https://example.org/p> "1" .\n')
+    result = cli(
+        f"push --endpoint {oxigraph.store} --named-graph {graph}"
+        f" --update-endpoint {oxigraph.update} --chunk-triples 2500",
+        "--out",
+        str(build_dir),
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 chunks, then swapped in" in result.output
+    # The ontology's blank nodes (OWL lists) travel in one request, so they arrive whole.
+    assert oxigraph.graph(graph) == expected_graph(build_dir)
+    assert not [g for g in oxigraph.named_graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_chunked_push_into_the_default_graph(oxigraph: Oxigraph, build_dir: Path) -> None:
+    result = cli(
+        f"push --endpoint {oxigraph.store} --update-endpoint {oxigraph.update}"
+        " --chunk-triples 4000",
+        "--out",
+        str(build_dir),
+    )
+    assert result.exit_code == 0, result.output
+    assert "into the default graph" in result.output
+    assert oxigraph.count(None) == len(expected_graph(build_dir))
+    assert not [g for g in oxigraph.named_graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_chunked_push_without_update_endpoint_fails_before_sending_anything(
+    build_dir: Path,
+) -> None:
+    with Stub(lambda seen: (204, {}, b"")) as stub:
+        result = cli(
+            f"push --endpoint {stub.url}/store --chunk-triples 1000", "--out", str(build_dir)
+        )
+    assert result.exit_code == 2
+    assert "--update-endpoint" in result.output
+    assert "nothing was sent" in result.output
+    assert stub.seen == []
+    no_traceback(result)
+
+
+OLD = b'<https://example.org/old> <https://example.org/p> "1" .\n'
+
+
+def test_a_chunk_that_keeps_failing_leaves_the_target_as_it_was(
+    oxigraph: Oxigraph, build_dir: Path
+) -> None:
+    graph = "https://example.org/graph/failed-chunk"
+    oxigraph.put(graph, OLD)
+    posts = 0
+
+    def failing_second_post(seen: Seen) -> Reply:
+        nonlocal posts
+        if seen.method == "POST":
+            posts += 1
+            if posts >= 2:
+                return 500, {"Content-Type": "text/plain"}, b"disk full"
+        return forward(oxigraph.base, seen)
+
+    with Stub(failing_second_post) as stub:
+        result = cli(
+            f"push --endpoint {stub.url}/store --named-graph {graph}"
+            f" --update-endpoint {oxigraph.update} --chunk-triples 2000"
+            " --retries 1 --backoff 0.01",
+            "--out",
+            str(build_dir),
+        )
+    assert result.exit_code == 3, result.output
+    assert "500" in result.output
+    assert "disk full" in result.output
+    assert "after 2 attempts" in result.output
+    assert "target graph was not touched and the staging graph was dropped" in result.output
+    assert oxigraph.count(graph) == 1
+    assert oxigraph.select('SELECT ?p WHERE { <https://example.org/old> ?p "1" }', graph)
+    assert not [g for g in oxigraph.named_graphs() if g.startswith(STAGING_PREFIX)]
+    no_traceback(result)
+
+
+def test_a_chunk_that_fails_once_is_sent_again_and_the_push_succeeds(
+    oxigraph: Oxigraph, build_dir: Path
+) -> None:
+    graph = "https://example.org/graph/transient"
+    posts = 0
+
+    def flaky_second_post(seen: Seen) -> Reply:
+        nonlocal posts
+        if seen.method == "POST":
+            posts += 1
+            if posts == 2:
+                return 503, {"Retry-After": "0"}, b"busy"
+        return forward(oxigraph.base, seen)
+
+    with Stub(flaky_second_post) as stub:
+        result = cli(
+            f"push --endpoint {stub.url}/store --named-graph {graph}"
+            f" --update-endpoint {oxigraph.update} --chunk-triples 2000 --backoff 0.01",
+            "--out",
+            str(build_dir),
+        )
+        methods = stub.methods()
+    assert result.exit_code == 0, result.output
+    assert methods == ["GET", "PUT", "POST", "POST", "POST", "POST", "POST"]
+    assert oxigraph.graph(graph) == expected_graph(build_dir)
+
+
+def test_a_failed_swap_drops_the_staging_graph_and_keeps_the_target(
+    oxigraph: Oxigraph, build_dir: Path
+) -> None:
+    graph = "https://example.org/graph/failed-swap"
+    oxigraph.put(graph, OLD)
+
+    def refuse_move(seen: Seen) -> Reply:
+        if seen.body.startswith(b"MOVE"):
+            return 500, {}, b"cannot move"
+        return forward(oxigraph.base, seen)
+
+    with Stub(refuse_move) as updates:
+        result = cli(
+            f"push --endpoint {oxigraph.store} --named-graph {graph}"
+            f" --update-endpoint {updates.url}/update --chunk-triples 3000",
+            "--out",
+            str(build_dir),
+        )
+        moves = [seen for seen in updates.seen if seen.body.startswith(b"MOVE")]
+    assert result.exit_code == 3, result.output
+    assert "swapping the uploaded graph" in result.output
+    assert "cannot move" in result.output
+    assert len(moves) == 1  # never repeated
+    assert "staging graph was dropped" in result.output
+    assert oxigraph.count(graph) == 1
+    assert not [g for g in oxigraph.named_graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_an_unreachable_update_endpoint_stops_the_push_before_any_upload(
+    oxigraph: Oxigraph, build_dir: Path
+) -> None:
+    graph = "https://example.org/graph/dead-update"
+    oxigraph.put(graph, OLD)
+    with Stub(lambda seen: forward(oxigraph.base, seen)) as store:
+        result = cli(
+            f"push --endpoint {store.url}/store --named-graph {graph}"
+            f" --update-endpoint http://127.0.0.1:{free_port()}/update"
+            " --chunk-triples 3000 --retries 1 --backoff 0.01",
+            "--out",
+            str(build_dir),
+        )
+        methods = store.methods()
+    assert result.exit_code == 3, result.output
+    assert "reaching the update endpoint: cannot connect" in result.output
+    assert methods == ["GET"]
+    assert oxigraph.count(graph) == 1
+    no_traceback(result)
+
+
+def test_an_interrupted_chunked_push_drops_the_staging_graph_and_keeps_the_target(
+    oxigraph: Oxigraph, build_dir: Path
+) -> None:
+    graph = "https://example.org/graph/interrupted"
+    oxigraph.put(graph, OLD)
+
+    def ctrl_c_after_the_first_chunk(stage: str, done: int, total: int) -> None:
+        if done > 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(PushInterrupted, match="the staging graph was dropped"):
+        push_graph(
+            build_dir / "reformgraph.nt",
+            oxigraph.store,
+            named_graph=graph,
+            update_endpoint=oxigraph.update,
+            chunk_triples=3000,
+            progress=ctrl_c_after_the_first_chunk,
+        )
+    assert oxigraph.count(graph) == 1
+    assert not [g for g in oxigraph.named_graphs() if g.startswith(STAGING_PREFIX)]
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme", "warned"),
+    [
+        ("http://triples.example.org/store", "basic", True),
+        ("https://triples.example.org/store", "basic", False),
+        ("http://triples.example.org/store", "digest", False),
+        ("http://127.0.0.1:7878/store", "basic", False),
+    ],
+)
+def test_basic_credentials_over_plain_http_to_another_host_are_flagged(
+    url: str, scheme: str, warned: bool
+) -> None:
+    assert sends_password_in_clear(url, Credentials("u", PASSWORD, scheme)) is warned
+
+
+def basic_guard(target: str, user: str, password: str) -> Callable[[Seen], Reply]:
+    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    def handle(seen: Seen) -> Reply:
+        if seen.headers.get("authorization") != expected:
+            return 401, {"WWW-Authenticate": 'Basic realm="test"'}, b"who are you?"
+        return forward(target, seen)
+
+    return handle
+
+
+@dataclass
+class DigestGuard:
+    """The server side of HTTP Digest authentication (RFC 7616, MD5, qop=auth): enough
+    to check that the client answers the challenge correctly."""
+
+    target: str
+    user: str
+    password: str
+    realm: str = "reformgraph-test"
+    nonce: str = field(default_factory=lambda: secrets.token_hex(16))
+    verified: int = 0
+
+    def challenge(self) -> Reply:
+        header = (
+            f'Digest realm="{self.realm}", qop="auth", nonce="{self.nonce}",'
+            f' opaque="{secrets.token_hex(8)}", algorithm=MD5'
+        )
+        return 401, {"WWW-Authenticate": header}, b"authenticate first"
+
+    def valid(self, seen: Seen) -> bool:
+        header = seen.headers.get("authorization", "")
+        if not header.startswith("Digest "):
+            return False
+        fields = {
+            key: quoted or plain
+            for key, quoted, plain in re.findall(r'(\w+)=(?:"([^"]*)"|([^\s,]*))', header[7:])
+        }
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+        ha1 = md5(f"{self.user}:{self.realm}:{self.password}")
+        ha2 = md5(f"{seen.method}:{fields.get('uri')}")
+        expected = md5(f"{ha1}:{self.nonce}:{fields.get('nc')}:{fields.get('cnonce')}:auth:{ha2}")
+        return (
+            fields.get("username") == self.user
+            and fields.get("nonce") == self.nonce
+            and fields.get("uri") == seen.path
+            and fields.get("response") == expected
+        )
+
+    def __call__(self, seen: Seen) -> Reply:
+        if not self.valid(seen):
+            return self.challenge()
+        self.verified += 1
+        return forward(self.target, seen)
+
+
+def assert_secret_kept(result: Any, caplog: pytest.LogCaptureFixture) -> None:
+    assert PASSWORD not in result.output
+    assert PASSWORD not in caplog.text
+
+
+def test_basic_authentication_pushes_and_queries_without_showing_the_password(
+    oxigraph: Oxigraph, build_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph = "https://example.org/graph/basic"
+    with Stub(basic_guard(oxigraph.base, "editor", PASSWORD)) as guard:
+        pushed = cli(
+            f"push --endpoint {guard.url}/store --named-graph {graph} --user editor",
+            *("--password", PASSWORD, "--out", str(build_dir)),
+        )
+        assert pushed.exit_code == 0, pushed.output
+        assert_secret_kept(pushed, caplog)
+        env = {"REFORMGRAPH_USER": "editor", "REFORMGRAPH_PASSWORD": PASSWORD}
+        queried = invoke(
+            "query", "cases", "--endpoint", guard.url + "/query", "--named-graph", graph, env=env
+        )
+        assert queried.exit_code == 0, queried.output
+        assert "8 row(s)" in queried.output
+        assert_secret_kept(queried, caplog)
+        wrong = cli(
+            f"push --endpoint {guard.url}/store --named-graph {graph} --user editor",
+            *("--password", PASSWORD + "x", "--out", str(build_dir)),
+        )
+        assert wrong.exit_code == 3
+        assert "401" in wrong.output
+        assert "--password" in wrong.output
+        assert PASSWORD not in wrong.output
+        assert [seen.method for seen in guard.seen[-1:]] == ["GET"]  # nothing uploaded
+        no_traceback(wrong)
+    assert oxigraph.count(graph) == len(expected_graph(build_dir))
+
+
+def test_digest_authentication_pushes_without_sending_the_graph_unauthenticated(
+    oxigraph: Oxigraph, build_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph = "https://example.org/graph/digest"
+    guard = DigestGuard(oxigraph.base, "curator", PASSWORD)
+    with Stub(guard) as stub:
+        pushed = cli(
+            f"push --endpoint {stub.url}/store --named-graph {graph} --user curator"
+            f" --auth digest --update-endpoint {stub.url}/update --chunk-triples 5000",
+            *("--password", PASSWORD, "--out", str(build_dir)),
+        )
+        assert pushed.exit_code == 0, pushed.output
+        assert_secret_kept(pushed, caplog)
+        uploads = [seen for seen in stub.seen if seen.method in ("PUT", "POST") and seen.body]
+        assert all(seen.headers.get("authorization", "").startswith("Digest ") for seen in uploads)
+        queried = cli(
+            f"query offices --endpoint {stub.url}/query --named-graph {graph} --user curator"
+            " --auth digest",
+            *("--password", PASSWORD),
+        )
+        assert queried.exit_code == 0, queried.output
+        assert "6 row(s)" in queried.output
+        wrong = cli(
+            f"query offices --endpoint {stub.url}/query --user curator --auth digest",
+            *("--password", "not-" + PASSWORD),
+        )
+        assert wrong.exit_code == 3
+        assert "401" in wrong.output
+        assert "not-" + PASSWORD not in wrong.output
+        no_traceback(wrong)
+    assert guard.verified >= 4
+    assert oxigraph.graph(graph) == expected_graph(build_dir)
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_a_server_that_is_down_gets_a_clear_message(build_dir: Path) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    pushed = cli(
+        f"push --endpoint {dead}/store --retries 1 --backoff 0.01", "--out", str(build_dir)
+    )
+    assert pushed.exit_code == 3
+    assert f"cannot connect to {dead}/store" in pushed.output
+    no_traceback(pushed)
+    queried = invoke("query", "cases", "--endpoint", dead + "/query", "--retries", "0")
+    assert queried.exit_code == 3
+    assert "running the query: cannot connect" in queried.output
+    no_traceback(queried)
+
+
+def test_a_server_that_does_not_answer_in_time_gets_a_clear_message(build_dir: Path) -> None:
+    def slow(seen: Seen) -> Reply:
+        stub.release.wait(5)
+        return 204, {}, b""
+
+    with Stub(slow) as stub:
+        pushed = cli(
+            f"push --endpoint {stub.url}/store --timeout 0.3 --retries 0", "--out", str(build_dir)
+        )
+        queried = cli(f"query cases --endpoint {stub.url}/query --timeout 0.3 --retries 0")
+    for result in (pushed, queried):
+        assert result.exit_code == 3
+        assert "did not answer within 0.3 s" in result.output
+        no_traceback(result)
+
+
+def test_a_put_is_repeated_with_growing_back_off_after_unavailable_answers(
+    build_dir: Path,
+) -> None:
+    puts = 0
+
+    def unavailable_twice(seen: Seen) -> Reply:
+        nonlocal puts
+        if seen.method == "PUT":
+            puts += 1
+            if puts <= 2:
+                return 503, {}, b"try later"
+            return 201, {}, b""
+        return 404, {}, b""
+
+    with Stub(unavailable_twice) as stub:
+        result = cli(
+            f"push --endpoint {stub.url}/store --retries 3 --backoff 0.05", "--out", str(build_dir)
+        )
+        times = [seen.at for seen in stub.seen if seen.method == "PUT"]
+    assert result.exit_code == 0, result.output
+    assert len(times) == 3
+    first, second = times[1] - times[0], times[2] - times[1]
+    assert first >= 0.05
+    assert second >= 0.1
+    assert stub.seen[1].path.endswith("?default")
+
+
+def test_a_refused_upload_is_not_repeated_and_says_why(build_dir: Path) -> None:
+    def refuse(seen: Seen) -> Reply:
+        if seen.method == "PUT":
+            return 400, {"Content-Type": "text/plain"}, b"bad N-Triples at line 3"
+        return 404, {}, b""
+
+    with Stub(refuse) as stub:
+        result = invoke("push", "--endpoint", stub.url + "/store", "--out", str(build_dir))
+        methods = stub.methods()
+    assert result.exit_code == 3
+    assert methods == ["GET", "PUT"]
+    assert "400 Bad Request: bad N-Triples at line 3" in result.output
+    no_traceback(result)
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        ("push --endpoint ftp://example.org/store", "is not an http(s) URL"),
+        ("push --endpoint http://127.0.0.1:1/store --named-graph urn", "is not an absolute IRI"),
+        ("push --endpoint http://127.0.0.1:1/store --auth ntlm", "--auth 'ntlm'"),
+        ("push --endpoint http://127.0.0.1:1/store --password x", "give --user"),
+        ("query cases --named-graph https://example.org/g", "needs --endpoint"),
+        ("query cases --endpoint http://127.0.0.1:1/query --out build", "leave out --graph"),
+    ],
+)
+def test_bad_remote_options_are_named_before_anything_is_sent(
+    build_dir: Path, words: str, message: str
+) -> None:
+    more = ["--out", str(build_dir)] if words.startswith("push") else []
+    result = cli(words, *more)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    no_traceback(result)
+
+
+def test_a_query_the_endpoint_rejects_is_bad_input(oxigraph: Oxigraph) -> None:
+    result = invoke("query", "SELECT * WHERE { ?s ?p }", "--endpoint", oxigraph.query)
+    assert result.exit_code == 2
+    assert f"{oxigraph.query} rejected the query" in result.output
+    no_traceback(result)
+
+
+def test_a_missing_build_is_named_before_pushing(tmp_path: Path) -> None:
+    result = invoke("push", "--endpoint", "http://127.0.0.1:1/store", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "reformgraph build" in result.output
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def reformgraph_script() -> str:
+    script = Path(sys.executable).parent / "reformgraph"
+    return str(script) if script.is_file() else str(shutil.which("reformgraph"))
+
+
+def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
+    build_dir: Path, local_results: dict[str, dict[str, Any]]
+) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [reformgraph_script(), "serve", "--port", str(port), "--out", str(build_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(30, process.kill)
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Press Ctrl-C"):
+                break
+        text = "".join(lines)
+        base = f"http://127.0.0.1:{port}"
+        assert f"query page:      {base}/\n" in text
+        assert f"query endpoint:  {base}/query\n" in text
+        links = dict(re.findall(r"^  ([a-z-]+): (\S+)$", text, re.M))
+        assert set(links) == set(saved_queries())
+        with httpx.Client(headers={"Accept": "application/sparql-results+json"}) as client:
+            for name, link in links.items():
+                response = client.get(link)
+                assert response.status_code == 200, (name, response.text)
+                assert_same_results(name, local_results[name], response.json())
+            refused = client.post(
+                f"{base}/update",
+                content=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                headers={"Content-Type": "application/sparql-update"},
+            )
+            assert refused.status_code == 403  # read-only
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=20)
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert "stopped" in err
+    with socket.socket() as probe:  # the server is gone with it
+        probe.bind(("127.0.0.1", port))
+
+
+def test_serve_on_a_busy_port_names_it(build_dir: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = invoke("serve", "--port", str(port), "--out", str(build_dir))
+    assert result.exit_code == 3
+    assert f"127.0.0.1:{port} is already in use" in result.output
+    assert "--port" in result.output
+    no_traceback(result)
+
+
+def test_serve_without_a_build_says_how_to_make_one(tmp_path: Path) -> None:
+    result = invoke("serve", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "reformgraph build" in result.output
+
+
+def test_serve_reports_why_the_server_would_not_start(build_dir: Path, tmp_path: Path) -> None:
+    shutil.copytree(build_dir / "store", tmp_path / "store")
+    writer = ox.Store(str(tmp_path / "store"))  # holds the store's write lock
+    try:
+        result = invoke("serve", "--writable", "--port", str(free_port()), "--out", str(tmp_path))
+    finally:
+        del writer
+    assert result.exit_code == 3
+    assert "stopped while starting" in result.output
+    assert "LOCK" in result.output
+    assert "Stack backtrace" not in result.output
+    no_traceback(result)
