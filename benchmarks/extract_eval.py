@@ -4,8 +4,10 @@ Run from the project folder::
 
     .venv/bin/python benchmarks/extract_eval.py [--copies N] [--show-errors]
 
-It prints the evaluation table (precision, recall and F1 per kind, drafting the curated
-report with no curated entities, only the gazetteer), then the throughput of drafting a
+It prints the evaluation table (precision, recall and F1 per kind: cases, measures,
+figures, rankings, organisations, platforms, instruments, places and the qualitative
+outcomes — recognitions, innovation claims, pilots —, drafting the curated report with no
+curated entities, only the gazetteer), then the throughput of drafting a
 large synthetic report: the curated report's cases repeated N times, each copy perturbed
 (its titles numbered so they stay unique, its years and figures shifted) so that nothing
 is cached or trivially repeated. Exits 1 if a target or the 100 KB/s floor is missed.

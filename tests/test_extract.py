@@ -41,6 +41,7 @@ SHAPES = [
     "full-width.txt",
     "report-gb18030.txt",
     "subtitle.txt",
+    "grid-safety.txt",
 ]
 
 
@@ -112,6 +113,41 @@ def test_evaluation_meets_every_target_and_prints_a_table(evaluation: Evaluation
     assert "F1" in table
 
 
+@pytest.mark.parametrize(("kind", "gold"), [("recognitions", 4), ("claims", 13), ("pilots", 5)])
+def test_evaluation_scores_recognitions_claims_and_pilots_like_the_other_kinds(
+    evaluation: Evaluation, kind: str, gold: int
+) -> None:
+    score = evaluation.scores[kind]
+    assert score.gold == gold
+    assert score.f1 >= 0.8, (kind, score.missed, score.spurious)
+    row = re.search(rf"^{kind} +(\d+) +(\d+) +(\d+) .* 0\.80$", evaluation.table(), re.M)
+    assert row is not None, evaluation.table()
+    assert (int(row[1]), int(row[2]), int(row[3])) == (score.gold, score.found, score.correct)
+
+
+def test_extract_evaluate_prints_every_kind_with_its_scores(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "extract",
+            str(SOURCE),
+            "--out",
+            str(tmp_path / "draft"),
+            "--data",
+            str(DATA),
+            "--evaluate",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line}
+    for kind in ("cases", "measures", "figures", "places", "recognitions", "claims", "pilots"):
+        assert float(rows[kind][5]) >= 0.8, (kind, rows[kind])  # gold found correct P R F1
+
+
 def test_evaluation_refuses_a_report_the_curated_data_does_not_hold(tmp_path: Path) -> None:
     with pytest.raises(ExtractError, match="no source"):
         evaluate(FIXTURES / "news-item.txt", DATA)
@@ -143,6 +179,7 @@ def test_the_draft_keeps_the_report_as_utf8_with_its_sha256(our_draft: Path) -> 
     meta = _load_yaml(our_draft / "sources" / "hubei-2025-reform-cases.yaml")
     assert isinstance(meta, dict)
     assert meta["sha256"] == hashlib.sha256(text).hexdigest()
+    assert "original_encoding" not in meta  # the text is the file, byte for byte
     header = (our_draft / "sources" / "hubei-2025-reform-cases.yaml").read_text(encoding="utf-8")
     assert "original encoding utf-8" in header
 
@@ -226,17 +263,33 @@ def test_a_county_case_with_sections_has_nested_measures_and_figures_in_every_pa
     assert any(it.text == "浙江省" for it in analysis.intro.items)
 
 
-def test_the_draft_of_a_sectioned_case_says_which_measures_the_schema_cannot_hold(
+def test_the_draft_of_a_sectioned_case_holds_every_section_and_item_nested_as_in_the_text(
     tmp_path: Path,
 ) -> None:
-    result = extract(FIXTURES / "county-sections.txt", tmp_path / "draft")
-    assert result.measures == 0
-    assert any("一、" in note and "not written" in note for note in result.notes)
-    assert any("8万余次" in note for note in result.notes)
-    case = _load_yaml(next((tmp_path / "draft" / "cases").glob("*.yaml")))
+    out = tmp_path / "draft"
+    result = extract(FIXTURES / "county-sections.txt", out)
+    assert result.measures == 5
+    case = _load_yaml(next((out / "cases").glob("*.yaml")))
     assert isinstance(case, dict)
     assert case["start"] == {"text": "2023年以来", "since": "2023"}
+    assert case["paragraphs"] == 8
     assert [f["text"] for f in case["figures"]] == ["12.6万件", "99.2%"]
+    measures = {m["marker"]: m for m in case["measures"]}
+    assert list(measures) == ["一、", "二、", "(一)", "(二)", "三、"]
+    assert [f["text"] for f in measures["三、"]["figures"]] == ["46个", "8万余次"]
+    assert [c["quote"] for c in measures["(一)"]["changes"]] == [
+        "申请材料由平均28份减少至9份",
+        "办理时限压缩60%以上",
+    ]
+    built = pipeline.build(out, tmp_path / "build")
+    assert built.check.validation.conforms
+    graph = pipeline.load_graph(tmp_path / "build" / "reformgraph.nt")
+    rows = graph.query(
+        "SELECT ?inner ?outer WHERE { ?m rg:partOfMeasure ?p ;"
+        " rg:marker ?inner . ?p rg:marker ?outer }",
+        initNs={"rg": "https://w3id.org/reformgraph/ontology/"},
+    )
+    assert {(str(r[0]), str(r[1])) for r in rows} == {("(一)", "二、"), ("(二)", "二、")}
 
 
 def test_an_award_list_has_one_case_per_applicant_line(tmp_path: Path) -> None:
@@ -302,6 +355,8 @@ def test_a_gb18030_report_is_read_and_written_as_utf8_with_its_encoding_noted(
     meta = _load_yaml(meta_path)
     assert isinstance(meta, dict)
     assert meta["sha256"] == hashlib.sha256(written).hexdigest()
+    assert meta["original_encoding"] == "gb18030"
+    assert meta["original_sha256"] == hashlib.sha256(raw).hexdigest()
     manifest = _load_yaml(out / MANIFEST)
     assert isinstance(manifest, dict)
     assert manifest["encoding"] == "gb18030"
@@ -325,6 +380,41 @@ def test_full_width_punctuation_reads_like_half_width() -> None:
     changes = {tuple(q.text for q in c.parts.values()): c.direction for c in facts.changes}
     assert changes[("45.2\uff05",)] == "increase"
     assert changes[("20个工作日", "5个工作日")] == "decrease"
+
+
+def test_a_case_of_full_width_items_reads_semicolons_zero_and_incidents() -> None:
+    analysis = analyse(read_report(FIXTURES / "grid-safety.txt"))
+    [(case, facts, _ctx)] = analysis.cases
+    assert len(case.body) == 3  # three paragraphs, all the case's
+    # (一) items, and 一是 … after a full-width semicolon nested in the first.
+    assert [(m.marker, m.parent, m.lead) for m in case.measures] == [
+        ("\uff08一\uff09", None, "压实网格责任"),
+        ("一是", 0, "建立隐患台账"),
+        ("二是", 0, "实行每日巡查\uff0c隐患整改率达到96.3\uff05"),
+        ("\uff08二\uff09", None, "推动源头治理"),
+    ]
+    figures = {f.qty.text: (f.qty.value, f.qty.unit) for f in facts.figures}
+    assert figures["96.3\uff05"] == (Decimal("96.3"), "percent")
+    assert figures["零"] == (Decimal(0), "count")  # 亡人火灾事故数为零
+    [change] = facts.changes
+    assert {role: (q.text, q.value, q.unit) for role, q in change.parts.items()} == {
+        "baseline": ("3起", Decimal(3), "count"),
+        "result": ("零", Decimal(0), "count"),
+    }
+    assert change.direction == "decrease"
+    assert change.date is None  # 2021年 is the baseline's year, not the change's date
+
+
+def test_a_full_width_percent_is_read_as_the_curated_percent_unit(tmp_path: Path) -> None:
+    out = tmp_path / "draft"
+    extract(FIXTURES / "grid-safety.txt", out, curated=DATA)
+    case = _load_yaml(next((out / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    [figure] = case["measures"][2]["figures"]
+    assert (figure["text"], figure["unit"]) == ("96.3\uff05", "percent")
+    checked = pipeline.check(out)
+    assert checked.validation.conforms, [str(v) for v in checked.validation.violations]
+    assert checked.uncovered == []
 
 
 def test_a_subtitle_names_the_case_and_its_typical_experience_is_left_for_review(
@@ -550,6 +640,46 @@ def test_accept_merges_a_reviewed_draft_and_the_data_still_builds(
     assert checked.validation.conforms
     assert checked.uncovered == []
     assert checked.summary.cases == 9
+
+
+def test_accept_takes_a_source_without_date_or_url_and_says_the_build_will_warn(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    meta = _load_yaml(draft / "sources" / "news-item.yaml")
+    assert isinstance(meta, dict)
+    assert "issued" not in meta
+    assert "url" not in meta
+    result = accept(draft, data_copy)
+    assert [n.split(": ", 1)[1].split(" (")[0] for n in result.notes] == [
+        "the source has no issued",
+        "the source has no url",
+    ]
+    warnings = pipeline.check(data_copy).validation.warnings
+    source = "https://w3id.org/reformgraph/id/source/news-item"
+    assert {(w.focus, w.path.rsplit("/", 1)[-1]) for w in warnings} == {
+        (source, "issued"),
+        (source, "url"),
+    }
+
+
+def test_accept_on_the_command_line_says_the_build_will_warn_about_a_missing_date(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    result = CliRunner().invoke(app, ["accept", str(draft), "--data", str(data_copy)])
+    assert result.exit_code == 0, result.output
+    assert "accepted 1 case(s)" in result.output
+    assert "note: " in result.output
+    assert "the source has no issued" in result.output
 
 
 def test_accept_refuses_ids_that_are_already_taken(tmp_path: Path, data_copy: Path) -> None:

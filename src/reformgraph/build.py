@@ -276,9 +276,11 @@ class _Builder:
         yield from _bilingual(node, DCTERMS.title, source.title)
         yield from _bilingual(node, RDFS.label, source.title)
         yield node, DCTERMS.publisher, self.ref(source.publisher)
-        yield node, DCTERMS.issued, Literal(source.issued.isoformat(), datatype=XSD.date)
+        if source.issued is not None:
+            yield node, DCTERMS.issued, Literal(source.issued.isoformat(), datatype=XSD.date)
         yield node, DCTERMS.language, Literal(source.language, datatype=XSD.language)
-        yield node, SCHEMA.url, Literal(source.url, datatype=XSD.anyURI)
+        if source.url is not None:
+            yield node, SCHEMA.url, Literal(source.url, datatype=XSD.anyURI)
         yield node, RG.fileName, Literal(source.file)
         yield node, RG.sha256, Literal(source.sha256)
         yield node, RG.characterCount, Literal(len(text), datatype=XSD.nonNegativeInteger)
@@ -287,7 +289,9 @@ class _Builder:
         if source.planned_by:
             yield node, RG.plannedBy, self.ref(source.planned_by)
         publisher = self.entities[source.publisher].label
-        citation = f"{publisher.zh}, {source.issued.isoformat()}: {source.title.zh}. {source.url}"
+        issued = f", {source.issued.isoformat()}" if source.issued is not None else ""
+        url = f" {source.url}" if source.url is not None else ""
+        citation = f"{publisher.zh}{issued}: {source.title.zh}.{url}"
         yield node, DCTERMS.bibliographicCitation, Literal(citation)
 
     # ------------------------------------------------------------------ cases
@@ -317,19 +321,21 @@ class _Builder:
         yield node, DCTERMS.source, source
         yield from self.evidence(node, RG.evidence, "evidence", rc.span, source)
         yield from self.facts(rc, (), case, node, node, None)
-        for index, rm in enumerate(rc.measures):
+        for rm in rc.measures:
             measure = rm.measure
-            m_node = URIRef(f"{node}/measure/{measure.position}")
+            m_node = URIRef(f"{node}/measure/{rm.position}")
             yield m_node, RDF.type, RG.Measure
             yield m_node, RG.partOfCase, node
-            yield m_node, RG.position, Literal(measure.position, datatype=XSD.positiveInteger)
+            if rm.parent is not None:
+                yield m_node, RG.partOfMeasure, URIRef(f"{node}/measure/{rm.parent + 1}")
+            yield m_node, RG.position, Literal(rm.position, datatype=XSD.positiveInteger)
             yield m_node, RG.marker, _zh(measure.marker)
             yield from _bilingual(m_node, RG.leadClause, measure.lead)
             yield from _bilingual(m_node, RDFS.label, measure.lead)
             yield m_node, RG.fullText, _zh(rm.span.text)
             yield m_node, DCTERMS.source, source
             yield from self.evidence(m_node, RG.evidence, "evidence", rm.span, source)
-            yield from self.facts(rc, ("measures", index), measure, node, m_node, m_node)
+            yield from self.facts(rc, ("measures", rm.position - 1), measure, node, m_node, m_node)
 
     def facts(
         self,

@@ -697,6 +697,8 @@ def accept(
         f"accepted {len(result.cases)} case(s), {len(result.entities_added)} new entities,"
         f" {len(result.references)} references; source {result.source_id}"
     )
+    for note in result.notes:
+        err.print(Text(f"note: {note}"))
 
 
 BuildOption = Annotated[

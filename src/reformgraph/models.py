@@ -28,6 +28,7 @@ from rdflib import Namespace, URIRef
 __all__ = [
     "CHINESE_MARKERS",
     "DATA",
+    "MARKER_KINDS",
     "RG",
     "Assistance",
     "Bilingual",
@@ -68,8 +69,29 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
-#: Measure markers in order: 一是 is measure 1.
+#: The 一是 … 十是 markers of measures in running text, in order.
 CHINESE_MARKERS = ("一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是")
+
+_CHINESE_NUMBER = (
+    "(?:十[一二三四五六七八九]?|[二三四五六七八九]十[一二三四五六七八九]?|[一二三四五六七八九])"
+)
+
+#: The kinds of measure marker, outermost first, with what each looks like: 一、 sections
+#: and (一) items (half- or full-width parentheses) and numbered items 1. 1、 (1) begin a
+#: paragraph; 一是 … follow the start of a paragraph or a full stop or semicolon.
+MARKER_KINDS: dict[str, str] = {
+    "section": f"{_CHINESE_NUMBER}、",
+    "item": f"[(\uff08]{_CHINESE_NUMBER}[)\uff09]",
+    "number": "[1-9][0-9]?[、.\uff0e]",
+    "number-item": "[(\uff08][1-9][0-9]?[)\uff09]",
+    "inline": f"{_CHINESE_NUMBER}是",
+}
+_MARKER_KIND_RES = {kind: re.compile(f"^{pattern}$") for kind, pattern in MARKER_KINDS.items()}
+
+
+def marker_kind(marker: str) -> str | None:
+    """The kind of a measure marker (a key of :data:`MARKER_KINDS`), or None."""
+    return next((k for k, pattern in _MARKER_KIND_RES.items() if pattern.match(marker)), None)
 
 
 class Record(BaseModel):
@@ -529,14 +551,29 @@ class Facts(Record):
 
 
 class Measure(Facts):
-    """A numbered measure of a case (一是 …)."""
+    """A numbered measure of a case: 一是 … in running text, or a 一、 section, a (一) item
+    or a 1. (1) numbered item beginning a paragraph. Its position and its place in the
+    nesting (a 一是 inside a (一) item inside a 一、 section) follow from the text."""
 
-    marker: Literal["一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是"]
+    marker: Text
     lead: Bilingual
 
+    @field_validator("marker")
+    @classmethod
+    def _known_marker(cls, value: str) -> str:
+        if marker_kind(value) is None:
+            raise ValueError(
+                f"{value!r} is not a measure marker: use 一是 … 十是, 一、 … 十、,"
+                " (一) … (十) (half- or full-width parentheses), 1. or 1、, or (1)"
+            )
+        return value
+
     @property
-    def position(self) -> int:
-        return CHINESE_MARKERS.index(self.marker) + 1
+    def kind(self) -> str:
+        """The kind of its marker: a key of :data:`MARKER_KINDS`."""
+        kind = marker_kind(self.marker)
+        assert kind is not None
+        return kind
 
 
 class Case(Facts):
@@ -550,6 +587,7 @@ class Case(Facts):
     domains: list[Slug] = Field(min_length=1)
     places: list[Involvement] = Field(default_factory=list)
     start: DateRef | None = None
+    paragraphs: StrictInt = Field(default=1, ge=1)
     measures: list[Measure] = Field(default_factory=list)
     exceptions: list[Coverage] = Field(default_factory=list)
 
@@ -564,17 +602,29 @@ class Introduction(Facts):
     exceptions: list[Coverage] = Field(default_factory=list)
 
 
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
 class Source(Record):
-    """A published source text and its metadata."""
+    """A published source text and its metadata.
+
+    ``issued`` and ``url`` may be left out while they are unknown (a draft made by
+    ``reformgraph extract``); the graph then fails a warning-level SHACL shape, not the
+    build. ``original_encoding`` and ``original_sha256`` record the file the text was
+    converted from when it was not UTF-8 byte for byte (a GB18030 report, a layout
+    normalised by ``extract``); ``sha256`` is always that of the text as stored.
+    """
 
     id: Slug
     file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+\.txt$")]
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    sha256: Sha256
     title: Bilingual
     publisher: Slug
-    issued: dt.date
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    issued: dt.date | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")]
+    original_encoding: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+$")] | None = None
+    original_sha256: Sha256 | None = None
     edition: Text | None = None
     planned_by: Slug | None = None
     credits_quote: Text | None = None

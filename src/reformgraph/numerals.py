@@ -21,6 +21,7 @@ __all__ = [
     "parse_chinese_integer",
     "parse_quantity",
     "parse_rank",
+    "width_folded",
 ]
 
 #: Characters that the number-coverage rule looks at, besides the digits.
@@ -50,6 +51,8 @@ _AT_LEAST_SUFFIX = ("以上",)
 _ABOUT_SUFFIX = ("左右",)
 _AT_MOST_SUFFIX = ("以内", "以下")
 
+#: Zero written alone, with no unit word (为零, 降至零).
+_BARE_ZERO = ("零", "〇")
 _ARABIC = r"\d+(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千]+"
 _QUANTITY = re.compile(
@@ -62,6 +65,15 @@ _QUANTITY = re.compile(
     rf"(?P<suffix>{'|'.join(map(re.escape, _AT_LEAST_SUFFIX + _ABOUT_SUFFIX + _AT_MOST_SUFFIX))})?$"
 )
 _RANK = re.compile(rf"第(?P<number>\d+|{_CHINESE})(?:个|位|名)?")
+
+
+#: Full-width forms of the ASCII characters (U+FF01 … U+FF5E) and their ASCII.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def width_folded(text: str) -> str:
+    """``text`` with full-width forms of ASCII characters (U+FF05 for %) made ASCII."""
+    return text.translate(_FULL_WIDTH)
 
 
 class QuantityParseError(ValueError):
@@ -105,7 +117,10 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     """Parse a figure's text into its normalised value, unit word and qualifier.
 
     ``unit_symbols`` are the unit words known to the data (元, 美元, 个百分点 …); the
-    longest that matches what follows the number wins.
+    longest that matches what follows the number wins. A full-width form of a unit word
+    (U+FF05 for %) reads as the word: the ``unit_symbol`` returned is the known word. A bare
+    零 (in 为零, 降至零) is the one number read with no unit word: its ``unit_symbol`` is
+    ``""``.
     """
     match = _QUANTITY.match(text.strip())
     if match is None:
@@ -116,6 +131,11 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     unit_text = match["unit"]
     symbols = sorted(set(unit_symbols), key=len, reverse=True)
     unit_symbol = next((s for s in symbols if unit_text == s), None)
+    if unit_symbol is None:
+        folded = width_folded(unit_text)
+        unit_symbol = next((s for s in symbols if width_folded(s) == folded), None)
+    if unit_symbol is None and unit_text == "" and match["number"] in _BARE_ZERO and value == 0:
+        unit_symbol = ""  # 为零, 降至零: zero needs no unit word; the caller says what it counts
     if unit_symbol is None:
         raise QuantityParseError(
             f"{text!r}: {unit_text!r} after the number is not a known unit word"

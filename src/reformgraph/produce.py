@@ -77,7 +77,7 @@ class CaseOutcome:
     chunk: Chunk | None = None
     errors: list[DataError] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
-    place: tuple[str, int, int, int | None] | None = None
+    place: tuple[str, int, int, int | None, int] | None = None
     uncovered: list[Uncovered] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     cached: bool = False
@@ -171,6 +171,7 @@ def _process_case(path_text: str) -> CaseOutcome:
         resolved.title.start,
         resolved.case.position,
         case_file.lines.line(("position",)),
+        resolved.span.end,
     )
     entities = shared.entities
     labels = _WORKER["labels"]
@@ -318,9 +319,13 @@ def produce(
                     )
                 seen.setdefault(outcome.case_id, outcome.file)
             if outcome.place is not None:
-                source, start, position, line = outcome.place
+                source, start, position, line, end = outcome.place
                 resolver.place(
-                    source, start, position, LineMap(outcome.file, {("position",): line or 1})
+                    source,
+                    start,
+                    position,
+                    LineMap(outcome.file, {("position",): line or 1}),
+                    end,
                 )
             if outcome.chunk is not None:
                 writers.write(outcome.chunk)

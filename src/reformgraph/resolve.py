@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from reformgraph.errors import DataError, DataErrors
 from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile
 from reformgraph.models import (
-    CHINESE_MARKERS,
+    MARKER_KINDS,
     Assistance,
     Case,
     Change,
@@ -46,6 +46,7 @@ __all__ = [
     "ResolvedIntroduction",
     "ResolvedMeasure",
     "Span",
+    "measure_markers",
     "resolve",
 ]
 
@@ -74,14 +75,26 @@ class Located:
 
 @dataclass(frozen=True)
 class ResolvedMeasure:
+    """A measure found in its case's text.
+
+    ``position``: its place among the case's measures in reading order (1 for the first;
+    the graph's ``rg:position`` and IRI). ``parent``: the index in the case's measures of
+    the measure it is nested in (a 一是 inside a (一) item inside a 一、 section), or None.
+    """
+
     measure: Measure
     span: Span
     marker: Span
     lead: Span
+    position: int = 1
+    parent: int | None = None
 
 
 @dataclass(frozen=True)
 class ResolvedCase:
+    """A case found in its source: ``span`` is its whole text (title line, office line and
+    its paragraphs), ``opening`` the text before its first measure."""
+
     case: Case
     lines: LineMap
     source: SourceFile
@@ -122,9 +135,80 @@ def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
+#: The QUDT unit of counts and other pure numbers.
+PURE_NUMBER = "http://qudt.org/vocab/unit/NUM"
+
 ACTOR_TYPES = frozenset(t for t in EntityType if t.is_organisation) | {
     EntityType.ADMINISTRATIVE_AREA
 }
+
+
+def _lines_after(text: str, offset: int) -> list[Span]:
+    """The lines of ``text`` after the line that ends at ``offset``."""
+    if offset >= len(text):
+        return []
+    out = []
+    start = offset + 1
+    for line in text[start:].split("\n"):
+        out.append(Span(start, start + len(line), line))
+        start += len(line) + 1
+    return out
+
+
+#: The rank of each kind of measure marker: 0 for the outermost (一、 sections).
+_RANKS = {kind: rank for rank, kind in enumerate(MARKER_KINDS)}
+_INLINE = _RANKS["inline"]
+#: A marker that begins a paragraph (not followed by a digit: 1.5万 is no marker).
+_LINE_MARKERS = {
+    kind: re.compile(f"^(?:{pattern})(?![0-9])")
+    for kind, pattern in MARKER_KINDS.items()
+    if kind != "inline"
+}
+#: A 一是 … marker: at the start of a paragraph or after 。 or a semicolon (half- or
+#: full-width: U+FF1B).
+_INLINE_MARKER = re.compile(f"(?:^|(?<=[。;\uff1b]))({MARKER_KINDS['inline']})")
+
+
+def measure_markers(paragraphs: Sequence[Span], case_end: int) -> list[tuple[Span, int, int]]:
+    """The measure markers of a case's paragraphs in reading order, each with where its
+    measure's text ends and the rank of its kind: (marker, end, rank).
+
+    A paragraph-starting marker's text runs to the end of the last paragraph before the
+    next marker of its rank or an outer one (or to the end of the case); a 一是 …
+    marker's to the next 一是 … marker of its paragraph or the paragraph's end.
+    """
+    found: list[tuple[Span, int, int]] = []
+    for paragraph in paragraphs:
+        for kind, pattern in _LINE_MARKERS.items():
+            head = pattern.match(paragraph.text)
+            if head is not None:
+                marker = Span(paragraph.start, paragraph.start + len(head[0]), head[0])
+                found.append((marker, paragraph.end, _RANKS[kind]))
+                break
+        inline = [
+            Span(paragraph.start + m.start(1), paragraph.start + m.end(1), m[1])
+            for m in _INLINE_MARKER.finditer(paragraph.text)
+        ]
+        for n, marker in enumerate(inline):
+            end = inline[n + 1].start if n + 1 < len(inline) else paragraph.end
+            found.append((marker, end, _INLINE))
+    out = []
+    for i, (marker, end, rank) in enumerate(found):
+        if rank != _INLINE:
+            stop = next((m.start for m, _, r in found[i + 1 :] if r <= rank), case_end + 1)
+            end = max(p.end for p in paragraphs if p.start < stop)
+        out.append((marker, end, rank))
+    return out
+
+
+def _blank_out(span: Span, holes: Iterable[Span]) -> Span:
+    """``span`` with the text of ``holes`` replaced by NUL characters (offsets kept), so
+    that no quote is found in them."""
+    chars = list(span.text)
+    for hole in holes:
+        for pos in range(max(hole.start, span.start), min(hole.end, span.end)):
+            chars[pos - span.start] = "\0"
+    return Span(span.start, span.end, "".join(chars))
 
 
 class _Resolver:
@@ -248,7 +332,17 @@ class _Resolver:
                     f" (which reads as {parsed.value.normalize():f})",
                 )
             )
-        if unit is not None and self.unit_words.get(parsed.unit_symbol) != quantity.unit:
+        if parsed.unit_symbol == "":
+            # A bare 零 (为零) says nothing of its unit: it is a count, a pure number.
+            if unit is not None and unit.qudt != PURE_NUMBER:
+                self.errors.append(
+                    lines.error(
+                        (*path, "unit"),
+                        f"{quantity.text!r} has no unit word: it is a count, and its unit must"
+                        f" be a pure number (QUDT {PURE_NUMBER}), not {quantity.unit!r}",
+                    )
+                )
+        elif unit is not None and self.unit_words.get(parsed.unit_symbol) != quantity.unit:
             self.errors.append(
                 lines.error(
                     (*path, "unit"),
@@ -593,32 +687,45 @@ class _Resolver:
             )
             return None
         title = Span(title_match[0].start(), title_match[0].end(), case.title.zh)
-        rest = text[title.end + 1 :].split("\n")
-        if len(rest) < 2:
+        following = _lines_after(text, title.end)
+        # The office line follows the title line; the paragraphs are the lines after it
+        # that hold text (blank lines between them are skipped).
+        paragraphs = [line for line in following[1:] if line.text.strip()][: case.paragraphs]
+        if not following or not paragraphs:
             self.errors.append(
                 lines.error(
                     ("title",), "the title line must be followed by an office line and a paragraph"
                 )
             )
             return None
-        office_line, paragraph_line = rest[0], rest[1]
-        office_span = Span(title.end + 1, title.end + 1 + len(office_line), office_line)
-        para_start = office_span.end + 1
-        paragraph = Span(para_start, para_start + len(paragraph_line), paragraph_line)
-        if office is not None and office_line not in office.zh_labels:
+        if len(paragraphs) < case.paragraphs:
+            self.errors.append(
+                lines.error(
+                    ("paragraphs",),
+                    f"the case has {case.paragraphs} paragraphs, but only {len(paragraphs)}"
+                    " line(s) of text follow its office line",
+                )
+            )
+            return None
+        office_span = following[0]
+        if office is not None and office_span.text not in office.zh_labels:
             self.errors.append(
                 lines.error(
                     ("office",),
-                    f"the office line {office_line!r} is not a label of"
+                    f"the office line {office_span.text!r} is not a label of"
                     f" {case.office!r} ({office.label.zh})",
                 )
             )
-        span = Span(title.start, paragraph.end, text[title.start : paragraph.end])
+        span = Span(title.start, paragraphs[-1].end, text[title.start : paragraphs[-1].end])
         self.whole = span
 
-        measures = self.measures(case, lines, paragraph)
-        opening_end = measures[0].span.start if measures else paragraph.end
+        measures = self.measures(case, lines, text, span, paragraphs)
+        opening_end = measures[0].span.start if measures else span.end
         opening = Span(title.start, opening_end, text[title.start : opening_end])
+        # The case's own facts are found in its text outside every measure: the opening,
+        # and any paragraph after its measures that belongs to none of them.
+        own = _blank_out(span, [m.span for m in measures])
+        own_name = "the case's text outside its measures" if measures else "the case's text"
 
         located: dict[PathKey, Located] = {}
         fact_ids: dict[str, PathKey] = {}
@@ -639,15 +746,19 @@ class _Resolver:
             start = self.find_once(
                 lines, ("start", "text"), case.start.text, opening, "the case's opening text"
             )
-        self.facts(lines, (), case, opening, "the case's opening text", located, fact_ids)
+        self.facts(lines, (), case, own, own_name, located, fact_ids)
+        markers = [m.measure.marker for m in measures]
         for resolved in measures:
-            index = case.measures.index(resolved.measure)
+            marker = resolved.measure.marker
+            name = f"the text of measure {marker}"
+            if markers.count(marker) > 1:
+                name += f" (measure {resolved.position} of the case)"
             self.facts(
                 lines,
-                ("measures", index),
+                ("measures", resolved.position - 1),
                 resolved.measure,
                 resolved.span,
-                f"the text of measure {resolved.measure.marker}",
+                name,
                 located,
                 fact_ids,
             )
@@ -666,14 +777,19 @@ class _Resolver:
             exceptions=exceptions,
         )
 
-    def measures(self, case: Case, lines: LineMap, paragraph: Span) -> list[ResolvedMeasure]:
-        markers = {m: i for i, m in enumerate(CHINESE_MARKERS)}
-        # Markers begin the paragraph or follow a full stop.
-        in_text = [
-            (m.start(1), m[1])
-            for m in re.finditer(r"(?:^|[。;;])(" + "|".join(CHINESE_MARKERS) + ")", paragraph.text)
-        ]
-        expected = [marker for _, marker in in_text]
+    def measures(
+        self, case: Case, lines: LineMap, text: str, span: Span, paragraphs: Sequence[Span]
+    ) -> list[ResolvedMeasure]:
+        """Find the case's measures in its text and check them against the data.
+
+        A 一、 section, a (一) item or a 1. / (1) numbered item begins a paragraph and runs
+        to the next marker of its kind or an outer kind (or to the end of the case); a
+        一是 … marker begins a paragraph or follows 。 or a semicolon (; or U+FF1B) and
+        runs to the next such marker or the end of its paragraph. A measure is nested in
+        the nearest measure of an outer kind whose text holds its marker.
+        """
+        found = measure_markers(paragraphs, span.end)
+        expected = [marker.text for marker, _, _ in found]
         given = [m.marker for m in case.measures]
         if given != expected:
             self.errors.append(
@@ -685,13 +801,10 @@ class _Resolver:
                 )
             )
             return []
-        starts = [paragraph.start + offset for offset, _ in in_text]
         resolved = []
         for i, measure in enumerate(case.measures):
-            start = starts[i]
-            end = starts[i + 1] if i + 1 < len(starts) else paragraph.end
-            body = paragraph.text[start - paragraph.start : end - paragraph.start]
-            marker = Span(start, start + len(measure.marker), measure.marker)
+            marker, end, rank = found[i]
+            body = text[marker.start : end]
             lead_zh = measure.lead.zh
             if not body[len(measure.marker) :].startswith(lead_zh):
                 self.errors.append(
@@ -702,11 +815,22 @@ class _Resolver:
                     )
                 )
                 continue
-            assert markers[measure.marker] == measure.position - 1
-            lead = Span(marker.end, marker.end + len(measure.lead.zh), measure.lead.zh)
+            parent = next(
+                (
+                    j
+                    for j in range(i - 1, -1, -1)
+                    if found[j][2] < rank and found[j][0].start < marker.start < found[j][1]
+                ),
+                None,
+            )
             resolved.append(
                 ResolvedMeasure(
-                    measure=measure, span=Span(start, end, body), marker=marker, lead=lead
+                    measure=measure,
+                    span=Span(marker.start, end, body),
+                    marker=marker,
+                    lead=Span(marker.end, marker.end + len(lead_zh), lead_zh),
+                    position=i + 1,
+                    parent=parent,
                 )
             )
         return resolved
@@ -838,6 +962,53 @@ class _Resolver:
                         )
                     )
 
+    def check_extents(self, placed: Iterable[tuple[str, int, int, LineMap]]) -> list[DataError]:
+        """The cases of a source must not run into each other; return warnings for the
+        text between (or after) them that no case holds: (source, start, end, lines).
+
+        A case's text runs from its title line to the end of its last paragraph
+        (``paragraphs``); it should reach the next case's title line, or the end of the
+        source (but for the line that holds the source's ``credits_quote``).
+        """
+        warnings: list[DataError] = []
+        by_source: dict[str, list[tuple[int, int, LineMap]]] = {}
+        for source_id, start, end, lines in placed:
+            by_source.setdefault(source_id, []).append((start, end, lines))
+        for source_id, items in sorted(by_source.items()):
+            source = self.dataset.sources.get(source_id)
+            if source is None:
+                continue
+            text = source.text
+            credits = source.record.credits_quote
+            ordered = sorted(items, key=lambda item: item[0])
+            for n, (_start, end, lines) in enumerate(ordered):
+                stop = ordered[n + 1][0] if n + 1 < len(ordered) else len(text)
+                line = text.count("\n", 0, stop) + 1
+                if end > stop:
+                    self.errors.append(
+                        lines.error(
+                            ("paragraphs",),
+                            f"the case's text runs into the next case (its title is line {line}"
+                            f" of {source.record.file}): give fewer paragraphs",
+                        )
+                    )
+                    continue
+                left = [
+                    chunk
+                    for chunk in text[end:stop].split("\n")
+                    if chunk.strip() and not (credits and credits in chunk)
+                ]
+                if left:
+                    where = f"before line {line}" if n + 1 < len(ordered) else "after it"
+                    warnings.append(
+                        lines.error(
+                            ("paragraphs",),
+                            f"{len(left)} line(s) of {source.record.file} {where} belong to no"
+                            " case: if they are this case's, count them in its paragraphs",
+                        )
+                    )
+        return warnings
+
     def introductions(self, first_starts: dict[str, int]) -> dict[str, ResolvedIntroduction]:
         out = {}
         for source_id, source in self.dataset.sources.items():
@@ -866,6 +1037,9 @@ class _Resolver:
             if resolved is not None:
                 cases.append(resolved)
         self.check_positions((c.case.source, c.span.start, c.case.position, c.lines) for c in cases)
+        extents = self.check_extents(
+            (c.case.source, c.span.start, c.span.end, c.lines) for c in cases
+        )
         first: dict[str, int] = {}
         for c in cases:
             first[c.case.source] = min(first.get(c.case.source, c.title.start), c.title.start)
@@ -875,7 +1049,10 @@ class _Resolver:
             raise DataErrors([*self.dataset.errors, *self.errors])
         cases.sort(key=lambda c: (c.case.source, c.case.position))
         return Resolved(
-            dataset=self.dataset, cases=cases, introductions=introductions, warnings=self.unused()
+            dataset=self.dataset,
+            cases=cases,
+            introductions=introductions,
+            warnings=[*extents, *self.unused()],
         )
 
 
@@ -896,6 +1073,7 @@ class CaseResolver:
     def __init__(self, data: Dataset) -> None:
         self._resolver = _Resolver(data)
         self._placed: list[tuple[str, int, int, LineMap]] = []
+        self._extents: list[tuple[str, int, int, LineMap]] = []
         self._first: dict[str, int] = {}
         # The links between entities (broader, part_of, distinct_from) and the unit words
         # are checked first: nothing may be rendered from entities that are not sound.
@@ -919,9 +1097,19 @@ class CaseResolver:
         del self._resolver.errors[before:]
         return resolved, errors
 
-    def place(self, source: str, title_start: int, position: int, lines: LineMap) -> None:
-        """Record where a resolved case stands, for the checks that span cases."""
+    def place(
+        self,
+        source: str,
+        title_start: int,
+        position: int,
+        lines: LineMap,
+        end: int | None = None,
+    ) -> None:
+        """Record where a resolved case stands (its title's offset, and the end of its
+        text if known), for the checks that span cases."""
         self._placed.append((source, title_start, position, lines))
+        if end is not None:
+            self._extents.append((source, title_start, end, lines))
         self._first[source] = min(self._first.get(source, title_start), title_start)
 
     def finish(
@@ -930,8 +1118,9 @@ class CaseResolver:
         """The introductions and the warnings; raise with every problem, the cases' included."""
         resolver = self._resolver
         resolver.check_positions(self._placed)
+        extents = resolver.check_extents(self._extents)
         introductions = resolver.introductions(self._first)
         problems = [*resolver.dataset.errors, *self.entity_errors, *errors, *resolver.errors]
         if problems:
             raise DataErrors(problems)
-        return introductions, resolver.unused()
+        return introductions, [*extents, *resolver.unused()]

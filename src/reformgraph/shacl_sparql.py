@@ -6,8 +6,10 @@ the shapes into one SPARQL query that selects the focus nodes violating it, and 
 on the store (a few seconds). The subset compiled is the SHACL Core our shapes use —
 targetClass (with the ontology's subclasses), IRI and inverse paths, minCount, maxCount,
 datatype, class, in, languageIn, pattern, minInclusive, minLength, lessThan, nodeKind,
-node and or over classes and datatypes, qualified value shapes over languageIn and class,
-a node-level or of property shapes — and SHACL-SPARQL constraints. A shape that uses
+node and or over classes and datatypes, not over a pattern (or any value test it
+compiles), qualified value shapes over languageIn and class, a node-level or of property
+shapes — and SHACL-SPARQL constraints, each with its severity (sh:Violation unless the
+shape says sh:Warning or sh:Info; only violations make a graph fail to conform). A shape that uses
 anything else is refused when compiling, never silently skipped. The test suite checks
 that both validators give the same verdicts on every shape example and bad-input fixture.
 """
@@ -57,6 +59,7 @@ _HANDLED = {
     SH.nodeKind,
     SH.node,
     SH["or"],
+    SH["not"],
     SH.qualifiedValueShape,
     SH.qualifiedMinCount,
     SH.qualifiedMaxCount,
@@ -170,6 +173,11 @@ class _Compiler:
                 conditions.append(f"EXISTS {{ {var} a ?c_ . VALUES ?c_ {{ {classes} }} }}")
             elif predicate == SH.datatype:
                 conditions.append(self.datatype_ok(str(obj), var))
+            elif predicate == SH.pattern:
+                flags = self.shapes.value(node, SH.flags)
+                extra = f", {_n3(Literal(str(flags)))}" if flags is not None else ""
+                regex = _n3(Literal(str(obj)))
+                conditions.append(f"(!isBlank({var}) && REGEX(STR({var}), {regex}{extra}))")
             elif predicate == SH["or"]:
                 options = [
                     self.value_condition(member, var) for member in Collection(self.shapes, obj)
@@ -177,7 +185,7 @@ class _Compiler:
                 if any(option is None for option in options):
                     raise UnsupportedShape("unsupported member of sh:or")
                 conditions.append("(" + " || ".join(o for o in options if o is not None) + ")")
-            elif predicate in (RDF.type, SH.message):
+            elif predicate in (RDF.type, SH.message, SH.flags):
                 continue
             else:
                 return None
@@ -324,6 +332,11 @@ class _Compiler:
                 if accepts is None:
                     raise UnsupportedShape(f"{shape}: unsupported value shape")
                 self.add(shape, path_name, message, severity, f"{value}\nFILTER (!({accepts}))")
+            elif predicate == SH["not"]:
+                negated = self.value_condition(obj)
+                if negated is None:
+                    raise UnsupportedShape(f"{shape}: unsupported shape in sh:not")
+                self.add(shape, path_name, message, severity, f"{value}\nFILTER ({negated})")
             elif predicate == SH.qualifiedValueShape:
                 qualified = self.value_condition(obj)
                 if qualified is None:

@@ -5,7 +5,8 @@ whole store (each constraint a scan of its class) grow with the whole graph; thi
 validator grows with each case. The shapes are compiled once into plain checks —
 counts, datatypes (ill-typed literals included), classes, value lists, languages,
 patterns, ranges, lengths, lessThan, node kinds, ``sh:node``/``sh:or`` over classes and
-datatypes, qualified counts, a node-level ``sh:or`` — and each case's triples are checked
+datatypes, ``sh:not`` over patterns, classes, datatypes and languages, qualified counts,
+a node-level ``sh:or``, each with its severity — and each case's triples are checked
 against them with the types of the shared entities as context. SHACL-SPARQL constraints
 run on a small in-memory Oxigraph store holding the case and that context. A shape
 feature outside this subset is refused when compiling, never skipped.
@@ -49,6 +50,7 @@ _PROPERTY_KEYS = {
     SH.nodeKind,
     SH.node,
     SH["or"],
+    SH["not"],
     SH.qualifiedValueShape,
     SH.qualifiedMinCount,
     SH.qualifiedMaxCount,
@@ -62,11 +64,13 @@ _PROPERTY_KEYS = {
 
 @dataclass(frozen=True)
 class _Value:
-    """A test on one value: datatypes, classes and languages it may have."""
+    """A test on one value: datatypes, classes and languages it may have, a pattern its
+    text must match."""
 
     datatypes: frozenset[str] | None = None
     classes: frozenset[str] | None = None
     languages: tuple[str, ...] | None = None
+    pattern: re.Pattern[str] | None = None
     alternatives: tuple[_Value, ...] = ()
 
     def accepts(self, value: Node, types: Mapping[str, set[str]]) -> bool:
@@ -75,6 +79,10 @@ class _Value:
         if self.datatypes is not None and not any(_has_datatype(value, d) for d in self.datatypes):
             return False
         if self.classes is not None and not (types.get(str(value), set()) & self.classes):
+            return False
+        if self.pattern is not None and (
+            isinstance(value, BNode) or not self.pattern.search(str(value))
+        ):
             return False
         return self.languages is None or _language_in(value, self.languages)
 
@@ -98,6 +106,8 @@ class _Property:
     less_than: str | None = None
     node_kind: str | None = None
     qualified: list[tuple[_Value, int | None, int | None]] = field(default_factory=list)
+    #: Value tests that each value must fail (sh:not).
+    negated: list[_Value] = field(default_factory=list)
 
 
 @dataclass
@@ -159,6 +169,13 @@ def _number(value: Node) -> Decimal | None:
         return None
 
 
+def _regex(pattern: str, flags: Node | None) -> re.Pattern[str]:
+    """An sh:pattern as a Python regular expression (sh:flags "i" only)."""
+    if flags is not None and set(str(flags)) - {"i"}:
+        raise UnsupportedShape(f"unsupported sh:flags {flags!r}")
+    return re.compile(pattern, re.IGNORECASE if flags is not None and "i" in str(flags) else 0)
+
+
 class _Builder(_Compiler):
     """Compiles the shapes into checks (reusing the SPARQL compiler's helpers)."""
 
@@ -175,7 +192,9 @@ class _Builder(_Compiler):
                 fields["alternatives"] = tuple(
                     self.value_test(m) for m in Collection(self.shapes, obj)
                 )
-            elif predicate not in (RDF.type, SH.message):
+            elif predicate == SH.pattern:
+                fields["pattern"] = _regex(str(obj), self.shapes.value(node, SH.flags))
+            elif predicate not in (RDF.type, SH.message, SH.flags):
                 raise UnsupportedShape(f"{node}: unsupported value test {predicate}")
         return _Value(**fields)
 
@@ -233,10 +252,9 @@ class _Builder(_Compiler):
             prop.languages = tuple(str(x) for x in Collection(self.shapes, languages))
         pattern = get(shape, SH.pattern)
         if pattern is not None:
-            flags = get(shape, SH.flags)
-            prop.pattern = re.compile(
-                str(pattern), re.IGNORECASE if flags and "i" in str(flags) else 0
-            )
+            prop.pattern = _regex(str(pattern), get(shape, SH.flags))
+        for negated in self.shapes.objects(shape, SH["not"]):
+            prop.negated.append(self.value_test(negated))
         minimum = get(shape, SH.minInclusive)
         if minimum is not None:
             prop.min_inclusive = _number(minimum)
@@ -425,6 +443,9 @@ class ShapeChecker:
                 kind = {"IRI": URIRef, "Literal": Literal, "BlankNode": BNode}[prop.node_kind]
                 if not isinstance(value, kind):
                     fail(f"Value of {prop.path} is not a {prop.node_kind}", value)
+            for test in prop.negated:
+                if test.accepts(value, types):
+                    fail(f"Value of {prop.path} conforms to a shape it must not (sh:not)", value)
             if prop.less_than is not None:
                 for other in forward[node].get(prop.less_than, []):
                     a, b = _number(value), _number(other)
