@@ -868,8 +868,27 @@ MEASURE_POSITIONS_UNIQUE_EXAMPLES = [
 ]
 
 MEASURE = REFORM_CASE
+NESTED = 'rg:partOfCase ex:case ;\n    rg:position "2"'
 MEASURE_EXAMPLES = [
     conforms("MeasureShape", "measure-conforms", MEASURE),
+    conforms(
+        "MeasureShape",
+        "measure-nested-in-a-measure-conforms",
+        MEASURE,
+        (
+            NESTED,
+            'rg:partOfCase ex:case ;\n    rg:partOfMeasure ex:measure-1 ;\n    rg:position "2"',
+        ),
+    ),
+    rejects(
+        "MeasureShape",
+        "measure-nested-in-something-else-is-rejected",
+        MEASURE,
+        (NESTED, 'rg:partOfCase ex:case ;\n    rg:partOfMeasure ex:case ;\n    rg:position "2"'),
+        focus="measure-2",
+        path="rg:partOfMeasure",
+        message="does not have class rg:Measure",
+    ),
     rejects(
         "MeasureShape",
         "measure-without-case-is-rejected",
