@@ -143,16 +143,25 @@ ACTOR_TYPES = frozenset(t for t in EntityType if t.is_organisation) | {
 }
 
 
-def _lines_after(text: str, offset: int) -> list[Span]:
-    """The lines of ``text`` after the line that ends at ``offset``."""
-    if offset >= len(text):
-        return []
-    out = []
-    start = offset + 1
-    for line in text[start:].split("\n"):
-        out.append(Span(start, start + len(line), line))
-        start += len(line) + 1
-    return out
+@dataclass(frozen=True)
+class _TextLines:
+    """The lines of a source text as spans, and where each distinct line stands: made
+    once per source, so that finding a case's title line does not scan the whole text
+    again for every case (a report of thousands of cases)."""
+
+    spans: tuple[Span, ...]
+    where: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, text: str) -> _TextLines:
+        spans = []
+        where: dict[str, list[int]] = {}
+        start = 0
+        for index, line in enumerate(text.split("\n")):
+            spans.append(Span(start, start + len(line), line))
+            where.setdefault(line, []).append(index)
+            start += len(line) + 1
+        return cls(tuple(spans), where)
 
 
 #: The rank of each kind of measure marker: 0 for the outermost (一、 sections).
@@ -220,6 +229,7 @@ class _Resolver:
         #: The whole text of the case (or introduction) being resolved: where implied
         #: participants must be named.
         self.whole = Span(0, 0, "")
+        self.text_lines: dict[str, _TextLines] = {}
         units = {e.id: e.symbols for e in self.entities.values() if e.type is EntityType.UNIT}
         self.unit_words, conflicts = unit_symbol_index(units)
         for word, first, again in conflicts:
@@ -676,21 +686,30 @@ class _Resolver:
         for i, domain in enumerate(case.domains):
             self.ref(lines, ("domains", i), domain, [EntityType.DOMAIN], "domain")
 
-        title_match = [m for m in re.finditer(f"^{re.escape(case.title.zh)}$", text, re.MULTILINE)]
-        if len(title_match) != 1:
+        text_lines = self.text_lines.get(case.source)
+        if text_lines is None:
+            text_lines = self.text_lines[case.source] = _TextLines.of(text)
+        title_lines = text_lines.where.get(case.title.zh, [])
+        if len(title_lines) != 1:
             self.errors.append(
                 lines.error(
                     ("title", "zh"),
                     f"the title must be a whole line of {source.record.file} exactly once"
-                    f" (found {len(title_match)})",
+                    f" (found {len(title_lines)})",
                 )
             )
             return None
-        title = Span(title_match[0].start(), title_match[0].end(), case.title.zh)
-        following = _lines_after(text, title.end)
+        spans = text_lines.spans
+        title = spans[title_lines[0]]
+        following = spans[title_lines[0] + 1 : title_lines[0] + 2]
         # The office line follows the title line; the paragraphs are the lines after it
         # that hold text (blank lines between them are skipped).
-        paragraphs = [line for line in following[1:] if line.text.strip()][: case.paragraphs]
+        paragraphs: list[Span] = []
+        for after in range(title_lines[0] + 2, len(spans)):
+            if len(paragraphs) == case.paragraphs:
+                break
+            if spans[after].text.strip():
+                paragraphs.append(spans[after])
         if not following or not paragraphs:
             self.errors.append(
                 lines.error(

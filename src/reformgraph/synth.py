@@ -3,8 +3,10 @@
 ``synthesize(n, out)`` writes ``n`` cases shaped like the curated ones: sources of ten
 cases each (an introduction line, then title, office and paragraph lines), three or four
 numbered measures per case, figures with units, magnitudes and qualifiers, changes,
-rankings, relations between organisations and innovation claims, all quoted from the
-synthetic text so that the data resolves and conforms like real data. Entities are
+rankings and relations between organisations, all quoted from the synthetic text so that
+the data resolves and conforms like real data. It writes no recognitions, innovation
+claims or pilots: on synthetic data the ``recognitions``, ``firsts`` and ``pilots``
+queries return no rows. Entities are
 shared across cases with a long tail: a few hubs (offices, provinces, national bodies)
 appear in many cases, most entities in one or two. Everything follows from the seed.
 """
