@@ -89,6 +89,9 @@ class CompiledConstraint:
     message: str
     severity: str
     query: str
+    #: The node shape whose targets the query selects: a constraint shared by several
+    #: node shapes (an ``sh:sparql`` node) is compiled once for each of them.
+    node_shape: str = ""
 
 
 def _n3(term: Node) -> str:
@@ -216,12 +219,21 @@ class _Compiler:
         return f"?this a ?target_ . VALUES ?target_ {{ {' '.join(sorted(set(classes)))} }}"
 
     def add(
-        self, shape: Node, path: str, message: str, severity: str, body: str, trailer: str = ""
+        self,
+        shape: Node,
+        path: str,
+        message: str,
+        severity: str,
+        body: str,
+        trailer: str = "",
+        *,
+        node_shape: Node | None = None,
     ) -> None:
         """A query selecting ``?this`` (and ``?v`` unless it groups) for each violation."""
         select = "?this" if trailer else "DISTINCT ?this ?v"
         query = f"{self.prefixes}\nSELECT {select}\nWHERE {{\n{body}\n}}\n{trailer}"
-        self.out.append(CompiledConstraint(str(shape), path, message, severity, query))
+        owner = str(node_shape) if node_shape is not None else ""
+        self.out.append(CompiledConstraint(str(shape), path, message, severity, query, owner))
 
     def property_shape(self, node_shape: Node, target: str, shape: Node) -> None:
         path, path_name = self.path(shape)
@@ -399,6 +411,7 @@ class _Compiler:
                 self.message(constraint, "SPARQL constraint not met"),
                 self.severity(constraint),
                 f"{target}\n{{ {inner} }}\nBIND (?value AS ?v)",
+                node_shape=node_shape,
             )
 
     def run(self) -> list[CompiledConstraint]:

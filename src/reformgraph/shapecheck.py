@@ -281,8 +281,12 @@ class _Builder(_Compiler):
 
     def node_shapes(self) -> list[_NodeShape]:
         out = []
+        # A SPARQL constraint shared by several node shapes is compiled once for each
+        # (with that shape's targets): keyed by both.
         sparql_queries = {
-            c.shape: c for c in _Compiler(self.shapes, self.ontology).run() if c.shape
+            (c.node_shape, c.shape): c
+            for c in _Compiler(self.shapes, self.ontology).run()
+            if c.node_shape
         }
         for node_shape in sorted(set(self.shapes.subjects(RDF.type, SH.NodeShape)), key=str):
             targets: set[str] = set()
@@ -297,9 +301,9 @@ class _Builder(_Compiler):
                     _, path_name = self.path(member)
                     alternatives.append(path_name)
             sparql = [
-                sparql_queries[str(c)]
+                sparql_queries[str(node_shape), str(c)]
                 for c in self.shapes.objects(node_shape, SH.sparql)
-                if str(c) in sparql_queries
+                if (str(node_shape), str(c)) in sparql_queries
             ]
             out.append(
                 _NodeShape(
