@@ -313,7 +313,7 @@ def _synthesize(
             if source_lines:
                 _write_source(out, source_id, source_lines, publisher)
             source_id = f"synthetic-{index // CASES_PER_SOURCE:06d}"
-            source_lines = ["综合改革典型案例汇编。"]
+            source_lines = ["综合改革案例汇编。"]
         position = index % CASES_PER_SOURCE + 1
         case, text = _case(
             rng,
@@ -428,7 +428,7 @@ def _case(
         extra = concepts[1]
         used.add(extra)
         involved.append(extra)
-        sentences.append(f"推动{labels[extra]}取得新进展,形成一批可复制可推广的经验做法。")
+        sentences.append(f"推动{labels[extra]}取得新进展,形成可复制、可借鉴的经验做法。")
         for f in range(rng.choice([1, 1, 2, 2, 3])):
             unit_id, word, magnitudes, (low, high), decimals = rng.choice(_UNITS)
             magnitude = rng.choice(magnitudes)

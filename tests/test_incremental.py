@@ -1,0 +1,207 @@
+"""Incremental builds: a rebuild after an edit redoes only what the edit touches, and its
+result is the result of a clean build of the edited folder.
+
+Each test copies the real data and a build of it (with its case cache), edits the copy,
+rebuilds into the same output folder, and compares with a clean build of the edited
+folder in a fresh one: the store (every named graph) and ``reformgraph.nt`` and ``.ttl``
+must be isomorphic, and the files byte-identical (which makes them isomorphic). How many
+cases were taken from the cache is the build's own report, ``CheckResult.reused``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.term import Node
+
+from reformgraph import pipeline
+from reformgraph.engine import STORE_DIR, open_store, rdf_format
+
+from .paths import CASE_FILES, DATA
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RG = "https://w3id.org/reformgraph/ontology/"
+CHINA = "https://w3id.org/reformgraph/id/place/china"
+
+
+def _diff(a: Graph, b: Graph) -> str:
+    _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+    lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_a)[:20]]
+    lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_b)[:20]]
+    return "\n".join(lines)
+
+
+def _term(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype in (XSD_STRING, LANG_STRING) else datatype)
+
+
+def store_quads(build_dir: Path) -> list[str]:
+    """Every quad of a built store, as N-Quads lines, sorted."""
+    store = open_store(build_dir / STORE_DIR)
+    quads = sorted(str(quad) for quad in store.quads_for_pattern(None, None, None, None))
+    del store
+    return quads
+
+
+def store_graphs(build_dir: Path) -> dict[str, Graph]:
+    """Every named graph of a built store (and the default graph), as rdflib Graphs."""
+    store = open_store(build_dir / STORE_DIR)
+    graphs: dict[str, Graph] = {}
+    for quad in store.quads_for_pattern(None, None, None, None):
+        graph = graphs.setdefault(str(quad.graph_name), Graph())
+        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    del store
+    return graphs
+
+
+def file_graph(path: Path) -> Graph:
+    """An output file as an rdflib Graph (read by Oxigraph's parser: rdflib's is slow)."""
+    graph = Graph()
+    for triple in ox.parse(path=path, format=rdf_format(path)):
+        graph.add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
+    return graph
+
+
+def assert_same_build(rebuilt: Path, clean: Path) -> None:
+    """``rebuilt`` holds what a clean build made in ``clean``. (The same quads, or the same
+    bytes, make the same graphs; only when they differ are the graphs compared.)"""
+    if store_quads(rebuilt) != store_quads(clean):
+        ours, theirs = store_graphs(rebuilt), store_graphs(clean)
+        assert set(ours) == set(theirs), "the stores hold different named graphs"
+        for name in theirs:
+            assert isomorphic(ours[name], theirs[name]), (
+                f"store graph {name}: rebuilt (-) and clean (+) differ\n"
+                + _diff(ours[name], theirs[name])
+            )
+    for file in pipeline.OUTPUT_NAMES:
+        if (rebuilt / file).read_bytes() == (clean / file).read_bytes():
+            continue  # the same bytes: the same graph
+        if file == "reformgraph.jsonld":
+            pytest.fail(f"{file} is not byte-identical to a clean build's")
+        a, b = file_graph(rebuilt / file), file_graph(clean / file)
+        assert isomorphic(a, b), f"{file}: rebuilt (-) and clean (+) differ\n" + _diff(a, b)
+        pytest.fail(f"{file} is isomorphic to a clean build's but not byte-identical")
+
+
+@dataclass(frozen=True)
+class Project:
+    data: Path
+    out: Path
+    first: pipeline.BuildResult
+
+    def rebuild(self) -> pipeline.BuildResult:
+        return pipeline.build(self.data, self.out)
+
+    def clean_build(self) -> Path:
+        clean = self.out.parent / "clean"
+        pipeline.build(self.data, clean)
+        return clean
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pipeline.BuildResult]:
+    """The real data built once, cache and all, to copy into each test."""
+    out = tmp_path_factory.mktemp("incremental") / "build"
+    return out, pipeline.build(DATA, out)
+
+
+@pytest.fixture
+def project(tmp_path: Path, first_build: tuple[Path, pipeline.BuildResult]) -> Project:
+    """A copy of the real data and of its build: the next build may use the cache."""
+    built, result = first_build
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    out = Path(shutil.copytree(built, tmp_path / "build"))
+    return Project(data, out, result)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {path.name} (has the data changed?)"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def cases_linked_to(build_dir: Path, entity: str) -> set[str]:
+    """The cases that name ``entity``, themselves or in any of their parts."""
+    store = open_store(build_dir / STORE_DIR)
+    query = (
+        f"SELECT DISTINCT ?case WHERE {{ {{ ?case a <{RG}ReformCase> ; ?p <{entity}> }}"
+        f" UNION {{ ?part <{RG}partOfCase> ?case ; ?p <{entity}> }} }}"
+    )
+    found = {solution["case"].value for solution in store.query(query)}
+    del store
+    return found
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_an_unchanged_folder_is_rebuilt_entirely_from_the_cache(project: Project) -> None:
+    rebuilt = project.rebuild()
+
+    assert project.first.check.reused == 0, "the first build had no cache to use"
+    assert rebuilt.check.reused == rebuilt.check.summary.cases == len(CASE_FILES)
+    assert_same_build(project.out, project.first.folder)
+
+
+def test_editing_one_case_redoes_only_that_case_and_equals_a_clean_build(
+    project: Project,
+) -> None:
+    case = project.data / "cases" / "01-big-fiscal-system.yaml"
+    edit(
+        case,
+        'en: Advancing the building of a "big fiscal" system}',
+        'en: Building a "big fiscal" system}',
+    )
+    edit(case, "- id: three-assets-total\n", "- id: three-assets-total-scale\n")
+
+    rebuilt = project.rebuild()
+
+    assert rebuilt.check.summary.cases == len(CASE_FILES)
+    assert rebuilt.check.reused == len(CASE_FILES) - 1, "only the edited case is read again"
+    clean = project.clean_build()
+    nt = (clean / "reformgraph.nt").read_text(encoding="utf-8")
+    assert 'Building a \\"big fiscal\\" system"@en' in nt, "the new title is not in the graph"
+    assert "/figure/three-assets-total-scale>" in nt, "the renamed figure is not in the graph"
+    assert_same_build(project.out, clean)
+
+
+def test_deleting_a_case_file_equals_a_clean_build(project: Project) -> None:
+    # The last case, so that the others keep their positions in the source.
+    (project.data / "cases" / CASE_FILES[-1].name).unlink()
+
+    rebuilt = project.rebuild()
+
+    assert rebuilt.check.summary.cases == len(CASE_FILES) - 1
+    assert rebuilt.check.reused == len(CASE_FILES) - 1, "the other cases come from the cache"
+    assert_same_build(project.out, project.clean_build())
+
+
+def test_editing_a_shared_entity_redoes_the_cases_that_use_it(project: Project) -> None:
+    users = cases_linked_to(project.out, CHINA)
+    assert len(users) >= 2
+    # The English name of a ranking's scope is part of its case's own triples
+    # ("rank 3 in China"): a case taken from a stale cache would keep the old one.
+    edit(project.data / "entities" / "places.yaml", "en: China}", "en: the PRC}")
+
+    rebuilt = project.rebuild()
+
+    assert rebuilt.check.reused <= len(CASE_FILES) - len(users)
+    clean = project.clean_build()
+    labels = {str(o) for o in file_graph(clean / "reformgraph.nt").objects(None, None)}
+    assert any(label.endswith(" in the PRC") for label in labels), "no case names the scope"
+    assert_same_build(project.out, clean)

@@ -1,0 +1,229 @@
+"""`reformgraph synth`: synthetic data folders, seeded, buildable, and shaped like the real data.
+
+Realism is measured the same way on a build of the synthetic folder and a build of
+``data/``: per case, the numbered measures, the figures (a change's baseline and result
+included), the entities it names (distinct IRIs outside cases and sources that the case
+or any of its parts points to) and the length of its text. The per-case means must be
+within 20% of the real data's; the entities shared by two or more cases must have a long
+tail, as the real ones do.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from reformgraph import pipeline
+from reformgraph.cli import app
+from reformgraph.engine import STORE_DIR, open_store
+from reformgraph.synth import synthesize
+
+runner = CliRunner()
+
+CASES = 40
+SEED = 1
+TOLERANCE = 0.20
+ID = "https://w3id.org/reformgraph/id/"
+PREFIX = "PREFIX rg: <https://w3id.org/reformgraph/ontology/>\n"
+
+
+def synth(out: Path, *args: str) -> Result:
+    return runner.invoke(app, ["synth", "--out", str(out), *args])
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "data"
+    result = synth(out, "--cases", str(CASES), "--seed", str(SEED))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic_build(synthetic: Path) -> pipeline.BuildResult:
+    return pipeline.build(synthetic, synthetic.parent / "build")
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Per-case means, and in how many cases each entity is named."""
+
+    means: dict[str, float]
+    cases_per_entity: Counter[str]
+
+
+def _count(store: object, query: str) -> int:
+    solutions = list(store.query(PREFIX + query))  # type: ignore[attr-defined]
+    return int(solutions[0]["n"].value) if solutions and solutions[0]["n"] else 0
+
+
+def shape(build_dir: Path) -> Shape:
+    store = open_store(build_dir / STORE_DIR)
+    cases = _count(store, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rg:ReformCase }")
+    measures = _count(store, "SELECT (COUNT(?m) AS ?n) WHERE { ?m a rg:Measure }")
+    figures = _count(store, "SELECT (COUNT(?f) AS ?n) WHERE { ?f a rg:Figure }")
+    text = _count(
+        store,
+        "SELECT (SUM(STRLEN(?t)) AS ?n) WHERE { ?c a rg:ReformCase ; rg:fullText ?t }",
+    )
+    named = store.query(
+        PREFIX
+        + f"""SELECT DISTINCT ?case ?entity WHERE {{
+            ?case a rg:ReformCase .
+            {{ ?case ?p ?entity }} UNION {{ ?part rg:partOfCase ?case ; ?p ?entity }}
+            FILTER (isIRI(?entity) && STRSTARTS(STR(?entity), "{ID}")
+                    && !STRSTARTS(STR(?entity), "{ID}case/")
+                    && !STRSTARTS(STR(?entity), "{ID}source/"))
+        }}"""
+    )
+    per_entity = Counter(solution["entity"].value for solution in named)  # type: ignore[index,union-attr]
+    del store
+    assert cases, f"no cases in {build_dir}"
+    return Shape(
+        means={
+            "measures": measures / cases,
+            "figures": figures / cases,
+            "entities": sum(per_entity.values()) / cases,
+            "text length": text / cases,
+        },
+        cases_per_entity=per_entity,
+    )
+
+
+def rank_frequency_slope(counts: list[int]) -> float:
+    """The least-squares slope of log(count) against log(rank), counts sorted descending."""
+    points = [
+        (math.log(rank), math.log(count))
+        for rank, count in enumerate(sorted(counts, reverse=True), 1)
+    ]
+    mean_x = statistics.fmean(x for x, _ in points)
+    mean_y = statistics.fmean(y for _, y in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / sum(
+        (x - mean_x) ** 2 for x, _ in points
+    )
+
+
+def long_tail_problems(per_entity: Counter[str]) -> list[str]:
+    """What keeps the sharing of entities from being a long tail (empty when it is one)."""
+    shared = sorted((n for n in per_entity.values() if n >= 2), reverse=True)
+    problems = []
+    if len(shared) < 5:
+        return [f"only {len(shared)} entities are shared by two or more cases"]
+    if sum(1 for n in per_entity.values() if n == 1) <= len(per_entity) / 2:
+        problems.append("most entities should be named by one case only")
+    if shared[0] < 3 * statistics.median(shared):
+        problems.append(
+            f"the most shared entity ({shared[0]} cases) should be in at least 3 times as many"
+            f" cases as the median shared entity ({statistics.median(shared)})"
+        )
+    slope = rank_frequency_slope(shared)
+    if slope > -0.5:
+        problems.append(f"cases per shared entity fall too slowly with rank (slope {slope:.2f})")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def real_shape(build_dir: Path) -> Shape:
+    return shape(build_dir)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_the_same_seed_gives_byte_identical_files(synthetic: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    result = synth(again, "--cases", str(CASES), "--seed", str(SEED))
+    assert result.exit_code == 0, result.output
+    assert files(again) == files(synthetic)
+
+
+def test_another_seed_gives_other_data(synthetic: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    result = synth(other, "--cases", str(CASES), "--seed", str(SEED + 1))
+    assert result.exit_code == 0, result.output
+    mine, theirs = files(synthetic), files(other)
+    assert len(list((other / "cases").iterdir())) == CASES
+    assert [name for name in mine if mine[name] != theirs.get(name)], "the seed changes nothing"
+
+
+def test_the_synthetic_folder_builds_and_conforms(synthetic_build: pipeline.BuildResult) -> None:
+    check = synthetic_build.check
+    assert check.validation.conforms, "\n".join(map(str, check.validation.violations))
+    assert check.summary.cases == CASES
+    assert check.uncovered == [], "numerals of the synthetic text that no figure accounts for"
+
+
+@pytest.mark.parametrize("measure", ["measures", "figures", "entities", "text length"])
+def test_per_case_means_are_within_20_percent_of_the_real_data(
+    synthetic_build: pipeline.BuildResult, real_shape: Shape, measure: str
+) -> None:
+    synthetic = shape(synthetic_build.folder).means[measure]
+    real = real_shape.means[measure]
+    assert abs(synthetic - real) <= TOLERANCE * real, (
+        f"{measure} per case: {synthetic:.2f} synthetic, {real:.2f} real"
+        f" ({synthetic / real - 1:+.0%})"
+    )
+
+
+def test_the_real_data_shares_entities_with_a_long_tail(real_shape: Shape) -> None:
+    assert long_tail_problems(real_shape.cases_per_entity) == []
+
+
+def test_synthetic_cases_share_entities_with_a_long_tail_like_the_real_ones(
+    synthetic_build: pipeline.BuildResult,
+) -> None:
+    assert long_tail_problems(shape(synthetic_build.folder).cases_per_entity) == []
+
+
+def test_the_long_tail_check_rejects_entities_shared_evenly() -> None:
+    even = Counter({f"e{i}": 5 for i in range(40)} | {f"solo{i}": 1 for i in range(50)})
+    assert long_tail_problems(even)
+
+
+def test_synth_refuses_a_folder_that_is_not_empty_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    before = files(tmp_path)
+
+    result = synth(out, "--cases", "3")
+
+    assert result.exit_code != 0
+    assert "exists and is not an empty folder" in result.output
+    assert "Traceback" not in result.output
+    assert files(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"], "a half-written folder is left"
+
+
+@pytest.mark.parametrize("cases", ["0", "-3"])
+def test_synth_refuses_fewer_than_one_case_and_writes_nothing(tmp_path: Path, cases: str) -> None:
+    out = tmp_path / "data"
+
+    result = synth(out, "--cases", cases)
+
+    assert result.exit_code == 2
+    message = " ".join(result.output.replace("│", " ").split())
+    assert "Invalid value for '--cases'" in message
+    assert "greater than or equal to 1" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_synthesize_refuses_fewer_than_one_case(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 1, not 0"):
+        synthesize(0, tmp_path / "data")
+    assert list(tmp_path.iterdir()) == []
