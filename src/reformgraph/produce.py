@@ -20,10 +20,12 @@ import pickle
 import shutil
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,10 @@ STEM = "reformgraph"
 CACHE_DIR = ".cache"
 #: Below this many cases to resolve, one process is faster than two.
 PARALLEL_FROM = 64
+#: Cases per task sent to a worker, and tasks in flight at once: the workers run at most
+#: this far ahead of the writer, so memory stays flat however many cases there are.
+BATCH = 16
+IN_FLIGHT = 8
 
 Progress = Callable[[str, int, int], None]
 CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -186,6 +192,26 @@ def _process_case(path_text: str) -> CaseOutcome:
     return outcome
 
 
+def _process_batch(path_texts: list[str]) -> list[CaseOutcome]:
+    return [_process_case(path_text) for path_text in path_texts]
+
+
+def _bounded_map(pool: ProcessPoolExecutor, paths: list[Path]) -> Iterator[CaseOutcome]:
+    """The outcomes of ``paths`` in order, with at most ``IN_FLIGHT`` batches submitted
+    and not yet consumed (``Executor.map`` submits everything at once, and its results
+    pile up in memory while the writer falls behind)."""
+    batches = iter([str(p) for p in paths[i : i + BATCH]] for i in range(0, len(paths), BATCH))
+    pending: deque[Future[list[CaseOutcome]]] = deque(
+        pool.submit(_process_batch, batch) for batch in islice(batches, IN_FLIGHT)
+    )
+    while pending:
+        outcomes = pending.popleft().result()
+        following = next(batches, None)
+        if following is not None:
+            pending.append(pool.submit(_process_batch, following))
+        yield from outcomes
+
+
 def _fingerprint(root: Path) -> str:
     """A digest of everything a case's result depends on besides its own file."""
     digest = hashlib.sha256()
@@ -239,7 +265,7 @@ def _cases(
         pool = ProcessPoolExecutor(
             max_workers=2, mp_context=_context(), initializer=_start_worker, initargs=(str(root),)
         )
-        computed = pool.map(_process_case, [str(p) for p in todo], chunksize=16)
+        computed = _bounded_map(pool, todo)
     else:
         _start_worker(str(root))
         computed = (_process_case(str(p)) for p in todo)

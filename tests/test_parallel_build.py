@@ -1,0 +1,46 @@
+"""The two-worker build gives the files of the one-process build, byte for byte.
+
+Real builds go through two worker processes from ``PARALLEL_FROM`` cases up, with a
+bounded window of batches in flight; the small folders of the other tests never reach
+that path. Here the threshold is lowered so that the real data takes it, with batches of
+one case and two in flight, so that the window turns over many times.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reformgraph import pipeline, produce
+
+from .paths import DATA
+
+OUTPUTS = ("reformgraph.nt", "reformgraph.ttl", "reformgraph.jsonld")
+
+
+def test_the_parallel_build_writes_the_same_files_as_the_serial_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = tmp_path / "serial"
+    pipeline.build(DATA, serial)
+
+    monkeypatch.setattr(produce, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(produce, "BATCH", 1)
+    monkeypatch.setattr(produce, "IN_FLIGHT", 2)
+    monkeypatch.setattr(produce.os, "cpu_count", lambda: 2)
+    calls: list[int] = []
+    bounded = produce._bounded_map
+
+    def counted(pool: object, paths: list[Path]) -> object:
+        calls.append(len(paths))
+        return bounded(pool, paths)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(produce, "_bounded_map", counted)
+    parallel = tmp_path / "parallel"
+    result = pipeline.build(DATA, parallel)
+
+    assert calls == [8], "the build did not go through the worker processes"
+    assert result.check.validation.conforms
+    for name in OUTPUTS:
+        assert (parallel / name).read_bytes() == (serial / name).read_bytes(), name
