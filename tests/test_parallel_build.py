@@ -1,4 +1,5 @@
-"""The two-worker build gives the files of the one-process build, byte for byte.
+"""The two-worker build gives the files of the one-process build, byte for byte; the
+store is bulk-loaded in several calls.
 
 Real builds go through two worker processes from ``PARALLEL_FROM`` cases up, with a
 bounded window of batches in flight; the small folders of the other tests never reach
@@ -44,3 +45,20 @@ def test_the_parallel_build_writes_the_same_files_as_the_serial_build(
     assert result.check.validation.conforms
     for name in OUTPUTS:
         assert (parallel / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+def test_the_store_loaded_in_several_bulk_loads_holds_every_triple_once(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from reformgraph.engine import bulk_load_ntriples
+
+    source = tmp_path / "graph.nt"
+    source.write_text(
+        "".join(f"<urn:s{i}> <urn:p> <urn:o{i % 7}> .\n" for i in range(1000)), encoding="utf-8"
+    )
+    store = ox.Store(str(tmp_path / "store"))
+    assert bulk_load_ntriples(store, source, per_call=64) == 1000
+    loaded = {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+    expected = {str(q) for q in ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)}
+    assert len(store) == 1000
+    assert loaded == expected

@@ -40,7 +40,13 @@ from reformgraph.coverage import (
     introduction_triggers,
     numeral_labels,
 )
-from reformgraph.engine import STORE_DIR, add_ontology, convert_ntriples, create_store
+from reformgraph.engine import (
+    STORE_DIR,
+    add_ontology,
+    bulk_load_ntriples,
+    convert_ntriples,
+    create_store,
+)
 from reformgraph.errors import DataError, DataErrors, relative
 from reformgraph.io import (
     Dataset,
@@ -386,7 +392,7 @@ def produce(
         ]
     try:
         store = create_store(work / STORE_DIR)
-        store.bulk_load(path=str(nt), format=_ntriples())
+        bulk_load_ntriples(store, nt)
         add_ontology(store, ontology_file("reformgraph.ttl"))
         store.optimize()
         seconds["load the store"] = time.perf_counter() - clock
@@ -463,10 +469,6 @@ def _context() -> multiprocessing.context.BaseContext:
     if "fork" in methods and _threads() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
-
-
-def _ntriples() -> ox.RdfFormat:
-    return ox.RdfFormat.N_TRIPLES
 
 
 def _swap(new: Path, target: Path) -> None:
