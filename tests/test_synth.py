@@ -227,3 +227,25 @@ def test_synthesize_refuses_fewer_than_one_case(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1, not 0"):
         synthesize(0, tmp_path / "data")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_entity_ids_stay_unique_when_their_hashes_collide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 100,000 cases the ten hex digits of two labels' hashes collide; force it here.
+    import hashlib
+
+    from reformgraph import synth
+
+    class Colliding:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def hexdigest(self) -> str:
+            return "0" * 40
+
+    monkeypatch.setattr(synth.hashlib, "sha1", Colliding)
+    synthesize(12, tmp_path / "data", seed=3)
+    monkeypatch.setattr(synth.hashlib, "sha1", hashlib.sha1)
+    result = pipeline.check(tmp_path / "data")
+    assert result.validation.conforms

@@ -29,8 +29,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from reformgraph.build import PREFIXES, case_triples, introduction_triples, shared_triples
 from reformgraph.coverage import (
     Uncovered,

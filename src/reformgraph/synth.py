@@ -276,7 +276,12 @@ def _synthesize(
     labels: dict[str, str] = {}
 
     def add(kind: str, label: str, **extra: object) -> str:
-        ident = f"{kind[:4]}-{hashlib.sha1(label.encode()).hexdigest()[:10]}"
+        ident = base = f"{kind[:4]}-{hashlib.sha1(label.encode()).hexdigest()[:10]}"
+        # Ten hex digits collide among the million-odd entities of 100,000 cases.
+        again = 1
+        while labels.get(ident, label) != label:
+            again += 1
+            ident = f"{base}-{again}"
         labels[ident] = label
         entities.append(
             {
