@@ -51,6 +51,9 @@ MARK = "@@ "
 PAGE = os.sysconf("SC_PAGE_SIZE")
 GB = 1e9
 MB = 1e6
+#: A capped job is killed when the machine's available memory falls below this (others
+#: share the machine).
+MEMORY_FLOOR = 1.5 * GB
 
 #: The issue's targets.
 BUILD_OVER_BULK_LOAD = 5.0
@@ -370,6 +373,17 @@ def _rss(pid: int) -> int:
     return int(fields[1]) * PAGE
 
 
+def _available() -> int:
+    """The machine's available memory (``MemAvailable``), in bytes."""
+    try:
+        for line in Path("/proc/meminfo").read_text(encoding="ascii").splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 1 << 62
+
+
 def _pss(pid: int) -> int:
     try:
         text = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii", errors="replace")
@@ -390,6 +404,7 @@ class Sampler:
         self.pid = pid
         self.cap = cap
         self.over_cap = False
+        self.over_cap_why = ""
         self.interval = interval
         self.pss_every = pss_every
         self.phase = "start"
@@ -420,17 +435,27 @@ class Sampler:
             self.peak_rss = max(self.peak_rss, total)
             self.peak_single = max(self.peak_single, *sizes)
             self.processes = max(self.processes, sum(1 for size in sizes if size))
-            if self.cap is not None and total > self.cap and not self.over_cap:
+            phase = self.phase
+            self.phase_peaks[phase] = max(self.phase_peaks.get(phase, 0), total)
+            # The cap is on PSS (summed RSS counts a forked worker's shared pages twice:
+            # it jumps when workers start) and on the machine's available memory.
+            pss = 0
+            if count % self.pss_every == 0 or (self.cap is not None and total > self.cap):
+                pss = sum(_pss(pid) for pid in pids)
+                self.peak_pss = max(self.peak_pss, pss)
+            count += 1
+            short = self.cap is not None and _available() < MEMORY_FLOOR
+            if self.cap is not None and (pss > self.cap or short) and not self.over_cap:
                 self.over_cap = True
+                self.over_cap_why = (
+                    f"{fmt_b(pss)} summed PSS, above the cap of {fmt_b(self.cap)}"
+                    if pss > self.cap
+                    else f"the machine's available memory below {fmt_b(MEMORY_FLOOR)}"
+                )
                 try:
                     os.killpg(self.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-            phase = self.phase
-            self.phase_peaks[phase] = max(self.phase_peaks.get(phase, 0), total)
-            if count % self.pss_every == 0:
-                self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in pids))
-            count += 1
             self._stop.wait(self.interval)
 
 
@@ -451,6 +476,7 @@ class ChildRun:
     timed_out: bool = False
     out_of_budget: bool = False
     over_memory_cap: bool = False
+    over_memory_why: str = ""
     error: str = ""
 
     @property
@@ -466,7 +492,7 @@ class ChildRun:
         if self.over_memory_cap:
             return (
                 f"killed after {fmt_s(self.wall)}: memory above the cap"
-                f" ({fmt_b(self.peak_rss)} summed RSS)"
+                f" ({self.over_memory_why or fmt_b(self.peak_rss) + ' summed RSS'})"
             )
         last = self.error.strip().splitlines()[-1:] if self.error.strip() else [""]
         return f"failed (exit {self.returncode}): {last[0]}"
@@ -574,6 +600,7 @@ def run_child(
     run.processes = sampler.processes
     run.phase_peaks = dict(sampler.phase_peaks)
     run.over_memory_cap = sampler.over_cap
+    run.over_memory_why = sampler.over_cap_why
     if not run.ok and not run.timed_out and not run.over_memory_cap:
         run.error = _tail(log)
     return run
@@ -1337,6 +1364,13 @@ def targets(results: Event) -> list[tuple[str, str, str]]:
             )
             if not ok and r["build"]["peak_pss"] <= limit:
                 text += "; within the target by PSS"
+        elif r is not None and r.get("build", {}).get("peak_single", 0) > limit:
+            # Stopped before the end, but one process alone (exact) was already above.
+            ok = False
+            text = (
+                f"at least {fmt_b(r['build']['peak_single'])}: one process (exact, ru_maxrss)"
+                f" before the build was stopped ({_one_line(r.get('failed', ''))})"
+            )
         elif r is not None:
             text = r.get("failed", "build failed")
         if size == 100_000:
@@ -1353,6 +1387,7 @@ def targets(results: Event) -> list[tuple[str, str, str]]:
                         None
                         if r is None
                         or (not done and r.get("build", {}).get("timed_out"))
+                        or (not done and r.get("build", {}).get("over_memory_cap"))
                         or "synthesize" in r.get("failed", "")
                         or "DataErrors" in r.get("failed", "")
                         else bool(done)
@@ -1833,7 +1868,10 @@ def render(results: Event) -> str:
         " resident memory of every process of the tree (pages a forked worker shares with"
         " its parent count in both, so it overstates); *summed PSS* divides shared pages"
         " among their sharers (sampled every 0.5 s); the largest single process comes from"
-        " `ru_maxrss` of `wait4`. Targets are checked on the summed RSS.",
+        " `ru_maxrss` of `wait4`. Targets are checked on the summed RSS. The machine is"
+        " shared, so synthesis, builds and rdflib run under a memory cap: the job is killed"
+        " when its summed PSS goes above the cap or the machine's available memory falls"
+        " below 1.5 GB (runs before this rule capped the summed RSS; see the notes).",
         "",
     ]
     return "\n".join(out)
@@ -1877,7 +1915,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--rdflib-load-timeout", type=float, default=900.0)
     parser.add_argument(
-        "--rdflib-memory-cap", type=float, default=12.0, help="GB; rdflib is killed above it"
+        "--rdflib-memory-cap", type=float, default=12.0, help="GB (PSS); rdflib is killed above it"
     )
     parser.add_argument(
         "--budget",
@@ -1930,7 +1968,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         "--build-memory-cap",
         type=float,
         default=12.0,
-        help="GB; a build whose process tree goes above it is killed (a shared machine)",
+        help="GB of summed PSS; a synth or build above it is killed (a shared machine)",
     )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "JSON"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
