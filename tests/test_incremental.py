@@ -16,17 +16,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-from rdflib.term import Node
 
 from reformgraph import pipeline
 from reformgraph.engine import STORE_DIR, open_store, rdf_format
 
 from .paths import CASE_FILES, DATA
+from .test_build import _term
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RG = "https://w3id.org/reformgraph/ontology/"
 CHINA = "https://w3id.org/reformgraph/id/place/china"
 
@@ -36,18 +34,6 @@ def _diff(a: Graph, b: Graph) -> str:
     lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_a)[:20]]
     lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_b)[:20]]
     return "\n".join(lines)
-
-
-def _term(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype in (XSD_STRING, LANG_STRING) else datatype)
 
 
 def store_quads(build_dir: Path) -> list[str]:
