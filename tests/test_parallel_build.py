@@ -9,6 +9,7 @@ one case and two in flight, so that the window turns over many times.
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,16 @@ from .paths import DATA
 OUTPUTS = ("reformgraph.nt", "reformgraph.ttl", "reformgraph.jsonld")
 
 
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
 def test_the_parallel_build_writes_the_same_files_as_the_serial_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str
 ) -> None:
+    """Forked workers inherit the loaded data; workers of a fork server (when the
+    process has threads) read it themselves."""
     serial = tmp_path / "serial"
     pipeline.build(DATA, serial)
 
+    monkeypatch.setattr(produce, "_context", lambda: multiprocessing.get_context(start))
     monkeypatch.setattr(produce, "PARALLEL_FROM", 2)
     monkeypatch.setattr(produce, "BATCH", 1)
     monkeypatch.setattr(produce, "IN_FLIGHT", 2)
@@ -45,6 +50,26 @@ def test_the_parallel_build_writes_the_same_files_as_the_serial_build(
     assert result.check.validation.conforms
     for name in OUTPUTS:
         assert (parallel / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+def test_forked_workers_use_the_data_the_build_loaded_instead_of_reading_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "read-again"
+
+    def start_worker(root: str) -> None:
+        marker.write_text(root, encoding="utf-8")
+        raise AssertionError("a forked worker read the data folder again")
+
+    monkeypatch.setattr(produce, "_start_worker", start_worker)
+    monkeypatch.setattr(produce, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(produce, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(produce, "BATCH", 1)
+    monkeypatch.setattr(produce.os, "cpu_count", lambda: 2)
+    result = pipeline.build(DATA, tmp_path / "out")
+
+    assert result.check.validation.conforms
+    assert not marker.exists()
 
 
 def test_the_store_loaded_in_several_bulk_loads_holds_every_triple_once(tmp_path: Path) -> None:

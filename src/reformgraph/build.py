@@ -54,7 +54,10 @@ __all__ = [
     "case_triples",
     "introduction_triples",
     "iter_triples",
+    "shared_context_triples",
+    "shared_triple_groups",
     "shared_triples",
+    "shared_types",
 ]
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -626,6 +629,56 @@ def shared_triples(
 ) -> Iterator[Triple]:
     """The triples every build starts with: concept schemes, entities, source documents."""
     return _Builder(entities).shared(sources)
+
+
+def shared_triple_groups(
+    entities: Mapping[str, Entity], sources: Iterable[SourceFile], size: int = 2000
+) -> Iterator[list[Triple]]:
+    """:func:`shared_triples` in groups: the concept schemes, then ``size`` entities at a
+    time, then the source documents. Every node's triples are in one group, so that each
+    group can be rendered and checked on its own (with the others' types as context)."""
+    builder = _Builder(entities)
+    yield list(builder.schemes())
+    group: list[Triple] = []
+    count = 0
+    for entity in entities.values():
+        group.extend(builder.entity(entity))
+        count += 1
+        if count == size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group
+    yield [
+        t for source_file in sources for t in builder.source(source_file.record, source_file.text)
+    ]
+
+
+def shared_types(
+    entities: Mapping[str, Entity], sources: Iterable[SourceFile]
+) -> Iterator[tuple[URIRef, URIRef]]:
+    """(node, class) for each ``rdf:type`` triple of :func:`shared_triples`, without
+    making the other triples (a million entities take a minute to render)."""
+    for node, predicate, obj in _Builder(entities).schemes():
+        if predicate == RDF.type:
+            yield node, obj  # type: ignore[misc]
+    for entity in entities.values():
+        yield entity_iri(entity.type, entity.id), ENTITY_CLASSES[entity.type]
+    for source_file in sources:
+        yield source_file.record.iri, RG.SourceDocument
+
+
+def shared_context_triples(
+    entities: Mapping[str, Entity], sources: Iterable[SourceFile]
+) -> Iterator[Triple]:
+    """The triples of the units and the source documents: what the cases' SHACL-SPARQL
+    constraints may look up besides a case's own triples."""
+    builder = _Builder(entities)
+    for entity in entities.values():
+        if entity.type is EntityType.UNIT:
+            yield from builder.entity(entity)
+    for source_file in sources:
+        yield from builder.source(source_file.record, source_file.text)
 
 
 def case_triples(entities: Mapping[str, Entity], case: ResolvedCase) -> Iterator[Triple]:

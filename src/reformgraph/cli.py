@@ -182,13 +182,21 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
             TimeRemainingColumn(),
             console=err,
             transient=True,
+            # Redrawn from the callback, not by a thread: a build forks its workers,
+            # which is only safe while the process has a single thread.
+            auto_refresh=False,
         )
         tasks: dict[str, Any] = {}
+        drawn = [0.0]
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bars.add_task(STAGES.get(stage, stage), total=total)
             bars.update(tasks[stage], completed=done, total=total)
+            now = time.monotonic()
+            if done in (0, total) or now - drawn[0] >= 0.1:
+                drawn[0] = now
+                bars.refresh()
 
         with bars:
             yield update

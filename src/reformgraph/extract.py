@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -3960,7 +3960,7 @@ def _named_kind(entity_type: EntityType) -> str | None:
     }.get(group)
 
 
-def _surfaces(record: Any, text: str, entities: dict[str, Entity]) -> dict[str, set[str]]:
+def _surfaces(record: Any, text: str, entities: Mapping[str, Entity]) -> dict[str, set[str]]:
     """The Chinese words by which a case (or introduction) names things, by kind.
 
     For every entity the record refers to (involvement lists, relation participants,
@@ -4033,7 +4033,7 @@ def _numbers(resolved_case: Any, model: Any) -> tuple[set[tuple[Any, ...]], set[
 
 
 def _outcomes_of(
-    located: dict[tuple[str | int, ...], Any], model: Any, entities: dict[str, Entity]
+    located: dict[tuple[str | int, ...], Any], model: Any, entities: Mapping[str, Entity]
 ) -> dict[str, list[tuple[Any, ...]]]:
     """The recognitions, claims and pilots of a resolved case or introduction, each as
     (start, end, attributes, words): where its words are in the source, and what the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import re
 import tempfile
@@ -24,7 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from rdflib import Graph
 
 from reformgraph.errors import DataError, DataErrors, relative, yaml_path
-from reformgraph.models import Case, Entity, Source
+from reformgraph.models import Bilingual, Case, Definition, Entity, EntityType, Source
 from reformgraph.project import (
     find_project,
     is_data_folder,
@@ -34,6 +35,7 @@ from reformgraph.project import (
 __all__ = [
     "CaseFile",
     "Dataset",
+    "EntityTable",
     "LineMap",
     "SourceFile",
     "atomic_write_bytes",
@@ -94,12 +96,168 @@ class Dataset:
 
     root: Path
     sources: dict[str, SourceFile]
-    entities: dict[str, Entity]
-    entity_lines: dict[str, tuple[LineMap, PathKey]]
+    entities: Mapping[str, Entity]
+    entity_lines: Mapping[str, tuple[LineMap, PathKey]]
     cases: list[CaseFile]
     #: Problems with case files that could not be read; the other cases are still
     #: checked, so that one broken file does not hide the errors of the rest.
     errors: list[DataError] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def _pack(entity: Entity) -> bytes:
+    """An entity's fields as a few hundred bytes (see :class:`EntityTable`)."""
+    definition = entity.definition
+    return marshal.dumps(
+        (
+            entity.id,
+            entity.type.value,
+            entity.label.zh,
+            entity.label.en,
+            tuple((alt.zh, alt.en) for alt in entity.alt_labels),
+            None if definition is None else (definition.zh, definition.en),
+            tuple(entity.broader),
+            tuple(entity.part_of),
+            tuple(entity.distinct_from),
+            tuple(entity.symbols),
+            entity.code,
+            entity.qudt,
+        )
+    )
+
+
+def _unpack(packed: bytes) -> Entity:
+    """The entity :func:`_pack` packed (already validated: it is not validated again)."""
+    (
+        entity_id,
+        kind,
+        zh,
+        en,
+        alts,
+        definition,
+        broader,
+        part_of,
+        distinct_from,
+        symbols,
+        code,
+        qudt,
+    ) = marshal.loads(packed)
+    return Entity.model_construct(
+        id=entity_id,
+        type=EntityType(kind),
+        label=Bilingual.model_construct(zh=zh, en=en),
+        alt_labels=[Bilingual.model_construct(zh=a, en=b) for a, b in alts],
+        definition=None
+        if definition is None
+        else Definition.model_construct(zh=definition[0], en=definition[1]),
+        broader=list(broader),
+        part_of=list(part_of),
+        distinct_from=list(distinct_from),
+        symbols=list(symbols),
+        code=code,
+        qudt=qudt,
+    )
+
+
+class EntityTable(Mapping[str, Entity]):
+    """The shared entities of a data folder by id, each kept packed and rebuilt on access.
+
+    A validated :class:`~reformgraph.models.Entity` takes about 2 KB of memory and its
+    packed fields about 150 bytes: a national collection has close to a million entities,
+    and every build process reads them. The most recently used are kept unpacked. Each
+    entity's place in its file (for error messages) is kept as two numbers; the file's
+    line numbers are read again only when an error needs one.
+    """
+
+    #: How many unpacked entities are kept.
+    RECENT = 4096
+
+    def __init__(self) -> None:
+        self._packed: dict[str, bytes] = {}
+        self._places: dict[str, tuple[int, int]] = {}
+        self._files: list[LineMap] = []
+        self._recent: dict[str, Entity] = {}
+
+    def add(self, entity: Entity, lines: LineMap, index: int) -> None:
+        """Add an entity, found at item ``index`` of the file ``lines`` describes."""
+        if not self._files or self._files[-1] is not lines:
+            self._files.append(lines)
+        self._packed[entity.id] = _pack(entity)
+        self._places[entity.id] = (len(self._files) - 1, index)
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        entity = self._recent.get(entity_id)
+        if entity is None:
+            entity = _unpack(self._packed[entity_id])
+            if len(self._recent) >= self.RECENT:
+                self._recent.clear()
+            self._recent[entity_id] = entity
+        return entity
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def values(self) -> Iterator[Entity]:  # type: ignore[override]
+        """Every entity, unpacked one at a time (the recent ones are left alone)."""
+        return (_unpack(packed) for packed in self._packed.values())
+
+    def items(self) -> Iterator[tuple[str, Entity]]:  # type: ignore[override]
+        return ((entity_id, _unpack(packed)) for entity_id, packed in self._packed.items())
+
+    def place(self, entity_id: str) -> tuple[LineMap, PathKey]:
+        """The file of an entity (its lines) and the entity's path in it."""
+        file, index = self._places[entity_id]
+        return self._files[file], (index,)
+
+
+class _EntityPlaces(Mapping[str, tuple[LineMap, PathKey]]):
+    """:attr:`Dataset.entity_lines` of an :class:`EntityTable`."""
+
+    def __init__(self, table: EntityTable) -> None:
+        self._table = table
+
+    def __getitem__(self, entity_id: str) -> tuple[LineMap, PathKey]:
+        return self._table.place(entity_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class _LinesOnDemand(Mapping[PathKey, int]):
+    """The line numbers of a YAML file, read (again) the first time one is asked for."""
+
+    def __init__(self, path: Path, display: str) -> None:
+        self._path = path
+        self._display = display
+        self._lines: Mapping[PathKey, int] | None = None
+
+    def _read(self) -> Mapping[PathKey, int]:
+        if self._lines is None:
+            try:
+                self._lines = read_yaml(self._path, self._display)[1].lines
+            except DataErrors:
+                self._lines = {}
+        return self._lines
+
+    def __getitem__(self, key: PathKey) -> int:
+        return self._read()[key]
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
 
 
 # --------------------------------------------------------------------------- finding
@@ -362,13 +520,7 @@ def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile 
     return SourceFile(record=record, text=text, lines=lines)
 
 
-def _load_entities(
-    path: Path,
-    root: Path,
-    errors: list[DataError],
-    entities: dict[str, Entity],
-    entity_lines: dict[str, tuple[LineMap, PathKey]],
-) -> None:
+def _load_entities(path: Path, root: Path, errors: list[DataError], entities: EntityTable) -> None:
     display = relative(path, root.parent)
     try:
         data, lines = read_yaml(path, display)
@@ -379,14 +531,17 @@ def _load_entities(
         errors.append(DataError(display, 1, "", "an entities file must be a list of entities"))
         return
     adapter = TypeAdapter(Entity)
+    # The file's line numbers are kept only if it has problems; else read again on demand.
+    kept = LineMap(display, _LinesOnDemand(path, display))
     for index, item in enumerate(data):
         try:
             entity = adapter.validate_python(item)
         except ValidationError as exc:
             errors.extend(_pydantic_errors(exc, lines, (index,)))
+            kept = lines
             continue
         if entity.id in entities:
-            first_lines, first_path = entity_lines[entity.id]
+            first_lines, first_path = entities.place(entity.id)
             errors.append(
                 lines.error(
                     (index, "id"),
@@ -395,8 +550,7 @@ def _load_entities(
                 )
             )
             continue
-        entities[entity.id] = entity
-        entity_lines[entity.id] = (lines, (index,))
+        entities.add(entity, kept, index)
 
 
 def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | None:
@@ -434,10 +588,9 @@ def load_shared(root: Path) -> Dataset:
                     loaded.lines.error(("id",), f"duplicate source id {loaded.record.id!r}")
                 )
             sources[loaded.record.id] = loaded
-    entities: dict[str, Entity] = {}
-    entity_lines: dict[str, tuple[LineMap, PathKey]] = {}
+    entities = EntityTable()
     for path in _yaml_files(root / "entities"):
-        _load_entities(path, root, errors, entities, entity_lines)
+        _load_entities(path, root, errors, entities)
     if not sources and not errors:
         errors.append(
             DataError(
@@ -450,7 +603,11 @@ def load_shared(root: Path) -> Dataset:
     if errors:
         raise DataErrors(errors)
     return Dataset(
-        root=root, sources=sources, entities=entities, entity_lines=entity_lines, cases=[]
+        root=root,
+        sources=sources,
+        entities=entities,
+        entity_lines=_EntityPlaces(entities),
+        cases=[],
     )
 
 

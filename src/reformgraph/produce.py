@@ -13,6 +13,7 @@ code): when one case changes, only that case is read and resolved again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -22,14 +23,23 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from importlib.resources import files
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from reformgraph.build import PREFIXES, case_triples, introduction_triples, shared_triples
+from reformgraph.build import (
+    PREFIXES,
+    case_triples,
+    introduction_triples,
+    shared_context_triples,
+    shared_triple_groups,
+    shared_types,
+)
 from reformgraph.coverage import (
     Uncovered,
     case_numerals,
@@ -53,11 +63,10 @@ from reformgraph.io import (
     load_case_file,
     load_shared,
 )
-from reformgraph.models import RG
 from reformgraph.project import ontology_file
 from reformgraph.rdfwrite import Chunk, NTriplesWriter, render_chunk
 from reformgraph.resolve import CaseResolver
-from reformgraph.shapecheck import ShapeChecker, compile_checker, types_of
+from reformgraph.shapecheck import ShapeChecker, compile_checker
 from reformgraph.validate import ValidationResult, Violation
 
 __all__ = ["STEM", "Produced", "Progress", "produce"]
@@ -98,23 +107,22 @@ class _Checks:
     """The compiled shapes and the shared context every case is checked with."""
 
     checker: ShapeChecker
-    types: dict[str, set[str]]
+    types: dict[str, AbstractSet[str]]
     context: dict[str, str]
 
     @classmethod
     def make(cls, shared: Dataset) -> _Checks:
         from reformgraph.pipeline import load_ontology, load_shapes
 
-        triples = list(shared_triples(shared.entities, shared.sources.values()))
-        types = types_of(triples)
-        keep = {
-            node for node, classes in types.items()
-            if classes & {str(RG.Unit), str(RG.SourceDocument)}
-        }  # fmt: skip
+        # The classes of every shared node; nodes of the same classes share one set.
+        types: dict[str, AbstractSet[str]] = {}
+        interned: dict[AbstractSet[str], AbstractSet[str]] = {}
+        for node, kind in shared_types(shared.entities, shared.sources.values()):
+            classes = frozenset({*types.get(str(node), ()), str(kind)})
+            types[str(node)] = interned.setdefault(classes, classes)
         by_subject: dict[str, list[Any]] = {}
-        for triple in triples:
-            if str(triple[0]) in keep:
-                by_subject.setdefault(str(triple[0]), []).append(triple)
+        for triple in shared_context_triples(shared.entities, shared.sources.values()):
+            by_subject.setdefault(str(triple[0]), []).append(triple)
         context = {node: render_chunk(group).ntriples for node, group in by_subject.items()}
         return cls(compile_checker(load_shapes(), load_ontology()), types, context)
 
@@ -144,17 +152,32 @@ class Produced:
 _WORKER: dict[str, object] = {}
 
 
+def _share(
+    root: Path, shared: Dataset, resolver: CaseResolver, checks: _Checks, labels: list[str]
+) -> None:
+    """Make what cases are processed with available to :func:`_process_case`: in this
+    process, and in worker processes forked from it (which then share its memory)."""
+    _WORKER.update(shared=shared, resolver=resolver, root=root, labels=labels, checks=checks)
+
+
 def _start_worker(root: str) -> None:
+    """A worker's own copy of what cases are processed with (when it cannot be forked)."""
     shared = load_shared(Path(root))
-    _WORKER["shared"] = shared
-    _WORKER["resolver"] = CaseResolver(shared)
-    _WORKER["root"] = Path(root)
-    _WORKER["labels"] = numeral_labels(shared.entities.values())
-    _WORKER["checks"] = _Checks.make(shared)
+    resolver = CaseResolver(shared)
+    labels = numeral_labels(shared.entities.values())
+    _share(Path(root), shared, resolver, _Checks.make(shared), labels)
 
 
-def _process_case(path_text: str) -> CaseOutcome:
-    """Read, resolve, cover and render one case (in a worker or in the main process)."""
+def _process_case(path_text: str, cache_file: str | None = None) -> CaseOutcome:
+    """Read, resolve, cover and render one case (in a worker or in the main process);
+    an outcome without errors is also written to ``cache_file``, if given."""
+    outcome = _outcome(path_text)
+    if cache_file is not None and not outcome.errors:
+        Path(cache_file).write_bytes(pickle.dumps(outcome))
+    return outcome
+
+
+def _outcome(path_text: str) -> CaseOutcome:
     root = _WORKER["root"]
     shared = _WORKER["shared"]
     resolver = _WORKER["resolver"]
@@ -196,24 +219,32 @@ def _process_case(path_text: str) -> CaseOutcome:
     return outcome
 
 
-def _process_batch(path_texts: list[str]) -> list[CaseOutcome]:
-    return [_process_case(path_text) for path_text in path_texts]
+Task = tuple[str, str | None]
 
 
-def _bounded_map(pool: ProcessPoolExecutor, paths: list[Path]) -> Iterator[CaseOutcome]:
-    """The outcomes of ``paths`` in order, with at most ``IN_FLIGHT`` batches submitted
+def _process_batch(tasks: list[Task]) -> list[CaseOutcome]:
+    return [_process_case(*task) for task in tasks]
+
+
+def _bounded_map(pool: ProcessPoolExecutor, tasks: list[Task]) -> Iterator[CaseOutcome]:
+    """The outcomes of ``tasks`` in order, with at most ``IN_FLIGHT`` batches submitted
     and not yet consumed (``Executor.map`` submits everything at once, and its results
-    pile up in memory while the writer falls behind)."""
-    batches = iter([str(p) for p in paths[i : i + BATCH]] for i in range(0, len(paths), BATCH))
+    pile up in memory while the writer falls behind). The first batches are submitted
+    at once, before the first outcome is asked for."""
+    batches = iter(tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH))
     pending: deque[Future[list[CaseOutcome]]] = deque(
         pool.submit(_process_batch, batch) for batch in islice(batches, IN_FLIGHT)
     )
-    while pending:
-        outcomes = pending.popleft().result()
-        following = next(batches, None)
-        if following is not None:
-            pending.append(pool.submit(_process_batch, following))
-        yield from outcomes
+
+    def outcomes() -> Iterator[CaseOutcome]:
+        while pending:
+            done = pending.popleft().result()
+            following = next(batches, None)
+            if following is not None:
+                pending.append(pool.submit(_process_batch, following))
+            yield from done
+
+    return outcomes()
 
 
 def _fingerprint(root: Path) -> str:
@@ -239,12 +270,17 @@ def _cases(
     old_cache: Path | None,
     new_cache: Path | None,
     progress: Progress | None,
-) -> Iterator[CaseOutcome]:
+) -> _Outcomes:
     """Every case's outcome in file order: from the last build's cache, or computed (in
-    parallel when there are many). Outcomes without errors go into ``new_cache``."""
+    parallel when there are many). Outcomes without errors go into ``new_cache``.
+
+    The worker processes start, and begin on the first cases, when this is called; the
+    outcomes come as the returned iterator is consumed. What :func:`_share` set is what
+    cases are processed with.
+    """
     fingerprint = _fingerprint(root) if new_cache is not None else ""
     keys: dict[Path, str] = {}
-    cached: dict[Path, CaseOutcome] = {}
+    hits: dict[Path, Path] = {}
     for path in paths:
         if new_cache is None:
             continue
@@ -255,38 +291,95 @@ def _cases(
         keys[path] = key
         entry = old_cache / f"{key}.pickle" if old_cache is not None else None
         if entry is not None and entry.is_file():
-            try:
-                outcome = pickle.loads(entry.read_bytes())
-            except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-                continue
-            if isinstance(outcome, CaseOutcome):
-                outcome.cached = True
-                cached[path] = outcome
-    todo = [p for p in paths if p not in cached]
+            hits[path] = entry
+    if new_cache is not None:
+        new_cache.mkdir(parents=True, exist_ok=True)
+
+    def task(path: Path) -> Task:
+        return str(path), None if new_cache is None else str(new_cache / f"{keys[path]}.pickle")
+
+    todo = [task(p) for p in paths if p not in hits]
     computed: Iterator[CaseOutcome]
     pool = None
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        pool = ProcessPoolExecutor(
-            max_workers=2, mp_context=_context(), initializer=_start_worker, initargs=(str(root),)
-        )
+        context = _context()
+        if context.get_start_method() == "fork":
+            # The workers inherit what :func:`_share` set, and share its memory pages
+            # with this process for as long as nobody writes to them: frozen, they are
+            # left alone by the workers' garbage collector.
+            gc.freeze()
+            pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
+        else:
+            pool = ProcessPoolExecutor(
+                max_workers=2, mp_context=context, initializer=_start_worker, initargs=(str(root),)
+            )
         computed = _bounded_map(pool, todo)
     else:
-        _start_worker(str(root))
-        computed = (_process_case(str(p)) for p in todo)
-    if new_cache is not None:
-        new_cache.mkdir(parents=True, exist_ok=True)
+        computed = (_process_case(*t) for t in todo)
+    return _Outcomes(_in_order(paths, hits, task, computed, progress), pool)
+
+
+class _Outcomes:
+    """The cases' outcomes as they come; :meth:`close` stops the worker processes (also
+    when the outcomes were not all consumed, or none was)."""
+
+    def __init__(self, outcomes: Iterator[CaseOutcome], pool: ProcessPoolExecutor | None) -> None:
+        self._outcomes = outcomes
+        self._pool = pool
+
+    def __iter__(self) -> Iterator[CaseOutcome]:
+        return self._outcomes
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            gc.unfreeze()
+
+
+def _in_order(
+    paths: list[Path],
+    hits: dict[Path, Path],
+    task: Callable[[Path], Task],
+    computed: Iterator[CaseOutcome],
+    progress: Progress | None,
+) -> Iterator[CaseOutcome]:
+    """The outcomes of ``paths``: those in the last build's cache read as they come (and
+    linked into the new cache), the others from ``computed``."""
+    for done, path in enumerate(paths, 1):
+        entry = hits.get(path)
+        outcome = None
+        if entry is not None:
+            outcome = _read_cached(entry)
+            if outcome is None:
+                # An unreadable cache entry: the case is processed again, here.
+                outcome = _process_case(*task(path))
+            else:
+                _link(entry, Path(task(path)[1] or ""))
+        else:
+            outcome = next(computed)
+        if progress is not None:
+            progress("cases", done, len(paths))
+        yield outcome
+
+
+def _read_cached(entry: Path) -> CaseOutcome | None:
     try:
-        results = iter(computed)
-        for done, path in enumerate(paths, 1):
-            outcome = cached[path] if path in cached else next(results)
-            if new_cache is not None and not outcome.errors:
-                (new_cache / f"{keys[path]}.pickle").write_bytes(pickle.dumps(outcome))
-            if progress is not None:
-                progress("cases", done, len(paths))
-            yield outcome
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        outcome = pickle.loads(entry.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return None
+    if not isinstance(outcome, CaseOutcome):
+        return None
+    outcome.cached = True
+    return outcome
+
+
+def _link(entry: Path, target: Path) -> None:
+    """Put a cache entry of the last build into the new cache (a hard link if possible)."""
+    try:
+        os.link(entry, target)
+    except OSError:
+        shutil.copyfile(entry, target)
 
 
 # --------------------------------------------------------------------------- the build
@@ -325,15 +418,18 @@ def produce(
     seen: dict[str, str] = {}
     count = reused = 0
     violations: list[Violation] = []
-    with NTriplesWriter(work / f"{STEM}.nt") as writers:
-        first = list(shared_triples(shared.entities, shared.sources.values()))
-        chunk = render_chunk(first)
-        writers.write(chunk)
-        checks = _Checks.make(shared)
-        result = checks.check(first, chunk.ntriples)
-        violations += result.violations + result.warnings
-        del first
-        for outcome in _cases(data_dir, paths, cache, work / CACHE_DIR, progress):
+    checks = _Checks.make(shared)
+    labels = numeral_labels(shared.entities.values())
+    _share(data_dir, shared, resolver, checks, labels)
+    # The workers begin on the cases while this process writes the shared entities.
+    outcomes = _cases(data_dir, paths, cache, work / CACHE_DIR, progress)
+    with closing(outcomes), NTriplesWriter(work / f"{STEM}.nt") as writers:
+        for group in shared_triple_groups(shared.entities, shared.sources.values()):
+            chunk = render_chunk(group)
+            writers.write(chunk)
+            result = checks.check(group, chunk.ntriples)
+            violations += result.violations + result.warnings
+        for outcome in outcomes:
             errors += outcome.errors
             resolver.used.update(outcome.used)
             if outcome.case_id is not None:
@@ -364,7 +460,6 @@ def produce(
             uncovered += outcome.uncovered
             violations += outcome.violations
         introductions, warnings = resolver.finish(errors)
-        labels = numeral_labels(shared.entities.values()) if introductions else []
         for source_id, intro in introductions.items():
             triples = list(introduction_triples(shared.entities, shared.sources[source_id], intro))
             chunk = render_chunk(triples)
@@ -374,6 +469,11 @@ def produce(
             uncovered += introduction_numerals(source_id, intro, labels)
             uncovered += introduction_triggers(source_id, intro)
     seconds["read, resolve and write"] = time.perf_counter() - clock
+    # What the cases were processed with is not needed any more: give its memory back
+    # before the store is loaded.
+    _WORKER.clear()
+    del shared, resolver, checks, labels, introductions
+    gc.collect()
 
     clock = time.perf_counter()
     if progress is not None:

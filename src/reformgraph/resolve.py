@@ -8,7 +8,7 @@ own words. Pure: works on a :class:`~reformgraph.io.Dataset` already read from d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reformgraph.errors import DataError, DataErrors
@@ -127,7 +127,7 @@ class Resolved:
     warnings: list[DataError]
 
     @property
-    def entities(self) -> dict[str, Entity]:
+    def entities(self) -> Mapping[str, Entity]:
         return self.dataset.entities
 
 
@@ -1101,7 +1101,7 @@ class CaseResolver:
         self._resolver.errors.clear()
 
     @property
-    def entities(self) -> dict[str, Entity]:
+    def entities(self) -> Mapping[str, Entity]:
         return self._resolver.entities
 
     @property

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -73,7 +74,7 @@ class _Value:
     pattern: re.Pattern[str] | None = None
     alternatives: tuple[_Value, ...] = ()
 
-    def accepts(self, value: Node, types: Mapping[str, set[str]]) -> bool:
+    def accepts(self, value: Node, types: Mapping[str, AbstractSet[str]]) -> bool:
         if self.alternatives:
             return any(option.accepts(value, types) for option in self.alternatives)
         if self.datatypes is not None and not any(_has_datatype(value, d) for d in self.datatypes):
@@ -121,14 +122,16 @@ class _NodeShape:
     sparql: list[CompiledConstraint]
 
 
-class _Types(Mapping[str, set[str]]):
+class _Types(Mapping[str, AbstractSet[str]]):
     """The classes of a node: those given in the group, else those of the context."""
 
-    def __init__(self, local: Mapping[str, set[str]], context: Mapping[str, set[str]]) -> None:
+    def __init__(
+        self, local: Mapping[str, set[str]], context: Mapping[str, AbstractSet[str]]
+    ) -> None:
         self.local = local
         self.context = context
 
-    def __getitem__(self, key: str) -> set[str]:
+    def __getitem__(self, key: str) -> AbstractSet[str]:
         found = self.local.get(key)
         if found is None:
             return self.context[key]
@@ -336,7 +339,7 @@ class ShapeChecker:
         self,
         triples: Iterable[Triple],
         *,
-        context_types: Mapping[str, set[str]] | None = None,
+        context_types: Mapping[str, AbstractSet[str]] | None = None,
         context_ntriples: Mapping[str, str] | None = None,
         ntriples: str | None = None,
     ) -> ValidationResult:
@@ -405,7 +408,7 @@ class ShapeChecker:
         prop: _Property,
         values: list[Node],
         forward: Mapping[Node, Mapping[str, list[Node]]],
-        types: Mapping[str, set[str]],
+        types: Mapping[str, AbstractSet[str]],
     ) -> list[Violation]:
         out = []
 

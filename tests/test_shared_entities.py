@@ -1,0 +1,138 @@
+"""The shared entities as every build process holds them: packed, read back unchanged,
+rendered and checked in groups that give what one group gives."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF
+
+from reformgraph.build import (
+    shared_context_triples,
+    shared_triple_groups,
+    shared_triples,
+    shared_types,
+)
+from reformgraph.io import EntityTable, LineMap, load_shared, read_yaml
+from reformgraph.models import Bilingual, Definition, Entity, EntityType
+from reformgraph.produce import _Checks
+from reformgraph.rdfwrite import render_chunk
+
+from .paths import DATA
+
+
+def _real_entities() -> dict[str, Entity]:
+    """The curated entities, validated straight from their files (no table)."""
+    out: dict[str, Entity] = {}
+    for path in sorted((DATA / "entities").glob("*.yaml")):
+        data, _ = read_yaml(path, path.name)
+        for item in data:
+            entity = Entity.model_validate(item)
+            out[entity.id] = entity
+    return out
+
+
+def test_every_curated_entity_reads_back_from_the_table_as_it_was_validated() -> None:
+    expected = _real_entities()
+    table = load_shared(DATA).entities
+    assert isinstance(table, EntityTable)
+    assert list(table) == list(expected)
+    for entity_id, entity in expected.items():
+        assert table[entity_id] == entity, entity_id
+    assert dict(table.items()) == expected
+    assert list(table.values()) == list(expected.values())
+
+
+def test_an_entity_with_every_field_set_reads_back_unchanged() -> None:
+    unit = Entity(
+        id="unit-x",
+        type=EntityType.UNIT,
+        label=Bilingual(zh="万元", en="ten thousand yuan"),
+        alt_labels=[Bilingual(zh="万", en="ten thousand"), Bilingual(zh="元", en="yuan")],
+        definition=Definition(zh="定义", en="a definition"),
+        symbols=["万元", "万"],
+        code="10^4 CNY",
+        qudt="http://qudt.org/vocab/unit/CNY",
+    )
+    concept = Entity(
+        id="concept-x",
+        type=EntityType.CONCEPT,
+        label=Bilingual(zh="概念", en="concept"),
+        definition=Definition(en="only English"),
+        broader=["a", "b"],
+        distinct_from=["c"],
+    )
+    platform = Entity(
+        id="platform-x",
+        type=EntityType.PLATFORM,
+        label=Bilingual(zh="平台", en="platform"),
+        part_of=["whole"],
+    )
+    set_somewhere = {name for e in (unit, concept, platform) for name in e.model_fields_set}
+    assert set_somewhere == set(Entity.model_fields), "the examples leave a field unset"
+    table = EntityTable()
+    lines = LineMap("entities/x.yaml", {(0,): 2, (1,): 9, (2,): 15})
+    for index, entity in enumerate((unit, concept, platform)):
+        table.add(entity, lines, index)
+    table.RECENT = 1  # every access but the last unpacks again
+    for entity in (unit, concept, platform, unit):
+        assert table[entity.id] == entity
+        assert table[entity.id].model_dump() == entity.model_dump()
+    assert table.place("concept-x") == (lines, (1,))
+    assert "platform-x" in table
+    assert "nothing" not in table
+    assert len(table) == 3
+
+
+def test_an_entity_file_s_line_numbers_are_read_again_when_an_error_needs_them() -> None:
+    shared = load_shared(DATA)
+    entity_id = next(iter(shared.entities))
+    lines, path = shared.entity_lines[entity_id]
+    assert lines.line((*path, "label")) == 4  # concepts.yaml, item 0's label
+
+
+def test_the_shared_triples_in_groups_are_the_shared_triples_in_order() -> None:
+    shared = load_shared(DATA)
+    whole = list(shared_triples(shared.entities, shared.sources.values()))
+    groups = list(shared_triple_groups(shared.entities, shared.sources.values(), size=7))
+    assert len(groups) > 3
+    assert [t for group in groups for t in group] == whole
+    rendered = "".join(render_chunk(group).ntriples for group in groups)
+    assert rendered == render_chunk(whole).ntriples, "a node's triples were split"
+
+
+def test_the_shared_types_are_the_types_the_shared_triples_state() -> None:
+    shared = load_shared(DATA)
+    stated = {
+        (s, o)
+        for s, p, o in shared_triples(shared.entities, shared.sources.values())
+        if p == RDF.type
+    }
+    assert set(shared_types(shared.entities, shared.sources.values())) == stated
+
+
+def test_the_context_of_the_checks_is_every_unit_and_source_document() -> None:
+    shared = load_shared(DATA)
+    context = {s for s, _, _ in shared_context_triples(shared.entities, shared.sources.values())}
+    expected = {
+        s
+        for s, p, o in shared_triples(shared.entities, shared.sources.values())
+        if p == RDF.type and str(o).rsplit("/", 1)[-1] in {"Unit", "SourceDocument"}
+    }
+    assert context == expected
+    assert expected
+
+
+@pytest.mark.parametrize("size", [1, 5, 10_000])
+def test_checking_the_shared_triples_in_groups_finds_what_one_check_finds(size: int) -> None:
+    shared = load_shared(DATA)
+    checks = _Checks.make(shared)
+    whole = list(shared_triples(shared.entities, shared.sources.values()))
+    expected = checks.check(whole)
+    groups = list(shared_triple_groups(shared.entities, shared.sources.values(), size=size))
+    found = [v for group in groups for v in checks.check(group).violations]
+    assert sorted(set(found)) == expected.violations
+    if size == 1:
+        # Groups refer to each other's nodes (a broader concept, a publisher): without
+        # the types of the other groups as context, the checks would fail them.
+        alone = [v for group in groups for v in checks.checker.check(group).violations]
+        assert any(v.message.endswith("violates class") for v in alone)
