@@ -6,6 +6,7 @@ and compare its output with the full command line's run in-process.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -77,6 +78,72 @@ def test_a_local_query_imports_only_the_store_and_the_queries(build_dir: Path) -
     assert "pyoxigraph" in loaded
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
     assert result.stdout.decode("utf-8-sig").startswith("case,title")
+
+
+#: Standard-library modules a plain local query has no use for, each a few milliseconds of
+#: its start-up: dataclasses (through inspect: ast, dis, tokenize), typing, shutil (bz2,
+#: lzma), importlib's resources and metadata. The fast path's modules keep their values in
+#: light records (reformgraph._record) and import these only inside the functions that
+#: need them.
+UNNEEDED = (
+    "dataclasses",
+    "inspect",
+    "ast",
+    "dis",
+    "tokenize",
+    "typing",
+    "shutil",
+    "bz2",
+    "lzma",
+    "importlib.resources",
+    "importlib.metadata",
+    "tempfile",
+    "subprocess",
+    "decimal",
+)
+
+#: Runs the console script's ``main`` as the script does (``re`` is imported by the script
+#: pip writes), then reports every module that ``main`` imported.
+_PROBE = """\
+import json, re, sys
+before = set(sys.modules)
+sys.argv = ["reformgraph", "query", *json.loads(sys.argv[1])]
+from reformgraph.entry import main
+main()
+print(json.dumps(sorted(set(sys.modules) - before)), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("output", ["csv", "json", "table"])
+@pytest.mark.parametrize("where", ["out", "project"])
+def test_a_local_query_imports_no_standard_library_module_it_does_not_need(
+    build_dir: Path, tmp_path: Path, output: str, where: str
+) -> None:
+    args = ["cases", "-f", output]
+    cwd = tmp_path
+    if where == "out":
+        args += ["--out", str(build_dir)]
+    else:  # the build folder found from the project the query runs in
+        for sub in ("sources", "cases", "entities"):
+            (tmp_path / "data" / sub).mkdir(parents=True)
+        (tmp_path / "build").mkdir()
+        (tmp_path / "build" / "store").symlink_to(build_dir / "store", target_is_directory=True)
+        cwd = tmp_path / "data" / "cases"
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(args)],
+        capture_output=True,
+        check=False,
+        timeout=120,
+        cwd=cwd,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    imported = set(json.loads(result.stderr.decode().splitlines()[-1]))
+    assert "pyoxigraph" in imported
+    assert "reformgraph.cli" not in imported, "the query did not take the fast path"
+    assert not imported & {*UNNEEDED, *HEAVY}, sorted(imported & {*UNNEEDED, *HEAVY})
+    full = runner.invoke(app, ["query", *args[:3], "--out", str(build_dir)])
+    assert full.exit_code == 0, full.output
+    assert result.stdout == full.stdout_bytes
 
 
 @pytest.mark.parametrize(

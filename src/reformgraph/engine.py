@@ -8,14 +8,19 @@ Nothing here imports rdflib, so that a query from the command line starts quickl
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
+
+from reformgraph._record import Record
+
+# Not typing's TYPE_CHECKING: a query on the command line imports this module, and with it
+# nothing it does not need (typing, dataclasses, pathlib, shutil); see reformgraph.entry.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+    from pathlib import Path
+    from typing import Any
 
 __all__ = [
     "ONTOLOGY_GRAPH",
@@ -40,14 +45,22 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-@dataclass
-class EngineResult:
+class EngineResult(Record):
     """Rows of a SELECT (pyoxigraph terms), the triples of a CONSTRUCT, or an ASK answer."""
 
     variables: list[str]
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    triples: list[tuple[Any, Any, Any]] | None = None
-    boolean: bool | None = None
+    rows: list[tuple[Any, ...]]
+    triples: list[tuple[Any, Any, Any]] | None
+    boolean: bool | None
+
+    def __init__(
+        self,
+        variables: list[str],
+        rows: list[tuple[Any, ...]] | None = None,
+        triples: list[tuple[Any, Any, Any]] | None = None,
+        boolean: bool | None = None,
+    ) -> None:
+        self._fill(variables, [] if rows is None else rows, triples, boolean)
 
 
 def open_store(path: Path) -> ox.Store:
@@ -60,6 +73,8 @@ def open_store(path: Path) -> ox.Store:
 def create_store(path: Path) -> ox.Store:
     """A new, empty on-disk store (the folder must not exist or be empty)."""
     if path.exists():
+        import shutil
+
         shutil.rmtree(path)
     path.mkdir(parents=True)
     return ox.Store(str(path))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from reformgraph._record import OrderedRecord
+
+TYPE_CHECKING = False  # not typing's: a query on the command line imports this module
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
 
 __all__ = [
     "AuthenticationFailed",
@@ -30,14 +33,20 @@ class ReformgraphError(Exception):
     """Base of every error reformgraph reports to its user."""
 
 
-@dataclass(frozen=True, order=True)
-class DataError:
-    """One problem in one input file: where it is and what is wrong."""
+class DataError(OrderedRecord):
+    """One problem in one input file: where it is and what is wrong.
+
+    A frozen, ordered value, as ``@dataclass(frozen=True, order=True)`` would give (see
+    :mod:`reformgraph._record`: this module stays light to import).
+    """
 
     file: str
     line: int | None
     path: str
     message: str
+
+    def __init__(self, file: str, line: int | None, path: str, message: str) -> None:
+        self._fill(file, line, path, message)
 
     def __str__(self) -> str:
         where = self.file
@@ -152,6 +161,8 @@ class PortInUse(ServerError):
 
 def relative(path: Path, root: Path | None = None) -> str:
     """``path`` relative to ``root`` (or the working directory) when it lies below it."""
+    from pathlib import Path
+
     base = root if root is not None else Path.cwd()
     try:
         return str(path.resolve().relative_to(base.resolve()))

@@ -15,15 +15,19 @@ text. The module imports neither engine at load time, so that a query starts fas
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from reformgraph._record import Record
 from reformgraph.engine import EngineResult, run_sparql, term_parts
 from reformgraph.errors import QueryError
 
+# Not typing's TYPE_CHECKING: a query on the command line imports this module, and with it
+# nothing it does not need (typing, dataclasses); see reformgraph.entry.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     import pyoxigraph as ox
     from rdflib import Graph
 
@@ -53,47 +57,73 @@ _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>[a-z]+)\)\s*:\s*(?P<d
 _COLUMN = re.compile(r"^\?(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<doc>.+)$")
 
 
-@dataclass(frozen=True)
-class Param:
+# The classes below are frozen records (reformgraph._record), as dataclasses would give.
+
+
+class Param(Record):
     name: str
     type: str
     doc: str
 
+    def __init__(self, name: str, type: str, doc: str) -> None:
+        self._fill(name, type, doc)
 
-@dataclass(frozen=True)
-class Column:
+
+class Column(Record):
     name: str
     doc: str
 
+    def __init__(self, name: str, doc: str) -> None:
+        self._fill(name, doc)
 
-@dataclass(frozen=True)
-class SavedQuery:
+
+class SavedQuery(Record):
     """A query with its documented question, parameters and output columns."""
 
     name: str
     text: str
-    question: str = ""
-    question_zh: str = ""
-    params: tuple[Param, ...] = ()
-    columns: tuple[Column, ...] = ()
-    path: str = ""
+    question: str
+    question_zh: str
+    params: tuple[Param, ...]
+    columns: tuple[Column, ...]
+    path: str
+
+    def __init__(
+        self,
+        name: str,
+        text: str,
+        question: str = "",
+        question_zh: str = "",
+        params: tuple[Param, ...] = (),
+        columns: tuple[Column, ...] = (),
+        path: str = "",
+    ) -> None:
+        self._fill(name, text, question, question_zh, params, columns, path)
 
     @property
     def is_violation_check(self) -> bool:
         return self.name.endswith("-violation")
 
 
-@dataclass(frozen=True)
-class QueryResult:
+class QueryResult(Record):
     """Rows of a SELECT query (or the triples of a CONSTRUCT), as rdflib or pyoxigraph terms.
 
     ``graph`` is the CONSTRUCT result as an rdflib Graph when the query ran on rdflib.
     """
 
     variables: list[str]
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    graph: Graph | None = None
-    boolean: bool | None = None
+    rows: list[tuple[Any, ...]]
+    graph: Graph | None
+    boolean: bool | None
+
+    def __init__(
+        self,
+        variables: list[str],
+        rows: list[tuple[Any, ...]] | None = None,
+        graph: Graph | None = None,
+        boolean: bool | None = None,
+    ) -> None:
+        self._fill(variables, [] if rows is None else rows, graph, boolean)
 
 
 def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
@@ -202,14 +232,18 @@ DATA_NS = "https://w3id.org/reformgraph/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(Record):
     """A parameter's value as an RDF term, before it becomes an engine's term."""
 
     kind: str  # uri | literal
     value: str
-    language: str | None = None
-    datatype: str | None = None
+    language: str | None
+    datatype: str | None
+
+    def __init__(
+        self, kind: str, value: str, language: str | None = None, datatype: str | None = None
+    ) -> None:
+        self._fill(kind, value, language, datatype)
 
     def to_oxigraph(self) -> ox.NamedNode | ox.Literal:
         import pyoxigraph as ox
