@@ -138,3 +138,16 @@ def test_iris_are_readable_slugs_and_entities_are_never_blank_nodes(graph: Graph
     assert "https://w3id.org/reformgraph/id/case/big-fiscal-system" in subjects
     assert "https://w3id.org/reformgraph/id/platform/performance-evaluation-platform" in subjects
     assert "https://w3id.org/reformgraph/id/case/big-fiscal-system/measure/1" in subjects
+
+
+def test_the_namespaces_make_each_term_once_and_the_same_term_as_rdflib() -> None:
+    from rdflib import Namespace
+
+    from reformgraph.models import RG
+
+    first = RG.Measure
+    assert RG.Measure is first
+    assert first == Namespace(str(RG)).Measure
+    assert type(first) is URIRef
+    with pytest.raises(AttributeError):
+        RG.__wrapped__  # noqa: B018

@@ -19,6 +19,7 @@ from reformgraph.models import (
     RG,
     Assistance,
     Bilingual,
+    CachedNamespace,
     Case,
     Change,
     Claim,
@@ -60,9 +61,9 @@ __all__ = [
     "shared_types",
 ]
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("http://schema.org/")
+ORG = CachedNamespace("http://www.w3.org/ns/org#")
+OA = CachedNamespace("http://www.w3.org/ns/oa#")
+SCHEMA = CachedNamespace("http://schema.org/")
 
 #: The prefixes every serialisation binds.
 PREFIXES: dict[str, Namespace] = {prefix: Namespace(ns) for prefix, ns in NAMESPACES.items()}
