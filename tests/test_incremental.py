@@ -166,6 +166,20 @@ def test_editing_one_case_redoes_only_that_case_and_equals_a_clean_build(
     assert_same_build(project.out, clean)
 
 
+def test_a_damaged_cache_entry_is_redone_and_the_rest_reused(project: Project) -> None:
+    entries = sorted((project.out / ".cache").iterdir())
+    assert len(entries) == len(CASE_FILES), "one cache entry per case"
+    entries[3].write_bytes(entries[3].read_bytes()[:100])
+    entries[5].write_bytes(b"not a cache entry")
+
+    rebuilt = project.rebuild()
+
+    assert rebuilt.check.reused == len(CASE_FILES) - 2
+    assert_same_build(project.out, project.first.folder)
+    again = project.rebuild()
+    assert again.check.reused == len(CASE_FILES), "the redone entries are cached again"
+
+
 def test_deleting_a_case_file_equals_a_clean_build(project: Project) -> None:
     # The last case, so that the others keep their positions in the source.
     (project.data / "cases" / CASE_FILES[-1].name).unlink()
