@@ -3,18 +3,22 @@
 Realism is measured the same way on a build of the synthetic folder and a build of
 ``data/``: per case, the numbered measures, the figures (a change's baseline and result
 included), the entities it names (distinct IRIs outside cases and sources that the case
-or any of its parts points to) and the length of its text. The per-case means must be
-within 20% of the real data's; the entities shared by two or more cases must have a long
-tail, as the real ones do.
+or any of its parts points to), the length of its text, and its recognitions, innovation
+claims and pilots (the case's own and its measures'). The per-case means must be within
+20% of the real data's; the entities shared by two or more cases must have a long tail,
+as the real ones do.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import statistics
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -22,7 +26,8 @@ from typer.testing import CliRunner, Result
 from reformgraph import pipeline
 from reformgraph.cli import app
 from reformgraph.engine import STORE_DIR, open_store
-from reformgraph.synth import synthesize
+from reformgraph.queries import run_query_on_store, saved_queries
+from reformgraph.synth import _Names, _Pool, synthesize
 
 runner = CliRunner()
 
@@ -31,6 +36,8 @@ SEED = 1
 TOLERANCE = 0.20
 ID = "https://w3id.org/reformgraph/id/"
 PREFIX = "PREFIX rg: <https://w3id.org/reformgraph/ontology/>\n"
+#: The qualitative outcomes, by the class of their nodes (a case's or its measures').
+OUTCOMES = {"recognitions": "Recognition", "claims": "InnovationClaim", "pilots": "Pilot"}
 
 
 def synth(out: Path, *args: str) -> Result:
@@ -81,6 +88,13 @@ def shape(build_dir: Path) -> Shape:
         store,
         "SELECT (SUM(STRLEN(?t)) AS ?n) WHERE { ?c a rg:ReformCase ; rg:fullText ?t }",
     )
+    outcomes = {
+        name: _count(
+            store,
+            f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a rg:{cls} ; rg:partOfCase ?c }}",
+        )
+        for name, cls in OUTCOMES.items()
+    }
     named = store.query(
         PREFIX
         + f"""SELECT DISTINCT ?case ?entity WHERE {{
@@ -100,6 +114,7 @@ def shape(build_dir: Path) -> Shape:
             "figures": figures / cases,
             "entities": sum(per_entity.values()) / cases,
             "text length": text / cases,
+            **{name: count / cases for name, count in outcomes.items()},
         },
         cases_per_entity=per_entity,
     )
@@ -165,10 +180,21 @@ def test_the_synthetic_folder_builds_and_conforms(synthetic_build: pipeline.Buil
     check = synthetic_build.check
     assert check.validation.conforms, "\n".join(map(str, check.validation.violations))
     assert check.summary.cases == CASES
-    assert check.uncovered == [], "numerals of the synthetic text that no figure accounts for"
+    assert check.uncovered == [], "numerals or outcome words of the synthetic text unaccounted for"
+    assert check.warnings == []
+    assert check.validation.warnings == []
 
 
-@pytest.mark.parametrize("measure", ["measures", "figures", "entities", "text length"])
+@pytest.mark.parametrize("query", ["recognitions", "firsts", "pilots"])
+def test_the_outcome_queries_answer_on_the_synthetic_data(
+    synthetic_build: pipeline.BuildResult, query: str
+) -> None:
+    store = open_store(synthetic_build.folder / STORE_DIR)
+    rows = run_query_on_store(store, saved_queries()[query]).rows
+    assert rows, f"the {query} query returns nothing on {CASES} synthetic cases"
+
+
+@pytest.mark.parametrize("measure", ["measures", "figures", "entities", "text length", *OUTCOMES])
 def test_per_case_means_are_within_20_percent_of_the_real_data(
     synthetic_build: pipeline.BuildResult, real_shape: Shape, measure: str
 ) -> None:
@@ -249,3 +275,75 @@ def test_entity_ids_stay_unique_when_their_hashes_collide(
     monkeypatch.setattr(synth.hashlib, "sha1", hashlib.sha1)
     result = pipeline.check(tmp_path / "data")
     assert result.validation.conforms
+
+
+# --------------------------------------------------------------------------- drawing entities
+
+
+class Counted(list[Any]):
+    """A list that counts how many of its items are read, one by one or by iterating."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        super().__init__(items)
+        self.reads = 0
+
+    def __getitem__(self, index: Any) -> Any:
+        self.reads += len(range(len(self))[index]) if isinstance(index, slice) else 1
+        return super().__getitem__(index)
+
+    def __iter__(self) -> Iterator[Any]:
+        self.reads += len(self)
+        return super().__iter__()
+
+
+class Labels(_Names):
+    """Unique labels, made quickly (a pool of 100,000 would take _Names a while)."""
+
+    def __init__(self) -> None:
+        super().__init__(random.Random(0))
+        self.made = 0
+
+    def make(self, kind: str) -> str:
+        self.made += 1
+        return f"{kind}-{self.made}"
+
+
+def pool_of(size: int, seed: int = 0) -> _Pool:
+    return _Pool("platform", size, Labels(), random.Random(seed), lambda _kind, label: label)
+
+
+@pytest.mark.parametrize("size", [1_000, 100_000])
+def test_a_draw_reads_a_logarithmic_number_of_weights(size: int) -> None:
+    # Summing the pool's weights on every draw (random.choices(weights=...)) made synthesis
+    # quadratic: of 100,000 cases, 18,000 were written in 18 minutes. Count what a draw
+    # reads of the pool's lists, after a first draw (which may sum the weights once): a
+    # binary search over running sums reads about log2(size) items, a sum reads them all.
+    pool = pool_of(size)
+    pool.draw(1)
+    counted = {
+        name: Counted(value)
+        for name, value in vars(pool).items()
+        if isinstance(value, (list, tuple))
+    }
+    vars(pool).update(counted)
+    draws = 200
+
+    for _ in range(draws):
+        pool.draw(1)
+
+    reads = sum(c.reads for c in counted.values())
+    assert reads > counted["ids"].reads, "the pool keeps its weights where no reads are counted"
+    assert reads / draws <= 2 * math.log2(size) + 10, (
+        f"a draw reads {reads / draws:.0f} items of a pool of {size:,}"
+        f" ({ {name: c.reads // draws for name, c in counted.items()} })"
+    )
+
+
+def test_a_draw_picks_what_random_choices_with_the_weights_picks() -> None:
+    # The running sums give the same picks as the weights: the same seed, the same files.
+    size = 5_000
+    pool = pool_of(size, seed=7)
+    twin = random.Random(7)
+    weights = [1 / (rank + 1) ** 1.15 for rank in range(size)]
+    picks = [pool.draw(1)[0] for _ in range(2_000)]
+    assert picks == [twin.choices(pool.ids, weights=weights, k=1)[0] for _ in range(2_000)]

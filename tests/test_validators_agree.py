@@ -15,14 +15,17 @@ components). The per-case checker must also judge every shape example of
 
 from __future__ import annotations
 
+import random
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import processor
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -32,13 +35,18 @@ from reformgraph.engine import STORE_DIR, open_store
 from reformgraph.io import read_graph
 from reformgraph.pipeline import BuildResult, load_ontology, load_shapes
 from reformgraph.produce import produce
-from reformgraph.shacl_sparql import CompiledConstraint, compile_shapes, validate_store
+from reformgraph.shacl_sparql import (
+    CompiledConstraint,
+    _not_exists_as_optional,
+    compile_shapes,
+    validate_store,
+)
 from reformgraph.shapecheck import ShapeChecker, compile_checker
 from reformgraph.validate import ValidationResult, Violation, validate_graph
 
 from .paths import DATA
 from .test_bad_input import FIXTURE_DIRS, apply_patches, load_patch
-from .test_shapes import EX, EXAMPLES, GENERIC_MESSAGES, Example, expand, parse
+from .test_shapes import EX, EXAMPLES, GENERIC_MESSAGES, Example, expand, parse, store_of
 
 #: The fixtures whose data passes every data check and fails only the shapes.
 SHACL_FIXTURES = [folder for folder in FIXTURE_DIRS if load_patch(folder).exit_code == 1]
@@ -215,3 +223,181 @@ def test_the_per_case_checker_judges_each_shape_example_as_the_other_validators_
     allowed = {EX + name for name in (example.focus, *example.others)}
     stray = [v for v in result.violations if v.focus not in allowed]
     assert not stray, "violations on other nodes:\n" + "\n".join(map(str, stray))
+
+
+# --------------------------------------------------------------------------- linear queries
+#
+# The compiled queries are written so that Oxigraph takes time linear in the store (see
+# the module docstring of reformgraph.shacl_sparql): property shapes shared by node shapes
+# compiled once, anti-joins and GROUP BY instead of per-solution patterns, and a flat
+# FILTER NOT EXISTS of a SHACL-SPARQL constraint rewritten as an OPTIONAL. These tests
+# check that the rewritten forms keep the results.
+
+
+def mutated(graph: Graph, seed: int, rate: float = 0.03) -> Graph:
+    """``graph`` with random edits that the shapes catch: triples dropped, a second value
+    (another value of the same property, so values stay comparable), language tags
+    changed, triples moved onto another subject."""
+    rnd = random.Random(seed)
+    triples = sorted(graph, key=str)
+    by_predicate: dict[Any, list[Any]] = {}
+    for _, p, o in triples:
+        by_predicate.setdefault(p, []).append(o)
+    subjects = sorted({s for s, _, _ in triples}, key=str)
+    out = Graph()
+    for s, p, o in triples:
+        r = rnd.random()
+        if r < rate:
+            continue
+        if r < 2 * rate:
+            out.add((s, p, rnd.choice(by_predicate[p])))
+        elif r < 3 * rate and isinstance(o, Literal) and o.language:
+            o = Literal(str(o), lang=rnd.choice(["en", "zh", "en-GB", "fr"]))
+        elif r < 4 * rate:
+            s = rnd.choice(subjects)
+        out.add((s, p, o))
+    return out
+
+
+@pytest.mark.usefixtures("prepared_queries")
+def test_the_store_validator_and_pyshacl_agree_on_randomly_broken_data(
+    graph: Graph, validators: Validators
+) -> None:
+    """A thousand or so results of most constraints on one graph: each compiled form
+    (anti-joins, counts over a path's triples, the rewritten NOT EXISTS) against pySHACL."""
+    data = mutated(graph, seed=0)
+    sparql = validate_store(store_of(data), validators.compiled)
+    pyshacl = validate_graph(data, validators.shapes, validators.ontology)
+
+    def found(result: ValidationResult) -> set[tuple[str, str, str, str]]:
+        # pySHACL's report gives an inverse path without its "^".
+        return {(s, f, p.lstrip("^"), m) for s, f, p, m in results(result, validators.messages)}
+
+    expected = found(pyshacl)
+    assert len(expected) > 500
+    assert len({m for *_, m in expected if m}) > 20, "too few constraints broken to compare"
+    got = found(sparql)
+    assert got == expected, (
+        "only SPARQL:\n"
+        + "\n".join(map(str, sorted(got - expected)))
+        + "\nonly pySHACL:\n"
+        + "\n".join(map(str, sorted(expected - got)))
+    )
+    assert sparql.conforms == pyshacl.conforms
+
+
+def rows(store: ox.Store, query: str) -> list[tuple[str, ...]]:
+    """The solutions of ``query``, as a sorted list (duplicates kept)."""
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    return sorted(tuple(str(s[n]) for n in names) for s in solutions)
+
+
+def test_every_sparql_constraint_keeps_its_results_when_its_not_exists_is_rewritten(
+    graph: Graph, validators: Validators
+) -> None:
+    store = store_of(mutated(graph, seed=1, rate=0.05))
+    prefixes = validators.compiled[0].query.split("\nSELECT", 1)[0]
+    rewritten = 0
+    for select in sorted({str(s) for s in validators.shapes.objects(None, SH.select)}):
+        query = prefixes + "\n" + re.sub(r"\$this\b", "?this", select)
+        faster = _not_exists_as_optional(query)
+        rewritten += faster != query
+        assert rows(store, faster) == rows(store, query), select
+    assert rewritten >= 2  # the measure positions' gaps, a date's words
+
+
+EX_NS = "PREFIX ex: <http://example.org/>\n"
+
+REWRITE_DATA = """
+@prefix ex: <http://example.org/> .
+ex:c1 a ex:Case . ex:c2 a ex:Case . ex:c3 a ex:Case .
+ex:m11 ex:of ex:c1 ; ex:pos 1 . ex:m12 ex:of ex:c1 ; ex:pos 2 . ex:m13 ex:of ex:c1 ; ex:pos 4 .
+ex:m21 ex:of ex:c2 ; ex:pos 2 . ex:m22 ex:of ex:c2 ; ex:pos 2 . ex:m23 ex:of ex:c2 ; ex:pos 3 .
+ex:m31 ex:of ex:c3 ; ex:pos "x" .
+ex:c1 ex:note "a {brace}" ; ex:tag ex:t1 . ex:c2 ex:tag ex:t2 . ex:t1 ex:ok true .
+"""
+
+#: Queries whose NOT EXISTS is rewritten: each must give the same solutions.
+REWRITTEN = {
+    "outer variable in the filter": """SELECT ?c ?p WHERE {
+        ?m ex:of ?c ; ex:pos ?p . FILTER (?p > 1)
+        FILTER NOT EXISTS { ?o ex:of ?c ; ex:pos ?q . FILTER (?q = ?p - 1) } }""",
+    "written before the patterns": """SELECT ?c ?p WHERE {
+        FILTER NOT EXISTS { ?o ex:of ?c ; ex:pos ?q . FILTER (?q = ?p - 1) }
+        ?m ex:of ?c ; ex:pos ?p . }""",
+    "a variable an OPTIONAL may leave unbound": """SELECT ?c ?t WHERE {
+        ?c a ex:Case . OPTIONAL { ?c ex:tag ?t }
+        FILTER NOT EXISTS { ?t ex:ok true } }""",
+    "no variable of its own (duplicates kept)": """SELECT ?c WHERE {
+        ?m ex:of ?c . FILTER NOT EXISTS { ?c ex:tag ?x . ?x ex:ok true } }""",
+    "an empty pattern": "SELECT ?c WHERE { ?c a ex:Case . FILTER NOT EXISTS { } }",
+    "two of them, lower case, a comment and strings with braces": """SELECT ?c WHERE {
+        ?c a ex:Case . # not { here FILTER NOT EXISTS {
+        filter not exists { ?c ex:note "a {brace}" }
+        FILTER NOT EXISTS { ?m ex:of ?c ; ex:pos "x" } } ORDER BY ?c""",
+    "a variable named like the marker": """SELECT ?c ?absent1_ WHERE {
+        ?absent1_ ex:of ?c . FILTER NOT EXISTS { ?absent1_ ex:pos 2 } }""",
+    "a GROUP BY after the group": """SELECT ?c (COUNT(*) AS ?n) WHERE {
+        ?m ex:of ?c ; ex:pos ?p
+        FILTER NOT EXISTS { ?o ex:of ?c ; ex:pos ?q . FILTER (?q < ?p) } } GROUP BY ?c""",
+}
+
+#: Queries whose NOT EXISTS is not flat or not in the top-level group: left as written.
+NOT_REWRITTEN = {
+    "nested NOT EXISTS": """SELECT ?c WHERE { ?c a ex:Case .
+        FILTER NOT EXISTS { ?m ex:of ?c . FILTER NOT EXISTS { ?m ex:pos 1 } } }""",
+    "a BIND in the pattern": """SELECT ?c WHERE { ?m ex:of ?c ; ex:pos ?p .
+        FILTER NOT EXISTS { ?o ex:of ?c BIND (?p AS ?q) } }""",
+    "inside an OPTIONAL": """SELECT ?c ?m WHERE { ?c a ex:Case .
+        OPTIONAL { ?m ex:of ?c FILTER NOT EXISTS { ?m ex:pos 2 } } }""",
+    "inside a UNION": """SELECT ?c WHERE { { ?c a ex:Case FILTER NOT EXISTS { ?c ex:tag ?t } }
+        UNION { ?c ex:note ?n } }""",
+    "in a nested subquery": """SELECT ?c WHERE { ?c a ex:Case .
+        { SELECT ?c WHERE { ?m ex:of ?c FILTER NOT EXISTS { ?m ex:pos 2 } } } }""",
+    "only in a string": """SELECT ?c WHERE { ?c ex:note "FILTER NOT EXISTS { ?c ?p ?o }" }""",
+}
+
+
+@pytest.fixture(scope="module")
+def rewrite_store() -> ox.Store:
+    store = ox.Store()
+    store.load(REWRITE_DATA.encode(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+@pytest.mark.parametrize("name", REWRITTEN)
+def test_a_flat_not_exists_rewritten_as_an_optional_keeps_the_solutions(
+    name: str, rewrite_store: ox.Store
+) -> None:
+    query = EX_NS + REWRITTEN[name]
+    faster = _not_exists_as_optional(query)
+    assert "NOT EXISTS" not in re.sub(r"#[^\n]*", "", faster).upper()  # comments aside
+    assert rows(rewrite_store, faster) == rows(rewrite_store, query)
+
+
+@pytest.mark.parametrize("name", NOT_REWRITTEN)
+def test_other_not_exists_patterns_are_left_as_written(name: str) -> None:
+    query = EX_NS + NOT_REWRITTEN[name]
+    assert _not_exists_as_optional(query) == query
+
+
+def test_the_compiled_queries_evaluate_no_pattern_once_per_solution(
+    validators: Validators,
+) -> None:
+    """Oxigraph evaluates a NOT EXISTS pattern for each solution, unordered: none is left
+    (the shapes' own are rewritten); and a property shape shared by several node shapes
+    (rgsh:LabelZh) is one query over all their targets."""
+    for constraint in validators.compiled:
+        assert "NOT EXISTS" not in constraint.query.upper(), constraint.query
+    label_zh = [c for c in validators.compiled if c.shape.endswith("/shapes/LabelZh")]
+    assert len(label_zh) == 1
+    users = set(validators.shapes.subjects(SH.property, URIRef(label_zh[0].shape)))
+    assert len(users) > 10
+    assert all(f"<{cls}>" in label_zh[0].query for cls in _targets(validators, users))
+
+
+def _targets(validators: Validators, node_shapes: set[Any]) -> set[str]:
+    shapes = validators.shapes
+    return {str(c) for shape in node_shapes for c in shapes.objects(shape, SH.targetClass)}

@@ -12,13 +12,30 @@ shapes — and SHACL-SPARQL constraints, each with its severity (sh:Violation un
 shape says sh:Warning or sh:Info; only violations make a graph fail to conform). A shape that uses
 anything else is refused when compiling, never silently skipped. The test suite checks
 that both validators give the same verdicts on every shape example and bad-input fixture.
+
+Every query takes time linear in the size of the store. Oxigraph plans joins without
+statistics and evaluates a ``FILTER (NOT) EXISTS`` pattern anew for each solution, with
+no join reordering inside it (a pattern there that does not use the outer variables scans
+the whole graph each time: quadratic). So the queries are written as scans joined by
+hashing, with the expensive tests on as few rows as can be:
+
+* a property shape used by several node shapes is one query over all their targets (the
+  results are the same: a result names the focus node, not the node shape);
+* value tests (datatype, in, language, pattern, …) scan the path's triples, filter them,
+  and only then check that each offending subject is a focus node;
+* sh:class, sh:minCount and a node-level sh:or are anti-joins (``MINUS``), sh:maxCount and
+  qualified counts are ``GROUP BY`` over the path's triples, sh:lessThan a hash join;
+* in a SHACL-SPARQL constraint, a flat ``FILTER NOT EXISTS { … }`` of the top-level group
+  becomes the equivalent ``OPTIONAL { … }`` with a marker that must stay unbound (see
+  :func:`_not_exists_as_optional`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -94,6 +111,41 @@ class CompiledConstraint:
     node_shape: str = ""
 
 
+class _Focus(Enum):
+    """A place in a query template for the focus nodes (the targets of its node shapes)."""
+
+    #: Binds ``?this`` to every focus node.
+    SCAN = "scan"
+    #: Keeps a solution only if its ``?this`` is a focus node.
+    CHECK = "check"
+
+
+@dataclass
+class _Template:
+    """A constraint before its targets are known: those of every node shape using it."""
+
+    shape: str
+    path: str
+    message: str
+    severity: str
+    select: str
+    body: tuple[str | _Focus, ...]
+    trailer: str
+    node_shape: str
+    classes: set[str] = field(default_factory=set)
+
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.path,
+            self.message,
+            self.severity,
+            self.select,
+            self.body,
+            self.trailer,
+            self.node_shape,
+        )
+
+
 def _n3(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
@@ -107,11 +159,110 @@ def _n3(term: Node) -> str:
     raise UnsupportedShape(f"cannot put {term!r} into a query")
 
 
+# A SPARQL text as tokens, enough to find groups: strings, IRIs and comments (which may
+# hold braces or "#"), braces, words (keywords and prefixed names), variables.
+_TOKEN = re.compile(
+    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<open>\{)|(?P<close>\})"
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<word>[A-Za-z_][\w.-]*(?::[\w.:%-]*)?|:[\w.:%-]*)"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+
+#: Keywords that make a NOT EXISTS pattern other than triples and filters (BIND would see
+#: only the pattern's own variables once the pattern is an OPTIONAL; the others need
+#: braces anyway).
+_NOT_FLAT = {"BIND", "VALUES", "OPTIONAL", "MINUS", "UNION", "GRAPH", "SERVICE", "SELECT"}
+
+
+def _not_exists_as_optional(query: str) -> str:
+    """``query`` with each flat ``FILTER NOT EXISTS { P }`` of its top-level group
+    rewritten as ``OPTIONAL { BIND (true AS ?m) P } FILTER (!BOUND(?m))`` at the end of
+    that group.
+
+    Oxigraph evaluates the pattern of a NOT EXISTS once for each solution, as written,
+    with no join reordering: ``?other a rg:Measure`` in it reads every measure for every
+    measure (quadratic). The OPTIONAL is a hash left join instead, built once.
+
+    They are equivalent where rewritten: P holds only triple patterns and filters (no
+    nested group, no BIND), so P's filters become the left join's condition, evaluated on
+    the solution joined with P's, as NOT EXISTS evaluates them with the solution's
+    bindings. A solution with no compatible match of P keeps ``?m`` unbound and passes
+    unchanged; one with a match is dropped with all its matches. A filter applies to the
+    whole group wherever it is written, so the OPTIONAL goes at the end, after every other
+    pattern of the group. Other NOT EXISTS patterns are left as they are.
+    """
+    tokens = [
+        (m.lastgroup or "", m.group(), m.start(), m.end())
+        for m in _TOKEN.finditer(query)
+        if m.lastgroup not in ("space", "comment")
+    ]
+    depth = 0
+    seen_group = False
+    blocks: list[tuple[int, int, str]] = []  # (start, end, P) of each NOT EXISTS
+    group_end = None
+    i = 0
+    while i < len(tokens):
+        kind, text, start, _ = tokens[i]
+        if kind == "open":
+            depth += 1
+            seen_group = True
+        elif kind == "close":
+            depth -= 1
+            if depth == 0 and seen_group:
+                group_end = start
+                break
+        elif (
+            kind == "word"
+            and depth == 1
+            and text.upper() == "FILTER"
+            and [t[1].upper() for t in tokens[i + 1 : i + 3]] == ["NOT", "EXISTS"]
+            and i + 3 < len(tokens)
+            and tokens[i + 3][0] == "open"
+        ):
+            j = i + 4
+            while j < len(tokens) and tokens[j][0] not in ("open", "close"):
+                j += 1
+            inner = tokens[i + 4 : j]
+            if (
+                j < len(tokens)
+                and tokens[j][0] == "close"
+                and not any(t[0] == "word" and t[1].upper() in _NOT_FLAT for t in inner)
+            ):
+                blocks.append((start, tokens[j][3], query[tokens[i + 3][3] : tokens[j][2]]))
+                i = j + 1
+                continue
+        i += 1
+    if not blocks or group_end is None:
+        return query
+    out = []
+    added = []
+    position = 0
+    for number, (start, end, pattern) in enumerate(blocks, 1):
+        marker = f"?absent{number}_"
+        while marker in query or "$" + marker[1:] in query:
+            marker += "_"
+        out.append(query[position:start].rstrip(" \t"))
+        position = end
+        if query[position:].lstrip(" \t").startswith("\n"):
+            position = query.index("\n", position) + 1  # the block's line held no more
+        added.append(f"OPTIONAL {{ BIND (true AS {marker}) {pattern.strip()} }}")
+        added.append(f"FILTER (!BOUND({marker}))")
+    out.append(query[position:group_end])
+    rewritten = "".join(out).rstrip() + "".join(f"\n    {line}" for line in added)
+    return rewritten + "\n" + query[group_end:]
+
+
 class _Compiler:
     def __init__(self, shapes: Graph, ontology: Graph) -> None:
         self.shapes = shapes
         self.ontology = ontology
-        self.out: list[CompiledConstraint] = []
+        self.templates: dict[tuple[object, ...], _Template] = {}
         self.prefixes = self._prefixes()
 
     def _prefixes(self) -> str:
@@ -194,6 +345,14 @@ class _Compiler:
                 return None
         return " && ".join(conditions) if conditions else "true"
 
+    def value_classes(self, node: Node) -> list[str] | None:
+        """The classes (with their subclasses) of a value shape that is one sh:class."""
+        tests = [p for p in self.shapes.predicates(node) if p not in (RDF.type, SH.message)]
+        cls = self.shapes.value(node, SH["class"])
+        if tests != [SH["class"]] or cls is None:
+            return None
+        return self.subclasses(cls)
+
     @staticmethod
     def datatype_ok(datatype: str, var: str) -> str:
         if datatype == RDF_LANG_STRING:
@@ -210,13 +369,12 @@ class _Compiler:
             return "(" + " && ".join(tests) + ")"
         return f"(isLiteral({var}) && datatype({var}) = <{datatype}>)"
 
-    def target(self, node_shape: Node) -> str | None:
-        classes = []
+    def target(self, node_shape: Node) -> set[str]:
+        """The classes whose instances ``node_shape`` targets (with their subclasses)."""
+        classes: set[str] = set()
         for cls in self.shapes.objects(node_shape, SH.targetClass):
-            classes += self.subclasses(cls)
-        if not classes:
-            return None
-        return f"?this a ?target_ . VALUES ?target_ {{ {' '.join(sorted(set(classes)))} }}"
+            classes.update(self.subclasses(cls))
+        return classes
 
     def add(
         self,
@@ -224,102 +382,129 @@ class _Compiler:
         path: str,
         message: str,
         severity: str,
-        body: str,
-        trailer: str = "",
+        body: tuple[str | _Focus, ...],
+        classes: set[str],
         *,
+        select: str = "DISTINCT ?this ?v",
+        trailer: str = "",
         node_shape: Node | None = None,
     ) -> None:
-        """A query selecting ``?this`` (and ``?v`` unless it groups) for each violation."""
-        select = "?this" if trailer else "DISTINCT ?this ?v"
-        query = f"{self.prefixes}\nSELECT {select}\nWHERE {{\n{body}\n}}\n{trailer}"
-        owner = str(node_shape) if node_shape is not None else ""
-        self.out.append(CompiledConstraint(str(shape), path, message, severity, query, owner))
+        """A query selecting ``?this`` (and ``?v`` when it names a value) for each violation.
 
-    def property_shape(self, node_shape: Node, target: str, shape: Node) -> None:
+        The same constraint met again (a property shape of several node shapes) is one
+        query over the targets of all of them.
+        """
+        template = _Template(
+            str(shape),
+            path,
+            message,
+            severity,
+            select,
+            body,
+            trailer,
+            str(node_shape) if node_shape is not None else "",
+        )
+        template = self.templates.setdefault(template.key(), template)
+        template.classes.update(classes)
+
+    def finish(self, template: _Template) -> CompiledConstraint:
+        values = f"VALUES ?target_ {{ {' '.join(sorted(template.classes))} }}"
+        focus = {
+            _Focus.SCAN: f"?this a ?target_ . {values}",
+            _Focus.CHECK: f"FILTER EXISTS {{ ?this a ?target_ . {values} }}",
+        }
+        body = "".join(focus[part] if isinstance(part, _Focus) else part for part in template.body)
+        select = f"SELECT {template.select}\nWHERE {{\n{body}\n}}\n{template.trailer}"
+        query = f"{self.prefixes}\n{select}"
+        return CompiledConstraint(
+            template.shape,
+            template.path,
+            template.message,
+            template.severity,
+            query,
+            template.node_shape,
+        )
+
+    def property_shape(self, classes: set[str], shape: Node) -> None:
         path, path_name = self.path(shape)
         severity = self.severity(shape)
         for predicate in self.shapes.predicates(shape):
             if predicate not in _HANDLED:
                 raise UnsupportedShape(f"{shape}: unsupported {predicate}")
+
+        def add(message: str, *body: str | _Focus, select: str = "DISTINCT ?this ?v") -> None:
+            self.add(shape, path_name, message, severity, body, classes, select=select)
+
+        def failing(condition: str) -> tuple[str | _Focus, ...]:
+            """The values that make ``condition`` true, on focus nodes."""
+            return (
+                f"{{ SELECT ?this ?v WHERE {{ ?this {path} ?v . FILTER ({condition}) }} }}\n",
+                _Focus.CHECK,
+            )
+
         count_min = self.shapes.value(shape, SH.minCount)
         count_max = self.shapes.value(shape, SH.maxCount)
-        if count_min is not None:
-            self.add(
-                shape,
-                path_name,
+        if count_min is not None and int(str(count_min)) > 0:
+            # Focus nodes minus those with enough values.
+            needed = int(str(count_min))
+            enough = (
+                f"?this {path} ?v"
+                if needed == 1
+                else f"SELECT ?this WHERE {{ ?this {path} ?v }} GROUP BY ?this "
+                f"HAVING (COUNT(DISTINCT ?v) >= {needed})"
+            )
+            add(
                 self.message(shape, f"Less than {count_min} values on {path_name}"),
-                severity,
-                f"{target}\nOPTIONAL {{ ?this {path} ?v }}",
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(str(count_min))})",
+                _Focus.SCAN,
+                f"\nMINUS {{ {enough} }}",
+                select="DISTINCT ?this",
             )
         if count_max is not None:
-            self.add(
-                shape,
-                path_name,
+            # The subjects with too many values, then whether they are focus nodes.
+            add(
                 self.message(shape, f"More than {count_max} values on {path_name}"),
-                severity,
-                f"{target}\n?this {path} ?v",
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(str(count_max))})",
+                f"{{ SELECT ?this WHERE {{ ?this {path} ?v }} GROUP BY ?this "
+                f"HAVING (COUNT(DISTINCT ?v) > {int(str(count_max))}) }}\n",
+                _Focus.CHECK,
+                select="?this",
             )
-        value = f"{target}\n?this {path} ?v ."
         for predicate, obj in self.shapes.predicate_objects(shape):
             default = f"Value of {path_name} violates {str(predicate).rsplit('#', 1)[-1]}"
             message = self.message(shape, default)
             if predicate == SH.datatype:
-                self.add(
-                    shape,
-                    path_name,
-                    message,
-                    severity,
-                    f"{value}\nFILTER (!{self.datatype_ok(str(obj), '?v')})",
-                )
+                add(message, *failing(f"!{self.datatype_ok(str(obj), '?v')}"))
             elif predicate == SH["class"]:
-                classes = " ".join(self.subclasses(obj))
-                self.add(
-                    shape,
-                    path_name,
+                # The values minus the instances of the class: a hash anti-join.
+                classes_in = " ".join(self.subclasses(obj))
+                add(
                     message,
-                    severity,
-                    f"{value}\nFILTER NOT EXISTS {{ ?v a ?c_ . VALUES ?c_ {{ {classes} }} }}",
+                    f"{{ SELECT ?this ?v WHERE {{ ?this {path} ?v "
+                    f"MINUS {{ ?v a ?c_ . VALUES ?c_ {{ {classes_in} }} }} }} }}\n",
+                    _Focus.CHECK,
                 )
             elif predicate == SH["in"]:
                 members = ", ".join(_n3(m) for m in Collection(self.shapes, obj))
-                self.add(
-                    shape, path_name, message, severity, f"{value}\nFILTER (?v NOT IN ({members}))"
-                )
+                add(message, *failing(f"?v NOT IN ({members})"))
             elif predicate == SH.languageIn:
-                condition = self.value_condition_for(SH.languageIn, obj)
-                self.add(shape, path_name, message, severity, f"{value}\nFILTER (!{condition})")
+                add(message, *failing(f"!{self.value_condition_for(SH.languageIn, obj)}"))
             elif predicate == SH.pattern:
                 flags = self.shapes.value(shape, SH.flags)
                 regex = _n3(Literal(str(obj)))
                 extra = f", {_n3(Literal(str(flags)))}" if flags is not None else ""
-                self.add(
-                    shape,
-                    path_name,
-                    message,
-                    severity,
-                    f"{value}\nFILTER (isBlank(?v) || !REGEX(STR(?v), {regex}{extra}))",
-                )
+                add(message, *failing(f"isBlank(?v) || !REGEX(STR(?v), {regex}{extra})"))
             elif predicate == SH.minInclusive:
-                self.add(
-                    shape, path_name, message, severity, f"{value}\nFILTER (!(?v >= {_n3(obj)}))"
-                )
+                add(message, *failing(f"!(?v >= {_n3(obj)})"))
             elif predicate == SH.minLength:
-                self.add(
-                    shape,
-                    path_name,
-                    message,
-                    severity,
-                    f"{value}\nFILTER (isBlank(?v) || STRLEN(STR(?v)) < {int(str(obj))})",
-                )
+                add(message, *failing(f"isBlank(?v) || STRLEN(STR(?v)) < {int(str(obj))}"))
             elif predicate == SH.lessThan:
-                self.add(
-                    shape,
-                    path_name,
+                # Both paths' triples scanned and joined by hashing on ?this.
+                add(
                     message,
-                    severity,
-                    f"{value}\n?this <{obj}> ?w .\nFILTER (!(?v < ?w))",
+                    f"{{ SELECT ?this ?v WHERE {{ "
+                    f"{{ SELECT ?this ?v WHERE {{ ?this {path} ?v }} }} "
+                    f"{{ SELECT ?this ?w WHERE {{ ?this <{obj}> ?w }} }} "
+                    f"FILTER (!(?v < ?w)) }} }}\n",
+                    _Focus.CHECK,
                 )
             elif predicate == SH.nodeKind:
                 kinds = {
@@ -329,9 +514,7 @@ class _Compiler:
                 }
                 if str(obj) not in kinds:
                     raise UnsupportedShape(f"{shape}: unsupported sh:nodeKind {obj}")
-                self.add(
-                    shape, path_name, message, severity, f"{value}\nFILTER (!{kinds[str(obj)]})"
-                )
+                add(message, *failing(f"!{kinds[str(obj)]}"))
             elif predicate in (SH.node, SH["or"]):
                 accepts: str | None
                 if predicate == SH.node:
@@ -343,31 +526,46 @@ class _Compiler:
                     accepts = "(" + " || ".join(o for o in options if o is not None) + ")"
                 if accepts is None:
                     raise UnsupportedShape(f"{shape}: unsupported value shape")
-                self.add(shape, path_name, message, severity, f"{value}\nFILTER (!({accepts}))")
+                add(message, *failing(f"!({accepts})"))
             elif predicate == SH["not"]:
                 negated = self.value_condition(obj)
                 if negated is None:
                     raise UnsupportedShape(f"{shape}: unsupported shape in sh:not")
-                self.add(shape, path_name, message, severity, f"{value}\nFILTER ({negated})")
+                add(message, *failing(negated))
             elif predicate == SH.qualifiedValueShape:
                 qualified = self.value_condition(obj)
                 if qualified is None:
                     raise UnsupportedShape(f"{shape}: unsupported qualified value shape")
                 low = self.shapes.value(shape, SH.qualifiedMinCount)
                 high = self.shapes.value(shape, SH.qualifiedMaxCount)
-                tests = []
-                if low is not None and int(str(low)) > 0:
-                    tests.append(f"COUNT(DISTINCT ?v) < {int(str(low))}")
-                if high is not None:
-                    tests.append(f"COUNT(DISTINCT ?v) > {int(str(high))}")
-                if tests:
-                    self.add(
-                        shape,
-                        path_name,
+                fewest = int(str(low)) if low is not None else 0
+                most = int(str(high)) if high is not None else None
+                # The values that conform to the qualified shape, counted for each subject.
+                by_class = self.value_classes(obj)
+                conforming = (
+                    f"?this {path} ?v . ?v a ?c_ . VALUES ?c_ {{ {' '.join(by_class)} }}"
+                    if by_class is not None
+                    else f"?this {path} ?v . FILTER ({qualified})"
+                )
+                counted = f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this"
+                if fewest > 0:
+                    # Focus nodes minus those whose count is within the bounds (a focus
+                    # node with no conforming value has too few).
+                    within = [f"COUNT(DISTINCT ?v) >= {fewest}"]
+                    if most is not None:
+                        within.append(f"COUNT(DISTINCT ?v) <= {most}")
+                    add(
                         message,
-                        severity,
-                        f"{target}\nOPTIONAL {{ ?this {path} ?v . FILTER ({qualified}) }}",
-                        f"GROUP BY ?this HAVING ({' || '.join(tests)})",
+                        _Focus.SCAN,
+                        f"\nMINUS {{ {counted} HAVING ({' && '.join(within)}) }}",
+                        select="DISTINCT ?this",
+                    )
+                elif most is not None:
+                    add(
+                        message,
+                        f"{{ {counted} HAVING (COUNT(DISTINCT ?v) > {most}) }}\n",
+                        _Focus.CHECK,
+                        select="?this",
                     )
 
     def value_condition_for(self, predicate: URIRef, obj: Node) -> str:
@@ -375,14 +573,14 @@ class _Compiler:
         return "(" + " || ".join(f'langMatches(lang(?v), "{lang}")' for lang in langs) + ")"
 
     def node_shape(self, node_shape: Node) -> None:
-        target = self.target(node_shape)
-        if target is None:
+        classes = self.target(node_shape)
+        if not classes:
             return
         for shape in self.shapes.objects(node_shape, SH.property):
-            self.property_shape(node_shape, target, shape)
+            self.property_shape(classes, shape)
         alternatives = self.shapes.value(node_shape, SH["or"])
         if alternatives is not None:
-            clauses = []
+            branches = []
             for member in Collection(self.shapes, alternatives):
                 path, _ = self.path(member)
                 count = self.shapes.value(member, SH.minCount)
@@ -392,13 +590,16 @@ class _Compiler:
                     or len(list(self.shapes.predicates(member))) != 2
                 ):
                     raise UnsupportedShape(f"{node_shape}: unsupported sh:or")
-                clauses.append(f"EXISTS {{ ?this {path} ?any_ }}")
+                branches.append(f"{{ ?this {path} ?any_ }}")
+            # Focus nodes minus those with a value on one of the paths.
             self.add(
                 node_shape,
                 "",
                 self.message(node_shape, "conforms to none of the alternatives"),
                 self.severity(node_shape),
-                f"{target}\nFILTER (!({' || '.join(clauses)}))",
+                (_Focus.SCAN, f"\nMINUS {{ {' UNION '.join(branches)} }}"),
+                classes,
+                select="DISTINCT ?this",
             )
         for constraint in self.shapes.objects(node_shape, SH.sparql):
             select = str(self.shapes.value(constraint, SH.select))
@@ -410,14 +611,15 @@ class _Compiler:
                 "",
                 self.message(constraint, "SPARQL constraint not met"),
                 self.severity(constraint),
-                f"{target}\n{{ {inner} }}\nBIND (?value AS ?v)",
+                (_Focus.SCAN, f"\n{{ {_not_exists_as_optional(inner)} }}\nBIND (?value AS ?v)"),
+                classes,
                 node_shape=node_shape,
             )
 
     def run(self) -> list[CompiledConstraint]:
         for node_shape in sorted(set(self.shapes.subjects(RDF.type, SH.NodeShape)), key=str):
             self.node_shape(node_shape)
-        return self.out
+        return [self.finish(template) for template in self.templates.values()]
 
 
 def compile_shapes(shapes: Graph, ontology: Graph) -> list[CompiledConstraint]:

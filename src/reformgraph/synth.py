@@ -3,10 +3,11 @@
 ``synthesize(n, out)`` writes ``n`` cases shaped like the curated ones: sources of ten
 cases each (an introduction line, then title, office and paragraph lines), three or four
 numbered measures per case, figures with units, magnitudes and qualifiers, changes,
-rankings and relations between organisations, all quoted from the synthetic text so that
-the data resolves and conforms like real data. It writes no recognitions, innovation
-claims or pilots: on synthetic data the ``recognitions``, ``firsts`` and ``pilots``
-queries return no rows. Entities are
+rankings, relations between organisations, and the qualitative outcomes: recognitions by
+a higher level, innovation claims (全国首个, 在全国率先) and pilots, at the curated data's
+rates per case, stated by the case as a whole or by one of its measures. Everything is
+quoted from the synthetic text, and every outcome word (率先, 首, 试点 …) lies in an
+outcome's words, so that the data resolves and conforms like real data. Entities are
 shared across cases with a long tail: a few hubs (offices, provinces, national bodies)
 appear in many cases, most entities in one or two. Everything follows from the seed.
 """
@@ -14,6 +15,7 @@ appear in many cases, most entities in one or two. Everything follows from the s
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 import shutil
 import tempfile
@@ -21,12 +23,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import yaml
+
+try:  # libyaml's dumper: the same text as PyYAML's own here (checked on 10,000 and 30,000
+    # cases), four times as fast
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # a PyYAML built without libyaml
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 __all__ = ["SynthStats", "synthesize"]
 
 CASES_PER_SOURCE = 10
+#: The stage ``progress`` reports (not "cases", which the CLI calls checking the cases).
+STAGE = "writing the synthetic cases"
 ENTITIES_PER_FILE = 4000
 
 _REGIONS = [
@@ -112,6 +123,7 @@ _KINDS = {
     "concept": ["格局", "路径", "改革", "工程"],
     "indicator": ["规模", "数量", "率", "总额"],
     "reform-office": ["改革办", "改革专项小组办公室"],
+    "pilot-programme": ["试点"],
 }
 _LEADS = [
     "加强{0}统筹",
@@ -136,6 +148,72 @@ _UNITS = [  # (unit id, word, magnitudes, value range, decimals)
 _MAGNITUDE = {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}
 _QUALIFIERS = [("", "exact"), ("超", "at-least"), ("约", "about"), ("近", "about")]
 _MARKERS = ["一是", "二是", "三是", "四是"]
+
+#: Outcomes per case in the curated data (data/cases: 4 recognitions, 13 innovation claims
+#: and 4 pilots in 8 cases), and the share of each that a case states as a whole rather
+#: than in one of its measures (3 of 4, 4 of 13, 3 of 4).
+OUTCOME_RATES = {"recognitions": 0.5, "claims": 1.625, "pilots": 0.5}
+_CASE_LEVEL = {"recognitions": 0.75, "claims": 0.3, "pilots": 0.75}
+#: National bodies, which recognise reforms (all of them) and assign pilots (the
+#: ministries and commissions), and the inspections through which the State Council lists
+#: typical experience. No outcome word (率先, 首, 试点 …) and no numeral in them.
+_MINISTRIES = [
+    "国家发展改革委",
+    "财政部",
+    "工业和信息化部",
+    "商务部",
+    "交通运输部",
+    "国家市场监管总局",
+]
+_NATIONAL_BODIES = ["国务院", "全国人大常委会", "中央纪委", *_MINISTRIES]
+_INSPECTIONS = ["高质量发展综合督查", "营商环境专项督查", "重大政策落实情况督查"]
+#: Recognitions: (form, level, weight, the quote's lead with {s} for what is recognised,
+#: the words that make it, with {by} for who recognises it, {via} for the inspection and
+#: {field} for a field of work, and who may recognise it: national bodies, or the province
+#: when there are none). Each quote begins with a fixed word, so that no quote lies inside
+#: another when one subject's label ends with another's.
+_RECOGNITIONS: list[tuple[str, str, int, str, str, list[str]]] = [
+    ("typical-experience", "national", 3, "推进{s}的做法", "被列入{by}{via}典型经验", ["国务院"]),
+    ("typical-case", "national", 3, "建设{s}的经验", "获评全国{field}领域改革典型案例", []),
+    (
+        "experience-exchange",
+        "national",
+        2,
+        "围绕{s}的做法",
+        "在{by}相关会议上作经验交流",
+        _NATIONAL_BODIES,
+    ),
+    (
+        "institutional-rule",
+        "national",
+        2,
+        "推行{s}的相关做法",
+        "被{by}吸收为制度性规定",
+        _NATIONAL_BODIES,
+    ),
+    ("commendation", "national", 1, "推进{s}的工作", "获{by}督查表扬", ["国务院"]),
+    ("typical-case", "provincial", 2, "建设{s}的经验", "入选{by}改革典型案例", []),
+    ("commendation", "provincial", 1, "推进{s}的工作", "获{by}通报表扬", []),
+]
+#: Innovation claims: (kind, scope, weight, the quote with {s} for what is claimed and
+#: {v} for a verb, the words that make it, what is claimed).
+_CLAIMS = [
+    ("first-to-do", "china", 6, "在全国率先{v}{s}", "在全国率先{v}", "{v}{s}"),
+    ("first-of-its-kind", "china", 4, "建成全国首个{s}", "全国首个", "{s}"),
+    ("first-of-its-kind", "province", 1, "建成全省首个{s}", "全省首个", "{s}"),
+    ("only-one", "china", 1, "打造全国唯一的{s}", "全国唯一", "{s}"),
+    ("largest", "china", 1, "建成全国最大的{s}", "全国最大", "{s}"),
+]
+_CLAIM_VERBS = [("推行", "introducing"), ("实施", "implementing"), ("探索", "trying out")]
+#: Pilots: (stage, weight, the quote, the words that make it), with {s} for what is tried
+#: (in every quote), {p} for the province it is assigned to, {by} for who assigns it and
+#: {programme} for the pilot programme.
+_PILOTS = [
+    ("pilot", 4, "{p}依托{s}承接{by}{programme}任务", "承接{by}{programme}任务"),
+    ("pilot", 2, "推动{s}入选首批{programme}", "首批{programme}"),
+    ("scaled-up", 1, "推动{s}扩大试点范围", "扩大试点范围"),
+    ("generalised", 2, "推动{s}从试点先行到全面铺开", "从试点先行到全面铺开"),
+]
 _UNIT_ENTITIES: list[dict[str, object]] = [
     {
         "id": ident,
@@ -173,6 +251,9 @@ class SynthStats:
     figures: int = 0
     entities: int = 0
     text: int = 0
+    recognitions: int = 0
+    claims: int = 0
+    pilots: int = 0
     total_entities: int = 0
     uses: dict[str, int] = field(default_factory=dict)
 
@@ -183,48 +264,199 @@ class SynthStats:
             "figures": self.figures / n,
             "entities": self.entities / n,
             "text": self.text / n,
+            "recognitions": self.recognitions / n,
+            "claims": self.claims / n,
+            "pilots": self.pilots / n,
         }
 
 
 class _Names:
-    """Unique Chinese labels for entities of each kind."""
+    """Unique Chinese labels for entities of each kind: a field, an action and a word of the
+    kind; once those grow scarce for a kind, a region before them; then a second field.
+
+    A kind moves on when twenty labels in a row are taken, and stays there: going back to
+    the scarce labels for every new one would cost hundreds of tries each at 100,000 cases.
+    """
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.used: set[str] = set()
+        self.tier: dict[str, int] = {}
 
     def make(self, kind: str) -> str:
         suffixes = _KINDS[kind]
-        for attempt in range(10_000):
+        taken = 0
+        for _ in range(10_000):
+            tier = self.tier.get(kind, 0)
             parts = [self.rng.choice(_FIELDS), self.rng.choice(_ACTIONS), self.rng.choice(suffixes)]
-            if attempt > 20:
+            if tier >= 1:
                 parts.insert(0, self.rng.choice(_REGIONS))
-            if attempt > 200:
+            if tier >= 2:
                 parts.insert(1, self.rng.choice(_FIELDS))
             label = "".join(parts)
             if label not in self.used:
                 self.used.add(label)
                 return label
+            taken += 1
+            if taken == 20 and tier < 2:
+                self.tier[kind], taken = tier + 1, 0
         raise RuntimeError(f"ran out of {kind} names")
 
 
 class _Pool:
-    """Shared entities of one kind, drawn with a long tail (Zipf-like weights)."""
+    """Shared entities of one kind, drawn with a long tail (Zipf-like weights).
+
+    A pool never grows, so its weights are summed once, into running sums: a draw is then
+    a binary search, O(log n). (``random.choices(weights=...)`` sums the whole pool on
+    every draw, which made synthesis quadratic: at 100,000 cases, 18,000 were written in
+    18 minutes, ever more slowly.) Given the running sums, ``random.choices`` picks the
+    same entity from the same random number as given the weights, since the sums are the
+    same floats, added in the same order: the files are the same byte for byte.
+    """
 
     def __init__(
         self, kind: str, size: int, names: _Names, rng: random.Random, add: Callable[..., str]
     ) -> None:
         self.ids = [add(kind, names.make(kind)) for _ in range(size)]
-        self.weights = [1 / (rank + 1) ** 1.15 for rank in range(size)]
+        self.cum_weights = list(
+            itertools.accumulate(1 / (rank + 1) ** 1.15 for rank in range(size))
+        )
         self.rng = rng
 
     def draw(self, k: int) -> list[str]:
         chosen: list[str] = []
         while len(chosen) < min(k, len(self.ids)):
-            pick = self.rng.choices(self.ids, weights=self.weights, k=1)[0]
+            pick = self.rng.choices(self.ids, cum_weights=self.cum_weights, k=1)[0]
             if pick not in chosen:
                 chosen.append(pick)
         return chosen
+
+
+@dataclass
+class _Outcome:
+    """A recognition, innovation claim or pilot: its record, the sentence that states it,
+    and the entities it names."""
+
+    record: dict[str, object]
+    sentence: str
+    names: set[str]
+
+
+@dataclass
+class _Outcomes:
+    """Writes recognitions, innovation claims and pilots, each about a subject: the
+    national bodies that recognise reforms and assign pilots, the inspections, the pilot
+    programmes and the scope of a national claim are shared by all cases."""
+
+    rng: random.Random
+    labels: dict[str, str]
+    china: str
+    bodies: dict[str, str]  # national bodies by label
+    inspections: list[str]
+    programmes: _Pool
+
+    def quotas(self, cases: int) -> list[dict[str, int]]:
+        """How many of each outcome the next ``cases`` cases state: the curated data's
+        rate, rounded up or down at random so that it holds on average, spread over them."""
+        quotas: list[dict[str, int]] = [dict.fromkeys(OUTCOME_RATES, 0) for _ in range(cases)]
+        for key, rate in OUTCOME_RATES.items():
+            whole, part = divmod(rate * cases, 1)
+            for _ in range(int(whole) + (self.rng.random() < part)):
+                quotas[self.rng.randrange(cases)][key] += 1
+        return quotas
+
+    def make(
+        self, key: str, number: int, subject: str, province: str, programmes: set[str]
+    ) -> _Outcome:
+        """One outcome of kind ``key`` about ``subject``; ``programmes``: the pilot
+        programmes the case names already (each only once, so that quotes stay unique)."""
+        if key == "recognitions":
+            return self.recognition(number, subject, province)
+        if key == "claims":
+            return self.claim(number, subject, province)
+        return self.pilot(number, subject, province, programmes)
+
+    def recognition(self, number: int, subject: str, province: str) -> _Outcome:
+        form, level, _, lead, words, bodies = self.rng.choices(
+            _RECOGNITIONS, weights=[r[2] for r in _RECOGNITIONS]
+        )[0]
+        by = self.bodies[self.rng.choice(bodies)] if bodies else province
+        via = self.rng.choice(self.inspections) if "{via}" in words else None
+        text = words.format(
+            by=self.labels[by],
+            via=self.labels[via] if via else "",
+            field=self.rng.choice(_FIELDS),
+        )
+        quote = lead.format(s=self.labels[subject]) + text
+        record: dict[str, object] = {"id": f"recognition-{number}", "quote": quote, "text": text}
+        named = {subject}
+        if "{by}" in words:
+            record["by"] = [by]
+            named.add(by)
+        record |= {"level": level, "form": form}
+        if via is not None:
+            record["via"] = via
+            named.add(via)
+        record["subject"] = subject
+        return _Outcome(record, quote + "。", named)
+
+    def claim(self, number: int, subject: str, province: str) -> _Outcome:
+        kind, scope, _, quote, words, what = self.rng.choices(
+            _CLAIMS, weights=[c[2] for c in _CLAIMS]
+        )[0]
+        verb, verb_en = self.rng.choice(_CLAIM_VERBS)
+        label = self.labels[subject]
+        where = self.china if scope == "china" else province
+        record: dict[str, object] = {
+            "id": f"claim-{number}",
+            "quote": quote.format(v=verb, s=label),
+            "text": words.format(v=verb),
+            "kind": kind,
+            "scope": where,
+            "what": {
+                "zh": what.format(v=verb, s=label),
+                "en": f"(synthetic) {verb_en + ' ' if '{v}' in what else ''}{subject}",
+            },
+            "subject": subject,
+        }
+        return _Outcome(record, f"{record['quote']}。", {subject, where})
+
+    def pilot(self, number: int, subject: str, province: str, programmes: set[str]) -> _Outcome:
+        stage, _, quote, words = self.rng.choices(_PILOTS, weights=[p[1] for p in _PILOTS])[0]
+        programme = None
+        if "{programme}" in words:
+            programme = self.programmes.draw(1)[0]
+            if programme in programmes:  # a case names a programme in one pilot only:
+                stage, _, quote, words = _PILOTS[-1]  # then it is generalised (none named)
+                programme = None
+        by = self.bodies[self.rng.choice(_MINISTRIES)] if "{by}" in words else None
+        fill = {
+            "s": self.labels[subject],
+            "p": self.labels[province],
+            "by": self.labels[by] if by else "",
+            "programme": self.labels[programme] if programme else "",
+        }
+        record: dict[str, object] = {
+            "id": f"pilot-{number}",
+            "quote": quote.format(**fill),
+            "text": words.format(**fill),
+            "stage": stage,
+        }
+        named = set()
+        if programme is not None:
+            record["programme"] = programme
+            programmes.add(programme)
+            named.add(programme)
+        if by is not None:
+            record |= {"assigned_by": [by], "assigned_to": [province]}
+            named |= {by, province}
+        if "首批" in words:
+            record["batch"] = {"text": "首批", "en": "first batch"}
+        return _Outcome(record, f"{record['quote']}。", named)
+
+
+def _yaml(data: object) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def _number(rng: random.Random, low: int, high: int, decimals: int) -> Decimal:
@@ -246,7 +478,7 @@ def synthesize(
 ) -> SynthStats:
     """Write a synthetic data folder of ``n_cases`` cases into ``out``, which must not
     exist or be empty. The folder is written beside ``out`` and renamed into place, so
-    ``out`` is never left half-written. ``progress`` is called as ``("cases", done, total)``.
+    ``out`` is never left half-written. ``progress`` is called as ``(STAGE, done, total)``.
     """
     if n_cases < 1:
         raise ValueError(f"the number of cases must be at least 1, not {n_cases}")
@@ -310,15 +542,25 @@ def _synthesize(
             ("indicator", 2),
         )
     }
+    outcomes = _Outcomes(
+        rng,
+        labels,
+        china,
+        bodies={label: add("government-body", label) for label in _NATIONAL_BODIES},
+        inspections=[add("event", label) for label in _INSPECTIONS],
+        programmes=_Pool("pilot-programme", max(10, scale // 20), names, rng, add),
+    )
     stats = SynthStats()
     source_id = ""
     source_lines: list[str] = []
+    quotas: list[dict[str, int]] = []
     for index in range(n_cases):
         if index % CASES_PER_SOURCE == 0:
             if source_lines:
                 _write_source(out, source_id, source_lines, publisher)
             source_id = f"synthetic-{index // CASES_PER_SOURCE:06d}"
             source_lines = ["综合改革案例汇编。"]
+            quotas = outcomes.quotas(min(CASES_PER_SOURCE, n_cases - index))
         position = index % CASES_PER_SOURCE + 1
         case, text = _case(
             rng,
@@ -334,19 +576,26 @@ def _synthesize(
             domain,
             labels,
             stats,
+            outcomes,
+            quotas[position - 1],
         )
         source_lines.extend(text)
         if progress is not None and ((index + 1) % 100 == 0 or index + 1 == n_cases):
-            progress("cases", index + 1, n_cases)
+            progress(STAGE, index + 1, n_cases)
         (out / "cases" / f"{position:02d}-{source_id}-{index:06d}.yaml").write_text(
-            yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+            _yaml(case), encoding="utf-8"
         )
     if source_lines:
         _write_source(out, source_id, source_lines, publisher)
+    # A small folder leaves some entities of the pools and hubs unnamed: leave them out, or
+    # the build warns of each. (Units need no case; the sources name the publisher.)
+    entities = [
+        e for e in entities if e["type"] == "unit" or e["id"] in stats.uses or e["id"] == publisher
+    ]
     for start in range(0, len(entities), ENTITIES_PER_FILE):
         chunk = entities[start : start + ENTITIES_PER_FILE]
         (out / "entities" / f"entities-{start // ENTITIES_PER_FILE:04d}.yaml").write_text(
-            yaml.safe_dump(chunk, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+            _yaml(chunk), encoding="utf-8"
         )
     stats.total_entities = len(entities)
     return stats
@@ -369,9 +618,7 @@ def _write_source(out: Path, source_id: str, lines: list[str], publisher: str) -
         "url": f"https://example.org/{source_id}",
         "language": "zh",
     }
-    (out / "sources" / f"{source_id}.yaml").write_text(
-        yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
-    )
+    (out / "sources" / f"{source_id}.yaml").write_text(_yaml(meta), encoding="utf-8")
 
 
 def _case(
@@ -388,6 +635,8 @@ def _case(
     domain: str,
     labels: dict[str, str],
     stats: SynthStats,
+    outcomes: _Outcomes,
+    quota: dict[str, int],
 ) -> tuple[dict[str, object], list[str]]:
     office = offices.draw(1)[0]
     province = rng.choice(provinces[: 3 + len(provinces) * (index % 7) // 7])
@@ -403,7 +652,7 @@ def _case(
     opening_entities = [province, own[0], own[1]]
     opening = f"{labels[province]}围绕{topic}深化改革,{labels[own[1]]}成效明显。"
     measures = []
-    paragraph = opening
+    texts: list[list[str]] = []  # the sentences of each measure
     figures_total = 0
     used: set[str] = {office, domain, province, *own}
     for m in range(rng.choice([3, 4, 4, 3])):
@@ -519,9 +768,8 @@ def _case(
                 ]
                 used.update({lead_body, partner})
         measures.append(measure)
-        paragraph += "".join(sentences)
-    lines = [title, labels[office], paragraph]
-    case = {
+        texts.append(sentences)
+    case: dict[str, object] = {
         "id": f"{source_id}-{position:02d}",
         "source": source_id,
         "position": position,
@@ -530,8 +778,38 @@ def _case(
         "domains": [domain],
         "places": [province],
         "involves": opening_entities,
-        "measures": measures,
     }
+    # Outcomes: about the case's own entities when the case states them (after its
+    # opening), about a measure's platforms and mechanisms when a measure does. Each
+    # subject is the subject of one outcome only, so that every quote is unique.
+    subjects: set[str] = set()
+    programmes: set[str] = set()
+    opening_sentences: list[str] = []
+    nth = 0
+    for key, count in quota.items():
+        for _ in range(count):
+            nth += 1
+            if rng.random() < _CASE_LEVEL[key]:
+                facts, sentences = case, opening_sentences
+                candidates = own
+            else:
+                m = rng.randrange(len(measures))
+                facts, sentences = measures[m], texts[m]
+                candidates = cast(list[str], measures[m]["involves"])[:4]
+            subject = next((c for c in candidates if c not in subjects), None)
+            if subject is None:  # a platform of its own, named where the outcome is
+                subject = add("platform", names.make("platform"))
+                cast(list[str], facts["involves"]).append(subject)
+                used.add(subject)
+            subjects.add(subject)
+            outcome = outcomes.make(key, nth, subject, province, programmes)
+            cast(list[dict[str, object]], facts.setdefault(key, [])).append(outcome.record)
+            sentences.append(outcome.sentence)
+            used.update(outcome.names)
+            setattr(stats, key, getattr(stats, key) + 1)
+    case["measures"] = measures
+    paragraph = opening + "".join(opening_sentences) + "".join("".join(t) for t in texts)
+    lines = [title, labels[office], paragraph]
     stats.cases += 1
     stats.measures += len(measures)
     stats.figures += figures_total
