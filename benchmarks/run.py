@@ -75,38 +75,9 @@ def emit(event: str, **fields: Any) -> None:
     sys.stdout.flush()
 
 
-def _fast_draws() -> None:
-    """Make ``synth._Pool.draw`` O(log n): ``random.choices(weights=...)`` accumulates the
-    weights on every call, O(pool) per draw, so synthesizing is quadratic (100k cases:
-    18,000 cases in 18 minutes, slowing down). With the weights accumulated once, the
-    same random numbers pick the same entities: the folder is byte for byte the same
-    (checked at 1k and 10k cases). A benchmark-side stand-in until synth does it itself."""
-    import itertools
-
-    from reformgraph import synth
-
-    pool = synth._Pool
-
-    def draw(self: Any, k: int) -> list[str]:
-        cum = self.__dict__.get("_cum")
-        if cum is None:
-            cum = self._cum = list(itertools.accumulate(self.weights))
-        chosen: list[str] = []
-        while len(chosen) < min(k, len(self.ids)):
-            pick = self.rng.choices(self.ids, cum_weights=cum, k=1)[0]
-            if pick not in chosen:
-                chosen.append(pick)
-        return chosen
-
-    draw.__doc__ = "cum_weights: accumulated once (benchmarks/run.py)"
-    pool.draw = draw
-
-
 def child_synth(p: Event) -> None:
     from reformgraph.synth import synthesize
 
-    if p.get("fast_draws"):
-        _fast_draws()
     clock = time.perf_counter()
     step = max(100, int(p["cases"]) // 20)
 
@@ -248,7 +219,9 @@ def child_latency(p: Event) -> None:
         return len(result.rows) if result.boolean is None else 1
 
     def bare(name: str) -> int:
-        result = bare_store.query(texts[name], use_default_graph_as_union=True)
+        # The store's default graph, as a plain pyoxigraph user queries it: the build's
+        # triples and the ontology (the build loads the ontology there too).
+        result = bare_store.query(texts[name])
         if isinstance(result, ox.QuerySolutions):
             return len([tuple(solution) for solution in result])
         if isinstance(result, ox.QueryBoolean):
@@ -338,7 +311,7 @@ store = ox.Store.read_only(sys.argv[1])
 with open(sys.argv[2], encoding="utf-8") as f:
     text = f.read()
 write = sys.stdout.write
-for row in store.query(text, use_default_graph_as_union=True):
+for row in store.query(text):
     write(",".join("" if t is None else t.value for t in row) + "\\n")
 """
 
@@ -880,7 +853,7 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> Event:
     # 1. synthetic data (not part of the build, not in the budget's priorities)
     synth = run_child(
         "synth",
-        {"cases": n, "folder": str(data), "seed": args.seed, "fast_draws": args.fast_synth},
+        {"cases": n, "folder": str(data), "seed": args.seed},
         log,
         memory_cap=int(args.build_memory_cap * GB),
         until=until,
@@ -1226,12 +1199,18 @@ def bench_real(args: argparse.Namespace, work: Path) -> Event:
         script = Path(found)
     ours_cmd = [str(script), "query", "cases", "--out", str(out), "-f", "csv"]
     bare_cmd = [sys.executable, "-c", BARE_CASES, str(out / "store"), str(query_file)]
+    # Both processes may cache bytecode, in a folder of their own that the warm-up fills: an
+    # installed copy has its .pyc files (pip writes them), but with PYTHONDONTWRITEBYTECODE
+    # set an editable install would compile reformgraph's modules on every run, a cost no
+    # installed copy pays and the bare process (one line of its own source) hardly has.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     times: dict[str, list[float]] = {"ours": [], "bare": []}
     lines: dict[str, int] = {}
     for index in range(args.cli_runs + 1):  # the first of each is a warm-up
         for key, cmd in (("ours", ours_cmd), ("bare", bare_cmd)):
             clock = time.perf_counter()
-            done = subprocess.run(cmd, capture_output=True, check=False, cwd=folder)
+            done = subprocess.run(cmd, capture_output=True, check=False, cwd=folder, env=env)
             seconds = time.perf_counter() - clock
             if done.returncode != 0:
                 message = done.stderr.decode("utf-8", "replace")[-2000:]
@@ -1256,6 +1235,7 @@ def bench_real(args: argparse.Namespace, work: Path) -> Event:
         "rows_bare": lines["bare"],
         "command": " ".join(["reformgraph", *ours_cmd[1:]]),
         "triples": build.result.get("triples"),
+        "bytecode": "cached",
     }
 
 
@@ -1756,8 +1736,8 @@ def render(results: Event) -> str:
         "",
         "Medians of the timed runs, in milliseconds, parameters unset. *ours*:"
         " `run_query_on_store` on the built store opened with `engine.open_store`; *bare*: the"
-        " same SPARQL text on `pyoxigraph.Store.read_only` with"
-        " `use_default_graph_as_union=True`, every row turned into a tuple of terms. Both"
+        " same SPARQL text on `pyoxigraph.Store.read_only`, on its default graph (the build's"
+        " triples and the ontology), every row turned into a tuple of terms. Both"
         " run in one process on two handles of the same store, interleaved (each round runs"
         " both, alternating which goes first), so that load from other processes hits both"
         f" alike; a run past {results['args']['query_timeout']:.0f} s is stopped (the child"
@@ -1838,7 +1818,13 @@ def render(results: Event) -> str:
             " same store with `pyoxigraph.Store.read_only` and prints the rows of the same"
             f" SPARQL text ({real['rows_ours']} and {real['rows_bare']} rows; real data,"
             f" {real['triples']:,} triples). Medians of {len(real['ours'])} runs after a"
-            " warm-up of each:",
+            " warm-up of each"
+            + (
+                " (which also caches both processes' bytecode, as an installed copy has it)"
+                if real.get("bytecode") == "cached"
+                else ""
+            )
+            + ":",
             "",
             *_table(
                 ["", "median", "runs"],
@@ -1945,12 +1931,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--render", type=Path, metavar="JSON", help="only write --out again from a RESULTS.json"
-    )
-    parser.add_argument(
-        "--fast-synth",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="accumulate synth's draw weights once (same folder, linear time)",
     )
     parser.add_argument(
         "--note",

@@ -1,10 +1,11 @@
 """Differential test: every saved query gives the same answer on rdflib's engine and on ours.
 
 Our engine is the Oxigraph store a build writes (``build/store``), queried as
-``reformgraph query`` queries it: the data in the default graph, the ontology in its own
-named graph, the query's default graph the union of both. rdflib's engine runs the same
-query on an in-memory ``rdflib.Graph`` parsed from the build's N-Triples plus the same
-ontology file, which is the same set of triples (checked first).
+``reformgraph query`` queries it: the data and the ontology in the default graph
+(the ontology also in its own named graph), the query reading the default graph.
+rdflib's engine runs the same query on an in-memory ``rdflib.Graph`` parsed from the
+build's N-Triples plus the same ontology file, which is the same set of triples (checked
+first).
 
 Rows are compared as multisets of canonical values: IRIs by their text, literals by
 lexical form, language (case-folded) and datatype, numbers by value (Oxigraph writes

@@ -27,6 +27,7 @@ __all__ = [
     "add_ontology",
     "create_store",
     "memory_store",
+    "ontology_in_default_graph",
     "open_store",
     "query_store",
     "rdf_format",
@@ -36,7 +37,8 @@ __all__ = [
 
 #: The folder of the store inside a build folder.
 STORE_DIR = "store"
-#: The named graph of a store that holds the ontology (queries see it with the data).
+#: The ontology's IRI, and the named graph of a store that holds a copy of the ontology
+#: (queries see the ontology in the default graph, with the data).
 ONTOLOGY_GRAPH = "https://w3id.org/reformgraph/ontology"
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -133,10 +135,27 @@ def memory_store(files: Iterable[Path] = ()) -> ox.Store:
 
 
 def add_ontology(store: ox.Store, ontology: Path) -> None:
-    """Load the ontology into its own named graph (queries see it through the union)."""
-    store.load(
-        path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH)
-    )
+    """Load the ontology into the default graph, where queries see it with the data, and
+    a copy into its own named graph, which tells the ontology's triples apart.
+
+    Queries read the default graph alone: the union of all graphs would find the same
+    triples, but Oxigraph then looks every pattern up in every graph (the saved queries
+    took 1.3 to 1.9 times as long on 10,000 synthetic cases).
+    """
+    # Parsed once, so that both copies share their blank nodes (two loads would make two
+    # sets of them: the store would then hold the ontology's lists twice over).
+    triples = list(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
+    for graph in (ox.DefaultGraph(), ox.NamedNode(ONTOLOGY_GRAPH)):
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+
+def ontology_in_default_graph(store: ox.Store) -> bool:
+    """Whether the store's default graph holds the ontology (as :func:`add_ontology` puts
+    it there; a store built before that holds it in the named graph only)."""
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    owl_ontology = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+    return ox.Quad(ontology, rdf_type, owl_ontology, ox.DefaultGraph()) in store
 
 
 def convert_ntriples(source: Path, target: Path, prefixes: dict[str, str]) -> None:
@@ -175,19 +194,29 @@ def query_store(build_dir: Path | None, graph_file: Path | None, ontology: Path)
 
 
 def run_sparql(
-    store: ox.Store, text: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    union: bool | None = None,
 ) -> EngineResult:
     """Run a query; ``bindings`` (variable name → pyoxigraph term) are substituted as terms.
 
-    With ``union``, the query sees the data and the ontology graph together.
+    The query's default graph is the store's default graph, which holds the data and the
+    ontology; with ``union`` it is the union of all the store's graphs. By default (None)
+    the union is taken only for a store whose ontology is in its named graph alone.
     """
+    if union is None:
+        union = not ontology_in_default_graph(store)
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     result = store.query(
         text, substitutions=substitutions or None, use_default_graph_as_union=union
     )
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows = [tuple(solution[v] for v in variables) for solution in result]
+        # A solution iterates over its values in the order of the variables (a third
+        # faster than looking each up by name, on a large result).
+        rows = [tuple(solution) for solution in result]
         return EngineResult(variables=variables, rows=rows)
     if isinstance(result, ox.QueryBoolean):
         return EngineResult(variables=[], boolean=bool(result))

@@ -91,14 +91,23 @@ def _short(iri: str) -> str:
 
 def summarise_store(store: Any, triples: int) -> Summary:
     """Counts per class, figures and shared entities, read from a built store."""
+    from reformgraph.engine import ONTOLOGY_GRAPH, ontology_in_default_graph
     from reformgraph.queries import load_query, run_query_on_store
 
-    counts = run_query_on_store(
-        store,
-        load_query("SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", Path.cwd()),
-        union=False,
-    )
-    classes = {_short(row[0].value): int(row[1].value) for row in counts.rows}
+    def class_counts(pattern: str) -> dict[str, int]:
+        text = f"SELECT ?c (COUNT(?s) AS ?n) WHERE {{ {pattern} }} GROUP BY ?c"
+        rows = run_query_on_store(store, load_query(text, Path.cwd()), union=False).rows
+        return {_short(row[0].value): int(row[1].value) for row in rows}
+
+    classes = class_counts("?s a ?c")
+    if ontology_in_default_graph(store):
+        # The ontology's own terms (owl:Class …) are typed in the default graph too; its
+        # named graph tells them apart from the data.
+        for name, number in class_counts(f"GRAPH <{ONTOLOGY_GRAPH}> {{ ?s a ?c }}").items():
+            if classes.get(name, 0) > number:
+                classes[name] -= number
+            else:
+                classes.pop(name, None)
     shared = run_query_on_store(store, saved_query("shared-entity-counts"), union=False)
     seen: dict[str, tuple[str, str, int]] = {}
     for row in shared.rows:

@@ -379,9 +379,10 @@ def run_query_on_store(
     query: SavedQuery,
     bindings: Mapping[str, Term] | None = None,
     *,
-    union: bool = True,
+    union: bool | None = None,
 ) -> QueryResult:
-    """Run a query on an Oxigraph store (the fast engine); ``union``: see the ontology too."""
+    """Run a query on an Oxigraph store (the fast engine). It sees the data and the
+    ontology (``union``: see :func:`reformgraph.engine.run_sparql`)."""
     terms = {name: term.to_oxigraph() for name, term in (bindings or {}).items()}
     try:
         result: EngineResult = run_sparql(store, query.text, terms, union=union)

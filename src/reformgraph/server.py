@@ -76,17 +76,32 @@ def _bind(host: str, port: int) -> str:
 
 
 def server_command(binary: Path, store: Path, host: str, port: int, *, writable: bool) -> list[str]:
-    """The command line that serves ``store``; queries see every graph (the data and the
-    ontology) as their default graph, as ``reformgraph query`` does."""
-    return [
+    """The command line that serves ``store``; queries see the data and the ontology in
+    the default graph, as ``reformgraph query`` does (for a store built when the ontology
+    was in its named graph only, the union of every graph is the default graph)."""
+    command = [
         str(binary),
         "serve" if writable else "serve-read-only",
         "--location",
         str(store),
         "--bind",
         _bind(host, port),
-        "--union-default-graph",
     ]
+    if not _ontology_in_default_graph(store):
+        command.append("--union-default-graph")
+    return command
+
+
+def _ontology_in_default_graph(store: Path) -> bool:
+    from reformgraph.engine import ontology_in_default_graph, open_store
+
+    try:
+        opened = open_store(store)
+    except OSError:  # no store there (yet): the server will say so
+        return False
+    found = ontology_in_default_graph(opened)
+    del opened  # closed before the server opens it
+    return found
 
 
 def is_loopback(host: str) -> bool:
