@@ -41,7 +41,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +210,7 @@ def child_latency(p: Event) -> None:
 
     # The texts the run took at the start of this size, for both engines, even if a file
     # changes meanwhile.
-    queries = {name: replace(q, text=texts[name]) for name, q in saved_queries().items()}
+    queries = {name: q._replace(text=texts[name]) for name, q in saved_queries().items()}
     store = open_store(Path(p["store"]))
     emit("loaded", seconds=time.perf_counter() - clock, bare=bare_open)
 
@@ -258,7 +258,7 @@ def child_rdflib(p: Event) -> None:
     from reformgraph.queries import run_query, saved_queries
 
     texts: dict[str, str] = json.loads(Path(p["texts"]).read_text(encoding="utf-8"))
-    queries = {name: replace(q, text=texts[name]) for name, q in saved_queries().items()}
+    queries = {name: q._replace(text=texts[name]) for name, q in saved_queries().items()}
     graph = Graph()
     clock = time.perf_counter()
     graph.parse(p["ttl"], format="turtle")

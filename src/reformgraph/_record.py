@@ -13,6 +13,10 @@ annotates its fields and writes an ``__init__`` that hands them, in that order, 
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # not imported from typing, which a local query does not load
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = ["OrderedRecord", "Record"]
 
 
@@ -55,6 +59,16 @@ class Record:
 
     def __reduce__(self) -> tuple[type[Record], tuple[object, ...]]:
         return self.__class__, self._values()
+
+    def _replace(self, **changes: object) -> Self:
+        """A copy with some fields changed, as :func:`dataclasses.replace` makes one."""
+        unknown = sorted(set(changes) - set(self._fields))
+        if unknown:
+            raise TypeError(f"{self.__class__.__qualname__} has no field {unknown[0]!r}")
+        values = [changes.get(name, getattr(self, name)) for name in self._fields]
+        return self.__class__(*values)
+
+    __replace__ = _replace  # what copy.replace (Python 3.13) calls
 
 
 class OrderedRecord(Record):
