@@ -1,0 +1,61 @@
+"""``benchmarks/run.py`` runs end to end: every step of a size measures what it should.
+
+The figures themselves are not checked here (speed is the benchmark's business, never a
+test's); this proves that the script the results table comes from still works with the
+package as it is: a tiny synthetic size, every saved query timed on ours, bare pyoxigraph
+and rdflib.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reformgraph.queries import saved_queries
+
+RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+
+
+@pytest.mark.slow
+def test_benchmark_script_measures_every_step_and_every_saved_query(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(RUN),
+            *("--sizes", "12", "--seed", "3", "--repeat", "1", "--skip-real"),
+            *("--rdflib-timeout", "5", "--rdflib-timeout-max", "5"),
+            *("--work", str(tmp_path / "work"), "--out", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    size = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["sizes"][0]
+    assert size["cases"] == 12
+    assert "failed" not in size, size["failed"]
+    assert size["skipped"] == {}
+    assert size["build"]["ok"], size["build"]["error"]
+    assert size["bulk_load"]["ok"], size["bulk_load"]["error"]
+    assert size["floor"]["ok"], size["floor"]["error"]
+    assert size["floor"]["checks"]["conforms"] is True
+    assert size["rdflib"]["ok"], size["rdflib"]["error"]
+    names = set(saved_queries())
+    ours, bare = size["queries"]["ours"], size["queries"]["bare"]
+    rdflib = size["rdflib"]["queries"]
+    assert set(ours) == set(bare) == set(rdflib) == names
+    for name in sorted(names):
+        assert ours[name]["runs"], (name, ours[name])
+        assert bare[name]["runs"], (name, bare[name])
+        assert ours[name]["rows"] == bare[name]["rows"], name
+        # rdflib either ran the query or was stopped at its limit (a lower bound)
+        assert rdflib[name]["runs"] or rdflib[name]["timeout"], (name, rdflib[name])
+        if rdflib[name]["runs"]:
+            assert rdflib[name]["rows"] == ours[name]["rows"], name
+        assert f"`{name}`" in out.read_text(encoding="utf-8")
