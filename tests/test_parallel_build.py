@@ -38,9 +38,9 @@ def test_the_parallel_build_writes_the_same_files_as_the_serial_build(
     calls: list[int] = []
     bounded = produce._bounded_map
 
-    def counted(pool: object, paths: list[Path]) -> object:
+    def counted(pool: object, paths: list[Path], idle: object = None) -> object:
         calls.append(len(paths))
-        return bounded(pool, paths)  # type: ignore[arg-type]
+        return bounded(pool, paths, idle)  # type: ignore[arg-type]
 
     monkeypatch.setattr(produce, "_bounded_map", counted)
     parallel = tmp_path / "parallel"
@@ -87,3 +87,34 @@ def test_the_store_loaded_in_several_bulk_loads_holds_every_triple_once(tmp_path
     expected = {str(q) for q in ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)}
     assert len(store) == 1000
     assert loaded == expected
+
+
+def test_the_writer_does_the_shared_entities_while_it_waits_for_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared entities are rendered and checked in the gaps of the case outcomes,
+    not before the first case is taken (the workers would stop, their window full)."""
+    monkeypatch.setattr(produce, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(produce, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(produce, "BATCH", 1)
+    monkeypatch.setattr(produce.os, "cpu_count", lambda: 2)
+    cases_done: list[int] = [0]
+    steps_at: list[int] = []
+    step = produce._SharedPart.step
+
+    def recorded(self: produce._SharedPart) -> bool:
+        steps_at.append(cases_done[0])
+        return step(self)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "cases":
+            cases_done[0] = done
+
+    monkeypatch.setattr(produce._SharedPart, "step", recorded)
+    pipeline.build(DATA, tmp_path / "out", progress=progress)
+    cases = len(list((DATA / "cases").glob("*.yaml")))
+    assert steps_at, "the shared entities were never written"
+    assert min(steps_at) < cases, f"shared groups only after all {cases} cases: {steps_at}"
+    nt = (tmp_path / "out" / "reformgraph.nt").read_text(encoding="utf-8")
+    assert "<https://w3id.org/reformgraph/id/scheme/domains>" in nt
+    assert not (tmp_path / "out" / "reformgraph.shared.nt").exists()

@@ -228,11 +228,17 @@ def _process_batch(tasks: list[Task]) -> list[CaseOutcome]:
     return [_process_case(*task) for task in tasks]
 
 
-def _bounded_map(pool: ProcessPoolExecutor, tasks: list[Task]) -> Iterator[CaseOutcome]:
+def _bounded_map(
+    pool: ProcessPoolExecutor, tasks: list[Task], idle: Callable[[], bool] | None = None
+) -> Iterator[CaseOutcome]:
     """The outcomes of ``tasks`` in order, with at most ``IN_FLIGHT`` batches submitted
     and not yet consumed (``Executor.map`` submits everything at once, and its results
     pile up in memory while the writer falls behind). The first batches are submitted
-    at once, before the first outcome is asked for."""
+    at once, before the first outcome is asked for.
+
+    While the next batch is not done, ``idle`` is called (if given) for as long as it
+    says it did some work: this process's own work fills the wait, and the workers never
+    stop for a writer busy with something else."""
     batches = iter(tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH))
     pending: deque[Future[list[CaseOutcome]]] = deque(
         pool.submit(_process_batch, batch) for batch in islice(batches, IN_FLIGHT)
@@ -240,7 +246,10 @@ def _bounded_map(pool: ProcessPoolExecutor, tasks: list[Task]) -> Iterator[CaseO
 
     def outcomes() -> Iterator[CaseOutcome]:
         while pending:
-            done = pending.popleft().result()
+            head = pending.popleft()
+            while idle is not None and not head.done() and idle():
+                pass
+            done = head.result()
             following = next(batches, None)
             if following is not None:
                 pending.append(pool.submit(_process_batch, following))
@@ -272,13 +281,15 @@ def _cases(
     old_cache: Path | None,
     new_cache: Path | None,
     progress: Progress | None,
+    idle: Callable[[], bool] | None = None,
 ) -> _Outcomes:
     """Every case's outcome in file order: from the last build's cache, or computed (in
     parallel when there are many). Outcomes without errors go into ``new_cache``.
 
     The worker processes start, and begin on the first cases, when this is called; the
     outcomes come as the returned iterator is consumed. What :func:`_share` set is what
-    cases are processed with.
+    cases are processed with. ``idle`` is this process's work for while it waits for the
+    workers (see :func:`_bounded_map`).
     """
     fingerprint = _fingerprint(root) if new_cache is not None else ""
     keys: dict[Path, str] = {}
@@ -315,7 +326,7 @@ def _cases(
             pool = ProcessPoolExecutor(
                 max_workers=2, mp_context=context, initializer=_start_worker, initargs=(str(root),)
             )
-        computed = _bounded_map(pool, todo)
+        computed = _bounded_map(pool, todo, idle)
     else:
         computed = (_process_case(*t) for t in todo)
     return _Outcomes(_in_order(paths, hits, task, computed, progress), pool)
@@ -392,6 +403,41 @@ def _link(entry: Path, target: Path) -> None:
         shutil.copyfile(entry, target)
 
 
+class _SharedPart:
+    """The shared entities' triples, rendered and checked one group at a time (see
+    :func:`~reformgraph.build.shared_triple_groups`) into a file of their own, which the
+    build appends to its N-Triples after the cases: whenever this process would wait for
+    the workers, it does a group (:meth:`step`), and :meth:`finish` does the rest."""
+
+    def __init__(self, groups: Iterator[list[Any]], checks: _Checks, path: Path) -> None:
+        self._groups: Iterator[list[Any]] | None = groups
+        self._checks = checks
+        self.writer = NTriplesWriter(path)
+        self.violations: list[Violation] = []
+
+    def step(self) -> bool:
+        """Render, write and check the next group; False when none is left."""
+        group = None if self._groups is None else next(self._groups, None)
+        if group is None:
+            self._groups = None
+            return False
+        chunk = render_chunk(group)
+        self.writer.write(chunk)
+        result = self._checks.check(group, chunk.ntriples)
+        self.violations += result.violations + result.warnings
+        return True
+
+    def finish(self) -> None:
+        while self.step():
+            pass
+        self.writer.close()
+
+    def close(self) -> None:
+        self._groups = None
+        self.writer.close()
+        self.writer.path.unlink(missing_ok=True)
+
+
 # --------------------------------------------------------------------------- the build
 
 
@@ -431,14 +477,15 @@ def produce(
     checks = _Checks.make(shared)
     labels = numeral_labels(shared.entities.values())
     _share(data_dir, shared, resolver, checks, labels)
-    # The workers begin on the cases while this process writes the shared entities.
-    outcomes = _cases(data_dir, paths, cache, work / CACHE_DIR, progress)
-    with closing(outcomes), NTriplesWriter(work / f"{STEM}.nt") as writers:
-        for group in shared_triple_groups(shared.entities, shared.sources.values()):
-            chunk = render_chunk(group)
-            writers.write(chunk)
-            result = checks.check(group, chunk.ntriples)
-            violations += result.violations + result.warnings
+    # The workers begin on the cases; this process renders and checks the shared
+    # entities whenever it would wait for them, into a file that goes after the cases.
+    shared_part = _SharedPart(
+        shared_triple_groups(shared.entities, shared.sources.values()),
+        checks,
+        work / f"{STEM}.shared.nt",
+    )
+    outcomes = _cases(data_dir, paths, cache, work / CACHE_DIR, progress, shared_part.step)
+    with closing(outcomes), closing(shared_part), NTriplesWriter(work / f"{STEM}.nt") as writers:
         for outcome in outcomes:
             errors += outcome.errors
             resolver.used.update(outcome.used)
@@ -478,6 +525,9 @@ def produce(
             violations += result.violations + result.warnings
             uncovered += introduction_numerals(source_id, intro, labels)
             uncovered += introduction_triggers(source_id, intro)
+        shared_part.finish()
+        violations += shared_part.violations
+        writers.append(shared_part.writer)
     seconds["read, resolve and write"] = time.perf_counter() - clock
     # What the cases were processed with is not needed any more: give its memory back
     # before the store is loaded.

@@ -1,7 +1,7 @@
 """Streaming writers for the build: N-Triples from rdflib triples, JSON-LD from N-Triples.
 
-The build renders triples chunk by chunk (the shared entities, then one chunk per case)
-and appends each chunk to one N-Triples file, so that no step needs the whole graph in
+The build renders triples chunk by chunk (one chunk per case, the sources' introductions,
+then the shared entities) and appends each chunk to one N-Triples file, so that no step needs the whole graph in
 memory; that file is what the store bulk-loads. The Turtle (Oxigraph's writer) and the
 JSON-LD (:func:`write_jsonld`, compact, with its ``@context`` inline) are then written
 from the N-Triples, keeping their order. Within a chunk, subjects come in the order they
@@ -12,11 +12,13 @@ the same bytes, whatever the Python hash seed.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from io import TextIOWrapper
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
@@ -83,11 +85,18 @@ class NTriplesWriter:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.triples = 0
-        self._file: IO[str] = path.open("w", encoding="utf-8", newline="\n")
+        self._file: TextIOWrapper = path.open("w", encoding="utf-8", newline="\n")
 
     def write(self, chunk: Chunk) -> None:
         self._file.write(chunk.ntriples)
         self.triples += chunk.triples
+
+    def append(self, other: NTriplesWriter) -> None:
+        """Copy another (closed) writer's file to the end of this one."""
+        self._file.flush()
+        with other.path.open("rb") as source:
+            shutil.copyfileobj(source, self._file.buffer, 2**20)
+        self.triples += other.triples
 
     def close(self) -> None:
         self._file.close()
