@@ -151,3 +151,15 @@ def test_the_namespaces_make_each_term_once_and_the_same_term_as_rdflib() -> Non
     assert type(first) is URIRef
     with pytest.raises(AttributeError):
         RG.__wrapped__  # noqa: B018
+
+
+def test_the_build_counts_the_shared_entities_the_saved_query_counts(
+    built: pipeline.BuildResult, build_dir: Path
+) -> None:
+    from reformgraph.engine import STORE_DIR, open_store
+
+    counted = built.check.summary
+    queried = pipeline.summarise_store(open_store(build_dir / STORE_DIR), counted.triples)
+    assert counted.shared_entities == queried.shared_entities
+    labels = [label for label, _kind, _cases in counted.shared_entities]
+    assert labels, "the real cases share entities"

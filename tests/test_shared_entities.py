@@ -3,10 +3,13 @@ rendered and checked in groups that give what one group gives."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import RDF
 
 from reformgraph.build import (
+    CASE_LINKS,
     shared_context_triples,
     shared_triple_groups,
     shared_triples,
@@ -15,6 +18,7 @@ from reformgraph.build import (
 from reformgraph.io import EntityTable, LineMap, load_shared, read_yaml
 from reformgraph.models import Bilingual, Definition, Entity, EntityType
 from reformgraph.produce import _Checks
+from reformgraph.queries import saved_query
 from reformgraph.rdfwrite import render_chunk
 
 from .paths import DATA
@@ -136,3 +140,16 @@ def test_checking_the_shared_triples_in_groups_finds_what_one_check_finds(size: 
         # the types of the other groups as context, the checks would fail them.
         alone = [v for group in groups for v in checks.checker.check(group).violations]
         assert any(v.message.endswith("violates class") for v in alone)
+
+
+@pytest.mark.parametrize("name", ["shared-entity-counts", "shared-entities"])
+def test_the_link_predicates_are_those_the_shared_entity_queries_follow(name: str) -> None:
+    """The build counts shared entities by CASE_LINKS; the queries list the same."""
+    text = saved_query(name).text
+    lists = re.findall(r"VALUES \?\w+ \{([^}]*)\}", text)
+    assert lists, f"{name}.rq has no VALUES list of link predicates"
+    rg = "https://w3id.org/reformgraph/ontology/"
+    for found in lists:
+        assert {rg + term.removeprefix("rg:") for term in found.split()} == set(
+            map(str, CASE_LINKS)
+        ), name

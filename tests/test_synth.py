@@ -347,3 +347,15 @@ def test_a_draw_picks_what_random_choices_with_the_weights_picks() -> None:
     weights = [1 / (rank + 1) ** 1.15 for rank in range(size)]
     picks = [pool.draw(1)[0] for _ in range(2_000)]
     assert picks == [twin.choices(pool.ids, weights=weights, k=1)[0] for _ in range(2_000)]
+
+
+def test_the_build_counts_the_shared_entities_the_saved_query_counts(
+    synthetic: Path, synthetic_build: pipeline.BuildResult
+) -> None:
+    """The build counts each entity's cases as it goes; shared-entity-counts.rq, run on
+    the store, must give the same list (the long tail makes many ties)."""
+    counted = synthetic_build.check.summary
+    store = open_store(synthetic.parent / "build" / STORE_DIR)
+    queried = pipeline.summarise_store(store, counted.triples)
+    assert len(queried.shared_entities) > 20
+    assert counted.shared_entities == queried.shared_entities

@@ -48,10 +48,12 @@ from reformgraph.resolve import Located, Resolved, ResolvedCase, ResolvedIntrodu
 from reformgraph.vocab import NAMESPACES
 
 __all__ = [
+    "CASE_LINKS",
     "ENTITY_CLASSES",
     "PREFIXES",
     "Triple",
     "build_graph",
+    "case_links",
     "case_triples",
     "introduction_triples",
     "iter_triples",
@@ -653,6 +655,33 @@ def shared_triple_groups(
     yield [
         t for source_file in sources for t in builder.source(source_file.record, source_file.text)
     ]
+
+
+#: The predicates by which a case, or a part of it, names an entity: what links cases
+#: through an entity (the ``VALUES`` of ``shared-entity-counts.rq`` and
+#: ``shared-entities.rq``; a test keeps them the same).
+CASE_LINKS: frozenset[URIRef] = frozenset(
+    RG[name]
+    for name in (
+        "responsibleOffice involves place reformDomain subject indicator rankingScope ledBy"
+        " partner assistant assisted assignedBy assignedTo programme member parent"
+        " recognisedBy via claimScope"
+    ).split()
+)
+
+
+def case_links(triples: Iterable[Triple], case: URIRef) -> set[URIRef | Literal]:
+    """The nodes ``case`` names by a :data:`CASE_LINKS` predicate, itself or through a
+    part of it (a node with ``rg:partOfCase`` the case), among some triples (the case's)."""
+    parts: set[URIRef | Literal] = {case}
+    named: list[tuple[URIRef, URIRef | Literal]] = []
+    part_of = RG.partOfCase
+    for s, p, o in triples:
+        if p in CASE_LINKS:
+            named.append((s, o))
+        elif p == part_of and o == case:
+            parts.add(s)
+    return {o for s, o in named if s in parts}
 
 
 def shared_types(

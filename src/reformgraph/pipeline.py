@@ -89,8 +89,12 @@ def _short(iri: str) -> str:
     return iri
 
 
-def summarise_store(store: Any, triples: int) -> Summary:
-    """Counts per class, figures and shared entities, read from a built store."""
+def summarise_store(
+    store: Any, triples: int, shared_entities: list[tuple[str, str, int]] | None = None
+) -> Summary:
+    """Counts per class, figures and shared entities, read from a built store; the shared
+    entities (label, class IRI, cases) from ``shared-entity-counts.rq`` unless given (a
+    build counts them as it goes: the query takes seconds on a large store)."""
     from reformgraph.engine import ONTOLOGY_GRAPH, ontology_in_default_graph
     from reformgraph.queries import load_query, run_query_on_store
 
@@ -108,18 +112,20 @@ def summarise_store(store: Any, triples: int) -> Summary:
                 classes[name] -= number
             else:
                 classes.pop(name, None)
-    shared = run_query_on_store(store, saved_query("shared-entity-counts"), union=False)
-    seen: dict[str, tuple[str, str, int]] = {}
-    for row in shared.rows:
-        entity, label, kind, count = (row[0], row[1], row[2], row[3])
-        seen.setdefault(entity.value, (label.value, _short(kind.value), int(count.value)))
+    if shared_entities is None:
+        shared = run_query_on_store(store, saved_query("shared-entity-counts"), union=False)
+        seen: dict[str, tuple[str, str, int]] = {}
+        for row in shared.rows:
+            entity, label, kind, count = (row[0], row[1], row[2], row[3])
+            seen.setdefault(entity.value, (label.value, kind.value, int(count.value)))
+        shared_entities = sorted(seen.values(), key=lambda item: (-item[2], item[0]))
     return Summary(
         triples=triples,
         classes=dict(sorted(classes.items())),
         cases=classes.get("rg:ReformCase", 0),
         measures=classes.get("rg:Measure", 0),
         figures=classes.get("rg:Figure", 0),
-        shared_entities=sorted(seen.values(), key=lambda item: (-item[2], item[0])),
+        shared_entities=[(label, _short(kind), n) for label, kind, n in shared_entities],
     )
 
 
@@ -127,7 +133,7 @@ def _result(produced: Produced) -> CheckResult:
     from reformgraph.engine import STORE_DIR, open_store
 
     store = open_store(produced.folder / STORE_DIR)
-    summary = summarise_store(store, produced.triples)
+    summary = summarise_store(store, produced.triples, produced.shared_entities)
     del store
     return CheckResult(
         warnings=produced.warnings,

@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import threading
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from reformgraph.build import (
+    ENTITY_CLASSES,
     PREFIXES,
+    case_links,
     case_triples,
     introduction_triples,
     shared_context_triples,
@@ -97,6 +99,8 @@ class CaseOutcome:
     chunk: Chunk | None = None
     errors: list[DataError] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    #: The shared entities the case names by a link predicate (ids, sorted).
+    links: list[str] = field(default_factory=list)
     place: tuple[str, int, int, int | None, int] | None = None
     uncovered: list[Uncovered] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
@@ -145,6 +149,9 @@ class Produced:
     cases: int
     reused: int
     seconds: dict[str, float]
+    #: (Chinese label, class IRI, cases) of each shared entity that links two or more
+    #: cases (see :data:`~reformgraph.build.CASE_LINKS`), most cases first.
+    shared_entities: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- cases
@@ -213,6 +220,8 @@ def _outcome(path_text: str) -> CaseOutcome:
     assert isinstance(labels, list)
     outcome.uncovered = case_numerals(resolved, labels) + case_triggers(resolved)
     triples = list(case_triples(entities, resolved))
+    named = case_links(triples, resolved.case.iri)
+    outcome.links = sorted(i for i in outcome.used if entities[i].iri in named)
     outcome.chunk = render_chunk(triples)
     checks = _WORKER["checks"]
     assert isinstance(checks, _Checks)
@@ -473,6 +482,7 @@ def produce(
     uncovered: list[Uncovered] = []
     seen: dict[str, str] = {}
     count = reused = 0
+    links: Counter[str] = Counter()
     violations: list[Violation] = []
     checks = _Checks.make(shared)
     labels = numeral_labels(shared.entities.values())
@@ -514,6 +524,7 @@ def produce(
                 writers.write(outcome.chunk)
                 count += 1
                 reused += outcome.cached
+                links.update(outcome.links)
             uncovered += outcome.uncovered
             violations += outcome.violations
         introductions, warnings = resolver.finish(errors)
@@ -529,6 +540,7 @@ def produce(
         violations += shared_part.violations
         writers.append(shared_part.writer)
     seconds["read, resolve and write"] = time.perf_counter() - clock
+    shared_entities = _shared_entities(shared, links)
     # What the cases were processed with is not needed any more: give its memory back
     # before the store is loaded.
     _WORKER.clear()
@@ -587,7 +599,20 @@ def produce(
         cases=count,
         reused=reused,
         seconds=seconds,
+        shared_entities=shared_entities,
     )
+
+
+def _shared_entities(shared: Dataset, links: Counter[str]) -> list[tuple[str, str, int]]:
+    """(Chinese label, class IRI, cases) of the entities that link two or more cases,
+    most cases first (then by label and IRI), as ``shared-entity-counts.rq`` lists them."""
+    found = []
+    for entity_id, cases in links.items():
+        entity = shared.entities[entity_id]
+        if cases >= 2 and entity.label.zh:
+            found.append((entity.label.zh, str(ENTITY_CLASSES[entity.type]), cases, entity.iri))
+    found.sort(key=lambda item: (-item[2], item[0], str(item[3])))
+    return [(label, kind, cases) for label, kind, cases, _ in found]
 
 
 def _reading_errors(root: Path, paths: list[Path]) -> list[DataError]:

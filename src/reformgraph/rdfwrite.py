@@ -2,11 +2,11 @@
 
 The build renders triples chunk by chunk (one chunk per case, the sources' introductions,
 then the shared entities) and appends each chunk to one N-Triples file, so that no step
-needs the whole graph in memory; that file is what the store bulk-loads. The Turtle (Oxigraph's writer) and the
-JSON-LD (:func:`write_jsonld`, compact, with its ``@context`` inline) are then written
-from the N-Triples, keeping their order. Within a chunk, subjects come in the order they
-were first generated, each with its predicates and objects in order: the same data gives
-the same bytes, whatever the Python hash seed.
+needs the whole graph in memory; that file is what the store bulk-loads. The Turtle
+(Oxigraph's writer) and the JSON-LD (:func:`write_jsonld`, compact, with its
+``@context`` inline) are then written from the N-Triples, keeping their order. Within a
+chunk, subjects come in the order they were first generated, each with its predicates
+and objects in order: the same data gives the same bytes, whatever the Python hash seed.
 """
 
 from __future__ import annotations
