@@ -945,6 +945,15 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> Event:
         else:
             say(f"  bulk load NOT COMPLETED: {load.why()}")
 
+    if args.build_only:
+        for step in ("query latency (ours and bare)", "constraint checks and dumps (floor)"):
+            res["skipped"][step] = "not run: --build-only"
+        res["skipped"]["rdflib"] = "not run: --build-only"
+        res["seconds"] = time.perf_counter() - started
+        res["free_disk_after"] = _free(work)
+        _cleanup(folder, args.keep)
+        return res
+
     # 4. query latency, ours and bare, interleaved in one process
     store = str(out / "store")
     if left("query latency (ours and bare)"):
@@ -1913,6 +1922,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--cli-runs", type=int, default=10, help="runs of `query cases`")
     parser.add_argument("--skip-real", action="store_true", help="skip `query cases`")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="at each size: synthesize, build and the bare bulk load only (the build ratio)",
+    )
     parser.add_argument(
         "--redo", default="", help="with --resume: sizes to measure again (N,N,...)"
     )
