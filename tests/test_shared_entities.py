@@ -4,10 +4,14 @@ rendered and checked in groups that give what one group gives."""
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rdflib import RDF
 
+from reformgraph import produce
 from reformgraph.build import (
     CASE_LINKS,
     shared_context_triples,
@@ -15,6 +19,7 @@ from reformgraph.build import (
     shared_triples,
     shared_types,
 )
+from reformgraph.errors import DataErrors
 from reformgraph.io import EntityTable, LineMap, load_shared, read_yaml
 from reformgraph.models import Bilingual, Definition, Entity, EntityType
 from reformgraph.produce import _Checks
@@ -153,3 +158,47 @@ def test_the_link_predicates_are_those_the_shared_entity_queries_follow(name: st
         assert {rg + term.removeprefix("rg:") for term in found.split()} == set(
             map(str, CASE_LINKS)
         ), name
+
+
+def _errors(load: Callable[[], object]) -> list[str]:
+    with pytest.raises(DataErrors) as caught:
+        load()
+    return [str(error) for error in caught.value.errors]
+
+
+@pytest.fixture
+def two_readers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entity files read by the build's two processes, however small they are."""
+    monkeypatch.setattr(produce, "PARALLEL_ENTITY_BYTES", 0)
+    monkeypatch.setattr(produce.os, "cpu_count", lambda: 2)
+
+
+@pytest.mark.usefixtures("two_readers")
+def test_entity_files_read_by_two_processes_give_the_table_one_process_gives() -> None:
+    one, two = load_shared(DATA).entities, produce._load_shared(DATA).entities
+    assert isinstance(two, EntityTable)
+    assert list(two) == list(one)
+    for entity_id in one:
+        assert two[entity_id] == one[entity_id], entity_id
+        assert two.place(entity_id)[1] == one.place(entity_id)[1], entity_id
+
+
+@pytest.mark.usefixtures("two_readers")
+def test_entity_files_read_by_two_processes_report_the_same_errors_in_order(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "entities" / "zz-broken.yaml").write_text(
+        "- id: new-one\n  type: concept\n  label: {zh: 新概念, en: a new concept}\n"
+        "- id: fiscal-system-reform\n  type: nonsense\n  label: {zh: 重复, en: dup}\n"
+        "- id: cny\n  type: unit\n  code: CNY\n  label: {zh: 元, en: yuan}\n  symbols: [元]\n"
+        "- just a string\n",
+        encoding="utf-8",
+    )
+    (data / "entities" / "zz-not-a-list.yaml").write_text("id: x\n", encoding="utf-8")
+    (data / "entities" / "zz-bad-yaml.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
+    serial = _errors(lambda: load_shared(data))
+    assert len(serial) >= 4, serial
+    assert any("duplicate id 'cny'" in e and "zz-broken.yaml:7" in e for e in serial), serial
+    assert _errors(lambda: produce._load_shared(data)) == serial

@@ -14,9 +14,10 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,6 +56,8 @@ MAX_YAML_BYTES = 2_000_000
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 PathKey = tuple[str | int, ...]
+#: A ``map`` over files, e.g. a process pool's (see :func:`load_shared`).
+MapFiles = Callable[[Callable[[Path], Any], list[Path]], Iterable[Any]]
 
 
 @dataclass(frozen=True)
@@ -182,10 +185,14 @@ class EntityTable(Mapping[str, Entity]):
 
     def add(self, entity: Entity, lines: LineMap, index: int) -> None:
         """Add an entity, found at item ``index`` of the file ``lines`` describes."""
+        self.add_packed(entity.id, _pack(entity), lines, index)
+
+    def add_packed(self, entity_id: str, packed: bytes, lines: LineMap, index: int) -> None:
+        """:meth:`add` for an entity already packed (in another process)."""
         if not self._files or self._files[-1] is not lines:
             self._files.append(lines)
-        self._packed[entity.id] = _pack(entity)
-        self._places[entity.id] = (len(self._files) - 1, index)
+        self._packed[entity_id] = packed
+        self._places[entity_id] = (len(self._files) - 1, index)
 
     def __getitem__(self, entity_id: str) -> Entity:
         entity = self._recent.get(entity_id)
@@ -540,37 +547,68 @@ def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile 
     return SourceFile(record=record, text=text, lines=lines)
 
 
-def _load_entities(path: Path, root: Path, errors: list[DataError], entities: EntityTable) -> None:
+#: What reading one entities file gave, item by item in file order: an entity, packed
+#: (``(id, packed, index)``), or the problems of an item or of the whole file (a list).
+_EntityItem = tuple[str, bytes, int] | list[DataError]
+_EntityFile = tuple[list[_EntityItem], dict[PathKey, int] | None]
+
+
+def _read_entity_file(
+    path: Path, root: Path
+) -> tuple[list[_EntityItem], dict[PathKey, int] | None]:
+    """Read and validate one entities file (in any process: the result pickles).
+
+    Returns its items and, if any item is invalid, the file's line numbers (else they are
+    read again only when an error needs them)."""
     display = relative(path, root.parent)
     try:
         data, lines = read_yaml(path, display)
     except DataErrors as exc:
-        errors.extend(exc.errors)
-        return
+        return [exc.errors], None
     if not isinstance(data, list):
-        errors.append(DataError(display, 1, "", "an entities file must be a list of entities"))
-        return
+        return [[DataError(display, 1, "", "an entities file must be a list of entities")]], None
     adapter = TypeAdapter(Entity)
-    # The file's line numbers are kept only if it has problems; else read again on demand.
-    kept = LineMap(display, _LinesOnDemand(path, display))
+    items: list[_EntityItem] = []
+    keep_lines = False
     for index, item in enumerate(data):
         try:
             entity = adapter.validate_python(item)
         except ValidationError as exc:
-            errors.extend(_pydantic_errors(exc, lines, (index,)))
-            kept = lines
+            items.append(_pydantic_errors(exc, lines, (index,)))
+            keep_lines = True
             continue
-        if entity.id in entities:
-            first_lines, first_path = entities.place(entity.id)
+        items.append((entity.id, _pack(entity), index))
+    return items, dict(lines.lines) if keep_lines else None
+
+
+def _add_entities(
+    path: Path,
+    root: Path,
+    read: _EntityFile,
+    errors: list[DataError],
+    entities: EntityTable,
+) -> None:
+    """Put what :func:`_read_entity_file` read into ``entities`` (ids must be unique
+    across the files, in the order they come)."""
+    items, known = read
+    display = relative(path, root.parent)
+    kept = LineMap(display, known if known is not None else _LinesOnDemand(path, display))
+    for item in items:
+        if isinstance(item, list):
+            errors.extend(item)
+            continue
+        entity_id, packed, index = item
+        if entity_id in entities:
+            first_lines, first_path = entities.place(entity_id)
             errors.append(
-                lines.error(
+                kept.error(
                     (index, "id"),
-                    f"duplicate id {entity.id!r}: already defined in {first_lines.file}"
+                    f"duplicate id {entity_id!r}: already defined in {first_lines.file}"
                     f":{first_lines.line(first_path)}",
                 )
             )
             continue
-        entities.add(entity, kept, index)
+        entities.add_packed(entity_id, packed, kept, index)
 
 
 def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | None:
@@ -593,8 +631,11 @@ def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | No
     return CaseFile(record=record, lines=lines)
 
 
-def load_shared(root: Path) -> Dataset:
+def load_shared(root: Path, *, map_files: MapFiles | None = None) -> Dataset:
     """The sources and entities of a data folder (no cases): what every case refers to.
+
+    ``map_files`` reads the entity files, e.g. a process pool's ``map`` (each file is read
+    and validated on its own; the results are put together here, in file order).
 
     Raises :class:`DataErrors` listing every problem in them.
     """
@@ -609,8 +650,11 @@ def load_shared(root: Path) -> Dataset:
                 )
             sources[loaded.record.id] = loaded
     entities = EntityTable()
-    for path in _yaml_files(root / "entities"):
-        _load_entities(path, root, errors, entities)
+    paths = _yaml_files(root / "entities")
+    reader = partial(_read_entity_file, root=root)
+    read = (map_files or map)(reader, paths)
+    for path, found in zip(paths, read, strict=True):
+        _add_entities(path, root, found, errors, entities)
     if not sources and not errors:
         errors.append(
             DataError(
