@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from rdflib import RDF
 
 from reformgraph import produce
@@ -202,3 +203,43 @@ def test_entity_files_read_by_two_processes_report_the_same_errors_in_order(
     assert len(serial) >= 4, serial
     assert any("duplicate id 'cny'" in e and "zz-broken.yaml:7" in e for e in serial), serial
     assert _errors(lambda: produce._load_shared(data)) == serial
+
+
+def test_an_unpacked_entity_is_what_model_construct_makes_of_its_fields() -> None:
+    """Entities are unpacked without pydantic's model_construct (five times as fast):
+    the instances must be the same, nested models, fields set and all."""
+    from reformgraph.io import _pack, _unpack
+
+    def same(fast: object, slow: object) -> None:
+        assert type(fast) is type(slow)
+        if isinstance(slow, list):
+            assert isinstance(fast, list)
+            assert len(fast) == len(slow)
+            for a, b in zip(fast, slow, strict=True):
+                same(a, b)
+        elif isinstance(slow, BaseModel):
+            assert list(fast.__dict__) == list(slow.__dict__) == list(type(slow).model_fields)
+            assert fast.model_fields_set == slow.model_fields_set  # type: ignore[attr-defined]
+            assert fast.__pydantic_extra__ == slow.__pydantic_extra__  # type: ignore[attr-defined]
+            assert fast.__pydantic_private__ == slow.__pydantic_private__  # type: ignore[attr-defined]
+            for name in slow.__dict__:
+                same(fast.__dict__[name], slow.__dict__[name])
+        else:
+            assert fast == slow
+
+    for entity in _real_entities().values():
+        fast = _unpack(_pack(entity))
+        slow = Entity.model_construct(
+            **{
+                name: (
+                    type(value).model_construct(**value.__dict__)
+                    if isinstance(value, (Bilingual, Definition))
+                    else [type(v).model_construct(**v.__dict__) for v in value]
+                    if name == "alt_labels"
+                    else value
+                )
+                for name, value in entity.__dict__.items()
+            }
+        )
+        same(fast, slow)
+        assert fast == entity
