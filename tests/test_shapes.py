@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
 
 from reformgraph.engine import add_ontology
 from reformgraph.pipeline import load_ontology, load_shapes
@@ -3078,3 +3079,25 @@ def test_one_problem_gives_one_violation(
 
 def test_one_problem_examples_exist() -> None:
     assert set(ONE_PROBLEM) <= {e.test_id for e in EXAMPLES}
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed", "expected"),
+    [
+        (Literal("改革", lang="zh"), ("zh",), True),
+        (Literal("改革", lang="zh-Hans"), ("zh",), True),
+        (Literal("改革", lang="ZH-hans"), ("zh",), True),
+        (Literal("reform", lang="en"), ("zh",), False),
+        (Literal("reform", lang="zhx"), ("zh",), False),
+        (Literal("reform", lang="en-GB"), ("zh", "EN"), True),
+        (Literal("reform"), ("zh",), False),
+        (URIRef("https://example.org/zh"), ("zh",), False),
+    ],
+)
+def test_language_in_matches_a_tag_or_its_subtags_in_any_case(
+    value: Node, allowed: tuple[str, ...], expected: bool
+) -> None:
+    from reformgraph.shapecheck import _language_in
+
+    assert _language_in(value, allowed) is expected
+    assert _language_in(value, allowed) is expected  # the kept answer is the same

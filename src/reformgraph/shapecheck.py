@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -157,9 +158,17 @@ def _has_datatype(value: Node, datatype: str) -> bool:
 
 
 def _language_in(value: Node, languages: tuple[str, ...]) -> bool:
-    if not isinstance(value, Literal) or not value.language:
+    if not isinstance(value, Literal):
         return False
-    tag = value.language.lower()
+    language = value.language
+    return bool(language) and _tag_in(language, languages)
+
+
+@cache
+def _tag_in(language: str, languages: tuple[str, ...]) -> bool:
+    """Whether a language tag matches one of ``languages`` (sh:languageIn: the same tag
+    or a subtag of it, in any case); a few tags recur, so the answers are kept."""
+    tag = language.lower()
     return any(tag == lang.lower() or tag.startswith(lang.lower() + "-") for lang in languages)
 
 
