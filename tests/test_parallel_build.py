@@ -118,3 +118,22 @@ def test_the_writer_does_the_shared_entities_while_it_waits_for_the_workers(
     nt = (tmp_path / "out" / "reformgraph.nt").read_text(encoding="utf-8")
     assert "<https://w3id.org/reformgraph/id/scheme/domains>" in nt
     assert not (tmp_path / "out" / "reformgraph.shared.nt").exists()
+
+
+def test_the_build_reports_progress_through_every_stage_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each stage that can take long on a large collection reports its steps, from 0 to
+    its total: the entity files, the indexes and shapes, the cases, the store."""
+    monkeypatch.setattr(produce, "PARALLEL_ENTITY_BYTES", 0)  # entity files in two processes
+    calls: list[tuple[str, int, int]] = []
+    pipeline.build(DATA, tmp_path / "out", progress=lambda *call: calls.append(call))
+    stages = list(dict.fromkeys(stage for stage, _, _ in calls))
+    assert stages == ["shared", "prepare", "cases", "store"]
+    entity_files = len(list((DATA / "entities").glob("*.yaml")))
+    cases = len(list((DATA / "cases").glob("*.yaml")))
+    for stage, total in (("shared", entity_files), ("prepare", 3), ("cases", cases), ("store", 1)):
+        steps = [(done, n) for s, done, n in calls if s == stage]
+        assert {n for _, n in steps} == {total}, stage
+        assert steps[-1][0] == total, stage
+        assert [done for done, _ in steps] == sorted(done for done, _ in steps), stage

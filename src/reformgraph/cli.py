@@ -153,6 +153,8 @@ def _print_warnings(warnings: list[Any]) -> None:
 
 #: What each stage of a long job is called on screen.
 STAGES = {
+    "shared": "reading the entities",
+    "prepare": "indexing the entities, compiling the shapes",
     "cases": "reading, resolving and checking the cases",
     "store": "loading the store",
     "extract": "drafting the cases",

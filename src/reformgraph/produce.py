@@ -469,11 +469,13 @@ def produce(
     clock = time.perf_counter()
     paths = case_file_paths(data_dir)
     try:
-        shared = _load_shared(data_dir)
+        shared = _load_shared(data_dir, progress)
     except DataErrors as exc:
         # Reading a case file does not depend on the sources or entities: report its
         # problems too, in the same run.
         raise DataErrors([*exc.errors, *_reading_errors(data_dir, paths)]) from None
+    if progress is not None:
+        progress("prepare", 0, 3)
     resolver = CaseResolver(shared)
     if resolver.entity_errors:
         # Nothing can be rendered from unsound entities; resolve the cases for their errors.
@@ -484,8 +486,14 @@ def produce(
     count = reused = 0
     links: Counter[str] = Counter()
     violations: list[Violation] = []
+    if progress is not None:
+        progress("prepare", 1, 3)
     checks = _Checks.make(shared)
+    if progress is not None:
+        progress("prepare", 2, 3)
     labels = numeral_labels(shared.entities.values())
+    if progress is not None:
+        progress("prepare", 3, 3)
     _share(data_dir, shared, resolver, checks, labels)
     # The workers begin on the cases; this process renders and checks the shared
     # entities whenever it would wait for them, into a file that goes after the cases.
@@ -619,16 +627,31 @@ def _shared_entities(shared: Dataset, links: Counter[str]) -> list[tuple[str, st
 PARALLEL_ENTITY_BYTES = 4 * 2**20
 
 
-def _load_shared(root: Path) -> Dataset:
+def _load_shared(root: Path, progress: Progress | None = None) -> Dataset:
     """:func:`~reformgraph.io.load_shared`, its entity files read and validated by two
-    processes when they are large (a national collection's take a minute in one)."""
+    processes when they are large (a national collection's take a minute in one), with
+    progress by file."""
     folder = root / "entities"
     files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
     size = sum(p.stat().st_size for p in files)
-    if len(files) < 2 or size < PARALLEL_ENTITY_BYTES or (os.cpu_count() or 1) < 2:
-        return load_shared(root)
-    with ProcessPoolExecutor(max_workers=2, mp_context=_context()) as pool:
-        return load_shared(root, map_files=pool.map)
+    pool = None
+    if len(files) >= 2 and size >= PARALLEL_ENTITY_BYTES and (os.cpu_count() or 1) > 1:
+        pool = ProcessPoolExecutor(max_workers=2, mp_context=_context())
+    run: Callable[..., Iterator[Any]] = map if pool is None else pool.map
+
+    def map_files(read: Callable[[Path], Any], paths: list[Path]) -> Iterator[Any]:
+        if progress is not None:
+            progress("shared", 0, len(paths))
+        for done, found in enumerate(run(read, paths), 1):
+            if progress is not None:
+                progress("shared", done, len(paths))
+            yield found
+
+    try:
+        return load_shared(root, map_files=map_files)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _reading_errors(root: Path, paths: list[Path]) -> list[DataError]:
