@@ -343,6 +343,11 @@ class ShapeChecker:
         for shape in shapes:
             for cls in sorted(shape.targets):
                 self.by_class[cls].append(shape)
+        #: The predicates some shape follows backwards (``^p``): only these are indexed
+        #: by object.
+        self.inverse = frozenset(
+            prop.path for shape in shapes for prop in shape.properties if prop.inverse
+        )
 
     def check(
         self,
@@ -360,17 +365,26 @@ class ShapeChecker:
         the nodes the group refers to are added; ``ntriples`` the group itself as
         N-Triples, if already rendered.
         """
-        forward: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        backward: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        forward: dict[Node, dict[str, list[Node]]] = {}
+        backward: dict[Node, dict[str, list[Node]]] = {}
         local_types: dict[str, set[str]] = defaultdict(set)
-        local: list[Triple] = []
+        local: list[Triple] = triples if isinstance(triples, list) else list(triples)
         own: dict[Node, set[str]] = defaultdict(set)
         rdf_type = RDF.type
-        for s, p, o in triples:
-            local.append((s, p, o))
+        inverse = self.inverse
+        for s, p, o in local:
             key = str(p)
-            forward[s][key].append(o)
-            backward[o][key].append(s)
+            by_predicate = forward.get(s)
+            if by_predicate is None:
+                forward[s] = {key: [o]}
+            else:
+                values = by_predicate.get(key)
+                if values is None:
+                    by_predicate[key] = [o]
+                else:
+                    values.append(o)
+            if key in inverse:
+                backward.setdefault(o, {}).setdefault(key, []).append(s)
             if p == rdf_type:
                 local_types[str(s)].add(str(o))
                 own[s].add(str(o))
@@ -385,7 +399,7 @@ class ShapeChecker:
                 for shape in by_class.get(cls, ()):
                     shapes[shape.name] = shape
             node_forward = forward[node]
-            node_backward = backward[node]
+            node_backward = backward.get(node, {})
             for shape in shapes.values():
                 for prop in shape.properties:
                     index = node_backward if prop.inverse else node_forward
