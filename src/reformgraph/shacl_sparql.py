@@ -319,8 +319,11 @@ class _Compiler:
         for predicate, obj in self.shapes.predicate_objects(node):
             if predicate == SH.languageIn:
                 langs = [str(x) for x in Collection(self.shapes, obj)]
+                # lang() of an IRI is an error: COALESCE makes it false (not in the list).
                 conditions.append(
-                    "(" + " || ".join(f'langMatches(lang({var}), "{lang}")' for lang in langs) + ")"
+                    "COALESCE("
+                    + " || ".join(f'langMatches(lang({var}), "{lang}")' for lang in langs)
+                    + ", false)"
                 )
             elif predicate == SH["class"]:
                 classes = " ".join(self.subclasses(obj))
@@ -493,7 +496,8 @@ class _Compiler:
                 extra = f", {_n3(Literal(str(flags)))}" if flags is not None else ""
                 add(message, *failing(f"isBlank(?v) || !REGEX(STR(?v), {regex}{extra})"))
             elif predicate == SH.minInclusive:
-                add(message, *failing(f"!(?v >= {_n3(obj)})"))
+                # A value that cannot be compared (an error in SPARQL) also fails.
+                add(message, *failing(f"!COALESCE(?v >= {_n3(obj)}, false)"))
             elif predicate == SH.minLength:
                 add(message, *failing(f"isBlank(?v) || STRLEN(STR(?v)) < {int(str(obj))}"))
             elif predicate == SH.lessThan:
@@ -503,7 +507,7 @@ class _Compiler:
                     f"{{ SELECT ?this ?v WHERE {{ "
                     f"{{ SELECT ?this ?v WHERE {{ ?this {path} ?v }} }} "
                     f"{{ SELECT ?this ?w WHERE {{ ?this <{obj}> ?w }} }} "
-                    f"FILTER (!(?v < ?w)) }} }}\n",
+                    f"FILTER (!COALESCE(?v < ?w, false)) }} }}\n",
                     _Focus.CHECK,
                 )
             elif predicate == SH.nodeKind:
@@ -570,7 +574,12 @@ class _Compiler:
 
     def value_condition_for(self, predicate: URIRef, obj: Node) -> str:
         langs = [str(x) for x in Collection(self.shapes, obj)]
-        return "(" + " || ".join(f'langMatches(lang(?v), "{lang}")' for lang in langs) + ")"
+        # lang() of an IRI is an error: COALESCE makes it false (not in the list).
+        return (
+            "COALESCE("
+            + " || ".join(f'langMatches(lang(?v), "{lang}")' for lang in langs)
+            + ", false)"
+        )
 
     def node_shape(self, node_shape: Node) -> None:
         classes = self.target(node_shape)
