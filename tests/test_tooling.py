@@ -15,12 +15,12 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_finds_nothing() -> None:
-    result = _run("ruff", "check", "src", "tests")
+    result = _run("ruff", "check", "src", "tests", "notebooks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_leaves_the_code_unchanged() -> None:
-    result = _run("ruff", "format", "--check", "src", "tests")
+    result = _run("ruff", "format", "--check", "src", "tests", "notebooks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
