@@ -137,3 +137,28 @@ def test_the_build_reports_progress_through_every_stage_in_order(
         assert {n for _, n in steps} == {total}, stage
         assert steps[-1][0] == total, stage
         assert [done for done, _ in steps] == sorted(done for done, _ in steps), stage
+
+
+def test_processing_a_case_leaves_what_the_resolver_has_used_alone() -> None:
+    """A worker resolves tens of thousands of cases: each case's entities are kept apart
+    from the resolver's running set, which must not grow (copying it for every case made
+    a 100,000-case build quadratic)."""
+    from reformgraph.io import load_shared
+    from reformgraph.resolve import CaseResolver
+
+    shared = load_shared(DATA)
+    resolver = CaseResolver(shared)
+    labels = produce.numeral_labels(shared.entities.values())
+    produce._share(DATA, shared, resolver, produce._Checks.make(shared), labels)
+    before = set(resolver.used)
+    seen: set[str] = set()
+    try:
+        for path in sorted((DATA / "cases").glob("*.yaml")):
+            outcome = produce._process_case(str(path))
+            assert outcome.errors == [], outcome.errors
+            assert outcome.used, path.name
+            seen |= outcome.used
+            assert resolver.used == before, "the case's entities went into the running set"
+    finally:
+        produce._WORKER.clear()
+    assert len(seen) > 20

@@ -200,11 +200,7 @@ def _outcome(path_text: str) -> CaseOutcome:
         return outcome
     outcome.case_id = case_file.record.id
     outcome.id_line = case_file.lines.line(("id",))
-    before = set(resolver.used)
-    resolver.used.clear()
-    resolved, problems = resolver.case(case_file)
-    outcome.used = set(resolver.used)
-    resolver.used.update(before)
+    resolved, problems, outcome.used = resolver.case_and_used(case_file)
     outcome.errors += problems
     if resolved is None or problems:
         return outcome
