@@ -929,7 +929,9 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> Event:
 
     # 3. the floor's bulk load
     load: ChildRun | None = None
-    if left("bare bulk load"):
+    if args.skip_bulk_load:
+        res["skipped"]["bare bulk load"] = "not run: --skip-bulk-load"
+    elif left("bare bulk load"):
         load = run_child(
             "bulk_load", {"nt": str(out / "reformgraph.nt"), "store": str(bare)}, log, until=until
         )
@@ -1922,6 +1924,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--cli-runs", type=int, default=10, help="runs of `query cases`")
     parser.add_argument("--skip-real", action="store_true", help="skip `query cases`")
+    parser.add_argument(
+        "--skip-bulk-load",
+        action="store_true",
+        help="no bare bulk load (with --build-only: the build alone, e.g. at 100k)",
+    )
     parser.add_argument(
         "--build-only",
         action="store_true",
