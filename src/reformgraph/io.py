@@ -592,9 +592,7 @@ _EntityItem = tuple[str, bytes, int] | list[DataError]
 _EntityFile = tuple[list[_EntityItem], dict[PathKey, int] | None]
 
 
-def _read_entity_file(
-    path: Path, root: Path
-) -> tuple[list[_EntityItem], dict[PathKey, int] | None]:
+def _read_entity_file(path: Path, root: Path) -> _EntityFile:
     """Read and validate one entities file (in any process: the result pickles).
 
     Returns its items and, if any item is invalid, the file's line numbers (else they are
