@@ -1643,10 +1643,12 @@ def render(results: Event) -> str:
         "",
         "Stages as `BuildResult.check.seconds` names them. *read, resolve and write*: every"
         " case read, resolved, checked against the shapes and rendered (two worker"
-        " processes), the N-Triples written (and the case cache); *load the store*: bulk load"
-        " into the on-disk store, the ontology, `optimize()`, while a converter process"
-        " writes Turtle and JSON-LD from the N-Triples; *write Turtle and JSON-LD*: the wait"
-        " for that converter after the store is done; the rest is the summary and publishing"
+        " processes), the N-Triples and the JSON-LD written (and the case cache); *load the"
+        " store*: bulk load into the on-disk store, the ontology, `optimize()`, while a"
+        " converter process writes the Turtle from the N-Triples; *write Turtle*: the wait"
+        " for that converter after the store is done (builds of code before 2026-11-26"
+        " afternoon wrote the JSON-LD there too: *write Turtle and JSON-LD*); the rest is the"
+        " summary and publishing"
         " (moving the files into place). Memory per phase (*cases*, *store*, *serialise*) is"
         " attributed by the build's progress events; *serialise* also covers the summary and"
         " publish.",

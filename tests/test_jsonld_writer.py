@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from reformgraph.produce import CONTEXT
-from reformgraph.rdfwrite import write_jsonld
+from reformgraph.rdfwrite import JsonLdNodes, JsonLdWriter, render_chunk, write_jsonld
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -116,3 +116,94 @@ def test_an_empty_graph_is_an_empty_document(tmp_path: Path) -> None:
 def test_the_writer_refuses_blank_nodes(tmp_path: Path, triple: ox.Triple) -> None:
     with pytest.raises(TypeError, match="blank nodes are not used"):
         write_jsonld([triple], tmp_path / "g.jsonld", CONTEXT)
+
+
+def _rdflib(triple: ox.Triple) -> tuple[Any, Any, Any]:
+    """The same triple as rdflib terms (what the build renders from)."""
+    from rdflib import Literal, URIRef
+
+    def term(t: Any) -> Any:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    return term(triple.subject), term(triple.predicate), term(triple.object)
+
+
+def test_chunks_rendered_with_their_node_objects_give_the_document_of_their_ntriples(
+    tmp_path: Path,
+) -> None:
+    # The build renders JSON-LD chunk by chunk beside the N-Triples; the document must be
+    # what write_jsonld writes from those N-Triples (here: escapes, languages, an explicit
+    # xsd:string, a datatype, two types, IRIs as objects, one subject in two chunks).
+    chunks = [TRICKY[:3], TRICKY[3:7], TRICKY[7:]]
+    nodes = JsonLdNodes(CONTEXT)
+    document = tmp_path / "g.jsonld"
+    ntriples = ""
+    with JsonLdWriter(document, CONTEXT) as writer:
+        for group in chunks:
+            chunk = render_chunk([_rdflib(t) for t in group], nodes)
+            writer.write(chunk)
+            ntriples += chunk.ntriples
+    parsed = list(ox.parse(input=ntriples.encode(), format=ox.RdfFormat.N_TRIPLES))
+    reference = tmp_path / "reference.jsonld"
+    write_jsonld(parsed, reference, CONTEXT)
+    # a subject that continues in the next chunk is a node object of its own there
+    # (write_jsonld merges the run); JSON-LD merges node objects with the same @id
+    split = _reference(TRICKY[:3], CONTEXT), _reference(TRICKY[3:], CONTEXT)
+    assert json.loads(document.read_text(encoding="utf-8"))["@graph"] == [
+        *json.loads(split[0])["@graph"],
+        *json.loads(split[1])["@graph"],
+    ]
+    assert set(ox.parse(path=str(document), format=ox.RdfFormat.JSON_LD)) == set(
+        ox.parse(path=str(reference), format=ox.RdfFormat.JSON_LD)
+    )
+
+
+def test_chunks_that_do_not_split_a_subject_give_write_jsonld_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    chunks = [TRICKY[:7], TRICKY[7:8], [], TRICKY[8:]]
+    nodes = JsonLdNodes(CONTEXT)
+    document = tmp_path / "g.jsonld"
+    with JsonLdWriter(document, CONTEXT) as writer:
+        for group in chunks:
+            writer.write(render_chunk([_rdflib(t) for t in group], nodes))
+    assert document.read_text(encoding="utf-8") == _reference(TRICKY, CONTEXT)
+
+
+def test_a_part_appended_to_a_document_follows_its_node_objects(tmp_path: Path) -> None:
+    nodes = JsonLdNodes(CONTEXT)
+    with JsonLdWriter(tmp_path / "part.jsonld") as part:
+        part.write(render_chunk([_rdflib(t) for t in TRICKY[7:]], nodes))
+    with JsonLdWriter(tmp_path / "empty.jsonld") as empty:
+        empty.write(render_chunk([], nodes))
+    document = tmp_path / "g.jsonld"
+    with JsonLdWriter(document, CONTEXT) as writer:
+        writer.write(render_chunk([_rdflib(t) for t in TRICKY[:7]], nodes))
+        writer.append(empty)
+        writer.append(part)
+        with pytest.raises(ValueError, match="not a part"):
+            writer.append(writer)
+    assert document.read_text(encoding="utf-8") == _reference(TRICKY, CONTEXT)
+
+
+def test_an_empty_document_of_chunks_is_what_write_jsonld_writes_for_no_triples(
+    tmp_path: Path,
+) -> None:
+    with JsonLdWriter(tmp_path / "g.jsonld", CONTEXT):
+        pass
+    write_jsonld([], tmp_path / "reference.jsonld", CONTEXT)
+    assert (tmp_path / "g.jsonld").read_bytes() == (tmp_path / "reference.jsonld").read_bytes()
+
+
+@pytest.mark.parametrize("where", ["subject", "object"])
+def test_node_objects_refuse_blank_nodes(where: str) -> None:
+    from rdflib import BNode, URIRef
+
+    s, p, o = URIRef(RG + "s"), URIRef(RG + "p"), URIRef(RG + "o")
+    triple = (BNode(), p, o) if where == "subject" else (s, p, BNode())
+    with pytest.raises(TypeError, match="blank nodes are not used"):
+        render_chunk([triple], JsonLdNodes(CONTEXT))

@@ -10,6 +10,7 @@ one case and two in flight, so that the window turns over many times.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,43 @@ def test_forked_workers_use_the_data_the_build_loaded_instead_of_reading_it_agai
 
     assert result.check.validation.conforms
     assert not marker.exists()
+
+
+def test_forked_workers_are_replaced_by_fresh_forks_and_the_files_stay_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked worker's private copy of the shared data grows with every page it
+    touches; fresh forks every few batches start again from nothing."""
+    serial = tmp_path / "serial"
+    pipeline.build(DATA, serial)
+
+    pids = tmp_path / "pids"
+    outcome = produce._outcome
+
+    def recorded(path_text: str) -> produce.CaseOutcome:
+        with pids.open("a", encoding="utf-8") as file:
+            file.write(f"{os.getpid()}\n")
+        return outcome(path_text)
+
+    monkeypatch.setattr(produce, "_outcome", recorded)  # forked workers inherit it
+    monkeypatch.setattr(produce, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(produce, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(produce, "BATCH", 1)
+    monkeypatch.setattr(produce, "IN_FLIGHT", 2)
+    monkeypatch.setattr(produce, "RECYCLE_BATCHES", 3)
+    monkeypatch.setattr(produce.os, "cpu_count", lambda: 2)
+    parallel = tmp_path / "parallel"
+    result = pipeline.build(DATA, parallel)
+
+    cases = len(list((DATA / "cases").glob("*.yaml")))
+    workers = pids.read_text(encoding="utf-8").split()  # one line a case
+    assert len(workers) == cases
+    # a batch a case, 3 batches to each pair of workers: three pairs; none the build's own
+    assert len(set(workers)) >= 3, workers
+    assert str(os.getpid()) not in workers
+    assert result.check.validation.conforms
+    for name in OUTPUTS:
+        assert (parallel / name).read_bytes() == (serial / name).read_bytes(), name
 
 
 def test_the_store_loaded_in_several_bulk_loads_holds_every_triple_once(tmp_path: Path) -> None:

@@ -79,6 +79,9 @@ RG = CachedNamespace("https://w3id.org/reformgraph/ontology/")
 DATA = CachedNamespace("https://w3id.org/reformgraph/id/")
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: A character an IRI may hold: none of those RFC 3987 leaves out (spaces and other
+#: controls, ``<>"{}|\^`` and the backtick).
+IRI_CHARACTERS = r'[^\x00-\x20<>"{}|\\^`\x7f]'
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
@@ -220,7 +223,10 @@ class Entity(Record):
     distinct_from: list[Slug] = Field(default_factory=list)
     symbols: list[Text] = Field(default_factory=list)
     code: Annotated[str, StringConstraints(min_length=1, max_length=12)] | None = None
-    qudt: Annotated[str, StringConstraints(pattern=r"^https?://qudt\.org/")] | None = None
+    #: An IRI in QUDT's namespace.
+    qudt: (
+        Annotated[str, StringConstraints(pattern=rf"^https?://qudt\.org/{IRI_CHARACTERS}+$")] | None
+    ) = None
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Entity:

@@ -28,6 +28,7 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 from itertools import islice
 from pathlib import Path
@@ -67,7 +68,7 @@ from reformgraph.io import (
     load_shared,
 )
 from reformgraph.project import ontology_file
-from reformgraph.rdfwrite import Chunk, NTriplesWriter, render_chunk
+from reformgraph.rdfwrite import Chunk, JsonLdNodes, JsonLdWriter, NTriplesWriter, render_chunk
 from reformgraph.resolve import CaseResolver
 from reformgraph.shapecheck import ShapeChecker, compile_checker
 from reformgraph.validate import ValidationResult, Violation
@@ -84,6 +85,10 @@ PARALLEL_FROM = 64
 #: this far ahead of the writer, so memory stays flat however many cases there are.
 BATCH = 16
 IN_FLIGHT = 8
+#: Forked workers are replaced by fresh forks after this many batches (2,048 cases): a
+#: worker copies every page of the shared data it touches (reference counts are writes),
+#: and by the end of 100,000 cases each held a private copy of most of it.
+RECYCLE_BATCHES = 128
 
 Progress = Callable[[str, int, int], None]
 CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -160,6 +165,12 @@ class Produced:
 _WORKER: dict[str, object] = {}
 
 
+@cache
+def _jsonld_nodes() -> JsonLdNodes:
+    """This process's JSON-LD renderer (its caches of encoded IRIs kept across cases)."""
+    return JsonLdNodes(CONTEXT)
+
+
 def _share(
     root: Path, shared: Dataset, resolver: CaseResolver, checks: _Checks, labels: list[str]
 ) -> None:
@@ -218,7 +229,7 @@ def _outcome(path_text: str) -> CaseOutcome:
     triples = list(case_triples(entities, resolved))
     named = case_links(triples, resolved.case.iri)
     outcome.links = sorted(i for i in outcome.used if entities[i].iri in named)
-    outcome.chunk = render_chunk(triples)
+    outcome.chunk = render_chunk(triples, _jsonld_nodes())
     checks = _WORKER["checks"]
     assert isinstance(checks, _Checks)
     result = checks.check(triples, outcome.chunk.ntriples)
@@ -233,8 +244,56 @@ def _process_batch(tasks: list[Task]) -> list[CaseOutcome]:
     return [_process_case(*task) for task in tasks]
 
 
+class _Workers:
+    """Two worker processes for batches of cases. Forked ones share this process's
+    memory and are replaced by fresh forks every ``RECYCLE_BATCHES`` batches (the old
+    ones finish what they were given first); those of a fork server, which read the data
+    folder themselves, are kept."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._pool: ProcessPoolExecutor | None = None
+        self._forked = False
+        self._given = 0
+
+    def submit(self, batch: list[Task]) -> Future[list[CaseOutcome]]:
+        if self._pool is None or (self._forked and self._given >= RECYCLE_BATCHES):
+            self._start()
+        assert self._pool is not None
+        self._given += 1
+        return self._pool.submit(_process_batch, batch)
+
+    def _start(self) -> None:
+        if self._pool is not None:
+            # Wait for the batches given (their outcomes stay in their futures): the
+            # pool's threads end with it, and this process may fork again.
+            self._pool.shutdown(wait=True)
+        context = _context()
+        self._forked = context.get_start_method() == "fork"
+        if self._forked:
+            # The workers inherit what :func:`_share` set, and share its memory pages
+            # with this process for as long as nobody writes to them: frozen, they are
+            # left alone by the workers' garbage collector.
+            gc.freeze()
+            self._pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
+        else:
+            self._pool = ProcessPoolExecutor(
+                max_workers=2,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(str(self._root),),
+            )
+        self._given = 0
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            gc.unfreeze()
+
+
 def _bounded_map(
-    pool: ProcessPoolExecutor, tasks: list[Task], idle: Callable[[], bool] | None = None
+    workers: _Workers, tasks: list[Task], idle: Callable[[], bool] | None = None
 ) -> Iterator[CaseOutcome]:
     """The outcomes of ``tasks`` in order, with at most ``IN_FLIGHT`` batches submitted
     and not yet consumed (``Executor.map`` submits everything at once, and its results
@@ -246,7 +305,7 @@ def _bounded_map(
     stop for a writer busy with something else."""
     batches = iter(tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH))
     pending: deque[Future[list[CaseOutcome]]] = deque(
-        pool.submit(_process_batch, batch) for batch in islice(batches, IN_FLIGHT)
+        workers.submit(batch) for batch in islice(batches, IN_FLIGHT)
     )
 
     def outcomes() -> Iterator[CaseOutcome]:
@@ -257,7 +316,7 @@ def _bounded_map(
             done = head.result()
             following = next(batches, None)
             if following is not None:
-                pending.append(pool.submit(_process_batch, following))
+                pending.append(workers.submit(following))
             yield from done
 
     return outcomes()
@@ -318,41 +377,30 @@ def _cases(
 
     todo = [task(p) for p in paths if p not in hits]
     computed: Iterator[CaseOutcome]
-    pool = None
+    workers = None
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        context = _context()
-        if context.get_start_method() == "fork":
-            # The workers inherit what :func:`_share` set, and share its memory pages
-            # with this process for as long as nobody writes to them: frozen, they are
-            # left alone by the workers' garbage collector.
-            gc.freeze()
-            pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
-        else:
-            pool = ProcessPoolExecutor(
-                max_workers=2, mp_context=context, initializer=_start_worker, initargs=(str(root),)
-            )
-        computed = _bounded_map(pool, todo, idle)
+        workers = _Workers(root)
+        computed = _bounded_map(workers, todo, idle)
     else:
         computed = (_process_case(*t) for t in todo)
-    return _Outcomes(_in_order(paths, hits, task, computed, progress), pool)
+    return _Outcomes(_in_order(paths, hits, task, computed, progress), workers)
 
 
 class _Outcomes:
     """The cases' outcomes as they come; :meth:`close` stops the worker processes (also
     when the outcomes were not all consumed, or none was)."""
 
-    def __init__(self, outcomes: Iterator[CaseOutcome], pool: ProcessPoolExecutor | None) -> None:
+    def __init__(self, outcomes: Iterator[CaseOutcome], workers: _Workers | None) -> None:
         self._outcomes = outcomes
-        self._pool = pool
+        self._workers = workers
 
     def __iter__(self) -> Iterator[CaseOutcome]:
         return self._outcomes
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-            gc.unfreeze()
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
 
 
 def _in_order(
@@ -418,6 +466,7 @@ class _SharedPart:
         self._groups: Iterator[list[Any]] | None = groups
         self._checks = checks
         self.writer = NTriplesWriter(path)
+        self.jsonld = JsonLdWriter(path.with_suffix(".jsonld"))
         self.violations: list[Violation] = []
 
     def step(self) -> bool:
@@ -426,8 +475,9 @@ class _SharedPart:
         if group is None:
             self._groups = None
             return False
-        chunk = render_chunk(group)
+        chunk = render_chunk(group, _jsonld_nodes())
         self.writer.write(chunk)
+        self.jsonld.write(chunk)
         result = self._checks.check(group, chunk.ntriples)
         self.violations += result.violations + result.warnings
         return True
@@ -436,11 +486,13 @@ class _SharedPart:
         while self.step():
             pass
         self.writer.close()
+        self.jsonld.close()
 
     def close(self) -> None:
         self._groups = None
-        self.writer.close()
-        self.writer.path.unlink(missing_ok=True)
+        for writer in (self.writer, self.jsonld):
+            writer.close()
+            writer.path.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- the build
@@ -499,7 +551,12 @@ def produce(
         work / f"{STEM}.shared.nt",
     )
     outcomes = _cases(data_dir, paths, cache, work / CACHE_DIR, progress, shared_part.step)
-    with closing(outcomes), closing(shared_part), NTriplesWriter(work / f"{STEM}.nt") as writers:
+    with (
+        closing(outcomes),
+        closing(shared_part),
+        NTriplesWriter(work / f"{STEM}.nt") as writers,
+        JsonLdWriter(work / f"{STEM}.jsonld", CONTEXT) as jsonld,
+    ):
         for outcome in outcomes:
             errors += outcome.errors
             resolver.used.update(outcome.used)
@@ -526,6 +583,7 @@ def produce(
                 )
             if outcome.chunk is not None:
                 writers.write(outcome.chunk)
+                jsonld.write(outcome.chunk)
                 count += 1
                 reused += outcome.cached
                 links.update(outcome.links)
@@ -534,8 +592,9 @@ def produce(
         introductions, warnings = resolver.finish(errors)
         for source_id, intro in introductions.items():
             triples = list(introduction_triples(shared.entities, shared.sources[source_id], intro))
-            chunk = render_chunk(triples)
+            chunk = render_chunk(triples, _jsonld_nodes())
             writers.write(chunk)
+            jsonld.write(chunk)
             result = checks.check(triples, chunk.ntriples)
             violations += result.violations + result.warnings
             uncovered += introduction_numerals(source_id, intro, labels)
@@ -543,6 +602,7 @@ def produce(
         shared_part.finish()
         violations += shared_part.violations
         writers.append(shared_part.writer)
+        jsonld.append(shared_part.jsonld)
     seconds["read, resolve and write"] = time.perf_counter() - clock
     shared_entities = _shared_entities(shared, links)
     # What the cases were processed with is not needed any more: give its memory back
@@ -555,15 +615,14 @@ def produce(
     if progress is not None:
         progress("store", 0, 1)
     nt = work / f"{STEM}.nt"
-    # Turtle and JSON-LD are written from the N-Triples in another process while the
-    # store loads them (large builds only: starting a process costs more than small ones).
+    # The JSON-LD was written with the N-Triples; the Turtle is written from them in
+    # another process while the store loads them (large builds only: starting a process
+    # costs more than small ones).
+    ttl = work / f"{STEM}.ttl"
     converter = None
     if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         converter = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-        conversions = [
-            converter.submit(convert_ntriples, nt, work / f"{STEM}.{suffix}", CONTEXT)
-            for suffix in ("ttl", "jsonld")
-        ]
+        conversion = converter.submit(convert_ntriples, nt, ttl, CONTEXT)
     try:
         store = create_store(work / STORE_DIR)
         bulk_load_ntriples(store, nt)
@@ -574,12 +633,10 @@ def produce(
             progress("store", 1, 1)
         clock = time.perf_counter()
         if converter is None:
-            for suffix in ("ttl", "jsonld"):
-                convert_ntriples(nt, work / f"{STEM}.{suffix}", CONTEXT)
+            convert_ntriples(nt, ttl, CONTEXT)
         else:
-            for future in conversions:
-                future.result()
-        seconds["write Turtle and JSON-LD"] = time.perf_counter() - clock
+            conversion.result()
+        seconds["write Turtle"] = time.perf_counter() - clock
     finally:
         if converter is not None:
             converter.shutdown(cancel_futures=True)

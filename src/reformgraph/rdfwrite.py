@@ -23,7 +23,14 @@ from typing import Any
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["Chunk", "NTriplesWriter", "render_chunk", "write_jsonld"]
+__all__ = [
+    "Chunk",
+    "JsonLdNodes",
+    "JsonLdWriter",
+    "NTriplesWriter",
+    "render_chunk",
+    "write_jsonld",
+]
 
 Triple = tuple[Node, Node, Node]
 
@@ -31,24 +38,36 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _STRING = str(XSD.string)
 #: IRIs rendered so far (they recur: predicates, classes, shared entities).
 _IRIS: dict[str, str] = {}
-_IRI_CACHE_LIMIT = 200_000
+#: How many entries a cache of rendered IRIs holds before it starts again: most IRIs are
+#: a case's own and never recur, the ones that do (predicates, classes, shared entities)
+#: are soon back, and the caches of a worker stay a few MB (at 200,000 entries, the three
+#: caches held 240 MB).
+_IRI_CACHE_LIMIT = 20_000
+
+
+def _remember(cache: dict[Any, str], key: Any, value: str) -> str:
+    """``cache[key] = value``, the cache emptied first when full; returns ``value``."""
+    if len(cache) >= _IRI_CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A group of triples rendered as N-Triples."""
+    """A group of triples rendered as N-Triples, and as JSON-LD node objects if asked
+    (see :class:`JsonLdNodes`; empty otherwise)."""
 
     ntriples: str
     triples: int
+    jsonld: str = ""
 
 
 def _term(term: Node) -> str:
     if isinstance(term, URIRef):
         found = _IRIS.get(term)
         if found is None:
-            if len(_IRIS) > _IRI_CACHE_LIMIT:
-                _IRIS.clear()
-            found = _IRIS[term] = f"<{term}>"
+            found = _remember(_IRIS, term, f"<{term}>")
         return found
     if isinstance(term, Literal):
         text = '"' + str(term).translate(_ESCAPES) + '"'
@@ -61,8 +80,9 @@ def _term(term: Node) -> str:
     raise TypeError(f"blank nodes are not used in reformgraph output: {term!r}")
 
 
-def render_chunk(triples: Iterable[Triple]) -> Chunk:
-    """Render a group of triples (duplicates dropped) as N-Triples, grouped by subject."""
+def render_chunk(triples: Iterable[Triple], jsonld: JsonLdNodes | None = None) -> Chunk:
+    """Render a group of triples (duplicates dropped) as N-Triples, grouped by subject;
+    also as JSON-LD node objects, in the same order, with ``jsonld``."""
     subjects: dict[Node, list[tuple[Node, Node]]] = {}
     seen: set[Triple] = set()
     for triple in triples:
@@ -76,7 +96,11 @@ def render_chunk(triples: Iterable[Triple]) -> Chunk:
         head = _term(subject) + " "
         for predicate, obj in pairs:
             lines.append(f"{head}{_term(predicate)} {_term(obj)} .\n")
-    return Chunk(ntriples="".join(lines), triples=len(seen))
+    return Chunk(
+        ntriples="".join(lines),
+        triples=len(seen),
+        jsonld="" if jsonld is None else jsonld.render(subjects),
+    )
 
 
 class NTriplesWriter:
@@ -131,9 +155,129 @@ class _Compactor:
                     if not local.startswith("//"):
                         found = f"{prefix}:{local}"
                         break
-            if len(self.cache) < _IRI_CACHE_LIMIT:
-                self.cache[iri] = found
+            _remember(self.cache, iri, found)
         return found
+
+
+def _document_head(prefixes: Mapping[str, str]) -> str:
+    context = json.dumps(dict(sorted(prefixes.items())), ensure_ascii=False, indent=2)
+    return '{\n"@context": ' + context + ',\n"@graph": [\n'
+
+
+_DOCUMENT_END = "\n]\n}\n"
+
+
+class JsonLdNodes:
+    """Groups of rdflib triples as compact JSON-LD node objects: for each subject (in
+    the order given) the text :func:`write_jsonld` writes for a run of its triples, the
+    node objects separated by ``",\n"``. The caches of encoded IRIs live as long as the
+    instance (one per process in a build)."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self._compact = _Compactor(prefixes)
+        self._keys: dict[Node, str] = {URIRef(_RDF_TYPE): '"@type"'}
+        self._ids: dict[Node, str] = {}
+        self._types: dict[Node, str] = {}
+        self._ends: dict[tuple[str, str], str] = {}
+
+    def render(self, subjects: Mapping[Node, list[tuple[Node, Node]]]) -> str:
+        encode = json.encoder.encode_basestring  # what json.dumps uses without ensure_ascii
+        compact = self._compact
+        keys, ids, types, ends = self._keys, self._ids, self._types, self._ends
+        rdf_type = URIRef(_RDF_TYPE)
+        nodes = []
+        for subject, pairs in subjects.items():
+            if not isinstance(subject, URIRef):
+                raise TypeError(f"blank nodes are not used in reformgraph output: {subject!r}")
+            node: dict[str, list[str]] = {}
+            for predicate, obj in pairs:
+                key = keys.get(predicate)
+                if key is None:
+                    key = _remember(keys, predicate, encode(compact(str(predicate))))
+                if isinstance(obj, URIRef):
+                    cache = types if predicate == rdf_type else ids
+                    value = cache.get(obj)
+                    if value is None:
+                        value = encode(compact(str(obj)))
+                        if cache is ids:
+                            value = '{"@id": ' + value + "}"
+                        _remember(cache, obj, value)
+                elif isinstance(obj, Literal):
+                    language = obj.language
+                    datatype = obj.datatype
+                    mark = ("@", language) if language else ("^", str(datatype or _STRING))
+                    end = ends.get(mark)
+                    if end is None:
+                        if language:
+                            end = ', "@language": ' + encode(language) + "}"
+                        elif mark[1] == _STRING:
+                            end = "}"
+                        else:
+                            end = ', "@type": ' + encode(compact(mark[1])) + "}"
+                        ends[mark] = end
+                    value = '{"@value": ' + encode(str(obj)) + end
+                else:
+                    raise TypeError(f"blank nodes are not used in reformgraph output: {obj!r}")
+                found = node.get(key)
+                if found is None:
+                    node[key] = [value]
+                else:
+                    found.append(value)
+            parts = ['{"@id": ', encode(compact(str(subject)))]
+            for key, values in node.items():
+                parts.append(", " + key + ": [" + ", ".join(values) + "]")
+            parts.append("}")
+            nodes.append("".join(parts))
+        return ",\n".join(nodes)
+
+
+class JsonLdWriter:
+    """The build's JSON-LD, written chunk by chunk from their node objects (see
+    :class:`JsonLdNodes`): a compact document with its ``@context`` inline, or, without
+    ``prefixes``, only the node objects (a part to :meth:`append` to a document)."""
+
+    def __init__(self, path: Path, prefixes: Mapping[str, str] | None = None) -> None:
+        self.path = path
+        self._document = prefixes is not None
+        self._empty = True
+        self._file: TextIOWrapper = path.open("w", encoding="utf-8", newline="\n")
+        if prefixes is not None:
+            self._file.write(_document_head(prefixes))
+
+    def write(self, chunk: Chunk) -> None:
+        self._nodes(chunk.jsonld)
+
+    def _nodes(self, text: str) -> None:
+        if text:
+            self._file.write(text if self._empty else ",\n" + text)
+            self._empty = False
+
+    def append(self, other: JsonLdWriter) -> None:
+        """Copy the node objects of another (closed) part writer to the end of this one."""
+        if other._document:
+            raise ValueError(f"{other.path} is a whole document, not a part")
+        if other.path.stat().st_size:
+            if not self._empty:
+                self._file.write(",\n")
+            self._file.flush()
+            with other.path.open("rb") as source:
+                shutil.copyfileobj(source, self._file.buffer, 2**20)
+            self._empty = False
+
+    def close(self) -> None:
+        if self._file.closed:
+            return
+        if self._document:
+            self._file.write(_DOCUMENT_END)
+        self._file.close()
+
+    def __enter__(self) -> JsonLdWriter:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
 
 def write_jsonld(triples: Iterable[Any], path: Path, prefixes: Mapping[str, str]) -> None:
@@ -163,8 +307,7 @@ def write_jsonld(triples: Iterable[Any], path: Path, prefixes: Mapping[str, str]
         return TypeError(f"blank nodes are not used in reformgraph output: {what}")
 
     with path.open("w", encoding="utf-8", newline="\n") as handle:
-        context = json.dumps(dict(sorted(prefixes.items())), ensure_ascii=False, indent=2)
-        handle.write('{\n"@context": ' + context + ',\n"@graph": [\n')
+        handle.write(_document_head(prefixes))
         write = handle.write
         subject: str | None = None
         head = ""
@@ -197,15 +340,11 @@ def write_jsonld(triples: Iterable[Any], path: Path, prefixes: Mapping[str, str]
             if predicate == _RDF_TYPE and kind is named_node:
                 value = types.get(o.value)
                 if value is None:
-                    value = encode(compact(o.value))
-                    if len(types) < _IRI_CACHE_LIMIT:
-                        types[o.value] = value
+                    value = _remember(types, o.value, encode(compact(o.value)))
             elif kind is named_node:
                 value = ids.get(o.value)
                 if value is None:
-                    value = '{"@id": ' + encode(compact(o.value)) + "}"
-                    if len(ids) < _IRI_CACHE_LIMIT:
-                        ids[o.value] = value
+                    value = _remember(ids, o.value, '{"@id": ' + encode(compact(o.value)) + "}")
             elif kind is literal:
                 language = o.language
                 mark = ("@", language) if language else ("^", o.datatype.value)
@@ -228,4 +367,4 @@ def write_jsonld(triples: Iterable[Any], path: Path, prefixes: Mapping[str, str]
                 found.append(value)
         if subject is not None:
             flush()
-        write("\n]\n}\n")
+        write(_DOCUMENT_END)
