@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,58 @@ def test_forked_workers_are_replaced_by_fresh_forks_and_the_files_stay_the_same(
     assert result.check.validation.conforms
     for name in OUTPUTS:
         assert (parallel / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+_RECYCLING = """
+import sys
+from pathlib import Path
+from reformgraph import pipeline, produce
+
+data, out, marker = map(Path, sys.argv[1:])
+assert produce._threads() == 1, "a fresh process has one thread"
+
+def start_worker(root):
+    marker.write_text(root, encoding="utf-8")
+    raise AssertionError("a worker read the data folder again")
+
+# The race made sure: on the first look after a pool shut down, the system still lists
+# one of its threads.
+lingering = [False]
+shutdown, threads = produce.ProcessPoolExecutor.shutdown, produce._threads
+
+def shutdown_leaving_a_thread(self, *args, **kwargs):
+    shutdown(self, *args, **kwargs)
+    lingering[0] = True
+
+def threads_seen():
+    seen = threads() + lingering[0]
+    lingering[0] = False
+    return seen
+
+produce.ProcessPoolExecutor.shutdown = shutdown_leaving_a_thread
+produce._threads = threads_seen
+produce._start_worker = start_worker
+produce.PARALLEL_FROM, produce.BATCH, produce.IN_FLIGHT, produce.RECYCLE_BATCHES = 2, 1, 1, 1
+result = pipeline.build(data, out)
+assert result.check.validation.conforms
+"""
+
+
+def test_fresh_workers_are_forked_again_once_the_old_pool_has_gone(tmp_path: Path) -> None:
+    """After a pool shuts down its threads take a moment to leave the system; forking
+    is only safe without them, and a fork server's workers would read the whole data
+    folder again (seconds at 10,000 cases), so the build waits for them to go. (In a
+    fresh process: this one has threads of its own, and would never fork.)"""
+    marker = tmp_path / "read-again"
+    done = subprocess.run(
+        [sys.executable, "-c", _RECYCLING, str(DATA), str(tmp_path / "out"), str(marker)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert not marker.exists(), "a fork server's worker read the data again"
 
 
 def test_the_store_loaded_in_several_bulk_loads_holds_every_triple_once(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pickle
 import shutil
 import tempfile
 import threading
+import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -266,8 +267,13 @@ class _Workers:
     def _start(self) -> None:
         if self._pool is not None:
             # Wait for the batches given (their outcomes stay in their futures): the
-            # pool's threads end with it, and this process may fork again.
+            # pool's threads end with it, and this process may fork again once the
+            # system has seen them go (a joined thread takes a moment to exit).
             self._pool.shutdown(wait=True)
+            for _ in range(100):
+                if _threads() == 1:
+                    break
+                time.sleep(0.01)
         context = _context()
         self._forked = context.get_start_method() == "fork"
         if self._forked:
@@ -511,7 +517,6 @@ def produce(
 
     Raises :class:`~reformgraph.errors.DataErrors` with every problem of the data.
     """
-    import time
 
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
