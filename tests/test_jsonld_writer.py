@@ -207,3 +207,16 @@ def test_node_objects_refuse_blank_nodes(where: str) -> None:
     triple = (BNode(), p, o) if where == "subject" else (s, p, BNode())
     with pytest.raises(TypeError, match="blank nodes are not used"):
         render_chunk([triple], JsonLdNodes(CONTEXT))
+
+
+def test_caches_that_start_again_when_full_render_the_same_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reformgraph import rdfwrite
+
+    groups = [[_rdflib(t) for t in TRICKY]] * 3
+    plenty = [render_chunk(group, JsonLdNodes(CONTEXT)) for group in groups]
+    monkeypatch.setattr(rdfwrite, "_IRI_CACHE_LIMIT", 1)
+    nodes = JsonLdNodes(CONTEXT)
+    assert [render_chunk(group, nodes) for group in groups] == plenty
+    assert '"@type"' in plenty[0].jsonld

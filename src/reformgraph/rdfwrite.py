@@ -175,7 +175,7 @@ class JsonLdNodes:
 
     def __init__(self, prefixes: Mapping[str, str]) -> None:
         self._compact = _Compactor(prefixes)
-        self._keys: dict[Node, str] = {URIRef(_RDF_TYPE): '"@type"'}
+        self._keys: dict[Node, str] = {}
         self._ids: dict[Node, str] = {}
         self._types: dict[Node, str] = {}
         self._ends: dict[tuple[str, str], str] = {}
@@ -184,7 +184,6 @@ class JsonLdNodes:
         encode = json.encoder.encode_basestring  # what json.dumps uses without ensure_ascii
         compact = self._compact
         keys, ids, types, ends = self._keys, self._ids, self._types, self._ends
-        rdf_type = URIRef(_RDF_TYPE)
         nodes = []
         for subject, pairs in subjects.items():
             if not isinstance(subject, URIRef):
@@ -193,9 +192,11 @@ class JsonLdNodes:
             for predicate, obj in pairs:
                 key = keys.get(predicate)
                 if key is None:
-                    key = _remember(keys, predicate, encode(compact(str(predicate))))
+                    iri = str(predicate)
+                    key = '"@type"' if iri == _RDF_TYPE else encode(compact(iri))
+                    _remember(keys, predicate, key)
                 if isinstance(obj, URIRef):
-                    cache = types if predicate == rdf_type else ids
+                    cache = types if key == '"@type"' else ids
                     value = cache.get(obj)
                     if value is None:
                         value = encode(compact(str(obj)))

@@ -370,7 +370,7 @@ class ShapeChecker:
         local_types: dict[str, set[str]] = defaultdict(set)
         local: list[Triple] = triples if isinstance(triples, list) else list(triples)
         own: dict[Node, set[str]] = defaultdict(set)
-        rdf_type = RDF.type
+        rdf_type = str(RDF.type)  # compared as strings: rdflib's __eq__ is Python code
         inverse = self.inverse
         for s, p, o in local:
             key = str(p)
@@ -385,7 +385,7 @@ class ShapeChecker:
                     values.append(o)
             if key in inverse:
                 backward.setdefault(o, {}).setdefault(key, []).append(s)
-            if p == rdf_type:
+            if key == rdf_type:
                 local_types[str(s)].add(str(o))
                 own[s].add(str(o))
         types = _Types(local_types, context_types or {})
