@@ -348,6 +348,8 @@ class ShapeChecker:
         self.inverse = frozenset(
             prop.path for shape in shapes for prop in shape.properties if prop.inverse
         )
+        #: The shapes of a node of some classes, by its classes (few combinations recur).
+        self._shapes_of: dict[frozenset[str], list[_NodeShape]] = {}
 
     def check(
         self,
@@ -392,15 +394,20 @@ class ShapeChecker:
         violations: list[Violation] = []
         needs_sparql: dict[str, CompiledConstraint] = {}
         by_class = self.by_class
+        shapes_of = self._shapes_of
         for node, classes in own.items():
             # The group's own nodes: those typed in it (others are only referred to).
-            shapes: dict[str, _NodeShape] = {}
-            for cls in classes:
-                for shape in by_class.get(cls, ()):
-                    shapes[shape.name] = shape
+            kinds = frozenset(classes)
+            shapes = shapes_of.get(kinds)
+            if shapes is None:
+                merged: dict[str, _NodeShape] = {}
+                for cls in sorted(kinds):
+                    for shape in by_class.get(cls, ()):
+                        merged[shape.name] = shape
+                shapes = shapes_of[kinds] = list(merged.values())
             node_forward = forward[node]
             node_backward = backward.get(node, {})
-            for shape in shapes.values():
+            for shape in shapes:
                 for prop in shape.properties:
                     index = node_backward if prop.inverse else node_forward
                     found = index.get(prop.path)
