@@ -243,3 +243,38 @@ def test_an_unpacked_entity_is_what_model_construct_makes_of_its_fields() -> Non
         )
         same(fast, slow)
         assert fast == entity
+
+
+def test_the_unused_entity_warnings_unpack_one_entity_at_a_time(tmp_path: Path) -> None:
+    """Finding the entities no case uses must not unpack the whole table at once (a
+    national collection's entities, unpacked together, took gigabytes at the end of the
+    build)."""
+    import tracemalloc
+
+    from reformgraph.resolve import CaseResolver
+    from reformgraph.synth import synthesize
+
+    synthesize(300, tmp_path / "data", seed=3)
+    shared = load_shared(tmp_path / "data")
+    resolver = CaseResolver(shared)
+    table = shared.entities
+    left_out = sorted(table)[:3]
+    resolver.used.update(set(table) - set(left_out))
+
+    resolver._resolver.unused()  # what the first call sets up once is not measured
+    tracemalloc.start()
+    try:
+        warnings = resolver._resolver.unused()
+        _, finding = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
+        unpacked = list(table.values())
+        all_at_once = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+    assert len(unpacked) > 2000
+    assert {w.message for w in warnings} <= {
+        f"entity {entity_id!r} is not used by any case" for entity_id in left_out
+    }
+    assert finding < all_at_once / 4, (finding, all_at_once)

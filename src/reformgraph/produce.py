@@ -594,6 +594,8 @@ def produce(
                 links.update(outcome.links)
             uncovered += outcome.uncovered
             violations += outcome.violations
+        # The workers' memory back before what follows (at 100,000 cases they hold a GB).
+        outcomes.close()
         introductions, warnings = resolver.finish(errors)
         for source_id, intro in introductions.items():
             triples = list(introduction_triples(shared.entities, shared.sources[source_id], intro))

@@ -1037,13 +1037,16 @@ class _Resolver:
         return out
 
     def unused(self) -> list[DataError]:
+        """Warnings for the entities no case uses (nor another entity refers to), units
+        aside; the entities are looked at one by one (a national collection's, unpacked
+        all at once, took gigabytes)."""
         warnings = []
         referenced = {other for e in self.entities.values() for other in (*e.broader, *e.part_of)}
-        for entity_id, entity in sorted(self.entities.items()):
+        for entity_id in sorted(self.entities):
             if (
                 entity_id not in self.used
                 and entity_id not in referenced
-                and entity.type is not EntityType.UNIT
+                and self.entities[entity_id].type is not EntityType.UNIT
             ):
                 lines, base = self.dataset.entity_lines[entity_id]
                 warnings.append(lines.error(base, f"entity {entity_id!r} is not used by any case"))
