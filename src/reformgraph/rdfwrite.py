@@ -1,12 +1,15 @@
-"""Streaming writers for the build: N-Triples from rdflib triples, JSON-LD from N-Triples.
+"""Streaming writers for the build: N-Triples and JSON-LD from rdflib triples, chunk by
+chunk, and JSON-LD from N-Triples.
 
 The build renders triples chunk by chunk (one chunk per case, the sources' introductions,
 then the shared entities) and appends each chunk to one N-Triples file, so that no step
-needs the whole graph in memory; that file is what the store bulk-loads. The Turtle
-(Oxigraph's writer) and the JSON-LD (:func:`write_jsonld`, compact, with its
-``@context`` inline) are then written from the N-Triples, keeping their order. Within a
-chunk, subjects come in the order they were first generated, each with its predicates
-and objects in order: the same data gives the same bytes, whatever the Python hash seed.
+needs the whole graph in memory; that file is what the store bulk-loads, and what the
+Turtle is written from (Oxigraph's writer), keeping its order. Each chunk is also
+rendered as compact JSON-LD node objects (:class:`JsonLdNodes`), appended to a document
+with its ``@context`` inline (:class:`JsonLdWriter`): the text :func:`write_jsonld`
+writes from the same N-Triples. Within a chunk, subjects come in the order they were
+first generated, each with its predicates and objects in order: the same data gives the
+same bytes, whatever the Python hash seed.
 """
 
 from __future__ import annotations
