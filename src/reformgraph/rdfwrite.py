@@ -170,6 +170,22 @@ def _document_head(prefixes: Mapping[str, str]) -> str:
 _DOCUMENT_END = "\n]\n}\n"
 
 
+def _literal_end(
+    mark: tuple[str, str], compact: _Compactor, ends: dict[tuple[str, str], str]
+) -> str:
+    """The end of a literal's value object after its ``"@value"``, for its language
+    (``("@", tag)``) or datatype (``("^", IRI)``), remembered in ``ends``."""
+    encode = json.encoder.encode_basestring
+    if mark[0] == "@":
+        end = ', "@language": ' + encode(mark[1]) + "}"
+    elif mark[1] == _STRING:
+        end = "}"
+    else:
+        end = ', "@type": ' + encode(compact(mark[1])) + "}"
+    ends[mark] = end
+    return end
+
+
 class JsonLdNodes:
     """Groups of rdflib triples as compact JSON-LD node objects: for each subject (in
     the order given) the text :func:`write_jsonld` writes for a run of its triples, the
@@ -208,17 +224,8 @@ class JsonLdNodes:
                         _remember(cache, obj, value)
                 elif isinstance(obj, Literal):
                     language = obj.language
-                    datatype = obj.datatype
-                    mark = ("@", language) if language else ("^", str(datatype or _STRING))
-                    end = ends.get(mark)
-                    if end is None:
-                        if language:
-                            end = ', "@language": ' + encode(language) + "}"
-                        elif mark[1] == _STRING:
-                            end = "}"
-                        else:
-                            end = ', "@type": ' + encode(compact(mark[1])) + "}"
-                        ends[mark] = end
+                    mark = ("@", language) if language else ("^", str(obj.datatype or _STRING))
+                    end = ends.get(mark) or _literal_end(mark, compact, ends)
                     value = '{"@value": ' + encode(str(obj)) + end
                 else:
                     raise TypeError(f"blank nodes are not used in reformgraph output: {obj!r}")
@@ -301,7 +308,6 @@ def write_jsonld(triples: Iterable[Any], path: Path, prefixes: Mapping[str, str]
     compact = _Compactor(prefixes)
     encode = json.encoder.encode_basestring  # what json.dumps uses without ensure_ascii
     named_node, literal = ox.NamedNode, ox.Literal
-    string = "http://www.w3.org/2001/XMLSchema#string"
     keys: dict[str, str] = {_RDF_TYPE: '"@type"'}
     ids: dict[str, str] = {}
     types: dict[str, str] = {}
@@ -352,15 +358,7 @@ def write_jsonld(triples: Iterable[Any], path: Path, prefixes: Mapping[str, str]
             elif kind is literal:
                 language = o.language
                 mark = ("@", language) if language else ("^", o.datatype.value)
-                end = ends.get(mark)
-                if end is None:
-                    if language:
-                        end = ', "@language": ' + encode(language) + "}"
-                    elif mark[1] == string:
-                        end = "}"
-                    else:
-                        end = ', "@type": ' + encode(compact(mark[1])) + "}"
-                    ends[mark] = end
+                end = ends.get(mark) or _literal_end(mark, compact, ends)
                 value = '{"@value": ' + encode(o.value) + end
             else:
                 raise refuse(o)
