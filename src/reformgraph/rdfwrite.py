@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from io import TextIOWrapper
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
@@ -106,13 +106,41 @@ def render_chunk(triples: Iterable[Triple], jsonld: JsonLdNodes | None = None) -
     )
 
 
-class NTriplesWriter:
-    """The build's N-Triples file, written chunk by chunk."""
+_Writer = TypeVar("_Writer", bound="_ChunkFile")
+
+
+class _ChunkFile:
+    """One of the build's text files, written chunk by chunk (a context manager that
+    closes it)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.triples = 0
         self._file: TextIOWrapper = path.open("w", encoding="utf-8", newline="\n")
+
+    def _copy(self, other: _ChunkFile) -> None:
+        """Copy another (closed) file to the end of this one."""
+        self._file.flush()
+        with other.path.open("rb") as source:
+            shutil.copyfileobj(source, self._file.buffer, 2**20)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self: _Writer) -> _Writer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class NTriplesWriter(_ChunkFile):
+    """The build's N-Triples file, written chunk by chunk."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.triples = 0
 
     def write(self, chunk: Chunk) -> None:
         self._file.write(chunk.ntriples)
@@ -120,21 +148,8 @@ class NTriplesWriter:
 
     def append(self, other: NTriplesWriter) -> None:
         """Copy another (closed) writer's file to the end of this one."""
-        self._file.flush()
-        with other.path.open("rb") as source:
-            shutil.copyfileobj(source, self._file.buffer, 2**20)
+        self._copy(other)
         self.triples += other.triples
-
-    def close(self) -> None:
-        self._file.close()
-
-    def __enter__(self) -> NTriplesWriter:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -242,25 +257,21 @@ class JsonLdNodes:
         return ",\n".join(nodes)
 
 
-class JsonLdWriter:
+class JsonLdWriter(_ChunkFile):
     """The build's JSON-LD, written chunk by chunk from their node objects (see
     :class:`JsonLdNodes`): a compact document with its ``@context`` inline, or, without
     ``prefixes``, only the node objects (a part to :meth:`append` to a document)."""
 
     def __init__(self, path: Path, prefixes: Mapping[str, str] | None = None) -> None:
-        self.path = path
+        super().__init__(path)
         self._document = prefixes is not None
         self._empty = True
-        self._file: TextIOWrapper = path.open("w", encoding="utf-8", newline="\n")
         if prefixes is not None:
             self._file.write(_document_head(prefixes))
 
     def write(self, chunk: Chunk) -> None:
-        self._nodes(chunk.jsonld)
-
-    def _nodes(self, text: str) -> None:
-        if text:
-            self._file.write(text if self._empty else ",\n" + text)
+        if chunk.jsonld:
+            self._file.write(chunk.jsonld if self._empty else ",\n" + chunk.jsonld)
             self._empty = False
 
     def append(self, other: JsonLdWriter) -> None:
@@ -270,25 +281,13 @@ class JsonLdWriter:
         if other.path.stat().st_size:
             if not self._empty:
                 self._file.write(",\n")
-            self._file.flush()
-            with other.path.open("rb") as source:
-                shutil.copyfileobj(source, self._file.buffer, 2**20)
+            self._copy(other)
             self._empty = False
 
     def close(self) -> None:
-        if self._file.closed:
-            return
-        if self._document:
+        if self._document and not self._file.closed:
             self._file.write(_DOCUMENT_END)
-        self._file.close()
-
-    def __enter__(self) -> JsonLdWriter:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
+        super().close()
 
 
 def write_jsonld(triples: Iterable[Any], path: Path, prefixes: Mapping[str, str]) -> None:
