@@ -416,3 +416,33 @@ def test_a_bad_value_is_quoted_once_in_its_message(data_copy: Path, out_dir: Pat
     messages = [message for *_, message in reported(result)]
     assert len(messages) == 1, result.stderr
     assert messages[0].count("2023-09-31") == 1, messages[0]
+
+
+def _patterns(schema: object) -> set[str]:
+    """Every ``pattern`` of a JSON schema, however deep."""
+    if isinstance(schema, dict):
+        found = set()
+        for key, value in schema.items():
+            found |= {value} if key == "pattern" and isinstance(value, str) else _patterns(value)
+        return found
+    if isinstance(schema, list):
+        return set().union(*map(_patterns, schema))
+    return set()
+
+
+def test_every_pattern_of_the_data_schema_is_explained_in_words() -> None:
+    from pydantic import BaseModel
+
+    from reformgraph import models
+
+    records = [
+        record
+        for record in vars(models).values()
+        if isinstance(record, type)
+        and issubclass(record, BaseModel)
+        and record.__module__ == models.__name__
+    ]
+    patterns = set().union(*(_patterns(record.model_json_schema()) for record in records))
+    assert len(patterns) >= 7, patterns
+    unexplained = patterns - set(models.PATTERN_MEANINGS)
+    assert not unexplained, f"an error would show these as regular expressions: {unexplained}"

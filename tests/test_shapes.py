@@ -413,6 +413,15 @@ SOURCE_DOCUMENT_EXAMPLES = [
     ),
     rejects(
         "SourceDocumentShape",
+        "source-document-url-with-characters-no-iri-may-hold-is-rejected",
+        SOURCE_DOCUMENT,
+        ('c337889.html"^^xsd:anyURI', 'c337889.html<br>"^^xsd:anyURI'),
+        focus="source",
+        path="schema:url",
+        message="Value does not match pattern",
+    ),
+    rejects(
+        "SourceDocumentShape",
         "source-document-sha256-must-be-64-lowercase-hex-digits",
         SOURCE_DOCUMENT,
         ('"75e9f13f', '"75E9F13F'),

@@ -26,7 +26,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from rdflib import Graph
 
 from reformgraph.errors import DataError, DataErrors, relative, yaml_path
-from reformgraph.models import Bilingual, Case, Definition, Entity, EntityType, Source
+from reformgraph.models import (
+    PATTERN_MEANINGS,
+    Bilingual,
+    Case,
+    Definition,
+    Entity,
+    EntityType,
+    Source,
+)
 from reformgraph.project import (
     find_project,
     is_data_folder,
@@ -518,6 +526,10 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
                     f"unknown field {key!r}: a text with a comma or colon inside {{…}} or […]"
                     ' must be quoted, e.g. en: "a, b"'
                 )
+        elif err["type"] == "string_pattern_mismatch" and (
+            meaning := PATTERN_MEANINGS.get(err.get("ctx", {}).get("pattern", ""))
+        ):
+            message = f"must be {meaning} (got {err['input']!r})"
         elif (
             "input" in err
             and err["type"] not in ("model_type",)

@@ -82,6 +82,24 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 #: A character an IRI may hold: none of those RFC 3987 leaves out (spaces and other
 #: controls, ``<>"{}|\^`` and the backtick).
 IRI_CHARACTERS = r'[^\x00-\x20<>"{}|\\^`\x7f]'
+URL_PATTERN = rf"^https?://{IRI_CHARACTERS}+$"
+QUDT_PATTERN = rf"^https?://qudt\.org/{IRI_CHARACTERS}+$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+TEXT_FILE_PATTERN = r"^[A-Za-z0-9._-]+\.txt$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$"
+ENCODING_PATTERN = r"^[A-Za-z0-9._-]+$"
+_NOT_IN_AN_IRI = 'no spaces and none of < > " { } | \\ ^ `'
+#: What a text held to each pattern must be, in words: the data's errors say this, not
+#: the regular expression.
+PATTERN_MEANINGS: dict[str, str] = {
+    SLUG_PATTERN: "an id: lowercase letters and digits, words joined by single hyphens",
+    URL_PATTERN: f"a web address starting with http:// or https://, with {_NOT_IN_AN_IRI}",
+    QUDT_PATTERN: f"a QUDT IRI such as http://qudt.org/vocab/unit/SEC, with {_NOT_IN_AN_IRI}",
+    SHA256_PATTERN: "a SHA-256 digest: 64 lowercase hexadecimal digits",
+    TEXT_FILE_PATTERN: "a file name ending in .txt, of letters, digits, '.', '_' and '-'",
+    LANGUAGE_PATTERN: "a language tag such as zh or zh-Hans",
+    ENCODING_PATTERN: "an encoding name such as gb18030",
+}
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
@@ -224,9 +242,7 @@ class Entity(Record):
     symbols: list[Text] = Field(default_factory=list)
     code: Annotated[str, StringConstraints(min_length=1, max_length=12)] | None = None
     #: An IRI in QUDT's namespace.
-    qudt: (
-        Annotated[str, StringConstraints(pattern=rf"^https?://qudt\.org/{IRI_CHARACTERS}+$")] | None
-    ) = None
+    qudt: Annotated[str, StringConstraints(pattern=QUDT_PATTERN)] | None = None
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Entity:
@@ -621,7 +637,7 @@ class Introduction(Facts):
     exceptions: list[Coverage] = Field(default_factory=list)
 
 
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
 
 
 class Source(Record):
@@ -635,14 +651,14 @@ class Source(Record):
     """
 
     id: Slug
-    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+\.txt$")]
+    file: Annotated[str, StringConstraints(pattern=TEXT_FILE_PATTERN)]
     sha256: Sha256
     title: Bilingual
     publisher: Slug
     issued: dt.date | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")]
-    original_encoding: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
+    language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+    original_encoding: Annotated[str, StringConstraints(pattern=ENCODING_PATTERN)] | None = None
     original_sha256: Sha256 | None = None
     edition: Text | None = None
     planned_by: Slug | None = None
