@@ -9,6 +9,7 @@ and rdflib.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,32 @@ def test_benchmark_script_measures_every_step_and_every_saved_query(tmp_path: Pa
         if rdflib[name]["runs"]:
             assert rdflib[name]["rows"] == ours[name]["rows"], name
         assert f"`{name}`" in out.read_text(encoding="utf-8")
+
+
+ENGINE_COSTS = RUN.with_name("engine_costs.py")
+
+
+@pytest.mark.slow
+def test_engine_costs_script_times_every_saved_query_on_every_engine(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "costs.md"
+    done = subprocess.run(
+        [
+            *(sys.executable, str(ENGINE_COSTS), str(build_dir)),
+            *("--repeat", "1", "--unoptimized", "--out", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    table = out.read_text(encoding="utf-8")
+    assert "| on disk | in memory | on disk, not optimized |" in table
+    for name in saved_queries():
+        # one row count for all three engines, then a median for each and the ratio
+        assert re.search(
+            rf"^\| `{re.escape(name)}` \| [\d,]+ \|( [\d.e+-]+ \|){{3}} [\d.]+x \|$", table, re.M
+        ), (name, table)
+    assert "scan oa:start, subjects only (IRIs)" in table
