@@ -92,7 +92,7 @@ def saved_rows(store: ox.Store, query: SavedQuery) -> int:
 
 def memory_copy(ntriples: Path) -> ox.Store:
     store = ox.Store()
-    store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    bulk_load_ntriples(store, ntriples)
     add_ontology(store, ontology_file("reformgraph.ttl"))
     return store
 

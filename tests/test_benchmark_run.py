@@ -89,3 +89,27 @@ def test_engine_costs_script_times_every_saved_query_on_every_engine(
             rf"^\| `{re.escape(name)}` \| [\d,]+ \|( [\d.e+-]+ \|){{3}} [\d.]+x \|$", table, re.M
         ), (name, table)
     assert "scan oa:start, subjects only (IRIs)" in table
+
+
+def test_engine_costs_script_fails_when_the_engines_disagree(
+    build_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import importlib.util
+
+    import pyoxigraph as ox
+
+    spec = importlib.util.spec_from_file_location("engine_costs", ENGINE_COSTS)
+    assert spec is not None
+    assert spec.loader is not None
+    engine_costs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(engine_costs)
+    # an "in-memory copy" that lost the data: every query that returns rows disagrees
+    monkeypatch.setattr(engine_costs, "memory_copy", lambda ntriples: ox.Store())
+
+    code = engine_costs.main([str(build_dir), "--repeat", "1", "--queries", "cases,offices"])
+
+    assert code == 1
+    assert "different row counts for: ['cases', 'offices']" in capsys.readouterr().err
