@@ -1,8 +1,9 @@
 """The query engine underneath: an embedded Oxigraph store (pyoxigraph).
 
 A build fills an on-disk store in ``build/store``; queries open it read-only without
-parsing anything. rdflib remains the library API (:func:`rdflib_graph` gives an rdflib
-Graph of a store's contents); this module only moves triples and answers SPARQL fast.
+parsing anything. rdflib remains the library API (:func:`reformgraph.pipeline.open_graph`
+gives an rdflib Graph over a built store); this module only moves triples and answers
+SPARQL fast.
 Nothing here imports rdflib, so that a query from the command line starts quickly.
 """
 

@@ -29,6 +29,7 @@ __all__ = [
     "load_graph",
     "load_ontology",
     "load_shapes",
+    "open_graph",
     "query",
 ]
 
@@ -191,6 +192,32 @@ def load_graph(graph_file: Path) -> Graph:
     except Exception as exc:
         raise NoBuildError(f"{graph_file}: cannot be parsed as RDF: {exc}") from exc
     graph += load_ontology()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def open_graph(out_dir: Path) -> Graph:
+    """The graph of a build, as an rdflib Graph over its Oxigraph store (``out_dir/store``).
+
+    Nothing is parsed, so it opens at once whatever the size; SPARQL through
+    :func:`query` (or ``Graph.query`` with text) is answered by Oxigraph, and triples are
+    read from the store as they are asked for. The store is opened read-only: the graph
+    cannot be changed, and other processes may read the same build. It holds what
+    :func:`load_graph` of the build's N-Triples holds (the data and the ontology), with
+    numbers in Oxigraph's canonical form.
+    """
+    from reformgraph.engine import STORE_DIR, open_store
+    from reformgraph.storegraph import store_graph
+
+    store_dir = out_dir / STORE_DIR
+    if not store_dir.is_dir():
+        raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
+    try:
+        store = open_store(store_dir)
+    except OSError as exc:
+        raise NoBuildError(f"{store_dir}: cannot be opened as an Oxigraph store: {exc}") from None
+    graph = store_graph(store)
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph

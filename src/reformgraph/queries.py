@@ -346,18 +346,30 @@ def prepare(text: str) -> object:
 def run_query(
     graph: Graph, query: SavedQuery, bindings: Mapping[str, Any] | None = None
 ) -> QueryResult:
-    """Run a query on an rdflib graph (rdflib's own SPARQL engine)."""
+    """Run a query on an rdflib graph: by rdflib's own SPARQL engine, or by Oxigraph's for
+    a graph over an Oxigraph store (:func:`reformgraph.pipeline.open_graph`, or any graph
+    of oxrdflib's ``Oxigraph`` store). Either way the rows are rdflib terms."""
     from rdflib import Graph
 
-    prepared = prepare(query.text)
     initial = {
         name: term.to_rdflib() if isinstance(term, Term) else term
         for name, term in (bindings or {}).items()
     }
-    try:
-        result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
-    except Exception as exc:
-        raise QueryError(f"query failed: {exc}", source=query.text) from None
+    if _on_oxigraph(graph):
+        # The text, not rdflib's parse of it: oxrdflib hands text to Oxigraph, and leaves a
+        # parsed query to rdflib's engine (which would read the store triple by triple).
+        try:
+            result = graph.query(query.text, initBindings=initial)
+        except SyntaxError as exc:
+            raise _syntax_error(exc, query.text) from None
+        except Exception as exc:
+            raise QueryError(f"query failed: {exc}", source=query.text) from None
+    else:
+        prepared = prepare(query.text)
+        try:
+            result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
+        except Exception as exc:
+            raise QueryError(f"query failed: {exc}", source=query.text) from None
     if result.type == "SELECT":
         variables = [str(v) for v in (result.vars or [])]
         rows = [tuple(row) for row in result]  # type: ignore[arg-type]
@@ -372,6 +384,14 @@ def run_query(
         graph=out,
         rows=sorted(out, key=lambda t: tuple(str(x) for x in t)),
     )
+
+
+def _on_oxigraph(graph: Graph) -> bool:
+    """Whether ``graph`` lives in an oxrdflib store (which evaluates SPARQL text itself)."""
+    import sys
+
+    oxrdflib = sys.modules.get("oxrdflib")  # not imported: no graph can be in its store
+    return oxrdflib is not None and isinstance(graph.store, oxrdflib.OxigraphStore)
 
 
 def run_query_on_store(

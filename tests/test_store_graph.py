@@ -1,0 +1,217 @@
+"""An rdflib Graph over the built Oxigraph store (``pipeline.open_graph``).
+
+It must hold the build's triples, answer every saved query with Oxigraph's engine and
+the rows the store gives, give the terms rdflib's parsers give (plain literals), serve the
+cross-case analysis as a parsed graph does, and never change the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, XSD
+
+from reformgraph import analysis, pipeline
+from reformgraph.engine import STORE_DIR, open_store
+from reformgraph.errors import NoBuildError, QueryError
+from reformgraph.queries import (
+    SavedQuery,
+    bind_params,
+    run_query,
+    run_query_on_store,
+    saved_queries,
+    saved_query,
+)
+
+from .test_differential import canonical_rows, stored_graph
+
+QUERIES = saved_queries()
+OA_EXACT = URIRef("http://www.w3.org/ns/oa#exact")
+BIG_FISCAL = URIRef("https://w3id.org/reformgraph/id/case/big-fiscal-system")
+
+
+@pytest.fixture(scope="module")
+def store_graph(build_dir: Path) -> Iterator[Graph]:
+    graph = pipeline.open_graph(build_dir)
+    yield graph
+    graph.close()
+
+
+def test_graph_over_the_store_holds_the_triples_of_the_built_files(
+    store_graph: Graph, query_graph: Graph
+) -> None:
+    """Up to the canonical numbers Oxigraph stores, the graph is the parsed N-Triples plus
+    the ontology (what ``load_graph`` gives)."""
+    ours, parsed = stored_graph(store_graph), stored_graph(query_graph)
+    if not isomorphic(ours, parsed):
+        _, only_ours, only_parsed = graph_diff(to_isomorphic(ours), to_isomorphic(parsed))
+        lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_ours)[:20]]
+        lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_parsed)[:20]]
+        pytest.fail(
+            "the graph over the store (-) and the parsed files (+) differ:\n" + "\n".join(lines)
+        )
+    assert len(store_graph) == len(query_graph)
+
+
+def test_graph_over_the_store_gives_plain_literals_as_rdflib_parsers_do(
+    store_graph: Graph, query_graph: Graph
+) -> None:
+    quotes = sorted(store_graph.objects(None, OA_EXACT))
+    assert quotes
+    assert all(q.datatype is None and q.language is None for q in quotes), quotes[:3]
+    assert set(quotes) == set(query_graph.objects(None, OA_EXACT))
+    # And a plain literal finds its triples.
+    quote = quotes[0]
+    assert set(store_graph.subjects(OA_EXACT, Literal(str(quote)))) == set(
+        query_graph.subjects(OA_EXACT, quote)
+    )
+    assert store_graph.value(BIG_FISCAL, DCTERMS.title) is not None
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_saved_query_on_the_graph_over_the_store_gives_the_rows_of_the_store(
+    store_graph: Graph, build_dir: Path, name: str
+) -> None:
+    """Same engine, same store: the same rows in the same order, as rdflib terms."""
+    query = QUERIES[name]
+    through_rdflib = run_query(store_graph, query)
+    store = open_store(build_dir / STORE_DIR)
+    try:
+        direct = run_query_on_store(store, query)
+    finally:
+        del store
+    assert through_rdflib.variables == direct.variables
+    assert canonical_rows(through_rdflib) == canonical_rows(direct)
+    assert all(
+        isinstance(term, (URIRef, Literal)) for row in through_rdflib.rows for term in row if term
+    )
+    if not query.is_violation_check:
+        assert through_rdflib.rows, f"{name}: no rows on the real data, nothing compared"
+
+
+def test_a_bound_parameter_restricts_a_query_on_the_graph_over_the_store(
+    store_graph: Graph, query_graph: Graph
+) -> None:
+    query = saved_query("figures")
+    ours = pipeline.query(store_graph, query, {"case": "big-fiscal-system"})
+    theirs = pipeline.query(query_graph, query, {"case": "big-fiscal-system"})
+    assert ours.rows
+    assert {row[0] for row in ours.rows} == {BIG_FISCAL}
+    assert sorted(canonical_rows(ours)) == sorted(canonical_rows(theirs))
+
+
+def test_queries_on_the_graph_over_the_store_are_answered_by_oxigraph_not_rdflib(
+    store_graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rdflib's own engine would read the store triple by triple: far too slow at scale."""
+    from rdflib.plugins.sparql import processor
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rdflib's SPARQL engine was asked")
+
+    monkeypatch.setattr(processor.SPARQLProcessor, "query", refuse)
+    monkeypatch.setattr(processor, "prepareQuery", refuse)
+    result = pipeline.query(store_graph, saved_query("cases"))
+    assert len(result.rows) == 8
+
+
+def test_construct_on_the_graph_over_the_store_gives_plain_literals(store_graph: Graph) -> None:
+    text = (
+        "PREFIX oa: <http://www.w3.org/ns/oa#>\n"
+        "CONSTRUCT { ?s oa:exact ?q } WHERE { ?s oa:exact ?q } LIMIT 5"
+    )
+    result = run_query(store_graph, SavedQuery("construct", text))
+    assert result.graph is not None
+    assert len(result.graph) == 5
+    assert all(o.datatype is None for o in result.graph.objects())
+
+
+def test_a_syntax_error_on_the_graph_over_the_store_names_the_line_and_column(
+    store_graph: Graph,
+) -> None:
+    with pytest.raises(QueryError, match=r"SPARQL syntax error at line 2, column \d+"):
+        run_query(store_graph, SavedQuery("bad", "SELECT ?s\nWHERE { ?s ?p }"))
+
+
+def test_the_graph_over_the_store_cannot_change_the_build(
+    store_graph: Graph, build_dir: Path
+) -> None:
+    before = len(store_graph)
+    with pytest.raises(RuntimeError, match="read-write"):
+        store_graph.add((BIG_FISCAL, DCTERMS.title, Literal("changed")))
+    assert len(store_graph) == before
+    # A second reader opens the same build at the same time.
+    other = pipeline.open_graph(build_dir)
+    assert len(other) == before
+
+
+def test_open_graph_without_a_build_says_to_build_first(tmp_path: Path) -> None:
+    with pytest.raises(NoBuildError, match=r"store: no such folder: build first"):
+        pipeline.open_graph(tmp_path)
+
+
+def test_open_graph_on_a_folder_that_is_not_a_store_says_so(tmp_path: Path) -> None:
+    (tmp_path / STORE_DIR).mkdir()
+    (tmp_path / STORE_DIR / "notes.txt").write_text("not a store\n", encoding="utf-8")
+    with pytest.raises(NoBuildError, match=r"store: cannot be opened as an Oxigraph store"):
+        pipeline.open_graph(tmp_path)
+    assert sorted(p.name for p in (tmp_path / STORE_DIR).iterdir()) == ["notes.txt"]
+
+
+def test_cross_case_analysis_on_the_graph_over_the_store_equals_the_parsed_graph(
+    store_graph: Graph, query_graph: Graph
+) -> None:
+    assert analysis.case_links(store_graph) == analysis.case_links(query_graph)
+    assert analysis.centrality(store_graph) == analysis.centrality(query_graph)
+    assert analysis.communities(store_graph) == analysis.communities(query_graph)
+    assert analysis.suggest_links(store_graph) == analysis.suggest_links(query_graph)
+
+
+def test_a_literal_typed_xsd_string_by_oxigraph_is_not_left_typed(store_graph: Graph) -> None:
+    """The case oxrdflib alone gets wrong: a plain literal comes back as xsd:string."""
+    from oxrdflib import OxigraphStore
+
+    inner = store_graph.store.oxigraph  # type: ignore[attr-defined]
+    raw = Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
+    raw_quotes = set(raw.objects(None, OA_EXACT))
+    assert raw_quotes
+    assert {q.datatype for q in raw_quotes} == {XSD.string}
+    assert {Literal(str(q)) for q in raw_quotes} == set(store_graph.objects(None, OA_EXACT))
+
+
+def test_bindings_of_the_graph_over_the_store_are_rdflib_terms(store_graph: Graph) -> None:
+    query = saved_query("figures")
+    bindings = bind_params(query, {"case": "big-fiscal-system"})
+    result = run_query(store_graph, query, bindings)
+    assert result.rows
+    assert all(row[0] == BIG_FISCAL for row in result.rows)
+
+
+def test_the_readme_python_example_runs_on_a_build(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's 'From Python or a notebook' example, as written, in a folder whose
+    ``build`` is the test build."""
+    import re
+
+    from .paths import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### From Python or a notebook", 1)[1]
+    found = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert found, "no Python example in the README's section"
+    code = found[1]
+    assert "pipeline.open_graph" in code
+    (tmp_path / "build").symlink_to(build_dir, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    rows = namespace["rows"]
+    assert isinstance(rows, list)
+    assert rows
+    assert {row["case"] for row in rows} == {BIG_FISCAL}
