@@ -57,6 +57,62 @@ def test_every_entity_linked_to_two_cases_is_listed(query_graph: Graph) -> None:
     assert listed == shared
 
 
+@pytest.fixture(scope="module")
+def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve synthetic cases: some pairs share entities, others share none."""
+    from reformgraph import pipeline
+    from reformgraph.synth import synthesize
+
+    folder = tmp_path_factory.mktemp("links") / "data"
+    synthesize(12, folder, seed=3)
+    out = folder.parent / "build"
+    pipeline.build(folder, out)
+    return out
+
+
+def _links_by_definition(graph: Graph) -> list[tuple[URIRef, URIRef, URIRef]]:
+    """(case a, case b, entity) for every pair of cases in source order, then every entity
+    both name, by kind and IRI: what case_links lists, computed the plain way."""
+    named: dict[URIRef, set[URIRef]] = {}
+    for case, entity, _, _ in analysis.case_entity_links(graph):
+        named.setdefault(case, set()).add(entity)
+    cases = sorted(named, key=lambda c: int(str(graph.value(c, RG.position))))
+    out = []
+    for i, a in enumerate(cases):
+        for b in cases[i + 1 :]:
+            shared = named[a] & named[b]
+            for entity in sorted(shared, key=lambda e: (analysis.entity_kind(graph, e) or "", e)):
+                out.append((a, b, entity))
+    return out
+
+
+@pytest.mark.parametrize("opened", ["parsed", "store"])
+@pytest.mark.parametrize("data", ["real", "synthetic"])
+def test_links_are_every_pair_of_cases_that_share_an_entity_in_source_order(
+    request: pytest.FixtureRequest, data: str, opened: str
+) -> None:
+    from reformgraph import pipeline
+
+    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    graph = (
+        pipeline.load_graph(build / "reformgraph.nt")
+        if opened == "parsed"
+        else pipeline.open_graph(build)
+    )
+    links = analysis.case_links(graph)
+    expected = _links_by_definition(graph)
+    found = [(link.case_a, link.case_b, link.entity) for link in links]
+    assert found == expected
+    pairs = {(a, b) for a, b, _ in found}
+    assert len(pairs) < len(found), "no pair of cases sharing two entities to check"
+    if data == "real":  # 25 of the 28 pairs share something
+        assert len(pairs) < 8 * 7 // 2, "no pair left out to check"
+    for link in links:
+        assert link.title_a == analysis._label(graph, link.case_a, "zh")
+        assert link.label_en == analysis._label(graph, link.entity, "en")
+        assert link.kind == (analysis.entity_kind(graph, link.entity) or "")
+
+
 def test_links_command_prints_them_in_every_format(build_dir: Path) -> None:
     graph = str(build_dir / "reformgraph.nt")
     table = CliRunner().invoke(app, ["links", "--graph", graph])

@@ -289,20 +289,44 @@ def case_links(graph: Graph) -> list[CaseLink]:
     """Every pair of cases that share an entity, in source order, with each case's quote."""
     per_case = _case_entity_quotes(graph)
     cases = list(per_case)
+    # Only the pairs that share something: each entity's cases, paired (not every pair of
+    # cases, most of which share nothing), then in the order of itertools.combinations.
+    holders: dict[URIRef, list[int]] = {}
+    for index, case in enumerate(cases):
+        for entity in per_case[case]:
+            holders.setdefault(entity, []).append(index)
+    shared_by: dict[tuple[int, int], list[URIRef]] = {}
+    for entity, indices in holders.items():
+        for pair in itertools.combinations(indices, 2):
+            shared_by.setdefault(pair, []).append(entity)
+    # Each label and kind read once: the graph may be a store read triple by triple.
+    labels: dict[tuple[Node, str], str] = {}
+    kinds: dict[Node, str] = {}
+
+    def label(node: Node, lang: str) -> str:
+        if (node, lang) not in labels:
+            labels[node, lang] = _label(graph, node, lang)
+        return labels[node, lang]
+
+    def kind(node: Node) -> str:
+        if node not in kinds:
+            kinds[node] = entity_kind(graph, node) or ""
+        return kinds[node]
+
     links = []
-    for a, b in itertools.combinations(cases, 2):
-        shared = set(per_case[a]) & set(per_case[b])
-        for entity in sorted(shared, key=lambda e: (entity_kind(graph, e) or "", str(e))):
+    for i, j in sorted(shared_by):
+        a, b = cases[i], cases[j]
+        for entity in sorted(shared_by[i, j], key=lambda e: (kind(e), str(e))):
             links.append(
                 CaseLink(
                     case_a=a,
                     case_b=b,
-                    title_a=_label(graph, a, "zh"),
-                    title_b=_label(graph, b, "zh"),
-                    kind=entity_kind(graph, entity) or "",
+                    title_a=label(a, "zh"),
+                    title_b=label(b, "zh"),
+                    kind=kind(entity),
                     entity=entity,
-                    label=_label(graph, entity, "zh"),
-                    label_en=_label(graph, entity, "en"),
+                    label=label(entity, "zh"),
+                    label_en=label(entity, "en"),
                     quote_a=per_case[a][entity],
                     quote_b=per_case[b][entity],
                 )
