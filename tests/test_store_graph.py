@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
@@ -215,3 +216,22 @@ def test_the_readme_python_example_runs_on_a_build(
     assert isinstance(rows, list)
     assert rows
     assert {row["case"] for row in rows} == {BIG_FISCAL}
+
+
+def test_len_of_a_named_graph_of_the_store_counts_its_triples(
+    store_graph: Graph, build_dir: Path
+) -> None:
+    """The build keeps a copy of the ontology in its own named graph."""
+    from reformgraph.engine import ONTOLOGY_GRAPH
+
+    ontology = Graph(store=store_graph.store, identifier=URIRef(ONTOLOGY_GRAPH))
+    store = open_store(build_dir / STORE_DIR)
+    try:
+        expected = sum(
+            1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))
+        )
+    finally:
+        del store
+    assert expected > 0
+    assert len(ontology) == expected
+    assert len(ontology) == len(set(ontology))

@@ -5,8 +5,8 @@ graph reads its triples from the store as they are asked for, and ``Graph.query`
 SPARQL text is answered by Oxigraph's engine. Nothing is parsed, so a graph of millions
 of triples opens at once, in the memory of what is read from it.
 
-Two differences from oxrdflib's plain store, so that the graph gives the terms that
-rdflib's own parsers give for the build's files:
+Three differences from oxrdflib's plain store. The first two make the graph give the
+terms that rdflib's own parsers give for the build's files:
 
 - a literal without language or datatype comes back as a plain ``Literal`` (oxrdflib
   gives ``xsd:string`` explicitly, which rdflib does not count as equal);
