@@ -22,7 +22,6 @@ from reformgraph.engine import STORE_DIR, open_store
 from reformgraph.errors import NoBuildError, QueryError
 from reformgraph.queries import (
     SavedQuery,
-    bind_params,
     run_query,
     run_query_on_store,
     saved_queries,
@@ -183,14 +182,6 @@ def test_a_literal_typed_xsd_string_by_oxigraph_is_not_left_typed(store_graph: G
     assert raw_quotes
     assert {q.datatype for q in raw_quotes} == {XSD.string}
     assert {Literal(str(q)) for q in raw_quotes} == set(store_graph.objects(None, OA_EXACT))
-
-
-def test_bindings_of_the_graph_over_the_store_are_rdflib_terms(store_graph: Graph) -> None:
-    query = saved_query("figures")
-    bindings = bind_params(query, {"case": "big-fiscal-system"})
-    result = run_query(store_graph, query, bindings)
-    assert result.rows
-    assert all(row[0] == BIG_FISCAL for row in result.rows)
 
 
 def test_the_readme_python_example_runs_on_a_build(
