@@ -8,6 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from typer.testing import CliRunner
 
 from reformgraph import analysis
@@ -71,12 +72,20 @@ def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _links_by_definition(graph: Graph) -> list[tuple[URIRef, URIRef, URIRef]]:
-    """(case a, case b, entity) for every pair of cases in source order, then every entity
-    both name, by kind and IRI: what case_links lists, computed the plain way."""
+    """(case a, case b, entity) for every pair of cases in source order (source, position
+    in it, IRI), then every entity both name, by kind and IRI: what case_links lists,
+    computed the plain way."""
     named: dict[URIRef, set[URIRef]] = {}
     for case, entity, _, _ in analysis.case_entity_links(graph):
         named.setdefault(case, set()).add(entity)
-    cases = sorted(named, key=lambda c: int(str(graph.value(c, RG.position))))
+    cases = sorted(
+        named,
+        key=lambda c: (
+            str(graph.value(c, DCTERMS.source)),
+            int(str(graph.value(c, RG.position))),
+            c,
+        ),
+    )
     out = []
     for i, a in enumerate(cases):
         for b in cases[i + 1 :]:
@@ -111,6 +120,30 @@ def test_links_are_every_pair_of_cases_that_share_an_entity_in_source_order(
         assert link.title_a == analysis._label(graph, link.case_a, "zh")
         assert link.label_en == analysis._label(graph, link.entity, "en")
         assert link.kind == (analysis.entity_kind(graph, link.entity) or "")
+
+
+def _as_lists(network: nx.Graph) -> tuple[list[object], list[object]]:
+    edges = (
+        network.edges(data=True, keys=True) if network.is_multigraph() else network.edges(data=True)
+    )
+    return list(network.nodes(data=True)), list(edges)
+
+
+def test_analysis_over_the_store_equals_the_parsed_graph_when_positions_repeat(
+    synthetic_build: Path,
+) -> None:
+    """Every synthetic case is case 1 of its own report: only the source tells their order
+    (an rdflib Graph and the store list the cases in different orders)."""
+    from reformgraph import pipeline
+
+    parsed = pipeline.load_graph(synthetic_build / "reformgraph.nt")
+    store = pipeline.open_graph(synthetic_build)
+    cases = list(parsed.subjects(RDF.type, RG.ReformCase))
+    assert len({parsed.value(c, RG.position) for c in cases}) < len(cases), "no repeated position"
+    assert analysis.case_links(store) == analysis.case_links(parsed)
+    assert _as_lists(analysis.case_projection(store)) == _as_lists(analysis.case_projection(parsed))
+    assert _as_lists(analysis.to_networkx(store)) == _as_lists(analysis.to_networkx(parsed))
+    assert analysis.centrality(store) == analysis.centrality(parsed)
 
 
 def test_links_command_prints_them_in_every_format(build_dir: Path) -> None:
@@ -258,6 +291,68 @@ def test_centrality_ranks_the_entities_that_bridge_most_cases_first(query_graph:
     office = next(r for r in rows if r.node == str(OFFICE))
     assert office.cases == 3
     assert office.betweenness > 0
+
+
+def _bipartite_by_definition(graph: Graph) -> nx.Graph:
+    """The case–entity network in networkx, from case_entity_links."""
+    network = nx.Graph()
+    for case, entity, _, _ in analysis.case_entity_links(graph):
+        network.add_edge(str(case), str(entity))
+    return network
+
+
+@pytest.mark.parametrize("data", ["real", "synthetic"])
+def test_centrality_gives_networkx_degree_and_betweenness(
+    request: pytest.FixtureRequest, data: str
+) -> None:
+    from reformgraph import pipeline
+
+    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    graph = pipeline.load_graph(build / "reformgraph.nt")
+    network = _bipartite_by_definition(graph)
+    degree = nx.degree_centrality(network)
+    betweenness = nx.betweenness_centrality(network, normalized=True)
+    rows = analysis.centrality(graph)
+    cases = {str(c) for c in graph.subjects(RDF.type, RG.ReformCase)}
+    assert sorted(r.node for r in rows) == sorted(set(network) - cases)
+    assert any(r.betweenness > 0 for r in rows)
+    for row in rows:
+        assert row.cases == network.degree(row.node), row.node
+        assert row.degree == round(degree[row.node], 6), row.node
+        assert row.betweenness == pytest.approx(betweenness[row.node], abs=1e-6), row.node
+    keys = [(-r.betweenness, -r.cases, r.node) for r in rows]
+    assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("data", ["real", "synthetic"])
+def test_the_case_projection_is_what_the_links_add_up_to(
+    request: pytest.FixtureRequest, data: str
+) -> None:
+    from reformgraph import pipeline
+
+    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    graph = pipeline.load_graph(build / "reformgraph.nt")
+    reach: dict[URIRef, int] = {}
+    for _, entity in {(case, entity) for case, entity, _, _ in analysis.case_entity_links(graph)}:
+        reach[entity] = reach.get(entity, 0) + 1
+    expected: dict[tuple[str, str], dict[str, object]] = {}
+    for link in analysis.case_links(graph):
+        edge = expected.setdefault(
+            (str(link.case_a), str(link.case_b)), {"weight": 0.0, "shared": 0, "entities": []}
+        )
+        edge["weight"] = round(float(edge["weight"]) + 1 / (reach[link.entity] - 1), 6)  # type: ignore[arg-type]
+        edge["shared"] = int(edge["shared"]) + 1  # type: ignore[call-overload]
+        edge["entities"].append(link.label)  # type: ignore[attr-defined]
+    projection = analysis.case_projection(graph)
+    found = {
+        (a, b): {**data, "entities": data["entities"].split("、")}
+        for a, b, data in projection.edges(data=True)
+    }
+    assert found == expected
+    assert list(projection.edges) == list(expected), "edges not in the links' order"
+    assert sorted(projection.nodes) == sorted(
+        str(c) for c in graph.subjects(RDF.type, RG.ReformCase)
+    )
 
 
 def test_communities_partition_the_cases(query_graph: Graph) -> None:
