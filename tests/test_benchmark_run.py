@@ -115,3 +115,61 @@ def test_engine_costs_script_fails_when_the_engines_disagree(
 
     assert code == 1
     assert "different row counts for: ['cases', 'offices']" in capsys.readouterr().err
+
+
+ANALYSIS_COSTS = RUN.with_name("analysis_costs.py")
+
+
+def _analysis_costs() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("analysis_costs", ANALYSIS_COSTS)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_analysis_costs_script_times_every_function_on_both_graphs(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "analysis.md"
+    done = subprocess.run(
+        [sys.executable, str(ANALYSIS_COSTS), str(build_dir), "--reference", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    table = out.read_text(encoding="utf-8")
+    for name in ("case_links", "case_projection", "centrality", "to_networkx"):
+        assert re.search(
+            rf"^\| `{name}` \| [\d.]+ s \| [\d.]+ s \| [\d.e+-]+x \| [\d,]+ ", table, re.M
+        ), (
+            name,
+            table,
+        )
+    assert re.search(r"^\| networkx / ours \| [\d.e+-]+x \|$", table, re.M), table
+    assert "DISAGREE" not in table
+
+
+def test_analysis_costs_script_fails_when_store_and_parsed_graph_disagree(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rdflib import Graph
+
+    module = _analysis_costs()
+    calls: list[Graph] = []
+
+    def links_that_change(graph: Graph) -> list[int]:  # a different result on each call
+        calls.append(graph)
+        return [len(calls)]
+
+    monkeypatch.setitem(module.FUNCTIONS, "case_links", links_that_change)  # type: ignore[attr-defined]
+
+    code = module.main([str(build_dir), "--functions", "case_links,centrality"])  # type: ignore[attr-defined]
+
+    assert code == 1
+    assert "DISAGREE (parsed against store): case_links" in capsys.readouterr().out
