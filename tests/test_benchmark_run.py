@@ -13,12 +13,38 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reformgraph.queries import saved_queries
 
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+
+
+def _run_script(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a benchmark script as a user would; fail with its output if it fails."""
+    done = subprocess.run(
+        [sys.executable, str(script), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def _load_script(script: Path) -> Any:
+    """A benchmark script as a module, to call its main() in this process."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(script.stem, script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.slow
@@ -70,17 +96,7 @@ def test_engine_costs_script_times_every_saved_query_on_every_engine(
     build_dir: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "costs.md"
-    done = subprocess.run(
-        [
-            *(sys.executable, str(ENGINE_COSTS), str(build_dir)),
-            *("--repeat", "1", "--unoptimized", "--out", str(out)),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    _run_script(ENGINE_COSTS, str(build_dir), "--repeat", "1", "--unoptimized", "--out", str(out))
     table = out.read_text(encoding="utf-8")
     assert (
         "| on disk | in memory | on disk, not optimized | on disk, through rdflib's API |" in table
@@ -99,15 +115,9 @@ def test_engine_costs_script_fails_when_the_engines_disagree(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import importlib.util
-
     import pyoxigraph as ox
 
-    spec = importlib.util.spec_from_file_location("engine_costs", ENGINE_COSTS)
-    assert spec is not None
-    assert spec.loader is not None
-    engine_costs = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(engine_costs)
+    engine_costs = _load_script(ENGINE_COSTS)
     # an "in-memory copy" that lost the data: every query that returns rows disagrees
     monkeypatch.setattr(engine_costs, "memory_copy", lambda ntriples: ox.Store())
 
@@ -120,29 +130,11 @@ def test_engine_costs_script_fails_when_the_engines_disagree(
 ANALYSIS_COSTS = RUN.with_name("analysis_costs.py")
 
 
-def _analysis_costs() -> object:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("analysis_costs", ANALYSIS_COSTS)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_analysis_costs_script_times_every_function_on_both_graphs(
     build_dir: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "analysis.md"
-    done = subprocess.run(
-        [sys.executable, str(ANALYSIS_COSTS), str(build_dir), "--reference", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    _run_script(ANALYSIS_COSTS, str(build_dir), "--reference", "--out", str(out))
     table = out.read_text(encoding="utf-8")
     for name in ("case_links", "case_projection", "centrality", "to_networkx"):
         assert re.search(
@@ -160,16 +152,16 @@ def test_analysis_costs_script_fails_when_store_and_parsed_graph_disagree(
 ) -> None:
     from rdflib import Graph
 
-    module = _analysis_costs()
+    module = _load_script(ANALYSIS_COSTS)
     calls: list[Graph] = []
 
     def links_that_change(graph: Graph) -> list[int]:  # a different result on each call
         calls.append(graph)
         return [len(calls)]
 
-    monkeypatch.setitem(module.FUNCTIONS, "case_links", links_that_change)  # type: ignore[attr-defined]
+    monkeypatch.setitem(module.FUNCTIONS, "case_links", links_that_change)
 
-    code = module.main([str(build_dir), "--functions", "case_links,centrality"])  # type: ignore[attr-defined]
+    code = module.main([str(build_dir), "--functions", "case_links,centrality"])
 
     assert code == 1
     assert "DISAGREE (parsed against store): case_links" in capsys.readouterr().out

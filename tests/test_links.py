@@ -301,14 +301,17 @@ def _bipartite_by_definition(graph: Graph) -> nx.Graph:
     return network
 
 
-@pytest.mark.parametrize("data", ["real", "synthetic"])
-def test_centrality_gives_networkx_degree_and_betweenness(
-    request: pytest.FixtureRequest, data: str
-) -> None:
+@pytest.fixture(params=["real", "synthetic"])
+def parsed_graph(request: pytest.FixtureRequest) -> Graph:
+    """The real build's graph, then the synthetic one's, parsed."""
     from reformgraph import pipeline
 
-    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
-    graph = pipeline.load_graph(build / "reformgraph.nt")
+    build = request.getfixturevalue("build_dir" if request.param == "real" else "synthetic_build")
+    return pipeline.load_graph(build / "reformgraph.nt")
+
+
+def test_centrality_gives_networkx_degree_and_betweenness(parsed_graph: Graph) -> None:
+    graph = parsed_graph
     network = _bipartite_by_definition(graph)
     degree = nx.degree_centrality(network)
     betweenness = nx.betweenness_centrality(network, normalized=True)
@@ -324,14 +327,8 @@ def test_centrality_gives_networkx_degree_and_betweenness(
     assert keys == sorted(keys)
 
 
-@pytest.mark.parametrize("data", ["real", "synthetic"])
-def test_the_case_projection_is_what_the_links_add_up_to(
-    request: pytest.FixtureRequest, data: str
-) -> None:
-    from reformgraph import pipeline
-
-    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
-    graph = pipeline.load_graph(build / "reformgraph.nt")
+def test_the_case_projection_is_what_the_links_add_up_to(parsed_graph: Graph) -> None:
+    graph = parsed_graph
     reach: dict[URIRef, int] = {}
     for _, entity in {(case, entity) for case, entity, _, _ in analysis.case_entity_links(graph)}:
         reach[entity] = reach.get(entity, 0) + 1
