@@ -693,9 +693,15 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
             label_en=_label(graph, node, "en") or str(node).rsplit("/", 1)[-1],
             quote=quote if nodes[node] not in ("case",) else quote.split("\n", 1)[0],
         )
-    for s, p, o in sorted(graph, key=lambda t: tuple(str(x) for x in t)):
-        if p in _SKIP_PREDICATES or s not in nodes or o not in nodes or not isinstance(p, URIRef):
-            continue
+    # The properties of the network's nodes only, not every triple of the graph (most are
+    # text, offsets and labels), then sorted.
+    edges = [
+        (s, p, o)
+        for s in nodes
+        for p, o in graph.predicate_objects(s)
+        if o in nodes and isinstance(p, URIRef) and p not in _SKIP_PREDICATES
+    ]
+    for s, p, o in sorted(edges, key=lambda t: tuple(str(x) for x in t)):
         name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         network.add_edge(
             str(s),
