@@ -767,8 +767,8 @@ def centrality(graph: Graph, *, top: int | None = None) -> list[Centrality]:
     """Which entities bridge the most cases: degree and betweenness in the case–entity network."""
     per_case = _case_entity_quotes(graph)
     # The case–entity network in rustworkx, whose Brandes betweenness runs in Rust on both
-    # cores: on 1,000 synthetic cases (9,396 nodes) networkx's took 357 s, this whole
-    # function 9.6 s (benchmarks/ANALYSIS-COSTS.md), with the same values to 1e-15 (tests
+    # cores: on 1,000 synthetic cases (9,396 nodes) networkx's took 391 s, this whole
+    # function 10 s (benchmarks/ANALYSIS-COSTS.md), with the same values to 1e-15 (tests
     # compare the two). The cores add their sums in any order, so the last bits may vary
     # from run to run; the values are rounded to six decimals.
     bipartite = rx.PyGraph(multigraph=False)
