@@ -332,14 +332,16 @@ def test_the_case_projection_is_what_the_links_add_up_to(parsed_graph: Graph) ->
     reach: dict[URIRef, int] = {}
     for _, entity in {(case, entity) for case, entity, _, _ in analysis.case_entity_links(graph)}:
         reach[entity] = reach.get(entity, 0) + 1
-    expected: dict[tuple[str, str], dict[str, object]] = {}
+    weights: dict[tuple[str, str], float] = {}
+    labels: dict[tuple[str, str], list[str]] = {}
     for link in analysis.case_links(graph):
-        edge = expected.setdefault(
-            (str(link.case_a), str(link.case_b)), {"weight": 0.0, "shared": 0, "entities": []}
-        )
-        edge["weight"] = round(float(edge["weight"]) + 1 / (reach[link.entity] - 1), 6)  # type: ignore[arg-type]
-        edge["shared"] = int(edge["shared"]) + 1  # type: ignore[call-overload]
-        edge["entities"].append(link.label)  # type: ignore[attr-defined]
+        pair = (str(link.case_a), str(link.case_b))
+        weights[pair] = round(weights.get(pair, 0.0) + 1 / (reach[link.entity] - 1), 6)
+        labels.setdefault(pair, []).append(link.label)
+    expected = {
+        pair: {"weight": weights[pair], "shared": len(labels[pair]), "entities": labels[pair]}
+        for pair in weights
+    }
     projection = analysis.case_projection(graph)
     found = {
         (a, b): {**data, "entities": data["entities"].split("、")}
