@@ -165,3 +165,40 @@ def test_analysis_costs_script_fails_when_store_and_parsed_graph_disagree(
 
     assert code == 1
     assert "DISAGREE (parsed against store): case_links" in capsys.readouterr().out
+
+
+EXPORT_COSTS = RUN.with_name("export_costs.py")
+
+
+def test_export_costs_script_compares_the_streamed_export_with_the_whole_answer(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "export.md"
+    _run_script(EXPORT_COSTS, str(build_dir), "--queries", "cases,figures", "--out", str(out))
+    table = out.read_text(encoding="utf-8")
+    for name in ("cases", "figures"):
+        for fmt in ("csv", "json"):
+            assert re.search(
+                rf"^\| `{name}` \| {fmt} \| [\d,]+ \| [\d.,]+ MB \| [\d.]+ s \| [\d.]+ s"
+                r" \| [\d.]+x \| [\d,]+ MB \| [\d,]+ MB \| [\d.]+x \|$",
+                table,
+                re.M,
+            ), (name, fmt, table)
+    assert "DIFFERENT OUTPUT" not in table
+
+
+def test_export_costs_script_fails_when_the_outputs_differ(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = _load_script(EXPORT_COSTS)
+    # a "whole" process that writes something else than the command line does
+    monkeypatch.setattr(
+        module,
+        "WHOLE",
+        "import sys\nfrom pathlib import Path\nPath(sys.argv[4]).write_bytes(b'x')\nprint(1)\n",
+    )
+
+    code = module.main([str(build_dir), "--queries", "cases", "--formats", "csv"])
+
+    assert code == 1
+    assert "DIFFERENT OUTPUT (streamed against whole): cases csv" in capsys.readouterr().out

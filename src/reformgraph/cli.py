@@ -3,7 +3,8 @@
 Exit codes: 0 success; 1 the graph does not conform to the shapes, or the data leaves
 numerals uncovered (``check``); 2 bad input (data, query, arguments) or nothing built yet;
 3 a remote endpoint or the SPARQL server failed (unreachable, timed out, an HTTP error,
-a busy port, a server that would not start).
+a busy port, a server that would not start); 141 the program reading the output closed
+it early, as ``| head`` does (the shell's code for a program stopped by SIGPIPE).
 """
 
 from __future__ import annotations
@@ -375,7 +376,12 @@ def query(
 ) -> None:
     """Run a SPARQL query on the built graph (or a remote endpoint) and print the result."""
     # Only what a query needs is imported: the store, the saved queries, the output.
-    from reformgraph.queries import bind_params, load_query, run_query_on_store
+    from reformgraph.queries import (
+        bind_params,
+        load_query,
+        run_query_on_store,
+        stream_query_on_store,
+    )
 
     if list_queries:
         _list_queries()
@@ -402,7 +408,10 @@ def query(
             )
         else:
             store = _query_store(graph_file, out_dir)
-            result = run_query_on_store(store, saved, bindings)
+            if output_format == "table":  # a table is aligned: it needs every row first
+                result = run_query_on_store(store, saved, bindings)
+            else:  # CSV and JSON are written as the rows come, in little memory
+                result = stream_query_on_store(store, saved, bindings)
     except RemoteError as exc:
         _fail(str(exc), 3)
     except ReformgraphError as exc:
@@ -489,14 +498,23 @@ def _graph_file(graph_file: Path | None, out_dir: Path | None) -> Path:
 
 
 def _output(result: object, output_format: str) -> None:
-    from reformgraph.queries import format_csv, format_json
+    """Print a query's answer: a QueryResult, or for CSV and JSON a QueryStream."""
+    from reformgraph._stdout import CLOSED_PIPE_EXIT, discard_stdout
+    from reformgraph.queries import write_csv, write_json
 
-    if output_format == "table":
-        _print_table(result)
-        return
-    data = format_csv(result) if output_format == "csv" else format_json(result)  # type: ignore[arg-type]
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
+    try:
+        if output_format == "table":
+            _print_table(result)
+            return
+        write = write_csv if output_format == "csv" else write_json
+        write(result, sys.stdout.buffer)  # type: ignore[arg-type]
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader has what it wanted (`| head`): stop quietly
+        discard_stdout()
+        raise typer.Exit(CLOSED_PIPE_EXIT) from None
+    except ReformgraphError as exc:  # the store failed in the middle of a stream's rows
+        sys.stdout.flush()
+        _fail(str(exc))
 
 
 def _check_format(output_format: str) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "STORE_DIR",
     "EngineResult",
+    "EngineStream",
     "add_ontology",
     "create_store",
     "memory_store",
@@ -33,6 +34,7 @@ __all__ = [
     "query_store",
     "rdf_format",
     "run_sparql",
+    "stream_sparql",
     "term_parts",
 ]
 
@@ -62,6 +64,20 @@ class EngineResult(Record):
         boolean: bool | None = None,
     ) -> None:
         self._fill(variables, [] if rows is None else rows, triples, boolean)
+
+
+class EngineStream(Record):
+    """The answer of a query as it comes from the store: the variables, then the rows
+    (an iterator, to be read once); ``boolean`` for an ASK."""
+
+    variables: list[str]
+    rows: Iterator[tuple[Any, ...]]
+    boolean: bool | None
+
+    def __init__(
+        self, variables: list[str], rows: Iterator[tuple[Any, ...]], boolean: bool | None = None
+    ) -> None:
+        self._fill(variables, rows, boolean)
 
 
 def open_store(path: Path) -> ox.Store:
@@ -198,6 +214,21 @@ def query_store(build_dir: Path | None, graph_file: Path | None, ontology: Path)
     raise FileNotFoundError(store_dir)
 
 
+def _evaluate(
+    store: ox.Store, text: str, bindings: Mapping[str, Any] | None, union: bool | None
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    if union is None:
+        union = not ontology_in_default_graph(store)
+    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    return store.query(text, substitutions=substitutions or None, use_default_graph_as_union=union)
+
+
+def _sorted_triples(result: ox.QueryTriples) -> list[tuple[Any, Any, Any]]:
+    triples = [(t.subject, t.predicate, t.object) for t in result]
+    triples.sort(key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    return triples
+
+
 def run_sparql(
     store: ox.Store,
     text: str,
@@ -211,12 +242,7 @@ def run_sparql(
     ontology; with ``union`` it is the union of all the store's graphs. By default (None)
     the union is taken only for a store whose ontology is in its named graph alone.
     """
-    if union is None:
-        union = not ontology_in_default_graph(store)
-    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
-    result = store.query(
-        text, substitutions=substitutions or None, use_default_graph_as_union=union
-    )
+    result = _evaluate(store, text, bindings, union)
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         # A solution iterates over its values in the order of the variables (a third
@@ -225,11 +251,30 @@ def run_sparql(
         return EngineResult(variables=variables, rows=rows)
     if isinstance(result, ox.QueryBoolean):
         return EngineResult(variables=[], boolean=bool(result))
-    triples = [(t.subject, t.predicate, t.object) for t in result]
-    triples.sort(key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    triples = _sorted_triples(result)
     return EngineResult(
         variables=["subject", "predicate", "object"], rows=list(triples), triples=triples
     )
+
+
+def stream_sparql(
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    union: bool | None = None,
+) -> EngineStream:
+    """:func:`run_sparql`, with the rows of a SELECT read from the store one by one as
+    they are iterated, so that a large answer is never held in memory. The query is
+    parsed and planned here; evaluation errors (if any) come from the iteration.
+    A CONSTRUCT's triples are still collected, to be given in a fixed order."""
+    result = _evaluate(store, text, bindings, union)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        return EngineStream(variables, (tuple(solution) for solution in result))
+    if isinstance(result, ox.QueryBoolean):
+        return EngineStream([], iter(()), bool(result))
+    return EngineStream(["subject", "predicate", "object"], iter(_sorted_triples(result)))
 
 
 def term_parts(term: Any) -> tuple[str, str, str | None, str | None]:

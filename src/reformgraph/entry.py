@@ -11,6 +11,7 @@ which gives the same output for the same request.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -64,12 +65,14 @@ def _fast_query(args: list[str]) -> bool:
     from reformgraph.errors import ReformgraphError
     from reformgraph.project import build_folder
     from reformgraph.queries import (
+        QueryStream,
         bind_params,
-        format_csv,
-        format_json,
         format_table,
         load_query,
         run_query_on_store,
+        stream_query_on_store,
+        write_csv,
+        write_json,
     )
     from reformgraph.vocab import NAMESPACES
 
@@ -88,15 +91,32 @@ def _fast_query(args: list[str]) -> bool:
         if graph_file is not None or not (build_dir / engine.STORE_DIR).is_dir():
             return False
         store = engine.open_store(build_dir / engine.STORE_DIR)
-        result = run_query_on_store(store, saved, bindings)
+        if output_format == "table":
+            result = run_query_on_store(store, saved, bindings)
+        else:
+            stream = stream_query_on_store(store, saved, bindings)
+            # The first row is read before anything is written: a query that fails at
+            # once is left to the full CLI, which reports the failure.
+            first = next(stream.rows, None)
     except (ReformgraphError, OSError, ValueError):
         return False
-    if output_format == "table":
-        data = format_table(result, NAMESPACES).encode("utf-8")
-    else:
-        data = format_csv(result) if output_format == "csv" else format_json(result)
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
+    try:
+        if output_format == "table":
+            sys.stdout.buffer.write(format_table(result, NAMESPACES).encode("utf-8"))
+        else:
+            rows = stream.rows if first is None else itertools.chain((first,), stream.rows)
+            write = write_csv if output_format == "csv" else write_json
+            write(QueryStream(stream.variables, rows, stream.boolean), sys.stdout.buffer)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader has what it wanted (`| head`): stop quietly
+        from reformgraph._stdout import CLOSED_PIPE_EXIT, discard_stdout
+
+        discard_stdout()
+        raise SystemExit(CLOSED_PIPE_EXIT) from None
+    except ReformgraphError as exc:  # the store failed in the middle of the rows
+        sys.stdout.flush()
+        sys.stderr.write(f"{exc}\n")
+        raise SystemExit(2) from None
     return True
 
 

@@ -18,15 +18,15 @@ import re
 from pathlib import Path
 
 from reformgraph._record import Record
-from reformgraph.engine import EngineResult, run_sparql, term_parts
+from reformgraph.engine import EngineResult, run_sparql, stream_sparql, term_parts
 from reformgraph.errors import QueryError
 
 # Not typing's TYPE_CHECKING: a query on the command line imports this module, and with it
 # nothing it does not need (typing, dataclasses); see reformgraph.entry.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from typing import Any
+    from collections.abc import Iterator, Mapping
+    from typing import Any, BinaryIO
 
     import pyoxigraph as ox
     from rdflib import Graph
@@ -36,6 +36,7 @@ __all__ = [
     "Column",
     "Param",
     "QueryResult",
+    "QueryStream",
     "SavedQuery",
     "Term",
     "bind_params",
@@ -46,7 +47,10 @@ __all__ = [
     "run_query_on_store",
     "saved_queries",
     "saved_query",
+    "stream_query_on_store",
     "to_dataframe",
+    "write_csv",
+    "write_json",
 ]
 
 #: The types a saved query's parameter may declare.
@@ -124,6 +128,21 @@ class QueryResult(Record):
         boolean: bool | None = None,
     ) -> None:
         self._fill(variables, [] if rows is None else rows, graph, boolean)
+
+
+class QueryStream(Record):
+    """The answer of a query as the store gives it: the variables, then the rows (an
+    iterator of pyoxigraph terms, read once); ``boolean`` for an ASK. Reading the rows may
+    raise :class:`QueryError` (the store failed while evaluating)."""
+
+    variables: list[str]
+    rows: Iterator[tuple[Any, ...]]
+    boolean: bool | None
+
+    def __init__(
+        self, variables: list[str], rows: Iterator[tuple[Any, ...]], boolean: bool | None = None
+    ) -> None:
+        self._fill(variables, rows, boolean)
 
 
 def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
@@ -413,6 +432,34 @@ def run_query_on_store(
     return QueryResult(variables=result.variables, rows=result.rows, boolean=result.boolean)
 
 
+def stream_query_on_store(
+    store: ox.Store,
+    query: SavedQuery,
+    bindings: Mapping[str, Term] | None = None,
+    *,
+    union: bool | None = None,
+) -> QueryStream:
+    """:func:`run_query_on_store` without holding the answer: the rows come from the store
+    as they are read, so that :func:`write_csv` and :func:`write_json` export an answer of
+    any size in little memory. Syntax errors are raised here, as :class:`QueryError`."""
+    terms = {name: term.to_oxigraph() for name, term in (bindings or {}).items()}
+    try:
+        result = stream_sparql(store, query.text, terms, union=union)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, query.text) from None
+    except (OSError, ValueError, TypeError) as exc:
+        raise QueryError(f"query failed: {exc}", source=query.text) from None
+    return QueryStream(result.variables, _checked(result.rows, query.text), result.boolean)
+
+
+def _checked(rows: Iterator[tuple[Any, ...]], text: str) -> Iterator[tuple[Any, ...]]:
+    """The rows, with the store's failures while evaluating as :class:`QueryError`."""
+    try:
+        yield from rows
+    except (OSError, ValueError, TypeError) as exc:
+        raise QueryError(f"query failed: {exc}", source=text) from None
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -475,17 +522,38 @@ def format_table(result: QueryResult, prefixes: Mapping[str, str]) -> str:
     return line(header) + rule + body + f"{len(result.rows)} row(s)\n"
 
 
-def format_csv(result: QueryResult) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so that Excel shows the Chinese intact."""
+#: Rows of CSV or JSON gathered before each write to the output.
+_ROWS_PER_WRITE = 1000
+
+
+def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
+    """Write CSV in UTF-8 with a byte-order mark, so that Excel shows the Chinese intact;
+    the rows are written as they come, a thousand at a time. Returns the number of rows."""
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow(result.variables)
-    for row in result.rows:
+    count = 0
+    for count, row in enumerate(result.rows, 1):
         writer.writerow([term_text(term) for term in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        if count % _ROWS_PER_WRITE == 0:
+            out.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    out.write(buffer.getvalue().encode("utf-8"))
+    return count
+
+
+def format_csv(result: QueryResult) -> bytes:
+    """The CSV of :func:`write_csv`, as bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    write_csv(result, buffer)
+    return buffer.getvalue()
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -498,24 +566,48 @@ def _json_term(term: Any) -> dict[str, str]:
     return out
 
 
-def format_json(result: QueryResult) -> bytes:
-    """The W3C SPARQL 1.1 Query Results JSON Format."""
-    if result.boolean is not None:
-        document: dict[str, object] = {"head": {}, "boolean": result.boolean}
-    else:
-        bindings = []
-        for row in result.rows:
-            bindings.append(
-                {
-                    var: _json_term(term)
-                    for var, term in zip(result.variables, row, strict=False)
-                    if term is not None
-                }
-            )
-        document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+def write_json(result: QueryResult | QueryStream, out: BinaryIO) -> int:
+    """Write the W3C SPARQL 1.1 Query Results JSON Format, indented by two spaces; the
+    bindings are written as they come, a thousand at a time. The bytes are those of
+    ``json.dumps`` of the whole document (UTF-8, not ASCII-escaped), followed by a newline.
+    Returns the number of rows."""
     import json
 
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    def dumped(value: object, depth: int) -> str:
+        """``value`` as json.dumps writes it nested ``depth`` levels deep."""
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        return text.replace("\n", "\n" + "  " * depth)
+
+    if result.boolean is not None:
+        document = {"head": {}, "boolean": result.boolean}
+        out.write((dumped(document, 0) + "\n").encode("utf-8"))
+        return 0
+    variables = result.variables
+    parts = ['{\n  "head": {\n    "vars": ', dumped(variables, 2), '\n  },\n  "results": {\n']
+    parts.append('    "bindings": [')
+    count = 0
+    for count, row in enumerate(result.rows, 1):
+        binding = {
+            var: _json_term(term)
+            for var, term in zip(variables, row, strict=False)
+            if term is not None
+        }
+        parts.append(("\n      " if count == 1 else ",\n      ") + dumped(binding, 3))
+        if count % _ROWS_PER_WRITE == 0:
+            out.write("".join(parts).encode("utf-8"))
+            parts.clear()
+    parts.append("\n    ]\n  }\n}\n" if count else "]\n  }\n}\n")
+    out.write("".join(parts).encode("utf-8"))
+    return count
+
+
+def format_json(result: QueryResult) -> bytes:
+    """The JSON of :func:`write_json`, as bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    write_json(result, buffer)
+    return buffer.getvalue()
 
 
 def python_value(term: Any) -> object:

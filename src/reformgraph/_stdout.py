@@ -1,0 +1,29 @@
+"""Standard output that its reader may close early, as ``reformgraph query … | head`` does.
+
+Shared by the console script's fast path (:mod:`reformgraph.entry`) and the full command
+line (:mod:`reformgraph.cli`); it imports nothing but ``os`` and ``sys``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+__all__ = ["CLOSED_PIPE_EXIT", "discard_stdout"]
+
+#: The exit code of a command whose reader went away: the code a shell gives a program
+#: that SIGPIPE stopped (128 + 13), as ``yes | head`` reports for ``yes``.
+CLOSED_PIPE_EXIT = 141
+
+
+def discard_stdout() -> None:
+    """Send whatever is left for standard output to /dev/null. The reader has gone;
+    without this, Python's flush of ``sys.stdout`` at exit fails a second time and
+    prints an "Exception ignored" message."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's captured output)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)

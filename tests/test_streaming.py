@@ -1,0 +1,235 @@
+"""Query answers in CSV and JSON are written as the store gives the rows, never all held.
+
+The bytes must be those of the whole answer formatted at once (the reference below: the
+csv module over every row, and ``json.dumps`` of the whole W3C results document).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from reformgraph import engine, entry, queries
+from reformgraph._stdout import CLOSED_PIPE_EXIT
+from reformgraph.cli import app
+from reformgraph.errors import QueryError
+from reformgraph.queries import (
+    QueryResult,
+    QueryStream,
+    SavedQuery,
+    load_query,
+    run_query_on_store,
+    saved_queries,
+    stream_query_on_store,
+    term_text,
+    write_csv,
+    write_json,
+)
+
+QUERIES = saved_queries()
+SCRIPT = Path(sys.executable).with_name("reformgraph")
+EVERY_TRIPLE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+runner = CliRunner()
+
+
+def reference_csv(result: QueryResult) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([term_text(term) for term in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def reference_json(result: QueryResult) -> bytes:
+    def term(value: Any) -> dict[str, str]:
+        kind, text, language, datatype = engine.term_parts(value)
+        out = {"type": kind, "value": text}
+        if language:
+            out["xml:lang"] = language
+        elif datatype:
+            out["datatype"] = datatype
+        return out
+
+    if result.boolean is not None:
+        document: dict[str, object] = {"head": {}, "boolean": result.boolean}
+    else:
+        bindings = [
+            {v: term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+        document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def store(build_dir: Path) -> ox.Store:
+    return engine.open_store(build_dir / engine.STORE_DIR)
+
+
+def _stream_bytes(store: ox.Store, query: SavedQuery, write: Any) -> bytes:
+    out = io.BytesIO()
+    write(stream_query_on_store(store, query), out)
+    return out.getvalue()
+
+
+ANSWERS = {
+    **QUERIES,
+    "every-triple": load_query(EVERY_TRIPLE, Path.cwd()),
+    "ask": load_query(
+        "ASK { ?s a <https://w3id.org/reformgraph/ontology/ReformCase> }", Path.cwd()
+    ),
+    "nothing": load_query("SELECT ?s WHERE { ?s a <urn:x:none> }", Path.cwd()),
+}
+
+
+@pytest.mark.parametrize("query", ANSWERS.values(), ids=list(ANSWERS))
+def test_a_streamed_answer_has_the_bytes_of_the_whole_answer_formatted_at_once(
+    store: ox.Store, query: SavedQuery
+) -> None:
+    whole = run_query_on_store(store, query)
+    assert _stream_bytes(store, query, write_csv) == reference_csv(whole)
+    streamed = _stream_bytes(store, query, write_json)
+    assert streamed == reference_json(whole), streamed[:400]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [(None, None)],
+        [(ox.NamedNode("urn:x:a"), ox.Literal('一\n"二",三', language="zh"))] * 2500,
+        [(None, ox.Literal("7", datatype=XSD_INTEGER)), (ox.BlankNode("b1"), None)],
+    ],
+    ids=["no-rows", "unbound", "2500-rows-quotes-newlines", "mixed"],
+)
+def test_json_and_csv_of_edge_cases_match_the_reference(rows: list[tuple[Any, ...]]) -> None:
+    whole = QueryResult(["a", "b"], rows)
+    for write, reference in ((write_csv, reference_csv), (write_json, reference_json)):
+        out = io.BytesIO()
+        assert write(QueryStream(["a", "b"], iter(rows)), out) == len(rows)
+        assert out.getvalue() == reference(whole)
+
+
+@pytest.mark.parametrize("write", [write_csv, write_json], ids=["csv", "json"])
+def test_rows_reach_the_output_before_the_last_row_is_read(write: Any) -> None:
+    out = io.BytesIO()
+    written_before: list[int] = []
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for n in range(5000):
+            written_before.append(out.tell())
+            yield (ox.Literal(str(n), datatype=XSD_INTEGER),)
+
+    assert write(QueryStream(["n"], rows()), out) == 5000
+    assert written_before[0] == 0
+    # at most a thousand rows are held before they are written
+    assert written_before[1001] > 0
+    assert 0 < written_before[-1] < len(out.getvalue())
+
+
+def test_a_store_failure_while_reading_rows_is_a_query_error() -> None:
+    def rows() -> Iterator[tuple[Any, ...]]:
+        yield (ox.Literal("1"),)
+        raise OSError("IO error: the store's file went away")
+
+    checked = queries._checked(rows(), "SELECT ...")
+    assert next(checked) == (ox.Literal("1"),)
+    with pytest.raises(QueryError, match="query failed: IO error"):
+        next(checked)
+
+
+def _failing_stream(after: int) -> Any:
+    def fake(*_args: object, **_kwargs: object) -> QueryStream:
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for n in range(after):
+                yield (ox.Literal(str(n)),)
+            raise QueryError("query failed: IO error: the store's file went away")
+
+        return QueryStream(["n"], rows())
+
+    return fake
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_the_cli_reports_a_failure_in_the_middle_of_the_rows_without_a_traceback(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    monkeypatch.setattr(queries, "stream_query_on_store", _failing_stream(1500))
+    result = runner.invoke(app, ["query", "cases", "-f", output_format, "--out", str(build_dir)])
+    assert result.exit_code == 2, result.output
+    assert "query failed: IO error: the store's file went away" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout_bytes  # the rows before the failure were written
+
+
+def test_the_fast_path_reports_a_failure_in_the_middle_of_the_rows(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.setattr(queries, "stream_query_on_store", _failing_stream(1500))
+    with pytest.raises(SystemExit) as stopped:
+        entry._fast_query(["cases", "-f", "csv", "--out", str(build_dir)])
+    assert stopped.value.code == 2
+    captured = capsysbinary.readouterr()
+    assert captured.err == b"query failed: IO error: the store's file went away\n"
+    assert captured.out.decode("utf-8-sig").startswith("n\r\n0\r\n1\r\n")
+
+
+def test_the_fast_path_leaves_a_query_that_fails_at_once_to_the_full_cli(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.setattr(queries, "stream_query_on_store", _failing_stream(0))
+    assert entry._fast_query(["cases", "-f", "json", "--out", str(build_dir)]) is False
+    assert capsysbinary.readouterr() == (b"", b"")
+
+
+def test_a_query_whose_first_row_fails_exits_2_with_the_store_message(build_dir: Path) -> None:
+    """Oxigraph evaluates SERVICE when the rows are read: port 9 is refused by its client."""
+    text = "SELECT * WHERE { ?s ?p ?o SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?x } }"
+    done = subprocess.run(
+        [str(SCRIPT), "query", text, "-f", "csv", "--out", str(build_dir)],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert b"query failed:" in done.stderr
+    assert b"Traceback" not in done.stderr
+    assert done.stdout == b""
+
+
+@pytest.mark.parametrize(
+    "where",
+    [["--out"], ["--graph"]],
+    ids=["fast-path-on-the-store", "full-cli-on-an-rdf-file"],
+)
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_a_reader_that_stops_early_ends_the_query_quietly(
+    build_dir: Path, where: list[str], output_format: str
+) -> None:
+    target = build_dir if where == ["--out"] else build_dir / "reformgraph.nt"
+    child = subprocess.Popen(
+        [str(SCRIPT), "query", EVERY_TRIPLE, "-f", output_format, *where, str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    assert child.stderr is not None
+    head = child.stdout.read(100)  # as `| head -c 100` does, then goes away
+    child.stdout.close()
+    stderr = child.stderr.read()
+    child.stderr.close()
+    assert child.wait(timeout=120) == CLOSED_PIPE_EXIT
+    assert stderr == b""
+    assert head.startswith(b"\xef\xbb\xbfs,p,o" if output_format == "csv" else b"{")
