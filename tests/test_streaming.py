@@ -19,10 +19,10 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from reformgraph import engine, entry, queries
+from reformgraph import engine, entry, pipeline, queries
 from reformgraph._stdout import CLOSED_PIPE_EXIT
 from reformgraph.cli import app
-from reformgraph.errors import QueryError
+from reformgraph.errors import NoBuildError, QueryError
 from reformgraph.queries import (
     QueryResult,
     QueryStream,
@@ -233,3 +233,83 @@ def test_a_reader_that_stops_early_ends_the_query_quietly(
     assert child.wait(timeout=120) == CLOSED_PIPE_EXIT
     assert stderr == b""
     assert head.startswith(b"\xef\xbb\xbfs,p,o" if output_format == "csv" else b"{")
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json", "table"])
+def test_save_writes_to_a_file_what_the_query_prints(
+    build_dir: Path, tmp_path: Path, output_format: str
+) -> None:
+    printed = runner.invoke(app, ["query", "figures", "-f", output_format, "--out", str(build_dir)])
+    assert printed.exit_code == 0, printed.output
+    target = tmp_path / f"figures.{output_format}"
+    saved = runner.invoke(
+        app,
+        ["query", "figures", "-f", output_format, "--out", str(build_dir), "--save", str(target)],
+    )
+    assert saved.exit_code == 0, saved.output
+    assert saved.stdout_bytes == b""
+    rows = len(run_query_on_store(engine.open_store(build_dir / "store"), QUERIES["figures"]).rows)
+    assert f"{rows:,} row(s) written to {target}" in saved.stderr
+    assert target.read_bytes() == printed.stdout_bytes
+
+
+def test_save_leaves_an_existing_file_as_it_was_when_the_query_fails_midway(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "answer.csv"
+    target.write_bytes(b"the previous answer\n")
+    monkeypatch.setattr(queries, "stream_query_on_store", _failing_stream(2500))
+    result = runner.invoke(
+        app, ["query", "cases", "-f", "csv", "--out", str(build_dir), "--save", str(target)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "query failed: IO error: the store's file went away" in result.stderr
+    assert f"{target}: not written (an existing file is left as it was)" in result.stderr
+    assert target.read_bytes() == b"the previous answer\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answer.csv"]  # no temporary file
+
+
+def test_save_to_a_folder_is_a_clear_error(build_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["query", "cases", "--out", str(build_dir), "--save", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert f"{tmp_path}: cannot be written: Is a directory" in result.stderr
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_export_query_writes_the_answer_of_a_build_to_a_file(
+    build_dir: Path, store: ox.Store, tmp_path: Path, output_format: str
+) -> None:
+    target = tmp_path / f"shared.{output_format}"
+    query = QUERIES["shared-entities"]
+    params = {"type": "https://w3id.org/reformgraph/ontology/Platform"}
+    count = pipeline.export_query(
+        build_dir, query, target, output_format=output_format, params=params
+    )
+    whole = run_query_on_store(store, query, queries.bind_params(query, params))
+    assert count == len(whole.rows) > 0
+    reference = reference_csv if output_format == "csv" else reference_json
+    assert target.read_bytes() == reference(whole)
+
+
+def test_export_query_keeps_the_old_file_when_the_query_fails(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "answer.json"
+    target.write_text("{}\n")
+    monkeypatch.setattr(queries, "stream_query_on_store", _failing_stream(10))
+    with pytest.raises(QueryError, match="the store's file went away"):
+        pipeline.export_query(build_dir, QUERIES["cases"], target, output_format="json")
+    assert target.read_text() == "{}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answer.json"]
+
+
+def test_export_query_refuses_what_it_cannot_do(build_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="unknown format 'table': use csv or json"):
+        pipeline.export_query(build_dir, QUERIES["cases"], tmp_path / "x", output_format="table")
+    with pytest.raises(NoBuildError, match="no such folder: build first"):
+        pipeline.export_query(tmp_path, QUERIES["cases"], tmp_path / "x.csv")
+    assert list(tmp_path.iterdir()) == []

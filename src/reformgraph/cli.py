@@ -373,6 +373,15 @@ def query(
         int,
         typer.Option("--retries", min=0, help="With --endpoint: repeats after transient failures."),
     ] = 2,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            metavar="FILE",
+            help="Write the answer to FILE instead of printing it (FILE is replaced only"
+            " once the whole answer is written).",
+        ),
+    ] = None,
 ) -> None:
     """Run a SPARQL query on the built graph (or a remote endpoint) and print the result."""
     # Only what a query needs is imported: the store, the saved queries, the output.
@@ -416,7 +425,30 @@ def query(
         _fail(str(exc), 3)
     except ReformgraphError as exc:
         _fail(str(exc))
+    if save is not None:
+        _save(result, output_format, save)
+        return
     _output(result, output_format)
+
+
+def _save(result: Any, output_format: str, target: Path) -> None:
+    """Write a query's answer to a file, atomically: a failure leaves the file as it was."""
+    from reformgraph.io import atomic_writer
+    from reformgraph.queries import format_table, write_csv, write_json
+    from reformgraph.vocab import NAMESPACES
+
+    try:
+        with atomic_writer(target) as handle:
+            if output_format == "table":
+                handle.write(format_table(result, NAMESPACES).encode("utf-8"))
+                rows = len(result.rows)
+            else:
+                rows = (write_csv if output_format == "csv" else write_json)(result, handle)
+    except ReformgraphError as exc:  # the store failed in the middle of the rows
+        _fail(f"{exc}\n{target}: not written (an existing file is left as it was)")
+    except OSError as exc:
+        _fail(f"{target}: cannot be written: {exc.strerror or exc}")
+    err.print(f"{rows:,} row(s) written to {target}")
 
 
 def _credentials(user: str | None, password: str | None, auth: str) -> Any:

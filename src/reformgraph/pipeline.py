@@ -26,6 +26,7 @@ __all__ = [
     "Summary",
     "build",
     "check",
+    "export_query",
     "load_graph",
     "load_ontology",
     "load_shapes",
@@ -341,3 +342,36 @@ def query(graph: Graph, saved: SavedQuery, params: Mapping[str, str] | None = No
     from reformgraph.queries import bind_params
 
     return run_query(graph, saved, bind_params(saved, params or {}))
+
+
+def export_query(
+    out_dir: Path,
+    saved: SavedQuery,
+    target: Path,
+    *,
+    output_format: str = "csv",
+    params: Mapping[str, str] | None = None,
+) -> int:
+    """Write the answer of a query on a build's store to ``target``, as CSV (UTF-8 with a
+    byte-order mark) or JSON (W3C SPARQL results), row by row as the store gives them: an
+    answer of any size in little memory. ``target`` is replaced only once the whole answer
+    is written; if the query fails, an existing ``target`` is left as it was.
+    Returns the number of rows."""
+    from reformgraph.engine import STORE_DIR, open_store
+    from reformgraph.io import atomic_writer
+    from reformgraph.queries import bind_params, stream_query_on_store, write_csv, write_json
+
+    if output_format not in ("csv", "json"):
+        raise QueryError(f"unknown format {output_format!r}: use csv or json")
+    bindings = bind_params(saved, params or {})
+    store_dir = out_dir / STORE_DIR
+    if not store_dir.is_dir():
+        raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
+    try:
+        store = open_store(store_dir)
+    except OSError as exc:
+        raise NoBuildError(f"{store_dir}: cannot be opened as an Oxigraph store: {exc}") from None
+    stream = stream_query_on_store(store, saved, bindings)
+    write = write_csv if output_format == "csv" else write_json
+    with atomic_writer(target) as handle:
+        return write(stream, handle)
