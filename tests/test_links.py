@@ -159,6 +159,48 @@ def test_links_command_prints_them_in_every_format(build_dir: Path) -> None:
     assert csv.output.startswith("\ufeffcaseA,titleA")
 
 
+def test_links_command_reads_the_store_and_prints_what_the_parsed_graph_gives(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import pipeline
+
+    parsed = CliRunner().invoke(
+        app, ["links", "--graph", str(build_dir / "reformgraph.nt"), "-f", "csv"]
+    )
+    assert parsed.exit_code == 0, parsed.output
+
+    def no_parsing(path: Path) -> Graph:
+        raise AssertionError(f"{path} parsed: the build's store should be read")
+
+    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
+    from_store = CliRunner().invoke(app, ["links", "--out", str(build_dir), "-f", "csv"])
+    assert from_store.exit_code == 0, from_store.output
+    assert from_store.stdout_bytes == parsed.stdout_bytes
+
+
+def test_links_command_with_max_cases_leaves_out_the_office_of_three_cases(
+    build_dir: Path,
+) -> None:
+    def entities(*options: str) -> set[str]:
+        result = CliRunner().invoke(app, ["links", "--out", str(build_dir), "-f", "json", *options])
+        assert result.exit_code == 0, result.output
+        bindings = json.loads(result.output)["results"]["bindings"]
+        return {b["entity"]["value"] for b in bindings}
+
+    assert {str(OFFICE), str(PLATFORM)} <= entities()
+    assert str(OFFICE) not in entities("--max-cases", "2")
+    assert str(PLATFORM) in entities("--max-cases", "2")
+    assert str(OFFICE) in entities("--max-cases", "3")
+
+
+@pytest.mark.parametrize("command", ["links", "network"])
+def test_max_cases_below_two_is_a_usage_error(build_dir: Path, command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--out", str(build_dir), "--max-cases", "1"])
+    assert result.exit_code == 2
+    assert "--max-cases" in result.output
+    assert "Traceback" not in result.output
+
+
 # --------------------------------------------------------------------------- suggestions
 
 
@@ -327,14 +369,41 @@ def test_centrality_gives_networkx_degree_and_betweenness(parsed_graph: Graph) -
     assert keys == sorted(keys)
 
 
-def test_the_case_projection_is_what_the_links_add_up_to(parsed_graph: Graph) -> None:
-    graph = parsed_graph
+def _reach(graph: Graph) -> dict[URIRef, int]:
+    """How many cases name each entity, from case_entity_links."""
     reach: dict[URIRef, int] = {}
     for _, entity in {(case, entity) for case, entity, _, _ in analysis.case_entity_links(graph)}:
         reach[entity] = reach.get(entity, 0) + 1
+    return reach
+
+
+@pytest.mark.parametrize("max_cases", [2, 3])
+def test_max_cases_leaves_out_the_links_of_entities_more_cases_name(
+    parsed_graph: Graph, max_cases: int
+) -> None:
+    reach = _reach(parsed_graph)
+    every = analysis.case_links(parsed_graph)
+    kept = analysis.case_links(parsed_graph, max_cases=max_cases)
+    assert kept == [link for link in every if reach[link.entity] <= max_cases]
+    assert len(kept) < len(every), "no entity named by more cases: the test shows nothing"
+
+
+def test_max_cases_below_two_is_refused(query_graph: Graph) -> None:
+    with pytest.raises(ValueError, match="max_cases=1: an entity links cases only if 2"):
+        analysis.case_links(query_graph, max_cases=1)
+    with pytest.raises(ValueError, match="max_cases=0"):
+        analysis.case_projection(query_graph, max_cases=0)
+
+
+@pytest.mark.parametrize("max_cases", [None, 2, 3])
+def test_the_case_projection_is_what_the_links_add_up_to(
+    parsed_graph: Graph, max_cases: int | None
+) -> None:
+    graph = parsed_graph
+    reach = _reach(graph)
     weights: dict[tuple[str, str], float] = {}
     labels: dict[tuple[str, str], list[str]] = {}
-    for link in analysis.case_links(graph):
+    for link in analysis.case_links(graph, max_cases=max_cases):
         pair = (str(link.case_a), str(link.case_b))
         weights[pair] = round(weights.get(pair, 0.0) + 1 / (reach[link.entity] - 1), 6)
         labels.setdefault(pair, []).append(link.label)
@@ -342,7 +411,7 @@ def test_the_case_projection_is_what_the_links_add_up_to(parsed_graph: Graph) ->
         pair: {"weight": weights[pair], "shared": len(labels[pair]), "entities": labels[pair]}
         for pair in weights
     }
-    projection = analysis.case_projection(graph)
+    projection = analysis.case_projection(graph, max_cases=max_cases)
     found = {
         (a, b): {**data, "entities": data["entities"].split("、")}
         for a, b, data in projection.edges(data=True)
@@ -399,3 +468,33 @@ def test_network_command_writes_graphml_and_gexf(build_dir: Path, tmp_path: Path
         "reformgraph.gexf",
         "reformgraph.graphml",
     ]
+
+
+def test_network_command_with_max_cases_exports_the_case_network_without_hub_entities(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    def case_edges(folder: Path, *options: str) -> set[frozenset[str]]:
+        result = CliRunner().invoke(
+            app,
+            [
+                "network",
+                "--graph",
+                str(build_dir / "reformgraph.nt"),
+                "--out",
+                str(folder),
+                *options,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        network = nx.read_graphml(folder / "reformgraph-cases.graphml")
+        assert network.number_of_nodes() == 8
+        return {frozenset(edge) for edge in network.edges}
+
+    from reformgraph import pipeline
+
+    every = case_edges(tmp_path / "all")
+    without_hubs = case_edges(tmp_path / "two", "--max-cases", "2")
+    graph = pipeline.load_graph(build_dir / "reformgraph.nt")
+    expected = analysis.case_projection(graph, max_cases=2)
+    assert without_hubs == {frozenset(edge) for edge in expected.edges}
+    assert without_hubs < every

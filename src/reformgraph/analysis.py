@@ -322,11 +322,17 @@ class _Terms:
         return self._kinds[node]
 
 
+def _check_max_cases(max_cases: int | None) -> None:
+    if max_cases is not None and max_cases < 2:
+        raise ValueError(f"max_cases={max_cases}: an entity links cases only if 2 or more name it")
+
+
 def _shared_pairs(
-    per_case: dict[URIRef, dict[URIRef, str]], terms: _Terms
+    per_case: dict[URIRef, dict[URIRef, str]], terms: _Terms, max_cases: int | None = None
 ) -> Iterator[tuple[URIRef, URIRef, list[URIRef]]]:
     """(case a, case b, the entities both name by kind and IRI) for every pair of cases that
-    share one, pairs in the order of itertools.combinations over the cases."""
+    share one, pairs in the order of itertools.combinations over the cases. With
+    ``max_cases``, an entity that more cases name links none of them."""
     cases = list(per_case)
     # Only the pairs that share something: each entity's cases, paired (not every pair of
     # cases, most of which share nothing).
@@ -336,6 +342,8 @@ def _shared_pairs(
             holders.setdefault(entity, []).append(index)
     shared_by: dict[tuple[int, int], list[URIRef]] = {}
     for entity, indices in holders.items():
+        if max_cases is not None and len(indices) > max_cases:
+            continue
         for pair in itertools.combinations(indices, 2):
             shared_by.setdefault(pair, []).append(entity)
     for i, j in sorted(shared_by):
@@ -343,8 +351,14 @@ def _shared_pairs(
         yield cases[i], cases[j], entities
 
 
-def case_links(graph: Graph) -> list[CaseLink]:
-    """Every pair of cases that share an entity, in source order, with each case's quote."""
+def case_links(graph: Graph, *, max_cases: int | None = None) -> list[CaseLink]:
+    """Every pair of cases that share an entity, in source order, with each case's quote.
+
+    ``max_cases`` leaves out the entities that more than that many cases name. Such an
+    entity (a reform domain all cases share) links every pair of its cases, and the links
+    grow with the square of their number: 3.9 million on 1,000 synthetic cases.
+    """
+    _check_max_cases(max_cases)
     per_case = _case_entity_quotes(graph)
     terms = _Terms(graph)
     return [
@@ -360,7 +374,7 @@ def case_links(graph: Graph) -> list[CaseLink]:
             quote_a=per_case[a][entity],
             quote_b=per_case[b][entity],
         )
-        for a, b, entities in _shared_pairs(per_case, terms)
+        for a, b, entities in _shared_pairs(per_case, terms, max_cases)
         for entity in entities
     ]
 
@@ -714,13 +728,16 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     return network
 
 
-def case_projection(graph: Graph) -> nx.Graph:
+def case_projection(graph: Graph, *, max_cases: int | None = None) -> nx.Graph:
     """The case–case network: an edge for every pair of cases that share entities.
 
     ``weight`` is the sum over shared entities of 1/(number of cases the entity links − 1),
     so that an entity shared by two cases counts fully and a ubiquitous one little;
     ``shared`` is the number of shared entities and ``entities`` their Chinese labels.
+    ``max_cases`` leaves out the entities that more than that many cases name (see
+    :func:`case_links`); every case is still a node.
     """
+    _check_max_cases(max_cases)
     per_case = _case_entity_quotes(graph)
     terms = _Terms(graph)
     degree: dict[URIRef, int] = defaultdict(int)
@@ -738,7 +755,7 @@ def case_projection(graph: Graph) -> nx.Graph:
         )
     # From the shared entities of each pair, not from case_links: no quote or link record
     # for each of the (many) links, and each pair's edge is made once.
-    for a, b, entities in _shared_pairs(per_case, terms):
+    for a, b, entities in _shared_pairs(per_case, terms, max_cases):
         weight = 0.0
         for entity in entities:  # rounded at each step, as the weights have always been
             weight = round(weight + 1 / (degree[entity] - 1), 6)
@@ -801,9 +818,10 @@ def centrality(graph: Graph, *, top: int | None = None) -> list[Centrality]:
     return rows[:top] if top is not None else rows
 
 
-def communities(graph: Graph) -> list[list[str]]:
-    """Groups of cases that share more with each other than with the rest (greedy modularity)."""
-    projection = case_projection(graph)
+def communities(graph: Graph, *, max_cases: int | None = None) -> list[list[str]]:
+    """Groups of cases that share more with each other than with the rest (greedy
+    modularity on :func:`case_projection`, with its ``max_cases``)."""
+    projection = case_projection(graph, max_cases=max_cases)
     if projection.number_of_edges() == 0:
         return [[n] for n in sorted(projection.nodes)]
     groups = nx.community.greedy_modularity_communities(projection, weight="weight")

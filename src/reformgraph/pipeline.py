@@ -224,15 +224,16 @@ def open_graph(out_dir: Path) -> Graph:
     return graph
 
 
-def write_networks(graph: Graph, out_dir: Path) -> list[Path]:
-    """Write the typed network and the case–case projection as GraphML and GEXF."""
+def write_networks(graph: Graph, out_dir: Path, *, max_cases: int | None = None) -> list[Path]:
+    """Write the typed network and the case–case projection as GraphML and GEXF
+    (``max_cases``: see :func:`reformgraph.analysis.case_projection`)."""
     from reformgraph import analysis
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, network in (
         ("reformgraph", analysis.to_networkx(graph)),
-        ("reformgraph-cases", analysis.case_projection(graph)),
+        ("reformgraph-cases", analysis.case_projection(graph, max_cases=max_cases)),
     ):
         for suffix, writer in (
             (".graphml", analysis.write_graphml),
