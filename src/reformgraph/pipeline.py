@@ -198,6 +198,19 @@ def load_graph(graph_file: Path) -> Graph:
     return graph
 
 
+def _open_build_store(out_dir: Path) -> Any:
+    """The store of a build (``out_dir/store``), read-only."""
+    from reformgraph.engine import STORE_DIR, open_store
+
+    store_dir = out_dir / STORE_DIR
+    if not store_dir.is_dir():
+        raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
+    try:
+        return open_store(store_dir)
+    except OSError as exc:
+        raise NoBuildError(f"{store_dir}: cannot be opened as an Oxigraph store: {exc}") from None
+
+
 def open_graph(out_dir: Path) -> Graph:
     """The graph of a build, as an rdflib Graph over its Oxigraph store (``out_dir/store``).
 
@@ -208,17 +221,9 @@ def open_graph(out_dir: Path) -> Graph:
     :func:`load_graph` of the build's N-Triples holds (the data and the ontology), with
     numbers in Oxigraph's canonical form.
     """
-    from reformgraph.engine import STORE_DIR, open_store
     from reformgraph.storegraph import store_graph
 
-    store_dir = out_dir / STORE_DIR
-    if not store_dir.is_dir():
-        raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
-    try:
-        store = open_store(store_dir)
-    except OSError as exc:
-        raise NoBuildError(f"{store_dir}: cannot be opened as an Oxigraph store: {exc}") from None
-    graph = store_graph(store)
+    graph = store_graph(_open_build_store(out_dir))
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
@@ -358,21 +363,13 @@ def export_query(
     answer of any size in little memory. ``target`` is replaced only once the whole answer
     is written; if the query fails, an existing ``target`` is left as it was.
     Returns the number of rows."""
-    from reformgraph.engine import STORE_DIR, open_store
     from reformgraph.io import atomic_writer
     from reformgraph.queries import bind_params, stream_query_on_store, write_csv, write_json
 
     if output_format not in ("csv", "json"):
         raise QueryError(f"unknown format {output_format!r}: use csv or json")
     bindings = bind_params(saved, params or {})
-    store_dir = out_dir / STORE_DIR
-    if not store_dir.is_dir():
-        raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
-    try:
-        store = open_store(store_dir)
-    except OSError as exc:
-        raise NoBuildError(f"{store_dir}: cannot be opened as an Oxigraph store: {exc}") from None
-    stream = stream_query_on_store(store, saved, bindings)
+    stream = stream_query_on_store(_open_build_store(out_dir), saved, bindings)
     write = write_csv if output_format == "csv" else write_json
     with atomic_writer(target) as handle:
         return write(stream, handle)

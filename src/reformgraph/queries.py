@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from reformgraph._record import Record
-from reformgraph.engine import EngineResult, run_sparql, stream_sparql, term_parts
+from reformgraph.engine import EngineResult, EngineStream, run_sparql, stream_sparql, term_parts
 from reformgraph.errors import QueryError
 
 # Not typing's TYPE_CHECKING: a query on the command line imports this module, and with it
@@ -130,19 +130,11 @@ class QueryResult(Record):
         self._fill(variables, [] if rows is None else rows, graph, boolean)
 
 
-class QueryStream(Record):
-    """The answer of a query as the store gives it: the variables, then the rows (an
-    iterator of pyoxigraph terms, read once); ``boolean`` for an ASK. Reading the rows may
-    raise :class:`QueryError` (the store failed while evaluating)."""
-
-    variables: list[str]
-    rows: Iterator[tuple[Any, ...]]
-    boolean: bool | None
-
-    def __init__(
-        self, variables: list[str], rows: Iterator[tuple[Any, ...]], boolean: bool | None = None
-    ) -> None:
-        self._fill(variables, rows, boolean)
+#: The answer of a query as the store gives it: the variables, then the rows (an iterator
+#: of pyoxigraph terms, read once); ``boolean`` for an ASK. From
+#: :func:`stream_query_on_store`, reading the rows may raise :class:`QueryError` (the
+#: store failed while evaluating).
+QueryStream = EngineStream
 
 
 def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
