@@ -826,6 +826,7 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> Event:
     res: Event = {
         "cases": n,
         "seed": args.seed,
+        "machine": machine(),
         "code": {
             "commit": _git("rev-parse", "--short", "HEAD"),
             "src_modified": len(dirty.splitlines()) if dirty else 0,
@@ -1501,9 +1502,48 @@ def _one_line_failures(value: Any) -> Any:
     return value
 
 
+#: What makes two machines different for the figures (not the code they ran).
+_MACHINE_KEYS = ("cpu", "cores", "ram", "os", "python", "pyoxigraph", "rdflib")
+
+
+def _machine_rows(m: Event) -> list[list[str]]:
+    code = f"{m['reformgraph']}, commit {m['commit'] or '?'}" + (
+        f" with {m['src_modified']} file(s) under src/ modified" if m["src_modified"] else ""
+    )
+    return [
+        ["CPU", m["cpu"]],
+        ["cores", str(m["cores"])],
+        ["RAM", fmt_b(m["ram"])],
+        ["OS", m["os"]],
+        ["Python", m["python"]],
+        ["pyoxigraph", m["pyoxigraph"]],
+        ["rdflib", m["rdflib"]],
+        ["reformgraph", code],
+    ]
+
+
+def _machine_table(results: Event, sizes: list[Event]) -> list[str]:
+    """The machine of the run; one column per machine when a resumed run's sizes ran on
+    different ones (each size records its own machine; older results only the run's)."""
+    groups: list[tuple[list[str], Event]] = []
+    for r in sizes:
+        m = r.get("machine", results["machine"])
+        for labels, seen in groups:
+            if all(seen[k] == m[k] for k in _MACHINE_KEYS):
+                labels.append(_cases_label(r["cases"]))
+                break
+        else:
+            groups.append(([_cases_label(r["cases"])], m))
+    if len(groups) <= 1:
+        return _table(["", ""], _machine_rows(results["machine"]))
+    columns = [_machine_rows(m) for _, m in groups]
+    header = ["", *(f"{', '.join(labels)}" for labels, _ in groups)]
+    rows = [[row[0], *(column[i][1] for column in columns)] for i, row in enumerate(columns[0])]
+    return _table(header, rows)
+
+
 def render(results: Event) -> str:
     results = _one_line_failures(results)
-    m = results["machine"]
     sizes: list[Event] = sorted(results["sizes"], key=lambda r: r["cases"])
     labels = [_cases_label(r["cases"]) for r in sizes]
     out = [
@@ -1529,27 +1569,7 @@ def render(results: Event) -> str:
         "",
         "## Machine",
         "",
-        *_table(
-            ["", ""],
-            [
-                ["CPU", m["cpu"]],
-                ["cores", str(m["cores"])],
-                ["RAM", fmt_b(m["ram"])],
-                ["OS", m["os"]],
-                ["Python", m["python"]],
-                ["pyoxigraph", m["pyoxigraph"]],
-                ["rdflib", m["rdflib"]],
-                [
-                    "reformgraph",
-                    f"{m['reformgraph']}, commit {m['commit'] or '?'}"
-                    + (
-                        f" with {m['src_modified']} file(s) under src/ modified"
-                        if m["src_modified"]
-                        else ""
-                    ),
-                ],
-            ],
-        ),
+        *_machine_table(results, sizes),
         "",
         "## The issue's targets",
         "",
@@ -2037,6 +2057,8 @@ def main(argv: list[str] | None = None) -> int:
         before = json.loads(args.resume.read_text(encoding="utf-8"))
         results["resumed_from"] = {"date": before["date"], "command": before["command"]}
         results["date"], results["command"] = before["date"], before["command"]
+        # The sizes kept ran on the first run's machine; each new size records its own.
+        results["machine"] = before["machine"]
         results["resumed"] = command
         if "real" in before:
             results["real"] = before["real"]

@@ -39,10 +39,11 @@ def _load_script(script: Path) -> Any:
     """A benchmark script as a module, to call its main() in this process."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(script.stem, script)
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{script.stem}", script)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -202,3 +203,47 @@ def test_export_costs_script_fails_when_the_outputs_differ(
 
     assert code == 1
     assert "DIFFERENT OUTPUT (streamed against whole): cases csv" in capsys.readouterr().out
+
+
+def _machine(cpu: str) -> dict[str, Any]:
+    return {
+        "cpu": cpu,
+        "cores": 2,
+        "ram": 25_000_000_000,
+        "os": "Linux",
+        "python": "3.11.7",
+        "pyoxigraph": "0.5.13",
+        "rdflib": "7.6.0",
+        "reformgraph": "0.1.0",
+        "commit": "abc1234",
+        "src_modified": 0,
+    }
+
+
+def test_results_give_each_machine_a_column_when_sizes_ran_on_different_ones() -> None:
+    module = _load_script(RUN)
+    results = {"machine": _machine("AMD EPYC")}
+    sizes = [{"cases": 1000}, {"cases": 10000}, {"cases": 100000, "machine": _machine("Xeon")}]
+
+    table = module._machine_table(results, sizes)
+    assert table[0] == "|  | 1k, 10k | 100k |"
+    assert "| CPU | AMD EPYC | Xeon |" in table
+
+    same = module._machine_table(results, [*sizes[:2], {"cases": 100000, **results}])
+    assert same[0] == "|  |  |"
+    assert "| CPU | AMD EPYC |" in same
+
+
+def test_a_resumed_run_keeps_the_machine_its_kept_sizes_ran_on(tmp_path: Path) -> None:
+    before = json.loads((RUN.parent / "RESULTS.json").read_text(encoding="utf-8"))
+    before["machine"] = _machine("An imaginary CPU")
+    resumed = tmp_path / "before.json"
+    resumed.write_text(json.dumps(before), encoding="utf-8")
+    kept = ",".join(str(size["cases"]) for size in before["sizes"])
+    out = tmp_path / "RESULTS.md"
+
+    _run_script(RUN, "--resume", str(resumed), "--sizes", kept, "--skip-real", "--out", str(out))
+
+    after = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert after["machine"]["cpu"] == "An imaginary CPU"
+    assert "| CPU | An imaginary CPU |" in out.read_text(encoding="utf-8")
