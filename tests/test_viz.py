@@ -132,6 +132,23 @@ def test_the_cases_view_shows_cases_and_the_entities_that_link_them(query_graph:
     assert {"responsibleOffice", "involves"} <= relations
 
 
+def test_the_cases_view_holds_exactly_the_entities_the_cross_case_links_list(
+    query_graph: Graph,
+) -> None:
+    from reformgraph import analysis
+
+    network = viz.select_view(query_graph, view="cases")
+    linked = {str(link.entity) for link in analysis.case_links(query_graph)}
+    cases = {n for n, data in network.nodes(data=True) if data["kind"] == "case"}
+    assert set(network) - cases == linked
+    expected_edges = {
+        (str(case), str(entity), str(predicate).rsplit("/", 1)[-1])
+        for case, entity, predicate, _ in analysis.case_entity_links(query_graph)
+        if str(entity) in linked
+    }
+    assert set(network.edges(keys=True)) == expected_edges
+
+
 def test_a_case_view_holds_the_case_its_measures_and_what_they_name(query_graph: Graph) -> None:
     network = viz.select_view(query_graph, case="big-fiscal-system")
     kinds = [data["kind"] for _, data in network.nodes(data=True)]
