@@ -498,3 +498,27 @@ def test_network_command_with_max_cases_exports_the_case_network_without_hub_ent
     expected = analysis.case_projection(graph, max_cases=2)
     assert without_hubs == {frozenset(edge) for edge in expected.edges}
     assert without_hubs < every
+
+
+def test_network_command_reads_the_store_and_writes_what_the_parsed_graph_gives(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import pipeline
+
+    parsed = CliRunner().invoke(
+        app,
+        ["network", "--graph", str(build_dir / "reformgraph.nt"), "--out", str(tmp_path / "a")],
+    )
+    assert parsed.exit_code == 0, parsed.output
+
+    def no_parsing(path: Path) -> Graph:
+        raise AssertionError(f"{path} parsed: the build's store should be read")
+
+    (tmp_path / "build").symlink_to(build_dir, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)  # outside a project: ./build is the build
+    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
+    from_store = CliRunner().invoke(app, ["network", "--out", str(tmp_path / "b")])
+    assert from_store.exit_code == 0, from_store.output
+    assert from_store.stdout == parsed.stdout
+    for name in sorted(p.name for p in (tmp_path / "a").iterdir()):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes(), name

@@ -524,6 +524,18 @@ MaxCasesOption = Annotated[
 ]
 
 
+def _analysis_graph(source: Path, graph_file: Path | None) -> Any:
+    """The graph the cross-case analysis reads: the build's store when there is one (nothing
+    parsed: on 1,000 synthetic cases parsing takes 21 s and 1.2 GB, on 10,000 six minutes
+    and 12 GB; the results are the same), else the RDF file parsed."""
+    from reformgraph import pipeline
+    from reformgraph.engine import STORE_DIR
+
+    if graph_file is None and (source.parent / STORE_DIR).is_dir():
+        return pipeline.open_graph(source.parent)
+    return pipeline.load_graph(source)
+
+
 def _graph_file(graph_file: Path | None, out_dir: Path | None) -> Path:
     from reformgraph import pipeline
     from reformgraph.io import find_project
@@ -583,18 +595,11 @@ def links(
 ) -> None:
     """Cross-case links: every pair of cases that share an entity, with each case's quote."""
     from reformgraph import analysis, pipeline
-    from reformgraph.engine import STORE_DIR
 
     _check_format(output_format)
     try:
         source = _graph_file(graph_file, out_dir)
-        store_dir = source.parent / STORE_DIR
-        if graph_file is None and not suggest and store_dir.is_dir():
-            # The build's store, read as the links are found: nothing is parsed (on 1,000
-            # synthetic cases 21 s and 1.2 GB), and the links are the same.
-            graph = pipeline.open_graph(source.parent)
-        else:
-            graph = pipeline.load_graph(source)
+        graph = pipeline.load_graph(source) if suggest else _analysis_graph(source, graph_file)
     except ReformgraphError as exc:
         _fail(str(exc))
     if suggest:
@@ -642,7 +647,7 @@ def network(
     _check_format(output_format)
     try:
         source = _graph_file(graph_file, None)
-        graph = pipeline.load_graph(source)
+        graph = _analysis_graph(source, graph_file)
     except ReformgraphError as exc:
         _fail(str(exc))
     target = out_dir if out_dir is not None else source.parent
