@@ -159,6 +159,10 @@ def test_links_command_prints_them_in_every_format(build_dir: Path) -> None:
     assert csv.output.startswith("\ufeffcaseA,titleA")
 
 
+def _no_parsing(path: Path) -> Graph:
+    raise AssertionError(f"{path} parsed: the build's store should be read")
+
+
 def test_links_command_reads_the_store_and_prints_what_the_parsed_graph_gives(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -169,10 +173,7 @@ def test_links_command_reads_the_store_and_prints_what_the_parsed_graph_gives(
     )
     assert parsed.exit_code == 0, parsed.output
 
-    def no_parsing(path: Path) -> Graph:
-        raise AssertionError(f"{path} parsed: the build's store should be read")
-
-    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
+    monkeypatch.setattr(pipeline, "load_graph", _no_parsing)
     from_store = CliRunner().invoke(app, ["links", "--out", str(build_dir), "-f", "csv"])
     assert from_store.exit_code == 0, from_store.output
     assert from_store.stdout_bytes == parsed.stdout_bytes
@@ -511,12 +512,9 @@ def test_network_command_reads_the_store_and_writes_what_the_parsed_graph_gives(
     )
     assert parsed.exit_code == 0, parsed.output
 
-    def no_parsing(path: Path) -> Graph:
-        raise AssertionError(f"{path} parsed: the build's store should be read")
-
     (tmp_path / "build").symlink_to(build_dir, target_is_directory=True)
     monkeypatch.chdir(tmp_path)  # outside a project: ./build is the build
-    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
+    monkeypatch.setattr(pipeline, "load_graph", _no_parsing)
     from_store = CliRunner().invoke(app, ["network", "--out", str(tmp_path / "b")])
     assert from_store.exit_code == 0, from_store.output
     assert from_store.stdout == parsed.stdout
