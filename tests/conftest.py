@@ -34,3 +34,15 @@ def graph(built: pipeline.BuildResult) -> Graph:
 def query_graph(build_dir: Path) -> Graph:
     """The graph as `reformgraph query` sees it: the built N-Triples plus the ontology."""
     return pipeline.load_graph(build_dir / "reformgraph.nt")
+
+
+@pytest.fixture(scope="session")
+def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve synthetic cases, built: some pairs share entities, others share none."""
+    from reformgraph.synth import synthesize
+
+    folder = tmp_path_factory.mktemp("synthetic") / "data"
+    synthesize(12, folder, seed=3)
+    out = folder.parent / "build"
+    pipeline.build(folder, out)
+    return out

@@ -15,6 +15,8 @@ from reformgraph import analysis
 from reformgraph.cli import app
 from reformgraph.models import DATA, RG
 
+from .helpers import no_parsing
+
 PLATFORM = DATA["platform/performance-evaluation-platform"]
 THREE_ASSETS = DATA["concept/state-three-assets"]
 OFFICE = DATA["org/econ-eco-reform-group-office"]
@@ -56,19 +58,6 @@ def test_every_entity_linked_to_two_cases_is_listed(query_graph: Graph) -> None:
     shared = {str(row[0]) for row in run_query(query_graph, saved_query("shared-entities")).rows}
     listed = {str(link.entity) for link in analysis.case_links(query_graph)}
     assert listed == shared
-
-
-@pytest.fixture(scope="module")
-def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Twelve synthetic cases: some pairs share entities, others share none."""
-    from reformgraph import pipeline
-    from reformgraph.synth import synthesize
-
-    folder = tmp_path_factory.mktemp("links") / "data"
-    synthesize(12, folder, seed=3)
-    out = folder.parent / "build"
-    pipeline.build(folder, out)
-    return out
 
 
 def _links_by_definition(graph: Graph) -> list[tuple[URIRef, URIRef, URIRef]]:
@@ -159,10 +148,6 @@ def test_links_command_prints_them_in_every_format(build_dir: Path) -> None:
     assert csv.output.startswith("\ufeffcaseA,titleA")
 
 
-def _no_parsing(path: Path) -> Graph:
-    raise AssertionError(f"{path} parsed: the build's store should be read")
-
-
 def test_links_command_reads_the_store_and_prints_what_the_parsed_graph_gives(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,7 +158,7 @@ def test_links_command_reads_the_store_and_prints_what_the_parsed_graph_gives(
     )
     assert parsed.exit_code == 0, parsed.output
 
-    monkeypatch.setattr(pipeline, "load_graph", _no_parsing)
+    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
     from_store = CliRunner().invoke(app, ["links", "--out", str(build_dir), "-f", "csv"])
     assert from_store.exit_code == 0, from_store.output
     assert from_store.stdout_bytes == parsed.stdout_bytes
@@ -514,7 +499,7 @@ def test_network_command_reads_the_store_and_writes_what_the_parsed_graph_gives(
 
     (tmp_path / "build").symlink_to(build_dir, target_is_directory=True)
     monkeypatch.chdir(tmp_path)  # outside a project: ./build is the build
-    monkeypatch.setattr(pipeline, "load_graph", _no_parsing)
+    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
     from_store = CliRunner().invoke(app, ["network", "--out", str(tmp_path / "b")])
     assert from_store.exit_code == 0, from_store.output
     assert from_store.stdout == parsed.stdout

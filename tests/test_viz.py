@@ -15,12 +15,14 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from typer.testing import CliRunner
 
-from reformgraph import viz
+from reformgraph import analysis, pipeline, viz
 from reformgraph.cli import app
 from reformgraph.pipeline import write_view
+
+from .helpers import no_parsing
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 SCRIPT = "</script><script>window.__xss=2</script>"
@@ -156,6 +158,118 @@ def test_a_case_view_holds_the_case_its_measures_and_what_they_name(query_graph:
     assert kinds.count("measure") == 4
     assert "figure" in kinds
     assert "platform" in kinds
+
+
+def _as_lists(network: nx.MultiDiGraph) -> tuple[list[Any], list[Any]]:
+    return sorted(network.nodes(data=True)), sorted(network.edges(keys=True, data=True))
+
+
+def _neighbourhood_by_definition(network: nx.MultiDiGraph, case: str) -> nx.MultiDiGraph:
+    """A case view read off the whole network: the case, the non-case nodes that point to
+    it and to those, and every node they all point to."""
+    (root,) = [n for n, d in network.nodes(data=True) if d["kind"] == "case" and n.endswith(case)]
+
+    def parts_of(node: str) -> set[str]:
+        return {n for n in network.predecessors(node) if network.nodes[n]["kind"] != "case"}
+
+    parts = parts_of(root)
+    parts |= {n for m in list(parts) for n in parts_of(m)}
+    keep = {root, *parts}
+    keep |= {o for n in list(keep) for o in network.successors(n)}
+    return network.subgraph(keep)
+
+
+@pytest.mark.parametrize("data", ["real", "synthetic"])
+def test_each_case_view_is_that_case_s_neighbourhood_in_the_whole_network(
+    data: str, request: pytest.FixtureRequest
+) -> None:
+    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    graph = pipeline.open_graph(build)
+    whole = analysis.to_networkx(graph)
+    cases = sorted(n for n, d in whole.nodes(data=True) if d["kind"] == "case")
+    assert len(cases) == (8 if data == "real" else 12)
+    for case in cases:
+        case_id = case.rsplit("/", 1)[-1]
+        view = viz.select_view(graph, case=case_id)
+        assert _as_lists(view) == _as_lists(_neighbourhood_by_definition(whole, "/" + case_id))
+        assert view.number_of_nodes() < whole.number_of_nodes()
+
+
+def test_a_network_of_some_nodes_is_the_whole_network_s_subgraph(query_graph: Graph) -> None:
+    whole = analysis.to_networkx(query_graph)
+    some = sorted(whole)[::3]
+    stranger = URIRef("https://example.org/not-in-the-graph")
+    part = analysis.to_networkx(query_graph, nodes=[*map(URIRef, some), stranger, Literal("x")])
+    assert _as_lists(part) == _as_lists(whole.subgraph(some))
+    assert part.number_of_edges() > 0
+
+
+@pytest.mark.parametrize("view", ["case", "cases", "construct"])
+def test_only_the_full_view_reads_the_whole_network(
+    query_graph: Graph, monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    calls: list[object] = []
+
+    def recording(graph: Graph, *, nodes: Any = None) -> nx.MultiDiGraph:
+        calls.append(nodes)
+        return analysis.to_networkx(graph, nodes=nodes)
+
+    monkeypatch.setattr(viz, "to_networkx", recording)
+    construct = Graph()
+    construct.parse(
+        data="<https://example.org/a> <https://example.org/p> <https://example.org/b> .",
+        format="nt",
+    )
+    network = viz.select_view(
+        query_graph,
+        view="cases" if view == "cases" else "full",
+        case="big-fiscal-system" if view == "case" else None,
+        construct=construct if view == "construct" else None,
+    )
+    assert network.number_of_nodes() > 0
+    assert calls
+    assert None not in calls
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--view", "full"], ["--view", "cases", "--lang", "en"], ["--case", "big-fiscal-system"]],
+    ids=["full", "cases", "case"],
+)
+def test_viz_reads_the_store_and_writes_the_page_the_parsed_graph_gives(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    parsed = tmp_path / "parsed.html"
+    graph = str(build_dir / "reformgraph.nt")
+    result = CliRunner().invoke(app, ["viz", "--graph", graph, "--out", str(parsed), *options])
+    assert result.exit_code == 0, result.output
+
+    (tmp_path / "build").symlink_to(build_dir, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)  # outside a project: ./build is the build
+    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
+    stored = tmp_path / "stored.html"
+    result = CliRunner().invoke(app, ["viz", "--out", str(stored), *options])
+    assert result.exit_code == 0, result.output
+    assert stored.read_bytes() == parsed.read_bytes()
+
+
+def test_a_construct_view_from_the_store_equals_the_parsed_graph_s(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = tmp_path / "platforms.rq"
+    query.write_text(
+        "PREFIX rg: <https://w3id.org/reformgraph/ontology/>\n"
+        "CONSTRUCT { ?part rg:involves ?platform ; rg:partOfCase ?case }\n"
+        "WHERE { ?platform a rg:Platform . ?part rg:involves ?platform ; rg:partOfCase ?case }",
+        encoding="utf-8",
+    )
+    parsed = write_view(
+        pipeline.load_graph(build_dir / "reformgraph.nt"), tmp_path / "a.html", query_file=query
+    )
+    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
+    stored = write_view(pipeline.open_graph(build_dir), tmp_path / "b.html", query_file=query)
+    assert stored[0].read_bytes() == parsed[0].read_bytes()
+    assert "投资项目绩效综合评价平台" in stored[0].read_text(encoding="utf-8")
 
 
 def test_an_unknown_case_is_a_clear_error(build_dir: Path) -> None:

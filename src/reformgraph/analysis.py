@@ -42,6 +42,8 @@ __all__ = [
     "entity_kind",
     "evidence_span",
     "links_result",
+    "network_edges",
+    "network_kinds",
     "suggest_links",
     "suggestions_result",
     "to_networkx",
@@ -682,7 +684,48 @@ def _short_class(graph: Graph, node: Node) -> str:
     return ""
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def network_kinds(graph: Graph, nodes: Iterable[Node] | None = None) -> dict[URIRef, str]:
+    """The kind (case, measure, figure, office, platform …) of each node of the network.
+
+    Without ``nodes``, every instance of a network class; with ``nodes``, those of them
+    that are one (each looked up alone, so a few nodes of a large store cost a few reads).
+    A node of several classes takes the first class's kind in ``_NETWORK_CLASSES``'s order,
+    except that a reform office is always an office.
+    """
+    kinds: dict[URIRef, str] = {}
+    if nodes is None:
+        for cls, kind in _NETWORK_CLASSES.items():
+            for node in graph.subjects(RDF.type, cls):
+                if isinstance(node, URIRef):
+                    kinds[node] = kind if node not in kinds or kind == "office" else kinds[node]
+        return kinds
+    for node in nodes:
+        if not isinstance(node, URIRef) or node in kinds:
+            continue
+        classes = set(graph.objects(node, RDF.type))
+        found = [kind for cls, kind in _NETWORK_CLASSES.items() if cls in classes]
+        if found:
+            kinds[node] = "office" if "office" in found else found[0]
+    return kinds
+
+
+def network_edges(
+    graph: Graph, node: Node, *, reverse: bool = False
+) -> Iterator[tuple[URIRef, Node]]:
+    """The properties that could be edges of the network from ``node`` (to it with
+    ``reverse``): (property, the node at the other end), provenance and plumbing left out.
+    Whether the other end is a node of the network is for the caller to ask."""
+    pairs = (
+        ((p, s) for s, p in graph.subject_predicates(node))
+        if reverse
+        else graph.predicate_objects(node)
+    )
+    for p, other in pairs:
+        if isinstance(p, URIRef) and p not in _SKIP_PREDICATES:
+            yield p, other
+
+
+def to_networkx(graph: Graph, *, nodes: Iterable[Node] | None = None) -> nx.MultiDiGraph:
     """The RDF graph as a typed networkx multigraph.
 
     Nodes are cases, measures, statements (figures, changes, rankings, relations) and
@@ -690,31 +733,25 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     measure, figure, office, platform …), ``label_zh``, ``label_en`` and ``quote``.
     Edges follow the object properties between them, with ``relation`` (the property's
     local name) and ``label_zh``/``label_en`` from the ontology when it is merged in.
+
+    ``nodes`` keeps only those nodes (the ones among them the network has) and the edges
+    between them: the same as the whole network's subgraph, without reading the rest.
     """
+    kinds = network_kinds(graph, nodes)
     network = nx.MultiDiGraph()
-    nodes: dict[URIRef, str] = {}
-    for cls, kind in _NETWORK_CLASSES.items():
-        for node in graph.subjects(RDF.type, cls):
-            if isinstance(node, URIRef):
-                nodes[node] = kind if node not in nodes or kind == "office" else nodes[node]
-    for node in sorted(nodes, key=str):
+    for node in sorted(kinds, key=str):
         quote = _evidence_text(graph, node)
         network.add_node(
             str(node),
             type=_short_class(graph, node),
-            kind=nodes[node],
+            kind=kinds[node],
             label_zh=_label(graph, node, "zh") or str(node).rsplit("/", 1)[-1],
             label_en=_label(graph, node, "en") or str(node).rsplit("/", 1)[-1],
-            quote=quote if nodes[node] not in ("case",) else quote.split("\n", 1)[0],
+            quote=quote if kinds[node] not in ("case",) else quote.split("\n", 1)[0],
         )
     # The properties of the network's nodes only, not every triple of the graph (most are
     # text, offsets and labels), then sorted.
-    edges = [
-        (s, p, o)
-        for s in nodes
-        for p, o in graph.predicate_objects(s)
-        if o in nodes and isinstance(p, URIRef) and p not in _SKIP_PREDICATES
-    ]
+    edges = [(s, p, o) for s in kinds for p, o in network_edges(graph, s) if o in kinds]
     for s, p, o in sorted(edges, key=lambda t: tuple(str(x) for x in t)):
         name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         network.add_edge(

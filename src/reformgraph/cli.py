@@ -689,7 +689,7 @@ def viz(
         _fail(f"unknown picture format {picture!r}: use png or svg")
     try:
         source = _graph_file(graph_file, None)
-        graph = pipeline.load_graph(source)
+        graph = _analysis_graph(source, graph_file)
         name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
         target = out if out is not None else source.parent / name
         written = pipeline.write_view(

@@ -19,9 +19,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import jinja2
 import networkx as nx
-from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import Node
 
-from reformgraph.analysis import case_entity_links, to_networkx
+from reformgraph.analysis import case_entity_links, network_edges, network_kinds, to_networkx
+from reformgraph.models import RG
 
 __all__ = [
     "STYLES",
@@ -70,42 +72,53 @@ def select_view(
     ``full``: everything; ``cases``: the cases and the entities that link two or more of
     them; ``case``: one case (its id or IRI) with its measures, statements and the
     entities they name; ``construct``: the nodes and edges of a CONSTRUCT query's result.
+    Only ``full`` reads the whole network; the others read what they show, so one case of
+    a large store takes a few lookups.
     """
-    network = to_networkx(graph)
     if construct is not None:
-        return _from_construct(network, construct)
+        return _from_construct(graph, construct)
     if case is not None:
-        return _case_neighbourhood(network, case)
+        return _case_neighbourhood(graph, case)
     if view == "full":
-        return network
+        return to_networkx(graph)
     if view == "cases":
-        return _cross_case(graph, network)
+        return _cross_case(graph)
     raise ValueError(f"unknown view {view!r}: use one of {', '.join(VIEWS)}")
 
 
-def _case_neighbourhood(network: nx.MultiDiGraph, case: str) -> nx.MultiDiGraph:
-    matches = [
-        n
-        for n, d in network.nodes(data=True)
-        if d["kind"] == "case" and (n == case or n.endswith("/" + case))
+def _find_case(graph: Graph, case: str) -> URIRef:
+    """The case whose IRI is ``case`` or ends in ``/case`` (the first in IRI order)."""
+    candidates = [
+        node
+        for node in graph.subjects(RDF.type, RG.ReformCase)
+        if str(node) == case or str(node).endswith("/" + case)
     ]
-    if not matches:
-        raise KeyError(case)
-    root = matches[0]
-    parts = {n for n in network.predecessors(root) if network.nodes[n]["kind"] != "case"}
+    kinds = network_kinds(graph, candidates)
+    for node in sorted((n for n in kinds if kinds[n] == "case"), key=str):
+        return node
+    raise KeyError(case)
+
+
+def _case_neighbourhood(graph: Graph, case: str) -> nx.MultiDiGraph:
+    """The case, the parts that point to it (measures, statements) and the parts that
+    point to those, then everything these point to: a subgraph of the network, read
+    node by node from ``graph``."""
+    root = _find_case(graph, case)
+
+    def parts_of(node: URIRef) -> set[URIRef]:
+        pointing = {s for _, s in network_edges(graph, node, reverse=True)}
+        kinds = network_kinds(graph, pointing)
+        return {n for n, kind in kinds.items() if kind != "case"}
+
+    parts = parts_of(root)
     # Statements in measures point to their measure, not the case; take them too.
-    parts |= {
-        n
-        for m in list(parts)
-        for n in network.predecessors(m)
-        if network.nodes[n]["kind"] != "case"
-    }
-    keep = {root, *parts}
-    keep |= {o for n in list(keep) for o in network.successors(n)}
-    return network.subgraph(keep).copy()
+    parts |= {n for m in sorted(parts) for n in parts_of(m)}
+    keep: set[Node] = {root, *parts}
+    keep |= {o for n in list(keep) for _, o in network_edges(graph, n)}
+    return to_networkx(graph, nodes=keep)
 
 
-def _cross_case(graph: Graph, network: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _cross_case(graph: Graph) -> nx.MultiDiGraph:
     """Cases and the entities that link two or more of them; edges name how each case does."""
     links = case_entity_links(graph)
     # The entities two or more cases name: those case_links lists, counted without
@@ -113,10 +126,10 @@ def _cross_case(graph: Graph, network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     cases_of: dict[URIRef, set[URIRef]] = {}
     for case, entity, _, _ in links:
         cases_of.setdefault(entity, set()).add(case)
+    shared = [link for link in links if len(cases_of[link[1]]) >= 2]
+    network = to_networkx(graph, nodes={n for link in shared for n in link[:2]})
     view = nx.MultiDiGraph()
-    for case, entity, predicate, quote in links:
-        if len(cases_of[entity]) < 2:
-            continue
+    for case, entity, predicate, quote in shared:
         for node in (str(case), str(entity)):
             view.add_node(node, **network.nodes[node])
         name = str(predicate).rsplit("/", 1)[-1]
@@ -140,11 +153,14 @@ def _property_label(graph: Graph, predicate: URIRef, lang: str) -> str:
     return ""
 
 
-def _from_construct(network: nx.MultiDiGraph, construct: Graph) -> nx.MultiDiGraph:
+def _from_construct(graph: Graph, construct: Graph) -> nx.MultiDiGraph:
+    triples = sorted(
+        ((s, p, o) for s, p, o in construct if isinstance(o, URIRef)),
+        key=lambda t: tuple(str(x) for x in t),
+    )
+    network = to_networkx(graph, nodes={n for s, _, o in triples for n in (s, o)})
     view = nx.MultiDiGraph()
-    for s, p, o in sorted(construct, key=lambda t: tuple(str(x) for x in t)):
-        if not isinstance(o, URIRef):
-            continue
+    for s, p, o in triples:
         for node in (str(s), str(o)):
             if node not in view:
                 data = (
