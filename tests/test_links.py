@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -234,7 +235,7 @@ def test_a_split_spelling_gets_the_original_in_its_top_three_suggestions(
     failures = []
     for entity, spelling in merged:
         split, new = _split(query_graph, entity, spelling)
-        suggestions = [s for s in analysis.suggest_links(split, minimum=-10) if new in (s.a, s.b)]
+        suggestions = analysis.suggest_links(split, minimum=-10, involving=[new])
         ranks = [i for i, s in enumerate(suggestions) if {s.a, s.b} == {entity, new}]
         if not ranks or ranks[0] >= 3:
             top = [(s.label_a, s.label_b, s.score) for s in suggestions[:3]]
@@ -252,7 +253,7 @@ def test_look_alikes_recorded_as_distinct_score_below_every_split_spelling(
         split, new = _split(query_graph, entity, spelling)
         score = next(
             s.score
-            for s in analysis.suggest_links(split, minimum=-10)
+            for s in analysis.suggest_links(split, minimum=-10, involving=[new])
             if {s.a, s.b} == {entity, new}
         )
         split_scores.append(score)
@@ -275,6 +276,42 @@ def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_gra
     assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
 
 
+def test_suggestions_involving_entities_are_the_whole_list_filtered(query_graph: Graph) -> None:
+    everything = analysis.suggest_links(query_graph, minimum=-10)
+    named = sorted({e for s in everything for e in (s.a, s.b)}, key=str)
+    assert len(named) > 30
+    for group in ([e] for e in named[::7]), [named[1:4]]:
+        for wanted in group:
+            expected = [s for s in everything if s.a in wanted or s.b in wanted]
+            found = analysis.suggest_links(query_graph, minimum=-10, involving=wanted)
+            assert found == expected, wanted
+            assert found
+    assert analysis.suggest_links(query_graph, involving=[URIRef("https://example.org/x")]) == []
+
+
+@pytest.mark.parametrize(
+    "options", [[], ["--entity", "relevant-departments"]], ids=["all", "entity"]
+)
+def test_suggest_command_reads_the_store_and_prints_what_the_parsed_graph_gives(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    from reformgraph import pipeline
+
+    graph = str(build_dir / "reformgraph.nt")
+    parsed = CliRunner().invoke(
+        app, ["links", "--suggest", "--graph", graph, "-f", "csv", *options]
+    )
+    assert parsed.exit_code == 0, parsed.output
+    assert len(parsed.stdout.splitlines()) > 2
+
+    monkeypatch.setattr(pipeline, "load_graph", no_parsing)
+    stored = CliRunner().invoke(
+        app, ["links", "--suggest", "--out", str(build_dir), "-f", "csv", *options]
+    )
+    assert stored.exit_code == 0, stored.output
+    assert stored.stdout_bytes == parsed.stdout_bytes
+
+
 def test_suggest_command_filters_by_entity(build_dir: Path) -> None:
     result = CliRunner().invoke(
         app,
@@ -282,7 +319,7 @@ def test_suggest_command_filters_by_entity(build_dir: Path) -> None:
             "links",
             "--suggest",
             "--entity",
-            "ndrc",
+            "relevant-departments",
             "--graph",
             str(build_dir / "reformgraph.nt"),
             "-f",
@@ -291,7 +328,9 @@ def test_suggest_command_filters_by_entity(build_dir: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     rows = result.output.lstrip("\ufeff").splitlines()[1:]
-    assert all("ndrc" in row for row in rows)
+    assert rows
+    assert all("/org/relevant-departments," in row for row in rows)
+    assert any("相关主管部门" in row for row in rows)
 
 
 # --------------------------------------------------------------------------- networks
@@ -353,6 +392,39 @@ def test_centrality_gives_networkx_degree_and_betweenness(parsed_graph: Graph) -
         assert row.betweenness == pytest.approx(betweenness[row.node], abs=1e-6), row.node
     keys = [(-r.betweenness, -r.cases, r.node) for r in rows]
     assert keys == sorted(keys)
+
+
+def test_sampled_betweenness_is_networkx_s_estimate_from_the_same_sources(
+    parsed_graph: Graph,
+) -> None:
+    by_edges = _bipartite_by_definition(parsed_graph)
+    network = nx.Graph()
+    network.add_nodes_from(sorted(by_edges))  # the sources are drawn in IRI order
+    network.add_edges_from(by_edges.edges)
+    sample = len(network) // 3
+    estimate = nx.betweenness_centrality(network, k=sample, normalized=True, seed=7)
+    exact = nx.betweenness_centrality(network, normalized=True)
+    rows = analysis.centrality(parsed_graph, sample=sample, seed=7)
+    assert any(r.betweenness != pytest.approx(exact[r.node], abs=1e-6) for r in rows)
+    for row in rows:
+        assert row.betweenness == pytest.approx(estimate[row.node], abs=1e-6), row.node
+    assert analysis.centrality(parsed_graph, sample=sample, seed=7) == rows
+    assert analysis.centrality(parsed_graph, sample=sample, seed=8) != rows
+
+
+def test_a_sample_as_large_as_the_network_gives_exact_betweenness(query_graph: Graph) -> None:
+    exact = analysis.centrality(query_graph)
+    assert analysis.centrality(query_graph, sample=len(exact) + 8) == exact
+    with pytest.raises(ValueError, match="at least one source"):
+        analysis.centrality(query_graph, sample=0)
+
+
+def test_sampled_centrality_is_the_same_over_the_store_and_parsed(synthetic_build: Path) -> None:
+    from reformgraph import pipeline
+
+    parsed = pipeline.load_graph(synthetic_build / "reformgraph.nt")
+    store = pipeline.open_graph(synthetic_build)
+    assert analysis.centrality(store, sample=10) == analysis.centrality(parsed, sample=10)
 
 
 def _reach(graph: Graph) -> dict[URIRef, int]:
@@ -454,6 +526,93 @@ def test_network_command_writes_graphml_and_gexf(build_dir: Path, tmp_path: Path
         "reformgraph.gexf",
         "reformgraph.graphml",
     ]
+
+
+def test_a_failure_while_writing_a_network_leaves_the_old_file_whole(
+    query_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import pipeline
+
+    old = tmp_path / "reformgraph.gexf"
+    old.write_text("the last export", encoding="utf-8")
+
+    def half_then_fail(network: object, handle: Any, **options: object) -> None:
+        handle.write(b"<?xml version='1.0'")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(nx, "write_gexf", half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        pipeline.write_networks(query_graph, tmp_path)
+    assert old.read_text(encoding="utf-8") == "the last export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reformgraph.gexf", "reformgraph.graphml"]
+
+
+def test_writing_the_networks_reports_each_step(query_graph: Graph, tmp_path: Path) -> None:
+    from reformgraph import pipeline
+
+    heard: list[tuple[str, int, int]] = []
+    pipeline.write_networks(query_graph, tmp_path, progress=lambda *step: heard.append(step))
+    assert heard == [
+        ("network", 0, 1),
+        ("network", 1, 1),
+        ("projection", 0, 1),
+        ("projection", 1, 1),
+        *[("export", n, 4) for n in range(5)],
+    ]
+
+
+def test_network_command_names_each_long_step_when_not_a_terminal(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import cli
+
+    clock = iter(range(0, 10_000, 2))  # every reading of the clock is 2 s later
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
+    result = CliRunner().invoke(
+        app, ["network", "--graph", str(build_dir / "reformgraph.nt"), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    for line in (
+        "the typed network: 1/1 in 2.0 s",
+        "the case–case network: 1/1 in 2.0 s",
+        "writing GraphML and GEXF: 4/4 in 8.0 s",
+        "ranking the entities (betweenness): 1/1 in 2.0 s",
+    ):
+        assert line in result.output
+
+
+def test_network_command_into_a_file_is_a_clear_error(build_dir: Path, tmp_path: Path) -> None:
+    occupied = tmp_path / "a-file"
+    occupied.write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["network", "--graph", str(build_dir / "reformgraph.nt"), "--out", str(occupied)]
+    )
+    assert result.exit_code == 2
+    assert f"cannot write the networks into {occupied}" in result.output
+    assert "Traceback" not in result.output
+    assert occupied.read_text(encoding="utf-8") == "mine"
+
+
+def test_network_command_with_sample_prints_the_sampled_ranking(
+    build_dir: Path, tmp_path: Path, query_graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ranking(*options: str) -> list[tuple[str, str]]:
+        result = CliRunner().invoke(
+            app,
+            ["network", "--out", str(tmp_path / "files"), "-f", "json", "--top", "40", *options],
+        )
+        assert result.exit_code == 0, result.output
+        bindings = json.loads(result.stdout)["results"]["bindings"]
+        return [(b["entity"]["value"], b["betweenness"]["value"]) for b in bindings]
+
+    (tmp_path / "build").symlink_to(build_dir, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)  # outside a project: ./build is the build
+    sampled = ranking("--sample", "20", "--seed", "3")
+    expected = analysis.centrality(query_graph, top=40, sample=20, seed=3)
+    assert sampled == [(r.node, str(r.betweenness)) for r in expected]
+    assert sampled != ranking()
+    assert sampled == ranking("--sample", "20", "--seed", "3")
+    assert CliRunner().invoke(app, ["network", "--sample", "0"]).exit_code == 2
 
 
 def test_network_command_with_max_cases_exports_the_case_network_without_hub_entities(

@@ -160,13 +160,19 @@ STAGES = {
     "store": "loading the store",
     "extract": "drafting the cases",
     "check": "building the draft",
+    "network": "the typed network",
+    "projection": "the case–case network",
+    "export": "writing GraphML and GEXF",
+    "rank": "ranking the entities (betweenness)",
 }
 
 
 @contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None]]:
+def _progress(*, ticking: bool = False) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback: rich bars on a terminal; otherwise one plain line per stage
-    when it ends (nothing for stages that are over in a moment)."""
+    when it ends (nothing for stages that are over in a moment). ``ticking`` redraws the
+    bars from a thread, so that their clocks run through a long step that reports
+    nothing; only for jobs that start no processes."""
     if err.is_terminal:
         from rich.progress import (
             BarColumn,
@@ -185,9 +191,9 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
             TimeRemainingColumn(),
             console=err,
             transient=True,
-            # Redrawn from the callback, not by a thread: a build forks its workers,
-            # which is only safe while the process has a single thread.
-            auto_refresh=False,
+            # Redrawn from the callback, not by a thread (unless ticking): a build forks
+            # its workers, which is only safe while the process has a single thread.
+            auto_refresh=ticking,
         )
         tasks: dict[str, Any] = {}
         drawn = [0.0]
@@ -594,25 +600,28 @@ def links(
     out_dir: OutOption = None,
 ) -> None:
     """Cross-case links: every pair of cases that share an entity, with each case's quote."""
-    from reformgraph import analysis, pipeline
+    from rdflib import SKOS
+
+    from reformgraph import analysis
 
     _check_format(output_format)
     try:
         source = _graph_file(graph_file, out_dir)
-        graph = pipeline.load_graph(source) if suggest else _analysis_graph(source, graph_file)
+        graph = _analysis_graph(source, graph_file)
     except ReformgraphError as exc:
         _fail(str(exc))
     if suggest:
-        suggestions = analysis.suggest_links(graph)
+        wanted = None
         if entity is not None:
+            # The entities with a name: those suggestions pair.
             wanted = {
                 e
-                for e in set(graph.subjects())
+                for e in set(graph.subjects(SKOS.prefLabel))
                 if str(e) == entity or str(e).endswith("/" + entity)
             }
             if not wanted:
                 _fail(f"no entity {entity!r} in the graph")
-            suggestions = [s for s in suggestions if s.a in wanted or s.b in wanted]
+        suggestions = analysis.suggest_links(graph, involving=wanted)
         _output(analysis.suggestions_result(suggestions[:limit]), output_format)
         return
     found = analysis.case_links(graph, max_cases=max_cases)
@@ -638,6 +647,18 @@ def network(
             " name (the ranking keeps them).",
         ),
     ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option(
+            "--sample",
+            min=1,
+            metavar="K",
+            help="Estimate the ranking's betweenness from K source nodes drawn at random"
+            " (repeatable: see --seed) instead of all of them: for large networks, where the"
+            " exact value takes long (25 minutes on 10,000 cases).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="With --sample: the seed of the draw.")] = 0,
     output_format: FormatOption = "table",
     graph_file: GraphOption = None,
 ) -> None:
@@ -651,8 +672,15 @@ def network(
     except ReformgraphError as exc:
         _fail(str(exc))
     target = out_dir if out_dir is not None else source.parent
-    written = pipeline.write_networks(graph, target, max_cases=max_cases)
-    _output(analysis.centrality_result(analysis.centrality(graph, top=top)), output_format)
+    with _progress(ticking=True) as progress:
+        try:
+            written = pipeline.write_networks(graph, target, max_cases=max_cases, progress=progress)
+        except OSError as exc:
+            _fail(f"cannot write the networks into {target}: {exc.strerror or exc}")
+        progress("rank", 0, 1)
+        ranking = analysis.centrality(graph, top=top, sample=sample, seed=seed)
+        progress("rank", 1, 1)
+    _output(analysis.centrality_result(ranking), output_format)
     for path in written:
         err.print(f"wrote {path}")
 

@@ -229,17 +229,34 @@ def open_graph(out_dir: Path) -> Graph:
     return graph
 
 
-def write_networks(graph: Graph, out_dir: Path, *, max_cases: int | None = None) -> list[Path]:
+def write_networks(
+    graph: Graph,
+    out_dir: Path,
+    *,
+    max_cases: int | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
     """Write the typed network and the case–case projection as GraphML and GEXF
-    (``max_cases``: see :func:`reformgraph.analysis.case_projection`)."""
+    (``max_cases``: see :func:`reformgraph.analysis.case_projection`). ``progress`` hears
+    of each step as (step, done, total): ``network`` and ``projection`` (0 of 1, then 1 of
+    1) and ``export`` (files written of 4). Both networks are made before any file is
+    written, and each file is replaced whole."""
     from reformgraph import analysis
 
+    def step(name: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(name, done, total)
+
+    step("network", 0, 1)
+    typed = analysis.to_networkx(graph)
+    step("network", 1, 1)
+    step("projection", 0, 1)
+    projection = analysis.case_projection(graph, max_cases=max_cases)
+    step("projection", 1, 1)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, network in (
-        ("reformgraph", analysis.to_networkx(graph)),
-        ("reformgraph-cases", analysis.case_projection(graph, max_cases=max_cases)),
-    ):
+    written: list[Path] = []
+    step("export", 0, 4)
+    for name, network in (("reformgraph", typed), ("reformgraph-cases", projection)):
         for suffix, writer in (
             (".graphml", analysis.write_graphml),
             (".gexf", analysis.write_gexf),
@@ -247,6 +264,7 @@ def write_networks(graph: Graph, out_dir: Path, *, max_cases: int | None = None)
             path = out_dir / f"{name}{suffix}"
             writer(network, path)
             written.append(path)
+            step("export", len(written), 4)
     return written
 
 
