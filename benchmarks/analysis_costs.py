@@ -13,7 +13,9 @@ measures, in this one process:
    into its in-memory store) against ``pipeline.open_graph`` (an rdflib Graph over the
    build's Oxigraph store, nothing parsed), with the process's peak memory after each.
 2. **Each analysis function** (``analysis.case_links``, ``case_projection``,
-   ``centrality``, ``to_networkx``, or those named by ``--functions``) on both graphs, once
+   ``centrality``, ``to_networkx``; ``centrality`` with ``sample=100``, ``suggest_links``
+   for one entity, ``viz.select_view`` of one case; or those named by ``--functions``)
+   on both graphs, once
    each: the time, the size of the result, and the ratio store / parsed. Both results
    must be equal (the script exits with 1 when they are not).
 3. With ``--reference``: networkx's own ``betweenness_centrality`` on the same case–entity
@@ -36,15 +38,34 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import RDF, SKOS, Graph
 
-from reformgraph import analysis, pipeline
+from reformgraph import analysis, pipeline, viz
+from reformgraph.models import RG
+
+
+def first_case(graph: Graph) -> str:
+    """The first case in IRI order."""
+    return str(min(graph.subjects(RDF.type, RG.ReformCase), key=str))
+
+
+def first_entity(graph: Graph) -> Any:
+    """The first named entity in IRI order that suggestions can pair."""
+    named = (e for e in graph.subjects(SKOS.prefLabel) if analysis.entity_kind(graph, e))
+    return min(named, key=str)
+
 
 FUNCTIONS: dict[str, Callable[[Graph], Any]] = {
     "case_links": analysis.case_links,
     "case_projection": analysis.case_projection,
     "centrality": analysis.centrality,
     "to_networkx": analysis.to_networkx,
+    # What `network --sample 100`, `links --suggest --entity ID` and `viz --case ID` do.
+    "centrality_sample_100": lambda graph: analysis.centrality(graph, sample=100),
+    "suggest_links_one_entity": lambda graph: analysis.suggest_links(
+        graph, involving=[first_entity(graph)]
+    ),
+    "case_view": lambda graph: viz.select_view(graph, case=first_case(graph)),
 }
 
 

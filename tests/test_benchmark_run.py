@@ -137,7 +137,15 @@ def test_analysis_costs_script_times_every_function_on_both_graphs(
     out = tmp_path / "analysis.md"
     _run_script(ANALYSIS_COSTS, str(build_dir), "--reference", "--out", str(out))
     table = out.read_text(encoding="utf-8")
-    for name in ("case_links", "case_projection", "centrality", "to_networkx"):
+    for name in (
+        "case_links",
+        "case_projection",
+        "centrality",
+        "to_networkx",
+        "centrality_sample_100",
+        "suggest_links_one_entity",
+        "case_view",
+    ):
         assert re.search(
             rf"^\| `{name}` \| [\d.]+ s \| [\d.]+ s \| [\d.e+-]+x \| [\d,]+ ", table, re.M
         ), (
