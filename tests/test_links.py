@@ -427,6 +427,23 @@ def test_sampled_centrality_is_the_same_over_the_store_and_parsed(synthetic_buil
     assert analysis.centrality(store, sample=10) == analysis.centrality(parsed, sample=10)
 
 
+def test_the_ranking_and_the_case_network_read_no_text(
+    query_graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which entities each case names is enough for them; quotes are for links."""
+    expected = analysis.centrality(query_graph), analysis.case_projection(query_graph)
+
+    def no_text(graph: Graph, node: object) -> tuple[str, int]:
+        raise AssertionError(f"the text of {node} was read")
+
+    monkeypatch.setattr(analysis, "evidence_span", no_text)
+    assert analysis.centrality(query_graph) == expected[0]
+    projection = analysis.case_projection(query_graph)
+    assert sorted(projection.edges(data=True)) == sorted(expected[1].edges(data=True))
+    with pytest.raises(AssertionError, match="was read"):
+        analysis.case_links(query_graph)
+
+
 def _reach(graph: Graph) -> dict[URIRef, int]:
     """How many cases name each entity, from case_entity_links."""
     reach: dict[URIRef, int] = {}

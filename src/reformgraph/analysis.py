@@ -229,6 +229,36 @@ class _Link:
     span: tuple[int, int] | None
 
 
+def _via_links(graph: Graph) -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]]:
+    """For each case in source order, the case itself and then each of its parts (by IRI),
+    with the shared entities it links to: (property, entity) in the order of
+    ``LINK_PREDICATES``, then by IRI. Units, and nodes of no entity class, are not shared
+    entities. No text is read."""
+    cases = sorted(
+        (c for c in graph.subjects(RDF.type, RG.ReformCase) if isinstance(c, URIRef)),
+        key=lambda c: _source_order(graph, c),
+    )
+    # Each entity's kind read once, and each node's properties in one read (not one per
+    # link property): the graph may be a store read triple by triple.
+    kinds: dict[URIRef, str | None] = {}
+    linking = set(LINK_PREDICATES)
+    for case in cases:
+        vias: list[Node] = [case, *sorted(graph.subjects(RG.partOfCase, case), key=str)]
+        for via in vias:
+            linked: dict[Node, list[URIRef]] = defaultdict(list)
+            for predicate, value in graph.predicate_objects(via):
+                if predicate in linking and isinstance(value, URIRef):
+                    linked[predicate].append(value)
+            pairs = []
+            for predicate in LINK_PREDICATES:
+                for entity in sorted(linked.get(predicate, ()), key=str):
+                    if entity not in kinds:
+                        kinds[entity] = entity_kind(graph, entity)
+                    if kinds[entity] not in (None, "unit"):
+                        pairs.append((predicate, entity))
+            yield case, via, pairs
+
+
 def _links(graph: Graph) -> list[_Link]:
     """Every link from a case (or a part of it) to a shared entity, with a quote for it.
 
@@ -237,55 +267,49 @@ def _links(graph: Graph) -> list[_Link]:
     mention, or a label); the first sentence of the linking text is the last resort.
     """
     out = []
-    cases = sorted(
-        (c for c in graph.subjects(RDF.type, RG.ReformCase) if isinstance(c, URIRef)),
-        key=lambda c: _source_order(graph, c),
-    )
-    # Each entity's kind and labels read once, and each node's properties in one read (not
-    # one per link property): the graph may be a store read triple by triple.
-    kinds: dict[URIRef, str | None] = {}
     labels_of: dict[URIRef, list[str]] = {}
-    linking = set(LINK_PREDICATES)
-    for case in cases:
-        vias: list[Node] = [case, *sorted(graph.subjects(RG.partOfCase, case), key=str)]
-        for via in vias:
-            via_text, via_start = evidence_span(graph, via)
-            mentions = _mentions(graph, via)
-            is_statement = graph.value(via, RDF.type) in _STATEMENT_CLASSES
-            linked: dict[Node, list[URIRef]] = defaultdict(list)
-            for predicate, value in graph.predicate_objects(via):
-                if predicate in linking and isinstance(value, URIRef):
-                    linked[predicate].append(value)
-            for predicate in LINK_PREDICATES:
-                for entity in sorted(linked.get(predicate, ()), key=str):
-                    if entity not in kinds:
-                        kinds[entity] = entity_kind(graph, entity)
-                    if kinds[entity] in (None, "unit"):
-                        continue
-                    if entity not in labels_of:
-                        labels_of[entity] = sorted(_labels_zh(graph, entity), key=len, reverse=True)
-                    labels = labels_of[entity]
-                    span: tuple[int, int] | None = None
-                    if predicate == RG.responsibleOffice:
-                        lines = via_text.split("\n")
-                        quote, rank = (lines[1] if len(lines) > 1 else via_text), 3
-                    elif is_statement:
-                        named = any(label in via_text for label in labels)
-                        quote, rank = via_text, (3 if named else 1)
-                        span = (via_start, via_start + len(via_text))
-                    else:
-                        if entity in mentions and mentions[entity][1] >= via_start >= 0:
-                            found: tuple[str, int] | None = _sentence_at(
-                                via_text, mentions[entity][1] - via_start
-                            )
-                        else:
-                            found = _sentence_with(via_text, labels)
-                        if found is not None and found[0]:
-                            quote, rank = found[0], 2
-                            span = (via_start + found[1], via_start + found[1] + len(found[0]))
-                        else:
-                            quote, rank = _sentence_at(via_text, 0)[0], 1
-                    out.append(_Link(case, entity, via, quote, rank, predicate, span))
+    for case, via, pairs in _via_links(graph):
+        if not pairs:
+            continue
+        via_text, via_start = evidence_span(graph, via)
+        mentions = _mentions(graph, via)
+        is_statement = graph.value(via, RDF.type) in _STATEMENT_CLASSES
+        for predicate, entity in pairs:
+            if entity not in labels_of:
+                labels_of[entity] = sorted(_labels_zh(graph, entity), key=len, reverse=True)
+            labels = labels_of[entity]
+            span: tuple[int, int] | None = None
+            if predicate == RG.responsibleOffice:
+                lines = via_text.split("\n")
+                quote, rank = (lines[1] if len(lines) > 1 else via_text), 3
+            elif is_statement:
+                named = any(label in via_text for label in labels)
+                quote, rank = via_text, (3 if named else 1)
+                span = (via_start, via_start + len(via_text))
+            else:
+                if entity in mentions and mentions[entity][1] >= via_start >= 0:
+                    found: tuple[str, int] | None = _sentence_at(
+                        via_text, mentions[entity][1] - via_start
+                    )
+                else:
+                    found = _sentence_with(via_text, labels)
+                if found is not None and found[0]:
+                    quote, rank = found[0], 2
+                    span = (via_start + found[1], via_start + found[1] + len(found[0]))
+                else:
+                    quote, rank = _sentence_at(via_text, 0)[0], 1
+            out.append(_Link(case, entity, via, quote, rank, predicate, span))
+    return out
+
+
+def _case_entities(graph: Graph) -> dict[URIRef, dict[URIRef, None]]:
+    """For each case that links to any, the shared entities it links to: the cases and
+    entities of :func:`_case_entity_quotes`, in its order, without reading the text for
+    quotes (most of the time of it on a store)."""
+    out: dict[URIRef, dict[URIRef, None]] = defaultdict(dict)
+    for case, _via, pairs in _via_links(graph):
+        for _predicate, entity in pairs:
+            out[case].setdefault(entity, None)
     return out
 
 
@@ -331,7 +355,7 @@ def _check_max_cases(max_cases: int | None) -> None:
 
 
 def _shared_pairs(
-    per_case: dict[URIRef, dict[URIRef, str]], terms: _Terms, max_cases: int | None = None
+    per_case: Mapping[URIRef, Iterable[URIRef]], terms: _Terms, max_cases: int | None = None
 ) -> Iterator[tuple[URIRef, URIRef, list[URIRef]]]:
     """(case a, case b, the entities both name by kind and IRI) for every pair of cases that
     share one, pairs in the order of itertools.combinations over the cases. With
@@ -796,7 +820,7 @@ def case_projection(graph: Graph, *, max_cases: int | None = None) -> nx.Graph:
     :func:`case_links`); every case is still a node.
     """
     _check_max_cases(max_cases)
-    per_case = _case_entity_quotes(graph)
+    per_case = _case_entities(graph)
     terms = _Terms(graph)
     degree: dict[URIRef, int] = defaultdict(int)
     for linked in per_case.values():
@@ -851,7 +875,7 @@ def centrality(
     """
     if sample is not None and sample < 1:
         raise ValueError(f"a sample needs at least one source node, not {sample}")
-    per_case = _case_entity_quotes(graph)
+    per_case = _case_entities(graph)
     # The case–entity network in rustworkx, whose Brandes betweenness runs in Rust on both
     # cores: on 1,000 synthetic cases (9,396 nodes) networkx's took 391 s, this whole
     # function 10 s (benchmarks/ANALYSIS-COSTS.md), with the same values to 1e-15 (tests
