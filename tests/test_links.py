@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from typer.testing import CliRunner
 
@@ -343,6 +343,21 @@ def test_the_typed_network_has_labelled_nodes_and_named_edges(query_graph: Graph
     assert case["label_zh"] == "推进大财政体系建设"
     assert network.nodes[str(PLATFORM)]["type"] == "Platform"
     assert network.has_edge(str(CASE_1), str(OFFICE), key="responsibleOffice")
+    edge = network.edges[str(CASE_1), str(OFFICE), "responsibleOffice"]
+    labels = {
+        label.language: str(label)
+        for label in query_graph.objects(RG.responsibleOffice, RDFS.label)
+        if isinstance(label, Literal)
+    }
+    assert labels.keys() == {"zh", "en"}
+    assert (edge["label_zh"], edge["label_en"]) == (labels["zh"], labels["en"])
+    office = network.nodes[str(OFFICE)]
+    names = {
+        label.language: str(label)
+        for label in query_graph.objects(OFFICE, SKOS.prefLabel)
+        if isinstance(label, Literal)
+    }
+    assert (office["label_zh"], office["label_en"]) == (names["zh"], names["en"])
 
 
 def test_the_case_projection_weights_what_cases_share(query_graph: Graph) -> None:

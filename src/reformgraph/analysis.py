@@ -115,12 +115,27 @@ _STATEMENT_CLASSES = {
 _SENTENCE_END = re.compile(r"(?<=[。;;])")
 
 
+_LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
+
+
 def _label(graph: Graph, node: Node, lang: str) -> str:
-    for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
+    for predicate in _LABEL_PREDICATES:
         for value in graph.objects(node, predicate):
             if isinstance(value, Literal) and value.language == lang:
                 return str(value)
     return ""
+
+
+def _labels_zh_en(graph: Graph, node: Node) -> tuple[str, str]:
+    """``_label`` in Chinese and in English, each property read once for both."""
+    found: dict[str, str] = {}
+    for predicate in _LABEL_PREDICATES:
+        for value in graph.objects(node, predicate):
+            if isinstance(value, Literal) and value.language in ("zh", "en"):
+                found.setdefault(value.language, str(value))
+        if len(found) == 2:
+            break
+    return found.get("zh", ""), found.get("en", "")
 
 
 def _labels_zh(graph: Graph, node: Node) -> list[str]:
@@ -786,26 +801,30 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node] | None = None) -> nx.Mult
     network = nx.MultiDiGraph()
     for node in sorted(kinds, key=str):
         quote = _evidence_text(graph, node)
+        label_zh, label_en = _labels_zh_en(graph, node)
         network.add_node(
             str(node),
             type=_short_class(graph, node),
             kind=kinds[node],
-            label_zh=_label(graph, node, "zh") or str(node).rsplit("/", 1)[-1],
-            label_en=_label(graph, node, "en") or str(node).rsplit("/", 1)[-1],
+            label_zh=label_zh or str(node).rsplit("/", 1)[-1],
+            label_en=label_en or str(node).rsplit("/", 1)[-1],
             quote=quote if kinds[node] not in ("case",) else quote.split("\n", 1)[0],
         )
     # The properties of the network's nodes only, not every triple of the graph (most are
     # text, offsets and labels), then sorted.
     edges = [(s, p, o) for s in kinds for p, o in network_edges(graph, s) if o in kinds]
+    # A few properties make all the edges: each one's labels read once.
+    property_labels = {p: _labels_zh_en(graph, p) for p in {p for _, p, _ in edges}}
     for s, p, o in sorted(edges, key=lambda t: tuple(str(x) for x in t)):
         name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        label_zh, label_en = property_labels[p]
         network.add_edge(
             str(s),
             str(o),
             key=name,
             relation=name,
-            label_zh=_label(graph, p, "zh") or name,
-            label_en=_label(graph, p, "en") or name,
+            label_zh=label_zh or name,
+            label_en=label_en or name,
         )
     return network
 
