@@ -128,6 +128,12 @@ def _cross_case(graph: Graph) -> nx.MultiDiGraph:
         cases_of.setdefault(entity, set()).add(case)
     shared = [link for link in links if len(cases_of[link[1]]) >= 2]
     network = to_networkx(graph, nodes={n for link in shared for n in link[:2]})
+    # A handful of link properties: each one's labels read once.
+    labels = {
+        (p, lang): _property_label(graph, p, lang)
+        for p in {link[2] for link in shared}
+        for lang in ("zh", "en")
+    }
     view = nx.MultiDiGraph()
     for case, entity, predicate, quote in shared:
         for node in (str(case), str(entity)):
@@ -139,8 +145,8 @@ def _cross_case(graph: Graph) -> nx.MultiDiGraph:
                 str(entity),
                 key=name,
                 relation=name,
-                label_zh=_property_label(graph, predicate, "zh") or name,
-                label_en=_property_label(graph, predicate, "en") or name,
+                label_zh=labels[predicate, "zh"] or name,
+                label_en=labels[predicate, "en"] or name,
                 quote=quote,
             )
     return view
