@@ -147,7 +147,20 @@ class Seen:
     at: float
 
 
-Reply = tuple[int, dict[str, str], bytes]
+@dataclass
+class Parts:
+    """A body sent in pieces, each flushed: a callable between them runs (to wait). The
+    announced ``length`` may exceed what is sent: the connection then ends too early."""
+
+    pieces: list[bytes | Callable[[], None]]
+    length: int | None = None
+
+    def size(self) -> int:
+        sent = sum(len(piece) for piece in self.pieces if isinstance(piece, bytes))
+        return self.length if self.length is not None else sent
+
+
+Reply = tuple[int, dict[str, str], "bytes | Parts"]
 
 
 @dataclass
@@ -172,6 +185,16 @@ class Stub:
                 self.send_response(status)
                 for name, value in reply_headers.items():
                     self.send_header(name, value)
+                if isinstance(content, Parts):
+                    self.send_header("Content-Length", str(content.size()))
+                    self.end_headers()
+                    for piece in content.pieces:
+                        if isinstance(piece, bytes):
+                            self.wfile.write(piece)
+                            self.wfile.flush()
+                        else:
+                            piece()
+                    return
                 self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
                 if self.command != "HEAD":
@@ -753,6 +776,104 @@ def test_bad_remote_options_are_named_before_anything_is_sent(
     assert result.exit_code == 2, result.output
     assert message in result.output
     no_traceback(result)
+
+
+SPARQL_JSON = {"content-type": "application/sparql-results+json"}
+HEAD = b'{"head":{"vars":["case","title"]},"results":{"bindings":['
+
+
+def binding(n: int) -> bytes:
+    return (
+        b'{"case":{"type":"uri","value":"https://example.org/case/%d"},'
+        b'"title":{"type":"literal","value":"\xe6\xa1\x88\xe4\xbe\x8b %d","xml:lang":"zh"}}'
+        % (n, n)
+    )
+
+
+def test_a_remote_select_s_rows_are_read_as_the_endpoint_sends_them() -> None:
+    from reformgraph.queries import load_query
+    from reformgraph.remote import stream_endpoint
+
+    first_row_read = threading.Event()
+    waited: list[bool] = []
+
+    def answer(seen: Seen) -> Reply:
+        rest = b",".join(binding(n) for n in range(1, 2000)) + b"]}}"
+        wait = lambda: waited.append(first_row_read.wait(10))  # noqa: E731
+        return 200, SPARQL_JSON, Parts([HEAD + binding(0) + b",", wait, rest])
+
+    query = load_query("SELECT ?case ?title WHERE { ?case ?p ?title }", Path.cwd())
+    with Stub(answer) as stub, stream_endpoint(stub.url + "/query", query) as answered:
+        rows = iter(answered.rows)
+        first = next(rows)
+        first_row_read.set()
+        rest = list(rows)
+    assert waited == [True], "the first row came only once the whole answer had"
+    assert answered.variables == ["case", "title"]
+    assert first == (
+        ox.NamedNode("https://example.org/case/0"),
+        ox.Literal("案例 0", language="zh"),
+    )
+    assert len(rest) == 1999
+    assert rest[-1][0] == ox.NamedNode("https://example.org/case/1999")
+
+
+@pytest.mark.parametrize("output", [[], ["--save", "answer.csv"]], ids=["printed", "saved"])
+def test_an_answer_cut_off_midway_is_a_clear_remote_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "answer.csv").write_text("the last answer", encoding="utf-8")
+    sent = HEAD + b",".join(binding(n) for n in range(50)) + b","
+
+    def cut_off(seen: Seen) -> Reply:
+        return 200, SPARQL_JSON, Parts([sent], length=len(sent) + 10_000)
+
+    with Stub(cut_off) as stub:
+        result = invoke("query", "cases", "--endpoint", stub.url + "/query", "-f", "csv", *output)
+    assert result.exit_code == 3, result.output
+    assert f"reading the answer: the connection to {stub.url}/query broke" in result.output
+    no_traceback(result)
+    assert (tmp_path / "answer.csv").read_text(encoding="utf-8") == "the last answer"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answer.csv"]
+
+
+def test_malformed_results_midway_are_named() -> None:
+    def broken(seen: Seen) -> Reply:
+        return 200, SPARQL_JSON, Parts([HEAD + binding(0) + b',{"case":{"type":'])
+
+    with Stub(broken) as stub:
+        result = invoke("query", "cases", "--endpoint", stub.url + "/query", "-f", "json")
+    assert result.exit_code == 3
+    assert f"{stub.url}/query sent malformed query results" in result.output
+    no_traceback(result)
+
+
+@pytest.mark.parametrize("output_format", ["table", "csv", "json"])
+def test_xml_and_tsv_results_read_as_json_ones(oxigraph: Oxigraph, output_format: str) -> None:
+    """An endpoint may answer in another SPARQL results format than the one asked for."""
+    query = "SELECT ?s ?o WHERE { VALUES (?s ?o) { (<https://example.org/a> 'x'@zh) } }"
+
+    def answering_in(media: str) -> Callable[[Seen], Reply]:
+        def handle(seen: Seen) -> Reply:
+            seen.headers["accept"] = media
+            return forward(oxigraph.query.rsplit("/", 1)[0], seen)
+
+        return handle
+
+    outputs = []
+    for media in ("application/sparql-results+json", SPARQL_XML, SPARQL_TSV):
+        with Stub(answering_in(media)) as stub:
+            endpoint = stub.url + "/query"
+            result = invoke("query", query, "--endpoint", endpoint, "-f", output_format)
+        assert result.exit_code == 0, result.output
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "https://example.org/a" in outputs[0]
+
+
+SPARQL_XML = "application/sparql-results+xml"
+SPARQL_TSV = "text/tab-separated-values"
 
 
 def test_a_query_the_endpoint_rejects_is_bad_input(oxigraph: Oxigraph) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -414,27 +414,31 @@ def query(
         _fail("--named-graph needs --endpoint (locally, every graph of the build is queried)")
     if endpoint is not None and (graph_file is not None or out_dir is not None):
         _fail("--endpoint queries a remote service: leave out --graph and --out")
-    try:
-        saved = load_query(query_spec, Path.cwd())
-        bindings = bind_params(saved, params)
-        if endpoint is not None:
-            result = _remote_query(
-                endpoint, saved, bindings, named_graph, (user, password, auth), timeout, retries
-            )
-        else:
-            store = _query_store(graph_file, out_dir)
-            if output_format == "table":  # a table is aligned: it needs every row first
-                result = run_query_on_store(store, saved, bindings)
-            else:  # CSV and JSON are written as the rows come, in little memory
-                result = stream_query_on_store(store, saved, bindings)
-    except RemoteError as exc:
-        _fail(str(exc), 3)
-    except ReformgraphError as exc:
-        _fail(str(exc))
-    if save is not None:
-        _save(result, output_format, save)
-        return
-    _output(result, output_format)
+    with ExitStack() as open_answer:
+        try:
+            saved = load_query(query_spec, Path.cwd())
+            bindings = bind_params(saved, params)
+            if endpoint is not None:
+                login = (user, password, auth)
+                remote = (endpoint, saved, bindings, named_graph, login, timeout, retries)
+                if output_format == "table":  # a table is aligned: it needs every row first
+                    result = _remote_query(*remote)
+                else:  # CSV and JSON are written as the endpoint sends the rows
+                    result = open_answer.enter_context(_remote_query(*remote, stream=True))
+            else:
+                store = _query_store(graph_file, out_dir)
+                if output_format == "table":
+                    result = run_query_on_store(store, saved, bindings)
+                else:  # CSV and JSON are written as the rows come, in little memory
+                    result = stream_query_on_store(store, saved, bindings)
+        except RemoteError as exc:
+            _fail(str(exc), 3)
+        except ReformgraphError as exc:
+            _fail(str(exc))
+        if save is not None:
+            _save(result, output_format, save)
+            return
+        _output(result, output_format)
 
 
 def _save(result: Any, output_format: str, target: Path) -> None:
@@ -450,8 +454,9 @@ def _save(result: Any, output_format: str, target: Path) -> None:
                 rows = len(result.rows)
             else:
                 rows = (write_csv if output_format == "csv" else write_json)(result, handle)
-    except ReformgraphError as exc:  # the store failed in the middle of the rows
-        _fail(f"{exc}\n{target}: not written (an existing file is left as it was)")
+    except ReformgraphError as exc:  # the store or the endpoint failed in the middle of the rows
+        code = 3 if isinstance(exc, RemoteError) else 2
+        _fail(f"{exc}\n{target}: not written (an existing file is left as it was)", code)
     except OSError as exc:
         _fail(f"{target}: cannot be written: {exc.strerror or exc}")
     err.print(f"{rows:,} row(s) written to {target}")
@@ -480,10 +485,14 @@ def _remote_query(
     login: tuple[str | None, str | None, str],
     timeout: float,
     retries: int,
+    *,
+    stream: bool = False,
 ) -> Any:
-    from reformgraph.remote import RetryPolicy, query_endpoint
+    """The answer of a remote query; with ``stream``, a context manager that gives it as a
+    stream of rows (see :func:`reformgraph.remote.stream_endpoint`)."""
+    from reformgraph.remote import RetryPolicy, query_endpoint, stream_endpoint
 
-    return query_endpoint(
+    return (stream_endpoint if stream else query_endpoint)(
         endpoint,
         saved,
         bindings,
@@ -572,9 +581,9 @@ def _output(result: object, output_format: str) -> None:
     except BrokenPipeError:  # the reader has what it wanted (`| head`): stop quietly
         discard_stdout()
         raise typer.Exit(CLOSED_PIPE_EXIT) from None
-    except ReformgraphError as exc:  # the store failed in the middle of a stream's rows
+    except ReformgraphError as exc:  # the store or the endpoint failed in a stream's rows
         sys.stdout.flush()
-        _fail(str(exc))
+        _fail(str(exc), 3 if isinstance(exc, RemoteError) else 2)
 
 
 def _check_format(output_format: str) -> None:

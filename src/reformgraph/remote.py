@@ -14,7 +14,8 @@ the server's default graph (``?default``) or a named graph (``?graph=IRI``):
 
 :func:`query_endpoint` runs a query on any SPARQL 1.1 Protocol endpoint and returns the
 same :class:`~reformgraph.queries.QueryResult`, with pyoxigraph terms, as a local query,
-so that every output format prints it identically.
+so that every output format prints it identically; :func:`stream_endpoint` gives a
+SELECT's rows as the endpoint sends them (parsed while read, in little memory).
 
 Requests are repeated, with exponential back-off, only where repeating is safe (see
 :class:`RetryPolicy` and :func:`push_graph`). Credentials go in Basic or Digest
@@ -26,18 +27,20 @@ failures raise :class:`~reformgraph.errors.RemoteError` (the service failed) or
 
 from __future__ import annotations
 
-import json
+import io
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import httpx
 
+from reformgraph.engine import EngineStream
 from reformgraph.errors import (
     AuthenticationFailed,
     EndpointRefused,
@@ -64,6 +67,7 @@ __all__ = [
     "query_endpoint",
     "redact",
     "sends_password_in_clear",
+    "stream_endpoint",
     "with_values",
 ]
 
@@ -72,7 +76,9 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 SPARQL_JSON = "application/sparql-results+json"
 #: What a query asks for: results as JSON (SELECT, ASK), triples as N-Triples or Turtle.
-QUERY_ACCEPT = f"{SPARQL_JSON}, {NTRIPLES};q=0.9, text/turtle;q=0.8"
+QUERY_ACCEPT = (
+    f"{SPARQL_JSON}, application/sparql-results+xml;q=0.9, {NTRIPLES};q=0.9, text/turtle;q=0.8"
+)
 
 #: Every staging graph is a fresh IRI under this prefix: it can never be a user's graph.
 STAGING_PREFIX = "urn:reformgraph:staging:"
@@ -251,12 +257,15 @@ class _Session:
         accept_status: Sequence[int] = (),
         retry: RetryPolicy | None = None,
         shown: str | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
         """Send a request; return its response if its status is 2xx (or in ``accept_status``).
 
         ``repeatable``: doing the request twice equals doing it once, so it is repeated
         after a timeout, a broken connection or a retry status. A request that could not
-        connect was never sent and is repeated whatever it is.
+        connect was never sent and is repeated whatever it is. ``stream``: the response
+        is returned as soon as its status is known, its body unread; the caller reads it
+        and closes it. Only what happens before the body is repeated.
         """
         policy = retry or self.retry
         shown = redact(shown or url)
@@ -266,9 +275,10 @@ class _Session:
             error: RemoteError
             try:
                 self.requests += 1
-                response = self.client.request(
+                request = self.client.build_request(
                     method, url, content=content, headers=headers, params=list(params) or None
                 )
+                response = self.client.send(request, stream=stream)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 reason = _scrub(str(exc) or type(exc).__name__, self.secrets)
                 error = EndpointUnreachable(
@@ -290,6 +300,13 @@ class _Session:
                 refused = status in (401, 407)  # whatever else is accepted
                 if not refused and (200 <= status < 300 or status in accept_status):
                     return response
+                if stream:
+                    try:
+                        response.read()
+                    except httpx.HTTPError:
+                        pass  # the status says enough
+                    finally:
+                        response.close()
                 excerpt = _excerpt(response, self.secrets)
                 message = f"{what}: {shown} answered {status} {response.reason_phrase}".rstrip()
                 if excerpt:
@@ -670,45 +687,22 @@ def with_values(text: str, bindings: Mapping[str, Term] | None) -> str:
     return f"{text.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
 
 
-def _term(data: Any) -> Any:
-    """A term of the SPARQL JSON results format as a pyoxigraph term (as local results)."""
-    import pyoxigraph as ox
-
-    if data is None:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("value"), str):
-        raise ValueError(f"not a term: {data!r}")
-    kind, value = data.get("type"), data["value"]
-    if kind == "uri":
-        return Term("uri", value).to_oxigraph()
-    if kind == "bnode":
-        try:
-            return ox.BlankNode(value)
-        except ValueError:
-            return ox.BlankNode()
-    if kind in ("literal", "typed-literal"):
-        return Term(
-            "literal", value, language=data.get("xml:lang"), datatype=data.get("datatype")
-        ).to_oxigraph()
-    raise ValueError(f"unsupported term type {kind!r}")
-
-
 def _parse_results(response: httpx.Response, shown: str) -> QueryResult:
+    """A whole answer: query results (SPARQL JSON, XML or TSV, parsed by pyoxigraph into
+    the terms local results have) or, for CONSTRUCT and DESCRIBE, RDF."""
     import pyoxigraph as ox
 
     media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media in (SPARQL_JSON, "application/json"):
+    results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
+    if results_format is not None:
         try:
-            document = json.loads(response.content)
-            if "boolean" in document:
-                return QueryResult(variables=[], boolean=bool(document["boolean"]))
-            variables = [str(v) for v in document["head"]["vars"]]
-            rows = [
-                tuple(_term(binding.get(v)) for v in variables)
-                for binding in document["results"]["bindings"]
-            ]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise RemoteError(f"{shown} sent malformed SPARQL JSON results: {exc}") from None
+            parsed = ox.parse_query_results(response.content, results_format)
+            if isinstance(parsed, ox.QueryBoolean):
+                return QueryResult(variables=[], boolean=bool(parsed))
+            variables = [v.value for v in parsed.variables]
+            rows = [tuple(solution[v] for v in variables) for solution in parsed]
+        except (SyntaxError, ValueError) as exc:
+            raise RemoteError(f"{shown} sent malformed query results: {exc}") from None
         return QueryResult(variables=variables, rows=rows)
     rdf_format = ox.RdfFormat.from_media_type(media) if media else None
     if rdf_format is None:
@@ -722,6 +716,30 @@ def _parse_results(response: httpx.Response, shown: str) -> QueryResult:
         raise RemoteError(f"{shown} sent malformed {media}: {exc}") from None
     triples.sort(key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     return QueryResult(variables=["subject", "predicate", "object"], rows=list(triples))
+
+
+def _post_query(
+    session: _Session, endpoint: str, text: str, params: list[tuple[str, str]], *, stream: bool
+) -> httpx.Response:
+    """POST a query to an endpoint; a 400 answer is a :class:`QueryError`."""
+    try:
+        return session.send(
+            "POST",
+            endpoint,
+            what="running the query",
+            repeatable=True,
+            content=text.encode("utf-8"),
+            headers={"Content-Type": SPARQL_QUERY, "Accept": QUERY_ACCEPT},
+            params=params,
+            stream=stream,
+        )
+    except EndpointRefused as exc:
+        if exc.status == 400:
+            raise QueryError(
+                f"{redact(endpoint)} rejected the query: {exc.excerpt or 'bad request'}",
+                source=text,
+            ) from None
+        raise
 
 
 def query_endpoint(
@@ -747,21 +765,117 @@ def query_endpoint(
     text = with_values(query.text, bindings)
     policy = retry or RetryPolicy(retries=2, backoff=0.5)
     with _Session(credentials or url_credentials, timeout, policy, sleep) as session:
-        try:
-            response = session.send(
-                "POST",
-                endpoint,
-                what="running the query",
-                repeatable=True,
-                content=text.encode("utf-8"),
-                headers={"Content-Type": SPARQL_QUERY, "Accept": QUERY_ACCEPT},
-                params=params,
-            )
-        except EndpointRefused as exc:
-            if exc.status == 400:
-                raise QueryError(
-                    f"{redact(endpoint)} rejected the query: {exc.excerpt or 'bad request'}",
-                    source=text,
-                ) from None
-            raise
+        response = _post_query(session, endpoint, text, params, stream=False)
         return _parse_results(response, redact(endpoint))
+
+
+class _Body(io.RawIOBase):
+    """A streamed response body as a binary file, for pyoxigraph's results parser. A
+    failure of the connection is kept (``error``) and raised as an OSError."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__()
+        self._chunks = response.iter_bytes()
+        self._pending = b""
+        self.error: httpx.HTTPError | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    # pyoxigraph reads with read(n); a raw file's read returns what one readinto gives
+    # (a buffered one would wait for all n bytes): each row is parsed when it arrives.
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+            except httpx.HTTPError as exc:
+                self.error = exc
+                raise OSError(str(exc) or type(exc).__name__) from exc
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def _read_failure(
+    error: httpx.HTTPError | None, exc: Exception, shown: str, timeout: float
+) -> RemoteError:
+    """What to report when reading a streamed answer failed: the connection (``error``),
+    or else the answer itself (``exc``, from the parser)."""
+    if isinstance(error, httpx.TimeoutException):
+        return EndpointTimeout(
+            f"reading the answer: {shown} sent nothing more within {timeout:g} s"
+            " (a longer --timeout may help)"
+        )
+    if error is not None:
+        reason = str(error) or type(error).__name__
+        return EndpointUnreachable(
+            f"reading the answer: the connection to {shown} broke ({reason})"
+        )
+    return RemoteError(f"{shown} sent malformed query results: {exc}")
+
+
+def _streamed_rows(
+    solutions: Any, variables: list[str], body: _Body, shown: str, timeout: float
+) -> Iterator[tuple[Any, ...]]:
+    try:
+        for solution in solutions:
+            yield tuple(solution[v] for v in variables)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _read_failure(body.error, exc, shown, timeout) from None
+
+
+@contextmanager
+def stream_endpoint(
+    endpoint: str,
+    query: SavedQuery,
+    bindings: Mapping[str, Term] | None = None,
+    *,
+    named_graph: str | None = None,
+    credentials: Credentials | None = None,
+    timeout: float = 60.0,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[EngineStream | QueryResult]:
+    """:func:`query_endpoint`, with a SELECT's rows read as the endpoint sends them.
+
+    Inside the block, a SELECT or ASK answer is an :class:`EngineStream`, whose rows are
+    parsed (by pyoxigraph, from SPARQL JSON, XML or TSV) while they are read, so that an
+    answer of any size takes little memory. A failure while reading them raises a
+    :class:`RemoteError` from the iterator; it is not repeated, since rows were already
+    given out. A CONSTRUCT or DESCRIBE answer is read whole, as by :func:`query_endpoint`.
+    """
+    import pyoxigraph as ox
+
+    endpoint, url_credentials = check_endpoint(endpoint, "--endpoint")
+    params = [("default-graph-uri", check_graph_iri(named_graph))] if named_graph else []
+    text = with_values(query.text, bindings)
+    policy = retry or RetryPolicy(retries=2, backoff=0.5)
+    shown = redact(endpoint)
+    with _Session(credentials or url_credentials, timeout, policy, sleep) as session:
+        response = _post_query(session, endpoint, text, params, stream=True)
+        try:
+            media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
+            if results_format is None:
+                try:
+                    response.read()
+                except httpx.HTTPError as exc:
+                    raise _read_failure(exc, exc, shown, timeout) from None
+                yield _parse_results(response, shown)
+                return
+            body = _Body(response)
+            try:
+                parsed = ox.parse_query_results(cast(IO[bytes], body), results_format)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise _read_failure(body.error, exc, shown, timeout) from None
+            if isinstance(parsed, ox.QueryBoolean):
+                yield EngineStream([], iter(()), bool(parsed))
+                return
+            variables = [v.value for v in parsed.variables]
+            yield EngineStream(variables, _streamed_rows(parsed, variables, body, shown, timeout))
+        finally:
+            response.close()
