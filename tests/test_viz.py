@@ -272,6 +272,35 @@ def test_a_construct_view_from_the_store_equals_the_parsed_graph_s(
     assert "投资项目绩效综合评价平台" in stored[0].read_text(encoding="utf-8")
 
 
+def test_a_page_of_more_nodes_than_a_browser_draws_smoothly_is_written_with_a_warning(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph.errors import LargeViewWarning
+
+    graph = pipeline.open_graph(build_dir)
+    full = viz.select_view(graph).number_of_nodes()
+    monkeypatch.setattr(viz, "LARGE_VIEW", full - 1)
+    with pytest.warns(LargeViewWarning, match=f"{full:,} nodes"):
+        written = write_view(graph, tmp_path / "full.html")
+    assert written[0].is_file()
+    write_view(graph, tmp_path / "one.html", case="big-fiscal-system")  # no warning: fewer
+
+    result = CliRunner().invoke(
+        app, ["viz", "--graph", str(build_dir / "reformgraph.nt"), "-o", str(tmp_path / "c.html")]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"warning: c.html shows {full:,} nodes" in result.output
+    assert "--case ID" in result.output
+    assert (tmp_path / "c.html").is_file()
+
+    monkeypatch.setattr(viz, "LARGE_VIEW", full)
+    quiet = CliRunner().invoke(
+        app, ["viz", "--graph", str(build_dir / "reformgraph.nt"), "-o", str(tmp_path / "d.html")]
+    )
+    assert quiet.exit_code == 0, quiet.output
+    assert "warning" not in quiet.output
+
+
 def test_an_unknown_case_is_a_clear_error(build_dir: Path) -> None:
     result = CliRunner().invoke(
         app, ["viz", "--graph", str(build_dir / "reformgraph.nt"), "--case", "nope"]

@@ -716,7 +716,10 @@ def viz(
     graph_file: GraphOption = None,
 ) -> None:
     """Write an interactive graph page: one HTML file that opens offline in any browser."""
+    import warnings
+
     from reformgraph import pipeline
+    from reformgraph.errors import LargeViewWarning
 
     if view not in ("full", "cases"):
         _fail(f"unknown view {view!r}: use full or cases (or --case ID, --query FILE.rq)")
@@ -729,13 +732,28 @@ def viz(
         graph = _analysis_graph(source, graph_file)
         name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
         target = out if out is not None else source.parent / name
-        written = pipeline.write_view(
-            graph, target, view=view, case=case, query_file=query_file, lang=lang, picture=picture
-        )
+        with warnings.catch_warnings(record=True) as heard:
+            warnings.simplefilter("always", LargeViewWarning)
+            written = pipeline.write_view(
+                graph,
+                target,
+                view=view,
+                case=case,
+                query_file=query_file,
+                lang=lang,
+                picture=picture,
+            )
     except ReformgraphError as exc:
         _fail(str(exc))
     for path in written:
         err.print(f"wrote {path}")
+    for warning in heard:
+        if issubclass(warning.category, LargeViewWarning):
+            err.print(Text(f"warning: {warning.message}"))
+        else:  # not ours: shown as Python would have
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
 
 
 @app.command()

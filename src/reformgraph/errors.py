@@ -16,6 +16,7 @@ __all__ = [
     "EndpointRefused",
     "EndpointTimeout",
     "EndpointUnreachable",
+    "LargeViewWarning",
     "NoBuildError",
     "NoProjectError",
     "PortInUse",
@@ -168,3 +169,7 @@ def relative(path: Path, root: Path | None = None) -> str:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+class LargeViewWarning(UserWarning):
+    """A graph page holds more nodes than a browser draws smoothly (it is written anyway)."""

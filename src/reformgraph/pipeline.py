@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,13 @@ from rdflib import Graph
 
 from reformgraph.build import PREFIXES
 from reformgraph.coverage import Uncovered
-from reformgraph.errors import DataError, NoBuildError, QueryError, ValidationFailed
+from reformgraph.errors import (
+    DataError,
+    LargeViewWarning,
+    NoBuildError,
+    QueryError,
+    ValidationFailed,
+)
 from reformgraph.io import read_graph
 from reformgraph.produce import CACHE_DIR, Produced, Progress, produce, publish, work_folder
 from reformgraph.project import ontology_file
@@ -348,6 +355,15 @@ def write_view(
         network = viz.select_view(graph, view=view, case=case, construct=construct)
     except KeyError:
         raise NoBuildError(f"no case {case!r} in the graph") from None
+    if network.number_of_nodes() > viz.LARGE_VIEW:
+        warnings.warn(
+            f"{out.name} shows {network.number_of_nodes():,} nodes and"
+            f" {network.number_of_edges():,} edges; a browser draws a few thousand"
+            " smoothly: one case (--case ID) or a CONSTRUCT query (--query FILE.rq)"
+            " shows less",
+            LargeViewWarning,
+            stacklevel=2,
+        )
     title = viz.default_title(view, case, query_file, lang)
     atomic_write_bytes(out, viz.render_html(network, title=title, lang=lang).encode("utf-8"))
     written = [out]

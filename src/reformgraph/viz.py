@@ -26,6 +26,7 @@ from reformgraph.analysis import case_entity_links, network_edges, network_kinds
 from reformgraph.models import RG
 
 __all__ = [
+    "LARGE_VIEW",
     "STYLES",
     "VIEWS",
     "render_html",
@@ -34,6 +35,10 @@ __all__ = [
 ]
 
 VIEWS = ("full", "cases")
+
+#: Above this many nodes a page still opens, but vis-network's layout takes minutes and
+#: the picture is a blur; a warning suggests a smaller view.
+LARGE_VIEW = 5_000
 
 #: Colour and shape of each kind of node, with its legend text.
 STYLES: dict[str, tuple[str, str, str, str]] = {
