@@ -776,19 +776,19 @@ class _Body(io.RawIOBase):
     def __init__(self, response: httpx.Response) -> None:
         super().__init__()
         self._chunks = response.iter_bytes()
-        self._pending = b""
+        self._pending = memoryview(b"")
         self.error: httpx.HTTPError | None = None
 
     def readable(self) -> bool:
         return True
 
-    # pyoxigraph reads with read(n); a raw file's read returns what one readinto gives
-    # (a buffered one would wait for all n bytes): each row is parsed when it arrives.
-
     def readinto(self, buffer: Any) -> int:
+        """What has arrived, up to the buffer's size. pyoxigraph reads with read(n), which
+        on a raw file returns what one call of this gives (a buffered file would wait for
+        all n bytes), so each row is parsed as soon as it arrives."""
         while not self._pending:
             try:
-                self._pending = next(self._chunks)
+                self._pending = memoryview(next(self._chunks))
             except StopIteration:
                 return 0
             except httpx.HTTPError as exc:
