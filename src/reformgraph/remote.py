@@ -687,23 +687,11 @@ def with_values(text: str, bindings: Mapping[str, Term] | None) -> str:
     return f"{text.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
 
 
-def _parse_results(response: httpx.Response, shown: str) -> QueryResult:
-    """A whole answer: query results (SPARQL JSON, XML or TSV, parsed by pyoxigraph into
-    the terms local results have) or, for CONSTRUCT and DESCRIBE, RDF."""
+def _parse_triples(response: httpx.Response, shown: str) -> QueryResult:
+    """A whole CONSTRUCT or DESCRIBE answer: its triples, sorted, as local ones are."""
     import pyoxigraph as ox
 
     media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
-    if results_format is not None:
-        try:
-            parsed = ox.parse_query_results(response.content, results_format)
-            if isinstance(parsed, ox.QueryBoolean):
-                return QueryResult(variables=[], boolean=bool(parsed))
-            variables = [v.value for v in parsed.variables]
-            rows = [tuple(solution[v] for v in variables) for solution in parsed]
-        except (SyntaxError, ValueError) as exc:
-            raise RemoteError(f"{shown} sent malformed query results: {exc}") from None
-        return QueryResult(variables=variables, rows=rows)
     rdf_format = ox.RdfFormat.from_media_type(media) if media else None
     if rdf_format is None:
         raise RemoteError(f"{shown} answered with {media or 'no content type'}, not query results")
@@ -758,15 +746,22 @@ def query_endpoint(
     ``named_graph`` is sent as the protocol's ``default-graph-uri``: the query then sees
     that graph as its default graph. Queries only read, so they are repeated after
     transient failures. A 400 answer (the endpoint could not parse or run the query)
-    raises :class:`QueryError`, as a local syntax error does.
+    raises :class:`QueryError`, as a local syntax error does. The whole answer is read:
+    :func:`stream_endpoint` gives the rows as they come.
     """
-    endpoint, url_credentials = check_endpoint(endpoint, "--endpoint")
-    params = [("default-graph-uri", check_graph_iri(named_graph))] if named_graph else []
-    text = with_values(query.text, bindings)
-    policy = retry or RetryPolicy(retries=2, backoff=0.5)
-    with _Session(credentials or url_credentials, timeout, policy, sleep) as session:
-        response = _post_query(session, endpoint, text, params, stream=False)
-        return _parse_results(response, redact(endpoint))
+    with stream_endpoint(
+        endpoint,
+        query,
+        bindings,
+        named_graph=named_graph,
+        credentials=credentials,
+        timeout=timeout,
+        retry=retry,
+        sleep=sleep,
+    ) as answer:
+        if isinstance(answer, QueryResult):
+            return answer
+        return QueryResult(answer.variables, list(answer.rows), boolean=answer.boolean)
 
 
 class _Body(io.RawIOBase):
@@ -865,7 +860,7 @@ def stream_endpoint(
                     response.read()
                 except httpx.HTTPError as exc:
                     raise _read_failure(exc, exc, shown, timeout) from None
-                yield _parse_results(response, shown)
+                yield _parse_triples(response, shown)
                 return
             body = _Body(response)
             try:
