@@ -306,7 +306,13 @@ def test_an_unknown_case_is_a_clear_error(build_dir: Path) -> None:
         app, ["viz", "--graph", str(build_dir / "reformgraph.nt"), "--case", "nope"]
     )
     assert result.exit_code == 2
-    assert "no case 'nope'" in result.output
+    assert "no case 'nope' in the graph" in result.output
+    assert "did you mean" not in result.output
+    near = CliRunner().invoke(
+        app, ["viz", "--graph", str(build_dir / "reformgraph.nt"), "--case", "big-fiscal"]
+    )
+    assert near.exit_code == 2
+    assert "no case 'big-fiscal' in the graph; did you mean big-fiscal-system?" in near.output
 
 
 def test_a_construct_query_gives_its_own_view(query_graph: Graph, tmp_path: Path) -> None:

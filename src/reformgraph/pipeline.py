@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import RDF, Graph
 
 from reformgraph.build import PREFIXES
 from reformgraph.coverage import Uncovered
@@ -329,6 +329,18 @@ def screenshot(html: Path, png: Path, *, width: int = 1600, height: int = 1200) 
         tmp.replace(png)
 
 
+def _no_case(graph: Graph, case: str) -> str:
+    """The message for a case id the graph does not have, with the closest ids it has."""
+    import difflib
+
+    from reformgraph.models import RG
+
+    ids = sorted({str(c).rsplit("/", 1)[-1] for c in graph.subjects(RDF.type, RG.ReformCase)})
+    close = difflib.get_close_matches(case, ids, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"no case {case!r} in the graph{hint} (`reformgraph query cases` lists them)"
+
+
 def write_view(
     graph: Graph,
     out: Path,
@@ -354,7 +366,7 @@ def write_view(
     try:
         network = viz.select_view(graph, view=view, case=case, construct=construct)
     except KeyError:
-        raise NoBuildError(f"no case {case!r} in the graph") from None
+        raise NoBuildError(_no_case(graph, case or "")) from None
     if network.number_of_nodes() > viz.LARGE_VIEW:
         warnings.warn(
             f"{out.name} shows {network.number_of_nodes():,} nodes and"
