@@ -276,17 +276,23 @@ def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_gra
     assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
 
 
-def test_suggestions_involving_entities_are_the_whole_list_filtered(query_graph: Graph) -> None:
-    everything = analysis.suggest_links(query_graph, minimum=-10)
+@pytest.mark.parametrize("data", ["real", "synthetic"])
+def test_suggestions_involving_entities_are_the_whole_list_filtered(
+    data: str, request: pytest.FixtureRequest
+) -> None:
+    from reformgraph import pipeline
+
+    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    graph = pipeline.open_graph(build)
+    everything = analysis.suggest_links(graph, minimum=-10)
     named = sorted({e for s in everything for e in (s.a, s.b)}, key=str)
     assert len(named) > 30
-    for group in ([e] for e in named[::7]), [named[1:4]]:
-        for wanted in group:
-            expected = [s for s in everything if s.a in wanted or s.b in wanted]
-            found = analysis.suggest_links(query_graph, minimum=-10, involving=wanted)
-            assert found == expected, wanted
-            assert found
-    assert analysis.suggest_links(query_graph, involving=[URIRef("https://example.org/x")]) == []
+    for wanted in [*([e] for e in named), named[1:4]]:
+        expected = [s for s in everything if s.a in wanted or s.b in wanted]
+        found = analysis.suggest_links(graph, minimum=-10, involving=wanted)
+        assert found == expected, wanted
+        assert found
+    assert analysis.suggest_links(graph, involving=[URIRef("https://example.org/x")]) == []
 
 
 @pytest.mark.parametrize(

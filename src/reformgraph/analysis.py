@@ -244,11 +244,20 @@ class _Link:
     span: tuple[int, int] | None
 
 
-def _via_links(graph: Graph) -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]]:
+def _via_links(
+    graph: Graph, only: set[URIRef] | None = None
+) -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]]:
     """For each case in source order, the case itself and then each of its parts (by IRI),
     with the shared entities it links to: (property, entity) in the order of
     ``LINK_PREDICATES``, then by IRI. Units, and nodes of no entity class, are not shared
-    entities. No text is read."""
+    entities. No text is read.
+
+    ``only`` (shared entities): just the links to those, found from the entities, and in
+    no particular order; the rest of the graph is not read.
+    """
+    if only is not None:
+        yield from _via_links_to(graph, only)
+        return
     cases = sorted(
         (c for c in graph.subjects(RDF.type, RG.ReformCase) if isinstance(c, URIRef)),
         key=lambda c: _source_order(graph, c),
@@ -274,8 +283,32 @@ def _via_links(graph: Graph) -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, 
             yield case, via, pairs
 
 
-def _links(graph: Graph) -> list[_Link]:
-    """Every link from a case (or a part of it) to a shared entity, with a quote for it.
+def _via_links_to(
+    graph: Graph, entities: set[URIRef]
+) -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]]:
+    """:func:`_via_links` restricted to links to ``entities``: each node that links to
+    one of them, if it is a case or a part of one, with those links."""
+    linked: dict[Node, list[tuple[URIRef, URIRef]]] = defaultdict(list)
+    for predicate in LINK_PREDICATES:
+        for entity in sorted(entities, key=str):
+            for via in graph.subjects(predicate, entity):
+                linked[via].append((predicate, entity))
+    for via in sorted(linked, key=str):
+        if (via, RDF.type, RG.ReformCase) in graph and isinstance(via, URIRef):
+            cases = [via]
+        else:
+            cases = [
+                c
+                for c in graph.objects(via, RG.partOfCase)
+                if isinstance(c, URIRef) and (c, RDF.type, RG.ReformCase) in graph
+            ]
+        for case in cases:
+            yield case, via, linked[via]
+
+
+def _links(graph: Graph, only: set[URIRef] | None = None) -> list[_Link]:
+    """Every link from a case (or a part of it) to a shared entity, with a quote for it
+    (``only``: to those entities, in no particular order).
 
     A statement's own quote ranks best when it names the entity (it is the evidence of
     the link); then the sentence where the case or measure names the entity (its recorded
@@ -283,7 +316,7 @@ def _links(graph: Graph) -> list[_Link]:
     """
     out = []
     labels_of: dict[URIRef, list[str]] = {}
-    for case, via, pairs in _via_links(graph):
+    for case, via, pairs in _via_links(graph, only):
         if not pairs:
             continue
         via_text, via_start = evidence_span(graph, via)
@@ -616,13 +649,6 @@ def suggest_links(
         ),
         key=str,
     )
-    cases_of: dict[URIRef, set[URIRef]] = defaultdict(set)
-    contexts: dict[URIRef, set[tuple[int, int]]] = defaultdict(set)
-    for link in _links(graph):
-        cases_of[link.entity].add(link.case)
-        # Where the text names the entity (or, for an indicator, states its number).
-        if link.span is not None and (link.rank >= 2 or link.predicate == RG.indicator):
-            contexts[link.entity].add(link.span)
     hierarchy = {
         frozenset((s, o))
         for predicate in (SKOS.broader, RG.locatedIn, DCTERMS.isPartOf, ORG.subOrganizationOf)
@@ -639,13 +665,26 @@ def suggest_links(
     }
     classes = {e: set(graph.objects(e, RDF.type)) for e in entities}
     different = {frozenset((s, o)) for s, o in graph.subject_objects(OWL.differentFrom) if s != o}
-    out = []
+    # The labels first: only the pairs whose labels overlap enough are scored further.
+    candidates = []
     for a, b in _pairs_to_compare(entities, involving):
         if kinds[a] != kinds[b] and frozenset((kinds[a], kinds[b])) not in _COMPATIBLE:
             continue
         match = _label_similarity(labels[a], labels[b])
-        if match.score < 0.3:
-            continue
+        if match.score >= 0.3:
+            candidates.append((a, b, match))
+    # Which cases name each entity, and where: for every entity, or (with ``involving``)
+    # only for those of the candidate pairs, found from them without reading every case.
+    needed = None if involving is None else {e for a, b, _ in candidates for e in (a, b)}
+    cases_of: dict[URIRef, set[URIRef]] = defaultdict(set)
+    contexts: dict[URIRef, set[tuple[int, int]]] = defaultdict(set)
+    for link in _links(graph, needed):
+        cases_of[link.entity].add(link.case)
+        # Where the text names the entity (or, for an indicator, states its number).
+        if link.span is not None and (link.rank >= 2 or link.predicate == RG.indicator):
+            contexts[link.entity].add(link.span)
+    out = []
+    for a, b, match in candidates:
         reasons = [f"labels overlap {match.score:.2f} ({match.a} / {match.b})"]
         score = 0.6 * match.score
         if match.alias:
