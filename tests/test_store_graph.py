@@ -15,11 +15,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCTERMS, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from reformgraph import analysis, pipeline
 from reformgraph.engine import STORE_DIR, open_store
 from reformgraph.errors import NoBuildError, QueryError
+from reformgraph.models import RG
 from reformgraph.queries import (
     SavedQuery,
     run_query,
@@ -161,6 +162,34 @@ def test_open_graph_on_a_folder_that_is_not_a_store_says_so(tmp_path: Path) -> N
     with pytest.raises(NoBuildError, match=r"store: cannot be opened as an Oxigraph store"):
         pipeline.open_graph(tmp_path)
     assert sorted(p.name for p in (tmp_path / STORE_DIR).iterdir()) == ["notes.txt"]
+
+
+def test_the_public_functions_take_paths_as_strings(synthetic_build: Path, tmp_path: Path) -> None:
+    """A notebook passes ``"build"``, not ``Path("build")``: each function of the API that
+    takes a path takes a string and gives what it gives for the ``Path``."""
+    data = synthetic_build.parent / "data"
+    out = tmp_path / "build"
+    built = pipeline.build(str(data), str(out))
+    assert built.folder == out
+    assert pipeline.check(str(data)).summary == built.check.summary
+    graph = pipeline.open_graph(str(out))
+    parsed = pipeline.load_graph(str(out / "reformgraph.nt"))
+    assert len(graph) == len(parsed) > 0
+    rows = pipeline.export_query(str(out), saved_query("cases"), str(tmp_path / "cases.csv"))
+    assert rows == built.check.summary.cases
+    assert (tmp_path / "cases.csv").is_file()
+    case = sorted(str(c).rsplit("/", 1)[-1] for c in graph.subjects(RDF.type, RG.ReformCase))[0]
+    page = tmp_path / "case.html"
+    assert pipeline.write_view(graph, str(page), case=case) == [page]
+    written = pipeline.write_networks(graph, str(tmp_path / "networks"))
+    assert sorted(p.name for p in written) == sorted(
+        f"{name}{suffix}"
+        for name in ("reformgraph", "reformgraph-cases")
+        for suffix in (".graphml", ".gexf")
+    )
+    analysis.write_graphml(analysis.case_projection(graph), str(tmp_path / "cases.graphml"))
+    assert (tmp_path / "cases.graphml").is_file()
+    graph.close()
 
 
 def test_cross_case_analysis_on_the_graph_over_the_store_equals_the_parsed_graph(

@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from reformgraph.build import OA, ORG
-from reformgraph.io import atomic_writer
+from reformgraph.io import StrPath, atomic_writer
 from reformgraph.models import RG
 from reformgraph.queries import QueryResult
 
@@ -1003,20 +1003,20 @@ def _for_export(network: nx.Graph | nx.MultiDiGraph) -> nx.Graph | nx.MultiDiGra
     return copy
 
 
-def write_graphml(network: nx.Graph | nx.MultiDiGraph, path: Path) -> None:
+def write_graphml(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
     """GraphML with every attribute (type, zh and en labels …); opens in Gephi and Cytoscape.
     Written through a temporary file: a failure leaves an existing file as it was."""
-    with atomic_writer(path) as handle:
+    with atomic_writer(Path(path)) as handle:
         nx.write_graphml(_for_export(network), handle, encoding="utf-8", prettyprint=True)
 
 
-def write_gexf(network: nx.Graph | nx.MultiDiGraph, path: Path) -> None:
+def write_gexf(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
     """GEXF 1.2 with node labels (Chinese) and every attribute; opens in Gephi. Written
     through a temporary file, as :func:`write_graphml`."""
     copy = _for_export(network)
     for _, data in copy.nodes(data=True):
         data["label"] = data.get("label_zh", "")
-    with atomic_writer(path) as handle:
+    with atomic_writer(Path(path)) as handle:
         nx.write_gexf(copy, handle, encoding="utf-8", prettyprint=True, version="1.2draft")
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "EntityTable",
     "LineMap",
     "SourceFile",
+    "StrPath",
     "atomic_write_bytes",
     "case_file_paths",
     "find_project",
@@ -62,6 +63,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 #: The largest YAML file we read; our case files are a few kilobytes.
 MAX_YAML_BYTES = 2_000_000
 
+#: A path as the public functions take it: a ``Path`` or a string.
+StrPath = str | os.PathLike[str]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 PathKey = tuple[str | int, ...]
 #: A ``map`` over files, e.g. a process pool's (see :func:`load_shared`).

@@ -20,7 +20,7 @@ from reformgraph.errors import (
     QueryError,
     ValidationFailed,
 )
-from reformgraph.io import read_graph
+from reformgraph.io import StrPath, read_graph
 from reformgraph.produce import CACHE_DIR, Produced, Progress, produce, publish, work_folder
 from reformgraph.project import ontology_file
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
@@ -30,6 +30,7 @@ __all__ = [
     "OUTPUT_NAMES",
     "BuildResult",
     "CheckResult",
+    "StrPath",
     "Summary",
     "build",
     "check",
@@ -154,23 +155,24 @@ def _result(produced: Produced) -> CheckResult:
     )
 
 
-def check(data_dir: Path, *, progress: Progress | None = None) -> CheckResult:
+def check(data_dir: StrPath, *, progress: Progress | None = None) -> CheckResult:
     """Read, resolve, build and validate a data folder, writing nothing it keeps.
 
     Raises :class:`DataErrors` for bad input; the result tells whether the graph
     conforms and which numerals and outcome words the data does not cover.
     """
     with tempfile.TemporaryDirectory(prefix="reformgraph-check-") as work:
-        return _result(produce(data_dir, Path(work), progress=progress))
+        return _result(produce(Path(data_dir), Path(work), progress=progress))
 
 
-def build(data_dir: Path, out_dir: Path, *, progress: Progress | None = None) -> BuildResult:
+def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = None) -> BuildResult:
     """Build the graph of a data folder: Turtle, N-Triples, JSON-LD and the query store.
 
     Nothing is written unless the data resolves and the graph conforms to the shapes:
     on any error the previous build's files stay as they were. Cases unchanged since the
     last build in ``out_dir`` are taken from its cache.
     """
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
     with work_folder(out_dir) as work_name:
         work = Path(work_name)
         cache = out_dir / CACHE_DIR
@@ -185,12 +187,13 @@ def build(data_dir: Path, out_dir: Path, *, progress: Progress | None = None) ->
     return BuildResult(check=result, written=written)
 
 
-def default_graph_file(out_dir: Path) -> Path:
-    return out_dir / "reformgraph.nt"
+def default_graph_file(out_dir: StrPath) -> Path:
+    return Path(out_dir) / "reformgraph.nt"
 
 
-def load_graph(graph_file: Path) -> Graph:
+def load_graph(graph_file: StrPath) -> Graph:
     """The graph to query: a built file, with the ontology merged in for class labels."""
+    graph_file = Path(graph_file)
     if not graph_file.is_file():
         raise NoBuildError(f"{graph_file}: no such file")
     try:
@@ -205,11 +208,11 @@ def load_graph(graph_file: Path) -> Graph:
     return graph
 
 
-def _open_build_store(out_dir: Path) -> Any:
+def _open_build_store(out_dir: StrPath) -> Any:
     """The store of a build (``out_dir/store``), read-only."""
     from reformgraph.engine import STORE_DIR, open_store
 
-    store_dir = out_dir / STORE_DIR
+    store_dir = Path(out_dir) / STORE_DIR
     if not store_dir.is_dir():
         raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
     try:
@@ -218,7 +221,7 @@ def _open_build_store(out_dir: Path) -> Any:
         raise NoBuildError(f"{store_dir}: cannot be opened as an Oxigraph store: {exc}") from None
 
 
-def open_graph(out_dir: Path) -> Graph:
+def open_graph(out_dir: StrPath) -> Graph:
     """The graph of a build, as an rdflib Graph over its Oxigraph store (``out_dir/store``).
 
     Nothing is parsed, so it opens at once whatever the size; SPARQL through
@@ -238,7 +241,7 @@ def open_graph(out_dir: Path) -> Graph:
 
 def write_networks(
     graph: Graph,
-    out_dir: Path,
+    out_dir: StrPath,
     *,
     max_cases: int | None = None,
     progress: Progress | None = None,
@@ -260,6 +263,7 @@ def write_networks(
     step("projection", 0, 1)
     projection = analysis.case_projection(graph, max_cases=max_cases)
     step("projection", 1, 1)
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     step("export", 0, 4)
@@ -301,8 +305,9 @@ def find_chromium() -> str | None:
     return None
 
 
-def screenshot(html: Path, png: Path, *, width: int = 1600, height: int = 1200) -> None:
+def screenshot(html: StrPath, png: StrPath, *, width: int = 1600, height: int = 1200) -> None:
     """A PNG of a page, taken by headless Chromium with networking off."""
+    html, png = Path(html), Path(png)
     import subprocess
     import tempfile
 
@@ -343,11 +348,11 @@ def _no_case(graph: Graph, case: str) -> str:
 
 def write_view(
     graph: Graph,
-    out: Path,
+    out: StrPath,
     *,
     view: str = "full",
     case: str | None = None,
-    query_file: Path | None = None,
+    query_file: StrPath | None = None,
     lang: str = "zh",
     picture: str | None = None,
 ) -> list[Path]:
@@ -356,6 +361,8 @@ def write_view(
     from reformgraph.io import atomic_write_bytes
     from reformgraph.queries import load_query
 
+    out = Path(out)
+    query_file = None if query_file is None else Path(query_file)
     construct = None
     if query_file is not None:
         saved = load_query(str(query_file), Path.cwd())
@@ -397,9 +404,9 @@ def query(graph: Graph, saved: SavedQuery, params: Mapping[str, str] | None = No
 
 
 def export_query(
-    out_dir: Path,
+    out_dir: StrPath,
     saved: SavedQuery,
-    target: Path,
+    target: StrPath,
     *,
     output_format: str = "csv",
     params: Mapping[str, str] | None = None,
@@ -417,5 +424,5 @@ def export_query(
     bindings = bind_params(saved, params or {})
     stream = stream_query_on_store(_open_build_store(out_dir), saved, bindings)
     write = write_csv if output_format == "csv" else write_json
-    with atomic_writer(target) as handle:
+    with atomic_writer(Path(target)) as handle:
         return write(stream, handle)
