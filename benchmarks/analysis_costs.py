@@ -13,7 +13,7 @@ measures, in this one process:
    into its in-memory store) against ``pipeline.open_graph`` (an rdflib Graph over the
    build's Oxigraph store, nothing parsed), with the process's peak memory after each.
 2. **Each analysis function** (``analysis.case_links``, ``case_projection``,
-   ``centrality``, ``to_networkx``; ``centrality`` with ``sample=100``, ``suggest_links``
+   ``centrality``, ``to_networkx``, ``suggest_links``; ``centrality`` with ``sample=100``, ``suggest_links``
    for one entity, ``viz.select_view`` of one case; or those named by ``--functions``)
    on both graphs, once
    each: the time, the size of the result, and the ratio store / parsed. Both results
@@ -60,6 +60,7 @@ FUNCTIONS: dict[str, Callable[[Graph], Any]] = {
     "case_projection": analysis.case_projection,
     "centrality": analysis.centrality,
     "to_networkx": analysis.to_networkx,
+    "suggest_links": analysis.suggest_links,
     # What `network --sample 100`, `links --suggest --entity ID` and `viz --case ID` do.
     "centrality_sample_100": lambda graph: analysis.centrality(graph, sample=100),
     "suggest_links_one_entity": lambda graph: analysis.suggest_links(

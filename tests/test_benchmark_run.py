@@ -142,6 +142,7 @@ def test_analysis_costs_script_times_every_function_on_both_graphs(
         "case_projection",
         "centrality",
         "to_networkx",
+        "suggest_links",
         "centrality_sample_100",
         "suggest_links_one_entity",
         "case_view",

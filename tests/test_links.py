@@ -339,6 +339,135 @@ def test_suggest_command_filters_by_entity(build_dir: Path) -> None:
     assert any("相关主管部门" in row for row in rows)
 
 
+def test_suggest_command_prints_the_best_rows_up_to_the_limit(build_dir: Path) -> None:
+    def rows(*options: str) -> list[str]:
+        result = CliRunner().invoke(
+            app, ["links", "--suggest", "--out", str(build_dir), "-f", "csv", *options]
+        )
+        assert result.exit_code == 0, result.output
+        return result.output.lstrip("\ufeff").splitlines()
+
+    everything = rows()
+    assert len(everything) > 12
+    assert rows("--limit", "10") == everything[:11]  # the header and the best ten
+
+
+def test_the_suggestions_stream_makes_the_rows_of_the_result_as_they_are_read(
+    query_graph: Graph,
+) -> None:
+    import itertools
+
+    suggestions = analysis.suggest_links(query_graph)
+    stream = analysis.suggestions_stream(suggestions)
+    result = analysis.suggestions_result(suggestions)
+    assert stream.variables == result.variables
+    assert list(stream.rows) == result.rows
+    endless = analysis.suggestions_stream(itertools.repeat(suggestions[0]))
+    assert next(endless.rows) == result.rows[0]
+
+
+def _reference_lcs(a: str, b: str) -> int:
+    """The longest common subsequence by dynamic programming, character by character."""
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        current = [0]
+        for j, other in enumerate(b):
+            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def _reference_substring(a: str, b: str) -> int:
+    """The longest common substring, trying every pair of starts."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(len(b)):
+            k = 0
+            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
+                k += 1
+            best = max(best, k)
+    return best
+
+
+def test_label_overlaps_equal_a_character_by_character_reference(query_graph: Graph) -> None:
+    import random
+
+    labels = sorted(
+        {
+            analysis._clean(str(label))
+            for predicate in (SKOS.prefLabel, SKOS.altLabel)
+            for label in query_graph.objects(None, predicate)
+            if isinstance(label, Literal) and label.language == "zh"
+        }
+    )
+    assert len(labels) > 200
+    draw = random.Random(0)
+    pairs = [tuple(draw.sample(labels, 2)) for _ in range(3000)]
+    # Few characters, so that runs and repeats are common; empty strings too.
+    pairs += [
+        tuple("".join(draw.choices("改革平台改", k=draw.randint(0, 12))) for _ in range(2))
+        for _ in range(3000)
+    ]
+    wrong = [
+        (a, b)
+        for a, b in pairs
+        if analysis._lcs(a, b) != _reference_lcs(a, b)
+        or analysis._longest_common_substring(a, b) != _reference_substring(a, b)
+    ]
+    assert not wrong, wrong[:10]
+
+
+@pytest.mark.parametrize("data", ["real", "synthetic"])
+def test_the_pairs_compared_hold_every_pair_whose_labels_overlap_enough(
+    data: str, request: pytest.FixtureRequest
+) -> None:
+    """The pairs found by comparing labels in C++ hold every pair of compatible kinds that
+    the Python scoring puts at 0.3 or more, and few others."""
+    import itertools
+
+    from reformgraph import pipeline
+
+    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    graph = pipeline.open_graph(build)
+    entities = analysis._named_entities(graph)
+    labels = [analysis._labels_zh(graph, e) for e in entities]
+    kinds = [analysis.entity_kind(graph, e) or "" for e in entities]
+    cleaned = [[analysis._clean(x) for x in ls] for ls in labels]
+
+    def compatible(i: int, j: int) -> bool:
+        return kinds[i] == kinds[j] or frozenset((kinds[i], kinds[j])) in analysis._COMPATIBLE
+
+    overlapping = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(entities)), 2)
+        if compatible(i, j) and analysis._label_similarity(labels[i], labels[j]).score >= 0.3
+    }
+    assert len(overlapping) > 100
+    found = list(analysis._similar_label_pairs(cleaned, kinds, None))
+    assert found == sorted(set(found))
+    assert overlapping <= set(found)
+    assert all(i < j and compatible(i, j) for i, j in found)
+    assert len(found) < 1.2 * len(overlapping)
+    for wanted in ({0}, {5, 17, len(entities) - 1}):
+        involved = list(analysis._similar_label_pairs(cleaned, kinds, wanted))
+        assert involved == [(i, j) for i, j in found if i in wanted or j in wanted]
+
+
+def test_suggestions_in_small_blocks_and_up_to_a_limit_are_the_whole_list(
+    query_graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = analysis.suggest_links(query_graph, minimum=-10)
+    for limit in (0, 1, 7, len(everything), len(everything) + 5):
+        assert analysis.suggest_links(query_graph, minimum=-10, limit=limit) == everything[:limit]
+    # Blocks of a few rows: an entity's labels are never split across two blocks.
+    monkeypatch.setattr(analysis, "_BLOCK_CELLS", 50)
+    assert analysis.suggest_links(query_graph, minimum=-10) == everything
+    office = everything[0].a
+    assert analysis.suggest_links(query_graph, minimum=-10, involving=[office]) == [
+        s for s in everything if office in (s.a, s.b)
+    ]
+
+
 # --------------------------------------------------------------------------- networks
 
 

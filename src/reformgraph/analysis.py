@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import functools
+import heapq
 import itertools
 import re
 from collections import defaultdict
@@ -19,7 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import rustworkx as rx
+from rapidfuzz import process
+from rapidfuzz.distance import LCSseq
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
@@ -27,7 +32,7 @@ from rdflib.term import Node
 from reformgraph.build import OA, ORG
 from reformgraph.io import StrPath, atomic_writer
 from reformgraph.models import RG
-from reformgraph.queries import QueryResult
+from reformgraph.queries import QueryResult, QueryStream
 
 __all__ = [
     "LINK_PREDICATES",
@@ -47,6 +52,7 @@ __all__ = [
     "network_kinds",
     "suggest_links",
     "suggestions_result",
+    "suggestions_stream",
     "to_networkx",
     "write_gexf",
     "write_graphml",
@@ -523,7 +529,7 @@ _COMPATIBLE = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """Two different entities that probably denote the same thing, or are tightly related."""
 
@@ -543,30 +549,27 @@ def _clean(label: str) -> str:
 
 def _lcs(a: str, b: str) -> int:
     """Length of the longest common subsequence: abbreviations keep their characters in order."""
-    if not a or not b:
-        return 0
-    previous = [0] * (len(b) + 1)
-    for ch in a:
-        current = [0]
-        for j, other in enumerate(b):
-            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
+    return int(LCSseq.similarity(a, b))
 
 
 def _longest_common_substring(a: str, b: str) -> int:
+    """Length of the longest run of characters both strings have."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
     best = 0
-    for i in range(len(a)):
-        for j in range(len(b)):
-            k = 0
-            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
-                k += 1
-            best = max(best, k)
+    # From each start, grow the run only past the best so far: a run of best + 1 there
+    # exists if and only if its first best + 1 characters are in the other string.
+    for i in range(len(short)):
+        while i + best < len(short) and short[i : i + best + 1] in long:
+            best += 1
     return best
 
 
+#: Head nouns, longest first (平台 after 服务平台 …).
+_HEADS_LONGEST_FIRST = tuple(sorted(_HEAD_NOUNS, key=len, reverse=True))
+
+
 def _head(label: str) -> str | None:
-    for head in sorted(_HEAD_NOUNS, key=len, reverse=True):
+    for head in _HEADS_LONGEST_FIRST:
         if label.endswith(head):
             return head
     return None
@@ -590,36 +593,167 @@ class _Match:
 
 
 def _label_similarity(labels_a: list[str], labels_b: list[str]) -> _Match:
-    best = _Match(0.0, "", "")
-    for x, y in itertools.product(labels_a, labels_b):
-        cx, cy = _clean(x), _clean(y)
-        for alias, meaning in _PLACE_ALIASES.items():
-            if (cx == alias and meaning in cy) or (cy == alias and meaning in cx):
-                return _Match(1.0, x, y, alias=True)
-        short, long = sorted((cx, cy), key=len)
-        if not short:
+    """How much two entities' labels overlap: the best pair of their labels."""
+    return _best_overlap(
+        labels_a, [_clean(x) for x in labels_a], labels_b, [_clean(y) for y in labels_b]
+    )
+
+
+def _best_overlap(
+    labels_a: list[str], cleaned_a: list[str], labels_b: list[str], cleaned_b: list[str]
+) -> _Match:
+    """:func:`_label_similarity` of labels already cleaned (``cleaned_a[k]`` is
+    ``_clean(labels_a[k])``)."""
+    best_score = 0.0
+    best: tuple[str, str, str, str, float] | None = None
+    for x, cx in zip(labels_a, cleaned_a, strict=True):
+        for y, cy in zip(labels_b, cleaned_b, strict=True):
+            if cx in _PLACE_ALIASES or cy in _PLACE_ALIASES:
+                for alias, meaning in _PLACE_ALIASES.items():
+                    if (cx == alias and meaning in cy) or (cy == alias and meaning in cx):
+                        return _Match(1.0, x, y, alias=True)
+            short, long = (cx, cy) if len(cx) <= len(cy) else (cy, cx)
+            if not short:
+                continue
+            subsequence = _lcs(short, long) / len(short)
+            substring = _longest_common_substring(short, long) / len(short)
+            # An abbreviation keeps its characters in order; reward runs of them, and
+            # penalise a long name that adds a great deal to the short one.
+            coverage = len(short) / len(long)
+            score = 0.55 * subsequence + 0.3 * substring + 0.15 * coverage
+            if score > best_score:
+                best_score, best = score, (x, y, short, long, subsequence)
+    if best is None:
+        return _Match(0.0, "", "")
+    x, y, short, long, subsequence = best
+    return _Match(best_score, x, y, contained=short in long, abbreviation=subsequence == 1.0)
+
+
+#: The overlap of labels a pair needs to be scored further (see :func:`_label_similarity`).
+_LABELS_OVERLAP = 0.3
+#: Label pairs compared in one block of :func:`_similar_label_pairs` (about 40 bytes each).
+_BLOCK_CELLS = 4_000_000
+
+
+@dataclass(frozen=True)
+class _KindLabels:
+    """The cleaned Chinese labels of the entities of one kind, flattened: the label, the
+    entity's index, its length, and whether it is a place alias (全国 …)."""
+
+    texts: list[str]
+    owners: np.ndarray
+    lengths: np.ndarray
+    aliases: np.ndarray
+
+    def rows(self, keep: np.ndarray) -> _KindLabels:
+        return _KindLabels(
+            [t for t, k in zip(self.texts, keep, strict=True) if k],
+            self.owners[keep],
+            self.lengths[keep],
+            self.aliases[keep],
+        )
+
+    def blocks(self, columns: int) -> Iterator[_KindLabels]:
+        """Runs of rows of about ``_BLOCK_CELLS`` cells against ``columns``, never splitting
+        the labels of one entity (so no entity pair comes out of two blocks)."""
+        size = max(1, _BLOCK_CELLS // max(columns, 1))
+        start = 0
+        while start < len(self.texts):
+            stop = min(start + size, len(self.texts))
+            while stop < len(self.texts) and self.owners[stop] == self.owners[stop - 1]:
+                stop += 1
+            yield _KindLabels(
+                self.texts[start:stop],
+                self.owners[start:stop],
+                self.lengths[start:stop],
+                self.aliases[start:stop],
+            )
+            start = stop
+
+
+def _kind_labels(indexes: list[int], cleaned: list[list[str]]) -> _KindLabels:
+    texts, owners = [], []
+    for i in indexes:
+        for label in cleaned[i]:
+            if label:  # an empty label overlaps nothing
+                texts.append(label)
+                owners.append(i)
+    return _KindLabels(
+        texts,
+        np.array(owners, dtype=np.int64),
+        np.array([len(t) for t in texts], dtype=np.float64),
+        np.array([t in _PLACE_ALIASES for t in texts], dtype=bool),
+    )
+
+
+def _overlapping(rows: _KindLabels, columns: _KindLabels) -> tuple[np.ndarray, np.ndarray]:
+    """The entity pairs (row owner, column owner) with a pair of labels that may overlap
+    enough: :func:`_label_similarity`'s score with the longest common substring taken as
+    long as the longest common subsequence (never shorter) is at least ``_LABELS_OVERLAP``,
+    or one label is a place alias. The subsequences are computed by rapidfuzz, in C++,
+    on every core."""
+    common = process.cdist(
+        rows.texts, columns.texts, scorer=LCSseq.similarity, dtype=np.int32, workers=-1
+    )
+    short = np.minimum(rows.lengths[:, None], columns.lengths[None, :])
+    long = np.maximum(rows.lengths[:, None], columns.lengths[None, :])
+    subsequence = common / short
+    bound = 0.55 * subsequence + 0.3 * subsequence + 0.15 * (short / long)
+    keep = (bound >= _LABELS_OVERLAP - 1e-9) | rows.aliases[:, None] | columns.aliases[None, :]
+    row, column = np.nonzero(keep)
+    return rows.owners[row], columns.owners[column]
+
+
+def _similar_label_pairs(
+    cleaned: list[list[str]], kinds: list[str], involving: set[int] | None
+) -> Iterator[tuple[int, int]]:
+    """The pairs of entities (indexes ``i < j``, in order) whose kinds are the same or
+    compatible and whose labels may overlap enough (:func:`_overlapping`): a superset of
+    the pairs :func:`_label_similarity` scores at least ``_LABELS_OVERLAP``, found without
+    a Python loop over every pair. ``involving``: only the pairs with one of those."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for i, kind in enumerate(kinds):
+        by_kind[kind].append(i)
+    flat = {kind: _kind_labels(indexes, cleaned) for kind, indexes in by_kind.items()}
+    wanted = None if involving is None else np.array(sorted(involving), dtype=np.int64)
+    found: list[np.ndarray] = []
+    for kind_a, kind_b in itertools.combinations_with_replacement(sorted(flat), 2):
+        if kind_a != kind_b and frozenset((kind_a, kind_b)) not in _COMPATIBLE:
             continue
-        subsequence = _lcs(short, long) / len(short)
-        substring = _longest_common_substring(short, long) / len(short)
-        # An abbreviation keeps its characters in order; reward runs of them, and penalise
-        # a long name that adds a great deal to the short one.
-        coverage = len(short) / len(long)
-        score = 0.55 * subsequence + 0.3 * substring + 0.15 * coverage
-        if score > best.score:
-            best = _Match(score, x, y, contained=short in long, abbreviation=subsequence == 1.0)
-    return best
+        a, b = flat[kind_a], flat[kind_b]
+        if wanted is None:
+            # Each pair of kinds once; within a kind, each pair of entities once.
+            sides = [(a, b)]
+        else:
+            # The rows: the labels of the wanted entities, on each side.
+            sides = [(a.rows(np.isin(a.owners, wanted)), b)]
+            if kind_a != kind_b:
+                sides.append((b.rows(np.isin(b.owners, wanted)), a))
+        for rows, columns in sides:
+            if not rows.texts or not columns.texts:
+                continue
+            for block in rows.blocks(len(columns.texts)):
+                first, second = _overlapping(block, columns)
+                low, high = np.minimum(first, second), np.maximum(first, second)
+                keep = low != high if wanted is not None or kind_a != kind_b else first < second
+                found.append(np.unique(low[keep] * len(kinds) + high[keep]))
+    if not found:
+        return
+    # Held as numbers, not a list of pairs: millions of them on a large collection.
+    for code in np.unique(np.concatenate(found)).tolist():
+        yield divmod(code, len(kinds))
 
 
-def _pairs_to_compare(
-    entities: list[URIRef], involving: Iterable[Node] | None
-) -> Iterable[tuple[URIRef, URIRef]]:
-    """Every pair of ``entities`` in their order, or the pairs with one of ``involving``."""
-    if involving is None:
-        return itertools.combinations(entities, 2)
-    position: dict[Node, int] = {e: i for i, e in enumerate(entities)}
-    wanted = {position[e] for e in involving if e in position}
-    pairs = {(min(w, i), max(w, i)) for w in wanted for i in range(len(entities)) if i != w}
-    return [(entities[i], entities[j]) for i, j in sorted(pairs)]
+def _named_entities(graph: Graph) -> list[URIRef]:
+    """The shared entities with a name (units aside), by IRI: those suggestions pair."""
+    return sorted(
+        (
+            node
+            for node in set(graph.subjects(SKOS.prefLabel, None))
+            if isinstance(node, URIRef) and entity_kind(graph, node) not in (None, "unit")
+        ),
+        key=str,
+    )
 
 
 def suggest_links(
@@ -637,119 +771,160 @@ def suggest_links(
     distinct (owl:differentFrom) and names of different jurisdiction levels (国家发改委 /
     省发改委) are pushed down.
 
-    Every pair of entities is compared, so the time grows with the square of their number.
-    ``involving`` compares only the pairs with one of those entities: the same suggestions
-    as filtering the whole list, in time that grows with the number of entities.
+    Only pairs of the same or compatible kinds whose labels overlap enough are scored;
+    they are found by comparing every pair's labels in C++ (rapidfuzz, on every core), so
+    the time still grows with the square of the number of entities, but slowly, and the
+    Python work with the number of look-alike pairs. ``involving`` compares only the pairs
+    with one of those entities: the same suggestions as filtering the whole list, in time
+    that grows with the number of entities. ``limit`` keeps only the best so many as it
+    goes, in memory that does not grow with the number of suggestions.
     """
-    entities = sorted(
-        (
-            node
-            for node in set(graph.subjects(SKOS.prefLabel, None))
-            if isinstance(node, URIRef) and entity_kind(graph, node) not in (None, "unit")
-        ),
-        key=str,
-    )
-    hierarchy = {
-        frozenset((s, o))
-        for predicate in (SKOS.broader, RG.locatedIn, DCTERMS.isPartOf, ORG.subOrganizationOf)
-        for s, o in graph.subject_objects(predicate)
-    }
-    labels = {e: _labels_zh(graph, e) for e in entities}
-    kinds = {e: entity_kind(graph, e) or "" for e in entities}
+    entities = _named_entities(graph)
+    # Entities, cases and classes as numbers from here on: the pairs are compared millions
+    # of times, and rdflib terms compare in Python.
+    position: dict[Node, int] = {e: i for i, e in enumerate(entities)}
+
+    def pairs_of(*predicates: URIRef) -> set[tuple[int, int]]:
+        found = set()
+        for predicate in predicates:
+            for s, o in graph.subject_objects(predicate):
+                if s in position and o in position and s != o:
+                    i, j = position[s], position[o]
+                    found.add((min(i, j), max(i, j)))
+        return found
+
+    hierarchy = pairs_of(SKOS.broader, RG.locatedIn, DCTERMS.isPartOf, ORG.subOrganizationOf)
+    different = pairs_of(OWL.differentFrom)
+    labels = [_labels_zh(graph, e) for e in entities]
+    cleaned = [[_clean(x) for x in ls] for ls in labels]
+    kinds = [entity_kind(graph, e) or "" for e in entities]
+    class_ids: dict[Node, int] = {}
+    classes = [
+        frozenset(class_ids.setdefault(c, len(class_ids)) for c in graph.objects(e, RDF.type))
+        for e in entities
+    ]
     place_names = {
         _clean(label)
-        for e in entities
+        for i, e in enumerate(entities)
         if graph.value(e, RDF.type) in (RG.AdministrativeArea, RG.Region)
-        for label in labels[e]
+        for label in labels[i]
         if len(_clean(label)) >= 2 and _clean(label) not in _PLACE_ALIASES
     }
-    classes = {e: set(graph.objects(e, RDF.type)) for e in entities}
-    different = {frozenset((s, o)) for s, o in graph.subject_objects(OWL.differentFrom) if s != o}
-    # The labels first: only the pairs whose labels overlap enough are scored further.
-    candidates = []
-    for a, b in _pairs_to_compare(entities, involving):
-        if kinds[a] != kinds[b] and frozenset((kinds[a], kinds[b])) not in _COMPATIBLE:
-            continue
-        match = _label_similarity(labels[a], labels[b])
-        if match.score >= 0.3:
-            candidates.append((a, b, match))
+    wanted = None if involving is None else {position[e] for e in involving if e in position}
+    pairs = _similar_label_pairs(cleaned, kinds, wanted)
+
+    def matches() -> Iterator[tuple[int, int, _Match]]:
+        for i, j in pairs:
+            match = _best_overlap(labels[i], cleaned[i], labels[j], cleaned[j])
+            if match.score >= _LABELS_OVERLAP:
+                yield i, j, match
+
     # Which cases name each entity, and where: for every entity, or (with ``involving``)
     # only for those of the candidate pairs, found from them without reading every case.
-    needed = None if involving is None else {e for a, b, _ in candidates for e in (a, b)}
-    cases_of: dict[URIRef, set[URIRef]] = defaultdict(set)
-    contexts: dict[URIRef, set[tuple[int, int]]] = defaultdict(set)
+    candidates: Iterable[tuple[int, int, _Match]]
+    if wanted is None:
+        needed = None
+        candidates = matches()
+    else:
+        candidates = list(matches())
+        needed = {entities[k] for i, j, _ in candidates for k in (i, j)}
+    cases_of: dict[int, set[int]] = defaultdict(set)
+    contexts: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    case_ids: dict[URIRef, int] = {}
     for link in _links(graph, needed):
-        cases_of[link.entity].add(link.case)
+        if link.entity not in position:
+            continue
+        entity = position[link.entity]
+        cases_of[entity].add(case_ids.setdefault(link.case, len(case_ids)))
         # Where the text names the entity (or, for an indicator, states its number).
         if link.span is not None and (link.rank >= 2 or link.predicate == RG.indicator):
-            contexts[link.entity].add(link.span)
-    out = []
-    for a, b, match in candidates:
-        reasons = [f"labels overlap {match.score:.2f} ({match.a} / {match.b})"]
-        score = 0.6 * match.score
-        if match.alias:
-            reasons.append(
-                f"{match.a if len(match.a) <= len(match.b) else match.b} stands for a place"
+            contexts[entity].add(link.span)
+
+    # What each label is, worked out once: labels recur in many pairs.
+    @functools.cache
+    def described(label: str) -> tuple[frozenset[str], str | None, str | None]:
+        clean = _clean(label)
+        places = frozenset(p for p in place_names if p in clean)
+        return places, _head(clean), _level(clean)
+
+    @functools.cache
+    def name(i: int) -> str:
+        return _label(graph, entities[i], "zh")
+
+    def scored() -> Iterator[Suggestion]:
+        for i, j, match in candidates:
+            a, b = entities[i], entities[j]
+            reasons = [f"labels overlap {match.score:.2f} ({match.a} / {match.b})"]
+            score = 0.6 * match.score
+            if match.alias:
+                reasons.append(
+                    f"{match.a if len(match.a) <= len(match.b) else match.b} stands for a place"
+                )
+            elif match.contained:
+                score += 0.15
+                reasons.append("one name holds the other whole")
+            elif match.abbreviation:
+                score += 0.1
+                reasons.append("one name abbreviates the other (its characters in order)")
+            (places_a, head_a, level_a), (places_b, head_b, level_b) = (
+                described(match.a),
+                described(match.b),
             )
-        elif match.contained:
-            score += 0.15
-            reasons.append("one name holds the other whole")
-        elif match.abbreviation:
-            score += 0.1
-            reasons.append("one name abbreviates the other (its characters in order)")
-        places_a = {p for p in place_names if p in _clean(match.a)}
-        places_b = {p for p in place_names if p in _clean(match.b)}
-        if places_a and places_b and not (places_a & places_b):
-            score -= 0.35
-            reasons.append(
-                f"different places ({'、'.join(sorted(places_a))} / {'、'.join(sorted(places_b))})"
+            if places_a and places_b and not (places_a & places_b):
+                score -= 0.35
+                places = " / ".join("、".join(sorted(p)) for p in (places_a, places_b))
+                reasons.append(f"different places ({places})")
+            if classes[i] & classes[j]:
+                score += 0.15
+                reasons.append("same class")
+            if head_a is not None and head_a == head_b:
+                score += 0.1
+                reasons.append(f"same head noun {head_a}")
+            elif head_a != head_b and head_a is not None and head_b is not None:
+                score -= 0.1
+                reasons.append(f"different head nouns {head_a} / {head_b}")
+            shared_cases = cases_of[i] & cases_of[j]
+            if shared_cases:
+                union = cases_of[i] | cases_of[j]
+                score += 0.05 * len(shared_cases) / len(union)
+                reasons.append(f"co-occur in {len(shared_cases)} case(s)")
+            if level_a != level_b and not match.alias:
+                score -= 0.35
+                reasons.append(f"different levels ({level_a or '-'} / {level_b or '-'})")
+            together = (
+                sum(1 for x in contexts[i] for y in contexts[j] if x[0] < y[1] and y[0] < x[1])
+                if i in contexts and j in contexts
+                else 0
             )
-        if classes[a] & classes[b]:
-            score += 0.15
-            reasons.append("same class")
-        head_a, head_b = _head(_clean(match.a)), _head(_clean(match.b))
-        if head_a is not None and head_a == head_b:
-            score += 0.1
-            reasons.append(f"same head noun {head_a}")
-        elif head_a != head_b and head_a is not None and head_b is not None:
-            score -= 0.1
-            reasons.append(f"different head nouns {head_a} / {head_b}")
-        shared_cases = cases_of[a] & cases_of[b]
-        if shared_cases:
-            union = cases_of[a] | cases_of[b]
-            score += 0.05 * len(shared_cases) / len(union)
-            reasons.append(f"co-occur in {len(shared_cases)} case(s)")
-        level_a, level_b = _level(_clean(match.a)), _level(_clean(match.b))
-        if level_a != level_b and not match.alias:
-            score -= 0.35
-            reasons.append(f"different levels ({level_a or '-'} / {level_b or '-'})")
-        together = sum(1 for x in contexts[a] for y in contexts[b] if x[0] < y[1] and y[0] < x[1])
-        if together:
-            # A text rarely names one thing twice, in two spellings, in one sentence.
-            score -= 0.3
-            reasons.append(f"named side by side in {together} sentence(s)")
-        if frozenset((a, b)) in hierarchy:
-            score -= 0.3
-            reasons.append("recorded as part and whole (broader, part of, located in)")
-        if frozenset((a, b)) in different:
-            score -= 0.5
-            reasons.append("recorded as distinct (owl:differentFrom)")
-        if score < minimum:
-            continue
-        out.append(
-            Suggestion(
+            if together:
+                # A text rarely names one thing twice, in two spellings, in one sentence.
+                score -= 0.3
+                reasons.append(f"named side by side in {together} sentence(s)")
+            if (i, j) in hierarchy:
+                score -= 0.3
+                reasons.append("recorded as part and whole (broader, part of, located in)")
+            if (i, j) in different:
+                score -= 0.5
+                reasons.append("recorded as distinct (owl:differentFrom)")
+            if score < minimum:
+                continue
+            yield Suggestion(
                 score=round(score, 4),
                 a=a,
                 b=b,
-                label_a=_label(graph, a, "zh"),
-                label_b=_label(graph, b, "zh"),
-                kind_a=kinds[a],
-                kind_b=kinds[b],
+                label_a=name(i),
+                label_b=name(j),
+                kind_a=kinds[i],
+                kind_b=kinds[j],
                 reasons=tuple(reasons),
             )
-        )
-    out.sort(key=lambda s: (-s.score, str(s.a), str(s.b)))
-    return out[:limit] if limit is not None else out
+
+    def order(suggestion: Suggestion) -> tuple[float, str, str]:
+        return (-suggestion.score, str(suggestion.a), str(suggestion.b))
+
+    if limit is not None:
+        return heapq.nsmallest(limit, scored(), key=order)
+    return sorted(scored(), key=order)
 
 
 # --------------------------------------------------------------------------- networkx
@@ -1052,23 +1227,32 @@ def links_result(links: Iterable[CaseLink]) -> QueryResult:
     return QueryResult(variables=variables, rows=rows)
 
 
+_SUGGESTION_VARIABLES = ["score", "a", "labelA", "kindA", "b", "labelB", "kindB", "reasons"]
+
+
+def _suggestion_row(s: Suggestion) -> tuple[Node, ...]:
+    return (
+        Literal(Decimal(str(s.score))),
+        s.a,
+        Literal(s.label_a, lang="zh"),
+        Literal(s.kind_a),
+        s.b,
+        Literal(s.label_b, lang="zh"),
+        Literal(s.kind_b),
+        Literal("; ".join(s.reasons)),
+    )
+
+
 def suggestions_result(suggestions: Iterable[Suggestion]) -> QueryResult:
     """Suggested links as query-like rows."""
-    variables = ["score", "a", "labelA", "kindA", "b", "labelB", "kindB", "reasons"]
-    rows: list[tuple[Node | None, ...]] = [
-        (
-            Literal(Decimal(str(s.score))),
-            s.a,
-            Literal(s.label_a, lang="zh"),
-            Literal(s.kind_a),
-            s.b,
-            Literal(s.label_b, lang="zh"),
-            Literal(s.kind_b),
-            Literal("; ".join(s.reasons)),
-        )
-        for s in suggestions
-    ]
-    return QueryResult(variables=variables, rows=rows)
+    rows: list[tuple[Node | None, ...]] = [_suggestion_row(s) for s in suggestions]
+    return QueryResult(variables=list(_SUGGESTION_VARIABLES), rows=rows)
+
+
+def suggestions_stream(suggestions: Iterable[Suggestion]) -> QueryStream:
+    """The rows of :func:`suggestions_result`, each made as it is read (to write millions
+    of suggestions as CSV or JSON without holding them all as rows)."""
+    return QueryStream(list(_SUGGESTION_VARIABLES), map(_suggestion_row, suggestions))
 
 
 def centrality_result(rows: Iterable[Centrality]) -> QueryResult:

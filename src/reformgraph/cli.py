@@ -630,8 +630,11 @@ def links(
             }
             if not wanted:
                 _fail(f"no entity {entity!r} in the graph")
-        suggestions = analysis.suggest_links(graph, involving=wanted)
-        _output(analysis.suggestions_result(suggestions[:limit]), output_format)
+        suggestions = analysis.suggest_links(graph, involving=wanted, limit=limit)
+        if output_format == "table":
+            _output(analysis.suggestions_result(suggestions), output_format)
+        else:
+            _output(analysis.suggestions_stream(suggestions), output_format)
         return
     found = analysis.case_links(graph, max_cases=max_cases)
     _output(analysis.links_result(found[:limit]), output_format)
