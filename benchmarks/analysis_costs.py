@@ -13,11 +13,11 @@ measures, in this one process:
    into its in-memory store) against ``pipeline.open_graph`` (an rdflib Graph over the
    build's Oxigraph store, nothing parsed), with the process's peak memory after each.
 2. **Each analysis function** (``analysis.case_links``, ``case_projection``,
-   ``centrality``, ``to_networkx``, ``suggest_links``; ``centrality`` with ``sample=100``, ``suggest_links``
-   for one entity, ``viz.select_view`` of one case; or those named by ``--functions``)
-   on both graphs, once
-   each: the time, the size of the result, and the ratio store / parsed. Both results
-   must be equal (the script exits with 1 when they are not).
+   ``centrality``, ``to_networkx``, ``suggest_links``; ``centrality`` with
+   ``sample=100``, ``suggest_links`` for one entity, ``viz.select_view`` of one case; or
+   those named by ``--functions``) on both graphs, once each: the time, the size of the
+   result, and the ratio store / parsed. Both results must be equal (the script exits
+   with 1 when they are not).
 3. With ``--reference``: networkx's own ``betweenness_centrality`` on the same case–entity
    network, against ``analysis.centrality`` (rustworkx underneath) on the parsed graph,
    with the ratio and the largest difference between their values. networkx needed
