@@ -454,9 +454,18 @@ def test_the_pairs_compared_hold_every_pair_whose_labels_overlap_enough(
 
     build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
     graph = pipeline.open_graph(build)
-    entities = analysis._named_entities(graph)
-    labels = [analysis._labels_zh(graph, e) for e in entities]
-    kinds = [analysis.entity_kind(graph, e) or "" for e in entities]
+    entities, labels, kinds = analysis._named_entities(graph)
+    # Read in passes over classes and properties, as entity by entity.
+    assert entities == sorted(
+        (
+            e
+            for e in set(graph.subjects(SKOS.prefLabel))
+            if isinstance(e, URIRef) and analysis.entity_kind(graph, e) not in (None, "unit")
+        ),
+        key=str,
+    )
+    assert labels == [analysis._labels_zh(graph, e) for e in entities]
+    assert kinds == [analysis.entity_kind(graph, e) for e in entities]
     cleaned = [[analysis._clean(x) for x in ls] for ls in labels]
 
     def compatible(i: int, j: int) -> bool:
