@@ -180,6 +180,38 @@ def test_links_command_with_max_cases_leaves_out_the_office_of_three_cases(
     assert str(OFFICE) in entities("--max-cases", "3")
 
 
+@pytest.mark.parametrize("data", ["real", "synthetic"])
+def test_links_are_written_as_made_with_the_bytes_of_the_whole_result(
+    data: str, request: pytest.FixtureRequest
+) -> None:
+    """CSV and JSON of the links, written row by row as they are made, equal those of the
+    whole list; ``--limit`` gives the first rows."""
+    import io
+
+    from reformgraph import pipeline
+    from reformgraph.queries import write_csv, write_json
+
+    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    graph = pipeline.open_graph(build)
+    links = analysis.case_links(graph)
+    assert len(links) > 10
+    made = analysis.iter_case_links(graph)
+    assert next(made) == links[0]
+    for fmt, write in (("csv", write_csv), ("json", write_json)):
+        whole = io.BytesIO()
+        write(analysis.links_result(links), whole)
+        streamed = io.BytesIO()
+        write(analysis.links_stream(analysis.iter_case_links(graph)), streamed)
+        assert streamed.getvalue() == whole.getvalue()
+        command = CliRunner().invoke(app, ["links", "--out", str(build), "-f", fmt])
+        assert command.exit_code == 0, command.output
+        assert command.stdout_bytes == whole.getvalue()
+        first = io.BytesIO()
+        write(analysis.links_result(links[:5]), first)
+        limited = CliRunner().invoke(app, ["links", "--out", str(build), "-f", fmt, "-n", "5"])
+        assert limited.stdout_bytes == first.getvalue()
+
+
 @pytest.mark.parametrize("command", ["links", "network"])
 def test_max_cases_below_two_is_a_usage_error(build_dir: Path, command: str) -> None:
     result = CliRunner().invoke(app, [command, "--out", str(build_dir), "--max-cases", "1"])

@@ -48,7 +48,9 @@ __all__ = [
     "communities",
     "entity_kind",
     "evidence_span",
+    "iter_case_links",
     "links_result",
+    "links_stream",
     "network_edges",
     "network_kinds",
     "suggest_links",
@@ -178,7 +180,7 @@ def _sentence_with(text: str, labels: Iterable[str]) -> tuple[str, int] | None:
 # --------------------------------------------------------------------------- explicit links
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseLink:
     """Two cases that share an entity, with the words each uses for it."""
 
@@ -446,10 +448,16 @@ def case_links(graph: Graph, *, max_cases: int | None = None) -> list[CaseLink]:
     entity (a reform domain all cases share) links every pair of its cases, and the links
     grow with the square of their number: 3.9 million on 1,000 synthetic cases.
     """
+    return list(iter_case_links(graph, max_cases=max_cases))
+
+
+def iter_case_links(graph: Graph, *, max_cases: int | None = None) -> Iterator[CaseLink]:
+    """The links of :func:`case_links`, one by one as they are made: to write millions of
+    them without holding them all. The graph is read (and ``max_cases`` checked) at once."""
     _check_max_cases(max_cases)
     per_case = _case_entity_quotes(graph)
     terms = _Terms(graph)
-    return [
+    return (
         CaseLink(
             case_a=a,
             case_b=b,
@@ -464,7 +472,7 @@ def case_links(graph: Graph, *, max_cases: int | None = None) -> list[CaseLink]:
         )
         for a, b, entities in _shared_pairs(per_case, terms, max_cases)
         for entity in entities
-    ]
+    )
 
 
 # --------------------------------------------------------------------------- suggestions
@@ -1243,20 +1251,44 @@ def write_gexf(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
         nx.write_gexf(copy, handle, encoding="utf-8", prettyprint=True, version="1.2draft")
 
 
+_LINK_VARIABLES = [
+    "caseA",
+    "titleA",
+    "caseB",
+    "titleB",
+    "kind",
+    "entity",
+    "label",
+    "labelEn",
+    "quoteA",
+    "quoteB",
+]
+
+
+def links_stream(links: Iterable[CaseLink]) -> QueryStream:
+    """The rows of :func:`links_result` as pyoxigraph terms, each made as it is read (as
+    :func:`suggestions_stream`)."""
+
+    def terms(link: CaseLink) -> tuple[ox.NamedNode | ox.Literal, ...]:
+        return (
+            ox.NamedNode(str(link.case_a)),
+            ox.Literal(link.title_a, language="zh"),
+            ox.NamedNode(str(link.case_b)),
+            ox.Literal(link.title_b, language="zh"),
+            ox.Literal(link.kind),
+            ox.NamedNode(str(link.entity)),
+            ox.Literal(link.label, language="zh"),
+            ox.Literal(link.label_en, language="en"),
+            ox.Literal(link.quote_a, language="zh"),
+            ox.Literal(link.quote_b, language="zh"),
+        )
+
+    return QueryStream(list(_LINK_VARIABLES), map(terms, links))
+
+
 def links_result(links: Iterable[CaseLink]) -> QueryResult:
     """Case links as query-like rows, for the same table, CSV and JSON output as queries."""
-    variables = [
-        "caseA",
-        "titleA",
-        "caseB",
-        "titleB",
-        "kind",
-        "entity",
-        "label",
-        "labelEn",
-        "quoteA",
-        "quoteB",
-    ]
+    variables = list(_LINK_VARIABLES)
     rows: list[tuple[Node | None, ...]] = [
         (
             link.case_a,

@@ -9,6 +9,7 @@ it early, as ``| head`` does (the shell's code for a program stopped by SIGPIPE)
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -636,8 +637,13 @@ def links(
         else:
             _output(analysis.suggestions_stream(suggestions), output_format)
         return
-    found = analysis.case_links(graph, max_cases=max_cases)
-    _output(analysis.links_result(found[:limit]), output_format)
+    found = analysis.iter_case_links(graph, max_cases=max_cases)
+    if limit is not None:
+        found = itertools.islice(found, limit)
+    if output_format == "table":
+        _output(analysis.links_result(found), output_format)
+    else:  # written as made: 3.9 million links on 1,000 synthetic cases
+        _output(analysis.links_stream(found), output_format)
 
 
 @app.command()
