@@ -385,6 +385,51 @@ def test_only_entities_of_one_case_are_named_side_by_side(synthetic_build: Path)
     assert not wrong, wrong[:3]
 
 
+@pytest.mark.parametrize("one", [False, True], ids=["all", "one-entity"])
+def test_suggestions_report_each_step_and_give_the_same_rows(query_graph: Graph, one: bool) -> None:
+    involving = [DATA["org/relevant-departments"]] if one else None
+    heard: list[tuple[str, int, int]] = []
+    reported = analysis.suggest_links(
+        query_graph, involving=involving, progress=lambda *step: heard.append(step)
+    )
+    assert reported
+    assert reported == analysis.suggest_links(query_graph, involving=involving)
+    steps = [step for step, _, _ in heard]
+    assert heard[:2] == [("entities", 0, 1), ("entities", 1, 1)]
+    # Each later step in one run, its counts rising to its total. All pairs are scored as
+    # they are sorted, after reading where they are named; the pairs with one entity
+    # first, to know whose text to read.
+    order = list(dict.fromkeys(steps))
+    assert order == (
+        ["entities", "labels", "pairs", "named"]
+        if one
+        else ["entities", "labels", "named", "pairs"]
+    )
+    for name in order:
+        counts = [(done, total) for step, done, total in heard if step == name]
+        assert [done for done, _ in counts] == sorted(done for done, _ in counts)
+        assert counts[-1][0] == counts[-1][1] > 0
+        assert len({total for _, total in counts}) == 1
+
+
+def test_suggest_command_names_each_long_step_when_not_a_terminal(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import cli
+
+    clock = iter(range(0, 1_000_000, 2))  # every reading of the clock is 2 s later
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
+    result = CliRunner().invoke(app, ["links", "--suggest", "--out", str(build_dir), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    for line in (
+        "reading the named entities: 1/1 in 2.0 s",
+        "comparing their labels: ",
+        "scoring the look-alike pairs: ",
+        "reading where the cases name them: ",
+    ):
+        assert line in result.stderr
+
+
 def test_suggest_command_prints_the_best_rows_up_to_the_limit(build_dir: Path) -> None:
     def rows(*options: str) -> list[str]:
         result = CliRunner().invoke(
@@ -509,13 +554,15 @@ def test_the_pairs_compared_hold_every_pair_whose_labels_overlap_enough(
         if compatible(i, j) and analysis._label_similarity(labels[i], labels[j]).score >= 0.3
     }
     assert len(overlapping) > 100
-    found = list(analysis._similar_label_pairs(cleaned, kinds, None))
+    found = [(i, j) for i, j in analysis._similar_label_pairs(cleaned, kinds, None).tolist()]
     assert found == sorted(set(found))
     assert overlapping <= set(found)
     assert all(i < j and compatible(i, j) for i, j in found)
     assert len(found) < 1.2 * len(overlapping)
     for wanted in ({0}, {5, 17, len(entities) - 1}):
-        involved = list(analysis._similar_label_pairs(cleaned, kinds, wanted))
+        involved = [
+            (i, j) for i, j in analysis._similar_label_pairs(cleaned, kinds, wanted).tolist()
+        ]
         assert involved == [(i, j) for i, j in found if i in wanted or j in wanted]
 
 

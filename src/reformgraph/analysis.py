@@ -15,7 +15,7 @@ import heapq
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -644,6 +644,9 @@ def _best_overlap(
     return _Match(best_score, x, y, contained=short in long, abbreviation=subsequence == 1.0)
 
 
+#: A callback that hears of a long step's progress: (step, done, total).
+Progress = Callable[[str, int, int], None]
+
 #: The overlap of labels a pair needs to be scored further (see :func:`_label_similarity`).
 _LABELS_OVERLAP = 0.3
 #: Label pairs compared in one block of :func:`_similar_label_pairs` (about 40 bytes each).
@@ -720,43 +723,49 @@ def _overlapping(rows: _KindLabels, columns: _KindLabels) -> tuple[np.ndarray, n
 
 
 def _similar_label_pairs(
-    cleaned: list[list[str]], kinds: list[str], involving: set[int] | None
-) -> Iterator[tuple[int, int]]:
-    """The pairs of entities (indexes ``i < j``, in order) whose kinds are the same or
-    compatible and whose labels may overlap enough (:func:`_overlapping`): a superset of
-    the pairs :func:`_label_similarity` scores at least ``_LABELS_OVERLAP``, found without
-    a Python loop over every pair. ``involving``: only the pairs with one of those."""
+    cleaned: list[list[str]],
+    kinds: list[str],
+    involving: set[int] | None,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """The pairs of entities (rows ``[i, j]`` of indexes, ``i < j``, in order) whose kinds
+    are the same or compatible and whose labels may overlap enough (:func:`_overlapping`):
+    a superset of the pairs :func:`_label_similarity` scores at least ``_LABELS_OVERLAP``,
+    found without a Python loop over every pair. ``involving``: only the pairs with one of
+    those. ``progress`` hears of the labels compared, as ("labels", done, total)."""
     by_kind: dict[str, list[int]] = defaultdict(list)
     for i, kind in enumerate(kinds):
         by_kind[kind].append(i)
     flat = {kind: _kind_labels(indexes, cleaned) for kind, indexes in by_kind.items()}
     wanted = None if involving is None else np.array(sorted(involving), dtype=np.int64)
-    found: list[np.ndarray] = []
+    # (rows, columns, whether a pair may come out both ways round)
+    sides: list[tuple[_KindLabels, _KindLabels, bool]] = []
     for kind_a, kind_b in itertools.combinations_with_replacement(sorted(flat), 2):
         if kind_a != kind_b and frozenset((kind_a, kind_b)) not in _COMPATIBLE:
             continue
         a, b = flat[kind_a], flat[kind_b]
         if wanted is None:
             # Each pair of kinds once; within a kind, each pair of entities once.
-            sides = [(a, b)]
+            sides.append((a, b, kind_a != kind_b))
         else:
             # The rows: the labels of the wanted entities, on each side.
-            sides = [(a.rows(np.isin(a.owners, wanted)), b)]
+            sides.append((a.rows(np.isin(a.owners, wanted)), b, True))
             if kind_a != kind_b:
-                sides.append((b.rows(np.isin(b.owners, wanted)), a))
-        for rows, columns in sides:
-            if not rows.texts or not columns.texts:
-                continue
-            for block in rows.blocks(len(columns.texts)):
-                first, second = _overlapping(block, columns)
-                low, high = np.minimum(first, second), np.maximum(first, second)
-                keep = low != high if wanted is not None or kind_a != kind_b else first < second
-                found.append(np.unique(low[keep] * len(kinds) + high[keep]))
-    if not found:
-        return
-    # Held as numbers, not a list of pairs: millions of them on a large collection.
-    for code in np.unique(np.concatenate(found)).tolist():
-        yield divmod(code, len(kinds))
+                sides.append((b.rows(np.isin(b.owners, wanted)), a, True))
+    total = sum(len(rows.texts) for rows, _, _ in sides)
+    done = 0
+    found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    for rows, columns, both_ways in sides:
+        for block in rows.blocks(len(columns.texts)) if columns.texts else ():
+            first, second = _overlapping(block, columns)
+            low, high = np.minimum(first, second), np.maximum(first, second)
+            keep = low != high if both_ways else first < second
+            found.append(np.unique(low[keep] * len(kinds) + high[keep]))
+            done += len(block.texts)
+            if progress is not None:
+                progress("labels", done, total)
+    codes = np.unique(np.concatenate(found))
+    return np.stack(np.divmod(codes, len(kinds)), axis=1)
 
 
 def _named_entities(graph: Graph) -> tuple[list[URIRef], list[list[str]], list[str]]:
@@ -799,6 +808,7 @@ def suggest_links(
     limit: int | None = None,
     minimum: float = 0.35,
     involving: Iterable[Node] | None = None,
+    progress: Progress | None = None,
 ) -> list[Suggestion]:
     """Pairs of different entities, best first, that may be one thing or tightly related.
 
@@ -815,7 +825,18 @@ def suggest_links(
     with one of those entities: the same suggestions as filtering the whole list, in time
     that grows with the number of entities. ``limit`` keeps only the best so many as it
     goes, in memory that does not grow with the number of suggestions.
+
+    ``progress`` hears of each step as (step, done, total): ``entities`` (0 of 1, then 1
+    of 1), ``labels`` (labels compared), ``named`` (cases and parts read for where they
+    name the entities) and ``pairs`` (look-alike pairs scored; with ``involving``, before
+    ``named``, which reads only the text those pairs need).
     """
+
+    def step(name: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(name, done, total)
+
+    step("entities", 0, 1)
     entities, labels, kinds = _named_entities(graph)
     # Entities, cases and classes as numbers from here on: the pairs are compared millions
     # of times, and rdflib terms compare in Python.
@@ -852,13 +873,19 @@ def suggest_links(
         if len(_clean(label)) >= 2 and _clean(label) not in _PLACE_ALIASES
     }
     wanted = None if involving is None else {position[e] for e in involving if e in position}
-    pairs = _similar_label_pairs(cleaned, kinds, wanted)
+    step("entities", 1, 1)
+    pairs = _similar_label_pairs(cleaned, kinds, wanted, progress)
 
     def matches() -> Iterator[tuple[int, int, _Match]]:
-        for i, j in pairs:
-            match = _best_overlap(labels[i], cleaned[i], labels[j], cleaned[j])
-            if match.score >= _LABELS_OVERLAP:
-                yield i, j, match
+        # A chunk of pairs at a time as Python numbers: millions of them on 1,000 cases.
+        chunk = 1 << 16
+        step("pairs", 0, len(pairs))
+        for start in range(0, len(pairs), chunk):
+            for i, j in pairs[start : start + chunk].tolist():
+                match = _best_overlap(labels[i], cleaned[i], labels[j], cleaned[j])
+                if match.score >= _LABELS_OVERLAP:
+                    yield i, j, match
+            step("pairs", min(start + chunk, len(pairs)), len(pairs))
 
     # Which cases name each entity, and where: for every entity, or (with ``involving``)
     # only for those of the candidate pairs, found from them without reading every case.
@@ -885,7 +912,15 @@ def suggest_links(
         read = {case for case, _via, links in named if any(e in around for _p, e in links)}
         named = [(case, via, links) for case, via, links in named if case in read]
     contexts: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
-    for link in _links(graph, vias=named):
+
+    def reading() -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]]:
+        for done, via in enumerate(named, 1):
+            yield via
+            if done % 1000 == 0 or done == len(named):
+                step("named", done, len(named))
+
+    step("named", 0, len(named))
+    for link in _links(graph, vias=reading()):
         if link.entity not in position or link.span is None:
             continue
         if link.rank >= 2 or link.predicate == RG.indicator:

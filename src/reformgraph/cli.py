@@ -165,6 +165,10 @@ STAGES = {
     "projection": "the case–case network",
     "export": "writing GraphML and GEXF",
     "rank": "ranking the entities (betweenness)",
+    "entities": "reading the named entities",
+    "labels": "comparing their labels",
+    "named": "reading where the cases name them",
+    "pairs": "scoring the look-alike pairs",
 }
 
 
@@ -631,7 +635,10 @@ def links(
             }
             if not wanted:
                 _fail(f"no entity {entity!r} in the graph")
-        suggestions = analysis.suggest_links(graph, involving=wanted, limit=limit)
+        with _progress(ticking=True) as progress:
+            suggestions = analysis.suggest_links(
+                graph, involving=wanted, limit=limit, progress=progress
+            )
         if output_format == "table":
             _output(analysis.suggestions_result(suggestions), output_format)
         else:
