@@ -212,6 +212,23 @@ def test_links_are_written_as_made_with_the_bytes_of_the_whole_result(
         assert limited.stdout_bytes == first.getvalue()
 
 
+def test_links_report_the_cases_read_and_give_the_same_links(
+    query_graph: Graph, build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import cli
+
+    heard: list[tuple[str, int, int]] = []
+    links = analysis.iter_case_links(query_graph, progress=lambda *step: heard.append(step))
+    assert list(links) == analysis.case_links(query_graph)
+    assert heard == [("quotes", n, 8) for n in range(9)]
+
+    clock = iter(range(0, 1_000_000, 2))  # every reading of the clock is 2 s later
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
+    result = CliRunner().invoke(app, ["links", "--out", str(build_dir), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "reading the cases for quotes: 8/8 in " in result.stderr
+
+
 @pytest.mark.parametrize("command", ["links", "network"])
 def test_max_cases_below_two_is_a_usage_error(build_dir: Path, command: str) -> None:
     result = CliRunner().invoke(app, [command, "--out", str(build_dir), "--max-cases", "1"])

@@ -315,6 +315,25 @@ def _via_links_to(
             yield case, via, linked[via]
 
 
+def _counting_cases(
+    vias: Iterable[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]],
+    total: int,
+    progress: Progress,
+) -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]]:
+    """``vias`` (case by case, as :func:`_via_links` gives them), telling ``progress`` of
+    each case done, as ("quotes", done, total)."""
+    progress("quotes", 0, total)
+    done, current = 0, None
+    for case, via, pairs in vias:
+        if case != current:
+            if current is not None:
+                done += 1
+                progress("quotes", done, total)
+            current = case
+        yield case, via, pairs
+    progress("quotes", total, total)
+
+
 def _links(
     graph: Graph,
     only: set[URIRef] | None = None,
@@ -381,11 +400,19 @@ def case_entity_links(graph: Graph) -> list[tuple[URIRef, URIRef, URIRef, str]]:
     return [(link.case, link.entity, link.predicate, link.quote) for link in _links(graph)]
 
 
-def _case_entity_quotes(graph: Graph) -> dict[URIRef, dict[URIRef, str]]:
-    """For each case, every shared-entity candidate it links to, with the best quote for it."""
+def _case_entity_quotes(
+    graph: Graph, progress: Progress | None = None
+) -> dict[URIRef, dict[URIRef, str]]:
+    """For each case, every shared-entity candidate it links to, with the best quote for it.
+    ``progress`` hears of the cases read, as ("quotes", done, total)."""
     out: dict[URIRef, dict[URIRef, str]] = defaultdict(dict)
     best: dict[tuple[URIRef, URIRef], tuple[int, int]] = {}
-    for link in _links(graph):
+    vias = None
+    if progress is not None:
+        vias = _counting_cases(
+            _via_links(graph), len(set(graph.subjects(RDF.type, RG.ReformCase))), progress
+        )
+    for link in _links(graph, vias=vias):
         key, score = (link.case, link.entity), (link.rank, -len(link.quote))
         if key not in best or score > best[key]:
             best[key] = score
@@ -451,11 +478,14 @@ def case_links(graph: Graph, *, max_cases: int | None = None) -> list[CaseLink]:
     return list(iter_case_links(graph, max_cases=max_cases))
 
 
-def iter_case_links(graph: Graph, *, max_cases: int | None = None) -> Iterator[CaseLink]:
+def iter_case_links(
+    graph: Graph, *, max_cases: int | None = None, progress: Progress | None = None
+) -> Iterator[CaseLink]:
     """The links of :func:`case_links`, one by one as they are made: to write millions of
-    them without holding them all. The graph is read (and ``max_cases`` checked) at once."""
+    them without holding them all. The graph is read (and ``max_cases`` checked) at once;
+    ``progress`` hears of the cases read, as ("quotes", done, total)."""
     _check_max_cases(max_cases)
-    per_case = _case_entity_quotes(graph)
+    per_case = _case_entity_quotes(graph, progress)
     terms = _Terms(graph)
     return (
         CaseLink(

@@ -165,6 +165,7 @@ STAGES = {
     "projection": "the case–case network",
     "export": "writing GraphML and GEXF",
     "rank": "ranking the entities (betweenness)",
+    "quotes": "reading the cases for quotes",
     "entities": "reading the named entities",
     "labels": "comparing their labels",
     "named": "reading where the cases name them",
@@ -644,7 +645,8 @@ def links(
         else:
             _output(analysis.suggestions_stream(suggestions), output_format)
         return
-    found = analysis.iter_case_links(graph, max_cases=max_cases)
+    with _progress(ticking=True) as progress:
+        found = analysis.iter_case_links(graph, max_cases=max_cases, progress=progress)
     if limit is not None:
         found = itertools.islice(found, limit)
     if output_format == "table":
