@@ -143,3 +143,45 @@ def test_check_passes_on_the_real_data() -> None:
     result = runner.invoke(app, ["check", "--data", str(DATA)])
     assert result.exit_code == 0, result.output
     assert "SHACL validation: conforms" in result.output
+
+
+@pytest.mark.parametrize(
+    ("command", "rows"),
+    [(["query", "cases"], 8), (["links"], None), (["links", "--suggest"], None)],
+    ids=["query", "links", "suggest"],
+)
+def test_a_table_on_a_terminal_shows_the_first_rows_and_how_many_there_are(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], rows: int | None
+) -> None:
+    """Drawing millions of rows on a terminal takes minutes and no one reads them: a table
+    there shows the first ``TERMINAL_ROWS`` and says how to get every row. A file or a
+    pipe gets them all."""
+    import io
+
+    from rich.console import Console
+
+    from reformgraph import cli
+
+    runner = CliRunner()
+    piped = runner.invoke(app, [*command, "--out", str(build_dir), "-f", "csv"])
+    assert piped.exit_code == 0, piped.output
+    every = len(piped.stdout.strip().splitlines()) - 1 if rows is None else rows
+    assert every > 3
+    plain = runner.invoke(app, [*command, "--out", str(build_dir)])
+    assert plain.stdout.rstrip().endswith(f"{every} row(s)")
+
+    monkeypatch.setattr(cli, "TERMINAL_ROWS", 3)
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        cli, "out", Console(file=screen, force_terminal=True, width=400, highlight=False)
+    )
+    result = runner.invoke(app, [*command, "--out", str(build_dir)])
+    assert result.exit_code == 0, result.output
+    shown = screen.getvalue()
+    assert f"3 of {every:,} rows shown; -f csv or -f json (or a pipe) gives every row" in shown
+    if command[0] == "links":
+        screen.seek(0)
+        screen.truncate()
+        result = runner.invoke(app, [*command, "--out", str(build_dir), "--limit", "2"])
+        assert result.exit_code == 0, result.output
+        assert screen.getvalue().rstrip().endswith("2 row(s)")

@@ -285,7 +285,14 @@ def _emit(table: Table) -> None:
     Console(file=out.file, width=max(width, 80), highlight=False).print(table)
 
 
-def _print_table(result: object) -> None:
+#: The rows a table on a terminal shows: no one reads more there, and drawing millions takes
+#: minutes. CSV, JSON and tables written to a file or a pipe have every row.
+TERMINAL_ROWS = 1000
+
+
+def _print_table(result: object, total: int | None = None) -> None:
+    """Print a QueryResult as a table: on a terminal, its first ``TERMINAL_ROWS`` rows and
+    how many there are (``total``, when ``result`` holds only the first rows)."""
     from reformgraph.queries import QueryResult, display_term, format_table
     from reformgraph.vocab import NAMESPACES
 
@@ -302,10 +309,17 @@ def _print_table(result: object) -> None:
     table = Table(show_header=True, header_style="bold", show_lines=False)
     for variable in result.variables:
         table.add_column(variable, overflow="fold")
-    for row in result.rows:
+    shown = result.rows[:TERMINAL_ROWS]
+    for row in shown:
         table.add_row(*(Text(display_term(term, prefixes)) for term in row))
     _emit(table)
-    out.print(f"{len(result.rows)} row(s)")
+    count = len(result.rows) if total is None else total
+    if count > len(shown):
+        out.print(
+            f"{len(shown):,} of {count:,} rows shown; -f csv or -f json (or a pipe) gives every row"
+        )
+    else:
+        out.print(f"{count} row(s)")
 
 
 def _list_queries() -> None:
@@ -572,14 +586,15 @@ def _graph_file(graph_file: Path | None, out_dir: Path | None) -> Path:
     return path
 
 
-def _output(result: object, output_format: str) -> None:
-    """Print a query's answer: a QueryResult, or for CSV and JSON a QueryStream."""
+def _output(result: object, output_format: str, total: int | None = None) -> None:
+    """Print a query's answer: a QueryResult, or for CSV and JSON a QueryStream (``total``:
+    see :func:`_print_table`)."""
     from reformgraph._stdout import CLOSED_PIPE_EXIT, discard_stdout
     from reformgraph.queries import write_csv, write_json
 
     try:
         if output_format == "table":
-            _print_table(result)
+            _print_table(result, total)
             return
         write = write_csv if output_format == "csv" else write_json
         write(result, sys.stdout.buffer)  # type: ignore[arg-type]
@@ -641,7 +656,9 @@ def links(
                 graph, involving=wanted, limit=limit, progress=progress
             )
         if output_format == "table":
-            _output(analysis.suggestions_result(suggestions), output_format)
+            # A terminal shows the first rows: the rest are not made into rows at all.
+            shown = suggestions[:TERMINAL_ROWS] if out.is_terminal else suggestions
+            _output(analysis.suggestions_result(shown), output_format, len(suggestions))
         else:
             _output(analysis.suggestions_stream(suggestions), output_format)
         return
@@ -649,7 +666,11 @@ def links(
         found = analysis.iter_case_links(graph, max_cases=max_cases, progress=progress)
     if limit is not None:
         found = itertools.islice(found, limit)
-    if output_format == "table":
+    if output_format == "table" and out.is_terminal:
+        first = list(itertools.islice(found, TERMINAL_ROWS))
+        total = len(first) + sum(1 for _ in found)  # the rest counted, not kept
+        _output(analysis.links_result(first), output_format, total)
+    elif output_format == "table":
         _output(analysis.links_result(found), output_format)
     else:  # written as made: 3.9 million links on 1,000 synthetic cases
         _output(analysis.links_stream(found), output_format)
