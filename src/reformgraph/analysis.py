@@ -84,6 +84,9 @@ LINK_PREDICATES: tuple[URIRef, ...] = (
     RG.claimScope,
 )
 
+#: A callback that hears of a long step's progress: (step, done, total).
+Progress = Callable[[str, int, int], None]
+
 _KIND_BY_CLASS: dict[URIRef, str] = {
     RG.ReformOffice: "office",
     RG.PartyBody: "organisation",
@@ -673,9 +676,6 @@ def _best_overlap(
     x, y, short, long, subsequence = best
     return _Match(best_score, x, y, contained=short in long, abbreviation=subsequence == 1.0)
 
-
-#: A callback that hears of a long step's progress: (step, done, total).
-Progress = Callable[[str, int, int], None]
 
 #: The overlap of labels a pair needs to be scored further (see :func:`_label_similarity`).
 _LABELS_OVERLAP = 0.3
