@@ -612,7 +612,7 @@ def _longest_common_substring(a: str, b: str) -> int:
     return best
 
 
-#: Head nouns, longest first (平台 after 服务平台 …).
+#: Head nouns, longest first (委员会 before 委 …).
 _HEADS_LONGEST_FIRST = tuple(sorted(_HEAD_NOUNS, key=len, reverse=True))
 
 
