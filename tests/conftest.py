@@ -46,3 +46,11 @@ def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = folder.parent / "build"
     pipeline.build(folder, out)
     return out
+
+
+@pytest.fixture(params=["real", "synthetic"])
+def real_or_synthetic_build(request: pytest.FixtureRequest) -> Path:
+    """Each in turn: the real data's build, then the twelve synthetic cases' build."""
+    name = "build_dir" if request.param == "real" else "synthetic_build"
+    build: Path = request.getfixturevalue(name)
+    return build

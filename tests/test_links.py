@@ -180,9 +180,8 @@ def test_links_command_with_max_cases_leaves_out_the_office_of_three_cases(
     assert str(OFFICE) in entities("--max-cases", "3")
 
 
-@pytest.mark.parametrize("data", ["real", "synthetic"])
 def test_links_are_written_as_made_with_the_bytes_of_the_whole_result(
-    data: str, request: pytest.FixtureRequest
+    real_or_synthetic_build: Path,
 ) -> None:
     """CSV and JSON of the links, written row by row as they are made, equal those of the
     whole list; ``--limit`` gives the first rows."""
@@ -191,7 +190,7 @@ def test_links_are_written_as_made_with_the_bytes_of_the_whole_result(
     from reformgraph import pipeline
     from reformgraph.queries import write_csv, write_json
 
-    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    build = real_or_synthetic_build
     graph = pipeline.open_graph(build)
     links = analysis.case_links(graph)
     assert len(links) > 10
@@ -325,13 +324,12 @@ def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_gra
     assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
 
 
-@pytest.mark.parametrize("data", ["real", "synthetic"])
 def test_suggestions_involving_entities_are_the_whole_list_filtered(
-    data: str, request: pytest.FixtureRequest
+    real_or_synthetic_build: Path,
 ) -> None:
     from reformgraph import pipeline
 
-    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    build = real_or_synthetic_build
     graph = pipeline.open_graph(build)
     everything = analysis.suggest_links(graph, minimum=-10)
     named = sorted({e for s in everything for e in (s.a, s.b)}, key=str)
@@ -536,9 +534,8 @@ def test_label_overlaps_equal_a_character_by_character_reference(query_graph: Gr
     assert not wrong, wrong[:10]
 
 
-@pytest.mark.parametrize("data", ["real", "synthetic"])
 def test_the_pairs_compared_hold_every_pair_whose_labels_overlap_enough(
-    data: str, request: pytest.FixtureRequest
+    real_or_synthetic_build: Path,
 ) -> None:
     """The pairs found by comparing labels in C++ hold every pair of compatible kinds that
     the Python scoring puts at 0.3 or more, and few others."""
@@ -546,7 +543,7 @@ def test_the_pairs_compared_hold_every_pair_whose_labels_overlap_enough(
 
     from reformgraph import pipeline
 
-    build = request.getfixturevalue("build_dir" if data == "real" else "synthetic_build")
+    build = real_or_synthetic_build
     graph = pipeline.open_graph(build)
     entities, labels, kinds = analysis._named_entities(graph)
     # Read in passes over classes and properties, as entity by entity.
@@ -648,13 +645,12 @@ def _bipartite_by_definition(graph: Graph) -> nx.Graph:
     return network
 
 
-@pytest.fixture(params=["real", "synthetic"])
-def parsed_graph(request: pytest.FixtureRequest) -> Graph:
+@pytest.fixture
+def parsed_graph(real_or_synthetic_build: Path) -> Graph:
     """The real build's graph, then the synthetic one's, parsed."""
     from reformgraph import pipeline
 
-    build = request.getfixturevalue("build_dir" if request.param == "real" else "synthetic_build")
-    return pipeline.load_graph(build / "reformgraph.nt")
+    return pipeline.load_graph(real_or_synthetic_build / "reformgraph.nt")
 
 
 def test_centrality_gives_networkx_degree_and_betweenness(parsed_graph: Graph) -> None:
