@@ -185,3 +185,28 @@ def test_a_table_on_a_terminal_shows_the_first_rows_and_how_many_there_are(
         result = runner.invoke(app, [*command, "--out", str(build_dir), "--limit", "2"])
         assert result.exit_code == 0, result.output
         assert screen.getvalue().rstrip().endswith("2 row(s)")
+
+
+@pytest.mark.parametrize("output_format", ["table", "csv", "json"])
+def test_a_query_shows_a_spinner_on_a_terminal_until_its_answer_comes(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    """On a terminal, stderr shows "running the query…" until the first row (CSV, JSON)
+    or the whole answer (a table) has come; the answer is the same."""
+    import io
+
+    from rich.console import Console
+
+    from reformgraph import cli
+
+    command = ["query", "figures", "--out", str(build_dir), "-f", output_format]
+    quiet = runner.invoke(app, command)
+    assert quiet.exit_code == 0, quiet.output
+    assert "running the query" not in quiet.stderr
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=100))
+    shown = runner.invoke(app, command)
+    assert shown.exit_code == 0, shown.output
+    assert "running the query…" in screen.getvalue()
+    assert shown.stdout_bytes == quiet.stdout_bytes

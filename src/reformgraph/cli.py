@@ -441,16 +441,21 @@ def query(
             if endpoint is not None:
                 login = (user, password, auth)
                 remote = (endpoint, saved, bindings, named_graph, login, timeout, retries)
+                waiting = f"waiting for {endpoint}"
                 if output_format == "table":  # a table is aligned: it needs every row first
-                    result = _remote_query(*remote)
+                    with _waiting(waiting):
+                        result = _remote_query(*remote)
                 else:  # CSV and JSON are written as the endpoint sends the rows
-                    result = open_answer.enter_context(_remote_query(*remote, stream=True))
+                    answer = open_answer.enter_context(_remote_query(*remote, stream=True))
+                    result = _first_row(answer, waiting)
             else:
                 store = _query_store(graph_file, out_dir)
                 if output_format == "table":
-                    result = run_query_on_store(store, saved, bindings)
+                    with _waiting("running the query"):
+                        result = run_query_on_store(store, saved, bindings)
                 else:  # CSV and JSON are written as the rows come, in little memory
-                    result = stream_query_on_store(store, saved, bindings)
+                    answer = stream_query_on_store(store, saved, bindings)
+                    result = _first_row(answer, "running the query")
         except RemoteError as exc:
             _fail(str(exc), 3)
         except ReformgraphError as exc:
@@ -459,6 +464,29 @@ def query(
             _save(result, output_format, save)
             return
         _output(result, output_format)
+
+
+@contextmanager
+def _waiting(what: str) -> Iterator[None]:
+    """A spinner with ``what`` on a terminal (stderr) while it goes on; nothing otherwise."""
+    if not err.is_terminal:
+        yield
+        return
+    with err.status(f"{what}…"):
+        yield
+
+
+def _first_row(answer: Any, what: str) -> Any:
+    """A stream of rows (an EngineStream) whose first row has come, with a spinner on a
+    terminal until then: a query with ORDER BY or GROUP BY gives nothing for a while."""
+    from reformgraph.engine import EngineStream
+
+    if not err.is_terminal:
+        return answer
+    rows = iter(answer.rows)
+    with _waiting(what):
+        first = list(itertools.islice(rows, 1))
+    return EngineStream(answer.variables, itertools.chain(first, rows), answer.boolean)
 
 
 def _save(result: Any, output_format: str, target: Path) -> None:
