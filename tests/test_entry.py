@@ -180,3 +180,33 @@ def test_other_commands_still_run(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("build", "query", "links", "viz", "synth", "extract"):
         assert command in result.stdout.decode()
+
+
+@pytest.mark.parametrize("output_format", ["csv", "table"])
+def test_a_local_query_says_it_is_running_on_a_terminal_and_wipes_it(
+    build_dir: Path, output_format: str
+) -> None:
+    """With stderr on a terminal, "running the query…" stands there until the answer
+    comes, then is wiped; the output is the same as with stderr elsewhere."""
+    import pty
+
+    args = ("query", "figures", "--out", str(build_dir), "-f", output_format)
+    piped = _script(*args)
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert piped.stderr == b""
+    controller, terminal = pty.openpty()
+    try:
+        shown = subprocess.run(
+            [str(SCRIPT), *args],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            check=False,
+            timeout=120,
+        )
+        os.close(terminal)
+        screen = os.read(controller, 65536)
+    finally:
+        os.close(controller)
+    assert shown.returncode == 0
+    assert screen == "running the query…\r\x1b[K".encode()
+    assert shown.stdout == piped.stdout

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["main"]
@@ -49,6 +50,22 @@ def _parse(args: list[str]) -> dict[str, list[str]] | None:
     if len(found["graph"]) > 1 or len(found["out"]) > 1:
         return None
     return found
+
+
+def _waiting() -> Callable[[], None]:
+    """On a terminal, "running the query…" on stderr until the function returned wipes it
+    (a query that sorts or groups gives nothing for a while); nothing otherwise. Plain
+    text, as the CLI's spinner would cost the import of rich."""
+    if not sys.stderr.isatty():
+        return lambda: None
+    sys.stderr.write("running the query…")
+    sys.stderr.flush()
+
+    def clear() -> None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+    return clear
 
 
 def _fast_query(args: list[str]) -> bool:
@@ -91,13 +108,17 @@ def _fast_query(args: list[str]) -> bool:
         if graph_file is not None or not (build_dir / engine.STORE_DIR).is_dir():
             return False
         store = engine.open_store(build_dir / engine.STORE_DIR)
-        if output_format == "table":
-            result = run_query_on_store(store, saved, bindings)
-        else:
-            stream = stream_query_on_store(store, saved, bindings)
-            # The first row is read before anything is written: a query that fails at
-            # once is left to the full CLI, which reports the failure.
-            first = next(stream.rows, None)
+        clear = _waiting()
+        try:
+            if output_format == "table":
+                result = run_query_on_store(store, saved, bindings)
+            else:
+                stream = stream_query_on_store(store, saved, bindings)
+                # The first row is read before anything is written: a query that fails at
+                # once is left to the full CLI, which reports the failure.
+                first = next(stream.rows, None)
+        finally:
+            clear()
     except (ReformgraphError, OSError, ValueError):
         return False
     try:
