@@ -253,6 +253,47 @@ def test_viz_reads_the_store_and_writes_the_page_the_parsed_graph_gives(
     assert stored.read_bytes() == parsed.read_bytes()
 
 
+@pytest.mark.parametrize("picture", [None, "svg"])
+def test_writing_a_view_reports_each_step(
+    query_graph: Graph, tmp_path: Path, picture: str | None
+) -> None:
+    heard: list[tuple[str, int, int]] = []
+    written = write_view(
+        query_graph,
+        tmp_path / "view.html",
+        view="cases",
+        picture=picture,
+        progress=lambda *step: heard.append(step),
+    )
+    steps = ["view", "page"] + (["picture"] if picture else [])
+    assert heard == [(step, done, 1) for step in steps for done in (0, 1)]
+    assert len(written) == len(steps) - 1
+
+
+def test_viz_command_names_each_long_step_when_not_a_terminal(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import cli
+
+    clock = iter(range(0, 1_000_000, 2))  # every reading of the clock is 2 s later
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
+    result = CliRunner().invoke(
+        app,
+        [
+            "viz",
+            "--view",
+            "cases",
+            "--graph",
+            str(build_dir / "reformgraph.nt"),
+            "--out",
+            str(tmp_path / "cases.html"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "reading the view from the graph: 1/1 in 2.0 s" in result.stderr
+    assert "writing the page: 1/1 in 2.0 s" in result.stderr
+
+
 def test_a_construct_view_from_the_store_equals_the_parsed_graph_s(
     build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -166,6 +166,9 @@ STAGES = {
     "export": "writing GraphML and GEXF",
     "rank": "ranking the entities (betweenness)",
     "quotes": "reading the cases for quotes",
+    "view": "reading the view from the graph",
+    "page": "writing the page",
+    "picture": "drawing the picture",
     "entities": "reading the named entities",
     "labels": "comparing their labels",
     "named": "reading where the cases name them",
@@ -799,7 +802,9 @@ def viz(
         graph = _analysis_graph(source, graph_file)
         name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
         target = out if out is not None else source.parent / name
-        with warnings.catch_warnings(record=True) as heard:
+        # Chromium takes a PNG in a child process: no redrawing thread then.
+        ticking = picture != "png"
+        with warnings.catch_warnings(record=True) as heard, _progress(ticking=ticking) as progress:
             warnings.simplefilter("always", LargeViewWarning)
             written = pipeline.write_view(
                 graph,
@@ -809,6 +814,7 @@ def viz(
                 query_file=query_file,
                 lang=lang,
                 picture=picture,
+                progress=progress,
             )
     except ReformgraphError as exc:
         _fail(str(exc))

@@ -355,14 +355,23 @@ def write_view(
     query_file: StrPath | None = None,
     lang: str = "zh",
     picture: str | None = None,
+    progress: Progress | None = None,
 ) -> list[Path]:
-    """Write the HTML page of a view (and a PNG or SVG picture of it beside it)."""
+    """Write the HTML page of a view (and a PNG or SVG picture of it beside it).
+    ``progress`` hears of each step as (step, done, total), 0 of 1 then 1 of 1: ``view``
+    (the nodes and edges read from the graph), ``page`` (the HTML written) and, with a
+    picture, ``picture``."""
     from reformgraph import viz
     from reformgraph.io import atomic_write_bytes
     from reformgraph.queries import load_query
 
+    def step(name: str, done: int) -> None:
+        if progress is not None:
+            progress(name, done, 1)
+
     out = Path(out)
     query_file = None if query_file is None else Path(query_file)
+    step("view", 0)
     construct = None
     if query_file is not None:
         saved = load_query(str(query_file), Path.cwd())
@@ -374,6 +383,7 @@ def write_view(
         network = viz.select_view(graph, view=view, case=case, construct=construct)
     except KeyError:
         raise NoBuildError(_no_case(graph, case or "")) from None
+    step("view", 1)
     if network.number_of_nodes() > viz.LARGE_VIEW:
         warnings.warn(
             f"{out.name} shows {network.number_of_nodes():,} nodes and"
@@ -384,8 +394,12 @@ def write_view(
             stacklevel=2,
         )
     title = viz.default_title(view, case, query_file, lang)
+    step("page", 0)
     atomic_write_bytes(out, viz.render_html(network, title=title, lang=lang).encode("utf-8"))
+    step("page", 1)
     written = [out]
+    if picture is not None:
+        step("picture", 0)
     if picture == "svg":
         svg = out.with_suffix(".svg")
         atomic_write_bytes(svg, viz.render_svg(network, title=title, lang=lang).encode("utf-8"))
@@ -394,6 +408,8 @@ def write_view(
         png = out.with_suffix(".png")
         screenshot(out, png)
         written.append(png)
+    if picture is not None:
+        step("picture", 1)
     return written
 
 
