@@ -967,6 +967,9 @@ def suggest_links(
     def name(i: int) -> str:
         return _label(graph, entities[i], "zh")
 
+    # One copy of each reason but the first (a few hundred kinds among millions of rows).
+    reasons_seen: dict[str, str] = {}
+
     def scored() -> Iterator[Suggestion]:
         for i, j, match in candidates:
             a, b = entities[i], entities[j]
@@ -1037,7 +1040,7 @@ def suggest_links(
                 label_b=name(j),
                 kind_a=kinds[i],
                 kind_b=kinds[j],
-                reasons=tuple(reasons),
+                reasons=(reasons[0], *(reasons_seen.setdefault(r, r) for r in reasons[1:])),
             )
 
     def order(suggestion: Suggestion) -> tuple[float, str, str]:
