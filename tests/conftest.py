@@ -54,3 +54,15 @@ def real_or_synthetic_build(request: pytest.FixtureRequest) -> Path:
     name = "build_dir" if request.param == "real" else "synthetic_build"
     build: Path = request.getfixturevalue(name)
     return build
+
+
+@pytest.fixture
+def slow_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every reading of the command line's clock is 2 s after the one before: each step
+    of a job counts as long, so the plain progress lines are printed."""
+    import itertools
+
+    from reformgraph import cli
+
+    clock = itertools.count(0, 2)
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))

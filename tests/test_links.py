@@ -212,17 +212,13 @@ def test_links_are_written_as_made_with_the_bytes_of_the_whole_result(
 
 
 def test_links_report_the_cases_read_and_give_the_same_links(
-    query_graph: Graph, build_dir: Path, monkeypatch: pytest.MonkeyPatch
+    query_graph: Graph, build_dir: Path, slow_clock: None
 ) -> None:
-    from reformgraph import cli
-
     heard: list[tuple[str, int, int]] = []
     links = analysis.iter_case_links(query_graph, progress=lambda *step: heard.append(step))
     assert list(links) == analysis.case_links(query_graph)
     assert heard == [("quotes", n, 8) for n in range(9)]
 
-    clock = iter(range(0, 1_000_000, 2))  # every reading of the clock is 2 s later
-    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
     result = CliRunner().invoke(app, ["links", "--out", str(build_dir), "-f", "csv"])
     assert result.exit_code == 0, result.output
     assert "reading the cases for quotes: 8/8 in " in result.stderr
@@ -428,12 +424,8 @@ def test_suggestions_report_each_step_and_give_the_same_rows(query_graph: Graph,
 
 
 def test_suggest_command_names_each_long_step_when_not_a_terminal(
-    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+    build_dir: Path, slow_clock: None
 ) -> None:
-    from reformgraph import cli
-
-    clock = iter(range(0, 1_000_000, 2))  # every reading of the clock is 2 s later
-    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
     result = CliRunner().invoke(app, ["links", "--suggest", "--out", str(build_dir), "-f", "csv"])
     assert result.exit_code == 0, result.output
     for line in (
@@ -855,12 +847,8 @@ def test_writing_the_networks_reports_each_step(query_graph: Graph, tmp_path: Pa
 
 
 def test_network_command_names_each_long_step_when_not_a_terminal(
-    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    build_dir: Path, tmp_path: Path, slow_clock: None
 ) -> None:
-    from reformgraph import cli
-
-    clock = iter(range(0, 10_000, 2))  # every reading of the clock is 2 s later
-    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
     result = CliRunner().invoke(
         app, ["network", "--graph", str(build_dir / "reformgraph.nt"), "--out", str(tmp_path)]
     )

@@ -271,12 +271,8 @@ def test_writing_a_view_reports_each_step(
 
 
 def test_viz_command_names_each_long_step_when_not_a_terminal(
-    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    build_dir: Path, tmp_path: Path, slow_clock: None
 ) -> None:
-    from reformgraph import cli
-
-    clock = iter(range(0, 1_000_000, 2))  # every reading of the clock is 2 s later
-    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
     result = CliRunner().invoke(
         app,
         [
