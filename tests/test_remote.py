@@ -648,6 +648,26 @@ def test_basic_authentication_pushes_and_queries_without_showing_the_password(
     assert oxigraph.count(graph) == len(expected_graph(build_dir))
 
 
+@pytest.mark.parametrize("output_format", ["table", "csv"])
+def test_the_wait_shown_on_a_terminal_never_shows_a_password_in_the_url(
+    oxigraph: Oxigraph, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from reformgraph import cli as command_line
+
+    screen = io.StringIO()
+    monkeypatch.setattr(command_line, "err", Console(file=screen, force_terminal=True, width=300))
+    url = oxigraph.base.replace("http://", f"http://reader:{PASSWORD}@", 1) + "/query"
+    result = invoke("query", "cases", "--endpoint", url, "-f", output_format)
+    shown = screen.getvalue()
+    assert "waiting for http://" in shown
+    assert PASSWORD not in shown
+    assert PASSWORD not in result.output
+
+
 def test_digest_authentication_pushes_without_sending_the_graph_unauthenticated(
     oxigraph: Oxigraph, build_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

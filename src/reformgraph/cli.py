@@ -442,9 +442,11 @@ def query(
             saved = load_query(query_spec, Path.cwd())
             bindings = bind_params(saved, params)
             if endpoint is not None:
+                from reformgraph.remote import redact
+
                 login = (user, password, auth)
                 remote = (endpoint, saved, bindings, named_graph, login, timeout, retries)
-                waiting = f"waiting for {endpoint}"
+                waiting = f"waiting for {redact(endpoint)}"  # never a password on screen
                 if output_format == "table":  # a table is aligned: it needs every row first
                     with _waiting(waiting):
                         result = _remote_query(*remote)
