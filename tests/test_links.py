@@ -12,7 +12,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from typer.testing import CliRunner
 
-from reformgraph import analysis
+from reformgraph import analysis, pipeline
 from reformgraph.cli import app
 from reformgraph.models import DATA, RG
 
@@ -773,20 +773,103 @@ def test_communities_partition_the_cases(query_graph: Graph) -> None:
     )
 
 
+def _edge_records(network: nx.Graph, *, but: str = "") -> list[tuple[Any, ...]]:
+    """Every edge with its data (but the attribute ``but``), in an order that does not
+    depend on the network's."""
+    if network.is_multigraph():
+        edges = network.edges(keys=True, data=True)
+        return sorted(
+            (u, v, k, sorted(i for i in d.items() if i[0] != but)) for u, v, k, d in edges
+        )
+    return sorted(
+        (u, v, sorted(i for i in d.items() if i[0] != but)) for u, v, d in network.edges(data=True)
+    )
+
+
+def _networks(build: Path) -> dict[str, nx.Graph]:
+    graph = pipeline.open_graph(build)
+    return {"typed": analysis.to_networkx(graph), "cases": analysis.case_projection(graph)}
+
+
 @pytest.mark.parametrize("suffix", [".graphml", ".gexf"])
-def test_exports_reload_with_the_same_nodes_edges_and_labels(
-    query_graph: Graph, tmp_path: Path, suffix: str
+def test_exports_reload_with_every_node_edge_and_attribute(
+    real_or_synthetic_build: Path, tmp_path: Path, suffix: str
 ) -> None:
-    network = analysis.to_networkx(query_graph)
-    path = tmp_path / f"graph{suffix}"
     writer = analysis.write_graphml if suffix == ".graphml" else analysis.write_gexf
-    writer(network, path)
-    loaded = nx.read_graphml(path) if suffix == ".graphml" else nx.read_gexf(path)
-    assert loaded.number_of_nodes() == network.number_of_nodes()
-    assert loaded.number_of_edges() == network.number_of_edges()
-    node = loaded.nodes[str(CASE_1)]
-    assert node["label_zh"] == "推进大财政体系建设"
-    assert node["type"] == "ReformCase"
+    for name, network in _networks(real_or_synthetic_build).items():
+        path = tmp_path / f"{name}{suffix}"
+        writer(network, path)
+        loaded = nx.read_graphml(path) if suffix == ".graphml" else nx.read_gexf(path)
+        expected = {node: dict(data) for node, data in network.nodes(data=True)}
+        if suffix == ".gexf":  # GEXF's node label: the Chinese one
+            for data in expected.values():
+                data["label"] = data["label_zh"]
+        assert dict(loaded.nodes(data=True)) == expected, name
+        # read_gexf gives each edge its GEXF id as an attribute
+        assert _edge_records(loaded, but="id") == _edge_records(network), name
+
+
+def test_the_gexf_export_reads_back_as_networkx_own_gexf_does(
+    real_or_synthetic_build: Path, tmp_path: Path
+) -> None:
+    # networkx's writer (which builds the document in memory) as the reference.
+    for name, network in _networks(real_or_synthetic_build).items():
+        ours, theirs = tmp_path / f"{name}-ours.gexf", tmp_path / f"{name}-networkx.gexf"
+        analysis.write_gexf(network, ours)
+        labelled = network.copy()
+        for _, data in labelled.nodes(data=True):
+            data["label"] = data["label_zh"]
+        nx.write_gexf(labelled, theirs, version="1.2draft")
+        a, b = nx.read_gexf(ours), nx.read_gexf(theirs)
+        assert type(a) is type(b)
+        assert dict(a.nodes(data=True)) == dict(b.nodes(data=True)), name
+        assert _edge_records(a) == _edge_records(b), name
+
+
+def test_the_exports_are_the_same_bytes_on_another_day(
+    query_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    network = analysis.to_networkx(query_graph)
+    for suffix, writer in ((".graphml", analysis.write_graphml), (".gexf", analysis.write_gexf)):
+        writer(network, tmp_path / f"today{suffix}")
+    monkeypatch.setattr(time, "strftime", lambda *_: "2031-02-03")
+    monkeypatch.setattr(time, "time", lambda: 1_927_000_000.0)
+    for suffix, writer in ((".graphml", analysis.write_graphml), (".gexf", analysis.write_gexf)):
+        writer(network, tmp_path / f"later{suffix}")
+        today = (tmp_path / f"today{suffix}").read_bytes()
+        assert (tmp_path / f"later{suffix}").read_bytes() == today, suffix
+
+
+def test_exports_leave_out_missing_values_and_leave_the_network_alone(
+    tmp_path: Path,
+) -> None:
+    network = nx.MultiDiGraph()
+    network.add_node("a", label_zh="甲", label_en=None, weight=1.5)
+    network.add_node("b", label_zh=None, label_en="B", flag=True)
+    network.add_edge("a", "b", key="rel", relation="rel", size=2)
+    network.add_edge("a", "b", key="other", relation="other", size=None)
+    analysis.write_graphml(network, tmp_path / "n.graphml")
+    analysis.write_gexf(network, tmp_path / "n.gexf")
+    assert network.nodes["a"]["label_en"] is None  # not changed for the export
+    graphml = nx.read_graphml(tmp_path / "n.graphml")
+    assert graphml.nodes["a"] == {"label_zh": "甲", "weight": 1.5}
+    assert graphml.edges["a", "b", "other"] == {"relation": "other"}
+    gexf = nx.read_gexf(tmp_path / "n.gexf")
+    assert gexf.nodes["a"] == {"label": "甲", "label_zh": "甲", "weight": 1.5}
+    assert gexf.nodes["b"] == {"label": "", "label_en": "B", "flag": True}
+    assert sorted(k for _, _, k in gexf.edges(keys=True)) == ["other", "rel"]
+    assert gexf.edges["a", "b", "rel"]["size"] == 2
+    assert "size" not in gexf.edges["a", "b", "other"]
+
+
+def test_a_gexf_value_of_another_type_is_refused_naming_its_node(tmp_path: Path) -> None:
+    network = nx.Graph()
+    network.add_node("a", tags={"x"})
+    with pytest.raises(TypeError, match=r"node 'a', attribute 'tags': .* set"):
+        analysis.write_gexf(network, tmp_path / "n.gexf")
+    assert not (tmp_path / "n.gexf").exists()
 
 
 def test_network_command_writes_graphml_and_gexf(build_dir: Path, tmp_path: Path) -> None:
@@ -821,11 +904,11 @@ def test_a_failure_while_writing_a_network_leaves_the_old_file_whole(
     old = tmp_path / "reformgraph.gexf"
     old.write_text("the last export", encoding="utf-8")
 
-    def half_then_fail(network: object, handle: Any, **options: object) -> None:
+    def half_then_fail(network: object, handle: Any) -> None:
         handle.write(b"<?xml version='1.0'")
         raise OSError("disk full")
 
-    monkeypatch.setattr(nx, "write_gexf", half_then_fail)
+    monkeypatch.setattr(analysis, "_stream_gexf", half_then_fail)
     with pytest.raises(OSError, match="disk full"):
         pipeline.write_networks(query_graph, tmp_path)
     assert old.read_text(encoding="utf-8") == "the last export"
@@ -838,12 +921,45 @@ def test_writing_the_networks_reports_each_step(query_graph: Graph, tmp_path: Pa
     heard: list[tuple[str, int, int]] = []
     pipeline.write_networks(query_graph, tmp_path, progress=lambda *step: heard.append(step))
     assert heard == [
-        ("network", 0, 1),
-        ("network", 1, 1),
         ("projection", 0, 1),
         ("projection", 1, 1),
+        ("network", 0, 1),
+        ("network", 1, 1),
         *[("export", n, 4) for n in range(5)],
     ]
+
+
+def test_too_many_case_pairs_stop_the_networks_before_anything_is_made(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    from reformgraph import pipeline
+    from reformgraph.errors import TooManyPairs
+
+    # The real data: 湖北 is named by 7 cases (21 pairs), 中国 by 5, others by 2 or 3.
+    whole = analysis.case_projection(query_graph).number_of_edges()
+    assert analysis.case_projection(query_graph, max_pairs=whole).number_of_edges() == whole
+    heard: list[tuple[str, int, int]] = []
+    with pytest.raises(TooManyPairs, match=f"more than {whole - 1} pairs") as raised:
+        pipeline.write_networks(
+            query_graph, tmp_path, max_pairs=whole - 1, progress=lambda *s: heard.append(s)
+        )
+    assert heard == [("projection", 0, 1)]
+    assert list(tmp_path.iterdir()) == []
+    # The max_cases it names keeps the pairs within the limit.
+    suggested = raised.value.max_cases
+    assert suggested is not None
+    kept = analysis.case_projection(query_graph, max_cases=suggested, max_pairs=whole - 1)
+    assert 0 < kept.number_of_edges() <= whole - 1
+
+
+def test_too_many_case_pairs_stop_the_links_before_the_first(query_graph: Graph) -> None:
+    from reformgraph.errors import TooManyPairs
+
+    with pytest.raises(TooManyPairs, match="more than 3 pairs of cases share an entity"):
+        analysis.iter_case_links(query_graph, max_pairs=3)  # raised at the call, not at next()
+    with pytest.raises(TooManyPairs) as raised:
+        analysis.case_links(query_graph, max_pairs=1)
+    assert raised.value.max_cases in (None, 2)
 
 
 def test_network_command_names_each_long_step_when_not_a_terminal(

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import IO, Any
 
 import networkx as nx
 import numpy as np
@@ -447,12 +448,35 @@ def _check_max_cases(max_cases: int | None) -> None:
         raise ValueError(f"max_cases={max_cases}: an entity links cases only if 2 or more name it")
 
 
+def _safe_max_cases(holders: Iterable[int], limit: int) -> int | None:
+    """The largest ``max_cases`` (2 or more) whose entities pair at most ``limit`` pairs
+    of cases, counting each entity's pairs apart (an upper bound of the distinct pairs);
+    None if even 2 gives more. ``holders``: the number of cases of each entity."""
+    pairs_by_size: dict[int, int] = defaultdict(int)
+    for size in holders:
+        if size >= 2:
+            pairs_by_size[size] += size * (size - 1) // 2
+    best, total = None, 0
+    for size in sorted(pairs_by_size):
+        total += pairs_by_size[size]
+        if total > limit:
+            break
+        best = size
+    return best
+
+
 def _shared_pairs(
-    per_case: Mapping[URIRef, Iterable[URIRef]], terms: _Terms, max_cases: int | None = None
+    per_case: Mapping[URIRef, Iterable[URIRef]],
+    terms: _Terms,
+    max_cases: int | None = None,
+    max_pairs: int | None = None,
 ) -> Iterator[tuple[URIRef, URIRef, list[URIRef]]]:
     """(case a, case b, the entities both name by kind and IRI) for every pair of cases that
     share one, pairs in the order of itertools.combinations over the cases. With
-    ``max_cases``, an entity that more cases name links none of them."""
+    ``max_cases``, an entity that more cases name links none of them. With ``max_pairs``,
+    more pairs than that raise :class:`~reformgraph.errors.TooManyPairs` here, not when
+    the first pair is read (the pairs are held to be sorted: at 10,000 cases, all 50
+    million would take tens of gigabytes)."""
     cases = list(per_case)
     # Only the pairs that share something: each entity's cases, paired (not every pair of
     # cases, most of which share nothing).
@@ -464,29 +488,55 @@ def _shared_pairs(
     for entity, indices in holders.items():
         if max_cases is not None and len(indices) > max_cases:
             continue
-        for pair in itertools.combinations(indices, 2):
+        combined = itertools.combinations(indices, 2)
+        size = len(indices) * (len(indices) - 1) // 2
+        if max_pairs is None or len(shared_by) + size <= max_pairs:
+            for pair in combined:
+                shared_by.setdefault(pair, []).append(entity)
+            continue
+        for pair in combined:  # may go past the limit: counted pair by pair
             shared_by.setdefault(pair, []).append(entity)
-    for i, j in sorted(shared_by):
-        entities = sorted(shared_by.pop((i, j)), key=lambda e: (terms.kind(e), str(e)))
-        yield cases[i], cases[j], entities
+            if len(shared_by) > max_pairs:
+                from reformgraph.errors import TooManyPairs
+
+                shared_by.clear()
+                sizes = [len(i) for i in holders.values()]
+                if max_cases is not None:
+                    sizes = [n for n in sizes if n <= max_cases]
+                raise TooManyPairs(max_pairs, _safe_max_cases(sizes, max_pairs))
+
+    def pairs() -> Iterator[tuple[URIRef, URIRef, list[URIRef]]]:
+        for i, j in sorted(shared_by):
+            entities = sorted(shared_by.pop((i, j)), key=lambda e: (terms.kind(e), str(e)))
+            yield cases[i], cases[j], entities
+
+    return pairs()
 
 
-def case_links(graph: Graph, *, max_cases: int | None = None) -> list[CaseLink]:
+def case_links(
+    graph: Graph, *, max_cases: int | None = None, max_pairs: int | None = None
+) -> list[CaseLink]:
     """Every pair of cases that share an entity, in source order, with each case's quote.
 
     ``max_cases`` leaves out the entities that more than that many cases name. Such an
     entity (a reform domain all cases share) links every pair of its cases, and the links
     grow with the square of their number: 3.9 million on 1,000 synthetic cases.
+    ``max_pairs``: more pairs of cases than that raise
+    :class:`~reformgraph.errors.TooManyPairs`, which names a ``max_cases`` that fits.
     """
-    return list(iter_case_links(graph, max_cases=max_cases))
+    return list(iter_case_links(graph, max_cases=max_cases, max_pairs=max_pairs))
 
 
 def iter_case_links(
-    graph: Graph, *, max_cases: int | None = None, progress: Progress | None = None
+    graph: Graph,
+    *,
+    max_cases: int | None = None,
+    max_pairs: int | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[CaseLink]:
     """The links of :func:`case_links`, one by one as they are made: to write millions of
-    them without holding them all. The graph is read (and ``max_cases`` checked) at once;
-    ``progress`` hears of the cases read, as ("quotes", done, total)."""
+    them without holding them all. The graph is read (and ``max_cases`` and ``max_pairs``
+    checked) at once; ``progress`` hears of the cases read, as ("quotes", done, total)."""
     _check_max_cases(max_cases)
     per_case = _case_entity_quotes(graph, progress)
     terms = _Terms(graph)
@@ -503,7 +553,7 @@ def iter_case_links(
             quote_a=per_case[a][entity],
             quote_b=per_case[b][entity],
         )
-        for a, b, entities in _shared_pairs(per_case, terms, max_cases)
+        for a, b, entities in _shared_pairs(per_case, terms, max_cases, max_pairs)
         for entity in entities
     )
 
@@ -1167,14 +1217,18 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node] | None = None) -> nx.Mult
     return network
 
 
-def case_projection(graph: Graph, *, max_cases: int | None = None) -> nx.Graph:
+def case_projection(
+    graph: Graph, *, max_cases: int | None = None, max_pairs: int | None = None
+) -> nx.Graph:
     """The case–case network: an edge for every pair of cases that share entities.
 
     ``weight`` is the sum over shared entities of 1/(number of cases the entity links − 1),
     so that an entity shared by two cases counts fully and a ubiquitous one little;
     ``shared`` is the number of shared entities and ``entities`` their Chinese labels.
     ``max_cases`` leaves out the entities that more than that many cases name (see
-    :func:`case_links`); every case is still a node.
+    :func:`case_links`); every case is still a node. ``max_pairs``: more edges than that
+    raise :class:`~reformgraph.errors.TooManyPairs` before the network is made (an edge
+    takes about 1 kB: 50 million at 10,000 cases that all name one place).
     """
     _check_max_cases(max_cases)
     per_case = _case_entities(graph)
@@ -1194,7 +1248,7 @@ def case_projection(graph: Graph, *, max_cases: int | None = None) -> nx.Graph:
         )
     # From the shared entities of each pair, not from case_links: no quote or link record
     # for each of the (many) links, and each pair's edge is made once.
-    for a, b, entities in _shared_pairs(per_case, terms, max_cases):
+    for a, b, entities in _shared_pairs(per_case, terms, max_cases, max_pairs):
         weight = 0.0
         for entity in entities:  # rounded at each step, as the weights have always been
             weight = round(weight + 1 / (degree[entity] - 1), 6)
@@ -1284,10 +1338,12 @@ def _sampled_betweenness(network: rx.PyGraph, sample: int, seed: int) -> dict[in
     return values
 
 
-def communities(graph: Graph, *, max_cases: int | None = None) -> list[list[str]]:
+def communities(
+    graph: Graph, *, max_cases: int | None = None, max_pairs: int | None = None
+) -> list[list[str]]:
     """Groups of cases that share more with each other than with the rest (greedy
-    modularity on :func:`case_projection`, with its ``max_cases``)."""
-    projection = case_projection(graph, max_cases=max_cases)
+    modularity on :func:`case_projection`, with its ``max_cases`` and ``max_pairs``)."""
+    projection = case_projection(graph, max_cases=max_cases, max_pairs=max_pairs)
     if projection.number_of_edges() == 0:
         return [[n] for n in sorted(projection.nodes)]
     groups = nx.community.greedy_modularity_communities(projection, weight="weight")
@@ -1295,28 +1351,181 @@ def communities(graph: Graph, *, max_cases: int | None = None) -> list[list[str]
 
 
 def _for_export(network: nx.Graph | nx.MultiDiGraph) -> nx.Graph | nx.MultiDiGraph:
+    """``network`` without the ``None`` values of its nodes and edges (GraphML has no null:
+    a missing value): a copy only if there is one, as the networks of this module hold
+    none, and a copy of a large network costs about as much memory as the network."""
+    nodes = (data for _, data in network.nodes(data=True))
+    edges = (data for *_, data in network.edges(data=True))
+    if not any(value is None for data in itertools.chain(nodes, edges) for value in data.values()):
+        return network
     copy = network.copy()
-    for _, data in copy.nodes(data=True):
-        for key, value in list(data.items()):
-            data[key] = "" if value is None else value
+    nodes = (data for _, data in copy.nodes(data=True))
+    edges = (data for *_, data in copy.edges(data=True))
+    for data in itertools.chain(nodes, edges):
+        for key in [key for key, value in data.items() if value is None]:
+            del data[key]
     return copy
 
 
 def write_graphml(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
-    """GraphML with every attribute (type, zh and en labels …); opens in Gephi and Cytoscape.
-    Written through a temporary file: a failure leaves an existing file as it was."""
+    """GraphML with every attribute (type, zh and en labels …; a ``None`` value is left out);
+    opens in Gephi and Cytoscape.
+    Streamed (networkx's lxml writer: one node or edge in memory at a time, not the whole
+    document) through a temporary file: a failure leaves an existing file as it was."""
     with atomic_writer(Path(path)) as handle:
-        nx.write_graphml(_for_export(network), handle, encoding="utf-8", prettyprint=True)
+        nx.write_graphml_lxml(_for_export(network), handle, encoding="utf-8", prettyprint=True)
 
 
 def write_gexf(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
-    """GEXF 1.2 with node labels (Chinese) and every attribute; opens in Gephi. Written
-    through a temporary file, as :func:`write_graphml`."""
-    copy = _for_export(network)
-    for _, data in copy.nodes(data=True):
-        data["label"] = data.get("label_zh", "")
+    """GEXF 1.2 with node labels (Chinese) and every attribute; opens in Gephi. Streamed
+    through a temporary file, as :func:`write_graphml`.
+
+    The file reads back with ``networkx.read_gexf`` as networkx's own ``write_gexf`` output
+    does, but networkx builds the whole document in memory first (twice the network's
+    size), and stamps it with the day's date: this writer does neither, so the same
+    network gives the same bytes on any day."""
     with atomic_writer(Path(path)) as handle:
-        nx.write_gexf(copy, handle, encoding="utf-8", prettyprint=True, version="1.2draft")
+        _stream_gexf(network, handle)
+
+
+#: GEXF attribute types of Python values, as networkx writes them (bool before int).
+_GEXF_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "long"),
+    (float, "double"),
+    (str, "string"),
+)
+_GEXF_NS = "http://www.gexf.net/1.2draft"
+_XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+#: Edge data that GEXF holds as attributes of the ``edge`` element, as networkx does.
+_GEXF_EDGE_FIELDS = ("label", "weight", "type")
+
+
+def _gexf_type(value: object, where: str) -> str:
+    for python_type, name in _GEXF_TYPES:
+        if isinstance(value, python_type):
+            return name
+    raise TypeError(f"{where}: a GEXF attribute cannot hold a {type(value).__name__}")
+
+
+def _gexf_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    text = str(value)
+    if isinstance(value, float):
+        return {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(text, text)
+    return text
+
+
+def _gexf_edges(network: nx.Graph | nx.MultiDiGraph) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
+    """Each edge's ends and data, a multigraph's key as ``networkx_key`` (as networkx)."""
+    if network.is_multigraph():
+        for u, v, key, data in network.edges(keys=True, data=True):
+            yield u, v, {**data, "networkx_key": key}
+    else:
+        yield from network.edges(data=True)
+
+
+def _stream_gexf(network: nx.Graph | nx.MultiDiGraph, handle: IO[bytes]) -> None:
+    """Write ``network`` as GEXF 1.2 to ``handle``, node by node and edge by edge.
+
+    Two passes: the first finds each attribute's type (from its first value, as networkx),
+    as GEXF declares them before the nodes; the second writes. A node's ``label`` is its
+    ``label`` or else ``label_zh``; a ``None`` value is left out (a missing value)."""
+    from lxml import etree
+
+    declared: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
+    ids = itertools.count()
+    for node, data in network.nodes(data=True):
+        for key, value in data.items():
+            if key != "label" and str(key) not in declared["node"] and value is not None:
+                where = f"node {node!r}, attribute {key!r}"
+                declared["node"][str(key)] = (str(next(ids)), _gexf_type(value, where))
+    given: set[str] = set()  # edge ids in the data: the others are numbered around them
+    for u, v, data in _gexf_edges(network):
+        if "id" in data:
+            given.add(str(data["id"]))
+        for key, value in data.items():
+            if key in _GEXF_EDGE_FIELDS or key == "id" or value is None:
+                continue
+            if str(key) not in declared["edge"]:
+                where = f"edge {u!r}-{v!r}, attribute {key!r}"
+                declared["edge"][str(key)] = (str(next(ids)), _gexf_type(value, where))
+
+    def write(xf: Any, element: etree._Element, level: int) -> None:
+        etree.indent(element, space="  ", level=level)
+        xf.write("\n" + "  " * level, element)
+
+    def with_values(element: etree._Element, scope: str, data: Mapping[Any, Any]) -> None:
+        values = [
+            (declared[scope][str(key)][0], _gexf_value(value))
+            for key, value in data.items()
+            if str(key) in declared[scope] and key != "label" and value is not None
+        ]
+        if values:
+            parent = etree.SubElement(element, "attvalues")
+            for attribute, value in values:
+                etree.SubElement(parent, "attvalue", {"for": attribute, "value": value})
+
+    root = {
+        "xmlns": _GEXF_NS,
+        "xmlns:xsi": _XSI_NS,
+        "xsi:schemaLocation": f"{_GEXF_NS} {_GEXF_NS}/gexf.xsd",
+        "version": "1.2",
+    }
+    graph = {
+        "defaultedgetype": "directed" if network.is_directed() else "undirected",
+        "mode": "static",
+        "name": str(network.graph.get("name", "")),
+    }
+    with etree.xmlfile(handle, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("gexf", root):
+            meta = etree.Element("meta")
+            etree.SubElement(meta, "creator").text = "reformgraph"
+            write(xf, meta, 1)
+            xf.write("\n  ")
+            with xf.element("graph", graph):
+                for scope in ("node", "edge"):
+                    if declared[scope]:
+                        block = etree.Element("attributes", {"class": scope, "mode": "static"})
+                        for title, (attribute, type_name) in declared[scope].items():
+                            etree.SubElement(
+                                block,
+                                "attribute",
+                                {"id": attribute, "title": title, "type": type_name},
+                            )
+                        write(xf, block, 2)
+                xf.write("\n    ")
+                with xf.element("nodes"):
+                    for node, data in network.nodes(data=True):
+                        label = data["label"] if "label" in data else data.get("label_zh")
+                        element = etree.Element(
+                            "node", {"id": str(node), "label": _gexf_value(label)}
+                        )
+                        with_values(element, "node", data)
+                        write(xf, element, 3)
+                    xf.write("\n    ")
+                xf.write("\n    ")
+                with xf.element("edges"):
+                    numbers = itertools.count()
+                    for u, v, data in _gexf_edges(network):
+                        fields = {"source": str(u), "target": str(v)}
+                        if "id" in data:
+                            fields["id"] = str(data["id"])
+                        else:
+                            fields["id"] = next(n for n in map(str, numbers) if n not in given)
+                        for name in _GEXF_EDGE_FIELDS:
+                            if name in data:
+                                fields[name] = _gexf_value(data[name])
+                        element = etree.Element("edge", fields)
+                        with_values(element, "edge", data)
+                        write(xf, element, 3)
+                    xf.write("\n    ")
+                xf.write("\n  ")
+            xf.write("\n")
 
 
 _LINK_VARIABLES = [

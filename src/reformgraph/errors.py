@@ -105,6 +105,22 @@ class QueryError(ReformgraphError):
         super().__init__(message)
 
 
+class TooManyPairs(ReformgraphError):
+    """More pairs of cases share an entity than the limit set: the case–case network (or the
+    list of links) would not fit in memory. ``max_cases`` is the largest ``max_cases`` that
+    keeps the pairs within the limit (at most its number of pairs; None if none does)."""
+
+    def __init__(self, limit: int, max_cases: int | None) -> None:
+        self.limit = limit
+        self.max_cases = max_cases
+        advice = (
+            f"; leaving out the entities more than {max_cases} cases name keeps them within it"
+            if max_cases is not None
+            else ""
+        )
+        super().__init__(f"more than {limit:,} pairs of cases share an entity{advice}")
+
+
 class RemoteUsageError(ReformgraphError):
     """The options of a remote command are wrong (a URL that is not http(s), a bad graph IRI,
     a chunked push without an update endpoint); found before anything is sent."""

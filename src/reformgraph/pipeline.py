@@ -244,25 +244,27 @@ def write_networks(
     out_dir: StrPath,
     *,
     max_cases: int | None = None,
+    max_pairs: int | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Write the typed network and the case–case projection as GraphML and GEXF
-    (``max_cases``: see :func:`reformgraph.analysis.case_projection`). ``progress`` hears
-    of each step as (step, done, total): ``network`` and ``projection`` (0 of 1, then 1 of
-    1) and ``export`` (files written of 4). Both networks are made before any file is
-    written, and each file is replaced whole."""
+    (``max_cases`` and ``max_pairs``: see :func:`reformgraph.analysis.case_projection`).
+    ``progress`` hears of each step as (step, done, total): ``projection`` and ``network``
+    (0 of 1, then 1 of 1) and ``export`` (files written of 4). Both networks are made
+    before any file is written, the projection first (too many pairs for ``max_pairs``
+    stop it early), and each file is replaced whole."""
     from reformgraph import analysis
 
     def step(name: str, done: int, total: int) -> None:
         if progress is not None:
             progress(name, done, total)
 
+    step("projection", 0, 1)
+    projection = analysis.case_projection(graph, max_cases=max_cases, max_pairs=max_pairs)
+    step("projection", 1, 1)
     step("network", 0, 1)
     typed = analysis.to_networkx(graph)
     step("network", 1, 1)
-    step("projection", 0, 1)
-    projection = analysis.case_projection(graph, max_cases=max_cases)
-    step("projection", 1, 1)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
