@@ -7,11 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import XSD, Graph, Literal, URIRef
 
 from reformgraph.errors import QueryError
-from reformgraph.models import DATA
+from reformgraph.models import DATA, RG
 from reformgraph.queries import (
+    QueryResult,
     SavedQuery,
     bind_params,
     format_csv,
@@ -159,6 +160,59 @@ def test_parameters_are_bound_as_terms_not_pasted_into_the_query(query_graph: Gr
     bound = bind_params(text, {"t": '" } ; DROP ALL ; #'})
     assert bound["t"].to_rdflib() == Literal('" } ; DROP ALL ; #')
     assert run_query(query_graph, text, bound).rows == []
+
+
+def test_iri_parameters_take_the_prefixed_names_the_tables_print(query_graph: Graph) -> None:
+    by_prefix = _rows(query_graph, "shared-entities", type="rg:Platform")
+    by_iri = _rows(query_graph, "shared-entities", type=f"{RG}Platform")
+    assert by_prefix == by_iri
+    assert by_prefix
+    case = _rows(query_graph, "measures", case="rgd:case/big-fiscal-system")
+    assert [int(r["position"]) for r in case] == [1, 2, 3, 4]
+    assert bind_params(QUERIES["cases"], {"case": "<rgd:case/x>"})["case"].value == (
+        f"{DATA}case/x"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "term"),
+    [
+        ('"推进大财政体系建设"@zh', Literal("推进大财政体系建设", lang="zh")),
+        ('"a \\"quoted\\" word"@en', Literal('a "quoted" word', lang="en")),
+        ('"3"^^xsd:integer', Literal("3", datatype=XSD.integer)),
+        ('"3"^^<http://www.w3.org/2001/XMLSchema#decimal>', Literal("3", datatype=XSD.decimal)),
+        ('"plain"', Literal("plain")),
+        ("推进大财政体系建设", Literal("推进大财政体系建设")),
+        ("rg:ReformCase", URIRef(f"{RG}ReformCase")),
+        ("<https://example.org/x>", URIRef("https://example.org/x")),
+        ("https://example.org/x", URIRef("https://example.org/x")),
+        ("urn:isbn:123", Literal("urn:isbn:123")),
+    ],
+)
+def test_a_parameter_of_sparql_text_is_read_as_it_is_written(written: str, term: object) -> None:
+    text = load_query("SELECT ?t ?c WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
+    assert bind_params(text, {"t": written})["t"].to_rdflib() == term
+
+
+def test_a_language_tagged_parameter_of_sparql_text_finds_the_title(query_graph: Graph) -> None:
+    text = load_query("SELECT ?c ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
+    tagged = run_query(query_graph, text, bind_params(text, {"t": '"推进大财政体系建设"@zh'}))
+    assert [str(row[0]) for row in tagged.rows] == [str(DATA["case/big-fiscal-system"])]
+    plain = run_query(query_graph, text, bind_params(text, {"t": "推进大财政体系建设"}))
+    assert plain.rows == []  # the titles are tagged @zh
+
+
+def test_binding_a_variable_the_query_does_not_return_is_refused_before_it_runs() -> None:
+    text = load_query("SELECT ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
+    with pytest.raises(QueryError, match=r"parameter c: the query does not return \?c"):
+        bind_params(text, {"c": f"{DATA}case/big-fiscal-system"})
+    every = load_query("SELECT * WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
+    assert bind_params(every, {"c": f"{DATA}case/big-fiscal-system"})
+
+
+def test_an_ask_query_in_csv_gives_its_answer() -> None:
+    assert format_csv(QueryResult(variables=[], boolean=True)) == b"\xef\xbb\xbfboolean\r\ntrue\r\n"
+    assert format_csv(QueryResult(variables=[], boolean=False)).endswith(b"false\r\n")
 
 
 def test_an_unknown_parameter_is_an_error() -> None:

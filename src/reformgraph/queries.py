@@ -277,6 +277,17 @@ class Term(Record):
         return Literal(self.value, datatype=URIRef(self.datatype) if self.datatype else None)
 
 
+def _expand(text: str) -> str:
+    """``rg:Platform`` or ``rgd:case/…`` (the prefixes the tables print) as a full IRI;
+    any other text as it is."""
+    from reformgraph.vocab import NAMESPACES
+
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in NAMESPACES and not local.startswith("//"):
+        return NAMESPACES[prefix] + local
+    return text
+
+
 def _convert(param: Param, value: str) -> Term:
     kind = param.type
     if kind in ("iri", "case"):
@@ -285,6 +296,7 @@ def _convert(param: Param, value: str) -> Term:
             text = text[1:-1]
         if kind == "case" and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
             return Term("uri", f"{DATA_NS}case/{text}")
+        text = _expand(text)
         if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", text, re.IGNORECASE) or any(
             c in text for c in '<>"{}|^`\\'
         ):
@@ -307,22 +319,74 @@ def _convert(param: Param, value: str) -> Term:
     return Term("literal", value)
 
 
+#: A parameter of SPARQL text written as a term: "text", "text"@zh, "text"^^datatype.
+_QUOTED = re.compile(
+    r'^"(?P<text>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?P<type>\S+))?$',
+    re.DOTALL,
+)
+
+
+def _ad_hoc(name: str, value: str) -> Term:
+    """A parameter of SPARQL text (which declares no types) from how it is written, as in
+    Turtle: ``<IRI>``, a full ``http(s)://`` IRI or ``rg:…``/``rgd:…`` (the prefixes the
+    tables print); ``"text"@zh``, ``"text"^^xsd:integer``; anything else a plain string."""
+    text = value.strip()
+    quoted = _QUOTED.match(text)
+    if quoted:
+        literal = re.sub(r"\\(.)", r"\1", quoted["text"])
+        if quoted["lang"]:
+            return Term("literal", literal, language=quoted["lang"].lower())
+        if quoted["type"]:
+            datatype = _convert(Param(name, "iri", ""), quoted["type"]).value
+            return Term("literal", literal, datatype=datatype)
+        return Term("literal", literal)
+    if (text.startswith("<") and text.endswith(">")) or re.match(r"^https?://", text):
+        return _convert(Param(name, "iri", ""), text)
+    if _expand(text) != text:
+        return _convert(Param(name, "iri", ""), text)
+    return Term("literal", value)
+
+
 def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]:
-    """Turn ``NAME=VALUE`` strings into RDF terms of the types the query declares."""
+    """Turn ``NAME=VALUE`` strings into RDF terms of the types the query declares (for
+    SPARQL text, which declares none, from how each value is written; see :func:`_ad_hoc`).
+    A variable of SPARQL text that its SELECT clause does not list cannot be bound."""
     declared = {p.name: p for p in query.params}
     bindings: dict[str, Term] = {}
     for name, value in values.items():
         param = declared.get(name)
-        if param is None:
-            if query.params or query.path:
-                known = ", ".join(declared) or "none"
-                raise QueryError(
-                    f"query {query.name!r} has no parameter {name!r} (its parameters: {known})"
-                )
-            # Ad-hoc SPARQL text: any variable may be bound, as a plain literal or an IRI.
-            param = Param(name, "iri" if re.match(r"^<?https?://", value) else "string", "")
-        bindings[name] = _convert(param, value)
+        if param is not None:
+            bindings[name] = _convert(param, value)
+        elif query.params or query.path:
+            known = ", ".join(declared) or "none"
+            raise QueryError(
+                f"query {query.name!r} has no parameter {name!r} (its parameters: {known})"
+            )
+        else:
+            bindings[name] = _ad_hoc(name, value)
+    if bindings and not query.params and not query.path:
+        _check_projection(query, bindings)
     return bindings
+
+
+def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
+    """Oxigraph binds only variables the query returns (a trailing VALUES, as an endpoint
+    gets, would not filter by the others either): say so before running anything."""
+    import pyoxigraph as ox
+
+    for name, term in bindings.items():
+        try:
+            ox.Store().query(query.text, substitutions={ox.Variable(name): term.to_oxigraph()})
+        except SyntaxError as exc:
+            raise _syntax_error(exc, query.text) from None
+        except RuntimeError as exc:
+            if "projection" not in str(exc):
+                raise QueryError(f"query failed: {exc}", source=query.text) from None
+            raise QueryError(
+                f"parameter {name}: the query does not return ?{name}; only a variable of its"
+                f" SELECT clause can be bound (add ?{name} to it, or use SELECT *)",
+                source=query.text,
+            ) from None
 
 
 def _syntax_error(exc: Exception, text: str) -> QueryError:
@@ -419,7 +483,7 @@ def run_query_on_store(
         result: EngineResult = run_sparql(store, query.text, terms, union=union)
     except SyntaxError as exc:
         raise _syntax_error(exc, query.text) from None
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}", source=query.text) from None
     return QueryResult(variables=result.variables, rows=result.rows, boolean=result.boolean)
 
@@ -439,7 +503,7 @@ def stream_query_on_store(
         result = stream_sparql(store, query.text, terms, union=union)
     except SyntaxError as exc:
         raise _syntax_error(exc, query.text) from None
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}", source=query.text) from None
     return QueryStream(result.variables, _checked(result.rows, query.text), result.boolean)
 
@@ -448,7 +512,7 @@ def _checked(rows: Iterator[tuple[Any, ...]], text: str) -> Iterator[tuple[Any, 
     """The rows, with the store's failures while evaluating as :class:`QueryError`."""
     try:
         yield from rows
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}", source=text) from None
 
 
@@ -527,6 +591,10 @@ def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
+    if result.boolean is not None:  # ASK: one column, as the JSON's "boolean" member
+        writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
+        out.write(buffer.getvalue().encode("utf-8"))
+        return 0
     writer.writerow(result.variables)
     count = 0
     for count, row in enumerate(result.rows, 1):
