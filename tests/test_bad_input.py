@@ -418,6 +418,51 @@ def test_a_bad_value_is_quoted_once_in_its_message(data_copy: Path, out_dir: Pat
     assert messages[0].count("2023-09-31") == 1, messages[0]
 
 
+# --------------------------------------------------------------------------- one cause, one error
+
+
+def test_a_case_file_copied_under_another_name_is_reported_once_naming_both_files(
+    data_copy: Path, out_dir: Path, previous_build: dict[str, bytes]
+) -> None:
+    first = data_copy / "cases" / "01-big-fiscal-system.yaml"
+    shutil.copyfile(first, data_copy / "cases" / "09-copy.yaml")
+
+    result = run_build(data_copy, out_dir)
+
+    assert_no_crash(result)
+    assert result.exit_code == 2, result.output
+    # The duplicate id, and the copy's name, which does not give its position; nothing
+    # about the positions or extents of the other cases, which the copy does not change.
+    assert sorted(reported(result)) == [
+        (
+            "data/cases/09-copy.yaml",
+            1,
+            "id",
+            "duplicate case id 'big-fiscal-system': already used by"
+            " data/cases/01-big-fiscal-system.yaml",
+        ),
+        ("data/cases/09-copy.yaml", 3, "position", "file name must start with the position: 01-…"),
+    ], result.stderr
+    assert snapshot(out_dir) == previous_build
+
+
+def test_two_case_files_of_the_same_case_under_different_ids_are_one_error(
+    data_copy: Path, out_dir: Path
+) -> None:
+    text = (data_copy / "cases" / "01-big-fiscal-system.yaml").read_text(encoding="utf-8")
+    copy = text.replace("id: big-fiscal-system\n", "id: big-fiscal-system-again\n", 1)
+    assert copy != text
+    (data_copy / "cases" / "01-copy.yaml").write_text(copy, encoding="utf-8")
+
+    result = run_build(data_copy, out_dir)
+
+    assert_no_crash(result)
+    assert result.exit_code == 2, result.output
+    [(file, _, path, message)] = reported(result)
+    assert (file, path) == ("data/cases/01-copy.yaml", "position")
+    assert "data/cases/01-big-fiscal-system.yaml has the same title and position" in message
+
+
 def _patterns(schema: object) -> set[str]:
     """Every ``pattern`` of a JSON schema, however deep."""
     if isinstance(schema, dict):

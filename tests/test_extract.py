@@ -620,6 +620,18 @@ def test_accept_refuses_a_draft_still_marked_unreviewed_and_leaves_data_untouche
     assert _tree(data_copy) == before
 
 
+def test_accept_names_the_draft_files_as_the_draft_folder_was_given(
+    tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extract(FIXTURES / "news-item.txt", tmp_path / "drafts" / "new", curated=data_copy)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ExtractError, match="unreviewed") as caught:
+        accept(Path("drafts/new"), data_copy)
+    files = {e.file for e in caught.value.errors}
+    assert "drafts/new/cases/01-news-item-case-01.yaml" in files, files
+    assert all((tmp_path / file).is_file() for file in files), "each opens from here"
+
+
 def test_accept_merges_a_reviewed_draft_and_the_data_still_builds(
     tmp_path: Path, data_copy: Path
 ) -> None:

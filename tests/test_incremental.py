@@ -21,6 +21,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from reformgraph import pipeline
 from reformgraph.engine import STORE_DIR, open_store, rdf_format
+from reformgraph.errors import DataErrors
 
 from .paths import CASE_FILES, DATA
 from .test_build import _term
@@ -205,3 +206,28 @@ def test_editing_a_shared_entity_redoes_the_cases_that_use_it(project: Project) 
     labels = {str(o) for o in file_graph(clean / "reformgraph.nt").objects(None, None)}
     assert any(label.endswith(" in the PRC") for label in labels), "no case names the scope"
     assert_same_build(project.out, clean)
+
+
+def test_a_moved_data_folder_reuses_the_cache_and_names_its_own_files(project: Project) -> None:
+    moved = project.data.rename(project.data.with_name("moved"))
+    # A second file of the first case, under another id: reported on the copy, naming
+    # the first case's file as it is now (whose outcome comes from the cache, made when
+    # the folder was called data/).
+    text = (moved / "cases" / "01-big-fiscal-system.yaml").read_text(encoding="utf-8")
+    copy = text.replace("id: big-fiscal-system\n", "id: big-fiscal-system-again\n", 1)
+    (moved / "cases" / "01-copy.yaml").write_text(copy, encoding="utf-8")
+
+    with pytest.raises(DataErrors) as caught:
+        pipeline.build(moved, project.out)
+
+    assert [str(e) for e in caught.value.errors] == [
+        "moved/cases/01-copy.yaml:3 [position]: moved/cases/01-big-fiscal-system.yaml has the"
+        " same title and position in hubei-2025-reform-cases: two case files cannot hold the"
+        " same case"
+    ]
+    (moved / "cases" / "01-copy.yaml").unlink()
+    rebuilt = pipeline.build(moved, project.out)
+    assert rebuilt.check.reused == len(CASE_FILES), "a moved folder's cases come from the cache"
+    assert all(w.file.startswith("moved/") for w in rebuilt.check.warnings)
+    assert all(u.file.startswith("moved/") for u in rebuilt.check.uncovered)
+    assert_same_build(project.out, project.first.folder)

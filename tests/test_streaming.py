@@ -46,6 +46,9 @@ runner = CliRunner()
 def reference_csv(result: QueryResult) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    if result.boolean is not None:
+        writer.writerows([["boolean"], [str(result.boolean).lower()]])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
     writer.writerow(result.variables)
     for row in result.rows:
         writer.writerow([term_text(term) for term in row])

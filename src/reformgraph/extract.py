@@ -49,7 +49,7 @@ from reformgraph.coverage import (
     numeral_labels,
 )
 from reformgraph.errors import DataError, DataErrors
-from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, load_data_folder
+from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, load_data_folder, shown
 from reformgraph.models import (
     CHINESE_MARKERS,
     Case,
@@ -4292,7 +4292,6 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
     seen in print) is accepted, as the data schema allows: the result's ``notes`` say
     so, and every build reports it as a SHACL warning until it is given.
     """
-    root = draft_dir.parent
     if not (draft_dir / MANIFEST).is_file():
         raise ExtractError(
             str(draft_dir), None, f"not a draft folder made by reformgraph extract (no {MANIFEST})"
@@ -4301,7 +4300,7 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
     copies: dict[str, str] = dict(manifest.get("copies") or {})
     problems: list[DataError] = []
     for path in _draft_yaml_files(draft_dir):
-        display = str(path.relative_to(root))
+        display = shown(path, draft_dir)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if line.strip() == DRAFT_MARKER:
                 problems.append(

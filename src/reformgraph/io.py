@@ -50,6 +50,7 @@ __all__ = [
     "StrPath",
     "atomic_write_bytes",
     "case_file_paths",
+    "case_folder_errors",
     "find_project",
     "is_data_folder",
     "load_case_file",
@@ -57,6 +58,7 @@ __all__ = [
     "load_shared",
     "read_yaml",
     "resolve_data_folder",
+    "shown",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -554,6 +556,18 @@ def _validate(model: type[ModelT], data: Any, lines: LineMap, prefix: PathKey = 
 # --------------------------------------------------------------------------- data folder
 
 
+def shown(path: Path, root: Path) -> str:
+    """How messages name ``path``, a file of the data folder ``root``: below the folder as
+    the user gave it when that is relative (``drafts/new/cases/01-x.yaml`` opens from the
+    working directory), else below the folder's own name (``data/cases/01-x.yaml``)."""
+    if not root.is_absolute():
+        try:
+            return str(root / path.relative_to(root))
+        except ValueError:
+            pass
+    return relative(path, root.parent)
+
+
 def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
 
@@ -563,7 +577,7 @@ def _sha256(data: bytes) -> str:
 
 
 def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile | None:
-    display = relative(path, root.parent)
+    display = shown(path, root)
     try:
         data, lines = read_yaml(path, display)
         if not isinstance(data, dict):
@@ -594,9 +608,7 @@ def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        errors.append(
-            DataError(relative(text_path, root.parent), line, "", "source text is not UTF-8")
-        )
+        errors.append(DataError(shown(text_path, root), line, "", "source text is not UTF-8"))
         return None
     return SourceFile(record=record, text=text, lines=lines)
 
@@ -612,7 +624,7 @@ def _read_entity_file(path: Path, root: Path) -> _EntityFile:
 
     Returns its items and, if any item is invalid, the file's line numbers (else they are
     read again only when an error needs them)."""
-    display = relative(path, root.parent)
+    display = shown(path, root)
     try:
         data, lines = read_yaml(path, display)
     except DataErrors as exc:
@@ -643,7 +655,7 @@ def _add_entities(
     """Put what :func:`_read_entity_file` read into ``entities`` (ids must be unique
     across the files, in the order they come)."""
     items, known = read
-    display = relative(path, root.parent)
+    display = shown(path, root)
     kept = LineMap(display, known if known is not None else _LinesOnDemand(path, display))
     for item in items:
         if isinstance(item, list):
@@ -664,7 +676,7 @@ def _add_entities(
 
 
 def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | None:
-    display = relative(path, root.parent)
+    display = shown(path, root)
     try:
         data, lines = read_yaml(path, display)
         if not isinstance(data, dict):
@@ -710,7 +722,7 @@ def load_shared(root: Path, *, map_files: MapFiles | None = None) -> Dataset:
     if not sources and not errors:
         errors.append(
             DataError(
-                relative(root / "sources", root.parent),
+                shown(root / "sources", root),
                 None,
                 "",
                 "no source metadata (*.yaml) found",
@@ -732,6 +744,38 @@ def case_file_paths(root: Path) -> list[Path]:
     return _yaml_files(root / "cases")
 
 
+def case_folder_errors(
+    root: Path, paths: Sequence[Path], *, empty_ok: bool = False
+) -> list[DataError]:
+    """What is wrong with the case folder of ``root`` as a whole, given its case files
+    (:func:`case_file_paths`): YAML files that would not be read, being in a subfolder or
+    named otherwise (``.YAML``), and (unless ``empty_ok``) a folder without case files."""
+    folder = root / "cases"
+    errors = [
+        DataError(
+            shown(path, root),
+            None,
+            "",
+            "case files must be directly in cases/ and end in .yaml: this one is not read",
+        )
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and path.suffix.lower() in YAML_SUFFIXES
+        and not (path.parent == folder and path.suffix in YAML_SUFFIXES)
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ]
+    if not paths and not empty_ok:
+        errors.append(
+            DataError(
+                shown(folder, root),
+                None,
+                "",
+                "no case files here (one NN-slug.yaml file per case, directly in cases/)",
+            )
+        )
+    return errors
+
+
 def load_case_file(path: Path, root: Path) -> tuple[CaseFile | None, list[DataError]]:
     """One case file, validated against the model, and its problems."""
     errors: list[DataError] = []
@@ -747,10 +791,11 @@ def load_data_folder(root: Path) -> Dataset:
     :func:`reformgraph.resolve.resolve` together with those of the other cases.
     """
     shared = load_shared(root)
-    errors: list[DataError] = []
+    paths = case_file_paths(root)
+    errors = case_folder_errors(root, paths, empty_ok=True)
     cases: list[CaseFile] = []
     seen: dict[str, CaseFile] = {}
-    for path in case_file_paths(root):
+    for path in paths:
         loaded_case = _load_case(path, root, errors)
         if loaded_case is None:
             continue

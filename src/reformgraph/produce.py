@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from itertools import islice
@@ -60,13 +60,15 @@ from reformgraph.engine import (
     convert_ntriples,
     create_store,
 )
-from reformgraph.errors import DataError, DataErrors, relative
+from reformgraph.errors import DataError, DataErrors
 from reformgraph.io import (
     Dataset,
     LineMap,
     case_file_paths,
+    case_folder_errors,
     load_case_file,
     load_shared,
+    shown,
 )
 from reformgraph.project import ontology_file
 from reformgraph.rdfwrite import Chunk, JsonLdNodes, JsonLdWriter, NTriplesWriter, render_chunk
@@ -111,6 +113,16 @@ class CaseOutcome:
     uncovered: list[Uncovered] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     cached: bool = False
+
+    def named(self, file: str) -> CaseOutcome:
+        """This outcome with its case file named ``file`` wherever it names it (an
+        outcome from the cache names the file as the build that made it did: the data
+        folder may have been copied or moved since)."""
+        if file != self.file:
+            self.errors = [DataError(file, e.line, e.path, e.message) for e in self.errors]
+            self.uncovered = [replace(u, file=file) for u in self.uncovered]
+            self.file = file
+        return self
 
 
 @dataclass
@@ -207,7 +219,7 @@ def _outcome(path_text: str) -> CaseOutcome:
     assert isinstance(resolver, CaseResolver)
     path = Path(path_text)
     case_file, errors = load_case_file(path, root)
-    outcome = CaseOutcome(file=relative(path, root.parent), errors=errors)
+    outcome = CaseOutcome(file=shown(path, root), errors=errors)
     if case_file is None:
         return outcome
     outcome.case_id = case_file.record.id
@@ -389,7 +401,9 @@ def _cases(
         computed = _bounded_map(workers, todo, idle)
     else:
         computed = (_process_case(*t) for t in todo)
-    return _Outcomes(_in_order(paths, hits, task, computed, progress), workers)
+    return _Outcomes(
+        _in_order(paths, hits, task, computed, progress, lambda p: shown(p, root)), workers
+    )
 
 
 class _Outcomes:
@@ -415,9 +429,11 @@ def _in_order(
     task: Callable[[Path], Task],
     computed: Iterator[CaseOutcome],
     progress: Progress | None,
+    name: Callable[[Path], str],
 ) -> Iterator[CaseOutcome]:
     """The outcomes of ``paths``: those in the last build's cache read as they come (and
-    linked into the new cache), the others from ``computed``."""
+    linked into the new cache, and named as ``name`` names their file now), the others
+    from ``computed``."""
     for done, path in enumerate(paths, 1):
         entry = hits.get(path)
         outcome = None
@@ -428,6 +444,7 @@ def _in_order(
                 outcome = _process_case(*task(path))
             else:
                 _link(entry, Path(task(path)[1] or ""))
+                outcome = outcome.named(name(path))
         else:
             outcome = next(computed)
         if progress is not None:
@@ -521,19 +538,27 @@ def produce(
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     paths = case_file_paths(data_dir)
+    # Case files that would not be read, or none at all: then the build stops once the
+    # sources and entities are read (what spans cases, such as the introductions, which
+    # run up to the first case, would only report consequences).
+    folder_errors = case_folder_errors(data_dir, paths)
     try:
         shared = _load_shared(data_dir, progress)
     except DataErrors as exc:
         # Reading a case file does not depend on the sources or entities: report its
         # problems too, in the same run.
-        raise DataErrors([*exc.errors, *_reading_errors(data_dir, paths)]) from None
+        raise DataErrors([*exc.errors, *folder_errors, *_reading_errors(data_dir, paths)]) from None
+    if not paths:
+        raise DataErrors(folder_errors)
     if progress is not None:
         progress("prepare", 0, 3)
     resolver = CaseResolver(shared)
     if resolver.entity_errors:
         # Nothing can be rendered from unsound entities; resolve the cases for their errors.
-        raise DataErrors([*resolver.entity_errors, *_case_errors(data_dir, paths, resolver)])
-    errors: list[DataError] = []
+        raise DataErrors(
+            [*resolver.entity_errors, *folder_errors, *_case_errors(data_dir, paths, resolver)]
+        )
+    errors: list[DataError] = list(folder_errors)
     uncovered: list[Uncovered] = []
     seen: dict[str, str] = {}
     count = reused = 0
@@ -565,8 +590,9 @@ def produce(
         for outcome in outcomes:
             errors += outcome.errors
             resolver.used.update(outcome.used)
+            duplicate = outcome.case_id is not None and outcome.case_id in seen
             if outcome.case_id is not None:
-                if outcome.case_id in seen:
+                if duplicate:
                     errors.append(
                         DataError(
                             outcome.file,
@@ -577,7 +603,10 @@ def produce(
                         )
                     )
                 seen.setdefault(outcome.case_id, outcome.file)
-            if outcome.place is not None:
+            # A second case of the same id is not placed in its source: the checks that
+            # span cases (positions, extents) would report the duplicate again, on files
+            # that are fine.
+            if outcome.place is not None and not duplicate:
                 source, start, position, line, end = outcome.place
                 resolver.place(
                     source,

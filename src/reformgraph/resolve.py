@@ -7,6 +7,7 @@ own words. Pure: works on a :class:`~reformgraph.io.Dataset` already read from d
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -964,20 +965,51 @@ class _Resolver:
                     )
 
     def check_positions(self, placed: Iterable[tuple[str, int, int, LineMap]]) -> None:
-        """Each source's case positions follow the text: (source, start, position, lines)."""
+        """Each source's case positions follow the text: (source, start, position, lines).
+
+        A case that clashes with another (the same title, or the same position) is
+        reported once, on the later file, naming the other; the order of the others is
+        checked without it, and only the cases out of place are reported (those outside
+        a longest run of cases whose positions do follow the text).
+        """
         by_source: dict[str, list[tuple[int, int, LineMap]]] = {}
         for source_id, start, position, lines in placed:
             by_source.setdefault(source_id, []).append((start, position, lines))
         for source_id, items in sorted(by_source.items()):
-            in_text_order = sorted(items, key=lambda item: item[0])
-            positions = [position for _, position, _ in in_text_order]
-            if positions != sorted(set(positions)):
-                for _, _, lines in in_text_order:
+            by_start: dict[int, LineMap] = {}
+            by_position: dict[int, LineMap] = {}
+            kept: list[tuple[int, LineMap]] = []
+            for start, position, lines in sorted(items, key=lambda i: (i[0], i[2].file)):
+                first = by_start.get(start) or by_position.get(position)
+                if first is not None:
+                    same = [
+                        *(["title"] if start in by_start else []),
+                        *(["position"] if position in by_position else []),
+                    ]
                     self.errors.append(
                         lines.error(
                             ("position",),
-                            f"positions in {source_id} must follow the text's order without repeats"
-                            f" (in text order: {positions})",
+                            f"{first.file} has the same {' and '.join(same)} in {source_id}:"
+                            " two case files cannot hold the same case",
+                        )
+                    )
+                    continue
+                by_start[start] = by_position[position] = lines
+                kept.append((position, lines))
+            in_place = _longest_increasing([position for position, _ in kept])
+            for n, (position, lines) in enumerate(kept):
+                if n not in in_place:
+                    before = (
+                        f"the case before it in the text is {kept[n - 1][1].file}"
+                        f" (position {kept[n - 1][0]})"
+                        if n
+                        else "it is the first case in the text"
+                    )
+                    self.errors.append(
+                        lines.error(
+                            ("position",),
+                            f"position {position} does not follow the text's order in"
+                            f" {source_id}: {before}",
                         )
                     )
 
@@ -999,7 +1031,11 @@ class _Resolver:
                 continue
             text = source.text
             credits = source.record.credits_quote
-            ordered = sorted(items, key=lambda item: item[0])
+            # A second case at the same title is a clash that check_positions reports.
+            ordered: list[tuple[int, int, LineMap]] = []
+            for item in sorted(items, key=lambda i: (i[0], i[2].file)):
+                if not ordered or ordered[-1][0] != item[0]:
+                    ordered.append(item)
             for n, (_start, end, lines) in enumerate(ordered):
                 stop = ordered[n + 1][0] if n + 1 < len(ordered) else len(text)
                 line = text.count("\n", 0, stop) + 1
@@ -1081,6 +1117,28 @@ class _Resolver:
 def resolve(dataset: Dataset) -> Resolved:
     """Locate every quote and check every reference; raise :class:`DataErrors` with all problems."""
     return _Resolver(dataset).run()
+
+
+def _longest_increasing(values: Sequence[int]) -> set[int]:
+    """The indices of a longest strictly increasing subsequence of ``values``."""
+    tails: list[int] = []  # the value ending the best run of each length
+    ends: list[int] = []  # and its index
+    previous = [-1] * len(values)
+    for index, value in enumerate(values):
+        length = bisect.bisect_left(tails, value)
+        if length == len(tails):
+            tails.append(value)
+            ends.append(index)
+        else:
+            tails[length] = value
+            ends[length] = index
+        previous[index] = ends[length - 1] if length else -1
+    found: set[int] = set()
+    index = ends[-1] if ends else -1
+    while index >= 0:
+        found.add(index)
+        index = previous[index]
+    return found
 
 
 class CaseResolver:
