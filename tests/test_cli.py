@@ -210,3 +210,232 @@ def test_a_query_shows_a_spinner_on_a_terminal_until_its_answer_comes(
     assert shown.exit_code == 0, shown.output
     assert "running the query…" in screen.getvalue()
     assert shown.stdout_bytes == quiet.stdout_bytes
+
+
+# ------------------------------------------------------------------ option values and usage
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["links", "--limit", "-1"], "--limit"),
+        (["links", "-n", "0"], "--limit"),
+        (["links", "--suggest", "--limit", "-1"], "--limit"),
+        (["network", "--top", "-1"], "--top"),
+        (["network", "--top", "0"], "--top"),
+    ],
+    ids=["links-negative", "links-zero", "suggest-negative", "top-negative", "top-zero"],
+)
+def test_a_count_below_one_is_a_usage_error_naming_the_option(
+    build_dir: Path, tmp_path: Path, args: list[str], option: str
+) -> None:
+    where = ["--out", str(tmp_path)] if args[0] == "network" else []
+    result = runner.invoke(
+        app, [*args, *where, "--graph", str(build_dir / "reformgraph.nt"), "-f", "csv"]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.output
+    assert isinstance(result.exception, SystemExit)  # not a ValueError from islice
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["links", "--entity", "relevant-departments"], "--entity needs --suggest"),
+        (["links", "--suggest", "--max-cases", "3"], "--max-cases leaves entities out"),
+        (
+            ["viz", "--case", "big-fiscal-system", "--view", "cases"],
+            "--view and --case each choose what the page shows: give one of them",
+        ),
+        (
+            ["viz", "--case", "big-fiscal-system", "--query", "view.rq"],
+            "--case and --query each choose what the page shows",
+        ),
+        (
+            ["query", "figures", "-p", "case=big-fiscal-system", "-p", "case=x"],
+            "parameter case given twice",
+        ),
+    ],
+    ids=[
+        "entity-without-suggest",
+        "max-cases-with-suggest",
+        "view-and-case",
+        "case-and-query",
+        "param-twice",
+    ],
+)
+def test_an_option_the_command_would_ignore_is_refused_with_exit_2(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [*args, "--graph", str(build_dir / "reformgraph.nt")])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.iterdir())  # no page, no file written
+
+
+def test_list_with_a_query_name_shows_that_query_and_its_parameters() -> None:
+    result = runner.invoke(app, ["query", "--list", "figures"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("figures (queries/figures.rq)")
+    assert "# param case (case)" in result.output
+    assert "SELECT" in result.output
+    assert "shared-entities" not in result.output  # not the list of every query
+
+    unknown = runner.invoke(app, ["query", "--list", "no-such-query"])
+    assert unknown.exit_code == 2
+    assert "no saved query named 'no-such-query'" in unknown.output
+
+
+# ------------------------------------------------------------------ which build is read
+
+
+@pytest.fixture
+def other_build(build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the build outside any project, run from a folder with no build."""
+    copy = tmp_path / "other-build"
+    shutil.copytree(build_dir, copy)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        (["network", "-f", "csv"], "reformgraph-cases.graphml"),
+        (["viz", "--view", "cases"], "reformgraph-cases.html"),
+    ],
+    ids=["network", "viz"],
+)
+def test_network_and_viz_read_the_build_named_by_build_and_write_into_it(
+    other_build: Path, command: list[str], written: str
+) -> None:
+    (other_build / written).unlink(missing_ok=True)
+    result = runner.invoke(app, [*command, "--build", str(other_build)])
+    assert result.exit_code == 0, result.output
+    assert (other_build / written).is_file()
+
+
+def test_network_out_is_where_the_files_go_not_the_build_it_reads(
+    other_build: Path, tmp_path: Path
+) -> None:
+    files = tmp_path / "files"
+    result = runner.invoke(
+        app, ["network", "--build", str(other_build), "--out", str(files), "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (files / "reformgraph.graphml").is_file()
+    help_text = " ".join(runner.invoke(app, ["network", "--help"]).output.split())
+    assert "Default: the build folder read" in help_text
+    assert "Default: ./build" not in help_text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["query", "cases"], ["links"], ["network"], ["viz", "--view", "cases"]],
+    ids=["query", "links", "network", "viz"],
+)
+def test_commands_that_read_a_build_need_its_store_not_its_ntriples(
+    other_build: Path, command: list[str]
+) -> None:
+    (other_build / "reformgraph.nt").unlink()
+    result = runner.invoke(app, [*command, "--build", str(other_build)])
+    assert result.exit_code == 0, result.output
+
+    shutil.rmtree(other_build / "store")
+    missing = runner.invoke(app, [*command, "--build", str(other_build)])
+    assert missing.exit_code == 2, missing.output
+    assert f"no build yet ({other_build / 'store'} is missing)" in missing.output
+    assert "reformgraph.nt" not in missing.output
+
+
+@pytest.mark.parametrize("command", ["query", "links", "network", "viz"])
+def test_graph_and_build_together_are_refused(
+    build_dir: Path, other_build: Path, command: str
+) -> None:
+    args = [command, *(["cases"] if command == "query" else [])]
+    result = runner.invoke(
+        app, [*args, "--graph", str(build_dir / "reformgraph.nt"), "--build", str(other_build)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--graph FILE and --build DIR both say what to read" in result.output
+
+
+# ------------------------------------------------------------------ wording and help
+
+
+@pytest.mark.parametrize(
+    ("chunks", "requests", "said"),
+    [
+        (
+            1,
+            2,
+            "(in one request, after checking that the endpoint answers; 2 HTTP requests in all)",
+        ),
+        (3, 7, "(in 3 chunks, then swapped in; 7 HTTP requests in all)"),
+    ],
+    ids=["one-request", "chunked"],
+)
+def test_push_says_how_the_graph_went_in_words_that_read_right(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, chunks: int, requests: int, said: str
+) -> None:
+    from reformgraph import remote
+
+    def pushed(*args: object, **kwargs: object) -> remote.PushResult:
+        return remote.PushResult(42, requests, chunks, "the default graph", "http://h:1/store")
+
+    monkeypatch.setattr(remote, "push_graph", pushed)
+    result = runner.invoke(
+        app, ["push", "--endpoint", "http://h:1/store", "--build", str(build_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"pushed 42 triples into the default graph of http://h:1/store {said}" in result.output
+    assert "request(s)" not in result.output
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_help_at_80_columns_shows_every_option_whole_and_flags_take_no_value(
+    command: str,
+) -> None:
+    import typer.main
+
+    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "…" not in text
+    assert "<bool>" not in text
+    for param in click_command.params:
+        if getattr(param, "hidden", False):
+            continue
+        for name in [*param.opts, *param.secondary_opts]:
+            if name.startswith("-"):
+                assert name in text, (name, text)
+        if param.envvar:
+            assert param.envvar in text
+    usage = text.split("\n\n", 1)[0]
+    arguments = [p for p in click_command.params if p.param_type_name == "argument"]
+    for argument in arguments:
+        assert argument.metavar is not None, argument.name
+        assert argument.metavar.isupper(), argument.name
+        assert argument.metavar in usage
+
+
+def test_check_says_what_number_coverage_found_when_it_passes() -> None:
+    result = runner.invoke(app, ["check", "--data", str(DATA)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "number coverage: every numeral and outcome word of the 8 cases (and of the sources'"
+        " introductions) is covered by" in " ".join(result.output.split())
+    )

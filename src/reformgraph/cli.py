@@ -35,6 +35,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help, as click writes it: rich's option table cuts long option names at 80
+    # columns (`--update-endpoi…`) and shows a `<bool>` value after every flag.
+    rich_markup_mode=None,
     help=(
         "reformgraph: Chinese reform case reports as a bilingual knowledge graph"
         " you can query with SPARQL."
@@ -47,11 +50,35 @@ DataOption = Annotated[
     Path | None,
     typer.Option(
         "--data",
+        metavar="DIR",
         help="Data folder (holding sources/, cases/, entities/). Default: ./data of the project.",
     ),
 ]
 OutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Output folder. Default: ./build of the project.")
+    Path | None,
+    typer.Option(
+        "--out", "-o", metavar="DIR", help="Output folder. Default: build/ of the project."
+    ),
+]
+#: The build a command reads: the same option, with the same meaning, in every command.
+BuildOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--build",
+        metavar="DIR",
+        help="The build folder to read (what `build --out DIR` wrote). Default: build/ of"
+        " the project.",
+    ),
+]
+#: ``--out`` was the name of ``--build`` in the commands that write nothing into a folder.
+OldBuildOption = Annotated[Path | None, typer.Option("--out", "-o", hidden=True)]
+GraphOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--graph",
+        metavar="FILE",
+        help="Read this RDF file (parsed into memory) instead of a build.",
+    ),
 ]
 
 
@@ -271,6 +298,15 @@ def check(data: DataOption = None) -> None:
     for violation in result.validation.violations:
         err.print(Text(str(violation)))
     _print_summary(result)
+    if not result.uncovered:
+        out.print(
+            Text(
+                f"number coverage: every numeral and outcome word of the {result.summary.cases}"
+                " cases (and of the sources' introductions) is covered by a figure, a date,"
+                " an entity label, a measure marker or a recorded exception",
+                style="green",
+            )
+        )
     if result.uncovered or not result.validation.conforms:
         _fail(
             f"{len(result.uncovered)} uncovered numeral(s) or outcome word(s), "
@@ -325,6 +361,32 @@ def _print_table(result: object, total: int | None = None) -> None:
         out.print(f"{count} row(s)")
 
 
+def _build_dir(
+    build_dir: Path | None, old_out: Path | None, graph_file: Path | None = None
+) -> Path | None:
+    """The build folder named on the command line (``--build``, or its old name ``--out``),
+    or None for the project's."""
+    if build_dir is not None and old_out is not None:
+        _fail("--out is the old name of --build: give the build folder once")
+    chosen = build_dir if build_dir is not None else old_out
+    if chosen is not None and graph_file is not None:
+        _fail("--graph FILE and --build DIR both say what to read: give one of them")
+    return chosen
+
+
+def _show_query(query_spec: str) -> None:
+    """One query, as ``query --list NAME`` shows it: its name and file, then its text,
+    whose header gives the question, the parameters and the columns."""
+    from reformgraph.queries import load_query
+
+    try:
+        saved = load_query(query_spec, Path.cwd())
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    out.print(Text(f"{saved.name} ({saved.path})" if saved.path else saved.name, style="bold"))
+    out.print(Text(saved.text.rstrip()))
+
+
 def _list_queries() -> None:
     from reformgraph.queries import saved_queries
 
@@ -341,18 +403,22 @@ def _list_queries() -> None:
 
 UserOption = Annotated[
     str | None,
-    typer.Option("--user", envvar="REFORMGRAPH_USER", help="User name for the endpoint."),
+    typer.Option(
+        "--user", metavar="NAME", envvar="REFORMGRAPH_USER", help="User name for the endpoint."
+    ),
 ]
 PasswordOption = Annotated[
     str | None,
     typer.Option(
         "--password",
+        metavar="PASSWORD",
         envvar="REFORMGRAPH_PASSWORD",
         help="Password for the endpoint (the variable keeps it out of your shell history).",
     ),
 ]
 AuthOption = Annotated[
-    str, typer.Option("--auth", help="basic (Fuseki, GraphDB) or digest (Virtuoso).")
+    str,
+    typer.Option("--auth", metavar="SCHEME", help="basic (Fuseki, GraphDB) or digest (Virtuoso)."),
 ]
 
 
@@ -363,18 +429,30 @@ def query(
         typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text."),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv or json (W3C SPARQL results JSON).")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="table, csv or json (W3C SPARQL results JSON)."
+        ),
     ] = "table",
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help="NAME=VALUE, bound as an RDF term (repeatable)."),
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="Bind the variable NAME to VALUE, as an RDF term (repeatable, once per NAME).",
+        ),
     ] = None,
-    graph_file: Annotated[
-        Path | None, typer.Option("--graph", help="Query this RDF file instead of the last build.")
-    ] = None,
-    out_dir: OutOption = None,
+    graph_file: GraphOption = None,
+    build_dir: BuildOption = None,
+    old_out: OldBuildOption = None,
     list_queries: Annotated[
-        bool, typer.Option("--list", help="List the saved queries and their questions.")
+        bool,
+        typer.Option(
+            "--list",
+            help="List the saved queries and their questions; with QUERY, show that query's"
+            " question, parameters, columns and text.",
+        ),
     ] = False,
     endpoint: Annotated[
         str | None,
@@ -396,11 +474,19 @@ def query(
     password: PasswordOption = None,
     auth: AuthOption = "basic",
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="With --endpoint: seconds to wait.")
+        float,
+        typer.Option(
+            "--timeout", min=0.1, metavar="SECONDS", help="With --endpoint: seconds to wait."
+        ),
     ] = 60.0,
     retries: Annotated[
         int,
-        typer.Option("--retries", min=0, help="With --endpoint: repeats after transient failures."),
+        typer.Option(
+            "--retries",
+            min=0,
+            metavar="N",
+            help="With --endpoint: repeats after transient failures.",
+        ),
     ] = 2,
     save: Annotated[
         Path | None,
@@ -422,7 +508,10 @@ def query(
     )
 
     if list_queries:
-        _list_queries()
+        if query_spec is None:
+            _list_queries()
+        else:
+            _show_query(query_spec)
         return
     if query_spec is None:
         _fail("give a query: a saved query's name, a .rq file or SPARQL text (see --list)")
@@ -432,11 +521,15 @@ def query(
         name, sep, value = item.partition("=")
         if not sep or not name:
             _fail(f"--param {item!r}: write NAME=VALUE")
-        params[name.strip().lstrip("?$")] = value
+        name = name.strip().lstrip("?$")
+        if name in params:
+            _fail(f"--param: parameter {name} given twice (a query takes one value for each)")
+        params[name] = value
+    out_dir = _build_dir(build_dir, old_out, graph_file)
     if endpoint is None and named_graph is not None:
         _fail("--named-graph needs --endpoint (locally, every graph of the build is queried)")
     if endpoint is not None and (graph_file is not None or out_dir is not None):
-        _fail("--endpoint queries a remote service: leave out --graph and --out")
+        _fail("--endpoint queries a remote service: leave out --graph and --build")
     with ExitStack() as open_answer:
         try:
             saved = load_query(query_spec, Path.cwd())
@@ -574,11 +667,11 @@ def _query_store(graph_file: Path | None, out_dir: Path | None) -> Any:
         raise NoBuildError(f"{graph_file}: cannot be parsed as RDF: {exc}") from None
 
 
-GraphOption = Annotated[
-    Path | None, typer.Option("--graph", help="Use this RDF file instead of the last build.")
-]
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, csv or json (W3C SPARQL results JSON).")
+    str,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="table, csv or json (W3C SPARQL results JSON)."
+    ),
 ]
 MaxCasesOption = Annotated[
     int | None,
@@ -592,31 +685,25 @@ MaxCasesOption = Annotated[
 ]
 
 
-def _analysis_graph(source: Path, graph_file: Path | None) -> Any:
-    """The graph the cross-case analysis reads: the build's store when there is one (nothing
-    parsed: on 1,000 synthetic cases parsing takes 21 s and 1.2 GB, on 10,000 six minutes
-    and 12 GB; the results are the same), else the RDF file parsed."""
+def _analysis_graph(graph_file: Path | None, build_dir: Path | None) -> tuple[Any, Path]:
+    """The graph the cross-case analysis reads, and the folder it comes from: the RDF file
+    ``--graph`` parsed, else the build's store (nothing parsed: on 1,000 synthetic cases
+    parsing takes 21 s and 1.2 GB, on 10,000 six minutes and 12 GB; the results are the
+    same), or its N-Triples when it has no store."""
     from reformgraph import pipeline
     from reformgraph.engine import STORE_DIR
-
-    if graph_file is None and (source.parent / STORE_DIR).is_dir():
-        return pipeline.open_graph(source.parent)
-    return pipeline.load_graph(source)
-
-
-def _graph_file(graph_file: Path | None, out_dir: Path | None) -> Path:
-    from reformgraph import pipeline
-    from reformgraph.io import find_project
+    from reformgraph.project import build_folder
 
     if graph_file is not None:
-        return graph_file
-    if out_dir is None:
-        project = find_project(Path.cwd())
-        out_dir = (project / "build") if project is not None else Path.cwd() / "build"
-    path = pipeline.default_graph_file(out_dir)
-    if not path.is_file():
-        raise NoBuildError(f"no build yet ({path} is missing): run `reformgraph build` first")
-    return path
+        return pipeline.load_graph(graph_file), graph_file.parent
+    folder = build_dir if build_dir is not None else build_folder(Path.cwd())
+    if (folder / STORE_DIR).is_dir():
+        return pipeline.open_graph(folder), folder
+    if pipeline.default_graph_file(folder).is_file():
+        return pipeline.load_graph(pipeline.default_graph_file(folder)), folder
+    raise NoBuildError(
+        f"no build yet ({folder / STORE_DIR} is missing): run `reformgraph build` first"
+    )
 
 
 def _output(result: object, output_format: str, total: int | None = None) -> None:
@@ -652,15 +739,20 @@ def links(
     ] = False,
     entity: Annotated[
         str | None,
-        typer.Option("--entity", help="With --suggest: only pairs with this entity (id or IRI)."),
+        typer.Option(
+            "--entity",
+            metavar="ID",
+            help="With --suggest: only pairs with this entity (id or IRI).",
+        ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", help="At most this many rows.")
+        int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="At most N rows.")
     ] = None,
     max_cases: MaxCasesOption = None,
     output_format: FormatOption = "table",
     graph_file: GraphOption = None,
-    out_dir: OutOption = None,
+    build_dir: BuildOption = None,
+    old_out: OldBuildOption = None,
 ) -> None:
     """Cross-case links: every pair of cases that share an entity, with each case's quote."""
     from rdflib import SKOS
@@ -668,9 +760,16 @@ def links(
     from reformgraph import analysis
 
     _check_format(output_format)
+    if entity is not None and not suggest:
+        _fail(
+            "--entity needs --suggest: the links are not filtered by entity"
+            " (`reformgraph query shared-entities` lists the cases each entity links)"
+        )
+    if max_cases is not None and suggest:
+        _fail("--max-cases leaves entities out of the links, not of --suggest: give one of them")
+    read_from = _build_dir(build_dir, old_out, graph_file)
     try:
-        source = _graph_file(graph_file, out_dir)
-        graph = _analysis_graph(source, graph_file)
+        graph, _ = _analysis_graph(graph_file, read_from)
     except ReformgraphError as exc:
         _fail(str(exc))
     if suggest:
@@ -714,10 +813,16 @@ def network(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="Folder for the GraphML and GEXF files. Default: ./build."
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Folder for the GraphML and GEXF files. Default: the build folder read"
+            " (with --graph FILE, the file's folder).",
         ),
     ] = None,
-    top: Annotated[int, typer.Option("--top", help="How many entities to rank.")] = 15,
+    top: Annotated[
+        int, typer.Option("--top", min=1, metavar="N", help="How many entities to rank.")
+    ] = 15,
     max_cases: Annotated[
         int | None,
         typer.Option(
@@ -739,20 +844,23 @@ def network(
             " exact value takes long (25 minutes on 10,000 cases).",
         ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="With --sample: the seed of the draw.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="N", help="With --sample: the seed of the draw.")
+    ] = 0,
     output_format: FormatOption = "table",
     graph_file: GraphOption = None,
+    build_dir: BuildOption = None,
 ) -> None:
     """Network analysis: which entities bridge the most cases; GraphML and GEXF exports."""
     from reformgraph import analysis, pipeline
 
     _check_format(output_format)
+    read_from = _build_dir(build_dir, None, graph_file)
     try:
-        source = _graph_file(graph_file, None)
-        graph = _analysis_graph(source, graph_file)
+        graph, folder = _analysis_graph(graph_file, read_from)
     except ReformgraphError as exc:
         _fail(str(exc))
-    target = out_dir if out_dir is not None else source.parent
+    target = out_dir if out_dir is not None else folder
     with _progress(ticking=True) as progress:
         try:
             written = pipeline.write_networks(graph, target, max_cases=max_cases, progress=progress)
@@ -770,22 +878,41 @@ def network(
 def viz(
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="The HTML file. Default: build/reformgraph-VIEW.html."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="The HTML file. Default: reformgraph-VIEW.html in the build folder read"
+            " (with --graph FILE, in the file's folder).",
+        ),
     ] = None,
     view: Annotated[
-        str, typer.Option("--view", help="full (everything) or cases (the cross-case picture).")
-    ] = "full",
+        str | None,
+        typer.Option(
+            "--view",
+            metavar="VIEW",
+            help="full (everything, the default) or cases (the cross-case picture).",
+        ),
+    ] = None,
     case: Annotated[
-        str | None, typer.Option("--case", help="One case (its id) and its neighbourhood.")
+        str | None,
+        typer.Option("--case", metavar="ID", help="One case (its id) and its neighbourhood."),
     ] = None,
     query_file: Annotated[
-        Path | None, typer.Option("--query", help="The subgraph a CONSTRUCT query (.rq) returns.")
+        Path | None,
+        typer.Option(
+            "--query", metavar="FILE", help="The subgraph a CONSTRUCT query (.rq) returns."
+        ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Labels in zh (default) or en.")] = "zh",
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="LANG", help="Labels in zh (default) or en.")
+    ] = "zh",
     picture: Annotated[
-        str | None, typer.Option("--format", help="Also write a still picture: png or svg.")
+        str | None,
+        typer.Option("--format", metavar="FORMAT", help="Also write a still picture: png or svg."),
     ] = None,
     graph_file: GraphOption = None,
+    build_dir: BuildOption = None,
 ) -> None:
     """Write an interactive graph page: one HTML file that opens offline in any browser."""
     import warnings
@@ -793,17 +920,25 @@ def viz(
     from reformgraph import pipeline
     from reformgraph.errors import LargeViewWarning
 
+    chosen = [
+        name
+        for name, given in (("--view", view), ("--case", case), ("--query", query_file))
+        if given is not None
+    ]
+    if len(chosen) > 1:
+        _fail(f"{' and '.join(chosen)} each choose what the page shows: give one of them")
+    view = view or "full"
     if view not in ("full", "cases"):
         _fail(f"unknown view {view!r}: use full or cases (or --case ID, --query FILE.rq)")
     if lang not in ("zh", "en"):
         _fail(f"unknown language {lang!r}: use zh or en")
     if picture not in (None, "png", "svg"):
         _fail(f"unknown picture format {picture!r}: use png or svg")
+    read_from = _build_dir(build_dir, None, graph_file)
     try:
-        source = _graph_file(graph_file, None)
-        graph = _analysis_graph(source, graph_file)
+        graph, folder = _analysis_graph(graph_file, read_from)
         name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
-        target = out if out is not None else source.parent / name
+        target = out if out is not None else folder / name
         # Chromium takes a PNG in a child process: no redrawing thread then.
         ticking = picture != "png"
         with warnings.catch_warnings(record=True) as heard, _progress(ticking=ticking) as progress:
@@ -833,11 +968,16 @@ def viz(
 
 @app.command()
 def synth(
-    cases: Annotated[int, typer.Option("--cases", "-n", min=1, help="How many cases.")],
-    out_dir: Annotated[
-        Path, typer.Option("--out", "-o", help="The data folder to write (new or empty).")
+    cases: Annotated[
+        int, typer.Option("--cases", "-n", min=1, metavar="N", help="How many cases.")
     ],
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same files.")] = 0,
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="DIR", help="The data folder to write (new or empty)."),
+    ],
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="N", help="Random seed: the same seed, the same files.")
+    ] = 0,
 ) -> None:
     """Write a synthetic data folder shaped like the real data, for benchmarks and tests."""
     from reformgraph.synth import synthesize
@@ -856,9 +996,15 @@ def synth(
 
 @app.command()
 def extract(
-    report: Annotated[Path, typer.Argument(help="The report: a UTF-8 or GB18030 text file.")],
+    report: Annotated[
+        Path,
+        typer.Argument(metavar="REPORT", help="The report: a UTF-8 or GB18030 text file."),
+    ],
     out_dir: Annotated[
-        Path, typer.Option("--out", "-o", help="The draft data folder to write (new or empty).")
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="The draft data folder to write (new or empty)."
+        ),
     ],
     data: DataOption = None,
     evaluate: Annotated[
@@ -925,18 +1071,17 @@ def accept(
         err.print(Text(f"note: {note}"))
 
 
-BuildOption = Annotated[
-    Path | None,
-    typer.Option("--out", "-o", help="The build folder. Default: ./build of the project."),
-]
-
-
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")
+        str,
+        typer.Option(
+            "--host", metavar="HOST", help="Address to listen on (0.0.0.0: every interface)."
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 7878,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, metavar="PORT", help="Port.")
+    ] = 7878,
     writable: Annotated[
         bool,
         typer.Option(
@@ -944,7 +1089,8 @@ def serve(
             help="Also accept SPARQL Update and Graph Store uploads (they change build/store).",
         ),
     ] = False,
-    out_dir: BuildOption = None,
+    build_dir: BuildOption = None,
+    old_out: OldBuildOption = None,
 ) -> None:
     """Serve the built graph with the Oxigraph SPARQL server: a query page and an endpoint."""
     from reformgraph import server
@@ -953,7 +1099,7 @@ def serve(
     from reformgraph.project import build_folder
     from reformgraph.queries import saved_queries
 
-    build_dir = out_dir if out_dir is not None else build_folder(Path.cwd())
+    build_dir = _build_dir(build_dir, old_out) or build_folder(Path.cwd())
     store = build_dir / STORE_DIR
     if not store.is_dir():
         _fail(f"no build yet ({store} is missing): run `reformgraph build` first")
@@ -1030,27 +1176,40 @@ def push(
     auth: AuthOption = "basic",
     chunk_triples: Annotated[
         int,
-        typer.Option("--chunk-triples", min=1, help="Larger graphs go in chunks of this many."),
+        typer.Option(
+            "--chunk-triples", min=1, metavar="N", help="Larger graphs go in chunks of this many."
+        ),
     ] = 100_000,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for each request.")
+        float,
+        typer.Option(
+            "--timeout", min=0.1, metavar="SECONDS", help="Seconds to wait for each request."
+        ),
     ] = 120.0,
     retries: Annotated[
         int,
-        typer.Option("--retries", min=0, help="Repeats of a request after a transient failure."),
+        typer.Option(
+            "--retries", min=0, metavar="N", help="Repeats of a request after a transient failure."
+        ),
     ] = 3,
     backoff: Annotated[
         float,
-        typer.Option("--backoff", min=0.0, help="Seconds before the first repeat (then doubling)."),
+        typer.Option(
+            "--backoff",
+            min=0.0,
+            metavar="SECONDS",
+            help="Seconds before the first repeat (then doubling).",
+        ),
     ] = 1.0,
-    out_dir: BuildOption = None,
+    build_dir: BuildOption = None,
+    old_out: OldBuildOption = None,
 ) -> None:
     """Upload the built graph to a SPARQL 1.1 Graph Store, replacing the target graph."""
     from reformgraph import remote
     from reformgraph.errors import PushInterrupted
     from reformgraph.project import build_folder, ontology_file
 
-    build_dir = out_dir if out_dir is not None else build_folder(Path.cwd())
+    build_dir = _build_dir(build_dir, old_out) or build_folder(Path.cwd())
     source = build_dir / "reformgraph.nt"
     if not source.is_file():
         _fail(f"no build yet ({source} is missing): run `reformgraph build` first")
@@ -1087,11 +1246,12 @@ def push(
         _fail(str(exc), 3)
     except ReformgraphError as exc:
         _fail(str(exc))
-    how = "one request" if result.chunks == 1 else f"{result.chunks} chunks, then swapped in"
-    out.print(
-        f"pushed {result.triples} triples into {result.target} of {result.endpoint}"
-        f" ({how}; {result.requests} request(s))"
-    )
+    requests = "1 HTTP request" if result.requests == 1 else f"{result.requests} HTTP requests"
+    if result.chunks == 1:
+        how = f"in one request, after checking that the endpoint answers; {requests} in all"
+    else:
+        how = f"in {result.chunks} chunks, then swapped in; {requests} in all"
+    out.print(f"pushed {result.triples} triples into {result.target} of {result.endpoint} ({how})")
 
 
 def main() -> None:
