@@ -55,9 +55,9 @@ def _installed() -> None:
 def test_a_local_query_prints_what_the_full_command_line_prints(
     build_dir: Path, args: list[str]
 ) -> None:
-    fast = _script("query", *args, "--out", str(build_dir))
+    fast = _script("query", *args, "--build", str(build_dir))
     assert fast.returncode == 0, fast.stderr.decode()
-    full = runner.invoke(app, ["query", *args, "--out", str(build_dir)])
+    full = runner.invoke(app, ["query", *args, "--build", str(build_dir)])
     assert full.exit_code == 0, full.output
     assert fast.stdout == full.stdout_bytes
 
@@ -65,7 +65,8 @@ def test_a_local_query_prints_what_the_full_command_line_prints(
 def test_a_local_query_imports_only_the_store_and_the_queries(build_dir: Path) -> None:
     probe = (
         "import sys\n"
-        f"sys.argv = ['reformgraph', 'query', 'cases', '-f', 'csv', '--out', {str(build_dir)!r}]\n"
+        "sys.argv = ['reformgraph', 'query', 'cases', '-f', 'csv',"
+        f" '--build', {str(build_dir)!r}]\n"
         "from reformgraph.entry import main\n"
         "main()\n"
         "loaded = sorted({m.split('.')[0] for m in sys.modules})\n"
@@ -153,8 +154,9 @@ def test_a_local_query_imports_no_standard_library_module_it_does_not_need(
         (["--help"], "SPARQL"),
         (["no-such-query"], "no saved query named 'no-such-query'"),
         (["cases", "--format", "xml"], "unknown format 'xml'"),
+        (["figures", "-f", "csv", "-p", "case=a", "-p", "case=b"], "parameter case given twice"),
     ],
-    ids=["list", "help", "unknown-query", "unknown-format"],
+    ids=["list", "help", "unknown-query", "unknown-format", "parameter-twice"],
 )
 def test_anything_but_a_plain_local_query_goes_to_the_full_command_line(
     build_dir: Path, args: list[str], expected: str

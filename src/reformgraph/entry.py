@@ -24,7 +24,8 @@ _VALUE_OPTIONS = {
     "-p": "param",
     "--param": "param",
     "--graph": "graph",
-    "-o": "out",
+    "--build": "out",
+    "-o": "out",  # the old name of --build
     "--out": "out",
 }
 
@@ -96,9 +97,10 @@ def _fast_query(args: list[str]) -> bool:
     params: dict[str, str] = {}
     for item in options["param"]:
         name, sep, value = item.partition("=")
-        if not sep or not name:
+        name = name.strip().lstrip("?$")
+        if not sep or not name or name in params:  # the full CLI says what is wrong
             return False
-        params[name.strip().lstrip("?$")] = value
+        params[name] = value
     cwd = Path.cwd()
     graph_file = Path(options["graph"][0]) if options["graph"] else None
     try:
