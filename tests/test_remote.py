@@ -342,6 +342,30 @@ def test_push_then_every_saved_query_answers_remotely_as_locally(
     assert table.stdout == invoke("query", "cases", "--out", str(build_dir)).stdout
 
 
+def test_every_parameter_of_the_saved_queries_filters_remotely_as_locally(
+    oxigraph: Oxigraph, build_dir: Path, local_results: dict[str, dict[str, Any]]
+) -> None:
+    # Locally a parameter is substituted; remotely it is a trailing VALUES block.
+    pushed = invoke("push", "--endpoint", oxigraph.store, "--build", str(build_dir))
+    assert pushed.exit_code == 0, pushed.output
+    for name, saved in saved_queries().items():
+        for param in saved.params:
+            every = local_results[name]["results"]["bindings"]
+            values = sorted({b[param.name]["value"] for b in every if param.name in b})
+            assert values, f"{name}: no value of ?{param.name}"
+            value = values[len(values) // 2]
+            args = ["query", name, "-p", f"{param.name}={value}", "--format", "json"]
+            local = invoke(*args, "--build", str(build_dir))
+            assert local.exit_code == 0, local.output
+            remote = invoke(*args, "--endpoint", oxigraph.query)
+            assert remote.exit_code == 0, remote.output
+            expected = json.loads(local.stdout)
+            assert_same_results(name, expected, json.loads(remote.stdout))
+            kept = expected["results"]["bindings"]
+            assert kept, f"{name} -p {param.name}={value}"
+            assert all(b[param.name]["value"] == value for b in kept), name
+
+
 def test_data_only_push_leaves_the_ontology_out(oxigraph: Oxigraph, build_dir: Path) -> None:
     graph = "https://example.org/graph/data-only"
     result = cli(
@@ -780,7 +804,15 @@ def test_a_refused_upload_is_not_repeated_and_says_why(build_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("words", "message"),
     [
-        ("push --endpoint ftp://example.org/store", "is not an http(s) URL"),
+        (
+            "push --endpoint ftp://example.org/store",
+            "not an http(s) URL (e.g. http://localhost:7878/store)",
+        ),
+        ("query cases --endpoint notaurl", "not an http(s) URL (e.g. http://localhost:7878/query)"),
+        (
+            "push --endpoint http://127.0.0.1:1/store --update-endpoint ftp://x/u",
+            "not an http(s) URL (e.g. http://localhost:7878/update)",
+        ),
         ("push --endpoint http://127.0.0.1:1/store --named-graph urn", "is not an absolute IRI"),
         ("push --endpoint http://127.0.0.1:1/store --auth ntlm", "--auth 'ntlm'"),
         ("push --endpoint http://127.0.0.1:1/store --password x", "give --user"),

@@ -159,18 +159,19 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def check_endpoint(url: str, option: str) -> tuple[str, Credentials | None]:
+def check_endpoint(
+    url: str, option: str, example: str = "http://localhost:7878/store"
+) -> tuple[str, Credentials | None]:
     """An endpoint URL, checked (http or https, with a host); user information in the URL
-    is taken out of it and returned as Basic credentials."""
+    is taken out of it and returned as Basic credentials. ``example``: a URL of the kind
+    the option takes, for the message (Oxigraph's)."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
         raise RemoteUsageError(f"{option} {redact(url)!r} is not a URL: {exc}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise RemoteUsageError(
-            f"{option} {redact(url)!r} is not an http(s) URL (e.g. http://localhost:7878/store)"
-        )
+        raise RemoteUsageError(f"{option} {redact(url)!r} is not an http(s) URL (e.g. {example})")
     credentials = None
     if parts.username is not None:
         credentials = Credentials(unquote(parts.username), unquote(parts.password or ""))
@@ -476,6 +477,10 @@ def push_graph(
     extra_lines = list(_lines(extra.splitlines()))
     total = data_triples + len(extra_lines)
     chunked = total > chunk_triples
+    if update_endpoint is not None:  # checked even if the graph goes in one request
+        update_endpoint, _ = check_endpoint(
+            update_endpoint, "--update-endpoint", "http://localhost:7878/update"
+        )
     if chunked:
         if update_endpoint is None:
             raise RemoteUsageError(
@@ -484,7 +489,6 @@ def push_graph(
                 " the update endpoint with --update-endpoint (Oxigraph: http://HOST:PORT/update)"
                 " or raise --chunk-triples; nothing was sent"
             )
-        update_endpoint, _ = check_endpoint(update_endpoint, "--update-endpoint")
     report = progress or (lambda stage, done, all_: None)
     target = _target_name(named_graph)
     with _Session(credentials, timeout, policy, sleep) as session:
@@ -845,7 +849,9 @@ def stream_endpoint(
     """
     import pyoxigraph as ox
 
-    endpoint, url_credentials = check_endpoint(endpoint, "--endpoint")
+    endpoint, url_credentials = check_endpoint(
+        endpoint, "--endpoint", "http://localhost:7878/query"
+    )
     params = [("default-graph-uri", check_graph_iri(named_graph))] if named_graph else []
     text = with_values(query.text, bindings)
     policy = retry or RetryPolicy(retries=2, backoff=0.5)
