@@ -31,7 +31,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Uncovered:
-    """A numeral that nothing in the data accounts for."""
+    """A number (its run of numerals, such as 10余万) or an outcome word (率先 …) that
+    nothing in the data accounts for; ``character`` holds its text."""
 
     file: str
     where: str
@@ -40,7 +41,7 @@ class Uncovered:
     context: str
 
     def __str__(self) -> str:
-        numeral = len(self.character) == 1 and self.character not in TRIGGERS
+        numeral = self.character not in TRIGGERS
         covers = "a figure, an entity label" if numeral else "a recognition, claim, pilot"
         return (
             f"{self.file}: {self.where}: {self.character!r} at offset {self.offset} is not covered"
@@ -89,13 +90,25 @@ def _uncovered(
     for begin, end in covered:
         for pos in range(max(begin, scope.start), min(end, scope.end)):
             marks[pos - scope.start] = 1
-    out = []
+    # One report per written number: the uncovered numerals of 10余万 or 3.5 are one run.
+    runs: list[list[int]] = []
     for pos in numeral_positions(scope.text):
-        if not marks[pos]:
-            offset = scope.start + pos
-            context = source_text[max(0, offset - 8) : offset + 9].replace("\n", " ")
-            out.append(Uncovered(file, where, offset, scope.text[pos], context))
+        if marks[pos]:
+            continue
+        if runs and all(ch in _JOINERS for ch in scope.text[runs[-1][1] : pos]):
+            runs[-1][1] = pos + 1
+        else:
+            runs.append([pos, pos + 1])
+    out = []
+    for begin, end in runs:
+        offset = scope.start + begin
+        context = source_text[max(0, offset - 8) : scope.start + end + 8].replace("\n", " ")
+        out.append(Uncovered(file, where, offset, scope.text[begin:end], context))
     return out
+
+
+#: What may stand between the numerals of one written number (10余万, 3.5, 1,000, 三点五).
+_JOINERS = frozenset("余多几.,点")
 
 
 def case_numerals(

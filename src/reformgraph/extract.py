@@ -3471,7 +3471,7 @@ def _cover(draft: Draft, resolved: Resolved) -> int:
     done: set[tuple[str, int, int]] = set()
     for u in _uncovered(resolved):
         scope, record = scopes[u.where]
-        if len(u.character) == 1 and u.character not in TRIGGERS:
+        if u.character not in TRIGGERS:
             s, e = _numeral_run(text, u.offset, scope)
             reason = (
                 f"TODO: review: {text[s:e]!r} was not read as a figure, date or name;"
