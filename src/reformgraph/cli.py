@@ -309,7 +309,7 @@ def check(data: DataOption = None) -> None:
         )
     if result.uncovered or not result.validation.conforms:
         _fail(
-            f"{len(result.uncovered)} uncovered numeral(s) or outcome word(s), "
+            f"{len(result.uncovered)} uncovered number(s) or outcome word(s), "
             f"{len(result.validation.violations)} SHACL violation(s)",
             1,
         )
