@@ -439,3 +439,41 @@ def test_check_says_what_number_coverage_found_when_it_passes() -> None:
         "number coverage: every numeral and outcome word of the 8 cases (and of the sources'"
         " introductions) is covered by" in " ".join(result.output.split())
     )
+
+
+@pytest.mark.parametrize("command", ["network", "links"])
+def test_too_many_case_pairs_stop_network_and_links_naming_a_max_cases_that_fits(
+    build_dir: Path, tmp_path: Path, command: str
+) -> None:
+    # On a large collection the case–case pairs grow with the square of the cases: the
+    # command stops before making them (as it would run out of memory) and says what to do.
+    args = [command, "--build", str(build_dir), "--max-pairs", "10", "-f", "csv"]
+    if command == "network":
+        args += ["--out", str(tmp_path / "nets")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "more than 10 pairs of cases share an entity: give --max-cases 3" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "nets").exists()
+    fits = runner.invoke(app, [*args, "--max-cases", "3"])
+    assert fits.exit_code == 0, fits.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["query", "SELECT ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t }", "-p", "c=x"],
+            "parameter c: the query does not return ?c",
+        ),
+        (["query", "ASK { ?s ?p ?o }", "-f", "csv"], "\ufeffboolean\ntrue\n"),
+    ],
+    ids=["unreturned-variable", "ask-csv"],
+)
+def test_query_text_edge_cases_answer_without_a_traceback(
+    build_dir: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, [*args, "--build", str(build_dir)])
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert result.exit_code == (2 if "parameter" in message else 0), result.output

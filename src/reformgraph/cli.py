@@ -28,6 +28,7 @@ from reformgraph.errors import (
     ReformgraphError,
     RemoteError,
     RemoteUsageError,
+    TooManyPairs,
     ValidationFailed,
 )
 
@@ -684,6 +685,33 @@ MaxCasesOption = Annotated[
     ),
 ]
 
+#: The default of --max-pairs: the case–case network takes about 1 kB a pair (2 GB here).
+MAX_PAIRS = 2_000_000
+MaxPairsOption = Annotated[
+    int,
+    typer.Option(
+        "--max-pairs",
+        min=1,
+        metavar="N",
+        help="Stop, before anything is made, if more than N pairs of cases share an entity"
+        " (the message names a --max-cases that fits): all 50 million pairs of 10,000 cases"
+        " would take tens of GB.",
+    ),
+]
+
+
+def _too_many_pairs(exc: TooManyPairs) -> NoReturn:
+    n = exc.max_cases
+    advice = (
+        f"give --max-cases {n} (to leave out the entities more than {n} cases name), or "
+        if n is not None
+        else ""
+    )
+    _fail(
+        f"more than {exc.limit:,} pairs of cases share an entity: {advice}raise --max-pairs"
+        " (about 1 kB of memory a pair); nothing was written"
+    )
+
 
 def _analysis_graph(graph_file: Path | None, build_dir: Path | None) -> tuple[Any, Path]:
     """The graph the cross-case analysis reads, and the folder it comes from: the RDF file
@@ -749,6 +777,7 @@ def links(
         int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="At most N rows.")
     ] = None,
     max_cases: MaxCasesOption = None,
+    max_pairs: MaxPairsOption = MAX_PAIRS,
     output_format: FormatOption = "table",
     graph_file: GraphOption = None,
     build_dir: BuildOption = None,
@@ -795,7 +824,12 @@ def links(
             _output(analysis.suggestions_stream(suggestions), output_format)
         return
     with _progress(ticking=True) as progress:
-        found = analysis.iter_case_links(graph, max_cases=max_cases, progress=progress)
+        try:
+            found = analysis.iter_case_links(
+                graph, max_cases=max_cases, max_pairs=max_pairs, progress=progress
+            )
+        except TooManyPairs as exc:
+            _too_many_pairs(exc)
     if limit is not None:
         found = itertools.islice(found, limit)
     if output_format == "table" and out.is_terminal:
@@ -833,6 +867,7 @@ def network(
             " name (the ranking keeps them).",
         ),
     ] = None,
+    max_pairs: MaxPairsOption = MAX_PAIRS,
     sample: Annotated[
         int | None,
         typer.Option(
@@ -863,7 +898,11 @@ def network(
     target = out_dir if out_dir is not None else folder
     with _progress(ticking=True) as progress:
         try:
-            written = pipeline.write_networks(graph, target, max_cases=max_cases, progress=progress)
+            written = pipeline.write_networks(
+                graph, target, max_cases=max_cases, max_pairs=max_pairs, progress=progress
+            )
+        except TooManyPairs as exc:
+            _too_many_pairs(exc)
         except OSError as exc:
             _fail(f"cannot write the networks into {target}: {exc.strerror or exc}")
         progress("rank", 0, 1)
