@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["CLOSED_PIPE_EXIT", "discard_stdout"]
+__all__ = ["CLOSED_PIPE_EXIT", "discard_stdout", "write_whole"]
 
 #: The exit code of a command whose reader went away: the code a shell gives a program
 #: that SIGPIPE stopped (128 + 13), as ``yes | head`` reports for ``yes``.
@@ -27,3 +27,18 @@ def discard_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+def write_whole(data: bytes) -> None:
+    """Write ``data`` to standard output, all of it, and flush. One large write to a pipe
+    whose reader has gone returns short, without an error (Linux writes what the pipe
+    holds, 64 kB): the loop's next write raises BrokenPipeError, as the caller expects."""
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if not written:
+            raise BrokenPipeError(32, "Broken pipe")
+        view = view[written:]
+    out.flush()

@@ -339,8 +339,9 @@ def _print_table(result: object, total: int | None = None) -> None:
     assert isinstance(result, QueryResult)
     if not out.is_terminal:
         # Files and pipes get plain aligned text (the same as the fast path in entry.py).
-        out.file.write(format_table(result, NAMESPACES))
-        out.file.flush()
+        from reformgraph._stdout import write_whole
+
+        write_whole(format_table(result, NAMESPACES).encode("utf-8"))
         return
     if result.boolean is not None:
         out.print("yes" if result.boolean else "no")

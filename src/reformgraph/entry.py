@@ -125,7 +125,9 @@ def _fast_query(args: list[str]) -> bool:
         return False
     try:
         if output_format == "table":
-            sys.stdout.buffer.write(format_table(result, NAMESPACES).encode("utf-8"))
+            from reformgraph._stdout import write_whole
+
+            write_whole(format_table(result, NAMESPACES).encode("utf-8"))
         else:
             rows = stream.rows if first is None else itertools.chain((first,), stream.rows)
             write = write_csv if output_format == "csv" else write_json
