@@ -315,6 +315,12 @@ Participants = Annotated[list[Involvement], BeforeValidator(_one_or_many), Field
 
 def _strict_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+", value):
+            # YAML 1.1 reads 1.4e11 as text (it wants 1.4e+11): say how to write it.
+            raise ValueError(
+                f"must be a number, not the text {value!r}: write it in full"
+                f" ({format(Decimal(value), 'f')}), as YAML reads this exponent as text"
+            )
         raise ValueError(f"must be a number, not {value!r}")
     if isinstance(value, float):
         return Decimal(repr(value))
