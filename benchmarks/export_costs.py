@@ -11,7 +11,7 @@ One command, on a build folder (for instance of 10,000 synthetic cases:
 For each saved query and format it runs two processes, one after the other, each writing
 the answer to a file:
 
-- **streamed**: the installed ``reformgraph query NAME -f FORMAT --out B``, as a user runs
+- **streamed**: the installed ``reformgraph query NAME -f FORMAT --build B``, as a user runs
   it. It writes CSV and JSON as the store gives the rows (``queries.stream_query_on_store``
   with ``queries.write_csv`` / ``write_json``).
 - **whole**: a Python process that opens the same store, collects the whole answer
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 whole_file = Path(folder) / f"whole.{fmt}"
                 rows_file = Path(folder) / "rows.txt"
                 with streamed_file.open("wb") as sink:
-                    command = [str(SCRIPT), "query", name, "-f", fmt, "--out", str(args.build)]
+                    command = [str(SCRIPT), "query", name, "-f", fmt, "--build", str(args.build)]
                     s_time, s_peak, s_code = measured(command, sink.fileno())
                 with rows_file.open("wb") as sink:
                     command = [

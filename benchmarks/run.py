@@ -1209,7 +1209,7 @@ def bench_real(args: argparse.Namespace, work: Path) -> Event:
         if found is None:
             return {"failed": "no reformgraph console script found"}
         script = Path(found)
-    ours_cmd = [str(script), "query", "cases", "--out", str(out), "-f", "csv"]
+    ours_cmd = [str(script), "query", "cases", "--build", str(out), "-f", "csv"]
     bare_cmd = [sys.executable, "-c", BARE_CASES, str(out / "store"), str(query_file)]
     # Both processes may cache bytecode, in a folder of their own that the warm-up fills: an
     # installed copy has its .pyc files (pip writes them), but with PYTHONDONTWRITEBYTECODE
