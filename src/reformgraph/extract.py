@@ -30,7 +30,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -4426,6 +4426,22 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
         files_[f"entities/{name}"] = (before + text).encode("utf-8")
     if problems:
         raise _errors(problems)
+    # The staged copy's files, as messages name them: a case or source file by the draft's
+    # file (it is not in the data folder yet), any other by the data folder's, both as the
+    # user gave the folders.
+    from_draft = {
+        name: shown(draft_dir / name, draft_dir)
+        for name in files_
+        if name.startswith(("cases/", "sources/"))
+    }
+
+    def named(file: str, staged: Path) -> str:
+        prefix = f"{staged.name}/"
+        if not file.startswith(prefix):
+            return file
+        rest = file[len(prefix) :]
+        return from_draft.get(rest) or shown(data_dir / rest, data_dir)
+
     with tempfile.TemporaryDirectory(prefix="reformgraph-accept-") as work:
         staged = Path(work) / data_dir.name
         shutil.copytree(data_dir, staged)
@@ -4433,8 +4449,13 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
             path = staged / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(blob)
-        merged = resolve(load_data_folder(staged))
-        uncovered = _uncovered(merged)
+        try:
+            merged = resolve(load_data_folder(staged))
+        except DataErrors as exc:
+            raise _errors(
+                [DataError(named(e.file, staged), e.line, e.path, e.message) for e in exc.errors]
+            ) from None
+        uncovered = [replace(u, file=named(u.file, staged)) for u in _uncovered(merged)]
         if uncovered:
             raise _errors([DataError(u.file, None, "", str(u)) for u in uncovered])
     from reformgraph.io import atomic_write_bytes
