@@ -747,6 +747,40 @@ def test_accept_refuses_a_copy_that_no_longer_matches_the_curated_entity(
     assert _tree(data_copy) == before
 
 
+@pytest.mark.parametrize("where", ["copy", "new entity"])
+def test_accept_refuses_an_entity_that_has_a_curated_id_and_label_but_differs_otherwise(
+    tmp_path: Path, data_copy: Path, where: str
+) -> None:
+    # Two provinces' 省…办公室 share a Chinese label; a reviewer who gives the new one the
+    # curated one's id must not see it silently merged (its English and parts dropped).
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    copies = draft / "entities" / "copies.yaml"
+    text = copies.read_text(encoding="utf-8")
+    changed = text.replace("label: {zh: 湖北, en: Hubei}", "label: {zh: 湖北, en: Hubei (draft)}")
+    assert changed != text
+    if where == "copy":
+        copies.write_text(changed, encoding="utf-8")
+    else:  # the same entity given as one of the draft's own, not as a copy
+        start = changed.index("- id: hubei")
+        end = changed.index("# copy of china")
+        copies.write_text(changed[:start] + changed[end:], encoding="utf-8")
+        drafts = draft / "entities" / "drafts.yaml"
+        drafts.write_text(drafts.read_text(encoding="utf-8") + changed[start:end], encoding="utf-8")
+        manifest = draft / MANIFEST
+        manifest.write_text(
+            manifest.read_text(encoding="utf-8").replace(" hubei: data/entities/places.yaml,", ""),
+            encoding="utf-8",
+        )
+    before = _tree(data_copy)
+    with pytest.raises(ExtractError) as caught:
+        accept(draft, data_copy)
+    messages = [e.message for e in caught.value.errors]
+    assert any("'hubei'" in m and "in label" in m for m in messages), messages
+    assert _tree(data_copy) == before
+
+
 # --------------------------------------------------------------------------- progress, speed
 
 

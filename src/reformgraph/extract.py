@@ -4272,8 +4272,16 @@ def _draft_yaml_files(draft_dir: Path) -> list[Path]:
     )
 
 
-def _same_entity(a: Entity, b: Entity) -> bool:
-    return a.type is b.type and a.label.zh == b.label.zh
+def _differences(draft: Entity, curated: Entity) -> list[str]:
+    """The fields in which a draft's entity differs from the curated entity of its id (none:
+    the same thing). A draft copy keeps only the look-alikes (``distinct_from``) the draft
+    holds, so those need only be among the curated ones."""
+    mine = draft.model_dump(mode="json", exclude={"distinct_from"})
+    theirs = curated.model_dump(mode="json", exclude={"distinct_from"})
+    fields = [key for key in theirs if mine.get(key) != theirs[key]]
+    if not set(draft.distinct_from) <= set(curated.distinct_from):
+        fields.append("distinct_from")
+    return fields
 
 
 def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> AcceptResult:
@@ -4365,26 +4373,29 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
                 problems.append(
                     lines.error(base, f"{entity_id!r} is a copy, but {data_dir} has no such entity")
                 )
-            elif not _same_entity(entity, existing):
+            elif differ := _differences(entity, existing):
                 problems.append(
                     lines.error(
                         base,
                         f"the copy of {entity_id!r} differs from the curated entity"
-                        f" ({existing.type.value} {existing.label.zh}): change it in {data_dir}",
+                        f" ({existing.type.value} {existing.label.zh}) in {', '.join(differ)}:"
+                        f" change it in {data_dir}, not here",
                     )
                 )
             references.append(entity_id)
         elif existing is not None:
-            if _same_entity(entity, existing):
-                references.append(entity_id)
-            else:
+            if differ := _differences(entity, existing):
                 problems.append(
                     lines.error(
                         (*base, "id"),
                         f"id {entity_id!r} is already used in {data_dir} by"
-                        f" {existing.type.value} {existing.label.zh!r}: rename it",
+                        f" {existing.type.value} {existing.label.zh!r}, which differs from this"
+                        f" one in {', '.join(differ)}: rename this one if it is another thing;"
+                        " if it is the same, make it the same as the curated one",
                     )
                 )
+            else:
+                references.append(entity_id)
         else:
             added.append(entity)
     known_cases = {c.record.id for c in data.cases}
