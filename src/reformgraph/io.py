@@ -905,7 +905,8 @@ def serialize_jsonld(graph: Graph, context: Mapping[str, str]) -> bytes:
 
 
 def read_graph(path: Path) -> Graph:
-    """Parse an RDF file (format from its suffix)."""
+    """Parse an RDF file (format from its suffix). The triples of every graph of a dataset
+    file (TriG, N-Quads, JSON-LD with named graphs) are read, as one graph."""
     formats = {
         ".ttl": "turtle",
         ".nt": "nt",
@@ -913,18 +914,36 @@ def read_graph(path: Path) -> Graph:
         ".json": "json-ld",
         ".rdf": "xml",
         ".xml": "xml",
+        ".owl": "xml",
         ".trig": "trig",
         ".nq": "nquads",
         ".n3": "n3",
     }
     fmt = formats.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(f"{path}: unknown RDF format (use .ttl, .nt, .jsonld, .rdf, .trig or .nq)")
-    graph = Graph()
+        raise ValueError(
+            f"{path}: unknown RDF format (use {', '.join(formats)}; the suffix gives the format)"
+        )
     with warnings.catch_warnings():
-        # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
+        # rdflib's parsers use its own deprecated ConjunctiveGraph and Dataset members.
         warnings.filterwarnings(
             "ignore", message="ConjunctiveGraph is deprecated", category=DeprecationWarning
         )
-        graph.parse(path, format=fmt)
+        warnings.filterwarnings(
+            "ignore", message=r"Dataset\.\w+ is deprecated", category=DeprecationWarning
+        )
+        if fmt not in ("trig", "nquads", "json-ld"):
+            graph = Graph()
+            graph.parse(path, format=fmt)
+            return graph
+        # A plain Graph keeps only the default graph of a dataset: the named ones (where a
+        # triple store export puts the data) would be dropped without a word.
+        from rdflib import Dataset
+
+        dataset = Dataset()
+        dataset.parse(path, format=fmt)
+    graph = Graph()
+    for named in dataset.graphs():  # the default graph is one of them
+        for triple in named:
+            graph.add(triple)
     return graph
