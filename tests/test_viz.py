@@ -160,6 +160,21 @@ def test_a_case_view_holds_the_case_its_measures_and_what_they_name(query_graph:
     assert "platform" in kinds
 
 
+def test_a_case_view_takes_the_case_as_an_id_a_string_iri_or_a_uriref(
+    query_graph: Graph,
+) -> None:
+    from rdflib import URIRef
+
+    from reformgraph.errors import UnknownCaseError
+
+    iri = "https://w3id.org/reformgraph/id/case/big-fiscal-system"
+    by_id = _as_lists(viz.select_view(query_graph, case="big-fiscal-system"))
+    assert _as_lists(viz.select_view(query_graph, case=iri)) == by_id
+    assert _as_lists(viz.select_view(query_graph, case=URIRef(iri))) == by_id
+    with pytest.raises(UnknownCaseError, match="no case 'nope' in the graph"):
+        viz.select_view(query_graph, case="nope")
+
+
 def _as_lists(network: nx.MultiDiGraph) -> tuple[list[Any], list[Any]]:
     return sorted(network.nodes(data=True)), sorted(network.edges(keys=True, data=True))
 

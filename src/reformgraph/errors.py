@@ -26,6 +26,8 @@ __all__ = [
     "RemoteError",
     "RemoteUsageError",
     "ServerError",
+    "TooManyPairs",
+    "UnknownCaseError",
     "ValidationFailed",
 ]
 
@@ -119,6 +121,14 @@ class TooManyPairs(ReformgraphError):
             else ""
         )
         super().__init__(f"more than {limit:,} pairs of cases share an entity{advice}")
+
+
+class UnknownCaseError(ReformgraphError, KeyError):
+    """No case of the graph has the id or IRI asked for (a KeyError, as a lookup that
+    found nothing; its message is plain text)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class RemoteUsageError(ReformgraphError):

@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from reformgraph.analysis import case_entity_links, network_edges, network_kinds, to_networkx
+from reformgraph.errors import UnknownCaseError
 from reformgraph.models import RG
 
 __all__ = [
@@ -92,16 +93,18 @@ def select_view(
 
 
 def _find_case(graph: Graph, case: str) -> URIRef:
-    """The case whose IRI is ``case`` or ends in ``/case`` (the first in IRI order)."""
+    """The case whose IRI is ``case`` (a string or a URIRef) or ends in ``/case`` (the
+    first in IRI order)."""
+    text = str(case)  # a URIRef equals no plain string
     candidates = [
         node
         for node in graph.subjects(RDF.type, RG.ReformCase)
-        if str(node) == case or str(node).endswith("/" + case)
+        if str(node) == text or str(node).endswith("/" + text)
     ]
     kinds = network_kinds(graph, candidates)
     for node in sorted((n for n in kinds if kinds[n] == "case"), key=str):
         return node
-    raise KeyError(case)
+    raise UnknownCaseError(f"no case {text!r} in the graph: give a case's id or IRI")
 
 
 def _case_neighbourhood(graph: Graph, case: str) -> nx.MultiDiGraph:
