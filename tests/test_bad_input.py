@@ -491,3 +491,19 @@ def test_every_pattern_of_the_data_schema_is_explained_in_words() -> None:
     assert len(patterns) >= 7, patterns
     unexplained = patterns - set(models.PATTERN_MEANINGS)
     assert not unexplained, f"an error would show these as regular expressions: {unexplained}"
+
+
+@pytest.mark.parametrize("folder", ["missing", "a build folder"])
+def test_checking_a_folder_that_is_not_a_data_folder_says_so(
+    tmp_path: Path, build_dir: Path, folder: str
+) -> None:
+    from reformgraph import pipeline
+    from reformgraph.errors import DataErrors
+
+    target = tmp_path / "nope" if folder == "missing" else build_dir
+    expected = "no such data folder" if folder == "missing" else "not a data folder"
+    with pytest.raises(DataErrors, match=expected):
+        pipeline.check(target)
+    with pytest.raises(DataErrors, match=expected):
+        pipeline.build(target, tmp_path / "out")
+    assert not (tmp_path / "out" / "store").exists()

@@ -703,6 +703,7 @@ def load_shared(root: Path, *, map_files: MapFiles | None = None) -> Dataset:
 
     Raises :class:`DataErrors` listing every problem in them.
     """
+    _check_data_folder(root)
     errors: list[DataError] = []
     sources: dict[str, SourceFile] = {}
     for path in _yaml_files(root / "sources"):
@@ -739,8 +740,31 @@ def load_shared(root: Path, *, map_files: MapFiles | None = None) -> Dataset:
     )
 
 
+def _check_data_folder(root: Path) -> None:
+    """Raise :class:`DataErrors` if ``root`` is not a data folder (a build folder, a typo)."""
+    if not root.is_dir():
+        raise DataErrors([DataError(str(root), None, "", "no such data folder")])
+    missing = [
+        f"{name}/" for name in ("sources", "cases", "entities") if not (root / name).is_dir()
+    ]
+    if missing:
+        raise DataErrors(
+            [
+                DataError(
+                    str(root),
+                    None,
+                    "",
+                    f"not a data folder: it has no {' or '.join(missing)} (a data folder"
+                    " holds sources/, cases/ and entities/)",
+                )
+            ]
+        )
+
+
 def case_file_paths(root: Path) -> list[Path]:
-    """The case files of a data folder, in name order."""
+    """The case files of a data folder, in name order (:class:`DataErrors` if ``root`` is
+    not a data folder)."""
+    _check_data_folder(root)
     return _yaml_files(root / "cases")
 
 
