@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -729,6 +730,37 @@ def test_max_cases_leaves_out_the_links_of_entities_more_cases_name(
     kept = analysis.case_links(parsed_graph, max_cases=max_cases)
     assert kept == [link for link in every if reach[link.entity] <= max_cases]
     assert len(kept) < len(every), "no entity named by more cases: the test shows nothing"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda g: analysis.centrality(g, top=-1), ValueError, "top=-1"),
+        (lambda g: analysis.centrality(g, top=0), ValueError, "top=0"),
+        (lambda g: analysis.centrality(g, sample=1.5), TypeError, "sample=1.5"),
+        (lambda g: analysis.suggest_links(g, limit=-1), ValueError, "limit=-1"),
+        (lambda g: analysis.case_links(g, max_cases="2"), TypeError, "max_cases='2'"),
+        (lambda g: analysis.case_links(g, max_cases=2.5), TypeError, "max_cases=2.5"),
+        (lambda g: analysis.case_projection(g, max_pairs=-1), ValueError, "max_pairs=-1"),
+        (lambda g: analysis.case_projection(g, max_pairs=True), TypeError, "max_pairs=True"),
+    ],
+    ids=[
+        "top-negative",
+        "top-zero",
+        "sample-float",
+        "limit",
+        "max-cases-text",
+        "max-cases-float",
+        "max-pairs",
+        "max-pairs-bool",
+    ],
+)
+def test_a_count_that_is_not_a_whole_number_in_range_is_refused_by_name(
+    query_graph: Graph, call: Any, error: type[Exception], message: str
+) -> None:
+    # Not silently "all but one" (top=-1 sliced the list) or a TypeError from deep inside.
+    with pytest.raises(error, match=re.escape(message)):
+        call(query_graph)
 
 
 def test_max_cases_below_two_is_refused(query_graph: Graph) -> None:

@@ -443,9 +443,19 @@ class _Terms:
         return self._kinds[node]
 
 
-def _check_max_cases(max_cases: int | None) -> None:
-    if max_cases is not None and max_cases < 2:
-        raise ValueError(f"max_cases={max_cases}: an entity links cases only if 2 or more name it")
+def _check_count(name: str, value: int | None, least: int, why: str) -> None:
+    """``value`` (when given) must be a whole number (not a bool) of at least ``least``."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}={value!r}: a whole number is needed")
+    if value < least:
+        raise ValueError(f"{name}={value}: {why}")
+
+
+def _check_max_cases(max_cases: int | None, max_pairs: int | None = None) -> None:
+    _check_count("max_cases", max_cases, 2, "an entity links cases only if 2 or more name it")
+    _check_count("max_pairs", max_pairs, 1, "at least one pair is needed")
 
 
 def _safe_max_cases(holders: Iterable[int], limit: int) -> int | None:
@@ -537,7 +547,7 @@ def iter_case_links(
     """The links of :func:`case_links`, one by one as they are made: to write millions of
     them without holding them all. The graph is read (and ``max_cases`` and ``max_pairs``
     checked) at once; ``progress`` hears of the cases read, as ("quotes", done, total)."""
-    _check_max_cases(max_cases)
+    _check_max_cases(max_cases, max_pairs)
     per_case = _case_entity_quotes(graph, progress)
     terms = _Terms(graph)
     return (
@@ -912,6 +922,8 @@ def suggest_links(
     ``named``, which reads only the text those pairs need).
     """
 
+    _check_count("limit", limit, 1, "at least one suggestion is kept")
+
     def step(name: str, done: int, total: int) -> None:
         if progress is not None:
             progress(name, done, total)
@@ -1230,7 +1242,7 @@ def case_projection(
     raise :class:`~reformgraph.errors.TooManyPairs` before the network is made (an edge
     takes about 1 kB: 50 million at 10,000 cases that all name one place).
     """
-    _check_max_cases(max_cases)
+    _check_max_cases(max_cases, max_pairs)
     per_case = _case_entities(graph)
     terms = _Terms(graph)
     degree: dict[URIRef, int] = defaultdict(int)
@@ -1284,8 +1296,8 @@ def centrality(
     grows with nodes times edges (about 25 minutes on 10,000 synthetic cases); a sample
     grows with its size. A sample as large as the network is the exact value.
     """
-    if sample is not None and sample < 1:
-        raise ValueError(f"a sample needs at least one source node, not {sample}")
+    _check_count("sample", sample, 1, "a sample needs at least one source node")
+    _check_count("top", top, 1, "at least one entity is ranked")
     per_case = _case_entities(graph)
     # The case–entity network in rustworkx, whose Brandes betweenness runs in Rust on both
     # cores: on 1,000 synthetic cases (9,396 nodes) networkx's took 391 s, this whole
