@@ -212,3 +212,20 @@ def test_a_local_query_says_it_is_running_on_a_terminal_and_wipes_it(
     assert shown.returncode == 0
     assert screen == "running the query…\r\x1b[K".encode()
     assert shown.stdout == piped.stdout
+
+
+def test_any_command_cut_short_by_its_reader_exits_141(tmp_path: Path) -> None:
+    # `reformgraph build … | head -1`: rich's console would exit 1, as for a failure.
+    from reformgraph._stdout import CLOSED_PIPE_EXIT
+
+    from .paths import DATA
+
+    child = subprocess.Popen(
+        [str(SCRIPT), "build", "--data", str(DATA), "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert child.stdout is not None
+    child.stdout.read(10)
+    child.stdout.close()
+    assert child.wait(timeout=300) == CLOSED_PIPE_EXIT

@@ -44,8 +44,21 @@ app = typer.Typer(
         " you can query with SPARQL."
     ),
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+
+
+class _Console(Console):
+    """A rich console whose output, cut short by its reader (`| head`), ends the command
+    with the exit code of a closed pipe, 141, as the query output does (rich's own: 1)."""
+
+    def on_broken_pipe(self) -> None:
+        from reformgraph._stdout import CLOSED_PIPE_EXIT, discard_stdout
+
+        discard_stdout()
+        raise SystemExit(CLOSED_PIPE_EXIT)
+
+
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
+out = _Console(highlight=False, soft_wrap=True)
 
 DataOption = Annotated[
     Path | None,
@@ -322,7 +335,7 @@ def _emit(table: Table) -> None:
         out.print(table)
         return
     width = Console(width=100_000).measure(table).maximum
-    Console(file=out.file, width=max(width, 80), highlight=False).print(table)
+    _Console(file=out.file, width=max(width, 80), highlight=False).print(table)
 
 
 #: The rows a table on a terminal shows: no one reads more there, and drawing millions takes
@@ -1296,4 +1309,17 @@ def push(
 
 def main() -> None:
     """Entry point of the ``reformgraph`` console script."""
-    app()
+    from reformgraph._stdout import CLOSED_PIPE_EXIT, discard_stdout
+
+    try:
+        app()
+    except BrokenPipeError:  # any command's output cut short by its reader (`| head`)
+        discard_stdout()
+        sys.exit(CLOSED_PIPE_EXIT)
+    except SystemExit as exc:
+        # Typer ends a command whose output was cut short (EPIPE) with exit code 1, having
+        # wrapped stdout to keep it quiet: the code of a closed pipe is 141, as `query`'s.
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            discard_stdout()
+            sys.exit(CLOSED_PIPE_EXIT)
+        raise
