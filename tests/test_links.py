@@ -858,6 +858,19 @@ def test_the_gexf_export_reads_back_as_networkx_own_gexf_does(
         assert _edge_records(a) == _edge_records(b), name
 
 
+def test_a_network_without_labels_reads_back_from_gexf_as_networkx_own_file(
+    tmp_path: Path,
+) -> None:
+    network = nx.path_graph(3)
+    nx.set_node_attributes(network, {0: 1.5}, "size")
+    analysis.write_gexf(network, tmp_path / "ours.gexf")
+    nx.write_gexf(network, tmp_path / "networkx.gexf")
+    ours, theirs = nx.read_gexf(tmp_path / "ours.gexf"), nx.read_gexf(tmp_path / "networkx.gexf")
+    assert dict(ours.nodes(data=True)) == dict(theirs.nodes(data=True))
+    assert dict(ours.nodes(data=True))["0"]["label"] == "0"
+    assert _edge_records(ours) == _edge_records(theirs)
+
+
 def test_the_exports_are_the_same_bytes_on_another_day(
     query_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -890,7 +903,7 @@ def test_exports_leave_out_missing_values_and_leave_the_network_alone(
     assert graphml.edges["a", "b", "other"] == {"relation": "other"}
     gexf = nx.read_gexf(tmp_path / "n.gexf")
     assert gexf.nodes["a"] == {"label": "甲", "label_zh": "甲", "weight": 1.5}
-    assert gexf.nodes["b"] == {"label": "", "label_en": "B", "flag": True}
+    assert gexf.nodes["b"] == {"label": "b", "label_en": "B", "flag": True}  # its name
     assert sorted(k for _, _, k in gexf.edges(keys=True)) == ["other", "rel"]
     assert gexf.edges["a", "b", "rel"]["size"] == 2
     assert "size" not in gexf.edges["a", "b", "other"]

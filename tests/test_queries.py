@@ -275,3 +275,11 @@ def test_a_platform_named_in_a_case_and_its_measures_gives_one_row_for_each(
     case = "https://w3id.org/reformgraph/id/case/deputies-two-links"
     assert len(homes) == len(measures)
     assert measures <= {"None", *(f"{case}/measure/{n}" for n in range(1, 10))}
+
+
+def test_an_ask_answer_becomes_a_one_cell_dataframe() -> None:
+    from reformgraph.queries import to_dataframe
+
+    frame = to_dataframe(QueryResult(variables=[], boolean=True))
+    assert list(frame.columns) == ["boolean"]
+    assert frame["boolean"].tolist() == [True]

@@ -1445,7 +1445,8 @@ def _stream_gexf(network: nx.Graph | nx.MultiDiGraph, handle: IO[bytes]) -> None
 
     Two passes: the first finds each attribute's type (from its first value, as networkx),
     as GEXF declares them before the nodes; the second writes. A node's ``label`` is its
-    ``label`` or else ``label_zh``; a ``None`` value is left out (a missing value)."""
+    ``label``, else its ``label_zh``, else the node itself (as networkx); a ``None`` value
+    is left out (a missing value)."""
     from lxml import etree
 
     declared: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
@@ -1513,7 +1514,10 @@ def _stream_gexf(network: nx.Graph | nx.MultiDiGraph, handle: IO[bytes]) -> None
                 xf.write("\n    ")
                 with xf.element("nodes"):
                     for node, data in network.nodes(data=True):
-                        label = data["label"] if "label" in data else data.get("label_zh")
+                        # As networkx: the node's own name when it has no label.
+                        label = data.get("label")
+                        label = data.get("label_zh") if label is None else label
+                        label = node if label is None else label
                         element = etree.Element(
                             "node", {"id": str(node), "label": _gexf_value(label)}
                         )

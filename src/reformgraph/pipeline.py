@@ -35,11 +35,15 @@ __all__ = [
     "build",
     "check",
     "export_query",
+    "find_chromium",
     "load_graph",
     "load_ontology",
     "load_shapes",
     "open_graph",
     "query",
+    "screenshot",
+    "write_networks",
+    "write_view",
 ]
 
 #: The files a build writes, in its output folder.

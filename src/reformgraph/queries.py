@@ -698,5 +698,7 @@ def to_dataframe(result: QueryResult) -> Any:
         import pandas as pd
     except ImportError:  # pragma: no cover - depends on the environment
         raise QueryError("to_dataframe needs pandas: pip install pandas") from None
+    if result.boolean is not None:  # ASK: one column, as the CSV and JSON give it
+        return pd.DataFrame({"boolean": [result.boolean]})
     rows = [[python_value(term) for term in row] for row in result.rows]
     return pd.DataFrame(rows, columns=result.variables)
