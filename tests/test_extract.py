@@ -69,6 +69,7 @@ def _review(draft: Path) -> None:
             .replace("TODO: review:", "Reviewed:")
             .replace("TODO: classify", "unclassified")
             .replace("TODO: publisher", "a publisher")
+            .replace("TODO: placeholder", "Reviewed placeholder")
         )
         path.write_text(text, encoding="utf-8")
 
@@ -673,6 +674,30 @@ def test_accept_merges_a_reviewed_draft_and_the_data_still_builds(
     assert checked.validation.conforms
     assert checked.uncovered == []
     assert checked.summary.cases == 9
+    # The reviewer's instructions stay in the draft, not in the data.
+    accepted = (data_copy / "cases" / "01-news-item-case-01.yaml").read_text(encoding="utf-8")
+    assert "# Draft of case" not in accepted
+    assert "# Check every fact" not in accepted
+    metadata = (data_copy / "sources" / "news-item.yaml").read_text(encoding="utf-8")
+    assert "# Check title and publisher" not in metadata
+    assert "original SHA-256" in metadata  # where the text came from is kept
+
+
+def test_accept_refuses_a_placeholder_left_in_a_definition(tmp_path: Path, data_copy: Path) -> None:
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    drafts = draft / "entities" / "drafts.yaml"
+    text = drafts.read_text(encoding="utf-8")
+    assert "Reviewed placeholder publisher" in text
+    drafts.write_text(text.replace("Reviewed placeholder", "TODO: placeholder"), encoding="utf-8")
+    before = _tree(data_copy)
+    with pytest.raises(ExtractError, match="TODO placeholder is left") as caught:
+        accept(draft, data_copy)
+    assert {e.file for e in caught.value.errors} == {str(drafts)} or all(
+        e.file.endswith("entities/drafts.yaml") for e in caught.value.errors
+    )
+    assert _tree(data_copy) == before
 
 
 def test_accept_takes_a_source_without_date_or_url_and_says_the_build_will_warn(

@@ -3138,7 +3138,7 @@ def _domain(case: CaseFound, registry: Registry) -> str:
         EntityType.DOMAIN,
         "domain:unclassified",
         "TODO: classify",
-        definition={"en": "Placeholder domain of draft cases: choose a reform domain."},
+        definition={"en": "TODO: placeholder domain of draft cases: choose a reform domain."},
     )
 
 
@@ -3197,7 +3197,7 @@ def _source_meta(
         EntityType.ORGANISATION,
         "publisher:unknown",
         "TODO: publisher",
-        definition={"en": "Placeholder publisher of a draft source: replace it."},
+        definition={"en": "TODO: placeholder publisher of a draft source: replace it."},
     )
     meta = {
         "id": source_id,
@@ -4272,6 +4272,20 @@ def _draft_yaml_files(draft_dir: Path) -> list[Path]:
     )
 
 
+#: The first comment lines of a draft file that speak to its reviewer, left out on accept.
+_INSTRUCTIONS = ("# Draft of case ", "# Check every fact", "# Check title and publisher")
+
+
+def _without_instructions(data: bytes) -> bytes:
+    """A reviewed draft file without the reviewer's instructions at its top."""
+    lines = data.decode("utf-8").splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and lines[start].startswith("#"):
+        start += 1
+    head = [line for line in lines[:start] if not line.startswith(_INSTRUCTIONS)]
+    return "".join(head + lines[start:]).encode("utf-8")
+
+
 def _differences(draft: Entity, curated: Entity) -> list[str]:
     """The fields in which a draft's entity differs from the curated entity of its id (none:
     the same thing). A draft copy keeps only the look-alikes (``distinct_from``) the draft
@@ -4413,16 +4427,16 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
     files_: dict[str, bytes] = {}
     if source_added:
         files_[f"sources/{record.file}"] = (draft_dir / "sources" / record.file).read_bytes()
-        files_[f"sources/{record.id}.yaml"] = (
-            draft_dir / "sources" / f"{record.id}.yaml"
-        ).read_bytes()
+        files_[f"sources/{record.id}.yaml"] = _without_instructions(
+            (draft_dir / "sources" / f"{record.id}.yaml").read_bytes()
+        )
     case_names = []
     for case in draft.cases:
         name = Path(case.lines.file).name
         target = f"cases/{name}"
         if (data_dir / target).exists():
             problems.append(case.lines.error((), f"{target} already exists in {data_dir}"))
-        files_[target] = (draft_dir / "cases" / name).read_bytes()
+        files_[target] = _without_instructions((draft_dir / "cases" / name).read_bytes())
         case_names.append(case.record.id)
     present = set(data.entities) | {e.id for e in added}
     appended: dict[str, str] = {}
