@@ -97,6 +97,19 @@ def test_evaluation_reads_figures_with_value_unit_and_qualifier_right(
     assert figures.f1 >= 0.95, figures
 
 
+def test_evaluation_counts_every_ranking_even_two_stated_by_one_phrase(
+    evaluation: Evaluation,
+) -> None:
+    # Case 2: 在……排名中均位列全国第二 states two rankings in one phrase.
+    curated = sum(
+        len(m.get("rankings", [])) + sum(len(x.get("rankings", [])) for x in m.get("measures", []))
+        for m in (_load_yaml(path) for path in sorted((DATA / "cases").glob("*.yaml")))
+        if isinstance(m, dict)
+    )
+    assert curated == 8
+    assert evaluation.scores["rankings"].gold == curated
+
+
 @pytest.mark.parametrize("kind", ["organisations", "platforms", "instruments", "places"])
 def test_evaluation_names_things_with_f1_of_at_least_0_8(evaluation: Evaluation, kind: str) -> None:
     score = evaluation.scores[kind]

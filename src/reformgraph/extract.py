@@ -29,6 +29,7 @@ import shutil
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -3993,10 +3994,11 @@ def _model_at(model: Any, path: Sequence[str | int]) -> Any:
     return node
 
 
-def _numbers(resolved_case: Any, model: Any) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
-    """(figures, rankings) of a resolved case or introduction, keyed by their place in the text."""
+def _numbers(resolved_case: Any, model: Any) -> tuple[set[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(figures, rankings) of a resolved case or introduction, keyed by their place in the
+    text. The rankings are a list: one phrase may state two (均位列全国第二)."""
     figures: set[tuple[Any, ...]] = set()
-    rankings: set[tuple[Any, ...]] = set()
+    rankings: list[tuple[Any, ...]] = []
     for path, located in resolved_case.located.items():
         if len(path) < 2 or not isinstance(path[-1], int):
             continue
@@ -4028,8 +4030,21 @@ def _numbers(resolved_case: Any, model: Any) -> tuple[set[tuple[Any, ...]], set[
                         )
                     )
         elif family == "rankings" and located.text is not None:
-            rankings.add((located.text.start, located.text.end, fact.text, fact.rank, fact.scope))
+            rankings.append(
+                (located.text.start, located.text.end, fact.text, fact.rank, fact.scope)
+            )
     return figures, rankings
+
+
+def _numbered(keys: Iterable[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
+    """Each key with its occurrence number: two facts with the same key (two rankings one
+    phrase states) count as two, and a draft that finds one of them misses the other."""
+    seen: Counter[tuple[Any, ...]] = Counter()
+    out = set()
+    for key in keys:
+        out.add((*key, seen[key]))
+        seen[key] += 1
+    return out
 
 
 def _outcomes_of(
@@ -4142,7 +4157,7 @@ def _units(resolved: Resolved) -> dict[str, dict[str, Any]]:
         out[case.case.title.zh] = {
             "measures": {(case.case.title.zh, m.marker, m.lead.zh) for m in case.case.measures},
             "figures": {f[:2] + f[3:] for f in figures},
-            "rankings": {scope_label[r][:2] + scope_label[r][3:] for r in rankings},
+            "rankings": _numbered(scope_label[r][:2] + scope_label[r][3:] for r in rankings),
             **_surfaces(case.case, case.span.text, entities),
             **_outcomes_of(case.located, case.case, entities),
         }
@@ -4154,7 +4169,7 @@ def _units(resolved: Resolved) -> dict[str, dict[str, Any]]:
         out[""] = {
             "measures": set(),
             "figures": {f[:2] + f[3:] for f in figures},
-            "rankings": {(r[0], r[1], r[3], entities[r[4]].label.zh) for r in rankings},
+            "rankings": _numbered((r[0], r[1], r[3], entities[r[4]].label.zh) for r in rankings),
             **_surfaces(record, intro.span.text, entities),
             **_outcomes_of(intro.located, intro.source.record, entities),
         }
