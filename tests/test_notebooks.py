@@ -41,6 +41,19 @@ def test_each_notebook_executes_on_a_fresh_kernel(
         o for c in book.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
     ]
     assert not errors
+    # What a reader sees: every chart drawn, and no warning printed (a glyph the font lacks,
+    # IPython's advice on iframes).
+    charts = sum("image/png" in o.get("data", {}) for c in book.cells for o in c.get("outputs", []))
+    assert charts == source_charts(book), "a chart is not shown"
+    warned = [
+        o["text"] for c in book.cells for o in c.get("outputs", []) if o.get("name") == "stderr"
+    ]
+    assert not warned, warned
     source = "\n".join(c.source for c in book.cells if c.cell_type == "code")
     assert "reformgraph._" not in source, "only the public API"
     assert "analysis._" not in source, "only the public API"
+
+
+def source_charts(book: nbformat.NotebookNode) -> int:
+    """How many charts a notebook's code draws: its ``.plot`` calls."""
+    return sum(c.source.count(".plot") for c in book.cells if c.cell_type == "code")
