@@ -507,3 +507,15 @@ def test_checking_a_folder_that_is_not_a_data_folder_says_so(
     with pytest.raises(DataErrors, match=expected):
         pipeline.build(target, tmp_path / "out")
     assert not (tmp_path / "out" / "store").exists()
+
+
+def test_a_build_does_not_replace_a_store_folder_it_did_not_make(tmp_path: Path) -> None:
+    from reformgraph.errors import NoBuildError
+
+    mine = tmp_path / "out" / "store" / "mine.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("a user's file", encoding="utf-8")
+    with pytest.raises(NoBuildError, match="is not a store of an earlier build"):
+        pipeline.build(DATA, tmp_path / "out")
+    assert mine.read_text(encoding="utf-8") == "a user's file"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["store"]

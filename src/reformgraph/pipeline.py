@@ -13,6 +13,7 @@ from rdflib import RDF, Graph
 
 from reformgraph.build import PREFIXES
 from reformgraph.coverage import Uncovered
+from reformgraph.engine import STORE_DIR
 from reformgraph.errors import (
     DataError,
     LargeViewWarning,
@@ -144,7 +145,7 @@ def summarise_store(
 
 
 def _result(produced: Produced) -> CheckResult:
-    from reformgraph.engine import STORE_DIR, open_store
+    from reformgraph.engine import open_store
 
     store = open_store(produced.folder / STORE_DIR)
     summary = summarise_store(store, produced.triples, produced.shared_entities)
@@ -177,6 +178,7 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     last build in ``out_dir`` are taken from its cache.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
+    _check_output_store(out_dir / STORE_DIR)
     with work_folder(out_dir) as work_name:
         work = Path(work_name)
         cache = out_dir / CACHE_DIR
@@ -189,6 +191,22 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
         result = _result(produced)
         written = publish(work, out_dir)
     return BuildResult(check=result, written=written)
+
+
+def _check_output_store(store: Path) -> None:
+    """A build replaces ``OUT/store`` whole: refuse if that is not a store (a folder of the
+    user's that happens to have the name), before any work."""
+    if not store.exists():
+        return
+    if (
+        not store.is_dir()
+        or not (store / "CURRENT").is_file()
+        or not (store / "IDENTITY").is_file()
+    ):
+        raise NoBuildError(
+            f"{store} is not a store of an earlier build, and a build replaces it whole:"
+            " move it away, or build into another folder (--out)"
+        )
 
 
 def default_graph_file(out_dir: StrPath) -> Path:
@@ -214,7 +232,7 @@ def load_graph(graph_file: StrPath) -> Graph:
 
 def _open_build_store(out_dir: StrPath) -> Any:
     """The store of a build (``out_dir/store``), read-only."""
-    from reformgraph.engine import STORE_DIR, open_store
+    from reformgraph.engine import open_store
 
     store_dir = Path(out_dir) / STORE_DIR
     if not store_dir.is_dir():
