@@ -336,7 +336,9 @@ def test_suggestions_involving_entities_are_the_whole_list_filtered(
         found = analysis.suggest_links(graph, minimum=-10, involving=wanted)
         assert found == expected, wanted
         assert found
-    assert analysis.suggest_links(graph, involving=[URIRef("https://example.org/x")]) == []
+    # An entity the graph does not name is a typo, not an entity without look-alikes.
+    with pytest.raises(ValueError, match="not a named entity of the graph: https://example"):
+        analysis.suggest_links(graph, involving=[URIRef("https://example.org/x")])
 
 
 @pytest.mark.parametrize(
@@ -739,6 +741,7 @@ def test_max_cases_leaves_out_the_links_of_entities_more_cases_name(
         (lambda g: analysis.centrality(g, top=0), ValueError, "top=0"),
         (lambda g: analysis.centrality(g, sample=1.5), TypeError, "sample=1.5"),
         (lambda g: analysis.suggest_links(g, limit=-1), ValueError, "limit=-1"),
+        (lambda g: analysis.suggest_links(g, limit=1.0), TypeError, "limit=1.0"),
         (lambda g: analysis.case_links(g, max_cases="2"), TypeError, "max_cases='2'"),
         (lambda g: analysis.case_links(g, max_cases=2.5), TypeError, "max_cases=2.5"),
         (lambda g: analysis.case_projection(g, max_pairs=-1), ValueError, "max_pairs=-1"),
@@ -749,6 +752,7 @@ def test_max_cases_leaves_out_the_links_of_entities_more_cases_name(
         "top-zero",
         "sample-float",
         "limit",
+        "limit-float",
         "max-cases-text",
         "max-cases-float",
         "max-pairs",

@@ -283,3 +283,12 @@ def test_an_ask_answer_becomes_a_one_cell_dataframe() -> None:
     frame = to_dataframe(QueryResult(variables=[], boolean=True))
     assert list(frame.columns) == ["boolean"]
     assert frame["boolean"].tolist() == [True]
+
+
+def test_a_parameter_that_is_not_text_or_a_binding_that_is_not_a_term_says_what_to_do(
+    query_graph: Graph,
+) -> None:
+    with pytest.raises(QueryError, match="parameter case: give its value as text"):
+        bind_params(QUERIES["figures"], {"case": 3})  # type: ignore[dict-item]
+    with pytest.raises(QueryError, match=r"is text, not an RDF term: make the bindings with"):
+        run_query(query_graph, QUERIES["figures"], {"case": "big-fiscal-system"})

@@ -584,3 +584,16 @@ def test_a_png_picture_is_taken_by_headless_chromium(query_graph: Graph, tmp_pat
     colours = image.getcolors(maxcolors=1_000_000)
     assert colours is not None
     assert len(colours) > 20, "the picture has more than a background"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"lang": "fr"}, "unknown language 'fr'"), ({"size": 0}, "size=0")],
+    ids=["language", "size"],
+)
+def test_a_picture_refuses_a_language_or_size_it_cannot_draw(
+    query_graph: Graph, options: dict[str, Any], message: str
+) -> None:
+    network = viz.select_view(query_graph, case="big-fiscal-system")
+    with pytest.raises(ValueError, match=message):
+        viz.render_svg(network, title="x", **options)

@@ -911,7 +911,8 @@ def suggest_links(
     Only pairs of the same or compatible kinds whose labels overlap enough are scored;
     they are found by comparing every pair's labels in C++ (rapidfuzz, on every core), so
     the time still grows with the square of the number of entities, but slowly, and the
-    Python work with the number of look-alike pairs. ``involving`` compares only the pairs
+    Python work with the number of look-alike pairs. ``involving`` (named entities of the
+    graph; another is a ValueError) compares only the pairs
     with one of those entities: the same suggestions as filtering the whole list, in time
     that grows with the number of entities. ``limit`` keeps only the best so many as it
     goes, in memory that does not grow with the number of suggestions.
@@ -922,7 +923,7 @@ def suggest_links(
     ``named``, which reads only the text those pairs need).
     """
 
-    _check_count("limit", limit, 1, "at least one suggestion is kept")
+    _check_count("limit", limit, 0, "a limit is a number of suggestions to keep")
 
     def step(name: str, done: int, total: int) -> None:
         if progress is not None:
@@ -964,7 +965,16 @@ def suggest_links(
         for label in labels[position[node]]
         if len(_clean(label)) >= 2 and _clean(label) not in _PLACE_ALIASES
     }
-    wanted = None if involving is None else {position[e] for e in involving if e in position}
+    wanted = None
+    if involving is not None:
+        asked = list(involving)
+        unknown = [str(e) for e in asked if e not in position]
+        if unknown:  # a typo would otherwise look like an entity with no look-alike
+            raise ValueError(
+                f"not a named entity of the graph: {', '.join(sorted(unknown)[:5])}"
+                + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+            )
+        wanted = {position[e] for e in asked}
     step("entities", 1, 1)
     pairs = _similar_label_pairs(cleaned, kinds, wanted, progress)
 

@@ -354,6 +354,11 @@ def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]
     declared = {p.name: p for p in query.params}
     bindings: dict[str, Term] = {}
     for name, value in values.items():
+        if not isinstance(value, str):
+            raise QueryError(
+                f"parameter {name}: give its value as text ({str(value)!r}), not as a"
+                f" {type(value).__name__}"
+            )
         param = declared.get(name)
         if param is not None:
             bindings[name] = _convert(param, value)
@@ -426,6 +431,12 @@ def run_query(
     of oxrdflib's ``Oxigraph`` store). Either way the rows are rdflib terms."""
     from rdflib import Graph
 
+    for name, term in (bindings or {}).items():
+        if isinstance(term, str) and not hasattr(term, "n3"):  # text, not an RDF term
+            raise QueryError(
+                f"binding {name}: {term!r} is text, not an RDF term: make the bindings with"
+                " bind_params(query, {name: text}), or use pipeline.query, which does"
+            )
     initial = {
         name: term.to_rdflib() if isinstance(term, Term) else term
         for name, term in (bindings or {}).items()

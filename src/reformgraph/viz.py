@@ -337,7 +337,12 @@ def _template() -> jinja2.Template:
 
 
 def render_svg(network: nx.MultiDiGraph, *, title: str, lang: str = "zh", size: int = 1600) -> str:
-    """A still picture of ``network`` (a seeded spring layout), for articles and slides."""
+    """A still picture of ``network`` (a seeded spring layout), for articles and slides;
+    ``size`` is its width and height in pixels (at least 200, for the margins and title)."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"unknown language {lang!r}: use zh or en")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 200:
+        raise ValueError(f"size={size!r}: a picture of at least 200 pixels is needed")
     layout = (
         nx.spring_layout(nx.Graph(network), seed=7, iterations=200)
         if network.number_of_nodes()
