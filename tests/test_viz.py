@@ -380,6 +380,20 @@ def test_a_construct_query_gives_its_own_view(query_graph: Graph, tmp_path: Path
     data = json.loads(re.search(r"var data = (\{.*?\});\n", page, re.DOTALL)[1])  # type: ignore[index]
     assert len(data["nodes"]) == 8 + 6
     assert len(data["edges"]) == 8
+    # Its edges are named as in the other views: by the ontology's labels.
+    network = viz.select_view(
+        query_graph,
+        construct=Graph().parse(
+            data=(
+                "@prefix rg: <https://w3id.org/reformgraph/ontology/> .\n"
+                "<https://w3id.org/reformgraph/id/case/big-fiscal-system> rg:responsibleOffice"
+                " <https://w3id.org/reformgraph/id/org/econ-eco-reform-group-office> ."
+            ),
+            format="turtle",
+        ),
+    )
+    ((_, _, edge),) = network.edges(data=True)
+    assert (edge["label_zh"], edge["label_en"]) == ("责任改革办", "responsible office")
 
 
 def test_a_select_query_cannot_make_a_view(build_dir: Path, tmp_path: Path) -> None:

@@ -174,6 +174,7 @@ def _from_construct(graph: Graph, construct: Graph) -> nx.MultiDiGraph:
     )
     network = to_networkx(graph, nodes={n for s, _, o in triples for n in (s, o)})
     view = nx.MultiDiGraph()
+    labels: dict[Node, tuple[str, str]] = {}
     for s, p, o in triples:
         for node in (str(s), str(o)):
             if node not in view:
@@ -190,8 +191,22 @@ def _from_construct(graph: Graph, construct: Graph) -> nx.MultiDiGraph:
                 )
                 view.add_node(node, **data)
         name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-        view.add_edge(str(s), str(o), key=name, relation=name, label_zh=name, label_en=name)
+        if p not in labels:
+            labels[p] = _property_labels(graph, p, name)
+        label_zh, label_en = labels[p]
+        view.add_edge(str(s), str(o), key=name, relation=name, label_zh=label_zh, label_en=label_en)
     return view
+
+
+def _property_labels(graph: Graph, prop: Node, name: str) -> tuple[str, str]:
+    """A property's Chinese and English labels from the ontology (its local name if it
+    has none), as the other views label their edges."""
+    found = {
+        value.language: str(value)
+        for value in graph.objects(prop, RDFS.label)
+        if isinstance(value, Literal) and value.language in ("zh", "en")
+    }
+    return found.get("zh", name), found.get("en", name)
 
 
 # --------------------------------------------------------------------------- HTML
