@@ -622,6 +622,22 @@ def data_copy(tmp_path: Path) -> Path:
     return data
 
 
+def test_tenths_written_with_cheng_are_read_as_percent(tmp_path: Path, data_copy: Path) -> None:
+    # 近3成: about three tenths, 30%.
+    text = (FIXTURES / "news-item.txt").read_text(encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text(
+        text.replace("解决问题360余件。", "解决问题360余件,办结时间缩短近3成。"), encoding="utf-8"
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft, curated=data_copy)
+    case = _load_yaml(next((draft / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    differences = [c.get("difference") for c in case.get("changes", [])]
+    assert {"text": "近3成", "value": 30, "unit": "percent", "qualifier": "about"} in differences
+    assert pipeline.check(draft).uncovered == []
+
+
 def test_accept_refuses_a_draft_still_marked_unreviewed_and_leaves_data_untouched(
     tmp_path: Path, data_copy: Path
 ) -> None:

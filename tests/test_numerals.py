@@ -56,6 +56,8 @@ UNITS = [
         ("三级", "3", "级", Qualifier.EXACT),
         ("两个", "2", "个", Qualifier.EXACT),
         ("十二条", "12", "条", Qualifier.EXACT),
+        ("近3成", "30", "%", Qualifier.ABOUT),  # three tenths
+        ("超过两成", "20", "%", Qualifier.AT_LEAST),
     ],
 )
 def test_a_quantity_reads_to_its_normalised_value_unit_and_qualifier(

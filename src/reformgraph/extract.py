@@ -63,6 +63,7 @@ from reformgraph.models import (
 )
 from reformgraph.numerals import (
     NUMERAL_CHARACTERS,
+    SCALED_UNIT_WORDS,
     QuantityParseError,
     parse_quantity,
     parse_rank,
@@ -856,7 +857,8 @@ def _quantities(
     quoted_texts: Sequence[str],
 ) -> list[Qty]:
     out: list[Qty] = []
-    pattern = _quantity_re(tuple(ctx.symbols))
+    scaled = (w for w, (base, _) in SCALED_UNIT_WORDS.items() if base in ctx.symbols)
+    pattern = _quantity_re((*ctx.symbols, *scaled))
     pos = lo
     while True:
         m = pattern.search(text, pos, hi)

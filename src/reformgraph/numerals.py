@@ -15,6 +15,7 @@ from reformgraph.models import Qualifier
 
 __all__ = [
     "NUMERAL_CHARACTERS",
+    "SCALED_UNIT_WORDS",
     "ParsedQuantity",
     "QuantityParseError",
     "numeral_positions",
@@ -50,6 +51,10 @@ _AT_MOST_PREFIX = ("不足", "不到", "少于")
 _AT_LEAST_SUFFIX = ("以上",)
 _ABOUT_SUFFIX = ("左右",)
 _AT_MOST_SUFFIX = ("以内", "以下")
+
+#: Unit words that are a multiple of a known one: 3成 (three tenths) is 30%. A figure
+#: written so has the base word's unit and the scaled value (近3成: about 30, percent).
+SCALED_UNIT_WORDS = {"成": ("%", Decimal(10))}
 
 #: Zero written alone, with no unit word (为零, 降至零).
 _BARE_ZERO = ("零", "〇")
@@ -117,8 +122,10 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     """Parse a figure's text into its normalised value, unit word and qualifier.
 
     ``unit_symbols`` are the unit words known to the data (元, 美元, 个百分点 …); the
-    longest that matches what follows the number wins. A full-width form of a unit word
-    (U+FF05 for %) reads as the word: the ``unit_symbol`` returned is the known word. A bare
+    longest that matches what follows the number wins. A scaled word
+    (:data:`SCALED_UNIT_WORDS`: 3成 is 30%) reads as its base word, the value scaled. A
+    full-width form of a unit word (U+FF05 for %) reads as the word: the ``unit_symbol``
+    returned is the known word. A bare
     零 (in 为零, 降至零) is the one number read with no unit word: its ``unit_symbol`` is
     ``""``.
     """
@@ -134,6 +141,10 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     if unit_symbol is None:
         folded = width_folded(unit_text)
         unit_symbol = next((s for s in symbols if width_folded(s) == folded), None)
+    if unit_symbol is None and unit_text in SCALED_UNIT_WORDS:
+        base, factor = SCALED_UNIT_WORDS[unit_text]
+        if base in symbols:
+            unit_symbol, value = base, value * factor
     if unit_symbol is None and unit_text == "" and match["number"] in _BARE_ZERO and value == 0:
         unit_symbol = ""  # 为零, 降至零: zero needs no unit word; the caller says what it counts
     if unit_symbol is None:
