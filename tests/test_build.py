@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.term import Node
 
@@ -163,3 +163,36 @@ def test_the_build_counts_the_shared_entities_the_saved_query_counts(
     assert counted.shared_entities == queried.shared_entities
     labels = [label for label, _kind, _cases in counted.shared_entities]
     assert labels, "the real cases share entities"
+
+
+#: The PROV-O axioms our ontology builds on (from https://www.w3.org/ns/prov-o, which the
+#: ontology does not import): the two classes are disjoint, and these domains.
+PROV_AXIOMS = """
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+prov:Activity owl:disjointWith prov:Entity .
+prov:wasAssociatedWith rdfs:domain prov:Activity ; rdfs:range prov:Agent .
+prov:used rdfs:domain prov:Activity .
+prov:wasAttributedTo rdfs:domain prov:Entity ; rdfs:range prov:Agent .
+prov:wasDerivedFrom rdfs:domain prov:Entity ; rdfs:range prov:Entity .
+"""
+
+
+def test_the_data_is_consistent_with_prov_o_no_statement_is_both_activity_and_entity(
+    query_graph: Graph,
+) -> None:
+    # A relation or pilot statement derives from its evidence (an entity); declaring it a
+    # prov:Activity too made four classes unsatisfiable under PROV-O.
+    import owlrl
+    from rdflib.namespace import PROV
+
+    closed = Graph()
+    for triple in query_graph:
+        closed.add(triple)
+    closed.parse(data=PROV_AXIOMS, format="turtle")
+    owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(closed)
+    both = set(closed.subjects(RDF.type, PROV.Activity)) & set(
+        closed.subjects(RDF.type, PROV.Entity)
+    )
+    assert not both, sorted(map(str, both))[:5]
