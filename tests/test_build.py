@@ -196,3 +196,14 @@ def test_the_data_is_consistent_with_prov_o_no_statement_is_both_activity_and_en
         closed.subjects(RDF.type, PROV.Entity)
     )
     assert not both, sorted(map(str, both))[:5]
+
+
+def test_no_label_is_both_preferred_and_alternative_in_one_language(query_graph: Graph) -> None:
+    # SKOS integrity condition S13: skos:prefLabel and skos:altLabel are pairwise disjoint.
+    clashes = list(
+        query_graph.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"
+            " SELECT ?s ?label WHERE { ?s skos:prefLabel ?label ; skos:altLabel ?label }"
+        )
+    )
+    assert not clashes, clashes[:5]

@@ -237,7 +237,12 @@ class _Builder:
         yield from _bilingual(node, SKOS.prefLabel, entity.label)
         yield from _bilingual(node, RDFS.label, entity.label)
         for alt in entity.alt_labels:
-            yield from _bilingual(node, SKOS.altLabel, alt)
+            # SKOS (S13): a label is never both preferred and alternative in one language.
+            # 武汉 / Wuhan as an alternative of 武汉市 / Wuhan keeps only its Chinese.
+            if alt.zh != entity.label.zh:
+                yield node, SKOS.altLabel, _zh(alt.zh)
+            if alt.en != entity.label.en:
+                yield node, SKOS.altLabel, _en(alt.en)
         if entity.definition is not None:
             if entity.definition.zh:
                 yield node, SKOS.definition, _zh(entity.definition.zh)
