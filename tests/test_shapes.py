@@ -1195,6 +1195,15 @@ FIGURE_EXAMPLES = [
     ),
     rejects(
         "FigureShape",
+        "figure-as-of-must-be-a-well-formed-date",
+        FIGURE,
+        ('"2024-12-31"^^xsd:date', '"2024-13-45"^^xsd:date'),
+        focus="figure",
+        path="rg:asOf",
+        message="xsd:date",
+    ),
+    rejects(
+        "FigureShape",
         "figure-without-indicator-is-rejected",
         FIGURE,
         remove("rg:indicator ex:assets-revitalised ;"),
