@@ -1028,6 +1028,17 @@ FIGURE += evidence("figure-mention", "2000多亿元")
 
 FIGURE_EXAMPLES = [
     conforms("FigureShape", "figure-conforms", FIGURE),
+    rejects(
+        "FigureShape",
+        "figure-mention-outside-its-evidence-is-rejected",
+        FIGURE,
+        (
+            evidence("figure-mention", "2000多亿元"),
+            evidence("figure-mention", "2000多亿元", start=offset("2000多亿元") + 100),
+        ),
+        focus="figure",
+        message="must lie inside its evidence",
+    ),
     conforms(
         "FigureShape",
         "figure-with-a-fraction-of-yuan-conforms",
