@@ -50,6 +50,7 @@ __all__ = [
     "entity_kind",
     "evidence_span",
     "iter_case_links",
+    "labels_zh_en",
     "links_result",
     "links_stream",
     "network_edges",
@@ -139,8 +140,9 @@ def _label(graph: Graph, node: Node, lang: str) -> str:
     return ""
 
 
-def _labels_zh_en(graph: Graph, node: Node) -> tuple[str, str]:
-    """``_label`` in Chinese and in English, each property read once for both."""
+def labels_zh_en(graph: Graph, node: Node) -> tuple[str, str]:
+    """A node's Chinese and English labels (skos:prefLabel, else rdfs:label, else
+    dcterms:title; "" for none), each property read once for both."""
     found: dict[str, str] = {}
     for predicate in _LABEL_PREDICATES:
         for value in graph.objects(node, predicate):
@@ -1211,7 +1213,7 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node] | None = None) -> nx.Mult
     network = nx.MultiDiGraph()
     for node in sorted(kinds, key=str):
         quote = _evidence_text(graph, node)
-        label_zh, label_en = _labels_zh_en(graph, node)
+        label_zh, label_en = labels_zh_en(graph, node)
         network.add_node(
             str(node),
             type=_short_class(graph, node),
@@ -1224,7 +1226,7 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node] | None = None) -> nx.Mult
     # text, offsets and labels), then sorted.
     edges = [(s, p, o) for s in kinds for p, o in network_edges(graph, s) if o in kinds]
     # A few properties make all the edges: each one's labels read once.
-    property_labels = {p: _labels_zh_en(graph, p) for p in {p for _, p, _ in edges}}
+    property_labels = {p: labels_zh_en(graph, p) for p in {p for _, p, _ in edges}}
     for s, p, o in sorted(edges, key=lambda t: tuple(str(x) for x in t)):
         name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         label_zh, label_en = property_labels[p]

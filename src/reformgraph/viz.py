@@ -22,7 +22,13 @@ import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from reformgraph.analysis import case_entity_links, network_edges, network_kinds, to_networkx
+from reformgraph.analysis import (
+    case_entity_links,
+    labels_zh_en,
+    network_edges,
+    network_kinds,
+    to_networkx,
+)
 from reformgraph.errors import UnknownCaseError
 from reformgraph.models import RG
 
@@ -201,12 +207,8 @@ def _from_construct(graph: Graph, construct: Graph) -> nx.MultiDiGraph:
 def _property_labels(graph: Graph, prop: Node, name: str) -> tuple[str, str]:
     """A property's Chinese and English labels from the ontology (its local name if it
     has none), as the other views label their edges."""
-    found = {
-        value.language: str(value)
-        for value in graph.objects(prop, RDFS.label)
-        if isinstance(value, Literal) and value.language in ("zh", "en")
-    }
-    return found.get("zh", name), found.get("en", name)
+    label_zh, label_en = labels_zh_en(graph, prop)
+    return label_zh or name, label_en or name
 
 
 # --------------------------------------------------------------------------- HTML
