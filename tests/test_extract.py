@@ -712,6 +712,22 @@ def test_accept_merges_a_reviewed_draft_and_the_data_still_builds(
     assert "original SHA-256" in metadata  # where the text came from is kept
 
 
+def test_accept_lists_the_problems_of_every_draft_file_at_once(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    metadata = draft / "sources" / "news-item.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8") + "broken: {\n", encoding="utf-8")
+    case = next((draft / "cases").glob("*.yaml"))
+    case.write_text(case.read_text(encoding="utf-8") + "also broken: {\n", encoding="utf-8")
+    with pytest.raises(ExtractError) as caught:
+        accept(draft, data_copy)
+    named = {Path(e.file).name for e in caught.value.errors}
+    assert {"news-item.yaml", case.name} <= named, named
+
+
 def test_accept_refuses_a_placeholder_left_in_a_definition(tmp_path: Path, data_copy: Path) -> None:
     draft = tmp_path / "draft"
     extract(FIXTURES / "news-item.txt", draft, curated=data_copy)

@@ -50,7 +50,16 @@ from reformgraph.coverage import (
     numeral_labels,
 )
 from reformgraph.errors import DataError, DataErrors
-from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, load_data_folder, shown
+from reformgraph.io import (
+    CaseFile,
+    Dataset,
+    LineMap,
+    SourceFile,
+    case_file_paths,
+    load_case_file,
+    load_data_folder,
+    shown,
+)
 from reformgraph.models import (
     CHINESE_MARKERS,
     Case,
@@ -4360,7 +4369,15 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
                 )
     if problems:
         raise _errors(problems)
-    draft = load_data_folder(draft_dir)
+    try:
+        draft = load_data_folder(draft_dir)
+    except DataErrors as exc:
+        # The sources and entities stop the reading: list the case files' own problems
+        # too, as `check` does, so that one round of fixes can answer them all.
+        problems = list(exc.errors)
+        for path in case_file_paths(draft_dir):
+            problems += load_case_file(path, draft_dir)[1]
+        raise _errors(problems) from None
     resolve(draft)
     data = load_data_folder(data_dir)
     resolve(data)
