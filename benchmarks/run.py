@@ -788,6 +788,20 @@ def _memory(run: ChildRun) -> Event:
     }
 
 
+def _budget_text(text: str) -> str:
+    """``--budget`` checked when the options are read: N=SECONDS pairs, comma-separated."""
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        size, sep, seconds = part.partition("=")
+        try:
+            int(size.strip().replace("_", ""))
+            float(seconds)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise argparse.ArgumentTypeError(f"{part!r} is not N=SECONDS (e.g. 1000=1800)")
+    return text
+
+
 def _budget_for(n: int, args: argparse.Namespace) -> float | None:
     """The time budget of a size, from ``--budget`` (``N=SECONDS,...``)."""
     for part in (args.budget or "").split(","):
@@ -1938,6 +1952,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--budget",
+        type=_budget_text,
         default="1000=1800,10000=3600,100000=4800",
         help="time budget per size, N=SECONDS,...: what does not fit is recorded as not run",
     )

@@ -256,3 +256,16 @@ def test_a_resumed_run_keeps_the_machine_its_kept_sizes_ran_on(tmp_path: Path) -
     after = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert after["machine"]["cpu"] == "An imaginary CPU"
     assert "| CPU | An imaginary CPU |" in out.read_text(encoding="utf-8")
+
+
+def test_a_budget_that_is_not_n_equals_seconds_is_a_usage_error() -> None:
+    done = subprocess.run(
+        [sys.executable, str(RUN), "--budget", "50=abc", "--sizes", "50"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "'50=abc' is not N=SECONDS" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -477,3 +477,29 @@ def test_query_text_edge_cases_answer_without_a_traceback(
     assert message in result.output
     assert "Traceback" not in result.output
     assert result.exit_code == (2 if "parameter" in message else 0), result.output
+
+
+def test_viz_out_naming_a_folder_writes_the_page_into_it(build_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    args = ["viz", "--build", str(build_dir), "--case", "big-fiscal-system", "--out", str(folder)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (folder / "reformgraph-big-fiscal-system.html").is_file()
+
+
+def test_network_out_naming_a_file_is_refused_before_any_work(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import pipeline
+
+    def never(*_: object, **__: object) -> None:
+        raise AssertionError("the networks were made before the output was checked")
+
+    monkeypatch.setattr(pipeline, "write_networks", never)
+    afile = tmp_path / "afile"
+    afile.write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, ["network", "--build", str(build_dir), "--out", str(afile)])
+    assert result.exit_code == 2, result.output
+    assert "a file, not a folder" in result.output
+    assert afile.read_text(encoding="utf-8") == "mine"

@@ -17,6 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 from typer.testing import CliRunner
 
 from reformgraph import engine, entry, pipeline, queries
@@ -27,7 +28,10 @@ from reformgraph.queries import (
     QueryResult,
     QueryStream,
     SavedQuery,
+    format_csv,
+    format_json,
     load_query,
+    run_query,
     run_query_on_store,
     saved_queries,
     stream_query_on_store,
@@ -319,3 +323,38 @@ def test_export_query_refuses_what_it_cannot_do(build_dir: Path, tmp_path: Path)
     with pytest.raises(NoBuildError, match="no such folder: build first"):
         pipeline.export_query(tmp_path, QUERIES["cases"], tmp_path / "x.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+class _Trickle(io.RawIOBase):
+    """An unbuffered output that takes at most 100 bytes a write, as a pipe may, and,
+    after ``until`` bytes, has lost its reader."""
+
+    def __init__(self, until: int | None = None) -> None:
+        self.data = bytearray()
+        self.until = until
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        if self.until is not None and len(self.data) >= self.until:
+            raise BrokenPipeError(32, "Broken pipe")
+        taken = bytes(b[:100])
+        self.data += taken
+        return len(taken)
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_an_output_that_takes_part_of_each_write_gets_every_byte(
+    query_graph: Graph, output_format: str
+) -> None:
+    # python -u or PYTHONUNBUFFERED: sys.stdout.buffer is raw, and a write may be partial.
+    result = run_query(query_graph, QUERIES["cases"])
+    whole = format_csv(result) if output_format == "csv" else format_json(result)
+    write = write_csv if output_format == "csv" else write_json
+    out = _Trickle()
+    write(result, out)
+    assert bytes(out.data) == whole
+    gone = _Trickle(until=300)
+    with pytest.raises(BrokenPipeError):
+        write(result, gone)

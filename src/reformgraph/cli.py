@@ -910,6 +910,8 @@ def network(
     except ReformgraphError as exc:
         _fail(str(exc))
     target = out_dir if out_dir is not None else folder
+    if target.exists() and not target.is_dir():  # before minutes of work, not after
+        _fail(f"--out {target}: a file, not a folder for the GraphML and GEXF files")
     with _progress(ticking=True) as progress:
         try:
             written = pipeline.write_networks(
@@ -935,8 +937,9 @@ def viz(
             "--out",
             "-o",
             metavar="FILE",
-            help="The HTML file. Default: reformgraph-VIEW.html in the build folder read"
-            " (with --graph FILE, in the file's folder).",
+            help="The HTML file, or a folder to write it into. Default:"
+            " reformgraph-VIEW.html in the build folder read (with --graph FILE, in the"
+            " file's folder).",
         ),
     ] = None,
     view: Annotated[
@@ -992,6 +995,8 @@ def viz(
         graph, folder = _analysis_graph(graph_file, read_from)
         name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
         target = out if out is not None else folder / name
+        if target.is_dir():  # a folder given as --out: the page goes into it
+            target = target / name
         # Chromium takes a PNG in a child process: no redrawing thread then.
         ticking = picture != "png"
         with warnings.catch_warnings(record=True) as heard, _progress(ticking=ticking) as progress:
@@ -1008,6 +1013,8 @@ def viz(
             )
     except ReformgraphError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the page {exc.filename or ''}: {exc.strerror or exc}")
     for path in written:
         err.print(f"wrote {path}")
     for warning in heard:

@@ -593,6 +593,20 @@ def format_table(result: QueryResult, prefixes: Mapping[str, str]) -> str:
 _ROWS_PER_WRITE = 1000
 
 
+def _write_all(out: BinaryIO, data: bytes) -> None:
+    """Write all of ``data``: an unbuffered output (``python -u``, ``PYTHONUNBUFFERED``) may
+    take part of it, as a pipe whose reader has gone does without an error. The loop's next
+    write then raises BrokenPipeError, as the caller expects."""
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if written is None:  # a non-blocking output that would block: not ours to wait
+            raise BlockingIOError(11, "the output would block")
+        if written == 0:
+            raise BrokenPipeError(32, "Broken pipe")
+        view = view[written:]
+
+
 def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
     """Write CSV in UTF-8 with a byte-order mark, so that Excel shows the Chinese intact;
     the rows are written as they come, a thousand at a time. Returns the number of rows."""
@@ -604,17 +618,17 @@ def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
     buffer.write("\ufeff")
     if result.boolean is not None:  # ASK: one column, as the JSON's "boolean" member
         writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
-        out.write(buffer.getvalue().encode("utf-8"))
+        _write_all(out, buffer.getvalue().encode("utf-8"))
         return 0
     writer.writerow(result.variables)
     count = 0
     for count, row in enumerate(result.rows, 1):
         writer.writerow([term_text(term) for term in row])
         if count % _ROWS_PER_WRITE == 0:
-            out.write(buffer.getvalue().encode("utf-8"))
+            _write_all(out, buffer.getvalue().encode("utf-8"))
             buffer.seek(0)
             buffer.truncate()
-    out.write(buffer.getvalue().encode("utf-8"))
+    _write_all(out, buffer.getvalue().encode("utf-8"))
     return count
 
 
@@ -651,7 +665,7 @@ def write_json(result: QueryResult | QueryStream, out: BinaryIO) -> int:
 
     if result.boolean is not None:
         document = {"head": {}, "boolean": result.boolean}
-        out.write((dumped(document, 0) + "\n").encode("utf-8"))
+        _write_all(out, (dumped(document, 0) + "\n").encode("utf-8"))
         return 0
     variables = result.variables
     parts = ['{\n  "head": {\n    "vars": ', dumped(variables, 2), '\n  },\n  "results": {\n']
@@ -665,10 +679,10 @@ def write_json(result: QueryResult | QueryStream, out: BinaryIO) -> int:
         }
         parts.append(("\n      " if count == 1 else ",\n      ") + dumped(binding, 3))
         if count % _ROWS_PER_WRITE == 0:
-            out.write("".join(parts).encode("utf-8"))
+            _write_all(out, "".join(parts).encode("utf-8"))
             parts.clear()
     parts.append("\n    ]\n  }\n}\n" if count else "]\n  }\n}\n")
-    out.write("".join(parts).encode("utf-8"))
+    _write_all(out, "".join(parts).encode("utf-8"))
     return count
 
 
