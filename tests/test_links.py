@@ -1034,7 +1034,7 @@ def test_network_command_into_a_file_is_a_clear_error(build_dir: Path, tmp_path:
         app, ["network", "--graph", str(build_dir / "reformgraph.nt"), "--out", str(occupied)]
     )
     assert result.exit_code == 2
-    assert f"cannot write the networks into {occupied}" in result.output
+    assert f"--out {occupied}: a file, not a folder" in result.output
     assert "Traceback" not in result.output
     assert occupied.read_text(encoding="utf-8") == "mine"
 
