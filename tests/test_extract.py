@@ -638,6 +638,15 @@ def test_tenths_written_with_cheng_are_read_as_percent(tmp_path: Path, data_copy
     assert pipeline.check(draft).uncovered == []
 
 
+@pytest.fixture
+def reviewed_draft(tmp_path: Path, data_copy: Path) -> Path:
+    """The news item drafted against ``data_copy`` and reviewed (crudely, by ``_review``)."""
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    _review(draft)
+    return draft
+
+
 def test_accept_refuses_a_draft_still_marked_unreviewed_and_leaves_data_untouched(
     tmp_path: Path, data_copy: Path
 ) -> None:
@@ -685,11 +694,9 @@ def test_accept_names_files_of_the_merged_check_as_the_user_gave_the_folders(
 
 
 def test_accept_merges_a_reviewed_draft_and_the_data_still_builds(
-    tmp_path: Path, data_copy: Path
+    data_copy: Path, reviewed_draft: Path
 ) -> None:
-    draft = tmp_path / "draft"
-    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
-    _review(draft)
+    draft = reviewed_draft
     result = accept(draft, data_copy)
     assert result.source_added
     assert result.source_id == "news-item"
@@ -713,11 +720,9 @@ def test_accept_merges_a_reviewed_draft_and_the_data_still_builds(
 
 
 def test_accept_lists_the_problems_of_every_draft_file_at_once(
-    tmp_path: Path, data_copy: Path
+    data_copy: Path, reviewed_draft: Path
 ) -> None:
-    draft = tmp_path / "draft"
-    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
-    _review(draft)
+    draft = reviewed_draft
     metadata = draft / "sources" / "news-item.yaml"
     metadata.write_text(metadata.read_text(encoding="utf-8") + "broken: {\n", encoding="utf-8")
     case = next((draft / "cases").glob("*.yaml"))
@@ -728,10 +733,10 @@ def test_accept_lists_the_problems_of_every_draft_file_at_once(
     assert {"news-item.yaml", case.name} <= named, named
 
 
-def test_accept_refuses_a_placeholder_left_in_a_definition(tmp_path: Path, data_copy: Path) -> None:
-    draft = tmp_path / "draft"
-    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
-    _review(draft)
+def test_accept_refuses_a_placeholder_left_in_a_definition(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    draft = reviewed_draft
     drafts = draft / "entities" / "drafts.yaml"
     text = drafts.read_text(encoding="utf-8")
     assert "Reviewed placeholder publisher" in text
@@ -746,11 +751,9 @@ def test_accept_refuses_a_placeholder_left_in_a_definition(tmp_path: Path, data_
 
 
 def test_accept_takes_a_source_without_date_or_url_and_says_the_build_will_warn(
-    tmp_path: Path, data_copy: Path
+    data_copy: Path, reviewed_draft: Path
 ) -> None:
-    draft = tmp_path / "draft"
-    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
-    _review(draft)
+    draft = reviewed_draft
     meta = _load_yaml(draft / "sources" / "news-item.yaml")
     assert isinstance(meta, dict)
     assert "issued" not in meta
@@ -769,15 +772,13 @@ def test_accept_takes_a_source_without_date_or_url_and_says_the_build_will_warn(
 
 
 def test_accept_on_the_command_line_says_the_build_will_warn_about_a_missing_date(
-    tmp_path: Path, data_copy: Path
+    data_copy: Path, reviewed_draft: Path
 ) -> None:
     from typer.testing import CliRunner
 
     from reformgraph.cli import app
 
-    draft = tmp_path / "draft"
-    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
-    _review(draft)
+    draft = reviewed_draft
     result = CliRunner().invoke(app, ["accept", str(draft), "--data", str(data_copy)])
     assert result.exit_code == 0, result.output
     assert "accepted 1 case(s)" in result.output
@@ -785,10 +786,8 @@ def test_accept_on_the_command_line_says_the_build_will_warn_about_a_missing_dat
     assert "the source has no issued" in result.output
 
 
-def test_accept_refuses_ids_that_are_already_taken(tmp_path: Path, data_copy: Path) -> None:
-    draft = tmp_path / "draft"
-    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
-    _review(draft)
+def test_accept_refuses_ids_that_are_already_taken(data_copy: Path, reviewed_draft: Path) -> None:
+    draft = reviewed_draft
     accept(draft, data_copy)
     before = _tree(data_copy)
     with pytest.raises(ExtractError, match="already used"):
@@ -802,11 +801,9 @@ def test_accept_refuses_a_folder_extract_did_not_make(tmp_path: Path, data_copy:
 
 
 def test_accept_refuses_a_copy_that_no_longer_matches_the_curated_entity(
-    tmp_path: Path, data_copy: Path
+    data_copy: Path, reviewed_draft: Path
 ) -> None:
-    draft = tmp_path / "draft"
-    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
-    _review(draft)
+    draft = reviewed_draft
     copies = draft / "entities" / "copies.yaml"
     copies.write_text(
         copies.read_text(encoding="utf-8").replace("zh: 湖北,", "zh: 湖北之地,"), encoding="utf-8"
@@ -819,13 +816,11 @@ def test_accept_refuses_a_copy_that_no_longer_matches_the_curated_entity(
 
 @pytest.mark.parametrize("where", ["copy", "new entity"])
 def test_accept_refuses_an_entity_that_has_a_curated_id_and_label_but_differs_otherwise(
-    tmp_path: Path, data_copy: Path, where: str
+    data_copy: Path, reviewed_draft: Path, where: str
 ) -> None:
     # Two provinces' 省…办公室 share a Chinese label; a reviewer who gives the new one the
     # curated one's id must not see it silently merged (its English and parts dropped).
-    draft = tmp_path / "draft"
-    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
-    _review(draft)
+    draft = reviewed_draft
     copies = draft / "entities" / "copies.yaml"
     text = copies.read_text(encoding="utf-8")
     changed = text.replace("label: {zh: 湖北, en: Hubei}", "label: {zh: 湖北, en: Hubei (draft)}")
