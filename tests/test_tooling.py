@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
+from importlinter.cli import lint_imports
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 from .paths import ROOT
 
@@ -28,3 +35,25 @@ def test_ruff_format_leaves_the_code_unchanged() -> None:
 def test_mypy_strict_passes_on_src() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _contracts() -> dict[str, dict[str, Any]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {c["id"]: c for c in config["tool"]["importlinter"]["contracts"]}
+
+
+def test_imports_flow_one_way_and_only_the_cli_knows_the_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = lint_imports(str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    assert code == 0, capsys.readouterr().out
+
+
+def test_every_module_is_placed_in_the_import_contracts() -> None:
+    modules = {f"reformgraph.{p.stem}" for p in (ROOT / "src" / "reformgraph").glob("*.py")}
+    modules.discard("reformgraph.__init__")
+    contracts = _contracts()
+    layered = {m.strip() for layer in contracts["layers"]["layers"] for m in layer.split("|")}
+    assert layered == modules
+    below_cli = modules - {"reformgraph.cli", "reformgraph.entry"}
+    assert set(contracts["terminal"]["source_modules"]) == below_cli

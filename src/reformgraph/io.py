@@ -38,6 +38,7 @@ from reformgraph.models import (
 from reformgraph.project import (
     find_project,
     is_data_folder,
+    ontology_file,
     resolve_data_folder,
 )
 
@@ -55,6 +56,8 @@ __all__ = [
     "is_data_folder",
     "load_case_file",
     "load_data_folder",
+    "load_ontology",
+    "load_shapes",
     "load_shared",
     "read_yaml",
     "resolve_data_folder",
@@ -926,6 +929,16 @@ def serialize_jsonld(graph: Graph, context: Mapping[str, str]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode(
         "utf-8"
     )
+
+
+def load_ontology() -> Graph:
+    """The ontology shipped with the package (``ontology/reformgraph.ttl``)."""
+    return Graph().parse(ontology_file("reformgraph.ttl"), format="turtle")
+
+
+def load_shapes() -> Graph:
+    """The SHACL shapes shipped with the package (``ontology/shapes.ttl``)."""
+    return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
 def read_graph(path: Path) -> Graph:

@@ -21,9 +21,8 @@ from reformgraph.errors import (
     QueryError,
     ValidationFailed,
 )
-from reformgraph.io import StrPath, read_graph
+from reformgraph.io import StrPath, load_ontology, load_shapes, read_graph
 from reformgraph.produce import CACHE_DIR, Produced, Progress, produce, publish, work_folder
-from reformgraph.project import ontology_file
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
 from reformgraph.validate import ValidationResult
 
@@ -87,14 +86,6 @@ class BuildResult:
     def graph(self) -> Graph:
         """The built graph as an rdflib Graph (parsed from the N-Triples)."""
         return read_graph(self.folder / "reformgraph.nt")
-
-
-def load_ontology() -> Graph:
-    return Graph().parse(ontology_file("reformgraph.ttl"), format="turtle")
-
-
-def load_shapes() -> Graph:
-    return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
 def _short(iri: str) -> str:

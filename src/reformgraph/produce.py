@@ -67,6 +67,8 @@ from reformgraph.io import (
     case_file_paths,
     case_folder_errors,
     load_case_file,
+    load_ontology,
+    load_shapes,
     load_shared,
     shown,
 )
@@ -135,8 +137,6 @@ class _Checks:
 
     @classmethod
     def make(cls, shared: Dataset) -> _Checks:
-        from reformgraph.pipeline import load_ontology, load_shapes
-
         # The classes of every shared node; nodes of the same classes share one set.
         types: dict[str, AbstractSet[str]] = {}
         interned: dict[AbstractSet[str], AbstractSet[str]] = {}
