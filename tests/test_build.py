@@ -207,3 +207,14 @@ def test_no_label_is_both_preferred_and_alternative_in_one_language(query_graph:
         )
     )
     assert not clashes, clashes[:5]
+
+
+def test_the_source_states_its_print_edition_with_a_property_for_news_articles(
+    query_graph: Graph,
+) -> None:
+    # schema:bookEdition is the edition of a book; schema:printEdition is the edition of the
+    # print product a news article appears in, which our source is.
+    schema = "http://schema.org/"
+    editions = set(query_graph.objects(None, URIRef(schema + "printEdition")))
+    assert editions == {Literal("print")}
+    assert not set(query_graph.triples((None, URIRef(schema + "bookEdition"), None)))

@@ -296,7 +296,7 @@ class _Builder:
         yield node, RG.sha256, Literal(source.sha256)
         yield node, RG.characterCount, Literal(len(text), datatype=XSD.nonNegativeInteger)
         if source.edition:
-            yield node, SCHEMA.bookEdition, Literal(source.edition)
+            yield node, SCHEMA.printEdition, Literal(source.edition)
         if source.planned_by:
             yield node, RG.plannedBy, self.ref(source.planned_by)
         publisher = self.entities[source.publisher].label
