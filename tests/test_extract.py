@@ -885,7 +885,7 @@ def test_a_long_report_is_drafted_whole(tmp_path: Path) -> None:
 
 
 def test_the_gazetteer_holds_every_provincial_unit_their_prefectures_and_hubeis_counties() -> None:
-    from reformgraph.extract import lexicon
+    from reformgraph.extract.lexicon import lexicon
 
     places = lexicon().places
     provinces = [p for p in places.values() if p.kind == "province"]

@@ -1,0 +1,1381 @@
+"""A draft data folder from an analysed report: entities, quotes, case files, checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reformgraph.coverage import (
+    TRIGGERS,
+    Uncovered,
+    case_numerals,
+    case_triggers,
+    introduction_numerals,
+    introduction_triggers,
+    numeral_labels,
+)
+from reformgraph.errors import DataError, DataErrors
+from reformgraph.extract.analysis import Analysis, _hash_id, _province, analyse
+from reformgraph.extract.facts import (
+    _ANAPHORA,
+    ChangeFound,
+    DateFound,
+    Facts,
+    FigureFound,
+    Item,
+    OutcomeFound,
+    Qty,
+    RankFound,
+    RelationFound,
+    _clause,
+    _overlaps,
+    _sentence,
+)
+from reformgraph.extract.lexicon import Place, lexicon
+from reformgraph.extract.report import (
+    DRAFT_MARKER,
+    MANIFEST,
+    TODO_EN,
+    ExtractError,
+    Progress,
+    Report,
+    read_report,
+)
+from reformgraph.extract.structure import CaseFound
+from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, load_data_folder
+from reformgraph.models import Case, Entity, EntityType, Qualifier, Source
+from reformgraph.numerals import NUMERAL_CHARACTERS
+from reformgraph.resolve import Resolved, resolve
+
+_GROUP_PREFIX = {
+    "org": "org",
+    "platform": "platform",
+    "instrument": "instrument",
+    "place": "place",
+    "event": "event",
+    "domain": "domain",
+    "concept": "concept",
+    "indicator": "indicator",
+    "unit": "unit",
+}
+_FILE_OF_GROUP = {
+    "org": "organisations.yaml",
+    "platform": "platforms.yaml",
+    "instrument": "instruments.yaml",
+    "place": "places.yaml",
+    "event": "concepts.yaml",
+    "domain": "domains.yaml",
+    "concept": "concepts.yaml",
+    "indicator": "indicators.yaml",
+    "unit": "units.yaml",
+}
+
+
+def _norm_label(label: str) -> str:
+    table = str.maketrans(
+        {"“": "", "”": "", '"': "", "「": "", "」": "", "\uff08": "(", "\uff09": ")", " ": ""}
+    )
+    return unicodedata.normalize("NFKC", label.translate(table))
+
+
+class Registry:
+    """The entities of a draft: links to curated ones (copied in) and new drafts."""
+
+    def __init__(self, curated: Dataset | None) -> None:
+        self.curated: dict[str, Entity] = dict(curated.entities) if curated else {}
+        self.curated_files: dict[str, str] = {}
+        if curated is not None:
+            for entity_id, (lines, _) in curated.entity_lines.items():
+                self.curated_files[entity_id] = lines.file
+        self.index: dict[str, str] = {}
+        for entity in self.curated.values():
+            for label in entity.zh_labels:
+                self.index.setdefault(_norm_label(label), entity.id)
+        self.new: dict[str, dict[str, Any]] = {}
+        self.copies: dict[str, Entity] = {}
+        self.keys: dict[str, str] = {}
+        self.labels_used: dict[str, set[str]] = {}
+        self.extra: dict[str, Place] = {}
+        self._by_group: dict[str, dict[str, str]] = {}
+        #: The province the report is about, and the one the curated data is about.
+        self.province: str | None = None
+        self.curated_province = (
+            _province("\n".join(s.text for s in curated.sources.values())) if curated else None
+        )
+
+    # ------------------------------------------------------------ curated
+
+    def copy(self, entity_id: str) -> str:
+        """Copy a curated entity, and what it points to, into the draft."""
+        stack = [entity_id]
+        while stack:
+            current = stack.pop()
+            if current in self.copies or current not in self.curated:
+                continue
+            entity = self.curated[current]
+            self.copies[current] = entity
+            stack += [*entity.part_of, *entity.broader]
+        return entity_id
+
+    def _variants(self, label: str) -> list[str]:
+        """The label, and the label without the report's province in front of it
+        (湖北省发改委 → 省发改委), when the curated data is about the same province."""
+        out = [label]
+        if self.province is None or self.province != self.curated_province:
+            return out
+        place = lexicon().places[self.province]
+        for name in sorted(place.labels, key=len, reverse=True):
+            if label.startswith(name) and len(label) > len(name) + 1:
+                rest = label[len(name) :]
+                out += [rest] if rest[0] in "省市" else ["省" + rest.lstrip("省")]
+                break
+        return out
+
+    def _relative(self, label: str) -> bool:
+        """Whether a name is relative to the report's place (省发改委, 市委改革办) and the
+        curated data is about another province, so that it must not be linked."""
+        if self.curated_province is None or self.province == self.curated_province:
+            return False
+        return bool(re.match("^(?:省|市|县|区|州|全省|全市|我省|我市|本省|本市)(?!份)", label))
+
+    def _curated_for(self, labels: Iterable[str], group: str | None) -> str | None:
+        words = [v for label in labels if not self._relative(label) for v in self._variants(label)]
+        for word in words:
+            found = self.index.get(_norm_label(word))
+            if found is not None:
+                return found
+        if group is None:
+            return None
+        same = self._group_labels(group)
+        for word in words:
+            norm = _norm_label(word)
+            if len(norm) < 4:
+                continue
+            close = difflib.get_close_matches(norm, list(same), n=1, cutoff=0.9)
+            if close:
+                return same[close[0]]
+        return None
+
+    def _group_labels(self, group: str) -> dict[str, str]:
+        if group not in self._by_group:
+            self._by_group[group] = {
+                _norm_label(label): e.id
+                for e in self.curated.values()
+                if e.type.group == group and not e.distinct_from
+                for label in e.zh_labels
+            }
+        return self._by_group[group]
+
+    # ------------------------------------------------------------ new
+
+    def _add(self, entity: dict[str, Any]) -> str:
+        entity_id = str(entity["id"])
+        while entity_id in self.curated and entity_id not in self.copies:
+            entity_id += "-draft"
+        entity["id"] = entity_id
+        self.new.setdefault(entity_id, entity)
+        return entity_id
+
+    def place(self, place_id: str) -> str:
+        """The entity of a gazetteer place (and of the places it lies in)."""
+        key = f"place:{place_id}"
+        if key in self.keys:
+            return self.keys[key]
+        lex = lexicon()
+        place = self.extra.get(place_id) or lex.places[place_id]
+        linked = self._curated_for(place.labels, None)
+        if linked is not None and self.curated[linked].type.is_place:
+            self.keys[key] = self.copy(linked)
+            return self.keys[key]
+        entity: dict[str, Any] = {
+            "id": place.id,
+            "type": place.entity_type.value,
+            "label": {"zh": place.zh, "en": place.en},
+        }
+        if place.parent:
+            entity["part_of"] = [self.place(place.parent)]
+        self.keys[key] = self._add(entity)
+        return self.keys[key]
+
+    def scope(self, key: str) -> str:
+        if key.startswith("place:"):
+            return self.place(key.split(":", 1)[1])
+        word = key.split(":", 1)[1]
+        if key in self.keys:
+            return self.keys[key]
+        linked = self._curated_for([word], None)
+        if linked is not None and self.curated[linked].type.is_place:
+            self.keys[key] = self.copy(linked)
+        else:
+            self.keys[key] = self._add(
+                {
+                    "id": _hash_id("place", word),
+                    "type": EntityType.REGION.value,
+                    "label": {"zh": word, "en": TODO_EN},
+                }
+            )
+        return self.keys[key]
+
+    def item(self, item: Item) -> str:
+        """The entity an item refers to: a curated one if it matches, else a new draft."""
+        if item.key in self.keys:
+            entity_id = self.keys[item.key]
+        elif item.key.startswith("place:"):
+            entity_id = self.place(item.key.split(":", 1)[1])
+        else:
+            linked = self._curated_for([item.label, item.text], item.etype.group)
+            if linked is not None:
+                entity_id = self.copy(linked)
+            else:
+                entity = {
+                    "id": _hash_id(_GROUP_PREFIX[item.etype.group], item.label),
+                    "type": item.etype.value,
+                    "label": {"zh": item.label, "en": item.en or TODO_EN},
+                }
+                entity_id = self._add(entity)
+            self.keys[item.key] = entity_id
+        self.labels_used.setdefault(entity_id, set()).add(item.text)
+        return entity_id
+
+    def labels(self, entity_id: str) -> list[str]:
+        if entity_id in self.copies:
+            return self.copies[entity_id].zh_labels
+        entity = self.new[entity_id]
+        return [entity["label"]["zh"], *(a["zh"] for a in entity.get("alt_labels", []))]
+
+    def named(
+        self, label: str, etype: EntityType, key: str, en: str = TODO_EN, **extra: Any
+    ) -> str:
+        """An entity known by its label (indicators, domains, offices …)."""
+        if key in self.keys:
+            return self.keys[key]
+        linked = self._curated_for([label], None)
+        if linked is not None and self.curated[linked].type is etype:
+            self.keys[key] = self.copy(linked)
+            return self.keys[key]
+        entity = {
+            "id": _hash_id(_GROUP_PREFIX[etype.group], f"{etype.value}:{label}"),
+            "type": etype.value,
+            "label": {"zh": label, "en": en},
+            **extra,
+        }
+        self.keys[key] = self._add(entity)
+        return self.keys[key]
+
+    def unit(self, unit_id: str, package_units: dict[str, dict[str, Any]]) -> str:
+        if unit_id in self.curated:
+            return self.copy(unit_id)
+        if unit_id not in self.new:
+            self.new[unit_id] = dict(package_units[unit_id])
+        return unit_id
+
+    def finish(self) -> None:
+        """Add the other spellings the report uses of gazetteer places as labels."""
+        lex = lexicon()
+        for entity_id, entity in self.new.items():
+            place = lex.places.get(entity_id)
+            if place is None:
+                continue
+            used = self.labels_used.get(entity_id, set())
+            alts = [a for a in place.alts if a in used and a not in _ANAPHORA]
+            if alts:
+                entity["alt_labels"] = [{"zh": a, "en": place.en} for a in alts]
+
+
+# =========================================================================== quotes
+
+
+def _quote(
+    text: str,
+    scope: tuple[int, int],
+    needles: Sequence[tuple[int, int]],
+    pref: tuple[int, int] | None = None,
+    limit: int = 60,
+    holes: Sequence[tuple[int, int]] = (),
+) -> str | None:
+    """A stretch of ``text`` around ``needles`` that occurs once in ``scope`` and holds each
+    needle's words exactly once (at the needle's place): what the resolver demands.
+
+    ``holes``: stretches of the scope that the resolver does not search (the measures,
+    for a case's own facts): the quote must avoid them, and need only be unique outside
+    them."""
+    lo = min(s for s, _ in needles)
+    hi = max(e for _, e in needles)
+    if lo < scope[0] or hi > scope[1] or _overlaps(lo, hi, holes):
+        return None
+    scope_text = text[scope[0] : scope[1]]
+    for s, e in holes:
+        s, e = max(s, scope[0]), min(e, scope[1])
+        if s < e:
+            scope_text = scope_text[: s - scope[0]] + "\0" * (e - s) + scope_text[e - scope[0] :]
+
+    def ok(qs: int, qe: int) -> bool:
+        if qs < scope[0] or qe > scope[1] or qs > lo or qe < hi:
+            return False
+        if holes and _overlaps(qs, qe, holes):
+            return False
+        quote = text[qs:qe]
+        if scope_text.count(quote) != 1:
+            return False
+        for s, e in needles:
+            needle = text[s:e]
+            if quote.count(needle) != 1 or quote.find(needle) != s - qs:
+                return False
+        return True
+
+    candidates: list[tuple[int, int]] = []
+    if pref is not None:
+        candidates.append((min(pref[0], lo), max(pref[1], hi)))
+    sentence = _sentence(text, lo, scope[0], scope[1])
+    candidates.append((min(sentence[0], lo), max(sentence[1], hi)))
+    for qs, qe in candidates:
+        if ok(qs, qe):
+            return text[qs:qe]
+    for k in range(limit):
+        for qs, qe in ((lo - k, hi), (lo, hi + k), (lo - k, hi + k)):
+            if ok(qs, qe):
+                return text[qs:qe]
+    return None
+
+
+# =========================================================================== drafting
+
+
+@dataclass
+class Draft:
+    """A draft data folder in memory."""
+
+    source: dict[str, Any]
+    text: str
+    cases: list[dict[str, Any]]
+    registry: Registry
+    notes: list[str]
+    analysis: Analysis
+
+
+def _number(value: Decimal) -> int | float:
+    if value == value.to_integral_value():
+        return int(value)
+    return float(str(value.normalize()))
+
+
+def _quantity_yaml(q: Qty, registry: Registry, units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": q.text,
+        "value": _number(q.value),
+        "unit": registry.unit(q.unit, units),
+    }
+    if q.qualifier is not Qualifier.EXACT:
+        out["qualifier"] = q.qualifier.value
+    return out
+
+
+#: How far (in characters) a date may stand before the number it dates.
+_DATE_REACH = 40
+
+
+class _Writer:
+    """Turns the facts of a stretch of text into YAML records of the data schema."""
+
+    def __init__(self, text: str, registry: Registry, units: dict[str, dict[str, Any]]) -> None:
+        self.text = text
+        self.registry = registry
+        self.units = units
+        self.counters: dict[str, int] = {}
+        self.notes: list[str] = []
+        #: The stretches of the current scope that belong to nested scopes (see facts).
+        self.holes: list[tuple[int, int]] = []
+
+    def quote(
+        self,
+        scope: tuple[int, int],
+        needles: Sequence[tuple[int, int]],
+        pref: tuple[int, int] | None = None,
+    ) -> str | None:
+        return _quote(self.text, scope, needles, pref, holes=self.holes)
+
+    def next_id(self, kind: str) -> str:
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return f"{kind}-{self.counters[kind]}"
+
+    def mention(self, item: Item) -> dict[str, str] | str:
+        entity_id = self.registry.item(item)
+        if item.text in self.registry.labels(entity_id):
+            return entity_id
+        return {"id": entity_id, "mention": item.text}
+
+    def indicator(self, label: str) -> str:
+        return self.registry.named(label, EntityType.INDICATOR, f"indicator:{label}")
+
+    def date(self, date: DateFound | None, needles: list[tuple[int, int]]) -> DateFound | None:
+        """Keep a reference date near enough to its number for a readable quote."""
+        if date is None or min(s for s, _ in needles) - date.end > _DATE_REACH:
+            return None
+        needles.append((date.start, date.end))
+        return date
+
+    def figure(self, f: FigureFound, scope: tuple[int, int], where: str) -> dict[str, Any] | None:
+        q = f.qty
+        clause = _clause(self.text, q.start, scope[0], scope[1])
+        needles = [(q.start, q.end)]
+        date = self.date(f.date, needles)
+        quote = self.quote(scope, needles, clause)
+        if quote is None and date is not None:
+            date, needles = None, [(q.start, q.end)]
+            quote = self.quote(scope, needles, clause)
+        if quote is None:
+            self.notes.append(f"{where}: no unique quote for the figure {q.text!r}")
+            return None
+        out: dict[str, Any] = {"id": self.next_id("figure"), "quote": quote}
+        out.update(_quantity_yaml(q, self.registry, self.units))
+        out["indicator"] = self.indicator(f.indicator)
+        if f.cumulative:
+            out["cumulative"] = True
+        if date is not None:
+            out["date"] = date.as_yaml()
+        return out
+
+    def change(self, c: ChangeFound, scope: tuple[int, int], where: str) -> dict[str, Any] | None:
+        needles = [(q.start, q.end) for q in c.parts.values()]
+        if c.compared is not None:
+            needles.append(c.compared)
+        date = self.date(c.date, needles)
+        clause = _clause(self.text, min(s for s, _ in needles), scope[0], scope[1])
+        pref = (min(clause[0], c.start), max(clause[1], c.end))
+        quote = self.quote(scope, needles, pref)
+        if quote is None and date is not None:
+            needles.remove((date.start, date.end))
+            date = None
+            quote = self.quote(scope, needles, pref)
+        if quote is None:
+            texts = ", ".join(q.text for q in c.parts.values())
+            self.notes.append(f"{where}: no unique quote for the change {texts!r}")
+            return None
+        out: dict[str, Any] = {
+            "id": self.next_id("change"),
+            "quote": quote,
+            "indicator": self.indicator(c.indicator),
+            "direction": c.direction,
+        }
+        if c.compared is not None:
+            out["compared_with"] = {"text": self.text[c.compared[0] : c.compared[1]], "en": TODO_EN}
+        for role in ("baseline", "result", "difference"):
+            if role in c.parts:
+                out[role] = _quantity_yaml(c.parts[role], self.registry, self.units)
+        if date is not None:
+            out["date"] = date.as_yaml()
+        return out
+
+    def ranking(self, r: RankFound, scope: tuple[int, int], where: str) -> dict[str, Any] | None:
+        needles = [(r.start, r.end)]
+        date = self.date(r.date, needles)
+        clause = _clause(self.text, r.start, scope[0], scope[1])
+        quote = self.quote(scope, needles, clause)
+        if quote is None and date is not None:
+            date, needles = None, [(r.start, r.end)]
+            quote = self.quote(scope, needles, clause)
+        if quote is None:
+            self.notes.append(f"{where}: no unique quote for the ranking {r.text!r}")
+            return None
+        out: dict[str, Any] = {
+            "id": self.next_id("ranking"),
+            "quote": quote,
+            "text": r.text,
+            "rank": r.rank,
+            "scope": self.registry.scope(r.scope),
+            "indicator": self.indicator(r.indicator),
+        }
+        if date is not None:
+            out["date"] = date.as_yaml()
+        return out
+
+    def outcome(self, o: OutcomeFound, scope: tuple[int, int], where: str) -> dict[str, Any] | None:
+        clause = _clause(self.text, o.start, scope[0], scope[1])
+        if o.whole_clause:
+            quote = self.quote(scope, [(o.start, o.end)], (o.start, o.end))
+            if quote is None:
+                return None
+            out: dict[str, Any] = {"id": self.next_id(o.family[:-1]), "quote": quote}
+        else:
+            needles = [(o.start, o.end)]
+            pref = clause
+            if o.what is not None:
+                pref = (min(clause[0], o.what[0]), max(clause[1], o.what[1]))
+            quote = self.quote(scope, needles, pref)
+            if quote is None:
+                self.notes.append(f"{where}: no unique quote for {self.text[o.start : o.end]!r}")
+                return None
+            out = {"id": self.next_id(o.family[:-1]), "quote": quote}
+            words = self.text[o.start : o.end]
+            if words != quote:
+                out["text"] = words
+        data = dict(o.data)
+        if o.family == "claims":
+            assert o.scope is not None
+            what = self.text[o.what[0] : o.what[1]] if o.what else ""
+            if not what or what not in out["quote"]:
+                what = out["quote"]
+            out["kind"] = data["kind"]
+            out["scope"] = self.registry.scope(o.scope)
+            out["what"] = {"zh": what, "en": TODO_EN}
+        elif o.family == "recognitions":
+            by = [self.mention(a) for a in o.actors.get("by", [])]
+            out.update(data)
+            if by:
+                out["by"] = _unique(by)
+        else:
+            out["stage"] = data["stage"]
+            if o.programme is not None:
+                out["programme"] = self.registry.item(o.programme)
+            assigned = [self.mention(a) for a in o.actors.get("assigned_by", [])]
+            takers = [self.mention(a) for a in o.actors.get("assigned_to", [])]
+            if assigned and takers:
+                out["assigned_by"] = _unique(assigned)
+                out["assigned_to"] = _unique(takers)
+            if "batch" in data:
+                out["batch"] = data["batch"]
+        return out
+
+    def relation(
+        self, r: RelationFound, scope: tuple[int, int], where: str
+    ) -> dict[str, Any] | None:
+        quote = self.quote(scope, [(r.start, r.end)], (r.start, r.end))
+        if quote is None:
+            self.notes.append(f"{where}: no unique quote for a {r.kind} relation")
+            return None
+        out: dict[str, Any] = {"kind": r.kind, "quote": quote}
+        for role, items in r.roles.items():
+            out[role] = _unique([self.mention(it) for it in items])
+        return out
+
+    def facts(
+        self,
+        facts: Facts,
+        scope: tuple[int, int],
+        where: str,
+        holes: Sequence[tuple[int, int]] = (),
+        *,
+        searched: bool = True,
+    ) -> dict[str, Any]:
+        """The records of the facts whose words lie in ``scope`` but in none of ``holes``:
+        the stretches whose facts are written elsewhere (a case's measures, for the case;
+        a measure's nested measures, for the measure). ``searched``: whether the build
+        searches the holes for this scope's quotes (it does for a measure, whose text holds
+        its nested measures; not for a case, whose own text leaves its measures out)."""
+        self.holes = [] if searched else list(holes)
+
+        def inside(s: int, e: int) -> bool:
+            return scope[0] <= s and e <= scope[1] and not _overlaps(s, e, holes)
+
+        out: dict[str, Any] = {}
+        involves = []
+        for item in facts.items:
+            if not inside(item.start, item.end):
+                continue
+            involves.append(self.mention(item))
+        if involves:
+            out["involves"] = _unique(involves)
+        sections: list[tuple[str, list[dict[str, Any] | None]]] = [
+            (
+                "figures",
+                [
+                    self.figure(f, scope, where)
+                    for f in facts.figures
+                    if inside(f.qty.start, f.qty.end)
+                ],
+            ),
+            (
+                "changes",
+                [
+                    self.change(c, scope, where)
+                    for c in facts.changes
+                    if all(inside(q.start, q.end) for q in c.parts.values())
+                ],
+            ),
+            (
+                "rankings",
+                [self.ranking(r, scope, where) for r in facts.rankings if inside(r.start, r.end)],
+            ),
+            (
+                "relations",
+                [self.relation(r, scope, where) for r in facts.relations if inside(r.start, r.end)],
+            ),
+        ]
+        for family in ("recognitions", "claims", "pilots"):
+            sections.append(
+                (
+                    family,
+                    [
+                        self.outcome(o, scope, where)
+                        for o in facts.outcomes
+                        if o.family == family and inside(o.start, o.end)
+                    ],
+                )
+            )
+        for name, records in sections:
+            kept = [r for r in records if r is not None]
+            if kept:
+                out[name] = kept
+        return out
+
+
+def _unique(items: Sequence[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item if isinstance(item, str) else item["id"]
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(item)
+    return out
+
+
+def _slug(text: str) -> str:
+    slug = re.sub("[^a-z0-9]+", "-", text.lower()).strip("-")
+    return re.sub("-{2,}", "-", slug)
+
+
+def _domain(case: CaseFound, registry: Registry) -> str:
+    """The reform domain of a case: a curated domain named by its office or title, or a
+    draft domain named after the office's field (省经济体制…改革专项小组办公室)."""
+    for entity in sorted(registry.curated.values(), key=lambda e: -len(e.label.zh)):
+        if entity.type is EntityType.DOMAIN and any(
+            label in case.office.text or label in case.title.text for label in entity.zh_labels
+        ):
+            return registry.copy(entity.id)
+    match = re.search(
+        "^(?:[省市县区]|.+?[省市县区州])?(?:委)?(?P<field>.{2,30}?)(?:专项小组|领导小组)办公室$",
+        case.office.text,
+    )
+    if match and "改革" in match["field"]:
+        label = match["field"]
+        return registry.named(label, EntityType.DOMAIN, f"domain:{label}")
+    return registry.named(
+        "待分类",
+        EntityType.DOMAIN,
+        "domain:unclassified",
+        "TODO: classify",
+        definition={"en": "TODO: placeholder domain of draft cases: choose a reform domain."},
+    )
+
+
+def _office(case: CaseFound, registry: Registry) -> str:
+    line = case.office.text
+    key = f"office:{line}"
+    if key in registry.keys:
+        return registry.keys[key]
+    linked = registry._curated_for([line], None)
+    if linked is not None and registry.curated[linked].type is EntityType.REFORM_OFFICE:
+        registry.keys[key] = registry.copy(linked)
+        return registry.keys[key]
+    extra: dict[str, Any] = {}
+    label = line
+    if case.office_kind == "applicant":
+        label = case.office_name
+        extra["alt_labels"] = [{"zh": line, "en": TODO_EN}]
+    return registry.named(label, EntityType.REFORM_OFFICE, key, **extra)
+
+
+def _source_meta(
+    analysis: Analysis, curated: Dataset | None, registry: Registry
+) -> tuple[dict[str, Any], list[str]]:
+    report = analysis.report
+    text = report.text
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    notes = []
+    if curated is not None:
+        for source in curated.sources.values():
+            if source.record.sha256 == sha:
+                record = source.record
+                meta: dict[str, Any] = record.model_dump(
+                    mode="json", exclude_none=True, exclude={"introduction"}
+                )
+                registry.copy(record.publisher)
+                if record.planned_by:
+                    registry.copy(record.planned_by)
+                notes.append(f"metadata copied from the curated source {record.id!r}")
+                return meta, notes
+    source_id = _slug(report.path.stem)
+    if not re.fullmatch("[a-z0-9]+(?:-[a-z0-9]+)*", source_id):
+        source_id = "report-" + sha[:8]
+    intro = analysis.structure.intro
+    title = intro[0].text.rstrip("。") if intro and len(intro[0].text) <= 60 else report.path.stem
+    issued = None
+    for line in [*intro[:3], *analysis.structure.lines[-3:]]:
+        m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", line.text)
+        if m:
+            try:
+                issued = dt.date(int(m[1]), int(m[2]), int(m[3]))
+                break
+            except ValueError:
+                continue
+    publisher = registry.named(
+        "出版者待定",
+        EntityType.ORGANISATION,
+        "publisher:unknown",
+        "TODO: publisher",
+        definition={"en": "TODO: placeholder publisher of a draft source: replace it."},
+    )
+    meta = {
+        "id": source_id,
+        "file": f"{source_id}.txt",
+        "sha256": sha,
+        "title": {"zh": title or source_id, "en": TODO_EN},
+        "publisher": publisher,
+    }
+    if issued is not None:
+        meta["issued"] = issued
+    meta["language"] = "zh"
+    if report.raw_sha256 != sha:
+        meta["original_encoding"] = report.encoding
+        meta["original_sha256"] = report.raw_sha256
+    missing = [name for name in ("issued", "url") if name not in meta]
+    notes.append(
+        "the publisher is a placeholder"
+        + (f" and {' and '.join(missing)} unknown" if missing else "")
+        + ": give them in the source's metadata"
+    )
+    credits = analysis.structure.credits
+    if credits is not None:
+        meta["credits_quote"] = credits.text
+        offices = [it for it in analysis.credits if it.etype is EntityType.REFORM_OFFICE]
+        if offices:
+            meta["planned_by"] = registry.item(offices[0])
+    return meta, notes
+
+
+def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -> Draft:
+    units = dict(lexicon().units)
+    if curated is not None:
+        curated_units = {
+            e.id: e.model_dump(mode="json", exclude_none=True)
+            for e in curated.entities.values()
+            if e.type is EntityType.UNIT
+        }
+        taken = {s for u in curated_units.values() for s in u.get("symbols", [])}
+        units = {
+            **{
+                uid: u
+                for uid, u in units.items()
+                if uid not in curated_units and not set(u["symbols"]) & taken
+            },
+            **curated_units,
+        }
+    analysis = analyse(report, units)
+    if not analysis.cases:
+        raise ExtractError(
+            str(report.path),
+            None,
+            "no case found: a case starts with a title line followed by a line naming the"
+            " office (…改革办, …专项小组办公室), a line such as 申报及实施单位:…, or a"
+            " ——… subtitle, and then at least one paragraph",
+        )
+    registry = Registry(curated)
+    registry.province = analysis.province
+    for _case, _facts_found, ctx in analysis.cases:
+        registry.extra.update({p.id: p for p in ctx.extra.values()})
+    text = report.text
+    meta, notes = _source_meta(analysis, curated, registry)
+    source_id = meta["id"]
+    writer = _Writer(text, registry, units)
+    intro_lines = analysis.structure.intro
+    if intro_lines:
+        scope = (0, intro_lines[-1].end)
+        intro = writer.facts(analysis.intro, scope, "introduction")
+        if intro:
+            meta["introduction"] = intro
+    cases = []
+    total = len(analysis.cases)
+    for n, (case, facts, _ctx) in enumerate(analysis.cases, start=1):
+        if progress is not None:
+            progress("extract", n - 1, total)
+        case_id = f"{source_id}-case-{case.position:02d}"
+        where = f"case {case.position} ({case.title.text})"
+        writer.counters = {}
+        record: dict[str, Any] = {
+            "id": case_id,
+            "source": source_id,
+            "position": case.position,
+            "title": {"zh": case.title.text, "en": TODO_EN},
+            "office": _office(case, registry),
+            "domains": [_domain(case, registry)],
+        }
+        places = []
+        for item in facts.items:
+            if (
+                item.kind == "place"
+                and item.etype is not EntityType.SITE
+                and case.start <= item.start < case.end
+            ):
+                places.append(writer.mention(item))
+        if places:
+            record["places"] = _unique(places)
+        if facts.start is not None:
+            record["start"] = facts.start.as_yaml()
+        if len(case.body) > 1:
+            record["paragraphs"] = len(case.body)
+        # The case's own facts: those outside every measure (the build searches its text
+        # with the measures left out); each measure's: those outside its nested measures.
+        spans = [(m.start, m.end) for m in case.measures]
+        outermost = [span for m, span in zip(case.measures, spans, strict=True) if m.parent is None]
+        record.update(writer.facts(facts, (case.start, case.end), where, outermost, searched=False))
+        measures = []
+        for i, measure in enumerate(case.measures):
+            nested = [spans[j] for j, m in enumerate(case.measures) if m.parent == i]
+            body = writer.facts(facts, spans[i], f"{where} {measure.marker}", nested)
+            measures.append(
+                {"marker": measure.marker, "lead": {"zh": measure.lead, "en": TODO_EN}, **body}
+            )
+        if measures:
+            record["measures"] = measures
+        cases.append(record)
+    if progress is not None:
+        progress("extract", total, total)
+    notes += writer.notes
+    return Draft(meta, text, cases, registry, notes, analysis)
+
+
+# =========================================================================== checking the draft
+
+
+_DROPPABLE = {
+    "figures",
+    "changes",
+    "rankings",
+    "relations",
+    "recognitions",
+    "claims",
+    "pilots",
+    "involves",
+    "places",
+    "exceptions",
+}
+
+
+def _entity_records(draft: Draft) -> list[dict[str, Any]]:
+    copies = [_entity_records_one(e, draft.registry.copies) for e in draft.registry.copies.values()]
+    return copies + list(draft.registry.new.values())
+
+
+def _dataset(draft: Draft, root: Path) -> Dataset:
+    source = Source.model_validate(draft.source)
+    source_file = SourceFile(
+        record=source, text=draft.text, lines=LineMap(f"sources/{source.id}.yaml")
+    )
+    entities: dict[str, Entity] = {}
+    entity_lines: dict[str, tuple[LineMap, tuple[str | int, ...]]] = {}
+    for i, record in enumerate(_entity_records(draft)):
+        entity = Entity.model_validate(record)
+        entities[entity.id] = entity
+        entity_lines[entity.id] = (LineMap("entities/drafts.yaml"), (i,))
+    cases = [
+        CaseFile(record=Case.model_validate(record), lines=LineMap(_case_file(record)))
+        for record in draft.cases
+    ]
+    return Dataset(
+        root=root,
+        sources={source.id: source_file},
+        entities=entities,
+        entity_lines=entity_lines,
+        cases=cases,
+    )
+
+
+def _case_file(record: dict[str, Any]) -> str:
+    return f"cases/{record['position']:02d}-{record['id']}.yaml"
+
+
+def _path_tokens(path: str) -> list[str | int]:
+    return [
+        int(index) if index else name for name, index in re.findall(r"([A-Za-z_]+)|\[(\d+)\]", path)
+    ]
+
+
+def _drop(draft: Draft, errors: Sequence[DataError]) -> None:
+    """Remove the records the resolver rejects (a bug's symptom, never expected)."""
+    removals: dict[int, tuple[list[Any], set[int]]] = {}
+    doomed_cases: set[int] = set()
+    for error in errors:
+        if error.file.startswith("cases/"):
+            index = next(
+                (i for i, c in enumerate(draft.cases) if _case_file(c) == error.file), None
+            )
+            if index is None:
+                continue
+            record: Any = draft.cases[index]
+            tokens = _path_tokens(error.path)
+        elif error.file.startswith("sources/") and error.path.startswith("introduction"):
+            record = draft.source
+            tokens = _path_tokens(error.path)
+            index = -1
+        else:
+            raise ExtractError(error.file, error.line, f"internal error in the draft: {error}")
+        node = record
+        target: tuple[list[Any], int] | None = None
+        for n, token in enumerate(tokens):
+            if isinstance(token, int) and isinstance(node, list):
+                parent_key = tokens[n - 1] if n else None
+                if parent_key in _DROPPABLE:
+                    target = (node, token)
+                if token >= len(node):
+                    break
+                node = node[token]
+            elif isinstance(token, str) and isinstance(node, dict):
+                if token not in node:
+                    break
+                node = node[token]
+        if target is not None:
+            lst, at = target
+            removals.setdefault(id(lst), (lst, set()))[1].add(at)
+        elif index >= 0:
+            doomed_cases.add(index)
+            case = draft.cases[index]
+            draft.notes.append(
+                f"case {case['position']} ({case['title']['zh']}) is not written: {error.message}"
+            )
+        else:
+            draft.source.pop("introduction", None)
+        draft.notes.append(f"dropped after checking: {error}")
+    for lst, indices in removals.values():
+        for at in sorted(indices, reverse=True):
+            if at < len(lst):
+                del lst[at]
+    for index in sorted(doomed_cases, reverse=True):
+        del draft.cases[index]
+    _prune(draft)
+
+
+def _prune(draft: Draft) -> None:
+    def clean(record: dict[str, Any]) -> None:
+        for key in list(record):
+            if key in _DROPPABLE and record[key] == []:
+                del record[key]
+        for measure in record.get("measures", []):
+            clean(measure)
+
+    for case in draft.cases:
+        clean(case)
+    if "introduction" in draft.source:
+        clean(draft.source["introduction"])
+        if not draft.source["introduction"]:
+            del draft.source["introduction"]
+
+
+def _numeral_run(text: str, offset: int, scope: tuple[int, int]) -> tuple[int, int]:
+    def numeral(ch: str) -> bool:
+        return (ch.isascii() and ch.isdigit()) or ch in NUMERAL_CHARACTERS or ch == "."
+
+    start = offset
+    while start > scope[0] and numeral(text[start - 1]):
+        start -= 1
+    end = offset + 1
+    while end < scope[1] and numeral(text[end]):
+        end += 1
+    return start, end
+
+
+def _cover(draft: Draft, resolved: Resolved) -> int:
+    """Add an exception for every numeral and outcome word the draft does not account for."""
+    text = draft.text
+    scopes: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+    by_id = {c["id"]: c for c in draft.cases}
+    for case in resolved.cases:
+        scopes[f"case {case.case.id}"] = ((case.span.start, case.span.end), by_id[case.case.id])
+    for source_id, intro in resolved.introductions.items():
+        record = draft.source.setdefault("introduction", {})
+        scopes[f"introduction of {source_id}"] = ((intro.span.start, intro.span.end), record)
+    added = 0
+    done: set[tuple[str, int, int]] = set()
+    for u in _uncovered(resolved):
+        scope, record = scopes[u.where]
+        if u.character not in TRIGGERS:
+            s, e = _numeral_run(text, u.offset, scope)
+            reason = (
+                f"TODO: review: {text[s:e]!r} was not read as a figure, date or name;"
+                " add the fact, or keep this exception and give the reason"
+            )
+        else:
+            s, e = u.offset, u.offset + len(u.character)
+            reason = (
+                f"TODO: review: {text[s:e]!r} was not read as a recognition, claim or pilot;"
+                " add the outcome, or keep this exception and give the reason"
+            )
+        if (u.where, s, e) in done:
+            continue
+        done.add((u.where, s, e))
+        clause = _clause(text, s, scope[0], scope[1])
+        quote = _quote(text, scope, [(s, e)], clause, limit=200)
+        if quote is None:
+            draft.notes.append(f"{u}: no unique quote for an exception")
+            continue
+        exception: dict[str, Any] = {"quote": quote}
+        if quote != text[s:e]:
+            exception["text"] = text[s:e]
+        exception["reason"] = reason
+        record.setdefault("exceptions", []).append(exception)
+        added += 1
+    if "introduction" in draft.source and not draft.source["introduction"]:
+        del draft.source["introduction"]
+    return added
+
+
+def _uncovered(resolved: Resolved) -> list[Uncovered]:
+    """Every numeral and outcome word that nothing in the draft accounts for."""
+    labels = numeral_labels(resolved.entities.values())
+    out: list[Uncovered] = []
+    for case in resolved.cases:
+        out += case_numerals(case, labels) + case_triggers(case)
+    for source_id, intro in resolved.introductions.items():
+        out += introduction_numerals(source_id, intro, labels)
+        out += introduction_triggers(source_id, intro)
+    return out
+
+
+def _settle(draft: Draft, root: Path) -> Resolved:
+    """Resolve the draft, dropping what the resolver rejects, and cover what is left."""
+    for _ in range(6):
+        try:
+            resolved = resolve(_dataset(draft, root))
+        except DataErrors as exc:
+            _drop(draft, exc.errors)
+            continue
+        if _cover(draft, resolved) == 0:
+            return resolved
+    return resolve(_dataset(draft, root))
+
+
+# =========================================================================== writing
+
+
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    """Plain YAML (libyaml's emitter where there is one): the data folder refuses aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=4096,
+        default_flow_style=None,
+    )
+
+
+_HASHED_ID = re.compile(
+    r"\b(?:org|platform|instrument|place|concept|indicator|domain|event)-[0-9a-f]{8}\b"
+)
+
+
+def _annotate(yaml_text: str, registry: Registry) -> str:
+    """Name the draft ids of each line in a comment, so a reader sees what they are."""
+    out = []
+    for line in yaml_text.splitlines():
+        ids = _HASHED_ID.findall(line)
+        names = [registry.new[i]["label"]["zh"] for i in ids if i in registry.new]
+        if names and not line.lstrip().startswith("#"):
+            line += "  # " + ", ".join(dict.fromkeys(names))
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _case_order(record: dict[str, Any]) -> dict[str, Any]:
+    order = [
+        "id",
+        "source",
+        "position",
+        "title",
+        "office",
+        "domains",
+        "places",
+        "start",
+        "paragraphs",
+        "involves",
+        "figures",
+        "changes",
+        "rankings",
+        "relations",
+        "recognitions",
+        "claims",
+        "pilots",
+        "measures",
+        "exceptions",
+    ]
+    return {key: record[key] for key in order if key in record}
+
+
+def _files(draft: Draft, report: Report, curated: Path | None) -> dict[str, bytes]:
+    source = draft.source
+    source_id = source["id"]
+    out: dict[str, bytes] = {}
+    out[f"sources/{source['file']}"] = draft.text.encode("utf-8")
+    header = [
+        DRAFT_MARKER,
+        f"# Draft metadata of {source['file']}, written by reformgraph extract from",
+        f"# {report.path.name}: original encoding {report.encoding}, {report.raw_bytes} bytes,",
+        f"# original SHA-256 {report.raw_sha256}.",
+    ]
+    if report.normalised:
+        header.append(f"# Layout normalised: {'; '.join(report.normalised)}.")
+    header.append(
+        "# Check title and publisher, give issued and url if they are known (the build warns"
+        " until they are); translate every 'TODO: translate'; then delete the first line."
+    )
+    out[f"sources/{source_id}.yaml"] = (
+        "\n".join(header) + "\n" + _annotate(_dump(source), draft.registry)
+    ).encode("utf-8")
+    for record in draft.cases:
+        lines = [
+            DRAFT_MARKER,
+            f"# Draft of case {record['position']} of {source_id}, written by reformgraph extract.",
+            "# Check every fact against the text, name the indicators, translate every"
+            " 'TODO: translate', review every 'TODO: review' exception;"
+            " then delete the first line.",
+        ]
+        body = _annotate(_dump(_case_order(record)), draft.registry)
+        out[_case_file(record)] = ("\n".join(lines) + "\n" + body).encode("utf-8")
+    registry = draft.registry
+    if registry.new:
+        lines = [
+            DRAFT_MARKER,
+            "# New entities found in the report by reformgraph extract (drafts). Check each"
+            " type and label,",
+            "# merge duplicates, give readable ids, translate every 'TODO: translate'; then"
+            " delete the first line.",
+        ]
+        body = "".join(_dump([entity]) for entity in registry.new.values())
+        out["entities/drafts.yaml"] = ("\n".join(lines) + "\n" + body).encode("utf-8")
+    if registry.copies:
+        lines = [
+            "# Copies of curated entities the report refers to, so that this folder builds on"
+            " its own.",
+            "# Do not edit them here: reformgraph accept replaces them by references.",
+        ]
+        body = ""
+        for entity_id, entity in registry.copies.items():
+            where = registry.curated_files.get(entity_id, "curated data")
+            body += f"# copy of {entity_id} from {where}\n"
+            body += _dump([_entity_records_one(entity, registry.copies)])
+        out["entities/copies.yaml"] = ("\n".join(lines) + "\n" + body).encode("utf-8")
+    manifest = {
+        "tool": "reformgraph extract",
+        "report": str(report.path),
+        "encoding": report.encoding,
+        "raw_sha256": report.raw_sha256,
+        "normalised": list(report.normalised),
+        "source": source_id,
+        "curated": str(curated) if curated is not None else None,
+        "cases": [_case_file(r) for r in draft.cases],
+        "drafts": sorted(registry.new),
+        "copies": {k: registry.curated_files.get(k, "") for k in sorted(registry.copies)},
+        "notes": draft.notes,
+    }
+    out[MANIFEST] = (
+        "# How this draft was made; read by reformgraph accept. Not part of the data.\n"
+        + _dump(manifest)
+    ).encode("utf-8")
+    return out
+
+
+def _entity_records_one(entity: Entity, present: Iterable[str]) -> dict[str, Any]:
+    """A curated entity as a record of the draft; look-alikes the draft lacks are left out."""
+    record = entity.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    record["type"] = entity.type.value
+    kept = [other for other in entity.distinct_from if other in set(present)]
+    if kept:
+        record["distinct_from"] = kept
+    else:
+        record.pop("distinct_from", None)
+    order = [
+        "id",
+        "type",
+        "code",
+        "label",
+        "alt_labels",
+        "symbols",
+        "qudt",
+        "definition",
+        "broader",
+        "part_of",
+        "distinct_from",
+    ]
+    return {key: record[key] for key in order if key in record}
+
+
+def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExtractError(str(out_dir), None, "the output is a file, not a folder")
+    if curated is not None:
+        target = out_dir.resolve()
+        home = curated.resolve()
+        if target == home or home in target.parents or target in home.parents:
+            raise ExtractError(
+                str(out_dir),
+                None,
+                f"refusing to write a draft into or around the curated data {curated}",
+            )
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
+        raise ExtractError(
+            str(out_dir), None, "the output folder is not empty (give overwrite to replace it)"
+        )
+
+
+def _publish(files_: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write the files into a new folder beside ``out_dir``, then move it into place."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        for name, data in sorted(files_.items()):
+            path = work / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        for sub in ("sources", "cases", "entities"):
+            (work / sub).mkdir(exist_ok=True)
+        umask = os.umask(0)
+        os.umask(umask)
+        work.chmod(0o777 & ~umask)
+        if out_dir.exists():
+            if any(out_dir.iterdir()):
+                old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
+                old.rmdir()
+                out_dir.rename(old)
+                work.rename(out_dir)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                out_dir.rmdir()
+                work.rename(out_dir)
+        else:
+            work.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return [out_dir / name for name in sorted(files_)]
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What ``extract`` wrote and found."""
+
+    out_dir: Path
+    source_id: str
+    encoding: str
+    normalised: tuple[str, ...]
+    cases: int
+    measures: int
+    figures: int
+    changes: int
+    rankings: int
+    outcomes: int
+    exceptions: int
+    new_entities: int
+    copied_entities: int
+    notes: tuple[str, ...]
+    written: tuple[Path, ...]
+    report_bytes: int
+    seconds: float
+
+    @property
+    def bytes_per_second(self) -> float:
+        return self.report_bytes / self.seconds if self.seconds > 0 else float("inf")
+
+    def summary(self) -> str:
+        return (
+            f"{self.cases} case(s), {self.measures} measure(s), {self.figures} figure(s),"
+            f" {self.changes} change(s), {self.rankings} ranking(s), {self.outcomes} outcome(s),"
+            f" {self.exceptions} exception(s) to review; {self.new_entities} new entities,"
+            f" {self.copied_entities} copied; read as {self.encoding}"
+        )
+
+
+def _count(records: Iterable[dict[str, Any]], key: str) -> int:
+    total = 0
+    for record in records:
+        total += len(record.get(key, []))
+        total += sum(len(m.get(key, [])) for m in record.get("measures", []))
+    return total
+
+
+def extract(
+    report: Path,
+    out_dir: Path,
+    *,
+    curated: Path | None = None,
+    progress: Progress | None = None,
+    overwrite: bool = False,
+) -> ExtractResult:
+    """Draft a data folder from ``report`` into ``out_dir``.
+
+    ``curated``: a curated data folder whose entities the draft links to (they are copied
+    into the draft and listed as copies); its files are never written. ``progress`` is
+    called as ``progress(stage, done, total)``. ``out_dir`` must not exist or be empty,
+    unless ``overwrite``; it is written all at once (built beside it, then moved into
+    place), and not at all on any error.
+
+    Raises :class:`ExtractError` for a report that cannot be read or holds no case, and
+    :class:`DataErrors` for a broken curated folder.
+    """
+    began = time.perf_counter()
+    _check_out_dir(out_dir, curated, overwrite)
+    read = read_report(report)
+    data = load_data_folder(curated) if curated is not None else None
+    draft = _draft(read, data, progress)
+    if progress is not None:
+        progress("check", 0, 1)
+    draft.registry.finish()
+    resolved = _settle(draft, out_dir)
+    if not draft.cases:
+        raise ExtractError(
+            str(report),
+            None,
+            "no case could be written: " + "; ".join(n for n in draft.notes if "case" in n),
+        )
+    leftover = _uncovered(resolved)
+    draft.notes += [f"not covered: {u}" for u in leftover]
+    files_ = _files(draft, read, curated)
+    if progress is not None:
+        progress("check", 1, 1)
+    written = _publish(files_, out_dir)
+    records = [*draft.cases]
+    intro = draft.source.get("introduction", {})
+    return ExtractResult(
+        out_dir=out_dir,
+        source_id=draft.source["id"],
+        encoding=read.encoding,
+        normalised=read.normalised,
+        cases=len(draft.cases),
+        measures=sum(len(c.get("measures", [])) for c in draft.cases),
+        figures=_count(records, "figures") + len(intro.get("figures", [])),
+        changes=_count(records, "changes") + len(intro.get("changes", [])),
+        rankings=_count(records, "rankings") + len(intro.get("rankings", [])),
+        outcomes=sum(
+            _count(records, k) + len(intro.get(k, [])) for k in ("recognitions", "claims", "pilots")
+        ),
+        exceptions=_count(records, "exceptions") + len(intro.get("exceptions", [])),
+        new_entities=len(draft.registry.new),
+        copied_entities=len(draft.registry.copies),
+        notes=tuple(draft.notes),
+        written=tuple(written),
+        report_bytes=read.raw_bytes,
+        seconds=time.perf_counter() - began,
+    )

@@ -1,0 +1,645 @@
+"""What a stretch of text states: dates, quantities, figures, changes and rankings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from reformgraph.extract.lexicon import _CJK, _CLAUSE_BREAK, _SENTENCE_BREAK, Place, lexicon
+from reformgraph.models import EntityType, Qualifier
+from reformgraph.numerals import SCALED_UNIT_WORDS, QuantityParseError, parse_quantity, parse_rank
+
+
+@dataclass
+class Item:
+    """A named thing found in the text: an organisation, platform, instrument, place …"""
+
+    kind: str  # organisation | platform | instrument | place | concept
+    etype: EntityType
+    start: int
+    end: int
+    text: str
+    label: str
+    key: str
+    priority: int
+    en: str | None = None
+    parent: str | None = None
+
+
+@dataclass
+class Qty:
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    unit: str
+    qualifier: Qualifier
+
+
+@dataclass
+class DateFound:
+    start: int
+    end: int
+    text: str
+    as_of: dt.date | None = None
+    year: int | None = None
+    since: str | None = None
+
+    def as_yaml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text}
+        if self.as_of is not None:
+            out["as_of"] = self.as_of
+        elif self.year is not None:
+            out["year"] = self.year
+        elif self.since is not None:
+            out["since"] = self.since
+        return out
+
+
+@dataclass
+class FigureFound:
+    qty: Qty
+    date: DateFound | None
+    cumulative: bool
+    indicator: str
+
+
+@dataclass
+class ChangeFound:
+    parts: dict[str, Qty]
+    direction: str
+    indicator: str
+    start: int
+    end: int
+    compared: tuple[int, int] | None = None
+    date: DateFound | None = None
+    #: The baseline carries its own year (由2021年的3起): the change has no date of its own.
+    baseline_dated: bool = False
+
+
+@dataclass
+class RankFound:
+    start: int
+    end: int
+    text: str
+    rank: int
+    scope: str
+    indicator: str
+    date: DateFound | None = None
+
+
+@dataclass
+class OutcomeFound:
+    family: str  # recognitions | claims | pilots
+    start: int
+    end: int
+    data: dict[str, Any]
+    scope: str | None = None
+    actors: dict[str, list[Item]] = field(default_factory=dict)
+    programme: Item | None = None
+    what: tuple[int, int] | None = None
+    whole_clause: bool = False
+
+
+@dataclass
+class RelationFound:
+    kind: str
+    roles: dict[str, list[Item]]
+    start: int
+    end: int
+
+
+@dataclass
+class Facts:
+    items: list[Item] = field(default_factory=list)
+    figures: list[FigureFound] = field(default_factory=list)
+    changes: list[ChangeFound] = field(default_factory=list)
+    rankings: list[RankFound] = field(default_factory=list)
+    outcomes: list[OutcomeFound] = field(default_factory=list)
+    relations: list[RelationFound] = field(default_factory=list)
+    dates: list[DateFound] = field(default_factory=list)
+    start: DateFound | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the whole report tells about a stretch of it: whose 全省 and 全市 it is, its
+    unit words, and the counties and districts it names that the gazetteer lacks."""
+
+    province: str | None
+    city: str | None
+    symbols: dict[str, str]
+    extra: dict[str, Place] = field(default_factory=dict)
+    extra_re: re.Pattern[str] | None = None
+    #: The unit of counts (a pure number): what a bare 零 (为零) is read in.
+    count_unit: str | None = None
+
+
+def _span_of(text: str, pos: int, lo: int, hi: int, breaks: str) -> tuple[int, int]:
+    start = pos
+    while start > lo and text[start - 1] not in breaks:
+        start -= 1
+    end = pos
+    while end < hi and text[end] not in breaks:
+        end += 1
+    return start, end
+
+
+def _clause(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    return _span_of(text, pos, lo, hi, _CLAUSE_BREAK)
+
+
+def _sentence(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    return _span_of(text, pos, lo, hi, _SENTENCE_BREAK)
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+# --------------------------------------------------------------------------- dates
+
+_DATE_RE = re.compile(
+    r"(?P<asof>截至(?P<ay>\d{4})年(?:(?P<am>\d{1,2})月(?:(?P<ad>\d{1,2})日)?)?(?:底|末)?)"
+    r"|(?P<since2>自(?P<s2y>\d{4})年(?:(?P<s2m>\d{1,2})月)?[^\uff0c,。;\uff1b\n]{1,12}?以来)"
+    r"|(?P<since>自?(?P<sy>\d{4})年(?:(?P<sm>\d{1,2})月份?(?:(?P<sd>\d{1,2})日)?)?(?:以来|起))"
+    r"|(?P<end>(?P<ey>\d{4})年(?:底|末))"
+    r"|(?P<year>(?P<yy>\d{4})年度?(?P<ypart>上半年|下半年|前三季度|第?[一二三四]季度|全年|"
+    r"前\d{1,2}个?月|\d{1,2}[至—-]\d{1,2}月|\d{1,2}月(?:份)?(?:\d{1,2}日)?)?)"
+    r"|(?P<vague>截至目前|今年以来|去年以来|今年上半年|今年前三季度|今年|去年|上半年|下半年|全年|"
+    r"近年来|近\d{1,2}年来?|近[两二三四五六七八九十]年来?|“十[一二三四五六七八九]五”(?:期间|以来)?|"
+    r"党的十[一二三四五六七八九]大以来|新时代以来)"
+)
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _dates(text: str, lo: int, hi: int) -> list[DateFound]:
+    out = []
+    for m in _DATE_RE.finditer(text, lo, hi):
+        found = DateFound(m.start(), m.end(), m[0])
+        try:
+            if m["asof"]:
+                year = int(m["ay"])
+                if m["ad"]:
+                    found.as_of = dt.date(year, int(m["am"]), int(m["ad"]))
+                elif m["am"]:
+                    found.as_of = _last_day(year, int(m["am"]))
+                else:
+                    found.as_of = dt.date(year, 12, 31)
+            elif m["since2"]:
+                found.since = m["s2y"] + (f"-{int(m['s2m']):02d}" if m["s2m"] else "")
+            elif m["since"]:
+                since = m["sy"]
+                if m["sm"]:
+                    since += f"-{int(m['sm']):02d}"
+                    if m["sd"]:
+                        since += f"-{int(m['sd']):02d}"
+                        dt.date.fromisoformat(since)
+                    elif not 1 <= int(m["sm"]) <= 12:
+                        continue
+                found.since = since
+            elif m["end"]:
+                found.as_of = dt.date(int(m["ey"]), 12, 31)
+            elif m["year"] and not m["ypart"]:
+                found.year = int(m["yy"])
+        except ValueError:
+            continue
+        if (found.year is not None and not 1900 <= found.year <= 2100) or (
+            found.as_of is not None and not 1900 <= found.as_of.year <= 2100
+        ):
+            continue
+        out.append(found)
+    return out
+
+
+def _date_before(
+    dates: Sequence[DateFound], pos: int, sentence: tuple[int, int]
+) -> DateFound | None:
+    best = None
+    for date in dates:
+        if sentence[0] <= date.start and date.end <= pos:
+            best = date
+    return best
+
+
+# --------------------------------------------------------------------------- quantities
+
+_PREFIXES = "超过|超|逾|多于|大约|约|近|不足|不到|少于"
+_SKIP_BEFORE_CHINESE = set("第统唯同专单初之归逐任某合每万亿")
+_VAGUE_ONE = {"个", "次", "批", "级", "体", "起", "项", "种", "名", "位", "人", "家", "件"}
+
+
+#: Zero as a result, with no unit word: 事故发生数为零, 由3起降至零 (a count of nothing).
+_BARE_ZERO = re.compile("(?<=[为至到])零(?=[\uff0c,。;\uff1b、!\uff01?\uff1f\n]|$)")
+
+
+@cache
+def _quantity_re(symbols: tuple[str, ...]) -> re.Pattern[str]:
+    units = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    return re.compile(
+        rf"(?P<prefix>{_PREFIXES})?"
+        r"(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+        r"(?P<infix>[多余])?(?P<magnitude>万亿|亿|万)?(?P<after>[多余])?"
+        rf"(?P<unit>{units})"
+        r"(?P<suffix>以上|左右|以内|以下)?"
+    )
+
+
+def _quantities(
+    text: str,
+    lo: int,
+    hi: int,
+    ctx: Context,
+    protected: Sequence[tuple[int, int]],
+    quoted_texts: Sequence[str],
+) -> list[Qty]:
+    out: list[Qty] = []
+    scaled = (w for w, (base, _) in SCALED_UNIT_WORDS.items() if base in ctx.symbols)
+    pattern = _quantity_re((*ctx.symbols, *scaled))
+    pos = lo
+    while True:
+        m = pattern.search(text, pos, hi)
+        if m is None:
+            break
+        pos = m.start() + 1
+        number_start = m.start("number")
+        before = text[m.start() - 1] if m.start() > lo else ""
+        number = m["number"]
+        chinese = not number[0].isdigit()
+        if before and (
+            before.isdigit() or before in ".\uff0e" or (before.isascii() and before.isalpha())
+        ):
+            continue
+        if chinese:
+            if not m["prefix"] and before in _SKIP_BEFORE_CHINESE:
+                continue
+            if number == "一" and m["unit"] in _VAGUE_ONE:
+                continue
+            tail = text[m.end() : m.end() + 2]
+            if len(tail) == 2 and tail[1] == "一" and re.match(f"[{_CJK}]", tail[0]):
+                continue  # 一件事一次办: a set phrase
+            phrase = text[number_start : m.end() + 2]
+            if any(phrase in q for q in quoted_texts):
+                continue  # a named term quoted elsewhere (“一套机制”)
+        if _overlaps(m.start(), m.end(), protected):
+            continue
+        try:
+            parsed = parse_quantity(m[0], ctx.symbols)
+        except QuantityParseError:
+            continue
+        unit = ctx.symbols.get(parsed.unit_symbol)
+        if unit is None:
+            continue
+        out.append(Qty(m.start(), m.end(), m[0], parsed.value, unit, parsed.qualifier))
+        pos = m.end()
+    if ctx.count_unit is not None:
+        for m in _BARE_ZERO.finditer(text, lo, hi):
+            if not _overlaps(m.start(), m.end(), protected) and not _overlaps(
+                m.start(), m.end(), [(q.start, q.end) for q in out]
+            ):
+                out.append(
+                    Qty(m.start(), m.end(), m[0], Decimal(0), ctx.count_unit, Qualifier.EXACT)
+                )
+        out.sort(key=lambda q: q.start)
+    return out
+
+
+# --------------------------------------------------------------------------- indicators
+
+_LEAD_STRIP = re.compile(
+    r"^(?:其中|同时|并且|并|且|即|共|已|全省|全市|全县|全区|我省|我市|我县|本省|本市|全国|"
+    r"推动|推进|实现|使|让|带动|促进|助力|有效|此外|目前|现已|已经|均|在)+"
+)
+_TAIL_STRIP = re.compile(
+    r"(?:均|分别|都|共|已|达到|达|为|实现|完成|约|近|有|是|突破|居|位居|位列|排名|排在|"
+    r"名列|列|在|的|了|累计达|稳定在|保持在|控制在|中|上)+$"
+)
+
+
+def _clean_label(label: str, dates: Sequence[DateFound], offset: int) -> str:
+    for date in dates:
+        rel = date.start - offset
+        if 0 <= rel < len(label):
+            label = label[:rel] + label[rel + len(date.text) :]
+    label = label.strip("\uff0c,、:\uff1a;\uff1b。 ")
+    for _ in range(3):
+        label = _LEAD_STRIP.sub("", label)
+        label = _TAIL_STRIP.sub("", label)
+        label = label.strip("\uff0c,、:\uff1a;\uff1b。 ")
+    return label
+
+
+def _indicator(
+    text: str, start: int, end: int, clause: tuple[int, int], dates: Sequence[DateFound]
+) -> str:
+    """A label for what a number measures, from the words around it in its clause."""
+    before = _clean_label(text[clause[0] : start], dates, clause[0])
+    after = text[end : clause[1]]
+    after = re.split("[\uff0c,、;\uff1b。\uff08(]", after)[0]
+    after = _clean_label(after, (), end)
+    if before and after and len(after) <= 16:
+        label = before + after
+    else:
+        label = before or after
+    if not label:
+        label = text[clause[0] : clause[1]]
+    return label[:60]
+
+
+# --------------------------------------------------------------------------- changes
+
+_INC = "提高|提升|增长|增加|上升|扩大|增至|升至|翻番|增|升"
+_DEC = "下降|降低|减少|缩短|压缩|压减|缩减|降至|减至|降|减"
+_CHANGE_VERB = re.compile(rf"(?<!新)(?P<verb>{_INC}|{_DEC})(?:了)?$")
+_RESULT_VERB = re.compile(
+    rf"(?<!新)(?P<verb>{_INC}|{_DEC})(?:了)?(?:至|到)$|(?P<verb2>{_INC}|{_DEC})为$"
+)
+_PAIR_MID = re.compile(
+    rf"^[^\uff0c,。;\uff1b、]{{0,12}}?"
+    rf"(?:(?:(?P<verb>{_INC}|{_DEC})(?:了)?)?(?:至|到)|(?P<verb2>{_INC}|{_DEC})为)$"
+)
+#: What opens the baseline of 从A至B, 由A降至B: 从, 由, and what may stand between it and
+#: A (平均, 原; the baseline's own year: 由2021年的3起降至零).
+_PAIR_OPEN = re.compile(
+    "(?:从|由)(?P<year>(?:19|20)[0-9]{2}年(?:底|末|初)?的)?(?:平均|原来的|原)?$"
+)
+_MERGE_MID = re.compile(
+    r"^[^\uff0c,。;\uff1b]{0,24}?(?:整合|合并|压减|精简|缩减|减少|调整|优化|归并|扩大|增加|提升|提高)(?:为|至|到)$"
+)
+_COMPARED = re.compile(
+    rf"(?:比|较)(?![大小高低多少好快慢强弱长短早晚为])(?P<what>[^\uff0c,。;\uff1b]{{1,10}}?)(?=(?:{_INC}|{_DEC}))|(?P<yoy>同比|环比)"
+)
+
+
+def _direction(verb: str) -> str:
+    return "increase" if re.fullmatch(_INC, verb) else "decrease"
+
+
+def _changes(
+    text: str,
+    lo: int,
+    hi: int,
+    quantities: list[Qty],
+    dates: Sequence[DateFound],
+) -> tuple[list[ChangeFound], set[int]]:
+    """Changes stated by the numbers (从A至B, 提高X个百分点 …); return them and the ids
+    (indices) of the quantities they take."""
+    changes: list[ChangeFound] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(quantities):
+        q = quantities[i]
+        clause = _clause(text, q.start, lo, hi)
+        before = text[clause[0] : q.start]
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        between = text[q.end : nxt.start] if nxt is not None else ""
+        same_clause = nxt is not None and nxt.start < clause[1]
+        # 从A(压缩)至B, 由A降至B
+        opening = _PAIR_OPEN.search(before) if nxt is not None and same_clause else None
+        if nxt is not None and opening is not None:
+            mid = _PAIR_MID.match(between)
+            if mid and q.unit == nxt.unit and q.value != nxt.value:
+                verb = mid["verb"] or mid["verb2"]
+                direction = (
+                    _direction(verb)
+                    if verb
+                    else ("decrease" if nxt.value < q.value else "increase")
+                )
+                label_end = q.start - len(opening[0])
+                changes.append(
+                    ChangeFound(
+                        parts={"baseline": q, "result": nxt},
+                        direction=direction,
+                        indicator=_clean_label(text[clause[0] : label_end], dates, clause[0])
+                        or _indicator(text, q.start, q.end, clause, dates),
+                        start=clause[0],
+                        end=nxt.end,
+                        # 由2021年的3起: the year is the baseline's, not the change's date
+                        baseline_dated=opening["year"] is not None,
+                    )
+                )
+                used.update((i, i + 1))
+                i += 2
+                continue
+        # 将…A…整合为B
+        if nxt is not None and same_clause and "将" in before:
+            mid = _MERGE_MID.match(between)
+            if mid and q.unit == nxt.unit and q.value != nxt.value:
+                noun = re.split("[\uff0c,、]", text[q.end : nxt.start])[0]
+                noun = re.sub(
+                    "(?:整合|合并|压减|精简|缩减|减少|调整|优化|归并|扩大|增加|提升|提高)(?:为|至|到)$",
+                    "",
+                    noun,
+                )
+                changes.append(
+                    ChangeFound(
+                        parts={"baseline": q, "result": nxt},
+                        direction="decrease" if nxt.value < q.value else "increase",
+                        indicator=noun or _indicator(text, q.start, q.end, clause, dates),
+                        start=text.rfind("将", clause[0], q.start),
+                        end=nxt.end,
+                    )
+                )
+                used.update((i, i + 1))
+                i += 2
+                continue
+        role = None
+        verb_match = _RESULT_VERB.search(before)
+        if verb_match:
+            role = "result"
+        else:
+            verb_match = _CHANGE_VERB.search(before)
+            if verb_match:
+                role = "difference"
+        if role is not None and verb_match is not None:
+            groups = verb_match.groupdict()
+            verb = groups.get("verb") or groups.get("verb2") or ""
+            verb_start = clause[0] + verb_match.start()
+            # The run of values: 分别上升至98.77%、96.81%
+            run = [i]
+            k = i
+            while (
+                k + 1 < len(quantities)
+                and text[quantities[k].end : quantities[k + 1].start] in ("、", "和", "\uff0c")
+                and quantities[k + 1].start < clause[1] + 1
+                and quantities[k + 1].unit == q.unit
+                and text[quantities[k].end : quantities[k + 1].start] != "\uff0c"
+            ):
+                k += 1
+                run.append(k)
+            compared_match = None
+            for cm in _COMPARED.finditer(text, clause[0], verb_start + len(verb)):
+                compared_match = cm
+            compared = None
+            label_end = verb_start
+            if compared_match is not None:
+                group = "yoy" if compared_match["yoy"] else "what"
+                compared = (compared_match.start(group), compared_match.end(group))
+                label_end = min(label_end, compared_match.start())
+            label = _clean_label(text[clause[0] : label_end], dates, clause[0])
+            labels = [label] * len(run)
+            if len(run) > 1:
+                parts = [p for p in re.split("、", label) if p]
+                if len(parts) == len(run):
+                    labels = parts
+            if not label:
+                # 分别同比增长13.4%、29.1%: the values the sentence gave before.
+                sentence = _sentence(text, q.start, lo, hi)
+                earlier = [x for x in quantities[:i] if x.start >= sentence[0]]
+                if len(earlier) >= len(run):
+                    pairs = earlier[-len(run) :]
+                    labels = [
+                        _indicator(text, p.start, p.end, _clause(text, p.start, lo, hi), dates)
+                        for p in pairs
+                    ]
+                else:
+                    labels = [_indicator(text, q.start, q.end, clause, dates)] * len(run)
+            for n, index in enumerate(run):
+                changes.append(
+                    ChangeFound(
+                        parts={role: quantities[index]},
+                        direction=_direction(verb),
+                        indicator=labels[n],
+                        start=clause[0],
+                        end=quantities[index].end,
+                        compared=compared,
+                    )
+                )
+                used.add(index)
+            i = run[-1] + 1
+            continue
+        i += 1
+    for change in changes:
+        if change.baseline_dated:
+            continue
+        first = min(p.start for p in change.parts.values())
+        change.date = _date_before(dates, first, _sentence(text, first, lo, hi))
+    return changes, used
+
+
+# --------------------------------------------------------------------------- scopes
+
+_ANAPHORA = {
+    "全省": "province",
+    "我省": "province",
+    "本省": "province",
+    "全市": "city",
+    "我市": "city",
+    "本市": "city",
+}
+_NATIONAL = ("全国", "国内", "我国", "中国", "全国范围内")
+
+
+@cache
+def _scope_words() -> tuple[str, ...]:
+    lex = lexicon()
+    words = set(_NATIONAL) | set(_ANAPHORA) | {"全球", "世界", "同类城市"}
+    for place in lex.places.values():
+        if place.kind in ("region", "country"):
+            words.update(place.labels)
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _scope_key(word: str, ctx: Context) -> str | None:
+    lex = lexicon()
+    if word in _NATIONAL:
+        return "place:china"
+    role = _ANAPHORA.get(word)
+    if role == "province":
+        return f"place:{ctx.province}" if ctx.province else None
+    if role == "city":
+        return f"place:{ctx.city}" if ctx.city else None
+    place = lex.place_names.get(word)
+    if place is not None:
+        return f"place:{place}"
+    return f"scope:{word}"
+
+
+# --------------------------------------------------------------------------- rankings
+
+_RANK_VERB = re.compile("(?:位居|位列|排名|排在|名列|居于|居|列|排)")
+
+
+@cache
+def _rank_re() -> re.Pattern[str]:
+    scopes = "|".join(map(re.escape, _scope_words()))
+    return re.compile(
+        rf"(?P<scope>{scopes})?(?P<core>第(?:\d+|[一二三四五六七八九十]{{1,3}})(?:个|位|名|家)?)"
+    )
+
+
+def _rankings(
+    text: str,
+    lo: int,
+    hi: int,
+    ctx: Context,
+    quantities: Sequence[Qty],
+    dates: Sequence[DateFound],
+    protected: Sequence[tuple[int, int]],
+) -> list[RankFound]:
+    out: list[RankFound] = []
+    previous: RankFound | None = None
+    for m in _rank_re().finditer(text, lo, hi):
+        if _overlaps(m.start(), m.end(), protected):
+            continue
+        scope_word = m["scope"]
+        scope: str | None = None
+        if scope_word:
+            if any(q.end == m.start() for q in quantities):
+                continue  # 7个全国第一: a count of firsts, not a rank
+            scope = _scope_key(scope_word, ctx)
+        elif previous is not None and text[previous.end : m.start()] in ("、", "和", "\uff0c"):
+            scope = previous.scope
+        if scope is None:
+            continue
+        try:
+            rank = parse_rank(m[0])
+        except QuantityParseError:
+            continue
+        if rank < 1:
+            continue
+        clause = _clause(text, m.start(), lo, hi)
+        sentence = _sentence(text, m.start(), lo, hi)
+        if previous is not None and text[previous.end : m.start()] in ("、", "和", "\uff0c"):
+            indicator = previous.indicator
+        else:
+            verbs = list(_RANK_VERB.finditer(text, sentence[0], m.start()))
+            if verbs:
+                verb = verbs[-1]
+                label_clause = _clause(text, verb.start(), lo, hi)
+                indicator = _clean_label(
+                    text[label_clause[0] : verb.start()], dates, label_clause[0]
+                )
+                if not indicator and label_clause[0] > sentence[0]:
+                    indicator = _clean_label(text[sentence[0] : verb.start()], dates, sentence[0])
+            else:
+                before = text[clause[0] : m.start()]
+                rest = text[m.end() : clause[1]]
+                noun = rest.rsplit("的", 1)[-1] if "的" in rest else ""
+                indicator = (
+                    noun.strip("、")
+                    if re.search("(?:作为|是|为|成为)$", before) and noun
+                    else _clean_label(before, dates, clause[0])
+                )
+            indicator = indicator or _indicator(text, m.start(), m.end(), clause, dates)
+        found = RankFound(
+            start=m.start(),
+            end=m.end(),
+            text=m[0],
+            rank=rank,
+            scope=scope,
+            indicator=indicator,
+            date=_date_before(dates, m.start(), sentence),
+        )
+        out.append(found)
+        previous = found
+    return out

@@ -1,0 +1,280 @@
+"""Merging a reviewed draft into a data folder, checked as a whole before it lands."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from reformgraph.errors import DataError, DataErrors
+from reformgraph.extract.draft import _FILE_OF_GROUP, _dump, _entity_records_one, _uncovered
+from reformgraph.extract.report import DRAFT_MARKER, MANIFEST, ExtractError, _errors
+from reformgraph.io import case_file_paths, load_case_file, load_data_folder, shown
+from reformgraph.models import Entity
+from reformgraph.resolve import resolve
+
+
+@dataclass(frozen=True)
+class AcceptResult:
+    """What ``accept`` merged into the data folder."""
+
+    source_id: str
+    source_added: bool
+    cases: tuple[str, ...]
+    entities_added: tuple[str, ...]
+    references: tuple[str, ...]
+    written: tuple[Path, ...]
+    #: What was accepted but is still missing (a source's unknown issued date or url).
+    notes: tuple[str, ...] = ()
+
+
+_TODO = re.compile(r"TODO:")
+
+
+def _draft_yaml_files(draft_dir: Path) -> list[Path]:
+    return sorted(
+        p
+        for sub in ("sources", "cases", "entities")
+        for p in (draft_dir / sub).glob("*.y*ml")
+        if p.is_file()
+    )
+
+
+#: The first comment lines of a draft file that speak to its reviewer, left out on accept.
+_INSTRUCTIONS = ("# Draft of case ", "# Check every fact", "# Check title and publisher")
+
+
+def _without_instructions(data: bytes) -> bytes:
+    """A reviewed draft file without the reviewer's instructions at its top."""
+    lines = data.decode("utf-8").splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and lines[start].startswith("#"):
+        start += 1
+    head = [line for line in lines[:start] if not line.startswith(_INSTRUCTIONS)]
+    return "".join(head + lines[start:]).encode("utf-8")
+
+
+def _differences(draft: Entity, curated: Entity) -> list[str]:
+    """The fields in which a draft's entity differs from the curated entity of its id (none:
+    the same thing). A draft copy keeps only the look-alikes (``distinct_from``) the draft
+    holds, so those need only be among the curated ones."""
+    mine = draft.model_dump(mode="json", exclude={"distinct_from"})
+    theirs = curated.model_dump(mode="json", exclude={"distinct_from"})
+    fields = [key for key in theirs if mine.get(key) != theirs[key]]
+    if not set(draft.distinct_from) <= set(curated.distinct_from):
+        fields.append("distinct_from")
+    return fields
+
+
+def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> AcceptResult:
+    """Merge a reviewed draft folder into the data folder ``data_dir``.
+
+    Registers the draft's source (its text and metadata), adds its cases and its new
+    entities (appended to the entity file of their kind), and replaces the copies of
+    curated entities by references to them. Refuses, with every problem listed and
+    ``data_dir`` untouched: a folder that ``extract`` did not make; files still marked
+    unreviewed (their ``# reformgraph-draft: unreviewed`` line); ``TODO`` placeholders
+    left (unless ``allow_todo``); ids that collide with different things in ``data_dir``;
+    a copy that no longer matches the curated entity; and anything that would make the
+    merged folder fail to resolve or leave numerals or outcome words uncovered.
+
+    A source whose publication date (``issued``) or ``url`` is unknown (a news item
+    seen in print) is accepted, as the data schema allows: the result's ``notes`` say
+    so, and every build reports it as a SHACL warning until it is given.
+    """
+    if not (draft_dir / MANIFEST).is_file():
+        raise ExtractError(
+            str(draft_dir), None, f"not a draft folder made by reformgraph extract (no {MANIFEST})"
+        )
+    manifest = yaml.safe_load((draft_dir / MANIFEST).read_text(encoding="utf-8")) or {}
+    copies: dict[str, str] = dict(manifest.get("copies") or {})
+    problems: list[DataError] = []
+    for path in _draft_yaml_files(draft_dir):
+        display = shown(path, draft_dir)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip() == DRAFT_MARKER:
+                problems.append(
+                    DataError(
+                        display,
+                        number,
+                        "",
+                        "still marked unreviewed: review the file, then delete this line",
+                    )
+                )
+            elif (
+                not allow_todo
+                and not line.lstrip().startswith("#")
+                and _TODO.search(line.split(" #", 1)[0])
+            ):
+                problems.append(
+                    DataError(display, number, "", "a TODO placeholder is left: fill it in")
+                )
+    if problems:
+        raise _errors(problems)
+    try:
+        draft = load_data_folder(draft_dir)
+    except DataErrors as exc:
+        # The sources and entities stop the reading: list the case files' own problems
+        # too, as `check` does, so that one round of fixes can answer them all.
+        problems = list(exc.errors)
+        for path in case_file_paths(draft_dir):
+            problems += load_case_file(path, draft_dir)[1]
+        raise _errors(problems) from None
+    resolve(draft)
+    data = load_data_folder(data_dir)
+    resolve(data)
+    if len(draft.sources) != 1:
+        raise ExtractError(str(draft_dir / "sources"), None, "a draft holds exactly one source")
+    source = next(iter(draft.sources.values()))
+    record = source.record
+    # A news item may have no known date or address: the schema lets a source go
+    # without them, and every build then warns about them (rgsh:IssuedKnown, UrlKnown).
+    notes = tuple(
+        f"{source.lines.file}: the source has no {name} ({meaning}); every build will warn"
+        " until it is given"
+        for name, meaning in (("issued", "publication date"), ("url", "address"))
+        if getattr(record, name) is None
+    )
+    source_added = True
+    here = data.sources.get(record.id)
+    if here is not None:
+        if here.record.sha256 != record.sha256:
+            problems.append(
+                source.lines.error(
+                    ("id",),
+                    f"source id {record.id!r} is already used by another text in {data_dir}",
+                )
+            )
+        source_added = False
+    for other in data.sources.values():
+        if other.record.sha256 == record.sha256 and other.record.id != record.id:
+            problems.append(
+                source.lines.error(
+                    ("sha256",), f"this text is already registered as source {other.record.id!r}"
+                )
+            )
+    references: list[str] = []
+    added: list[Entity] = []
+    for entity_id, entity in draft.entities.items():
+        lines, base = draft.entity_lines[entity_id]
+        existing = data.entities.get(entity_id)
+        if entity_id in copies:
+            if existing is None:
+                problems.append(
+                    lines.error(base, f"{entity_id!r} is a copy, but {data_dir} has no such entity")
+                )
+            elif differ := _differences(entity, existing):
+                problems.append(
+                    lines.error(
+                        base,
+                        f"the copy of {entity_id!r} differs from the curated entity"
+                        f" ({existing.type.value} {existing.label.zh}) in {', '.join(differ)}:"
+                        f" change it in {data_dir}, not here",
+                    )
+                )
+            references.append(entity_id)
+        elif existing is not None:
+            if differ := _differences(entity, existing):
+                problems.append(
+                    lines.error(
+                        (*base, "id"),
+                        f"id {entity_id!r} is already used in {data_dir} by"
+                        f" {existing.type.value} {existing.label.zh!r}, which differs from this"
+                        f" one in {', '.join(differ)}: rename this one if it is another thing;"
+                        " if it is the same, make it the same as the curated one",
+                    )
+                )
+            else:
+                references.append(entity_id)
+        else:
+            added.append(entity)
+    known_cases = {c.record.id for c in data.cases}
+    for case in draft.cases:
+        if case.record.id in known_cases:
+            problems.append(
+                case.lines.error(
+                    ("id",), f"case id {case.record.id!r} is already used in {data_dir}"
+                )
+            )
+    if problems:
+        raise _errors(problems)
+
+    # Stage the merged folder beside nothing the user owns, check it, then write.
+    files_: dict[str, bytes] = {}
+    if source_added:
+        files_[f"sources/{record.file}"] = (draft_dir / "sources" / record.file).read_bytes()
+        files_[f"sources/{record.id}.yaml"] = _without_instructions(
+            (draft_dir / "sources" / f"{record.id}.yaml").read_bytes()
+        )
+    case_names = []
+    for case in draft.cases:
+        name = Path(case.lines.file).name
+        target = f"cases/{name}"
+        if (data_dir / target).exists():
+            problems.append(case.lines.error((), f"{target} already exists in {data_dir}"))
+        files_[target] = _without_instructions((draft_dir / "cases" / name).read_bytes())
+        case_names.append(case.record.id)
+    present = set(data.entities) | {e.id for e in added}
+    appended: dict[str, str] = {}
+    for entity in added:
+        name = _FILE_OF_GROUP.get(entity.type.group, "entities.yaml")
+        appended[name] = appended.get(name, "") + _dump([_entity_records_one(entity, present)])
+    for name, text in appended.items():
+        path = data_dir / "entities" / name
+        before = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if before and not before.endswith("\n"):
+            before += "\n"
+        files_[f"entities/{name}"] = (before + text).encode("utf-8")
+    if problems:
+        raise _errors(problems)
+    # The staged copy's files, as messages name them: a case or source file by the draft's
+    # file (it is not in the data folder yet), any other by the data folder's, both as the
+    # user gave the folders.
+    from_draft = {
+        name: shown(draft_dir / name, draft_dir)
+        for name in files_
+        if name.startswith(("cases/", "sources/"))
+    }
+
+    def named(file: str, staged: Path) -> str:
+        prefix = f"{staged.name}/"
+        if not file.startswith(prefix):
+            return file
+        rest = file[len(prefix) :]
+        return from_draft.get(rest) or shown(data_dir / rest, data_dir)
+
+    with tempfile.TemporaryDirectory(prefix="reformgraph-accept-") as work:
+        staged = Path(work) / data_dir.name
+        shutil.copytree(data_dir, staged)
+        for name, blob in files_.items():
+            path = staged / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(blob)
+        try:
+            merged = resolve(load_data_folder(staged))
+        except DataErrors as exc:
+            raise _errors(
+                [DataError(named(e.file, staged), e.line, e.path, e.message) for e in exc.errors]
+            ) from None
+        uncovered = [replace(u, file=named(u.file, staged)) for u in _uncovered(merged)]
+        if uncovered:
+            raise _errors([DataError(u.file, None, "", str(u)) for u in uncovered])
+    from reformgraph.io import atomic_write_bytes
+
+    written = []
+    for name in sorted(files_, key=lambda n: (not n.startswith("sources/"), n)):
+        atomic_write_bytes(data_dir / name, files_[name])
+        written.append(data_dir / name)
+    return AcceptResult(
+        source_id=record.id,
+        source_added=source_added,
+        cases=tuple(case_names),
+        entities_added=tuple(e.id for e in added),
+        references=tuple(sorted(references)),
+        written=tuple(written),
+        notes=notes,
+    )

@@ -1,0 +1,275 @@
+"""Qualitative outcomes: recognitions by a higher level, claims of being first, pilots."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from reformgraph.extract.facts import (
+    Context,
+    Item,
+    OutcomeFound,
+    Qty,
+    RankFound,
+    _clause,
+    _overlaps,
+    _scope_key,
+    _scope_words,
+)
+from reformgraph.models import EntityType
+
+_FIRST_VERBS = (
+    "推行|开展|实施|建立|出台|实现|探索|启动|完成|推出|打造|建成|开通|上线|构建|形成|试点|发布|制定|"
+    "设立|成立|创建|落地|开发|应用|引入|提出"
+)
+
+
+@cache
+def _outcome_res() -> dict[str, re.Pattern[str]]:
+    scopes = "|".join(map(re.escape, _scope_words()))
+    return {
+        "first-to-do": re.compile(
+            rf"(?:在)?(?P<scope>{scopes})?(?:范围内)?(?P<word>率先|首创|首次)(?P<verb>{_FIRST_VERBS})?"
+        ),
+        "first-of-its-kind": re.compile(
+            rf"(?P<scope0>{scopes})(?P<scope>{scopes})?"
+            r"(?P<word>首个|首部|首家|首座|首条|首款|首单|首笔|首例|首台|首批|第一个|第一家|第一部|第一座)"
+        ),
+        "only-one": re.compile(rf"(?P<scope>{scopes})(?P<word>唯一)"),
+        "largest": re.compile(rf"(?P<scope>{scopes})(?:规模)?(?P<word>最大)"),
+        "firsts": re.compile(rf"(?P<scope>{scopes})(?P<word>第一)(?![个家部座])"),
+        "batch": re.compile(
+            r"首批(?:“[^”\n]{0,20}?试点[^”\n]{0,8}?”|“[^”\n]{1,20}”试点|[^\uff0c,。;\uff1b、“\n]{0,12}?试点)"
+        ),
+        "typical": re.compile(
+            r"(?:被|获|荣获|入选|获评|成功入选|列入|纳入)[^\uff0c,。;\uff1b\n]{0,40}?"
+            r"(?P<word>典型经验|典型案例|优秀案例|示范案例|最佳实践|经验做法|创新案例)"
+        ),
+        "exchange": re.compile(
+            r"(?:在[^\uff0c,。;\uff1b在\n]{0,30}?)?(?:作|做|进行)(?:了)?(?:典型)?经验交流(?:发言)?"
+        ),
+        "absorbed": re.compile(r"被[^\uff0c,。;\uff1b\n]{0,20}?吸收为[^\uff0c,。;\uff1b\n]{0,15}"),
+        "commended": re.compile(
+            r"(?:受到|获得|得到|获)[^\uff0c,。;\uff1b\n]{0,25}?(?:通报表扬|表扬|批示肯定|肯定|督查激励)"
+        ),
+        "undertake": re.compile(r"承接[^\uff0c,。;\uff1b\n]{0,40}?试点(?:任务|工作)?"),
+        "scaled": re.compile(r"(?:扩大|拓展)[^\uff0c,。;\uff1b\n]{0,6}?试点(?:范围)?"),
+        "rolled": re.compile(
+            r"从试点[^\uff0c,。;\uff1b\n]{0,8}?到[^\uff0c,。;\uff1b\n]{0,8}?(?:铺开|推广|推开)"
+        ),
+        "spread": re.compile(r"推广|铺开|推开"),
+    }
+
+
+def _what(text: str, end: int, clause: tuple[int, int]) -> tuple[int, int]:
+    """The thing a claim is about: the rest of the clause after the claim's words."""
+    start = end
+    rest = text[start : clause[1]]
+    if rest.startswith("、") and "的" in rest:
+        start += rest.rindex("的") + 1
+    elif rest.startswith("的"):
+        start += 1
+    stop = clause[1]
+    title = text.find("《", start, stop)
+    if title != -1 and title > start:
+        stop = title
+    while stop > start and text[stop - 1] in "、的":
+        stop -= 1
+    if stop <= start:
+        return clause
+    return start, stop
+
+
+def _level(words: str) -> str:
+    if re.search("国务院|国家|全国|中央|党中央|部|总局|中共", words):
+        return "national"
+    if "省" in words:
+        return "provincial"
+    if "市" in words:
+        return "municipal"
+    return "national"
+
+
+def _outcomes(
+    text: str,
+    lo: int,
+    hi: int,
+    ctx: Context,
+    items: Sequence[Item],
+    rankings: Sequence[RankFound],
+    quantities: Sequence[Qty],
+) -> list[OutcomeFound]:
+    res = _outcome_res()
+    out: list[OutcomeFound] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(found: OutcomeFound) -> None:
+        if _overlaps(found.start, found.end, taken):
+            return
+        out.append(found)
+        taken.append((found.start, found.end))
+
+    def actors(start: int, end: int) -> list[Item]:
+        return [
+            it for it in items if start <= it.start and it.end <= end and it.kind == "organisation"
+        ]
+
+    def programme(start: int, end: int) -> Item | None:
+        return next(
+            (
+                it
+                for it in items
+                if start <= it.start and it.end <= end and it.etype is EntityType.PILOT_PROGRAMME
+            ),
+            None,
+        )
+
+    for m in res["rolled"].finditer(text, lo, hi):
+        add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "generalised"}))
+    for m in res["batch"].finditer(text, lo, hi):
+        add(
+            OutcomeFound(
+                "pilots",
+                m.start(),
+                m.end(),
+                {"stage": "pilot", "batch": {"text": "首批", "en": "first batch"}},
+                programme=programme(m.start(), m.end()),
+            )
+        )
+    for m in res["undertake"].finditer(text, lo, hi):
+        taker = next(
+            (
+                it
+                for it in items
+                if it.end == m.start()
+                and (it.kind == "organisation" or it.etype is EntityType.ADMINISTRATIVE_AREA)
+            ),
+            None,
+        )
+        givers = actors(m.start(), m.end())
+        start = taker.start if taker is not None and givers else m.start()
+        add(
+            OutcomeFound(
+                "pilots",
+                start,
+                m.end(),
+                {"stage": "pilot"},
+                actors={"assigned_by": givers, "assigned_to": [taker]}
+                if taker is not None and givers
+                else {},
+                programme=programme(m.start(), m.end()),
+            )
+        )
+    for m in res["scaled"].finditer(text, lo, hi):
+        add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "scaled-up"}))
+    for m in res["typical"].finditer(text, lo, hi):
+        words = m[0]
+        form = "typical-experience" if m["word"] in ("典型经验", "经验做法") else "typical-case"
+        add(
+            OutcomeFound(
+                "recognitions",
+                m.start(),
+                m.end(),
+                {"level": _level(words), "form": form},
+                actors={"by": actors(m.start(), m.end())},
+            )
+        )
+    for m in res["exchange"].finditer(text, lo, hi):
+        add(
+            OutcomeFound(
+                "recognitions",
+                m.start(),
+                m.end(),
+                {"level": _level(m[0]), "form": "experience-exchange"},
+                actors={"by": actors(m.start(), m.end())},
+            )
+        )
+    for m in res["absorbed"].finditer(text, lo, hi):
+        add(
+            OutcomeFound(
+                "recognitions",
+                m.start(),
+                m.end(),
+                {"level": _level(m[0]), "form": "institutional-rule"},
+                actors={"by": actors(m.start(), m.end())},
+            )
+        )
+    for m in res["commended"].finditer(text, lo, hi):
+        add(
+            OutcomeFound(
+                "recognitions",
+                m.start(),
+                m.end(),
+                {"level": _level(m[0]), "form": "commendation"},
+                actors={"by": actors(m.start(), m.end())},
+            )
+        )
+    # Counts of firsts: 实现…等7个全国第一
+    for m in res["firsts"].finditer(text, lo, hi):
+        count = next((q for q in quantities if q.end == m.start()), None)
+        if count is None:
+            continue
+        scope = _scope_key(m["scope"], ctx)
+        if scope is None:
+            continue
+        clause = _clause(text, m.start(), lo, hi)
+        add(
+            OutcomeFound(
+                "claims",
+                count.start,
+                m.end(),
+                {"kind": "first-to-do"},
+                scope=scope,
+                what=clause,
+            )
+        )
+    claim_kinds = (
+        ("first-of-its-kind", "first-of-its-kind"),
+        ("only-one", "only-one"),
+        ("largest", "largest"),
+        ("first-to-do", "first-to-do"),
+    )
+    for name, kind in claim_kinds:
+        for m in res[name].finditer(text, lo, hi):
+            scope_word = m["scope"] or (
+                m.groupdict().get("scope0") if name == "first-of-its-kind" else None
+            )
+            if not scope_word:
+                continue
+            if name == "first-of-its-kind" and m["word"] == "首批":
+                continue
+            scope = _scope_key(scope_word, ctx)
+            if scope is None:
+                continue
+            start = m.start()
+            if name == "first-of-its-kind" and m["scope"]:
+                scope = _scope_key(m["scope"], ctx) or scope
+            clause = _clause(text, m.start(), lo, hi)
+            add(
+                OutcomeFound(
+                    "claims",
+                    start,
+                    m.end(),
+                    {"kind": "first-to-do" if m["word"] in ("首创", "首次") else kind},
+                    scope=scope,
+                    what=_what(text, m.end(), clause),
+                )
+            )
+    # Pilot programmes named in the text.
+    for it in items:
+        if it.etype is EntityType.PILOT_PROGRAMME and lo <= it.start and it.end <= hi:
+            add(OutcomeFound("pilots", it.start, it.end, {"stage": "pilot"}, programme=it))
+    # Spreading: 总结推广, 全面铺开 — the clause says what is spread.
+    for m in res["spread"].finditer(text, lo, hi):
+        if _overlaps(m.start(), m.end(), taken):
+            continue
+        clause = _clause(text, m.start(), lo, hi)
+        if _overlaps(clause[0], clause[1], taken):
+            continue
+        add(
+            OutcomeFound(
+                "pilots", clause[0], clause[1], {"stage": "generalised"}, whole_clause=True
+            )
+        )
+    return out
