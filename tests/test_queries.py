@@ -106,6 +106,32 @@ def test_a_before_after_change_gives_two_figure_rows_and_one_change_row(query_gr
     assert Decimal(str(change["improvement"])) == 40
     assert Decimal(str(change["improvementPercent"])) == Decimal("33.3")
     assert str(change["direction"]).endswith("decrease")
+    roles = {str(r["statedAs"]): str(r["changeRole"]) for r in figures}
+    assert roles == {"120秒": str(RG.baseline), "80秒": str(RG.result)}
+    assert {str(r["change"]) for r in figures} == {str(change["change"])}
+
+
+def test_a_change_keeps_the_qualifier_of_each_value(query_graph: Graph) -> None:
+    # 均比改革前提高20多个百分点: up by more than 20 points, not by 20.
+    (change,) = [r for r in _rows(query_graph, "changes") if "20多个百分点" in str(r["evidence"])]
+    assert Decimal(str(change["difference"])) == 20
+    assert change["differenceQualifier"] == RG.atLeast
+    assert change["baselineQualifier"] is None
+    assert change["resultQualifier"] is None
+    (alarm,) = [
+        r for r in _rows(query_graph, "changes") if "从120秒压缩至80秒" in str(r["evidence"])
+    ]
+    assert (alarm["baselineQualifier"], alarm["resultQualifier"]) == (RG.exact, RG.exact)
+
+
+def test_a_figure_that_is_part_of_a_change_says_which_part(query_graph: Graph) -> None:
+    # 一次派警精准率提升30.3%: 30.3% is how much the rate rose, not the rate.
+    rows = _rows(query_graph, "figures")
+    (rise,) = [r for r in rows if str(r["statedAs"]) == "30.3%"]
+    assert rise["changeRole"] == RG.difference
+    (total,) = [r for r in rows if str(r["statedAs"]) == "21.8万亿元"]
+    assert total["changeRole"] is None
+    assert total["change"] is None
 
 
 def test_rankings_keep_their_scopes_apart(query_graph: Graph) -> None:
