@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
-from .paths import ROOT
+from typer.testing import CliRunner
+
+from reformgraph.cli import app
+
+from .paths import DATA, ROOT
 
 
 def _quick_start() -> list[str]:
@@ -27,3 +33,36 @@ def test_quick_start_is_two_commands_install_and_build_then_install_and_test() -
 def test_ci_runs_the_quick_start_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert _quick_start()[1] in ci.splitlines()
+
+
+def _error_example() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("Bad input is reported all at once", 1)[1]
+    block = re.search(r"```text\n(.*?)```", section, re.DOTALL)
+    assert block is not None, "the Building section shows the errors of a bad build"
+    return block[1].splitlines()
+
+
+def test_the_readmes_example_of_bad_input_is_what_a_build_prints(tmp_path: Path) -> None:
+    # Make the two mistakes the example shows, on the lines it names, and build.
+    *errors, summary = _error_example()
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    for error in errors:
+        match = re.match(
+            r"data/(?P<file>\S+):(?P<line>\d+) \[\S*\.(?P<key>\w+)\]: \w+ (?P<new>\d+)", error
+        )
+        assert match is not None, error
+        path = data / match["file"]
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        number = int(match["line"]) - 1
+        key = match["key"]
+        assert re.match(rf"\s*{key}: \d+\n", lines[number]), (
+            f"the README's example names line {number + 1} of {match['file']} for {key!r},"
+            f" which now holds {lines[number]!r}"
+        )
+        lines[number] = re.sub(r"\d+", match["new"], lines[number])
+        path.write_text("".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [*errors, summary]
