@@ -349,8 +349,34 @@ def test_commands_that_read_a_build_need_its_store_not_its_ntriples(
     shutil.rmtree(other_build / "store")
     missing = runner.invoke(app, [*command, "--build", str(other_build)])
     assert missing.exit_code == 2, missing.output
-    assert f"no build yet ({other_build / 'store'} is missing)" in missing.output
+    assert f"no build in {other_build} ({other_build / 'store'} is missing)" in missing.output
+    assert f"reformgraph build --out {other_build}" in missing.output
     assert "reformgraph.nt" not in missing.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["query", "cases"],
+        ["links"],
+        ["network"],
+        ["viz"],
+        ["serve"],
+        ["push", "--endpoint", "http://127.0.0.1:9/store"],
+    ],
+    ids=["query", "links", "network", "viz", "serve", "push"],
+)
+def test_outside_a_project_the_commands_that_read_a_build_say_to_name_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # Not "run `reformgraph build` first": there is no project here for build to build.
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert "no project here" in result.output
+    assert "--build DIR" in result.output
+    assert "run `reformgraph build` first" not in result.output
+    assert not (tmp_path / "build").exists()
 
 
 @pytest.mark.parametrize("command", ["query", "links", "network", "viz"])

@@ -389,6 +389,26 @@ def _build_dir(
     return chosen
 
 
+def _no_build(missing: Path, given: Path | None, other: str = "") -> str:
+    """Why there is nothing to read: ``missing`` (a build's store or file) is not there.
+    ``given`` is the build folder named on the command line, if any; ``other`` names
+    another way to give the command something to read."""
+    from reformgraph.project import find_project
+
+    if given is not None:
+        return (
+            f"no build in {given} ({missing} is missing):"
+            f" make one with `reformgraph build --out {given}`"
+        )
+    cwd = Path.cwd()
+    if find_project(cwd) is None:
+        return (
+            f"no project here: no folder at or above {cwd} holds a data/ folder, so there is"
+            f" no build to read (name one with --build DIR{other})"
+        )
+    return f"no build yet ({missing} is missing): run `reformgraph build` first"
+
+
 def _show_query(query_spec: str) -> None:
     """One query, as ``query --list NAME`` shows it: its name and file, then its text,
     whose header gives the question, the parameters and the columns."""
@@ -675,8 +695,7 @@ def _query_store(graph_file: Path | None, out_dir: Path | None) -> Any:
         return engine.query_store(build_dir, graph_file, ontology_file("reformgraph.ttl"))
     except FileNotFoundError:
         raise NoBuildError(
-            f"no build yet ({build_dir / engine.STORE_DIR} is missing):"
-            " run `reformgraph build` first"
+            _no_build(build_dir / engine.STORE_DIR, out_dir, ", or an RDF file with --graph FILE")
         ) from None
     except (SyntaxError, ValueError, OSError) as exc:
         raise NoBuildError(f"{graph_file}: cannot be parsed as RDF: {exc}") from None
@@ -744,7 +763,7 @@ def _analysis_graph(graph_file: Path | None, build_dir: Path | None) -> tuple[An
     if pipeline.default_graph_file(folder).is_file():
         return pipeline.load_graph(pipeline.default_graph_file(folder)), folder
     raise NoBuildError(
-        f"no build yet ({folder / STORE_DIR} is missing): run `reformgraph build` first"
+        _no_build(folder / STORE_DIR, build_dir, ", or an RDF file with --graph FILE")
     )
 
 
@@ -1159,10 +1178,11 @@ def serve(
     from reformgraph.project import build_folder
     from reformgraph.queries import saved_queries
 
-    build_dir = _build_dir(build_dir, old_out) or build_folder(Path.cwd())
+    given = _build_dir(build_dir, old_out)
+    build_dir = given or build_folder(Path.cwd())
     store = build_dir / STORE_DIR
     if not store.is_dir():
-        _fail(f"no build yet ({store} is missing): run `reformgraph build` first")
+        _fail(_no_build(store, given))
     try:
         binary = server.find_binary()
         server.check_port(host, port)
@@ -1269,10 +1289,11 @@ def push(
     from reformgraph.errors import PushInterrupted
     from reformgraph.project import build_folder, ontology_file
 
-    build_dir = _build_dir(build_dir, old_out) or build_folder(Path.cwd())
+    given = _build_dir(build_dir, old_out)
+    build_dir = given or build_folder(Path.cwd())
     source = build_dir / "reformgraph.nt"
     if not source.is_file():
-        _fail(f"no build yet ({source} is missing): run `reformgraph build` first")
+        _fail(_no_build(source, given))
     credentials = _credentials(user, password, auth)
     for url in (endpoint, update_endpoint):
         if url is not None and remote.sends_password_in_clear(url, credentials):
