@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from reformgraph import pipeline
 from reformgraph.cli import app
+from reformgraph.queries import load_query
 
 from .paths import DATA
 
@@ -529,3 +531,25 @@ def test_network_out_naming_a_file_is_refused_before_any_work(
     assert result.exit_code == 2, result.output
     assert "a file, not a folder" in result.output
     assert afile.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_typed_integer_parameter_matches_in_the_store_and_in_a_graph_file_alike(
+    build_dir: Path,
+) -> None:
+    # Oxigraph holds xsd:positiveInteger values as xsd:integer, in the build's store and in
+    # the in-memory store --graph loads (the README says so; rdflib's parse keeps the type).
+    text = (
+        "PREFIX rg: <https://w3id.org/reformgraph/ontology/> SELECT ?r ?n WHERE { ?r rg:rank ?n }"
+    )
+    param = ["-p", 'n="3"^^xsd:integer', "-f", "csv"]
+    stored = runner.invoke(app, ["query", text, *param, "--build", str(build_dir)])
+    parsed = runner.invoke(
+        app, ["query", text, *param, "--graph", str(build_dir / "reformgraph.nt")]
+    )
+    assert stored.exit_code == parsed.exit_code == 0, stored.output + parsed.output
+    assert len(stored.stdout.splitlines()) == len(parsed.stdout.splitlines()) == 3
+    saved = load_query(text, build_dir)
+    parsed_by_rdflib = pipeline.load_graph(build_dir / "reformgraph.nt")
+    assert pipeline.query(parsed_by_rdflib, saved, {"n": '"3"^^xsd:integer'}).rows == []
+    positive = '"3"^^xsd:positiveInteger'
+    assert len(pipeline.query(parsed_by_rdflib, saved, {"n": positive}).rows) == 2

@@ -91,7 +91,7 @@ GraphOption = Annotated[
     typer.Option(
         "--graph",
         metavar="FILE",
-        help="Read this RDF file (parsed into memory) instead of a build.",
+        help="Read this RDF file (loaded into an in-memory store) instead of a build.",
     ),
 ]
 
