@@ -516,6 +516,21 @@ def test_viz_out_naming_a_folder_writes_the_page_into_it(build_dir: Path, tmp_pa
     assert (folder / "reformgraph-big-fiscal-system.html").is_file()
 
 
+@pytest.mark.parametrize("given", ["pages/", "pages", "deeper/pages"])
+def test_viz_out_naming_a_new_folder_makes_it_and_writes_the_page_into_it(
+    build_dir: Path, tmp_path: Path, given: str
+) -> None:
+    # Not a page file named like the folder, without .html.
+    args = ["viz", "--build", str(build_dir), "--case", "big-fiscal-system"]
+    result = runner.invoke(app, [*args, "--out", f"{tmp_path}/{given}", "--format", "svg"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / given.rstrip("/")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "reformgraph-big-fiscal-system.html",
+        "reformgraph-big-fiscal-system.svg",
+    ]
+
+
 def test_network_out_naming_a_file_is_refused_before_any_work(
     build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

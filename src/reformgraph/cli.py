@@ -956,7 +956,8 @@ def viz(
             "--out",
             "-o",
             metavar="FILE",
-            help="The HTML file, or a folder to write it into. Default:"
+            help="The HTML file (.html), or a folder to write it into (made if missing)."
+            " Default:"
             " reformgraph-VIEW.html in the build folder read (with --graph FILE, in the"
             " file's folder).",
         ),
@@ -1014,7 +1015,9 @@ def viz(
         graph, folder = _analysis_graph(graph_file, read_from)
         name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
         target = out if out is not None else folder / name
-        if target.is_dir():  # a folder given as --out: the page goes into it
+        if target.is_dir() or target.suffix.lower() not in (".html", ".htm"):
+            # A folder given as --out (made if missing): the page goes into it. A name
+            # without .html is taken as a folder (`-o pages/`: typer drops the slash).
             target = target / name
         # Chromium takes a PNG in a child process: no redrawing thread then.
         ticking = picture != "png"
