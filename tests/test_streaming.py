@@ -317,9 +317,25 @@ def test_export_query_keeps_the_old_file_when_the_query_fails(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answer.json"]
 
 
+@pytest.mark.parametrize("name", ["cases.json", "cases.srj", "cases.CSV", "cases.csv"])
+def test_export_query_takes_the_format_its_file_name_says(
+    build_dir: Path, store: ox.Store, tmp_path: Path, name: str
+) -> None:
+    # "x.json" was written as CSV, the default, without a word.
+    target = tmp_path / name
+    pipeline.export_query(build_dir, QUERIES["cases"], target)
+    whole = run_query_on_store(store, QUERIES["cases"], {})
+    reference = reference_csv if name.lower().endswith(".csv") else reference_json
+    assert target.read_bytes() == reference(whole)
+    pipeline.export_query(build_dir, QUERIES["cases"], target, output_format="csv")
+    assert target.read_bytes() == reference_csv(whole)
+
+
 def test_export_query_refuses_what_it_cannot_do(build_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(QueryError, match="unknown format 'table': use csv or json"):
         pipeline.export_query(build_dir, QUERIES["cases"], tmp_path / "x", output_format="table")
+    with pytest.raises(QueryError, match="say the format"):
+        pipeline.export_query(build_dir, QUERIES["cases"], tmp_path / "x.txt")
     with pytest.raises(NoBuildError, match="no such folder: build first"):
         pipeline.export_query(tmp_path, QUERIES["cases"], tmp_path / "x.csv")
     assert list(tmp_path.iterdir()) == []

@@ -439,17 +439,27 @@ def export_query(
     saved: SavedQuery,
     target: StrPath,
     *,
-    output_format: str = "csv",
+    output_format: str | None = None,
     params: Mapping[str, str] | None = None,
 ) -> int:
     """Write the answer of a query on a build's store to ``target``, as CSV (UTF-8 with a
     byte-order mark) or JSON (W3C SPARQL results), row by row as the store gives them: an
     answer of any size in little memory. ``target`` is replaced only once the whole answer
     is written; if the query fails, an existing ``target`` is left as it was.
-    Returns the number of rows."""
+
+    The format is ``output_format`` (``"csv"`` or ``"json"``) or, if not given, the one
+    ``target``'s suffix names (``.csv``; ``.json`` or ``.srj``). Returns the number of rows."""
     from reformgraph.io import atomic_writer
     from reformgraph.queries import bind_params, stream_query_on_store, write_csv, write_json
 
+    if output_format is None:
+        suffixes = {".csv": "csv", ".json": "json", ".srj": "json"}
+        output_format = suffixes.get(Path(target).suffix.lower())
+        if output_format is None:
+            raise QueryError(
+                f"{target}: say the format (output_format='csv' or 'json'), or name a"
+                " .csv or .json file"
+            )
     if output_format not in ("csv", "json"):
         raise QueryError(f"unknown format {output_format!r}: use csv or json")
     bindings = bind_params(saved, params or {})
