@@ -263,6 +263,27 @@ def test_save_writes_to_a_file_what_the_query_prints(
     assert target.read_bytes() == printed.stdout_bytes
 
 
+@pytest.mark.parametrize(
+    ("name", "output_format"),
+    [("cases.csv", "csv"), ("cases.JSON", "json"), ("cases.srj", "json"), ("cases.txt", "table")],
+)
+def test_save_without_a_format_writes_the_one_its_file_name_says(
+    build_dir: Path, tmp_path: Path, name: str, output_format: str
+) -> None:
+    # --save x.json wrote an aligned table into x.json.
+    printed = runner.invoke(app, ["query", "cases", "-f", output_format, "--build", str(build_dir)])
+    target = tmp_path / name
+    saved = runner.invoke(app, ["query", "cases", "--build", str(build_dir), "--save", str(target)])
+    assert saved.exit_code == 0, saved.output
+    assert target.read_bytes() == printed.stdout_bytes
+    said = runner.invoke(
+        app, ["query", "cases", "-f", "table", "--build", str(build_dir), "--save", str(target)]
+    )
+    assert said.exit_code == 0, said.output
+    table = runner.invoke(app, ["query", "cases", "--build", str(build_dir)])
+    assert target.read_bytes() == table.stdout_bytes
+
+
 def test_save_leaves_an_existing_file_as_it_was_when_the_query_fails_midway(
     build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

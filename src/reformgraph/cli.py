@@ -464,11 +464,15 @@ def query(
         typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text."),
     ] = None,
     output_format: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="table, csv or json (W3C SPARQL results JSON)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table, csv or json (W3C SPARQL results JSON). Default: table, or the"
+            " format --save FILE's name says (.csv; .json or .srj).",
         ),
-    ] = "table",
+    ] = None,
     param: Annotated[
         list[str] | None,
         typer.Option(
@@ -550,6 +554,9 @@ def query(
         return
     if query_spec is None:
         _fail("give a query: a saved query's name, a .rq file or SPARQL text (see --list)")
+    if output_format is None:
+        suffixes = {".csv": "csv", ".json": "json", ".srj": "json"}
+        output_format = suffixes.get(save.suffix.lower(), "table") if save else "table"
     _check_format(output_format)
     params: dict[str, str] = {}
     for item in param or []:
