@@ -902,3 +902,23 @@ def test_the_gazetteer_holds_every_provincial_unit_their_prefectures_and_hubeis_
     ]
     assert len(hubei_counties) == 103
     assert all(re.fullmatch("[a-z0-9]+(?:-[a-z0-9]+)*", p.id) for p in places.values())
+
+
+def test_extract_outside_a_project_says_it_drafts_every_entity_as_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It gave "27 new entities, 0 copied" without a word; in the project, 5 are copies.
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["extract", str(SOURCE), "--out", "alone"])
+    assert result.exit_code == 0, result.output
+    assert "no curated data here" in result.stderr
+    assert "--data DIR" in result.stderr
+    linked = CliRunner().invoke(
+        app, ["extract", str(SOURCE), "--out", "linked", "--data", str(DATA)]
+    )
+    assert linked.exit_code == 0, linked.output
+    assert "no curated data here" not in linked.stderr

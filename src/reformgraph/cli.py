@@ -1120,6 +1120,14 @@ def extract(
         out.print(f"wrote {out_dir}: {result.summary()}")
         for note in result.notes:
             err.print(Text(f"note: {note}"))
+        if curated is None:
+            err.print(
+                Text(
+                    f"note: no curated data here (no folder at or above {cwd} holds data/):"
+                    " every entity is drafted as new; give the curated data with --data DIR"
+                    " to link the draft to its entities"
+                )
+            )
         if evaluate:
             evaluation = score(report, curated or resolve_data_folder(None, cwd))
             out.print(Text(evaluation.table()))
