@@ -40,6 +40,33 @@ def test_build_from_a_subfolder_finds_the_project_and_writes_its_build_folder(
     assert not (project / "notes" / "deep" / "build").exists()
 
 
+def test_build_of_another_data_folder_never_replaces_the_projects_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `build --data drafts/new` wrote the draft's graph into the project's build/.
+    shutil.copytree(project / "data", project / "drafts" / "new")
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, ["build", "--data", "drafts/new"])
+    assert result.exit_code == 2, result.output
+    assert "drafts/new: say where to build it with --out DIR" in result.output
+    assert not (project / "build").exists()
+    assert not (project / "drafts" / "build").exists()
+    result = runner.invoke(app, ["check", "--data", "drafts/new"])  # check writes nothing
+    assert result.exit_code == 0, result.output
+
+
+def test_build_of_a_projects_data_folder_from_elsewhere_goes_beside_it(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not into ./build of wherever the command runs.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["build", "--data", str(project / "data")])
+    assert result.exit_code == 0, result.output
+    assert (project / "build" / "reformgraph.nt").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_query_before_any_build_says_how_to_make_one(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

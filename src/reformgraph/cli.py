@@ -113,13 +113,21 @@ def _report_data_errors(exc: DataErrors) -> NoReturn:
 
 
 def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
-    from reformgraph.io import find_project, resolve_data_folder
+    """The data folder and the build folder: ``--data`` and ``--out`` if given. Without
+    ``--out``, the build goes to ``build/`` beside the data folder when that is a project's
+    ``data/``. Any other data folder (a draft, synthetic data) needs ``--out``: its build
+    must not replace the project's."""
+    from reformgraph.errors import NoProjectError
+    from reformgraph.io import resolve_data_folder
 
-    cwd = Path.cwd()
-    data_dir = resolve_data_folder(data, cwd)
+    data_dir = resolve_data_folder(data, Path.cwd())
     if out_dir is None:
-        project = find_project(cwd)
-        out_dir = (project / "build") if project is not None else (cwd / "build")
+        if data_dir.resolve().name != "data":
+            raise NoProjectError(
+                f"{data}: say where to build it with --out DIR (a build goes to build/"
+                " beside a project's data/ folder; this one is not named data)"
+            )
+        out_dir = data_dir.resolve().parent / "build"
     return data_dir, out_dir
 
 
@@ -296,9 +304,10 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
 def check(data: DataOption = None) -> None:
     """Check the data without writing: quotes, references, figures, SHACL and number coverage."""
     from reformgraph import pipeline
+    from reformgraph.io import resolve_data_folder
 
     try:
-        data_dir, _ = _project_paths(data, None)
+        data_dir = resolve_data_folder(data, Path.cwd())
         with _progress() as progress:
             result = pipeline.check(data_dir, progress=progress)
     except DataErrors as exc:
