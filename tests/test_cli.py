@@ -595,3 +595,25 @@ def test_a_typed_integer_parameter_matches_in_the_store_and_in_a_graph_file_alik
     assert pipeline.query(parsed_by_rdflib, saved, {"n": '"3"^^xsd:integer'}).rows == []
     positive = '"3"^^xsd:positiveInteger'
     assert len(pipeline.query(parsed_by_rdflib, saved, {"n": positive}).rows) == 2
+
+
+def test_a_few_warnings_are_printed_one_a_line_with_prefixed_names(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # They were printed as "warning: Warning: <https://…> http://purl.org/dc/terms/issued: …".
+    source = project / "data" / "sources" / "hubei-2025-reform-cases.yaml"
+    kept = [line for line in source.read_text(encoding="utf-8").splitlines(keepends=True)]
+    source.write_text(
+        "".join(line for line in kept if not line.startswith(("issued:", "url:"))),
+        encoding="utf-8",
+    )
+    out = tmp_path_factory.mktemp("warned")
+    result = runner.invoke(app, ["build", "--data", str(project / "data"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning")]
+    node = "rgd:source/hubei-2025-reform-cases"
+    assert warned == [
+        f"warning: {node} dcterms:issued: no publication date: give the date the source"
+        " was published",
+        f"warning: {node} schema:url: no URL: give the address the source was published at",
+    ]

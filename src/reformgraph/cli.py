@@ -176,11 +176,7 @@ WARNING_EXAMPLES = 3
 def _print_warnings(warnings: list[Any]) -> None:
     """SHACL warnings (what a draft still lacks: placeholders, a publication date …): each
     on its own line when there are few, else one line per property and message with how
-    many there are and the first few nodes."""
-    if len(warnings) <= WARNINGS_LISTED:
-        for warning in warnings:
-            err.print(Text(f"warning: {warning}"))
-        return
+    many there are and the first few nodes. IRIs are shown with the prefixes the tables use."""
     from reformgraph.vocab import NAMESPACES
 
     def short(iri: str) -> str:
@@ -189,6 +185,12 @@ def _print_warnings(warnings: list[Any]) -> None:
                 return f"{prefix}:{iri[len(namespace) :]}"
         return iri
 
+    if len(warnings) <= WARNINGS_LISTED:
+        for item in warnings:
+            where = f" {short(item.path)}" if item.path else ""
+            value = f" (value: {item.value})" if item.value else ""
+            err.print(Text(f"warning: {short(item.focus)}{where}: {item.message}{value}"))
+        return
     groups: dict[tuple[str, str], list[Any]] = {}
     for warning in warnings:
         groups.setdefault((warning.path, warning.message), []).append(warning)
