@@ -860,21 +860,6 @@ class _Resolver:
     ) -> ResolvedIntroduction | None:
         record = source.record
         lines = source.lines
-        self.ref(
-            lines,
-            ("publisher",),
-            record.publisher,
-            [t for t in EntityType if t.is_organisation],
-            "publisher",
-        )
-        if record.planned_by is not None:
-            self.ref(
-                lines,
-                ("planned_by",),
-                record.planned_by,
-                [t for t in EntityType if t.is_organisation],
-                "planned_by",
-            )
         whole = Span(0, len(source.text), source.text)
         credits = None
         if record.credits_quote is not None:
@@ -927,6 +912,16 @@ class _Resolver:
                         stack.append((nxt, [*trail, nxt]))
 
     def entity_links(self) -> None:
+        """The references between entities, and from the sources' metadata (publisher,
+        planned_by) to entities: checked before anything is rendered from them."""
+        organisations = [t for t in EntityType if t.is_organisation]
+        for source in self.dataset.sources.values():
+            record = source.record
+            self.ref(source.lines, ("publisher",), record.publisher, organisations, "publisher")
+            if record.planned_by is not None:
+                self.ref(
+                    source.lines, ("planned_by",), record.planned_by, organisations, "planned_by"
+                )
         self.cycles("broader")
         self.cycles("part_of")
         for entity in self.entities.values():
