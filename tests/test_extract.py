@@ -922,3 +922,55 @@ def test_extract_outside_a_project_says_it_drafts_every_entity_as_new(
     )
     assert linked.exit_code == 0, linked.output
     assert "no curated data here" not in linked.stderr
+
+
+def _append(path: Path, data: bytes) -> None:
+    with path.open("ab") as handle:
+        handle.write(data)
+
+
+def _replace_copies(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^copies:.*(\n  .*)*", "copies: 5", text), encoding="utf-8")
+
+
+DAMAGES = {
+    "manifest-malformed": (
+        "extract-manifest.yaml",
+        lambda p: _append(p, b"cases: [\n"),
+        "malformed YAML",
+    ),
+    "manifest-a-list": (
+        "extract-manifest.yaml",
+        lambda p: p.write_bytes(b"- a\n"),
+        "not the manifest extract writes (a list, not a mapping)",
+    ),
+    "manifest-copies-a-number": (
+        "extract-manifest.yaml",
+        _replace_copies,
+        "[copies]: must map the ids of copied entities to their files",
+    ),
+    "manifest-not-utf8": ("extract-manifest.yaml", lambda p: _append(p, b"\xff"), "not UTF-8"),
+    "case-not-utf8": ("cases", lambda p: _append(next(p.glob("*.yaml")), b"\xff"), "not UTF-8"),
+    "entities-not-utf8": ("entities/drafts.yaml", lambda p: _append(p, b"\xff"), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_accept_reports_a_damaged_draft_file_by_name_and_line_without_a_traceback(
+    data_copy: Path, reviewed_draft: Path, damage: str
+) -> None:
+    # Each raised a Python traceback (exit 1) before the draft's files were read as data.
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    name, spoil, message = DAMAGES[damage]
+    spoil(reviewed_draft / name)
+    before = _tree(data_copy)
+    result = CliRunner().invoke(app, ["accept", str(reviewed_draft), "--data", str(data_copy)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert message in result.stderr
+    assert re.search(rf"{reviewed_draft.name}/\S+:\d+", result.stderr), result.stderr
+    assert _tree(data_copy) == before

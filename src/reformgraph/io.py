@@ -59,6 +59,7 @@ __all__ = [
     "load_ontology",
     "load_shapes",
     "load_shared",
+    "read_text_file",
     "read_yaml",
     "resolve_data_folder",
     "shown",
@@ -440,16 +441,16 @@ class _Reader:
         return out
 
 
-def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
-    """Read one YAML file; raise :class:`DataErrors` naming the file and line on any problem."""
+def read_text_file(path: Path, display: str, max_bytes: int = MAX_YAML_BYTES) -> str:
+    """The text of a small UTF-8 file (a byte-order mark dropped); raise :class:`DataErrors`
+    naming the file (as ``display``) and the line if it cannot be read, is larger than
+    ``max_bytes``, is not UTF-8 or holds NUL characters."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataErrors([DataError(display, None, "", f"cannot read: {exc.strerror}")]) from exc
-    if len(raw) > MAX_YAML_BYTES:
-        raise DataErrors(
-            [DataError(display, None, "", f"file is larger than {MAX_YAML_BYTES} bytes")]
-        )
+    if len(raw) > max_bytes:
+        raise DataErrors([DataError(display, None, "", f"file is larger than {max_bytes} bytes")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -466,6 +467,12 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
         ) from exc
     if "\x00" in text:
         raise DataErrors([DataError(display, None, "", "contains NUL characters: not a text file")])
+    return text
+
+
+def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
+    """Read one YAML file; raise :class:`DataErrors` naming the file and line on any problem."""
+    text = read_text_file(path, display)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):

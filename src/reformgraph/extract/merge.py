@@ -8,12 +8,17 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from reformgraph.errors import DataError, DataErrors
 from reformgraph.extract.draft import _FILE_OF_GROUP, _dump, _entity_records_one, _uncovered
 from reformgraph.extract.report import DRAFT_MARKER, MANIFEST, ExtractError, _errors
-from reformgraph.io import case_file_paths, load_case_file, load_data_folder, shown
+from reformgraph.io import (
+    case_file_paths,
+    load_case_file,
+    load_data_folder,
+    read_text_file,
+    read_yaml,
+    shown,
+)
 from reformgraph.models import Entity
 from reformgraph.resolve import resolve
 
@@ -70,6 +75,27 @@ def _differences(draft: Entity, curated: Entity) -> list[str]:
     return fields
 
 
+def _copies(draft_dir: Path) -> dict[str, str]:
+    """The copies of curated entities the draft's manifest lists (id → curated file)."""
+    path = draft_dir / MANIFEST
+    display = shown(path, draft_dir)
+    manifest, lines = read_yaml(path, display)
+    if not isinstance(manifest, dict):
+        raise ExtractError(
+            display,
+            1,
+            f"not the manifest extract writes (a {type(manifest).__name__}, not a mapping)",
+        )
+    copies = manifest.get("copies") or {}
+    if not isinstance(copies, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in copies.items()
+    ):
+        raise DataErrors(
+            [lines.error(("copies",), "must map the ids of copied entities to their files")]
+        )
+    return copies
+
+
 def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> AcceptResult:
     """Merge a reviewed draft folder into the data folder ``data_dir``.
 
@@ -90,12 +116,16 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
         raise ExtractError(
             str(draft_dir), None, f"not a draft folder made by reformgraph extract (no {MANIFEST})"
         )
-    manifest = yaml.safe_load((draft_dir / MANIFEST).read_text(encoding="utf-8")) or {}
-    copies: dict[str, str] = dict(manifest.get("copies") or {})
+    copies = _copies(draft_dir)
     problems: list[DataError] = []
     for path in _draft_yaml_files(draft_dir):
         display = shown(path, draft_dir)
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            text = read_text_file(path, display)
+        except DataErrors as exc:  # listed with the others; the reading stops below
+            problems += exc.errors
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
             if line.strip() == DRAFT_MARKER:
                 problems.append(
                     DataError(
