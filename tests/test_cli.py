@@ -617,3 +617,47 @@ def test_a_few_warnings_are_printed_one_a_line_with_prefixed_names(
         " was published",
         f"warning: {node} schema:url: no URL: give the address the source was published at",
     ]
+
+
+def _cut_tables_short(store: Path) -> None:
+    for table in store.glob("*.sst"):
+        table.write_bytes(table.read_bytes()[:200])
+
+
+STORE_DAMAGES = {
+    "tables-cut-short": _cut_tables_short,
+    "current-missing": lambda store: (store / "CURRENT").unlink(),
+    "emptied": lambda store: [p.unlink() for p in store.iterdir()],
+}
+
+
+@pytest.mark.parametrize("damage", sorted(STORE_DAMAGES))
+@pytest.mark.parametrize(
+    "command", [["query", "cases"], ["links"], ["network"], ["viz"]], ids=lambda c: c[0]
+)
+def test_a_damaged_store_is_named_with_how_to_replace_it_and_a_build_does(
+    other_build: Path, damage: str, command: list[str]
+) -> None:
+    # A store cut short raised Oxigraph's RuntimeError as a traceback (exit 1); one that
+    # lost its CURRENT file was called missing, and build then refused to replace it.
+    STORE_DAMAGES[damage](other_build / "store")
+    result = runner.invoke(app, [*command, "--build", str(other_build)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert f"{other_build / 'store'}: cannot be opened as an Oxigraph store" in result.output
+    assert f"reformgraph build --out {other_build}" in result.output
+    rebuilt = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(other_build)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert runner.invoke(app, [*command, "--build", str(other_build)]).exit_code == 0
+
+
+def test_serve_names_a_damaged_store_before_starting_a_server(other_build: Path) -> None:
+    import socket
+
+    _cut_tables_short(other_build / "store")
+    with socket.socket() as probe:  # a port that is free
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = runner.invoke(app, ["serve", "--build", str(other_build), "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert f"{other_build / 'store'}: cannot be opened as an Oxigraph store" in result.output

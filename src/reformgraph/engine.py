@@ -81,10 +81,22 @@ class EngineStream(Record):
 
 
 def open_store(path: Path) -> ox.Store:
-    """A built store, opened read-only (several processes may read it at once)."""
+    """A built store, opened read-only (several processes may read it at once).
+
+    Raises ``FileNotFoundError`` if there is no such folder, and
+    :class:`~reformgraph.errors.NoBuildError` if the folder is not a sound store (files
+    missing or cut short: a copy that went wrong, a full disk)."""
     if not path.is_dir():
         raise FileNotFoundError(path)
-    return ox.Store.read_only(str(path))
+    try:
+        return ox.Store.read_only(str(path))
+    except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption: …" is a RuntimeError
+        from reformgraph.errors import NoBuildError
+
+        raise NoBuildError(
+            f"{path}: cannot be opened as an Oxigraph store ({exc}): build again to"
+            f" replace it (reformgraph build --out {path.parent})"
+        ) from None
 
 
 def create_store(path: Path) -> ox.Store:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import warnings
 from collections.abc import Mapping
@@ -184,16 +185,19 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     return BuildResult(check=result, written=written)
 
 
+#: The names of the files of a RocksDB database, which an Oxigraph store is.
+_ROCKSDB_FILE = re.compile(
+    r"CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|(MANIFEST|OPTIONS)-\d+(\.dbtmp)?|\d+\.(sst|log|blob|dbtmp)"
+)
+
+
 def _check_output_store(store: Path) -> None:
     """A build replaces ``OUT/store`` whole: refuse if that is not a store (a folder of the
     user's that happens to have the name), before any work."""
     if not store.exists():
         return
-    if (
-        not store.is_dir()
-        or not (store / "CURRENT").is_file()
-        or not (store / "IDENTITY").is_file()
-    ):
+    # A store, even a damaged one (files missing or cut short), holds RocksDB's files only.
+    if not store.is_dir() or not all(_ROCKSDB_FILE.fullmatch(p.name) for p in store.iterdir()):
         raise NoBuildError(
             f"{store} is not a store of an earlier build, and a build replaces it whole:"
             " move it away, or build into another folder (--out)"
@@ -228,10 +232,7 @@ def _open_build_store(out_dir: StrPath) -> Any:
     store_dir = Path(out_dir) / STORE_DIR
     if not store_dir.is_dir():
         raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
-    try:
-        return open_store(store_dir)
-    except OSError as exc:
-        raise NoBuildError(f"{store_dir}: cannot be opened as an Oxigraph store: {exc}") from None
+    return open_store(store_dir)
 
 
 def open_graph(out_dir: StrPath) -> Graph:

@@ -97,7 +97,7 @@ def _ontology_in_default_graph(store: Path) -> bool:
 
     try:
         opened = open_store(store)
-    except OSError:  # no store there (yet): the server will say so
+    except FileNotFoundError:  # no store there (yet): the server will say so
         return False
     found = ontology_in_default_graph(opened)
     del opened  # closed before the server opens it
