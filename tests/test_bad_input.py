@@ -10,10 +10,11 @@ was logged, and that the previous build's files are byte-identical, with nothing
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -519,3 +520,55 @@ def test_a_build_does_not_replace_a_store_folder_it_did_not_make(tmp_path: Path)
         pipeline.build(DATA, tmp_path / "out")
     assert mine.read_text(encoding="utf-8") == "a user's file"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["store"]
+
+
+# --------------------------------------------------------------------------- not files at all
+
+CASE_4 = "cases/04-investment-performance-evaluation.yaml"
+SOURCE_TEXT = "sources/hubei-2025-reform-cases.txt"
+
+
+def _replace_by(kind: str) -> Callable[[Path], None]:
+    """Replace a file of the data folder by something named like it that is not a file."""
+
+    def damage(path: Path) -> None:
+        path.unlink(missing_ok=True)
+        if kind == "broken link":
+            path.symlink_to(path.parent / "gone" / path.name)
+        elif kind == "link loop":
+            path.symlink_to(path.name)
+        elif kind == "folder":
+            path.mkdir()
+        elif kind == "pipe":
+            os.mkfifo(path)
+        else:
+            path.symlink_to("/dev/zero")
+
+    return damage
+
+
+NOT_FILES = {
+    "case-file-a-broken-link": (CASE_4, "broken link", "a symbolic link to"),
+    "case-file-a-link-to-itself": (CASE_4, "link loop", "cannot read: Too many levels"),
+    "case-file-a-folder": (CASE_4, "folder", "is a folder, not a file"),
+    "case-file-a-pipe": ("cases/09-extra.yaml", "pipe", "is not a regular file"),
+    "entities-file-a-folder": ("entities/units.yaml", "folder", "is a folder, not a file"),
+    "source-text-a-device": (SOURCE_TEXT, "device", "is not a regular file"),
+    "source-text-a-pipe": (SOURCE_TEXT, "pipe", "is not a regular file"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_FILES))
+def test_a_data_file_that_is_not_a_file_is_named_not_skipped(
+    name: str, data_copy: Path, out_dir: Path, previous_build: dict[str, bytes]
+) -> None:
+    # A case file that was a broken link, a folder or a pipe was skipped without a word (the
+    # graph lost the case, exit 0), or read for ever; units.yaml as a folder was blamed on
+    # the cases that use its units; /dev/zero as the source text ran out of memory.
+    file, kind, message = NOT_FILES[name]
+    _replace_by(kind)(data_copy / file)
+    result = run_build(data_copy, out_dir)
+    assert_no_crash(result)
+    assert result.exit_code == 2, result.output
+    assert f"data/{file}: {message}" in result.stderr
+    assert snapshot(out_dir) == previous_build

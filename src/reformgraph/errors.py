@@ -191,9 +191,11 @@ def relative(path: Path, root: Path | None = None) -> str:
     from pathlib import Path
 
     base = root if root is not None else Path.cwd()
+    # The folder is resolved, not the file: a file that is a link is named as itself, and
+    # a broken link or a link loop can be named at all.
     try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
+        return str((path.parent.resolve() / path.name).relative_to(base.resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

@@ -7,11 +7,13 @@ typed models, and writing files so that a failed write never leaves half a file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import marshal
 import os
 import re
+import stat
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -59,6 +61,7 @@ __all__ = [
     "load_ontology",
     "load_shapes",
     "load_shared",
+    "read_file_bytes",
     "read_text_file",
     "read_yaml",
     "resolve_data_folder",
@@ -68,6 +71,9 @@ __all__ = [
 YAML_SUFFIXES = (".yaml", ".yml")
 #: The largest YAML file we read; our case files are a few kilobytes.
 MAX_YAML_BYTES = 2_000_000
+#: The largest source text we read: a compilation of a province's reports runs to a few
+#: hundred kilobytes; a whole year's national reports would fit many times over.
+MAX_SOURCE_BYTES = 200_000_000
 
 #: A path as the public functions take it: a ``Path`` or a string.
 StrPath = str | os.PathLike[str]
@@ -441,16 +447,41 @@ class _Reader:
         return out
 
 
-def read_text_file(path: Path, display: str, max_bytes: int = MAX_YAML_BYTES) -> str:
-    """The text of a small UTF-8 file (a byte-order mark dropped); raise :class:`DataErrors`
-    naming the file (as ``display``) and the line if it cannot be read, is larger than
-    ``max_bytes``, is not UTF-8 or holds NUL characters."""
+def read_file_bytes(path: Path, display: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; :class:`DataErrors` naming
+    the file (as ``display``) otherwise. A folder, a device or a pipe named like a data file
+    is refused before it is opened: reading a pipe would wait for ever, a device without end."""
+
+    def refuse(message: str) -> DataErrors:
+        return DataErrors([DataError(display, None, "", message)])
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if path.is_symlink() and exc.errno == errno.ENOENT:
+            raise refuse(f"a symbolic link to {path.readlink()}, which does not exist") from None
+        raise refuse(f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise refuse("is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse("is not a regular file (a device, a pipe or a socket): not read")
+    if info.st_size > max_bytes:
+        raise refuse(f"file is larger than {max_bytes} bytes")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DataErrors([DataError(display, None, "", f"cannot read: {exc.strerror}")]) from exc
-    if len(raw) > max_bytes:
-        raise DataErrors([DataError(display, None, "", f"file is larger than {max_bytes} bytes")])
+        raise refuse(f"cannot read: {exc.strerror}") from None
+    if len(raw) > max_bytes:  # it grew while read
+        raise refuse(f"file is larger than {max_bytes} bytes")
+    return raw
+
+
+def read_text_file(path: Path, display: str, max_bytes: int = MAX_YAML_BYTES) -> str:
+    """The text of a small UTF-8 file (a byte-order mark dropped); raise :class:`DataErrors`
+    naming the file (as ``display``) and the line if it cannot be read, is not a file (a
+    folder, a device, a broken link), is larger than ``max_bytes``, is not UTF-8 or holds
+    NUL characters."""
+    raw = read_file_bytes(path, display, max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -579,7 +610,11 @@ def shown(path: Path, root: Path) -> str:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+    """The YAML files of a folder, hidden ones aside. Whatever is named like one is
+    listed, file or not: reading it says what is wrong (a folder, a broken link …)."""
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def _sha256(data: bytes) -> str:
@@ -601,10 +636,13 @@ def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile 
             lines.error(("id",), f"id {record.id!r} must match the file name {path.stem!r}")
         )
     text_path = path.parent / record.file
-    try:
-        raw = text_path.read_bytes()
-    except OSError:
+    if not text_path.exists() and not text_path.is_symlink():
         errors.append(lines.error(("file",), f"source text {record.file!r} not found beside it"))
+        return None
+    try:
+        raw = read_file_bytes(text_path, shown(text_path, root), MAX_SOURCE_BYTES)
+    except DataErrors as exc:
+        errors.extend(exc.errors)
         return None
     digest = _sha256(raw)
     if digest != record.sha256:

@@ -62,6 +62,7 @@ from reformgraph.engine import (
 )
 from reformgraph.errors import DataError, DataErrors
 from reformgraph.io import (
+    MAX_YAML_BYTES,
     Dataset,
     LineMap,
     case_file_paths,
@@ -70,6 +71,7 @@ from reformgraph.io import (
     load_ontology,
     load_shapes,
     load_shared,
+    read_file_bytes,
     shown,
 )
 from reformgraph.project import ontology_file
@@ -379,10 +381,12 @@ def _cases(
     for path in paths:
         if new_cache is None:
             continue
+        try:
+            raw = read_file_bytes(path, str(path), MAX_YAML_BYTES)
+        except DataErrors:
+            continue  # not cached: reading the case in its turn says what is wrong
         # The file's name is part of the key: it carries the case's position.
-        key = hashlib.sha256(
-            f"{fingerprint}\0{path.name}\0".encode() + path.read_bytes()
-        ).hexdigest()
+        key = hashlib.sha256(f"{fingerprint}\0{path.name}\0".encode() + raw).hexdigest()
         keys[path] = key
         entry = old_cache / f"{key}.pickle" if old_cache is not None else None
         if entry is not None and entry.is_file():
@@ -391,7 +395,9 @@ def _cases(
         new_cache.mkdir(parents=True, exist_ok=True)
 
     def task(path: Path) -> Task:
-        return str(path), None if new_cache is None else str(new_cache / f"{keys[path]}.pickle")
+        if new_cache is None or path not in keys:
+            return str(path), None
+        return str(path), str(new_cache / f"{keys[path]}.pickle")
 
     todo = [task(p) for p in paths if p not in hits]
     computed: Iterator[CaseOutcome]
