@@ -572,3 +572,51 @@ def test_a_data_file_that_is_not_a_file_is_named_not_skipped(
     assert result.exit_code == 2, result.output
     assert f"data/{file}: {message}" in result.stderr
     assert snapshot(out_dir) == previous_build
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+@pytest.mark.parametrize("failing", ["reformgraph.nt", "reformgraph.jsonld", "store", ".cache"])
+def test_a_build_that_cannot_be_put_in_place_leaves_the_last_build_whole(
+    failing: str,
+    data_copy: Path,
+    out_dir: Path,
+    previous_build: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The files were moved in one by one: a failure on the third left the new .ttl and .nt
+    # beside the old .jsonld and store, and a stray .reformgraph.jsonld.new.
+    source = data_copy / "sources" / "hubei-2025-reform-cases.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("the strategic pivot", "the pivot"), encoding="utf-8")
+    rename = Path.rename
+
+    def refuse_one(self: Path, target: Any) -> Any:
+        if self.name == f".{failing}.new":
+            raise PermissionError(1, "Operation not permitted", str(target))
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refuse_one)
+    result = run_build(data_copy, out_dir)
+    assert_no_crash(result)
+    assert result.exit_code == 2, result.output
+    assert "cannot put the new build in place (Operation not permitted" in result.stderr
+    assert "the last build is as it was" in result.stderr
+    assert snapshot(out_dir) == previous_build
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+        [*pipeline.OUTPUT_NAMES, "store", ".cache"]
+    )
+
+
+def test_an_output_file_that_is_a_folder_is_refused_before_any_work(
+    data_copy: Path, out_dir: Path
+) -> None:
+    # It was renamed aside as an old output and deleted once the build was in place.
+    (out_dir / "reformgraph.jsonld").unlink()
+    (out_dir / "reformgraph.jsonld").mkdir()
+    (out_dir / "reformgraph.jsonld" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run_build(data_copy, out_dir)
+    assert result.exit_code == 2, result.output
+    assert "reformgraph.jsonld is a folder, and a build replaces it with a file" in result.stderr
+    assert (out_dir / "reformgraph.jsonld" / "notes.txt").read_text(encoding="utf-8") == "mine"

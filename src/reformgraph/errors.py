@@ -20,6 +20,7 @@ __all__ = [
     "NoBuildError",
     "NoProjectError",
     "PortInUse",
+    "PublishError",
     "PushInterrupted",
     "QueryError",
     "ReformgraphError",
@@ -97,6 +98,10 @@ class NoProjectError(ReformgraphError):
 
 class NoBuildError(ReformgraphError):
     """A command needs a built graph and there is none."""
+
+
+class PublishError(ReformgraphError):
+    """A finished build could not be put in place of the last one (which is kept)."""
 
 
 class QueryError(ReformgraphError):

@@ -171,6 +171,12 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     _check_output_store(out_dir / STORE_DIR)
+    for name in OUTPUT_NAMES:
+        if (out_dir / name).is_dir():
+            raise NoBuildError(
+                f"{out_dir / name} is a folder, and a build replaces it with a file: move it"
+                " away, or build into another folder (--out)"
+            )
     with work_folder(out_dir) as work_name:
         work = Path(work_name)
         cache = out_dir / CACHE_DIR

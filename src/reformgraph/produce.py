@@ -60,7 +60,7 @@ from reformgraph.engine import (
     convert_ntriples,
     create_store,
 )
-from reformgraph.errors import DataError, DataErrors
+from reformgraph.errors import DataError, DataErrors, PublishError
 from reformgraph.io import (
     MAX_YAML_BYTES,
     Dataset,
@@ -788,36 +788,74 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put folder ``new`` in the place of ``target`` with two renames."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    shutil.move(str(new), str(target))
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def publish(work: Path, out_dir: Path) -> list[Path]:
-    """Move a finished build from its work folder into ``out_dir``, replacing the last one.
+    """Move a finished build from its work folder into ``out_dir``, replacing the last one
+    as a whole: the three files, the store and the cache are all the new build's, or, if
+    any of them cannot be put in place, all the last build's (the ones already moved are
+    put back), and :class:`~reformgraph.errors.PublishError` says what failed.
 
-    Each file is replaced atomically; the store and the cache folders are swapped.
+    The new build is first moved beside the old one under hidden names (a copy when the
+    work folder is on another file system), then each old item is renamed aside and the
+    new one renamed into its place; the old items are deleted last.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for suffix in ("ttl", "nt", "jsonld"):
-        target = out_dir / f"{STEM}.{suffix}"
-        staged = out_dir / f".{STEM}.{suffix}.new"
-        shutil.move(str(work / f"{STEM}.{suffix}"), str(staged))
-        staged.replace(target)
-        written.append(target)
-    _swap(work / STORE_DIR, out_dir / STORE_DIR)
-    written.append(out_dir / STORE_DIR)
+    names = [f"{STEM}.{suffix}" for suffix in ("ttl", "nt", "jsonld")] + [STORE_DIR]
     if (work / CACHE_DIR).exists():
-        _swap(work / CACHE_DIR, out_dir / CACHE_DIR)
-    return written
+        names.append(CACHE_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged = {name: out_dir / f".{name}.new" for name in names}
+    aside = {name: out_dir / f".{name}.old" for name in names}
+    for path in (*staged.values(), *aside.values()):  # left by a build that was killed
+        _remove(path)
+    done: list[str] = []
+    try:
+        for name in names:
+            shutil.move(str(work / name), str(staged[name]))
+        for name in names:
+            target = out_dir / name
+            if target.exists() or target.is_symlink():
+                target.rename(aside[name])
+            done.append(name)
+            staged[name].rename(target)
+    except OSError as exc:
+        kept = _roll_back(out_dir, done, aside)
+        for path in staged.values():
+            _remove(path)
+        where = f" {exc.filename}" if exc.filename else ""
+        state = (
+            "the last build is as it was"
+            if kept
+            else f"the last build could not be put back whole: see {out_dir}"
+        )
+        raise PublishError(
+            f"cannot put the new build in place ({exc.strerror or exc}:{where}); {state}"
+        ) from None
+    for name in names:
+        _remove(aside[name])
+    return [out_dir / name for name in names if name != CACHE_DIR]
+
+
+def _roll_back(out_dir: Path, done: list[str], aside: dict[str, Path]) -> bool:
+    """Put the last build's items back (those renamed aside); whether all went back."""
+    whole = True
+    for name in reversed(done):
+        target = out_dir / name
+        try:
+            if aside[name].exists() or aside[name].is_symlink():
+                _remove(target)
+                aside[name].rename(target)
+            elif target.exists():  # there was none: the new one goes
+                _remove(target)
+        except OSError:
+            whole = False
+    return whole
+
+
+def _remove(path: Path) -> None:
+    """Delete a file or a folder, if there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def work_folder(out_dir: Path) -> tempfile.TemporaryDirectory[str]:
