@@ -27,7 +27,16 @@ from reformgraph import pipeline
 from reformgraph.cli import app
 from reformgraph.engine import STORE_DIR, open_store
 from reformgraph.queries import run_query_on_store, saved_queries
-from reformgraph.synth import _Names, _Pool, synthesize
+from reformgraph.synth import (
+    _ACTIONS,
+    _FIELDS,
+    _KINDS,
+    _REGIONS,
+    MAX_CASES,
+    _Names,
+    _Pool,
+    synthesize,
+)
 
 runner = CliRunner()
 
@@ -249,10 +258,39 @@ def test_synth_refuses_fewer_than_one_case_and_writes_nothing(tmp_path: Path, ca
     assert list(tmp_path.iterdir()) == []
 
 
-def test_synthesize_refuses_fewer_than_one_case(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="at least 1, not 0"):
-        synthesize(0, tmp_path / "data")
+@pytest.mark.parametrize("cases", [0, MAX_CASES + 1])
+def test_synthesize_refuses_a_number_of_cases_out_of_range(tmp_path: Path, cases: int) -> None:
+    with pytest.raises(ValueError, match=f"from 1 to 150,000 .*, not {cases:,}"):
+        synthesize(cases, tmp_path / "data")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_synth_refuses_more_cases_than_it_can_label_at_once(tmp_path: Path) -> None:
+    # -n 3000000 ran out of labels (a RuntimeError traceback) after minutes of work.
+    result = synth(tmp_path / "data", "--cases", str(MAX_CASES + 1))
+    assert result.exit_code == 2
+    assert "less than or equal to 150000" in " ".join(result.output.replace("│", " ").split())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_word_lists_label_the_most_cases_with_room_to_spare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Labels are drawn at random and must be unique: each kind may use at most two thirds
+    # of the labels it can make, at the rate a small collection uses them.
+    used: Counter[str] = Counter()
+    make = _Names.make
+
+    def counting(self: _Names, kind: str) -> str:
+        used[kind] += 1
+        return make(self, kind)
+
+    monkeypatch.setattr(_Names, "make", counting)
+    synthesize(2000, tmp_path / "data", seed=1)
+    fields, actions, regions = len(_FIELDS), len(_ACTIONS), len(_REGIONS)
+    for kind, count in used.items():
+        room = fields * actions * len(_KINDS[kind]) * regions * fields
+        assert count / 2000 * MAX_CASES <= room * 2 / 3, kind
 
 
 def test_entity_ids_stay_unique_when_their_hashes_collide(

@@ -1069,7 +1069,15 @@ def viz(
 @app.command()
 def synth(
     cases: Annotated[
-        int, typer.Option("--cases", "-n", min=1, metavar="N", help="How many cases.")
+        int,
+        typer.Option(
+            "--cases",
+            "-n",
+            min=1,
+            max=150_000,
+            metavar="N",
+            help="How many cases (at most 150,000).",
+        ),
     ],
     out_dir: Annotated[
         Path,

@@ -33,9 +33,13 @@ try:  # libyaml's dumper: the same text as PyYAML's own here (checked on 10,000 
 except ImportError:  # a PyYAML built without libyaml
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
-__all__ = ["SynthStats", "synthesize"]
+__all__ = ["MAX_CASES", "SynthStats", "synthesize"]
 
 CASES_PER_SOURCE = 10
+#: The most cases ``synthesize`` writes. Every label is unique, made of a few word lists;
+#: a case takes about 4.8 new indicator labels, of 1,440,000 that can be made, and past
+#: about two thirds of them a new one takes ever more tries (at 300,000 cases they run out).
+MAX_CASES = 150_000
 #: The stage ``progress`` reports (not "cases", which the CLI calls checking the cases).
 STAGE = "writing the synthetic cases"
 ENTITIES_PER_FILE = 4000
@@ -480,8 +484,11 @@ def synthesize(
     exist or be empty. The folder is written beside ``out`` and renamed into place, so
     ``out`` is never left half-written. ``progress`` is called as ``(STAGE, done, total)``.
     """
-    if n_cases < 1:
-        raise ValueError(f"the number of cases must be at least 1, not {n_cases}")
+    if not 1 <= n_cases <= MAX_CASES:
+        raise ValueError(
+            f"the number of cases must be from 1 to {MAX_CASES:,} (the synthetic labels run"
+            f" short beyond), not {n_cases:,}"
+        )
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out} exists and is not an empty folder")
     out.parent.mkdir(parents=True, exist_ok=True)
