@@ -661,3 +661,33 @@ def test_serve_names_a_damaged_store_before_starting_a_server(other_build: Path)
     result = runner.invoke(app, ["serve", "--build", str(other_build), "--port", str(port)])
     assert result.exit_code == 2, result.output
     assert f"{other_build / 'store'}: cannot be opened as an Oxigraph store" in result.output
+
+
+def test_parse_errors_name_the_file_they_are_in(build_dir: Path, tmp_path: Path) -> None:
+    # A .rq file's syntax error named no file; a broken JSON-LD file gave json's words
+    # alone; a build without a store named its broken N-Triples "None".
+    broken_query = tmp_path / "mine.rq"
+    broken_query.write_text("SELECT ?x WHERE { ?x ?y }", encoding="utf-8")
+    jsonld = tmp_path / "g.jsonld"
+    jsonld.write_text(
+        '{"@context": {"ex": "http://ex/"}, "@id": "ex:a", "ex:b": ', encoding="utf-8"
+    )
+    no_store = tmp_path / "nb"
+    no_store.mkdir()
+    (no_store / "reformgraph.nt").write_text('<http://a> <http://b> "x .\n', encoding="utf-8")
+    expected = {
+        ("query", str(broken_query), "--build", str(build_dir)): (
+            f"{broken_query}: SPARQL syntax error at line 1, column 26"
+        ),
+        ("viz", "--query", str(broken_query), "--build", str(build_dir), "-o", str(tmp_path)): (
+            f"{broken_query}: SPARQL syntax error at line 1, column 26"
+        ),
+        ("links", "--graph", str(jsonld)): f"{jsonld}: cannot be parsed as RDF: Expecting value",
+        ("query", "cases", "--build", str(no_store)): (
+            f"{no_store / 'reformgraph.nt'}: cannot be parsed as RDF"
+        ),
+    }
+    for args, message in expected.items():
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == 2, result.output
+        assert message in " ".join(result.stderr.split()), result.stderr

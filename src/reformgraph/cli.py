@@ -716,7 +716,8 @@ def _query_store(graph_file: Path | None, out_dir: Path | None) -> Any:
             _no_build(build_dir / engine.STORE_DIR, out_dir, ", or an RDF file with --graph FILE")
         ) from None
     except (SyntaxError, ValueError, OSError) as exc:
-        raise NoBuildError(f"{graph_file}: cannot be parsed as RDF: {exc}") from None
+        parsed = graph_file if graph_file is not None else build_dir / "reformgraph.nt"
+        raise NoBuildError(f"{parsed}: cannot be parsed as RDF: {exc}") from None
 
 
 FormatOption = Annotated[

@@ -221,10 +221,11 @@ def load_graph(graph_file: StrPath) -> Graph:
         raise NoBuildError(f"{graph_file}: no such file")
     try:
         graph = read_graph(graph_file)
-    except ValueError as exc:
-        raise NoBuildError(str(exc)) from exc
-    except Exception as exc:
-        raise NoBuildError(f"{graph_file}: cannot be parsed as RDF: {exc}") from exc
+    except Exception as exc:  # each parser raises its own (a JSON-LD file, json's errors)
+        text = str(exc)
+        if not text.startswith(f"{graph_file}: "):  # an unknown suffix says so itself
+            text = f"{graph_file}: cannot be parsed as RDF: {text}"
+        raise NoBuildError(text) from exc
     graph += load_ontology()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)

@@ -383,7 +383,7 @@ def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
         try:
             ox.Store().query(query.text, substitutions={ox.Variable(name): term.to_oxigraph()})
         except SyntaxError as exc:
-            raise _syntax_error(exc, query.text) from None
+            raise _syntax_error(exc, query.text, query.path) from None
         except RuntimeError as exc:
             if "projection" not in str(exc):
                 raise QueryError(f"query failed: {exc}", source=query.text) from None
@@ -394,33 +394,37 @@ def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
             ) from None
 
 
-def _syntax_error(exc: Exception, text: str) -> QueryError:
+def _syntax_error(exc: Exception, text: str, path: str = "") -> QueryError:
+    """A syntax error of Oxigraph or rdflib, with its line and column, and the query's file
+    (``path``, as the user named it) if it came from one."""
+    where = f"{path}: " if path else ""
     line = getattr(exc, "lineno", None)
     column = getattr(exc, "col", None)
     message = getattr(exc, "msg", None) or str(exc)
+    if line is None or column is None:
+        found = re.match(r"error at (\d+):(\d+): (.*)", str(message), re.DOTALL)
+        if found:
+            line, column, message = found[1], found[2], found[3]
     if line is not None and column is not None:
         return QueryError(
-            f"SPARQL syntax error at line {line}, column {column}: {message}", source=text
+            f"{where}SPARQL syntax error at line {line}, column {column}: {message}", source=text
         )
-    found = re.match(r"error at (\d+):(\d+): (.*)", str(message), re.DOTALL)
-    if found:
-        return QueryError(
-            f"SPARQL syntax error at line {found[1]}, column {found[2]}: {found[3]}", source=text
-        )
-    return QueryError(f"SPARQL syntax error: {message}", source=text)
+    return QueryError(f"{where}SPARQL syntax error: {message}", source=text)
 
 
-def prepare(text: str) -> object:
-    """Parse SPARQL text with rdflib; raise :class:`QueryError` with line and column."""
+def prepare(text: str, path: str = "") -> object:
+    """Parse SPARQL text with rdflib; raise :class:`QueryError` with line and column (and
+    ``path``, the file the text came from, if given)."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import prepareQuery
 
+    where = f"{path}: " if path else ""
     try:
         return prepareQuery(text)
     except ParseBaseException as exc:
-        raise _syntax_error(exc, text) from None
+        raise _syntax_error(exc, text, path) from None
     except Exception as exc:  # rdflib raises plain exceptions for some invalid queries
-        raise QueryError(f"invalid SPARQL: {exc}", source=text) from None
+        raise QueryError(f"{where}invalid SPARQL: {exc}", source=text) from None
 
 
 def run_query(
@@ -447,11 +451,11 @@ def run_query(
         try:
             result = graph.query(query.text, initBindings=initial)
         except SyntaxError as exc:
-            raise _syntax_error(exc, query.text) from None
+            raise _syntax_error(exc, query.text, query.path) from None
         except Exception as exc:
             raise QueryError(f"query failed: {exc}", source=query.text) from None
     else:
-        prepared = prepare(query.text)
+        prepared = prepare(query.text, query.path)
         try:
             result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
         except Exception as exc:
@@ -493,7 +497,7 @@ def run_query_on_store(
     try:
         result: EngineResult = run_sparql(store, query.text, terms, union=union)
     except SyntaxError as exc:
-        raise _syntax_error(exc, query.text) from None
+        raise _syntax_error(exc, query.text, query.path) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}", source=query.text) from None
     return QueryResult(variables=result.variables, rows=result.rows, boolean=result.boolean)
@@ -513,7 +517,7 @@ def stream_query_on_store(
     try:
         result = stream_sparql(store, query.text, terms, union=union)
     except SyntaxError as exc:
-        raise _syntax_error(exc, query.text) from None
+        raise _syntax_error(exc, query.text, query.path) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}", source=query.text) from None
     return QueryStream(result.variables, _checked(result.rows, query.text), result.boolean)
