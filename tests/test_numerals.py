@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from reformgraph.models import Qualifier
+from reformgraph.models import Direction, Qualifier
 from reformgraph.numerals import (
+    ParsedDate,
     QuantityParseError,
+    date_phrases,
     numeral_positions,
     parse_chinese_integer,
+    parse_date_phrase,
     parse_quantity,
     parse_rank,
+    verb_direction,
 )
 
 UNITS = [
@@ -114,3 +119,150 @@ def test_chinese_integers(text: str, value: int) -> None:
 def test_numeral_positions_find_digits_and_chinese_numerals_but_not_words() -> None:
     text = "全省80个县市区,五级代表,双智,统筹"
     assert [text[i] for i in numeral_positions(text)] == ["8", "0", "五", "双"]
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of"),
+    [
+        ("截至2024年底", dt.date(2024, 12, 31)),
+        ("截至2024年末", dt.date(2024, 12, 31)),
+        ("截至2024年", dt.date(2024, 12, 31)),
+        ("截至2024年6月", dt.date(2024, 6, 30)),
+        ("截至2024年2月", dt.date(2024, 2, 29)),  # a leap year: the month's last day
+        ("截至2024年12月", dt.date(2024, 12, 31)),
+        ("截至2024年6月15日", dt.date(2024, 6, 15)),
+        ("2024年底", dt.date(2024, 12, 31)),
+        ("2024年末", dt.date(2024, 12, 31)),
+    ],
+)
+def test_a_date_phrase_reads_as_the_day_it_names(text: str, as_of: dt.date) -> None:
+    parsed = parse_date_phrase(text)
+    assert parsed == ParsedDate(as_of=as_of)
+    assert parsed is not None
+    assert (parsed.field, parsed.value) == ("as_of", as_of)
+
+
+@pytest.mark.parametrize("text", ["2024年", "2024年度"])
+def test_a_year_alone_reads_as_the_calendar_year(text: str) -> None:
+    parsed = parse_date_phrase(text)
+    assert parsed == ParsedDate(year=2024)
+    assert parsed is not None
+    assert (parsed.field, parsed.value) == ("year", 2024)
+
+
+@pytest.mark.parametrize(
+    ("text", "since"),
+    [
+        ("2023年以来", "2023"),
+        ("自2023年以来", "2023"),
+        ("2023年起", "2023"),
+        ("自2023年起", "2023"),
+        ("2023年9月以来", "2023-09"),
+        ("自2023年9月以来", "2023-09"),
+        ("2023年9月份以来", "2023-09"),
+        ("2023年10月起", "2023-10"),
+        ("2023年9月1日起", "2023-09-01"),
+        ("自2023年实施改革以来", "2023"),
+        ("自2023年9月份启动以来", "2023-09"),
+    ],
+)
+def test_a_date_phrase_with_since_or_from_reads_as_the_start_of_a_period(
+    text: str, since: str
+) -> None:
+    parsed = parse_date_phrase(text)
+    assert parsed == ParsedDate(since=since)
+    assert parsed is not None
+    assert (parsed.field, parsed.value) == ("since", since)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a part of a year
+        "2024年上半年",
+        "2024年前三季度",
+        "2024年第一季度",
+        "2024年1-3月",
+        "2024年前10个月",
+        "2024年9月",
+        "2024年9月1日",
+        # unanchored: the text does not say which year
+        "今年以来",
+        "今年",
+        "去年",
+        "全年",
+        "上半年",
+        "近年来",
+        "近3年",
+        "近三年来",
+        "“十四五”以来",
+        "党的十八大以来",
+        "新时代以来",
+        "截至目前",
+        # days, months and years that do not exist or are out of range
+        "截至2023年2月29日",
+        "截至2024年13月",
+        "截至2024年0月",
+        "2023年13月起",
+        "2023年9月31日起",
+        "自2023年13月实施以来",
+        "1800年",
+        "截至2200年底",
+        # not wholly one phrase
+        "到2024年底前",
+        "2024年底前",
+        "自2023年",
+        "2024年,全年",
+        "",
+        "改革前",
+    ],
+)
+def test_a_phrase_that_names_no_date_is_not_read(text: str) -> None:
+    assert parse_date_phrase(text) is None
+
+
+def test_date_phrases_are_found_in_a_text_with_their_offsets_and_dates() -> None:
+    text = "2023年9月以来,全省推进改革。截至2024年底,规模达到21.8万亿元;今年以来,整改问题5.72万个"
+    found = [(p.start, p.end, p.text, p.date) for p in date_phrases(text)]
+    assert found == [
+        (0, 9, "2023年9月以来", ParsedDate(since="2023-09")),
+        (17, 25, "截至2024年底", ParsedDate(as_of=dt.date(2024, 12, 31))),
+        (38, 42, "今年以来", None),
+    ]
+    assert all(text[start:end] == words for start, end, words, _ in found)
+    # Only the stretch asked for is read (offsets stay the text's).
+    assert [(p.start, p.text) for p in date_phrases(text, 10, 30)] == [(17, "截至2024年底")]
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "verb"),
+    [
+        ("均比改革前提高20多个百分点", Direction.INCREASE, "提高"),
+        ("推动一次派警精准率提升30.3%", Direction.INCREASE, "提升"),
+        ("分别同比增长13.4%、29.1%", Direction.INCREASE, "增长"),
+        ("满意度分别上升至98.77%", Direction.INCREASE, "上升"),
+        ("规模翻番", Direction.INCREASE, "翻番"),
+        ("单个航班机组通关时间压缩至3分钟", Direction.DECREASE, "压缩"),
+        ("事故发生数同比下降20%", Direction.DECREASE, "下降"),
+        ("办理时限缩短至3天", Direction.DECREASE, "缩短"),
+        ("由3起降至零", Direction.DECREASE, "降至"),
+    ],
+)
+def test_a_change_verb_of_one_direction_states_the_direction(
+    text: str, direction: Direction, verb: str
+) -> None:
+    assert verb_direction(text) == (direction, verb)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "将全省80个县市区分散接警台整合为17个",  # no verb of either direction
+        "成本降低10%,效率提高20%",  # both directions
+        "新增融资超4000亿元",  # 增 alone is not certain
+        "新增加企业300家",  # 新增加: newly added, not a rise
+        "事故减少,但投诉升至5件",  # both
+    ],
+)
+def test_a_text_without_one_clear_direction_states_none(text: str) -> None:
+    assert verb_direction(text) is None

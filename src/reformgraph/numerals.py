@@ -1,27 +1,38 @@
-"""Reading numbers as Chinese reports write them: 21.8万亿元, 10余万家, 超85%, 三级, 第二.
+"""Reading numbers as Chinese reports write them: 21.8万亿元, 10余万家, 超85%, 三级, 第二;
+the dates they give (截至2024年底, 2023年9月以来) and the way a change went (提高, 压缩).
 
-Pure functions, no I/O. Used by the build to check every curated figure against its
-own text, and by the number-coverage check to find every numeral in a text.
+Pure functions, no I/O. Used by the build to check every curated figure, date and
+change against its own words, by the number-coverage check to find every numeral in a
+text, and by the extractor to find them in a new text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
-from reformgraph.models import Qualifier
+from reformgraph.models import Direction, Qualifier
 
 __all__ = [
+    "DECREASE_VERBS",
+    "INCREASE_VERBS",
     "NUMERAL_CHARACTERS",
     "SCALED_UNIT_WORDS",
+    "DatePhrase",
+    "ParsedDate",
     "ParsedQuantity",
     "QuantityParseError",
+    "date_phrases",
     "numeral_positions",
     "parse_chinese_integer",
+    "parse_date_phrase",
     "parse_quantity",
     "parse_rank",
+    "verb_direction",
     "width_folded",
 ]
 
@@ -170,6 +181,196 @@ def parse_rank(text: str) -> int:
         raise QuantityParseError(f"{text!r} must contain exactly one 第N (found {len(matches)})")
     number = matches[0]["number"]
     return int(number) if number.isdigit() else parse_chinese_integer(number)
+
+
+# --------------------------------------------------------------------------- dates
+
+#: The date phrases a report writes. The alternatives are tried in this order at each
+#: position; the first that matches is the phrase.
+_DATE_PHRASE = re.compile(
+    r"(?P<asof>截至(?P<ay>\d{4})年(?:(?P<am>\d{1,2})月(?:(?P<ad>\d{1,2})日)?)?(?:底|末)?)"
+    # 自2023年实施改革以来; what stands between 年 (or 月) and 以来 does not begin with a
+    # digit, so that 自2023年9月以来 is read with its month (by the next alternative).
+    r"|(?P<since2>自(?P<s2y>\d{4})年(?:(?P<s2m>\d{1,2})月)?(?!\d)[^\uff0c,。;\uff1b\n]{1,12}?以来)"
+    r"|(?P<since>自?(?P<sy>\d{4})年(?:(?P<sm>\d{1,2})月份?(?:(?P<sd>\d{1,2})日)?)?(?:以来|起))"
+    r"|(?P<end>(?P<ey>\d{4})年(?:底|末))"
+    r"|(?P<year>(?P<yy>\d{4})年度?(?P<ypart>上半年|下半年|前三季度|第?[一二三四]季度|全年|"
+    r"前\d{1,2}个?月|\d{1,2}[至—-]\d{1,2}月|\d{1,2}月(?:份)?(?:\d{1,2}日)?)?)"
+    r"|(?P<vague>截至目前|今年以来|去年以来|今年上半年|今年前三季度|今年|去年|上半年|下半年|全年|"
+    r"近年来|近\d{1,2}年来?|近[两二三四五六七八九十]年来?|“十[一二三四五六七八九]五”(?:期间|以来)?|"
+    r"党的十[一二三四五六七八九]大以来|新时代以来)"
+)
+
+#: The years a date phrase may name; a phrase naming another is not read as a date.
+_YEARS = range(1900, 2101)
+
+DateField = Literal["as_of", "year", "since"]
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """What a date phrase states, normalised as a :class:`~reformgraph.models.DateRef`
+    holds it: exactly one of ``as_of`` (a day), ``year`` (a calendar year as the period)
+    and ``since`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: the period from then to the
+    time of writing)."""
+
+    as_of: dt.date | None = None
+    year: int | None = None
+    since: str | None = None
+
+    def __post_init__(self) -> None:
+        given = [v for v in (self.as_of, self.year, self.since) if v is not None]
+        if len(given) != 1:
+            raise ValueError("a ParsedDate states exactly one of as_of, year, since")
+
+    @property
+    def field(self) -> DateField:
+        """The name of the field that is set: as_of, year or since."""
+        if self.as_of is not None:
+            return "as_of"
+        return "year" if self.year is not None else "since"
+
+    @property
+    def value(self) -> dt.date | int | str:
+        """The value of the field that is set."""
+        if self.as_of is not None:
+            return self.as_of
+        if self.year is not None:
+            return self.year
+        assert self.since is not None, "a ParsedDate states one of as_of, year, since"
+        return self.since
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    """A date phrase found in a text: where it is (``start``, ``end``: offsets in the
+    text, end exclusive), its words, and the date they state (None for a phrase the text
+    leaves unanchored: 今年以来, 上半年, 2024年9月)."""
+
+    start: int
+    end: int
+    text: str
+    date: ParsedDate | None
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {month}")
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _read_date(m: re.Match[str]) -> ParsedDate | None:
+    """The date a match of :data:`_DATE_PHRASE` states; raise ValueError if it names a
+    day or month that does not exist, or a day or year (``as_of``, ``year``) outside
+    :data:`_YEARS`."""
+    date: ParsedDate | None = None
+    if m["asof"]:
+        year = int(m["ay"])
+        if m["ad"]:
+            date = ParsedDate(as_of=dt.date(year, int(m["am"]), int(m["ad"])))
+        elif m["am"]:
+            date = ParsedDate(as_of=_last_day(year, int(m["am"])))
+        else:
+            date = ParsedDate(as_of=dt.date(year, 12, 31))
+    elif m["since2"]:
+        if m["s2m"] and not 1 <= int(m["s2m"]) <= 12:
+            raise ValueError(f"no month {m['s2m']}")
+        date = ParsedDate(since=m["s2y"] + (f"-{int(m['s2m']):02d}" if m["s2m"] else ""))
+    elif m["since"]:
+        since = m["sy"]
+        if m["sm"]:
+            since += f"-{int(m['sm']):02d}"
+            if m["sd"]:
+                since += f"-{int(m['sd']):02d}"
+                dt.date.fromisoformat(since)
+            elif not 1 <= int(m["sm"]) <= 12:
+                raise ValueError(f"no month {m['sm']}")
+        date = ParsedDate(since=since)
+    elif m["end"]:
+        date = ParsedDate(as_of=dt.date(int(m["ey"]), 12, 31))
+    elif m["year"] and not m["ypart"]:
+        date = ParsedDate(year=int(m["yy"]))
+    if date is not None and (
+        (date.year is not None and date.year not in _YEARS)
+        or (date.as_of is not None and date.as_of.year not in _YEARS)
+    ):
+        raise ValueError(f"year out of range: {m[0]}")
+    return date
+
+
+def date_phrases(text: str, start: int = 0, end: int | None = None) -> list[DatePhrase]:
+    """Every date phrase in ``text[start:end]``, in reading order (offsets are in ``text``).
+
+    The phrases, and what they state (see :func:`parse_date_phrase`), are read by one
+    pattern, left to right. A phrase that names a day or month that does not exist
+    (截至2023年2月29日, 2023年13月起), or a day or year outside 1900–2100 (截至2200年底,
+    1800年), is left out.
+    """
+    found = []
+    for m in _DATE_PHRASE.finditer(text, start, len(text) if end is None else end):
+        try:
+            date = _read_date(m)
+        except ValueError:
+            continue
+        found.append(DatePhrase(m.start(), m.end(), m[0], date))
+    return found
+
+
+def parse_date_phrase(text: str) -> ParsedDate | None:
+    """The date that the phrase ``text`` states, as a :class:`~reformgraph.models.DateRef`
+    gives it, or None if ``text`` is not one date phrase that names a date.
+
+    The forms read (the year always in four digits, month and day in one or two):
+
+    - ``as_of``, a day: 截至2024年底 / 截至2024年末 / 截至2024年 → 2024-12-31;
+      截至2024年6月 → 2024-06-30 (the month's last day); 截至2024年6月15日 → 2024-06-15;
+      2024年底 / 2024年末 → 2024-12-31.
+    - ``year``, a calendar year as the period: 2024年, 2024年度 → 2024.
+    - ``since``, from then to the time of writing: 2023年以来, 自2023年以来, 2023年起 →
+      2023; 2023年9月以来, 2023年9月份以来, 自2023年9月起 → 2023-09;
+      2023年9月1日起 → 2023-09-01; 自2023年实施改革以来 (up to 12 characters between 年
+      or 月 and 以来, not beginning with a digit) → 2023, 自2023年9月份启动以来 → 2023-09.
+
+    None for a phrase the parser does not read as a date: a part of a year (2024年上半年,
+    2024年前三季度, 2024年1-3月, 2024年9月, 2024年9月1日), a phrase the text leaves
+    unanchored (今年以来, 全年, 近年来, 近3年, “十四五”以来, 党的十八大以来, 截至目前), a day
+    or month that does not exist, a day or year outside 1900–2100 (截至2200年底, 1800年),
+    and any text that is not wholly one phrase (到2024年底前).
+    """
+    m = _DATE_PHRASE.match(text)
+    if m is None or m.end() != len(text):
+        return None
+    try:
+        return _read_date(m)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- changes
+
+#: The verbs that say without doubt that a change went up, and down (the extractor
+#: reads the single characters 增, 升, 降 and 减 too, which are not certain alone).
+INCREASE_VERBS = ("提高", "提升", "增长", "增加", "上升", "扩大", "增至", "升至", "翻番")
+DECREASE_VERBS = ("下降", "降低", "减少", "缩短", "压缩", "压减", "缩减", "降至", "减至")
+
+# 新增 is "newly added", not a rise.
+_INCREASE_VERB = re.compile(f"(?<!新)(?:{'|'.join(INCREASE_VERBS)})")
+_DECREASE_VERB = re.compile(f"(?<!新)(?:{'|'.join(DECREASE_VERBS)})")
+
+
+def verb_direction(text: str) -> tuple[Direction, str] | None:
+    """The way the change that ``text`` states went, by its verbs, and the first such
+    verb: increase if ``text`` holds a verb of :data:`INCREASE_VERBS` (提高20多个百分点)
+    and none of :data:`DECREASE_VERBS`, decrease the other way round (压缩至3分钟); None
+    if it holds both kinds or neither (整合为17个)."""
+    up = _INCREASE_VERB.search(text)
+    down = _DECREASE_VERB.search(text)
+    if up is not None and down is None:
+        return Direction.INCREASE, up[0]
+    if down is not None and up is None:
+        return Direction.DECREASE, down[0]
+    return None
 
 
 def numeral_positions(text: str) -> list[int]:

@@ -1,8 +1,9 @@
 """Tie the curated records to their source text and to each other.
 
 Finds every case, measure, quote and figure in the source (recording character offsets),
-checks every reference, and checks every figure's value, unit and qualifier against its
-own words. Pure: works on a :class:`~reformgraph.io.Dataset` already read from disk.
+checks every reference, and checks every figure's value, unit and qualifier, every rank,
+every date and every change's direction against its own words. Pure: works on a
+:class:`~reformgraph.io.Dataset` already read from disk.
 """
 
 from __future__ import annotations
@@ -37,7 +38,14 @@ from reformgraph.models import (
     Relation,
     SubOrganisation,
 )
-from reformgraph.numerals import QuantityParseError, parse_quantity, parse_rank, unit_symbol_index
+from reformgraph.numerals import (
+    QuantityParseError,
+    parse_date_phrase,
+    parse_quantity,
+    parse_rank,
+    unit_symbol_index,
+    verb_direction,
+)
 
 __all__ = [
     "CaseResolver",
@@ -372,6 +380,57 @@ class _Resolver:
                 )
             )
 
+    def check_date(self, lines: LineMap, path: PathKey, date: DateRef | None) -> None:
+        """Check the date's as_of, year or since against its text, where the text reads
+        as a date (:func:`~reformgraph.numerals.parse_date_phrase`); a phrase that does
+        not (今年以来, 全年), or a date with none of the three, is not checked."""
+        if date is None:
+            return
+        parsed = parse_date_phrase(date.text)
+        given = [name for name in ("as_of", "year", "since") if getattr(date, name) is not None]
+        if parsed is None or not given:
+            return
+        name = given[0]
+        value = getattr(date, name)
+        if name == parsed.field:
+            if value != parsed.value:
+                self.errors.append(
+                    lines.error(
+                        (*path, name),
+                        f"{value} does not match its text {date.text!r}"
+                        f" (which reads as {parsed.value})",
+                    )
+                )
+            return
+        kind = {"as_of": "the day", "year": "the year", "since": "the period since"}
+        self.errors.append(
+            lines.error(
+                (*path, name),
+                f"{name} {value} does not match its text {date.text!r}"
+                f" (which reads as {kind[parsed.field]} {parsed.value}:"
+                f" give {parsed.field}, not {name})",
+            )
+        )
+
+    def check_direction(self, lines: LineMap, path: PathKey, change: Change) -> None:
+        """Check a change's direction against the verb of its quote, where the quote
+        holds verbs of one direction only (提高, 压缩). A change with both a baseline and
+        a result is left to the SHACL shapes, which check the direction against them."""
+        if change.baseline is not None and change.result is not None:
+            return
+        said = verb_direction(change.quote)
+        if said is None:
+            return
+        direction, verb = said
+        if direction is not change.direction:
+            self.errors.append(
+                lines.error(
+                    (*path, "direction"),
+                    f"direction {change.direction.value!r} does not match its text"
+                    f" {change.quote!r} (whose verb {verb} says {direction.value!r})",
+                )
+            )
+
     def date(
         self, lines: LineMap, path: PathKey, date: DateRef | None, quote: Span | None
     ) -> Span | None:
@@ -516,6 +575,7 @@ class _Resolver:
         self.claim_id(lines, (*path, "id"), figure.id, fact_ids)
         self.subject_indicator(lines, path, figure)
         self.check_quantity(lines, path, figure)
+        self.check_date(lines, (*path, "date"), figure.date)
         quote = self.find_once(lines, (*path, "quote"), figure.quote, scope, scope_name)
         if quote is None:
             return
@@ -540,6 +600,8 @@ class _Resolver:
         self.subject_indicator(lines, path, change)
         for role, quantity in change.parts():
             self.check_quantity(lines, (*path, role), quantity)
+        self.check_direction(lines, path, change)
+        self.check_date(lines, (*path, "date"), change.date)
         quote = self.find_once(lines, (*path, "quote"), change.quote, scope, scope_name)
         if quote is None:
             return
@@ -595,6 +657,7 @@ class _Resolver:
                         f"rank {ranking.rank} does not match its text {ranking.text!r}",
                     )
                 )
+        self.check_date(lines, (*path, "date"), ranking.date)
         quote = self.find_once(lines, (*path, "quote"), ranking.quote, scope, scope_name)
         if quote is None:
             return
@@ -762,6 +825,7 @@ class _Resolver:
             if place_span is not None:
                 located[("places", i)] = Located(quote=place_span)
         start = None
+        self.check_date(lines, ("start",), case.start)
         if case.start is not None:
             start = self.find_once(
                 lines, ("start", "text"), case.start.text, opening, "the case's opening text"

@@ -12,7 +12,15 @@ from typing import Any
 
 from reformgraph.extract.lexicon import _CJK, _CLAUSE_BREAK, _SENTENCE_BREAK, Place, lexicon
 from reformgraph.models import EntityType, Qualifier
-from reformgraph.numerals import SCALED_UNIT_WORDS, QuantityParseError, parse_quantity, parse_rank
+from reformgraph.numerals import (
+    DECREASE_VERBS,
+    INCREASE_VERBS,
+    SCALED_UNIT_WORDS,
+    QuantityParseError,
+    date_phrases,
+    parse_quantity,
+    parse_rank,
+)
 
 
 @dataclass
@@ -164,59 +172,17 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
 
 # --------------------------------------------------------------------------- dates
 
-_DATE_RE = re.compile(
-    r"(?P<asof>截至(?P<ay>\d{4})年(?:(?P<am>\d{1,2})月(?:(?P<ad>\d{1,2})日)?)?(?:底|末)?)"
-    r"|(?P<since2>自(?P<s2y>\d{4})年(?:(?P<s2m>\d{1,2})月)?[^\uff0c,。;\uff1b\n]{1,12}?以来)"
-    r"|(?P<since>自?(?P<sy>\d{4})年(?:(?P<sm>\d{1,2})月份?(?:(?P<sd>\d{1,2})日)?)?(?:以来|起))"
-    r"|(?P<end>(?P<ey>\d{4})年(?:底|末))"
-    r"|(?P<year>(?P<yy>\d{4})年度?(?P<ypart>上半年|下半年|前三季度|第?[一二三四]季度|全年|"
-    r"前\d{1,2}个?月|\d{1,2}[至—-]\d{1,2}月|\d{1,2}月(?:份)?(?:\d{1,2}日)?)?)"
-    r"|(?P<vague>截至目前|今年以来|去年以来|今年上半年|今年前三季度|今年|去年|上半年|下半年|全年|"
-    r"近年来|近\d{1,2}年来?|近[两二三四五六七八九十]年来?|“十[一二三四五六七八九]五”(?:期间|以来)?|"
-    r"党的十[一二三四五六七八九]大以来|新时代以来)"
-)
-
-
-def _last_day(year: int, month: int) -> dt.date:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
 
 def _dates(text: str, lo: int, hi: int) -> list[DateFound]:
+    """The date phrases in ``text[lo:hi]``, read by :func:`reformgraph.numerals.date_phrases`
+    (a phrase with no date keeps only its text)."""
     out = []
-    for m in _DATE_RE.finditer(text, lo, hi):
-        found = DateFound(m.start(), m.end(), m[0])
-        try:
-            if m["asof"]:
-                year = int(m["ay"])
-                if m["ad"]:
-                    found.as_of = dt.date(year, int(m["am"]), int(m["ad"]))
-                elif m["am"]:
-                    found.as_of = _last_day(year, int(m["am"]))
-                else:
-                    found.as_of = dt.date(year, 12, 31)
-            elif m["since2"]:
-                found.since = m["s2y"] + (f"-{int(m['s2m']):02d}" if m["s2m"] else "")
-            elif m["since"]:
-                since = m["sy"]
-                if m["sm"]:
-                    since += f"-{int(m['sm']):02d}"
-                    if m["sd"]:
-                        since += f"-{int(m['sd']):02d}"
-                        dt.date.fromisoformat(since)
-                    elif not 1 <= int(m["sm"]) <= 12:
-                        continue
-                found.since = since
-            elif m["end"]:
-                found.as_of = dt.date(int(m["ey"]), 12, 31)
-            elif m["year"] and not m["ypart"]:
-                found.year = int(m["yy"])
-        except ValueError:
-            continue
-        if (found.year is not None and not 1900 <= found.year <= 2100) or (
-            found.as_of is not None and not 1900 <= found.as_of.year <= 2100
-        ):
-            continue
+    for phrase in date_phrases(text, lo, hi):
+        found = DateFound(phrase.start, phrase.end, phrase.text)
+        if phrase.date is not None:
+            found.as_of = phrase.date.as_of
+            found.year = phrase.date.year
+            found.since = phrase.date.since
         out.append(found)
     return out
 
@@ -357,8 +323,10 @@ def _indicator(
 
 # --------------------------------------------------------------------------- changes
 
-_INC = "提高|提升|增长|增加|上升|扩大|增至|升至|翻番|增|升"
-_DEC = "下降|降低|减少|缩短|压缩|压减|缩减|降至|减至|降|减"
+# The verbs that are certain (shared with the build's check of a change's direction),
+# then the single characters, which the extractor reads too.
+_INC = "|".join((*INCREASE_VERBS, "增", "升"))
+_DEC = "|".join((*DECREASE_VERBS, "降", "减"))
 _CHANGE_VERB = re.compile(rf"(?<!新)(?P<verb>{_INC}|{_DEC})(?:了)?$")
 _RESULT_VERB = re.compile(
     rf"(?<!新)(?P<verb>{_INC}|{_DEC})(?:了)?(?:至|到)$|(?P<verb2>{_INC}|{_DEC})为$"
