@@ -532,6 +532,27 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
         if began is not None and mark is not None and began.line != mark.line:
             message += f" (what is unclosed began on line {began.line + 1})"
         raise DataErrors([DataError(display, where, "", f"malformed YAML: {message}")]) from exc
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a control character, U+FFFE): where it is.
+        # libyaml counts the bytes of the UTF-8 text, the pure-Python reader characters.
+        position = exc.position
+        if not (position < len(text) and ord(text[position]) == exc.character):
+            position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+        before = text[:position]
+        line = before.count("\n") + 1
+        column = position - (before.rfind("\n") + 1) + 1
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        raise DataErrors(
+            [
+                DataError(
+                    display,
+                    line,
+                    "",
+                    f"{character} (column {column}) is not allowed in YAML (no control"
+                    " character is, nor U+FFFE or U+FFFF): delete it",
+                )
+            ]
+        ) from exc
     except yaml.YAMLError as exc:
         raise DataErrors([DataError(display, None, "", f"malformed YAML: {exc}")]) from exc
     except RecursionError:
