@@ -691,3 +691,34 @@ def test_parse_errors_name_the_file_they_are_in(build_dir: Path, tmp_path: Path)
         result = runner.invoke(app, list(args))
         assert result.exit_code == 2, result.output
         assert message in " ".join(result.stderr.split()), result.stderr
+
+
+def test_messages_name_what_the_user_did(build_dir: Path, tmp_path: Path) -> None:
+    # Each said something else: that an update was not SPARQL, "File exists", that
+    # --build was given when -o was, "give overwrite"; a data folder given as a build
+    # was to be built into.
+    data = shutil.copytree(DATA, tmp_path / "d")
+    (tmp_path / "t.sh").write_text("", encoding="utf-8")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "a").write_text("", encoding="utf-8")
+    graph = str(build_dir / "reformgraph.nt")
+    report = str(Path(__file__).parent / "fixtures" / "extract" / "news-item.txt")
+    expected = {
+        ("query", "INSERT DATA { <http://a> <http://b> <http://c> }", "--build", str(build_dir)): (
+            "the query text: a SPARQL update (INSERT), which reformgraph does not run"
+        ),
+        ("network", "--build", str(data)): f"{data} is a data folder, not a build",
+        ("build", "--data", str(data), "--out", str(data)): f"{data} is a data folder",
+        ("query", "cases", "--build", str(build_dir), "--save", f"{tmp_path}/t.sh/x.csv"): (
+            "cannot be written: Not a directory"
+        ),
+        ("links", "--graph", graph, "-o", str(tmp_path)): "--graph FILE and --out DIR",
+        ("extract", report, "--out", str(tmp_path / "full"), "--data", str(DATA)): (
+            "not empty: choose another, or replace it (--overwrite"
+        ),
+    }
+    for args, message in expected.items():
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == 2, (args, result.output)
+        assert message in " ".join(result.stderr.split()), (args, result.stderr)
+    assert sorted(p.name for p in data.iterdir()) == sorted(p.name for p in DATA.iterdir())

@@ -106,10 +106,10 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _report_data_errors(exc: DataErrors) -> NoReturn:
+def _report_data_errors(exc: DataErrors, where: str = " in the data") -> NoReturn:
     for error in exc.errors:
         err.print(Text(str(error)))
-    _fail(f"{len(exc.errors)} error(s) in the data; nothing was written.", 2)
+    _fail(f"{len(exc.errors)} error(s){where}; nothing was written.", 2)
 
 
 def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
@@ -396,7 +396,8 @@ def _build_dir(
         _fail("--out is the old name of --build: give the build folder once")
     chosen = build_dir if build_dir is not None else old_out
     if chosen is not None and graph_file is not None:
-        _fail("--graph FILE and --build DIR both say what to read: give one of them")
+        named = "--build" if build_dir is not None else "--out"
+        _fail(f"--graph FILE and {named} DIR both say what to read: give one of them")
     return chosen
 
 
@@ -404,8 +405,13 @@ def _no_build(missing: Path, given: Path | None, other: str = "") -> str:
     """Why there is nothing to read: ``missing`` (a build's store or file) is not there.
     ``given`` is the build folder named on the command line, if any; ``other`` names
     another way to give the command something to read."""
-    from reformgraph.project import find_project
+    from reformgraph.project import find_project, is_data_folder
 
+    if given is not None and is_data_folder(given):
+        return (
+            f"{given} is a data folder, not a build: build it into a folder of its own"
+            f" (reformgraph build --data {given} --out BUILD), then give --build BUILD"
+        )
     if given is not None:
         return (
             f"no build in {given} ({missing} is missing):"
@@ -1154,7 +1160,7 @@ def extract(
             if not evaluation.meets_targets():
                 _fail("the extractor misses its targets on this report", 1)
     except DataErrors as exc:
-        _report_data_errors(exc)
+        _report_data_errors(exc, "")
     except ReformgraphError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -922,6 +922,11 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """A binary file to write ``path`` through, piece by piece. ``path`` is replaced only
     when the block ends without an error: readers see the old file or the new one, never
     half, and a failure leaves the old file as it was."""
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists():
+            if not folder.is_dir():  # mkdir would say "File exists"
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+            break
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

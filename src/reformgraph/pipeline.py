@@ -24,6 +24,7 @@ from reformgraph.errors import (
 )
 from reformgraph.io import StrPath, load_ontology, load_shapes, read_graph
 from reformgraph.produce import CACHE_DIR, Produced, Progress, produce, publish, work_folder
+from reformgraph.project import is_data_folder
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
 from reformgraph.validate import ValidationResult
 
@@ -170,6 +171,10 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     last build in ``out_dir`` are taken from its cache.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if is_data_folder(out_dir):
+        raise NoBuildError(
+            f"{out_dir} is a data folder: a build goes into a folder of its own (--out)"
+        )
     _check_output_store(out_dir / STORE_DIR)
     for name in OUTPUT_NAMES:
         if (out_dir / name).is_dir():

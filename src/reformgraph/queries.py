@@ -214,6 +214,22 @@ def saved_query(name: str) -> SavedQuery:
 _SPARQL_START = re.compile(
     r"^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE
 )
+#: A SPARQL 1.1 Update: its operation after any comments and prologue.
+_SPARQL_UPDATE = re.compile(
+    r"^\s*(?:(?:#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def _refuse_update(text: str, name: str) -> None:
+    found = _SPARQL_UPDATE.match(text)
+    if found:
+        raise QueryError(
+            f"{name}: a SPARQL update ({found[1].upper()}), which reformgraph does not run: it"
+            " reads the graph and never changes it (to change the data, edit the data folder"
+            " and build again)"
+        )
 
 
 def load_query(spec: str, cwd: Path) -> SavedQuery:
@@ -230,7 +246,9 @@ def load_query(spec: str, cwd: Path) -> SavedQuery:
             raise QueryError(f"{spec}: no such query file") from None
         except UnicodeDecodeError:
             raise QueryError(f"{spec}: not UTF-8") from None
+        _refuse_update(text, spec)
         return parse_header(path.stem, text, spec)
+    _refuse_update(spec, "the query text")
     if _SPARQL_START.match(spec):
         return SavedQuery(name="(query text)", text=spec)
     raise QueryError(

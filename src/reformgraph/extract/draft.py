@@ -1237,7 +1237,10 @@ def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None
             )
     if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
         raise ExtractError(
-            str(out_dir), None, "the output folder is not empty (give overwrite to replace it)"
+            str(out_dir),
+            None,
+            "the output folder is not empty: choose another, or replace it (--overwrite;"
+            " overwrite=True from Python)",
         )
 
 
