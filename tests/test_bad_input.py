@@ -620,3 +620,15 @@ def test_an_output_file_that_is_a_folder_is_refused_before_any_work(
     assert result.exit_code == 2, result.output
     assert "reformgraph.jsonld is a folder, and a build replaces it with a file" in result.stderr
     assert (out_dir / "reformgraph.jsonld" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_case_whose_file_is_missing_is_a_warning_that_says_so(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    # The lines of a case with no file were blamed on the case before them alone.
+    (data_copy / CASE_4).unlink()
+    result = CliRunner().invoke(app, ["check", "--data", str(data_copy)])
+    warned = " ".join(result.stderr.split())
+    assert "data/cases/03-huahu-airport-opening-up.yaml [paragraphs]:" in warned
+    assert "belong to no case, and nothing checks their numbers" in warned
+    assert "if they are a case of their own, give it a case file" in warned

@@ -1118,7 +1118,9 @@ class _Resolver:
                         lines.error(
                             ("paragraphs",),
                             f"{len(left)} line(s) of {source.record.file} {where} belong to no"
-                            " case: if they are this case's, count them in its paragraphs",
+                            " case, and nothing checks their numbers: if they are this case's,"
+                            " count them in its paragraphs; if they are a case of their own,"
+                            " give it a case file",
                         )
                     )
         return warnings
