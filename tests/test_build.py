@@ -218,3 +218,34 @@ def test_the_source_states_its_print_edition_with_a_property_for_news_articles(
     editions = set(query_graph.objects(None, URIRef(schema + "printEdition")))
     assert editions == {Literal("print")}
     assert not set(query_graph.triples((None, URIRef(schema + "bookEdition"), None)))
+
+
+def test_part_of_is_located_in_for_places_and_is_part_of_for_the_rest(graph: Graph) -> None:
+    rg = "https://w3id.org/reformgraph/ontology/"
+    ids = "https://w3id.org/reformgraph/id/"
+    hubei, china = URIRef(f"{ids}place/hubei"), URIRef(f"{ids}place/china")
+    assert (hubei, URIRef(f"{rg}locatedIn"), china) in graph
+    assert not set(graph.triples((hubei, URIRef("http://purl.org/dc/terms/isPartOf"), None)))
+    parts = set(graph.subjects(URIRef("http://purl.org/dc/terms/isPartOf"), None))
+    assert parts, "instruments that are parts of others"
+    assert not parts & set(graph.subjects(URIRef(f"{rg}locatedIn"), None))
+
+
+def test_a_cumulative_figure_says_so_and_no_other_does(graph: Graph) -> None:
+    import yaml
+
+    cumulative = {
+        figure["id"]
+        for path in sorted((DATA / "cases").glob("*.yaml"))
+        for measure in yaml.safe_load(path.read_text(encoding="utf-8"))["measures"]
+        for figure in measure.get("figures", [])
+        if figure.get("cumulative")
+    }
+    assert cumulative, "figures that are cumulative"
+    said = {
+        str(node).rsplit("/", 1)[-1]
+        for node in graph.subjects(URIRef("https://w3id.org/reformgraph/ontology/cumulative"), None)
+        if graph.value(node, URIRef("https://w3id.org/reformgraph/ontology/cumulative"))
+        == Literal(True)
+    }
+    assert said == cumulative

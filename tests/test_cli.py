@@ -522,8 +522,10 @@ def test_too_many_case_pairs_stop_network_and_links_naming_a_max_cases_that_fits
             "parameter c: the query does not return ?c",
         ),
         (["query", "ASK { ?s ?p ?o }", "-f", "csv"], "\ufeffboolean\ntrue\n"),
+        (["query", "ASK { <http://example.org/nothing> ?p ?o }"], "no\n"),
+        (["query", "ASK { ?s ?p ?o }"], "yes\n"),
     ],
-    ids=["unreturned-variable", "ask-csv"],
+    ids=["unreturned-variable", "ask-csv", "ask-false-table", "ask-true-table"],
 )
 def test_query_text_edge_cases_answer_without_a_traceback(
     build_dir: Path, args: list[str], message: str

@@ -231,3 +231,41 @@ def test_a_moved_data_folder_reuses_the_cache_and_names_its_own_files(project: P
     assert all(w.file.startswith("moved/") for w in rebuilt.check.warnings)
     assert all(u.file.startswith("moved/") for u in rebuilt.check.uncovered)
     assert_same_build(project.out, project.first.folder)
+
+
+def test_the_cache_key_changes_with_the_sources_the_ontology_the_shapes_and_the_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A case's cached result depends on all of these besides its own file: a key without
+    # one of them would give a stale case after it changed.
+    from reformgraph import produce
+
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    base = produce._fingerprint(data)
+
+    source = data / "sources" / "hubei-2025-reform-cases.yaml"
+    kept = source.read_bytes()
+    source.write_bytes(kept.replace(b"the strategic pivot", b"the pivot"))
+    assert produce._fingerprint(data) != base, "a source's metadata"
+    source.write_bytes(kept)
+    assert produce._fingerprint(data) == base
+
+    for name in ("reformgraph.ttl", "shapes.ttl"):
+        changed = tmp_path / name
+        changed.write_bytes(produce.ontology_file(name).read_bytes() + b"\n# changed\n")
+        real = produce.ontology_file
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                produce, "ontology_file", lambda n, c=changed, r=real, m=name: c if n == m else r(n)
+            )
+            assert produce._fingerprint(data) != base, name
+
+    code = tmp_path / "code"
+    shutil.copytree(
+        Path(produce.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(produce, "files", lambda _: code)
+        assert produce._fingerprint(data) == base, "the same code"
+        (code / "resolve.py").write_text("# changed\n", encoding="utf-8")
+        assert produce._fingerprint(data) != base, "the package's code"

@@ -63,6 +63,10 @@ UNITS = [
         ("十二条", "12", "条", Qualifier.EXACT),
         ("近3成", "30", "%", Qualifier.ABOUT),  # three tenths
         ("超过两成", "20", "%", Qualifier.AT_LEAST),
+        ("100万元左右", "1000000", "元", Qualifier.ABOUT),
+        ("85\uff05", "85", "%", Qualifier.EXACT),  # the full-width percent sign reads as %
+        ("超\uff18\uff15\uff05", "85", "%", Qualifier.AT_LEAST),  # full-width digits too
+        ("零", "0", "", Qualifier.EXACT),  # a bare zero (为零) needs no unit word
     ],
 )
 def test_a_quantity_reads_to_its_normalised_value_unit_and_qualifier(

@@ -18,6 +18,7 @@ from reformgraph.queries import (
     format_csv,
     format_json,
     load_query,
+    parse_header,
     prepare,
     run_query,
     saved_queries,
@@ -318,3 +319,12 @@ def test_a_parameter_that_is_not_text_or_a_binding_that_is_not_a_term_says_what_
         bind_params(QUERIES["figures"], {"case": 3})  # type: ignore[dict-item]
     with pytest.raises(QueryError, match=r"is text, not an RDF term: make the bindings with"):
         run_query(query_graph, QUERIES["figures"], {"case": "big-fiscal-system"})
+
+
+@pytest.mark.parametrize(("given", "bound"), [("3", "3"), ("03", "3"), ("+3", "3"), (" 3 ", "3")])
+def test_an_integer_parameter_binds_the_canonical_integer(given: str, bound: str) -> None:
+    # "03" bound as written would match no xsd:integer 3.
+    query = parse_header("q", "# param n (integer): a rank\nSELECT ?n WHERE { BIND(3 AS ?n) }")
+    term = bind_params(query, {"n": given})["n"]
+    assert term.to_rdflib() == Literal(bound, datatype=XSD.integer)
+    assert str(term.to_rdflib()) == bound
