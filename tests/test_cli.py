@@ -724,3 +724,34 @@ def test_messages_name_what_the_user_did(build_dir: Path, tmp_path: Path) -> Non
         assert result.exit_code == 2, (args, result.output)
         assert message in " ".join(result.stderr.split()), (args, result.stderr)
     assert sorted(p.name for p in data.iterdir()) == sorted(p.name for p in DATA.iterdir())
+
+
+def test_check_exits_1_when_a_number_is_left_uncovered(tmp_path: Path) -> None:
+    # The README's table of exit codes: 1 for check with numerals left uncovered.
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    path = data / "cases" / "01-big-fiscal-system.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      - id: enterprises-served")
+    end = text.index("      - id: supply-chain-transactions")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = runner.invoke(app, ["check", "--data", str(data)])
+    assert result.exit_code == 1, result.output
+    assert "'10余万'" in result.stderr
+
+
+def test_files_written_through_a_temporary_file_get_the_usual_permissions(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    # mkstemp makes its file 0600: a saved answer other users could not read.
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        target = tmp_path / "cases.csv"
+        result = runner.invoke(
+            app, ["query", "cases", "--build", str(build_dir), "--save", str(target)]
+        )
+        assert result.exit_code == 0, result.output
+        assert target.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)

@@ -974,3 +974,59 @@ def test_accept_reports_a_damaged_draft_file_by_name_and_line_without_a_tracebac
     assert message in result.stderr
     assert re.search(rf"{reviewed_draft.name}/\S+:\d+", result.stderr), result.stderr
     assert _tree(data_copy) == before
+
+
+def test_extract_never_writes_over_the_folder_that_holds_the_curated_data(
+    tmp_path: Path,
+) -> None:
+    # --overwrite into the project (the folder around data/) replaced the whole project.
+    project = tmp_path / "project"
+    data = shutil.copytree(DATA, project / "data")
+    (project / "README.md").write_text("my project\n", encoding="utf-8")
+    before = _tree(project)
+    with pytest.raises(ExtractError, match="curated data"):
+        extract(FIXTURES / "news-item.txt", project, curated=data, overwrite=True)
+    assert _tree(project) == before
+
+
+def test_accept_never_replaces_a_curated_case_file_of_the_same_name(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    # The curator renamed the accepted case's id; accepting the draft again rewrote the file.
+    accept(reviewed_draft, data_copy)
+    (name,) = [p.name for p in (reviewed_draft / "cases").glob("*.yaml")]
+    mine = data_copy / "cases" / name
+    text = mine.read_text(encoding="utf-8")
+    (old_id,) = re.findall(r"(?m)^id: (\S+)$", text)
+    mine.write_text(text.replace(f"id: {old_id}\n", "id: my-renamed-case\n"), encoding="utf-8")
+    before = _tree(data_copy)
+    with pytest.raises(ExtractError, match="already exists"):
+        accept(reviewed_draft, data_copy)
+    assert _tree(data_copy) == before
+
+
+def test_accept_refuses_a_text_already_registered_under_another_source_id(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    # The same report, renamed, went into the data twice.
+    accept(reviewed_draft, data_copy)
+    (meta,) = (reviewed_draft / "sources").glob("*.yaml")
+    source_id = meta.stem
+    meta.with_name(f"{source_id}-again.yaml").write_text(
+        meta.read_text(encoding="utf-8").replace(f"id: {source_id}\n", f"id: {source_id}-again\n"),
+        encoding="utf-8",
+    )
+    meta.unlink()
+    (case,) = (reviewed_draft / "cases").glob("*.yaml")
+    text = case.read_text(encoding="utf-8").replace(
+        f"source: {source_id}\n", f"source: {source_id}-again\n"
+    )
+    (case_id,) = re.findall(r"(?m)^id: (\S+)$", text)
+    case.unlink()
+    (case.with_name(f"01-{case_id}-again.yaml")).write_text(
+        text.replace(f"id: {case_id}\n", f"id: {case_id}-again\n"), encoding="utf-8"
+    )
+    before = _tree(data_copy)
+    with pytest.raises(ExtractError, match=f"already registered as source '{source_id}'"):
+        accept(reviewed_draft, data_copy)
+    assert _tree(data_copy) == before

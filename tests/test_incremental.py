@@ -269,3 +269,22 @@ def test_the_cache_key_changes_with_the_sources_the_ontology_the_shapes_and_the_
         assert produce._fingerprint(data) == base, "the same code"
         (code / "resolve.py").write_text("# changed\n", encoding="utf-8")
         assert produce._fingerprint(data) != base, "the package's code"
+
+
+def test_editing_a_source_text_redoes_every_case_and_equals_a_clean_build(
+    project: Project,
+) -> None:
+    # Every offset into the text moves: a case taken from the cache would keep stale ones.
+    import hashlib
+
+    text_file = project.data / "sources" / "hubei-2025-reform-cases.txt"
+    text = b"\n" + text_file.read_bytes()
+    text_file.write_bytes(text)
+    meta = project.data / "sources" / "hubei-2025-reform-cases.yaml"
+    old = hashlib.sha256(text[1:]).hexdigest()
+    edit(meta, old, hashlib.sha256(text).hexdigest())
+
+    rebuilt = project.rebuild()
+
+    assert rebuilt.check.reused == 0
+    assert_same_build(project.out, project.clean_build())
