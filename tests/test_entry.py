@@ -168,9 +168,19 @@ def test_anything_but_a_plain_local_query_goes_to_the_full_command_line(
 
 
 def test_a_query_before_any_build_says_how_to_make_one(tmp_path: Path) -> None:
+    for sub in ("sources", "cases", "entities"):  # a project, not yet built
+        (tmp_path / "data" / sub).mkdir(parents=True)
     result = _script("query", "cases", "-f", "csv", cwd=tmp_path)
     assert result.returncode == 2
-    assert b"reformgraph build" in result.stderr
+    assert b"run `reformgraph build` first" in result.stderr
+    assert result.stdout == b""
+
+
+def test_a_query_outside_a_project_says_to_name_a_build(tmp_path: Path) -> None:
+    result = _script("query", "cases", "-f", "csv", cwd=tmp_path)
+    assert result.returncode == 2
+    assert b"no project here" in result.stderr
+    assert b"--build DIR" in result.stderr
     assert result.stdout == b""
 
 
