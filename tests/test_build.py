@@ -249,3 +249,48 @@ def test_a_cumulative_figure_says_so_and_no_other_does(graph: Graph) -> None:
         == Literal(True)
     }
     assert said == cumulative
+
+
+def test_a_statement_is_attributed_to_who_made_it_not_to_who_received_it(
+    query_graph: Graph,
+) -> None:
+    # rg:assisted and rg:assignedTo were sub-properties of prov:wasAttributedTo: under
+    # PROV an assistance was attributed to the body helped, a pilot to the city that took it.
+    import owlrl
+    from rdflib.namespace import PROV
+
+    rg = "https://w3id.org/reformgraph/ontology/"
+    closed = Graph()
+    for triple in query_graph:
+        closed.add(triple)
+    closed.parse(data=PROV_AXIOMS, format="turtle")
+    owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(closed)
+    for received in ("assisted", "assignedTo"):
+        for node, _, agent in closed.triples((None, URIRef(rg + received), None)):
+            assert (node, PROV.wasAttributedTo, agent) not in closed, (received, node, agent)
+    for made in ("assistant", "assignedBy", "ledBy"):
+        pairs = list(closed.subject_objects(URIRef(rg + made)))
+        assert pairs, made
+        for node, agent in pairs:
+            assert (node, PROV.wasAttributedTo, agent) in closed, (made, node)
+
+
+def test_no_two_things_of_a_class_share_a_label_and_english_labels_hold_no_chinese(
+    query_graph: Graph,
+) -> None:
+    # Figures were labelled "1", "3" …, rankings "rank 2 in China", changes in English with
+    # Chinese numbers (baseline 120秒); rg:Pilot and rg:PilotProgramme were both 试点.
+    import re
+    from collections import defaultdict
+
+    from rdflib import RDFS
+
+    named: defaultdict[tuple[object, Literal], set[object]] = defaultdict(set)
+    for node, label in query_graph.subject_objects(RDFS.label):
+        assert isinstance(label, Literal)
+        if label.language == "en":
+            assert not re.search(r"[\u3400-\u9fff]", str(label)), (node, label)
+        for kind in query_graph.objects(node, RDF.type):
+            named[(kind, label)].add(node)
+    shared = {key: nodes for key, nodes in named.items() if len(nodes) > 1}
+    assert not shared, sorted(map(str, shared))[:5]

@@ -182,6 +182,12 @@ def _format_number(value: Decimal) -> str:
     return f"{int(whole):,}.{fraction}"
 
 
+#: How a change's label names its parts, in Chinese: 由120秒至80秒, 幅度20多个百分点. Generated
+#: Chinese labels use the source's punctuation: ASCII , : ( ) beside Chinese text.
+_PART_ZH = {"baseline": "由", "result": "至", "difference": "幅度"}
+_DIRECTION_ZH = {"increase": "上升", "decrease": "下降"}
+
+
 class _Builder:
     def __init__(self, entities: Mapping[str, Entity]) -> None:
         self.entities = entities
@@ -426,7 +432,11 @@ class _Builder:
         self, node: URIRef, item: Recognition | Claim | Pilot, loc: Located, source: URIRef
     ) -> Iterator[Triple]:
         """A recognition, an innovation claim or a pilot."""
-        yield node, RDFS.label, _zh(item.span_text)
+        if isinstance(item, Claim) and item.what.zh not in item.span_text:
+            # 全国首个 says what kind of claim, not of what
+            yield node, RDFS.label, _zh(f"{item.span_text}:{item.what.zh}")
+        else:
+            yield node, RDFS.label, _zh(item.span_text)
         if isinstance(item, Recognition):
             yield node, RDF.type, RG.Recognition
             yield node, RG.recognitionLevel, LEVELS[item.level]
@@ -462,7 +472,11 @@ class _Builder:
             if item.batch is not None:
                 yield node, RG.batch, _zh(item.batch.text)
                 yield node, RG.batch, _en(item.batch.en)
-            what = self.entities[item.programme].label.en if item.programme else "a reform"
+            what = (
+                self.entities[item.programme].label.en
+                if item.programme
+                else item.id.replace("-", " ")  # the id is English words
+            )
             english = f"{item.stage.value.replace('-', ' ')}: {what}"
         yield node, RDFS.label, _en(english)
         yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
@@ -487,16 +501,26 @@ class _Builder:
         yield node, RG.qualifier, QUALIFIERS[quantity.qualifier]
         yield node, RG.indicator, self.ref(indicator)
         yield node, RG.statedAs, _zh(quantity.text)
-        yield node, RDFS.label, _zh(quantity.text)
-        number = _format_number(quantity.value)
-        unit_en = "" if unit.qudt == QUDT_COUNT else f" {unit.label.en}"
-        yield node, RDFS.label, _en(f"{QUALIFIER_EN[quantity.qualifier]}{number}{unit_en}")
+        # Labels that tell figures apart: what is measured, then the number.
+        measured = self.entities[indicator].label
+        yield node, RDFS.label, _zh(f"{measured.zh}:{quantity.text}")
+        yield node, RDFS.label, _en(f"{measured.en}: {self.quantity_en(quantity)}")
         if subject is not None:
             yield node, RG.subject, self.ref(subject)
         yield from self.date(node, date)
         yield from self.evidence(node, RG.evidence, "evidence", quote, source)
         if text is not None:
             yield from self.evidence(node, RG.mention, "mention", text, source)
+
+    def quantity_en(self, quantity: Quantity) -> str:
+        """A quantity as English writes it, with the unit's code: at least 20 pp, 80 s,
+        30.3%, 3,708 CNY, 17 (a count)."""
+        unit = self.entities[quantity.unit]
+        number = f"{QUALIFIER_EN[quantity.qualifier]}{_format_number(quantity.value)}"
+        if unit.qudt == QUDT_COUNT:
+            return number
+        code = unit.code or unit.label.en
+        return f"{number}{code}" if code == "%" else f"{number} {code}"
 
     def change(
         self, prefix: URIRef, change: Change, loc: Located, source: URIRef, part_of: object
@@ -517,8 +541,8 @@ class _Builder:
             yield node, RG.subject, self.ref(change.subject)
         yield from self.date(node, change.date)
         indicator = self.entities[change.indicator].label
-        yield node, RDFS.label, _zh(loc.quote.text)
-        parts = []
+        parts: list[str] = []
+        parts_zh: list[str] = []
         for role, quantity in change.parts():
             fig = URIRef(f"{prefix}/figure/{change.id}-{role}")
             yield node, RG[role], fig
@@ -533,12 +557,13 @@ class _Builder:
                 loc.parts.get(role),
                 source,
             )
-            parts.append(f"{role} {quantity.text}")
-        yield (
-            node,
-            RDFS.label,
-            _en(f"{change.direction.value} of {indicator.en} ({', '.join(parts)})"),
-        )
+            parts.append(f"{role} {self.quantity_en(quantity)}")
+            comma = "," if role == "difference" and parts_zh else ""
+            parts_zh.append(f"{comma}{_PART_ZH[role]}{quantity.text}")
+        direction = change.direction.value
+        zh = f"{indicator.zh}{_DIRECTION_ZH[direction]}({''.join(parts_zh)})"
+        yield node, RDFS.label, _zh(zh)
+        yield node, RDFS.label, _en(f"{direction} of {indicator.en} ({', '.join(parts)})")
         yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
 
     def ranking(
@@ -551,9 +576,10 @@ class _Builder:
         yield node, RG.rankingScope, self.ref(ranking.scope)
         yield node, RG.indicator, self.ref(ranking.indicator)
         yield node, RG.statedAs, _zh(ranking.text)
-        yield node, RDFS.label, _zh(ranking.text)
+        ranked = self.entities[ranking.indicator].label
+        yield node, RDFS.label, _zh(f"{ranked.zh}:{ranking.text}")
         scope = self.entities[ranking.scope].label.en
-        yield node, RDFS.label, _en(f"rank {ranking.rank} in {scope}")
+        yield node, RDFS.label, _en(f"{ranked.en}: rank {ranking.rank} in {scope}")
         if ranking.subject is not None:
             yield node, RG.subject, self.ref(ranking.subject)
         yield from self.date(node, ranking.date)
