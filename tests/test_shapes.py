@@ -2913,10 +2913,10 @@ VALIDATORS = ("pyshacl", "compiled")
 #: constraint component. An example's message is either a shape's sh:message, which both
 #: validators report as it is, or one of these.
 GENERIC_MESSAGES = (
-    ("Value does not have class", "violates class"),
-    ("does not have class", "violates class"),
-    ("Value is not Literal with datatype", "violates datatype"),
-    ("xsd:", "violates datatype"),
+    ("Value does not have class", "is not a "),
+    ("does not have class", "is not a "),
+    ("Value is not Literal with datatype", "is not a well-formed xsd:"),
+    ("xsd:", "is not a well-formed xsd:"),
     ("Value does not match pattern", "violates pattern"),
     ("String length not >=", "violates minLength"),
     ("oa:end", "violates lessThan"),
@@ -2965,6 +2965,9 @@ def expected(example: Example, name: str, shapes: Graph) -> Example:
     """``example`` with the message the validator ``name`` gives for its constraint."""
     if name == "pyshacl" or not example.message:
         return example
+    if "does not have class " in example.message:  # both name the class
+        cls = example.message.split("does not have class ", 1)[1]
+        return replace(example, message=f"is not a {cls}")
     for pyshacl, compiled in GENERIC_MESSAGES:
         if example.message.startswith(pyshacl):
             return replace(example, message=compiled)

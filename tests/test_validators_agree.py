@@ -331,6 +331,10 @@ def _kinds(result: ValidationResult, nodes: set[str]) -> set[tuple[str, str, str
         kind = next((k for wording, k in PYSHACL_KINDS if wording in v.message), None)
         if kind is None and " violates " in v.message:
             kind = v.message.rsplit(" violates ", 1)[1]
+        if kind is None and " is not a well-formed " in v.message:
+            kind = "datatype"
+        elif kind is None and " is not a " in v.message:
+            kind = "class"
         out.add((v.focus, v.path.lstrip("^"), kind or v.message))
     return out
 

@@ -177,13 +177,7 @@ def _print_warnings(warnings: list[Any]) -> None:
     """SHACL warnings (what a draft still lacks: placeholders, a publication date …): each
     on its own line when there are few, else one line per property and message with how
     many there are and the first few nodes. IRIs are shown with the prefixes the tables use."""
-    from reformgraph.vocab import NAMESPACES
-
-    def short(iri: str) -> str:
-        for prefix, namespace in NAMESPACES.items():
-            if iri.startswith(namespace) and iri != namespace:
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return iri
+    from reformgraph.vocab import prefixed as short
 
     if len(warnings) <= WARNINGS_LISTED:
         for item in warnings:

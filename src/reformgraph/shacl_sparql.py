@@ -49,6 +49,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from reformgraph.validate import ValidationResult, Violation
+from reformgraph.vocab import prefixed
 
 __all__ = ["CompiledConstraint", "UnsupportedShape", "compile_shapes", "validate_store"]
 
@@ -491,6 +492,10 @@ class _Compiler:
             )
         for predicate, obj in self.shapes.predicate_objects(shape):
             default = f"Value of {path_name} violates {str(predicate).rsplit('#', 1)[-1]}"
+            if predicate == SH.datatype and isinstance(obj, URIRef):
+                default = f"Value of {path_name} is not a well-formed {prefixed(str(obj))}"
+            elif predicate == SH["class"] and isinstance(obj, URIRef):
+                default = f"Value of {path_name} is not a {prefixed(str(obj))}"
             message = self.message(shape, default)
             if predicate == SH.datatype:
                 add(message, *failing(f"!{self.datatype_ok(str(obj), '?v')}"))

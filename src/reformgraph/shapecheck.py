@@ -29,6 +29,7 @@ from rdflib.term import Node
 
 from reformgraph.shacl_sparql import SH, CompiledConstraint, UnsupportedShape, _Compiler
 from reformgraph.validate import ValidationResult, Violation
+from reformgraph.vocab import prefixed
 
 __all__ = ["ShapeChecker", "compile_checker"]
 
@@ -62,6 +63,15 @@ _PROPERTY_KEYS = {
     SH.description,
     RDF.type,
 }
+
+
+def _short(term: object) -> str:
+    """A term as the messages name it: ``rg:Unit``, ``xsd:date``; an IRI of another
+    vocabulary in angle brackets; a blank node (an anonymous shape) as "the shape"."""
+    if not isinstance(term, URIRef):
+        return "the shape"
+    short = prefixed(str(term))
+    return short if short != str(term) else f"<{term}>"
 
 
 @dataclass(frozen=True)
@@ -238,16 +248,16 @@ class _Builder(_Compiler):
                 setattr(prop, name, int(str(found)))
         if get(shape, SH.datatype) is not None:
             prop.value = _Value(datatypes=frozenset({str(get(shape, SH.datatype))}))
-            prop.value_name = "datatype"
+            prop.value_name = f"is not a well-formed {_short(get(shape, SH.datatype))}"
         cls = get(shape, SH["class"])
         if cls is not None:
             classes = frozenset(c.strip("<>") for c in self.subclasses(cls))
             prop.value = _Value(classes=classes)
-            prop.value_name = "class"
+            prop.value_name = f"is not a {_short(cls)}"
         node = get(shape, SH.node)
         if node is not None:
             prop.value = self.value_test(node)
-            prop.value_name = "node"
+            prop.value_name = f"does not conform to {_short(node)}"
         alternatives = get(shape, SH["or"])
         if alternatives is not None:
             prop.value = _Value(
@@ -255,7 +265,7 @@ class _Builder(_Compiler):
                     self.value_test(m) for m in Collection(self.shapes, alternatives)
                 )
             )
-            prop.value_name = "or"
+            prop.value_name = "is none of the kinds the shape allows (sh:or)"
         members = get(shape, SH["in"])
         if members is not None:
             prop.members = frozenset(Collection(self.shapes, members))
@@ -459,7 +469,7 @@ class ShapeChecker:
             fail(f"More than {prop.max_count} values on {prop.path}")
         for value in values:
             if prop.value is not None and not prop.value.accepts(value, types):
-                fail(f"Value of {prop.path} violates {prop.value_name}", value)
+                fail(f"Value of {prop.path} {prop.value_name}", value)
             if prop.members is not None and value not in prop.members:
                 fail(f"Value of {prop.path} is not in the allowed list", value)
             if prop.languages is not None and not _language_in(value, prop.languages):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["NAMESPACES"]
+__all__ = ["NAMESPACES", "prefixed"]
 
 #: Prefix → namespace, bound in every serialisation and used to shorten IRIs in tables.
 NAMESPACES: dict[str, str] = {
@@ -19,3 +19,12 @@ NAMESPACES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+
+def prefixed(iri: str) -> str:
+    """``iri`` with the prefix of its namespace (``rg:Unit``, ``xsd:date``), or as it is
+    if it is in none of :data:`NAMESPACES`."""
+    for prefix, namespace in NAMESPACES.items():
+        if iri.startswith(namespace) and iri != namespace:
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
