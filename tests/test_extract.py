@@ -1030,3 +1030,21 @@ def test_accept_refuses_a_text_already_registered_under_another_source_id(
     with pytest.raises(ExtractError, match=f"already registered as source '{source_id}'"):
         accept(reviewed_draft, data_copy)
     assert _tree(data_copy) == before
+
+
+def test_a_bare_zero_drafted_as_a_count_must_stay_a_count(tmp_path: Path) -> None:
+    # 亡人火灾事故数为零: 零 has no unit word, so its unit can only be a pure number.
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "grid-safety.txt", draft, curated=DATA)
+    (case,) = (draft / "cases").glob("*.yaml")
+    text = case.read_text(encoding="utf-8")
+    zero = "text: 零, value: 0, unit: count, indicator"
+    assert zero in text
+    assert pipeline.check(draft).validation.conforms
+    case.write_text(text.replace(zero, "text: 零, value: 0, unit: percent, indicator", 1), "utf-8")
+    with pytest.raises(DataErrors) as caught:
+        pipeline.check(draft)
+    assert any(
+        "'零' has no unit word: it is a count" in e.message and "not 'percent'" in e.message
+        for e in caught.value.errors
+    )
