@@ -379,7 +379,7 @@ def test_commands_that_read_a_build_need_its_store_not_its_ntriples(
     missing = runner.invoke(app, [*command, "--build", str(other_build)])
     assert missing.exit_code == 2, missing.output
     assert f"no build in {other_build} ({other_build / 'store'} is missing)" in missing.output
-    assert f"reformgraph build --out {other_build}" in missing.output
+    assert f"reformgraph build --data DATA --out {other_build}" in missing.output
     assert "reformgraph.nt" not in missing.output
 
 
@@ -647,7 +647,7 @@ def test_a_damaged_store_is_named_with_how_to_replace_it_and_a_build_does(
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert f"{other_build / 'store'}: cannot be opened as an Oxigraph store" in result.output
-    assert f"reformgraph build --out {other_build}" in result.output
+    assert f"reformgraph build --data DATA --out {other_build}" in " ".join(result.output.split())
     rebuilt = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(other_build)])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert runner.invoke(app, [*command, "--build", str(other_build)]).exit_code == 0
@@ -755,3 +755,33 @@ def test_files_written_through_a_temporary_file_get_the_usual_permissions(
         assert target.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(umask)
+
+
+def test_build_in_a_project_whose_data_folder_is_a_link_goes_to_its_build_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The link was resolved: a target of another name was refused ("None: say where …"),
+    # and one named data built beside the target, where no command looked.
+    shared = Path(shutil.copytree(DATA, tmp_path / "shared" / "hubei-cases"))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "data").symlink_to(shared, target_is_directory=True)
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (project / "build" / "reformgraph.nt").is_file()
+    assert runner.invoke(app, ["query", "cases"]).exit_code == 0
+
+
+def test_a_build_replaces_its_store_with_a_file_managers_files_in_it(tmp_path: Path) -> None:
+    # Finder's .DS_Store in build/store made every later build refuse the folder.
+    out = tmp_path / "build"
+    assert runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)]).exit_code == 0
+    (out / "store" / ".DS_Store").write_bytes(b"\0")
+    (out / "store" / "Thumbs.db").write_bytes(b"\0")
+    result = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (out / "store" / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
+    assert refused.exit_code == 2
+    assert (out / "store" / "notes.txt").read_text(encoding="utf-8") == "mine"

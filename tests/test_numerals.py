@@ -270,3 +270,29 @@ def test_a_change_verb_of_one_direction_states_the_direction(
 )
 def test_a_text_without_one_clear_direction_states_none(text: str) -> None:
     assert verb_direction(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("工业增加值增速回落至3.5%", Direction.DECREASE),  # 增加值 is value added, a noun
+        ("营收同比负增长12.5%", Direction.DECREASE),  # negative growth
+        ("营收同比增长12.5%", Direction.INCREASE),
+    ],
+)
+def test_value_added_and_negative_growth_are_not_rises(text: str, direction: Direction) -> None:
+    said = verb_direction(text)
+    assert said is not None
+    assert said[0] is direction
+
+
+@pytest.mark.parametrize(
+    ("text", "since"),
+    [
+        ("\uff12\uff10\uff12\uff13年以来", "2023"),
+        ("\uff12\uff10\uff12\uff13年\uff19月\uff11日起", "2023-09-01"),
+    ],
+)
+def test_full_width_digits_of_a_period_read_as_ascii(text: str, since: str) -> None:
+    # since kept the full-width digits as typed, which no curated since: 2023 matched.
+    assert parse_date_phrase(text) == ParsedDate(since=since)

@@ -328,3 +328,27 @@ def test_an_integer_parameter_binds_the_canonical_integer(given: str, bound: str
     term = bind_params(query, {"n": given})["n"]
     assert term.to_rdflib() == Literal(bound, datatype=XSD.integer)
     assert str(term.to_rdflib()) == bound
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_saved_query_runs_as_a_file_of_ones_own(name: str, tmp_path: Path) -> None:
+    # Their comments hold words such as "with" and "move": the test for SPARQL updates took
+    # them for the update's operation and refused four of them.
+    path = tmp_path / f"{name}.rq"
+    path.write_text(QUERIES[name].text, encoding="utf-8")
+    assert load_query(str(path), tmp_path).text == QUERIES[name].text
+    assert load_query(QUERIES[name].text, tmp_path).text == QUERIES[name].text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "# a comment\nPREFIX ex: <http://e/#>\nDELETE WHERE { ?s ex:p ?o }",
+        "  load <http://x>",
+        "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ],
+)
+def test_a_sparql_update_is_refused_as_one(text: str, tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="a SPARQL update"):
+        load_query(text, tmp_path)

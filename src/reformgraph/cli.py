@@ -122,12 +122,15 @@ def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]
 
     data_dir = resolve_data_folder(data, Path.cwd())
     if out_dir is None:
-        if data_dir.resolve().name != "data":
+        # The folder as named (a link to a data folder elsewhere is the project's data/);
+        # `--data .` is named by where it is.
+        named = data_dir if data_dir.name not in ("", ".", "..") else data_dir.resolve()
+        if named.name != "data":
             raise NoProjectError(
                 f"{data}: say where to build it with --out DIR (a build goes to build/"
                 " beside a project's data/ folder; this one is not named data)"
             )
-        out_dir = data_dir.resolve().parent / "build"
+        out_dir = named.parent / "build"
     return data_dir, out_dir
 
 
@@ -409,7 +412,7 @@ def _no_build(missing: Path, given: Path | None, other: str = "") -> str:
     if given is not None:
         return (
             f"no build in {given} ({missing} is missing):"
-            f" make one with `reformgraph build --out {given}`"
+            f" make one with `reformgraph build --data DATA --out {given}`"
         )
     cwd = Path.cwd()
     if find_project(cwd) is None:

@@ -95,7 +95,8 @@ def open_store(path: Path) -> ox.Store:
 
         raise NoBuildError(
             f"{path}: cannot be opened as an Oxigraph store ({exc}): build again to"
-            f" replace it (reformgraph build --out {path.parent})"
+            f" replace it (reformgraph build --data DATA --out {path.parent}; in a project,"
+            " reformgraph build for its build/)"
         ) from None
 
 

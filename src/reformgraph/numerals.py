@@ -276,9 +276,11 @@ def _read_date(m: re.Match[str]) -> ParsedDate | None:
     elif m["since2"]:
         if m["s2m"] and not 1 <= int(m["s2m"]) <= 12:
             raise ValueError(f"no month {m['s2m']}")
-        date = ParsedDate(since=m["s2y"] + (f"-{int(m['s2m']):02d}" if m["s2m"] else ""))
+        date = ParsedDate(
+            since=f"{int(m['s2y']):04d}" + (f"-{int(m['s2m']):02d}" if m["s2m"] else "")
+        )
     elif m["since"]:
-        since = m["sy"]
+        since = f"{int(m['sy']):04d}"  # full-width digits as ASCII ones
         if m["sm"]:
             since += f"-{int(m['sm']):02d}"
             if m["sd"]:
@@ -352,10 +354,23 @@ def parse_date_phrase(text: str) -> ParsedDate | None:
 #: The verbs that say without doubt that a change went up, and down (the extractor
 #: reads the single characters 增, 升, 降 and 减 too, which are not certain alone).
 INCREASE_VERBS = ("提高", "提升", "增长", "增加", "上升", "扩大", "增至", "升至", "翻番")
-DECREASE_VERBS = ("下降", "降低", "减少", "缩短", "压缩", "压减", "缩减", "降至", "减至")
+DECREASE_VERBS = (
+    "负增长",
+    "下降",
+    "降低",
+    "减少",
+    "缩短",
+    "压缩",
+    "压减",
+    "缩减",
+    "降至",
+    "减至",
+    "回落",
+)
 
-# 新增 is "newly added", not a rise.
-_INCREASE_VERB = re.compile(f"(?<!新)(?:{'|'.join(INCREASE_VERBS)})")
+# Not a rise: 新增 ("newly added"), 负增长 (negative growth), 增加值 (value added, a noun).
+_NOT_A_RISE = {"增长": "(?<!负)增长", "增加": "增加(?!值)"}
+_INCREASE_VERB = re.compile(f"(?<!新)(?:{'|'.join(_NOT_A_RISE.get(v, v) for v in INCREASE_VERBS)})")
 _DECREASE_VERB = re.compile(f"(?<!新)(?:{'|'.join(DECREASE_VERBS)})")
 
 

@@ -202,13 +202,21 @@ _ROCKSDB_FILE = re.compile(
 )
 
 
+#: Files an operating system's file manager leaves in any folder it shows.
+_OS_FILES = frozenset({"Thumbs.db", "desktop.ini"})
+
+
 def _check_output_store(store: Path) -> None:
     """A build replaces ``OUT/store`` whole: refuse if that is not a store (a folder of the
     user's that happens to have the name), before any work."""
     if not store.exists():
         return
-    # A store, even a damaged one (files missing or cut short), holds RocksDB's files only.
-    if not store.is_dir() or not all(_ROCKSDB_FILE.fullmatch(p.name) for p in store.iterdir()):
+    # A store, even a damaged one (files missing or cut short), holds RocksDB's files only,
+    # besides what a file manager leaves (.DS_Store, Thumbs.db).
+    if not store.is_dir() or not all(
+        _ROCKSDB_FILE.fullmatch(p.name) or p.name.startswith(".") or p.name in _OS_FILES
+        for p in store.iterdir()
+    ):
         raise NoBuildError(
             f"{store} is not a store of an earlier build, and a build replaces it whole:"
             " move it away, or build into another folder (--out)"
