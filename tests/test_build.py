@@ -294,3 +294,90 @@ def test_no_two_things_of_a_class_share_a_label_and_english_labels_hold_no_chine
             named[(kind, label)].add(node)
     shared = {key: nodes for key, nodes in named.items() if len(nodes) > 1}
     assert not shared, sorted(map(str, shared))[:5]
+
+
+def test_a_change_difference_is_labelled_as_a_change_and_other_figures_as_levels(
+    query_graph: Graph,
+) -> None:
+    # 一次派警精准率提升30.3% was labelled 一次派警精准率:30.3%, a dispatch accuracy of 30.3%.
+    from rdflib import RDFS
+
+    rg = "https://w3id.org/reformgraph/ontology/"
+    differences = {
+        figure: direction
+        for change, figure in query_graph.subject_objects(URIRef(rg + "difference"))
+        for direction in query_graph.objects(change, URIRef(rg + "direction"))
+    }
+    assert len(differences) >= 4
+    words = {
+        URIRef(rg + "increase"): ("增幅", "increase in "),
+        URIRef(rg + "decrease"): ("降幅", "decrease in "),
+    }
+    for figure in query_graph.subjects(RDF.type, URIRef(rg + "Figure")):
+        labels = {
+            label.language: str(label)
+            for label in query_graph.objects(figure, RDFS.label)
+            if isinstance(label, Literal)
+        }
+        if figure in differences:
+            zh, en = words[differences[figure]]
+            assert zh in labels["zh"].split(":")[0], labels
+            assert labels["en"].startswith(en), labels
+        else:
+            assert not any(w in labels["zh"] for w in ("增幅:", "降幅:")), labels
+            assert not labels["en"].startswith(("increase in ", "decrease in ")), labels
+
+
+def test_a_ranking_label_names_its_scope_as_the_quote_does(query_graph: Graph) -> None:
+    # 增速居全国第3、第2: the second ranking was labelled 营收增速:第2, with no scope.
+    from rdflib import RDFS, SKOS
+
+    rg = "https://w3id.org/reformgraph/ontology/"
+    rankings = list(query_graph.subjects(RDF.type, URIRef(rg + "Ranking")))
+    assert len(rankings) >= 8
+    for ranking in rankings:
+        scope = query_graph.value(ranking, URIRef(rg + "rankingScope"))
+        names = [
+            str(n)
+            for p in (SKOS.prefLabel, SKOS.altLabel)
+            for n in query_graph.objects(scope, p)
+            if isinstance(n, Literal) and n.language == "zh"
+        ]
+        (label,) = (
+            str(n)
+            for n in query_graph.objects(ranking, RDFS.label)
+            if n.language == "zh"  # type: ignore[attr-defined]
+        )
+        assert any(name in label for name in names), (label, names)
+    revenue = URIRef(
+        "https://w3id.org/reformgraph/id/case/soe-functional-reform/ranking/"
+        "soe-operating-revenue-growth-rank-national"
+    )
+    assert Literal("营收增速:全国第2", lang="zh") in set(query_graph.objects(revenue, RDFS.label))
+
+
+def test_a_claim_label_does_not_say_twice_the_words_its_claim_and_its_object_share(
+    query_graph: Graph,
+) -> None:
+    # 在全国率先推行 + 推行“五类牌照制度” was labelled 在全国率先推行:推行“五类牌照制度”.
+    from rdflib import RDFS
+
+    rg = "https://w3id.org/reformgraph/ontology/"
+    claims = list(query_graph.subjects(RDF.type, URIRef(rg + "InnovationClaim")))
+    assert len(claims) >= 10
+    for claim in claims:
+        (label,) = (
+            str(n)
+            for n in query_graph.objects(claim, RDFS.label)
+            if n.language == "zh"  # type: ignore[attr-defined]
+        )
+        claimed, _, what = label.partition(":")
+        for size in range(1, min(len(claimed), len(what)) + 1):
+            assert not claimed.endswith(what[:size]), label
+    five = URIRef(
+        "https://w3id.org/reformgraph/id/case/intelligent-connected-vehicles-pilot/claim/"
+        "first-five-licence-categories"
+    )
+    assert Literal("在全国率先推行“五类牌照制度”", lang="zh") in set(
+        query_graph.objects(five, RDFS.label)
+    )

@@ -186,6 +186,18 @@ def _format_number(value: Decimal) -> str:
 #: Chinese labels use the source's punctuation: ASCII , : ( ) beside Chinese text.
 _PART_ZH = {"baseline": "由", "result": "至", "difference": "幅度"}
 _DIRECTION_ZH = {"increase": "上升", "decrease": "下降"}
+#: A change's difference is labelled as an amount of change, not as a level: 一次派警精准率
+#: 提升30.3% is 一次派警精准率增幅:30.3%, not 一次派警精准率:30.3%.
+_DIFFERENCE_ZH = {"increase": "增幅", "decrease": "降幅"}
+
+
+def _claim_label_zh(claimed: str, what: str) -> str:
+    """A claim's Chinese label: its words, then what it claims, without saying twice the
+    words they share (在全国率先推行 + 推行“五类牌照制度” is 在全国率先推行“五类牌照制度”)."""
+    for size in range(min(len(claimed), len(what)), 0, -1):
+        if claimed.endswith(what[:size]):
+            return claimed + what[size:]
+    return f"{claimed}:{what}"
 
 
 class _Builder:
@@ -434,7 +446,7 @@ class _Builder:
         """A recognition, an innovation claim or a pilot."""
         if isinstance(item, Claim) and item.what.zh not in item.span_text:
             # 全国首个 says what kind of claim, not of what
-            yield node, RDFS.label, _zh(f"{item.span_text}:{item.what.zh}")
+            yield node, RDFS.label, _zh(_claim_label_zh(item.span_text, item.what.zh))
         else:
             yield node, RDFS.label, _zh(item.span_text)
         if isinstance(item, Recognition):
@@ -493,7 +505,9 @@ class _Builder:
         quote: Span,
         text: Span | None,
         source: URIRef,
+        difference: str | None = None,
     ) -> Iterator[Triple]:
+        """A figure; ``difference`` is the direction of the change whose difference it is."""
         unit = self.entities[quantity.unit]
         yield node, RDF.type, RG.Figure
         yield node, SCHEMA.value, _decimal(quantity.value)
@@ -501,10 +515,15 @@ class _Builder:
         yield node, RG.qualifier, QUALIFIERS[quantity.qualifier]
         yield node, RG.indicator, self.ref(indicator)
         yield node, RG.statedAs, _zh(quantity.text)
-        # Labels that tell figures apart: what is measured, then the number.
+        # Labels that tell figures apart: what is measured, then the number; a change's
+        # difference says it is one (增幅, increase in), lest it read as a level.
         measured = self.entities[indicator].label
-        yield node, RDFS.label, _zh(f"{measured.zh}:{quantity.text}")
-        yield node, RDFS.label, _en(f"{measured.en}: {self.quantity_en(quantity)}")
+        measured_zh = (
+            measured.zh if difference is None else measured.zh + _DIFFERENCE_ZH[difference]
+        )
+        measured_en = measured.en if difference is None else f"{difference} in {measured.en}"
+        yield node, RDFS.label, _zh(f"{measured_zh}:{quantity.text}")
+        yield node, RDFS.label, _en(f"{measured_en}: {self.quantity_en(quantity)}")
         if subject is not None:
             yield node, RG.subject, self.ref(subject)
         yield from self.date(node, date)
@@ -556,6 +575,7 @@ class _Builder:
                 loc.quote,
                 loc.parts.get(role),
                 source,
+                change.direction.value if role == "difference" else None,
             )
             parts.append(f"{role} {self.quantity_en(quantity)}")
             comma = "," if role == "difference" and parts_zh else ""
@@ -577,7 +597,7 @@ class _Builder:
         yield node, RG.indicator, self.ref(ranking.indicator)
         yield node, RG.statedAs, _zh(ranking.text)
         ranked = self.entities[ranking.indicator].label
-        yield node, RDFS.label, _zh(f"{ranked.zh}:{ranking.text}")
+        yield node, RDFS.label, _zh(f"{ranked.zh}:{self.scoped_zh(ranking, loc.quote.text)}")
         scope = self.entities[ranking.scope].label.en
         yield node, RDFS.label, _en(f"{ranked.en}: rank {ranking.rank} in {scope}")
         if ranking.subject is not None:
@@ -586,6 +606,15 @@ class _Builder:
         yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
         if loc.text is not None:
             yield from self.evidence(node, RG.mention, "mention", loc.text, source)
+
+    def scoped_zh(self, ranking: Ranking, quote: str) -> str:
+        """A ranking as written, with its scope when the words leave it to an earlier
+        one (增速居全国第3、第2: the second is 全国第2), named as the quote names it."""
+        names = self.entities[ranking.scope].zh_labels
+        if any(name in ranking.text for name in names):
+            return ranking.text
+        used = [name for name in names if name in quote]
+        return (used[0] if used else names[0]) + ranking.text
 
     def relation(
         self, node: URIRef, relation: Relation, loc: Located, source: URIRef
