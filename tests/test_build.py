@@ -381,3 +381,37 @@ def test_a_claim_label_does_not_say_twice_the_words_its_claim_and_its_object_sha
     assert Literal("在全国率先推行“五类牌照制度”", lang="zh") in set(
         query_graph.objects(five, RDFS.label)
     )
+
+
+@pytest.mark.parametrize(
+    ("mention", "not_inside"),
+    [
+        # the generic 人大常委会 was anchored inside 省人大常委会, the Hubei committee's name
+        ("deputies-two-links/mention/pc-standing-committees", "省人大常委会"),
+        # 武汉市 and 鄂州市 inside the reform offices' names
+        ("intelligent-connected-vehicles-pilot/place/wuhan", "武汉市委改革办"),
+        ("huahu-airport-opening-up/place/ezhou", "鄂州市委改革办"),
+        # 全国 inside the title of a recognition, 国有企业 inside an instrument's name
+        ("huahu-airport-opening-up/measure/2/mention/china", "全国智慧口岸建设典型案例"),
+        (
+            "soe-functional-reform/measure/1/mention/state-owned-enterprises",
+            "国有企业功能性绩效评价体系",
+        ),
+        ("deputies-two-links/measure/1/mention/pc-deputies", "联系本级人大代表清单"),
+    ],
+    ids=lambda value: value.rsplit("/", 1)[-1] if "/" in value else "",
+)
+def test_a_mention_points_at_words_that_name_it_not_at_a_longer_name_of_another_thing(
+    query_graph: Graph, mention: str, not_inside: str
+) -> None:
+    oa = "http://www.w3.org/ns/oa#"
+    text = (DATA / "sources" / "hubei-2025-reform-cases.txt").read_text(encoding="utf-8")
+    position = URIRef(f"https://w3id.org/reformgraph/id/case/{mention}/position")
+    start = int(query_graph.value(position, URIRef(oa + "start")))  # type: ignore[arg-type]
+    end = int(query_graph.value(position, URIRef(oa + "end")))  # type: ignore[arg-type]
+    word = text[start:end]
+    at = not_inside.index(word) if word in not_inside else -1
+    assert at < 0 or not text.startswith(not_inside, start - at), (
+        mention,
+        text[start - 8 : end + 8],
+    )

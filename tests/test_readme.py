@@ -66,3 +66,32 @@ def test_the_readmes_example_of_bad_input_is_what_a_build_prints(tmp_path: Path)
     result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [*errors, summary]
+
+
+def _yaml_blocks(markdown: str, heading: str) -> list[str]:
+    section = markdown.split(f"\n## {heading}", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+
+
+def test_the_data_readmes_examples_use_the_schema_fields_and_the_data_ids() -> None:
+    # The source example gave publisher as a zh/en pair and the introduction a quote (both
+    # refused by the loader); an example named an indicator the data does not have.
+    import yaml
+
+    from reformgraph.io import load_data_folder
+    from reformgraph.models import Source
+
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    (source,) = _yaml_blocks(text, "Sources")
+    example = yaml.safe_load(source)
+    assert set(example) <= set(Source.model_fields), set(example) - set(Source.model_fields)
+    assert isinstance(example["publisher"], str)
+    data = load_data_folder(DATA)
+    for block in _yaml_blocks(text, "Entities") + _yaml_blocks(text, "Cases"):
+        for key, value in re.findall(
+            r"^\s*-?\s*(indicator|unit|id|office): ([a-z0-9-]+)\s", block, re.M
+        ):
+            if key in ("indicator", "unit", "office") and value not in ("other-id",):
+                assert value in data.entities, (key, value)
+    platform = data.entities["performance-evaluation-platform"]
+    assert f"en: {platform.label.en}}}" in text

@@ -239,6 +239,7 @@ class _Resolver:
         #: participants must be named.
         self.whole = Span(0, 0, "")
         self.text_lines: dict[str, _TextLines] = {}
+        self._containers: dict[str, list[tuple[str, int, frozenset[str]]]] | None = None
         units = {e.id: e.symbols for e in self.entities.values() if e.type is EntityType.UNIT}
         self.unit_words, conflicts = unit_symbol_index(units)
         for word, first, again in conflicts:
@@ -333,8 +334,46 @@ class _Resolver:
                     )
                 )
             return None
-        offset, _, word = min(found)
+        offset, word = self.own_words(scope.text, words, entity.id) or min(found)[::2]
         return Span(scope.start + offset, scope.start + offset + len(word), word)
+
+    def own_words(self, text: str, words: Iterable[str], owner: str) -> tuple[int, str] | None:
+        """The first place in ``text`` where one of ``words`` names ``owner`` itself, not
+        part of a longer name of another entity: 人大常委会 is not found inside 省人大常委会,
+        nor 武汉市 inside 武汉市委改革办. None when every place is inside one."""
+        containers = self.containers()
+        best: tuple[int, int, str] | None = None
+        for word in words:
+            start = text.find(word)
+            while start >= 0 and (best is None or start <= best[0]):
+                inside = any(
+                    owner not in owners and at <= start and text.startswith(longer, start - at)
+                    for longer, at, owners in containers.get(word, ())
+                )
+                if not inside:
+                    best = min(best or (start, -len(word), word), (start, -len(word), word))
+                    break
+                start = text.find(word, start + 1)
+        return None if best is None else (best[0], best[2])
+
+    def containers(self) -> dict[str, list[tuple[str, int, frozenset[str]]]]:
+        """For each Chinese label, the longer labels that hold it, where, and whose they
+        are. Built on first use from every label's substrings."""
+        if self._containers is None:
+            owners: dict[str, set[str]] = {}
+            for entity in self.entities.values():
+                for label in entity.zh_labels:
+                    owners.setdefault(label, set()).add(entity.id)
+            found: dict[str, list[tuple[str, int, frozenset[str]]]] = {}
+            for longer, ids in owners.items():
+                frozen = frozenset(ids)
+                for i in range(len(longer)):
+                    for j in range(i + 1, len(longer) + 1):
+                        part = longer[i:j]
+                        if part != longer and part in owners:
+                            found.setdefault(part, []).append((longer, i, frozen))
+            self._containers = found
+        return self._containers
 
     def check_quantity(self, lines: LineMap, path: PathKey, quantity: Quantity) -> None:
         unit = self.ref(lines, (*path, "unit"), quantity.unit, [EntityType.UNIT], "unit")
