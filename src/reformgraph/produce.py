@@ -24,7 +24,7 @@ import threading
 import time
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
@@ -34,6 +34,8 @@ from importlib.resources import files
 from itertools import islice
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from reformgraph.build import (
     ENTITY_CLASSES,
@@ -63,6 +65,7 @@ from reformgraph.engine import (
 from reformgraph.errors import DataError, DataErrors, PublishError
 from reformgraph.io import (
     MAX_YAML_BYTES,
+    CaseFile,
     Dataset,
     LineMap,
     case_file_paths,
@@ -125,6 +128,7 @@ class CaseOutcome:
         if file != self.file:
             self.errors = [DataError(file, e.line, e.path, e.message) for e in self.errors]
             self.uncovered = [replace(u, file=file) for u in self.uncovered]
+            self.violations = [replace(v, file=file) for v in self.violations]
             self.file = file
         return self
 
@@ -248,8 +252,59 @@ def _outcome(path_text: str) -> CaseOutcome:
     checks = _WORKER["checks"]
     assert isinstance(checks, _Checks)
     result = checks.check(triples, outcome.chunk.ntriples)
-    outcome.violations = result.violations + result.warnings
+    where = _fact_lines(case_file)
+    outcome.violations = [
+        _located(v, str(resolved.case.iri), outcome.file, where, outcome.id_line)
+        for v in result.violations + result.warnings
+    ]
     return outcome
+
+
+def _fact_lines(case_file: CaseFile) -> dict[str, int]:
+    """The line of each fact of a case file, by the last part of its IRI: ``<id>`` for a
+    fact with an id, ``measure/<n>`` for a measure."""
+    found: dict[str, int] = {}
+
+    def walk(value: object, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, BaseModel):
+            fact_id = getattr(value, "id", None)
+            if isinstance(fact_id, str) and path:
+                found.setdefault(fact_id, case_file.lines.line(path) or 0)
+            for name in type(value).model_fields:
+                walk(getattr(value, name), (*path, name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if path == ("measures",):
+                    found[f"measure/{index + 1}"] = case_file.lines.line((*path, index)) or 0
+                walk(item, (*path, index))
+
+    walk(case_file.record, ())
+    return found
+
+
+def _located(
+    violation: Violation, case_iri: str, file: str, where: Mapping[str, int], id_line: int | None
+) -> Violation:
+    """A violation of a case's graph named by its case file and the line of the fact its
+    focus node belongs to (the nearest one: a figure's evidence is its figure's)."""
+    line = id_line or 0
+    if violation.focus.startswith(case_iri + "/"):
+        parts = violation.focus[len(case_iri) + 1 :].split("/")
+        for index in range(len(parts), 0, -1):
+            key = parts[index - 1]
+            if index >= 2 and parts[index - 2] == "measure" and f"measure/{key}" in where:
+                line = where[f"measure/{key}"]
+                break
+            # a change's figures are <change id>-baseline, -result, -difference
+            base = (
+                key.rsplit("-", 1)[0]
+                if key.endswith(("-baseline", "-result", "-difference"))
+                else key
+            )
+            if key in where or base in where:
+                line = where.get(key) or where[base]
+                break
+    return replace(violation, file=file, line=line)
 
 
 Task = tuple[str, str | None]

@@ -21,11 +21,16 @@ class Violation:
     path: str
     message: str
     value: str
+    #: The data file (and line) the focus node was built from, when the build knows it.
+    file: str = ""
+    line: int = 0
 
     def __str__(self) -> str:
         path = f" {self.path}" if self.path else ""
-        value = f" (value: {self.value})" if self.value else ""
-        return f"{self.severity}: <{self.focus}>{path}: {self.message}{value}"
+        value = f" (value: {self.value})" if self.value and self.value != self.focus else ""
+        where = f"{self.file}:{self.line}: " if self.file and self.line else ""
+        where = where or (f"{self.file}: " if self.file else "")
+        return f"{where}{self.severity}: <{self.focus}>{path}: {self.message}{value}"
 
 
 @dataclass(frozen=True)
