@@ -1048,3 +1048,112 @@ def test_a_bare_zero_drafted_as_a_count_must_stay_a_count(tmp_path: Path) -> Non
         "'零' has no unit word: it is a count" in e.message and "not 'percent'" in e.message
         for e in caught.value.errors
     )
+
+
+def _contradicted_draft(tmp_path: Path, data_copy: Path) -> Path:
+    """A reviewed draft whose change runs from 5 working days to 1, marked an increase:
+    every word and number is right, so only the SHACL shapes refuse it."""
+    report = tmp_path / "yichang.txt"
+    report.write_text(
+        "宜昌市审批改革见实效\n宜昌市委改革办\n今年以来,宜昌市企业开办时间从5个工作日压缩至1个工作日。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft, curated=data_copy)
+    _review(draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    text = case.read_text(encoding="utf-8")
+    assert "direction: decrease" in text
+    case.write_text(text.replace("direction: decrease", "direction: increase"), encoding="utf-8")
+    return draft
+
+
+def test_accept_refuses_a_draft_whose_graph_fails_the_shapes_naming_the_draft_line(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    # accept resolved the merged folder and checked its numerals, but never ran the shapes:
+    # a draft that `check` refused was written into data/, and the next build failed.
+    draft = _contradicted_draft(tmp_path, data_copy)
+    before = _tree(data_copy)
+    with pytest.raises(DataErrors) as caught:
+        pipeline.accept(draft, data_copy)
+    (error,) = caught.value.errors
+    (case,) = (draft / "cases").glob("*.yaml")
+    assert error.file == f"draft/cases/{case.name}", error  # as other draft errors name it
+    lines = case.read_text(encoding="utf-8").splitlines()
+    assert error.line is not None
+    assert lines[error.line - 1].startswith("- id: change-1"), error
+    assert "the direction contradicts the baseline and the result" in error.message
+    assert _tree(data_copy) == before
+
+
+def test_accept_on_the_command_line_refuses_a_draft_that_fails_the_shapes(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    draft = _contradicted_draft(tmp_path, data_copy)
+    before = _tree(data_copy)
+    result = CliRunner().invoke(app, ["accept", str(draft), "--data", str(data_copy)])
+    assert result.exit_code == 2, result.output
+    assert "the direction contradicts the baseline and the result" in result.stderr
+    assert "Traceback" not in result.output
+    assert _tree(data_copy) == before
+
+
+def test_accept_that_cannot_write_one_file_leaves_the_data_folder_as_it_was(
+    tmp_path: Path, data_copy: Path, reviewed_draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The files were written one by one: a failure on the third left the source and the
+    # case in data/ (which then did not resolve, and refused the same draft again).
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    before = _tree(data_copy)
+    real_replace = Path.replace
+    placed: list[Path] = []
+
+    def replace(self: Path, target: Path | str) -> Path:
+        if Path(target).parent.name == "entities" and Path(target).name == "places.yaml":
+            raise PermissionError(13, "Permission denied")
+        placed.append(Path(target))
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    result = CliRunner().invoke(app, ["accept", str(reviewed_draft), "--data", str(data_copy)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "places.yaml" in result.stderr
+    assert "Permission denied" in result.stderr
+    assert "nothing was accepted" in result.stderr
+    assert any(p.parent.name == "sources" for p in placed), "some files were put in place first"
+    monkeypatch.undo()
+    assert _tree(data_copy) == before
+    assert not list(data_copy.rglob("*.tmp")), "no temporary file is left"
+    assert pipeline.accept(reviewed_draft, data_copy).cases == ("news-item-case-01",)
+
+
+def test_a_size_class_and_a_rate_are_not_drafted_as_counts_and_the_draft_conforms(
+    tmp_path: Path,
+) -> None:
+    # 千亿级产业集群3个 was drafted as a count of 100,000,000,000, and 每万人4.5件 as a count
+    # of 4.5, which the shapes refuse: the draft did not build as it was.
+    report = tmp_path / "changsha.txt"
+    report.write_text(
+        "长沙市产业改革见实效\n长沙市委改革办\n"
+        "今年以来,全市已形成千亿级产业集群3个,每万人拥有发明专利4.5件,年均办件量超过50万件。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    texts = {figure["text"] for figure in record.get("figures", [])}
+    assert texts == {"3个", "超过50万件"}, texts
+    reviewed = {e["text"] for e in record.get("exceptions", [])}
+    assert "4.5" in reviewed, reviewed
+    assert pipeline.check(draft).validation.conforms

@@ -296,3 +296,23 @@ def test_value_added_and_negative_growth_are_not_rises(text: str, direction: Dir
 def test_full_width_digits_of_a_period_read_as_ascii(text: str, since: str) -> None:
     # since kept the full-width digits as typed, which no curated since: 2023 matched.
     assert parse_date_phrase(text) == ParsedDate(since=since)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "word"),
+    [
+        ("年均办件量超过", "", "超过"),
+        ("年均办件量超", "", "超"),
+        ("较2021年缩短近", "", "近"),
+        ("办件量", "以上", "以上"),
+        ("用时", "左右", "左右"),
+        ("最近", "", None),  # lately, not nearly
+        ("累计交易规模", ",同比", None),
+    ],
+)
+def test_a_qualifier_right_outside_a_numbers_text_is_found(
+    before: str, after: str, word: str | None
+) -> None:
+    from reformgraph.numerals import adjacent_qualifier
+
+    assert adjacent_qualifier(before, after) == word

@@ -1174,8 +1174,8 @@ def accept(
     ] = False,
 ) -> None:
     """Merge a reviewed draft folder into the data folder (all or nothing)."""
-    from reformgraph.extract import accept as merge
     from reformgraph.io import resolve_data_folder
+    from reformgraph.pipeline import accept as merge
 
     try:
         result = merge(draft_dir, resolve_data_folder(data, Path.cwd()), allow_todo=allow_todo)

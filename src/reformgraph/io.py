@@ -949,6 +949,57 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+def atomic_write_files(files: Mapping[Path, bytes]) -> None:
+    """Write every file or none. Each is first written beside its target; then they are
+    put in place one by one. If one cannot be written or put in place, the files already
+    put in place get their old content back (or are removed, if they were new), and the
+    ``OSError`` is raised again, naming the file it failed on."""
+    originals: dict[Path, bytes | None] = {}
+    written: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    current: Path | None = None
+    try:
+        for path, data in files.items():
+            current = path
+            originals[path] = path.read_bytes() if path.is_file() else None
+            for folder in (path.parent, *path.parent.parents):
+                if folder.exists():
+                    if not folder.is_dir():
+                        raise NotADirectoryError(
+                            errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)
+                        )
+                    break
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            written.append((Path(name), path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            Path(name).chmod(0o666 & ~umask)
+        for staged, path in written:
+            current = path
+            staged.replace(path)
+            placed.append(path)
+    except BaseException as exc:
+        for staged, _ in written:
+            staged.unlink(missing_ok=True)
+        for path in reversed(placed):
+            old = originals[path]
+            try:
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write_bytes(path, old)
+            except OSError:  # pragma: no cover - the disk failed twice: nothing more to do
+                pass
+        if isinstance(exc, OSError) and exc.filename is None and current is not None:
+            exc.filename = str(current)
+        raise
+
+
 @contextmanager
 def staged_outputs(out_dir: Path) -> Iterator[dict[str, bytes]]:
     """Collect output files in memory and write them all only if the block succeeds."""

@@ -26,6 +26,7 @@ __all__ = [
     "ParsedDate",
     "ParsedQuantity",
     "QuantityParseError",
+    "adjacent_qualifier",
     "date_phrases",
     "numeral_positions",
     "parse_chinese_integer",
@@ -172,6 +173,20 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     elif prefix in _AT_MOST_PREFIX or suffix in _AT_MOST_SUFFIX:
         qualifier = Qualifier.AT_MOST
     return ParsedQuantity(value=value, unit_symbol=unit_symbol, qualifier=qualifier)
+
+
+def adjacent_qualifier(before: str, after: str) -> str | None:
+    """The word that qualifies a number right outside its text, if any: ``before`` is the
+    text up to the number's text, ``after`` the text after it (超过 before 50万件, 以上 after
+    it, 近 before 4成). 最近 (lately) is not 近 (nearly)."""
+    prefixes = sorted(_AT_LEAST_PREFIX + _ABOUT_PREFIX + _AT_MOST_PREFIX, key=len, reverse=True)
+    for word in prefixes:
+        if before.endswith(word) and not before.endswith("最" + word):
+            return word
+    for word in _AT_LEAST_SUFFIX + _ABOUT_SUFFIX + _AT_MOST_SUFFIX:
+        if after.startswith(word):
+            return word
+    return None
 
 
 def parse_rank(text: str) -> int:

@@ -6,9 +6,9 @@ import re
 import tempfile
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Graph
 
@@ -27,6 +27,9 @@ from reformgraph.produce import CACHE_DIR, Produced, Progress, produce, publish,
 from reformgraph.project import is_data_folder
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
 from reformgraph.validate import ValidationResult
+
+if TYPE_CHECKING:
+    from reformgraph.extract import AcceptResult
 
 __all__ = [
     "OUTPUT_NAMES",
@@ -161,6 +164,32 @@ def check(data_dir: StrPath, *, progress: Progress | None = None) -> CheckResult
     """
     with tempfile.TemporaryDirectory(prefix="reformgraph-check-") as work:
         return _result(produce(Path(data_dir), Path(work), progress=progress))
+
+
+def accept(
+    draft_dir: StrPath,
+    data_dir: StrPath,
+    *,
+    allow_todo: bool = False,
+    progress: Progress | None = None,
+) -> AcceptResult:
+    """Merge a reviewed draft folder into a data folder, all or nothing.
+
+    What :func:`reformgraph.extract.accept` refuses, and a merged folder whose graph does
+    not conform to the SHACL shapes (it is built, in a temporary folder, before anything is
+    written): each violation is named by its file and line in the draft.
+    """
+    from reformgraph.extract import accept as merge
+
+    def shapes(staged: Path) -> list[DataError]:
+        with tempfile.TemporaryDirectory(prefix="reformgraph-accept-build-") as work:
+            produced = produce(staged, Path(work), progress=progress)
+        return [
+            DataError(v.file, v.line or None, "", str(replace(v, file="", line=0)))
+            for v in produced.validation.violations
+        ]
+
+    return merge(Path(draft_dir), Path(data_dir), allow_todo=allow_todo, verify=shapes)
 
 
 def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = None) -> BuildResult:

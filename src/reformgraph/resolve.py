@@ -40,6 +40,7 @@ from reformgraph.models import (
 )
 from reformgraph.numerals import (
     QuantityParseError,
+    adjacent_qualifier,
     parse_date_phrase,
     parse_quantity,
     parse_rank,
@@ -409,6 +410,14 @@ class _Resolver:
                     f" (which is {self.unit_words.get(parsed.unit_symbol)!r})",
                 )
             )
+        if unit is not None and unit.qudt == PURE_NUMBER and re.search(r"[万亿]级$", quantity.text):
+            self.errors.append(
+                lines.error(
+                    (*path, "text"),
+                    f"{quantity.text!r} names a size class (an order of magnitude), not a"
+                    " count: record it as an exception, or give the number the text counts",
+                )
+            )
         if parsed.qualifier != quantity.qualifier:
             self.errors.append(
                 lines.error(
@@ -621,7 +630,25 @@ class _Resolver:
         text = self.find_once(lines, (*path, "text"), figure.text, quote, "the quote")
         date = self.date(lines, (*path, "date"), figure.date, quote)
         if text is not None:
+            self.check_adjacent(lines, (*path, "text"), text, quote)
             located[path] = Located(quote=quote, text=text, date=date)
+
+    def check_adjacent(self, lines: LineMap, path: PathKey, text: Span, quote: Span) -> None:
+        """A qualifier right outside a number's text (超过 before 50万件) is part of what the
+        source says: a text that leaves it out would make the number exact."""
+        before = quote.text[: text.start - quote.start]
+        after = quote.text[text.end - quote.start :]
+        word = adjacent_qualifier(before, after)
+        if word is not None:
+            whole = text.text + word if after.startswith(word) else word + text.text
+            self.errors.append(
+                lines.error(
+                    path,
+                    f"{word!r} right {'after' if after.startswith(word) else 'before'}"
+                    f" {text.text!r} in the quote qualifies the number: the text must hold it"
+                    f" ({whole!r}), with the qualifier it gives",
+                )
+            )
 
     def change(
         self,
@@ -648,6 +675,7 @@ class _Resolver:
         for role, quantity in change.parts():
             span = self.find_once(lines, (*path, role, "text"), quantity.text, quote, "the quote")
             if span is not None:
+                self.check_adjacent(lines, (*path, role, "text"), span, quote)
                 parts[role] = span
         if (
             "baseline" in parts

@@ -208,6 +208,10 @@ _VAGUE_ONE = {"个", "次", "批", "级", "体", "起", "项", "种", "名", "�
 _BARE_ZERO = re.compile("(?<=[为至到])零(?=[\uff0c,。;\uff1b、!\uff01?\uff1f\n]|$)")
 
 
+#: 千亿级, 百万级: a number's order of magnitude as a class, not a count of anything.
+_SIZE_CLASS = re.compile(r"[万亿]级")
+
+
 @cache
 def _quantity_re(symbols: tuple[str, ...]) -> re.Pattern[str]:
     units = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
@@ -264,6 +268,12 @@ def _quantities(
             continue
         unit = ctx.symbols.get(parsed.unit_symbol)
         if unit is None:
+            continue
+        if unit == ctx.count_unit and (
+            _SIZE_CLASS.search(m[0]) or parsed.value != parsed.value.to_integral_value()
+        ):
+            # 千亿级 is a size class, and 每万人4.5件 a rate: neither counts things. The
+            # numeral is left to the reviewer as an exception.
             continue
         out.append(Qty(m.start(), m.end(), m[0], parsed.value, unit, parsed.qualifier))
         pos = m.end()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -55,12 +56,18 @@ _INSTRUCTIONS = ("# Draft of case ", "# Check every fact", "# Check title and pu
 
 def _without_instructions(data: bytes) -> bytes:
     """A reviewed draft file without the reviewer's instructions at its top."""
+    return _instructions_removed(data)[0]
+
+
+def _instructions_removed(data: bytes) -> tuple[bytes, int]:
+    """:func:`_without_instructions`, and how many lines it took away (all above the data:
+    a line of the result is that many lines further down in the draft)."""
     lines = data.decode("utf-8").splitlines(keepends=True)
     start = 0
     while start < len(lines) and lines[start].startswith("#"):
         start += 1
     head = [line for line in lines[:start] if not line.startswith(_INSTRUCTIONS)]
-    return "".join(head + lines[start:]).encode("utf-8")
+    return "".join(head + lines[start:]).encode("utf-8"), start - len(head)
 
 
 def _differences(draft: Entity, curated: Entity) -> list[str]:
@@ -96,7 +103,13 @@ def _copies(draft_dir: Path) -> dict[str, str]:
     return copies
 
 
-def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> AcceptResult:
+def accept(
+    draft_dir: Path,
+    data_dir: Path,
+    *,
+    allow_todo: bool = False,
+    verify: Callable[[Path], Sequence[DataError]] | None = None,
+) -> AcceptResult:
     """Merge a reviewed draft folder into the data folder ``data_dir``.
 
     Registers the draft's source (its text and metadata), adds its cases and its new
@@ -107,6 +120,9 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
     left (unless ``allow_todo``); ids that collide with different things in ``data_dir``;
     a copy that no longer matches the curated entity; and anything that would make the
     merged folder fail to resolve or leave numerals or outcome words uncovered.
+    ``verify``, given the merged folder (a staged copy), returns what else is wrong with
+    it: :func:`reformgraph.pipeline.accept` checks it against the SHACL shapes. The files
+    are written all or none.
 
     A source whose publication date (``issued``) or ``url`` is unknown (a news item
     seen in print) is accepted, as the data schema allows: the result's ``notes`` say
@@ -235,9 +251,11 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
 
     # Stage the merged folder beside nothing the user owns, check it, then write.
     files_: dict[str, bytes] = {}
+    removed: dict[str, int] = {}  # instruction lines taken from the top of a draft file
     if source_added:
         files_[f"sources/{record.file}"] = (draft_dir / "sources" / record.file).read_bytes()
-        files_[f"sources/{record.id}.yaml"] = _without_instructions(
+        name = f"sources/{record.id}.yaml"
+        files_[name], removed[name] = _instructions_removed(
             (draft_dir / "sources" / f"{record.id}.yaml").read_bytes()
         )
     case_names = []
@@ -246,7 +264,9 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
         target = f"cases/{name}"
         if (data_dir / target).exists():
             problems.append(case.lines.error((), f"{target} already exists in {data_dir}"))
-        files_[target] = _without_instructions((draft_dir / "cases" / name).read_bytes())
+        files_[target], removed[target] = _instructions_removed(
+            (draft_dir / "cases" / name).read_bytes()
+        )
         case_names.append(case.record.id)
     present = set(data.entities) | {e.id for e in added}
     appended: dict[str, str] = {}
@@ -277,6 +297,15 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
         rest = file[len(prefix) :]
         return from_draft.get(rest) or shown(data_dir / rest, data_dir)
 
+    def in_draft(error: DataError, staged: Path) -> DataError:
+        """``error`` of the staged copy, named by the file and line the user edits."""
+        prefix = f"{staged.name}/"
+        rest = error.file[len(prefix) :] if error.file.startswith(prefix) else ""
+        line = error.line
+        if line is not None and rest in from_draft:
+            line += removed.get(rest, 0)
+        return DataError(named(error.file, staged), line, error.path, error.message)
+
     with tempfile.TemporaryDirectory(prefix="reformgraph-accept-") as work:
         staged = Path(work) / data_dir.name
         shutil.copytree(data_dir, staged)
@@ -287,18 +316,26 @@ def accept(draft_dir: Path, data_dir: Path, *, allow_todo: bool = False) -> Acce
         try:
             merged = resolve(load_data_folder(staged))
         except DataErrors as exc:
-            raise _errors(
-                [DataError(named(e.file, staged), e.line, e.path, e.message) for e in exc.errors]
-            ) from None
+            raise _errors([in_draft(e, staged) for e in exc.errors]) from None
         uncovered = [replace(u, file=named(u.file, staged)) for u in _uncovered(merged)]
         if uncovered:
             raise _errors([DataError(u.file, None, "", str(u)) for u in uncovered])
-    from reformgraph.io import atomic_write_bytes
+        if verify is not None and (failed := verify(staged)):
+            raise _errors([in_draft(e, staged) for e in failed])
+    from reformgraph.io import atomic_write_files
 
-    written = []
-    for name in sorted(files_, key=lambda n: (not n.startswith("sources/"), n)):
-        atomic_write_bytes(data_dir / name, files_[name])
-        written.append(data_dir / name)
+    order = sorted(files_, key=lambda n: (not n.startswith("sources/"), n))
+    written = [data_dir / name for name in order]
+    try:
+        atomic_write_files({data_dir / name: files_[name] for name in order})
+    except OSError as exc:
+        where = exc.filename or str(data_dir)
+        raise ExtractError(
+            str(where),
+            None,
+            f"cannot write it ({exc.strerror or exc}); nothing was accepted: {data_dir} is as"
+            " it was",
+        ) from None
     return AcceptResult(
         source_id=record.id,
         source_added=source_added,
