@@ -415,3 +415,29 @@ def test_a_mention_points_at_words_that_name_it_not_at_a_longer_name_of_another_
         mention,
         text[start - 8 : end + 8],
     )
+
+
+def test_relations_and_pilots_are_not_labelled_with_the_name_of_an_entity(
+    query_graph: Graph,
+) -> None:
+    # The membership of 湖北省委改革办 was labelled 湖北省委改革办 (its quote), and the pilot
+    # 国家级智慧口岸试点 as the programme of that name: on a Chinese page, two nodes of one name.
+    from rdflib import RDFS, SKOS
+
+    rg = "https://w3id.org/reformgraph/ontology/"
+    names = {
+        str(n)
+        for p in (SKOS.prefLabel, SKOS.altLabel)
+        for n in query_graph.objects(None, p)
+        if isinstance(n, Literal) and n.language == "zh"
+    }
+    kinds = ("JointWork", "Assistance", "SubOrganisation", "PilotAssignment", "Pilot")
+    nodes = {n for k in kinds for n in query_graph.subjects(RDF.type, URIRef(rg + k))}
+    assert len(nodes) >= 10
+    for node in nodes:
+        (label,) = (
+            str(n)
+            for n in query_graph.objects(node, RDFS.label)
+            if isinstance(n, Literal) and n.language == "zh"
+        )
+        assert label not in names, (node, label)

@@ -189,6 +189,11 @@ _DIRECTION_ZH = {"increase": "上升", "decrease": "下降"}
 #: A change's difference is labelled as an amount of change, not as a level: 一次派警精准率
 #: 提升30.3% is 一次派警精准率增幅:30.3%, not 一次派警精准率:30.3%.
 _DIFFERENCE_ZH = {"increase": "增幅", "decrease": "降幅"}
+_STAGE_ZH = {
+    PilotStage.PILOT: "试点",
+    PilotStage.SCALED_UP: "扩大试点",
+    PilotStage.GENERALISED: "全面推广",
+}
 
 
 def _claim_label_zh(claimed: str, what: str) -> str:
@@ -447,6 +452,10 @@ class _Builder:
         if isinstance(item, Claim) and item.what.zh not in item.span_text:
             # 全国首个 says what kind of claim, not of what
             yield node, RDFS.label, _zh(_claim_label_zh(item.span_text, item.what.zh))
+        elif isinstance(item, Pilot):
+            # as the English label: the stage, then the words (国家级智慧口岸试点 alone is
+            # also the name of the programme)
+            yield node, RDFS.label, _zh(f"{_STAGE_ZH[item.stage]}:{item.span_text}")
         else:
             yield node, RDFS.label, _zh(item.span_text)
         if isinstance(item, Recognition):
@@ -648,7 +657,18 @@ class _Builder:
             for item in items:
                 yield node, predicate, self.ref(item.id)
             names.append(" and ".join(self.entities[item.id].label.en for item in items))
-        yield node, RDFS.label, _zh(loc.quote.text)
+        names_zh = [
+            "、".join(self.entities[item.id].label.zh for item in items) for _, items in roles
+        ]
+        connector_zh = {
+            RG.JointWork: "{0}会同{1}",
+            RG.Assistance: "{0}协助{1}",
+            RG.PilotAssignment: "{0}向{1}部署试点",
+            RG.SubOrganisation: "{0}隶属{1}",
+        }[cls]
+        # Like the English label, who does what with whom: the quote alone (湖北省委改革办)
+        # read as the name of one of them.
+        yield node, RDFS.label, _zh(connector_zh.format(*names_zh))
         connector = {
             RG.JointWork: "{0} works together with {1}",
             RG.Assistance: "{0} assists {1}",
