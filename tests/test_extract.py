@@ -1157,3 +1157,39 @@ def test_a_size_class_and_a_rate_are_not_drafted_as_counts_and_the_draft_conform
     reviewed = {e["text"] for e in record.get("exceptions", [])}
     assert "4.5" in reviewed, reviewed
     assert pipeline.check(draft).validation.conforms
+
+
+def test_the_year_a_change_is_compared_with_is_not_drafted_as_its_date_and_check_refuses_it(
+    tmp_path: Path,
+) -> None:
+    # 较2021年缩短近4成 was drafted with date 2021 (the base of the comparison), and check
+    # let it through: `figures` then dated the 40% cut to 2021.
+    report = tmp_path / "zhuzhou.txt"
+    report.write_text(
+        "株洲市通关改革见实效\n株洲市委改革办\n"
+        "2024年,进口整体通关时间压缩至32.5小时,较2021年缩短近4成。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    (compared,) = [c for c in record["changes"] if "compared_with" in c]
+    assert compared["compared_with"]["text"] == "2021年"
+    assert compared.get("date", {}).get("text") != "2021年", compared
+    checked = pipeline.check(draft)
+    assert checked.uncovered == [], "the compared year is covered by compared_with"
+    text = case.read_text(encoding="utf-8")
+    index = text.index("compared_with: {text: 2021年")
+    tail = text[index:]
+    dated = re.sub(
+        r"date: \{text: 2024年, year: 2024\}", "date: {text: 2021年, year: 2021}", tail, count=1
+    )
+    case.write_text(text[:index] + dated, encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        pipeline.check(draft)
+    assert any(
+        "are what the change is compared with" in e.message and e.path.endswith(".date")
+        for e in caught.value.errors
+    ), caught.value.errors

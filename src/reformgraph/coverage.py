@@ -77,7 +77,7 @@ def _label_spans(
 def _located_spans(located: Iterable[Located]) -> list[tuple[int, int]]:
     spans = []
     for item in located:
-        for span in (item.text, item.date, *item.parts.values()):
+        for span in (item.text, item.date, item.compared, *item.parts.values()):
             if span is not None:
                 spans.append((span.start, span.end))
     return spans

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from reformgraph.errors import DataError, DataErrors
 from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile
 from reformgraph.models import (
@@ -695,6 +697,19 @@ class _Resolver:
                 "the quote",
             )
         date = self.date(lines, (*path, "date"), change.date, quote)
+        if (
+            date is not None
+            and compared is not None
+            and compared.start <= date.start < compared.end
+        ):
+            self.errors.append(
+                lines.error(
+                    (*path, "date"),
+                    f"the date's words {date.text!r} are what the change is compared with"
+                    f" ({change.compared_with.text if change.compared_with else ''!r}), not"
+                    " when it holds: leave the date out (compared_with keeps the year)",
+                )
+            )
         located[path] = Located(quote=quote, date=date, compared=compared, parts=parts)
 
     def ranking(
@@ -914,6 +929,7 @@ class _Resolver:
                 fact_ids,
             )
         exceptions = self.exceptions(lines, (), case.exceptions, span, "the case's text")
+        self.subjects(lines, (), case, {case.office}, "this case")
         return ResolvedCase(
             case=case,
             lines=lines,
@@ -1009,9 +1025,45 @@ class _Resolver:
             exceptions = self.exceptions(
                 lines, ("introduction",), intro.exceptions, span, "the introduction"
             )
+            self.subjects(lines, ("introduction",), intro, set(), "the introduction")
         return ResolvedIntroduction(
             source=source, span=span, located=located, exceptions=exceptions, credits=credits
         )
+
+    def subjects(
+        self, lines: LineMap, base: PathKey, record: BaseModel, named: set[str], where: str
+    ) -> None:
+        """A fact's ``subject`` (whose number or ranking it is) must be an entity the text
+        names: one of the case's places, its involved entities or a relation's participants,
+        each of which is found in the text. A subject the text does not name (湖北 for a
+        Hunan sentence's 我省) would put the number on the wrong body."""
+        subjects: list[tuple[PathKey, str]] = []
+
+        def walk(value: object, path: PathKey) -> None:
+            if isinstance(value, Mention):
+                named.add(value.id)
+            if isinstance(value, BaseModel):
+                subject = getattr(value, "subject", None)
+                if isinstance(subject, str) and "subject" in type(value).model_fields:
+                    subjects.append(((*path, "subject"), subject))
+                for name in type(value).model_fields:
+                    walk(getattr(value, name), (*path, name))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, str) and path and path[-1] in ("involves", "places"):
+                        named.add(item)
+                    walk(item, (*path, index))
+
+        walk(record, base)
+        for path, subject in subjects:
+            if subject not in named and subject in self.entities:
+                self.errors.append(
+                    lines.error(
+                        path,
+                        f"subject {subject!r} is not named in {where}: list it in `involves`"
+                        " (with `mention` for words such as 我省 or 全市) where the text names it",
+                    )
+                )
 
     def cycles(self, field_name: str) -> None:
         """Report each entity that is, through ``broader`` or ``part_of``, inside itself."""

@@ -500,7 +500,14 @@ def _changes(
         if change.baseline_dated:
             continue
         first = min(p.start for p in change.parts.values())
-        change.date = _date_before(dates, first, _sentence(text, first, lo, hi))
+        # 较2021年缩短近4成: 2021年 is what the number is compared with, not when it holds.
+        own = [
+            d
+            for d in dates
+            if change.compared is None
+            or not (change.compared[0] <= d.start and d.end <= change.compared[1])
+        ]
+        change.date = _date_before(own, first, _sentence(text, first, lo, hi))
     return changes, used
 
 
