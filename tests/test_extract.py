@@ -1193,3 +1193,42 @@ def test_the_year_a_change_is_compared_with_is_not_drafted_as_its_date_and_check
         "are what the change is compared with" in e.message and e.path.endswith(".date")
         for e in caught.value.errors
     ), caught.value.errors
+
+
+def test_a_draft_using_a_curated_id_it_has_no_copy_of_is_told_where_it_is_and_how_to_link(
+    tmp_path: Path, data_copy: Path, reviewed_draft: Path
+) -> None:
+    # check and accept said "no entity has this id" of an id data/entities has; the way to
+    # link to it (a copy in the draft) was nowhere written.
+    (case,) = (reviewed_draft / "cases").glob("*.yaml")
+    text = case.read_text(encoding="utf-8")
+    case.write_text(
+        text.replace(
+            "involves:\n- xiangyang\n", "involves:\n- xiangyang\n- {id: ndrc, mention: 襄阳市}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    assert "{id: ndrc" in case.read_text(encoding="utf-8")
+    for run in (
+        lambda: pipeline.check(reviewed_draft),
+        lambda: pipeline.accept(reviewed_draft, data_copy),
+    ):
+        with pytest.raises(DataErrors) as caught:
+            run()
+        (error,) = [e for e in caught.value.errors if "'ndrc'" in e.message]
+        assert "the curated data has it" in error.message
+        assert str(data_copy / "entities" / "organisations.yaml") in error.message
+        assert "entities/copies.yaml" in error.message
+    entry = yaml.safe_load(
+        (data_copy / "entities" / "organisations.yaml").read_text(encoding="utf-8")
+    )
+    (ndrc,) = [e for e in entry if e["id"] == "ndrc"]
+    ndrc.pop("distinct_from", None)  # its look-alikes are not in the draft
+    copies = reviewed_draft / "entities" / "copies.yaml"
+    copies.write_text(
+        copies.read_text(encoding="utf-8")
+        + yaml.safe_dump([ndrc], allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    result = pipeline.accept(reviewed_draft, data_copy)
+    assert "ndrc" in result.references

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from reformgraph.coverage import Uncovered
 from reformgraph.engine import STORE_DIR
 from reformgraph.errors import (
     DataError,
+    DataErrors,
     LargeViewWarning,
     NoBuildError,
     QueryError,
@@ -162,8 +164,22 @@ def check(data_dir: StrPath, *, progress: Progress | None = None) -> CheckResult
     Raises :class:`DataErrors` for bad input; the result tells whether the graph
     conforms and which numerals and outcome words the data does not cover.
     """
-    with tempfile.TemporaryDirectory(prefix="reformgraph-check-") as work:
+    with tempfile.TemporaryDirectory(prefix="reformgraph-check-") as work, _draft_hints(data_dir):
         return _result(produce(Path(data_dir), Path(work), progress=progress))
+
+
+@contextmanager
+def _draft_hints(data_dir: StrPath) -> Iterator[None]:
+    """In a draft folder made by ``extract``, an unknown id the curated data has is told
+    how to link to it (:func:`reformgraph.extract.merge.with_curated_hints`)."""
+    try:
+        yield
+    except DataErrors as exc:
+        if not (Path(data_dir) / "extract-manifest.yaml").is_file():
+            raise
+        from reformgraph.extract.merge import with_curated_hints
+
+        raise DataErrors(with_curated_hints(exc.errors, Path(data_dir))) from None
 
 
 def accept(
@@ -214,9 +230,10 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     with work_folder(out_dir) as work_name:
         work = Path(work_name)
         cache = out_dir / CACHE_DIR
-        produced = produce(
-            data_dir, work, cache=cache if cache.is_dir() else None, progress=progress
-        )
+        with _draft_hints(data_dir):
+            produced = produce(
+                data_dir, work, cache=cache if cache.is_dir() else None, progress=progress
+            )
         if not produced.validation.conforms:
             report = "\n".join(str(v) for v in produced.validation.violations)
             raise ValidationFailed(report, len(produced.validation.violations))

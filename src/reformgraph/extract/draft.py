@@ -1171,6 +1171,8 @@ def _files(draft: Draft, report: Report, curated: Path | None) -> dict[str, byte
             "# Copies of curated entities the report refers to, so that this folder builds on"
             " its own.",
             "# Do not edit them here: reformgraph accept replaces them by references.",
+            "# To link the draft to another curated entity, paste its entry here unchanged"
+            " (but for distinct_from ids this draft lacks).",
         ]
         body = ""
         for entity_id, entity in registry.copies.items():

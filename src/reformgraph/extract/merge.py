@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import yaml
+
 from reformgraph.errors import DataError, DataErrors
 from reformgraph.extract.draft import _FILE_OF_GROUP, _dump, _entity_records_one, _uncovered
 from reformgraph.extract.report import DRAFT_MARKER, MANIFEST, ExtractError, _errors
@@ -103,6 +105,46 @@ def _copies(draft_dir: Path) -> dict[str, str]:
     return copies
 
 
+_UNKNOWN_ID = re.compile(r"^unknown [\w ]+ '([^']+)': no entity has this id$")
+
+
+def with_curated_hints(errors: Sequence[DataError], draft_dir: Path) -> list[DataError]:
+    """``errors`` of a draft folder, where an unknown id is one the curated data has, told
+    how to link to it: a draft builds on its own, so the curated entity must be copied in
+    (``accept`` turns the copy into a reference)."""
+    try:
+        manifest = yaml.safe_load((draft_dir / MANIFEST).read_text(encoding="utf-8"))
+        curated = Path(str(manifest["curated"]))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError):
+        return list(errors)
+    if not curated.is_absolute():
+        curated = draft_dir / curated
+    wanted = {m[1] for e in errors if (m := _UNKNOWN_ID.match(e.message))}
+    where: dict[str, str] = {}
+    if wanted and (curated / "entities").is_dir():
+        for path in sorted((curated / "entities").glob("*.yaml")):
+            try:
+                records = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue
+            for record in records if isinstance(records, list) else []:
+                if isinstance(record, dict) and record.get("id") in wanted:
+                    where.setdefault(str(record["id"]), str(path))
+    out = []
+    copies = shown(draft_dir / "entities" / "copies.yaml", draft_dir)
+    for error in errors:
+        match = _UNKNOWN_ID.match(error.message)
+        if match and match[1] in where:
+            message = (
+                f"{error.message} in this draft; the curated data has it ({where[match[1]]}):"
+                f" copy its entry into {copies} (without the `distinct_from` ids the draft"
+                " lacks), and accept makes it a reference"
+            )
+            error = DataError(error.file, error.line, error.path, message)
+        out.append(error)
+    return out
+
+
 def accept(
     draft_dir: Path,
     data_dir: Path,
@@ -169,8 +211,11 @@ def accept(
         problems = list(exc.errors)
         for path in case_file_paths(draft_dir):
             problems += load_case_file(path, draft_dir)[1]
-        raise _errors(problems) from None
-    resolve(draft)
+        raise _errors(with_curated_hints(problems, draft_dir)) from None
+    try:
+        resolve(draft)
+    except DataErrors as exc:
+        raise _errors(with_curated_hints(exc.errors, draft_dir)) from None
     data = load_data_folder(data_dir)
     resolve(data)
     if len(draft.sources) != 1:
