@@ -785,3 +785,22 @@ def test_a_build_replaces_its_store_with_a_file_managers_files_in_it(tmp_path: P
     refused = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
     assert refused.exit_code == 2
     assert (out / "store" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_rebuild_says_which_pages_in_the_build_folder_show_the_previous_build(
+    tmp_path: Path,
+) -> None:
+    # After adding cases and building again, the viz pages in build/ still showed the old
+    # graph, and nothing said so.
+    out = tmp_path / "build"
+    first = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "drawn from the previous build" not in first.stderr
+    page = runner.invoke(app, ["viz", "--build", str(out), "--view", "cases"])
+    assert page.exit_code == 0, page.output
+    assert (out / "reformgraph-cases.html").is_file()
+    again = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "1 page(s), picture(s) or network file(s)" in again.stderr
+    assert "reformgraph-cases.html" in again.stderr
+    assert "reformgraph viz" in again.stderr

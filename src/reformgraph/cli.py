@@ -297,6 +297,16 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
     except OSError as exc:
         _fail(f"cannot write the output: {exc}")
     _print_summary(result.check, result.written)
+    if result.stale:
+        names = ", ".join(p.name for p in result.stale[:5])
+        more = f" and {len(result.stale) - 5} more" if len(result.stale) > 5 else ""
+        err.print(
+            Text(
+                f"note: {len(result.stale)} page(s), picture(s) or network file(s) in"
+                f" {result.folder} were drawn from the previous build ({names}{more}):"
+                " make them again (reformgraph viz, reformgraph network)"
+            )
+        )
 
 
 @app.command()

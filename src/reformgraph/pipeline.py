@@ -85,6 +85,9 @@ class CheckResult:
 class BuildResult:
     check: CheckResult
     written: list[Path]
+    #: Pages, pictures and networks in the build folder that were drawn from an earlier
+    #: build (``viz``, ``network``): they do not show this one.
+    stale: list[Path] = field(default_factory=list)
 
     @property
     def folder(self) -> Path:
@@ -238,8 +241,31 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
             report = "\n".join(str(v) for v in produced.validation.violations)
             raise ValidationFailed(report, len(produced.validation.violations))
         result = _result(produced)
+        earlier = _drawn_files(out_dir)
         written = publish(work, out_dir)
-    return BuildResult(check=result, written=written)
+    return BuildResult(check=result, written=written, stale=earlier)
+
+
+#: What ``viz`` and ``network`` write, into the build folder by default.
+_DRAWN_SUFFIXES = frozenset({".html", ".svg", ".png", ".graphml", ".gexf"})
+
+
+def _drawn_files(out_dir: Path) -> list[Path]:
+    """The pages, pictures and network files in a build folder (and its folders but the
+    store and the cache), all drawn from the build they were made from."""
+    found: list[Path] = []
+    if not out_dir.is_dir():
+        return found
+    for path in sorted(out_dir.iterdir()):
+        if path.name in (STORE_DIR, CACHE_DIR) or path.name.startswith("."):
+            continue
+        if path.is_dir():
+            found += [
+                p for p in sorted(path.iterdir()) if p.is_file() and p.suffix in _DRAWN_SUFFIXES
+            ]
+        elif path.is_file() and path.suffix in _DRAWN_SUFFIXES:
+            found.append(path)
+    return found
 
 
 #: The names of the files of a RocksDB database, which an Oxigraph store is.
