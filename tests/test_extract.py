@@ -1232,3 +1232,49 @@ def test_a_draft_using_a_curated_id_it_has_no_copy_of_is_told_where_it_is_and_ho
     )
     result = pipeline.accept(reviewed_draft, data_copy)
     assert "ndrc" in result.references
+
+
+_HUNAN = (
+    "湖南省营商环境改革见实效\n湖南省委改革办\n"
+    "今年以来,湖南省各地推进营商环境改革,长沙市、株洲市、湘潭市、衡阳市、岳阳市、常德市、"
+    "益阳市、郴州市、永州市、怀化市、娄底市、邵阳市、张家界市同步推进。"
+    "省发改委会同省公安厅推进项目审批改革。\n"
+)
+
+
+def test_names_relative_to_a_province_link_only_to_bodies_of_that_province(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    # Once the curated texts named Hunan places more often than Hubei ones, a Hunan
+    # report's 省发改委 and 省公安厅 were linked to Hubei's bodies (and before, a Hunan body
+    # of the same label to none): which province most texts are about decided it.
+    first = tmp_path / "hunan-one.txt"
+    first.write_text(_HUNAN, encoding="utf-8")
+    extract(first, tmp_path / "one", curated=data_copy)
+    _review(tmp_path / "one")
+    pipeline.accept(tmp_path / "one", data_copy)
+    curated = load_data_folder(data_copy)
+    hunan_drc = [
+        e.id for e in curated.entities.values() if e.label.zh == "省发改委" and e.id != "hubei-drc"
+    ]
+    assert len(hunan_drc) == 1, hunan_drc
+
+    second = tmp_path / "hunan-two.txt"
+    second.write_text(
+        "湖南省审批改革见实效\n湖南省委改革办\n今年以来,湖南省发改委会同省公安厅推进投资审批改革。\n",
+        encoding="utf-8",
+    )
+    extract(second, tmp_path / "two", curated=data_copy)
+    (case,) = (tmp_path / "two" / "cases").glob("*.yaml")
+    text = case.read_text(encoding="utf-8")
+    assert "hubei-drc" not in text
+    assert "hubei-public-security-department" not in text
+    assert hunan_drc[0] in text, "湖南省发改委 is the Hunan body the curated data has"
+    assert "省发改委 (curated)" in text, "a linked curated entity is named for the reviewer"
+
+    # The Hubei report's own relative names still link to the Hubei bodies.
+    extract(SOURCE, tmp_path / "hubei", curated=data_copy, overwrite=True)
+    drafted = "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "hubei" / "cases").glob("*.yaml")
+    )
+    assert "hubei-drc" in drafted

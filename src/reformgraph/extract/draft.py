@@ -92,6 +92,41 @@ def _norm_label(label: str) -> str:
     return unicodedata.normalize("NFKC", label.translate(table))
 
 
+#: A name relative to the place the text is about: 省发改委, 市委改革办, 全省, 我市.
+_RELATIVE_NAME = re.compile("^(?:省|市|县|区|州|全省|全市|我省|我市|本省|本市)(?!份)")
+
+
+def _entity_provinces(curated: Dataset) -> dict[str, set[str]]:
+    """For each curated entity, the provinces of the source texts whose cases (or
+    introductions, or metadata) name it."""
+    from pydantic import BaseModel
+
+    of_source = {sid: _province(source.text) for sid, source in curated.sources.items()}
+    ids = set(curated.entities)
+    found: dict[str, set[str]] = {}
+
+    def walk(value: object, province: str) -> None:
+        if isinstance(value, str):
+            if value in ids:
+                found.setdefault(value, set()).add(province)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), province)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, province)
+
+    for case in curated.cases:
+        province = of_source.get(case.record.source)
+        if province is not None:
+            walk(case.record, province)
+    for source_id, source in curated.sources.items():
+        province = of_source.get(source_id)
+        if province is not None:
+            walk(source.record, province)
+    return found
+
+
 class Registry:
     """The entities of a draft: links to curated ones (copied in) and new drafts."""
 
@@ -101,10 +136,13 @@ class Registry:
         if curated is not None:
             for entity_id, (lines, _) in curated.entity_lines.items():
                 self.curated_files[entity_id] = lines.file
-        self.index: dict[str, str] = {}
+        #: Every curated entity of each label (two provinces' offices may share one).
+        self.index: dict[str, list[str]] = {}
         for entity in self.curated.values():
             for label in entity.zh_labels:
-                self.index.setdefault(_norm_label(label), entity.id)
+                ids = self.index.setdefault(_norm_label(label), [])
+                if entity.id not in ids:
+                    ids.append(entity.id)
         self.new: dict[str, dict[str, Any]] = {}
         self.copies: dict[str, Entity] = {}
         self.keys: dict[str, str] = {}
@@ -113,9 +151,8 @@ class Registry:
         self._by_group: dict[str, dict[str, str]] = {}
         #: The province the report is about, and the one the curated data is about.
         self.province: str | None = None
-        self.curated_province = (
-            _province("\n".join(s.text for s in curated.sources.values())) if curated else None
-        )
+        #: The provinces of the texts that name each curated entity.
+        self.provinces = _entity_provinces(curated) if curated else {}
 
     # ------------------------------------------------------------ curated
 
@@ -133,9 +170,10 @@ class Registry:
 
     def _variants(self, label: str) -> list[str]:
         """The label, and the label without the report's province in front of it
-        (湖北省发改委 → 省发改委), when the curated data is about the same province."""
+        (湖北省发改委 → 省发改委): a name relative to the province, which links only to a
+        curated entity of the same province (:meth:`_allowed`)."""
         out = [label]
-        if self.province is None or self.province != self.curated_province:
+        if self.province is None:
             return out
         place = lexicon().places[self.province]
         for name in sorted(place.labels, key=len, reverse=True):
@@ -145,19 +183,22 @@ class Registry:
                 break
         return out
 
-    def _relative(self, label: str) -> bool:
-        """Whether a name is relative to the report's place (省发改委, 市委改革办) and the
-        curated data is about another province, so that it must not be linked."""
-        if self.curated_province is None or self.province == self.curated_province:
-            return False
-        return bool(re.match("^(?:省|市|县|区|州|全省|全市|我省|我市|本省|本市)(?!份)", label))
+    def _allowed(self, entity_id: str, word: str) -> bool:
+        """Whether ``word`` of the report may name the curated entity: a name relative to
+        the report's place (省发改委, 市委改革办, 省委) only names the body of the same
+        province, so the entity must be named by a curated text about that province. Which
+        province most curated texts are about does not matter: a Hunan report's 省发改委 is
+        not Hubei's, however many Hunan texts the data holds."""
+        if not _RELATIVE_NAME.match(word):
+            return True
+        return self.province is not None and self.province in self.provinces.get(entity_id, ())
 
     def _curated_for(self, labels: Iterable[str], group: str | None) -> str | None:
-        words = [v for label in labels if not self._relative(label) for v in self._variants(label)]
+        words = [v for label in labels for v in self._variants(label)]
         for word in words:
-            found = self.index.get(_norm_label(word))
-            if found is not None:
-                return found
+            for found in self.index.get(_norm_label(word), ()):
+                if self._allowed(found, word):
+                    return found
         if group is None:
             return None
         same = self._group_labels(group)
@@ -166,7 +207,7 @@ class Registry:
             if len(norm) < 4:
                 continue
             close = difflib.get_close_matches(norm, list(same), n=1, cutoff=0.9)
-            if close:
+            if close and self._allowed(same[close[0]], word):
                 return same[close[0]]
         return None
 
@@ -1088,12 +1129,22 @@ _HASHED_ID = re.compile(
 )
 
 
+_SLUG = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)*(?![\w-])")
+
+
 def _annotate(yaml_text: str, registry: Registry) -> str:
     """Name the draft ids of each line in a comment, so a reader sees what they are."""
     out = []
     for line in yaml_text.splitlines():
         ids = _HASHED_ID.findall(line)
         names = [registry.new[i]["label"]["zh"] for i in ids if i in registry.new]
+        if not line.lstrip().startswith("#"):
+            # a curated entity linked to, by its label: the reviewer checks the link too
+            names += [
+                f"{registry.copies[i].label.zh} (curated)"
+                for i in _SLUG.findall(line.split(" #", 1)[0])
+                if i in registry.copies and registry.copies[i].type is not EntityType.UNIT
+            ]
         if names and not line.lstrip().startswith("#"):
             line += "  # " + ", ".join(dict.fromkeys(names))
         out.append(line)
