@@ -1278,3 +1278,28 @@ def test_names_relative_to_a_province_link_only_to_bodies_of_that_province(
         p.read_text(encoding="utf-8") for p in (tmp_path / "hubei" / "cases").glob("*.yaml")
     )
     assert "hubei-drc" in drafted
+
+
+def test_a_body_found_twice_is_one_draft_entity_and_an_unused_date_one_exception(
+    tmp_path: Path,
+) -> None:
+    # 湖南省委改革办 as the source's planner and as a case's office line were two entities of
+    # one label; 自2023年3月起, which no fact held, gave two exceptions, one quoted 年3.
+    report = tmp_path / "hunan.txt"
+    report.write_text(
+        "策划:湖南省委改革办\n\n湘赣协同改革见实效\n湖南省委改革办\n"
+        "湖南省委改革办会同江西省委改革办建立协同机制,自2023年3月起每年召开联席会议。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    entities = _load_yaml(draft / "entities" / "drafts.yaml")
+    assert isinstance(entities, list)
+    offices = [e["id"] for e in entities if e["label"]["zh"] == "湖南省委改革办"]
+    assert len(offices) == 1, offices
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    dated = [e for e in record.get("exceptions", []) if "2023" in e.get("text", e["quote"])]
+    assert [e.get("text", e["quote"]) for e in dated] == ["自2023年3月起"], record.get("exceptions")
+    assert all(len(e["quote"]) > 3 for e in record.get("exceptions", [])), record["exceptions"]
