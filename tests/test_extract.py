@@ -1303,3 +1303,29 @@ def test_a_body_found_twice_is_one_draft_entity_and_an_unused_date_one_exception
     dated = [e for e in record.get("exceptions", []) if "2023" in e.get("text", e["quote"])]
     assert [e.get("text", e["quote"]) for e in dated] == ["自2023年3月起"], record.get("exceptions")
     assert all(len(e["quote"]) > 3 for e in record.get("exceptions", [])), record["exceptions"]
+
+
+def test_a_reform_office_by_its_full_name_is_one_body_linked_to_its_short_name(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    # 湖北省委全面深化改革委员会办公室 was split into 湖北省委 and 改革委员会办公室, and the
+    # joint work drafted with 湖北省委 as the partner (its quote cut to fit).
+    report = tmp_path / "hunan.txt"
+    report.write_text(
+        "湘鄂协同改革见实效\n湖南省委改革办\n"
+        "湖南省委改革办会同湖北省委全面深化改革委员会办公室,建立两省改革协同工作机制。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft, curated=data_copy)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    assert {
+        "id": "hubei-provincial-reform-office",
+        "mention": "湖北省委全面深化改革委员会办公室",
+    } in record["involves"], record["involves"]
+    (joint,) = [r for r in record["relations"] if r["kind"] == "joint-work"]
+    partners = [p if isinstance(p, str) else p["id"] for p in joint["partners"]]
+    assert partners == ["hubei-provincial-reform-office"], joint
+    assert "湖北省委全面深化改革委员会办公室" in joint["quote"]

@@ -92,6 +92,8 @@ def _norm_label(label: str) -> str:
     return unicodedata.normalize("NFKC", label.translate(table))
 
 
+_FULL_OFFICE_NAME = re.compile("委(?:全面)?深化改革委员会办公室$")
+
 #: A name relative to the place the text is about: 省发改委, 市委改革办, 全省, 我市.
 _RELATIVE_NAME = re.compile("^(?:省|市|县|区|州|全省|全市|我省|我市|本省|本市)(?!份)")
 
@@ -174,6 +176,10 @@ class Registry:
         (湖北省发改委 → 省发改委): a name relative to the province, which links only to a
         curated entity of the same province (:meth:`_allowed`)."""
         out = [label]
+        # 湖北省委全面深化改革委员会办公室 is 湖北省委改革办 by its full name
+        short = _FULL_OFFICE_NAME.sub("委改革办", label)
+        if short != label:
+            out.append(short)
         if self.province is None:
             return out
         place = lexicon().places[self.province]

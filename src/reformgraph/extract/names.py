@@ -345,8 +345,16 @@ def _follows_ok(text: str, end: int, hi: int, banned: Sequence[str]) -> bool:
     return not any(text.startswith(word, end) for word in banned) or end >= hi
 
 
+#: A reform office by its full name, 湖北省委全面深化改革委员会办公室 (湖北省委改革办): one
+#: body, not 湖北省委 and 改革委员会办公室.
+_FULL_REFORM_OFFICE = re.compile("[省市州县区]委(?:全面)?深化改革委员会办公室")
+
+
 def _suffix_orgs(text: str, lo: int, hi: int, barriers: Sequence[tuple[int, int]]) -> list[Item]:
     out = []
+    for m in _FULL_REFORM_OFFICE.finditer(text, lo, hi):
+        start = _name_start(text, m.start(), lo, barriers, _STOP_RE)
+        out.append(_item("organisation", EntityType.REFORM_OFFICE, text, start, m.end(), 80))
     for m in _ORG_SUFFIX.finditer(text, lo, hi):
         suffix = m[0]
         before_bad, after_bad = _ORG_GUARDS.get(suffix, ("", ()))
