@@ -94,6 +94,12 @@ def _norm_label(label: str) -> str:
 
 _FULL_OFFICE_NAME = re.compile("委(?:全面)?深化改革委员会办公室$")
 
+#: A document named by its kind alone (实施意见, 指导意见, 通知): whose it is, the text
+#: around it says; as a relative name, it links only within its province.
+_GENERIC_DOCUMENT = re.compile(
+    "^(?:实施|指导|若干|工作|行动|配套)?(?:意见|通知|方案|办法|规定|措施|细则|计划|规划)$"
+)
+
 #: A name relative to the place the text is about: 省发改委, 市委改革办, 全省, 我市.
 _RELATIVE_NAME = re.compile("^(?:省|市|县|区|州|全省|全市|我省|我市|本省|本市)(?!份)")
 
@@ -192,11 +198,12 @@ class Registry:
 
     def _allowed(self, entity_id: str, word: str) -> bool:
         """Whether ``word`` of the report may name the curated entity: a name relative to
-        the report's place (省发改委, 市委改革办, 省委) only names the body of the same
-        province, so the entity must be named by a curated text about that province. Which
-        province most curated texts are about does not matter: a Hunan report's 省发改委 is
-        not Hubei's, however many Hunan texts the data holds."""
-        if not _RELATIVE_NAME.match(word):
+        the report's place (省发改委, 市委改革办, 省委), or a document named by its kind
+        alone (实施意见), only names the body or document of the same province, so the
+        entity must be named by a curated text about that province. Which province most
+        curated texts are about does not matter: a Hunan report's 省发改委 is not Hubei's,
+        however many Hunan texts the data holds."""
+        if not (_RELATIVE_NAME.match(word) or _GENERIC_DOCUMENT.match(word)):
             return True
         return self.province is not None and self.province in self.provinces.get(entity_id, ())
 
