@@ -1261,7 +1261,8 @@ def test_names_relative_to_a_province_link_only_to_bodies_of_that_province(
 
     second = tmp_path / "hunan-two.txt"
     second.write_text(
-        "湖南省审批改革见实效\n湖南省委改革办\n今年以来,湖南省发改委会同省公安厅推进投资审批改革。\n",
+        "湖南省审批改革见实效\n湖南省委改革办\n今年以来,湖南省发改委会同省公安厅推进投资审批改革,"
+        "省委出台实施意见。\n",
         encoding="utf-8",
     )
     extract(second, tmp_path / "two", curated=data_copy)
@@ -1269,6 +1270,7 @@ def test_names_relative_to_a_province_link_only_to_bodies_of_that_province(
     text = case.read_text(encoding="utf-8")
     assert "hubei-drc" not in text
     assert "hubei-public-security-department" not in text
+    assert "investment-implementation-opinions" not in text, "Hubei's 实施意见 is not Hunan's"
     assert hunan_drc[0] in text, "湖南省发改委 is the Hunan body the curated data has"
     assert "省发改委 (curated)" in text, "a linked curated entity is named for the reviewer"
 
