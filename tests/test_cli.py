@@ -804,3 +804,23 @@ def test_a_rebuild_says_which_pages_in_the_build_folder_show_the_previous_build(
     assert "1 page(s), picture(s) or network file(s)" in again.stderr
     assert "reformgraph-cases.html" in again.stderr
     assert "reformgraph viz" in again.stderr
+
+
+def test_a_shacl_violation_inside_a_measure_names_the_line_of_its_fact(tmp_path: Path) -> None:
+    # A violation named only its node's IRI; the case file and the line of the fact are
+    # what a curator opens. (A fixture of its own would edit the file the direction fixture
+    # edits, which the validators' agreement test applies together.)
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    case = data / "cases" / "07-police-dispatch-one-city-one-platform.yaml"
+    text = case.read_text(encoding="utf-8")
+    old = "indicator: call-taking-desks-count\n        direction: decrease"
+    assert text.count(old) == 1
+    case.write_text(text.replace(old, old.replace("decrease", "increase")), encoding="utf-8")
+    line = text.splitlines().index("      - id: call-desks-consolidated") + 1
+    result = runner.invoke(app, ["check", "--data", str(data)])
+    assert result.exit_code == 1, result.output
+    assert (
+        f"data/cases/07-police-dispatch-one-city-one-platform.yaml:{line}: Violation: <"
+        in result.stderr
+    ), result.stderr
+    assert "/change/call-desks-consolidated>: the direction contradicts" in result.stderr

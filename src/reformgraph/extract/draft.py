@@ -1064,9 +1064,7 @@ def _cover(draft: Draft, resolved: Resolved) -> int:
     done: set[tuple[str, int, int]] = set()
     for u in _uncovered(resolved):
         scope, record = scopes[u.where]
-        dated = next(
-            (d for d in date_phrases(text, *scope) if d.start <= u.offset < d.end), None
-        )
+        dated = next((d for d in date_phrases(text, *scope) if d.start <= u.offset < d.end), None)
         if u.character not in TRIGGERS and dated is not None:
             # 自2023年3月起 no fact holds: one exception for the date's words, not one for
             # 2023 and another, quoted 年3, for its month.
