@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
 from .paths import NOTEBOOKS
+
+#: Code run after a notebook, in its kernel: what a test reads of the objects it made.
+#: Notebook 03: the recognitions chart (the last ``ax``): its title, the y ticks shown and
+#: how many pairs of x labels overlap.
+PROBES = {
+    "03-figures.ipynb": """
+import json
+from itertools import combinations
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+_renderer = FigureCanvasAgg(ax.figure).get_renderer()
+ax.figure.draw(_renderer)
+_boxes = [t.get_window_extent(_renderer) for t in ax.get_xticklabels()]
+_low, _high = ax.get_ylim()
+print(json.dumps({
+    "title": ax.get_title(),
+    "yticks": [float(t) for t in ax.get_yticks() if _low <= t <= _high],
+    "overlapping": int(sum(a.overlaps(b) for a, b in combinations(_boxes, 2))),
+    "labels": [t.get_text() for t in ax.get_xticklabels()],
+}))
+""",
+}
+
+Executed = tuple[nbformat.NotebookNode, dict[str, Any]]
 
 
 def test_there_are_the_three_numbered_notebooks() -> None:
@@ -26,17 +56,86 @@ def test_each_notebook_is_committed_without_outputs(path: Path) -> None:
                if cell.cell_type == "code")  # fmt: skip
 
 
+def _first_cell(path: Path) -> str:
+    book = nbformat.read(path, as_version=4)
+    return next(cell.source for cell in book.cells if cell.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_a_copy_outside_the_project_reads_the_build_reformgraph_out_names(
+    path: Path, build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first cell computed project / "build" even when REFORMGRAPH_OUT was set: outside
+    # a project, where there is no project, it stopped with a TypeError.
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFORMGRAPH_OUT", str(build_dir))
+    namespace: dict[str, Any] = {}
+    exec(compile(_first_cell(copy), f"{copy}:first cell", "exec"), namespace)
+    assert namespace["project"] is None
+    assert namespace["out"] == build_dir
+    assert len(namespace["graph"]) > 0
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_outside_a_project_without_reformgraph_out_a_notebook_says_to_set_it(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph.errors import NoProjectError
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REFORMGRAPH_OUT", raising=False)
+    with pytest.raises(NoProjectError, match="set REFORMGRAPH_OUT to a build folder"):
+        exec(compile(_first_cell(path), f"{path}:first cell", "exec"), {})
+    assert list(tmp_path.iterdir()) == [], "nothing built or written"
+
+
+def _execute(path: Path, build_dir: Path) -> Executed:
+    """The notebook run on a fresh kernel, reading ``build_dir``; then its probe, if any."""
+    book = nbformat.read(path, as_version=4)
+    probed: dict[str, Any] = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REFORMGRAPH_OUT", str(build_dir))
+        client = NotebookClient(
+            book,
+            timeout=300,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        )
+        with client.setup_kernel():
+            for index, cell in enumerate(book.cells):
+                client.execute_cell(cell, index)
+            if path.name in PROBES:
+                probe = nbformat.v4.new_code_cell(PROBES[path.name])
+                book.cells.append(probe)  # the client writes a cell's outputs into the book
+                client.execute_cell(probe, len(book.cells) - 1)
+                book.cells.pop()
+                (printed,) = [o["text"] for o in probe.outputs if o.get("name") == "stdout"]
+                probed = json.loads(printed)
+    return book, probed
+
+
+@pytest.fixture(scope="module")
+def executed(build_dir: Path) -> Callable[[str], Executed]:
+    """Each notebook executed once for the tests of this module (by its file name)."""
+    done: dict[str, Executed] = {}
+
+    def run(name: str) -> Executed:
+        if name not in done:
+            (path,) = [p for p in NOTEBOOKS if p.name == name]
+            done[name] = _execute(path, build_dir)
+        return done[name]
+
+    return run
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_each_notebook_executes_on_a_fresh_kernel(
-    path: Path, build_dir: Path, monkeypatch: pytest.MonkeyPatch
+    path: Path, executed: Callable[[str], Executed]
 ) -> None:
-    monkeypatch.setenv("REFORMGRAPH_OUT", str(build_dir))
-    book = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        book, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    client.execute()
+    book, _ = executed(path.name)
     errors = [
         o for c in book.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
     ]
@@ -57,3 +156,71 @@ def test_each_notebook_executes_on_a_fresh_kernel(
 def source_charts(book: nbformat.NotebookNode) -> int:
     """How many charts a notebook's code draws: its ``.plot`` calls."""
     return sum(c.source.count(".plot") for c in book.cells if c.cell_type == "code")
+
+
+def _tables(book: nbformat.NotebookNode, code: str) -> list[pd.DataFrame]:
+    """The tables shown by the one code cell that holds ``code``, each as shown (HTML)."""
+    (cell,) = [c for c in book.cells if c.cell_type == "code" and code in c.source]
+    return [
+        pd.read_html(StringIO(o["data"]["text/html"]))[0]
+        for o in cell.outputs
+        if "text/html" in o.get("data", {})
+    ]
+
+
+@pytest.mark.slow
+def test_the_bridging_table_holds_only_entities_that_link_two_or_more_cases(
+    executed: Callable[[str], Executed],
+) -> None:
+    # The top 10 was padded with entities one case names (betweenness 0), in IRI order.
+    book, _ = executed("02-cross-case-links.ipynb")
+    (table,) = _tables(book, "analysis.centrality(")
+    assert 0 < len(table) <= 10
+    assert (table["cases"] >= 2).all()
+    assert "投资项目绩效综合评价平台" in set(table["label_zh"])
+
+
+@pytest.mark.slow
+def test_firsts_and_pilots_show_as_two_tables_and_the_pilot_of_no_case_says_whose_it_is(
+    executed: Callable[[str], Executed],
+) -> None:
+    # Both were returned as one tuple, which Jupyter shows as plain text, cut short.
+    book, _ = executed("03-figures.ipynb")
+    firsts, pilots = _tables(book, 'saved_query("firsts")')
+    assert {"caseTitle", "kind", "scope", "what"} <= set(firsts.columns)
+    assert {"caseTitle", "stage", "evidence"} <= set(pilots.columns)
+    assert "firstOfItsKind" in set(firsts["kind"])
+    assert set(pilots["stage"]) <= {"stagePilot", "stageGeneralised", "stageProposed"}
+    assert not pilots["caseTitle"].isna().any()
+    assert "(the source's introduction)" in set(pilots["caseTitle"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["01-query-the-graph.ipynb", "03-figures.ipynb"])
+def test_tables_show_ontology_terms_by_their_local_names(
+    executed: Callable[[str], Executed], name: str
+) -> None:
+    # kind, stage, qualifier, direction and changeRole were full ontology IRIs, cut short.
+    book, _ = executed(name)
+    shown = [
+        o["data"]["text/html"]
+        for c in book.cells
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    ]
+    assert shown
+    assert not [html for html in shown if "w3id.org/reformgraph/ontology/" in html]
+
+
+@pytest.mark.slow
+def test_the_recognitions_chart_counts_in_whole_numbers_under_labels_that_do_not_overlap(
+    executed: Callable[[str], Executed],
+) -> None:
+    # Its x labels ran together ("experienceExchangeinstitutionalRule") and its y axis
+    # counted in steps of 0.2.
+    _, chart = executed("03-figures.ipynb")
+    assert chart["title"] == "Recognitions by form"
+    assert chart["yticks"]
+    assert all(tick == int(tick) for tick in chart["yticks"])
+    assert chart["overlapping"] == 0
+    assert len(chart["labels"]) == 4

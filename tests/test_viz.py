@@ -415,18 +415,229 @@ def test_english_labels_on_request(query_graph: Graph) -> None:
     assert {item["text"] for item in data["legend"]} >= {"case", "place"}
 
 
+def _svg_texts(root: ET.Element) -> list[str]:
+    """The words of each text of a picture, its lines joined."""
+    return ["".join(el.itertext()) for el in root.iter() if el.tag.endswith("}text")]
+
+
 def test_an_svg_picture_is_well_formed_and_labelled(query_graph: Graph, tmp_path: Path) -> None:
     written = write_view(query_graph, tmp_path / "cases.html", view="cases", picture="svg")
     svg = written[1]
     root = ET.fromstring(svg.read_bytes())
     assert root.tag.endswith("svg")
-    texts = [el.text for el in root.iter() if el.tag.endswith("text")]
-    assert "推进大财政体系建设" in texts
+    assert "推进大财政体系建设" in _svg_texts(root)
 
 
 def test_svg_escapes_hostile_labels() -> None:
     root = ET.fromstring(viz.render_svg(_hostile_network(), title=HOSTILE).encode())
-    assert HOSTILE in [el.text for el in root.iter() if el.tag.endswith("text")]
+    assert HOSTILE in _svg_texts(root)  # the title
+    tips = [el.text for el in root.iter() if el.tag.endswith("}title")]
+    assert HOSTILE in tips  # the node's tooltip: the whole label, its lines joined as given
+
+
+def test_an_svg_picture_has_a_legend_of_the_kinds_it_shows(query_graph: Graph) -> None:
+    network = viz.select_view(query_graph, case="big-fiscal-system")
+    for lang, column in (("zh", 2), ("en", 3)):
+        root = ET.fromstring(viz.render_svg(network, title="t", lang=lang).encode())
+        (legend,) = [el for el in root.iter() if el.get("id") == "legend"]
+        kinds = {data["kind"] for _, data in network.nodes(data=True)}
+        texts = ["".join(el.itertext()) for el in legend if el.tag.endswith("}text")]
+        assert texts == [style[column] for kind, style in viz.STYLES.items() if kind in kinds]
+        # Each entry drawn in the kind's colour, as its nodes are.
+        fills = [el.get("fill") for el in legend if not el.tag.endswith("}text")]
+        assert fills == [style[0] for kind, style in viz.STYLES.items() if kind in kinds]
+
+
+def test_long_svg_labels_wrap_into_lines() -> None:
+    network = nx.MultiDiGraph()
+    title = (
+        'Introducing the "one city, one platform" reform placing 110 call taking and'
+        " dispatch under unified city-level management"
+    )
+    network.add_node(
+        "https://example.org/c",
+        kind="case",
+        label_zh="推行110接处警市级统管“一市一台”改革",
+        label_en=title,
+    )
+    root = ET.fromstring(viz.render_svg(network, title="t", lang="en").encode())
+    (nodes,) = [el for el in root.iter() if el.get("id") == "nodes"]
+    (text,) = nodes.iter("{http://www.w3.org/2000/svg}text")
+    lines = [span.text or "" for span in text]
+    assert len(lines) > 2
+    assert " ".join(lines) == title
+
+
+def _page_data(page: str) -> dict[str, Any]:
+    found = re.search(r"var data = (\{.*?\});\n", page, re.DOTALL)
+    assert found is not None
+    data: dict[str, Any] = json.loads(found[1])
+    return data
+
+
+PLATFORM = "https://w3id.org/reformgraph/id/platform/performance-evaluation-platform"
+OFFICE = "https://w3id.org/reformgraph/id/org/econ-eco-reform-group-office"
+CASE_4 = "https://w3id.org/reformgraph/id/case/investment-performance-evaluation"
+
+
+def test_a_cross_case_edge_names_its_case_and_quotes_its_words_as_links_does(
+    query_graph: Graph,
+) -> None:
+    network = viz.select_view(query_graph, view="cases")
+    for lang in ("zh", "en"):
+        data = _page_data(viz.render_html(network, title="t", lang=lang))
+        labels = {node["id"]: node["label"] for node in data["nodes"]}
+        for edge in data["edges"]:
+            assert edge["tip"]["case"] == labels[edge["from"]], edge
+            assert edge["tip"]["quote"], edge
+        # Case 4 calls the platform of case 1 绩效平台: the words `reformgraph links` gives.
+        (link,) = [
+            link
+            for link in analysis.case_links(query_graph)
+            if str(link.entity) == PLATFORM and CASE_4 in (str(link.case_a), str(link.case_b))
+        ]
+        words = link.quote_b if str(link.case_b) == CASE_4 else link.quote_a
+        assert "绩效平台" in words
+        quotes = [
+            e["tip"]["quote"] for e in data["edges"] if (e["from"], e["to"]) == (CASE_4, PLATFORM)
+        ]
+        assert words in quotes
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB colour #rrggbb."""
+
+    def linear(c: float) -> float:
+        return ((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_every_kind_has_a_colour_that_tells_it_apart() -> None:
+    import itertools
+
+    # The pilot (#31a354) and the platform (#2ca02c) were 17.5 apart: the same green.
+    assert len({colour for colour, *_ in viz.STYLES.values()}) == len(viz.STYLES)
+    for (a, style_a), (b, style_b) in itertools.combinations(viz.STYLES.items(), 2):
+        distance = (
+            sum((p - q) ** 2 for p, q in zip(_lab(style_a[0]), _lab(style_b[0]), strict=True))
+            ** 0.5
+        )
+        assert distance >= 20, (a, b, distance)
+        if style_a[1] == style_b[1]:  # the same shape: the colour alone tells them apart
+            assert distance >= 30, (a, b, distance)
+
+
+def test_the_legend_names_each_kind_s_colour_and_shape(query_graph: Graph) -> None:
+    network = viz.select_view(query_graph, case="big-fiscal-system")
+    data = _page_data(viz.render_html(network, title="t"))
+    kinds = {node["kind"] for node in data["nodes"]}
+    assert data["legend"] == [
+        {"kind": kind, "color": colour, "shape": shape, "text": zh}
+        for kind, (colour, shape, zh, _) in viz.STYLES.items()
+        if kind in kinds
+    ]
+
+
+def test_a_view_with_nothing_to_draw_is_refused(
+    build_dir: Path, query_graph: Graph, tmp_path: Path
+) -> None:
+    nothing = tmp_path / "nothing.rq"
+    nothing.write_text(
+        "PREFIX rg: <https://w3id.org/reformgraph/ontology/>\n"
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s a rg:Nothing ; ?p ?o }",
+        encoding="utf-8",
+    )
+    literals = tmp_path / "literals.rq"
+    literals.write_text(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l } LIMIT 3",
+        encoding="utf-8",
+    )
+    for query, message in (
+        (nothing, "the CONSTRUCT query returned no triples"),
+        (literals, "the CONSTRUCT query's 3 triple(s) all have a literal as object"),
+    ):
+        page = tmp_path / f"{query.stem}.html"
+        result = CliRunner().invoke(
+            app,
+            ["viz", "--build", str(build_dir), "--query", str(query), "-o", str(page)],
+        )
+        assert result.exit_code == 2, result.output
+        assert f"{query}: {message}" in result.output
+        assert "nothing was written" in result.output
+        assert not page.exists()
+    with pytest.raises(viz.EmptyViewError, match="no triples"):
+        viz.select_view(query_graph, construct=Graph())
+
+
+def test_the_cases_view_leaves_out_the_entities_more_than_max_cases_name(
+    build_dir: Path, query_graph: Graph, tmp_path: Path
+) -> None:
+    every = viz.select_view(query_graph, view="cases")
+    two = viz.select_view(query_graph, view="cases", max_cases=2)
+    hubei, china = (f"https://w3id.org/reformgraph/id/place/{p}" for p in ("hubei", "china"))
+    assert {hubei, china, OFFICE, PLATFORM} <= set(every)
+    assert PLATFORM in two
+    assert not {hubei, china, OFFICE} & set(two)  # 7, 5 and 3 cases name them
+    linked = {str(link.entity) for link in analysis.case_links(query_graph, max_cases=2)}
+    cases = {n for n, data in two.nodes(data=True) if data["kind"] == "case"}
+    assert set(two) - cases == linked
+
+    page = tmp_path / "two.html"
+    result = CliRunner().invoke(
+        app,
+        ["viz", "--build", str(build_dir), "--view", "cases", "--max-cases", "2", "-o", str(page)],
+    )
+    assert result.exit_code == 0, result.output
+    ids = {node["id"] for node in _page_data(page.read_text(encoding="utf-8"))["nodes"]}
+    assert ids == set(two)
+    for other in (["--case", "big-fiscal-system"], []):
+        refused = CliRunner().invoke(
+            app, ["viz", "--build", str(build_dir), *other, "--max-cases", "2", "-o", str(page)]
+        )
+        assert refused.exit_code == 2
+        assert "--max-cases chooses the entities of the cross-case page" in refused.output
+    with pytest.raises(ValueError, match="max_cases=1"):
+        viz.select_view(query_graph, view="cases", max_cases=1)
+
+
+def test_a_large_cases_view_warns_and_names_a_max_cases_that_keeps_it_small(
+    build_dir: Path, query_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph.errors import LargeViewWarning
+
+    monkeypatch.setattr(viz, "LARGE_CROSS_CASE", (10, 1_000))  # the real view: 15 nodes
+    with pytest.warns(LargeViewWarning, match="15 nodes and 41 edges") as heard:
+        viz.select_view(query_graph, view="cases")
+    assert "--max-cases 3 leaves out the entities more than 3 cases name" in str(heard[0].message)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LargeViewWarning)
+        assert viz.select_view(query_graph, view="cases", max_cases=3).number_of_nodes() <= 10
+    with pytest.warns(LargeViewWarning, match="12 nodes and 24 edges with --max-cases 5"):
+        assert viz.select_view(query_graph, view="cases", max_cases=5).number_of_nodes() > 10
+
+    page = tmp_path / "cases.html"
+    result = CliRunner().invoke(
+        app, ["viz", "--build", str(build_dir), "--view", "cases", "-o", str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: the cross-case view shows 15 nodes and 41 edges" in result.output
+    assert page.is_file()
+
+    monkeypatch.setattr(viz, "LARGE_CROSS_CASE", (2, 1))
+    with pytest.warns(LargeViewWarning, match="even --max-cases 2 leaves more"):
+        viz.select_view(query_graph, view="cases")
 
 
 # --------------------------------------------------------------------------- in a browser
@@ -611,3 +822,238 @@ def test_a_picture_refuses_a_language_or_size_it_cannot_draw(
     network = viz.select_view(query_graph, case="big-fiscal-system")
     with pytest.raises(ValueError, match=message):
         viz.render_svg(network, title="x", **options)
+
+
+# The boxes (shape and label) of every node drawn, in canvas pixels, and the pairs that overlap.
+OVERLAPPING = """
+var n = reformgraph.network, ids = reformgraph.nodes.getIds(), boxes = ids.map(function (id) {
+  return n.getBoundingBox(id);
+});
+var out = [];
+for (var i = 0; i < ids.length; i++) {
+  for (var j = i + 1; j < ids.length; j++) {
+    var a = boxes[i], b = boxes[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+      out.push([ids[i], ids[j]]);
+    }
+  }
+}
+return out;
+"""
+
+CASE_IDS = [
+    "big-fiscal-system",
+    "deputies-two-links",
+    "grassroots-supervision",
+    "huahu-airport-opening-up",
+    "intelligent-connected-vehicles-pilot",
+    "investment-performance-evaluation",
+    "police-dispatch-one-city-one-platform",
+    "soe-functional-reform",
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "lang"),
+    [(None, "zh"), (None, "en")] + [(case, lang) for case in CASE_IDS for lang in ("zh", "en")],
+    ids=lambda v: v or "cases",
+)
+def test_no_two_labels_of_a_real_picture_print_over_each_other(
+    browser: Any, query_graph: Graph, tmp_path: Path, case: str | None, lang: str
+) -> None:
+    # The cross-case page printed 深化国有企业功能性改革 over 推进大财政体系建设, and the
+    # office's label ran into the platform's box; one-case pages piled labels up.
+    network = viz.select_view(query_graph, view="cases", case=case)
+    page = tmp_path / "page.html"
+    page.write_text(viz.render_html(network, title="t", lang=lang), encoding="utf-8")
+    _open(browser, page)
+    assert browser.execute_script(OVERLAPPING) == []
+    assert _errors(browser) == []
+
+
+def test_a_small_page_is_laid_out_the_same_every_time(
+    browser: Any, query_graph: Graph, tmp_path: Path
+) -> None:
+    page = tmp_path / "cases.html"
+    page.write_text(
+        viz.render_html(viz.select_view(query_graph, view="cases"), title="t"), encoding="utf-8"
+    )
+    layouts = []
+    for _ in range(2):
+        _open(browser, page)
+        layouts.append(browser.execute_script("return reformgraph.network.getPositions()"))
+    assert layouts[0] == layouts[1]
+
+
+def _hover(driver: Any, canvas_xy: dict[str, float]) -> str | None:
+    """Move the pointer to a point of the graph (canvas coordinates) and return the text
+    of the tooltip shown there."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    x, y = driver.execute_script(
+        "var d = reformgraph.network.canvasToDOM(arguments[0]);"
+        "var r = document.getElementById('graph').getBoundingClientRect();"
+        "return [d.x + r.left, d.y + r.top];",
+        canvas_xy,
+    )
+    body = driver.find_element("tag name", "body")
+    ActionChains(driver).move_to_element_with_offset(body, 0, 0).perform()
+    size = body.size
+    ActionChains(driver).move_to_element_with_offset(
+        body, int(x - size["width"] / 2), int(y - size["height"] / 2)
+    ).pause(1.0).perform()
+    text: str | None = driver.execute_script(
+        "var t = document.querySelector('div.vis-tooltip');"
+        "return t && t.style.visibility !== 'hidden' ? t.textContent : null"
+    )
+    return text
+
+
+def test_hovering_a_cross_case_edge_shows_the_case_and_its_words(
+    browser: Any, query_graph: Graph, tmp_path: Path
+) -> None:
+    page = tmp_path / "cases.html"
+    page.write_text(
+        viz.render_html(viz.select_view(query_graph, view="cases"), title="t"), encoding="utf-8"
+    )
+    _open(browser, page)
+    ends = browser.execute_script(
+        "return reformgraph.network.getPositions(arguments[0])", [CASE_4, PLATFORM]
+    )
+    middle = {axis: (ends[CASE_4][axis] + ends[PLATFORM][axis]) / 2 for axis in ("x", "y")}
+    tip = _hover(browser, middle)  # the first edge between them is straight
+    assert tip is not None, "hovering the edge shows its tooltip"
+    assert "推进投资项目绩效综合评价改革" in tip  # the case
+    assert "绩效平台" in tip  # the words it uses for the platform
+    assert "涉及" in tip  # the relation
+
+
+@pytest.mark.parametrize(
+    ("view", "lang", "needle", "expected"),
+    [
+        ("cases", "en", "投资项目绩效综合评价平台", [PLATFORM]),
+        ("cases", "zh", "Performance Evaluation Platform", [PLATFORM]),
+        (
+            "full",
+            "zh",
+            "big-fiscal-system",  # the case, and the concept of the same name
+            [
+                "https://w3id.org/reformgraph/id/case/big-fiscal-system",
+                "https://w3id.org/reformgraph/id/concept/big-fiscal-system",
+            ],
+        ),
+        ("full", "en", "org/econ-eco-reform-group-office", [OFFICE]),
+    ],
+    ids=["zh-on-en", "en-on-zh", "id", "iri"],
+)
+def test_search_finds_a_node_by_either_label_or_its_id_whatever_the_page_s_language(
+    browser: Any,
+    query_graph: Graph,
+    tmp_path: Path,
+    view: str,
+    lang: str,
+    needle: str,
+    expected: list[str],
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        viz.render_html(viz.select_view(query_graph, view=view), title="t", lang=lang),
+        encoding="utf-8",
+    )
+    _open(browser, page)
+    browser.find_element("id", "search").send_keys(needle)
+    assert browser.execute_script("return reformgraph.network.getSelectedNodes()") == expected
+    status = browser.execute_script("return document.getElementById('status').textContent")
+    assert status.startswith(f"{len(expected)} / ")
+
+
+def test_the_legend_draws_each_kind_s_shape_in_its_colour(
+    browser: Any, query_graph: Graph, tmp_path: Path
+) -> None:
+    network = viz.select_view(query_graph, case="huahu-airport-opening-up")
+    page = tmp_path / "case.html"
+    page.write_text(viz.render_html(network, title="t"), encoding="utf-8")
+    _open(browser, page)
+    rows = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#legend > div')).map(function (row) {"
+        "  var svg = row.querySelector('svg'), el = svg.firstElementChild;"
+        "  var points = el.getAttribute('points');"
+        "  return [row.getAttribute('data-kind'), svg.getAttribute('data-shape'), el.tagName,"
+        "          el.getAttribute('fill'), points ? points.split(' ').length : 0,"
+        "          row.textContent];"
+        "});"
+    )
+    drawn = {
+        "star": ("polygon", 10),
+        "diamond": ("polygon", 4),
+        "hexagon": ("polygon", 6),
+        "triangle": ("polygon", 3),
+        "triangleDown": ("polygon", 3),
+        "dot": ("circle", 0),
+        "square": ("rect", 0),
+        "box": ("rect", 0),
+        "ellipse": ("ellipse", 0),
+    }
+    kinds = {data["kind"] for _, data in network.nodes(data=True)}
+    assert len(kinds) >= 12
+    assert rows == [
+        [kind, shape, drawn[shape][0], colour, drawn[shape][1], zh]
+        for kind, (colour, shape, zh, _) in viz.STYLES.items()
+        if kind in kinds
+    ]
+
+
+def test_a_page_fills_the_window_without_scrolling(
+    browser: Any, query_graph: Graph, tmp_path: Path
+) -> None:
+    # The graph's area was 100% - 3em high under a 53 px header: 5 px too tall, so every
+    # page had a scrollbar.
+    page = tmp_path / "page.html"
+    page.write_text(
+        viz.render_html(viz.select_view(query_graph, view="cases"), title="t"), encoding="utf-8"
+    )
+    _open(browser, page)
+    sizes = browser.execute_script(
+        "var e = document.documentElement, m = document.getElementById('main');"
+        "return [e.scrollHeight, e.scrollWidth, window.innerHeight, window.innerWidth,"
+        " m.getBoundingClientRect().bottom, m.getBoundingClientRect().height];"
+    )
+    height, width, inner_height, inner_width, bottom, main_height = sizes
+    assert height <= inner_height
+    assert width <= inner_width
+    assert bottom <= inner_height
+    assert main_height > inner_height / 2
+
+
+@pytest.mark.parametrize(
+    ("case", "lang"),
+    [(None, "zh"), (None, "en"), ("huahu-airport-opening-up", "en")],
+    ids=["cases-zh", "cases-en", "case-en"],
+)
+def test_svg_labels_stay_inside_the_picture_and_apart(
+    browser: Any, query_graph: Graph, tmp_path: Path, case: str | None, lang: str
+) -> None:
+    # Case titles ran past the right edge of the picture (to x=1997 of 1600).
+    network = viz.select_view(query_graph, view="cases", case=case)
+    picture = tmp_path / "picture.svg"
+    picture.write_text(viz.render_svg(network, title="t", lang=lang), encoding="utf-8")
+    browser.get(picture.resolve().as_uri())
+    outside, overlapping, labels = browser.execute_script(
+        "var svg = document.querySelector('svg'), box = svg.viewBox.baseVal;"
+        "var outside = [], labels = [], overlapping = [];"
+        "svg.querySelectorAll('text').forEach(function (t) {"
+        "  var b = t.getBBox();"
+        "  if (b.x < 0 || b.y < 0 || b.x + b.width > box.width || b.y + b.height > box.height)"
+        "    { outside.push(t.textContent); }"
+        "  if (t.parentNode.id === 'nodes') { labels.push([t.textContent, b]); }"
+        "});"
+        "for (var i = 0; i < labels.length; i++) { for (var j = i + 1; j < labels.length; j++) {"
+        "  var a = labels[i][1], c = labels[j][1];"
+        "  if (a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height"
+        "      && c.y < a.y + a.height) { overlapping.push([labels[i][0], labels[j][0]]); }"
+        "}}"
+        "return [outside, overlapping, labels.length];"
+    )
+    assert labels == network.number_of_nodes()
+    assert outside == []
+    assert overlapping == []

@@ -1019,6 +1019,16 @@ def viz(
         str | None,
         typer.Option("--format", metavar="FORMAT", help="Also write a still picture: png or svg."),
     ] = None,
+    max_cases: Annotated[
+        int | None,
+        typer.Option(
+            "--max-cases",
+            min=2,
+            metavar="N",
+            help="With --view cases: leave out entities that more than N cases name (a domain"
+            " all cases share links every one of them).",
+        ),
+    ] = None,
     graph_file: GraphOption = None,
     build_dir: BuildOption = None,
 ) -> None:
@@ -1027,6 +1037,7 @@ def viz(
 
     from reformgraph import pipeline
     from reformgraph.errors import LargeViewWarning
+    from reformgraph.viz import EmptyViewError
 
     chosen = [
         name
@@ -1042,6 +1053,8 @@ def viz(
         _fail(f"unknown language {lang!r}: use zh or en")
     if picture not in (None, "png", "svg"):
         _fail(f"unknown picture format {picture!r}: use png or svg")
+    if max_cases is not None and view != "cases":
+        _fail("--max-cases chooses the entities of the cross-case page: give --view cases")
     read_from = _build_dir(build_dir, None, graph_file)
     try:
         graph, folder = _analysis_graph(graph_file, read_from)
@@ -1064,7 +1077,10 @@ def viz(
                 lang=lang,
                 picture=picture,
                 progress=progress,
+                max_cases=max_cases,
             )
+    except EmptyViewError as exc:
+        _fail(f"{'' if query_file is None else f'{query_file}: '}{exc}; nothing was written")
     except ReformgraphError as exc:
         _fail(str(exc))
     except OSError as exc:

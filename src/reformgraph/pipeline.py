@@ -464,8 +464,10 @@ def write_view(
     lang: str = "zh",
     picture: str | None = None,
     progress: Progress | None = None,
+    max_cases: int | None = None,
 ) -> list[Path]:
     """Write the HTML page of a view (and a PNG or SVG picture of it beside it).
+    ``max_cases`` leaves out of the cases view the entities more cases name.
     ``progress`` hears of each step as (step, done, total), 0 of 1 then 1 of 1: ``view``
     (the nodes and edges read from the graph), ``page`` (the HTML written) and, with a
     picture, ``picture``."""
@@ -488,7 +490,9 @@ def write_view(
             raise QueryError(f"{query_file}: a view needs a CONSTRUCT query")
         construct = result.graph
     try:
-        network = viz.select_view(graph, view=view, case=case, construct=construct)
+        network = viz.select_view(
+            graph, view=view, case=case, construct=construct, max_cases=max_cases
+        )
     except KeyError:
         raise NoBuildError(_no_case(graph, case or "")) from None
     step("view", 1)

@@ -11,7 +11,11 @@ nothing is loaded over the network.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import math
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -29,13 +33,15 @@ from reformgraph.analysis import (
     network_kinds,
     to_networkx,
 )
-from reformgraph.errors import UnknownCaseError
+from reformgraph.errors import LargeViewWarning, ReformgraphError, UnknownCaseError
 from reformgraph.models import RG
 
 __all__ = [
+    "LARGE_CROSS_CASE",
     "LARGE_VIEW",
     "STYLES",
     "VIEWS",
+    "EmptyViewError",
     "render_html",
     "render_svg",
     "select_view",
@@ -47,27 +53,32 @@ VIEWS = ("full", "cases")
 #: the picture is a blur; a warning suggests a smaller view.
 LARGE_VIEW = 5_000
 
-#: Colour and shape of each kind of node, with its legend text.
+#: Above this many nodes or edges the cross-case view is more for searching than for
+#: looking at; a warning names a ``max_cases`` that keeps it within them.
+LARGE_CROSS_CASE = (1_000, 5_000)
+
+#: Colour and shape of each kind of node, with its legend text. Kinds of one shape differ
+#: clearly in colour, and no two kinds share a colour (tests measure the difference).
 STYLES: dict[str, tuple[str, str, str, str]] = {
     # kind: (colour, shape, zh, en)
     "case": ("#d62728", "star", "案例", "case"),
     "measure": ("#ff9896", "dot", "举措", "measure"),
     "figure": ("#9467bd", "diamond", "数据", "figure"),
-    "change": ("#c5b0d5", "diamond", "变化", "change"),
+    "change": ("#c49c94", "diamond", "变化", "change"),
     "ranking": ("#8c564b", "triangle", "排名", "ranking"),
     "relation": ("#7f7f7f", "square", "机构关系", "relation"),
     "recognition": ("#ffbf00", "star", "上级认可", "recognition"),
-    "claim": ("#e6550d", "star", "创新性表述", "innovation claim"),
-    "pilot": ("#31a354", "star", "试点", "pilot"),
+    "claim": ("#e377c2", "star", "创新性表述", "innovation claim"),
+    "pilot": ("#2ca02c", "star", "试点", "pilot"),
     "office": ("#1f77b4", "hexagon", "改革办", "reform office"),
     "organisation": ("#aec7e8", "hexagon", "机构", "organisation"),
-    "platform": ("#2ca02c", "box", "平台", "platform"),
+    "platform": ("#17becf", "box", "平台", "platform"),
     "instrument": ("#98df8a", "box", "政策工具", "instrument"),
     "place": ("#ff7f0e", "triangleDown", "地点", "place"),
-    "event": ("#e377c2", "ellipse", "活动", "event"),
-    "domain": ("#17becf", "ellipse", "改革领域", "domain"),
+    "event": ("#f7b6d2", "ellipse", "活动", "event"),
+    "domain": ("#66c2a5", "ellipse", "改革领域", "domain"),
     "concept": ("#bcbd22", "ellipse", "概念", "concept"),
-    "indicator": ("#dbdb8d", "ellipse", "指标", "indicator"),
+    "indicator": ("#ffbb78", "ellipse", "指标", "indicator"),
 }
 _DEFAULT_STYLE = ("#cccccc", "dot", "其他", "other")
 
@@ -78,24 +89,67 @@ def select_view(
     view: str = "full",
     case: str | None = None,
     construct: Graph | None = None,
+    max_cases: int | None = None,
 ) -> nx.MultiDiGraph:
     """The part of the graph a page shows.
 
     ``full``: everything; ``cases``: the cases and the entities that link two or more of
-    them; ``case``: one case (its id or IRI) with its measures, statements and the
-    entities they name; ``construct``: the nodes and edges of a CONSTRUCT query's result.
-    Only ``full`` reads the whole network; the others read what they show, so one case of
-    a large store takes a few lookups.
+    them (with ``max_cases``, only those that at most that many cases name); ``case``:
+    one case (its id or IRI) with its measures, statements and the entities they name;
+    ``construct``: the nodes and edges of a CONSTRUCT query's result. Only ``full`` reads
+    the whole network; the others read what they show, so one case of a large store takes
+    a few lookups.
+
+    A view with nothing to draw raises :class:`EmptyViewError`; a cases view of more than
+    :data:`LARGE_CROSS_CASE` nodes or edges warns (a
+    :class:`~reformgraph.errors.LargeViewWarning` that names a ``max_cases`` that fits).
     """
+    if max_cases is not None:
+        if construct is not None or case is not None or view != "cases":
+            raise ValueError("max_cases chooses the entities of the cases view only")
+        if isinstance(max_cases, bool) or not isinstance(max_cases, int):
+            raise TypeError(f"max_cases={max_cases!r}: a whole number is needed")
+        if max_cases < 2:
+            raise ValueError(
+                f"max_cases={max_cases}: an entity links cases only if 2 or more name it"
+            )
     if construct is not None:
-        return _from_construct(graph, construct)
-    if case is not None:
-        return _case_neighbourhood(graph, case)
-    if view == "full":
-        return to_networkx(graph)
+        network = _from_construct(graph, construct)
+    elif case is not None:
+        network = _case_neighbourhood(graph, case)
+    elif view == "full":
+        network = to_networkx(graph)
+    elif view == "cases":
+        network = _cross_case(graph, max_cases)
+    else:
+        raise ValueError(f"unknown view {view!r}: use one of {', '.join(VIEWS)}")
+    if not network.number_of_nodes():
+        raise EmptyViewError(_empty(view, construct, max_cases))
+    return network
+
+
+class EmptyViewError(ReformgraphError):
+    """The view asked for holds no node: a page of it would be blank."""
+
+
+def _empty(view: str, construct: Graph | None, max_cases: int | None) -> str:
+    """Why a view holds nothing to draw."""
+    if construct is not None:
+        if len(construct):
+            return (
+                f"the CONSTRUCT query's {len(construct):,} triple(s) all have a literal as"
+                " object: a view draws resources (IRIs) and the links between them, so"
+                " there is nothing to draw"
+            )
+        return "the CONSTRUCT query returned no triples: there is nothing to draw"
     if view == "cases":
-        return _cross_case(graph)
-    raise ValueError(f"unknown view {view!r}: use one of {', '.join(VIEWS)}")
+        if max_cases is not None:
+            return (
+                f"no entity is named by 2 to {max_cases} cases: the cross-case view is empty"
+                " (a larger --max-cases keeps more)"
+            )
+        return "no entity is named by two or more cases: the cross-case view is empty"
+    return "the graph holds no nodes: there is nothing to draw"
 
 
 def _find_case(graph: Graph, case: str) -> URIRef:
@@ -132,15 +186,18 @@ def _case_neighbourhood(graph: Graph, case: str) -> nx.MultiDiGraph:
     return to_networkx(graph, nodes=keep)
 
 
-def _cross_case(graph: Graph) -> nx.MultiDiGraph:
-    """Cases and the entities that link two or more of them; edges name how each case does."""
+def _cross_case(graph: Graph, max_cases: int | None = None) -> nx.MultiDiGraph:
+    """Cases and the entities that link two or more of them (at most ``max_cases``);
+    edges name how each case does, with its words."""
     links = case_entity_links(graph)
     # The entities two or more cases name: those case_links lists, counted without
     # listing every pair of their cases (3.9 million links on 1,000 synthetic cases).
     cases_of: dict[URIRef, set[URIRef]] = {}
     for case, entity, _, _ in links:
         cases_of.setdefault(entity, set()).add(case)
-    shared = [link for link in links if len(cases_of[link[1]]) >= 2]
+    most = max_cases if max_cases is not None else len({link[0] for link in links})
+    shared = [link for link in links if 2 <= len(cases_of[link[1]]) <= most]
+    _warn_if_large(shared, cases_of, max_cases)
     network = to_networkx(graph, nodes={n for link in shared for n in link[:2]})
     # A handful of link properties: each one's labels read once.
     labels = {
@@ -164,6 +221,54 @@ def _cross_case(graph: Graph) -> nx.MultiDiGraph:
                 quote=quote,
             )
     return view
+
+
+def _warn_if_large(
+    shared: list[tuple[URIRef, URIRef, URIRef, str]],
+    cases_of: dict[URIRef, set[URIRef]],
+    max_cases: int | None,
+) -> None:
+    """Warn when the cross-case view is more than a picture to look at, naming the
+    largest ``max_cases`` that keeps it within :data:`LARGE_CROSS_CASE`."""
+    most_nodes, most_edges = LARGE_CROSS_CASE
+    edges_of: dict[URIRef, set[tuple[URIRef, str]]] = {}
+    for case, entity, predicate, _ in shared:
+        edges_of.setdefault(entity, set()).add((case, str(predicate)))
+    cases = {case for case, *_ in shared}
+    nodes, edges = len(cases) + len(edges_of), sum(map(len, edges_of.values()))
+    if nodes <= most_nodes and edges <= most_edges:
+        return
+    # The view with max_cases N, for each N from 2 up: entities added by how many
+    # cases name them, until the view outgrows the limits.
+    fits: int | None = None
+    seen: set[URIRef] = set()
+    count_nodes = count_edges = 0
+    by_size = sorted(edges_of, key=lambda e: (len(cases_of[e]), str(e)))
+    for i, entity in enumerate(by_size):
+        size = len(cases_of[entity])
+        new = cases_of[entity] - seen
+        seen |= new
+        count_nodes += 1 + len(new)
+        count_edges += len(edges_of[entity])
+        if count_nodes > most_nodes or count_edges > most_edges:
+            break
+        last = i + 1 == len(by_size) or len(cases_of[by_size[i + 1]]) > size
+        if last:
+            fits = size
+    advice = (
+        f"--max-cases {fits} leaves out the entities more than {fits} cases name and"
+        " keeps it within those limits"
+        if fits is not None
+        else "even --max-cases 2 leaves more; one case (--case ID) or a CONSTRUCT query"
+        " (--query FILE.rq) shows less"
+    )
+    warnings.warn(
+        f"the cross-case view shows {nodes:,} nodes and {edges:,} edges"
+        f"{'' if max_cases is None else f' with --max-cases {max_cases}'}, more than a"
+        f" picture can show legibly ({most_nodes:,} nodes or {most_edges:,} edges): {advice}",
+        LargeViewWarning,
+        stacklevel=4,
+    )
 
 
 def _property_label(graph: Graph, predicate: URIRef, lang: str) -> str:
@@ -248,7 +353,7 @@ def _pyvis_network(
 ) -> tuple[list[dict[str, object]], list[dict[str, object]], dict[str, object]]:
     from pyvis.network import Network
 
-    big = network.number_of_nodes() > 300
+    big = network.number_of_nodes() > _SMALL_VIEW
     net = Network(directed=True, cdn_resources="in_line")
     other = "en" if lang == "zh" else "zh"
     # Filling pyvis's node and edge lists directly: Network.add_edge is quadratic.
@@ -261,6 +366,7 @@ def _pyvis_network(
                 "kind": data.get("kind", ""),
                 "color": colour,
                 "shape": shape,
+                **_INSIDE.get(shape, {}),
                 "tip": {
                     "type": f"{kind_zh} / {kind_en} ({data.get('type', '')})",
                     "zh": data.get("label_zh", ""),
@@ -271,15 +377,48 @@ def _pyvis_network(
             }
         )
         net.node_ids.append(node)
+    between: dict[frozenset[str], int] = {}  # edges so far between two nodes
     for index, (s, o, key, data) in enumerate(sorted(network.edges(keys=True, data=True))):
+        relation = data.get(f"label_{lang}") or key
+        quote = data.get("quote", "")
+        source = network.nodes[s]
+        pair = frozenset((s, o))
+        nth = between[pair] = between.get(pair, -1) + 1
+        # The second and later edges between two nodes curve, each its own way, so
+        # that their labels do not print over each other.
+        curve = (
+            {
+                "smooth": {
+                    "enabled": True,
+                    "type": "curvedCW" if nth % 2 else "curvedCCW",
+                    "roundness": 0.3 * ((nth + 1) // 2),
+                }
+            }
+            if nth and not big
+            else {}
+        )
         net.edges.append(
             {
+                **curve,
                 "id": index,
                 "from": s,
                 "to": o,
-                "label": "" if big else (data.get(f"label_{lang}") or key),
-                "relation": data.get(f"label_{lang}") or key,
+                "label": "" if big else relation,
                 "arrows": "to",
+                # A link of the cross-case view names the case and the words it uses.
+                "tip": {
+                    "type": relation,
+                    **(
+                        {
+                            "case": source.get(f"label_{lang}")
+                            or source.get(f"label_{other}")
+                            or s,
+                            "quote": quote,
+                        }
+                        if quote
+                        else {}
+                    ),
+                },
             }
         )
     net.options = {
@@ -287,11 +426,12 @@ def _pyvis_network(
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {
-                "gravitationalConstant": -60,
-                "springLength": 120,
-                "avoidOverlap": 0.2,
-            },
+            "forceAtlas2Based": (
+                {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.2}
+                if big
+                # Room for the labels of a picture meant to be read.
+                else {"gravitationalConstant": -80, "springLength": 100, "avoidOverlap": 1}
+            ),
             "stabilization": {
                 "enabled": True,
                 "iterations": 150 if big else 400,
@@ -299,9 +439,14 @@ def _pyvis_network(
             },
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-        "nodes": {"font": {"size": 14, "face": _FONTS}, "size": 14},
+        "nodes": {
+            # Long labels (case titles) wrap; a white outline keeps them legible over edges.
+            "font": {"size": 14, "face": _FONTS, "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "size": 14,
+            "widthConstraint": {"maximum": _LABEL_WIDTH[lang]},
+        },
         "edges": {
-            "font": {"size": 10, "align": "middle", "face": _FONTS},
+            "font": {"size": 10, "align": "middle", "face": _FONTS, "color": "#666666"},
             "smooth": False,
             "color": {"color": "#9a9a9a", "highlight": "#333333"},
         },
@@ -309,6 +454,18 @@ def _pyvis_network(
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     return nodes, edges, json.loads(options)
 
+
+#: The widest a node's label is drawn (in pixels at zoom 1) before it wraps.
+_LABEL_WIDTH = {"zh": 160, "en": 200}
+
+#: Shapes that hold their label: no white outline, which blurs it on the colour.
+_INSIDE: dict[str, dict[str, object]] = {
+    shape: {"font": {"strokeWidth": 0}} for shape in ("box", "ellipse")
+}
+
+#: Views of more nodes are drawn with lighter physics, edge labels only when hovered and
+#: labels left where the physics puts them.
+_SMALL_VIEW = 300
 
 _FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 
@@ -323,14 +480,25 @@ def render_html(network: nx.MultiDiGraph, *, title: str, lang: str = "zh") -> st
     )
     legend = []
     for kind in kinds:
-        colour, _shape, zh, en = STYLES.get(kind, _DEFAULT_STYLE)
-        legend.append({"color": colour, "text": zh if lang == "zh" else en})
+        colour, shape, zh, en = STYLES.get(kind, _DEFAULT_STYLE)
+        legend.append(
+            {"kind": kind, "color": colour, "shape": shape, "text": zh if lang == "zh" else en}
+        )
     status = (
         f"{len(nodes)} 个节点, {len(edges)} 条边"
         if lang == "zh"
         else f"{len(nodes)} nodes, {len(edges)} edges"
     )
-    data = {"nodes": nodes, "edges": edges, "options": options, "legend": legend, "status": status}
+    # Labels moved apart after the physics: pairs of nodes, so only on pictures to be read.
+    spread = {"rounds": 0 if len(nodes) > _SMALL_VIEW else 400, "gap": 8}
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": options,
+        "legend": legend,
+        "status": status,
+        "spread": spread,
+    }
     vis = _vis_network()
     return _template().render(
         lang="zh-Hans" if lang == "zh" else "en",
@@ -353,55 +521,228 @@ def _template() -> jinja2.Template:
 # --------------------------------------------------------------------------- SVG
 
 
+#: The still picture's label font size, line height and the width at which labels wrap.
+_SVG_FONT = 12
+_SVG_LINE = 15
+_SVG_LABEL_WIDTH = 170
+
+
 def render_svg(network: nx.MultiDiGraph, *, title: str, lang: str = "zh", size: int = 1600) -> str:
-    """A still picture of ``network`` (a seeded spring layout), for articles and slides;
-    ``size`` is its width and height in pixels (at least 200, for the margins and title)."""
+    """A still picture of ``network`` (a seeded spring layout), for articles and slides:
+    nodes shaped and coloured as on the page, with a legend, arrows for the edges and
+    labels that wrap. ``size`` is its least width and height in pixels (at least 200);
+    the picture grows so that every label stays inside it. On up to
+    ``_SMALL_VIEW`` nodes, nodes are moved apart until no two labels overlap."""
     if lang not in ("zh", "en"):
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     if isinstance(size, bool) or not isinstance(size, int) or size < 200:
         raise ValueError(f"size={size!r}: a picture of at least 200 pixels is needed")
-    layout = (
-        nx.spring_layout(nx.Graph(network), seed=7, iterations=200)
-        if network.number_of_nodes()
-        else {}
-    )
-    margin = 60
+    margin, heading = 30, 50
+    other = "en" if lang == "zh" else "zh"
+    order = sorted(network.nodes)
+    layout = nx.spring_layout(nx.Graph(network), seed=7, iterations=200) if order else {}
 
-    def place(xy: Iterable[float]) -> tuple[float, float]:
-        x, y = xy
-        return margin + (x + 1) / 2 * (size - 2 * margin), margin + (y + 1) / 2 * (
-            size - 2 * margin
-        )
+    kinds = sorted(
+        {network.nodes[n].get("kind", "") for n in order},
+        key=lambda k: list(STYLES).index(k) if k in STYLES else len(STYLES),
+    )
+    legend = []
+    for kind in kinds:
+        colour, shape, zh, en = STYLES.get(kind, _DEFAULT_STYLE)
+        legend.append((colour, shape, zh if lang == "zh" else en))
+    legend_width = 40 + max((_text_width(text, 13) for *_, text in legend), default=0)
+
+    # Each node: its label's lines and its box (shape and label) around its centre.
+    drawn: list[tuple[str, dict[str, str], float, str, list[str]]] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    for node in order:
+        data = network.nodes[node]
+        label = str(data.get(f"label_{lang}") or data.get(f"label_{other}") or node)
+        radius = 11.0 if data.get("kind") == "case" else 7.0
+        lines = _wrap(label, _SVG_LABEL_WIDTH, _SVG_FONT)
+        half = max(1.5 * radius, max(_text_width(line, _SVG_FONT) for line in lines) / 2)
+        boxes.append((-half, half, -1.3 * radius, 1.3 * radius + 6 + len(lines) * _SVG_LINE))
+        drawn.append((node, data, radius, label, lines))
+    side = max(size - 2 * margin - legend_width - _SVG_LABEL_WIDTH, 100)
+    xs = [(float(layout[n][0]) + 1) / 2 * side for n in order]
+    ys = [(float(layout[n][1]) + 1) / 2 * side for n in order]
+    if len(order) <= _SMALL_VIEW:
+        _spread(xs, ys, boxes, gap=4, rounds=400)
+
+    left = min((x + b[0] for x, b in zip(xs, boxes, strict=True)), default=0)
+    right = max((x + b[1] for x, b in zip(xs, boxes, strict=True)), default=0)
+    top = min((y + b[2] for y, b in zip(ys, boxes, strict=True)), default=0)
+    bottom = max((y + b[3] for y, b in zip(ys, boxes, strict=True)), default=0)
+    legend_height = len(legend) * 22
+    width = max(
+        size,
+        round(margin + (right - left) + 40 + legend_width + margin),
+        round(2 * margin + _text_width(title, 22)),
+    )
+    height = max(size, round(heading + margin + max(bottom - top, legend_height) + margin))
+    # The picture in the middle of the room left of the legend.
+    room = width - 2 * margin - 40 - legend_width
+    dx = margin + (room - (right - left)) / 2 - left
+    dy = heading + margin + (height - heading - 2 * margin - (bottom - top)) / 2 - top
+    where = {n: (x + dx, y + dy) for n, x, y in zip(order, xs, ys, strict=True)}
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}"'
-        f' viewBox="0 0 {size} {size}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}"'
         f' font-family="{_FONTS.replace(chr(39), "")}">',
         f"<title>{escape(title)}</title>",
-        f'<rect width="{size}" height="{size}" fill="#ffffff"/>',
-        f'<text x="{margin}" y="{margin // 2 + 8}" font-size="22">{escape(title)}</text>',
+        "<defs>"
+        '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7"'
+        ' markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" fill="#999999"/></marker>'
+        "</defs>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="{margin}" y="{heading - 12}" font-size="22">{escape(title)}</text>',
     ]
-    for s, o in sorted(nx.Graph(network).edges()):
-        (x1, y1), (x2, y2) = place(layout[s]), place(layout[o])
+    radius_of = {node: radius for node, _, radius, *_ in drawn}
+    relations: dict[tuple[str, str], list[str]] = {}
+    for s, o, key, data in sorted(network.edges(keys=True, data=True)):
+        if s != o:
+            relations.setdefault((s, o), []).append(str(data.get(f"label_{lang}") or key))
+    parts.append('<g id="edges" stroke="#bbbbbb" stroke-width="1">')
+    for (s, o), names in relations.items():
+        (x1, y1), (x2, y2) = where[s], where[o]
+        length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5 or 1.0
+        cut = (1.3 * radius_of[o] + 2) / length  # the arrow ends at the node's edge
+        x2, y2 = x2 - (x2 - x1) * cut, y2 - (y2 - y1) * cut
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
-            ' stroke="#bbbbbb" stroke-width="1"/>'
+            f' marker-end="url(#arrow)"><title>{escape("; ".join(names))}</title></line>'
         )
-    other = "en" if lang == "zh" else "zh"
-    for node, data in sorted(network.nodes(data=True)):
-        x, y = place(layout[node])
-        colour = STYLES.get(data.get("kind", ""), _DEFAULT_STYLE)[0]
-        label = data.get(f"label_{lang}") or data.get(f"label_{other}") or node
-        radius = 11 if data.get("kind") == "case" else 7
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill={quoteattr(colour)}>'
-            f"<title>{escape(label)}</title></circle>"
+    parts.append("</g>")
+    parts.append(f'<g id="nodes" font-size="{_SVG_FONT}" text-anchor="middle">')
+    for node, data, radius, label, lines in drawn:
+        x, y = where[node]
+        colour, shape, *_ = STYLES.get(data.get("kind", ""), _DEFAULT_STYLE)
+        parts.append(_svg_shape(shape, colour, x, y, radius, tip=label))
+        spans = "".join(
+            f'<tspan x="{x:.1f}" dy="{0 if i == 0 else _SVG_LINE}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
         )
-        parts.append(
-            f'<text x="{x + radius + 3:.1f}" y="{y + 4:.1f}" font-size="12">{escape(label)}</text>'
-        )
+        parts.append(f'<text x="{x:.1f}" y="{y + 1.3 * radius + 4 + _SVG_FONT:.1f}">{spans}</text>')
+    parts.append("</g>")
+    lx, ly = width - margin - legend_width, heading + margin
+    parts.append('<g id="legend" font-size="13">')
+    for i, (colour, shape, text) in enumerate(legend):
+        y = ly + i * 22 + 8
+        parts.append(_svg_shape(shape, colour, lx + 10, y, 6.0))
+        parts.append(f'<text x="{lx + 28}" y="{y + 4.5:.1f}">{escape(text)}</text>')
+    parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def _svg_shape(
+    shape: str, colour: str, x: float, y: float, r: float, *, tip: str | None = None
+) -> str:
+    """A node's shape as vis-network draws it, as one SVG element (with ``tip`` as its
+    tooltip)."""
+
+    def ring(count: int, outer: float, inner: float, turn: float) -> list[tuple[float, float]]:
+        radii = [inner if inner and i % 2 else outer for i in range(count)]
+        angles = [turn + i * 2 * math.pi / count for i in range(count)]
+        return [(d * math.cos(a), d * math.sin(a)) for d, a in zip(radii, angles, strict=True)]
+
+    corners: dict[str, Callable[[], list[tuple[float, float]]]] = {
+        "star": lambda: ring(10, 1.3 * r, 0.55 * r, -math.pi / 2),
+        "diamond": lambda: ring(4, 1.25 * r, 0, -math.pi / 2),
+        "hexagon": lambda: ring(6, 1.15 * r, 0, 0),
+        "triangle": lambda: [(0, -1.3 * r), (1.15 * r, 0.8 * r), (-1.15 * r, 0.8 * r)],
+        "triangleDown": lambda: [(0, 1.3 * r), (1.15 * r, -0.8 * r), (-1.15 * r, -0.8 * r)],
+    }
+    if shape in corners:
+        points = " ".join(f"{x + cx:.1f},{y + cy:.1f}" for cx, cy in corners[shape]())
+        tag, where = "polygon", f'points="{points}"'
+    elif shape in ("square", "box"):
+        half = 1.4 * r if shape == "box" else 0.9 * r
+        tag = "rect"
+        where = (
+            f'x="{x - half:.1f}" y="{y - 0.9 * r:.1f}" width="{2 * half:.1f}"'
+            f' height="{1.8 * r:.1f}"' + (' rx="2"' if shape == "box" else "")
+        )
+    elif shape == "ellipse":
+        tag, where = "ellipse", f'cx="{x:.1f}" cy="{y:.1f}" rx="{1.5 * r:.1f}" ry="{r:.1f}"'
+    else:
+        tag, where = "circle", f'cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"'
+    opening = f'<{tag} {where} fill={quoteattr(colour)} stroke="#555555" stroke-width="0.6"'
+    if tip is None:
+        return opening + "/>"
+    return f"{opening}><title>{escape(tip)}</title></{tag}>"
+
+
+def _text_width(text: str, font: float) -> float:
+    """About how wide ``text`` is drawn at ``font`` pixels: a full-width (CJK) character
+    takes 1 em, any other at most 0.6 em (a generous average for a sans-serif)."""
+    return sum(font if unicodedata.east_asian_width(char) in "WFA" else 0.6 * font for char in text)
+
+
+def _wrap(text: str, width: float, font: float) -> list[str]:
+    """``text`` in lines of at most ``width`` pixels: broken at spaces, between CJK
+    characters, and inside a word only when the word alone is wider."""
+    tokens = re.findall(r"\s+|[^\s\u2e80-\uffff]+|\S", text)
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        if _text_width(line + token, font) <= width:
+            line += token
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = ""
+        while _text_width(token, font) > width:  # a word wider than a line
+            cut = 1
+            while cut < len(token) and _text_width(token[: cut + 1], font) <= width:
+                cut += 1
+            lines.append(token[:cut])
+            token = token[cut:]
+        line = token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _spread(
+    xs: list[float],
+    ys: list[float],
+    boxes: list[tuple[float, float, float, float]],
+    *,
+    gap: float,
+    rounds: int,
+) -> None:
+    """Move nodes apart until no two boxes (left, right, top, bottom around each node)
+    overlap, as the page does in the browser: pairs in a fixed order, so the same
+    picture every time."""
+    count = len(xs)
+    for _ in range(rounds):
+        moved = False
+        for i in range(count):
+            a = boxes[i]
+            for j in range(i + 1, count):
+                c = boxes[j]
+                dx = min(xs[i] + a[1], xs[j] + c[1]) - max(xs[i] + a[0], xs[j] + c[0]) + gap
+                dy = min(ys[i] + a[3], ys[j] + c[3]) - max(ys[i] + a[2], ys[j] + c[2]) + gap
+                if dx <= 0 or dy <= 0:
+                    continue
+                moved = True
+                if dx < dy:
+                    side = -1 if xs[i] + (a[0] + a[1]) / 2 <= xs[j] + (c[0] + c[1]) / 2 else 1
+                    xs[i] += side * (dx / 2 + 0.5)
+                    xs[j] -= side * (dx / 2 + 0.5)
+                else:
+                    side = -1 if ys[i] + (a[2] + a[3]) / 2 <= ys[j] + (c[2] + c[3]) / 2 else 1
+                    ys[i] += side * (dy / 2 + 0.5)
+                    ys[j] -= side * (dy / 2 + 0.5)
+        if not moved:
+            return
 
 
 def default_title(view: str, case: str | None, query: Path | None, lang: str) -> str:
