@@ -97,8 +97,20 @@ GraphOption = Annotated[
 
 
 @app.callback()
-def _root() -> None:
+def _root(ctx: typer.Context) -> None:
     """reformgraph: reform case reports as a queryable knowledge graph."""
+    # `kill` (SIGTERM, as a CI timeout sends) stops a command as Ctrl-C does: what it was
+    # writing is cleaned up (a build's work folder, its worker processes), not left behind.
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding program's): leave it be
+        return
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:

@@ -9,6 +9,8 @@ Nothing here imports rdflib, so that a query from the command line starts quickl
 
 from __future__ import annotations
 
+import os
+
 import pyoxigraph as ox
 
 from reformgraph._record import Record
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ONTOLOGY_GRAPH",
+    "PUBLISHING",
     "STORE_DIR",
     "EngineResult",
     "EngineStream",
@@ -40,6 +43,9 @@ __all__ = [
 
 #: The folder of the store inside a build folder.
 STORE_DIR = "store"
+#: In a build folder while a build is put in place (its items are renamed one by one):
+#: the process id of the build.
+PUBLISHING = ".reformgraph-publishing"
 #: The ontology's IRI, and the named graph of a store that holds a copy of the ontology
 #: (queries see the ontology in the default graph, with the data).
 ONTOLOGY_GRAPH = "https://w3id.org/reformgraph/ontology"
@@ -88,6 +94,7 @@ def open_store(path: Path) -> ox.Store:
     missing or cut short: a copy that went wrong, a full disk)."""
     if not path.is_dir():
         raise FileNotFoundError(path)
+    _check_published(path.parent)
     try:
         return ox.Store.read_only(str(path))
     except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption: …" is a RuntimeError
@@ -98,6 +105,40 @@ def open_store(path: Path) -> ox.Store:
             f" replace it (reformgraph build --data DATA --out {path.parent}; in a project,"
             " reformgraph build for its build/)"
         ) from None
+
+
+def _check_published(build_dir: Path) -> None:
+    """Refuse a build folder whose build is being put in place, or was stopped while it
+    was (killed between two renames): its files may be of two builds."""
+    marker = build_dir / PUBLISHING
+    try:
+        pid = int(marker.read_text(encoding="ascii").strip() or 0)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        pid = 0
+    from reformgraph.errors import NoBuildError
+
+    try:
+        if pid > 0:
+            os.kill(pid, 0)
+            running = True
+        else:
+            running = False
+    except ProcessLookupError:
+        running = False
+    except PermissionError:
+        running = True
+    if running:
+        raise NoBuildError(
+            f"{build_dir}: a build is being put in place (process {pid}): try again when it"
+            " has finished"
+        )
+    raise NoBuildError(
+        f"{build_dir}: a build was stopped while it was being put in place, and its files may"
+        f" be of two builds: build again (reformgraph build --data DATA --out {build_dir};"
+        " in a project, reformgraph build for its build/)"
+    )
 
 
 def create_store(path: Path) -> ox.Store:

@@ -18,7 +18,9 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -56,6 +58,7 @@ from reformgraph.coverage import (
     numeral_labels,
 )
 from reformgraph.engine import (
+    PUBLISHING,
     STORE_DIR,
     add_ontology,
     bulk_load_ntriples,
@@ -198,8 +201,26 @@ def _share(
     _WORKER.update(shared=shared, resolver=resolver, root=root, labels=labels, checks=checks)
 
 
+def _die_with_parent() -> None:
+    """Make this worker process end when the process that started it does, however that
+    ends (``kill -9``, the out-of-memory killer, a CI timeout): else it waits forever to
+    hand in a result nobody reads, holding its memory and the caller's output. (On Linux;
+    elsewhere a worker notices only when it next talks to its parent.)"""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: nothing to do
+            return
+    if os.getppid() == 1:  # the parent ended before the line above: end now
+        os._exit(1)
+
+
 def _start_worker(root: str) -> None:
     """A worker's own copy of what cases are processed with (when it cannot be forked)."""
+    _die_with_parent()
     shared = load_shared(Path(root))
     resolver = CaseResolver(shared)
     labels = numeral_labels(shared.entities.values())
@@ -350,7 +371,9 @@ class _Workers:
             # with this process for as long as nobody writes to them: frozen, they are
             # left alone by the workers' garbage collector.
             gc.freeze()
-            self._pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=2, mp_context=context, initializer=_die_with_parent
+            )
         else:
             self._pool = ProcessPoolExecutor(
                 max_workers=2,
@@ -718,7 +741,9 @@ def produce(
     ttl = work / f"{STEM}.ttl"
     converter = None
     if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        converter = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        converter = ProcessPoolExecutor(
+            max_workers=1, mp_context=_context(), initializer=_die_with_parent
+        )
         conversion = converter.submit(convert_ntriples, nt, ttl, CONTEXT)
     try:
         store = create_store(work / STORE_DIR)
@@ -786,7 +811,9 @@ def _load_shared(root: Path, progress: Progress | None = None) -> Dataset:
     size = sum(p.stat().st_size for p in files)
     pool = None
     if len(files) >= 2 and size >= PARALLEL_ENTITY_BYTES and (os.cpu_count() or 1) > 1:
-        pool = ProcessPoolExecutor(max_workers=2, mp_context=_context())
+        pool = ProcessPoolExecutor(
+            max_workers=2, mp_context=_context(), initializer=_die_with_parent
+        )
     run: Callable[..., Iterator[Any]] = map if pool is None else pool.map
 
     def map_files(read: Callable[[Path], Any], paths: list[Path]) -> Iterator[Any]:
@@ -861,6 +888,11 @@ def publish(work: Path, out_dir: Path) -> list[Path]:
     aside = {name: out_dir / f".{name}.old" for name in names}
     for path in (*staged.values(), *aside.values()):  # left by a build that was killed
         _remove(path)
+    # While the items are renamed one by one, the folder holds two builds' files: the
+    # marker says so to readers (engine.open_store), and stays if this process is killed
+    # before it is done, until a build completes.
+    marker = out_dir / PUBLISHING
+    marker.write_text(f"{os.getpid()}\n", encoding="ascii")
     done: list[str] = []
     try:
         for name in names:
@@ -875,6 +907,8 @@ def publish(work: Path, out_dir: Path) -> list[Path]:
         kept = _roll_back(out_dir, done, aside)
         for path in staged.values():
             _remove(path)
+        if kept:
+            marker.unlink(missing_ok=True)
         where = f" {exc.filename}" if exc.filename else ""
         state = (
             "the last build is as it was"
@@ -884,6 +918,7 @@ def publish(work: Path, out_dir: Path) -> list[Path]:
         raise PublishError(
             f"cannot put the new build in place ({exc.strerror or exc}:{where}); {state}"
         ) from None
+    marker.unlink()
     for name in names:
         _remove(aside[name])
     return [out_dir / name for name in names if name != CACHE_DIR]
@@ -913,10 +948,37 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+#: A build's work folder names the process building: ``.reformgraph-build-<pid>-<random>``.
+_WORK_FOLDER = re.compile(r"^\.reformgraph-build-(\d+)-")
+
+
 def work_folder(out_dir: Path) -> tempfile.TemporaryDirectory[str]:
     """A temporary folder on the same file system as ``out_dir`` where possible (so that
-    publishing is a rename), without creating ``out_dir`` itself."""
+    publishing is a rename), without creating ``out_dir`` itself. The work folders of
+    builds whose process is gone (killed: nothing removed them) are removed first."""
+    prefix = f".reformgraph-build-{os.getpid()}-"
     for folder in (out_dir, out_dir.parent):
         if folder.is_dir():
-            return tempfile.TemporaryDirectory(prefix=".reformgraph-build-", dir=folder)
-    return tempfile.TemporaryDirectory(prefix="reformgraph-build-")
+            _sweep_work_folders(folder)
+            return tempfile.TemporaryDirectory(prefix=prefix, dir=folder)
+    return tempfile.TemporaryDirectory(prefix=prefix.lstrip("."))
+
+
+def _sweep_work_folders(folder: Path) -> None:
+    """Remove the work folders in ``folder`` of builds that are no longer running."""
+    for path in folder.iterdir():
+        match = _WORK_FOLDER.match(path.name)
+        if match is None or not path.is_dir() or _running(int(match[1])):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one we may not signal exists too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

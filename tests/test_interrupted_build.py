@@ -1,0 +1,169 @@
+"""A build that is stopped (Ctrl-C, ``kill``, ``kill -9``) leaves nothing running and
+nothing behind, and a build folder it was putting in place is not read as a whole build."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reformgraph import pipeline
+from reformgraph.cli import app
+from reformgraph.engine import PUBLISHING
+from reformgraph.synth import synthesize
+
+from .paths import DATA
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+
+SCRIPT = Path(sys.executable).with_name("reformgraph")
+runner = CliRunner()
+
+#: A process id no process has (above the kernel's largest).
+NO_SUCH_PID = 2**22 + 12345
+
+
+@pytest.fixture(scope="module")
+def many_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough cases for the build to use worker processes and take a few seconds."""
+    folder = tmp_path_factory.mktemp("many") / "data"
+    synthesize(1000, folder, seed=5)
+    return folder
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid …: comm may hold spaces, so split after its ")"
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def _start_build(
+    data: Path, out: Path, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(SCRIPT), "build", "--data", str(data), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+    )
+
+
+def _wait_for(condition: object, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    pytest.fail("timed out waiting")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_the_workers_of_a_killed_build_end_with_it(
+    tmp_path: Path, many_cases: Path, sig: signal.Signals
+) -> None:
+    # Killed, a build left its two worker processes waiting forever to hand in a result,
+    # holding their memory and the caller's output (`reformgraph build | tee log` hung).
+    build = _start_build(many_cases, tmp_path / "build")
+    try:
+        _wait_for(lambda: len(_children(build.pid)) >= 2)
+        workers = _children(build.pid)
+        os.kill(build.pid, sig)
+        build.wait(timeout=60)
+        _wait_for(lambda: not _alive(workers), seconds=15)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert build.returncode != 0
+
+
+def test_a_build_stopped_with_kill_removes_its_work_folder_and_says_so_without_a_traceback(
+    tmp_path: Path, many_cases: Path
+) -> None:
+    # SIGTERM ran no cleanup: the work folder (up to the whole new build) stayed, hidden.
+    out = tmp_path / "build"
+    out.mkdir()
+    build = _start_build(many_cases, out, stderr=subprocess.PIPE)
+    try:
+        _wait_for(lambda: len(_children(build.pid)) >= 2)
+        assert any(p.name.startswith(".reformgraph-build-") for p in out.iterdir())
+        build.send_signal(signal.SIGTERM)
+        _, stderr = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert build.returncode != 0
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".reformgraph-build-")]
+
+
+def test_a_build_removes_the_work_folders_of_killed_builds_but_not_of_running_ones(
+    tmp_path: Path,
+) -> None:
+    # A build killed with -9 runs no cleanup at all: the next one must find its leftovers.
+    out = tmp_path / "build"
+    out.mkdir()
+    dead = out / f".reformgraph-build-{NO_SUCH_PID}-abcd1234"
+    (dead / "store").mkdir(parents=True)
+    (dead / "reformgraph.nt").write_text("partial\n", encoding="utf-8")
+    running = out / f".reformgraph-build-{os.getppid()}-efgh5678"
+    running.mkdir()
+    pipeline.build(DATA, out)
+    assert not dead.exists()
+    assert running.is_dir(), "a build still running keeps its work folder"
+
+
+def test_a_build_folder_left_half_published_is_refused_until_built_again(
+    tmp_path: Path,
+) -> None:
+    # Killed between two renames, a build left new Turtle beside the old store: query read
+    # the old store as if it were the build.
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    (out / PUBLISHING).write_text(f"{NO_SUCH_PID}\n", encoding="ascii")
+    refused = runner.invoke(app, ["query", "cases", "--build", str(out)])
+    assert refused.exit_code == 2, refused.output
+    assert "stopped while it was being put in place" in refused.stderr
+    assert "build again" in refused.stderr
+    rebuilt = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert not (out / PUBLISHING).exists()
+    assert runner.invoke(app, ["query", "cases", "--build", str(out)]).exit_code == 0
+
+
+def test_a_build_folder_being_published_by_a_running_build_says_to_wait(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    (out / PUBLISHING).write_text(f"{os.getpid()}\n", encoding="ascii")
+    refused = runner.invoke(app, ["query", "cases", "--build", str(out)])
+    assert refused.exit_code == 2, refused.output
+    assert "a build is being put in place" in refused.stderr
+    assert "try again" in refused.stderr
