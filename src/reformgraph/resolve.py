@@ -360,23 +360,42 @@ class _Resolver:
         return None if best is None else (best[0], best[2])
 
     def containers(self) -> dict[str, list[tuple[str, int, frozenset[str]]]]:
-        """For each Chinese label, the longer labels that hold it, where, and whose they
-        are. Built on first use from every label's substrings."""
-        if self._containers is None:
-            owners: dict[str, set[str]] = {}
-            for entity in self.entities.values():
-                for label in entity.zh_labels:
-                    owners.setdefault(label, set()).add(entity.id)
-            found: dict[str, list[tuple[str, int, frozenset[str]]]] = {}
-            for longer, ids in owners.items():
-                frozen = frozenset(ids)
-                for i in range(len(longer)):
-                    for j in range(i + 1, len(longer) + 1):
-                        part = longer[i:j]
-                        if part != longer and part in owners:
-                            found.setdefault(part, []).append((longer, i, frozen))
-            self._containers = found
-        return self._containers
+        """For each Chinese label of the entities the text being resolved refers to, the
+        longer labels of those entities that hold it, where, and whose they are (set by
+        :meth:`refer_to` for each case and introduction: a national collection's million
+        labels are not compared with each other)."""
+        return self._containers or {}
+
+    def refer_to(self, record: BaseModel, *also: str | None) -> None:
+        """Index the labels of the entities ``record`` refers to (and ``also``), for
+        :meth:`own_words`."""
+        ids = {i for i in also if i is not None and i in self.entities}
+
+        def walk(value: object) -> None:
+            if isinstance(value, str):
+                if value in self.entities:
+                    ids.add(value)
+            elif isinstance(value, BaseModel):
+                for name in type(value).model_fields:
+                    walk(getattr(value, name))
+            elif isinstance(value, list):
+                for item in value:
+                    walk(item)
+
+        walk(record)
+        owners: dict[str, set[str]] = {}
+        for entity_id in ids:
+            for label in self.entities[entity_id].zh_labels:
+                owners.setdefault(label, set()).add(entity_id)
+        found: dict[str, list[tuple[str, int, frozenset[str]]]] = {}
+        for longer, holders in owners.items():
+            frozen = frozenset(holders)
+            for i in range(len(longer)):
+                for j in range(i + 1, len(longer) + 1):
+                    part = longer[i:j]
+                    if part != longer and part in owners:
+                        found.setdefault(part, []).append((longer, i, frozen))
+        self._containers = found
 
     def check_quantity(self, lines: LineMap, path: PathKey, quantity: Quantity) -> None:
         unit = self.ref(lines, (*path, "unit"), quantity.unit, [EntityType.UNIT], "unit")
@@ -883,6 +902,7 @@ class _Resolver:
             )
         span = Span(title.start, paragraphs[-1].end, text[title.start : paragraphs[-1].end])
         self.whole = span
+        self.refer_to(case)
 
         measures = self.measures(case, lines, text, span, paragraphs)
         opening_end = measures[0].span.start if measures else span.end
@@ -1018,6 +1038,7 @@ class _Resolver:
         span = Span(0, end, source.text[:end].rstrip("\n"))
         span = Span(0, len(span.text), span.text)
         self.whole = span
+        self.refer_to(record)
         located: dict[PathKey, Located] = {}
         exceptions: list[Span] = []
         if intro is not None:
