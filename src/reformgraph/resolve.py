@@ -243,6 +243,8 @@ class _Resolver:
         self.whole = Span(0, 0, "")
         self.text_lines: dict[str, _TextLines] = {}
         self._containers: dict[str, list[tuple[str, int, frozenset[str]]]] | None = None
+        self._named: set[str] = set()
+        self._subjects: list[tuple[PathKey, str]] = []
         units = {e.id: e.symbols for e in self.entities.values() if e.type is EntityType.UNIT}
         self.unit_words, conflicts = unit_symbol_index(units)
         for word, first, again in conflicts:
@@ -368,33 +370,50 @@ class _Resolver:
 
     def refer_to(self, record: BaseModel, *also: str | None) -> None:
         """Index the labels of the entities ``record`` refers to (and ``also``), for
-        :meth:`own_words`."""
+        :meth:`own_words`; note what :meth:`subjects` checks (one walk of the record)."""
         ids = {i for i in also if i is not None and i in self.entities}
+        named: set[str] = set()
+        subjects: list[tuple[PathKey, str]] = []
+        entities = self.entities
 
-        def walk(value: object) -> None:
+        def walk(value: object, path: PathKey) -> None:
             if isinstance(value, str):
-                if value in self.entities:
+                if value in entities:
                     ids.add(value)
+                    if path and path[-2:-1] in (("involves",), ("places",)):
+                        named.add(value)
             elif isinstance(value, BaseModel):
-                for name in type(value).model_fields:
-                    walk(getattr(value, name))
+                if isinstance(value, Mention):
+                    named.add(value.id)
+                fields = type(value).model_fields
+                subject = getattr(value, "subject", None) if "subject" in fields else None
+                if isinstance(subject, str):
+                    subjects.append(((*path, "subject"), subject))
+                for name in fields:
+                    walk(getattr(value, name), (*path, name))
             elif isinstance(value, list):
-                for item in value:
-                    walk(item)
+                for index, item in enumerate(value):
+                    walk(item, (*path, index))
 
-        walk(record)
-        owners: dict[str, set[str]] = {}
-        for entity_id in ids:
-            for label in self.entities[entity_id].zh_labels:
-                owners.setdefault(label, set()).add(entity_id)
+        walk(record, ())
+        self._named, self._subjects = named, subjects
+        labels = sorted(
+            {(label, entity_id) for entity_id in ids for label in entities[entity_id].zh_labels},
+            key=lambda pair: len(pair[0]),
+        )
         found: dict[str, list[tuple[str, int, frozenset[str]]]] = {}
-        for longer, holders in owners.items():
-            frozen = frozenset(holders)
-            for i in range(len(longer)):
-                for j in range(i + 1, len(longer) + 1):
-                    part = longer[i:j]
-                    if part != longer and part in owners:
-                        found.setdefault(part, []).append((longer, i, frozen))
+        owners: dict[str, set[str]] = {}
+        for label, entity_id in labels:
+            owners.setdefault(label, set()).add(entity_id)
+        words = sorted(owners, key=len)
+        for index, part in enumerate(words):
+            for longer in words[index + 1 :]:
+                if len(longer) == len(part):
+                    continue
+                at = longer.find(part)
+                while at >= 0:
+                    found.setdefault(part, []).append((longer, at, frozenset(owners[longer])))
+                    at = longer.find(part, at + 1)
         self._containers = found
 
     def check_quantity(self, lines: LineMap, path: PathKey, quantity: Quantity) -> None:
@@ -949,7 +968,7 @@ class _Resolver:
                 fact_ids,
             )
         exceptions = self.exceptions(lines, (), case.exceptions, span, "the case's text")
-        self.subjects(lines, (), case, {case.office}, "this case")
+        self.subjects(lines, (), case.office, "this case")
         return ResolvedCase(
             case=case,
             lines=lines,
@@ -1046,37 +1065,21 @@ class _Resolver:
             exceptions = self.exceptions(
                 lines, ("introduction",), intro.exceptions, span, "the introduction"
             )
-            self.subjects(lines, ("introduction",), intro, set(), "the introduction")
+            self.subjects(lines, ("introduction",), None, "the introduction")
         return ResolvedIntroduction(
             source=source, span=span, located=located, exceptions=exceptions, credits=credits
         )
 
-    def subjects(
-        self, lines: LineMap, base: PathKey, record: BaseModel, named: set[str], where: str
-    ) -> None:
+    def subjects(self, lines: LineMap, base: PathKey, office: str | None, where: str) -> None:
         """A fact's ``subject`` (whose number or ranking it is) must be an entity the text
         names: one of the case's places, its involved entities or a relation's participants,
         each of which is found in the text. A subject the text does not name (湖北 for a
-        Hunan sentence's 我省) would put the number on the wrong body."""
-        subjects: list[tuple[PathKey, str]] = []
-
-        def walk(value: object, path: PathKey) -> None:
-            if isinstance(value, Mention):
-                named.add(value.id)
-            if isinstance(value, BaseModel):
-                subject = getattr(value, "subject", None)
-                if isinstance(subject, str) and "subject" in type(value).model_fields:
-                    subjects.append(((*path, "subject"), subject))
-                for name in type(value).model_fields:
-                    walk(getattr(value, name), (*path, name))
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    if isinstance(item, str) and path and path[-1] in ("involves", "places"):
-                        named.add(item)
-                    walk(item, (*path, index))
-
-        walk(record, base)
-        for path, subject in subjects:
+        Hunan sentence's 我省) would put the number on the wrong body. (What the record
+        names and its subjects were noted by :meth:`refer_to`.)"""
+        named = self._named | ({office} if office else set())
+        for path, subject in self._subjects:
+            if path[: len(base)] != base:
+                continue
             if subject not in named and subject in self.entities:
                 self.errors.append(
                     lines.error(
