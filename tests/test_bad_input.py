@@ -574,6 +574,23 @@ def test_a_data_file_that_is_not_a_file_is_named_not_skipped(
     assert snapshot(out_dir) == previous_build
 
 
+#: The start of the AppleDouble file macOS writes as ``._<name>`` beside each file it copies
+#: to a disk that cannot hold its metadata (a USB stick, a network share).
+APPLE_DOUBLE = bytes.fromhex("00051607 00020000") + b"Mac OS X        " + bytes(20)
+
+
+def test_hidden_files_such_as_the_appledouble_files_of_macos_are_not_read_as_data(
+    data_copy: Path,
+) -> None:
+    # ._01-big-fiscal-system.yaml was read as a case file: "contains NUL characters".
+    for folder in ("cases", "entities", "sources"):
+        for path in sorted((data_copy / folder).glob("*.yaml")):
+            (path.parent / f"._{path.name}").write_bytes(APPLE_DOUBLE)
+    result = CliRunner().invoke(app, ["check", "--data", str(data_copy)])
+    assert_no_crash(result)
+    assert result.exit_code == 0, result.output
+
+
 # --------------------------------------------------------------------------- publishing
 
 

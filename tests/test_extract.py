@@ -25,6 +25,7 @@ from reformgraph.extract import (
     extract,
     read_report,
 )
+from reformgraph.extract.facts import Facts
 from reformgraph.io import load_data_folder
 from reformgraph.models import EntityType, Qualifier
 from reformgraph.resolve import resolve
@@ -475,9 +476,12 @@ def test_a_case_whose_title_line_repeats_is_not_written_and_said_so(tmp_path: Pa
     assert pipeline.check(tmp_path / "draft").validation.conforms
 
 
-def test_a_report_with_crlf_and_indented_paragraphs_is_normalised(tmp_path: Path) -> None:
+@pytest.mark.parametrize("end", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_a_report_with_crlf_or_cr_and_indented_paragraphs_is_normalised(
+    tmp_path: Path, end: str
+) -> None:
     text = (FIXTURES / "news-item.txt").read_text(encoding="utf-8")
-    messy = "\ufeff" + "\r\n\r\n".join("\u3000\u3000" + line for line in text.splitlines())
+    messy = "\ufeff" + (end * 2).join("\u3000\u3000" + line for line in text.splitlines())
     path = tmp_path / "messy.txt"
     path.write_bytes(messy.encode("utf-8"))
     report = read_report(path)
@@ -499,6 +503,8 @@ def test_a_report_with_crlf_and_indented_paragraphs_is_normalised(tmp_path: Path
         ("undecodable.txt", "not UTF-8 .* and not GB18030"),
         ("report.pdf", "binary file .*PDF"),
         ("nul.txt", "binary file .*NUL"),
+        ("utf16.txt", "UTF-16: save it as UTF-8 or GB18030"),
+        ("control.txt", "binary file [(]6 control characters[)]"),
         ("no-case.txt", "no case found"),
     ],
 )
@@ -1331,3 +1337,393 @@ def test_a_reform_office_by_its_full_name_is_one_body_linked_to_its_short_name(
     partners = [p if isinstance(p, str) else p["id"] for p in joint["partners"]]
     assert partners == ["hubei-provincial-reform-office"], joint
     assert "湖北省委全面深化改革委员会办公室" in joint["quote"]
+
+
+# --------------------------------------------------------------------------- what a sentence states
+
+_HEAD = "测试改革案例汇编\n襄阳市优化营商环境改革见实效\n襄阳市委改革办\n"
+
+
+def _facts_of(tmp_path: Path, body: str) -> Facts:
+    """What ``analyse`` finds in the one case of a report whose text is ``body``."""
+    path = tmp_path / "report.txt"
+    path.write_text(_HEAD + body + "\n", encoding="utf-8")
+    [(_, facts, _)] = analyse(read_report(path)).cases
+    return facts
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "direction"),
+    [
+        ("办理时限从20天到5天。", {"baseline": "20天", "result": "5天"}, "decrease"),
+        ("办件量从5件到20件。", {"baseline": "5件", "result": "20件"}, "increase"),
+        ("全市能耗同比负增长3.2%。", {"difference": "3.2%"}, "decrease"),
+        ("全市能耗同比增长3.2%。", {"difference": "3.2%"}, "increase"),
+    ],
+)
+def test_a_change_without_a_verb_of_its_own_takes_its_direction_from_its_numbers_or_words(
+    tmp_path: Path, text: str, parts: dict[str, str], direction: str
+) -> None:
+    # 从20天到5天 has no verb: the numbers say it fell. 负增长 holds 增长 but is a fall.
+    [change] = _facts_of(tmp_path, text).changes
+    assert {role: q.text for role, q in change.parts.items()} == parts
+    assert change.direction == direction
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2023年全市完成老旧小区改造。新增市场主体120家。", None),
+        ("2023年新增市场主体120家。", "2023年"),
+    ],
+)
+def test_a_figure_is_dated_only_by_a_date_of_its_own_sentence(
+    tmp_path: Path, text: str, date: str | None
+) -> None:
+    [figure] = _facts_of(tmp_path, text).figures
+    assert figure.qty.text == "120家"
+    assert (figure.date and figure.date.text) == date
+
+
+_CHINA_2_5 = [("全国第2", 2, "place:china"), ("第5", 5, "place:china")]
+
+
+@pytest.mark.parametrize(
+    ("text", "rankings"),
+    [
+        ("两项指标分别位居全国第2、第5。", _CHINA_2_5),
+        ("两项指标分别位居全国第2和第5。", _CHINA_2_5),
+        (
+            "两项指标分别位居全省第2、第5。",
+            [("全省第2", 2, "place:hubei"), ("第5", 5, "place:hubei")],
+        ),
+        ("襄阳实现7个全国第一。", []),  # a count of firsts: a claim, not a rank
+    ],
+)
+def test_a_rank_listed_after_another_shares_its_scope_and_a_count_of_firsts_is_no_rank(
+    tmp_path: Path, text: str, rankings: list[tuple[str, int, str]]
+) -> None:
+    facts = _facts_of(tmp_path, text)
+    assert [(r.text, r.rank, r.scope) for r in facts.rankings] == rankings
+
+
+def test_a_count_of_firsts_is_drafted_as_a_claim(tmp_path: Path) -> None:
+    facts = _facts_of(tmp_path, "襄阳实现7个全国第一。")
+    assert [(o.family, o.data) for o in facts.outcomes] == [("claims", {"kind": "first-to-do"})]
+    assert [f.qty.text for f in facts.figures] == ["7个"]
+
+
+@pytest.mark.parametrize("text", ["全市建成一个平台。", "全市新增一家银行。", "全市召开一次会议。"])
+def test_one_of_something_is_not_a_figure(tmp_path: Path, text: str) -> None:
+    assert _facts_of(tmp_path, text).figures == []
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("坚持中国特色社会主义道路。", []),
+        ("推进中国式现代化。", []),
+        ("实现中国梦。", []),
+        ("推动东部企业在西部布局。", ["西部"]),  # 东部企业: a kind of firm, not a place
+    ],
+)
+def test_a_place_word_inside_a_phrase_is_not_a_place_of_the_case(
+    tmp_path: Path, text: str, places: list[str]
+) -> None:
+    facts = _facts_of(tmp_path, text)
+    body = len(_HEAD)  # the places of the title and office lines are left out
+    assert [i.text for i in facts.items if i.kind == "place" and i.start >= body] == places
+
+
+@pytest.mark.parametrize(
+    "name", ["武汉农村商业银行", "长江航运集团", "武汉地铁公司"], ids=["bank", "group", "company"]
+)
+def test_a_bank_group_or_company_is_an_enterprise(tmp_path: Path, name: str) -> None:
+    facts = _facts_of(tmp_path, f"{name}推出新产品。")
+    [found] = [i for i in facts.items if i.text == name]
+    assert found.etype is EntityType.ENTERPRISE
+
+
+@pytest.mark.parametrize(
+    ("giver", "level"),
+    [("省政府", "provincial"), ("市政府", "municipal"), ("国务院", "national")],
+)
+def test_a_recognition_s_level_is_the_level_of_who_gave_it(
+    tmp_path: Path, giver: str, level: str
+) -> None:
+    facts = _facts_of(tmp_path, f"该做法获{giver}通报表扬。")
+    assert [(o.family, o.data) for o in facts.outcomes] == [
+        ("recognitions", {"level": level, "form": "commendation"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "roles"),
+    [
+        (
+            "省发展改革委协助省财政厅开展专项工作。",
+            "assistance",
+            {"assistant": ["省发展改革委"], "assisted": ["省财政厅"]},
+        ),
+        (
+            "市数据局隶属于市政府。",
+            "sub-organisation",
+            {"member": ["市数据局"], "parent": ["市政府"]},
+        ),
+        (
+            "省发改委、省财政厅和省国资委联合印发实施方案。",
+            "joint-work",
+            {"lead": ["省发改委"], "partners": ["省财政厅", "省国资委"]},
+        ),
+    ],
+)
+def test_a_relation_between_bodies_gives_each_body_its_role(
+    tmp_path: Path, text: str, kind: str, roles: dict[str, list[str]]
+) -> None:
+    [relation] = _facts_of(tmp_path, text).relations
+    assert relation.kind == kind
+    assert {role: [i.text for i in items] for role, items in relation.roles.items()} == roles
+
+
+def test_a_pilot_is_assigned_by_the_body_that_gives_it_to_the_place_that_takes_it(
+    tmp_path: Path, our_draft: Path
+) -> None:
+    facts = _facts_of(tmp_path, "襄阳市承接国家发展改革委“营商环境创新试点”任务。")
+    [pilot] = facts.outcomes
+    assert pilot.family == "pilots"
+    assert {role: [i.text for i in items] for role, items in pilot.actors.items()} == {
+        "assigned_by": ["国家发展改革委"],
+        "assigned_to": ["襄阳市"],
+    }
+    # 武汉市承接国家发改委、工信部智能网联汽车试点任务, in our own source:
+    case = _load_yaml(next(our_draft.glob("cases/02-*.yaml")))
+    assert isinstance(case, dict)
+    [assigned] = [p for p in case["pilots"] if "assigned_by" in p]
+    assert [a["mention"] for a in assigned["assigned_by"]] == ["国家发改委", "工信部"]
+    assert assigned["assigned_to"] == ["wuhan"]
+
+
+def test_the_draft_of_our_source_holds_exactly_its_rankings(our_draft: Path) -> None:
+    # 7个全国第一 (case 2) is a count of firsts, not a ranking; 增速居全国第3、第2 (case 6)
+    # states two.
+    found = []
+    for path in sorted(our_draft.glob("cases/*.yaml")):
+        case = _load_yaml(path)
+        assert isinstance(case, dict)
+        measures = [
+            *case.get("measures", []),
+            *(n for m in case.get("measures", []) for n in m.get("measures", [])),
+        ]
+        for where in [case, *measures]:
+            found += [
+                (path.name[:2], r["text"], r["rank"], r["scope"]) for r in where.get("rankings", [])
+            ]
+    assert found == [
+        ("01", "全国第3", 3, "china"),
+        ("01", "中部第1", 1, "central-china"),
+        ("02", "全国第二", 2, "china"),
+        ("03", "全球第四个", 4, "world"),
+        ("03", "亚洲第一个", 1, "asia"),
+        ("06", "全国第3", 3, "china"),
+        ("06", "第2", 2, "china"),
+    ]
+
+
+def test_a_case_starts_with_a_since_date_only_at_the_start_of_its_text(tmp_path: Path) -> None:
+    dated = _facts_of(tmp_path, "2023年以来,襄阳市聚焦企业关切,推出便利化举措。")
+    assert dated.start is not None
+    assert dated.start.text == "2023年以来"
+    later = _facts_of(tmp_path, "襄阳市聚焦企业关切,2023年以来推出便利化举措。")
+    assert later.start is None
+
+
+def test_credit_lines_after_the_last_case_are_not_part_of_it(tmp_path: Path) -> None:
+    text = (FIXTURES / "news-item.txt").read_text(encoding="utf-8")
+    path = tmp_path / "credits.txt"
+    path.write_text(text + "策划:张三\n编辑:李四 王五\n", encoding="utf-8")
+    analysis = analyse(read_report(path))
+    [(case, _, _)] = analysis.cases
+    assert [line.text for line in case.body] == text.splitlines()[2:]
+    assert analysis.structure.credits is not None
+    assert analysis.structure.credits.text == "策划:张三"
+
+
+# --------------------------------------------------------------------------- what a draft keeps
+
+
+def test_a_draft_keeps_a_cumulative_figure_and_what_a_change_is_compared_with(
+    tmp_path: Path,
+) -> None:
+    # 累计帮助企业解决问题360余件; 同比增长12.5%.
+    extract(FIXTURES / "news-item.txt", tmp_path / "draft")
+    case = _load_yaml(next((tmp_path / "draft" / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    assert [(f["text"], f.get("cumulative", False)) for f in case["figures"]] == [
+        ("4.2万户", False),
+        ("360余件", True),
+    ]
+    [change] = case["changes"]
+    assert change["compared_with"] == {"text": "同比", "en": TODO_EN}
+
+
+def test_a_date_far_back_in_a_long_sentence_does_not_date_a_drafted_figure(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(
+        _HEAD + "2022年全市围绕优化营商环境这一中心任务持续深化各项改革并且不断推进各项工作"
+        "落实落细见到成效,新增市场主体120家。\n",
+        encoding="utf-8",
+    )
+    extract(report, tmp_path / "draft")
+    case = _load_yaml(next((tmp_path / "draft" / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    [figure] = case["figures"]
+    assert figure["text"] == "120家"
+    assert "date" not in figure
+    assert not figure["quote"].startswith("2022年")
+
+
+@pytest.fixture(scope="module")
+def zhejiang_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Hangzhou report drafted against our (Hubei) data."""
+    folder = tmp_path_factory.mktemp("zhejiang")
+    report = folder / "hangzhou.txt"
+    report.write_text(
+        "杭州市推进投资审批改革\n杭州市委改革办\n今年以来,杭州市聚焦企业关切,"
+        "省发改委会同市数据局建成科技供应链平台,浙江省新设市场主体4.2万户。\n",
+        encoding="utf-8",
+    )
+    extract(report, folder / "draft", curated=DATA)
+    return folder / "draft"
+
+
+def test_another_province_s_relative_names_are_new_bodies_not_the_curated_province_s(
+    zhejiang_draft: Path,
+) -> None:
+    manifest = _load_yaml(zhejiang_draft / MANIFEST)
+    assert isinstance(manifest, dict)
+    assert "hubei-drc" not in manifest["copies"]
+    drafts = _load_yaml(zhejiang_draft / "entities" / "drafts.yaml")
+    assert isinstance(drafts, list)
+    label = {e["id"]: e["label"]["zh"] for e in drafts}
+    case = _load_yaml(next((zhejiang_draft / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    [joint] = case["relations"]
+    assert [label.get(x) for x in joint["lead"]] == ["省发改委"]
+
+
+def test_a_platform_is_not_linked_to_a_curated_one_whose_label_only_looks_alike(
+    zhejiang_draft: Path,
+) -> None:
+    # 科技供应链平台 is not 科创供应链平台 (sci-tech-supply-chain-platform).
+    manifest = _load_yaml(zhejiang_draft / MANIFEST)
+    assert isinstance(manifest, dict)
+    assert "sci-tech-supply-chain-platform" not in manifest["copies"]
+    drafts = _load_yaml(zhejiang_draft / "entities" / "drafts.yaml")
+    assert isinstance(drafts, list)
+    assert [e["type"] for e in drafts if e["label"]["zh"] == "科技供应链平台"] == ["platform"]
+
+
+def test_a_new_entity_whose_id_a_different_curated_entity_holds_is_renamed(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    organisations = data_copy / "entities" / "organisations.yaml"
+    organisations.write_text(
+        organisations.read_text(encoding="utf-8")
+        + "- id: xiangyang\n  type: enterprise\n  label: {zh: 襄阳日报社, en: Xiangyang Daily}\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", draft, curated=data_copy)
+    case = _load_yaml(next((draft / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    assert "xiangyang-draft" in case["places"]
+    _review(draft)
+    result = accept(draft, data_copy)
+    assert "xiangyang-draft" in result.entities_added
+
+
+def test_the_draft_folder_is_readable_as_the_umask_allows(tmp_path: Path) -> None:
+    import os
+
+    before = os.umask(0o022)
+    try:
+        extract(FIXTURES / "news-item.txt", tmp_path / "draft")
+    finally:
+        os.umask(before)
+    assert (tmp_path / "draft").stat().st_mode & 0o777 == 0o755
+
+
+def test_an_output_that_is_a_file_is_refused_as_such_and_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "afile"
+    out.write_text("mine", encoding="utf-8")
+    with pytest.raises(ExtractError, match="the output is a file, not a folder"):
+        extract(FIXTURES / "news-item.txt", out)
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
+# --------------------------------------------------------------------------- accepting, more
+
+
+def test_accepting_more_cases_of_a_source_the_data_holds_leaves_its_metadata_alone(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    # The curated metadata (hand-written introduction, relations, header) must not be
+    # replaced by the draft's.
+    for path in sorted((data_copy / "cases").glob("0[4-8]-*.yaml")):
+        path.unlink()
+    draft = tmp_path / "draft"
+    extract(SOURCE, draft, curated=data_copy)
+    _review(draft)
+    for path in sorted((draft / "cases").glob("0[1-3]-*.yaml")):
+        path.unlink()
+    sources = _tree(data_copy / "sources")
+    result = accept(draft, data_copy)
+    assert result.source_added is False
+    assert len(result.cases) == 5
+    assert not [p for p in result.written if p.parent.name == "sources"], result.written
+    assert _tree(data_copy / "sources") == sources
+
+
+def test_accept_appends_to_curated_entity_files_that_lack_a_final_newline(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    before = {}
+    for path in (data_copy / "entities").glob("*.yaml"):
+        before[path.name] = path.read_bytes().rstrip(b"\n")
+        path.write_bytes(before[path.name])
+    result = accept(reviewed_draft, data_copy)
+    grown = [p for p in result.written if p.parent.name == "entities"]
+    assert grown
+    for path in grown:
+        assert path.read_bytes().startswith(before[path.name] + b"\n- id: "), path
+    assert pipeline.check(data_copy).validation.conforms
+
+
+def test_accept_refuses_a_copy_given_a_look_alike_the_curated_entity_lacks(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    copies = reviewed_draft / "entities" / "copies.yaml"
+    text = copies.read_text(encoding="utf-8")
+    changed = text.replace("- id: hubei\n", "- id: hubei\n  distinct_from: [china]\n", 1)
+    assert changed != text
+    copies.write_text(changed, encoding="utf-8")
+    before = _tree(data_copy)
+    with pytest.raises(ExtractError, match=r"differs from the curated entity .* in distinct_from"):
+        accept(reviewed_draft, data_copy)
+    assert _tree(data_copy) == before
+
+
+def test_accept_ignores_the_hidden_appledouble_files_macos_leaves_beside_a_draft_s_files(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    # A draft reviewed on a Mac and copied to a USB stick holds ._<name>.yaml beside each
+    # file: accept read them as draft files ("contains NUL characters"), though the data
+    # folder's reader skips hidden files.
+    apple_double = bytes.fromhex("00051607 00020000") + b"Mac OS X        " + bytes(20)
+    for path in sorted(reviewed_draft.rglob("*.yaml")):
+        (path.parent / f"._{path.name}").write_bytes(apple_double)
+    result = accept(reviewed_draft, data_copy)
+    assert result.cases == ("news-item-case-01",)
+    assert not list(data_copy.rglob("._*")), "the hidden files are not copied into the data"

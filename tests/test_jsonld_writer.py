@@ -220,3 +220,22 @@ def test_caches_that_start_again_when_full_render_the_same_text(
     nodes = JsonLdNodes(CONTEXT)
     assert [render_chunk(group, nodes) for group in groups] == plenty
     assert '"@type"' in plenty[0].jsonld
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["line\rend", "line\r\nend", "two\nlines", 'a "quote"', "back\\slash", "tab\tand \u0001"],
+    ids=["cr", "crlf", "lf", "quote", "backslash", "tab-and-control"],
+)
+def test_the_ntriples_of_a_literal_read_back_as_the_same_literal(text: str) -> None:
+    # A label given as "…\r…" in YAML was written with a raw carriage return, which
+    # ends an N-Triples line: the build failed in the parser.
+    from rdflib import Literal, URIRef
+
+    subject, predicate = URIRef(DATA + "case/a"), URIRef(RG + "note")
+    chunk = render_chunk(
+        [(subject, predicate, Literal(text)), (subject, predicate, Literal(text, lang="zh"))]
+    )
+    assert chunk.ntriples.count("\n") == 2
+    read = list(ox.parse(chunk.ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    assert [(t.object.value, t.object.language) for t in read] == [(text, None), (text, "zh")]

@@ -112,3 +112,57 @@ def test_pilots_record_who_assigned_them_and_their_stage(query_graph: Graph) -> 
     assert batch[0]["batch"] == "首批"
     introduction = [r for r in rows if not r["case"]]
     assert "总结推广" in introduction[0]["evidence"]
+
+
+_INTRO = "sources/hubei-2025-reform-cases.yaml"
+_PROMOTION = "湖北省委改革办会同改革专项小组办公室和市州党委改革办,对相关改革项目进行总结推广"
+_INTRO_PILOT = f"""  pilots:
+    - id: summing-up-and-promoting
+      quote: {_PROMOTION}
+      text: 对相关改革项目进行总结推广
+      stage: generalised
+"""
+_LAST_EXCEPTION = '      reason: 一批 means "a number of"; it counts nothing.\n'
+_PROMOTION_EXCEPTION = f"""    - quote: {_PROMOTION}
+      text: 推广
+      reason: reviewed, not an outcome here
+"""
+#: Edits of the data (file, old text, new text) and the outcome words then left uncovered.
+OUTCOME_WORD_EDITS = {
+    # 总结推广 with no pilot to record it is reported.
+    "introduction-pilot-removed": ([(_INTRO, _INTRO_PILOT, "")], ["推广"]),
+    # An introduction's exception covers its outcome words, as a case's does.
+    "introduction-pilot-made-an-exception": (
+        [
+            (_INTRO, _INTRO_PILOT, ""),
+            (_INTRO, _LAST_EXCEPTION, _LAST_EXCEPTION + _PROMOTION_EXCEPTION),
+        ],
+        [],
+    ),
+    # An outcome whose text holds only part of the word (全面铺 of 全面铺开) does not cover it.
+    "case-pilot-text-cut-inside-the-word": (
+        [
+            (
+                "cases/01-big-fiscal-system.yaml",
+                "    text: 从试点先行到全面铺开\n",
+                "    text: 从试点先行到全面铺\n",
+            )
+        ],
+        ["铺开"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUTCOME_WORD_EDITS))
+def test_an_outcome_word_is_covered_only_by_an_outcome_or_exception_holding_all_of_it(
+    tmp_path: Path, name: str
+) -> None:
+    edits, expected = OUTCOME_WORD_EDITS[name]
+    folder = Path(shutil.copytree(DATA, tmp_path / "data"))
+    for file, old, new in edits:
+        path = folder / file
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, (file, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    uncovered = uncovered_triggers(resolve(load_data_folder(folder)))
+    assert [u.character for u in uncovered] == expected

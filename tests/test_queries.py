@@ -352,3 +352,64 @@ def test_every_saved_query_runs_as_a_file_of_ones_own(name: str, tmp_path: Path)
 def test_a_sparql_update_is_refused_as_one(text: str, tmp_path: Path) -> None:
     with pytest.raises(QueryError, match="a SPARQL update"):
         load_query(text, tmp_path)
+
+
+# --------------------------------------------------------------------------- where queries read
+
+CLASS_LABELS = (
+    "SELECT ?l WHERE { <https://w3id.org/reformgraph/ontology/ReformCase>"
+    " <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l"
+)
+
+
+def test_a_store_with_the_ontology_in_its_named_graph_only_still_answers_with_it(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    # Stores built before the ontology was also put in the default graph: queries must
+    # see the union of the graphs, or every class and property label is gone.
+    import pyoxigraph as ox
+
+    from reformgraph import engine
+    from reformgraph.io import ontology_file
+
+    store = ox.Store(str(tmp_path / "store"))
+    store.load(path=str(build_dir / "reformgraph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(
+        path=str(ontology_file("reformgraph.ttl")),
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode(engine.ONTOLOGY_GRAPH),
+    )
+    store.flush()
+    del store
+    old = engine.open_store(tmp_path / "store")
+    assert not engine.ontology_in_default_graph(old)
+    new = engine.open_store(build_dir / "store")
+    assert engine.ontology_in_default_graph(new)
+    old_labels = [row[0].value for row in engine.run_sparql(old, CLASS_LABELS).rows]
+    assert old_labels == [row[0].value for row in engine.run_sparql(new, CLASS_LABELS).rows]
+    assert len(old_labels) == 2
+
+
+def test_a_build_folder_holding_only_the_ntriples_is_queried_from_them(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    from reformgraph import engine
+    from reformgraph.io import ontology_file
+
+    (tmp_path / "reformgraph.nt").write_bytes((build_dir / "reformgraph.nt").read_bytes())
+    store = engine.query_store(tmp_path, None, ontology_file("reformgraph.ttl"))
+    assert len(engine.run_sparql(store, QUERIES["cases"].text).rows) == 8
+    assert len(engine.run_sparql(store, CLASS_LABELS).rows) == 2
+
+
+def test_the_triples_of_a_construct_come_in_a_fixed_sorted_order(build_dir: Path) -> None:
+    from reformgraph import engine
+
+    store = engine.open_store(build_dir / "store")
+    text = (
+        "CONSTRUCT { ?s <urn:p> ?o } WHERE { ?s <https://w3id.org/reformgraph/ontology/marker> ?o }"
+    )
+    for run in (engine.run_sparql(store, text).rows, list(engine.stream_sparql(store, text).rows)):
+        keys = [tuple(str(term) for term in triple) for triple in run]
+        assert len(keys) > 10
+        assert keys == sorted(keys)

@@ -1029,3 +1029,126 @@ def test_serve_reports_why_the_server_would_not_start(build_dir: Path, tmp_path:
     assert "LOCK" in result.output
     assert "Stack backtrace" not in result.output
     no_traceback(result)
+
+
+# --------------------------------------------------------------------------- where serve listens
+
+
+@pytest.mark.parametrize(
+    ("addresses", "loopback"),
+    [
+        (["127.0.0.1"], True),
+        (["::1", "127.0.1.1"], True),
+        (["127.0.1.1", "192.168.1.5"], False),  # the warning is due: one address is not local
+        (["192.168.1.5"], False),
+        ([], False),
+    ],
+)
+def test_a_host_is_loopback_only_when_every_address_it_resolves_to_is(
+    monkeypatch: pytest.MonkeyPatch, addresses: list[str], loopback: bool
+) -> None:
+    from reformgraph import server
+
+    def resolve(host: str, port: object, *args: object, **kwargs: object) -> list[Any]:
+        assert host == "myhost"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0)) for a in addresses]
+
+    monkeypatch.setattr(server.socket, "getaddrinfo", resolve)
+    assert server.is_loopback("myhost") is loopback
+
+
+def test_a_host_that_does_not_resolve_is_not_taken_for_loopback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reformgraph import server
+
+    def fail(*args: object, **kwargs: object) -> list[Any]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(server.socket, "getaddrinfo", fail)
+    assert server.is_loopback("nowhere.invalid") is False
+    assert server.is_loopback("localhost") is True
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("0.0.0.0", "http://127.0.0.1:7878"),
+        ("::", "http://[::1]:7878"),
+        ("", "http://127.0.0.1:7878"),
+        ("127.0.0.1", "http://127.0.0.1:7878"),
+        ("::1", "http://[::1]:7878"),
+        ("example.org", "http://example.org:7878"),
+    ],
+)
+def test_the_url_serve_prints_for_a_wildcard_host_is_a_loopback_one(host: str, url: str) -> None:
+    # http://0.0.0.0:7878/ is no address a browser can open on every system.
+    from reformgraph import server
+
+    assert server.base_url(host, 7878) == url
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="TIME_WAIT reuse is POSIX behaviour")
+def test_a_port_whose_last_connection_is_still_closing_is_free_to_serve_on() -> None:
+    # The server closed its side first, so the port is in TIME_WAIT: the server itself
+    # (SO_REUSEADDR) may listen there again, and so the check must say it is free.
+    from reformgraph import server
+
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = listener.accept()
+        accepted.close()
+        time.sleep(0.05)
+        client.close()
+    server.check_port("127.0.0.1", port)
+
+
+@pytest.mark.parametrize(
+    ("host", "addresses", "page", "warned"),
+    [
+        ("0.0.0.0", ["0.0.0.0"], "http://127.0.0.1:7878/", True),
+        ("myhost", ["127.0.1.1", "192.168.1.5"], "http://myhost:7878/", True),
+        ("myhost", ["127.0.1.1"], "http://myhost:7878/", False),
+        ("127.0.0.1", ["127.0.0.1"], "http://127.0.0.1:7878/", False),
+    ],
+)
+def test_serve_warns_when_others_can_reach_it_and_prints_links_a_browser_here_opens(
+    build_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    host: str,
+    addresses: list[str],
+    page: str,
+    warned: bool,
+) -> None:
+    # The server itself is left out (it would listen where others can reach it): what
+    # serve prints around it is the subject here.
+    from contextlib import contextmanager
+
+    from reformgraph import server
+
+    class Started:
+        def __init__(self, host: str, port: int) -> None:
+            self.url = server.base_url(host, port)
+
+        def run_until_stopped(self) -> None:
+            return None
+
+    @contextmanager
+    def start(command: list[str], host: str, port: int, env: object = None) -> Iterator[Started]:
+        yield Started(host, port)
+
+    def resolve(name: str, *args: object, **kwargs: object) -> list[Any]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0)) for a in addresses]
+
+    monkeypatch.setattr(server, "check_port", lambda host, port: None)
+    monkeypatch.setattr(server, "start_server", start)
+    monkeypatch.setattr(server.socket, "getaddrinfo", resolve)
+    result = invoke("serve", "--host", host, "--port", "7878", "--out", str(build_dir))
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert f"query page:      {page}\n" in result.stdout
+    assert ("anyone who can reach this machine can query the graph" in result.stderr) is warned

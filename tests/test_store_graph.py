@@ -132,6 +132,16 @@ def test_construct_on_the_graph_over_the_store_gives_plain_literals(store_graph:
     assert all(o.datatype is None for o in result.graph.objects())
 
 
+def test_select_rows_on_the_graph_over_the_store_give_plain_literals_as_rdflib_does(
+    store_graph: Graph, query_graph: Graph
+) -> None:
+    text = "SELECT ?q WHERE { ?s <http://www.w3.org/ns/oa#exact> ?q } ORDER BY ?q LIMIT 5"
+    rows = [row[0] for row in store_graph.query(text)]  # type: ignore[index]
+    assert len(rows) == 5
+    assert all(isinstance(q, Literal) and q.datatype is None and q.language is None for q in rows)
+    assert rows == [row[0] for row in query_graph.query(text)]  # type: ignore[index]
+
+
 def test_a_syntax_error_on_the_graph_over_the_store_names_the_line_and_column(
     store_graph: Graph,
 ) -> None:

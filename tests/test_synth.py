@@ -315,6 +315,47 @@ def test_entity_ids_stay_unique_when_their_hashes_collide(
     assert result.validation.conforms
 
 
+class EndingAlike(random.Random):
+    """Draws every change's baseline as 152 (seconds) and its result first as 52: a change
+    whose two numbers end alike, as 1 in 141 of the real draws do."""
+
+    alike = False
+
+    def randint(self, a: int, b: int) -> int:
+        if (a, b) == (60, 200):
+            self.alike = True
+            return 152
+        if (a, b) == (10, 59) and self.alike:
+            self.alike = False
+            return 52
+        return super().randint(a, b)
+
+
+def test_a_change_s_result_never_ends_its_baseline_so_its_quote_finds_each_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 从152秒压缩至52秒: '52秒' occurs twice in the quote, and resolve refuses it.
+    import yaml
+
+    from reformgraph import synth
+    from reformgraph.io import load_data_folder
+    from reformgraph.resolve import resolve
+
+    monkeypatch.setattr(synth.random, "Random", EndingAlike)
+    synthesize(12, tmp_path / "data", seed=3)
+    monkeypatch.undo()
+    changes = [
+        change
+        for path in sorted((tmp_path / "data" / "cases").glob("*.yaml"))
+        for measure in yaml.safe_load(path.read_text(encoding="utf-8"))["measures"]
+        for change in measure.get("changes", [])
+    ]
+    assert changes, "no change drawn: pick another seed"
+    pairs = [(c["baseline"]["text"], c["result"]["text"]) for c in changes]
+    assert all(b == "152秒" and not b.endswith(r) for b, r in pairs), pairs
+    resolve(load_data_folder(tmp_path / "data"))
+
+
 # --------------------------------------------------------------------------- drawing entities
 
 

@@ -415,6 +415,24 @@ def test_english_labels_on_request(query_graph: Graph) -> None:
     assert {item["text"] for item in data["legend"]} >= {"case", "place"}
 
 
+@pytest.mark.parametrize(
+    ("lang", "labels", "shown"),
+    [
+        ("en", {"label_zh": "湖北"}, "湖北"),
+        ("zh", {"label_en": "Hubei"}, "Hubei"),
+        ("en", {"label_zh": "湖北", "label_en": ""}, "湖北"),
+        ("en", {}, "https://example.org/hubei"),
+    ],
+)
+def test_a_node_without_a_label_in_the_page_s_language_shows_its_other_label(
+    lang: str, labels: dict[str, str], shown: str
+) -> None:
+    network = nx.MultiDiGraph()
+    network.add_node("https://example.org/hubei", kind="place", type="Place", quote="", **labels)
+    data = _page_data(viz.render_html(network, title="t", lang=lang))
+    assert [node["label"] for node in data["nodes"]] == [shown]
+
+
 def _svg_texts(root: ET.Element) -> list[str]:
     """The words of each text of a picture, its lines joined."""
     return ["".join(el.itertext()) for el in root.iter() if el.tag.endswith("}text")]

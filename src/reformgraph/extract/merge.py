@@ -44,11 +44,13 @@ _TODO = re.compile(r"TODO:")
 
 
 def _draft_yaml_files(draft_dir: Path) -> list[Path]:
+    """The YAML files of a draft, hidden ones aside, as the data folder's are read (the
+    ``._<name>`` files macOS leaves on a USB stick or a network share are not YAML)."""
     return sorted(
         p
         for sub in ("sources", "cases", "entities")
         for p in (draft_dir / sub).glob("*.y*ml")
-        if p.is_file()
+        if p.is_file() and not p.name.startswith(".")
     )
 
 

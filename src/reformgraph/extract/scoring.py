@@ -36,6 +36,7 @@ TARGETS = {
     "cases": 1.0,
     "measures": 1.0,
     "figures": 0.95,
+    "rankings": 0.8,
     "organisations": 0.8,
     "platforms": 0.8,
     "instruments": 0.8,
