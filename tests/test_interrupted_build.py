@@ -167,3 +167,28 @@ def test_a_build_folder_being_published_by_a_running_build_says_to_wait(tmp_path
     assert refused.exit_code == 2, refused.output
     assert "a build is being put in place" in refused.stderr
     assert "try again" in refused.stderr
+
+
+def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path) -> None:
+    # Two builds at once into one folder renamed each other's files: one exited 0 and left
+    # the folder without Turtle, or with a store that could not be opened.
+    from reformgraph.produce import build_lock
+
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    before = (out / "reformgraph.nt").stat().st_mtime_ns
+    with build_lock(out):
+        second = _start_build(DATA, out, stderr=subprocess.PIPE)
+        try:
+            time.sleep(3)
+            assert second.poll() is None, "it waits while another build holds the folder"
+            assert (out / "reformgraph.nt").stat().st_mtime_ns == before
+            assert not [p for p in out.iterdir() if p.name.startswith(".reformgraph-build-")]
+        except BaseException:
+            second.kill()
+            second.communicate()
+            raise
+    _, stderr = second.communicate(timeout=120)
+    assert second.returncode == 0, stderr.decode()
+    assert (out / "reformgraph.nt").stat().st_mtime_ns != before
+    assert runner.invoke(app, ["query", "cases", "--build", str(out)]).exit_code == 0

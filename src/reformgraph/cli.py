@@ -215,6 +215,7 @@ def _print_warnings(warnings: list[Any]) -> None:
 
 #: What each stage of a long job is called on screen.
 STAGES = {
+    "wait": "waiting for another build beside this one to finish",
     "shared": "reading the entities",
     "prepare": "indexing the entities, compiling the shapes",
     "cases": "reading, resolving and checking the cases",

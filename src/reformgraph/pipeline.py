@@ -25,7 +25,15 @@ from reformgraph.errors import (
     ValidationFailed,
 )
 from reformgraph.io import StrPath, load_ontology, load_shapes, read_graph
-from reformgraph.produce import CACHE_DIR, Produced, Progress, produce, publish, work_folder
+from reformgraph.produce import (
+    CACHE_DIR,
+    Produced,
+    Progress,
+    build_lock,
+    produce,
+    publish,
+    work_folder,
+)
 from reformgraph.project import is_data_folder
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
 from reformgraph.validate import ValidationResult
@@ -230,7 +238,7 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
                 f"{out_dir / name} is a folder, and a build replaces it with a file: move it"
                 " away, or build into another folder (--out)"
             )
-    with work_folder(out_dir) as work_name:
+    with build_lock(out_dir, progress), work_folder(out_dir) as work_name:
         work = Path(work_name)
         cache = out_dir / CACHE_DIR
         with _draft_hints(data_dir):

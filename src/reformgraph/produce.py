@@ -29,7 +29,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
@@ -946,6 +946,36 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
+
+
+@contextmanager
+def build_lock(out_dir: Path, progress: Progress | None = None) -> Iterator[None]:
+    """Hold the folder that holds ``out_dir`` (the nearest one that exists) for one build
+    at a time: two builds at once into one folder renamed each other's files and left it
+    without Turtle, or with a store that cannot be opened. Another build waits (its
+    ``progress`` hears ``wait``, 0 of 1, then 1 of 1) until this one is done. Builds into
+    folders that share a parent wait for each other too."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: builds are not kept apart
+        yield
+        return
+    holder = out_dir.parent
+    while not holder.is_dir() and holder != holder.parent:
+        holder = holder.parent
+    fd = os.open(holder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress is not None:
+                progress("wait", 0, 1)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if progress is not None:
+                progress("wait", 1, 1)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 #: A build's work folder names the process building: ``.reformgraph-build-<pid>-<random>``.
