@@ -192,3 +192,54 @@ def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path) ->
     assert second.returncode == 0, stderr.decode()
     assert (out / "reformgraph.nt").stat().st_mtime_ns != before
     assert runner.invoke(app, ["query", "cases", "--build", str(out)]).exit_code == 0
+
+
+def _sigint_disposition() -> int:
+    return int(signal.getsignal(signal.SIGINT))  # type: ignore[arg-type]
+
+
+def test_worker_processes_leave_ctrl_c_to_the_build() -> None:
+    # Ctrl-C reaches the whole foreground group: an idle worker printed a 20-line traceback.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from reformgraph.produce import _die_with_parent
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_die_with_parent) as pool:
+        assert pool.submit(_sigint_disposition).result() == int(signal.SIG_IGN)
+
+
+def test_ctrl_c_stops_a_build_with_a_message_and_no_traceback(
+    tmp_path: Path, many_cases: Path
+) -> None:
+    out = tmp_path / "build"
+    build = _start_build(many_cases, out, stderr=subprocess.PIPE)
+    try:
+        _wait_for(lambda: len(_children(build.pid)) >= 2)
+        os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
+        _, stderr = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert build.returncode == 130, stderr.decode()
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert "interrupted: nothing was written" in stderr.decode()
+
+
+def test_a_build_whose_output_cannot_encode_chinese_prints_its_summary_and_exits_0(
+    tmp_path: Path,
+) -> None:
+    # With LANG=C or a cp1252 console, the summary's 湖北 raised UnicodeEncodeError after
+    # the build was in place: a traceback and exit 1, "does not conform".
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run(
+        [str(SCRIPT), "build", "--data", str(DATA), "--out", str(tmp_path / "build")],
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "湖北" in done.stdout.decode("utf-8")

@@ -106,6 +106,16 @@ def _root(ctx: typer.Context) -> None:
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    # Output in UTF-8 whatever the locale says (LANG=C, a cp1252 console), as `query`
+    # writes it: printing a Chinese label must not fail after the work is done.
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            plain = "中".encode(encoding, "replace") == b"?"
+        except LookupError:
+            plain = True
+        if plain and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
     try:
         previous = signal.signal(signal.SIGTERM, stop)
     except ValueError:  # not the main thread (an embedding program's): leave it be
@@ -309,6 +319,8 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write the output: {exc}")
+    except KeyboardInterrupt:
+        _fail(f"interrupted: nothing was written; the last build in {target} is as it was", 130)
     _print_summary(result.check, result.written)
     if result.stale:
         names = ", ".join(p.name for p in result.stale[:5])

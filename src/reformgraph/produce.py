@@ -206,9 +206,13 @@ def _die_with_parent() -> None:
     ends (``kill -9``, the out-of-memory killer, a CI timeout): else it waits forever to
     hand in a result nobody reads, holding its memory and the caller's output. (On Linux;
     elsewhere a worker notices only when it next talks to its parent.)"""
+    import signal
+
+    # Ctrl-C reaches the whole foreground group: the build's process handles it, and stops
+    # its workers (which printed a traceback each).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         import ctypes
-        import signal
 
         try:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PDEATHSIG
