@@ -37,7 +37,7 @@ def test_ci_runs_the_quick_start_test_command() -> None:
 
 def _error_example() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("Bad input is reported all at once", 1)[1]
+    section = readme.split("Bad input is reported each error", 1)[1]
     block = re.search(r"```text\n(.*?)```", section, re.DOTALL)
     assert block is not None, "the Building section shows the errors of a bad build"
     return block[1].splitlines()
