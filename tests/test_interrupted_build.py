@@ -4,6 +4,7 @@ nothing behind, and a build folder it was putting in place is not read as a whol
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -243,3 +244,37 @@ def test_a_build_whose_output_cannot_encode_chinese_prints_its_summary_and_exits
     )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "湖北" in done.stdout.decode("utf-8")
+
+
+def test_ctrl_c_while_the_build_is_put_in_place_finishes_it_first_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C between two renames left two builds' files (and said "nothing was written");
+    # just after them, the old build's hidden copies stayed, with the same wrong message.
+    import reformgraph.produce as produce
+
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    changed = Path(shutil.copytree(DATA, tmp_path / "data"))
+    case = changed / "cases" / "01-big-fiscal-system.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace(
+            'Advancing the building of a "big fiscal" system', "A NEW TITLE"
+        ),
+        encoding="utf-8",
+    )
+    real = produce._publish
+
+    def interrupted(work: Path, out_dir: Path) -> list[Path]:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the first item is moved
+        return real(work, out_dir)
+
+    monkeypatch.setattr(produce, "_publish", interrupted)
+    result = runner.invoke(app, ["build", "--data", str(changed), "--out", str(out)])
+    assert result.exit_code == 130, result.output
+    assert "the new build was finished first, and is in place" in result.stderr
+    assert not [p.name for p in out.iterdir() if p.name.endswith((".old", ".new"))]
+    monkeypatch.undo()
+    cases = runner.invoke(app, ["query", "cases", "--build", str(out), "-f", "csv"])
+    assert cases.exit_code == 0, cases.output
+    assert "A NEW TITLE" in cases.stdout

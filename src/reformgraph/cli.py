@@ -24,6 +24,7 @@ from rich.text import Text
 
 from reformgraph.errors import (
     DataErrors,
+    InterruptedAfterPublishing,
     NoBuildError,
     ReformgraphError,
     RemoteError,
@@ -319,6 +320,10 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write the output: {exc}")
+    except InterruptedAfterPublishing as exc:
+        _fail(
+            f"interrupted: the new build was finished first, and is in place in {exc.folder}", 130
+        )
     except KeyboardInterrupt:
         _fail(f"interrupted: nothing was written; the last build in {target} is as it was", 130)
     _print_summary(result.check, result.written)

@@ -104,6 +104,15 @@ class PublishError(ReformgraphError):
     """A finished build could not be put in place of the last one (which is kept)."""
 
 
+class InterruptedAfterPublishing(KeyboardInterrupt):
+    """Ctrl-C or ``kill`` came while a build was being put in place: it was finished first,
+    so the new build is in place (``folder``)."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+
 class QueryError(ReformgraphError):
     """A query could not be parsed, found or run."""
 

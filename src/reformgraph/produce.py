@@ -65,7 +65,7 @@ from reformgraph.engine import (
     convert_ntriples,
     create_store,
 )
-from reformgraph.errors import DataError, DataErrors, PublishError
+from reformgraph.errors import DataError, DataErrors, InterruptedAfterPublishing, PublishError
 from reformgraph.io import (
     MAX_YAML_BYTES,
     CaseFile,
@@ -884,6 +884,39 @@ def publish(work: Path, out_dir: Path) -> list[Path]:
     work folder is on another file system), then each old item is renamed aside and the
     new one renamed into its place; the old items are deleted last.
     """
+    # Ctrl-C or kill while the items are moved would leave two builds' files: the signals
+    # are held until the build is in place (or the last one put back), then reported.
+    with _held_signals() as came:
+        written = _publish(work, out_dir)
+    if came:
+        raise InterruptedAfterPublishing(str(out_dir))
+    return written
+
+
+@contextmanager
+def _held_signals() -> Iterator[list[int]]:
+    """Within the block, Ctrl-C (SIGINT) and ``kill`` (SIGTERM) are noted in the list, not
+    acted on (in the main thread; elsewhere the block runs as it is)."""
+    import signal
+
+    came: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield came
+        return
+
+    def hold(signum: int, frame: object) -> None:
+        came.append(signum)
+
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, hold) for signum in held}
+    try:
+        yield came
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _publish(work: Path, out_dir: Path) -> list[Path]:
     names = [f"{STEM}.{suffix}" for suffix in ("ttl", "nt", "jsonld")] + [STORE_DIR]
     if (work / CACHE_DIR).exists():
         names.append(CACHE_DIR)
