@@ -186,11 +186,12 @@ def _draft_hints(data_dir: StrPath) -> Iterator[None]:
     try:
         yield
     except DataErrors as exc:
-        if not (Path(data_dir) / "extract-manifest.yaml").is_file():
-            raise
         from reformgraph.extract.merge import with_curated_hints
 
-        raise DataErrors(with_curated_hints(exc.errors, Path(data_dir))) from None
+        hinted = with_curated_hints(exc.errors, Path(data_dir))  # unchanged unless a draft
+        if hinted == list(exc.errors):
+            raise
+        raise DataErrors(hinted) from None
 
 
 def accept(
