@@ -25,6 +25,7 @@ from reformgraph.extract import (
     extract,
     read_report,
 )
+from reformgraph.extract.draft import Registry, _entity_records_one
 from reformgraph.extract.facts import Facts
 from reformgraph.io import load_data_folder
 from reformgraph.models import EntityType, Qualifier
@@ -598,6 +599,15 @@ def test_linking_refers_to_the_curated_entity_and_copies_it(linked_draft: Path) 
     assert isinstance(manifest, dict)
     assert manifest["copies"]["hubei-drc"].endswith("organisations.yaml")
     assert "hubei-drc" not in manifest["drafts"]
+
+
+def test_a_copied_growth_rate_brings_the_indicator_it_is_the_rate_of() -> None:
+    """A draft linking 资产总额增速 holds 资产总额 too, or its growth_rate_of names no entity."""
+    registry = Registry(load_data_folder(DATA))
+    registry.copy("total-assets-growth-rate")
+    assert set(registry.copies) == {"total-assets-growth-rate", "total-assets"}
+    record = _entity_records_one(registry.copies["total-assets-growth-rate"], registry.copies)
+    assert record["growth_rate_of"] == "total-assets"
 
 
 def test_linking_uses_the_curated_office_place_and_source_metadata(linked_draft: Path) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from reformgraph.errors import QueryError
 from reformgraph.models import DATA, RG
@@ -147,6 +147,36 @@ def test_rankings_keep_their_scopes_apart(query_graph: Graph) -> None:
         r["ranking"] for r in rows if int(r["rank"]) == 3 and str(r["scope"]) == "中国"
     }
     assert len(third_nationally) == 2, "the two 全国第3 are different rankings"
+
+
+def test_a_ranked_growth_rate_is_read_beside_the_growth_the_case_states(
+    query_graph: Graph,
+) -> None:
+    """增速居全国第3、第2 ranks the growth of 资产总额 and 营收 stated as
+    分别同比增长13.4%、29.1%."""
+    rows = _rows(query_graph, "growth-rankings")
+    got = {
+        (str(r["indicator"]), str(r["growthRate"]), int(r["rank"]), str(r["growth"])) for r in rows
+    }
+    assert got == {("资产总额", "资产总额增速", 3, "13.4"), ("营收", "营收增速", 2, "29.1")}
+    assert {str(r["comparedWith"]) for r in rows} == {"同比"}
+    assert all(str(r["subject"]) == "省属企业" for r in rows)
+
+
+def test_a_growth_of_another_subject_is_not_read_beside_the_rank(query_graph: Graph) -> None:
+    """Only the growth of the ranked subject: the same indicator's change for another
+    subject of the case is not its growth."""
+    graph = Graph()
+    for triple in query_graph:
+        graph.add(triple)
+    soes = DATA["org/provincial-soes"]
+    other = DATA["org/another-body"]
+    for change in graph.subjects(RDF.type, RG.Change):
+        if graph.value(change, RG.subject) == soes:
+            graph.set((change, RG.subject, other))
+    rows = _rows(graph, "growth-rankings")
+    assert len(rows) == 2, "each ranking still listed once"
+    assert all(r["growth"] is None and r["change"] is None for r in rows)
 
 
 def test_shared_entities_include_the_office_of_three_cases_and_the_platform_of_two(

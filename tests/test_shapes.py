@@ -2692,6 +2692,41 @@ CONCEPT_EXAMPLES = [
     ),
 ]
 
+INDICATOR = (
+    entity("indicators", "skos:ConceptScheme", "指标", "indicators")
+    + entity(
+        "revenue", "rg:Indicator", "营收", "operating revenue", "; skos:inScheme ex:indicators "
+    )
+    + entity(
+        "revenue-growth-rate",
+        "rg:Indicator",
+        "营收增速",
+        "growth rate of operating revenue",
+        "; skos:inScheme ex:indicators ;\n    rg:growthRateOf ex:revenue ",
+    )
+)
+INDICATOR_EXAMPLES = [
+    conforms("IndicatorShape", "indicator-growth-rate-conforms", INDICATOR),
+    rejects(
+        "IndicatorShape",
+        "indicator-growth-rate-of-two-indicators-is-rejected",
+        INDICATOR,
+        ("rg:growthRateOf ex:revenue", "rg:growthRateOf ex:revenue , ex:revenue-growth-rate"),
+        focus="revenue-growth-rate",
+        path="rg:growthRateOf",
+        message="is the growth rate of one indicator at most",
+    ),
+    rejects(
+        "IndicatorShape",
+        "indicator-growth-rate-of-a-scheme-is-rejected",
+        INDICATOR,
+        ("rg:growthRateOf ex:revenue", "rg:growthRateOf ex:indicators"),
+        focus="revenue-growth-rate",
+        path="rg:growthRateOf",
+        message="and that one an rg:Indicator",
+    ),
+]
+
 CONCEPT_SCHEME = """
 ex:domains a skos:ConceptScheme ;
     skos:prefLabel "改革领域"@zh , "reform domains"@en ;
@@ -2876,6 +2911,7 @@ EXAMPLES: list[Example] = [
     *PLACE_EXAMPLES,
     *EVENT_EXAMPLES,
     *CONCEPT_EXAMPLES,
+    *INDICATOR_EXAMPLES,
     *CONCEPT_SCHEME_EXAMPLES,
     *UNIT_EXAMPLES,
 ]

@@ -77,20 +77,27 @@ def test_an_entity_with_every_field_set_reads_back_unchanged() -> None:
         label=Bilingual(zh="平台", en="platform"),
         part_of=["whole"],
     )
-    set_somewhere = {name for e in (unit, concept, platform) for name in e.model_fields_set}
+    rate = Entity(
+        id="rate-x",
+        type=EntityType.INDICATOR,
+        label=Bilingual(zh="营收增速", en="growth rate of operating revenue"),
+        growth_rate_of="revenue",
+    )
+    examples = (unit, concept, platform, rate)
+    set_somewhere = {name for e in examples for name in e.model_fields_set}
     assert set_somewhere == set(Entity.model_fields), "the examples leave a field unset"
     table = EntityTable()
-    lines = LineMap("entities/x.yaml", {(0,): 2, (1,): 9, (2,): 15})
-    for index, entity in enumerate((unit, concept, platform)):
+    lines = LineMap("entities/x.yaml", {(0,): 2, (1,): 9, (2,): 15, (3,): 20})
+    for index, entity in enumerate(examples):
         table.add(entity, lines, index)
     table.RECENT = 1  # every access but the last unpacks again
-    for entity in (unit, concept, platform, unit):
+    for entity in (*examples, unit):
         assert table[entity.id] == entity
         assert table[entity.id].model_dump() == entity.model_dump()
     assert table.place("concept-x") == (lines, (1,))
     assert "platform-x" in table
     assert "nothing" not in table
-    assert len(table) == 3
+    assert len(table) == 4
 
 
 def test_an_entity_file_s_line_numbers_are_read_again_when_an_error_needs_them() -> None:

@@ -283,6 +283,8 @@ class _Builder:
             yield node, predicate, self.entities[other].iri
         for other in entity.distinct_from:
             yield node, OWL.differentFrom, self.entities[other].iri
+        if entity.growth_rate_of is not None:
+            yield node, RG.growthRateOf, self.entities[entity.growth_rate_of].iri
         if entity.type is EntityType.UNIT:
             for symbol in entity.symbols:
                 yield node, RG.symbol, Literal(symbol)

@@ -239,6 +239,8 @@ class Entity(Record):
     broader: list[Slug] = Field(default_factory=list)
     part_of: list[Slug] = Field(default_factory=list)
     distinct_from: list[Slug] = Field(default_factory=list)
+    #: For an indicator that is the growth rate of another (资产总额增速 of 资产总额): that one.
+    growth_rate_of: Slug | None = None
     symbols: list[Text] = Field(default_factory=list)
     code: Annotated[str, StringConstraints(min_length=1, max_length=12)] | None = None
     #: An IRI in QUDT's namespace.
@@ -254,6 +256,8 @@ class Entity(Record):
             raise ValueError(
                 f"'part_of' is only for places, platforms and instruments, not {self.type.value}"
             )
+        if self.growth_rate_of is not None and self.type is not EntityType.INDICATOR:
+            raise ValueError(f"'growth_rate_of' is only for indicators, not {self.type.value}")
         if (self.symbols or self.qudt or self.code) and self.type is not EntityType.UNIT:
             raise ValueError("'symbols', 'code' and 'qudt' are only for units")
         if self.type is EntityType.UNIT and not (self.symbols and self.code):

@@ -1165,6 +1165,16 @@ class _Resolver:
                     self.errors.append(
                         lines.error((*base, "distinct_from", i), f"unknown entity {other!r}")
                     )
+            if entity.growth_rate_of is not None:
+                path = (*base, "growth_rate_of")
+                if entity.growth_rate_of == entity.id:
+                    self.errors.append(
+                        lines.error(path, "an indicator is not the growth rate of itself")
+                    )
+                else:
+                    self.ref(
+                        lines, path, entity.growth_rate_of, [EntityType.INDICATOR], "indicator"
+                    )
 
     def check_positions(self, placed: Iterable[tuple[str, int, int, LineMap]]) -> None:
         """Each source's case positions follow the text: (source, start, position, lines).
@@ -1281,7 +1291,11 @@ class _Resolver:
         aside; the entities are looked at one by one (a national collection's, unpacked
         all at once, took gigabytes)."""
         warnings = []
-        referenced = {other for e in self.entities.values() for other in (*e.broader, *e.part_of)}
+        referenced = {
+            other
+            for e in self.entities.values()
+            for other in (*e.broader, *e.part_of, *filter(None, [e.growth_rate_of]))
+        }
         for entity_id in sorted(self.entities):
             if (
                 entity_id not in self.used

@@ -557,6 +557,16 @@ def _synthesize(
         inspections=[add("event", label) for label in _INSPECTIONS],
         programmes=_Pool("pilot-programme", max(10, scale // 20), names, rng, add),
     )
+    growth_rates: dict[str, str] = {}
+
+    def growth_rate(indicator: str) -> str:
+        """The indicator that is the growth rate of ``indicator`` (资产总额增速)."""
+        if indicator not in growth_rates:
+            growth_rates[indicator] = add(
+                "indicator", f"{labels[indicator]}增速", growth_rate_of=indicator
+            )
+        return growth_rates[indicator]
+
     stats = SynthStats()
     source_id = ""
     source_lines: list[str] = []
@@ -585,6 +595,7 @@ def _synthesize(
             stats,
             outcomes,
             quotas[position - 1],
+            growth_rate,
         )
         source_lines.extend(text)
         if progress is not None and ((index + 1) % 100 == 0 or index + 1 == n_cases):
@@ -644,6 +655,7 @@ def _case(
     stats: SynthStats,
     outcomes: _Outcomes,
     quota: dict[str, int],
+    growth_rate: Callable[[str], str],
 ) -> tuple[dict[str, object], list[str]]:
     office = offices.draw(1)[0]
     province = rng.choice(provinces[: 3 + len(provinces) * (index % 7) // 7])
@@ -744,7 +756,31 @@ def _case(
             indicator = pools["indicator"].draw(1)[0]
             used.update({indicator, china})
             rank = rng.randint(1, 9)
-            quote = f"{labels[indicator]}居全国第{rank}"
+            ranked = indicator
+            if rng.random() < 0.25:
+                # A growth and the rank of the growth rate: 营收同比增长29.1%,增速居全国第2.
+                growth = _number(rng, 1, 40, 1)
+                ranked = growth_rate(indicator)
+                used.add(ranked)
+                quote = f"{labels[indicator]}同比增长{_text_number(growth)}%,增速居全国第{rank}"
+                changes = cast(list[object], measure.setdefault("changes", []))
+                changes.append(
+                    {
+                        "id": f"growth-{m + 1}",
+                        "quote": quote,
+                        "indicator": indicator,
+                        "direction": "increase",
+                        "compared_with": {"text": "同比", "en": "year on year"},
+                        "difference": {
+                            "text": f"{_text_number(growth)}%",
+                            "value": int(growth) if growth == int(growth) else float(growth),
+                            "unit": "percent",
+                        },
+                    }
+                )
+                figures_total += 1
+            else:
+                quote = f"{labels[indicator]}居全国第{rank}"
             sentences.append(quote + "。")
             measure["rankings"] = [
                 {
@@ -753,7 +789,7 @@ def _case(
                     "text": f"全国第{rank}",
                     "rank": rank,
                     "scope": china,
-                    "indicator": indicator,
+                    "indicator": ranked,
                 }
             ]
         if rng.random() < 0.15:

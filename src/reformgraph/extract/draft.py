@@ -174,7 +174,7 @@ class Registry:
                 continue
             entity = self.curated[current]
             self.copies[current] = entity
-            stack += [*entity.part_of, *entity.broader]
+            stack += [*entity.part_of, *entity.broader, *filter(None, [entity.growth_rate_of])]
         return entity_id
 
     def _variants(self, label: str) -> list[str]:
@@ -1302,8 +1302,10 @@ def _entity_records_one(entity: Entity, present: Iterable[str]) -> dict[str, Any
         "broader",
         "part_of",
         "distinct_from",
+        "growth_rate_of",
     ]
-    return {key: record[key] for key in order if key in record}
+    ordered = {key: record[key] for key in order if key in record}
+    return {**ordered, **{key: value for key, value in record.items() if key not in ordered}}
 
 
 def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None:
