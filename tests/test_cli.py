@@ -141,6 +141,17 @@ def test_list_shows_every_saved_query_with_its_question() -> None:
         (["query", "cases", "--format", "xml"], "unknown format"),
         (["query", "cases", "--param", "nope=1"], "has no parameter 'nope'"),
         (["query", "cases", "--param", "broken"], "NAME=VALUE"),
+        # case 2's file is 02-intelligent-connected-vehicles.yaml; it gave "0 row(s)", exit 0
+        (
+            ["query", "figures", "-p", "case=intelligent-connected-vehicles"],
+            "parameter case: no case has the id 'intelligent-connected-vehicles'"
+            " (did you mean intelligent-connected-vehicles-pilot?)",
+        ),
+        (
+            ["query", "instruments", "-p", "type=rg:Lw"],
+            "parameter type: 'rg:Lw' is not a class of the reformgraph ontology"
+            " (did you mean rg:Law",
+        ),
     ],
     ids=[
         "syntax-error",
@@ -149,6 +160,8 @@ def test_list_shows_every_saved_query_with_its_question() -> None:
         "unknown-format",
         "unknown-param",
         "bad-param",
+        "unknown-case",
+        "unknown-class",
     ],
 )
 def test_query_errors_exit_2_with_a_message_and_no_traceback(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
+from reformgraph import pipeline
 from reformgraph.errors import QueryError
 from reformgraph.models import DATA, RG
 from reformgraph.queries import (
@@ -275,6 +276,26 @@ def test_an_ask_query_in_csv_gives_its_answer() -> None:
 def test_an_unknown_parameter_is_an_error() -> None:
     with pytest.raises(QueryError, match="has no parameter 'nope'"):
         bind_params(QUERIES["cases"], {"nope": "1"})
+
+
+def test_a_case_parameter_naming_no_case_is_refused_with_the_nearest_ids(
+    query_graph: Graph, build_dir: Path
+) -> None:
+    """On rdflib's engine and over the build's store (pipeline.open_graph) alike."""
+    message = r"no case has the id 'big-fiscal' \(did you mean big-fiscal-system\?\)"
+    with pytest.raises(QueryError, match=message):
+        _rows(query_graph, "figures", case="big-fiscal")
+    with pytest.raises(QueryError, match=message):
+        pipeline.query(pipeline.open_graph(build_dir), QUERIES["figures"], {"case": "big-fiscal"})
+
+
+def test_an_export_with_a_case_that_names_no_case_writes_nothing(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "figures.csv"
+    with pytest.raises(QueryError, match="no case has the id 'big-fiscal'"):
+        pipeline.export_query(build_dir, QUERIES["figures"], target, params={"case": "big-fiscal"})
+    assert not target.exists()
 
 
 def test_a_syntax_error_reports_line_and_column() -> None:

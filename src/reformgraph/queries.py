@@ -9,7 +9,9 @@ Each saved query is one ``.rq`` file in ``reformgraph/queries/`` with a header::
 
 Parameters are bound as RDF terms through the engine's substitutions (rdflib's initial
 bindings, pyoxigraph's ``substitutions``); their values are never pasted into the query
-text. The module imports neither engine at load time, so that a query starts fast.
+text. A class parameter, which matches the class and its subclasses, becomes a trailing
+``VALUES`` block of those classes' IRIs (checked and escaped, as for an endpoint): an
+engine binds one term to a variable. A case parameter must name a case of the graph. The module imports neither engine at load time, so that a query starts fast.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from reformgraph.errors import QueryError
 # nothing it does not need (typing, dataclasses); see reformgraph.entry.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
     from typing import Any, BinaryIO
 
     import pyoxigraph as ox
@@ -54,7 +56,7 @@ __all__ = [
 ]
 
 #: The types a saved query's parameter may declare.
-PARAM_TYPES = ("iri", "case", "string", "zh", "en", "integer", "decimal")
+PARAM_TYPES = ("iri", "class", "case", "string", "zh", "en", "integer", "decimal")
 
 _HEADER = re.compile(r"^#\s*(?P<key>question(?:@zh)?|param|column)\s*(?P<rest>.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>[a-z]+)\)\s*:\s*(?P<doc>.+)$")
@@ -268,11 +270,18 @@ class Term(Record):
     value: str
     language: str | None
     datatype: str | None
+    #: For a class parameter: the classes it matches (itself and its subclasses).
+    members: tuple[str, ...]
 
     def __init__(
-        self, kind: str, value: str, language: str | None = None, datatype: str | None = None
+        self,
+        kind: str,
+        value: str,
+        language: str | None = None,
+        datatype: str | None = None,
+        members: tuple[str, ...] = (),
     ) -> None:
-        self._fill(kind, value, language, datatype)
+        self._fill(kind, value, language, datatype, members)
 
     def to_oxigraph(self) -> ox.NamedNode | ox.Literal:
         import pyoxigraph as ox
@@ -308,6 +317,9 @@ def _expand(text: str) -> str:
 
 def _convert(param: Param, value: str) -> Term:
     kind = param.type
+    if kind == "class":
+        term = _convert(Param(param.name, "iri", param.doc), value)
+        return Term("uri", term.value, members=_class_members(param.name, value, term.value))
     if kind in ("iri", "case"):
         text = value.strip()
         if text.startswith("<") and text.endswith(">"):
@@ -335,6 +347,66 @@ def _convert(param: Param, value: str) -> Term:
     if kind in ("zh", "en"):
         return Term("literal", value, language=kind)
     return Term("literal", value)
+
+
+def _ontology_classes() -> dict[str, set[str]]:
+    """Each class of the ontology, and of the vocabularies it names as superclasses, with
+    its direct subclasses (read from the packaged ontology once per process)."""
+    found = _ONTOLOGY_CLASSES
+    if not found:
+        import pyoxigraph as ox
+
+        from reformgraph.project import ontology_file
+
+        sub_class_of = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+        owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
+        a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        path = ontology_file("reformgraph.ttl")
+        for quad in ox.parse(path.read_bytes(), ox.RdfFormat.TURTLE, base_iri=path.as_uri()):
+            subject, obj = quad.subject, quad.object
+            if not isinstance(subject, ox.NamedNode):
+                continue
+            if quad.predicate == a and obj == owl_class:
+                found.setdefault(subject.value, set())
+            elif quad.predicate == sub_class_of and isinstance(obj, ox.NamedNode):
+                found.setdefault(subject.value, set())
+                found.setdefault(obj.value, set()).add(subject.value)
+    return found
+
+
+_ONTOLOGY_CLASSES: dict[str, set[str]] = {}
+
+
+def _class_members(name: str, given: str, iri: str) -> tuple[str, ...]:
+    """The class ``iri`` and its subclasses, by the ontology, sorted; a class the ontology
+    does not know is refused, naming the ones nearest to what was given."""
+    classes = _ontology_classes()
+    if iri not in classes:
+        import difflib
+
+        from reformgraph.vocab import NAMESPACES
+
+        def short(full: str) -> str:
+            for prefix, namespace in sorted(NAMESPACES.items()):
+                if full.startswith(namespace) and prefix:
+                    return f"{prefix}:{full[len(namespace) :]}"
+            return full
+
+        names = sorted(short(c) for c in classes)
+        near = difflib.get_close_matches(short(iri), names, n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        raise QueryError(
+            f"parameter {name}: {given!r} is not a class of the reformgraph ontology{hint};"
+            f" its classes: {', '.join(names)}"
+        )
+    members = {iri}
+    stack = [iri]
+    while stack:
+        for sub in classes[stack.pop()]:
+            if sub not in members:
+                members.add(sub)
+                stack.append(sub)
+    return tuple(sorted(members))
 
 
 #: A parameter of SPARQL text written as a term: "text", "text"@zh, "text"^^datatype.
@@ -390,6 +462,125 @@ def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]
     if bindings and not query.params and not query.path:
         _check_projection(query, bindings)
     return bindings
+
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
+
+
+def _sparql_term(term: Term) -> str:
+    """A term in SPARQL syntax, escaped so that a value can never become query text."""
+    if term.kind == "uri":
+        if not _IRI.match(term.value):
+            raise QueryError(f"{term.value!r} is not an IRI")
+        return f"<{term.value}>"
+    escaped = (
+        term.value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+    literal = f'"{escaped}"'
+    if term.language:
+        if not _LANGUAGE.match(term.language):
+            raise QueryError(f"{term.language!r} is not a language tag")
+        return f"{literal}@{term.language}"
+    if term.datatype:
+        if not _IRI.match(term.datatype):
+            raise QueryError(f"{term.datatype!r} is not a datatype IRI")
+        return f"{literal}^^<{term.datatype}>"
+    return literal
+
+
+def _alternatives(term: Term) -> list[Term]:
+    """The terms a parameter stands for: a class parameter's classes, else the term."""
+    if term.members:
+        return [Term("uri", member) for member in term.members]
+    return [term]
+
+
+def with_values(text: str, bindings: Mapping[str, Term] | None) -> str:
+    """The query with its parameters as a trailing ``VALUES`` block (SPARQL 1.1 §10.2.2).
+
+    A SPARQL endpoint takes query text only, so parameters cannot be bound as terms as
+    they are locally; the values travel as escaped RDF terms in inline data instead. That
+    restricts the query as a local binding does wherever the variable is bound at the top
+    level of the query (the saved queries' parameters are). A class parameter gives a row
+    for each class it matches.
+    """
+    if not bindings:
+        return text
+    import itertools
+
+    names = list(bindings)
+    for name in names:
+        if not _VARIABLE.match(name):
+            raise QueryError(f"parameter {name!r} is not a variable name")
+    variables = " ".join(f"?{name}" for name in names)
+    rows = itertools.product(*(_alternatives(bindings[name]) for name in names))
+    values = " ".join(f"({' '.join(_sparql_term(term) for term in row)})" for row in rows)
+    return f"{text.rstrip()}\nVALUES ({variables}) {{ {values} }}\n"
+
+
+def _with_classes(text: str, bindings: Mapping[str, Term] | None) -> tuple[str, dict[str, Term]]:
+    """A query to run locally: a class parameter matching several classes (a VALUES block
+    in the text, since an engine binds one term to a variable), the other parameters left
+    to bind as terms."""
+    bindings = dict(bindings or {})
+    classes = {
+        name: term
+        for name, term in bindings.items()
+        if isinstance(term, Term) and len(term.members) > 1
+    }
+    if not classes:
+        return text, bindings
+    rest = {name: term for name, term in bindings.items() if name not in classes}
+    return with_values(text, classes), rest
+
+
+_REFORM_CASE = "https://w3id.org/reformgraph/ontology/ReformCase"
+#: Every case of the graph, for the ids nearest a case parameter that names none.
+CASE_IDS = f"SELECT ?case WHERE {{ ?case a <{_REFORM_CASE}> }}"
+
+
+def case_checks(query: SavedQuery, bindings: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """For each case parameter bound: its name, and an ASK query that is true when the
+    graph has a case of that IRI."""
+    checks = []
+    for param in query.params:
+        term = (bindings or {}).get(param.name)
+        if param.type == "case" and isinstance(term, Term):
+            checks.append((param.name, f"ASK {{ {_sparql_term(term)} a <{_REFORM_CASE}> }}"))
+    return checks
+
+
+def no_such_case(name: str, bindings: Mapping[str, Any], cases: Iterable[str]) -> QueryError:
+    """The error for a case parameter that names no case of the graph, with the ids of
+    ``cases`` (IRIs) nearest to it."""
+    import difflib
+
+    prefix = f"{DATA_NS}case/"
+
+    def short(iri: str) -> str:
+        return iri[len(prefix) :] if iri.startswith(prefix) else iri
+
+    given = short(bindings[name].value)
+    near = difflib.get_close_matches(given, sorted({short(c) for c in cases}), n=3, cutoff=0.5)
+    hint = f" (did you mean {', '.join(near)}?)" if near else ""
+    return QueryError(
+        f"parameter {name}: no case has the id {given!r}{hint}; the ids are in the first"
+        " column of the cases query (reformgraph query cases)"
+    )
+
+
+def _check_cases_on_store(
+    store: ox.Store, query: SavedQuery, bindings: Mapping[str, Any] | None, union: bool | None
+) -> None:
+    for name, ask in case_checks(query, bindings):
+        if not run_sparql(store, ask, union=union).boolean:
+            rows = run_sparql(store, CASE_IDS, union=union).rows
+            raise no_such_case(name, bindings or {}, (term_parts(r[0])[1] for r in rows))
 
 
 def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
@@ -459,21 +650,26 @@ def run_query(
                 f"binding {name}: {term!r} is text, not an RDF term: make the bindings with"
                 " bind_params(query, {name: text}), or use pipeline.query, which does"
             )
+    for name, ask in case_checks(query, bindings):
+        if not graph.query(ask).askAnswer:
+            cases = (str(row[0]) for row in graph.query(CASE_IDS))  # type: ignore[index]
+            raise no_such_case(name, bindings or {}, cases)
+    text, bindings = _with_classes(query.text, bindings)
     initial = {
         name: term.to_rdflib() if isinstance(term, Term) else term
-        for name, term in (bindings or {}).items()
+        for name, term in bindings.items()
     }
     if _on_oxigraph(graph):
         # The text, not rdflib's parse of it: oxrdflib hands text to Oxigraph, and leaves a
         # parsed query to rdflib's engine (which would read the store triple by triple).
         try:
-            result = graph.query(query.text, initBindings=initial)
+            result = graph.query(text, initBindings=initial)
         except SyntaxError as exc:
-            raise _syntax_error(exc, query.text, query.path) from None
+            raise _syntax_error(exc, text, query.path) from None
         except Exception as exc:
-            raise QueryError(f"query failed: {exc}", source=query.text) from None
+            raise QueryError(f"query failed: {exc}", source=text) from None
     else:
-        prepared = prepare(query.text, query.path)
+        prepared = prepare(text, query.path)
         try:
             result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
         except Exception as exc:
@@ -511,13 +707,15 @@ def run_query_on_store(
 ) -> QueryResult:
     """Run a query on an Oxigraph store (the fast engine). It sees the data and the
     ontology (``union``: see :func:`reformgraph.engine.run_sparql`)."""
-    terms = {name: term.to_oxigraph() for name, term in (bindings or {}).items()}
+    _check_cases_on_store(store, query, bindings, union)
+    text, single = _with_classes(query.text, bindings)
+    terms = {name: term.to_oxigraph() for name, term in single.items()}
     try:
-        result: EngineResult = run_sparql(store, query.text, terms, union=union)
+        result: EngineResult = run_sparql(store, text, terms, union=union)
     except SyntaxError as exc:
-        raise _syntax_error(exc, query.text, query.path) from None
+        raise _syntax_error(exc, text, query.path) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}", source=query.text) from None
+        raise QueryError(f"query failed: {exc}", source=text) from None
     return QueryResult(variables=result.variables, rows=result.rows, boolean=result.boolean)
 
 
@@ -531,14 +729,16 @@ def stream_query_on_store(
     """:func:`run_query_on_store` without holding the answer: the rows come from the store
     as they are read, so that :func:`write_csv` and :func:`write_json` export an answer of
     any size in little memory. Syntax errors are raised here, as :class:`QueryError`."""
-    terms = {name: term.to_oxigraph() for name, term in (bindings or {}).items()}
+    _check_cases_on_store(store, query, bindings, union)
+    text, single = _with_classes(query.text, bindings)
+    terms = {name: term.to_oxigraph() for name, term in single.items()}
     try:
-        result = stream_sparql(store, query.text, terms, union=union)
+        result = stream_sparql(store, text, terms, union=union)
     except SyntaxError as exc:
-        raise _syntax_error(exc, query.text, query.path) from None
+        raise _syntax_error(exc, text, query.path) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}", source=query.text) from None
-    return QueryStream(result.variables, _checked(result.rows, query.text), result.boolean)
+        raise QueryError(f"query failed: {exc}", source=text) from None
+    return QueryStream(result.variables, _checked(result.rows, text), result.boolean)
 
 
 def _checked(rows: Iterator[tuple[Any, ...]], text: str) -> Iterator[tuple[Any, ...]]:

@@ -51,7 +51,15 @@ from reformgraph.errors import (
     RemoteError,
     RemoteUsageError,
 )
-from reformgraph.queries import QueryResult, SavedQuery, Term
+from reformgraph.queries import (
+    CASE_IDS,
+    QueryResult,
+    SavedQuery,
+    Term,
+    case_checks,
+    no_such_case,
+    with_values,
+)
 
 __all__ = [
     "AUTH_SCHEMES",
@@ -88,8 +96,6 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 EXCERPT = 300
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
-_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_LANGUAGE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
 
 
 # --------------------------------------------------------------------------- options
@@ -648,49 +654,6 @@ def _drop_staging(
 # --------------------------------------------------------------------------- query
 
 
-def _sparql_term(term: Term) -> str:
-    """A term in SPARQL syntax, escaped so that a value can never become query text."""
-    if term.kind == "uri":
-        if not _IRI.match(term.value):
-            raise QueryError(f"{term.value!r} is not an IRI")
-        return f"<{term.value}>"
-    escaped = (
-        term.value.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
-    literal = f'"{escaped}"'
-    if term.language:
-        if not _LANGUAGE.match(term.language):
-            raise QueryError(f"{term.language!r} is not a language tag")
-        return f"{literal}@{term.language}"
-    if term.datatype:
-        if not _IRI.match(term.datatype):
-            raise QueryError(f"{term.datatype!r} is not a datatype IRI")
-        return f"{literal}^^<{term.datatype}>"
-    return literal
-
-
-def with_values(text: str, bindings: Mapping[str, Term] | None) -> str:
-    """The query with its parameters as a trailing ``VALUES`` block (SPARQL 1.1 §10.2.2).
-
-    A SPARQL endpoint takes query text only, so parameters cannot be bound as terms as
-    they are locally; the values travel as escaped RDF terms in inline data instead. That
-    restricts the query as a local binding does wherever the variable is bound at the top
-    level of the query (the saved queries' parameters are).
-    """
-    if not bindings:
-        return text
-    names = list(bindings)
-    for name in names:
-        if not _VARIABLE.match(name):
-            raise QueryError(f"parameter {name!r} is not a variable name")
-    variables = " ".join(f"?{name}" for name in names)
-    values = " ".join(_sparql_term(bindings[name]) for name in names)
-    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
-
-
 def _parse_triples(response: httpx.Response, shown: str) -> QueryResult:
     """A whole CONSTRUCT or DESCRIBE answer: its triples, sorted, as local ones are."""
     import pyoxigraph as ox
@@ -708,6 +671,27 @@ def _parse_triples(response: httpx.Response, shown: str) -> QueryResult:
         raise RemoteError(f"{shown} sent malformed {media}: {exc}") from None
     triples.sort(key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     return QueryResult(variables=["subject", "predicate", "object"], rows=list(triples))
+
+
+def _answer(
+    session: _Session, endpoint: str, text: str, params: list[tuple[str, str]], shown: str
+) -> EngineStream:
+    """A small SELECT or ASK answer, read whole."""
+    import pyoxigraph as ox
+
+    response = _post_query(session, endpoint, text, params, stream=False)
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
+    if results_format is None:
+        raise RemoteError(f"{shown} answered with {media or 'no content type'}, not results")
+    try:
+        parsed = ox.parse_query_results(response.content, results_format)
+    except (SyntaxError, ValueError) as exc:
+        raise RemoteError(f"{shown} sent malformed {media}: {exc}") from None
+    if isinstance(parsed, ox.QueryBoolean):
+        return EngineStream([], iter(()), bool(parsed))
+    variables = [v.value for v in parsed.variables]
+    return EngineStream(variables, iter([tuple(row[v] for v in variables) for row in parsed]))
 
 
 def _post_query(
@@ -857,6 +841,10 @@ def stream_endpoint(
     policy = retry or RetryPolicy(retries=2, backoff=0.5)
     shown = redact(endpoint)
     with _Session(credentials or url_credentials, timeout, policy, sleep) as session:
+        for name, ask in case_checks(query, bindings):
+            if not _answer(session, endpoint, ask, params, shown).boolean:
+                rows = _answer(session, endpoint, CASE_IDS, params, shown).rows
+                raise no_such_case(name, bindings or {}, (str(r[0].value) for r in rows))
         response = _post_query(session, endpoint, text, params, stream=True)
         try:
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
