@@ -356,7 +356,10 @@ class _Builder:
         yield node, RG.fullText, _zh(rc.span.text)
         yield node, DCTERMS.source, source
         yield from self.evidence(node, RG.evidence, "evidence", rc.span, source)
-        yield from self.facts(rc, (), case, node, node, None)
+        # An entity both a place of the case and involved in it is named once: its place's
+        # mention (found in the whole text) is the case's mention of it.
+        placed = frozenset(place.id for place in case.places)
+        yield from self.facts(rc, (), case, node, node, None, named=placed)
         for rm in rc.measures:
             measure = rm.measure
             m_node = URIRef(f"{node}/measure/{rm.position}")
@@ -383,7 +386,10 @@ class _Builder:
         measure: URIRef | None,
         source: URIRef | None = None,
         located: dict[tuple[str | int, ...], Located] | None = None,
+        named: frozenset[str] = frozenset(),
     ) -> Iterator[Triple]:
+        """The facts of a case, measure or introduction (``container``); ``named``: the
+        entities it already has a mention of."""
         located = rc.located if rc is not None else (located or {})
         source = rc.source.record.iri if rc is not None else source
         assert source is not None
@@ -398,6 +404,8 @@ class _Builder:
 
         for i, item in enumerate(facts.involves):
             yield container, RG.involves, self.ref(item.id)
+            if item.id in named:
+                continue
             key = (*base, "involves", i)
             mention = located[key].quote
             yield from self.entity_mention(container, "mention", item.id, mention, source)

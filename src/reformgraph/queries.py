@@ -11,7 +11,8 @@ Parameters are bound as RDF terms through the engine's substitutions (rdflib's i
 bindings, pyoxigraph's ``substitutions``); their values are never pasted into the query
 text. A class parameter, which matches the class and its subclasses, becomes a trailing
 ``VALUES`` block of those classes' IRIs (checked and escaped, as for an endpoint): an
-engine binds one term to a variable. A case parameter must name a case of the graph. The module imports neither engine at load time, so that a query starts fast.
+engine binds one term to a variable. A case parameter must name a case of the graph.
+The module imports neither engine at load time, so that a query starts fast.
 """
 
 from __future__ import annotations
