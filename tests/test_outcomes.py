@@ -110,8 +110,9 @@ def test_pilots_record_who_assigned_them_and_their_stage(query_graph: Graph) -> 
     assert rolled_out[0]["caseTitle"] == TITLES[1]
     batch = [r for r in rows if r["batch"]]
     assert batch[0]["batch"] == "首批"
-    introduction = [r for r in rows if not r["case"]]
-    assert "总结推广" in introduction[0]["evidence"]
+    # The introduction's 总结推广 (the reform office sums up and promotes this compilation's
+    # reforms) generalises no pilot: it is an exception, not a pilot.
+    assert not [r for r in rows if "总结推广" in r["evidence"]]
 
 
 _INTRO = "sources/hubei-2025-reform-cases.yaml"
@@ -122,20 +123,22 @@ _INTRO_PILOT = f"""  pilots:
       text: 对相关改革项目进行总结推广
       stage: generalised
 """
-_LAST_EXCEPTION = '      reason: 一批 means "a number of"; it counts nothing.\n'
-_PROMOTION_EXCEPTION = f"""    - quote: {_PROMOTION}
+_PROMOTION_EXCEPTION = """    - quote: 对相关改革项目进行总结推广
       text: 推广
-      reason: reviewed, not an outcome here
+      reason: >-
+        The reform office sums up and promotes the reform projects of this compilation
+        (the purpose of the feature); no pilot is generalised here.
 """
 #: Edits of the data (file, old text, new text) and the outcome words then left uncovered.
 OUTCOME_WORD_EDITS = {
-    # 总结推广 with no pilot to record it is reported.
-    "introduction-pilot-removed": ([(_INTRO, _INTRO_PILOT, "")], ["推广"]),
-    # An introduction's exception covers its outcome words, as a case's does.
-    "introduction-pilot-made-an-exception": (
+    # 总结推广 with neither an exception nor a pilot to account for it is reported: the
+    # introduction's exception covers its outcome words, as a case's does.
+    "introduction-exception-removed": ([(_INTRO, _PROMOTION_EXCEPTION, "")], ["推广"]),
+    # An introduction's pilot covers them too.
+    "introduction-exception-made-a-pilot": (
         [
-            (_INTRO, _INTRO_PILOT, ""),
-            (_INTRO, _LAST_EXCEPTION, _LAST_EXCEPTION + _PROMOTION_EXCEPTION),
+            (_INTRO, _PROMOTION_EXCEPTION, ""),
+            (_INTRO, "  exceptions:\n", _INTRO_PILOT + "  exceptions:\n"),
         ],
         [],
     ),

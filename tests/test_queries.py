@@ -150,6 +150,17 @@ def test_rankings_keep_their_scopes_apart(query_graph: Graph) -> None:
     assert len(third_nationally) == 2, "the two 全国第3 are different rankings"
 
 
+def test_changes_stated_in_one_sentence_come_in_the_order_of_their_numbers(
+    query_graph: Graph,
+) -> None:
+    # 分别同比增长13.4%、29.1% and 安全感、满意度分别上升至98.77%、96.81% came by IRI.
+    soe = [str(r["indicator"]) for r in _rows(query_graph, "changes", case="soe-functional-reform")]
+    assert soe == ["资产总额", "营收"]
+    police = _rows(query_graph, "changes", case="police-dispatch-one-city-one-platform")
+    indicators = [str(r["indicator"]) for r in police]
+    assert indicators.index("人民群众安全感") + 1 == indicators.index("人民群众满意度")
+
+
 def test_a_ranked_growth_rate_is_read_beside_the_growth_the_case_states(
     query_graph: Graph,
 ) -> None:

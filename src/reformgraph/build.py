@@ -508,7 +508,8 @@ class _Builder:
                 if item.programme
                 else item.id.replace("-", " ")  # the id is English words
             )
-            english = f"{item.stage.value.replace('-', ' ')}: {what}"
+            batch = f", {item.batch.en}" if item.batch is not None else ""
+            english = f"{item.stage.value.replace('-', ' ')}: {what}{batch}"
         yield node, RDFS.label, _en(english)
         yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
         if loc.text is not None:
