@@ -147,6 +147,12 @@ def test_list_shows_every_saved_query_with_its_question() -> None:
             "parameter case: no case has the id 'intelligent-connected-vehicles'"
             " (did you mean intelligent-connected-vehicles-pilot?)",
         ),
+        # -o, the old name of --build, taken for an output file: it said "no build in
+        # figs.csv …: make one with `reformgraph build --data DATA --out figs.csv`"
+        (
+            ["query", "figures", "-o", "figs.csv"],
+            "-o/--out here is the old name of --build, the build folder to read",
+        ),
         (
             ["query", "instruments", "-p", "type=rg:Lw"],
             "parameter type: 'rg:Lw' is not a class of the reformgraph ontology"
@@ -161,6 +167,7 @@ def test_list_shows_every_saved_query_with_its_question() -> None:
         "unknown-param",
         "bad-param",
         "unknown-case",
+        "old-out-taken-for-a-file",
         "unknown-class",
     ],
 )
@@ -837,3 +844,61 @@ def test_a_shacl_violation_inside_a_measure_names_the_line_of_its_fact(tmp_path:
         in result.stderr
     ), result.stderr
     assert "/change/call-desks-consolidated>: the direction contradicts" in result.stderr
+
+
+def test_query_reads_the_named_graphs_of_a_dataset_file(build_dir: Path, tmp_path: Path) -> None:
+    # A dataset export (N-Quads) with the data in a named graph gave "0 row(s)".
+    quads = tmp_path / "named.nq"
+    lines = (build_dir / "reformgraph.nt").read_text(encoding="utf-8").splitlines()
+    quads.write_text(
+        "".join(line[: -len(" .")] + " <http://example.org/g> .\n" for line in lines if line),
+        encoding="utf-8",
+    )
+    args = ["query", "cases", "-f", "csv"]
+    named = runner.invoke(app, [*args, "--graph", str(quads)])
+    plain = runner.invoke(app, [*args, "--graph", str(build_dir / "reformgraph.nt")])
+    assert named.exit_code == 0, named.output
+    assert named.stdout == plain.stdout
+    assert len(named.stdout.splitlines()) == 1 + 8
+
+
+def test_a_query_file_with_a_byte_order_mark_runs(build_dir: Path, tmp_path: Path) -> None:
+    # Saved by a Windows editor: it gave "syntax error at line 1, column 10: expected CONSTRUCT".
+    query = tmp_path / "count.rq"
+    query.write_bytes(b"\xef\xbb\xbf" + b"SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    result = runner.invoke(app, ["query", str(query), "--build", str(build_dir), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].lstrip("\ufeff") == "n"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "big-fiscal-system",
+        "rgd:case/big-fiscal-system",
+        "https://w3id.org/reformgraph/id/case/big-fiscal-system",
+        "<https://w3id.org/reformgraph/id/case/big-fiscal-system>",
+    ],
+)
+def test_a_case_page_is_named_by_the_case_id_however_the_case_is_given(
+    build_dir: Path, tmp_path: Path, case: str
+) -> None:
+    # An IRI's slashes made folders: reformgraph-https:/w3id.org/…/big-fiscal-system.html
+    folder = tmp_path / "build"
+    shutil.copytree(build_dir, folder)
+    result = runner.invoke(app, ["viz", "--build", str(folder), "--case", case])
+    assert result.exit_code == 0, result.output
+    assert (folder / "reformgraph-big-fiscal-system.html").is_file()
+    assert not [p for p in folder.iterdir() if p.name.startswith("reformgraph-http")]
+
+
+def test_links_suggestions_take_an_entity_as_the_tables_print_it(build_dir: Path) -> None:
+    args = ["links", "--suggest", "--build", str(build_dir), "-f", "csv", "--entity"]
+    printed = runner.invoke(app, [*args, "rgd:org/relevant-departments"])
+    assert printed.exit_code == 0, printed.output
+    plain = runner.invoke(app, [*args, "relevant-departments"])
+    assert printed.stdout == plain.stdout
+    assert len(plain.stdout.splitlines()) > 1
+    typo = runner.invoke(app, [*args, "relevant-departmen"])
+    assert typo.exit_code == 2
+    assert "did you mean relevant-departments" in typo.output

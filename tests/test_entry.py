@@ -123,7 +123,7 @@ def test_a_local_query_imports_no_standard_library_module_it_does_not_need(
     args = ["cases", "-f", output]
     cwd = tmp_path
     if where == "out":
-        args += ["--out", str(build_dir)]
+        args += ["--build", str(build_dir)]
     else:  # the build folder found from the project the query runs in
         for sub in ("sources", "cases", "entities"):
             (tmp_path / "data" / sub).mkdir(parents=True)
@@ -142,7 +142,7 @@ def test_a_local_query_imports_no_standard_library_module_it_does_not_need(
     assert "pyoxigraph" in imported
     assert "reformgraph.cli" not in imported, "the query did not take the fast path"
     assert not imported & {*UNNEEDED, *HEAVY}, sorted(imported & {*UNNEEDED, *HEAVY})
-    full = runner.invoke(app, ["query", *args[:3], "--out", str(build_dir)])
+    full = runner.invoke(app, ["query", *args[:3], "--build", str(build_dir)])
     assert full.exit_code == 0, full.output
     assert result.stdout == full.stdout_bytes
 
@@ -161,7 +161,7 @@ def test_a_local_query_imports_no_standard_library_module_it_does_not_need(
 def test_anything_but_a_plain_local_query_goes_to_the_full_command_line(
     build_dir: Path, args: list[str], expected: str
 ) -> None:
-    result = _script("query", *args, "--out", str(build_dir))
+    result = _script("query", *args, "--build", str(build_dir))
     text = (result.stdout + result.stderr).decode()
     assert expected in text
     assert "Traceback" not in text
@@ -202,7 +202,7 @@ def test_a_local_query_says_it_is_running_on_a_terminal_and_wipes_it(
     comes, then is wiped; the output is the same as with stderr elsewhere."""
     import pty
 
-    args = ("query", "figures", "--out", str(build_dir), "-f", output_format)
+    args = ("query", "figures", "--build", str(build_dir), "-f", output_format)
     piped = _script(*args)
     assert piped.returncode == 0, piped.stderr.decode()
     assert piped.stderr == b""

@@ -32,7 +32,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reformgraph.cli import app
-from reformgraph.errors import PushInterrupted
+from reformgraph.errors import PortInUse, PushInterrupted, ServerError
 from reformgraph.queries import saved_queries
 from reformgraph.remote import STAGING_PREFIX, Credentials, push_graph, sends_password_in_clear
 from reformgraph.server import find_binary
@@ -1171,3 +1171,12 @@ def test_serve_warns_when_others_can_reach_it_and_prints_links_a_browser_here_op
     assert result.exit_code == 0, result.output
     assert f"query page:      {page}\n" in result.stdout
     assert ("anyone who can reach this machine can query the graph" in result.stderr) is warned
+
+
+def test_an_address_not_of_this_machine_is_not_reported_as_a_port_in_use() -> None:
+    # EADDRNOTAVAIL: 10.255.255.1 is no interface here; it said "already in use".
+    from reformgraph import server
+
+    with pytest.raises(ServerError, match="no address of this machine") as raised:
+        server.check_port("10.255.255.1", 7905)
+    assert not isinstance(raised.value, PortInUse)

@@ -124,6 +124,24 @@ def _root(ctx: typer.Context) -> None:
     ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
+def _plain_id(value: str, group: str = "") -> str:
+    """An id in any of the forms the tables print or a user copies: ``big-fiscal-system``,
+    ``rgd:case/big-fiscal-system``, its IRI, the IRI in ``<…>``; for ``group`` ``case``,
+    the id alone, else the path below the data namespace (``org/hubei-drc``)."""
+    from reformgraph.queries import DATA_NS
+
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    for prefix in ("rgd:", DATA_NS):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    if group and text.startswith(f"{group}/"):
+        text = text[len(group) + 1 :]
+    return text
+
+
 def _fail(message: str, code: int = 2) -> NoReturn:
     err.print(Text(message, style="red"))
     raise typer.Exit(code)
@@ -431,6 +449,13 @@ def _build_dir(
     or None for the project's."""
     if build_dir is not None and old_out is not None:
         _fail("--out is the old name of --build: give the build folder once")
+    if old_out is not None and not old_out.is_dir():
+        # `query figures -o figs.csv`: said "no build in figs.csv … build --out figs.csv"
+        _fail(
+            f"-o/--out here is the old name of --build, the build folder to read, and"
+            f" {old_out} is no folder; to write the answer to a file, redirect the output"
+            " (`> FILE`), or give `query` --save FILE"
+        )
     chosen = build_dir if build_dir is not None else old_out
     if chosen is not None and graph_file is not None:
         named = "--build" if build_dir is not None else "--out"
@@ -900,13 +925,15 @@ def links(
         wanted = None
         if entity is not None:
             # The entities with a name: those suggestions pair.
-            wanted = {
-                e
-                for e in set(graph.subjects(SKOS.prefLabel))
-                if str(e) == entity or str(e).endswith("/" + entity)
-            }
+            named = set(graph.subjects(SKOS.prefLabel))
+            wanted = {e for e in named if str(e).endswith("/" + _plain_id(entity))}
             if not wanted:
-                _fail(f"no entity {entity!r} in the graph")
+                import difflib
+
+                ids = sorted({str(e).rsplit("/", 1)[-1] for e in named})
+                close = difflib.get_close_matches(_plain_id(entity).rsplit("/", 1)[-1], ids)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                _fail(f"no entity {entity!r} in the graph{hint}")
         with _progress(ticking=True) as progress:
             suggestions = analysis.suggest_links(
                 graph, involving=wanted, limit=limit, progress=progress
@@ -1020,7 +1047,8 @@ def viz(
             metavar="FILE",
             help="The HTML file (.html), or a folder to write it into (made if missing)."
             " Default:"
-            " reformgraph-VIEW.html in the build folder read (with --graph FILE, in the"
+            " reformgraph-VIEW.html (reformgraph-ID.html for --case ID, reformgraph-NAME.html"
+            " for --query NAME.rq) in the build folder read (with --graph FILE, in the"
             " file's folder).",
         ),
     ] = None,
@@ -1088,6 +1116,10 @@ def viz(
     read_from = _build_dir(build_dir, None, graph_file)
     try:
         graph, folder = _analysis_graph(graph_file, read_from)
+        if case is not None:
+            # the page is named by the case's id, however the case was given (an IRI's
+            # slashes made folders: reformgraph-https:/w3id.org/…/big-fiscal-system.html)
+            case = _plain_id(case, "case")
         name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
         target = out if out is not None else folder / name
         if target.is_dir() or target.suffix.lower() not in (".html", ".htm"):

@@ -202,10 +202,20 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 def memory_store(files: Iterable[Path] = ()) -> ox.Store:
-    """An in-memory store holding the triples of RDF files (format from their suffix)."""
+    """An in-memory store holding the triples of RDF files (format from their suffix), all
+    in its default graph: a dataset's named graphs too (N-Quads, TriG), whose triples a
+    query of the default graph would not see otherwise."""
     store = ox.Store()
     for path in files:
-        store.load(path=str(path), format=rdf_format(path), to_graph=ox.DefaultGraph())
+        rdf = rdf_format(path)
+        if rdf.supports_datasets:
+            default = ox.DefaultGraph()
+            store.extend(
+                ox.Quad(q.subject, q.predicate, q.object, default)
+                for q in ox.parse(path=str(path), format=rdf)
+            )
+        else:
+            store.load(path=str(path), format=rdf, to_graph=ox.DefaultGraph())
     return store
 
 

@@ -25,9 +25,8 @@ _VALUE_OPTIONS = {
     "--param": "param",
     "--graph": "graph",
     "--build": "out",
-    "-o": "out",  # the old name of --build
-    "--out": "out",
 }
+# -o/--out, the old name of --build, goes to the full command line, which checks it.
 
 
 def _parse(args: list[str]) -> dict[str, list[str]] | None:

@@ -244,7 +244,8 @@ def load_query(spec: str, cwd: Path) -> SavedQuery:
         if not path.is_absolute():
             path = cwd / path
         try:
-            text = path.read_text(encoding="utf-8")
+            # utf-8-sig: a byte-order mark (as editors on Windows write) is no query text
+            text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise QueryError(f"{spec}: no such query file") from None
         except UnicodeDecodeError:

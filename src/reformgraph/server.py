@@ -14,6 +14,7 @@ Neither may run while ``reformgraph build`` rewrites the store.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -159,6 +160,12 @@ def check_port(host: str, port: int) -> None:
                 " privileges): choose another port with --port"
             ) from None
         except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                # `--host 10.255.255.1` was reported as "already in use"
+                raise ServerError(
+                    f"cannot listen on {host!r}: {exc.strerror or exc} (it is no address of"
+                    " this machine; --host 0.0.0.0 listens on every one of its addresses)"
+                ) from None
             raise PortInUse(
                 f"{_bind(host, port)} is already in use ({exc.strerror or exc}):"
                 " stop what is listening there or choose another port with --port"
