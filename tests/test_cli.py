@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -732,7 +734,7 @@ def test_messages_name_what_the_user_did(build_dir: Path, tmp_path: Path) -> Non
         ("network", "--build", str(data)): f"{data} is a data folder, not a build",
         ("build", "--data", str(data), "--out", str(data)): f"{data} is a data folder",
         ("query", "cases", "--build", str(build_dir), "--save", f"{tmp_path}/t.sh/x.csv"): (
-            "cannot be written: Not a directory"
+            f"cannot be written: {tmp_path}/t.sh is not a folder"
         ),
         ("links", "--graph", graph, "-o", str(tmp_path)): "--graph FILE and --out DIR",
         ("extract", report, "--out", str(tmp_path / "full"), "--data", str(DATA)): (
@@ -902,3 +904,83 @@ def test_links_suggestions_take_an_entity_as_the_tables_print_it(build_dir: Path
     typo = runner.invoke(app, [*args, "relevant-departmen"])
     assert typo.exit_code == 2
     assert "did you mean relevant-departments" in typo.output
+
+
+def test_check_and_build_name_the_data_folder_they_read(tmp_path: Path) -> None:
+    # Run inside a draft, `check` checks the project's data/: the output never said so.
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    checked = runner.invoke(app, ["check", "--data", str(data)])
+    assert checked.exit_code == 0, checked.output
+    assert f"data folder: {data}" in checked.stdout
+    built = runner.invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
+    assert built.exit_code == 0, built.output
+    assert f"data folder: {data}" in built.stdout
+
+
+def test_save_into_a_folder_that_does_not_exist_is_refused_and_makes_none(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "typo" / "deeper" / "x.csv"
+    result = runner.invoke(
+        app, ["query", "cases", "--build", str(build_dir), "--save", str(target)]
+    )
+    assert result.exit_code == 2
+    assert f"there is no folder {target.parent}" in " ".join(result.stderr.split())
+    assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize(
+    "given", [["--timeout", "5"], ["--retries", "9"], ["--user", "bob"], ["--auth", "digest"]]
+)
+def test_options_of_an_endpoint_query_are_refused_without_an_endpoint(
+    build_dir: Path, given: list[str]
+) -> None:
+    result = runner.invoke(app, ["query", "cases", "--build", str(build_dir), *given])
+    assert result.exit_code == 2
+    assert f"{given[0]} only applies to a query of an --endpoint" in result.stderr
+
+
+def test_credentials_from_the_environment_do_not_stop_a_local_query(build_dir: Path) -> None:
+    env = {"REFORMGRAPH_USER": "bob", "REFORMGRAPH_PASSWORD": "secret"}
+    result = runner.invoke(app, ["query", "cases", "--build", str(build_dir)], env=env)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_the_list_of_saved_queries_comes_in_the_format_asked(output_format: str) -> None:
+    result = runner.invoke(app, ["query", "--list", "-f", output_format])
+    assert result.exit_code == 0, result.output
+    if output_format == "csv":
+        rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+        names = [r["query"] for r in rows]
+        assert next(r for r in rows if r["query"] == "figures")["parameters"] == "case (case)"
+    else:
+        bindings = json.loads(result.stdout)["results"]["bindings"]
+        names = [b["query"]["value"] for b in bindings]
+    assert names == sorted(load_query_names())
+
+
+def load_query_names() -> list[str]:
+    from reformgraph.queries import saved_queries
+
+    return list(saved_queries())
+
+
+def test_a_build_inside_a_data_folder_is_refused(tmp_path: Path) -> None:
+    # --out data itself was refused, --out data/cases wrote the build among the case files.
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    before = sorted(p.name for p in (data / "cases").iterdir())
+    result = runner.invoke(app, ["build", "--data", str(data), "--out", str(data / "cases")])
+    assert result.exit_code == 2
+    assert f"is inside the data folder {data}" in " ".join(result.stderr.split())
+    assert sorted(p.name for p in (data / "cases").iterdir()) == before
+
+
+def test_help_answers_to_h_and_the_version_to_version() -> None:
+    for args in (["-h"], ["query", "-h"], ["build", "-h"]):
+        result = runner.invoke(app, args, prog_name="reformgraph")
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout.startswith("Usage: reformgraph"), args
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0
+    assert version.stdout.startswith("reformgraph 0.")

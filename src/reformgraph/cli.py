@@ -19,6 +19,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -36,6 +37,7 @@ from reformgraph.errors import (
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     # Plain help, as click writes it: rich's option table cuts long option names at 80
     # columns (`--update-endpoi…`) and shows a `<bool>` value after every flag.
@@ -97,8 +99,27 @@ GraphOption = Annotated[
 ]
 
 
+def _print_version(given: bool) -> None:
+    if given:
+        from importlib.metadata import version
+
+        typer.echo(f"reformgraph {version('reformgraph')}")
+        raise typer.Exit
+
+
 @app.callback()
-def _root(ctx: typer.Context) -> None:
+def _root(
+    ctx: typer.Context,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print reformgraph's version and exit.",
+        ),
+    ] = False,
+) -> None:
     """reformgraph: reform case reports as a queryable knowledge graph."""
     # `kill` (SIGTERM, as a CI timeout sends) stops a command as Ctrl-C does: what it was
     # writing is cleaned up (a build's work folder, its worker processes), not left behind.
@@ -142,6 +163,18 @@ def _plain_id(value: str, group: str = "") -> str:
     return text
 
 
+def _given_on_command_line(ctx: typer.Context, *options: tuple[str, str]) -> list[str]:
+    """Which of ``options`` (parameter name, option) were typed on the command line (not
+    taken from a default or an environment variable)."""
+    given = []
+    for name, option in options:
+        source = ctx.get_parameter_source(name)
+        # by name: typer's click (possibly its own copy) defines the enum
+        if source is not None and source.name == "COMMANDLINE":
+            given.append(option)
+    return given
+
+
 def _fail(message: str, code: int = 2) -> NoReturn:
     err.print(Text(message, style="red"))
     raise typer.Exit(code)
@@ -175,11 +208,13 @@ def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]
     return data_dir, out_dir
 
 
-def _print_summary(result: object, written: list[Path] | None = None) -> None:
+def _print_summary(result: object, data_dir: Path, written: list[Path] | None = None) -> None:
     from reformgraph.pipeline import CheckResult
 
     assert isinstance(result, CheckResult)
     summary = result.summary
+    # which folder: `check` run inside a draft checks the project's data/, not the draft
+    out.print(Text(f"data folder: {data_dir}"))
     table = Table(title="reformgraph", show_header=True, header_style="bold")
     table.add_column("class")
     table.add_column("instances", justify="right")
@@ -344,7 +379,7 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
         )
     except KeyboardInterrupt:
         _fail(f"interrupted: nothing was written; the last build in {target} is as it was", 130)
-    _print_summary(result.check, result.written)
+    _print_summary(result.check, data_dir, result.written)
     if result.stale:
         names = ", ".join(p.name for p in result.stale[:5])
         more = f" and {len(result.stale) - 5} more" if len(result.stale) > 5 else ""
@@ -377,7 +412,7 @@ def check(data: DataOption = None) -> None:
         err.print(Text(str(item)))
     for violation in result.validation.violations:
         err.print(Text(str(violation)))
-    _print_summary(result)
+    _print_summary(result, data_dir)
     if not result.uncovered:
         out.print(
             Text(
@@ -501,9 +536,28 @@ def _show_query(query_spec: str) -> None:
     out.print(Text(saved.text.rstrip()))
 
 
-def _list_queries() -> None:
+def _list_queries(output_format: str | None = None) -> None:
     from reformgraph.queries import saved_queries
 
+    if output_format in ("csv", "json"):
+        # for a script: one row per query, as a query's answer is written
+        import pyoxigraph as ox
+
+        from reformgraph.queries import QueryResult, format_csv, format_json
+
+        rows = [
+            (
+                ox.Literal(name),
+                ox.Literal(saved.question),
+                ox.Literal(saved.question_zh, language="zh"),
+                ox.Literal(" ".join(f"{p.name} ({p.type})" for p in saved.params)),
+            )
+            for name, saved in saved_queries().items()
+        ]
+        listing = QueryResult(["query", "question", "questionZh", "parameters"], rows)
+        sys.stdout.buffer.write((format_csv if output_format == "csv" else format_json)(listing))
+        sys.stdout.flush()
+        return
     table = Table(show_header=True, header_style="bold")
     table.add_column("query")
     table.add_column("question")
@@ -538,6 +592,7 @@ AuthOption = Annotated[
 
 @app.command()
 def query(
+    ctx: typer.Context,
     query_spec: Annotated[
         str | None,
         typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text."),
@@ -626,8 +681,10 @@ def query(
     )
 
     if list_queries:
+        if output_format is not None:
+            _check_format(output_format)
         if query_spec is None:
-            _list_queries()
+            _list_queries(output_format)
         else:
             _show_query(query_spec)
         return
@@ -637,6 +694,14 @@ def query(
         suffixes = {".csv": "csv", ".json": "json", ".srj": "json"}
         output_format = suffixes.get(save.suffix.lower(), "table") if save else "table"
     _check_format(output_format)
+    if save is not None:
+        # before the query runs: a typo in the path made a chain of folders
+        if save.parent.exists() and not save.parent.is_dir():
+            _fail(f"{save}: cannot be written: {save.parent} is not a folder")
+        if not save.parent.is_dir():
+            _fail(f"{save}: cannot be written: there is no folder {save.parent}")
+        if save.is_dir():
+            _fail(f"{save}: cannot be written: it is a folder (give a file name)")
     params: dict[str, str] = {}
     for item in param or []:
         name, sep, value = item.partition("=")
@@ -649,6 +714,19 @@ def query(
     out_dir = _build_dir(build_dir, old_out, graph_file)
     if endpoint is None and named_graph is not None:
         _fail("--named-graph needs --endpoint (locally, every graph of the build is queried)")
+    if endpoint is None:
+        # they were accepted and ignored: a --timeout that does nothing misleads
+        remote_only = _given_on_command_line(
+            ctx,
+            ("user", "--user"),
+            ("password", "--password"),
+            ("auth", "--auth"),
+            ("timeout", "--timeout"),
+            ("retries", "--retries"),
+        )
+        if remote_only:
+            verb = "applies" if len(remote_only) == 1 else "apply"
+            _fail(f"{' and '.join(remote_only)} only {verb} to a query of an --endpoint")
     if endpoint is not None and (graph_file is not None or out_dir is not None):
         _fail("--endpoint queries a remote service: leave out --graph and --build")
     with ExitStack() as open_answer:
@@ -1327,7 +1405,12 @@ def serve(
                 out.print(Text(f"graph store:     {base}/store"))
             out.print("saved queries (each link runs one; queries see the data and the ontology):")
             for name, saved in saved_queries().items():
-                out.print(Text(f"  {name}: {server.query_link(base, saved.text)}"))
+                link = server.query_link(base, saved.text)
+                if out.is_terminal:
+                    # the name as a link (a whole query in a URL is a screenful of %20%3F)
+                    out.print(Text("  ") + Text(name, style=Style(link=link, underline=True)))
+                else:
+                    out.print(Text(f"  {name}: {link}"))
             if not server.is_loopback(host):
                 err.print(
                     Text(

@@ -228,10 +228,11 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     last build in ``out_dir`` are taken from its cache.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    if is_data_folder(out_dir):
-        raise NoBuildError(
-            f"{out_dir} is a data folder: a build goes into a folder of its own (--out)"
-        )
+    inside = next((f for f in (out_dir, *out_dir.resolve().parents) if is_data_folder(f)), None)
+    if inside is not None:
+        # --out data/cases wrote the build's files among the curated ones
+        where = "is a data folder" if inside == out_dir else f"is inside the data folder {inside}"
+        raise NoBuildError(f"{out_dir} {where}: a build goes into a folder of its own (--out)")
     _check_output_store(out_dir / STORE_DIR)
     for name in OUTPUT_NAMES:
         if (out_dir / name).is_dir():

@@ -27,6 +27,7 @@ failures raise :class:`~reformgraph.errors.RemoteError` (the service failed) or
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import time
@@ -215,11 +216,30 @@ def _excerpt(response: httpx.Response, secrets: Sequence[str]) -> str:
     return _scrub(text, secrets)
 
 
+#: An Authorization header's credentials, as a server that echoes the request quotes them.
+_AUTHORIZATION = re.compile(
+    r"\b(Basic)\s+[A-Za-z0-9+/]{4,}={0,2}|\b(Digest)\s+username=[^\r\n]*", re.IGNORECASE
+)
+
+
 def _scrub(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with the password, and any Authorization credentials a server echoed back
+    (Basic ``user:password`` in base64, a Digest response), blanked out."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
-    return text
+    return _AUTHORIZATION.sub(_blank_credentials, text)
+
+
+def _blank_credentials(found: re.Match[str]) -> str:
+    if found[2]:  # a Digest response
+        return f"{found[2]} ***"
+    token = found[0].split()[-1]
+    try:
+        decoded = base64.b64decode(token, validate=True)
+    except ValueError:  # a word, not base64 (Basic authentication required)
+        return found[0]
+    return f"{found[1]} ***" if b":" in decoded else found[0]
 
 
 class _Session:
