@@ -128,7 +128,7 @@ def test_evaluation_meets_every_target_and_prints_a_table(evaluation: Evaluation
     assert "F1" in table
 
 
-@pytest.mark.parametrize(("kind", "gold"), [("recognitions", 4), ("claims", 13), ("pilots", 5)])
+@pytest.mark.parametrize(("kind", "gold"), [("recognitions", 4), ("claims", 13), ("pilots", 4)])
 def test_evaluation_scores_recognitions_claims_and_pilots_like_the_other_kinds(
     evaluation: Evaluation, kind: str, gold: int
 ) -> None:
@@ -138,6 +138,33 @@ def test_evaluation_scores_recognitions_claims_and_pilots_like_the_other_kinds(
     row = re.search(rf"^{kind} +(\d+) +(\d+) +(\d+) .* 0\.80$", evaluation.table(), re.M)
     assert row is not None, evaluation.table()
     assert (int(row[1]), int(row[2]), int(row[3])) == (score.gold, score.found, score.correct)
+
+
+def test_a_spread_word_drafts_a_pilot_only_where_its_sentence_speaks_of_one(
+    tmp_path: Path,
+) -> None:
+    """复制推广经验 generalises an experience; the introduction's 对相关改革项目进行总结推广
+    (the reform office promotes this compilation's reforms) generalises no pilot, and is
+    left to the reviewer as an exception."""
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "改革案例选编。\n省委改革办对相关改革项目进行总结推广,以激励引导全省改革。\n"
+        "推进营商环境改革\n襄阳市委改革办\n"
+        "一是优化审批。襄阳市在全省复制推广“一窗通办”经验,企业开办时间压缩至1天。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "draft"
+    extract(report, out)
+    (case_file,) = (out / "cases").glob("*.yaml")
+    case = _load_yaml(case_file)
+    assert isinstance(case, dict)
+    pilots = [p for m in case["measures"] for p in m.get("pilots", [])]
+    assert [p["stage"] for p in pilots] == ["generalised"]
+    assert "复制推广" in pilots[0]["quote"]
+    (source_file,) = (out / "sources").glob("*.yaml")
+    intro = _load_yaml(source_file)["introduction"]  # type: ignore[index]
+    assert not intro.get("pilots")
+    assert [e["text"] for e in intro["exceptions"]] == ["推广"]
 
 
 def test_extract_evaluate_prints_every_kind_with_its_scores(tmp_path: Path) -> None:
@@ -628,6 +655,38 @@ def test_a_linked_draft_builds_on_its_own(linked_draft: Path) -> None:
     assert dataset.entities["hubei-drc"].type is EntityType.GOVERNMENT_BODY
 
 
+def test_the_comment_beside_a_list_of_ids_names_them_in_the_order_of_the_ids(
+    tmp_path: Path,
+) -> None:
+    # The case's involves list had its new instrument last and its name first: the names
+    # of new entities were written before those of the curated ones, not in the ids' order.
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "武汉市数据要素改革案例\n推进数据要素市场化配置改革\n武汉市委改革办\n"
+        "2024年以来,武汉市积极探索数据要素市场化配置改革,在全国率先建立公共数据授权运营机制。"
+        "一是建设数据交易平台。搭建武汉数据交易中心,累计交易规模超50亿元,交易额居全国第5。"
+        "二是完善制度体系。出台《武汉市公共数据授权运营管理办法》,"
+        "数据产品登记时间由10天压缩至3天。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft, curated=DATA)
+    entities = load_data_folder(draft).entities
+    manifest = _load_yaml(draft / MANIFEST)
+    assert isinstance(manifest, dict)
+    copies = set(manifest["copies"])
+
+    def named(entity_id: str) -> str:
+        label = entities[entity_id].label.zh
+        return f"{label} (curated)" if entity_id in copies else label
+
+    (case,) = (draft / "cases").glob("*.yaml")
+    listed = re.findall(r"(?m)^ *involves: \[(.*)\]  # (.*)$", case.read_text(encoding="utf-8"))
+    assert any(not ids.startswith("instrument-") and "instrument-" in ids for ids, _ in listed)
+    for ids, comment in listed:
+        assert comment == ", ".join(named(i) for i in ids.split(", ")), ids
+
+
 # --------------------------------------------------------------------------- accepting
 
 
@@ -1018,6 +1077,42 @@ def test_accept_never_replaces_a_curated_case_file_of_the_same_name(
     before = _tree(data_copy)
     with pytest.raises(ExtractError, match="already exists"):
         accept(reviewed_draft, data_copy)
+    assert _tree(data_copy) == before
+
+
+@pytest.mark.parametrize(
+    "curated_name", ["01-curated-news-case.yaml", "01-reviewed-news-case.yaml"]
+)
+def test_accept_tells_a_case_the_data_already_holds_on_the_draft_line_naming_the_curated_file(
+    tmp_path: Path,
+    data_copy: Path,
+    reviewed_draft: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    curated_name: str,
+) -> None:
+    # The resolver tells a clash of two case files on the later of the two: when that was
+    # the curated file, accept named it, and the draft's file by its name in the staged
+    # merged folder (data/cases/01-news-item-case-01.yaml, a file that exists nowhere).
+    # The curated file here sorts before the draft's, then after it.
+    accept(reviewed_draft, data_copy)
+    (case,) = (reviewed_draft / "cases").glob("*.yaml")
+    accepted = data_copy / "cases" / case.name
+    text = accepted.read_text(encoding="utf-8")
+    (old_id,) = re.findall(r"(?m)^id: (\S+)$", text)
+    accepted.unlink()
+    (data_copy / "cases" / curated_name).write_text(
+        text.replace(f"id: {old_id}\n", "id: my-news-case\n"), encoding="utf-8"
+    )
+    draft_lines = case.read_text(encoding="utf-8").splitlines()
+    position = next(n for n, line in enumerate(draft_lines, 1) if line.startswith("position:"))
+    before = _tree(data_copy)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ExtractError) as caught:
+        accept(Path("draft"), Path("data"))
+    assert [str(e) for e in caught.value.errors] == [
+        f"draft/cases/{case.name}:{position} [position]: data/cases/{curated_name} has the same"
+        " title and position in news-item: two case files cannot hold the same case"
+    ]
     assert _tree(data_copy) == before
 
 

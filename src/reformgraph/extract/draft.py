@@ -1166,15 +1166,21 @@ def _annotate(yaml_text: str, registry: Registry) -> str:
     """Name the draft ids of each line in a comment, so a reader sees what they are."""
     out = []
     for line in yaml_text.splitlines():
-        ids = _HASHED_ID.findall(line)
-        names = [registry.new[i]["label"]["zh"] for i in ids if i in registry.new]
+        # Each name where its id stands, so that the names read in the order of the ids.
+        found = [
+            (m.start(), registry.new[m.group()]["label"]["zh"])
+            for m in _HASHED_ID.finditer(line)
+            if m.group() in registry.new
+        ]
         if not line.lstrip().startswith("#"):
             # a curated entity linked to, by its label: the reviewer checks the link too
-            names += [
-                f"{registry.copies[i].label.zh} (curated)"
-                for i in _SLUG.findall(line.split(" #", 1)[0])
-                if i in registry.copies and registry.copies[i].type is not EntityType.UNIT
+            found += [
+                (m.start(), f"{registry.copies[m.group()].label.zh} (curated)")
+                for m in _SLUG.finditer(line.split(" #", 1)[0])
+                if m.group() in registry.copies
+                and registry.copies[m.group()].type is not EntityType.UNIT
             ]
+        names = [name for _, name in sorted(found)]
         if names and not line.lstrip().startswith("#"):
             line += "  # " + ", ".join(dict.fromkeys(names))
         out.append(line)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
-from reformgraph.errors import DataError, DataErrors
+from reformgraph.errors import DataError, DataErrors, yaml_path
 from reformgraph.extract.draft import _FILE_OF_GROUP, _dump, _entity_records_one, _uncovered
 from reformgraph.extract.report import DRAFT_MARKER, MANIFEST, ExtractError, _errors
 from reformgraph.io import (
+    LineMap,
     case_file_paths,
     load_case_file,
     load_data_folder,
@@ -72,6 +73,73 @@ def _instructions_removed(data: bytes) -> tuple[bytes, int]:
         start += 1
     head = [line for line in lines[:start] if not line.startswith(_INSTRUCTIONS)]
     return "".join(head + lines[start:]).encode("utf-8"), start - len(head)
+
+
+#: Two case files that hold the same case: the resolver reports it on the later of the two,
+#: naming the other first (:meth:`reformgraph.resolve._Resolver.check_positions`).
+_CLASH = re.compile(r"^(\S+) has the same [\w ]+ in \S+: two case files cannot hold the same case$")
+
+
+def _line_at(lines: LineMap, path: str) -> int | None:
+    """The line of the node that ``path`` (as an error names it, ``measures[2].id``) names."""
+    found = (line for key, line in lines.lines.items() if yaml_path(key) == path)
+    return next(found, lines.line(()))
+
+
+@dataclass(frozen=True)
+class _StagedNames:
+    """How the problems of the merged folder that ``accept`` stages name its files: by the
+    files the user edits, never by the staged copy's. A case or source file of the draft is
+    named by the draft's file and line (it is not in the data folder yet), any other by
+    the data folder's, both as the user gave the folders."""
+
+    #: The staged copy's folder name, with which its files are named (``data/cases/…``).
+    staged: str
+    data_dir: Path
+    #: The staged files that come from the draft (``cases/…``), as the draft names them.
+    from_draft: Mapping[str, str]
+    #: How many lines of reviewer's instructions each of those lost at its top.
+    removed: Mapping[str, int]
+    #: The line maps of the draft's case files (in the draft's files), by staged name.
+    draft_lines: Mapping[str, LineMap]
+
+    def _rest(self, file: str) -> str | None:
+        """``file`` below the staged folder, or None if it is not one of its files."""
+        prefix = f"{self.staged}/"
+        return file[len(prefix) :] if file.startswith(prefix) else None
+
+    def file(self, file: str) -> str:
+        """How the user knows the staged ``file``."""
+        rest = self._rest(file)
+        if rest is None:
+            return file
+        return self.from_draft.get(rest) or shown(self.data_dir / rest, self.data_dir)
+
+    def message(self, text: str) -> str:
+        """``text`` with every staged file it names named as :meth:`file` names it."""
+        mention = re.compile(
+            rf"(?<![^\s(\"'`]){re.escape(self.staged)}/[^\s:,;()\"'`]*[^\s:,;()\"'`.]"
+        )
+        return mention.sub(lambda m: self.file(m.group(0)), text)
+
+    def error(self, error: DataError) -> DataError:
+        """``error`` of the staged copy, named by the file and line the user edits. A clash
+        of a curated case file with a draft's is told on the draft's (the one ``accept``
+        adds), naming the curated one, whichever of the two the resolver told it on."""
+        rest = self._rest(error.file)
+        clash = _CLASH.match(error.message)
+        if rest is not None and rest not in self.from_draft and clash is not None:
+            other = self._rest(clash.group(1))
+            if other is not None and other in self.draft_lines:
+                lines = self.draft_lines[other]
+                message = self.file(error.file) + error.message[clash.end(1) :]
+                return DataError(
+                    lines.file, _line_at(lines, error.path), error.path, self.message(message)
+                )
+        line = error.line
+        if line is not None and rest is not None and rest in self.from_draft:
+            line += self.removed.get(rest, 0)
+        return DataError(self.file(error.file), line, error.path, self.message(error.message))
 
 
 def _differences(draft: Entity, curated: Entity) -> list[str]:
@@ -336,22 +404,7 @@ def accept(
         for name in files_
         if name.startswith(("cases/", "sources/"))
     }
-
-    def named(file: str, staged: Path) -> str:
-        prefix = f"{staged.name}/"
-        if not file.startswith(prefix):
-            return file
-        rest = file[len(prefix) :]
-        return from_draft.get(rest) or shown(data_dir / rest, data_dir)
-
-    def in_draft(error: DataError, staged: Path) -> DataError:
-        """``error`` of the staged copy, named by the file and line the user edits."""
-        prefix = f"{staged.name}/"
-        rest = error.file[len(prefix) :] if error.file.startswith(prefix) else ""
-        line = error.line
-        if line is not None and rest in from_draft:
-            line += removed.get(rest, 0)
-        return DataError(named(error.file, staged), line, error.path, error.message)
+    draft_lines = {f"cases/{Path(case.lines.file).name}": case.lines for case in draft.cases}
 
     with tempfile.TemporaryDirectory(prefix="reformgraph-accept-") as work:
         staged = Path(work) / data_dir.name
@@ -360,15 +413,16 @@ def accept(
             path = staged / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(blob)
+        names = _StagedNames(staged.name, data_dir, from_draft, removed, draft_lines)
         try:
             merged = resolve(load_data_folder(staged))
         except DataErrors as exc:
-            raise _errors([in_draft(e, staged) for e in exc.errors]) from None
-        uncovered = [replace(u, file=named(u.file, staged)) for u in _uncovered(merged)]
+            raise _errors([names.error(e) for e in exc.errors]) from None
+        uncovered = [replace(u, file=names.file(u.file)) for u in _uncovered(merged)]
         if uncovered:
             raise _errors([DataError(u.file, None, "", str(u)) for u in uncovered])
         if verify is not None and (failed := verify(staged)):
-            raise _errors([in_draft(e, staged) for e in failed])
+            raise _errors([names.error(e) for e in failed])
     from reformgraph.io import atomic_write_files
 
     order = sorted(files_, key=lambda n: (not n.startswith("sources/"), n))

@@ -260,9 +260,14 @@ def _outcomes(
     for it in items:
         if it.etype is EntityType.PILOT_PROGRAMME and lo <= it.start and it.end <= hi:
             add(OutcomeFound("pilots", it.start, it.end, {"stage": "pilot"}, programme=it))
-    # Spreading: 总结推广, 全面铺开 — the clause says what is spread.
+    # Spreading: 复制推广经验, 全面铺开试点 — the clause says what is spread. Only where the
+    # sentence speaks of a pilot or an experience: 对相关改革项目进行总结推广 (the reform
+    # office promotes this compilation's reforms) generalises no pilot; the draft leaves
+    # its 推广 to the reviewer as an exception.
     for m in res["spread"].finditer(text, lo, hi):
         if _overlaps(m.start(), m.end(), taken):
+            continue
+        if not _SPREAD_CONTEXT.search(_sentence(text, m.start(), lo, hi)):
             continue
         clause = _clause(text, m.start(), lo, hi)
         if _overlaps(clause[0], clause[1], taken):
@@ -273,3 +278,17 @@ def _outcomes(
             )
         )
     return out
+
+
+#: What a spread word (推广, 铺开) must be about, in its sentence, to draft a pilot.
+_SPREAD_CONTEXT = re.compile(r"试点|经验|做法|模式")
+
+
+def _sentence(text: str, at: int, lo: int, hi: int) -> str:
+    """The sentence of ``text[lo:hi]`` holding position ``at`` (up to 。, a semicolon, an
+    exclamation or question mark, or a line end)."""
+    ends = "。;\uff1b!\uff01?\uff1f\n"
+    start = max((text.rfind(c, lo, at) for c in ends), default=-1)
+    start = max(start + 1, lo)
+    stops = [i for i in (text.find(c, at, hi) for c in ends) if i >= 0]
+    return text[start : min(stops, default=hi)]
