@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -112,6 +113,18 @@ def test_the_summary_counts_cases_measures_figures_and_shared_entities(
     assert shared["国有“三资”"] == 2
 
 
+def test_the_summary_counts_the_instances_in_the_data_not_the_ontologys_terms(
+    built: pipeline.BuildResult, graph: Graph
+) -> None:
+    # The store's default graph holds the ontology too: owl:Class 58, rg:Qualifier 4 …
+    from collections import Counter
+
+    from reformgraph.vocab import prefixed
+
+    in_the_data = Counter(prefixed(str(kind)) for kind in graph.objects(None, RDF.type))
+    assert built.check.summary.classes == dict(sorted(in_the_data.items()))
+
+
 def _build_in_subprocess(out: Path, seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     code = (
@@ -128,6 +141,36 @@ def test_two_builds_in_separate_processes_give_identical_bytes(tmp_path: Path) -
     _build_in_subprocess(second, "2")
     for name in FORMATS:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def _violations_in_subprocess(data: Path, seed: str) -> list[str]:
+    env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONIOENCODING": "utf-8"}
+    code = (
+        "import sys; from reformgraph import pipeline; "
+        "print(*pipeline.check(sys.argv[1]).validation.violations, sep='\\n')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(data)],
+        check=True,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+    )
+    return done.stdout.splitlines()
+
+
+def test_violations_are_reported_in_one_order_whatever_the_hash_seed(tmp_path: Path) -> None:
+    # They came in the order of a set: a CI log or a diff of two reports churned.
+    # Two changes of case 07 said to go up, which their figures show going down.
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    case = data / "cases" / "07-police-dispatch-one-city-one-platform.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert text.count("direction: decrease") == 2
+    case.write_text(text.replace("direction: decrease", "direction: increase"), "utf-8")
+    reports = {seed: _violations_in_subprocess(data, seed) for seed in ("1", "2", "3", "4")}
+    first = reports["1"]
+    assert len(first) >= 2, first
+    assert all(report == first for report in reports.values()), reports
 
 
 def test_iris_are_readable_slugs_and_entities_are_never_blank_nodes(graph: Graph) -> None:
@@ -163,6 +206,38 @@ def test_the_build_counts_the_shared_entities_the_saved_query_counts(
     assert counted.shared_entities == queried.shared_entities
     labels = [label for label, _kind, _cases in counted.shared_entities]
     assert labels, "the real cases share entities"
+
+
+def test_hidden_files_in_the_build_folder_are_not_called_pages_of_the_previous_build(
+    synthetic_build: Path, tmp_path: Path
+) -> None:
+    data = synthetic_build.parent / "data"
+    out = tmp_path / "build"
+    pipeline.build(data, out)
+    (out / "cases.html").write_text("<html></html>", encoding="utf-8")
+    (out / ".preview.html").write_text("<html></html>", encoding="utf-8")  # an editor's
+    assert pipeline.build(data, out).stale == [out / "cases.html"]
+
+
+def test_a_build_replaces_a_store_opened_read_write_since_the_last_build(
+    synthetic_build: Path, tmp_path: Path
+) -> None:
+    # Opening a store read-write (serve --writable, pyoxigraph.Store in a notebook) makes
+    # RocksDB keep its old log as LOG.old.<n>: the next build took the store for a folder
+    # of the user's and refused to replace it.
+    import gc
+
+    data = synthetic_build.parent / "data"
+    out = tmp_path / "build"
+    pipeline.build(data, out)
+    store = ox.Store(str(out / "store"))
+    store.flush()
+    del store
+    gc.collect()
+    assert any(p.name.startswith("LOG.old.") for p in (out / "store").iterdir())
+    rebuilt = pipeline.build(data, out)
+    assert out / "store" in rebuilt.written
+    assert not any(p.name.startswith("LOG.old.") for p in (out / "store").iterdir())
 
 
 #: The PROV-O axioms our ontology builds on (from https://www.w3.org/ns/prov-o, which the
@@ -454,3 +529,37 @@ def test_a_pilot_s_english_label_keeps_its_batch(query_graph: Graph) -> None:
     english = {str(n) for n in query_graph.objects(node, RDFS.label) if n.language == "en"}
     assert len(english) == 1
     assert english.pop().endswith(", first batch")
+
+
+def test_a_relation_keeps_its_iri_when_another_is_added_before_it(tmp_path: Path) -> None:
+    """Relations have no ids in the data: their IRIs were their places in the list
+    (relation/1), so adding one before another moved every link to it."""
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    case = data / "cases" / "05-grassroots-supervision.yaml"
+    text = case.read_text(encoding="utf-8")
+    before = _relations(pipeline.build(data, tmp_path / "before").graph())
+    added = """relations:
+  - kind: joint-work
+    quote: 省纪委监委协助省委制定关于加强基层监督工作的意见
+    lead: [hubei-discipline-commission]
+    partners: [hubei-provincial-party-committee]
+"""
+    case.write_text(text.replace("relations:\n", added, 1), encoding="utf-8")
+    after = _relations(pipeline.build(data, tmp_path / "after").graph())
+    assert before <= after
+    assert len(after - before) == 1
+
+
+def _relations(graph: Graph) -> set[tuple[str, str, str]]:
+    """Each relation: its IRI, its kind and its quote."""
+    rg = "https://w3id.org/reformgraph/ontology/"
+    oa = "http://www.w3.org/ns/oa#"
+    return {
+        (str(node), kind, str(graph.value(evidence, URIRef(oa + "exact"))))
+        for kind in ("JointWork", "Assistance", "SubOrganisation")
+        for node in graph.subjects(RDF.type, URIRef(rg + kind))
+        for evidence in graph.objects(
+            graph.value(node, URIRef(rg + "evidence")), URIRef(oa + "hasSelector")
+        )
+        if graph.value(evidence, URIRef(oa + "exact")) is not None
+    }

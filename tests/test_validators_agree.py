@@ -356,7 +356,10 @@ def test_a_value_no_comparison_accepts_fails_the_constraint_in_both_validators(
     case = "https://w3id.org/reformgraph/id/case/"
     measure = URIRef(case + "big-fiscal-system/measure/1")
     position = URIRef(case + "big-fiscal-system/measure/1/evidence/position")
-    relation = URIRef(case + "grassroots-supervision/measure/2/relation/1")
+    relation = URIRef(
+        case + "grassroots-supervision/measure/2/relation/"
+        "joint-work-hubei-discipline-commission-relevant-competent-departments"
+    )
     assert (position, URIRef(oa + "start"), None) in data
     assert (relation, URIRef(rg + "purpose"), None) in data
     data.set((measure, URIRef(rg + "position"), Literal("one")))

@@ -7,7 +7,7 @@ node (a Web Annotation specific resource with a text-quote and a text-position s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
@@ -194,6 +194,30 @@ _STAGE_ZH = {
     PilotStage.SCALED_UP: "扩大试点",
     PilotStage.GENERALISED: "全面推广",
 }
+
+
+def _relation_slugs(relations: Sequence[Relation]) -> list[str]:
+    """Each relation's name in its case or measure, from what it says, not where it stands
+    in the list (``relation/1`` pointed at another relation once one was added before
+    it): its kind and first two parties, ``joint-work-hubei-drc-wuhan``; a second relation
+    of the same name gets ``-2``."""
+    slugs: list[str] = []
+    for relation in relations:
+        if isinstance(relation, JointWork):
+            parties = (relation.lead[0], relation.partners[0])
+        elif isinstance(relation, Assistance):
+            parties = (relation.assistant[0], relation.assisted[0])
+        elif isinstance(relation, PilotAssignment):
+            parties = (relation.assigned_by[0], relation.assigned_to[0])
+        else:
+            parties = (relation.member[0], relation.parent[0])
+        base = slug = "-".join((relation.kind, *(p.id for p in parties)))
+        again = 1
+        while slug in slugs:
+            again += 1
+            slug = f"{base}-{again}"
+        slugs.append(slug)
+    return slugs
 
 
 def _claim_label_zh(claimed: str, what: str) -> str:
@@ -434,10 +458,11 @@ class _Builder:
             path = (*base, "rankings", i)
             loc = located[path]
             yield from self.ranking(prefix, ranking, loc, source, part_of)
+        slugs = _relation_slugs(facts.relations)
         for i, relation in enumerate(facts.relations):
             path = (*base, "relations", i)
             loc = located[path]
-            node = URIRef(f"{container}/relation/{i + 1}")
+            node = URIRef(f"{container}/relation/{slugs[i]}")
             yield from part_of(node)
             yield from self.relation(node, relation, loc, source)
         outcomes: list[tuple[str, str, Recognition | Claim | Pilot]] = [
