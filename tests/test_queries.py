@@ -150,6 +150,16 @@ def test_rankings_keep_their_scopes_apart(query_graph: Graph) -> None:
     assert len(third_nationally) == 2, "the two 全国第3 are different rankings"
 
 
+def test_the_call_taking_platforms_merged_into_one_a_city_are_a_platform_of_case_7(
+    query_graph: Graph,
+) -> None:
+    # 将全省80个县市区分散接警台整合为17个市州“一市一台”: the reform of the case is of its
+    # platforms, and `platforms` gave none for it.
+    rows = _rows(query_graph, "platforms", case="police-dispatch-one-city-one-platform")
+    assert [str(r["label"]) for r in rows] == ["接警台"]
+    assert str(rows[0]["measure"]).endswith("/measure/1")
+
+
 def test_changes_stated_in_one_sentence_come_in_the_order_of_their_numbers(
     query_graph: Graph,
 ) -> None:
