@@ -596,6 +596,35 @@ def test_basic_credentials_over_plain_http_to_another_host_are_flagged(
     assert sends_password_in_clear(url, Credentials("u", PASSWORD, scheme)) is warned
 
 
+def accepting_puts(seen: Seen) -> Reply:
+    """A Graph Store that takes every upload and knows no graph before it."""
+    return (201, {}, b"") if seen.method == "PUT" else (404, {}, b"")
+
+
+def test_push_warns_before_sending_a_basic_password_over_plain_http_to_another_host(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The warning is the command's: the check behind it is tested above, alone.
+    resolve = socket.getaddrinfo
+
+    def here(host: str, *args: Any, **kwargs: Any) -> Any:  # another host, served here
+        return resolve("127.0.0.1" if host == "triples.example.org" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", here)
+    warning = "is plain http: Basic authentication sends the password readable"
+    with Stub(accepting_puts) as stub:
+        port = stub.server.server_address[1]
+        for base, warned in ((f"http://triples.example.org:{port}", True), (stub.url, False)):
+            result = cli(
+                f"push --endpoint {base}/store --user editor",
+                *("--password", PASSWORD, "--out", str(build_dir)),
+            )
+            assert result.exit_code == 0, result.output
+            assert (warning in " ".join(result.stderr.split())) is warned, result.stderr
+            assert PASSWORD not in result.output
+        assert stub.methods().count("PUT") == 2
+
+
 def basic_guard(target: str, user: str, password: str) -> Callable[[Seen], Reply]:
     expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
@@ -805,6 +834,26 @@ def test_a_put_is_repeated_with_growing_back_off_after_unavailable_answers(
     assert stub.seen[1].path.endswith("?default")
 
 
+@pytest.mark.parametrize(
+    ("graph", "target"),
+    [(None, {"default": [""]}), ("https://example.org/g", {"graph": ["https://example.org/g"]})],
+)
+def test_an_endpoint_url_with_a_query_keeps_it_and_names_the_graph_after_it(
+    build_dir: Path, graph: str | None, target: dict[str, list[str]]
+) -> None:
+    # A token or ?repository=… in the endpoint URL got a second "?": the graph went unnamed.
+    from urllib.parse import parse_qs, urlsplit
+
+    named = ["--named-graph", graph] if graph else []
+    with Stub(accepting_puts) as stub:
+        result = cli(f"push --endpoint {stub.url}/store?token=abc", *named, "--out", str(build_dir))
+        (put,) = [seen for seen in stub.seen if seen.method == "PUT"]
+    assert result.exit_code == 0, result.output
+    parts = urlsplit(put.path)
+    assert parts.path == "/store"
+    assert parse_qs(parts.query, keep_blank_values=True) == {"token": ["abc"], **target}
+
+
 def test_a_refused_upload_is_not_repeated_and_says_why(build_dir: Path) -> None:
     def refuse(seen: Seen) -> Reply:
         if seen.method == "PUT":
@@ -818,6 +867,45 @@ def test_a_refused_upload_is_not_repeated_and_says_why(build_dir: Path) -> None:
     assert methods == ["GET", "PUT"]
     assert "400 Bad Request: bad N-Triples at line 3" in result.output
     no_traceback(result)
+
+
+def test_a_password_the_endpoint_echoes_in_its_error_is_blanked_out(build_dir: Path) -> None:
+    # The first 300 characters of an error answer are shown: a server may quote the
+    # credentials it was sent.
+    echoed = f"internal error: bad credentials editor:{PASSWORD} for realm".encode()
+
+    def echo(seen: Seen) -> Reply:
+        if seen.method == "GET" and seen.path.startswith("/store"):
+            return 404, {}, b""
+        return 400, {"Content-Type": "text/plain"}, echoed
+
+    login = ("--user", "editor", "--password", PASSWORD)
+    with Stub(echo) as stub:
+        pushed = invoke("push", "--endpoint", stub.url + "/store", *login, "--out", str(build_dir))
+        queried = invoke("query", "cases", "--endpoint", stub.url + "/query", *login)
+    # a query the endpoint refuses is bad input (2); a refused upload, the endpoint's (3)
+    for result, code in ((pushed, 3), (queried, 2)):
+        assert result.exit_code == code, result.output
+        assert "bad credentials editor:*** for realm" in " ".join(result.output.split())
+        assert PASSWORD not in result.output
+        no_traceback(result)
+
+
+def test_an_authorization_header_the_endpoint_echoes_is_blanked_out() -> None:
+    # A server that quotes the request's headers gives the password away in base64.
+    token = base64.b64encode(f"editor:{PASSWORD}".encode()).decode()
+    echoed = f"denied; header was: Authorization: Basic {token}".encode()
+
+    def echo(seen: Seen) -> Reply:
+        return 400, {"Content-Type": "text/plain"}, echoed
+
+    login = ("--user", "editor", "--password", PASSWORD)
+    with Stub(echo) as stub:
+        queried = invoke("query", "cases", "--endpoint", stub.url + "/query", *login)
+    assert queried.exit_code == 2, queried.output
+    assert "Authorization: Basic ***" in queried.output
+    assert token not in queried.output
+    no_traceback(queried)
 
 
 @pytest.mark.parametrize(
