@@ -181,7 +181,7 @@ def test_the_bridging_table_holds_only_entities_that_link_two_or_more_cases(
 
 
 @pytest.mark.slow
-def test_firsts_and_pilots_show_as_two_tables_and_the_pilot_of_no_case_says_whose_it_is(
+def test_firsts_and_pilots_show_as_two_tables_and_each_pilot_says_whose_it_is(
     executed: Callable[[str], Executed],
 ) -> None:
     # Both were returned as one tuple, which Jupyter shows as plain text, cut short.
@@ -191,8 +191,9 @@ def test_firsts_and_pilots_show_as_two_tables_and_the_pilot_of_no_case_says_whos
     assert {"caseTitle", "stage", "evidence"} <= set(pilots.columns)
     assert "firstOfItsKind" in set(firsts["kind"])
     assert set(pilots["stage"]) <= {"stagePilot", "stageGeneralised", "stageProposed"}
+    # (a pilot of a source's introduction would say so; the curated data has none since
+    # its 总结推广 became an exception)
     assert not pilots["caseTitle"].isna().any()
-    assert "(the source's introduction)" in set(pilots["caseTitle"])
 
 
 @pytest.mark.slow

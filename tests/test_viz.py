@@ -498,6 +498,14 @@ OFFICE = "https://w3id.org/reformgraph/id/org/econ-eco-reform-group-office"
 CASE_4 = "https://w3id.org/reformgraph/id/case/investment-performance-evaluation"
 
 
+@pytest.mark.parametrize(("lang", "also"), [("zh", "又称"), ("en", "also")])
+def test_a_node_s_tooltip_names_its_other_names(query_graph: Graph, lang: str, also: str) -> None:
+    page = viz.render_html(viz.select_view(query_graph, view="cases"), title="t", lang=lang)
+    (platform,) = (n for n in _page_data(page)["nodes"] if n["id"] == PLATFORM)
+    assert platform["tip"]["alt"] == f"{also}: performance platform / 绩效平台"
+    assert platform["names"] == "performance platform / 绩效平台"
+
+
 def test_a_cross_case_edge_names_its_case_and_quotes_its_words_as_links_does(
     query_graph: Graph,
 ) -> None:
@@ -961,8 +969,11 @@ def test_hovering_a_cross_case_edge_shows_the_case_and_its_words(
             ],
         ),
         ("full", "en", "org/econ-eco-reform-group-office", [OFFICE]),
+        # case 4 names the platform 绩效平台, its alternative label: it found nothing
+        ("cases", "zh", "绩效平台", [PLATFORM]),
+        ("cases", "en", "performance platform", [PLATFORM]),
     ],
-    ids=["zh-on-en", "en-on-zh", "id", "iri"],
+    ids=["zh-on-en", "en-on-zh", "id", "iri", "alt-label", "alt-label-en"],
 )
 def test_search_finds_a_node_by_either_label_or_its_id_whatever_the_page_s_language(
     browser: Any,

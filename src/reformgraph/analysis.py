@@ -41,6 +41,7 @@ __all__ = [
     "CaseLink",
     "Centrality",
     "Suggestion",
+    "alternative_labels",
     "case_entity_links",
     "case_links",
     "case_projection",
@@ -151,6 +152,13 @@ def labels_zh_en(graph: Graph, node: Node) -> tuple[str, str]:
         if len(found) == 2:
             break
     return found.get("zh", ""), found.get("en", "")
+
+
+def alternative_labels(graph: Graph, node: Node) -> str:
+    """A node's other names (skos:altLabel, both languages: 绩效平台 for
+    投资项目绩效综合评价平台), sorted and joined with " / "; "" for none."""
+    names = {str(v) for v in graph.objects(node, SKOS.altLabel) if isinstance(v, Literal)}
+    return " / ".join(sorted(names))
 
 
 def _labels_zh(graph: Graph, node: Node) -> list[str]:
@@ -1202,9 +1210,10 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node] | None = None) -> nx.Mult
 
     Nodes are cases, measures, statements (figures, changes, rankings, relations) and
     shared entities, keyed by IRI, with attributes ``type`` (the class), ``kind`` (case,
-    measure, figure, office, platform …), ``label_zh``, ``label_en`` and ``quote``.
-    Edges follow the object properties between them, with ``relation`` (the property's
-    local name) and ``label_zh``/``label_en`` from the ontology when it is merged in.
+    measure, figure, office, platform …), ``label_zh``, ``label_en``, ``quote`` and, for a
+    node with other names, ``alt_labels`` (see :func:`alternative_labels`). Edges follow
+    the object properties between them, with ``relation`` (the property's local name) and
+    ``label_zh``/``label_en`` from the ontology when it is merged in.
 
     ``nodes`` keeps only those nodes (the ones among them the network has) and the edges
     between them: the same as the whole network's subgraph, without reading the rest.
@@ -1222,6 +1231,9 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node] | None = None) -> nx.Mult
             label_en=label_en or str(node).rsplit("/", 1)[-1],
             quote=quote if kinds[node] not in ("case",) else quote.split("\n", 1)[0],
         )
+        alternative = alternative_labels(graph, node)
+        if alternative:
+            network.nodes[str(node)]["alt_labels"] = alternative
     # The properties of the network's nodes only, not every triple of the graph (most are
     # text, offsets and labels), then sorted.
     edges = [(s, p, o) for s in kinds for p, o in network_edges(graph, s) if o in kinds]

@@ -27,6 +27,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from reformgraph.analysis import (
+    alternative_labels,
     case_entity_links,
     labels_zh_en,
     network_edges,
@@ -125,7 +126,16 @@ def select_view(
         raise ValueError(f"unknown view {view!r}: use one of {', '.join(VIEWS)}")
     if not network.number_of_nodes():
         raise EmptyViewError(_empty(view, construct, max_cases))
+    _add_alternative_labels(graph, network)
     return network
+
+
+def _add_alternative_labels(graph: Graph, network: nx.MultiDiGraph) -> None:
+    """Each node's other names (skos:altLabel: 绩效平台 for 投资项目绩效综合评价平台) as
+    ``alt_labels``, which a page's search looks in and its tooltip shows."""
+    for node, data in network.nodes(data=True):
+        if "alt_labels" not in data and (names := alternative_labels(graph, URIRef(node))):
+            data["alt_labels"] = names
 
 
 class EmptyViewError(ReformgraphError):
@@ -364,6 +374,7 @@ def _pyvis_network(
                 "id": node,
                 "label": data.get(f"label_{lang}") or data.get(f"label_{other}") or node,
                 "kind": data.get("kind", ""),
+                "names": data.get("alt_labels", ""),
                 "color": colour,
                 "shape": shape,
                 **_INSIDE.get(shape, {}),
@@ -371,6 +382,11 @@ def _pyvis_network(
                     "type": f"{kind_zh} / {kind_en} ({data.get('type', '')})",
                     "zh": data.get("label_zh", ""),
                     "en": data.get("label_en", ""),
+                    "alt": (
+                        f"{'又称' if lang == 'zh' else 'also'}: {data['alt_labels']}"
+                        if data.get("alt_labels")
+                        else ""
+                    ),
                     "quote": data.get("quote", ""),
                     "iri": node,
                 },
