@@ -128,7 +128,7 @@ def test_evaluation_meets_every_target_and_prints_a_table(evaluation: Evaluation
     assert "F1" in table
 
 
-@pytest.mark.parametrize(("kind", "gold"), [("recognitions", 4), ("claims", 13), ("pilots", 4)])
+@pytest.mark.parametrize(("kind", "gold"), [("recognitions", 4), ("claims", 14), ("pilots", 4)])
 def test_evaluation_scores_recognitions_claims_and_pilots_like_the_other_kinds(
     evaluation: Evaluation, kind: str, gold: int
 ) -> None:
@@ -165,6 +165,24 @@ def test_a_spread_word_drafts_a_pilot_only_where_its_sentence_speaks_of_one(
     intro = _load_yaml(source_file)["introduction"]  # type: ignore[index]
     assert not intro.get("pilots")
     assert [e["text"] for e in intro["exceptions"]] == ["推广"]
+
+
+def test_a_record_high_is_drafted_as_a_claim_and_a_new_highland_is_not(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "改革案例选编。\n推进营商环境改革\n襄阳市委改革办\n"
+        "襄阳市打造内陆开放的新高地。一是优化服务。企业满意度上升至96.5%,创历史新高。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "draft"
+    extract(report, out)
+    (case_file,) = (out / "cases").glob("*.yaml")
+    case = _load_yaml(case_file)
+    assert isinstance(case, dict)
+    claims = [*case.get("claims", []), *(c for m in case["measures"] for c in m.get("claims", []))]
+    assert [(c["kind"], c["text"]) for c in claims] == [("record-high", "创历史新高")]
+    assert claims[0]["what"]["zh"] == "企业满意度上升至96.5%"
+    assert claims[0]["scope"] == "hubei"
 
 
 def test_extract_evaluate_prints_every_kind_with_its_scores(tmp_path: Path) -> None:

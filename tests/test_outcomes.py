@@ -97,6 +97,8 @@ def test_firsts_are_claimed_by_cases_2_3_6_and_7_with_kind_scope_and_quote(
     assert ("专业货运枢纽机场", "firstOfItsKind", "亚洲") in kinds
     assert ("本土国际货运航空公司", "firstOfItsKind", "湖北") in kinds
     assert ("关于产业促进的地方性法规", "firstOfItsKind", "副省级城市") in kinds
+    # 人民群众安全感、满意度分别上升至98.77%、96.81%,创历史新高 was recorded nowhere
+    assert ("人民群众安全感、满意度", "recordHigh", "湖北") in kinds
     assert all(r["what"] in r["evidence"] for r in rows)
 
 
@@ -129,6 +131,13 @@ _PROMOTION_EXCEPTION = """    - quote: 对相关改革项目进行总结推广
         The reform office sums up and promotes the reform projects of this compilation
         (the purpose of the feature); no pilot is generalised here.
 """
+_RECORD_HIGH_CLAIM = """  - id: security-and-satisfaction-record-high
+    quote: 人民群众安全感、满意度分别上升至98.77%、96.81%,创历史新高
+    text: 创历史新高
+    kind: record-high
+    scope: hubei
+    what: {zh: 人民群众安全感、满意度, en: "the public's sense of security and satisfaction"}
+"""
 #: Edits of the data (file, old text, new text) and the outcome words then left uncovered.
 OUTCOME_WORD_EDITS = {
     # 总结推广 with neither an exception nor a pilot to account for it is reported: the
@@ -141,6 +150,12 @@ OUTCOME_WORD_EDITS = {
             (_INTRO, "  exceptions:\n", _INTRO_PILOT + "  exceptions:\n"),
         ],
         [],
+    ),
+    # 创历史新高 (a record high) with no claim to record it is reported: it was recorded
+    # nowhere.
+    "record-high-claim-removed": (
+        [("cases/07-police-dispatch-one-city-one-platform.yaml", _RECORD_HIGH_CLAIM, "")],
+        ["历史新高"],
     ),
     # An outcome whose text holds only part of the word (全面铺 of 全面铺开) does not cover it.
     "case-pilot-text-cut-inside-the-word": (

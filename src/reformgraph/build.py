@@ -138,12 +138,14 @@ CLAIM_KINDS = {
     ClaimKind.FIRST_OF_ITS_KIND: RG.firstOfItsKind,
     ClaimKind.ONLY_ONE: RG.onlyOne,
     ClaimKind.LARGEST: RG.largest,
+    ClaimKind.RECORD_HIGH: RG.recordHigh,
 }
 CLAIM_EN = {
     ClaimKind.FIRST_TO_DO: "first to do it",
     ClaimKind.FIRST_OF_ITS_KIND: "first of its kind",
     ClaimKind.ONLY_ONE: "the only one",
     ClaimKind.LARGEST: "the largest",
+    ClaimKind.RECORD_HIGH: "a record high",
 }
 STAGES = {
     PilotStage.PILOT: RG.stagePilot,

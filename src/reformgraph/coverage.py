@@ -161,6 +161,7 @@ TRIGGERS = (
     "唯一",
     "第一",
     "最大",
+    "历史新高",  # not 新高 alone: 新高地 (a new highland), 创新高地 (a highland of innovation)
     "典型经验",
     "典型案例",
     "经验交流",

@@ -532,6 +532,7 @@ class ClaimKind(str, Enum):
     FIRST_OF_ITS_KIND = "first-of-its-kind"  # 首个, 首部, 首家, 第一个
     ONLY_ONE = "only-one"  # 唯一
     LARGEST = "largest"  # 最大
+    RECORD_HIGH = "record-high"  # 创历史新高
 
 
 class PilotStage(str, Enum):
@@ -564,7 +565,8 @@ class Recognition(_Qualitative):
 
 
 class Claim(_Qualitative):
-    """An innovation claim: a first, the only one, the largest, within a scope."""
+    """An innovation claim: a first, the only one, the largest, a record high, within a
+    scope."""
 
     kind: ClaimKind
     scope: Slug

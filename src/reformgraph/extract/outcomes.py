@@ -38,6 +38,8 @@ def _outcome_res() -> dict[str, re.Pattern[str]]:
         ),
         "only-one": re.compile(rf"(?P<scope>{scopes})(?P<word>唯一)"),
         "largest": re.compile(rf"(?P<scope>{scopes})(?:规模)?(?P<word>最大)"),
+        # not 创新高 alone: 创新高地 is "a highland of innovation"
+        "record-high": re.compile(r"创历史新高|历史新高"),
         "firsts": re.compile(rf"(?P<scope>{scopes})(?P<word>第一)(?![个家部座])"),
         "batch": re.compile(
             r"首批(?:“[^”\n]{0,20}?试点[^”\n]{0,8}?”|“[^”\n]{1,20}”试点|[^\uff0c,。;\uff1b、“\n]{0,12}?试点)"
@@ -256,6 +258,25 @@ def _outcomes(
                     what=_what(text, m.end(), clause),
                 )
             )
+    # Record highs: 人民群众安全感、满意度分别上升至98.77%、96.81%,创历史新高. What is at a
+    # record high is said before the words (in their clause, else in the clause before);
+    # the record is taken as the province's the report is about, for the reviewer to check.
+    for m in res["record-high"].finditer(text, lo, hi):
+        scope = _scope_key("全省", ctx)
+        if scope is None:
+            continue
+        clause = _clause(text, m.start(), lo, hi)
+        if clause[0] < m.start():
+            what = (clause[0], m.start())
+        elif clause[0] - 2 >= lo:
+            what = _clause(text, clause[0] - 2, lo, hi)
+        else:
+            continue
+        add(
+            OutcomeFound(
+                "claims", m.start(), m.end(), {"kind": "record-high"}, scope=scope, what=what
+            )
+        )
     # Pilot programmes named in the text.
     for it in items:
         if it.etype is EntityType.PILOT_PROGRAMME and lo <= it.start and it.end <= hi:
