@@ -160,6 +160,25 @@ def test_the_call_taking_platforms_merged_into_one_a_city_are_a_platform_of_case
     assert str(rows[0]["measure"]).endswith("/measure/1")
 
 
+def test_actors_name_who_carries_out_each_case_apart_from_the_office_that_reports_it(
+    query_graph: Graph,
+) -> None:
+    # 省发改委…大力推进投资项目绩效综合评价改革: only the reporting office was recorded, so
+    # "who implemented it?" could not be asked.
+    rows = _rows(query_graph, "actors")
+    got = {(str(r["caseTitle"]), str(r["actor"]), str(r["words"])) for r in rows}
+    assert got == {
+        ("推进大财政体系建设", "全省各级相关部门", "全省各级相关部门"),
+        ("推进智能网联汽车试点示范", "武汉市", "武汉市"),
+        ("推进投资项目绩效综合评价改革", "省发改委", "省发改委"),
+        ("开展基层监督改革创新", "省纪委监委", "省纪委监委"),
+        ("推行110接处警市级统管“一市一台”改革", "省公安厅", "省公安厅"),
+        ("健全人大代表“两个联系”工作机制", "省人大常委会", "省人大常委会"),
+    }
+    (drc,) = (r for r in rows if str(r["actor"]) == "省发改委")
+    assert str(drc["office"]) == "省经济体制和生态文明体制改革专项小组办公室"
+
+
 def test_changes_stated_in_one_sentence_come_in_the_order_of_their_numbers(
     query_graph: Graph,
 ) -> None:

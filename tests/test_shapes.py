@@ -696,6 +696,21 @@ REFORM_CASE_EXAMPLES = [
     conforms("ReformCaseShape", "reform-case-conforms", REFORM_CASE),
     conforms(
         "ReformCaseShape",
+        "reform-case-carried-out-by-a-place-conforms",
+        REFORM_CASE,
+        ("rg:place ex:hubei ;", "rg:place ex:hubei ;\n    rg:carriedOutBy ex:hubei ;"),
+    ),
+    rejects(
+        "ReformCaseShape",
+        "reform-case-carried-out-by-a-domain-is-rejected",
+        REFORM_CASE,
+        ("rg:place ex:hubei ;", "rg:place ex:hubei ;\n    rg:carriedOutBy ex:soe-reform ;"),
+        focus="case",
+        path="rg:carriedOutBy",
+        message="must be an organisation or an administrative area",
+    ),
+    conforms(
+        "ReformCaseShape",
         "reform-case-without-measures-or-dates-conforms",
         CASE,
         remove('rg:dateText "2023年9月以来"@zh ;'),

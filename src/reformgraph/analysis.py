@@ -85,6 +85,7 @@ LINK_PREDICATES: tuple[URIRef, ...] = (
     RG.recognisedBy,
     RG.via,
     RG.claimScope,
+    RG.carriedOutBy,
 )
 
 #: A callback that hears of a long step's progress: (step, done, total).

@@ -382,9 +382,18 @@ class _Builder:
         yield node, RG.fullText, _zh(rc.span.text)
         yield node, DCTERMS.source, source
         yield from self.evidence(node, RG.evidence, "evidence", rc.span, source)
+        for i, actor in enumerate(case.carried_out_by):
+            yield node, RG.carriedOutBy, self.ref(actor.id)
+            if actor.id not in {p.id for p in case.places}:
+                yield from self.entity_mention(
+                    node, "mention", actor.id, rc.located[("carried_out_by", i)].quote, source
+                )
         # An entity both a place of the case and involved in it is named once: its place's
-        # mention (found in the whole text) is the case's mention of it.
-        placed = frozenset(place.id for place in case.places)
+        # mention (found in the whole text) is the case's mention of it; so is one that
+        # carries the case out.
+        placed = frozenset(
+            [*(place.id for place in case.places), *(a.id for a in case.carried_out_by)]
+        )
         yield from self.facts(rc, (), case, node, node, None, named=placed)
         for rm in rc.measures:
             measure = rm.measure

@@ -624,7 +624,7 @@ class Measure(Facts):
 
 
 class Case(Facts):
-    """A reform case: title, office, domains, places, measures and facts."""
+    """A reform case: title, office, domains, places, who carries it out, measures and facts."""
 
     id: Slug
     source: Slug
@@ -633,6 +633,9 @@ class Case(Facts):
     office: Slug
     domains: list[Slug] = Field(min_length=1)
     places: list[Involvement] = Field(default_factory=list)
+    #: Who carries out the reform, as the case's text names them (省发改委…推进…改革), as
+    #: against the office that reports it.
+    carried_out_by: list[Involvement] = Field(default_factory=list)
     start: DateRef | None = None
     paragraphs: StrictInt = Field(default=1, ge=1)
     measures: list[Measure] = Field(default_factory=list)

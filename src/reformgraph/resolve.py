@@ -380,7 +380,7 @@ class _Resolver:
             if isinstance(value, str):
                 if value in entities:
                     ids.add(value)
-                    if path and path[-2:-1] in (("involves",), ("places",)):
+                    if path and path[-2:-1] in (("involves",), ("places",), ("carried_out_by",)):
                         named.add(value)
             elif isinstance(value, BaseModel):
                 if isinstance(value, Mention):
@@ -945,6 +945,19 @@ class _Resolver:
             )
             if place_span is not None:
                 located[("places", i)] = Located(quote=place_span)
+        actors = [t for t in EntityType if t.is_organisation or t is EntityType.ADMINISTRATIVE_AREA]
+        for i, actor in enumerate(case.carried_out_by):
+            actor_span = self.mentioned(
+                lines,
+                ("carried_out_by", i),
+                actor,
+                span,
+                "the case's text",
+                actors,
+                "actor",
+            )
+            if actor_span is not None:
+                located[("carried_out_by", i)] = Located(quote=actor_span)
         start = None
         self.check_date(lines, ("start",), case.start)
         if case.start is not None:

@@ -820,6 +820,8 @@ def _case(
         "office": office,
         "domains": [domain],
         "places": [province],
+        # the opening says who carries the reform out: 某省围绕…深化改革
+        "carried_out_by": [province],
         "involves": opening_entities,
     }
     # Outcomes: about the case's own entities when the case states them (after its
