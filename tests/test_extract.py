@@ -7,6 +7,7 @@ import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -146,18 +147,12 @@ def test_a_spread_word_drafts_a_pilot_only_where_its_sentence_speaks_of_one(
     """复制推广经验 generalises an experience; the introduction's 对相关改革项目进行总结推广
     (the reform office promotes this compilation's reforms) generalises no pilot, and is
     left to the reviewer as an exception."""
-    report = tmp_path / "report.txt"
-    report.write_text(
+    out, case = _draft_of(
+        tmp_path,
         "改革案例选编。\n省委改革办对相关改革项目进行总结推广,以激励引导全省改革。\n"
         "推进营商环境改革\n襄阳市委改革办\n"
         "一是优化审批。襄阳市在全省复制推广“一窗通办”经验,企业开办时间压缩至1天。\n",
-        encoding="utf-8",
     )
-    out = tmp_path / "draft"
-    extract(report, out)
-    (case_file,) = (out / "cases").glob("*.yaml")
-    case = _load_yaml(case_file)
-    assert isinstance(case, dict)
     pilots = [p for m in case["measures"] for p in m.get("pilots", [])]
     assert [p["stage"] for p in pilots] == ["generalised"]
     assert "复制推广" in pilots[0]["quote"]
@@ -167,18 +162,24 @@ def test_a_spread_word_drafts_a_pilot_only_where_its_sentence_speaks_of_one(
     assert [e["text"] for e in intro["exceptions"]] == ["推广"]
 
 
-def test_a_record_high_is_drafted_as_a_claim_and_a_new_highland_is_not(tmp_path: Path) -> None:
+def _draft_of(tmp_path: Path, report_text: str) -> tuple[Path, dict[str, Any]]:
+    """The draft folder of a one-case report, and its case."""
     report = tmp_path / "report.txt"
-    report.write_text(
-        "改革案例选编。\n推进营商环境改革\n襄阳市委改革办\n"
-        "襄阳市打造内陆开放的新高地。一是优化服务。企业满意度上升至96.5%,创历史新高。\n",
-        encoding="utf-8",
-    )
+    report.write_text(report_text, encoding="utf-8")
     out = tmp_path / "draft"
     extract(report, out)
     (case_file,) = (out / "cases").glob("*.yaml")
     case = _load_yaml(case_file)
     assert isinstance(case, dict)
+    return out, case
+
+
+def test_a_record_high_is_drafted_as_a_claim_and_a_new_highland_is_not(tmp_path: Path) -> None:
+    _, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进营商环境改革\n襄阳市委改革办\n"
+        "襄阳市打造内陆开放的新高地。一是优化服务。企业满意度上升至96.5%,创历史新高。\n",
+    )
     claims = [*case.get("claims", []), *(c for m in case["measures"] for c in m.get("claims", []))]
     assert [(c["kind"], c["text"]) for c in claims] == [("record-high", "创历史新高")]
     assert claims[0]["what"]["zh"] == "企业满意度上升至96.5%"
