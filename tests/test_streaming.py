@@ -186,7 +186,7 @@ def test_the_fast_path_reports_a_failure_in_the_middle_of_the_rows(
 ) -> None:
     monkeypatch.setattr(queries, "stream_query_on_store", _failing_stream(1500))
     with pytest.raises(SystemExit) as stopped:
-        entry._fast_query(["cases", "-f", "csv", "--out", str(build_dir)])
+        entry._fast_query(["cases", "-f", "csv", "--build", str(build_dir)])
     assert stopped.value.code == 2
     captured = capsysbinary.readouterr()
     assert captured.err == b"query failed: IO error: the store's file went away\n"
@@ -197,7 +197,7 @@ def test_the_fast_path_leaves_a_query_that_fails_at_once_to_the_full_cli(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
     monkeypatch.setattr(queries, "stream_query_on_store", _failing_stream(0))
-    assert entry._fast_query(["cases", "-f", "json", "--out", str(build_dir)]) is False
+    assert entry._fast_query(["cases", "-f", "json", "--build", str(build_dir)]) is False
     assert capsysbinary.readouterr() == (b"", b"")
 
 
@@ -305,7 +305,7 @@ def test_save_to_a_folder_is_a_clear_error(build_dir: Path, tmp_path: Path) -> N
         app, ["query", "cases", "--out", str(build_dir), "--save", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert f"{tmp_path}: cannot be written: Is a directory" in result.stderr
+    assert f"{tmp_path}: cannot be written: it is a folder" in result.stderr
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
 

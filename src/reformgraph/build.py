@@ -792,7 +792,7 @@ CASE_LINKS: frozenset[URIRef] = frozenset(
     for name in (
         "responsibleOffice involves place reformDomain subject indicator rankingScope ledBy"
         " partner assistant assisted assignedBy assignedTo programme member parent"
-        " recognisedBy via claimScope"
+        " recognisedBy via claimScope carriedOutBy"
     ).split()
 )
 

@@ -484,7 +484,7 @@ def _build_dir(
     or None for the project's."""
     if build_dir is not None and old_out is not None:
         _fail("--out is the old name of --build: give the build folder once")
-    if old_out is not None and not old_out.is_dir():
+    if old_out is not None and old_out.suffix and not old_out.is_dir():
         # `query figures -o figs.csv`: said "no build in figs.csv … build --out figs.csv"
         _fail(
             f"-o/--out here is the old name of --build, the build folder to read, and"
