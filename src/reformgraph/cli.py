@@ -378,6 +378,12 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
             f"interrupted: the new build was finished first, and is in place in {exc.folder}", 130
         )
     except KeyboardInterrupt:
+        # A second Ctrl-C or kill while the process winds down raised KeyboardInterrupt in
+        # a finaliser (a traceback after the message): it is stopping already.
+        import signal
+
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, signal.SIG_IGN)
         _fail(f"interrupted: nothing was written; the last build in {target} is as it was", 130)
     _print_summary(result.check, data_dir, result.written)
     if result.stale:
