@@ -31,7 +31,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from reformgraph.build import OA, ORG
+from reformgraph.build import CASE_LINK_PREDICATES, OA, ORG
 from reformgraph.io import StrPath, atomic_writer
 from reformgraph.models import RG
 from reformgraph.queries import QueryResult, QueryStream
@@ -64,29 +64,9 @@ __all__ = [
     "write_graphml",
 ]
 
-#: The predicates through which a case (or a part of it) links to a shared entity.
-LINK_PREDICATES: tuple[URIRef, ...] = (
-    RG.responsibleOffice,
-    RG.involves,
-    RG.place,
-    RG.reformDomain,
-    RG.subject,
-    RG.indicator,
-    RG.rankingScope,
-    RG.ledBy,
-    RG.partner,
-    RG.assistant,
-    RG.assisted,
-    RG.assignedBy,
-    RG.assignedTo,
-    RG.programme,
-    RG.member,
-    RG.parent,
-    RG.recognisedBy,
-    RG.via,
-    RG.claimScope,
-    RG.carriedOutBy,
-)
+#: The predicates through which a case (or a part of it) links to a shared entity
+#: (the build's :data:`~reformgraph.build.CASE_LINK_PREDICATES`).
+LINK_PREDICATES: tuple[URIRef, ...] = CASE_LINK_PREDICATES
 
 #: A callback that hears of a long step's progress: (step, done, total).
 Progress = Callable[[str, int, int], None]

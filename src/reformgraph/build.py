@@ -49,6 +49,7 @@ from reformgraph.vocab import NAMESPACES
 
 __all__ = [
     "CASE_LINKS",
+    "CASE_LINK_PREDICATES",
     "ENTITY_CLASSES",
     "PREFIXES",
     "Triple",
@@ -786,8 +787,9 @@ def shared_triple_groups(
 
 #: The predicates by which a case, or a part of it, names an entity: what links cases
 #: through an entity (the ``VALUES`` of ``shared-entity-counts.rq`` and
-#: ``shared-entities.rq``; a test keeps them the same).
-CASE_LINKS: frozenset[URIRef] = frozenset(
+#: ``shared-entities.rq``; a test keeps them the same). In this order, the order in
+#: which :mod:`reformgraph.analysis` reports the links of a case.
+CASE_LINK_PREDICATES: tuple[URIRef, ...] = tuple(
     RG[name]
     for name in (
         "responsibleOffice involves place reformDomain subject indicator rankingScope ledBy"
@@ -795,6 +797,8 @@ CASE_LINKS: frozenset[URIRef] = frozenset(
         " recognisedBy via claimScope carriedOutBy"
     ).split()
 )
+#: :data:`CASE_LINK_PREDICATES` as a set.
+CASE_LINKS: frozenset[URIRef] = frozenset(CASE_LINK_PREDICATES)
 
 
 def case_links(triples: Iterable[Triple], case: URIRef) -> set[URIRef | Literal]:
