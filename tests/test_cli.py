@@ -182,6 +182,32 @@ def test_query_errors_exit_2_with_a_message_and_no_traceback(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "suggested"),
+    [
+        (["query", "cases", "--outt", "x"], "(Possible options: --auth, --timeout)"),
+        (["query", "cases", "--ou", "x"], "(Possible options: --timeout, --user)"),
+        (["links", "--ou", "x"], "No such option: --ou\n"),
+        (["push", "--ou", "x"], "(Possible options: --timeout, --user)"),
+    ],
+    ids=["query-outt", "query-ou", "links", "push"],
+)
+def test_a_mistyped_option_is_never_told_to_use_a_hidden_one(
+    args: list[str], suggested: str
+) -> None:
+    """--out is the hidden old name of --build: suggesting it led users to it."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert suggested in result.output, result.output
+
+
+def test_a_mistyped_option_is_told_a_visible_option_of_the_name_of_a_hidden_one() -> None:
+    """viz's own --out (where to write) is visible: it stays suggested."""
+    result = runner.invoke(app, ["viz", "--ou", "x"])
+    assert result.exit_code == 2, result.output
+    assert "(Possible options: --out)" in result.output
+
+
 def test_query_of_a_file_that_is_not_rdf_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "graph.ttl"
     bad.write_text("this is not turtle", encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.style import Style
 from rich.table import Table
@@ -47,6 +48,27 @@ app = typer.Typer(
         " you can query with SPARQL."
     ),
 )
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose "Possible options", after a mistyped one, never name a hidden
+    option (click suggests them all: `--outt` got "--out", the old name of --build)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own Context
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as error:
+            # click's NoSuchOption (typer's vendored copy, which it does not export).
+            possibilities = getattr(error, "possibilities", None)
+            if possibilities:
+                hidden = {
+                    name
+                    for param in self.params
+                    if getattr(param, "hidden", False)
+                    for name in (*param.opts, *param.secondary_opts)
+                }
+                setattr(error, "possibilities", [p for p in possibilities if p not in hidden])  # noqa: B010
+            raise
 
 
 class _Console(Console):
@@ -355,7 +377,7 @@ def _progress(*, ticking: bool = False) -> Iterator[Callable[[str, int, int], No
     yield plain
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(data: DataOption = None, out_dir: OutOption = None) -> None:
     """Build the graph: check the data, validate with SHACL, write .ttl, .nt and .jsonld."""
     from reformgraph import pipeline
@@ -398,7 +420,7 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
         )
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(data: DataOption = None) -> None:
     """Check the data without writing: quotes, references, figures, SHACL and number coverage."""
     from reformgraph import pipeline
@@ -596,7 +618,7 @@ AuthOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=_Command)
 def query(
     ctx: typer.Context,
     query_spec: Annotated[
@@ -964,7 +986,7 @@ def _check_format(output_format: str) -> None:
         _fail(f"unknown format {output_format!r}: use table, csv or json")
 
 
-@app.command()
+@app.command(cls=_Command)
 def links(
     suggest: Annotated[
         bool, typer.Option("--suggest", help="Suggest look-alike entities for curators instead.")
@@ -1048,7 +1070,7 @@ def links(
         _output(analysis.links_stream(found), output_format)
 
 
-@app.command()
+@app.command(cls=_Command)
 def network(
     out_dir: Annotated[
         Path | None,
@@ -1121,7 +1143,7 @@ def network(
         err.print(f"wrote {path}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def viz(
     out: Annotated[
         Path | None,
@@ -1242,7 +1264,7 @@ def viz(
             )
 
 
-@app.command()
+@app.command(cls=_Command)
 def synth(
     cases: Annotated[
         int,
@@ -1278,7 +1300,7 @@ def synth(
     out.print(f"per case: {means}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def extract(
     report: Annotated[
         Path,
@@ -1336,7 +1358,7 @@ def extract(
         _fail(f"cannot write {out_dir}: {exc}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def accept(
     draft_dir: Annotated[Path, typer.Argument(metavar="DRAFT", help="A reviewed draft folder.")],
     data: DataOption = None,
@@ -1363,7 +1385,7 @@ def accept(
         err.print(Text(f"note: {note}"))
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     host: Annotated[
         str,
@@ -1437,7 +1459,7 @@ def serve(
     err.print("stopped")
 
 
-@app.command()
+@app.command(cls=_Command)
 def push(
     endpoint: Annotated[
         str,
