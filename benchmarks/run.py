@@ -818,7 +818,7 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> Event:
     Whatever the size's time budget leaves out is recorded as not measured."""
     from reformgraph.queries import saved_queries
 
-    names = list(saved_queries())
+    names = list(args.query_names)
     label = _cases_label(n)
     folder = work / f"cases-{n}"
     if folder.exists():
@@ -851,6 +851,9 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> Event:
         "repeat": repeat,
         "warmup": warmup,
         "skipped": {},
+        # The saved queries timed (--queries), and run on rdflib (--rdflib-queries).
+        "selected": {"queries": names, "rdflib": list(args.rdflib_names)},
+        "saved_queries": list(saved_queries()),
     }
     say(
         f"\n=== {label} cases ({folder}; log {log}) — free disk {fmt_b(_free(work))}"
@@ -1049,10 +1052,9 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> Event:
 def bench_rdflib(
     res: Event, ttl: Path, texts: Path, args: argparse.Namespace, log: Path, until: float | None
 ) -> None:
-    """rdflib's in-memory store on one size's Turtle: parse, then each saved query."""
-    from reformgraph.queries import saved_queries
-
-    names = list(saved_queries())
+    """rdflib's in-memory store on one size's Turtle: parse, then each saved query
+    (those of --rdflib-queries)."""
+    names = list(args.rdflib_names)
     ours_q = _load_queries(res.get("queries", {}).get("ours"))
 
     def limit(name: str) -> float:
@@ -1430,6 +1432,8 @@ def _rdflib_target(r: Event | None) -> tuple[str, bool | None]:
     engines = _engines(r)
     ours, rdflib = engines["ours"], engines["rdflib"]
     met, below, open_, missing = [], [], [], []
+    on_rdflib = set(r.get("selected", {}).get("rdflib", ours))
+    ours = {name: q for name, q in ours.items() if name in on_rdflib}
     for name, q in ours.items():
         ratio, lower = _rdflib_ratio(rdflib.get(name), q)
         if ratio is None:
@@ -1453,7 +1457,25 @@ def _rdflib_target(r: Event | None) -> tuple[str, bool | None]:
     if missing:
         parts.append("no ratio for: " + ", ".join(missing))
     ok = False if below else None if open_ or missing else True
+    left_out = _left_out(r, "rdflib")
+    if left_out:
+        parts.append(left_out)
+        ok = False if below else None
     return "; ".join(parts), ok
+
+
+def _left_out(r: Event, engine: str) -> str:
+    """What a size's run left out by --queries (``engine`` "queries") or --rdflib-queries
+    ("rdflib"): a target over every saved query cannot be met by some of them."""
+    selected = r.get("selected")
+    if not selected:
+        return ""
+    every = set(r.get("saved_queries") or ())
+    left = sorted(every - set(selected[engine]))
+    if not left:
+        return ""
+    option = "--queries" if engine == "queries" else "--rdflib-queries"
+    return f"not judged: {len(left)} saved queries not run ({option})"
 
 
 def _bare_target(r: Event | None) -> tuple[str, bool | None]:
@@ -1477,7 +1499,10 @@ def _bare_target(r: Event | None) -> tuple[str, bool | None]:
     missing = sorted(set(ours) - set(known))
     if missing:
         text += "; no ratio for: " + ", ".join(missing)
-    return text, False if over else None if missing else True
+    left_out = _left_out(r, "queries")
+    if left_out:
+        text += "; " + left_out
+    return text, False if over else None if missing or left_out else True
 
 
 def _one_line(text: str) -> str:
@@ -1962,6 +1987,18 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--cli-runs", type=int, default=10, help="runs of `query cases`")
     parser.add_argument("--skip-real", action="store_true", help="skip `query cases`")
     parser.add_argument(
+        "--queries",
+        default="",
+        metavar="NAME,...",
+        help="time only these saved queries (default: all; the targets are then not judged)",
+    )
+    parser.add_argument(
+        "--rdflib-queries",
+        default=None,
+        metavar="NAME,...",
+        help="run only these saved queries on rdflib (default: those of --queries)",
+    )
+    parser.add_argument(
         "--skip-bulk-load",
         action="store_true",
         help="no bare bulk load (with --build-only: the build alone, e.g. at 100k)",
@@ -2009,7 +2046,28 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         help="GB of summed PSS; a synth or build above it is killed (a shared machine)",
     )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "JSON"), help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.child or args.render:
+        return args
+    from reformgraph.queries import saved_queries
+
+    every = list(saved_queries())
+    for option in ("queries", "rdflib_queries"):
+        text = getattr(args, option)
+        if text is None:
+            continue
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        unknown = [name for name in names if name not in every]
+        if unknown:
+            parser.error(
+                f"--{option.replace('_', '-')}: no saved query named "
+                + ", ".join(repr(name) for name in unknown)
+                + f" (the saved queries: {', '.join(every)})"
+            )
+        setattr(args, option, names or None)
+    args.query_names = args.queries or every
+    args.rdflib_names = args.rdflib_queries if args.rdflib_queries is not None else args.query_names
+    return args
 
 
 def _sizes(text: str) -> Iterator[int]:
@@ -2037,8 +2095,6 @@ def main(argv: list[str] | None = None) -> int:
     if not sys.platform.startswith("linux"):
         say("benchmarks/run.py measures memory through /proc: Linux only")
         return 2
-    from reformgraph.queries import saved_queries
-
     started = time.perf_counter()
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -2108,7 +2164,7 @@ def main(argv: list[str] | None = None) -> int:
         results["sizes"].append(result)
         previous = result
         save()
-    names = list(saved_queries())
+    names = list(args.query_names)
     for result in results["sizes"]:  # --defer-rdflib-from
         kept = result.pop("rdflib_deferred", None)
         if kept is None:

@@ -269,3 +269,37 @@ def test_a_budget_that_is_not_n_equals_seconds_is_a_usage_error() -> None:
     assert done.returncode == 2
     assert "'50=abc' is not N=SECONDS" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_run_of_some_saved_queries_does_not_judge_the_every_query_targets() -> None:
+    """--queries/--rdflib-queries time a few queries: "every saved query …" stays open."""
+    module = _load_script(RUN)
+    results = json.loads((RUN.parent / "RESULTS.json").read_text(encoding="utf-8"))
+    size = next(s for s in results["sizes"] if s["cases"] == 10_000)
+    every = sorted(size["queries"]["ours"])
+    assert module._bare_target(size)[1] is True
+    assert module._rdflib_target({**size, "selected": {"rdflib": ["cases"]}})[1] is True
+
+    some = {**size, "saved_queries": every, "selected": {"queries": every, "rdflib": ["cases"]}}
+    text, verdict = module._rdflib_target(some)
+    assert verdict is None, text
+    assert text.startswith("1 of 1 queries ≥ 20x"), text
+    assert f"not judged: {len(every) - 1} saved queries not run (--rdflib-queries)" in text
+
+    some["selected"] = {"queries": ["cases", "offices"], "rdflib": ["cases"]}
+    text, verdict = module._bare_target(some)
+    assert verdict is None, text
+    assert "(--queries)" in text
+
+
+def test_a_saved_query_name_the_package_does_not_have_is_a_usage_error() -> None:
+    done = subprocess.run(
+        [sys.executable, str(RUN), "--queries", "cases,nope", "--sizes", "5"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--queries: no saved query named 'nope'" in done.stderr
+    assert "Traceback" not in done.stderr
