@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from reformgraph import pipeline
 from reformgraph.io import read_graph
+from reformgraph.models import RG
 
 from .paths import DATA
 
@@ -528,7 +529,62 @@ def test_a_pilot_s_english_label_keeps_its_batch(query_graph: Graph) -> None:
     )
     english = {str(n) for n in query_graph.objects(node, RDFS.label) if n.language == "en"}
     assert len(english) == 1
-    assert english.pop().endswith(", first batch")
+    assert ", first batch" in english.pop()
+
+
+@pytest.mark.parametrize(
+    ("node", "says"),
+    [
+        # 承接国家发改委、工信部智能网联汽车试点任务: "pilot: intelligent connected vehicle pilot"
+        (
+            "intelligent-connected-vehicles-pilot/pilot/icv-pilot-task",
+            ", assigned by National Development and Reform Commission and Ministry of"
+            " Industry and Information Technology to Wuhan",
+        ),
+        # 被列入国务院高质量发展综合督查典型经验: the inspection was not in the English
+        (
+            "big-fiscal-system/recognition/state-council-typical-experience",
+            "recognised by State Council, through State Council comprehensive inspection",
+        ),
+        # 获评全国智慧口岸建设典型案例: the English did not say of what
+        (
+            "huahu-airport-opening-up/recognition/national-smart-port-typical-case",
+            ", through national typical cases of smart port construction",
+        ),
+    ],
+    ids=["pilot-assigned", "recognition-through-inspection", "recognition-of-what"],
+)
+def test_an_outcome_s_english_label_says_what_its_chinese_label_says(
+    query_graph: Graph, node: str, says: str
+) -> None:
+    from rdflib import RDFS
+
+    iri = URIRef("https://w3id.org/reformgraph/id/case/" + node)
+    english = {str(n) for n in query_graph.objects(iri, RDFS.label) if n.language == "en"}
+    assert len(english) == 1, (iri, english)
+    assert says in english.pop()
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "three-assets-revitalised",
+        "aaa-rated-enterprises",
+        "new-financing",
+        "existing-land-revitalised",
+        "asset-value-released",
+    ],
+)
+def test_the_figures_of_hubei_s_state_owned_enterprises_are_not_china_s(
+    query_graph: Graph, figure: str
+) -> None:
+    """AAA级企业达到15家 (case 6) counts Hubei's SOEs (whether provincial or all, the source
+    does not say); its subject was 国有企业, the nationwide group case 1 also names, so a
+    reader took 15 for all of China's. Such a figure has no subject but its case."""
+    rgd = "https://w3id.org/reformgraph/id/"
+    node = URIRef(f"{rgd}case/soe-functional-reform/figure/{figure}")
+    assert (node, RDF.type, RG.Figure) in query_graph
+    assert set(query_graph.objects(node, RG.subject)) == set()
 
 
 def test_a_relation_keeps_its_iri_when_another_is_added_before_it(tmp_path: Path) -> None:

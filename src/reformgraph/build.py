@@ -517,6 +517,8 @@ class _Builder:
                 yield node, RG.subject, self.ref(item.subject)
             by = " and ".join(self.entities[a.id].label.en for a in item.by) or "a higher level"
             english = f"{FORM_EN[item.form]} ({item.level.value} level), recognised by {by}"
+            if item.via is not None:  # what the Chinese names too (被列入…督查典型经验)
+                english += f", through {self.entities[item.via].label.en}"
         elif isinstance(item, Claim):
             yield node, RDF.type, RG.InnovationClaim
             yield node, RG.claimKind, CLAIM_KINDS[item.kind]
@@ -547,6 +549,15 @@ class _Builder:
             )
             batch = f", {item.batch.en}" if item.batch is not None else ""
             english = f"{item.stage.value.replace('-', ' ')}: {what}{batch}"
+            # who gave the task to whom, as the Chinese says (承接国家发改委、工信部…试点任务)
+            if item.assigned_by:
+                english += ", assigned by " + " and ".join(
+                    self.entities[a.id].label.en for a in item.assigned_by
+                )
+            if item.assigned_to:
+                english += (" to " if item.assigned_by else ", assigned to ") + " and ".join(
+                    self.entities[a.id].label.en for a in item.assigned_to
+                )
         yield node, RDFS.label, _en(english)
         yield from self.evidence(node, RG.evidence, "evidence", loc.quote, source)
         if loc.text is not None:
