@@ -95,10 +95,10 @@ def test_figure_values_match_their_words_after_normalisation() -> None:
             for figure in facts.figures:
                 by_text[figure.text] = (figure.value, figure.unit, figure.qualifier.value)
     assert by_text["21.8万亿元"] == (21800000000000, "cny", "exact")
-    assert by_text["超过3.31亿美元"] == (331000000, "usd", "at-least")
+    assert by_text["超过3.31亿美元"] == (331000000, "usd", "more-than")
     assert by_text["181万亩"] == (1810000, "mu", "exact")
     assert by_text["5%以内"] == (5, "percent", "at-most")
-    assert by_text["10余万家"] == (100000, "count", "at-least")
+    assert by_text["10余万家"] == (100000, "count", "more-than")
 
 
 def test_shared_things_are_one_entity_with_each_spelling_a_label() -> None:

@@ -308,8 +308,8 @@ def test_a_county_case_with_sections_has_nested_measures_and_figures_in_every_pa
     assert case.measures[3].parent == 1
     figures = {f.qty.text: (f.qty.value, f.qty.unit, f.qty.qualifier) for f in facts.figures}
     assert figures["12.6万件"] == (Decimal("126000"), "count", Qualifier.EXACT)
-    assert figures["1200余项"] == (Decimal("1200"), "count", Qualifier.AT_LEAST)
-    assert figures["8万余次"] == (Decimal("80000"), "count", Qualifier.AT_LEAST)
+    assert figures["1200余项"] == (Decimal("1200"), "count", Qualifier.MORE_THAN)
+    assert figures["8万余次"] == (Decimal("80000"), "count", Qualifier.MORE_THAN)
     assert figures["46个"][0] == 46
     changes = [({role: q.text for role, q in c.parts.items()}, c.direction) for c in facts.changes]
     assert ({"baseline": "28份", "result": "9份"}, "decrease") in changes
@@ -369,7 +369,7 @@ def test_an_award_list_has_one_case_per_applicant_line(tmp_path: Path) -> None:
     assert [(c.data["kind"], c.scope) for c in claims] == [("first-to-do", "place:zhejiang")]
     assert ("instrument", "“时间银行”互助养老机制") in {(it.kind, it.text) for it in second.items}
     figures = {f.qty.text: (f.qty.unit, f.qty.qualifier) for f in second.figures}
-    assert figures["超过15万人次"] == ("person-time", Qualifier.AT_LEAST)
+    assert figures["超过15万人次"] == ("person-time", Qualifier.MORE_THAN)
 
     out = tmp_path / "draft"
     extract(FIXTURES / "award-list.txt", out)

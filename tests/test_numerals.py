@@ -45,16 +45,19 @@ UNITS = [
     [
         ("21.8万亿元", "21800000000000", "元", Qualifier.EXACT),
         ("3.31亿美元", "331000000", "美元", Qualifier.EXACT),
-        ("超过3.31亿美元", "331000000", "美元", Qualifier.AT_LEAST),
+        ("超过3.31亿美元", "331000000", "美元", Qualifier.MORE_THAN),
         ("181万亩", "1810000", "亩", Qualifier.EXACT),
         ("4583.59亿元", "458359000000", "元", Qualifier.EXACT),
-        ("10余万家", "100000", "家", Qualifier.AT_LEAST),
-        ("2000多亿元", "200000000000", "元", Qualifier.AT_LEAST),
-        ("20多个百分点", "20", "个百分点", Qualifier.AT_LEAST),
-        ("17.92万余平方米", "179200", "平方米", Qualifier.AT_LEAST),
-        ("超85%", "85", "%", Qualifier.AT_LEAST),
+        ("10余万家", "100000", "家", Qualifier.MORE_THAN),
+        ("2000多亿元", "200000000000", "元", Qualifier.MORE_THAN),
+        ("20多个百分点", "20", "个百分点", Qualifier.MORE_THAN),
+        ("17.92万余平方米", "179200", "平方米", Qualifier.MORE_THAN),
+        ("超85%", "85", "%", Qualifier.MORE_THAN),
         ("5%以内", "5", "%", Qualifier.AT_MOST),
-        ("不足5%", "5", "%", Qualifier.AT_MOST),
+        ("不足5%", "5", "%", Qualifier.LESS_THAN),
+        ("5%以下", "5", "%", Qualifier.AT_MOST),
+        ("不到3分钟", "3", "分钟", Qualifier.LESS_THAN),
+        ("逾百家", "100", "家", Qualifier.MORE_THAN),
         ("约3分钟", "3", "分钟", Qualifier.ABOUT),
         ("近120秒", "120", "秒", Qualifier.ABOUT),
         ("100家以上", "100", "家", Qualifier.AT_LEAST),
@@ -62,10 +65,10 @@ UNITS = [
         ("两个", "2", "个", Qualifier.EXACT),
         ("十二条", "12", "条", Qualifier.EXACT),
         ("近3成", "30", "%", Qualifier.ABOUT),  # three tenths
-        ("超过两成", "20", "%", Qualifier.AT_LEAST),
+        ("超过两成", "20", "%", Qualifier.MORE_THAN),
         ("100万元左右", "1000000", "元", Qualifier.ABOUT),
         ("85\uff05", "85", "%", Qualifier.EXACT),  # the full-width percent sign reads as %
-        ("超\uff18\uff15\uff05", "85", "%", Qualifier.AT_LEAST),  # full-width digits too
+        ("超\uff18\uff15\uff05", "85", "%", Qualifier.MORE_THAN),  # full-width digits too
         ("零", "0", "", Qualifier.EXACT),  # a bare zero (为零) needs no unit word
     ],
 )

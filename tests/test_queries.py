@@ -91,7 +91,7 @@ def test_figures_give_one_row_per_stated_number_normalised(query_graph: Graph) -
     assert str(total["date"]) == "2024-12-31"
     assert "21.8万亿元" in str(total["evidence"])
     assert Decimal(str(by_stated["超过3.31亿美元"]["value"])) == Decimal("331000000")
-    assert str(by_stated["超过3.31亿美元"]["qualifier"]).endswith("atLeast")
+    assert str(by_stated["超过3.31亿美元"]["qualifier"]).endswith("moreThan")
     assert str(by_stated["5%以内"]["qualifier"]).endswith("atMost")
 
 
@@ -117,7 +117,7 @@ def test_a_change_keeps_the_qualifier_of_each_value(query_graph: Graph) -> None:
     # 均比改革前提高20多个百分点: up by more than 20 points, not by 20.
     (change,) = [r for r in _rows(query_graph, "changes") if "20多个百分点" in str(r["evidence"])]
     assert Decimal(str(change["difference"])) == 20
-    assert change["differenceQualifier"] == RG.atLeast
+    assert change["differenceQualifier"] == RG.moreThan
     assert change["baselineQualifier"] is None
     assert change["resultQualifier"] is None
     (alarm,) = [

@@ -1074,7 +1074,7 @@ FIGURE_EXAMPLES = [
             FIGURE,
             ("rg:qualifier rg:atLeast", f"rg:qualifier rg:{name}"),
         )
-        for name in ("exact", "about", "atMost")
+        for name in ("exact", "moreThan", "about", "atMost", "lessThan")
     ),
     rejects(
         "FigureShape",

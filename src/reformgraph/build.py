@@ -103,15 +103,19 @@ SCHEMES: dict[EntityType, tuple[str, Bilingual]] = {
 
 QUALIFIERS = {
     Qualifier.EXACT: RG.exact,
+    Qualifier.MORE_THAN: RG.moreThan,
     Qualifier.AT_LEAST: RG.atLeast,
     Qualifier.ABOUT: RG.about,
     Qualifier.AT_MOST: RG.atMost,
+    Qualifier.LESS_THAN: RG.lessThan,
 }
 QUALIFIER_EN = {
     Qualifier.EXACT: "",
+    Qualifier.MORE_THAN: "more than ",
     Qualifier.AT_LEAST: "at least ",
     Qualifier.ABOUT: "about ",
     Qualifier.AT_MOST: "at most ",
+    Qualifier.LESS_THAN: "less than ",
 }
 QUDT_COUNT = "http://qudt.org/vocab/unit/NUM"
 

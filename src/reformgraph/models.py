@@ -369,12 +369,15 @@ class DateRef(Record):
 
 
 class Qualifier(str, Enum):
-    """How a stated number relates to the true value."""
+    """How a stated number relates to the true value: 超 (more than) is not 以上 (at
+    least), nor 不足 (less than) 以内 (at most)."""
 
     EXACT = "exact"
+    MORE_THAN = "more-than"
     AT_LEAST = "at-least"
     ABOUT = "about"
     AT_MOST = "at-most"
+    LESS_THAN = "less-than"
 
 
 class Direction(str, Enum):

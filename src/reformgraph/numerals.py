@@ -57,12 +57,16 @@ _DIGITS = {
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _MAGNITUDES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
 
-_AT_LEAST_PREFIX = ("超过", "超", "逾", "多于")
+#: Words that qualify a number: before it (prefix) or after it (suffix). 多 and 余 right
+#: after the number or its magnitude (2000多亿元, 10余万家) say "more than" too.
+_MORE_THAN_PREFIX = ("超过", "超", "逾", "多于")
 _ABOUT_PREFIX = ("约", "近", "大约")
-_AT_MOST_PREFIX = ("不足", "不到", "少于")
+_LESS_THAN_PREFIX = ("不足", "不到", "少于")
 _AT_LEAST_SUFFIX = ("以上",)
 _ABOUT_SUFFIX = ("左右",)
 _AT_MOST_SUFFIX = ("以内", "以下")
+_PREFIXES = _MORE_THAN_PREFIX + _ABOUT_PREFIX + _LESS_THAN_PREFIX
+_SUFFIXES = _AT_LEAST_SUFFIX + _ABOUT_SUFFIX + _AT_MOST_SUFFIX
 
 #: Unit words that are a multiple of a known one: 3成 (three tenths) is 30%. A figure
 #: written so has the base word's unit and the scaled value (近3成: about 30, percent).
@@ -73,13 +77,13 @@ _BARE_ZERO = ("零", "〇")
 _ARABIC = r"\d+(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千]+"
 _QUANTITY = re.compile(
-    rf"^(?P<prefix>{'|'.join(map(re.escape, _AT_LEAST_PREFIX + _ABOUT_PREFIX + _AT_MOST_PREFIX))})?"
+    rf"^(?P<prefix>{'|'.join(map(re.escape, _PREFIXES))})?"
     rf"(?P<number>{_ARABIC}|{_CHINESE})"
     r"(?P<infix>[多余])?"
     r"(?P<magnitude>万亿|亿|万)?"
     r"(?P<after>[多余])?"
     r"(?P<unit>.*?)"
-    rf"(?P<suffix>{'|'.join(map(re.escape, _AT_LEAST_SUFFIX + _ABOUT_SUFFIX + _AT_MOST_SUFFIX))})?$"
+    rf"(?P<suffix>{'|'.join(map(re.escape, _SUFFIXES))})?$"
 )
 _RANK = re.compile(rf"第(?P<number>\d+|{_CHINESE})(?:个|位|名)?")
 
@@ -166,11 +170,15 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
         )
     qualifier = Qualifier.EXACT
     prefix, suffix = match["prefix"], match["suffix"]
-    if match["infix"] or match["after"] or prefix in _AT_LEAST_PREFIX or suffix in _AT_LEAST_SUFFIX:
+    if match["infix"] or match["after"] or prefix in _MORE_THAN_PREFIX:
+        qualifier = Qualifier.MORE_THAN
+    elif suffix in _AT_LEAST_SUFFIX:
         qualifier = Qualifier.AT_LEAST
     elif prefix in _ABOUT_PREFIX or suffix in _ABOUT_SUFFIX:
         qualifier = Qualifier.ABOUT
-    elif prefix in _AT_MOST_PREFIX or suffix in _AT_MOST_SUFFIX:
+    elif prefix in _LESS_THAN_PREFIX:
+        qualifier = Qualifier.LESS_THAN
+    elif suffix in _AT_MOST_SUFFIX:
         qualifier = Qualifier.AT_MOST
     return ParsedQuantity(value=value, unit_symbol=unit_symbol, qualifier=qualifier)
 
@@ -179,11 +187,11 @@ def adjacent_qualifier(before: str, after: str) -> str | None:
     """The word that qualifies a number right outside its text, if any: ``before`` is the
     text up to the number's text, ``after`` the text after it (超过 before 50万件, 以上 after
     it, 近 before 4成). 最近 (lately) is not 近 (nearly)."""
-    prefixes = sorted(_AT_LEAST_PREFIX + _ABOUT_PREFIX + _AT_MOST_PREFIX, key=len, reverse=True)
+    prefixes = sorted(_PREFIXES, key=len, reverse=True)
     for word in prefixes:
         if before.endswith(word) and not before.endswith("最" + word):
             return word
-    for word in _AT_LEAST_SUFFIX + _ABOUT_SUFFIX + _AT_MOST_SUFFIX:
+    for word in _SUFFIXES:
         if after.startswith(word):
             return word
     return None

@@ -150,7 +150,7 @@ _UNITS = [  # (unit id, word, magnitudes, value range, decimals)
     ("usd", "美元", ["亿"], (1, 90), 2),
 ]
 _MAGNITUDE = {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}
-_QUALIFIERS = [("", "exact"), ("超", "at-least"), ("约", "about"), ("近", "about")]
+_QUALIFIERS = [("", "exact"), ("超", "more-than"), ("约", "about"), ("近", "about")]
 _MARKERS = ["一是", "二是", "三是", "四是"]
 
 #: Outcomes per case in the curated data (data/cases: 4 recognitions, 13 innovation claims
