@@ -342,6 +342,31 @@ def test_suggestions_involving_entities_are_the_whole_list_filtered(
 
 
 @pytest.mark.parametrize(
+    "given",
+    [
+        "https://w3id.org/reformgraph/id/platform/performance-evaluation-platform",
+        "<https://w3id.org/reformgraph/id/platform/performance-evaluation-platform>",
+        "rgd:platform/performance-evaluation-platform",
+        "platform/performance-evaluation-platform",
+    ],
+    ids=["iri-text", "iri-in-brackets", "rgd", "path"],
+)
+def test_an_entity_given_as_text_is_the_entity_its_iri_names(
+    query_graph: Graph, given: str
+) -> None:
+    """to_dataframe gives IRIs as text; suggest_links said such an IRI was "not a named
+    entity of the graph" and to_networkx kept no node of it, silently."""
+    entity = DATA["platform/performance-evaluation-platform"]
+    expected = analysis.suggest_links(query_graph, involving=[entity], limit=3)
+    assert expected
+    assert analysis.suggest_links(query_graph, involving=[given], limit=3) == expected
+    network = analysis.to_networkx(query_graph, nodes=[given])
+    assert list(network.nodes) == [str(entity)]
+    assert analysis.labels_zh_en(query_graph, given) == analysis.labels_zh_en(query_graph, entity)
+    assert analysis.entity_kind(query_graph, given) == "platform"
+
+
+@pytest.mark.parametrize(
     "options", [[], ["--entity", "relevant-departments"]], ids=["all", "entity"]
 )
 def test_suggest_command_reads_the_store_and_prints_what_the_parsed_graph_gives(

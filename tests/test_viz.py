@@ -160,7 +160,7 @@ def test_a_case_view_holds_the_case_its_measures_and_what_they_name(query_graph:
     assert "platform" in kinds
 
 
-def test_a_case_view_takes_the_case_as_an_id_a_string_iri_or_a_uriref(
+def test_a_case_view_takes_the_case_as_an_id_an_iri_as_text_or_uriref_or_rgd_form(
     query_graph: Graph,
 ) -> None:
     from rdflib import URIRef
@@ -171,6 +171,9 @@ def test_a_case_view_takes_the_case_as_an_id_a_string_iri_or_a_uriref(
     by_id = _as_lists(viz.select_view(query_graph, case="big-fiscal-system"))
     assert _as_lists(viz.select_view(query_graph, case=iri)) == by_id
     assert _as_lists(viz.select_view(query_graph, case=URIRef(iri))) == by_id
+    # as the tables print it and the command line takes it (it was refused)
+    assert _as_lists(viz.select_view(query_graph, case="rgd:case/big-fiscal-system")) == by_id
+    assert _as_lists(viz.select_view(query_graph, case=f"<{iri}>")) == by_id
     with pytest.raises(UnknownCaseError, match="no case 'nope' in the graph"):
         viz.select_view(query_graph, case="nope")
 

@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from reformgraph.build import CASE_LINK_PREDICATES, OA, ORG
 from reformgraph.io import StrPath, atomic_writer
-from reformgraph.models import RG
+from reformgraph.models import RG, as_node
 from reformgraph.queries import QueryResult, QueryStream
 
 __all__ = [
@@ -122,9 +122,11 @@ def _label(graph: Graph, node: Node, lang: str) -> str:
     return ""
 
 
-def labels_zh_en(graph: Graph, node: Node) -> tuple[str, str]:
+def labels_zh_en(graph: Graph, node: Node | str) -> tuple[str, str]:
     """A node's Chinese and English labels (skos:prefLabel, else rdfs:label, else
-    dcterms:title; "" for none), each property read once for both."""
+    dcterms:title; "" for none), each property read once for both. ``node`` as a term or
+    as text (see :func:`~reformgraph.models.as_node`), as every function here takes one."""
+    node = as_node(node)
     found: dict[str, str] = {}
     for predicate in _LABEL_PREDICATES:
         for value in graph.objects(node, predicate):
@@ -135,9 +137,10 @@ def labels_zh_en(graph: Graph, node: Node) -> tuple[str, str]:
     return found.get("zh", ""), found.get("en", "")
 
 
-def alternative_labels(graph: Graph, node: Node) -> str:
+def alternative_labels(graph: Graph, node: Node | str) -> str:
     """A node's other names (skos:altLabel, both languages: 绩效平台 for
     投资项目绩效综合评价平台), sorted and joined with " / "; "" for none."""
+    node = as_node(node)
     names = {str(v) for v in graph.objects(node, SKOS.altLabel) if isinstance(v, Literal)}
     return " / ".join(sorted(names))
 
@@ -151,8 +154,9 @@ def _labels_zh(graph: Graph, node: Node) -> list[str]:
     return out
 
 
-def entity_kind(graph: Graph, node: Node) -> str | None:
+def entity_kind(graph: Graph, node: Node | str) -> str | None:
     """The kind of a shared entity (office, organisation, platform …), or None."""
+    node = as_node(node)
     for cls in graph.objects(node, RDF.type):
         if cls in _KIND_BY_CLASS:
             return _KIND_BY_CLASS[cls]  # type: ignore[index]
@@ -191,8 +195,9 @@ class CaseLink:
     quote_b: str
 
 
-def evidence_span(graph: Graph, node: Node) -> tuple[str, int]:
+def evidence_span(graph: Graph, node: Node | str) -> tuple[str, int]:
     """The exact text of a node's evidence (or of the node, if it is evidence), and its start."""
+    node = as_node(node)
     holders = [*graph.objects(node, RG.evidence)] or [node]
     for holder in holders:
         text, start = "", -1
@@ -888,7 +893,7 @@ def suggest_links(
     *,
     limit: int | None = None,
     minimum: float = 0.35,
-    involving: Iterable[Node] | None = None,
+    involving: Iterable[Node | str] | None = None,
     progress: Progress | None = None,
 ) -> list[Suggestion]:
     """Pairs of different entities, best first, that may be one thing or tightly related.
@@ -903,7 +908,8 @@ def suggest_links(
     they are found by comparing every pair's labels in C++ (rapidfuzz, on every core), so
     the time still grows with the square of the number of entities, but slowly, and the
     Python work with the number of look-alike pairs. ``involving`` (named entities of the
-    graph; another is a ValueError) compares only the pairs
+    graph, as terms or text: their IRIs, ``rgd:platform/…``; another is a ValueError)
+    compares only the pairs
     with one of those entities: the same suggestions as filtering the whole list, in time
     that grows with the number of entities. ``limit`` keeps only the best so many as it
     goes, in memory that does not grow with the number of suggestions.
@@ -958,7 +964,7 @@ def suggest_links(
     }
     wanted = None
     if involving is not None:
-        asked = list(involving)
+        asked = [as_node(e) for e in involving]
         unknown = [str(e) for e in asked if e not in position]
         if unknown:  # a typo would otherwise look like an entity with no look-alike
             raise ValueError(
@@ -1145,7 +1151,7 @@ def _short_class(graph: Graph, node: Node) -> str:
     return ""
 
 
-def network_kinds(graph: Graph, nodes: Iterable[Node] | None = None) -> dict[URIRef, str]:
+def network_kinds(graph: Graph, nodes: Iterable[Node | str] | None = None) -> dict[URIRef, str]:
     """The kind (case, measure, figure, office, platform …) of each node of the network.
 
     Without ``nodes``, every instance of a network class; with ``nodes``, those of them
@@ -1160,7 +1166,7 @@ def network_kinds(graph: Graph, nodes: Iterable[Node] | None = None) -> dict[URI
                 if isinstance(node, URIRef):
                     kinds[node] = kind if node not in kinds or kind == "office" else kinds[node]
         return kinds
-    for node in nodes:
+    for node in map(as_node, nodes):
         if not isinstance(node, URIRef) or node in kinds:
             continue
         classes = set(graph.objects(node, RDF.type))
@@ -1186,7 +1192,7 @@ def network_edges(
             yield p, other
 
 
-def to_networkx(graph: Graph, *, nodes: Iterable[Node] | None = None) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph, *, nodes: Iterable[Node | str] | None = None) -> nx.MultiDiGraph:
     """The RDF graph as a typed networkx multigraph.
 
     Nodes are cases, measures, statements (figures, changes, rankings, relations) and

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 from rdflib import Namespace, URIRef
+from rdflib.term import Node
 
 __all__ = [
     "CHINESE_MARKERS",
@@ -59,6 +60,7 @@ __all__ = [
     "Relation",
     "Source",
     "SubOrganisation",
+    "as_node",
 ]
 
 
@@ -278,6 +280,24 @@ class Entity(Record):
 
 def entity_iri(entity_type: EntityType, entity_id: str) -> URIRef:
     return DATA[f"{entity_type.group}/{entity_id}"]
+
+
+def as_node(value: Node | str) -> Node:
+    """A node of the graph as a user may give it: an rdflib term as it is; text in any
+    form the tables and DataFrames print or a user copies as the IRI it names: the IRI
+    (``https://w3id.org/reformgraph/id/org/hubei-drc``), the IRI in ``<…>``, ``rgd:PATH``
+    or the ``PATH`` below the data namespace (``org/hubei-drc``). Anything else is
+    returned as it is."""
+    if not isinstance(value, str) or isinstance(value, Node):
+        return value
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1].strip()
+    if text.startswith("rgd:"):
+        return DATA[text[len("rgd:") :]]
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text):  # an IRI of any scheme
+        return URIRef(text)
+    return DATA[text]
 
 
 def _id_or_mention(value: Any) -> Any:

@@ -35,7 +35,7 @@ from reformgraph.analysis import (
     to_networkx,
 )
 from reformgraph.errors import LargeViewWarning, ReformgraphError, UnknownCaseError
-from reformgraph.models import RG
+from reformgraph.models import RG, as_node
 
 __all__ = [
     "LARGE_CROSS_CASE",
@@ -165,7 +165,8 @@ def _empty(view: str, construct: Graph | None, max_cases: int | None) -> str:
 def _find_case(graph: Graph, case: str) -> URIRef:
     """The case whose IRI is ``case`` (a string or a URIRef) or ends in ``/case`` (the
     first in IRI order)."""
-    text = str(case)  # a URIRef equals no plain string
+    # an id, an IRI (a URIRef equals no plain string), rgd:case/ID or <IRI>
+    text = str(as_node(case)) if ":" in case else case.strip()
     candidates = [
         node
         for node in graph.subjects(RDF.type, RG.ReformCase)
