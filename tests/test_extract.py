@@ -599,6 +599,33 @@ def test_overwrite_replaces_an_output_folder_all_at_once(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["draft"]
 
 
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_curated_data_folder_is_never_replaced_by_a_draft(
+    tmp_path: Path, overwrite: bool
+) -> None:
+    """--overwrite replaced a copy of the project's data/ (8 cases, entities, README) with
+    a one-case draft when it was not the --data folder (extract run from elsewhere)."""
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    before = _tree(data)
+    with pytest.raises(ExtractError) as caught:
+        extract(FIXTURES / "news-item.txt", data, overwrite=overwrite)
+    assert "is a data folder holding 8 reviewed or curated case file(s)" in str(caught.value)
+    assert "cases/01-big-fiscal-system.yaml" in str(caught.value)
+    assert "--overwrite; overwrite=True" not in str(caught.value)  # not suggested
+    assert _tree(data) == before
+
+
+def test_a_draft_of_unreviewed_cases_is_replaced_with_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", out)
+    extract(FIXTURES / "news-item.txt", out, overwrite=True)  # a draft, drafted again
+    case = next((out / "cases").glob("*.yaml"))
+    lines = case.read_text(encoding="utf-8").splitlines(keepends=True)
+    case.write_text("".join(lines[1:]), encoding="utf-8")  # reviewed: the marker deleted
+    with pytest.raises(ExtractError, match="1 reviewed or curated case file"):
+        extract(FIXTURES / "news-item.txt", out, overwrite=True)
+
+
 def test_an_empty_output_folder_is_used(tmp_path: Path) -> None:
     out = tmp_path / "draft"
     out.mkdir()

@@ -59,6 +59,7 @@ from reformgraph.extract.structure import CaseFound
 from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, load_data_folder
 from reformgraph.models import Case, Entity, EntityType, Qualifier, Source
 from reformgraph.numerals import NUMERAL_CHARACTERS, date_phrases
+from reformgraph.project import is_data_folder
 from reformgraph.resolve import Resolved, resolve
 
 _GROUP_PREFIX = {
@@ -1326,6 +1327,20 @@ def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None
                 None,
                 f"refusing to write a draft into or around the curated data {curated}",
             )
+    reviewed = _reviewed_cases(out_dir)
+    if reviewed:
+        # --overwrite replaced a whole curated data folder (the project's own, run from
+        # elsewhere) with a one-case draft
+        shown = ", ".join(reviewed[:3]) + (
+            f" and {len(reviewed) - 3} more" if len(reviewed) > 3 else ""
+        )
+        raise ExtractError(
+            str(out_dir),
+            None,
+            f"is a data folder holding {len(reviewed)} reviewed or curated case file(s)"
+            f" ({shown}): extract never replaces them, even with --overwrite; draft into"
+            " another folder",
+        )
     if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
         raise ExtractError(
             str(out_dir),
@@ -1333,6 +1348,25 @@ def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None
             "the output folder is not empty: choose another, or replace it (--overwrite;"
             " overwrite=True from Python)",
         )
+
+
+def _reviewed_cases(folder: Path) -> list[str]:
+    """The case files of a data folder that are not unreviewed drafts (their first line
+    is not extract's marker): curated or reviewed work, which a draft must not replace."""
+    if not is_data_folder(folder):
+        return []
+    reviewed = []
+    for path in sorted((folder / "cases").rglob("*")):
+        if not path.is_file() or path.suffix not in (".yaml", ".yml"):
+            continue
+        try:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                first = handle.readline().rstrip("\r\n")
+        except OSError:
+            first = ""
+        if first != DRAFT_MARKER:
+            reviewed.append(str(path.relative_to(folder)))
+    return reviewed
 
 
 def _publish(files_: dict[str, bytes], out_dir: Path) -> list[Path]:
