@@ -324,6 +324,8 @@ INDEPENDENT = {
         "entity-defined-in-two-files",
         "comments-only-entities-file-is-empty",
         "billion-laughs-aliases-are-refused",
+        "entity-file-in-a-subfolder-is-not-skipped",
+        "source-text-without-metadata",
     ],
     "while-reading-the-case-files": [
         "malformed-yaml-names-file-and-line",

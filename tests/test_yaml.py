@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,3 +39,170 @@ def test_the_fast_resolver_tags_every_node_as_pyyaml_does(text: str) -> None:
     expected = _tags(Reference(text).get_single_node())
     assert _tags(io._LOADER(text).get_single_node()) == expected
     assert len(set(expected)) > 2
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("10", 10),
+        ("0", 0),
+        ("-3", -3),
+        ("1_000", 1000),
+        ("1.5", 1.5),
+        ("0.5", 0.5),
+        # YAML 1.1 reads these in another base (010 is 8, 2:00 is 120, 0x10 is 16) or
+        # as text (08): all are kept as the text written, which a number field refuses.
+        ("010", "010"),
+        ("08", "08"),
+        ("0120", "0120"),
+        ("2:00", "2:00"),
+        ("1:30.5", "1:30.5"),
+        ("0x10", "0x10"),
+        ("0b101", "0b101"),
+        ("08.5", "08.5"),
+        ("2024-12-31", "2024-12-31"),
+    ],
+)
+def test_numbers_are_read_in_decimal_only(written: str, read: object) -> None:
+    for loader in {io._LOADER, io._Loader}:
+        assert yaml.load(f"a: {written}\n", Loader=loader) == {"a": read}
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("010", "write 10, not 010: a number must not begin with 0"),
+        ("-007", "write -7, not -007"),
+        ("2:00", "not 2:00: a number with colons is a time"),
+        ("~", "is empty: write the number in digits"),
+        ("0x10", "must be a number, not '0x10'"),
+    ],
+)
+def test_a_number_yaml_1_1_would_misread_is_refused_saying_why(
+    tmp_path: Path, written: str, message: str
+) -> None:
+    from reformgraph.errors import DataErrors
+    from reformgraph.models import Quantity
+
+    path = tmp_path / "q.yaml"
+    path.write_text(f"text: 120秒\nvalue: {written}\nunit: second\n", encoding="utf-8")
+    data, lines = io.read_yaml(path, "q.yaml")
+    with pytest.raises(DataErrors) as raised:
+        io._validate(Quantity, data, lines)
+    [error] = raised.value.errors
+    assert (error.line, error.path) == (2, "value")
+    assert message in error.message
+    assert error.message.count(written if written != "~" else "None") <= 2, error.message
+
+
+# --------------------------------------------------------------------------- syntax errors
+
+
+def _yaml_error(tmp_path: Path, text: str) -> tuple[int | None, str]:
+    from reformgraph.errors import DataErrors
+
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataErrors) as raised:
+        io.read_yaml(path, "x.yaml")
+    [error] = raised.value.errors
+    return error.line, error.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a:\n  - x\n\t- y\n", 3, "a tab character at column 1"),
+        ("a:\n  - x\n \u00a0- y\n", 3, "a non-breaking space (U+00A0) at column 2"),
+        ("a: 1\nb\uff1a 2\nc: [\n", 2, "a full-width colon '\uff1a' (U+FF1A) at column 2"),
+        ("a:\n  - x\n  \u2014 y\nb: 1\n", 3, "an em dash"),
+        ("a:\u3000x\nb: [\n", 1, "after a key's ':' YAML needs an ordinary space"),
+    ],
+)
+def test_a_look_alike_character_that_breaks_the_yaml_is_named(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    assert _yaml_error(tmp_path, text)[0] == line
+    assert message in _yaml_error(tmp_path, text)[1]
+
+
+def test_a_full_width_colon_inside_a_text_is_not_blamed_for_another_mistake(
+    tmp_path: Path,
+) -> None:
+    # Chinese text holds full-width colons: only one after a key is the mistake.
+    line, message = _yaml_error(tmp_path, "quote: 策划\uff1a湖北省委改革办\nb: [1, 2\n")
+    assert line == 3
+    assert message.startswith("malformed YAML:")
+    assert "U+FF1A" not in message
+
+
+# --------------------------------------------------------------------------- source layout
+
+TEXT = "标题\n办公室\n第一段。\n第二段。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [TEXT, TEXT + "\n", "\n" + TEXT, TEXT + "\n\n", "含\u3000空格的段落\n办公室"],
+    ids=["as-published", "final-lf", "leading-blank-line", "trailing-blank-lines", "inner-space"],
+)
+def test_a_source_text_in_the_layout_the_build_reads_has_no_layout_errors(text: str) -> None:
+    assert io.source_layout_errors(text, "s.txt") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (TEXT.replace("\n", "\r\n"), [(1, "has Windows (CRLF) line endings")]),
+        (TEXT.replace("\n", "\r"), [(1, "has old Mac (CR) line endings")]),
+        ("标题\n办公室\r\n第一段。", [(2, "has Windows (CRLF) line endings")]),
+        (TEXT.replace("\n", "\n\u3000\u3000"), [(2, "lines 2, 3, 4 begin with ideographic")]),
+        (TEXT.replace("\n", "\t\n"), [(1, "lines 1, 2, 3 end with tabs")]),
+        (TEXT.replace("\n", "\n\n"), [(2, "blank lines 2, 4, 6:")]),
+        ("标题\n \n办公室", [(2, "blank line 2:")]),
+        (
+            TEXT.replace("\n", " \r\n\r\n"),
+            [
+                (1, "has Windows (CRLF) line endings"),
+                (1, "lines 1, 3, 5 end with spaces"),
+                (2, "blank lines 2, 4, 6:"),
+            ],
+        ),
+        ("", [(None, "the source text is empty")]),
+        (" \n\u3000\n", [(None, "the source text is empty")]),
+    ],
+)
+def test_a_source_text_laid_out_otherwise_is_one_error_for_each_problem(
+    text: str, expected: list[tuple[int | None, str]]
+) -> None:
+    errors = io.source_layout_errors(text, "s.txt")
+    assert len(errors) == len(expected), errors
+    for error, (line, message) in zip(errors, expected, strict=True):
+        assert (error.file, error.line, error.path) == ("s.txt", line, "")
+        assert message in error.message, error.message
+
+
+# --------------------------------------------------------------------------- English
+
+
+def test_a_definition_may_quote_chinese_but_an_english_label_may_not() -> None:
+    from pydantic import ValidationError
+
+    from reformgraph.models import Entity
+
+    entity = {
+        "id": "x",
+        "type": "concept",
+        "label": {"zh": "支点", "en": "pivot"},
+        "definition": {"en": "支点 (pivot) is the province's own word"},
+    }
+    Entity.model_validate(entity)
+    for where in ("label", "alt_labels"):
+        bad = dict(entity, **{where: {"zh": "支点", "en": "支点"}})
+        if where == "alt_labels":
+            bad[where] = [bad[where]]
+        with pytest.raises(ValidationError, match="the English holds Chinese"):
+            Entity.model_validate(bad)

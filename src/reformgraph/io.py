@@ -7,6 +7,7 @@ typed models, and writing files so that a failed write never leaves half a file.
 
 from __future__ import annotations
 
+import difflib
 import errno
 import hashlib
 import json
@@ -30,6 +31,7 @@ from rdflib import Graph
 from reformgraph.errors import DataError, DataErrors, relative, yaml_path
 from reformgraph.models import (
     PATTERN_MEANINGS,
+    WORDED,
     Bilingual,
     Case,
     Definition,
@@ -339,8 +341,8 @@ class _LinesOnDemand(Mapping[PathKey, int]):
 
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader that refuses aliases (no document can expand exponentially) and keeps
-    dates as text (the models check them, with the field's name in the message)."""
+    """A safe loader that refuses aliases (no document can expand exponentially) and
+    resolves plain scalars with :data:`_RESOLVERS`."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -351,8 +353,29 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+#: The numbers we read, in decimal only: YAML 1.1 reads 010 as 8 (octal), 0x10 as 16 and
+#: 2:00 as 120 (base 60), where a curator means 10, a code or a time. Those are kept as
+#: text, which a number field refuses saying why (and a text field keeps as written).
+_NUMBER_PATTERNS = {
+    _INT_TAG: re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+    _FLOAT_TAG: re.compile(
+        r"""^(?:[-+]?(?:0|[1-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+        |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+}
+#: PyYAML's implicit resolvers, but for dates (kept as text: the models check them, with
+#: the field's name in the message) and numbers (decimal only, see above).
 _RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, _NUMBER_PATTERNS.get(tag, regexp))
+        for tag, regexp in resolvers
+        if tag != "tag:yaml.org,2002:timestamp"
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.yaml_implicit_resolvers = _RESOLVERS
@@ -504,6 +527,75 @@ def read_text_file(path: Path, display: str, max_bytes: int = MAX_YAML_BYTES) ->
     return text
 
 
+#: Characters that look like what YAML needs, typed where it needs that (a Chinese input
+#: method gives full-width forms): what each is, and what YAML needs instead.
+_INDENTS = {
+    "\t": ("a tab character", "YAML indents with spaces only; replace it with spaces"),
+    "\u3000": (
+        "an ideographic (full-width) space '\u3000' (U+3000)",
+        "YAML indents with ordinary spaces; replace it with spaces",
+    ),
+    "\u00a0": (
+        "a non-breaking space (U+00A0)",
+        "YAML indents with ordinary spaces; replace it with a space",
+    ),
+}
+_LOOK_ALIKE_KEY = re.compile(r"^[ ]*(?:-[ ]+)?[A-Za-z_][A-Za-z0-9_]*[ ]*(?P<mark>[\uff1a:])")
+_DASHES = {
+    "\uff0d": "a full-width hyphen '\uff0d' (U+FF0D)",
+    "\u2014": "an em dash '\u2014' (U+2014)",
+    "\u2013": "an en dash '\u2013' (U+2013)",
+    "\u2212": "a minus sign '\u2212' (U+2212)",
+}
+
+
+def _look_alike_on(line: str) -> tuple[int, str] | None:
+    """A look-alike of what YAML needs on one line: (its column, 1-based, and what is
+    wrong), or None."""
+    body = line.lstrip(" ")
+    indent = len(line) - len(body)
+    stripped = body.lstrip(" -") if body.startswith("- ") else body
+    offset = len(line) - len(stripped)
+    for at, char in enumerate(line[: len(line) - len(line.lstrip())]):
+        if char in _INDENTS:
+            what, needs = _INDENTS[char]
+            return at + 1, f"{what} at column {at + 1}: {needs}"
+    for at in (indent, offset):
+        char = line[at : at + 1]
+        if char in _DASHES:
+            return at + 1, (
+                f"{_DASHES[char]} at column {at + 1}: a list item begins with '-' (the ASCII"
+                " hyphen) and a space"
+            )
+    key = _LOOK_ALIKE_KEY.match(line)
+    if key is not None:
+        at = key.start("mark")
+        if key["mark"] == "\uff1a":
+            return at + 1, (
+                f"a full-width colon '\uff1a' (U+FF1A) at column {at + 1}: after a key YAML"
+                " needs ':' (the ASCII colon) and a space"
+            )
+        after = line[at + 1 : at + 2]
+        if after in _INDENTS:
+            what, _ = _INDENTS[after]
+            return at + 2, (
+                f"{what} at column {at + 2}: after a key's ':' YAML needs an ordinary space"
+            )
+    return None
+
+
+def _look_alike(lines: Sequence[str], first: int, last: int) -> tuple[int, str, str] | None:
+    """The first look-alike character (a tab or an ideographic space indenting a line, a
+    full-width colon after a key, a full-width hyphen before a list item) on the lines
+    ``first`` to ``last`` (1-based) where YAML failed, or on one before them: (its line,
+    "", what is wrong), or None."""
+    for number in range(max(1, first - 1), min(last, len(lines)) + 1):
+        found = _look_alike_on(lines[number - 1])
+        if found is not None:
+            return number, "", found[1]
+    return None
+
+
 def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
     """Read one YAML file; raise :class:`DataErrors` naming the file and line on any problem."""
     text = read_text_file(path, display)
@@ -528,11 +620,28 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark is not None else None
+        began = exc.context_mark
+        if where is not None:
+            first = began.line + 1 if began is not None else where
+            look_alike = _look_alike(text.split("\n"), min(first, where), where)
+            if look_alike is not None:
+                raise DataErrors([DataError(display, *look_alike)]) from exc
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "malformed YAML"
         if "nesting depth" in message:
             message = "nested too deeply"
-        began = exc.context_mark
-        if began is not None and mark is not None and began.line != mark.line:
+        elif "expected a single document" in message:
+            raise DataErrors(
+                [
+                    DataError(
+                        display,
+                        where,
+                        "",
+                        "a second YAML document begins here ('---'): a data file holds one;"
+                        " delete the '---' line (and what follows, if it belongs elsewhere)",
+                    )
+                ]
+            ) from exc
+        elif began is not None and mark is not None and began.line != mark.line:
             message += f" (what is unclosed began on line {began.line + 1})"
         raise DataErrors([DataError(display, where, "", f"malformed YAML: {message}")]) from exc
     except yaml.reader.ReaderError as exc:
@@ -567,7 +676,59 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
     return data, LineMap(display, lines)
 
 
-_UNION_TAGS = frozenset({"joint-work", "assistance", "pilot-assignment", "sub-organisation"})
+_KINDS = ("joint-work", "assistance", "pilot-assignment", "sub-organisation")
+_UNION_TAGS = frozenset(_KINDS)
+_RELATION_KINDS = ", ".join(_KINDS)
+
+#: What each record looks like in YAML, for a value that is not a mapping at all.
+_SHAPES = {
+    "Bilingual": "a mapping {zh: …, en: …}",
+    "Definition": "a mapping {zh: …, en: …} (either or both)",
+    "Comparison": "a mapping {text: …, en: …}",
+    "DateRef": "a mapping {text: …, as_of: YYYY-MM-DD} (or year: or since: for as_of)",
+    "Quantity": "a mapping {text: …, value: …, unit: …}",
+    "Mention": "an entity id, or a mapping {id: …, mention: …}",
+    "Entity": "an entity: a mapping with id:, type: and label: {zh: …, en: …}",
+    "Introduction": "a mapping of its facts (involves:, figures:, …)",
+    "Coverage": "a mapping {quote: …, text: …, reason: …}",
+}
+
+
+def _described(value: Any) -> str:
+    """What a value that has the wrong shape is, in words."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return f"the value {value!r}"
+
+
+def _curator_message(err: Any) -> str | None:
+    """A pydantic error that has a message of our own, in a curator's words, or None."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == WORDED:
+        return str(err["msg"])
+    if kind == "union_tag_not_found":
+        return f"required field 'kind' is missing: a relation's kind is one of {_RELATION_KINDS}"
+    if kind == "union_tag_invalid":
+        tag = str(ctx.get("tag"))
+        close = difflib.get_close_matches(tag, _KINDS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return f"unknown kind {tag!r}{hint}: a relation's kind is one of {_RELATION_KINDS}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        shape = _SHAPES.get(str(ctx.get("class_name")), "a mapping (key: value, or {key: value})")
+        return f"must be {shape}, not {_described(err.get('input'))}"
+    if kind == "list_type":
+        return (
+            f"must be a list (items on lines starting with '- ', or [a, b]),"
+            f" not {_described(err.get('input'))}"
+        )
+    return None
 
 
 def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ()) -> list[DataError]:
@@ -585,7 +746,9 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
             path.append(part)
         message = err["msg"]
         message = message.removeprefix("Value error, ")
-        if err["type"] == "missing":
+        if (own := _curator_message(err)) is not None:
+            message = own
+        elif err["type"] == "missing":
             message = "required field is missing"
         elif err["type"] == "extra_forbidden":
             key = str(err["loc"][-1])
@@ -682,7 +845,120 @@ def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile 
         line = raw[: exc.start].count(b"\n") + 1
         errors.append(DataError(shown(text_path, root), line, "", "source text is not UTF-8"))
         return None
+    layout = source_layout_errors(text, shown(text_path, root))
+    if layout:
+        # Every case would be blamed for what is wrong with the text: say that alone.
+        errors.extend(layout)
+        return None
     return SourceFile(record=record, text=text, lines=lines)
+
+
+#: How to mend a source text's layout, said after each problem with it.
+_LAYOUT_FIX = "or draft it with `reformgraph extract`, which normalises the layout"
+#: The whitespace a line of a source text may begin or end with, by name.
+_SPACE_NAMES = {
+    " ": "spaces",
+    "\t": "tabs",
+    "\u3000": "ideographic (full-width) spaces '\u3000' (U+3000)",
+    "\u00a0": "non-breaking spaces (U+00A0)",
+}
+#: A line of a source text that begins or ends with whitespace, or holds nothing else.
+_LOOSE_LINE = re.compile(r"^[^\S\n]|[^\S\n]$", re.M)
+
+
+def _lines_named(numbers: Sequence[int]) -> str:
+    shown_numbers = ", ".join(map(str, numbers[:5]))
+    more = f" and {len(numbers) - 5} more" if len(numbers) > 5 else ""
+    return f"line {shown_numbers}" if len(numbers) == 1 else f"lines {shown_numbers}{more}"
+
+
+def _spaces_named(chars: Iterable[str]) -> str:
+    names = sorted({_SPACE_NAMES.get(c, f"U+{ord(c):04X} spaces") for c in chars})
+    return " and ".join(names)
+
+
+def source_layout_errors(text: str, display: str) -> list[DataError]:
+    """What is wrong with the layout of a source text: the build finds titles, office
+    lines and paragraphs as whole lines of the text, so it must have one line for each,
+    ending in LF, with no blank line between them and nothing before or after the words
+    of a line (data/README.md, "Sources"). Each kind of problem is one error, naming its
+    lines; the text itself is never changed (offsets into it and its SHA-256 are those of
+    the file as it is)."""
+    if not text.strip():
+        return [
+            DataError(
+                display,
+                None,
+                "",
+                "the source text is empty: copy the published text into it, one line for each"
+                " title, office line and paragraph",
+            )
+        ]
+    errors = []
+    if "\r" in text:
+        crlf = "\r\n" in text
+        at = text.index("\r\n" if crlf else "\r")
+        kind = "Windows (CRLF)" if crlf else "old Mac (CR)"
+        errors.append(
+            DataError(
+                display,
+                text.count("\n", 0, at) + 1,
+                "",
+                f"has {kind} line endings: save it with LF endings (and record its new"
+                f" sha256), {_LAYOUT_FIX}",
+            )
+        )
+        lines = re.split(r"\r\n|\r|\n", text)
+    elif _LOOSE_LINE.search(text) is None and "\n\n" not in text.strip("\n"):
+        return []
+    else:
+        lines = text.split("\n")
+    filled = [n for n, line in enumerate(lines, 1) if line.strip()]
+    first, last = filled[0], filled[-1]
+    blank = [n for n in range(first, last + 1) if not lines[n - 1].strip()]
+    starting = [n for n in filled if lines[n - 1][0].isspace()]
+    ending = [n for n in filled if lines[n - 1][-1].isspace()]
+    for numbers, what, chars in (
+        (
+            starting,
+            "begin with",
+            (
+                c
+                for n in starting
+                for c in lines[n - 1][: len(lines[n - 1]) - len(lines[n - 1].lstrip())]
+            ),
+        ),
+        (
+            ending,
+            "end with",
+            (c for n in ending for c in lines[n - 1][len(lines[n - 1].rstrip()) :]),
+        ),
+    ):
+        if numbers:
+            errors.append(
+                DataError(
+                    display,
+                    numbers[0],
+                    "",
+                    f"{_lines_named(numbers)} {what} {_spaces_named(chars)}: a line of a source"
+                    " text holds a title, an office line or a paragraph, with nothing before"
+                    " or after its words; delete them and record the text's new sha256,"
+                    f" {_LAYOUT_FIX}",
+                )
+            )
+    if blank:
+        errors.append(
+            DataError(
+                display,
+                blank[0],
+                "",
+                f"blank {_lines_named(blank)}: a source text has one line for each title,"
+                " office line and paragraph, with no blank line between them (a case's"
+                " office line follows its title line); delete them and record the text's"
+                f" new sha256, {_LAYOUT_FIX}",
+            )
+        )
+    return errors
 
 
 #: What reading one entities file gave, item by item in file order: an entity, packed
@@ -786,12 +1062,15 @@ def load_shared(root: Path, *, map_files: MapFiles | None = None) -> Dataset:
                     loaded.lines.error(("id",), f"duplicate source id {loaded.record.id!r}")
                 )
             sources[loaded.record.id] = loaded
+    errors += _texts_without_metadata(root, sources)
+    errors += _unread_yaml(root, "sources", "source metadata files")
     entities = EntityTable()
     paths = _yaml_files(root / "entities")
     reader = partial(_read_entity_file, root=root)
     read = (map_files or map)(reader, paths)
     for path, found in zip(paths, read, strict=True):
         _add_entities(path, root, found, errors, entities)
+    errors += _unread_yaml(root, "entities", "entity files")
     if not sources and not errors:
         errors.append(
             DataError(
@@ -833,6 +1112,44 @@ def _check_data_folder(root: Path) -> None:
         )
 
 
+def _unread_yaml(root: Path, name: str, what: str) -> list[DataError]:
+    """The YAML files below the folder ``name`` of ``root`` that are not read, being in a
+    subfolder or named otherwise (``.YAML``): an error each, rather than skipped."""
+    folder = root / name
+    return [
+        DataError(
+            shown(path, root),
+            None,
+            "",
+            f"{what} must be directly in {name}/ and end in .yaml: this one is not read",
+        )
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and path.suffix.lower() in YAML_SUFFIXES
+        and not (path.parent == folder and path.suffix in YAML_SUFFIXES)
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ]
+
+
+def _texts_without_metadata(root: Path, sources: Mapping[str, SourceFile]) -> list[DataError]:
+    """The source texts (``sources/*.txt``) that no metadata file names: not read."""
+    folder = root / "sources"
+    named = {source.record.file for source in sources.values()}
+    metadata = {path.stem for path in _yaml_files(folder)}
+    return [
+        DataError(
+            shown(path, root),
+            None,
+            "",
+            f"a source text with no metadata file: write sources/{path.stem}.yaml beside it"
+            " (its id, file, sha256, title …; see data/README.md), or move the text out of"
+            " sources/: it is not read",
+        )
+        for path in sorted(folder.glob("*.txt"))
+        if not path.name.startswith(".") and path.name not in named and path.stem not in metadata
+    ]
+
+
 def case_file_paths(root: Path) -> list[Path]:
     """The case files of a data folder, in name order (:class:`DataErrors` if ``root`` is
     not a data folder)."""
@@ -847,19 +1164,7 @@ def case_folder_errors(
     (:func:`case_file_paths`): YAML files that would not be read, being in a subfolder or
     named otherwise (``.YAML``), and (unless ``empty_ok``) a folder without case files."""
     folder = root / "cases"
-    errors = [
-        DataError(
-            shown(path, root),
-            None,
-            "",
-            "case files must be directly in cases/ and end in .yaml: this one is not read",
-        )
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-        and path.suffix.lower() in YAML_SUFFIXES
-        and not (path.parent == folder and path.suffix in YAML_SUFFIXES)
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    ]
+    errors = _unread_yaml(root, "cases", "case files")
     if not paths and not empty_ok:
         errors.append(
             DataError(

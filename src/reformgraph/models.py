@@ -13,16 +13,18 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
-    StrictInt,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 from rdflib import Namespace, URIRef
 from rdflib.term import Node
 
@@ -31,6 +33,7 @@ __all__ = [
     "DATA",
     "MARKER_KINDS",
     "RG",
+    "WORDED",
     "Assistance",
     "Bilingual",
     "CachedNamespace",
@@ -61,6 +64,7 @@ __all__ = [
     "Source",
     "SubOrganisation",
     "as_node",
+    "worded",
 ]
 
 
@@ -105,6 +109,37 @@ PATTERN_MEANINGS: dict[str, str] = {
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
+#: The type of the errors whose message is already in a curator's words: the reader of
+#: the data shows them as they are (see :func:`worded`).
+WORDED = "reformgraph"
+
+
+def worded(message: str) -> PydanticCustomError:
+    """A validation error whose message is shown as it is, with nothing added."""
+    return PydanticCustomError(WORDED, message)
+
+
+#: Chinese characters (and the full-width forms and punctuation of Chinese text), which
+#: an English string does not hold.
+CHINESE = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff00-\uffef\U00020000-\U0003134f]+"
+)
+
+
+def _english(value: str) -> str:
+    found = CHINESE.search(value)
+    if found is not None:
+        raise worded(
+            f"the English holds Chinese ({found[0]!r} in {value!r}): write our English"
+            " translation here; the Chinese goes in zh"
+        )
+    return value
+
+
+#: An English string: our translation, with no Chinese in it.
+English = Annotated[str, StringConstraints(min_length=1), AfterValidator(_english)]
+
 #: The 一是 … 十是 markers of measures in running text, in order.
 CHINESE_MARKERS = ("一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是")
 
@@ -140,7 +175,7 @@ class Bilingual(Record):
     """A string in Chinese with our English translation."""
 
     zh: Text
-    en: Text
+    en: English
 
 
 class Definition(Record):
@@ -337,8 +372,40 @@ def _one_or_many(value: Any) -> Any:
 Participants = Annotated[list[Involvement], BeforeValidator(_one_or_many), Field(min_length=1)]
 
 
+#: A number YAML 1.1 would read in another base: with a leading 0 (010 is octal 8, 08
+#: is text), or with colons (2:00 is 120 in base 60). The reader keeps them as text.
+_ZERO_PADDED = re.compile(r"[-+]?0[0-9_]+(?:\.[0-9_]*)?")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+
+def _not_a_number(value: Any, what: str) -> PydanticCustomError | None:
+    """The error for a value that is not a number written as YAML reads one, if it is
+    one we can say more about than "not a number"."""
+    if value is None:
+        return worded(f"is empty: write the {what} in digits")
+    if isinstance(value, str) and _ZERO_PADDED.fullmatch(value.strip()):
+        text = value.strip()
+        sign = "-" if text.startswith("-") else ""
+        digits = text.lstrip("+-").lstrip("0_") or "0"
+        if digits.startswith("."):
+            digits = "0" + digits
+        return worded(
+            f"write {sign}{digits}, not {text}: a number must not begin with 0 (YAML would read"
+            " 010 as 8, an octal number)"
+        )
+    if isinstance(value, str) and _SEXAGESIMAL.fullmatch(value.strip()):
+        return worded(
+            f"write the {what} in digits, not {value.strip()}: a number with colons is a time"
+            " (YAML would read 2:00 as 120, a number in base 60)"
+        )
+    return None
+
+
 def _strict_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        refused = _not_a_number(value, "number")
+        if refused is not None:
+            raise refused
         if isinstance(value, str) and re.fullmatch(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+", value):
             # YAML 1.1 reads 1.4e11 as text (it wants 1.4e+11): say how to write it.
             raise ValueError(
@@ -353,6 +420,57 @@ def _strict_number(value: Any) -> Any:
 
 Number = Annotated[Decimal, BeforeValidator(_strict_number)]
 
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    refused = _not_a_number(value, "whole number")
+    if refused is not None:
+        raise refused
+    shown = "true or false" if isinstance(value, bool) else repr(value)
+    raise worded(f"must be a whole number written in digits, not {shown}")
+
+
+#: A whole number as YAML reads one in digits: not a boolean, a text or a fraction.
+Integer = Annotated[int, BeforeValidator(_whole_number)]
+
+
+def _day(value: Any, info: ValidationInfo) -> Any:
+    """A day written YYYY-MM-DD (the reader keeps dates as text): not a number (which
+    pydantic would take as a Unix timestamp), nor a time of day."""
+    name = info.field_name or "the date"
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            month = int(text[5:7])
+            why = (
+                f"there is no month {month}"
+                if not 1 <= month <= 12
+                else (f"{text[:7]} has no day {int(text[8:])}")
+            )
+            raise worded(f"{name} {text} is not a real day: {why}") from None
+    hint = ""
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
+        hint = f"; for a year use `year: {value}`" if name == "as_of" else ""
+    elif isinstance(value, int) and not isinstance(value, bool) and len(str(value)) == 8:
+        hint = f"; write {str(value)[:4]}-{str(value)[4:6]}-{str(value)[6:]}"
+    elif text is not None and re.match(r"\d{4}-\d{2}-\d{2}[T ]", text):
+        hint = f"; give the day alone: {text[:10]}"
+    elif text is not None and (parts := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)):
+        hint = f"; write {parts[1]}-{int(parts[2]):02d}-{int(parts[3]):02d}"
+    elif text is not None and re.fullmatch(r"\d{4}-\d{2}", text) and name == "as_of":
+        hint = f"; for a month since which something holds use `since: {text}`"
+    shown = "nothing" if value is None else value
+    raise worded(f"{name} must be a date written YYYY-MM-DD (got {shown}){hint}")
+
+
+#: A day, written YYYY-MM-DD.
+Day = Annotated[dt.date, BeforeValidator(_day)]
+
 _PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
@@ -360,8 +478,8 @@ class DateRef(Record):
     """The reference date or period of a fact, as the text gives it."""
 
     text: Text
-    as_of: dt.date | None = None
-    year: StrictInt | None = Field(default=None, ge=1900, le=2100)
+    as_of: Day | None = None
+    year: Integer | None = Field(default=None, ge=1900, le=2100)
     since: str | None = None
 
     @field_validator("since", mode="before")
@@ -429,7 +547,7 @@ class Comparison(Record):
     """What a change compares with (改革前, 同比), as the text says it."""
 
     text: Text
-    en: Text
+    en: English
 
 
 class Change(Record):
@@ -468,7 +586,7 @@ class Ranking(Record):
     id: Slug
     quote: Text
     text: Text
-    rank: StrictInt = Field(ge=1)
+    rank: Integer = Field(ge=1)
     scope: Slug
     indicator: Slug
     subject: Slug | None = None
@@ -651,7 +769,7 @@ class Case(Facts):
 
     id: Slug
     source: Slug
-    position: StrictInt = Field(ge=1)
+    position: Integer = Field(ge=1)
     title: Bilingual
     office: Slug
     domains: list[Slug] = Field(min_length=1)
@@ -660,7 +778,7 @@ class Case(Facts):
     #: against the office that reports it.
     carried_out_by: list[Involvement] = Field(default_factory=list)
     start: DateRef | None = None
-    paragraphs: StrictInt = Field(default=1, ge=1)
+    paragraphs: Integer = Field(default=1, ge=1)
     measures: list[Measure] = Field(default_factory=list)
     exceptions: list[Coverage] = Field(default_factory=list)
 
@@ -693,7 +811,7 @@ class Source(Record):
     sha256: Sha256
     title: Bilingual
     publisher: Slug
-    issued: dt.date | None = None
+    issued: Day | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
     original_encoding: Annotated[str, StringConstraints(pattern=ENCODING_PATTERN)] | None = None

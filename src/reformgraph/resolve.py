@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -1221,7 +1222,7 @@ class _Resolver:
                     continue
                 by_start[start] = by_position[position] = lines
                 kept.append((position, lines))
-            in_place = _longest_increasing([position for position, _ in kept])
+            in_place = _in_every_longest_increasing([position for position, _ in kept])
             for n, (position, lines) in enumerate(kept):
                 if n not in in_place:
                     before = (
@@ -1350,26 +1351,34 @@ def resolve(dataset: Dataset) -> Resolved:
     return _Resolver(dataset).run()
 
 
-def _longest_increasing(values: Sequence[int]) -> set[int]:
-    """The indices of a longest strictly increasing subsequence of ``values``."""
-    tails: list[int] = []  # the value ending the best run of each length
-    ends: list[int] = []  # and its index
-    previous = [-1] * len(values)
-    for index, value in enumerate(values):
+def _increasing_run_lengths(values: Sequence[int]) -> list[int]:
+    """For each index, the length of a longest strictly increasing run of ``values`` that
+    ends there."""
+    tails: list[int] = []
+    lengths = []
+    for value in values:
         length = bisect.bisect_left(tails, value)
         if length == len(tails):
             tails.append(value)
-            ends.append(index)
         else:
             tails[length] = value
-            ends[length] = index
-        previous[index] = ends[length - 1] if length else -1
-    found: set[int] = set()
-    index = ends[-1] if ends else -1
-    while index >= 0:
-        found.add(index)
-        index = previous[index]
-    return found
+        lengths.append(length + 1)
+    return lengths
+
+
+def _in_every_longest_increasing(values: Sequence[int]) -> set[int]:
+    """The indices of ``values`` that lie in every longest strictly increasing
+    subsequence: the others are out of place in at least one way of reading the order (of
+    two cases whose positions were swapped, either may be the one out of place: both are
+    reported)."""
+    if not values:
+        return set()
+    ending = _increasing_run_lengths(values)
+    starting = _increasing_run_lengths([-v for v in reversed(values)])[::-1]
+    longest = max(ending)
+    on_some = [i for i in range(len(values)) if ending[i] + starting[i] - 1 == longest]
+    at_length = Counter(ending[i] for i in on_some)
+    return {i for i in on_some if at_length[ending[i]] == 1}
 
 
 class CaseResolver:
