@@ -27,7 +27,9 @@ def build_dir(built: pipeline.BuildResult) -> Path:
 @pytest.fixture(scope="session")
 def graph(built: pipeline.BuildResult) -> Graph:
     """The built graph (data only), parsed from the N-Triples."""
-    return built.graph()
+    from reformgraph.io import read_graph
+
+    return read_graph(built.folder / "reformgraph.nt")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ cross-case analysis as a parsed graph does, and never change the build.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,12 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from reformgraph import analysis, pipeline
 from reformgraph.engine import STORE_DIR, open_store
-from reformgraph.errors import NoBuildError, QueryError
+from reformgraph.errors import (
+    GraphClosedError,
+    NoBuildError,
+    QueryError,
+    ReadOnlyGraphError,
+)
 from reformgraph.models import RG
 from reformgraph.queries import (
     SavedQuery,
@@ -153,7 +159,7 @@ def test_the_graph_over_the_store_cannot_change_the_build(
     store_graph: Graph, build_dir: Path
 ) -> None:
     before = len(store_graph)
-    with pytest.raises(RuntimeError, match="read-write"):
+    with pytest.raises(ReadOnlyGraphError, match=r"read-only.*edit the data and build again"):
         store_graph.add((BIG_FISCAL, DCTERMS.title, Literal("changed")))
     assert len(store_graph) == before
     # A second reader opens the same build at the same time.
@@ -286,3 +292,148 @@ def test_load_graph_reads_the_triples_of_every_named_graph_of_a_dataset_file(
     plain = stored_graph(pipeline.load_graph(build_dir / "reformgraph.nt"))
     assert len(loaded) == len(plain)
     assert isomorphic(loaded, plain), graph_diff(to_isomorphic(loaded), to_isomorphic(plain))
+
+
+@pytest.fixture(scope="module")
+def built_graph(built: pipeline.BuildResult) -> Graph:
+    """What ``pipeline.build(...).graph()`` gives."""
+    return built.graph()
+
+
+def _variants() -> list[object]:
+    """Each saved query, and each with its class parameter bound (matched by subclass,
+    through the ontology)."""
+    variants: list[object] = [pytest.param(name, {}, id=name) for name in sorted(QUERIES)]
+    for name in sorted(QUERIES):
+        for param in QUERIES[name].params:
+            if param.type == "class":
+                for value in ("rg:PolicyDocument", "rg:Law", "rg:Platform"):
+                    variants.append(
+                        pytest.param(name, {param.name: value}, id=f"{name}-{param.name}-{value}")
+                    )
+    return variants
+
+
+@pytest.mark.parametrize(("name", "params"), _variants())
+def test_the_graph_of_a_build_result_answers_every_saved_query_as_load_and_open_graph_do(
+    built_graph: Graph,
+    query_graph: Graph,
+    store_graph: Graph,
+    name: str,
+    params: dict[str, str],
+) -> None:
+    """``BuildResult.graph()`` had no ontology: ``instruments`` gave no rows, without a word."""
+    query = QUERIES[name]
+    ours = pipeline.query(built_graph, query, params)
+    parsed = pipeline.query(query_graph, query, params)
+    stored = pipeline.query(store_graph, query, params)
+    assert ours.variables == parsed.variables == stored.variables
+    assert canonical_rows(ours) == canonical_rows(parsed)
+    assert Counter(canonical_rows(ours)) == Counter(canonical_rows(stored))
+    if not query.is_violation_check and not params:
+        assert ours.rows, f"{name}: no rows on the real data, nothing compared"
+
+
+def test_a_closed_graph_says_so_and_how_to_open_it_again(build_dir: Path) -> None:
+    graph = pipeline.open_graph(build_dir)
+    graph.close()
+    uses = {
+        "len": lambda: len(graph),
+        "iterate": lambda: next(iter(graph)),
+        "value": lambda: graph.value(BIG_FISCAL, DCTERMS.title),
+        "query": lambda: pipeline.query(graph, saved_query("cases")),
+        "sparql": lambda: graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1"),
+        "analysis": lambda: analysis.case_links(graph),
+        "add": lambda: graph.add((BIG_FISCAL, DCTERMS.title, Literal("x"))),
+    }
+    for use, call in uses.items():
+        with pytest.raises(GraphClosedError, match=r"was closed: open it again with pipeline") as e:
+            call()  # an AttributeError of oxrdflib's store, or a silently empty answer
+        assert str(build_dir) in str(e.value), use
+
+
+def test_the_graph_of_a_build_is_a_context_manager_that_closes_it(build_dir: Path) -> None:
+    with pipeline.open_graph(build_dir) as graph:
+        assert isinstance(graph, Graph)
+        assert len(pipeline.query(graph, saved_query("cases")).rows) == 8
+    with pytest.raises(GraphClosedError, match=str(build_dir)):
+        len(graph)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["add", "addN", "remove", "update", "parse"],
+)
+def test_changing_the_graph_of_a_build_says_it_is_read_only(
+    store_graph: Graph, change: str
+) -> None:
+    triple = (BIG_FISCAL, DCTERMS.title, Literal("changed"))
+    changes = {
+        "add": lambda: store_graph.add(triple),
+        "addN": lambda: store_graph.addN([(*triple, store_graph)]),
+        "remove": lambda: store_graph.remove((BIG_FISCAL, None, None)),
+        "update": lambda: store_graph.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }"),
+        "parse": lambda: store_graph.parse(data="<urn:a> <urn:b> <urn:c> .", format="nt"),
+    }
+    before = len(store_graph)
+    with pytest.raises(ReadOnlyGraphError, match=r"read-only.*edit the data and build again"):
+        changes[change]()  # pyoxigraph's RuntimeError "Transaction are only possible …"
+    assert len(store_graph) == before
+
+
+def test_a_query_given_as_text_runs_as_the_command_line_runs_it(store_graph: Graph) -> None:
+    by_name = pipeline.query(store_graph, "cases")
+    assert by_name.rows == pipeline.query(store_graph, saved_query("cases")).rows
+    text = "SELECT ?case WHERE { ?case a rg:ReformCase }"
+    assert len(pipeline.query(store_graph, text).rows) == 8
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((42,), r"give the query as a SavedQuery .* not a int"),
+        (("cases", [("case", "big-fiscal-system")]), r"params: give a mapping .* not a list"),
+        (("cases", "case=big-fiscal-system"), r"params: give a mapping .* not a str"),
+    ],
+    ids=["query-not-text", "params-list", "params-text"],
+)
+def test_a_query_or_parameters_of_the_wrong_type_say_what_to_give(
+    store_graph: Graph, args: tuple[object, ...], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):  # AttributeError: ... has no attribute
+        pipeline.query(store_graph, *args)  # type: ignore[arg-type]
+
+
+def test_a_folder_is_not_a_graph_to_query(build_dir: Path) -> None:
+    with pytest.raises(TypeError, match="give an rdflib Graph"):
+        pipeline.query(str(build_dir), "cases")  # type: ignore[arg-type]
+
+
+def test_exporting_an_ask_query_counts_its_answer(build_dir: Path, tmp_path: Path) -> None:
+    for suffix in (".csv", ".json"):
+        target = tmp_path / f"ask{suffix}"
+        assert pipeline.export_query(build_dir, "ASK { ?s ?p ?o }", target) == 1
+        assert "true" in target.read_text(encoding="utf-8-sig")
+
+
+def test_an_unknown_picture_format_is_refused(query_graph: Graph, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown picture format 'gif': use svg or png"):
+        pipeline.write_view(query_graph, tmp_path / "v.html", view="cases", picture="gif")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_view_written_to_a_folder_goes_into_it_as_the_command_line_names_it(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    assert pipeline.write_view(query_graph, folder, view="cases") == [
+        folder / "reformgraph-cases.html"
+    ]
+    assert pipeline.write_view(query_graph, folder, case="big-fiscal-system") == [
+        folder / "reformgraph-big-fiscal-system.html"
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "reformgraph-big-fiscal-system.html",
+        "reformgraph-cases.html",
+    ]

@@ -14,6 +14,7 @@ import os
 import pyoxigraph as ox
 
 from reformgraph._record import Record
+from reformgraph.vocab import NAMESPACES
 
 # Not typing's TYPE_CHECKING: a query on the command line imports this module, and with it
 # nothing it does not need (typing, dataclasses, pathlib, shutil); see reformgraph.entry.
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
+    "BUILD_INFO",
     "ONTOLOGY_GRAPH",
     "PUBLISHING",
     "STORE_DIR",
@@ -31,14 +33,17 @@ __all__ = [
     "EngineStream",
     "add_ontology",
     "create_store",
+    "installed_model",
     "memory_store",
     "ontology_in_default_graph",
     "open_store",
     "query_store",
     "rdf_format",
     "run_sparql",
+    "store_identity",
     "stream_sparql",
     "term_parts",
+    "write_build_info",
 ]
 
 #: The folder of the store inside a build folder.
@@ -91,34 +96,86 @@ def open_store(path: Path) -> ox.Store:
 
     Raises ``FileNotFoundError`` if there is no such folder, and
     :class:`~reformgraph.errors.NoBuildError` if the folder is not a sound store (files
-    missing or cut short: a copy that went wrong, a full disk)."""
+    missing or cut short: a copy that went wrong, a full disk), if a build is being put in
+    place there, and (:class:`~reformgraph.errors.BuiltByAnotherVersion`) if the store was
+    built by a reformgraph with another data model than the one installed.
+
+    A store replaced while it is being opened (a build put in place at that moment) gives
+    RocksDB the files of two stores, which it reports as corruption: the open is then tried
+    again for up to :data:`SETTLE_SECONDS`, and a build still being put in place is said to
+    be, never that the store must be rebuilt."""
     if not path.is_dir():
         raise FileNotFoundError(path)
-    _check_published(path.parent)
+    build_dir = path.parent
+    _check_published(build_dir)
+    deadline: float | None = None
+    while True:
+        before = store_identity(path)
+        try:
+            store = _read_only(str(path))
+        except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption: …" is a RuntimeError
+            if store_identity(path) == before and _publisher(build_dir) is None:
+                from reformgraph.errors import NoBuildError
+
+                raise NoBuildError(
+                    f"{path}: cannot be opened as an Oxigraph store ({exc}): build again to"
+                    f" replace it (reformgraph build --data DATA --out {build_dir}; in a"
+                    " project, reformgraph build for its build/)"
+                ) from None
+        else:
+            if store_identity(path) == before:
+                _check_model(path)
+                return store
+            del store  # opened while it was replaced: perhaps half of each
+        # A build is putting a new store in place: wait until it has, and open that one.
+        import time
+
+        if deadline is None:
+            deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            time.sleep(0.05)
+            found = _publisher(build_dir)
+            if (found is not None and not found[1]) or time.monotonic() >= deadline:
+                _check_published(build_dir)  # stopped midway, or still at it: says which
+                from reformgraph.errors import NoBuildError
+
+                raise NoBuildError(
+                    f"{build_dir}: a build is being put in place: try again when it has finished"
+                )
+            if found is None:
+                break
+
+
+#: How long :func:`open_store` goes on trying to open a store that a build is putting in
+#: place (publishing takes a few renames: well under a second).
+SETTLE_SECONDS = 2.0
+
+
+def _read_only(path: str) -> ox.Store:
+    """``ox.Store.read_only`` (a function of the module, so that tests can replace it)."""
+    return ox.Store.read_only(path)
+
+
+def store_identity(path: Path) -> tuple[int, int] | None:
+    """Which folder ``path`` names now (its device and inode; None if there is none): a
+    build puts a new store in place by renaming a new folder over the old one's name."""
     try:
-        return ox.Store.read_only(str(path))
-    except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption: …" is a RuntimeError
-        from reformgraph.errors import NoBuildError
-
-        raise NoBuildError(
-            f"{path}: cannot be opened as an Oxigraph store ({exc}): build again to"
-            f" replace it (reformgraph build --data DATA --out {path.parent}; in a project,"
-            " reformgraph build for its build/)"
-        ) from None
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
-def _check_published(build_dir: Path) -> None:
-    """Refuse a build folder whose build is being put in place, or was stopped while it
-    was (killed between two renames): its files may be of two builds."""
+def _publisher(build_dir: Path) -> tuple[int, bool] | None:
+    """The process putting a build in place in ``build_dir`` and whether it still runs,
+    from the publishing marker; None if there is no marker."""
     marker = build_dir / PUBLISHING
     try:
         pid = int(marker.read_text(encoding="ascii").strip() or 0)
     except FileNotFoundError:
-        return
+        return None
     except (OSError, ValueError):
         pid = 0
-    from reformgraph.errors import NoBuildError
-
     try:
         if pid > 0:
             os.kill(pid, 0)
@@ -129,6 +186,18 @@ def _check_published(build_dir: Path) -> None:
         running = False
     except PermissionError:
         running = True
+    return pid, running
+
+
+def _check_published(build_dir: Path) -> None:
+    """Refuse a build folder whose build is being put in place, or was stopped while it
+    was (killed between two renames): its files may be of two builds."""
+    found = _publisher(build_dir)
+    if found is None:
+        return
+    from reformgraph.errors import NoBuildError
+
+    pid, running = found
     if running:
         raise NoBuildError(
             f"{build_dir}: a build is being put in place (process {pid}): try again when it"
@@ -141,14 +210,97 @@ def _check_published(build_dir: Path) -> None:
     )
 
 
+#: In a store's folder: which reformgraph built it and with which data model (JSON). It
+#: moves with the store, which a build puts in place with one rename.
+BUILD_INFO = "reformgraph-build.json"
+
+
+def installed_model() -> str:
+    """A fingerprint of the data model of the installed reformgraph: its ontology and
+    shapes (CRC-32 and length of each, read once per process; a query opens a store in
+    milliseconds, and this is no defence against tampering, only a sign of change)."""
+    if not _MODEL:
+        import zlib
+
+        parts = []
+        for name in ("reformgraph.ttl", "shapes.ttl"):
+            content = _model_file(name).read_bytes()
+            parts.append(f"{zlib.crc32(content):08x}.{len(content)}")
+        _MODEL.append("crc32:" + "-".join(parts))
+    return _MODEL[0]
+
+
+_MODEL: list[str] = []
+
+
+def _model_file(name: str) -> Path:
+    """A file of the ontology folder, found as :func:`reformgraph.project.ontology_file`
+    finds it (without importlib.resources, whose import costs more than a small query)."""
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent
+    packaged = package / "ontology" / name
+    if packaged.is_file():
+        return packaged
+    checkout = package.parent.parent / "ontology" / name
+    if checkout.is_file() and (checkout.parent.parent / "pyproject.toml").is_file():
+        return checkout
+    raise FileNotFoundError(f"ontology file {name} is missing from the installation")
+
+
+def write_build_info(store_dir: Path) -> None:
+    """Record in a store's folder which reformgraph writes it, and its data model."""
+    import json
+
+    from reformgraph import __version__
+
+    info = {"data_model": installed_model(), "format": 1, "reformgraph": __version__}
+    text = json.dumps(info, indent=2, sort_keys=True) + "\n"
+    (store_dir / BUILD_INFO).write_text(text, encoding="utf-8")
+
+
+def _check_model(store_dir: Path) -> None:
+    """Refuse a store built with another data model than the installed one (or by a
+    reformgraph that did not say which): its triples may not be what the installed
+    queries look for, which then find nothing, without a word."""
+    import re
+
+    try:
+        text = (store_dir / BUILD_INFO).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    # Read without json (a query imports only what it needs): the build writes the file.
+    model = re.search(r'"data_model"\s*:\s*"([^"]*)"', text)
+    if model is not None and model[1] == installed_model():
+        return
+    from reformgraph import __version__
+    from reformgraph.errors import BuiltByAnotherVersion
+
+    version = re.search(r'"reformgraph"\s*:\s*"([^"]*)"', text)
+    if model is None:
+        which = "an earlier one, which did not record its version or its data model"
+    else:
+        which = f"{version[1] if version else 'unknown'}, with another ontology or shapes"
+    build_dir = store_dir.parent
+    raise BuiltByAnotherVersion(
+        f"{build_dir}: built by another version of reformgraph ({which}) than this one"
+        f" ({__version__}), whose queries may silently miss rows there: build again"
+        f" (reformgraph build --data DATA --out {build_dir}; in a project, reformgraph build"
+        " for its build/)"
+    )
+
+
 def create_store(path: Path) -> ox.Store:
-    """A new, empty on-disk store (the folder must not exist or be empty)."""
+    """A new, empty on-disk store (the folder must not exist or be empty), which says
+    which reformgraph made it (:data:`BUILD_INFO`, read by :func:`open_store`)."""
     if path.exists():
         import shutil
 
         shutil.rmtree(path)
     path.mkdir(parents=True)
-    return ox.Store(str(path))
+    store = ox.Store(str(path))
+    write_build_info(path)
+    return store
 
 
 #: Bytes of N-Triples per call of Oxigraph's bulk loader (about 450,000 of our triples).
@@ -284,7 +436,13 @@ def _evaluate(
     if union is None:
         union = not ontology_in_default_graph(store)
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
-    return store.query(text, substitutions=substitutions or None, use_default_graph_as_union=union)
+    # The prefixes of the tables need no declaration (a query's own declarations win).
+    return store.query(
+        text,
+        prefixes=NAMESPACES,
+        substitutions=substitutions or None,
+        use_default_graph_as_union=union,
+    )
 
 
 def _sorted_triples(result: ox.QueryTriples) -> list[tuple[Any, Any, Any]]:
@@ -305,6 +463,7 @@ def run_sparql(
     The query's default graph is the store's default graph, which holds the data and the
     ontology; with ``union`` it is the union of all the store's graphs. By default (None)
     the union is taken only for a store whose ontology is in its named graph alone.
+    The prefixes of :data:`~reformgraph.vocab.NAMESPACES` need no declaration.
     """
     result = _evaluate(store, text, bindings, union)
     if isinstance(result, ox.QuerySolutions):

@@ -11,11 +11,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuthenticationFailed",
+    "BuildChangedWarning",
+    "BuiltByAnotherVersion",
     "DataError",
     "DataErrors",
     "EndpointRefused",
     "EndpointTimeout",
     "EndpointUnreachable",
+    "GraphClosedError",
     "LargeViewWarning",
     "NoBuildError",
     "NoProjectError",
@@ -23,6 +26,7 @@ __all__ = [
     "PublishError",
     "PushInterrupted",
     "QueryError",
+    "ReadOnlyGraphError",
     "ReformgraphError",
     "RemoteError",
     "RemoteUsageError",
@@ -98,6 +102,22 @@ class NoProjectError(ReformgraphError):
 
 class NoBuildError(ReformgraphError):
     """A command needs a built graph and there is none."""
+
+
+class BuiltByAnotherVersion(NoBuildError):
+    """The build was made by a reformgraph with another data model (ontology and shapes)
+    than the one installed, or by one that did not record its model: what a query finds
+    there may not be what this version's queries look for. Build again."""
+
+
+class GraphClosedError(ReformgraphError):
+    """The graph of a build was closed (``Graph.close``, or the end of its ``with`` block)
+    and then used."""
+
+
+class ReadOnlyGraphError(ReformgraphError):
+    """Something tried to change the graph of a build, which is read-only: the data folder
+    is what is edited, and the build made again."""
 
 
 class PublishError(ReformgraphError):
@@ -211,6 +231,11 @@ def relative(path: Path, root: Path | None = None) -> str:
         return str((path.parent.resolve() / path.name).relative_to(base.resolve()))
     except (ValueError, OSError, RuntimeError):
         return str(path)
+
+
+class BuildChangedWarning(UserWarning):
+    """A graph opened on a build folder is used after another build was put in place
+    there: it still answers from the build it opened."""
 
 
 class LargeViewWarning(UserWarning):

@@ -15,7 +15,7 @@ from rdflib import RDF, Graph
 
 from reformgraph.build import PREFIXES
 from reformgraph.coverage import Uncovered
-from reformgraph.engine import STORE_DIR
+from reformgraph.engine import BUILD_INFO, STORE_DIR
 from reformgraph.errors import (
     DataError,
     DataErrors,
@@ -40,6 +40,7 @@ from reformgraph.validate import ValidationResult
 
 if TYPE_CHECKING:
     from reformgraph.extract import AcceptResult
+    from reformgraph.storegraph import BuildGraph
 
 __all__ = [
     "OUTPUT_NAMES",
@@ -102,8 +103,11 @@ class BuildResult:
         return self.written[0].parent
 
     def graph(self) -> Graph:
-        """The built graph as an rdflib Graph (parsed from the N-Triples)."""
-        return read_graph(self.folder / "reformgraph.nt")
+        """The built graph as an rdflib Graph, parsed from the N-Triples with the ontology
+        merged in: what :func:`load_graph` gives, so that every saved query gives the rows
+        it gives on :func:`open_graph` (those that match classes by their subclasses,
+        ``instruments`` and ``shared-entities``, need the ontology)."""
+        return load_graph(self.folder / "reformgraph.nt")
 
 
 def _short(iri: str) -> str:
@@ -294,9 +298,13 @@ def _check_output_store(store: Path) -> None:
     if not store.exists():
         return
     # A store, even a damaged one (files missing or cut short), holds RocksDB's files only,
-    # besides what a file manager leaves (.DS_Store, Thumbs.db).
+    # besides what a file manager leaves (.DS_Store, Thumbs.db) and what says which
+    # reformgraph built it.
     if not store.is_dir() or not all(
-        _ROCKSDB_FILE.fullmatch(p.name) or p.name.startswith(".") or p.name in _OS_FILES
+        _ROCKSDB_FILE.fullmatch(p.name)
+        or p.name.startswith(".")
+        or p.name in _OS_FILES
+        or p.name == BUILD_INFO
         for p in store.iterdir()
     ):
         raise NoBuildError(
@@ -337,19 +345,28 @@ def _open_build_store(out_dir: StrPath) -> Any:
     return open_store(store_dir)
 
 
-def open_graph(out_dir: StrPath) -> Graph:
+def open_graph(out_dir: StrPath) -> BuildGraph:
     """The graph of a build, as an rdflib Graph over its Oxigraph store (``out_dir/store``).
 
     Nothing is parsed, so it opens at once whatever the size; SPARQL through
     :func:`query` (or ``Graph.query`` with text) is answered by Oxigraph, and triples are
     read from the store as they are asked for. The store is opened read-only: the graph
-    cannot be changed, and other processes may read the same build. It holds what
-    :func:`load_graph` of the build's N-Triples holds (the data and the ontology), with
-    numbers in Oxigraph's canonical form.
+    cannot be changed (:class:`~reformgraph.errors.ReadOnlyGraphError`), and other
+    processes may read the same build. It holds what :func:`load_graph` of the build's
+    N-Triples holds (the data and the ontology), with numbers in Oxigraph's canonical form.
+
+    ``graph.close()``, or the end of ``with pipeline.open_graph(B) as graph:``, lets go of
+    the store; the graph then raises :class:`~reformgraph.errors.GraphClosedError`. It
+    reads the build that was in place when it was opened: if another build is put in
+    place in ``out_dir`` since, the first query after it warns
+    (:class:`~reformgraph.errors.BuildChangedWarning`), and the graph must be opened again
+    to read the new one. Raises :class:`~reformgraph.errors.NoBuildError` if there is no
+    sound build there, or (:class:`~reformgraph.errors.BuiltByAnotherVersion`) if it was
+    built by a reformgraph with another data model.
     """
     from reformgraph.storegraph import store_graph
 
-    graph = store_graph(_open_build_store(out_dir))
+    graph = store_graph(_open_build_store(out_dir), Path(out_dir))
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
@@ -476,8 +493,11 @@ def write_view(
     progress: Progress | None = None,
     max_cases: int | None = None,
 ) -> list[Path]:
-    """Write the HTML page of a view (and a PNG or SVG picture of it beside it).
-    ``max_cases`` leaves out of the cases view the entities more cases name.
+    """Write the HTML page of a view (and a PNG or SVG picture of it beside it, ``picture``
+    ``"png"`` or ``"svg"``). ``out`` is the page's file, or a folder that the page goes
+    into (``reformgraph-VIEW.html``, ``reformgraph-CASE.html``, ``reformgraph-QUERY.html``,
+    as ``reformgraph viz --out FOLDER`` names it). ``max_cases`` leaves out of the cases
+    view the entities more cases name.
     ``progress`` hears of each step as (step, done, total), 0 of 1 then 1 of 1: ``view``
     (the nodes and edges read from the graph), ``page`` (the HTML written) and, with a
     picture, ``picture``."""
@@ -489,8 +509,16 @@ def write_view(
         if progress is not None:
             progress(name, done, 1)
 
+    if picture not in (None, "svg", "png"):
+        raise ValueError(f"unknown picture format {picture!r}: use svg or png")
     out = Path(out)
     query_file = None if query_file is None else Path(query_file)
+    if out.is_dir():
+        # A folder, as the command line's `viz --out FOLDER`: the page goes into it, named
+        # by what it shows (a case by its id, however the case is given).
+        shown = case.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if case else None
+        shown = shown or (query_file.stem if query_file is not None else view)
+        out = out / f"reformgraph-{shown}.html"
     step("view", 0)
     construct = None
     if query_file is not None:
@@ -535,15 +563,52 @@ def write_view(
     return written
 
 
-def query(graph: Graph, saved: SavedQuery, params: Mapping[str, str] | None = None) -> QueryResult:
+def query(
+    graph: Graph, saved: SavedQuery | str, params: Mapping[str, str] | None = None
+) -> QueryResult:
+    """Run a query on a graph (:func:`open_graph`, :func:`load_graph`). ``saved`` is a
+    :class:`SavedQuery` (:func:`~reformgraph.queries.saved_query`) or, as ``reformgraph
+    query`` takes it, a saved query's name, a ``.rq`` file or SPARQL text; ``params`` maps
+    parameter names to their values as text (``{"case": "big-fiscal-system"}``)."""
     from reformgraph.queries import bind_params
 
-    return run_query(graph, saved, bind_params(saved, params or {}))
+    if not isinstance(graph, Graph):
+        raise TypeError(
+            f"graph: give an rdflib Graph (pipeline.open_graph(BUILD), pipeline.load_graph"
+            f"(FILE)), not a {type(graph).__name__}; export_query takes a build folder"
+        )
+    saved = _as_query(saved)
+    return run_query(graph, saved, bind_params(saved, _as_params(params)))
+
+
+def _as_query(saved: object) -> SavedQuery:
+    """A query given as a SavedQuery, or as text as the command line takes it."""
+    from reformgraph.queries import load_query
+
+    if isinstance(saved, SavedQuery):
+        return saved
+    if isinstance(saved, str):
+        return load_query(saved, Path.cwd())
+    raise TypeError(
+        "give the query as a SavedQuery (queries.saved_query(NAME)) or as text (a saved"
+        f" query's name, a .rq file or SPARQL), not a {type(saved).__name__}"
+    )
+
+
+def _as_params(params: object) -> Mapping[str, str]:
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise TypeError(
+            "params: give a mapping of parameter names to values as text, such as"
+            f" {{'case': 'big-fiscal-system'}}, not a {type(params).__name__}"
+        )
+    return params
 
 
 def export_query(
     out_dir: StrPath,
-    saved: SavedQuery,
+    saved: SavedQuery | str,
     target: StrPath,
     *,
     output_format: str | None = None,
@@ -555,7 +620,8 @@ def export_query(
     is written; if the query fails, an existing ``target`` is left as it was.
 
     The format is ``output_format`` (``"csv"`` or ``"json"``) or, if not given, the one
-    ``target``'s suffix names (``.csv``; ``.json`` or ``.srj``). Returns the number of rows."""
+    ``target``'s suffix names (``.csv``; ``.json`` or ``.srj``). ``saved`` and ``params``
+    are as for :func:`query`. Returns the number of rows (1 for an ASK query: its answer)."""
     from reformgraph.io import atomic_writer
     from reformgraph.queries import bind_params, stream_query_on_store, write_csv, write_json
 
@@ -569,8 +635,10 @@ def export_query(
             )
     if output_format not in ("csv", "json"):
         raise QueryError(f"unknown format {output_format!r}: use csv or json")
-    bindings = bind_params(saved, params or {})
+    saved = _as_query(saved)
+    bindings = bind_params(saved, _as_params(params))
     stream = stream_query_on_store(_open_build_store(out_dir), saved, bindings)
     write = write_csv if output_format == "csv" else write_json
     with atomic_writer(Path(target)) as handle:
-        return write(stream, handle)
+        rows = write(stream, handle)
+    return 1 if stream.boolean is not None else rows

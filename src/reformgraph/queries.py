@@ -22,7 +22,8 @@ from pathlib import Path
 
 from reformgraph._record import Record
 from reformgraph.engine import EngineResult, EngineStream, run_sparql, stream_sparql, term_parts
-from reformgraph.errors import QueryError
+from reformgraph.errors import QueryError, ReformgraphError
+from reformgraph.vocab import NAMESPACES
 
 # Not typing's TYPE_CHECKING: a query on the command line imports this module, and with it
 # nothing it does not need (typing, dataclasses); see reformgraph.entry.
@@ -52,6 +53,8 @@ __all__ = [
     "saved_query",
     "stream_query_on_store",
     "to_dataframe",
+    "unknown_prefix",
+    "with_prefixes",
     "write_csv",
     "write_json",
 ]
@@ -309,8 +312,6 @@ class Term(Record):
 def _expand(text: str) -> str:
     """``rg:Platform`` or ``rgd:case/…`` (the prefixes the tables print) as a full IRI;
     any other text as it is."""
-    from reformgraph.vocab import NAMESPACES
-
     prefix, colon, local = text.partition(":")
     if colon and prefix in NAMESPACES and not local.startswith("//"):
         return NAMESPACES[prefix] + local
@@ -385,8 +386,6 @@ def _class_members(name: str, given: str, iri: str) -> tuple[str, ...]:
     classes = _ontology_classes()
     if iri not in classes:
         import difflib
-
-        from reformgraph.vocab import NAMESPACES
 
         def short(full: str) -> str:
             for prefix, namespace in sorted(NAMESPACES.items()):
@@ -592,7 +591,11 @@ def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
 
     for name, term in bindings.items():
         try:
-            ox.Store().query(query.text, substitutions={ox.Variable(name): term.to_oxigraph()})
+            ox.Store().query(
+                query.text,
+                prefixes=NAMESPACES,
+                substitutions={ox.Variable(name): term.to_oxigraph()},
+            )
         except SyntaxError as exc:
             raise _syntax_error(exc, query.text, query.path) from None
         except RuntimeError as exc:
@@ -607,8 +610,13 @@ def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
 
 def _syntax_error(exc: Exception, text: str, path: str = "") -> QueryError:
     """A syntax error of Oxigraph or rdflib, with its line and column, and the query's file
-    (``path``, as the user named it) if it came from one."""
+    (``path``, as the user named it) if it came from one. A prefix the query neither
+    declares nor may leave undeclared is named as the cause; Oxigraph's lists of the
+    characters it expected are cut short."""
     where = f"{path}: " if path else ""
+    unknown = _unknown_prefix_error(text, path)
+    if unknown is not None:
+        return unknown
     line = getattr(exc, "lineno", None)
     column = getattr(exc, "col", None)
     message = getattr(exc, "msg", None) or str(exc)
@@ -616,6 +624,7 @@ def _syntax_error(exc: Exception, text: str, path: str = "") -> QueryError:
         found = re.match(r"error at (\d+):(\d+): (.*)", str(message), re.DOTALL)
         if found:
             line, column, message = found[1], found[2], found[3]
+    message = _readable(str(message))
     if line is not None and column is not None:
         return QueryError(
             f"{where}SPARQL syntax error at line {line}, column {column}: {message}", source=text
@@ -623,15 +632,101 @@ def _syntax_error(exc: Exception, text: str, path: str = "") -> QueryError:
     return QueryError(f"{where}SPARQL syntax error: {message}", source=text)
 
 
+def _readable(message: str) -> str:
+    """Oxigraph's "expected one of …" without the character ranges of its grammar (six
+    lines of ``'\\u{00C0}'..='\\u{00D6}' | …`` for a name that may come next)."""
+    if "[" not in message:
+        return " ".join(message.split())
+    # a set of one character: that character
+    message = re.sub(r"\[\s*'\\?([^'])'\s*\]", r'"\1"', message)
+    # ranges of characters: the start or the rest of a name
+    message = re.sub(r"\[[^\[\]]*(?:\.\.=|\\u\{)[^\[\]]*\]", "a character of a name", message)
+    message = re.sub(r"\[_\]", "", message)  # anything at all
+    head, sep, rest = message.partition("expected one of ")
+    if sep:
+        items = [item.strip() for item in re.findall(r'\s*("[^"]*"|[^,]+)\s*(?:,|$)', rest)]
+        rest = ", ".join(dict.fromkeys(item for item in items if item))
+        message = head + sep + rest
+    return " ".join(message.split())
+
+
+#: What a query's text is scanned for prefixed names: strings, IRIs and comments are
+#: blanked out first (keeping every character's line and column).
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_PREFIXED_NAME = re.compile(r"(?<![\w?$:.\-])((?:[A-Za-z][\w.\-]*)?):")
+_PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+((?:[A-Za-z][\w.\-]*)?)\s*:", re.IGNORECASE)
+
+
+def _masked(text: str) -> str:
+    """``text`` with its strings, IRIs and comments as spaces (newlines kept)."""
+    return _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+
+
+def unknown_prefix(text: str) -> tuple[str, int, int] | None:
+    """The first prefix ``text`` uses without declaring it and that is not one of
+    :data:`~reformgraph.vocab.NAMESPACES` (which every engine knows), with its line and
+    column (from 1); None if there is none."""
+    masked = _masked(text)
+    declared = {m[1] for m in _PREFIX_DECLARATION.finditer(masked)}
+    declarations = {m.start(1) for m in _PREFIX_DECLARATION.finditer(masked)}
+    for found in _PREFIXED_NAME.finditer(masked):
+        prefix = found[1]
+        if found.start(1) in declarations or prefix in declared or prefix in NAMESPACES:
+            continue
+        line = masked.count("\n", 0, found.start()) + 1
+        column = found.start() - (masked.rfind("\n", 0, found.start()) + 1) + 1
+        return prefix, line, column
+    return None
+
+
+def _unknown_prefix_error(text: str, path: str = "") -> QueryError | None:
+    """The error for the first prefix ``text`` uses that it may not leave undeclared."""
+    unknown = unknown_prefix(text)
+    if unknown is None:
+        return None
+    prefix, line, column = unknown
+    where = f"{path}: " if path else ""
+    known = ", ".join(f"{name}:" for name in NAMESPACES)
+    return QueryError(
+        f"{where}SPARQL syntax error at line {line}, column {column}: unknown prefix"
+        f" {prefix}: declare it (PREFIX {prefix}: <…>) before the query; these need no"
+        f" declaration: {known}",
+        source=text,
+    )
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` with a ``PREFIX`` line, before it, for each prefix of
+    :data:`~reformgraph.vocab.NAMESPACES` it uses without declaring it: for an engine that
+    is not told them otherwise (a remote endpoint). Locally, the engines are given them
+    (so that the lines and columns of errors stay those of the text)."""
+    masked = _masked(text)
+    declared = {m[1] for m in _PREFIX_DECLARATION.finditer(masked)}
+    used = {m[1] for m in _PREFIXED_NAME.finditer(masked)}
+    missing = [name for name in NAMESPACES if name in used and name not in declared]
+    if not missing:
+        return text
+    return " ".join(f"PREFIX {name}: <{NAMESPACES[name]}>" for name in missing) + "\n" + text
+
+
 def prepare(text: str, path: str = "") -> object:
     """Parse SPARQL text with rdflib; raise :class:`QueryError` with line and column (and
-    ``path``, the file the text came from, if given)."""
+    ``path``, the file the text came from, if given). The prefixes of
+    :data:`~reformgraph.vocab.NAMESPACES` need no declaration, as on the other engines."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import prepareQuery
 
     where = f"{path}: " if path else ""
+    # rdflib would also take the prefixes it binds itself (brick:, foaf: …), which the
+    # other engines do not: refused here as there.
+    unknown = _unknown_prefix_error(text, path)
+    if unknown is not None:
+        raise unknown
     try:
-        return prepareQuery(text)
+        return prepareQuery(text, initNs=NAMESPACES)
     except ParseBaseException as exc:
         raise _syntax_error(exc, text, path) from None
     except Exception as exc:  # rdflib raises plain exceptions for some invalid queries
@@ -643,9 +738,8 @@ def run_query(
 ) -> QueryResult:
     """Run a query on an rdflib graph: by rdflib's own SPARQL engine, or by Oxigraph's for
     a graph over an Oxigraph store (:func:`reformgraph.pipeline.open_graph`, or any graph
-    of oxrdflib's ``Oxigraph`` store). Either way the rows are rdflib terms."""
-    from rdflib import Graph
-
+    of oxrdflib's ``Oxigraph`` store). Either way the rows are rdflib terms, and a failure
+    is a :class:`QueryError`."""
     for name, term in (bindings or {}).items():
         if isinstance(term, str) and not hasattr(term, "n3"):  # text, not an RDF term
             raise QueryError(
@@ -661,30 +755,38 @@ def run_query(
         name: term.to_rdflib() if isinstance(term, Term) else term
         for name, term in bindings.items()
     }
-    if _on_oxigraph(graph):
-        # The text, not rdflib's parse of it: oxrdflib hands text to Oxigraph, and leaves a
-        # parsed query to rdflib's engine (which would read the store triple by triple).
-        try:
-            result = graph.query(text, initBindings=initial)
-        except SyntaxError as exc:
-            raise _syntax_error(exc, text, query.path) from None
-        except Exception as exc:
-            raise QueryError(f"query failed: {exc}", source=text) from None
-    else:
-        prepared = prepare(text, query.path)
-        try:
+    try:
+        if _on_oxigraph(graph):
+            # The text, not rdflib's parse of it: oxrdflib hands text to Oxigraph, and leaves
+            # a parsed query to rdflib's engine (which would read the store triple by
+            # triple). The prefixes given are all it may leave undeclared, as elsewhere.
+            result = graph.query(text, initNs=NAMESPACES, initBindings=initial)
+        else:
+            prepared = prepare(text, query.path)
             result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
-        except Exception as exc:
-            raise QueryError(f"query failed: {exc}", source=query.text) from None
+        # rdflib evaluates as the rows are read: its errors come from here too.
+        return _collected(result)
+    except ReformgraphError:  # a bad query, a closed graph: said already
+        raise
+    except SyntaxError as exc:
+        raise _syntax_error(exc, text, query.path) from None
+    except Exception as exc:  # each engine, and what it calls (re, urllib), raises its own
+        raise QueryError(f"query failed: {exc}", source=text) from None
+
+
+def _collected(result: Any) -> QueryResult:
+    """The rows (or the answer, or the triples) of an rdflib query result."""
+    from rdflib import Graph
+
     if result.type == "SELECT":
         variables = [str(v) for v in (result.vars or [])]
-        rows = [tuple(row) for row in result]  # type: ignore[arg-type]
+        rows = [tuple(row) for row in result]
         return QueryResult(variables=variables, rows=rows)
     if result.type == "ASK":
         return QueryResult(variables=[], boolean=bool(result.askAnswer))
     out = Graph()
     for triple in result:
-        out.add(triple)  # type: ignore[arg-type]
+        out.add(triple)
     return QueryResult(
         variables=["subject", "predicate", "object"],
         graph=out,

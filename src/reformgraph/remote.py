@@ -59,6 +59,7 @@ from reformgraph.queries import (
     Term,
     case_checks,
     no_such_case,
+    with_prefixes,
     with_values,
 )
 
@@ -857,7 +858,8 @@ def stream_endpoint(
         endpoint, "--endpoint", "http://localhost:7878/query"
     )
     params = [("default-graph-uri", check_graph_iri(named_graph))] if named_graph else []
-    text = with_values(query.text, bindings)
+    # The prefixes every local engine knows are declared for the endpoint, which may not.
+    text = with_prefixes(with_values(query.text, bindings))
     policy = retry or RetryPolicy(retries=2, backoff=0.5)
     shown = redact(endpoint)
     with _Session(credentials or url_credentials, timeout, policy, sleep) as session:

@@ -1,0 +1,267 @@
+"""What reads a build folder knows which build it reads: one made by another version of
+reformgraph is refused, one being put in place is waited for (never called corrupt), and
+a graph held open across a new build says that it still reads the old one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from reformgraph import __version__, engine, pipeline
+from reformgraph.cli import app
+from reformgraph.errors import BuildChangedWarning, BuiltByAnotherVersion, NoBuildError
+from reformgraph.project import ontology_file
+from reformgraph.queries import saved_query
+
+from .paths import DATA
+
+runner = CliRunner()
+SCRIPT = Path(sys.executable).with_name("reformgraph")
+
+
+@pytest.fixture
+def copied_build(build_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the real data's build, to change."""
+    copy = tmp_path / "build"
+    shutil.copytree(build_dir, copy)
+    return copy
+
+
+# ------------------------------------------------------------------ which reformgraph built it
+
+
+def test_a_build_records_the_version_and_data_model_of_the_reformgraph_that_wrote_it(
+    build_dir: Path,
+) -> None:
+    info = json.loads((build_dir / "store" / engine.BUILD_INFO).read_text(encoding="utf-8"))
+    assert info == {"data_model": engine.installed_model(), "format": 1, "reformgraph": __version__}
+
+
+def test_the_data_model_is_the_packaged_ontology_and_shapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("reformgraph.ttl", "shapes.ttl"):
+        assert engine._model_file(name) == ontology_file(name)
+    model = engine.installed_model()
+    for name in ("reformgraph.ttl", "shapes.ttl"):
+        changed = tmp_path / name
+        changed.write_bytes(ontology_file(name).read_bytes().replace(b"rg:", b"rg: ", 1))
+        monkeypatch.setattr(engine, "_MODEL", [])
+        monkeypatch.setattr(
+            engine, "_model_file", lambda n, c=changed: c if n == c.name else ontology_file(n)
+        )
+        assert engine.installed_model() != model, name
+
+
+def test_the_installed_data_model_is_read_once_per_process(
+    copied_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query opens the store at every run: the model's files are not read each time."""
+    read: list[str] = []
+    found = engine._model_file
+
+    def counted(name: str) -> Path:
+        read.append(name)
+        return found(name)
+
+    monkeypatch.setattr(engine, "_MODEL", [])
+    monkeypatch.setattr(engine, "_model_file", counted)
+    for _ in range(3):
+        engine.open_store(copied_build / "store")
+    assert read == ["reformgraph.ttl", "shapes.ttl"]
+
+
+def _another_version(build: Path) -> None:
+    info_file = build / "store" / engine.BUILD_INFO
+    info = json.loads(info_file.read_text(encoding="utf-8"))
+    info.update(reformgraph="0.0.9", data_model="crc32:00000000.1-00000000.1")
+    info_file.write_text(json.dumps(info), encoding="utf-8")
+
+
+def _no_record(build: Path) -> None:
+    (build / "store" / engine.BUILD_INFO).unlink()
+
+
+READERS: dict[str, Callable[[Path], object]] = {
+    "open_store": lambda build: engine.open_store(build / "store"),
+    "open_graph": pipeline.open_graph,
+    "export_query": lambda build: pipeline.export_query(
+        build, saved_query("cases"), build.parent / "cases.csv"
+    ),
+}
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize(
+    ("made", "which"),
+    [(_another_version, r"\(0\.0\.9, with another ontology or shapes\)"), (_no_record, "earlier")],
+    ids=["another-model", "not-recorded"],
+)
+def test_a_build_of_another_data_model_is_refused_with_build_again(
+    copied_build: Path, made: Callable[[Path], None], which: str, reader: str
+) -> None:
+    # A build made before `actors` existed answered it with no rows, and said nothing.
+    made(copied_build)
+    with pytest.raises(BuiltByAnotherVersion, match=which) as refused:
+        READERS[reader](copied_build)
+    message = str(refused.value)
+    assert message.startswith(f"{copied_build}: built by another version of reformgraph")
+    assert f"build again (reformgraph build --data DATA --out {copied_build}" in message
+    assert isinstance(refused.value, NoBuildError)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["query", "cases"], ["query", "cases", "-f", "csv"], ["links"], ["viz"]],
+    ids=["query", "query-csv", "links", "viz"],
+)
+def test_the_command_line_refuses_a_build_of_another_version(
+    copied_build: Path, command: list[str]
+) -> None:
+    _no_record(copied_build)
+    result = runner.invoke(app, [*command, "--build", str(copied_build)])
+    assert result.exit_code == 2, result.output
+    assert f"{copied_build}: built by another version of reformgraph" in result.stderr
+    assert result.stdout == ""
+
+
+def test_the_console_scripts_fast_query_refuses_a_build_of_another_version(
+    copied_build: Path,
+) -> None:
+    _another_version(copied_build)
+    result = subprocess.run(
+        [str(SCRIPT), "query", "cases", "-f", "csv", "--build", str(copied_build)],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert b"built by another version of reformgraph" in result.stderr
+    assert result.stdout == b""
+
+
+def test_a_new_build_replaces_a_build_of_another_version(copied_build: Path) -> None:
+    _no_record(copied_build)
+    pipeline.build(DATA, copied_build)
+    assert len(pipeline.query(pipeline.open_graph(copied_build), "cases").rows) == 8
+
+
+# ------------------------------------------------------------------ a build being put in place
+
+CORRUPTION = "Corruption: Mismatch in unique ID on table file 9. Expected: {1,2} Actual: {3,4}"
+
+
+def test_a_store_replaced_while_it_is_opened_is_opened_again(
+    copied_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RocksDB read the files of two stores when a build renamed its store in while it
+    opened the old one, and the reader was told to rebuild a sound store."""
+    store = copied_build / "store"
+    calls: list[str] = []
+
+    def replaced_while_opening(path: str) -> ox.Store:
+        calls.append(path)
+        if len(calls) == 1:  # a build puts a new store in place meanwhile
+            store.rename(copied_build / ".store.old")
+            shutil.copytree(copied_build / ".store.old", store)
+            raise RuntimeError(CORRUPTION)
+        return ox.Store.read_only(path)
+
+    monkeypatch.setattr(engine, "_read_only", replaced_while_opening)
+    opened = engine.open_store(store)
+    assert len(calls) == 2
+    assert engine.ontology_in_default_graph(opened)
+
+
+@pytest.mark.parametrize("reader", ["open_store", "open_graph"])
+def test_a_failed_open_while_a_build_is_put_in_place_says_try_again_not_build_again(
+    copied_build: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    def failing_as_a_build_starts(path: str) -> ox.Store:
+        # The build's marker appears while the store is read (this process: running).
+        (copied_build / engine.PUBLISHING).write_text(f"{os.getpid()}\n", encoding="ascii")
+        raise RuntimeError(CORRUPTION)
+
+    monkeypatch.setattr(engine, "_read_only", failing_as_a_build_starts)
+    monkeypatch.setattr(engine, "SETTLE_SECONDS", 0.2)
+    with pytest.raises(NoBuildError) as refused:
+        READERS[reader](copied_build)
+    message = str(refused.value)
+    assert "a build is being put in place" in message
+    assert "try again" in message
+    assert "build again" not in message
+    assert "Corruption" not in message
+
+
+def test_a_store_is_opened_once_the_build_being_put_in_place_has_finished(
+    copied_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = copied_build / engine.PUBLISHING
+    calls: list[str] = []
+
+    def failing_once(path: str) -> ox.Store:
+        calls.append(path)
+        if len(calls) == 1:
+            marker.write_text(f"{os.getpid()}\n", encoding="ascii")
+            raise RuntimeError(CORRUPTION)
+        return ox.Store.read_only(path)
+
+    sleep = time.sleep
+    waits: list[float] = []
+
+    def build_finishes(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:  # the build is in place: its marker goes
+            marker.unlink()
+        sleep(0)
+
+    monkeypatch.setattr(engine, "_read_only", failing_once)
+    monkeypatch.setattr(time, "sleep", build_finishes)
+    graph = pipeline.open_graph(copied_build)
+    assert len(pipeline.query(graph, "cases").rows) == 8
+    assert len(calls) == 2
+    assert len(waits) == 3
+
+
+def test_a_damaged_store_without_a_build_in_progress_still_says_build_again(
+    copied_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(path: str) -> ox.Store:
+        raise RuntimeError(CORRUPTION)
+
+    monkeypatch.setattr(engine, "_read_only", damaged)
+    with pytest.raises(NoBuildError, match="cannot be opened as an Oxigraph store") as refused:
+        pipeline.open_graph(copied_build)
+    assert "build again" in str(refused.value)
+
+
+# ------------------------------------------------------------------ a graph held open
+
+
+def test_a_graph_held_open_across_a_new_build_warns_once_that_it_reads_the_old_one(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    graph = pipeline.open_graph(out)
+    cases = saved_query("cases")
+    assert len(pipeline.query(graph, cases).rows) == 8
+    pipeline.build(DATA, out)
+    with pytest.warns(BuildChangedWarning, match=r"another build has been put in place") as heard:
+        assert len(pipeline.query(graph, cases).rows) == 8
+    assert len(heard) == 1
+    assert f"pipeline.open_graph({str(out)!r})" in str(heard[0].message)
+    pipeline.query(graph, cases)  # once: no second warning (warnings are errors here)
+    graph.close()
+    with pipeline.open_graph(out) as reopened:
+        pipeline.query(reopened, cases)  # the new build: no warning
