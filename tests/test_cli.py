@@ -208,6 +208,46 @@ def test_a_mistyped_option_is_told_a_visible_option_of_the_name_of_a_hidden_one(
     assert "(Possible options: --out)" in result.output
 
 
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        # a traceback ending in IsADirectoryError, exit 1
+        ("dir", ["query", "{x}.rq", "--graph", "{nt}"], "{x}.rq: is a folder, not a query file"),
+        # waited for ever for a writer
+        ("fifo", ["query", "{x}.rq", "--graph", "{nt}"], "{x}.rq: not a regular file (a pipe"),
+        # said "no such file" of a folder that exists
+        ("dir", ["query", "cases", "--graph", "{x}.ttl"], "{x}.ttl: is a folder, not an RDF file"),
+        # "cannot write the output: [Errno 17] File exists"
+        ("file", ["build", "--out", "{x}"], "{x} is a file, not a folder: a build goes into"),
+    ],
+    ids=["rq-folder", "rq-pipe", "graph-folder", "build-out-file"],
+)
+def test_a_folder_pipe_or_file_where_the_other_is_needed_is_named_as_such(
+    build_dir: Path, tmp_path: Path, make: str, args: list[str], message: str
+) -> None:
+    import os
+
+    x = tmp_path / "thing"
+    suffix = {"query": ".rq" if args[1].endswith(".rq") else ".ttl", "build": ""}[args[0]]
+    where = Path(f"{x}{suffix}")
+    if make == "dir":
+        where.mkdir()
+    elif make == "fifo":
+        os.mkfifo(where)
+    else:
+        where.write_text("mine", encoding="utf-8")
+    nt = str(build_dir / "reformgraph.nt")
+    filled = [a.format(x=x, nt=nt) for a in args]
+    if args[0] == "build":
+        filled += ["--data", str(DATA)]
+    result = runner.invoke(app, filled)
+    assert result.exit_code == 2, result.output
+    assert message.format(x=x) in result.output
+    assert "Traceback" not in result.output
+    if make == "file":
+        assert where.read_text(encoding="utf-8") == "mine"
+
+
 def test_query_of_a_file_that_is_not_rdf_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "graph.ttl"
     bad.write_text("this is not turtle", encoding="utf-8")

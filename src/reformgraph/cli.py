@@ -882,7 +882,8 @@ def _query_store(graph_file: Path | None, out_dir: Path | None) -> Any:
 
     build_dir = out_dir if out_dir is not None else build_folder(Path.cwd())
     if graph_file is not None and not graph_file.is_file():
-        raise NoBuildError(f"{graph_file}: no such file")
+        what = "is a folder, not an RDF file" if graph_file.is_dir() else "no such file"
+        raise NoBuildError(f"{graph_file}: {what}")
     try:
         return engine.query_store(build_dir, graph_file, ontology_file("reformgraph.ttl"))
     except FileNotFoundError:

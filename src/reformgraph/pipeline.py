@@ -232,6 +232,9 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     last build in ``out_dir`` are taken from its cache.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        # it said "cannot write the output: [Errno 17] File exists"
+        raise NoBuildError(f"{out_dir} is a file, not a folder: a build goes into a folder (--out)")
     inside = next((f for f in (out_dir, *out_dir.resolve().parents) if is_data_folder(f)), None)
     if inside is not None:
         # --out data/cases wrote the build's files among the curated ones
@@ -321,7 +324,8 @@ def load_graph(graph_file: StrPath) -> Graph:
     """The graph to query: a built file, with the ontology merged in for class labels."""
     graph_file = Path(graph_file)
     if not graph_file.is_file():
-        raise NoBuildError(f"{graph_file}: no such file")
+        what = "is a folder, not an RDF file" if graph_file.is_dir() else "no such file"
+        raise NoBuildError(f"{graph_file}: {what}")
     try:
         graph = read_graph(graph_file)
     except Exception as exc:  # each parser raises its own (a JSON-LD file, json's errors)

@@ -246,6 +246,10 @@ def load_query(spec: str, cwd: Path) -> SavedQuery:
         path = Path(spec)
         if not path.is_absolute():
             path = cwd / path
+        if path.is_dir():
+            raise QueryError(f"{spec}: is a folder, not a query file")
+        if path.exists() and not path.is_file():  # a pipe or device: reading it may never end
+            raise QueryError(f"{spec}: not a regular file (a pipe or a device): give a .rq file")
         try:
             # utf-8-sig: a byte-order mark (as editors on Windows write) is no query text
             text = path.read_text(encoding="utf-8-sig")
@@ -253,6 +257,8 @@ def load_query(spec: str, cwd: Path) -> SavedQuery:
             raise QueryError(f"{spec}: no such query file") from None
         except UnicodeDecodeError:
             raise QueryError(f"{spec}: not UTF-8") from None
+        except OSError as exc:  # unreadable (permissions …)
+            raise QueryError(f"{spec}: cannot be read: {exc.strerror or exc}") from None
         _refuse_update(text, spec)
         return parse_header(path.stem, text, spec)
     _refuse_update(spec, "the query text")
