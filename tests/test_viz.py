@@ -335,8 +335,9 @@ def test_a_page_of_more_nodes_than_a_browser_draws_smoothly_is_written_with_a_wa
     graph = pipeline.open_graph(build_dir)
     full = viz.select_view(graph).number_of_nodes()
     monkeypatch.setattr(viz, "LARGE_VIEW", full - 1)
-    with pytest.warns(LargeViewWarning, match=f"{full:,} nodes"):
+    with pytest.warns(LargeViewWarning, match=f"{full:,} nodes") as heard:
         written = write_view(graph, tmp_path / "full.html")
+    assert "one case (case=ID)" in str(heard[0].message)
     assert written[0].is_file()
     write_view(graph, tmp_path / "one.html", case="big-fiscal-system")  # no warning: fewer
 
@@ -647,13 +648,16 @@ def test_a_large_cases_view_warns_and_names_a_max_cases_that_keeps_it_small(
     monkeypatch.setattr(viz, "LARGE_CROSS_CASE", (10, 1_000))  # the real view: 15 nodes
     with pytest.warns(LargeViewWarning, match="15 nodes and 41 edges") as heard:
         viz.select_view(query_graph, view="cases")
-    assert "--max-cases 3 leaves out the entities more than 3 cases name" in str(heard[0].message)
+    # from Python, the parameter; on the command line, the option (it named --max-cases)
+    assert "max_cases=3 leaves out the entities more than 3 cases name" in str(heard[0].message)
+    assert "--max-cases" not in str(heard[0].message)
+    assert "--max-cases 3 leaves out" in heard[0].message.command_line  # type: ignore[union-attr]
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", LargeViewWarning)
         assert viz.select_view(query_graph, view="cases", max_cases=3).number_of_nodes() <= 10
-    with pytest.warns(LargeViewWarning, match="12 nodes and 23 edges with --max-cases 5"):
+    with pytest.warns(LargeViewWarning, match="12 nodes and 23 edges with max_cases=5"):
         assert viz.select_view(query_graph, view="cases", max_cases=5).number_of_nodes() > 10
 
     page = tmp_path / "cases.html"
@@ -662,10 +666,11 @@ def test_a_large_cases_view_warns_and_names_a_max_cases_that_keeps_it_small(
     )
     assert result.exit_code == 0, result.output
     assert "warning: the cross-case view shows 15 nodes and 41 edges" in result.output
+    assert "--max-cases 3 leaves out" in result.output
     assert page.is_file()
 
     monkeypatch.setattr(viz, "LARGE_CROSS_CASE", (2, 1))
-    with pytest.warns(LargeViewWarning, match="even --max-cases 2 leaves more"):
+    with pytest.warns(LargeViewWarning, match="even max_cases=2 leaves more"):
         viz.select_view(query_graph, view="cases")
 
 

@@ -1258,7 +1258,8 @@ def viz(
         err.print(f"wrote {path}")
     for warning in heard:
         if issubclass(warning.category, LargeViewWarning):
-            err.print(Text(f"warning: {warning.message}"))
+            said = getattr(warning.message, "command_line", warning.message)
+            err.print(Text(f"warning: {said}"))
         else:  # not ours: shown as Python would have
             warnings.showwarning(
                 warning.message, warning.category, warning.filename, warning.lineno

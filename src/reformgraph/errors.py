@@ -239,4 +239,11 @@ class BuildChangedWarning(UserWarning):
 
 
 class LargeViewWarning(UserWarning):
-    """A graph page holds more nodes than a browser draws smoothly (it is written anyway)."""
+    """A graph page holds more nodes than a browser draws smoothly (it is written anyway).
+
+    Its text names the Python parameters that show less (``max_cases=96``);
+    ``command_line`` says the same with the command's options (``--max-cases 96``)."""
+
+    def __init__(self, message: str, command_line: str | None = None) -> None:
+        super().__init__(message)
+        self.command_line = command_line or message

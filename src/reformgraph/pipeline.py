@@ -539,12 +539,16 @@ def write_view(
         raise NoBuildError(_no_case(graph, case or "")) from None
     step("view", 1)
     if network.number_of_nodes() > viz.LARGE_VIEW:
-        warnings.warn(
+        size = (
             f"{out.name} shows {network.number_of_nodes():,} nodes and"
-            f" {network.number_of_edges():,} edges; a browser draws a few thousand"
-            " smoothly: one case (--case ID) or a CONSTRUCT query (--query FILE.rq)"
-            " shows less",
-            LargeViewWarning,
+            f" {network.number_of_edges():,} edges; a browser draws a few thousand smoothly"
+        )
+        warnings.warn(
+            LargeViewWarning(
+                f"{size}: one case (case=ID) or a CONSTRUCT query (query_file=FILE.rq) shows less",
+                command_line=f"{size}: one case (--case ID) or a CONSTRUCT query"
+                " (--query FILE.rq) shows less",
+            ),
             stacklevel=2,
         )
     title = viz.default_title(view, case, query_file, lang)

@@ -266,18 +266,27 @@ def _warn_if_large(
         last = i + 1 == len(by_size) or len(cases_of[by_size[i + 1]]) > size
         if last:
             fits = size
-    advice = (
-        f"--max-cases {fits} leaves out the entities more than {fits} cases name and"
-        " keeps it within those limits"
-        if fits is not None
-        else "even --max-cases 2 leaves more; one case (--case ID) or a CONSTRUCT query"
-        " (--query FILE.rq) shows less"
-    )
+
+    def text(max_cases_: str, case: str, query: str) -> str:
+        advice = (
+            f"{max_cases_}{fits} leaves out the entities more than {fits} cases name and"
+            " keeps it within those limits"
+            if fits is not None
+            else f"even {max_cases_}2 leaves more; one case ({case}) or a CONSTRUCT query"
+            f" ({query}) shows less"
+        )
+        return (
+            f"the cross-case view shows {nodes:,} nodes and {edges:,} edges"
+            f"{'' if max_cases is None else f' with {max_cases_}{max_cases}'}, more than a"
+            f" picture can show legibly ({most_nodes:,} nodes or {most_edges:,} edges):"
+            f" {advice}"
+        )
+
     warnings.warn(
-        f"the cross-case view shows {nodes:,} nodes and {edges:,} edges"
-        f"{'' if max_cases is None else f' with --max-cases {max_cases}'}, more than a"
-        f" picture can show legibly ({most_nodes:,} nodes or {most_edges:,} edges): {advice}",
-        LargeViewWarning,
+        LargeViewWarning(
+            text("max_cases=", "case=ID", "construct=GRAPH"),
+            command_line=text("--max-cases ", "--case ID", "--query FILE.rq"),
+        ),
         stacklevel=4,
     )
 
