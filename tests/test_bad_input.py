@@ -449,6 +449,22 @@ def test_a_case_file_copied_under_another_name_is_reported_once_naming_both_file
     assert snapshot(out_dir) == previous_build
 
 
+def test_the_library_refuses_two_case_files_with_one_case_id(data_copy: Path) -> None:
+    # `reformgraph build` has its own check; io.load_data_folder and resolve, as a script
+    # calls them, must refuse the second file too (build_graph would merge the two cases).
+    from reformgraph.errors import DataErrors
+    from reformgraph.io import load_data_folder
+    from reformgraph.resolve import resolve
+
+    apply_patches(data_copy, [load_patch(FIXTURES / "case-id-used-twice")])
+    with pytest.raises(DataErrors) as raised:
+        resolve(load_data_folder(data_copy))
+    errors = [str(error) for error in raised.value.errors]
+    assert len(errors) == 1, errors
+    assert "08-deputies-two-links.yaml:1 [id]: duplicate case id 'big-fiscal-system'" in errors[0]
+    assert "01-big-fiscal-system.yaml" in errors[0]
+
+
 def test_two_case_files_of_the_same_case_under_different_ids_are_one_error(
     data_copy: Path, out_dir: Path
 ) -> None:

@@ -619,3 +619,47 @@ def _relations(graph: Graph) -> set[tuple[str, str, str]]:
         )
         if graph.value(evidence, URIRef(oa + "exact")) is not None
     }
+
+
+def test_the_files_are_the_same_bytes_whatever_order_the_file_system_lists_the_cases_in(
+    built: pipeline.BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two machines list a folder in different orders; the published files must not follow it.
+    listed = Path.iterdir
+
+    def backwards(self: Path) -> object:
+        return iter(sorted(listed(self), reverse=True))
+
+    monkeypatch.setattr(Path, "iterdir", backwards)
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    monkeypatch.undo()
+    for name in ("reformgraph.nt", "reformgraph.ttl", "reformgraph.jsonld"):
+        assert (out / name).read_bytes() == (built.folder / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("semicolon", [";", "\uff1b"], ids=["ascii", "full-width"])
+def test_a_measure_marker_after_a_semicolon_starts_a_measure(
+    tmp_path: Path, semicolon: str
+) -> None:
+    # As resolve documents it, 一是 … may follow a semicolon (; or U+FF1B) as well as 。: case 1
+    # with 盘活3708亿元;二是加强财政风险管控 still has its four measures 一是 … 四是.
+    import hashlib
+
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    text_path = data / "sources" / "hubei-2025-reform-cases.txt"
+    text = text_path.read_text(encoding="utf-8")
+    old = "盘活3708亿元。二是加强财政风险管控"
+    assert text.count(old) == 1
+    text_path.write_text(text.replace(old, old.replace("。", semicolon)), encoding="utf-8")
+    meta = data / "sources" / "hubei-2025-reform-cases.yaml"
+    recorded = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    meta.write_text(meta.read_text(encoding="utf-8").replace(recorded, digest), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "the measures must be" not in result.output

@@ -353,6 +353,31 @@ def test_the_draft_of_a_sectioned_case_holds_every_section_and_item_nested_as_in
     assert {(str(r[0]), str(r[1])) for r in rows} == {("(一)", "二、"), ("(二)", "二、")}
 
 
+def test_each_section_of_a_sectioned_report_holds_its_own_text_up_to_the_next_section(
+    tmp_path: Path,
+) -> None:
+    # 一、健全工作机制 is followed by 二、 and 三、 of the same rank: its text (and its
+    # evidence) stops where 二、 starts, and 二、's where 三、 starts, with (一)(二) inside it.
+    out = tmp_path / "draft"
+    extract(FIXTURES / "county-sections.txt", out)
+    pipeline.build(out, tmp_path / "build")
+    graph = pipeline.load_graph(tmp_path / "build" / "reformgraph.nt")
+    rows = graph.query(
+        "SELECT ?marker ?text WHERE { ?m a rg:Measure ; rg:marker ?marker ; rg:fullText ?text }",
+        initNs={"rg": "https://w3id.org/reformgraph/ontology/"},
+    )
+    texts = {str(marker): str(text) for marker, text in rows}
+    assert texts["一、"] == (
+        "一、健全工作机制\n"
+        "成立县级工作专班,出台《安吉县“一件事一次办”改革实施方案》,明确13个部门的职责分工。"
+    )
+    assert texts["二、"].startswith("二、优化服务流程\n(一)精简申请材料。")
+    assert texts["二、"].endswith("接入高频事项1200余项。")
+    assert texts["三、"].startswith("三、强化数据共享\n")
+    assert "三、" not in texts["二、"]
+    assert "二、" not in texts["一、"]
+
+
 def test_an_award_list_has_one_case_per_applicant_line(tmp_path: Path) -> None:
     analysis = analyse(read_report(FIXTURES / "award-list.txt"))
     offices = [(c.office_kind, c.office_name) for c, _, _ in analysis.cases]

@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 import yaml
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG
 
 from reformgraph.models import DATA, RG
 
 from .paths import DATA as DATA_DIR
+
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 QUALIFIER_TERMS = {
     "exact": RG.exact,
@@ -138,3 +140,47 @@ def test_the_source_counts_its_characters_and_cites_its_url(query_graph: Graph) 
     (citation,) = query_graph.objects(source, DCTERMS.bibliographicCitation)
     assert str(citation).endswith(" " + metadata["url"])
     assert Path(metadata["file"]).name == "hubei-2025-reform-cases.txt"
+
+
+def test_a_concept_with_a_broader_concept_is_not_a_top_concept_of_its_scheme(graph: Graph) -> None:
+    narrower = set(graph.subjects(SKOS.broader))
+    assert len(narrower) >= 4  # fiscal-taxation-reform, investment-reform, soe-reform …
+    for node in sorted(narrower):
+        assert not set(graph.objects(node, SKOS.topConceptOf)), node
+    tops = set(graph.subjects(SKOS.topConceptOf))
+    assert tops, "the concepts without a broader one are the top concepts"
+
+
+def _units_aligned_to_qudt() -> dict[str, str]:
+    found = {}
+    for path in sorted((DATA_DIR / "entities").glob("*.yaml")):
+        for entity in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if entity.get("type") == "unit" and entity.get("qudt"):
+                found[entity["id"]] = entity["qudt"]
+    return found
+
+
+def test_a_unit_is_published_as_the_exact_match_of_its_qudt_unit(graph: Graph) -> None:
+    units = _units_aligned_to_qudt()
+    assert len(units) >= 7
+    for unit, qudt in units.items():
+        node = DATA[f"unit/{unit}"]
+        assert set(graph.objects(node, SKOS.exactMatch)) == {URIRef(qudt)}, unit
+        assert not set(graph.objects(node, SKOS.closeMatch)), unit
+
+
+@pytest.mark.parametrize(
+    "mention", ["place/hubei", "measure/1/mention/hubei"], ids=["case-place", "measure"]
+)
+def test_a_place_named_by_its_full_name_is_quoted_with_every_word_and_its_offsets(
+    graph: Graph, mention: str
+) -> None:
+    # Case 8 names Hubei once, as 湖北省 (修改湖北省立法条例): the mention quotes the whole
+    # name, not its first two characters 湖北.
+    text = (DATA_DIR / "sources" / "hubei-2025-reform-cases.txt").read_text(encoding="utf-8")
+    node = DATA[f"case/deputies-two-links/{mention}"]
+    assert set(graph.objects(URIRef(f"{node}/quote"), OA.exact)) == {Literal("湖北省")}
+    (start,) = (int(o) for o in graph.objects(URIRef(f"{node}/position"), OA.start))
+    (end,) = (int(o) for o in graph.objects(URIRef(f"{node}/position"), OA.end))
+    assert (start, end) == (4372, 4375)
+    assert text[start:end] == "湖北省"

@@ -1135,3 +1135,112 @@ def test_network_command_reads_the_store_and_writes_what_the_parsed_graph_gives(
     assert from_store.stdout == parsed.stdout
     for name in sorted(p.name for p in (tmp_path / "a").iterdir()):
         assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- the quotes printed
+
+
+@pytest.fixture(scope="module")
+def printed_quotes(build_dir: Path) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(case A id, case B id, entity IRI path) → (quote A, quote B), as `reformgraph links`
+    prints them."""
+    result = CliRunner().invoke(app, ["links", "--build", str(build_dir), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    out = {}
+    for row in json.loads(result.stdout)["results"]["bindings"]:
+        key = tuple(row[name]["value"].split("/id/", 1)[1] for name in ("caseA", "caseB", "entity"))
+        out[key] = (row["quoteA"]["value"], row["quoteB"]["value"])
+    return out  # type: ignore[return-value]
+
+
+OFFICE_LINE = "省经济体制和生态文明体制改革专项小组办公室"
+
+
+@pytest.mark.parametrize(
+    ("case_a", "case_b"),
+    [
+        ("big-fiscal-system", "investment-performance-evaluation"),
+        ("big-fiscal-system", "soe-functional-reform"),
+        ("investment-performance-evaluation", "soe-functional-reform"),
+    ],
+)
+def test_an_office_link_quotes_the_line_that_names_the_office_in_both_cases(
+    printed_quotes: dict[tuple[str, str, str], tuple[str, str]], case_a: str, case_b: str
+) -> None:
+    # Not the case titles (the line above the office line).
+    key = (f"case/{case_a}", f"case/{case_b}", "org/econ-eco-reform-group-office")
+    assert printed_quotes[key] == (OFFICE_LINE, OFFICE_LINE)
+
+
+def test_a_quote_that_is_a_sentence_of_the_case_ends_with_its_full_stop(
+    printed_quotes: dict[tuple[str, str, str], tuple[str, str]],
+) -> None:
+    key = ("case/big-fiscal-system", "case/deputies-two-links", "place/hubei")
+    assert printed_quotes[key] == (
+        "2024年,我省到期政府债券本金主动偿还比例居全国第3、中部第1。",
+        "修改湖北省立法条例,完善人大代表参与立法工作的制度机制。",
+    )
+    key = ("case/big-fiscal-system", "case/soe-functional-reform", "concept/state-three-assets")
+    assert printed_quotes[key] == (
+        "一是加强国有“三资”统筹。",
+        "累计盘活“三资”2000多亿元,AAA级企业达到15家,新增融资超4000亿元。",
+    )
+
+
+@pytest.mark.parametrize(
+    ("case_a", "case_b", "quote_a", "quote_b"),
+    [
+        # Case 2 opens with 武汉市承接国家发改委…; the words that name its scope (全国) are
+        # 在全国率先推行“五类牌照制度”, not 建成国内最大的5G车联网专网 (国内 is not 全国).
+        (
+            "big-fiscal-system",
+            "intelligent-connected-vehicles-pilot",
+            "2024年,我省到期政府债券本金主动偿还比例居全国第3、中部第1",
+            "在全国率先推行“五类牌照制度”",
+        ),
+        (
+            "intelligent-connected-vehicles-pilot",
+            "huahu-airport-opening-up",
+            "在全国率先推行“五类牌照制度”",
+            "构建全国首个以鄂州为核心的“轴辐式”航空货运网络",
+        ),
+    ],
+    ids=["case-1-and-2", "case-2-and-3"],
+)
+def test_a_link_quotes_the_statement_that_names_the_entity_not_the_first_one_found(
+    printed_quotes: dict[tuple[str, str, str], tuple[str, str]],
+    case_a: str,
+    case_b: str,
+    quote_a: str,
+    quote_b: str,
+) -> None:
+    key = (f"case/{case_a}", f"case/{case_b}", "place/china")
+    assert printed_quotes[key] == (quote_a, quote_b)
+
+
+def test_the_network_files_list_other_names_sorted_whatever_the_hash_seed(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    written = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"seed-{seed}"
+        code = "import sys; from reformgraph.cli import app; app(sys.argv[1:])"
+        args = ["network", "--build", str(build_dir), "--out", str(out)]
+        subprocess.run(
+            [sys.executable, "-c", code, *args],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        written.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert written[0] == written[1] == written[2]
+    network = nx.read_graphml(tmp_path / "seed-1" / "reformgraph.graphml")
+    others = [data["alt_labels"] for _, data in network.nodes(data=True) if "alt_labels" in data]
+    several = [names.split(" / ") for names in others if " / " in names]
+    assert len(several) >= 5
+    for names in several:
+        assert names == sorted(names), names

@@ -151,6 +151,40 @@ def test_rankings_keep_their_scopes_apart(query_graph: Graph) -> None:
     assert len(third_nationally) == 2, "the two 全国第3 are different rankings"
 
 
+@pytest.mark.parametrize("engine", ["store", "rdflib"])
+def test_rankings_are_listed_case_by_case_in_the_order_the_text_states_them(
+    build_dir: Path, query_graph: Graph, engine: str
+) -> None:
+    # 居全国第3、中部第1 and 全球第四个、亚洲第一个: the order a reader meets them in the
+    # text, not the order of the rankings' IRIs.
+    if engine == "store":
+        from typer.testing import CliRunner
+
+        from reformgraph.cli import app
+
+        result = CliRunner().invoke(
+            app, ["query", "rankings", "-f", "json", "--build", str(build_dir)]
+        )
+        assert result.exit_code == 0, result.output
+        rows = [
+            {name: term["value"] for name, term in row.items()}
+            for row in json.loads(result.stdout)["results"]["bindings"]
+        ]
+    else:
+        rows = [{k: str(v) for k, v in r.items()} for r in _rows(query_graph, "rankings")]
+    listed = [(r["case"].rsplit("/", 1)[1], r["statedAs"]) for r in rows]
+    assert listed == [
+        ("big-fiscal-system", "全国第3"),
+        ("big-fiscal-system", "中部第1"),
+        ("intelligent-connected-vehicles-pilot", "全国第二"),
+        ("intelligent-connected-vehicles-pilot", "全国第二"),
+        ("huahu-airport-opening-up", "全球第四个"),
+        ("huahu-airport-opening-up", "亚洲第一个"),
+        ("soe-functional-reform", "全国第3"),
+        ("soe-functional-reform", "第2"),
+    ]
+
+
 def test_the_call_taking_platforms_merged_into_one_a_city_are_a_platform_of_case_7(
     query_graph: Graph,
 ) -> None:

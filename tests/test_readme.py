@@ -95,3 +95,27 @@ def test_the_data_readmes_examples_use_the_schema_fields_and_the_data_ids() -> N
                 assert value in data.entities, (key, value)
     platform = data.entities["performance-evaluation-platform"]
     assert f"en: {platform.label.en}}}" in text
+
+
+def _violation_example() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("A SHACL violation in a case's graph is named by", 1)[1]
+    block = re.search(r"```text\n(.*?)```", section, re.DOTALL)
+    assert block is not None, "the Building section shows a SHACL violation"
+    return block[1].splitlines()
+
+
+def test_the_readmes_example_of_a_shacl_violation_is_what_a_build_prints(tmp_path: Path) -> None:
+    # The README's case 07 with 80个 → 17个 desks marked as an increase: the violation is
+    # named by its file and the line of the change, then the IRI, and only once.
+    violation, summary = _violation_example()
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    case = data / "cases" / "07-police-dispatch-one-city-one-platform.yaml"
+    text = case.read_text(encoding="utf-8")
+    old = "indicator: call-taking-desks-count\n        direction: decrease"
+    assert text.count(old) == 1
+    case.write_text(text.replace(old, old.replace("decrease", "increase")), encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [violation, summary]

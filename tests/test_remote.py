@@ -1268,3 +1268,19 @@ def test_an_address_not_of_this_machine_is_not_reported_as_a_port_in_use() -> No
     with pytest.raises(ServerError, match="no address of this machine") as raised:
         server.check_port("10.255.255.1", 7905)
     assert not isinstance(raised.value, PortInUse)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['他说"改革"', 'a \\" b', "two\nlines"],
+    ids=["double-quote", "backslash-and-quote", "newline"],
+)
+def test_a_parameter_value_sent_to_an_endpoint_arrives_as_the_same_literal(value: str) -> None:
+    # `query --endpoint` sends parameters as a VALUES block of the query text: a value
+    # holding a double quote must stay one literal, not end it and become query text.
+    from reformgraph.queries import Term
+    from reformgraph.remote import with_values
+
+    text = with_values("SELECT ?t WHERE { }", {"t": Term("literal", value, language="zh")})
+    rows = list(ox.Store().query(text))
+    assert [row["t"] for row in rows] == [ox.Literal(value, language="zh")]

@@ -1094,3 +1094,23 @@ def test_svg_labels_stay_inside_the_picture_and_apart(
     assert labels == network.number_of_nodes()
     assert outside == []
     assert overlapping == []
+
+
+@pytest.mark.parametrize(
+    ("options", "title"),
+    [
+        ([], "reformgraph — 全部"),
+        (["--lang", "en"], "reformgraph — everything"),
+        (["--view", "cases", "--lang", "en"], "reformgraph — cross-case links"),
+        (["--view", "cases"], "reformgraph — 跨案例关联"),
+    ],
+    ids=["full-zh", "full-en", "cases-en", "cases-zh"],
+)
+def test_the_page_title_is_in_the_language_of_the_page(
+    build_dir: Path, tmp_path: Path, options: list[str], title: str
+) -> None:
+    page = tmp_path / "page.html"
+    graph = str(build_dir / "reformgraph.nt")
+    result = CliRunner().invoke(app, ["viz", "--graph", graph, "--out", str(page), *options])
+    assert result.exit_code == 0, result.output
+    assert f"<title>{title}</title>" in page.read_text(encoding="utf-8")
