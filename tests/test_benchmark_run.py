@@ -258,17 +258,22 @@ def test_a_resumed_run_keeps_the_machine_its_kept_sizes_ran_on(tmp_path: Path) -
     assert "| CPU | An imaginary CPU |" in out.read_text(encoding="utf-8")
 
 
-def test_a_budget_that_is_not_n_equals_seconds_is_a_usage_error() -> None:
+def _usage_error(*args: str) -> str:
+    """What run.py prints on stderr for bad arguments (it must exit 2, without a traceback)."""
     done = subprocess.run(
-        [sys.executable, str(RUN), "--budget", "50=abc", "--sizes", "50"],
+        [sys.executable, str(RUN), *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
     )
-    assert done.returncode == 2
-    assert "'50=abc' is not N=SECONDS" in done.stderr
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
     assert "Traceback" not in done.stderr
+    return done.stderr
+
+
+def test_a_budget_that_is_not_n_equals_seconds_is_a_usage_error() -> None:
+    assert "'50=abc' is not N=SECONDS" in _usage_error("--budget", "50=abc", "--sizes", "50")
 
 
 def test_a_run_of_some_saved_queries_does_not_judge_the_every_query_targets() -> None:
@@ -293,13 +298,5 @@ def test_a_run_of_some_saved_queries_does_not_judge_the_every_query_targets() ->
 
 
 def test_a_saved_query_name_the_package_does_not_have_is_a_usage_error() -> None:
-    done = subprocess.run(
-        [sys.executable, str(RUN), "--queries", "cases,nope", "--sizes", "5"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 2
-    assert "--queries: no saved query named 'nope'" in done.stderr
-    assert "Traceback" not in done.stderr
+    stderr = _usage_error("--queries", "cases,nope", "--sizes", "5")
+    assert "--queries: no saved query named 'nope'" in stderr

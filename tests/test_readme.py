@@ -35,12 +35,17 @@ def test_ci_runs_the_quick_start_test_command() -> None:
     assert _quick_start()[1] in ci.splitlines()
 
 
-def _error_example() -> list[str]:
+def _text_block_after(words: str, shows: str) -> list[str]:
+    """The lines of the README's first ```text block after ``words``."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("Bad input is reported each error", 1)[1]
+    section = readme.split(words, 1)[1]
     block = re.search(r"```text\n(.*?)```", section, re.DOTALL)
-    assert block is not None, "the Building section shows the errors of a bad build"
+    assert block is not None, f"the Building section shows {shows}"
     return block[1].splitlines()
+
+
+def _error_example() -> list[str]:
+    return _text_block_after("Bad input is reported each error", "the errors of a bad build")
 
 
 def test_the_readmes_example_of_bad_input_is_what_a_build_prints(tmp_path: Path) -> None:
@@ -98,11 +103,7 @@ def test_the_data_readmes_examples_use_the_schema_fields_and_the_data_ids() -> N
 
 
 def _violation_example() -> list[str]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("A SHACL violation in a case's graph is named by", 1)[1]
-    block = re.search(r"```text\n(.*?)```", section, re.DOTALL)
-    assert block is not None, "the Building section shows a SHACL violation"
-    return block[1].splitlines()
+    return _text_block_after("A SHACL violation in a case's graph is named by", "a SHACL violation")
 
 
 def test_the_readmes_example_of_a_shacl_violation_is_what_a_build_prints(tmp_path: Path) -> None:
