@@ -1341,6 +1341,40 @@ def test_a_size_class_and_a_rate_are_not_drafted_as_counts_and_the_draft_conform
     assert pipeline.check(draft).validation.conforms
 
 
+def test_a_negated_comparative_is_drafted_as_the_opposite_bound_and_the_draft_conforms(
+    tmp_path: Path,
+) -> None:
+    # 不超过3个工作日 was drafted as 超过3个工作日, more than 3 (the source: at most 3), and
+    # 不少于2万家 as 少于2万家, less than; a curator who put it right could not build.
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "推进政务服务提速改革\n某市委改革办\n"
+        "企业开办时间压缩至不超过3个工作日,全市新增市场主体不少于2万家,"
+        "办件满意率不低于99%,企业数量赶超3家同类城市。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    numbers = [
+        *record.get("figures", []),
+        *(
+            c[part]
+            for c in record.get("changes", [])
+            for part in ("baseline", "result")
+            if part in c
+        ),
+    ]
+    qualifiers = {n["text"]: n.get("qualifier", "exact") for n in numbers}
+    assert qualifiers["不超过3个工作日"] == "at-most", qualifiers  # the result of 压缩至
+    assert qualifiers["不少于2万家"] == "at-least", qualifiers
+    assert qualifiers["不低于99%"] == "at-least", qualifiers
+    assert qualifiers["3家"] == "exact", qualifiers  # 赶超3家: overtook three, not 超3家
+    assert pipeline.check(draft).validation.conforms
+
+
 def test_the_year_a_change_is_compared_with_is_not_drafted_as_its_date_and_check_refuses_it(
     tmp_path: Path,
 ) -> None:

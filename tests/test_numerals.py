@@ -61,6 +61,15 @@ UNITS = [
         ("约3分钟", "3", "分钟", Qualifier.ABOUT),
         ("近120秒", "120", "秒", Qualifier.ABOUT),
         ("100家以上", "100", "家", Qualifier.AT_LEAST),
+        # A negated comparative is the opposite bound, not the comparative it ends with.
+        ("不超过3个", "3", "个", Qualifier.AT_MOST),
+        ("不超3家", "3", "家", Qualifier.AT_MOST),
+        ("不多于5件", "5", "件", Qualifier.AT_MOST),
+        ("至多3级", "3", "级", Qualifier.AT_MOST),
+        ("最多两个", "2", "个", Qualifier.AT_MOST),
+        ("不少于2万家", "20000", "家", Qualifier.AT_LEAST),
+        ("不低于99%", "99", "%", Qualifier.AT_LEAST),
+        ("至少5家", "5", "家", Qualifier.AT_LEAST),
         ("三级", "3", "级", Qualifier.EXACT),
         ("两个", "2", "个", Qualifier.EXACT),
         ("十二条", "12", "条", Qualifier.EXACT),
@@ -310,6 +319,10 @@ def test_full_width_digits_of_a_period_read_as_ascii(text: str, since: str) -> N
         ("办件量", "以上", "以上"),
         ("用时", "左右", "左右"),
         ("最近", "", None),  # lately, not nearly
+        ("赶超", "", None),  # overtook, not more than
+        ("压缩至不超过", "", "不超过"),  # not more than: the whole word, not 超过
+        ("新增市场主体不少于", "", "不少于"),
+        ("满意率不低于", "", "不低于"),
         ("累计交易规模", ",同比", None),
     ],
 )

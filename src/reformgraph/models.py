@@ -508,7 +508,7 @@ class DateRef(Record):
 
 class Qualifier(str, Enum):
     """How a stated number relates to the true value: 超 (more than) is not 以上 (at
-    least), nor 不足 (less than) 以内 (at most)."""
+    least), nor 不足 (less than) 以内 (at most); 不超过 (not more than) is at most."""
 
     EXACT = "exact"
     MORE_THAN = "more-than"

@@ -20,7 +20,9 @@ from reformgraph.models import Direction, Qualifier
 __all__ = [
     "DECREASE_VERBS",
     "INCREASE_VERBS",
+    "NOT_QUALIFIERS",
     "NUMERAL_CHARACTERS",
+    "QUALIFIER_PREFIXES",
     "SCALED_UNIT_WORDS",
     "DatePhrase",
     "ParsedDate",
@@ -58,15 +60,28 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _MAGNITUDES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
 
 #: Words that qualify a number: before it (prefix) or after it (suffix). 多 and 余 right
-#: after the number or its magnitude (2000多亿元, 10余万家) say "more than" too.
+#: after the number or its magnitude (2000多亿元, 10余万家) say "more than" too. A
+#: comparative negated says the opposite bound: 不超过3天 is at most 3 days (not more than
+#: 3), 不少于2万家 at least 20,000; the longer word is the one read (不超过, not 超过).
 _MORE_THAN_PREFIX = ("超过", "超", "逾", "多于")
+_AT_LEAST_PREFIX = ("不少于", "不低于", "至少")
 _ABOUT_PREFIX = ("约", "近", "大约")
+_AT_MOST_PREFIX = ("不超过", "不超", "不多于", "不高于", "至多", "最多")
 _LESS_THAN_PREFIX = ("不足", "不到", "少于")
 _AT_LEAST_SUFFIX = ("以上",)
 _ABOUT_SUFFIX = ("左右",)
 _AT_MOST_SUFFIX = ("以内", "以下")
-_PREFIXES = _MORE_THAN_PREFIX + _ABOUT_PREFIX + _LESS_THAN_PREFIX
+QUALIFIER_PREFIXES = _PREFIXES = tuple(
+    sorted(
+        _MORE_THAN_PREFIX + _AT_LEAST_PREFIX + _ABOUT_PREFIX + _AT_MOST_PREFIX + _LESS_THAN_PREFIX,
+        key=len,
+        reverse=True,
+    )
+)
 _SUFFIXES = _AT_LEAST_SUFFIX + _ABOUT_SUFFIX + _AT_MOST_SUFFIX
+#: A one-character prefix that ends a longer word is not a qualifier: 最近 (lately) is not
+#: 近 (nearly), 赶超 (overtake) not 超 (more than).
+NOT_QUALIFIERS = ("最近", "赶超")
 
 #: Unit words that are a multiple of a known one: 3成 (three tenths) is 30%. A figure
 #: written so has the base word's unit and the scaled value (近3成: about 30, percent).
@@ -172,13 +187,13 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     prefix, suffix = match["prefix"], match["suffix"]
     if match["infix"] or match["after"] or prefix in _MORE_THAN_PREFIX:
         qualifier = Qualifier.MORE_THAN
-    elif suffix in _AT_LEAST_SUFFIX:
+    elif prefix in _AT_LEAST_PREFIX or suffix in _AT_LEAST_SUFFIX:
         qualifier = Qualifier.AT_LEAST
     elif prefix in _ABOUT_PREFIX or suffix in _ABOUT_SUFFIX:
         qualifier = Qualifier.ABOUT
     elif prefix in _LESS_THAN_PREFIX:
         qualifier = Qualifier.LESS_THAN
-    elif suffix in _AT_MOST_SUFFIX:
+    elif prefix in _AT_MOST_PREFIX or suffix in _AT_MOST_SUFFIX:
         qualifier = Qualifier.AT_MOST
     return ParsedQuantity(value=value, unit_symbol=unit_symbol, qualifier=qualifier)
 
@@ -186,10 +201,10 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
 def adjacent_qualifier(before: str, after: str) -> str | None:
     """The word that qualifies a number right outside its text, if any: ``before`` is the
     text up to the number's text, ``after`` the text after it (超过 before 50万件, 以上 after
-    it, 近 before 4成). 最近 (lately) is not 近 (nearly)."""
-    prefixes = sorted(_PREFIXES, key=len, reverse=True)
-    for word in prefixes:
-        if before.endswith(word) and not before.endswith("最" + word):
+    it, 近 before 4成, 不超过 before 3天). 最近 (lately) is not 近 (nearly), nor 赶超
+    (overtook) 超."""
+    for word in _PREFIXES:  # longest first: 不超过, not 超过
+        if before.endswith(word) and not before.endswith(NOT_QUALIFIERS):
             return word
     for word in _SUFFIXES:
         if after.startswith(word):

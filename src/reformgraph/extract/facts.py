@@ -15,6 +15,8 @@ from reformgraph.models import EntityType, Qualifier
 from reformgraph.numerals import (
     DECREASE_VERBS,
     INCREASE_VERBS,
+    NOT_QUALIFIERS,
+    QUALIFIER_PREFIXES,
     SCALED_UNIT_WORDS,
     QuantityParseError,
     date_phrases,
@@ -199,7 +201,8 @@ def _date_before(
 
 # --------------------------------------------------------------------------- quantities
 
-_PREFIXES = "超过|超|逾|多于|大约|约|近|不足|不到|少于"
+#: The qualifying words a number may follow, longest first (不超过 before 超过).
+_PREFIXES = "|".join(map(re.escape, QUALIFIER_PREFIXES))
 _SKIP_BEFORE_CHINESE = set("第统唯同专单初之归逐任某合每万亿")
 _VAGUE_ONE = {"个", "次", "批", "级", "体", "起", "项", "种", "名", "位", "人", "家", "件"}
 
@@ -242,6 +245,9 @@ def _quantities(
             break
         pos = m.start() + 1
         number_start = m.start("number")
+        if m["prefix"] and text[max(lo, m.start() - 1) : number_start].endswith(NOT_QUALIFIERS):
+            pos = number_start  # 赶超3家 (overtook 3): the number, without a qualifier
+            continue
         before = text[m.start() - 1] if m.start() > lo else ""
         number = m["number"]
         chinese = not number[0].isdigit()
