@@ -614,14 +614,55 @@ def test_a_non_empty_output_folder_is_refused_and_left_alone(tmp_path: Path) -> 
     assert _tree(out) == {"keep.txt": hashlib.sha256(b"mine").hexdigest()}
 
 
-def test_overwrite_replaces_an_output_folder_all_at_once(tmp_path: Path) -> None:
+def test_overwrite_replaces_a_draft_all_at_once(tmp_path: Path) -> None:
     out = tmp_path / "draft"
-    out.mkdir()
-    (out / "old.txt").write_text("old", encoding="utf-8")
-    extract(FIXTURES / "news-item.txt", out, overwrite=True)
-    assert not (out / "old.txt").exists()
+    extract(FIXTURES / "news-item.txt", out)
+    first = _tree(out)
+    extract(FIXTURES / "award-list.txt", out, overwrite=True)
+    assert not set(first) - {MANIFEST, "entities/drafts.yaml"} & set(_tree(out))
     assert (out / MANIFEST).is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["draft"]
+
+
+def test_overwrite_refuses_a_folder_that_is_not_a_draft_and_leaves_it_alone(
+    tmp_path: Path,
+) -> None:
+    """--overwrite replaced a project folder holding a curated data/ one level down (and
+    any other folder) with a draft."""
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "old.txt").write_text("old", encoding="utf-8")
+    shutil.copytree(DATA, out / "data")
+    before = _tree(out)
+    with pytest.raises(ExtractError, match="is not a draft folder made by reformgraph extract"):
+        extract(FIXTURES / "news-item.txt", out, overwrite=True)
+    assert _tree(out) == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        ("entities/drafts.yaml", "entities/drafts.yaml (changed)"),
+        ("notes.txt", "notes.txt (added)"),
+        ("delete a case", "(deleted)"),
+    ],
+)
+def test_overwrite_refuses_a_draft_whose_review_has_begun(
+    tmp_path: Path, edit: str, said: str
+) -> None:
+    """A draft whose entities were reviewed (its case files still marked) was replaced."""
+    out = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", out)
+    if edit == "delete a case":
+        next((out / "cases").glob("*.yaml")).unlink()
+    else:
+        with (out / edit).open("a", encoding="utf-8") as handle:
+            handle.write("# review notes\n")
+    before = _tree(out)
+    with pytest.raises(ExtractError, match="is a draft whose review has begun") as caught:
+        extract(FIXTURES / "news-item.txt", out, overwrite=True)
+    assert said in str(caught.value)
+    assert _tree(out) == before
 
 
 @pytest.mark.parametrize("overwrite", [False, True])

@@ -1323,7 +1323,11 @@ def extract(
         ),
     ] = False,
     overwrite: Annotated[
-        bool, typer.Option("--overwrite", help="Replace a draft folder that is not empty.")
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace a draft folder as extract wrote it (not one whose review has begun).",
+        ),
     ] = False,
 ) -> None:
     """Draft a data folder from a new report: cases, measures, figures and entities."""

@@ -1280,6 +1280,9 @@ def _files(draft: Draft, report: Report, curated: Path | None) -> dict[str, byte
         "drafts": sorted(registry.new),
         "copies": {k: registry.curated_files.get(k, "") for k in sorted(registry.copies)},
         "notes": draft.notes,
+        # What extract wrote, so that --overwrite can tell an untouched draft from one
+        # whose review has begun.
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(out.items())},
     }
     out[MANIFEST] = (
         "# How this draft was made; read by reformgraph accept. Not part of the data.\n"
@@ -1341,13 +1344,55 @@ def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None
             f" ({shown}): extract never replaces them, even with --overwrite; draft into"
             " another folder",
         )
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
-        raise ExtractError(
-            str(out_dir),
-            None,
-            "the output folder is not empty: choose another, or replace it (--overwrite;"
-            " overwrite=True from Python)",
-        )
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        if not overwrite:
+            raise ExtractError(
+                str(out_dir),
+                None,
+                "the output folder is not empty: choose another, or replace it (--overwrite;"
+                " overwrite=True from Python)",
+            )
+        touched = _touched_since_drafted(out_dir)
+        if touched is not None:
+            raise ExtractError(
+                str(out_dir),
+                None,
+                f"{touched}: --overwrite replaces only a draft as extract wrote it; draft into"
+                " another folder (or move the folder away yourself)",
+            )
+
+
+def _touched_since_drafted(folder: Path) -> str | None:
+    """Why ``folder`` is not a draft as extract wrote it (not a draft at all, or one whose
+    review has begun: files changed, added or deleted), or None if it is one."""
+    manifest_path = folder / MANIFEST
+    try:
+        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"is not a draft folder made by reformgraph extract (it has no {MANIFEST})"
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        manifest = None
+    written = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(written, dict):
+        return f"is not a draft as this extract writes it ({MANIFEST} lists no files)"
+    present = {
+        path.relative_to(folder).as_posix(): path
+        for path in sorted(folder.rglob("*"))
+        if not path.is_dir() and path != manifest_path
+    }
+    changed = []
+    for name, path in present.items():
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        if written.get(name) != digest:
+            changed.append(f"{name} ({'changed' if name in written else 'added'})")
+    changed += [f"{name} (deleted)" for name in written if name not in present]
+    if not changed:
+        return None
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    return f"is a draft whose review has begun: {shown} since extract wrote it"
 
 
 def _reviewed_cases(folder: Path) -> list[str]:
