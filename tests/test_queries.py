@@ -663,7 +663,8 @@ def test_a_query_sent_to_an_endpoint_declares_the_prefixes_it_leaves_undeclared(
         remote.query_endpoint("http://127.0.0.1:1/query", query)
     (text,) = sent
     ox.Store().query(text)  # no prefix left undeclared: parses without any given
-    assert text.endswith("\n" + query.text)
+    assert text.endswith("> " + query.text)  # on its first line: errors keep their lines
+    assert text.count("\n") == query.text.count("\n")
     assert text.count("PREFIX") == 2
 
 

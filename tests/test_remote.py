@@ -1042,6 +1042,28 @@ def test_a_query_the_endpoint_rejects_is_bad_input(oxigraph: Oxigraph) -> None:
     no_traceback(result)
 
 
+def test_an_undeclared_prefix_is_named_remotely_as_locally(oxigraph: Oxigraph) -> None:
+    # The endpoint answered with Oxigraph's grammar ("expected one of Prefix not found, …").
+    result = invoke("query", "SELECT ?x WHERE { ?x foaf:name ?n }", "--endpoint", oxigraph.query)
+    assert result.exit_code == 2
+    assert f"{oxigraph.query} rejected the query" in result.output
+    assert "line 1, column 22: unknown prefix foaf:" in " ".join(result.output.split())
+    no_traceback(result)
+
+
+def test_a_remote_syntax_error_is_placed_in_the_query_as_written(oxigraph: Oxigraph) -> None:
+    # The prefixes declared for the endpoint took a line of their own: every error was
+    # reported a line too far.
+    text = "SELECT ?case\nWHERE {\n  ?case a rg:ReformCase ; ?p\n}"
+    result = invoke("query", text, "--endpoint", oxigraph.query)
+    assert result.exit_code == 2
+    assert "error at 4:2" in result.output, result.output  # after the last ?p
+    one_line = invoke(
+        "query", "SELECT ?c WHERE { ?c a rg:ReformCase ; ?p }", "--endpoint", oxigraph.query
+    )
+    assert "error at 1:44" in one_line.output, one_line.output  # as the local engines say
+
+
 def test_a_missing_build_is_named_before_pushing(tmp_path: Path) -> None:
     result = invoke("push", "--endpoint", "http://127.0.0.1:1/store", "--out", str(tmp_path))
     assert result.exit_code == 2

@@ -54,6 +54,7 @@ __all__ = [
     "stream_query_on_store",
     "to_dataframe",
     "unknown_prefix",
+    "unknown_prefix_error",
     "with_prefixes",
     "write_csv",
     "write_json",
@@ -620,7 +621,7 @@ def _syntax_error(exc: Exception, text: str, path: str = "") -> QueryError:
     declares nor may leave undeclared is named as the cause; Oxigraph's lists of the
     characters it expected are cut short."""
     where = f"{path}: " if path else ""
-    unknown = _unknown_prefix_error(text, path)
+    unknown = unknown_prefix_error(text, path)
     if unknown is not None:
         return unknown
     line = getattr(exc, "lineno", None)
@@ -688,7 +689,7 @@ def unknown_prefix(text: str) -> tuple[str, int, int] | None:
     return None
 
 
-def _unknown_prefix_error(text: str, path: str = "") -> QueryError | None:
+def unknown_prefix_error(text: str, path: str = "") -> QueryError | None:
     """The error for the first prefix ``text`` uses that it may not leave undeclared."""
     unknown = unknown_prefix(text)
     if unknown is None:
@@ -705,17 +706,19 @@ def _unknown_prefix_error(text: str, path: str = "") -> QueryError | None:
 
 
 def with_prefixes(text: str) -> str:
-    """``text`` with a ``PREFIX`` line, before it, for each prefix of
+    """``text`` with a ``PREFIX`` declaration, before it, for each prefix of
     :data:`~reformgraph.vocab.NAMESPACES` it uses without declaring it: for an engine that
-    is not told them otherwise (a remote endpoint). Locally, the engines are given them
-    (so that the lines and columns of errors stay those of the text)."""
+    is not told them otherwise (a remote endpoint). The declarations share the text's first
+    line, so that an error's line is the line of the text (its column, on the first line,
+    is :func:`len` of what was put before it more). Locally, the engines are given the
+    prefixes (so that the lines and columns of errors stay those of the text)."""
     masked = _masked(text)
     declared = {m[1] for m in _PREFIX_DECLARATION.finditer(masked)}
     used = {m[1] for m in _PREFIXED_NAME.finditer(masked)}
     missing = [name for name in NAMESPACES if name in used and name not in declared]
     if not missing:
         return text
-    return " ".join(f"PREFIX {name}: <{NAMESPACES[name]}>" for name in missing) + "\n" + text
+    return "".join(f"PREFIX {name}: <{NAMESPACES[name]}> " for name in missing) + text
 
 
 def prepare(text: str, path: str = "") -> object:
@@ -728,7 +731,7 @@ def prepare(text: str, path: str = "") -> object:
     where = f"{path}: " if path else ""
     # rdflib would also take the prefixes it binds itself (brick:, foaf: …), which the
     # other engines do not: refused here as there.
-    unknown = _unknown_prefix_error(text, path)
+    unknown = unknown_prefix_error(text, path)
     if unknown is not None:
         raise unknown
     try:

@@ -59,6 +59,7 @@ from reformgraph.queries import (
     Term,
     case_checks,
     no_such_case,
+    unknown_prefix_error,
     with_prefixes,
     with_values,
 )
@@ -716,9 +717,18 @@ def _answer(
 
 
 def _post_query(
-    session: _Session, endpoint: str, text: str, params: list[tuple[str, str]], *, stream: bool
+    session: _Session,
+    endpoint: str,
+    text: str,
+    params: list[tuple[str, str]],
+    *,
+    stream: bool,
+    written: str | None = None,
 ) -> httpx.Response:
-    """POST a query to an endpoint; a 400 answer is a :class:`QueryError`."""
+    """POST a query to an endpoint; a 400 answer is a :class:`QueryError`. ``written`` is
+    the query as the user wrote it, if ``text`` is it with prefixes declared before it: a
+    prefix it leaves undeclared is named as the cause of a 400, with its line and column,
+    and the position in an Oxigraph server's "error at 1:N" is made that of ``written``."""
     try:
         return session.send(
             "POST",
@@ -732,9 +742,21 @@ def _post_query(
         )
     except EndpointRefused as exc:
         if exc.status == 400:
+            said = exc.excerpt or "bad request"
+            if written is not None:
+                unknown = unknown_prefix_error(written)
+                if unknown is not None:  # an endpoint may know prefixes of its own
+                    raise QueryError(
+                        f"{redact(endpoint)} rejected the query: {unknown}", source=written
+                    ) from None
+                added = len(text) - len(written)
+                said = re.sub(
+                    r"\berror at 1:(\d+)",
+                    lambda m: f"error at 1:{max(1, int(m[1]) - added)}",
+                    said,
+                )
             raise QueryError(
-                f"{redact(endpoint)} rejected the query: {exc.excerpt or 'bad request'}",
-                source=text,
+                f"{redact(endpoint)} rejected the query: {said}", source=written or text
             ) from None
         raise
 
@@ -859,7 +881,8 @@ def stream_endpoint(
     )
     params = [("default-graph-uri", check_graph_iri(named_graph))] if named_graph else []
     # The prefixes every local engine knows are declared for the endpoint, which may not.
-    text = with_prefixes(with_values(query.text, bindings))
+    written = with_values(query.text, bindings)
+    text = with_prefixes(written)
     policy = retry or RetryPolicy(retries=2, backoff=0.5)
     shown = redact(endpoint)
     with _Session(credentials or url_credentials, timeout, policy, sleep) as session:
@@ -867,7 +890,7 @@ def stream_endpoint(
             if not _answer(session, endpoint, ask, params, shown).boolean:
                 rows = _answer(session, endpoint, CASE_IDS, params, shown).rows
                 raise no_such_case(name, bindings or {}, (str(r[0].value) for r in rows))
-        response = _post_query(session, endpoint, text, params, stream=True)
+        response = _post_query(session, endpoint, text, params, stream=True, written=written)
         try:
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
             results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
