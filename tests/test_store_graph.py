@@ -437,3 +437,23 @@ def test_a_view_written_to_a_folder_goes_into_it_as_the_command_line_names_it(
         "reformgraph-big-fiscal-system.html",
         "reformgraph-cases.html",
     ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "<https://w3id.org/reformgraph/id/case/big-fiscal-system>",
+        "https://w3id.org/reformgraph/id/case/big-fiscal-system",
+        "rgd:case/big-fiscal-system",
+        "case/big-fiscal-system",
+    ],
+)
+def test_a_case_page_written_to_a_new_folder_is_named_by_its_id_however_the_case_is_given(
+    query_graph: Graph, tmp_path: Path, case: str
+) -> None:
+    # <IRI> named the page reformgraph-big-fiscal-system>.html, and a folder not yet made
+    # became the page's file, without .html.
+    folder = tmp_path / "pages" / "new"
+    page = folder / "reformgraph-big-fiscal-system.html"
+    assert pipeline.write_view(query_graph, f"{folder}/", case=case) == [page]
+    assert sorted(p.name for p in folder.iterdir()) == [page.name]

@@ -1227,12 +1227,9 @@ def viz(
             # the page is named by the case's id, however the case was given (an IRI's
             # slashes made folders: reformgraph-https:/w3id.org/…/big-fiscal-system.html)
             case = _plain_id(case, "case")
-        name = f"reformgraph-{case or (query_file.stem if query_file else view)}.html"
-        target = out if out is not None else folder / name
-        if target.is_dir() or target.suffix.lower() not in (".html", ".htm"):
-            # A folder given as --out (made if missing): the page goes into it. A name
-            # without .html is taken as a folder (`-o pages/`: typer drops the slash).
-            target = target / name
+        # --out: a page's .html file, or a folder the page goes into (made if missing);
+        # without --out, the build's folder
+        target = out if out is not None else folder
         # Chromium takes a PNG in a child process: no redrawing thread then.
         ticking = picture != "png"
         with warnings.catch_warnings(record=True) as heard, _progress(ticking=ticking) as progress:

@@ -507,6 +507,7 @@ def write_view(
     picture, ``picture``."""
     from reformgraph import viz
     from reformgraph.io import atomic_write_bytes
+    from reformgraph.models import as_node
     from reformgraph.queries import load_query
 
     def step(name: str, done: int) -> None:
@@ -517,10 +518,11 @@ def write_view(
         raise ValueError(f"unknown picture format {picture!r}: use svg or png")
     out = Path(out)
     query_file = None if query_file is None else Path(query_file)
-    if out.is_dir():
-        # A folder, as the command line's `viz --out FOLDER`: the page goes into it, named
-        # by what it shows (a case by its id, however the case is given).
-        shown = case.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if case else None
+    if out.is_dir() or out.suffix.lower() not in (".html", ".htm"):
+        # A folder (made if missing; a name without .html is one, `pages/` too, whose
+        # slash Path drops), as `viz --out FOLDER`: the page goes into it, named by what
+        # it shows (a case by its id, however the case is given: id, rgd:…, IRI, <IRI>).
+        shown = str(as_node(case)).rsplit("/", 1)[-1] if case else None
         shown = shown or (query_file.stem if query_file is not None else view)
         out = out / f"reformgraph-{shown}.html"
     step("view", 0)
