@@ -348,8 +348,9 @@ def test_suggestions_involving_entities_are_the_whole_list_filtered(
         "<https://w3id.org/reformgraph/id/platform/performance-evaluation-platform>",
         "rgd:platform/performance-evaluation-platform",
         "platform/performance-evaluation-platform",
+        "performance-evaluation-platform",  # as links --entity takes it
     ],
-    ids=["iri-text", "iri-in-brackets", "rgd", "path"],
+    ids=["iri-text", "iri-in-brackets", "rgd", "path", "bare-id"],
 )
 def test_an_entity_given_as_text_is_the_entity_its_iri_names(
     query_graph: Graph, given: str

@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from reformgraph.build import CASE_LINK_PREDICATES, OA, ORG
 from reformgraph.io import StrPath, atomic_writer
-from reformgraph.models import RG, as_node
+from reformgraph.models import DATA, RG, as_node
 from reformgraph.queries import QueryResult, QueryStream
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "communities",
     "entity_kind",
     "evidence_span",
+    "graph_node",
     "iter_case_links",
     "labels_zh_en",
     "links_result",
@@ -122,11 +123,34 @@ def _label(graph: Graph, node: Node, lang: str) -> str:
     return ""
 
 
+def graph_node(graph: Graph, value: Node | str) -> Node:
+    """A node of ``graph`` as a user may give it: as :func:`~reformgraph.models.as_node`
+    reads it, and an entity's bare id (``performance-evaluation-platform``, as
+    ``reformgraph links --entity`` takes it) as the one entity or case of the graph with
+    that id (``platform/performance-evaluation-platform``), when no node has the IRI the id
+    makes on its own."""
+    node = as_node(value)
+    if not isinstance(value, str) or isinstance(value, Node):
+        return node
+    text = value.strip()
+    if not text or "/" in text or ":" in text or (node, None, None) in graph:
+        return node
+    # an entity or a case: GROUP/ID below the data namespace (not a mention, deeper down)
+    found = {
+        subject
+        for subject in graph.subjects(RDF.type, None)
+        if isinstance(subject, URIRef)
+        and str(subject).startswith(DATA)
+        and re.fullmatch(r"[^/]+/" + re.escape(text), str(subject)[len(DATA) :])
+    }
+    return found.pop() if len(found) == 1 else node
+
+
 def labels_zh_en(graph: Graph, node: Node | str) -> tuple[str, str]:
     """A node's Chinese and English labels (skos:prefLabel, else rdfs:label, else
     dcterms:title; "" for none), each property read once for both. ``node`` as a term or
-    as text (see :func:`~reformgraph.models.as_node`), as every function here takes one."""
-    node = as_node(node)
+    as text (see :func:`graph_node`), as every function here takes one."""
+    node = graph_node(graph, node)
     found: dict[str, str] = {}
     for predicate in _LABEL_PREDICATES:
         for value in graph.objects(node, predicate):
@@ -140,7 +164,7 @@ def labels_zh_en(graph: Graph, node: Node | str) -> tuple[str, str]:
 def alternative_labels(graph: Graph, node: Node | str) -> str:
     """A node's other names (skos:altLabel, both languages: 绩效平台 for
     投资项目绩效综合评价平台), sorted and joined with " / "; "" for none."""
-    node = as_node(node)
+    node = graph_node(graph, node)
     names = {str(v) for v in graph.objects(node, SKOS.altLabel) if isinstance(v, Literal)}
     return " / ".join(sorted(names))
 
@@ -156,7 +180,7 @@ def _labels_zh(graph: Graph, node: Node) -> list[str]:
 
 def entity_kind(graph: Graph, node: Node | str) -> str | None:
     """The kind of a shared entity (office, organisation, platform …), or None."""
-    node = as_node(node)
+    node = graph_node(graph, node)
     for cls in graph.objects(node, RDF.type):
         if cls in _KIND_BY_CLASS:
             return _KIND_BY_CLASS[cls]  # type: ignore[index]
@@ -197,7 +221,7 @@ class CaseLink:
 
 def evidence_span(graph: Graph, node: Node | str) -> tuple[str, int]:
     """The exact text of a node's evidence (or of the node, if it is evidence), and its start."""
-    node = as_node(node)
+    node = graph_node(graph, node)
     holders = [*graph.objects(node, RG.evidence)] or [node]
     for holder in holders:
         text, start = "", -1
@@ -964,7 +988,7 @@ def suggest_links(
     }
     wanted = None
     if involving is not None:
-        asked = [as_node(e) for e in involving]
+        asked = [graph_node(graph, e) for e in involving]
         unknown = [str(e) for e in asked if e not in position]
         if unknown:  # a typo would otherwise look like an entity with no look-alike
             raise ValueError(
@@ -1166,7 +1190,7 @@ def network_kinds(graph: Graph, nodes: Iterable[Node | str] | None = None) -> di
                 if isinstance(node, URIRef):
                     kinds[node] = kind if node not in kinds or kind == "office" else kinds[node]
         return kinds
-    for node in map(as_node, nodes):
+    for node in (graph_node(graph, n) for n in nodes):
         if not isinstance(node, URIRef) or node in kinds:
             continue
         classes = set(graph.objects(node, RDF.type))
