@@ -1030,8 +1030,14 @@ def test_too_many_case_pairs_stop_the_networks_before_anything_is_made(
 def test_too_many_case_pairs_stop_the_links_before_the_first(query_graph: Graph) -> None:
     from reformgraph.errors import TooManyPairs
 
+    heard: list[tuple[str, int, int]] = []
     with pytest.raises(TooManyPairs, match="more than 3 pairs of cases share an entity"):
-        analysis.iter_case_links(query_graph, max_pairs=3)  # raised at the call, not at next()
+        # raised at the call, not at next(), and before any case's text is read for quotes
+        # (at 10,000 cases, 500 s of reading to be thrown away)
+        analysis.iter_case_links(
+            query_graph, max_pairs=3, progress=lambda *step: heard.append(step)
+        )
+    assert not heard
     with pytest.raises(TooManyPairs) as raised:
         analysis.case_links(query_graph, max_pairs=1)
     assert raised.value.max_cases in (None, 2)
