@@ -104,7 +104,10 @@ READERS: dict[str, Callable[[Path], object]] = {
 @pytest.mark.parametrize("reader", sorted(READERS))
 @pytest.mark.parametrize(
     ("made", "which"),
-    [(_another_version, r"\(0\.0\.9, with another ontology or shapes\)"), (_no_record, "earlier")],
+    [
+        (_another_version, "built by reformgraph 0.0.9 with another ontology or shapes than"),
+        (_no_record, "built by another version of reformgraph .an earlier one"),
+    ],
     ids=["another-model", "not-recorded"],
 )
 def test_a_build_of_another_data_model_is_refused_with_build_again(
@@ -115,7 +118,7 @@ def test_a_build_of_another_data_model_is_refused_with_build_again(
     with pytest.raises(BuiltByAnotherVersion, match=which) as refused:
         READERS[reader](copied_build)
     message = str(refused.value)
-    assert message.startswith(f"{copied_build}: built by another version of reformgraph")
+    assert message.startswith(f"{copied_build}: built by ")
     assert f"build again (reformgraph build --data DATA --out {copied_build}" in message
     assert isinstance(refused.value, NoBuildError)
 
@@ -146,8 +149,39 @@ def test_the_console_scripts_fast_query_refuses_a_build_of_another_version(
         timeout=120,
     )
     assert result.returncode == 2
-    assert b"built by another version of reformgraph" in result.stderr
+    assert b"built by reformgraph 0.0.9 with another ontology or shapes" in result.stderr
     assert result.stdout == b""
+
+
+def test_a_build_of_this_version_with_another_model_does_not_say_another_version(
+    copied_build: Path,
+) -> None:
+    # "built by another version of reformgraph (0.1.0, …) than this one (0.1.0)"
+    from reformgraph import __version__
+
+    info_file = copied_build / "store" / engine.BUILD_INFO
+    info = json.loads(info_file.read_text(encoding="utf-8"))
+    info.update(data_model="crc32:00000000.1-00000000.1")
+    info_file.write_text(json.dumps(info), encoding="utf-8")
+    with pytest.raises(BuiltByAnotherVersion) as refused:
+        engine.open_store(copied_build / "store")
+    assert f"built by reformgraph {__version__} with another ontology or shapes than those of" in (
+        str(refused.value)
+    )
+    assert "another version" not in str(refused.value)
+
+
+def test_a_record_that_cannot_be_read_is_named_not_taken_for_an_earlier_version(
+    copied_build: Path,
+) -> None:
+    record = copied_build / "store" / engine.BUILD_INFO
+    record.unlink()
+    record.mkdir()  # as unreadable as a file without read permission, also for root
+    with pytest.raises(NoBuildError) as refused:
+        engine.open_store(copied_build / "store")
+    message = str(refused.value)
+    assert message.startswith(f"{record}: the record of the build cannot be read (Is a directory)")
+    assert not isinstance(refused.value, BuiltByAnotherVersion)
 
 
 def test_a_new_build_replaces_a_build_of_another_version(copied_build: Path) -> None:

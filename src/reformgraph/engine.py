@@ -265,10 +265,21 @@ def _check_model(store_dir: Path) -> None:
     queries look for, which then find nothing, without a word."""
     import re
 
+    record = store_dir / BUILD_INFO
+    build_dir = store_dir.parent
     try:
-        text = (store_dir / BUILD_INFO).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = record.read_text(encoding="utf-8")
+    except FileNotFoundError:
         text = ""
+    except (OSError, UnicodeDecodeError) as exc:  # there, but not readable: not a version's
+        from reformgraph.errors import NoBuildError
+
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise NoBuildError(
+            f"{record}: the record of the build cannot be read ({reason}), so neither can"
+            f" the build: make it readable, or build again (reformgraph build --data DATA"
+            f" --out {build_dir})"
+        ) from None
     # Read without json (a query imports only what it needs): the build writes the file.
     model = re.search(r'"data_model"\s*:\s*"([^"]*)"', text)
     if model is not None and model[1] == installed_model():
@@ -278,13 +289,17 @@ def _check_model(store_dir: Path) -> None:
 
     version = re.search(r'"reformgraph"\s*:\s*"([^"]*)"', text)
     if model is None:
-        which = "an earlier one, which did not record its version or its data model"
+        which = (
+            f"by another version of reformgraph (an earlier one, which did not record its"
+            f" version or its data model) than this one ({__version__})"
+        )
     else:
-        which = f"{version[1] if version else 'unknown'}, with another ontology or shapes"
-    build_dir = store_dir.parent
+        which = (
+            f"by reformgraph {version[1] if version else '(version unknown)'} with another"
+            f" ontology or shapes than those of the installed one ({__version__})"
+        )
     raise BuiltByAnotherVersion(
-        f"{build_dir}: built by another version of reformgraph ({which}) than this one"
-        f" ({__version__}), whose queries may silently miss rows there: build again"
+        f"{build_dir}: built {which}, whose queries may silently miss rows there: build again"
         f" (reformgraph build --data DATA --out {build_dir}; in a project, reformgraph build"
         " for its build/)"
     )
