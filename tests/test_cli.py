@@ -217,10 +217,13 @@ def test_a_mistyped_option_is_told_a_visible_option_of_the_name_of_a_hidden_one(
         ("fifo", ["query", "{x}.rq", "--graph", "{nt}"], "{x}.rq: not a regular file (a pipe"),
         # said "no such file" of a folder that exists
         ("dir", ["query", "cases", "--graph", "{x}.ttl"], "{x}.ttl: is a folder, not an RDF file"),
+        # said "no such file" of a pipe (--graph <(…)) or /dev/null
+        ("fifo", ["query", "cases", "--graph", "{x}.ttl"], "{x}.ttl: not a regular file (a pipe"),
+        ("fifo", ["viz", "--graph", "{x}.ttl"], "{x}.ttl: not a regular file (a pipe"),
         # "cannot write the output: [Errno 17] File exists"
         ("file", ["build", "--out", "{x}"], "{x} is a file, not a folder: a build goes into"),
     ],
-    ids=["rq-folder", "rq-pipe", "graph-folder", "build-out-file"],
+    ids=["rq-folder", "rq-pipe", "graph-folder", "graph-pipe", "viz-graph-pipe", "build-out-file"],
 )
 def test_a_folder_pipe_or_file_where_the_other_is_needed_is_named_as_such(
     build_dir: Path, tmp_path: Path, make: str, args: list[str], message: str
@@ -228,7 +231,9 @@ def test_a_folder_pipe_or_file_where_the_other_is_needed_is_named_as_such(
     import os
 
     x = tmp_path / "thing"
-    suffix = {"query": ".rq" if args[1].endswith(".rq") else ".ttl", "build": ""}[args[0]]
+    suffix = {"query": ".rq" if args[1].endswith(".rq") else ".ttl", "viz": ".ttl", "build": ""}[
+        args[0]
+    ]
     where = Path(f"{x}{suffix}")
     if make == "dir":
         where.mkdir()

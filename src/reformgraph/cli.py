@@ -878,12 +878,11 @@ def _remote_query(
 
 def _query_store(graph_file: Path | None, out_dir: Path | None) -> Any:
     from reformgraph import engine
-    from reformgraph.project import build_folder, ontology_file
+    from reformgraph.project import build_folder, not_an_rdf_file, ontology_file
 
     build_dir = out_dir if out_dir is not None else build_folder(Path.cwd())
-    if graph_file is not None and not graph_file.is_file():
-        what = "is a folder, not an RDF file" if graph_file.is_dir() else "no such file"
-        raise NoBuildError(f"{graph_file}: {what}")
+    if graph_file is not None and (problem := not_an_rdf_file(graph_file)) is not None:
+        raise NoBuildError(f"{graph_file}: {problem}")
     try:
         return engine.query_store(build_dir, graph_file, ontology_file("reformgraph.ttl"))
     except FileNotFoundError:

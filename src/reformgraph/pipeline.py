@@ -34,7 +34,7 @@ from reformgraph.produce import (
     publish,
     work_folder,
 )
-from reformgraph.project import is_data_folder
+from reformgraph.project import is_data_folder, not_an_rdf_file
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
 from reformgraph.validate import ValidationResult
 
@@ -323,9 +323,9 @@ def default_graph_file(out_dir: StrPath) -> Path:
 def load_graph(graph_file: StrPath) -> Graph:
     """The graph to query: a built file, with the ontology merged in for class labels."""
     graph_file = Path(graph_file)
-    if not graph_file.is_file():
-        what = "is a folder, not an RDF file" if graph_file.is_dir() else "no such file"
-        raise NoBuildError(f"{graph_file}: {what}")
+    problem = not_an_rdf_file(graph_file)
+    if problem is not None:
+        raise NoBuildError(f"{graph_file}: {problem}")
     try:
         graph = read_graph(graph_file)
     except Exception as exc:  # each parser raises its own (a JSON-LD file, json's errors)

@@ -11,11 +11,25 @@ __all__ = [
     "build_folder",
     "find_project",
     "is_data_folder",
+    "not_an_rdf_file",
     "ontology_file",
     "resolve_data_folder",
 ]
 
 DATA_SUBFOLDERS = ("sources", "cases", "entities")
+
+
+def not_an_rdf_file(path: Path) -> str | None:
+    """Why ``path``, given as an RDF file to read (``--graph FILE``), cannot be one: a
+    folder, a pipe or a device (read by its suffix, a file's format cannot be told), or
+    nothing there; None for a regular file."""
+    if path.is_file():
+        return None
+    if path.is_dir():
+        return "is a folder, not an RDF file"
+    if path.exists():
+        return "not a regular file (a pipe or a device): give an RDF file (.nt, .ttl, .jsonld …)"
+    return "no such file"
 
 
 def is_data_folder(path: Path) -> bool:
