@@ -129,6 +129,32 @@ def test_a_look_alike_character_that_breaks_the_yaml_is_named(
     assert message in _yaml_error(tmp_path, text)[1]
 
 
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("places:\n  \uff0d ezhou\n", "it holds a full-width hyphen '\uff0d' (U+FF0D): a list"),
+        ("places:\n  \u2014 ezhou\n", "it holds an em dash '\u2014' (U+2014): a list item"),
+        ("places:\n  -\u00a0ezhou\n", "after its '-' comes a no-break space (U+00A0)"),
+    ],
+    ids=["full-width-hyphen", "em-dash", "no-break-space"],
+)
+def test_a_look_alike_that_turns_an_item_into_text_is_named(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    # YAML read a full-width hyphen and 'ezhou' as the text of places: "must be a list …,
+    # not the text …", with nothing said of the character that looks like '-' and is not.
+    import shutil
+
+    data = Path(shutil.copytree(Path(__file__).parents[1] / "data", tmp_path / "data"))
+    case = data / "cases" / "03-huahu-airport-opening-up.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("places: [ezhou]\n", written, 1),
+        encoding="utf-8",
+    )
+    messages = [e.message for e in io.load_data_folder(data).errors]
+    assert any("must be a list" in m and said in m for m in messages), messages
+
+
 def test_a_full_width_colon_inside_a_text_is_not_blamed_for_another_mistake(
     tmp_path: Path,
 ) -> None:

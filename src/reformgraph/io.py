@@ -722,13 +722,26 @@ def _curator_message(err: Any) -> str | None:
         return f"unknown kind {tag!r}{hint}: a relation's kind is one of {_RELATION_KINDS}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         shape = _SHAPES.get(str(ctx.get("class_name")), "a mapping (key: value, or {key: value})")
-        return f"must be {shape}, not {_described(err.get('input'))}"
+        return f"must be {shape}, not {_described(err.get('input'))}{_look_alike_in(err)}"
     if kind == "list_type":
         return (
             f"must be a list (items on lines starting with '- ', or [a, b]),"
-            f" not {_described(err.get('input'))}"
+            f" not {_described(err.get('input'))}{_look_alike_in(err)}"
         )
     return None
+
+
+def _look_alike_in(err: Any) -> str:
+    """Why a text YAML read where a list or mapping belongs may be one: a look-alike of
+    '-' before an item (U+FF0D) or of ':' after a key (U+FF1A), which turns the item into
+    text without breaking the YAML; "" if there is none."""
+    value = err.get("input")
+    if not isinstance(value, str):
+        return ""
+    if value.startswith("-\u00a0"):
+        return ": after its '-' comes a no-break space (U+00A0), where YAML needs a space"
+    found = _look_alike_on(value)
+    return "" if found is None else ": it holds " + re.sub(r" at column \d+", "", found[1])
 
 
 def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ()) -> list[DataError]:
