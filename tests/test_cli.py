@@ -101,7 +101,9 @@ def test_query_saved_and_adhoc_in_every_format(build_dir: Path) -> None:
     )
     assert csv.exit_code == 0, csv.output
     lines = csv.output.lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("case,caseTitle,indicator,evidence,value,unit,qualifier,date")
+    assert lines[0].startswith(
+        "case,caseTitle,caseTitleEn,indicator,evidence,value,unit,qualifier,date"
+    )
     assert len(lines) == 1 + 5
 
     text = (

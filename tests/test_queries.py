@@ -386,13 +386,18 @@ def test_csv_starts_with_a_byte_order_mark_and_keeps_chinese(query_graph: Graph)
 
 def test_json_follows_the_sparql_results_format(query_graph: Graph) -> None:
     document = json.loads(format_json(run_query(query_graph, QUERIES["figures"])))
-    assert document["head"]["vars"][:3] == ["case", "caseTitle", "indicator"]
+    assert document["head"]["vars"][:4] == ["case", "caseTitle", "caseTitleEn", "indicator"]
     binding = document["results"]["bindings"][0]
     assert binding["case"]["type"] == "uri"
     assert binding["caseTitle"] == {
         "type": "literal",
         "value": "推进大财政体系建设",
         "xml:lang": "zh",
+    }
+    assert binding["caseTitleEn"] == {
+        "type": "literal",
+        "value": "Advancing the building of a \"big fiscal\" system",
+        "xml:lang": "en",
     }
     assert binding["value"]["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
 

@@ -50,6 +50,23 @@ AUDITED = {
     ("growth-rankings", "subject"),
     ("growth-rankings", "comparedWith"),
     ("shared-entity-counts", "label"),
+    # the case titles, in every query that names a case by its title
+    *(
+        (name, "caseTitle")
+        for name in (
+            "actors",
+            "changes",
+            "figures",
+            "firsts",
+            "growth-rankings",
+            "instruments",
+            "pilots",
+            "platforms",
+            "rankings",
+            "recognitions",
+            "shared-entities",
+        )
+    ),
 }
 
 
