@@ -396,7 +396,7 @@ def test_json_follows_the_sparql_results_format(query_graph: Graph) -> None:
     }
     assert binding["caseTitleEn"] == {
         "type": "literal",
-        "value": "Advancing the building of a \"big fiscal\" system",
+        "value": 'Advancing the building of a "big fiscal" system',
         "xml:lang": "en",
     }
     assert binding["value"]["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
