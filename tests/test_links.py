@@ -109,6 +109,7 @@ def test_links_are_every_pair_of_cases_that_share_an_entity_in_source_order(
         assert len(pairs) < 8 * 7 // 2, "no pair left out to check"
     for link in links:
         assert link.title_a == analysis._label(graph, link.case_a, "zh")
+        assert link.title_b_en == analysis._label(graph, link.case_b, "en")
         assert link.label_en == analysis._label(graph, link.entity, "en")
         assert link.kind == (analysis.entity_kind(graph, link.entity) or "")
 
@@ -143,11 +144,26 @@ def test_links_command_prints_them_in_every_format(build_dir: Path) -> None:
     assert table.exit_code == 0, table.output
     assert "投资项目绩效综合评价平台" in table.output
     as_json = json.loads(CliRunner().invoke(app, ["links", "--graph", graph, "-f", "json"]).output)
-    assert as_json["head"]["vars"][:4] == ["caseA", "titleA", "caseB", "titleB"]
+    assert as_json["head"]["vars"][:6] == [
+        "caseA",
+        "titleA",
+        "titleAEn",
+        "caseB",
+        "titleB",
+        "titleBEn",
+    ]
+    fiscal = next(
+        b for b in as_json["results"]["bindings"] if b["titleA"]["value"] == "推进大财政体系建设"
+    )
+    assert fiscal["titleAEn"] == {
+        "type": "literal",
+        "value": 'Advancing the building of a "big fiscal" system',
+        "xml:lang": "en",
+    }
     entities = {b["entity"]["value"] for b in as_json["results"]["bindings"]}
     assert {str(PLATFORM), str(THREE_ASSETS), str(OFFICE)} <= entities
     csv = CliRunner().invoke(app, ["links", "--graph", graph, "-f", "csv"])
-    assert csv.output.startswith("\ufeffcaseA,titleA")
+    assert csv.output.startswith("\ufeffcaseA,titleA,titleAEn,caseB,titleB,titleBEn,")
 
 
 def test_links_command_reads_the_store_and_prints_what_the_parsed_graph_gives(
@@ -319,6 +335,17 @@ def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_gra
     assert suggestions
     assert all(s.a != s.b and s.reasons for s in suggestions)
     assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
+
+
+def test_suggestions_name_both_entities_in_chinese_and_english(query_graph: Graph) -> None:
+    suggestions = analysis.suggest_links(query_graph)
+    for s in suggestions:
+        assert (s.label_a, s.label_a_en) == analysis.labels_zh_en(query_graph, s.a)
+        assert (s.label_b, s.label_b_en) == analysis.labels_zh_en(query_graph, s.b)
+    assert all(s.label_a_en and s.label_b_en for s in suggestions)
+    head = analysis.suggestions_result(suggestions[:1])
+    assert head.variables[:4] == ["score", "a", "labelA", "labelAEn"]
+    assert head.rows[0][3] == Literal(suggestions[0].label_a_en, lang="en")
 
 
 def test_suggestions_involving_entities_are_the_whole_list_filtered(

@@ -211,6 +211,8 @@ class CaseLink:
     case_b: URIRef
     title_a: str
     title_b: str
+    title_a_en: str
+    title_b_en: str
     kind: str
     entity: URIRef
     label: str
@@ -580,6 +582,8 @@ def iter_case_links(
             case_b=b,
             title_a=terms.label(a, "zh"),
             title_b=terms.label(b, "zh"),
+            title_a_en=terms.label(a, "en"),
+            title_b_en=terms.label(b, "en"),
             kind=terms.kind(entity),
             entity=entity,
             label=terms.label(entity, "zh"),
@@ -670,6 +674,8 @@ class Suggestion:
     b: URIRef
     label_a: str
     label_b: str
+    label_a_en: str
+    label_b_en: str
     kind_a: str
     kind_b: str
     reasons: tuple[str, ...] = field(default_factory=tuple)
@@ -1064,6 +1070,10 @@ def suggest_links(
     def name(i: int) -> str:
         return _label(graph, entities[i], "zh")
 
+    @functools.cache
+    def name_en(i: int) -> str:
+        return _label(graph, entities[i], "en")
+
     # One copy of each reason but the first (a few hundred kinds among millions of rows).
     reasons_seen: dict[str, str] = {}
 
@@ -1135,6 +1145,8 @@ def suggest_links(
                 b=b,
                 label_a=name(i),
                 label_b=name(j),
+                label_a_en=name_en(i),
+                label_b_en=name_en(j),
                 kind_a=kinds[i],
                 kind_b=kinds[j],
                 reasons=(reasons[0], *(reasons_seen.setdefault(r, r) for r in reasons[1:])),
@@ -1586,8 +1598,10 @@ def _stream_gexf(network: nx.Graph | nx.MultiDiGraph, handle: IO[bytes]) -> None
 _LINK_VARIABLES = [
     "caseA",
     "titleA",
+    "titleAEn",
     "caseB",
     "titleB",
+    "titleBEn",
     "kind",
     "entity",
     "label",
@@ -1605,8 +1619,10 @@ def links_stream(links: Iterable[CaseLink]) -> QueryStream:
         return (
             ox.NamedNode(str(link.case_a)),
             ox.Literal(link.title_a, language="zh"),
+            ox.Literal(link.title_a_en, language="en"),
             ox.NamedNode(str(link.case_b)),
             ox.Literal(link.title_b, language="zh"),
+            ox.Literal(link.title_b_en, language="en"),
             ox.Literal(link.kind),
             ox.NamedNode(str(link.entity)),
             ox.Literal(link.label, language="zh"),
@@ -1625,8 +1641,10 @@ def links_result(links: Iterable[CaseLink]) -> QueryResult:
         (
             link.case_a,
             Literal(link.title_a, lang="zh"),
+            Literal(link.title_a_en, lang="en"),
             link.case_b,
             Literal(link.title_b, lang="zh"),
+            Literal(link.title_b_en, lang="en"),
             Literal(link.kind),
             link.entity,
             Literal(link.label, lang="zh"),
@@ -1639,7 +1657,18 @@ def links_result(links: Iterable[CaseLink]) -> QueryResult:
     return QueryResult(variables=variables, rows=rows)
 
 
-_SUGGESTION_VARIABLES = ["score", "a", "labelA", "kindA", "b", "labelB", "kindB", "reasons"]
+_SUGGESTION_VARIABLES = [
+    "score",
+    "a",
+    "labelA",
+    "labelAEn",
+    "kindA",
+    "b",
+    "labelB",
+    "labelBEn",
+    "kindB",
+    "reasons",
+]
 
 
 def _suggestion_row(s: Suggestion) -> tuple[Node, ...]:
@@ -1647,9 +1676,11 @@ def _suggestion_row(s: Suggestion) -> tuple[Node, ...]:
         Literal(Decimal(str(s.score))),
         s.a,
         Literal(s.label_a, lang="zh"),
+        Literal(s.label_a_en, lang="en"),
         Literal(s.kind_a),
         s.b,
         Literal(s.label_b, lang="zh"),
+        Literal(s.label_b_en, lang="en"),
         Literal(s.kind_b),
         Literal("; ".join(s.reasons)),
     )
@@ -1669,9 +1700,11 @@ def _suggestion_terms(s: Suggestion) -> tuple[ox.NamedNode | ox.Literal, ...]:
         ox.Literal(str(Decimal(str(s.score))), datatype=_XSD_DECIMAL),
         ox.NamedNode(str(s.a)),
         ox.Literal(s.label_a, language="zh"),
+        ox.Literal(s.label_a_en, language="en"),
         ox.Literal(s.kind_a),
         ox.NamedNode(str(s.b)),
         ox.Literal(s.label_b, language="zh"),
+        ox.Literal(s.label_b_en, language="en"),
         ox.Literal(s.kind_b),
         ox.Literal("; ".join(s.reasons)),
     )
