@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from reformgraph import pipeline
 from reformgraph.io import read_graph
+from reformgraph.models import DATA as DATA_NS
 from reformgraph.models import RG
 
 from .paths import DATA
@@ -663,3 +664,30 @@ def test_a_measure_marker_after_a_semicolon_starts_a_measure(
     result = CliRunner().invoke(app, ["check", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert "the measures must be" not in result.output
+
+
+def test_a_date_s_english_is_reformgraph_s_unless_the_curator_gives_it(tmp_path: Path) -> None:
+    """A date phrase reformgraph reads whole gets its English from it (截至2024年底 → as
+    of the end of 2024); a curator's ``en`` wins, and words it cannot read need one."""
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    case = data / "cases" / "01-big-fiscal-system.yaml"
+    text = case.read_text(encoding="utf-8")
+    start = "start: {text: 2023年9月以来, since: 2023-09}"
+    assert start in text
+    curated = "start: {text: 2023年9月以来, en: from September 2023 on, since: 2023-09}"
+    case.write_text(text.replace(start, curated), encoding="utf-8")
+    graph = pipeline.build(data, tmp_path / "out").graph()
+    fiscal = DATA_NS["case/big-fiscal-system"]
+    assert set(graph.objects(fiscal, RG.dateText)) == {
+        Literal("2023年9月以来", lang="zh"),
+        Literal("from September 2023 on", lang="en"),
+    }
+    generated = {
+        (str(zh), str(en))
+        for node in graph.subjects(RG.dateText, Literal("截至2024年底", lang="zh"))
+        for zh in graph.objects(node, RG.dateText)
+        if zh == Literal("截至2024年底", lang="zh")
+        for en in graph.objects(node, RG.dateText)
+        if isinstance(en, Literal) and en.language == "en"
+    }
+    assert generated == {("截至2024年底", "as of the end of 2024")}

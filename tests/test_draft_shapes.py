@@ -145,6 +145,15 @@ GAPS = [
         "translate the batch",
     ),
     untranslated(
+        "DateTextFilledIn",
+        "figure-conforms",
+        "figure",
+        "rg:dateText",
+        "截至2024年底",
+        "as of the end of 2024",
+        "translate the date",
+    ),
+    untranslated(
         "PurposeFilledIn",
         "joint-work-conforms",
         "joint-work",

@@ -12,6 +12,7 @@ from reformgraph.numerals import (
     ParsedDate,
     QuantityParseError,
     date_phrases,
+    date_text_en,
     numeral_positions,
     parse_chinese_integer,
     parse_date_phrase,
@@ -332,3 +333,68 @@ def test_a_qualifier_right_outside_a_numbers_text_is_found(
     from reformgraph.numerals import adjacent_qualifier
 
     assert adjacent_qualifier(before, after) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("截至2024年底", "as of the end of 2024"),
+        ("截至2024年末", "as of the end of 2024"),
+        ("截至2024年", "as of 2024"),
+        ("截至2024年6月", "as of June 2024"),
+        ("截至2024年6月底", "as of the end of June 2024"),
+        ("截至2024年6月15日", "as of 15 June 2024"),
+        ("2024年底", "at the end of 2024"),
+        ("2023年9月以来", "since September 2023"),
+        ("2023年9月份以来", "since September 2023"),
+        ("自2023年以来", "since 2023"),
+        ("2023年起", "from 2023"),
+        ("自2023年9月起", "from September 2023"),
+        ("2023年9月1日起", "from 1 September 2023"),
+        ("2024年", "in 2024"),
+        ("2024年度", "in 2024"),
+        ("2024年上半年", "in the first half of 2024"),
+        ("2024年前三季度", "in the first three quarters of 2024"),
+        ("2024年一季度", "in the first quarter of 2024"),
+        ("2024年第四季度", "in the fourth quarter of 2024"),
+        ("2024年全年", "in the whole of 2024"),
+        ("2024年前10个月", "in the first 10 months of 2024"),
+        ("2024年1-3月", "from January to March 2024"),
+        ("2024年9月", "in September 2024"),
+        ("2024年9月1日", "on 1 September 2024"),
+        ("截至目前", "to date"),
+        ("今年以来", "since the start of this year"),
+        ("去年以来", "since the start of last year"),
+        ("今年", "this year"),
+        ("全年", "for the whole year"),
+        ("上半年", "in the first half of the year"),
+        ("近年来", "in recent years"),
+        ("近3年", "in the past 3 years"),
+        ("近两年来", "in the past 2 years"),
+        ("近1年", "in the past year"),
+        ("“十四五”以来", "since the start of the 14th Five-Year Plan"),
+        ("“十四五”期间", "during the 14th Five-Year Plan period"),
+        ("“十三五”", "the 13th Five-Year Plan"),
+        ("党的十八大以来", "since the 18th National Congress of the Communist Party of China"),
+        ("新时代以来", "since the start of the new era"),
+    ],
+)
+def test_a_date_phrase_has_its_english(text: str, english: str) -> None:
+    assert date_text_en(text) == english
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "自2023年实施改革以来",  # words of the text's own between the year and 以来
+        "2023年9月以来,全省",  # not wholly one phrase
+        "到2024年底前",
+        "截至2023年2月29日",  # no such day
+        "2024年13月",  # no such month
+        "2024年前13个月",
+        "1800年",  # outside 1900-2100
+        "",
+    ],
+)
+def test_words_that_are_not_one_date_phrase_have_no_english_of_reformgraph_s(text: str) -> None:
+    assert date_text_en(text) is None

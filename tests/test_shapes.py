@@ -150,7 +150,7 @@ ex:case a rg:ReformCase ;
     rg:responsibleOffice ex:reform-office ;
     rg:reformDomain ex:soe-reform ;
     rg:place ex:hubei ;
-    rg:dateText "2023年9月以来"@zh ;
+    rg:dateText "2023年9月以来"@zh , "since September 2023"@en ;
     rg:since "2023-09"^^xsd:gYearMonth ;
     rg:fullText "{CASE_TEXT}"@zh ;
     dcterms:source ex:source ;
@@ -343,6 +343,8 @@ NEEDS_SOURCE = "needs exactly one dcterms:source"
 NEEDS_INDICATOR = "needs exactly one rg:indicator"
 NEEDS_MENTION = "needs exactly one rg:mention"
 NEEDS_DATE_TEXT = "a normalised date needs the words it comes from"
+DATE_TEXT_IN_BOTH = "the words of a date (rg:dateText) need both the Chinese and its English"
+ONE_DATE_TEXT_EACH = "has at most one rg:dateText in zh and one in en"
 SINCE_IS_A_DATE = "rg:since is one xsd:gYear, xsd:gYearMonth or xsd:date"
 NOT_AN_ACTOR = "must be an organisation or an administrative area"
 QUDT_MATCH = "matches at most one QUDT unit or currency"
@@ -713,7 +715,7 @@ REFORM_CASE_EXAMPLES = [
         "ReformCaseShape",
         "reform-case-without-measures-or-dates-conforms",
         CASE,
-        remove('rg:dateText "2023年9月以来"@zh ;'),
+        remove('rg:dateText "2023年9月以来"@zh , "since September 2023"@en ;'),
         remove('rg:since "2023-09"^^xsd:gYearMonth ;'),
     ),
     rejects(
@@ -828,7 +830,7 @@ REFORM_CASE_EXAMPLES = [
         "ReformCaseShape",
         "reform-case-since-without-date-text-is-rejected",
         REFORM_CASE,
-        remove('rg:dateText "2023年9月以来"@zh ;'),
+        remove('rg:dateText "2023年9月以来"@zh , "since September 2023"@en ;'),
         focus="case",
         message=NEEDS_DATE_TEXT,
     ),
@@ -1029,7 +1031,7 @@ ex:figure a rg:Figure ;
     rg:cumulative true ;
     rg:indicator ex:assets-revitalised ;
     rg:subject ex:hubei ;
-    rg:dateText "截至2024年底"@zh ;
+    rg:dateText "截至2024年底"@zh , "as of the end of 2024"@en ;
     rg:asOf "2024-12-31"^^xsd:date ;
     rg:partOfCase ex:case ;
     rg:partOfMeasure ex:measure-2 ;
@@ -1206,9 +1208,34 @@ FIGURE_EXAMPLES = [
         "FigureShape",
         "figure-as-of-without-date-text-is-rejected",
         FIGURE,
-        remove('rg:dateText "截至2024年底"@zh ;'),
+        remove('rg:dateText "截至2024年底"@zh , "as of the end of 2024"@en ;'),
         focus="figure",
         message=NEEDS_DATE_TEXT,
+    ),
+    rejects(
+        "FigureShape",
+        "figure-date-text-without-its-english-is-rejected",
+        FIGURE,
+        (', "as of the end of 2024"@en', ""),
+        focus="figure",
+        message=DATE_TEXT_IN_BOTH,
+    ),
+    rejects(
+        "FigureShape",
+        "figure-date-text-in-english-only-is-rejected",
+        FIGURE,
+        ('rg:dateText "截至2024年底"@zh , ', "rg:dateText "),
+        focus="figure",
+        message=DATE_TEXT_IN_BOTH,
+    ),
+    rejects(
+        "FigureShape",
+        "figure-with-two-english-date-texts-is-rejected",
+        FIGURE,
+        ('"as of the end of 2024"@en', '"as of the end of 2024"@en , "at the end of 2024"@en'),
+        focus="figure",
+        path="rg:dateText",
+        message=ONE_DATE_TEXT_EACH,
     ),
     rejects(
         "FigureShape",
@@ -1422,7 +1449,7 @@ ex:ranking a rg:Ranking ;
     rg:statedAs "全国第3"@zh ;
     rg:indicator ex:revenue-growth ;
     rg:subject ex:hubei ;
-    rg:dateText "2024年"@zh ;
+    rg:dateText "2024年"@zh , "in 2024"@en ;
     rg:referenceYear "2024"^^xsd:gYear ;
     rg:partOfCase ex:case ;
     dcterms:source ex:source ;
@@ -1546,7 +1573,7 @@ RANKING_EXAMPLES = [
         "RankingShape",
         "ranking-reference-year-without-date-text-is-rejected",
         RANKING,
-        remove('rg:dateText "2024年"@zh ;'),
+        remove('rg:dateText "2024年"@zh , "in 2024"@en ;'),
         focus="ranking",
         message=NEEDS_DATE_TEXT,
     ),
@@ -3102,6 +3129,7 @@ SPARQL_MESSAGES = (
     "a count must be a whole number",
     "the direction contradicts the baseline and the result",
     NEEDS_DATE_TEXT,
+    DATE_TEXT_IN_BOTH,
 )
 SPARQL_EXAMPLES = [
     pytest.param(e, id=e.test_id)

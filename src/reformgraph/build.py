@@ -44,6 +44,7 @@ from reformgraph.models import (
     SubOrganisation,
     entity_iri,
 )
+from reformgraph.numerals import date_text_en
 from reformgraph.resolve import Located, Resolved, ResolvedCase, ResolvedIntroduction, Span
 from reformgraph.vocab import NAMESPACES
 
@@ -271,10 +272,17 @@ class _Builder:
         yield node, RG.mentionOf, self.ref(entity_id)
         yield from self.selectors(node, span, source)
 
+    def date_text(self, node: URIRef, date: DateRef) -> Iterator[Triple]:
+        """The words of a date, and their English: the curator's, else reformgraph's."""
+        yield node, RG.dateText, _zh(date.text)
+        english = date.en or date_text_en(date.text)
+        if english is not None:
+            yield node, RG.dateText, Literal(english, lang="en")
+
     def date(self, node: URIRef, date: DateRef | None) -> Iterator[Triple]:
         if date is None:
             return
-        yield node, RG.dateText, _zh(date.text)
+        yield from self.date_text(node, date)
         if date.as_of is not None:
             yield node, RG.asOf, Literal(date.as_of.isoformat(), datatype=XSD.date)
         if date.year is not None:
@@ -380,7 +388,7 @@ class _Builder:
                 node, "place", place.id, rc.located[("places", i)].quote, source
             )
         if case.start is not None:
-            yield node, RG.dateText, _zh(case.start.text)
+            yield from self.date_text(node, case.start)
             if case.start.since is not None:
                 datatype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(case.start.since)]
                 yield node, RG.since, Literal(case.start.since, datatype=datatype)

@@ -475,9 +475,13 @@ _PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 class DateRef(Record):
-    """The reference date or period of a fact, as the text gives it."""
+    """The reference date or period of a fact, as the text gives it. ``en``: its English,
+    where reformgraph does not translate the phrase itself
+    (:func:`~reformgraph.numerals.date_text_en`: 截至2024年底 → "as of the end of 2024")
+    or the curator words it otherwise."""
 
     text: Text
+    en: Text | None = None
     as_of: Day | None = None
     year: Integer | None = Field(default=None, ge=1900, le=2100)
     since: str | None = None

@@ -30,6 +30,7 @@ __all__ = [
     "QuantityParseError",
     "adjacent_qualifier",
     "date_phrases",
+    "date_text_en",
     "numeral_positions",
     "parse_chinese_integer",
     "parse_date_phrase",
@@ -383,6 +384,141 @@ def parse_date_phrase(text: str) -> ParsedDate | None:
         return None
     try:
         return _read_date(m)
+    except ValueError:
+        return None
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+_CHINESE_DIGITS = "一二三四五六七八九"
+
+
+def _month(number: str) -> str:
+    month = int(number)
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {number}")
+    return _MONTHS[month - 1]
+
+
+def _day(year: int, month: str, day: str) -> str:
+    on = dt.date(year, int(month), int(day))
+    return f"{on.day} {_MONTHS[on.month - 1]} {on.year}"
+
+
+def _th(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _year_part(part: str, year: int) -> str:
+    """The English of a part of the year ``year`` (上半年, 前三季度, 9月 …)."""
+    fixed = {
+        "上半年": "in the first half of",
+        "下半年": "in the second half of",
+        "前三季度": "in the first three quarters of",
+        "全年": "in the whole of",
+    }
+    if part in fixed:
+        return f"{fixed[part]} {year}"
+    if m := re.fullmatch(r"第?([一二三四])季度", part):
+        return f"in the {_ORDINALS[_CHINESE_DIGITS.index(m[1]) + 1]} quarter of {year}"
+    if m := re.fullmatch(r"前(\d{1,2})个?月", part):
+        months = int(m[1])
+        if not 1 <= months <= 12:
+            raise ValueError(f"no {months} months in a year")
+        return f"in the first {months} month{'s' * (months > 1)} of {year}"
+    if m := re.fullmatch(r"(\d{1,2})[至—-](\d{1,2})月", part):
+        return f"from {_month(m[1])} to {_month(m[2])} {year}"
+    m = re.fullmatch(r"(\d{1,2})月份?(?:(\d{1,2})日)?", part)
+    if m is None:  # pragma: no cover - the pattern admits no other part
+        raise ValueError(f"not a part of a year: {part}")
+    if m[2]:
+        return f"on {_day(year, m[1], m[2])}"
+    return f"in {_month(m[1])} {year}"
+
+
+def _vague_en(text: str) -> str | None:
+    fixed = {
+        "截至目前": "to date",
+        "今年以来": "since the start of this year",
+        "去年以来": "since the start of last year",
+        "今年上半年": "in the first half of this year",
+        "今年前三季度": "in the first three quarters of this year",
+        "今年": "this year",
+        "去年": "last year",
+        "上半年": "in the first half of the year",
+        "下半年": "in the second half of the year",
+        "全年": "for the whole year",
+        "近年来": "in recent years",
+        "新时代以来": "since the start of the new era",
+    }
+    if text in fixed:
+        return fixed[text]
+    if m := re.fullmatch(r"近(\d{1,2}|[两二三四五六七八九十])年来?", text):
+        years = int(m[1]) if m[1].isdigit() else parse_chinese_integer(m[1])
+        return "in the past year" if years == 1 else f"in the past {years} years"
+    if m := re.fullmatch(r"“十([一二三四五六七八九])五”(期间|以来)?", text):
+        plan = f"the {_th(10 + _CHINESE_DIGITS.index(m[1]) + 1)} Five-Year Plan"
+        return {"期间": f"during {plan} period", "以来": f"since the start of {plan}"}.get(
+            m[2] or "", plan
+        )
+    if m := re.fullmatch(r"党的十([一二三四五六七八九])大以来", text):
+        congress = _th(10 + _CHINESE_DIGITS.index(m[1]) + 1)
+        return f"since the {congress} National Congress of the Communist Party of China"
+    return None  # pragma: no cover - the pattern admits no other phrase
+
+
+def date_text_en(text: str) -> str | None:
+    """The English of a date phrase (see :func:`parse_date_phrase` for the forms): 截至2024年底
+    → "as of the end of 2024", 2023年9月以来 → "since September 2023", 2024年 → "in 2024",
+    全年 → "for the whole year", 今年以来 → "since the start of this year", 近3年 → "in
+    the past 3 years". None for a text that is not wholly one phrase, for a day or month
+    that does not exist, and for 自2023年实施改革以来, whose words between the year and 以来
+    are the text's own (their English is the curator's: a date's ``en``)."""
+    m = _DATE_PHRASE.match(text)
+    if m is None or m.end() != len(text) or m["since2"]:
+        return None
+    try:
+        _read_date(m)
+        if m["asof"]:
+            year, end = int(m["ay"]), text[-1] in "底末"
+            if m["ad"]:
+                return f"as of {_day(year, m['am'], m['ad'])}"
+            if m["am"]:
+                month = f"{_month(m['am'])} {year}"
+                return f"as of the end of {month}" if end else f"as of {month}"
+            return f"as of the end of {year}" if end else f"as of {year}"
+        if m["since"]:
+            year = int(m["sy"])
+            word = "since" if text.endswith("以来") else "from"
+            if m["sd"]:
+                return f"{word} {_day(year, m['sm'], m['sd'])}"
+            if m["sm"]:
+                return f"{word} {_month(m['sm'])} {year}"
+            return f"{word} {year}"
+        if m["end"]:
+            return f"at the end of {int(m['ey'])}"
+        if m["year"]:
+            year = int(m["yy"])
+            if year not in _YEARS:
+                return None
+            return _year_part(m["ypart"], year) if m["ypart"] else f"in {year}"
+        return _vague_en(text)
     except ValueError:
         return None
 

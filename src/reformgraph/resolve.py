@@ -44,6 +44,7 @@ from reformgraph.models import (
 from reformgraph.numerals import (
     QuantityParseError,
     adjacent_qualifier,
+    date_text_en,
     parse_date_phrase,
     parse_quantity,
     parse_rank,
@@ -475,6 +476,16 @@ class _Resolver:
         not (今年以来, 全年), or a date with none of the three, is not checked."""
         if date is None:
             return
+        if date.en is None and date_text_en(date.text) is None:
+            self.errors.append(
+                lines.error(
+                    (*path, "text"),
+                    f"{date.text!r} has no English: reformgraph translates a date phrase"
+                    " it reads whole (截至2024年底, 2023年9月以来, 今年以来 …), and this is"
+                    " not one; give it as en (e.g. {text: …, en: since the reform began in"
+                    " 2023})",
+                )
+            )
         parsed = parse_date_phrase(date.text)
         given = [name for name in ("as_of", "year", "since") if getattr(date, name) is not None]
         if parsed is None or not given:

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from reformgraph.extract.lexicon import _CJK, _CLAUSE_BREAK, _SENTENCE_BREAK, Place, lexicon
+from reformgraph.extract.report import TODO_EN
 from reformgraph.models import EntityType, Qualifier
 from reformgraph.numerals import (
     DECREASE_VERBS,
@@ -20,6 +21,7 @@ from reformgraph.numerals import (
     SCALED_UNIT_WORDS,
     QuantityParseError,
     date_phrases,
+    date_text_en,
     parse_quantity,
     parse_rank,
 )
@@ -62,6 +64,8 @@ class DateFound:
 
     def as_yaml(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
+        if date_text_en(self.text) is None:  # the build gives the English of the others
+            out["en"] = TODO_EN
         if self.as_of is not None:
             out["as_of"] = self.as_of
         elif self.year is not None:
