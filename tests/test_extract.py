@@ -1416,6 +1416,53 @@ def test_a_negated_comparative_is_drafted_as_the_opposite_bound_and_the_draft_co
     assert pipeline.check(draft).validation.conforms
 
 
+def test_a_word_that_ends_in_a_qualifier_is_not_one_and_check_holds_a_text_to_whole_words(
+    tmp_path: Path,
+) -> None:
+    # 节约1.2亿元 (saved) was drafted as 约1.2亿元, about, and 签约12个 (signed) as about 12;
+    # a curator who made them exact could not build. And a text starting inside a word
+    # (超3天 of 不超3天, at most) passed check with the opposite bound.
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "推进政务服务提速改革\n某市委改革办\n"
+        "全年累计节约资金1.2亿元,签约12个项目,审批时限不超3天,企业数量反超5家同类城市。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    qualifiers = {f["text"]: f.get("qualifier", "exact") for f in record.get("figures", [])}
+    assert qualifiers.get("1.2亿元") == "exact", qualifiers
+    assert qualifiers.get("12个") == "exact", qualifiers
+    assert qualifiers.get("不超3天") == "at-most", qualifiers
+    assert qualifiers.get("5家") == "exact", qualifiers
+    assert pipeline.check(draft).validation.conforms
+
+    text = case.read_text(encoding="utf-8")
+    for old, new in (
+        ("text: 不超3天", "text: 超3天"),
+        ("qualifier: at-most", "qualifier: more-than"),
+        (
+            "text: 12个\n  value: 12\n  unit: count\n",
+            "text: 约12个\n  value: 12\n  unit: count\n  qualifier: about\n",
+        ),
+    ):
+        assert text.count(old) == 1, (old, text)
+        text = text.replace(old, new)
+    case.write_text(text, encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        pipeline.check(draft)
+    messages = sorted(e.message for e in caught.value.errors)
+    assert messages == [
+        "'约12个' starts inside a word of the quote: '约' is part of '签约', not a"
+        " qualifier; leave it out of the text, with the qualifier of what follows",
+        "'超3天' starts inside a word of the quote ('不超'): the text must hold it"
+        " ('不超3天'), with the qualifier it gives",
+    ], caught.value.errors
+
+
 def test_the_year_a_change_is_compared_with_is_not_drafted_as_its_date_and_check_refuses_it(
     tmp_path: Path,
 ) -> None:

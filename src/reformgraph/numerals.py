@@ -36,6 +36,7 @@ __all__ = [
     "parse_date_phrase",
     "parse_quantity",
     "parse_rank",
+    "qualifier_prefix",
     "verb_direction",
     "width_folded",
 ]
@@ -81,8 +82,29 @@ QUALIFIER_PREFIXES = _PREFIXES = tuple(
 )
 _SUFFIXES = _AT_LEAST_SUFFIX + _ABOUT_SUFFIX + _AT_MOST_SUFFIX
 #: A one-character prefix that ends a longer word is not a qualifier: 最近 (lately) is not
-#: 近 (nearly), 赶超 (overtake) not 超 (more than).
-NOT_QUALIFIERS = ("最近", "赶超")
+#: 近 (nearly), 赶超 (overtake) not 超 (more than), 节约 (saved) and 签约 (signed) not 约
+#: (about). 接近 and 将近 (close to, nearly) are: they are not here.
+NOT_QUALIFIERS = (
+    "最近",
+    "就近",
+    "附近",
+    "临近",
+    "邻近",
+    "赶超",
+    "反超",
+    "节约",
+    "签约",
+    "预约",
+    "制约",
+    "违约",
+    "履约",
+    "集约",
+    "特约",
+    "合约",
+    "公约",
+    "条约",
+    "邀约",
+)
 
 #: Unit words that are a multiple of a known one: 3成 (three tenths) is 30%. A figure
 #: written so has the base word's unit and the scaled value (近3成: about 30, percent).
@@ -199,14 +221,19 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     return ParsedQuantity(value=value, unit_symbol=unit_symbol, qualifier=qualifier)
 
 
+def qualifier_prefix(text: str) -> str:
+    """The qualifying word a number's text starts with (超过 in 超过50万件), or ""."""
+    return next((word for word in _PREFIXES if text.startswith(word)), "")
+
+
 def adjacent_qualifier(before: str, after: str) -> str | None:
     """The word that qualifies a number right outside its text, if any: ``before`` is the
     text up to the number's text, ``after`` the text after it (超过 before 50万件, 以上 after
     it, 近 before 4成, 不超过 before 3天). 最近 (lately) is not 近 (nearly), nor 赶超
     (overtook) 超."""
     for word in _PREFIXES:  # longest first: 不超过, not 超过
-        if before.endswith(word) and not before.endswith(NOT_QUALIFIERS):
-            return word
+        if before.endswith(word):
+            return None if before.endswith(NOT_QUALIFIERS) else word
     for word in _SUFFIXES:
         if after.startswith(word):
             return word

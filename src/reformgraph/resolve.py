@@ -48,6 +48,7 @@ from reformgraph.numerals import (
     parse_date_phrase,
     parse_quantity,
     parse_rank,
+    qualifier_prefix,
     unit_symbol_index,
     verb_direction,
 )
@@ -690,7 +691,31 @@ class _Resolver:
         source says: a text that leaves it out would make the number exact."""
         before = quote.text[: text.start - quote.start]
         after = quote.text[text.end - quote.start :]
+        own = qualifier_prefix(text.text)
+        if own:
+            # The text's own qualifier must be the whole word the source has there: not 超
+            # of 不超3天 (at most), nor of 赶超3家 (overtook 3), 约 of 节约1.2亿元 (saved).
+            word = adjacent_qualifier(before + own, "")
+            if word != own:
+                whole = before[len(before) - len(word) + len(own) :] if word else ""
+                self.errors.append(
+                    lines.error(
+                        path,
+                        f"{text.text!r} starts inside a word of the quote"
+                        + (
+                            f" ({word!r}): the text must hold it ({whole + text.text!r}),"
+                            " with the qualifier it gives"
+                            if word
+                            else f": {own!r} is part of"
+                            f" {before[-1:] + own!r}, not a qualifier; leave it out of"
+                            " the text, with the qualifier of what follows"
+                        ),
+                    )
+                )
+                return
         word = adjacent_qualifier(before, after)
+        if own and word is not None and not after.startswith(word):
+            word = None  # a prefix before a prefix: the text's own one was checked above
         if word is not None:
             whole = text.text + word if after.startswith(word) else word + text.text
             self.errors.append(
