@@ -1463,6 +1463,50 @@ def test_a_word_that_ends_in_a_qualifier_is_not_one_and_check_holds_a_text_to_wh
     ], caught.value.errors
 
 
+def test_a_range_or_a_vague_number_is_no_figure_and_check_refuses_part_of_it(
+    tmp_path: Path,
+) -> None:
+    # 二三十家 (twenty or thirty) was drafted as 230, then as 三十家 (30); 三四百个 as 400;
+    # 数十家 (dozens) as 10; check accepted each.
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "推进政务服务提速改革\n某市委改革办\n"
+        "全市二三十家企业参与,数十家单位联动,新增企业三四百个,审批提速了12天。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    assert [f["text"] for f in record.get("figures", [])] == ["12天"], record.get("figures")
+    excepted = {e["text"] for e in record.get("exceptions", [])}
+    assert {"二三十", "三四百"} <= excepted, excepted
+    assert pipeline.check(draft).validation.conforms
+
+    text = case.read_text(encoding="utf-8")
+    figure = "- {id: figure-1, quote: 审批提速了12天, text: 12天, value: 12, unit: day,"
+    assert figure in text, text
+    added = (
+        "- {id: figure-8, quote: 全市二三十家企业参与, text: 三十家, value: 30, unit: count,"
+        " indicator: indicator-x}\n"
+        "- {id: figure-9, quote: 数十家单位联动, text: 十家, value: 10, unit: count,"
+        " indicator: indicator-x}\n"
+    )
+    case.write_text(text.replace(figure, added + figure), encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        pipeline.check(draft)
+    messages = [e.message for e in caught.value.errors]
+    assert (
+        "'三十家' starts inside a number of the quote ('二' is right before it): the text"
+        " must hold the whole number" in messages
+    ), messages
+    assert (
+        "'数十家' is vague (数 before a Chinese numeral: 数十, 几百, 上百), not a number:"
+        " record it as an exception" in messages
+    ), messages
+
+
 def test_the_year_a_change_is_compared_with_is_not_drafted_as_its_date_and_check_refuses_it(
     tmp_path: Path,
 ) -> None:

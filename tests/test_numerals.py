@@ -398,3 +398,16 @@ def test_a_date_phrase_has_its_english(text: str, english: str) -> None:
 )
 def test_words_that_are_not_one_date_phrase_have_no_english_of_reformgraph_s(text: str) -> None:
     assert date_text_en(text) is None
+
+
+@pytest.mark.parametrize("text", ["二三十家", "三四百个", "两三个", "一两家", "七八千家", "三四万家"])
+def test_two_digits_side_by_side_are_a_range_not_one_number(text: str) -> None:
+    with pytest.raises(QuantityParseError, match="names a range"):
+        parse_quantity(text, ["家", "个"])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("二〇二四年", 2024), ("三十四家", 34), ("一百二十三家", 123)]
+)
+def test_a_digit_string_or_a_number_with_its_units_is_one_number(text: str, value: int) -> None:
+    assert parse_quantity(text, ["家", "年"]).value == value

@@ -24,6 +24,7 @@ __all__ = [
     "NUMERAL_CHARACTERS",
     "QUALIFIER_PREFIXES",
     "SCALED_UNIT_WORDS",
+    "VAGUE_BEFORE_CHINESE",
     "DatePhrase",
     "ParsedDate",
     "ParsedQuantity",
@@ -146,10 +147,28 @@ class ParsedQuantity:
     qualifier: Qualifier
 
 
+#: Two digits side by side, alone (not in a digit string such as 二〇二四): 二三十 is twenty
+#: or thirty, 三四百 three or four hundred, 一两个 one or two.
+_RANGE = re.compile(
+    "(?<![零〇一二两三四五六七八九])[一二两三四五六七八九]{2}(?![零〇一二两三四五六七八九])"
+)
+
+#: Characters that make the Chinese numeral after them vague: 数十 (some tens), 几百 (a few
+#: hundred), 上百 (up to hundreds), 成千 (thousands).
+VAGUE_BEFORE_CHINESE = "数几上成"
+
+
 def parse_chinese_integer(text: str) -> int:
     """Read a whole number written in Chinese numerals: 三 → 3, 十二 → 12, 二十 → 20, 零 → 0."""
     if not text or any(ch not in _DIGITS and ch not in _SMALL_UNITS for ch in text):
         raise QuantityParseError(f"{text!r} is not a Chinese numeral")
+    if (pair := _RANGE.search(text)) is not None:
+        low, high = (_DIGITS[ch] for ch in pair[0])
+        if high == low + 1:
+            raise QuantityParseError(
+                f"{text!r} names a range ({pair[0]}: {low} or {high} of what follows), not"
+                " one number: record it as an exception"
+            )
     total = 0
     pending: int | None = None
     for ch in text:

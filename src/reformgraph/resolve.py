@@ -42,6 +42,10 @@ from reformgraph.models import (
     SubOrganisation,
 )
 from reformgraph.numerals import (
+    NUMERAL_CHARACTERS as NUMERALS,
+)
+from reformgraph.numerals import (
+    VAGUE_BEFORE_CHINESE,
     QuantityParseError,
     adjacent_qualifier,
     date_text_en,
@@ -692,6 +696,25 @@ class _Resolver:
         before = quote.text[: text.start - quote.start]
         after = quote.text[text.end - quote.start :]
         own = qualifier_prefix(text.text)
+        digits = "0123456789零〇一二两三四五六七八九十百千"
+        if text.text[:1] in digits and before[-1:] in digits and before[-1:]:
+            self.errors.append(
+                lines.error(
+                    path,
+                    f"{text.text!r} starts inside a number of the quote ({before[-1]!r} is"
+                    " right before it): the text must hold the whole number",
+                )
+            )
+            return
+        if not own and before.endswith(tuple(VAGUE_BEFORE_CHINESE)) and text.text[:1] in NUMERALS:
+            self.errors.append(
+                lines.error(
+                    path,
+                    f"{before[-1] + text.text!r} is vague ({before[-1]} before a Chinese"
+                    " numeral: 数十, 几百, 上百), not a number: record it as an exception",
+                )
+            )
+            return
         if own:
             # The text's own qualifier must be the whole word the source has there: not 超
             # of 不超3天 (at most), nor of 赶超3家 (overtook 3), 约 of 节约1.2亿元 (saved).

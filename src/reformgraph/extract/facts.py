@@ -19,6 +19,7 @@ from reformgraph.numerals import (
     NOT_QUALIFIERS,
     QUALIFIER_PREFIXES,
     SCALED_UNIT_WORDS,
+    VAGUE_BEFORE_CHINESE,
     QuantityParseError,
     date_phrases,
     date_text_en,
@@ -207,7 +208,7 @@ def _date_before(
 
 #: The qualifying words a number may follow, longest first (不超过 before 超过).
 _PREFIXES = "|".join(map(re.escape, QUALIFIER_PREFIXES))
-_SKIP_BEFORE_CHINESE = set("第统唯同专单初之归逐任某合每万亿")
+_SKIP_BEFORE_CHINESE = set("第统唯同专单初之归逐任某合每万亿" + VAGUE_BEFORE_CHINESE)
 _VAGUE_ONE = {"个", "次", "批", "级", "体", "起", "项", "种", "名", "位", "人", "家", "件"}
 
 
@@ -261,6 +262,7 @@ def _quantities(
             continue
         if chinese:
             if not m["prefix"] and before in _SKIP_BEFORE_CHINESE:
+                pos = m.end("number")  # not 十 of 数十 read again from 十
                 continue
             if number == "一" and m["unit"] in _VAGUE_ONE:
                 continue
@@ -275,6 +277,8 @@ def _quantities(
         try:
             parsed = parse_quantity(m[0], ctx.symbols)
         except QuantityParseError:
+            if chinese:
+                pos = m.end("number")  # 二三十 (twenty or thirty): not 三十 of it either
             continue
         unit = ctx.symbols.get(parsed.unit_symbol)
         if unit is None:
