@@ -176,3 +176,18 @@ def test_english_columns_of_cases_changes_recognitions_and_pilots(engine_graph: 
     assert ("工信部", "Ministry of Industry and Information Technology") in assigned
     (first_batch,) = [r for r in pilots if str(r["batch"] or "") == "首批"]
     assert str(first_batch["batchEn"]) == "first batch"
+
+
+def test_offices_list_their_cases_titles_in_english_in_the_same_order(
+    engine_graph: Graph, bilingual_pairs: set[tuple[str, str]]
+) -> None:
+    rows = _rows(engine_graph, "offices")
+    (lead,) = [r for r in rows if int(str(r["cases"])) == 3]
+    chinese = str(lead["caseTitles"]).split("; ")
+    english = str(lead["caseTitlesEn"]).split("; ")
+    assert len(chinese) == len(english) == 3
+    assert all(pair in bilingual_pairs for pair in zip(chinese, english, strict=True)), (
+        chinese,
+        english,
+    )
+    assert english[0] == 'Advancing the building of a "big fiscal" system'
