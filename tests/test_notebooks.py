@@ -187,13 +187,15 @@ def test_firsts_and_pilots_show_as_two_tables_and_each_pilot_says_whose_it_is(
     # Both were returned as one tuple, which Jupyter shows as plain text, cut short.
     book, _ = executed("03-figures.ipynb")
     firsts, pilots = _tables(book, 'saved_query("firsts")')
-    assert {"caseTitle", "kind", "scope", "what"} <= set(firsts.columns)
-    assert {"caseTitle", "stage", "evidence"} <= set(pilots.columns)
+    # each Chinese column beside its English one, for a reader of either
+    assert {"caseTitleEn", "kind", "scope", "scopeEn", "what", "whatEn"} <= set(firsts.columns)
+    assert {"caseTitleEn", "stage", "evidence", "programme", "programmeEn"} <= set(pilots.columns)
+    assert {"assignedBy", "assignedByEn"} <= set(pilots.columns)
     assert "firstOfItsKind" in set(firsts["kind"])
     assert set(pilots["stage"]) <= {"stagePilot", "stageGeneralised", "stageProposed"}
     # (a pilot of a source's introduction would say so; the curated data has none since
     # its 总结推广 became an exception)
-    assert not pilots["caseTitle"].isna().any()
+    assert not pilots["caseTitleEn"].isna().any()
 
 
 @pytest.mark.slow
