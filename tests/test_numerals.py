@@ -400,7 +400,9 @@ def test_words_that_are_not_one_date_phrase_have_no_english_of_reformgraph_s(tex
     assert date_text_en(text) is None
 
 
-@pytest.mark.parametrize("text", ["二三十家", "三四百个", "两三个", "一两家", "七八千家", "三四万家"])
+@pytest.mark.parametrize(
+    "text", ["二三十家", "三四百个", "两三个", "一两家", "七八千家", "三四万家"]
+)
 def test_two_digits_side_by_side_are_a_range_not_one_number(text: str) -> None:
     with pytest.raises(QuantityParseError, match="names a range"):
         parse_quantity(text, ["家", "个"])
