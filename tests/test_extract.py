@@ -1471,7 +1471,7 @@ def test_a_range_or_a_vague_number_is_no_figure_and_check_refuses_part_of_it(
     report = tmp_path / "report.txt"
     report.write_text(
         "推进政务服务提速改革\n某市委改革办\n"
-        "全市二三十家企业参与,数十家单位联动,新增企业三四百个,审批提速了12天。\n",
+        "全市二三十家企业参与,数十家单位联动,新增企业三四百个,建成三个园区,审批提速了12天。\n",
         encoding="utf-8",
     )
     draft = tmp_path / "draft"
@@ -1479,13 +1479,14 @@ def test_a_range_or_a_vague_number_is_no_figure_and_check_refuses_part_of_it(
     (case,) = (draft / "cases").glob("*.yaml")
     record = _load_yaml(case)
     assert isinstance(record, dict)
-    assert [f["text"] for f in record.get("figures", [])] == ["12天"], record.get("figures")
+    # 建成三个园区 (built three parks) is a count: 成 before a numeral is not vague
+    assert [f["text"] for f in record.get("figures", [])] == ["三个", "12天"], record.get("figures")
     excepted = {e["text"] for e in record.get("exceptions", [])}
     assert {"二三十", "三四百"} <= excepted, excepted
     assert pipeline.check(draft).validation.conforms
 
     text = case.read_text(encoding="utf-8")
-    figure = "- {id: figure-1, quote: 审批提速了12天, text: 12天, value: 12, unit: day,"
+    figure = "- {id: figure-2, quote: 审批提速了12天, text: 12天, value: 12, unit: day,"
     assert figure in text, text
     added = (
         "- {id: figure-8, quote: 全市二三十家企业参与, text: 三十家, value: 30, unit: count,"

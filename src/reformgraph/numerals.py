@@ -154,8 +154,8 @@ _RANGE = re.compile(
 )
 
 #: Characters that make the Chinese numeral after them vague: 数十 (some tens), 几百 (a few
-#: hundred), 上百 (up to hundreds), 成千 (thousands).
-VAGUE_BEFORE_CHINESE = "数几上成"
+#: hundred), 上百 (up to hundreds). Not 成: 建成三个园区 (built three parks) is a count.
+VAGUE_BEFORE_CHINESE = "数几上"
 
 
 def parse_chinese_integer(text: str) -> int:
