@@ -106,8 +106,8 @@ def test_a_before_after_change_gives_two_figure_rows_and_one_change_row(query_gr
     change = changes[0]
     assert Decimal(str(change["baseline"])) == 120
     assert Decimal(str(change["result"])) == 80
-    assert Decimal(str(change["improvement"])) == 40
-    assert Decimal(str(change["improvementPercent"])) == Decimal("33.3")
+    assert Decimal(str(change["computedDifference"])) == 40
+    assert Decimal(str(change["computedDifferencePercent"])) == Decimal("33.3")
     assert str(change["direction"]).endswith("decrease")
     roles = {str(r["statedAs"]): str(r["changeRole"]) for r in figures}
     assert roles == {"120秒": str(RG.baseline), "80秒": str(RG.result)}
@@ -459,6 +459,27 @@ def test_an_integer_parameter_binds_the_canonical_integer(given: str, bound: str
     term = bind_params(query, {"n": given})["n"]
     assert term.to_rdflib() == Literal(bound, datatype=XSD.integer)
     assert str(term.to_rdflib()) == bound
+
+
+def test_a_header_line_indented_under_a_column_or_parameter_goes_on_with_its_meaning() -> None:
+    # A long meaning wraps onto lines of "#" and two spaces; they were dropped, so the help
+    # of changes' computedDifference lost what its sign means.
+    query = parse_header(
+        "q",
+        "# question: Q\n"
+        "# param n (integer): a rank,\n"
+        "#   counted from 1\n"
+        "# column ?n: the rank,\n"
+        "#   as given\n"
+        "# column ?m: another\n"
+        "#\n"
+        "SELECT ?n ?m WHERE { BIND(3 AS ?n) }",
+    )
+    assert [p.doc for p in query.params] == ["a rank, counted from 1"]
+    assert [c.doc for c in query.columns] == ["the rank, as given", "another"]
+    assert "Negative if the values contradict the direction" in next(
+        c.doc for c in QUERIES["changes"].columns if c.name == "computedDifference"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

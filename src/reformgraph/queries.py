@@ -63,6 +63,8 @@ __all__ = [
 #: The types a saved query's parameter may declare.
 PARAM_TYPES = ("iri", "class", "case", "string", "zh", "en", "integer", "decimal")
 
+#: A header line that goes on with the line above it: "#" and at least two spaces.
+_CONTINUED = re.compile(r"^#\s{2,}(?P<text>\S.*)$")
 _HEADER = re.compile(r"^#\s*(?P<key>question(?:@zh)?|param|column)\s*(?P<rest>.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>[a-z]+)\)\s*:\s*(?P<doc>.+)$")
 _COLUMN = re.compile(r"^\?(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<doc>.+)$")
@@ -149,6 +151,7 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
     question = question_zh = ""
     params: list[Param] = []
     columns: list[Column] = []
+    last_is_param = False
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -156,7 +159,16 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
             continue
         match = _HEADER.match(line)
         if match is None:
+            # A line indented under a param or column line goes on with its meaning.
+            if (more := _CONTINUED.match(line)) is not None and (params or columns):
+                if last_is_param:
+                    last = params[-1]
+                    params[-1] = Param(last.name, last.type, f"{last.doc} {more['text']}")
+                else:
+                    previous = columns[-1]
+                    columns[-1] = Column(previous.name, f"{previous.doc} {more['text']}")
             continue
+        last_is_param = match["key"] == "param"
         key, rest = match["key"], match["rest"].lstrip(":").strip()
         if key == "question":
             question = rest
@@ -172,12 +184,12 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
                 )
             params.append(Param(param["name"], param["type"], param["doc"]))
         else:
-            column = _COLUMN.match(rest)
-            if column is None:
+            column_line = _COLUMN.match(rest)
+            if column_line is None:
                 raise QueryError(
                     f"{path or name}: bad column line {line!r} (write: # column ?name: meaning)"
                 )
-            columns.append(Column(column["name"], column["doc"]))
+            columns.append(Column(column_line["name"], column_line["doc"]))
     return SavedQuery(
         name=name,
         text=text,
