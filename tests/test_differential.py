@@ -33,8 +33,9 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.namespace import DCTERMS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node, Variable
 
@@ -51,6 +52,7 @@ from reformgraph.queries import (
     saved_queries,
 )
 from reformgraph.synth import synthesize
+from reformgraph.vocab import NAMESPACES
 
 QUERIES = saved_queries()
 SYNTHETIC_CASES = 3
@@ -455,3 +457,56 @@ def test_a_class_parameter_keeps_the_rows_of_its_subclasses_on_both_engines(
             f"{name} on {engine}, type={given}:\nrows it should not give:\n"
             f"{show(found - expected)}\nrows it misses:\n{show(expected - found)}"
         )
+
+
+@pytest.fixture(scope="module")
+def introduction_engines(
+    build_dir: Path,
+) -> Iterator[tuple[Engines, dict[str, tuple[URIRef, URIRef, URIRef]]]]:
+    """The real graph with one recognition, claim and pilot moved to the report's
+    introduction (its rg:partOfCase taken away), on both engines; and for each query the
+    moved node, the case it was in and its report."""
+    graph = rdflib_graph(build_dir)
+    rg = Namespace(NAMESPACES["rg"])
+    moved = {}
+    for name, cls in (
+        ("recognitions", rg.Recognition),
+        ("firsts", rg.InnovationClaim),
+        ("pilots", rg.Pilot),
+    ):
+        node = min(graph.subjects(RDF.type, cls))
+        case, source = graph.value(node, rg.partOfCase), graph.value(node, DCTERMS.source)
+        assert isinstance(node, URIRef), node
+        assert isinstance(case, URIRef), node
+        assert isinstance(source, URIRef), node
+        graph.remove((node, rg.partOfCase, None))
+        moved[name] = (node, case, source)
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    yield Engines("introduction", graph, store), moved
+    del store
+
+
+@pytest.mark.parametrize("name", ["recognitions", "firsts", "pilots"])
+def test_a_fact_of_the_introduction_is_listed_with_its_report_and_left_out_by_the_case_parameter(
+    introduction_engines: tuple[Engines, dict[str, tuple[URIRef, URIRef, URIRef]]], name: str
+) -> None:
+    # The case parameter bound in an OPTIONAL made Oxigraph give every fact of the
+    # introduction (and of other cases) as the case's own, and rdflib did not: it must be
+    # bound in a pattern every row has.
+    engines, moved = introduction_engines
+    node, case, source = (str(term) for term in moved[name])
+    query = QUERIES[name]
+    fact = query.columns[-1].name  # the fact itself is the last column
+    for engine in ("oxigraph", "rdflib"):
+        unbound = engines.run(engine, query)
+        at = {v: i for i, v in enumerate(unbound.variables)}
+        rows = [r for r in unbound.rows if term_parts(r[at[fact]])[1] == node]
+        assert rows, f"{name} on {engine}: the introduction's fact is missing"
+        for row in rows:
+            assert term_parts(row[at["case"]])[1] == source, (engine, row)
+            assert row[at["caseTitle"]] is None, (engine, row)
+        bound = engines.run(engine, query, "case", case)
+        facts = {term_parts(r[at[fact]])[1] for r in bound.rows}
+        assert node not in facts, f"{name} on {engine} gives the introduction's fact for {case}"
+        assert {term_parts(r[at["case"]])[1] for r in bound.rows} <= {case}, engine
