@@ -71,6 +71,10 @@ UNITS = [
         ("不少于2万家", "20000", "家", Qualifier.AT_LEAST),
         ("不低于99%", "99", "%", Qualifier.AT_LEAST),
         ("至少5家", "5", "家", Qualifier.AT_LEAST),
+        # A superlative right before the number bounds it: up to, at least.
+        ("最高500万元", "5000000", "元", Qualifier.AT_MOST),
+        ("最低0.5%", "0.5", "%", Qualifier.AT_LEAST),
+        ("最少3家", "3", "家", Qualifier.AT_LEAST),
         ("三级", "3", "级", Qualifier.EXACT),
         ("两个", "2", "个", Qualifier.EXACT),
         ("十二条", "12", "条", Qualifier.EXACT),
@@ -93,6 +97,36 @@ def test_a_quantity_reads_to_its_normalised_value_unit_and_qualifier(
 def test_text_without_a_number_and_a_known_unit_is_rejected(text: str) -> None:
     with pytest.raises(QuantityParseError):
         parse_quantity(text, UNITS)
+
+
+TIME_UNITS = ["个", "个月", "小时", "个小时", "天", "工作日", "个工作日", "个百分点"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("1个多月", "1", "个月", Qualifier.MORE_THAN),  # more than a month
+        ("2个多小时", "2", "个小时", Qualifier.MORE_THAN),
+        ("两个多小时", "2", "个小时", Qualifier.MORE_THAN),
+        ("3个多工作日", "3", "个工作日", Qualifier.MORE_THAN),
+        ("1个多百分点", "1", "个百分点", Qualifier.MORE_THAN),
+        ("20多个小时", "20", "个小时", Qualifier.MORE_THAN),
+        ("3个月", "3", "个月", Qualifier.EXACT),
+        ("不超过3个工作日", "3", "个工作日", Qualifier.AT_MOST),
+    ],
+)
+def test_more_than_inside_a_unit_word_after_its_measure_word_reads_as_more_than(
+    text: str, value: str, unit: str, qualifier: Qualifier
+) -> None:
+    # 1个多月 → 2个多小时 was read as 1个 and 2个, counts of things; check refused the
+    # curated 1个多月 (month, more-than) as "个多月 is not a known unit word".
+    parsed = parse_quantity(text, TIME_UNITS)
+    assert (parsed.value, parsed.unit_symbol, parsed.qualifier) == (Decimal(value), unit, qualifier)
+
+
+def test_more_than_inside_a_unit_word_the_data_does_not_know_is_no_unit_word() -> None:
+    with pytest.raises(QuantityParseError, match="not a known unit word"):
+        parse_quantity("1个多月", ["个", "天"])  # no 个月: neither a month nor a count
 
 
 @pytest.mark.parametrize(
@@ -212,6 +246,8 @@ def test_a_date_phrase_with_since_or_from_reads_as_the_start_of_a_period(
         "近年来",
         "近3年",
         "近三年来",
+        "近两个月以来",
+        "近3个月内",
         "“十四五”以来",
         "党的十八大以来",
         "新时代以来",
@@ -249,6 +285,28 @@ def test_date_phrases_are_found_in_a_text_with_their_offsets_and_dates() -> None
     assert all(text[start:end] == words for start, end, words, _ in found)
     # Only the stretch asked for is read (offsets stay the text's).
     assert [(p.start, p.text) for p in date_phrases(text, 10, 30)] == [(17, "截至2024年底")]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        ("近两个月以来,全市新增企业120家", ["近两个月以来"]),
+        ("近两个月内办件5000件", ["近两个月内"]),
+        ("近3个月来,办件量稳步增长", ["近3个月来"]),
+        ("近两个月,全市新增企业120家", ["近两个月"]),  # it starts its clause
+        ("全市新增企业120家;近两个月,新增30家", ["近两个月"]),
+        # An amount of time, not a period: shortened by nearly two months, took nearly two.
+        ("办理时间缩短近两个月", []),
+        ("项目审批用时近两个月,较以往缩短", []),
+        ("近3年,全市新增企业120家", ["近3年"]),  # years are a period wherever they stand
+    ],
+)
+def test_the_last_months_are_a_period_only_with_since_or_within_or_starting_a_clause(
+    text: str, phrases: list[str]
+) -> None:
+    # 近两个月以来 was drafted as a figure, about 2 months, not as the period it is.
+    assert [p.text for p in date_phrases(text)] == phrases
+    assert all(p.date is None for p in date_phrases(text))  # unanchored: no date to check
 
 
 @pytest.mark.parametrize(
@@ -324,6 +382,9 @@ def test_full_width_digits_of_a_period_read_as_ascii(text: str, since: str) -> N
         ("压缩至不超过", "", "不超过"),  # not more than: the whole word, not 超过
         ("新增市场主体不少于", "", "不少于"),
         ("满意率不低于", "", "不低于"),
+        ("单个项目最高", "", "最高"),  # up to
+        ("贷款利率最低", "", "最低"),  # at least
+        ("企业最少", "", "最少"),
         ("累计交易规模", ",同比", None),
     ],
 )
@@ -372,6 +433,13 @@ def test_a_qualifier_right_outside_a_numbers_text_is_found(
         ("近3年", "in the past 3 years"),
         ("近两年来", "in the past 2 years"),
         ("近1年", "in the past year"),
+        ("近3年以来", "in the past 3 years"),
+        ("近3年内", "within the past 3 years"),
+        ("近两个月以来", "in the past 2 months"),
+        ("近3个月来", "in the past 3 months"),
+        ("近两个月内", "within the past 2 months"),
+        ("近一个月", "in the past month"),
+        ("近十二个月", "in the past 12 months"),
         ("“十四五”以来", "since the start of the 14th Five-Year Plan"),
         ("“十四五”期间", "during the 14th Five-Year Plan period"),
         ("“十三五”", "the 13th Five-Year Plan"),

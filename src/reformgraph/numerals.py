@@ -20,6 +20,7 @@ from reformgraph.models import Direction, Qualifier
 __all__ = [
     "DECREASE_VERBS",
     "INCREASE_VERBS",
+    "MORE_THAN_UNIT_WORDS",
     "NOT_QUALIFIERS",
     "NUMERAL_CHARACTERS",
     "QUALIFIER_PREFIXES",
@@ -66,10 +67,15 @@ _MAGNITUDES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Deci
 #: after the number or its magnitude (2000多亿元, 10余万家) say "more than" too. A
 #: comparative negated says the opposite bound: 不超过3天 is at most 3 days (not more than
 #: 3), 不少于2万家 at least 20,000; the longer word is the one read (不超过, not 超过).
+#: A superlative right before the number is a bound too: 最高500万元 is up to 5 million
+#: yuan (at most), 最低0.5% and 最少3家 at least. Only right before it: in 最高人民法院
+#: (the Supreme People's Court), 最高水平 (the highest level) or 最低工资标准 (the minimum
+#: wage) no number follows, and in 最高奖励500万元 (a reward of up to 5 million) the verb
+#: stands between, so 500万元 is read alone, exact.
 _MORE_THAN_PREFIX = ("超过", "超", "逾", "多于")
-_AT_LEAST_PREFIX = ("不少于", "不低于", "至少")
+_AT_LEAST_PREFIX = ("不少于", "不低于", "至少", "最低", "最少")
 _ABOUT_PREFIX = ("约", "近", "大约")
-_AT_MOST_PREFIX = ("不超过", "不超", "不多于", "不高于", "至多", "最多")
+_AT_MOST_PREFIX = ("不超过", "不超", "不多于", "不高于", "至多", "最多", "最高")
 _LESS_THAN_PREFIX = ("不足", "不到", "少于")
 _AT_LEAST_SUFFIX = ("以上",)
 _ABOUT_SUFFIX = ("左右",)
@@ -110,6 +116,20 @@ NOT_QUALIFIERS = (
 #: Unit words that are a multiple of a known one: 3成 (three tenths) is 30%. A figure
 #: written so has the base word's unit and the scaled value (近3成: about 30, percent).
 SCALED_UNIT_WORDS = {"成": ("%", Decimal(10))}
+
+#: Unit words with 多 (more than) inside them. A unit word that begins with the measure
+#: word 个 (个月, 个小时, 个工作日, 个百分点) takes 多 after its 个: 1个多月 is more than a
+#: month, 2个多小时 more than two hours, 1个多百分点 more than one percentage point, as
+#: 20多个百分点 (多 after the number) is more than 20. A figure written so has the unit of
+#: the word without 多 (1个多月: value 1, unit 个月, more-than); where the data knows no such
+#: word, 个多月 is no unit word at all (1个 of it is not a count).
+MORE_THAN_UNIT_WORDS = {
+    "个多月": "个月",
+    "个多小时": "个小时",
+    "个多工作日": "个工作日",
+    "个多星期": "个星期",
+    "个多百分点": "个百分点",
+}
 
 #: Zero written alone, with no unit word (为零, 降至零).
 _BARE_ZERO = ("零", "〇")
@@ -196,11 +216,11 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
 
     ``unit_symbols`` are the unit words known to the data (元, 美元, 个百分点 …); the
     longest that matches what follows the number wins. A scaled word
-    (:data:`SCALED_UNIT_WORDS`: 3成 is 30%) reads as its base word, the value scaled. A
-    full-width form of a unit word (U+FF05 for %) reads as the word: the ``unit_symbol``
-    returned is the known word. A bare
-    零 (in 为零, 降至零) is the one number read with no unit word: its ``unit_symbol`` is
-    ``""``.
+    (:data:`SCALED_UNIT_WORDS`: 3成 is 30%) reads as its base word, the value scaled, and
+    a word with 多 inside it (:data:`MORE_THAN_UNIT_WORDS`: 1个多月) as the word without 多,
+    more than the number. A full-width form of a unit word (U+FF05 for %) reads as the
+    word: the ``unit_symbol`` returned is the known word. A bare 零 (in 为零, 降至零) is the
+    one number read with no unit word: its ``unit_symbol`` is ``""``.
     """
     match = _QUANTITY.match(text.strip())
     if match is None:
@@ -218,6 +238,11 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
         base, factor = SCALED_UNIT_WORDS[unit_text]
         if base in symbols:
             unit_symbol, value = base, value * factor
+    more_inside = False
+    if unit_symbol is None and unit_text in MORE_THAN_UNIT_WORDS:
+        base_word = MORE_THAN_UNIT_WORDS[unit_text]
+        if base_word in symbols:
+            unit_symbol, more_inside = base_word, True
     if unit_symbol is None and unit_text == "" and match["number"] in _BARE_ZERO and value == 0:
         unit_symbol = ""  # 为零, 降至零: zero needs no unit word; the caller says what it counts
     if unit_symbol is None:
@@ -227,7 +252,7 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
         )
     qualifier = Qualifier.EXACT
     prefix, suffix = match["prefix"], match["suffix"]
-    if match["infix"] or match["after"] or prefix in _MORE_THAN_PREFIX:
+    if match["infix"] or match["after"] or more_inside or prefix in _MORE_THAN_PREFIX:
         qualifier = Qualifier.MORE_THAN
     elif prefix in _AT_LEAST_PREFIX or suffix in _AT_LEAST_SUFFIX:
         qualifier = Qualifier.AT_LEAST
@@ -270,8 +295,20 @@ def parse_rank(text: str) -> int:
 
 # --------------------------------------------------------------------------- dates
 
+#: How many months back 近…个月 reaches: 近3个月, 近两个月, 近十二个月.
+_MONTHS_BACK = r"(?:\d{1,2}|十[一二]?|[一两二三四五六七八九])"
+#: The characters that end a clause: a phrase right after one (or at the start of the
+#: text) starts its clause.
+_CLAUSE_BREAKS = ",\uff0c;\uff1b。!\uff01?\uff1f:\uff1a\n"
+
 #: The date phrases a report writes. The alternatives are tried in this order at each
 #: position; the first that matches is the phrase.
+#:
+#: 近 with a number of years is always a period (近3年, 近两年来: in the past years). With
+#: a number of months it is a period where 以来, 来 or 内 follows (近两个月以来, 近3个月来,
+#: 近两个月内: in, within the past months) or where it starts its clause (近两个月,全市…);
+#: elsewhere it is an amount of time, about that long (办理时间缩短近两个月: shortened by
+#: nearly two months), which is a figure, not a date.
 _DATE_PHRASE = re.compile(
     r"(?P<asof>截至(?P<ay>\d{4})年(?:(?P<am>\d{1,2})月(?:(?P<ad>\d{1,2})日)?)?(?:底|末)?)"
     # 自2023年实施改革以来; what stands between 年 (or 月) and 以来 does not begin with a
@@ -282,8 +319,9 @@ _DATE_PHRASE = re.compile(
     r"|(?P<year>(?P<yy>\d{4})年度?(?P<ypart>上半年|下半年|前三季度|第?[一二三四]季度|全年|"
     r"前\d{1,2}个?月|\d{1,2}[至—-]\d{1,2}月|\d{1,2}月(?:份)?(?:\d{1,2}日)?)?)"
     r"|(?P<vague>截至目前|今年以来|去年以来|今年上半年|今年前三季度|今年|去年|上半年|下半年|全年|"
-    r"近年来|近\d{1,2}年来?|近[两二三四五六七八九十]年来?|“十[一二三四五六七八九]五”(?:期间|以来)?|"
-    r"党的十[一二三四五六七八九]大以来|新时代以来)"
+    r"近年来|近(?:\d{1,2}|[两二三四五六七八九十])年(?:以来|来|内)?|"
+    rf"近{_MONTHS_BACK}个月(?:以来|来|内)|(?<![^{_CLAUSE_BREAKS}])近{_MONTHS_BACK}个月|"
+    r"“十[一二三四五六七八九]五”(?:期间|以来)?|党的十[一二三四五六七八九]大以来|新时代以来)"
 )
 
 #: The years a date phrase may name; a phrase naming another is not read as a date.
@@ -421,9 +459,9 @@ def parse_date_phrase(text: str) -> ParsedDate | None:
 
     None for a phrase the parser does not read as a date: a part of a year (2024年上半年,
     2024年前三季度, 2024年1-3月, 2024年9月, 2024年9月1日), a phrase the text leaves
-    unanchored (今年以来, 全年, 近年来, 近3年, “十四五”以来, 党的十八大以来, 截至目前), a day
-    or month that does not exist, a day or year outside 1900–2100 (截至2200年底, 1800年),
-    and any text that is not wholly one phrase (到2024年底前).
+    unanchored (今年以来, 全年, 近年来, 近3年, 近两个月以来, “十四五”以来, 党的十八大以来,
+    截至目前), a day or month that does not exist, a day or year outside 1900–2100
+    (截至2200年底, 1800年), and any text that is not wholly one phrase (到2024年底前).
     """
     m = _DATE_PHRASE.match(text)
     if m is None or m.end() != len(text):
@@ -515,9 +553,14 @@ def _vague_en(text: str) -> str | None:
     }
     if text in fixed:
         return fixed[text]
-    if m := re.fullmatch(r"近(\d{1,2}|[两二三四五六七八九十])年来?", text):
+    if m := re.fullmatch(r"近(\d{1,2}|[两二三四五六七八九十])年(以来|来|内)?", text):
         years = int(m[1]) if m[1].isdigit() else parse_chinese_integer(m[1])
-        return "in the past year" if years == 1 else f"in the past {years} years"
+        span = "year" if years == 1 else f"{years} years"
+        return f"{'within' if m[2] == '内' else 'in'} the past {span}"
+    if m := re.fullmatch(rf"近({_MONTHS_BACK})个月(以来|来|内)?", text):
+        months = int(m[1]) if m[1].isdigit() else parse_chinese_integer(m[1])
+        span = "month" if months == 1 else f"{months} months"
+        return f"{'within' if m[2] == '内' else 'in'} the past {span}"
     if m := re.fullmatch(r"“十([一二三四五六七八九])五”(期间|以来)?", text):
         plan = f"the {_th(10 + _CHINESE_DIGITS.index(m[1]) + 1)} Five-Year Plan"
         return {"期间": f"during {plan} period", "以来": f"since the start of {plan}"}.get(
@@ -533,7 +576,8 @@ def date_text_en(text: str) -> str | None:
     """The English of a date phrase (see :func:`parse_date_phrase` for the forms): 截至2024年底
     → "as of the end of 2024", 2023年9月以来 → "since September 2023", 2024年 → "in 2024",
     全年 → "for the whole year", 今年以来 → "since the start of this year", 近3年 → "in
-    the past 3 years". None for a text that is not wholly one phrase, for a day or month
+    the past 3 years", 近两个月以来 → "in the past 2 months", 近两个月内 → "within the
+    past 2 months". None for a text that is not wholly one phrase, for a day or month
     that does not exist, and for 自2023年实施改革以来, whose words between the year and 以来
     are the text's own (their English is the curator's: a date's ``en``)."""
     m = _DATE_PHRASE.match(text)

@@ -16,6 +16,7 @@ from reformgraph.models import EntityType, Qualifier
 from reformgraph.numerals import (
     DECREASE_VERBS,
     INCREASE_VERBS,
+    MORE_THAN_UNIT_WORDS,
     NOT_QUALIFIERS,
     QUALIFIER_PREFIXES,
     SCALED_UNIT_WORDS,
@@ -242,7 +243,10 @@ def _quantities(
 ) -> list[Qty]:
     out: list[Qty] = []
     scaled = (w for w, (base, _) in SCALED_UNIT_WORDS.items() if base in ctx.symbols)
-    pattern = _quantity_re((*ctx.symbols, *scaled))
+    # 1个多月, 2个多小时: more than a month, two hours (not a count of 1个); read where the
+    # unit word without 多 (个月, 个小时) is known.
+    more = (w for w, base in MORE_THAN_UNIT_WORDS.items() if base in ctx.symbols)
+    pattern = _quantity_re((*ctx.symbols, *scaled, *more))
     pos = lo
     while True:
         m = pattern.search(text, pos, hi)
