@@ -1416,6 +1416,139 @@ def test_a_negated_comparative_is_drafted_as_the_opposite_bound_and_the_draft_co
     assert pipeline.check(draft).validation.conforms
 
 
+def _numbers_of(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every number a drafted case states: its figures and its changes' parts."""
+    return [
+        *record.get("figures", []),
+        *(
+            c[part]
+            for c in record.get("changes", [])
+            for part in ("baseline", "result", "difference")
+            if part in c
+        ),
+    ]
+
+
+def test_a_superlative_right_before_a_number_bounds_it_and_check_holds_the_text_to_it(
+    tmp_path: Path,
+) -> None:
+    # 最高500万元 (up to 5 million) was drafted as 500万元, exact, and 最低0.5% (at least)
+    # as 0.5%; a curator who gave them at-most and at-least could not build: check read
+    # 最高500万元 as "does not start with a number".
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "推进惠企政策改革\n某市委改革办\n"
+        "单个项目最高500万元,贷款利率最低0.5%,每个园区最少3家企业入驻,"
+        "补贴最高不超过50万元,最高人民法院发布指导意见,达到全国最高水平,最低工资标准提高。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    qualifiers = {n["text"]: n.get("qualifier", "exact") for n in _numbers_of(record)}
+    # 最高人民法院, 最高水平, 最低工资标准: no number follows, nothing is qualified
+    assert qualifiers == {
+        "最高500万元": "at-most",
+        "最低0.5%": "at-least",
+        "最少3家": "at-least",
+        "不超过50万元": "at-most",  # 最高不超过: the bound right before the number
+    }, qualifiers
+    assert pipeline.check(draft).validation.conforms
+
+    text = case.read_text(encoding="utf-8")
+    for old, new in (
+        (
+            "text: 最高500万元, value: 5000000, unit: cny, qualifier: at-most,",
+            "text: 500万元, value: 5000000, unit: cny,",
+        ),
+        ("unit: percent, qualifier: at-least,", "unit: percent, qualifier: at-most,"),
+    ):
+        assert text.count(old) == 1, (old, text)
+        text = text.replace(old, new)
+    case.write_text(text, encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        pipeline.check(draft)
+    messages = sorted(e.message for e in caught.value.errors)
+    assert messages == [
+        "'最高' right before '500万元' in the quote qualifies the number: the text must hold"
+        " it ('最高500万元'), with the qualifier it gives",
+        "qualifier 'at-most' does not match the text '最低0.5%' (which says 'at-least')",
+    ], caught.value.errors
+
+
+def test_more_than_a_month_or_an_hour_is_drafted_as_a_duration_not_a_count(
+    tmp_path: Path,
+) -> None:
+    # 1个多月 → 2个多小时 was drafted as 1个 and 2个 (counts, unit count); check refused
+    # the curated 1个多月 (a month, more-than): 个多月 was no unit word.
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "推进政务服务提速改革\n某市委改革办\n"
+        "审批时间从1个多月压缩至2个多小时,办结时限由3个多工作日缩短至1个工作日,"
+        "平均等候两个多小时的情况不再出现。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    numbers = {
+        n["text"]: (n["value"], n["unit"], n.get("qualifier", "exact")) for n in _numbers_of(record)
+    }
+    assert numbers == {
+        "1个多月": (1, "month", "more-than"),
+        "2个多小时": (2, "hour", "more-than"),
+        "3个多工作日": (3, "day", "more-than"),
+        "1个工作日": (1, "day", "exact"),
+        "两个多小时": (2, "hour", "more-than"),
+    }, numbers
+    # Of one unit, a baseline and its result are one change.
+    (pair,) = [c for c in record.get("changes", []) if "baseline" in c]
+    assert (pair["baseline"]["text"], pair["result"]["text"]) == ("3个多工作日", "1个工作日")
+    checked = pipeline.check(draft)
+    assert checked.validation.conforms
+    assert checked.uncovered == []
+
+
+def test_the_last_months_are_drafted_as_a_period_and_nearly_two_months_as_a_figure(
+    tmp_path: Path,
+) -> None:
+    # 近两个月以来 (in the past two months) was drafted as a figure, about 2 months.
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "推进政务服务提速改革\n某市委改革办\n"
+        "近两个月以来,全市新增企业120家;近3个月内办件5000件;近两个月,新增项目30个。"
+        "项目办理时间缩短近两个月。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    dated = {f["text"]: f.get("date") for f in record.get("figures", [])}
+    assert dated == {
+        "120家": {"text": "近两个月以来"},  # the build gives its English: no en to write
+        "5000件": {"text": "近3个月内"},
+        "30个": {"text": "近两个月"},
+    }, dated
+    # Shortened by nearly two months: an amount of time, about 2 months.
+    (change,) = record["changes"]
+    assert change["difference"] == {
+        "text": "近两个月",
+        "value": 2,
+        "unit": "month",
+        "qualifier": "about",
+    }, change
+    assert change["direction"] == "decrease"
+    checked = pipeline.check(draft)
+    assert checked.validation.conforms
+    assert checked.uncovered == []
+
+
 def test_a_word_that_ends_in_a_qualifier_is_not_one_and_check_holds_a_text_to_whole_words(
     tmp_path: Path,
 ) -> None:
@@ -2070,3 +2203,89 @@ def test_accept_ignores_the_hidden_appledouble_files_macos_leaves_beside_a_draft
     result = accept(reviewed_draft, data_copy)
     assert result.cases == ("news-item-case-01",)
     assert not list(data_copy.rglob("._*")), "the hidden files are not copied into the data"
+
+
+# ------------------------------------------------------------------- where a draft is written
+# (--overwrite and file-manager litter, a symbolic link as --out, a data folder around --out)
+
+
+@pytest.mark.parametrize("litter", [".DS_Store", "cases/Thumbs.db", "desktop.ini", "._README"])
+def test_overwrite_takes_file_manager_litter_for_no_edit_of_the_draft(
+    tmp_path: Path, litter: str
+) -> None:
+    # --overwrite refused a draft only opened in Finder: ".DS_Store (added) … review has begun".
+    out = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", out)
+    (out / litter).write_bytes(b"\x00\x00\x00\x01Bud1")
+    extract(FIXTURES / "award-list.txt", out, overwrite=True)
+    assert not (out / litter).exists()
+    assert "award" in "".join(_tree(out))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draft"]
+
+
+def test_a_folder_holding_only_file_manager_litter_is_taken_for_empty(tmp_path: Path) -> None:
+    out = tmp_path / "draft"
+    out.mkdir()
+    (out / ".DS_Store").write_bytes(b"Bud1")
+    extract(FIXTURES / "news-item.txt", out)
+    assert (out / MANIFEST).is_file()
+
+
+def test_litter_beside_a_real_edit_does_not_hide_the_edit(tmp_path: Path) -> None:
+    out = tmp_path / "draft"
+    extract(FIXTURES / "news-item.txt", out)
+    (out / ".DS_Store").write_bytes(b"Bud1")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ExtractError, match="review has begun") as caught:
+        extract(FIXTURES / "news-item.txt", out, overwrite=True)
+    assert "notes.txt (added)" in str(caught.value)
+    assert ".DS_Store" not in str(caught.value)
+
+
+@pytest.mark.parametrize("before", ["a draft", "empty", "nothing"])
+def test_a_symbolic_link_as_out_is_written_through_and_left_as_it_is(
+    tmp_path: Path, before: str
+) -> None:
+    # With --overwrite, the link was replaced by a folder and a hidden .link.old.* link left
+    # beside it; into a link to an empty folder, "[Errno 20] Not a directory".
+    real, link = tmp_path / "real", tmp_path / "link"
+    if before == "a draft":
+        extract(FIXTURES / "news-item.txt", real)
+    elif before == "empty":
+        real.mkdir()
+    link.symlink_to("real")
+    result = extract(FIXTURES / "award-list.txt", link, overwrite=before == "a draft")
+    assert link.is_symlink()
+    assert link.readlink() == Path("real")
+    assert (real / MANIFEST).is_file()
+    assert all(p.is_file() and str(p).startswith(str(link)) for p in result.written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+@pytest.mark.parametrize("kind", ["a data folder", "a project's data folder being set up"])
+def test_a_draft_is_not_written_inside_a_data_folder_that_is_not_a_project_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # Run in such a folder (no project found above it: no curated data to guard),
+    # `extract --out drafts/new` wrote the draft into it: proj/data/drafts/new.
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    if kind == "a data folder":
+        folder = Path(shutil.copytree(DATA, tmp_path / "mydata"))
+    else:
+        folder = tmp_path / "proj" / "data"
+        for sub in ("sources", "cases"):
+            shutil.copytree(DATA / sub, folder / sub)
+    before = _tree(folder)
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(
+        app, ["extract", str(FIXTURES / "news-item.txt"), "-o", "drafts/new"]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"drafts/new: is inside the data folder {folder}" in result.stderr
+    assert f"--out {folder.parent / 'drafts' / 'new'}" in result.stderr
+    assert "Traceback" not in result.output
+    assert _tree(folder) == before
+    assert not (folder / "drafts").exists()

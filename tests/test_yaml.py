@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from reformgraph import io
+from reformgraph.errors import DataError
 
 DOCUMENTS = [
     "a: 1\nb: [yes, no, ~, '', 1.5, 0x1F, 0o17, 1_000, 2024-01-01, '1', .inf, .NaN, -3, +4]\n",
@@ -120,6 +121,13 @@ def _yaml_error(tmp_path: Path, text: str) -> tuple[int | None, str]:
         ("a: 1\nb\uff1a 2\nc: [\n", 2, "a full-width colon '\uff1a' (U+FF1A) at column 2"),
         ("a:\n  - x\n  \u2014 y\nb: 1\n", 3, "an em dash"),
         ("a:\u3000x\nb: [\n", 1, "after a key's ':' YAML needs an ordinary space"),
+        # on a later item of a list, not only the first (which YAML reads as text)
+        ("a:\n  - x\n  -\u00a0y\n  - z\n", 3, "a no-break space (U+00A0) at column 4: after"),
+        ("a:\n  - x: 1\n  -\u3000x: 2\n", 3, "(U+3000) at column 4: after a list item's '-'"),
+        ("a:\n  - x\n  - y\n  \uff0d z\nb: 1\n", 4, "(U+FF0D) at column 3: a list item"),
+        # inside a flow mapping: a full-width comma before the next key
+        ("t: {zh: 湖北\uff0cen: Hubei}\n", 1, "a full-width comma '\uff0c' (U+FF0C) at column 11"),
+        ("t: [{id: a\uff0c mention: b}]\n", 1, "(U+FF0C) at column 11: YAML separates the items"),
     ],
 )
 def test_a_look_alike_character_that_breaks_the_yaml_is_named(
@@ -132,27 +140,129 @@ def test_a_look_alike_character_that_breaks_the_yaml_is_named(
 @pytest.mark.parametrize(
     ("written", "said"),
     [
-        ("places:\n  \uff0d ezhou\n", "it holds a full-width hyphen '\uff0d' (U+FF0D): a list"),
-        ("places:\n  \u2014 ezhou\n", "it holds an em dash '\u2014' (U+2014): a list item"),
-        ("places:\n  -\u00a0ezhou\n", "after its '-' comes a no-break space (U+00A0)"),
+        (
+            "places:\n  \uff0d ezhou\n",
+            "it holds a full-width hyphen '\uff0d' (U+FF0D) at column 3: a list",
+        ),
+        ("places:\n  \u2014 ezhou\n", "it holds an em dash '\u2014' (U+2014) at column 3: a list"),
+        (
+            "places:\n  -\u00a0ezhou\n",
+            "it holds a no-break space (U+00A0) at column 4: after a list item's '-' YAML needs",
+        ),
+        ("places:\n  -\u3000ezhou\n", "(U+3000) at column 4: after a list item's '-' YAML needs"),
     ],
-    ids=["full-width-hyphen", "em-dash", "no-break-space"],
+    ids=["full-width-hyphen", "em-dash", "no-break-space", "ideographic-space"],
 )
 def test_a_look_alike_that_turns_an_item_into_text_is_named(
     tmp_path: Path, written: str, said: str
 ) -> None:
     # YAML read a full-width hyphen and 'ezhou' as the text of places: "must be a list …,
     # not the text …", with nothing said of the character that looks like '-' and is not.
+    errors = _case_errors(tmp_path, "places: [ezhou]\n", written)
+    assert [(e.line, e.path) for e in errors] == [(8, "places")], errors
+    assert "must be a list" in errors[0].message, errors
+    assert said in errors[0].message, errors
+
+
+def _case_errors(tmp_path: Path, old: str, new: str) -> list[DataError]:
+    """The errors of a copy of the real data with ``old`` replaced by ``new`` (once) in
+    the case file 03-huahu-airport-opening-up.yaml."""
     import shutil
 
     data = Path(shutil.copytree(Path(__file__).parents[1] / "data", tmp_path / "data"))
     case = data / "cases" / "03-huahu-airport-opening-up.yaml"
-    case.write_text(
-        case.read_text(encoding="utf-8").replace("places: [ezhou]\n", written, 1),
-        encoding="utf-8",
-    )
-    messages = [e.message for e in io.load_data_folder(data).errors]
-    assert any("must be a list" in m and said in m for m in messages), messages
+    text = case.read_text(encoding="utf-8")
+    assert old in text
+    case.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return io.load_data_folder(data).errors
+
+
+#: The first what: of case 03, on its line 38 (column 11 is after '{').
+WHAT = "what: {zh: 专业货运枢纽机场, en: professional cargo hub airport}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "path", "said"),
+    [
+        # a full-width colon after zh in {..}: YAML read the key 'zh\uff1a 专业货运枢纽机场'
+        # with no value, and it said "zh is missing" and "a text with a comma or colon
+        # inside {…} must be quoted"
+        (
+            WHAT,
+            WHAT.replace("zh:", "zh\uff1a"),
+            38,
+            "claims[0].what.zh",
+            "a full-width colon '\uff1a' (U+FF1A) at column 14: after a key YAML needs ':'",
+        ),
+        (
+            WHAT,
+            WHAT.replace("zh: ", "zh\uff1a"),
+            38,
+            "claims[0].what.zh",
+            "(U+FF1A) at column 14: after a key YAML needs ':' (the ASCII colon) and a space",
+        ),
+        # on a later item of a list: after mention in {id: china, mention: 全国}, the
+        # third of its measure's
+        (
+            "      - {id: china, mention: 全国}\n      - ezhou\n",
+            "      - {id: china, mention\uff1a 全国}\n      - ezhou\n",
+            61,
+            "measures[0].involves[2].mention",
+            "(U+FF1A) at column 28: after a key YAML needs ':'",
+        ),
+        # a full-width comma in [..]: YAML read one item, "must be an id (got 'ezhou\uff0c
+        # hubei')", without a word of the comma
+        (
+            "places: [ezhou]\n",
+            "places: [ezhou\uff0chubei]\n",
+            7,
+            "places[0].id",
+            "it holds a full-width comma '\uff0c' (U+FF0C) at column 15: YAML separates the",
+        ),
+        (
+            "domains: [opening-up]\n",
+            "domains: [opening-up, digital-economy\uff0c opening-up]\n",
+            6,
+            "domains[1]",
+            "(U+FF0C) at column 38: YAML separates the items of [a, b]",
+        ),
+    ],
+    ids=[
+        "colon-in-a-flow-mapping",
+        "colon-in-a-flow-mapping-no-space",
+        "colon-on-a-later-list-item",
+        "comma-in-a-flow-list",
+        "comma-on-a-later-item-of-a-flow-list",
+    ],
+)
+def test_a_look_alike_that_yaml_reads_without_failing_is_named_with_line_and_column(
+    tmp_path: Path, old: str, new: str, line: int, path: str, said: str
+) -> None:
+    errors = _case_errors(tmp_path, old, new)
+    assert [(e.line, e.path) for e in errors] == [(line, path)], errors
+    assert said in errors[0].message, errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        # Chinese text in a flow mapping holds full-width commas and colons: not syntax
+        (WHAT, WHAT.replace("专业货运", "专业\uff0c货运\uff1a"), None),
+        # quoted, a text is a text: the comma was meant to be in it
+        ("places: [ezhou]\n", 'places: ["ezhou\uff0chubei"]\n', "places[0].id"),
+        # wrong for another reason: Chinese in an English label
+        (WHAT, WHAT.replace("en: professional", "en: 货运\uff0cprofessional"), "claims[0].what.en"),
+        # a key of Chinese before a full-width colon is text, not a key
+        (WHAT, WHAT.replace("zh: ", "zh: 货运\uff1a"), None),
+    ],
+    ids=["chinese-text", "quoted", "chinese-in-english", "colon-after-chinese"],
+)
+def test_full_width_punctuation_of_chinese_text_is_not_taken_for_yaml_syntax(
+    tmp_path: Path, old: str, new: str, path: str | None
+) -> None:
+    errors = _case_errors(tmp_path, old, new)
+    assert [e.path for e in errors] == ([] if path is None else [path]), errors
+    assert not any("U+FF0C" in e.message or "U+FF1A" in e.message for e in errors), errors
 
 
 def test_a_full_width_colon_inside_a_text_is_not_blamed_for_another_mistake(

@@ -262,47 +262,107 @@ def write_build_info(store_dir: Path) -> None:
 def _check_model(store_dir: Path) -> None:
     """Refuse a store built with another data model than the installed one (or by a
     reformgraph that did not say which): its triples may not be what the installed
-    queries look for, which then find nothing, without a word."""
+    queries look for, which then find nothing, without a word. A record that is there but
+    says nothing of the model (empty, not JSON, without its ``data_model``) is damaged,
+    not an earlier version's: every version that writes the record writes the model."""
     import re
 
     record = store_dir / BUILD_INFO
     build_dir = store_dir.parent
+    again = (
+        f"build again (reformgraph build --data DATA --out {build_dir}; in a project,"
+        " reformgraph build for its build/)"
+    )
     try:
-        text = record.read_text(encoding="utf-8")
+        text: str | None = record.read_text(encoding="utf-8")
     except FileNotFoundError:
-        text = ""
+        text = None
     except (OSError, UnicodeDecodeError) as exc:  # there, but not readable: not a version's
         from reformgraph.errors import NoBuildError
 
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise NoBuildError(
             f"{record}: the record of the build cannot be read ({reason}), so neither can"
-            f" the build: make it readable, or build again (reformgraph build --data DATA"
-            f" --out {build_dir})"
+            f" the build: make it readable, or {again}"
         ) from None
-    # Read without json (a query imports only what it needs): the build writes the file.
-    model = re.search(r'"data_model"\s*:\s*"([^"]*)"', text)
-    if model is not None and model[1] == installed_model():
-        return
+    if text is not None:
+        # Read without json (a query imports only what it needs): the build writes the file.
+        model = re.search(r'"data_model"\s*:\s*"([^"]*)"', text)
+        if model is not None and model[1] == installed_model():
+            return
     from reformgraph import __version__
-    from reformgraph.errors import BuiltByAnotherVersion
+    from reformgraph.errors import BuiltByAnotherVersion, NoBuildError
 
-    version = re.search(r'"reformgraph"\s*:\s*"([^"]*)"', text)
-    if model is None:
+    if text is None:
         which = (
             f"by another version of reformgraph (an earlier one, which did not record its"
-            f" version or its data model) than this one ({__version__})"
+            f" version or its data model: its store has no {BUILD_INFO}) than this one"
+            f" ({__version__})"
         )
     else:
-        which = (
-            f"by reformgraph {version[1] if version else '(version unknown)'} with another"
-            f" ontology or shapes than those of the installed one ({__version__})"
-        )
+        info, problem = _read_record(text)
+        named = info.get("reformgraph")
+        version = named if isinstance(named, str) and named.strip() else None
+        if problem is not None and (version is None or version == __version__):
+            raise NoBuildError(
+                f"{record}: the record of the build {problem}: it does not say which"
+                " ontology and shapes the build was made with (every build writes them"
+                f" there: the file is damaged, or not reformgraph's): {again}"
+            )
+        if problem is not None and version is not None:
+            which = (
+                f"by reformgraph {version}, {_which_version(version, __version__)} than this"
+                f" one ({__version__}), with an ontology and shapes its record ({record})"
+                f" does not name ({problem.removeprefix('has ')})"
+            )
+        else:
+            which = (
+                f"by reformgraph {version or '(version unknown)'} with another ontology or"
+                f" shapes than those of the installed one ({__version__})"
+            )
     raise BuiltByAnotherVersion(
-        f"{build_dir}: built {which}, whose queries may silently miss rows there: build again"
-        f" (reformgraph build --data DATA --out {build_dir}; in a project, reformgraph build"
-        " for its build/)"
+        f"{build_dir}: built {which}, whose queries may silently miss rows there: {again}"
     )
+
+
+def _read_record(text: str) -> tuple[dict[str, object], str | None]:
+    """The fields of a build's record (:data:`BUILD_INFO`), and what is wrong with it if
+    it does not say which data model the build was made with (None if it does)."""
+    import json
+
+    if not text.strip():
+        return {}, "is empty"
+    try:
+        info = json.loads(text)
+    except ValueError as exc:
+        where = (
+            f": line {exc.lineno}, column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        return {}, f"is not valid JSON ({message}{where})"
+    if not isinstance(info, dict):
+        return {}, "is not a JSON object"
+    model = info.get("data_model")
+    if not isinstance(model, str) or not model:
+        return info, 'has no "data_model" field'
+    return info, None
+
+
+def _which_version(version: str, installed: str) -> str:
+    """Whether ``version`` of reformgraph is "an earlier version" or "a later version"
+    than ``installed`` (numbered as 0.1.0), or "another version" if it cannot be told."""
+    import re
+
+    def parts(text: str) -> tuple[int, ...] | None:
+        found = re.match(r"(\d+(?:\.\d+)*)", text.strip())
+        return tuple(int(n) for n in found[1].split(".")) if found else None
+
+    mine, theirs = parts(installed), parts(version)
+    if mine is None or theirs is None or mine == theirs:
+        return "another version"
+    return "an earlier version" if theirs < mine else "a later version"
 
 
 def create_store(path: Path) -> ox.Store:

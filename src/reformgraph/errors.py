@@ -107,7 +107,9 @@ class NoBuildError(ReformgraphError):
 class BuiltByAnotherVersion(NoBuildError):
     """The build was made by a reformgraph with another data model (ontology and shapes)
     than the one installed, or by one that did not record its model: what a query finds
-    there may not be what this version's queries look for. Build again."""
+    there may not be what this version's queries look for. Build again. (A record of the
+    build that is there but damaged, empty or without its model is a plain
+    :class:`NoBuildError` naming the file, not taken for an earlier version's.)"""
 
 
 class GraphClosedError(ReformgraphError):

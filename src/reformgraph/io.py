@@ -91,6 +91,11 @@ class LineMap:
 
     file: str
     lines: Mapping[PathKey, int] = field(default_factory=dict)
+    #: Look-alikes of YAML syntax in plain scalars and keys that YAML read without failing
+    #: (a full-width colon after a key in {..}, a full-width comma in [..], a full-width
+    #: hyphen before a list's first item): by the node's path (a key's ends in :data:`_KEY`),
+    #: the line of the character and what is wrong. Named only if the value is found wrong.
+    look_alikes: Mapping[PathKey, tuple[int, str]] = field(default_factory=dict)
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -423,8 +428,20 @@ class _Reader:
         self.problems: list[tuple[int, str]] = []
         self.seen: set[int] = set()
         self.aliased = False
+        #: Plain scalars (values and keys) holding a look-alike of YAML syntax: their
+        #: path, where the character would be if the scalar is on one line (0-based line
+        #: and column), the character, what it is and what YAML needs. Most files have none.
+        self.suspects: list[tuple[PathKey, int, int, str, str, str]] = []
 
-    def value(self, node: yaml.Node, path: PathKey) -> Any:
+    def suspect(self, node: yaml.ScalarNode, path: PathKey, flow: bool, key: bool) -> None:
+        text = str(node.value)
+        found = _scalar_look_alike(text, flow, key)
+        if found is not None:
+            offset, what, needs = found
+            mark = node.start_mark
+            self.suspects.append((path, mark.line, mark.column + offset, text[offset], what, needs))
+
+    def value(self, node: yaml.Node, path: PathKey, flow: bool = False) -> Any:
         line = node.start_mark.line + 1
         self.lines[path] = line
         if id(node) in self.seen:
@@ -438,7 +455,12 @@ class _Reader:
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+            inner = bool(node.flow_style)
+            return [self.value(item, (*path, i), inner) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the third kind of node
+        text = node.value
+        if text and not node.style and (text[0] in _SUSPECT_FIRST or _SUSPECT_IN.search(text)):
+            self.suspect(node, path, flow, False)
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -449,6 +471,7 @@ class _Reader:
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first: dict[str, int] = {}
+        inner = bool(node.flow_style)
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<":
@@ -468,7 +491,9 @@ class _Reader:
                 continue
             first[key] = key_line
             child = (*path, key)
-            out[key] = self.value(value_node, child)
+            if "\uff1a" in key and not key_node.style:
+                self.suspect(key_node, (*child, _KEY), inner, True)
+            out[key] = self.value(value_node, child, inner)
             self.lines[child] = key_line
         return out
 
@@ -547,6 +572,63 @@ _DASHES = {
     "\u2013": "an en dash '\u2013' (U+2013)",
     "\u2212": "a minus sign '\u2212' (U+2212)",
 }
+#: What a list item's '-' may be followed by that looks like a space and is not one.
+_AFTER_DASH = {
+    "\u00a0": "a no-break space (U+00A0)",
+    "\u3000": "an ideographic (full-width) space '\u3000' (U+3000)",
+}
+#: The last part of the path of a look-alike in a key (no YAML key holds a NUL).
+_KEY = "\x00key"
+_COLON = "a full-width colon '\uff1a' (U+FF1A)"
+_COLON_NEEDS = "after a key YAML needs ':' (the ASCII colon) and a space"
+_COMMA = "a full-width comma '\uff0c' (U+FF0C)"
+_COMMA_NEEDS = "YAML separates the items of [a, b] and {a: 1, b: 2} with ',' (the ASCII comma)"
+#: A key and a full-width colon (U+FF1A) at the start of a text, which YAML read as text.
+_KEY_AND_COLON = re.compile(r"[A-Za-z_][A-Za-z0-9_]*[ ]*\uff1a")
+#: Inside a flow collection, a key and a full-width colon after '{' or ',' (``{zh\uff1a
+#: x}``), or a full-width comma before a key (``{zh: x\uff0cen: y}``).
+_FLOW_COLON = re.compile(r"[{,][ ]*[A-Za-z_][A-Za-z0-9_]*[ ]*(?P<mark>\uff1a)")
+_FLOW_COMMA = re.compile(r"(?P<mark>\uff0c)[ ]*[A-Za-z_][A-Za-z0-9_]*[ ]*[:\uff1a](?:[ ]|$)")
+#: A quoted scalar (where it may begin): what it holds is text, never syntax.
+_QUOTED = re.compile(r"""(?:(?<=[\s\[{,:])|^)(?:"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?)""")
+#: The first characters (and characters anywhere) that make a plain scalar worth a look.
+_SUSPECT_FIRST = frozenset({*_DASHES, "-"})
+_SUSPECT_IN = re.compile("[\uff1a\uff0c]")
+
+
+def _wide(char: str) -> bool:
+    """Whether a character is one of Chinese text (wide or full-width), not of an id."""
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _scalar_look_alike(text: str, flow: bool, key: bool) -> tuple[int, str, str] | None:
+    """A look-alike of YAML syntax in a plain scalar that YAML read without failing: its
+    offset in ``text``, what it is and what YAML needs instead; or None. ``flow``: the
+    scalar is an item or value of a [..] or {..}; ``key``: it is a mapping's key.
+
+    Chinese text holds full-width punctuation: a full-width colon counts only after a
+    key's name at the start, a full-width comma only inside [..] or {..} and between
+    characters of ids, not of Chinese; and the caller names it only if the value was
+    found wrong."""
+    if not key:
+        if text[0] in _DASHES:
+            return 0, _DASHES[text[0]], "a list item begins with '-' (the ASCII hyphen) and a space"
+        if text[0] == "-" and text[1:2] in _AFTER_DASH:
+            return 1, _AFTER_DASH[text[1]], "after a list item's '-' YAML needs an ordinary space"
+    colon = _KEY_AND_COLON.match(text)
+    if colon is not None:
+        return colon.end() - 1, _COLON, _COLON_NEEDS
+    if flow and not key:
+        for at, char in enumerate(text):
+            if char != "\uff0c":
+                continue
+            before = text[:at].rstrip(" ")[-1:]
+            after = text[at + 1 :].lstrip(" ")[:1]
+            if before and not _wide(before) and not (after and _wide(after)):
+                return at, _COMMA, _COMMA_NEEDS
+    return None
 
 
 def _look_alike_on(line: str) -> tuple[int, str] | None:
@@ -567,26 +649,45 @@ def _look_alike_on(line: str) -> tuple[int, str] | None:
                 f"{_DASHES[char]} at column {at + 1}: a list item begins with '-' (the ASCII"
                 " hyphen) and a space"
             )
+    if body[:1] == "-" and body[1:2] in _AFTER_DASH:
+        return indent + 2, (
+            f"{_AFTER_DASH[body[1]]} at column {indent + 2}: after a list item's '-' YAML needs"
+            " an ordinary space"
+        )
     key = _LOOK_ALIKE_KEY.match(line)
     if key is not None:
         at = key.start("mark")
         if key["mark"] == "\uff1a":
-            return at + 1, (
-                f"a full-width colon '\uff1a' (U+FF1A) at column {at + 1}: after a key YAML"
-                " needs ':' (the ASCII colon) and a space"
-            )
+            return at + 1, f"{_COLON} at column {at + 1}: {_COLON_NEEDS}"
         after = line[at + 1 : at + 2]
         if after in _INDENTS:
             what, _ = _INDENTS[after]
             return at + 2, (
                 f"{what} at column {at + 2}: after a key's ':' YAML needs an ordinary space"
             )
+    if "\uff1a" in line or "\uff0c" in line:
+        # Inside [..] or {..}: what quotes hold is text (blanked, columns kept).
+        unquoted = _QUOTED.sub(lambda m: "_" * len(m[0]), line)
+        opened = min((at for at in (unquoted.find("{"), unquoted.find("[")) if at >= 0), default=-1)
+        if opened >= 0:
+            found = [
+                (m.start("mark"), what, needs)
+                for pattern, what, needs in (
+                    (_FLOW_COLON, _COLON, _COLON_NEEDS),
+                    (_FLOW_COMMA, _COMMA, _COMMA_NEEDS),
+                )
+                for m in pattern.finditer(unquoted, opened)
+            ]
+            if found:
+                at, what, needs = min(found)
+                return at + 1, f"{what} at column {at + 1}: {needs}"
     return None
 
 
 def _look_alike(lines: Sequence[str], first: int, last: int) -> tuple[int, str, str] | None:
     """The first look-alike character (a tab or an ideographic space indenting a line, a
-    full-width colon after a key, a full-width hyphen before a list item) on the lines
+    full-width colon after a key, a full-width hyphen before a list item, a no-break
+    space after one's '-', a full-width colon or comma inside [..] or {..}) on the lines
     ``first`` to ``last`` (1-based) where YAML failed, or on one before them: (its line,
     "", what is wrong), or None."""
     for number in range(max(1, first - 1), min(last, len(lines)) + 1):
@@ -594,6 +695,25 @@ def _look_alike(lines: Sequence[str], first: int, last: int) -> tuple[int, str, 
         if found is not None:
             return number, "", found[1]
     return None
+
+
+def _placed(
+    suspects: Sequence[tuple[PathKey, int, int, str, str, str]], text: str
+) -> dict[PathKey, tuple[int, str]]:
+    """The look-alikes the reader found, each with the line (1-based) of its character in
+    ``text`` and what is wrong, with its column (a scalar folded from several lines is
+    searched for the character from where it begins)."""
+    lines = text.split("\n")
+    placed: dict[PathKey, tuple[int, str]] = {}
+    for path, line, column, char, what, needs in suspects:
+        if lines[line][column : column + 1] != char:
+            for number in range(line, len(lines)):
+                found = lines[number].find(char, column if number == line else 0)
+                if found >= 0:
+                    line, column = number, found
+                    break
+        placed.setdefault(path, (line + 1, f"{what} at column {column + 1}: {needs}"))
+    return placed
 
 
 def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
@@ -617,6 +737,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
         if reader.problems:
             raise DataErrors([DataError(display, line, "", text) for line, text in reader.problems])
         lines = reader.lines
+        look_alikes = _placed(reader.suspects, text) if reader.suspects else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark is not None else None
@@ -673,7 +794,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
         ) from None
     finally:
         loader.dispose()
-    return data, LineMap(display, lines)
+    return data, LineMap(display, lines, look_alikes)
 
 
 _KINDS = ("joint-work", "assistance", "pilot-assignment", "sub-organisation")
@@ -722,41 +843,77 @@ def _curator_message(err: Any) -> str | None:
         return f"unknown kind {tag!r}{hint}: a relation's kind is one of {_RELATION_KINDS}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         shape = _SHAPES.get(str(ctx.get("class_name")), "a mapping (key: value, or {key: value})")
-        return f"must be {shape}, not {_described(err.get('input'))}{_look_alike_in(err)}"
+        return f"must be {shape}, not {_described(err.get('input'))}"
     if kind == "list_type":
         return (
             f"must be a list (items on lines starting with '- ', or [a, b]),"
-            f" not {_described(err.get('input'))}{_look_alike_in(err)}"
+            f" not {_described(err.get('input'))}"
         )
     return None
 
 
-def _look_alike_in(err: Any) -> str:
-    """Why a text YAML read where a list or mapping belongs may be one: a look-alike of
-    '-' before an item (U+FF0D) or of ':' after a key (U+FF1A), which turns the item into
-    text without breaking the YAML; "" if there is none."""
-    value = err.get("input")
-    if not isinstance(value, str):
-        return ""
-    if value.startswith("-\u00a0"):
-        return ": after its '-' comes a no-break space (U+00A0), where YAML needs a space"
-    found = _look_alike_on(value)
-    return "" if found is None else ": it holds " + re.sub(r" at column \d+", "", found[1])
+def _look_alike_for(path: PathKey, lines: LineMap) -> tuple[int, str] | None:
+    """The look-alike of YAML syntax (see :attr:`LineMap.look_alikes`) in the value at
+    ``path`` or in the text that holds it (a text YAML read where a list belongs, an id a
+    validator made into a mapping): the line of its character and what is wrong; or None."""
+    if not lines.look_alikes:
+        return None
+    parts = path
+    while parts:
+        found = lines.look_alikes.get(parts)
+        if found is not None:
+            return found
+        parts = parts[:-1]
+    return None
+
+
+def _error_path(err: Any, lines: LineMap, prefix: PathKey) -> PathKey:
+    """The YAML path of a pydantic error."""
+    path: list[str | int] = list(prefix)
+    for part in err["loc"]:
+        # Drop the tags pydantic adds for unions and validators; they are not in the YAML.
+        if (
+            isinstance(part, str)
+            and (part in _UNION_TAGS or "[" in part)
+            and (*path, part) not in lines.lines
+        ):
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _meant_keys(errors: Sequence[Any], lines: LineMap, prefix: PathKey) -> dict[PathKey, DataError]:
+    """The keys YAML read with a full-width colon in them (``{zh\uff1a 湖北}``: the key
+    'zh\uff1a 湖北', with no value): each is an unknown field, and the field it was meant
+    to be is missing. One error says both, at the field it was meant to be, by its path."""
+    meant: dict[PathKey, DataError] = {}
+    for err in errors:
+        if err["type"] != "extra_forbidden":
+            continue
+        path = _error_path(err, lines, prefix)
+        found = lines.look_alikes.get((*path, _KEY))
+        if found is not None:
+            key = str(path[-1])
+            field_path = (*path[:-1], key.split("\uff1a")[0].rstrip(" "))
+            meant[field_path] = DataError(
+                lines.file,
+                found[0],
+                yaml_path(field_path),
+                f"{found[1]} (YAML read {key!r} as a key with no value)",
+            )
+    return meant
 
 
 def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ()) -> list[DataError]:
-    out = []
-    for err in exc.errors():
-        path: list[str | int] = list(prefix)
-        for part in err["loc"]:
-            # Drop the tags pydantic adds for unions and validators; they are not in the YAML.
-            if (
-                isinstance(part, str)
-                and (part in _UNION_TAGS or "[" in part)
-                and (*path, part) not in lines.lines
-            ):
-                continue
-            path.append(part)
+    errors = exc.errors()
+    meant = _meant_keys(errors, lines, prefix) if lines.look_alikes else {}
+    out = list(meant.values())
+    for err in errors:
+        path = _error_path(err, lines, prefix)
+        if (err["type"] == "missing" and path in meant) or (
+            err["type"] == "extra_forbidden" and (*path, _KEY) in lines.look_alikes
+        ):
+            continue  # said by the error of the key that was meant
         message = err["msg"]
         message = message.removeprefix("Value error, ")
         if (own := _curator_message(err)) is not None:
@@ -783,6 +940,12 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
             and repr(err["input"]) not in message
         ):
             message = f"{message} (got {err['input']!r})"
+        look_alike = _look_alike_for(path, lines)
+        if look_alike is not None:
+            # YAML read the value as something else than was meant: say what misled it.
+            line, why = look_alike
+            out.append(DataError(lines.file, line, yaml_path(path), f"{message}: it holds {why}"))
+            continue
         out.append(lines.error(path, message))
     return out
 

@@ -9,6 +9,7 @@ from reformgraph.errors import NoProjectError
 __all__ = [
     "DATA_SUBFOLDERS",
     "build_folder",
+    "data_folder_above",
     "find_project",
     "is_data_folder",
     "not_an_rdf_file",
@@ -34,6 +35,22 @@ def not_an_rdf_file(path: Path) -> str | None:
 
 def is_data_folder(path: Path) -> bool:
     return path.is_dir() and all((path / sub).is_dir() for sub in DATA_SUBFOLDERS)
+
+
+def data_folder_above(path: Path) -> Path | None:
+    """The nearest folder above ``path`` (not ``path`` itself) that is a data folder, or a
+    project's ``data/`` being set up (one holding some of sources/, cases/ and entities/,
+    which :func:`find_project` does not take for a project's yet); None if there is none.
+
+    A draft written below one would be read as part of it, or, inside a ``data/`` that
+    :func:`find_project` does not yet recognise, be written there unnoticed."""
+    resolved = path.resolve()
+    for folder in resolved.parents:
+        if is_data_folder(folder) or (
+            folder.name == "data" and any((folder / sub).is_dir() for sub in DATA_SUBFOLDERS)
+        ):
+            return folder
+    return None
 
 
 def find_project(start: Path) -> Path | None:

@@ -59,7 +59,7 @@ from reformgraph.extract.structure import CaseFound
 from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, load_data_folder
 from reformgraph.models import Case, Entity, EntityType, Qualifier, Source
 from reformgraph.numerals import NUMERAL_CHARACTERS, date_phrases
-from reformgraph.project import is_data_folder
+from reformgraph.project import data_folder_above, is_data_folder
 from reformgraph.resolve import Resolved, resolve
 
 _GROUP_PREFIX = {
@@ -1330,6 +1330,17 @@ def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None
                 None,
                 f"refusing to write a draft into or around the curated data {curated}",
             )
+    around = data_folder_above(out_dir)
+    if around is not None:
+        # Run in a data folder that is not a project's (or a project's data/ lacking one
+        # of its subfolders), `--out drafts/new` wrote the draft into it.
+        raise ExtractError(
+            str(out_dir),
+            None,
+            f"is inside the data folder {around}: a draft is a data folder of its own, to"
+            f" review before `reformgraph accept` merges it; draft beside it (e.g. --out"
+            f" {around.parent / 'drafts' / out_dir.name})",
+        )
     reviewed = _reviewed_cases(out_dir)
     if reviewed:
         # --overwrite replaced a whole curated data folder (the project's own, run from
@@ -1344,7 +1355,7 @@ def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None
             f" ({shown}): extract never replaces them, even with --overwrite; draft into"
             " another folder",
         )
-    if out_dir.is_dir() and any(out_dir.iterdir()):
+    if out_dir.is_dir() and any(not _litter(p.name) for p in out_dir.iterdir()):
         if not overwrite:
             raise ExtractError(
                 str(out_dir),
@@ -1360,6 +1371,23 @@ def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None
                 f"{touched}: --overwrite replaces only a draft as extract wrote it; draft into"
                 " another folder (or move the folder away yourself)",
             )
+
+
+#: What file managers leave in the folders they show (macOS Finder, Windows Explorer,
+#: KDE Dolphin): not a reviewer's edit, and replaced with the draft.
+_LITTER = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".directory"})
+
+
+def _litter(name: str) -> bool:
+    """Whether a file named ``name`` is a file manager's, not a user's (``._x`` is the
+    AppleDouble file macOS writes beside ``x`` on a disk that is not its own)."""
+    return name.lower() in _LITTER or name.startswith("._")
+
+
+def _write_target(out_dir: Path) -> Path:
+    """Where a draft for ``out_dir`` is written: ``out_dir``, or, if it is a symbolic
+    link, the folder it links to (the link is left as it is, and still leads to it)."""
+    return out_dir.resolve() if out_dir.is_symlink() else out_dir
 
 
 def _touched_since_drafted(folder: Path) -> str | None:
@@ -1378,7 +1406,7 @@ def _touched_since_drafted(folder: Path) -> str | None:
     present = {
         path.relative_to(folder).as_posix(): path
         for path in sorted(folder.rglob("*"))
-        if not path.is_dir() and path != manifest_path
+        if not path.is_dir() and path != manifest_path and not _litter(path.name)
     }
     changed = []
     for name, path in present.items():
@@ -1509,7 +1537,8 @@ def extract(
     :class:`DataErrors` for a broken curated folder.
     """
     began = time.perf_counter()
-    _check_out_dir(out_dir, curated, overwrite)
+    target = _write_target(out_dir)
+    _check_out_dir(target, curated, overwrite)
     read = read_report(report)
     data = load_data_folder(curated) if curated is not None else None
     draft = _draft(read, data, progress)
@@ -1528,7 +1557,7 @@ def extract(
     files_ = _files(draft, read, curated)
     if progress is not None:
         progress("check", 1, 1)
-    written = _publish(files_, out_dir)
+    written = [out_dir / p.relative_to(target) for p in _publish(files_, target)]
     records = [*draft.cases]
     intro = draft.source.get("introduction", {})
     return ExtractResult(
