@@ -101,9 +101,27 @@ def test_the_summary_names_eight_shared_entities_and_counts_the_rest(
     assert counted is not None, result.output
     total = int(counted[1])
     assert total > 8
-    (line,) = [line for line in result.output.splitlines() if line.startswith("shared across")]
-    assert len(re.findall(r" \(\d+\)", line)) == 8
-    assert line.endswith(f", … and {total - 8} more")
+    lines = result.output.splitlines()
+    start = lines.index("shared across cases (how many cases name each):")
+    listed = lines[start + 1 : start + 10]
+    assert all(re.fullmatch(r"  \S.* \(\d+\)", line) for line in listed[:8]), listed
+    assert listed[8] == f"  … and {total - 8} more"
+
+
+def test_the_summary_names_each_shared_entity_in_chinese_and_english(tmp_path: Path) -> None:
+    """The summary named the shared entities in Chinese only (湖北 (7)), which says
+    nothing to a reader without Chinese."""
+    result = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("shared across cases (how many cases name each):")
+    listed = lines[start + 1 : start + 8]
+    assert listed[:2] == ["  湖北 / Hubei (7)", "  中国 / China (5)"]
+    assert (
+        "  投资项目绩效综合评价平台 / comprehensive performance evaluation platform for"
+        " investment projects (2)"
+    ) in listed
+    assert all(" / " in line for line in listed), listed
 
 
 def test_the_note_on_pages_of_the_previous_build_names_five_and_counts_the_rest(

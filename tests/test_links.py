@@ -417,6 +417,117 @@ def test_suggest_command_reads_the_store_and_prints_what_the_parsed_graph_gives(
     assert stored.stdout_bytes == parsed.stdout_bytes
 
 
+#: Bare ids of the real data that are a case's and an entity's.
+SHARED_IDS = {
+    "big-fiscal-system": "concept/big-fiscal-system",
+    "soe-functional-reform": "concept/soe-functional-reform",
+    "grassroots-supervision": "domain/grassroots-supervision",
+}
+
+
+@pytest.mark.parametrize("bare", sorted(SHARED_IDS))
+@pytest.mark.parametrize(
+    "function",
+    [
+        analysis.labels_zh_en,
+        analysis.alternative_labels,
+        analysis.entity_kind,
+        analysis.evidence_span,
+        lambda g, n: analysis.to_networkx(g, nodes=[n]),
+        lambda g, n: analysis.network_kinds(g, [n]),
+    ],
+    ids=["labels", "alternative", "kind", "evidence", "to_networkx", "network_kinds"],
+)
+def test_a_bare_id_of_a_case_and_an_entity_is_refused_naming_both(
+    query_graph: Graph, bare: str, function: Any
+) -> None:
+    """big-fiscal-system is case 1's id and a concept's: labels_zh_en gave ('', '') and
+    to_networkx no node, silently, while links --entity took the concept."""
+    with pytest.raises(analysis.AmbiguousIdError) as raised:
+        function(query_graph, bare)
+    message = str(raised.value)
+    assert f"case/{bare}" in message
+    assert SHARED_IDS[bare] in message
+    assert f"rgd:case/{bare}" in message  # how to choose
+    assert raised.value.candidates == (DATA[f"case/{bare}"], DATA[SHARED_IDS[bare]])
+    assert isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize("bare", sorted(SHARED_IDS))
+def test_a_case_or_entity_given_by_its_path_is_that_one(query_graph: Graph, bare: str) -> None:
+    case = analysis.labels_zh_en(query_graph, f"case/{bare}")
+    entity = analysis.labels_zh_en(query_graph, f"rgd:{SHARED_IDS[bare]}")
+    assert all(case)
+    assert all(entity)
+    assert case != entity
+    assert case == analysis.labels_zh_en(query_graph, DATA[f"case/{bare}"])
+    assert list(analysis.to_networkx(query_graph, nodes=[SHARED_IDS[bare]])) == [
+        str(DATA[SHARED_IDS[bare]])
+    ]
+
+
+@pytest.mark.parametrize("bare", sorted(SHARED_IDS))
+def test_a_bare_id_names_the_one_node_of_the_kind_a_function_takes(
+    query_graph: Graph, bare: str
+) -> None:
+    """Where only entities can be meant (suggestions pair entities, never cases) or only
+    cases (a case's view), a bare id is looked for among those alone, by the same
+    resolver: the entity for suggest_links and links --entity, the case for a case view."""
+    from reformgraph import viz
+
+    entity = DATA[SHARED_IDS[bare]]
+    assert analysis.suggest_links(query_graph, involving=[bare], limit=3) == (
+        analysis.suggest_links(query_graph, involving=[entity], limit=3)
+    )
+    view = viz.select_view(query_graph, case=bare)
+    assert str(DATA[f"case/{bare}"]) in view
+    assert view.nodes[str(DATA[f"case/{bare}"])]["kind"] == "case"
+
+
+def test_suggest_command_takes_the_entity_of_an_id_a_case_has_too(build_dir: Path) -> None:
+    graph = str(build_dir / "reformgraph.nt")
+    given = [
+        CliRunner().invoke(
+            app, ["links", "--suggest", "--entity", entity, "--graph", graph, "-f", "csv"]
+        )
+        for entity in ("big-fiscal-system", "concept/big-fiscal-system")
+    ]
+    assert [result.exit_code for result in given] == [0, 0], given[0].output
+    assert given[0].stdout == given[1].stdout
+    assert "/concept/big-fiscal-system," in given[0].stdout
+
+
+def test_suggest_command_refuses_an_id_two_entities_have_naming_both(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    """Two entities of one id: the command compared the pairs of both, without a word."""
+    graph = tmp_path / "two.nt"
+    platform = DATA["platform/big-fiscal-system"]
+    extra = Graph()
+    extra.add((platform, RDF.type, RG.Platform))
+    extra.add((platform, SKOS.prefLabel, Literal("大财政平台", lang="zh")))
+    extra.add((platform, SKOS.prefLabel, Literal("big fiscal platform", lang="en")))
+    graph.write_text(
+        (build_dir / "reformgraph.nt").read_text(encoding="utf-8") + extra.serialize(format="nt"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["links", "--suggest", "--entity", "big-fiscal-system", "--graph", str(graph)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    message = " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
+    assert "concept/big-fiscal-system and platform/big-fiscal-system" in message
+    assert "rgd:concept/big-fiscal-system" in message
+    assert result.stdout == ""
+    chosen = CliRunner().invoke(
+        app,
+        ["links", "--suggest", "--entity", "platform/big-fiscal-system", "--graph", str(graph)],
+    )
+    assert chosen.exit_code == 0, chosen.output
+
+
 def test_suggest_command_filters_by_entity(build_dir: Path) -> None:
     result = CliRunner().invoke(
         app,
@@ -677,6 +788,39 @@ def test_the_case_projection_weights_what_cases_share(query_graph: Graph) -> Non
     assert {strongest[0], strongest[1]} <= {str(CASE_1), str(CASE_4), str(CASE_6)}
 
 
+#: Han characters: text with one is (at least partly) Chinese.
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def test_the_case_projection_names_what_cases_share_in_english_too(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    """An edge named what its cases share in Chinese only (``entities``): an English
+    reader of the case–case network, in Python or in Gephi, had no English for it."""
+    projection = analysis.case_projection(query_graph)
+    edge = projection.edges[str(CASE_1), str(CASE_4)]
+    assert "投资项目绩效综合评价平台" in edge["entities"].split("、")
+    assert "comprehensive performance evaluation platform for investment projects" in (
+        edge["entities_en"].split("; ")
+    )
+    named = {case: set(entities) for case, entities in analysis._case_entities(query_graph).items()}
+    for a, b, data in projection.edges(data=True):
+        zh, en = data["entities"].split("、"), data["entities_en"].split("; ")
+        assert len(zh) == len(en) == data["shared"], (a, b)
+        assert not HAN.search(data["entities_en"]), (a, b)
+        # the same entities, in the same order
+        shared = named[URIRef(a)] & named[URIRef(b)]
+        assert set(zip(zh, en, strict=True)) == {
+            analysis.labels_zh_en(query_graph, e) for e in shared
+        }
+    # The exports carry it: Gephi and Cytoscape show it as a column.
+    pipeline.write_networks(query_graph, tmp_path)
+    for name in ("reformgraph-cases.graphml", "reformgraph-cases.gexf"):
+        read = nx.read_graphml if name.endswith(".graphml") else nx.read_gexf
+        exported = read(tmp_path / name)
+        assert exported.edges[str(CASE_1), str(CASE_4)]["entities_en"] == edge["entities_en"]
+
+
 def test_centrality_ranks_the_entities_that_bridge_most_cases_first(query_graph: Graph) -> None:
     rows = analysis.centrality(query_graph)
     assert rows[0].cases >= rows[-1].cases
@@ -835,17 +979,28 @@ def test_the_case_projection_is_what_the_links_add_up_to(
     reach = _reach(graph)
     weights: dict[tuple[str, str], float] = {}
     labels: dict[tuple[str, str], list[str]] = {}
+    labels_en: dict[tuple[str, str], list[str]] = {}
     for link in analysis.case_links(graph, max_cases=max_cases):
         pair = (str(link.case_a), str(link.case_b))
         weights[pair] = round(weights.get(pair, 0.0) + 1 / (reach[link.entity] - 1), 6)
         labels.setdefault(pair, []).append(link.label)
+        labels_en.setdefault(pair, []).append(link.label_en)
     expected = {
-        pair: {"weight": weights[pair], "shared": len(labels[pair]), "entities": labels[pair]}
+        pair: {
+            "weight": weights[pair],
+            "shared": len(labels[pair]),
+            "entities": labels[pair],
+            "entities_en": labels_en[pair],
+        }
         for pair in weights
     }
     projection = analysis.case_projection(graph, max_cases=max_cases)
     found = {
-        (a, b): {**data, "entities": data["entities"].split("、")}
+        (a, b): {
+            **data,
+            "entities": data["entities"].split("、"),
+            "entities_en": data["entities_en"].split("; "),
+        }
         for a, b, data in projection.edges(data=True)
     }
     assert found == expected

@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel
 from rdflib import RDF
 
-from reformgraph import produce
+from reformgraph import pipeline, produce
 from reformgraph.build import (
     CASE_LINKS,
     shared_context_triples,
@@ -285,3 +285,43 @@ def test_the_unused_entity_warnings_unpack_one_entity_at_a_time(tmp_path: Path) 
         f"entity {entity_id!r} is not used by any case" for entity_id in left_out
     }
     assert finding < all_at_once / 4, (finding, all_at_once)
+
+
+def test_a_build_names_its_shared_entities_in_english_as_the_saved_query_does(
+    built: pipeline.BuildResult, build_dir: Path
+) -> None:
+    """The build's summary named the shared entities in Chinese only; the English of
+    each is carried beside them, as ``shared-entity-counts`` gives it."""
+    from reformgraph.engine import STORE_DIR, open_store
+
+    counted = built.check.summary
+    queried = pipeline.summarise_store(open_store(build_dir / STORE_DIR), counted.triples)
+    assert counted.shared_labels_en == queried.shared_labels_en
+    assert len(counted.shared_labels_en) == len(counted.shared_entities)
+    labels = [label for label, *_ in counted.shared_entities]
+    english = dict(zip(labels, counted.shared_labels_en, strict=True))
+    assert english["湖北"] == "Hubei"
+    assert english["投资项目绩效综合评价平台"] == (
+        "comprehensive performance evaluation platform for investment projects"
+    )
+
+
+def test_the_english_of_shared_entities_looked_up_is_the_saved_query_s(
+    synthetic_build: Path,
+) -> None:
+    """As a build gives them (Chinese label, class, cases), the English labels are looked
+    up in the store: the same as the saved query's, on many entities."""
+    from reformgraph.engine import STORE_DIR, open_store
+    from reformgraph.queries import run_query_on_store
+
+    store = open_store(synthetic_build / STORE_DIR)
+    queried = pipeline.summarise_store(store, 0)
+    rows = run_query_on_store(store, saved_query("shared-entity-counts"), union=False).rows
+    seen: dict[str, tuple[str, str, int]] = {}
+    for row in rows:
+        seen.setdefault(row[0].value, (row[1].value, row[2].value, int(row[3].value)))
+    given = sorted(seen.values(), key=lambda item: (-item[2], item[0]))
+    looked_up = pipeline.summarise_store(store, 0, given)
+    assert len(looked_up.shared_labels_en) > 20
+    assert all(looked_up.shared_labels_en)
+    assert looked_up.shared_labels_en == queried.shared_labels_en

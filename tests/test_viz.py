@@ -502,12 +502,71 @@ OFFICE = "https://w3id.org/reformgraph/id/org/econ-eco-reform-group-office"
 CASE_4 = "https://w3id.org/reformgraph/id/case/investment-performance-evaluation"
 
 
-@pytest.mark.parametrize(("lang", "also"), [("zh", "又称"), ("en", "also")])
-def test_a_node_s_tooltip_names_its_other_names(query_graph: Graph, lang: str, also: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "alt", "alt_zh"),
+    [
+        ("zh", "又称: performance platform / 绩效平台", None),
+        ("en", "also: performance platform", "also (Chinese): 绩效平台"),
+    ],
+)
+def test_a_node_s_tooltip_names_its_other_names(
+    query_graph: Graph, lang: str, alt: str, alt_zh: str | None
+) -> None:
     page = viz.render_html(viz.select_view(query_graph, view="cases"), title="t", lang=lang)
     (platform,) = (n for n in _page_data(page)["nodes"] if n["id"] == PLATFORM)
-    assert platform["tip"]["alt"] == f"{also}: performance platform / 绩效平台"
+    assert platform["tip"]["alt"] == alt
+    assert platform["tip"].get("altZh") == alt_zh
+    # the search looks in every other name, whatever the page's language
     assert platform["names"] == "performance platform / 绩效平台"
+
+
+PROVINCIAL_SOES = "https://w3id.org/reformgraph/id/org/provincial-soes"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("view", ["full", "soe-functional-reform"])
+def test_an_english_page_never_gives_a_chinese_name_as_an_english_one(
+    query_graph: Graph, view: str
+) -> None:
+    """省属企业's other name 省属国有企业 has no English of its own (its English is the
+    preferred label's): the English page said "also: 省属国有企业", as though it were
+    English. It is named, marked as Chinese, on a line of its own: the quote below it
+    may use it."""
+    network = (
+        viz.select_view(query_graph, view="full")
+        if view == "full"
+        else viz.select_view(query_graph, case=view)
+    )
+    page = viz.render_html(network, title="t", lang="en")
+    nodes = {n["id"]: n for n in _page_data(page)["nodes"]}
+    soes = nodes[PROVINCIAL_SOES]["tip"]
+    assert soes["alt"] == ""
+    assert soes["altZh"] == "also (Chinese): 省属国有企业"
+    assert nodes[PROVINCIAL_SOES]["names"] == "省属国有企业"
+    alternatives = [n["tip"]["alt"] for n in nodes.values() if n["tip"]["alt"]]
+    assert alternatives  # the English ones are named
+    assert all(alt.startswith("also: ") and not HAN.search(alt) for alt in alternatives)
+    for node in nodes.values():
+        if node["tip"].get("altZh"):
+            assert node["tip"]["altZh"].startswith("also (Chinese): ")
+            assert HAN.search(node["tip"]["altZh"])
+    # The Chinese page names them all, as before.
+    chinese = _page_data(viz.render_html(network, title="t", lang="zh"))["nodes"]
+    (soes_zh,) = (n for n in chinese if n["id"] == PROVINCIAL_SOES)
+    assert soes_zh["tip"]["alt"] == "又称: 省属国有企业"
+    assert "altZh" not in soes_zh["tip"]
+
+
+def test_a_network_with_only_the_joined_other_names_is_split_by_script() -> None:
+    """A network read back from an earlier GraphML file has ``alt_labels`` alone."""
+    network = nx.MultiDiGraph()
+    network.add_node(
+        "https://example.org/e", kind="organisation", type="OrganisationGroup",
+        label_zh="国有企业", label_en="state-owned enterprises", quote="",
+        alt_labels="SOEs / 国企",
+    )  # fmt: skip
+    (node,) = _page_data(viz.render_html(network, title="t", lang="en"))["nodes"]
+    assert (node["tip"]["alt"], node["tip"]["altZh"]) == ("also: SOEs", "also (Chinese): 国企")
 
 
 def test_a_cross_case_edge_names_its_case_and_quotes_its_words_as_links_does(
@@ -960,6 +1019,25 @@ def test_hovering_a_cross_case_edge_shows_the_case_and_its_words(
     assert "推进投资项目绩效综合评价改革" in tip  # the case
     assert "绩效平台" in tip  # the words it uses for the platform
     assert "涉及" in tip  # the relation
+
+
+def test_hovering_a_node_of_an_english_page_marks_its_chinese_other_names(
+    browser: Any, query_graph: Graph, tmp_path: Path
+) -> None:
+    page = tmp_path / "case-6.html"
+    network = viz.select_view(query_graph, case="soe-functional-reform")
+    page.write_text(viz.render_html(network, title="t", lang="en"), encoding="utf-8")
+    _open(browser, page)
+    at = browser.execute_script(
+        "return reformgraph.network.getPositions(arguments[0])", [PROVINCIAL_SOES]
+    )
+    tip = _hover(browser, at[PROVINCIAL_SOES])
+    assert tip is not None, "hovering the node shows its tooltip"
+    assert "provincial state-owned enterprises" in tip
+    assert "also (Chinese): 省属国有企业" in tip
+    assert "also: 省属国有企业" not in tip
+    lang = browser.execute_script("return document.querySelector('div.vis-tooltip .zh').lang")
+    assert lang == "zh-Hans"
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,10 @@
 - :func:`to_networkx`, :func:`case_projection`, :func:`centrality`, :func:`communities`:
   the graph as a typed networkx graph, the case–case network, which entities bridge cases.
 - :func:`write_graphml`, :func:`write_gexf`: exports that open in Gephi and Cytoscape.
+
+Every function that takes a node takes it as an rdflib term or as text, resolved by
+:func:`graph_node`: a bare id that is the id of two nodes (the case and the concept
+``big-fiscal-system``) raises :class:`AmbiguousIdError`, naming both.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import heapq
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,15 +36,18 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from reformgraph.build import CASE_LINK_PREDICATES, OA, ORG
+from reformgraph.errors import ReformgraphError
 from reformgraph.io import StrPath, atomic_writer
 from reformgraph.models import DATA, RG, as_node
 from reformgraph.queries import QueryResult, QueryStream
 
 __all__ = [
     "LINK_PREDICATES",
+    "AmbiguousIdError",
     "CaseLink",
     "Centrality",
     "Suggestion",
+    "alternative_label_attributes",
     "alternative_labels",
     "case_entity_links",
     "case_links",
@@ -123,33 +130,70 @@ def _label(graph: Graph, node: Node, lang: str) -> str:
     return ""
 
 
-def graph_node(graph: Graph, value: Node | str) -> Node:
+class AmbiguousIdError(ReformgraphError, ValueError):
+    """A bare id that is the id of more than one node a function could take: the case
+    and the concept ``big-fiscal-system``. ``candidates`` holds them, in IRI order; each
+    is named without doubt by its path (``case/big-fiscal-system``), ``rgd:`` and its
+    path, or its IRI."""
+
+    def __init__(self, value: str, candidates: Sequence[URIRef]) -> None:
+        self.value = value
+        self.candidates = tuple(candidates)
+        paths = [str(node)[len(DATA) :] for node in self.candidates]
+        named = ", ".join(paths[:-1]) + f" and {paths[-1]}"
+        super().__init__(
+            f"{value!r} is the id of {len(paths)} nodes, {named}: give the one you mean"
+            f" by its path ({' or '.join(paths)}), by rgd: and its path"
+            f" (rgd:{paths[0]}) or by its full IRI"
+        )
+
+
+def graph_node(graph: Graph, value: Node | str, *, among: Iterable[Node] | None = None) -> Node:
     """A node of ``graph`` as a user may give it: as :func:`~reformgraph.models.as_node`
-    reads it, and an entity's bare id (``performance-evaluation-platform``, as
-    ``reformgraph links --entity`` takes it) as the one entity or case of the graph with
-    that id (``platform/performance-evaluation-platform``), when no node has the IRI the id
-    makes on its own."""
+    reads it (an IRI, ``<IRI>``, ``rgd:PATH``, ``PATH`` below the data namespace), or a
+    bare id (``performance-evaluation-platform``) as the one entity or case of the graph
+    with that id (``platform/performance-evaluation-platform``).
+
+    This is where every function of this module and :mod:`reformgraph.viz` (and
+    ``reformgraph links --entity``, ``viz --case``) resolves an id. ``among`` limits the
+    nodes a bare id may name to those the caller takes (the named entities for
+    :func:`suggest_links`, the cases for a case view); without it, any entity or case. A
+    bare id that is the id of two or more of them (the case and the concept
+    ``big-fiscal-system``) raises :class:`AmbiguousIdError`, naming each and how to give
+    it; one that is the id of none is returned as :func:`~reformgraph.models.as_node`
+    reads it, for the caller to find missing."""
     node = as_node(value)
     if not isinstance(value, str) or isinstance(value, Node):
         return node
     text = value.strip()
-    if not text or "/" in text or ":" in text or (node, None, None) in graph:
+    if not text or "/" in text or ":" in text:
         return node
+    if among is None:
+        if (node, None, None) in graph:
+            return node
+        among = graph.subjects(RDF.type, None)
     # an entity or a case: GROUP/ID below the data namespace (not a mention, deeper down)
-    found = {
-        subject
-        for subject in graph.subjects(RDF.type, None)
-        if isinstance(subject, URIRef)
-        and str(subject).startswith(DATA)
-        and re.fullmatch(r"[^/]+/" + re.escape(text), str(subject)[len(DATA) :])
-    }
-    return found.pop() if len(found) == 1 else node
+    pattern = re.compile(r"[^/]+/" + re.escape(text))
+    found = sorted(
+        {
+            subject
+            for subject in among
+            if isinstance(subject, URIRef)
+            and str(subject).startswith(DATA)
+            and (subject == node or pattern.fullmatch(str(subject)[len(DATA) :]))
+        },
+        key=str,
+    )
+    if len(found) > 1:
+        raise AmbiguousIdError(text, found)
+    return found[0] if found else node
 
 
 def labels_zh_en(graph: Graph, node: Node | str) -> tuple[str, str]:
     """A node's Chinese and English labels (skos:prefLabel, else rdfs:label, else
     dcterms:title; "" for none), each property read once for both. ``node`` as a term or
-    as text (see :func:`graph_node`), as every function here takes one."""
+    as text (see :func:`graph_node`), as every function here takes one: a bare id that is
+    the id of two nodes raises :class:`AmbiguousIdError`."""
     node = graph_node(graph, node)
     found: dict[str, str] = {}
     for predicate in _LABEL_PREDICATES:
@@ -161,12 +205,34 @@ def labels_zh_en(graph: Graph, node: Node | str) -> tuple[str, str]:
     return found.get("zh", ""), found.get("en", "")
 
 
-def alternative_labels(graph: Graph, node: Node | str) -> str:
-    """A node's other names (skos:altLabel, both languages: 绩效平台 for
-    投资项目绩效综合评价平台), sorted and joined with " / "; "" for none."""
+def alternative_labels(graph: Graph, node: Node | str, lang: str | None = None) -> str:
+    """A node's other names (skos:altLabel: 绩效平台 and performance platform for
+    投资项目绩效综合评价平台), sorted and joined with " / "; "" for none. ``lang`` (``zh`` or
+    ``en``) keeps only the names in that language: an alternative name recorded as
+    Chinese only (省属国有企业 beside 省属企业, whose English is the preferred label's) has
+    no English form, and ``lang="en"`` leaves it out."""
+    if lang not in (None, "zh", "en"):
+        raise ValueError(f"unknown language {lang!r}: use zh or en")
     node = graph_node(graph, node)
-    names = {str(v) for v in graph.objects(node, SKOS.altLabel) if isinstance(v, Literal)}
+    names = {
+        str(v)
+        for v in graph.objects(node, SKOS.altLabel)
+        if isinstance(v, Literal) and (lang is None or v.language == lang)
+    }
     return " / ".join(sorted(names))
+
+
+def alternative_label_attributes(graph: Graph, node: Node | str) -> dict[str, str]:
+    """A node's other names as the attributes of a network's node: ``alt_labels`` (both
+    languages), ``alt_labels_zh`` and ``alt_labels_en``, each left out when empty (so
+    a node with no other name has none of them)."""
+    node = graph_node(graph, node)
+    found = {
+        "alt_labels": alternative_labels(graph, node),
+        "alt_labels_zh": alternative_labels(graph, node, "zh"),
+        "alt_labels_en": alternative_labels(graph, node, "en"),
+    }
+    return {name: value for name, value in found.items() if value}
 
 
 def _labels_zh(graph: Graph, node: Node) -> list[str]:
@@ -942,8 +1008,9 @@ def suggest_links(
     they are found by comparing every pair's labels in C++ (rapidfuzz, on every core), so
     the time still grows with the square of the number of entities, but slowly, and the
     Python work with the number of look-alike pairs. ``involving`` (named entities of the
-    graph, as terms or text: their IRIs, ``rgd:platform/…``; another is a ValueError)
-    compares only the pairs
+    graph, as terms or text: their IRIs, ``rgd:platform/…``, or bare ids, which name only
+    named entities, never a case: see :func:`graph_node`; another is a ValueError, a bare
+    id of two named entities an :class:`AmbiguousIdError`) compares only the pairs
     with one of those entities: the same suggestions as filtering the whole list, in time
     that grows with the number of entities. ``limit`` keeps only the best so many as it
     goes, in memory that does not grow with the number of suggestions.
@@ -998,7 +1065,9 @@ def suggest_links(
     }
     wanted = None
     if involving is not None:
-        asked = [graph_node(graph, e) for e in involving]
+        # A bare id names one of the named entities (big-fiscal-system is a case's id
+        # too, but a case is never paired): as `reformgraph links --entity` takes it.
+        asked = [graph_node(graph, e, among=position) for e in involving]
         unknown = [str(e) for e in asked if e not in position]
         if unknown:  # a typo would otherwise look like an entity with no look-alike
             raise ValueError(
@@ -1238,7 +1307,9 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node | str] | None = None) -> n
     Nodes are cases, measures, statements (figures, changes, rankings, relations) and
     shared entities, keyed by IRI, with attributes ``type`` (the class), ``kind`` (case,
     measure, figure, office, platform …), ``label_zh``, ``label_en``, ``quote`` and, for a
-    node with other names, ``alt_labels`` (see :func:`alternative_labels`). Edges follow
+    node with other names, ``alt_labels`` (both languages; see :func:`alternative_labels`)
+    with ``alt_labels_zh`` and ``alt_labels_en`` (each only if the node has other names in
+    that language: for English output, use ``alt_labels_en``). Edges follow
     the object properties between them, with ``relation`` (the property's local name) and
     ``label_zh``/``label_en`` from the ontology when it is merged in.
 
@@ -1258,9 +1329,7 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node | str] | None = None) -> n
             label_en=label_en or str(node).rsplit("/", 1)[-1],
             quote=quote if kinds[node] not in ("case",) else quote.split("\n", 1)[0],
         )
-        alternative = alternative_labels(graph, node)
-        if alternative:
-            network.nodes[str(node)]["alt_labels"] = alternative
+        network.nodes[str(node)].update(alternative_label_attributes(graph, node))
     # The properties of the network's nodes only, not every triple of the graph (most are
     # text, offsets and labels), then sorted.
     edges = [(s, p, o) for s in kinds for p, o in network_edges(graph, s) if o in kinds]
@@ -1287,7 +1356,10 @@ def case_projection(
 
     ``weight`` is the sum over shared entities of 1/(number of cases the entity links − 1),
     so that an entity shared by two cases counts fully and a ubiquitous one little;
-    ``shared`` is the number of shared entities and ``entities`` their Chinese labels.
+    ``shared`` is the number of shared entities, ``entities`` their Chinese labels (joined
+    with 、) and ``entities_en`` their English labels (joined with "; "), each in the same
+    order, the entities without a label in that language left out. Nodes have
+    ``label_zh`` and ``label_en``: for English output, read the ``_en`` attributes.
     ``max_cases`` leaves out the entities that more than that many cases name (see
     :func:`case_links`); every case is still a node. ``max_pairs``: more edges than that
     raise :class:`~reformgraph.errors.TooManyPairs` before the network is made (an edge
@@ -1321,6 +1393,7 @@ def case_projection(
             weight=weight,
             shared=len(entities),
             entities="、".join(filter(None, (terms.label(e, "zh") for e in entities))),
+            entities_en="; ".join(filter(None, (terms.label(e, "en") for e in entities))),
         )
     return projection
 

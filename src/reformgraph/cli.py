@@ -185,6 +185,29 @@ def _plain_id(value: str, group: str = "") -> str:
     return text
 
 
+def _shared_lines(shared: list[tuple[str, str, int]], labels_en: list[str], first: int = 8) -> str:
+    """The build summary's list of the entities most cases share: the first ``first``,
+    one a line, in Chinese and English with how many cases name it, then how many more
+    there are::
+
+        shared across cases (how many cases name each):
+          湖北 / Hubei (7)
+          中国 / China (5)
+          … and 3 more
+
+    One a line, as the English labels are long (Office of the Hubei Provincial Special
+    Group on …) and some hold commas and brackets. An entity whose English is missing or
+    the same as its Chinese is named once."""
+    lines = ["shared across cases (how many cases name each):"]
+    for i, (label, _kind, count) in enumerate(shared[:first]):
+        label_en = labels_en[i] if i < len(labels_en) else ""
+        names = label if not label_en or label_en == label else f"{label} / {label_en}"
+        lines.append(f"  {names} ({count})")
+    if len(shared) > first:
+        lines.append(f"  … and {len(shared) - first} more")
+    return "\n".join(lines)
+
+
 def _given_on_command_line(ctx: typer.Context, *options: tuple[str, str]) -> list[str]:
     """Which of ``options`` (parameter name, option) were typed on the command line (not
     taken from a default or an environment variable)."""
@@ -248,11 +271,7 @@ def _print_summary(result: object, data_dir: Path, written: list[Path] | None = 
         f" {len(summary.shared_entities)} shared entities, {summary.triples} triples"
     )
     if summary.shared_entities:
-        shared = ", ".join(
-            f"{label} ({count})" for label, _kind, count in summary.shared_entities[:8]
-        )
-        more = len(summary.shared_entities) - 8
-        out.print(f"shared across cases: {shared}" + (f", … and {more} more" if more > 0 else ""))
+        out.print(Text(_shared_lines(summary.shared_entities, summary.shared_labels_en)))
     validation = result.validation
     warned = f", with {len(validation.warnings)} warning(s)" if validation.warnings else ""
     if validation.conforms:
@@ -1030,20 +1049,31 @@ def links(
     if suggest:
         wanted = None
         if entity is not None:
-            # The entities with a name: those suggestions pair.
+            # The entities with a name: those suggestions pair. A bare id names one of
+            # them, as analysis.graph_node resolves every id (never a case: the case
+            # big-fiscal-system is not paired, the concept of that id is).
             named = set(graph.subjects(SKOS.prefLabel))
-            wanted = {e for e in named if str(e).endswith("/" + _plain_id(entity))}
-            if not wanted:
+            try:
+                chosen = analysis.graph_node(graph, entity, among=named)
+            except analysis.AmbiguousIdError as exc:
+                _fail(str(exc))
+            if chosen not in named:
                 import difflib
 
                 ids = sorted({str(e).rsplit("/", 1)[-1] for e in named})
                 close = difflib.get_close_matches(_plain_id(entity).rsplit("/", 1)[-1], ids)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 _fail(f"no entity {entity!r} in the graph{hint}")
+            wanted = {chosen}
         with _progress(ticking=True) as progress:
-            suggestions = analysis.suggest_links(
-                graph, involving=wanted, limit=limit, progress=progress
-            )
+            try:
+                suggestions = analysis.suggest_links(
+                    graph, involving=wanted, limit=limit, progress=progress
+                )
+            except ValueError as exc:
+                if wanted is None:
+                    raise
+                _fail(str(exc))  # an entity suggestions do not pair: a unit
         if output_format == "table":
             # A terminal shows the first rows: the rest are not made into rows at all.
             shown = suggestions[:TERMINAL_ROWS] if out.is_terminal else suggestions

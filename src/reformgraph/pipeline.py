@@ -68,7 +68,12 @@ OUTPUT_NAMES = ("reformgraph.ttl", "reformgraph.nt", "reformgraph.jsonld")
 
 @dataclass(frozen=True)
 class Summary:
-    """What a build made: counts per class, figures, shared entities."""
+    """What a build made: counts per class, figures, shared entities.
+
+    ``shared_entities``: (Chinese label, class, cases) of each entity two or more cases
+    name, most cases first; ``shared_labels_en``: the English label of each of them, in
+    the same order ("" for one without).
+    """
 
     triples: int
     classes: dict[str, int]
@@ -76,6 +81,7 @@ class Summary:
     measures: int
     figures: int
     shared_entities: list[tuple[str, str, int]] = field(default_factory=list)
+    shared_labels_en: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,8 @@ def summarise_store(
 ) -> Summary:
     """Counts per class, figures and shared entities, read from a built store; the shared
     entities (label, class IRI, cases) from ``shared-entity-counts.rq`` unless given (a
-    build counts them as it goes: the query takes seconds on a large store)."""
+    build counts them as it goes: the query takes seconds on a large store), with their
+    English labels (from the query, or looked up in the store by label and class)."""
     from reformgraph.engine import ONTOLOGY_GRAPH, ontology_in_default_graph
     from reformgraph.queries import load_query, run_query_on_store
 
@@ -142,11 +149,17 @@ def summarise_store(
                 classes.pop(name, None)
     if shared_entities is None:
         shared = run_query_on_store(store, saved_query("shared-entity-counts"), union=False)
-        seen: dict[str, tuple[str, str, int]] = {}
+        seen: dict[str, tuple[str, str, int, str]] = {}
         for row in shared.rows:
-            entity, label, kind, count = (row[0], row[1], row[2], row[3])
-            seen.setdefault(entity.value, (label.value, kind.value, int(count.value)))
-        shared_entities = sorted(seen.values(), key=lambda item: (-item[2], item[0]))
+            entity, label, kind, count, label_en = (row[0], row[1], row[2], row[3], row[4])
+            seen.setdefault(
+                entity.value, (label.value, kind.value, int(count.value), label_en.value)
+            )
+        found = sorted(seen.values(), key=lambda item: (-item[2], item[0]))
+        shared_entities = [(label, kind, n) for label, kind, n, _ in found]
+        labels_en = [label_en for *_, label_en in found]
+    else:
+        labels_en = _shared_labels_en(store, shared_entities)
     return Summary(
         triples=triples,
         classes=dict(sorted(classes.items())),
@@ -154,7 +167,49 @@ def summarise_store(
         measures=classes.get("rg:Measure", 0),
         figures=classes.get("rg:Figure", 0),
         shared_entities=[(label, _short(kind), n) for label, kind, n in shared_entities],
+        shared_labels_en=labels_en,
     )
+
+
+def _shared_labels_en(store: Any, shared: list[tuple[str, str, int]]) -> list[str]:
+    """The English label of each shared entity (Chinese label, class IRI, cases), looked
+    up in ``store`` by its Chinese preferred label and class: a few index lookups each.
+    Entities of one class and one Chinese label are taken in IRI order, as the build
+    lists them; "" for an entity without an English label."""
+    import pyoxigraph as ox
+    from rdflib import SKOS
+
+    preferred, is_a = ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(RDF.type))
+    default = ox.DefaultGraph()
+
+    def english(node: Any) -> str:
+        for quad in store.quads_for_pattern(node, preferred, None, default):
+            if isinstance(quad.object, ox.Literal) and quad.object.language == "en":
+                return str(quad.object.value)
+        return ""
+
+    found: dict[tuple[str, str], list[str]] = {}
+    taken: dict[tuple[str, str], int] = {}
+    labels = []
+    for label, kind, _ in shared:
+        key = (label, kind)
+        if key not in found:
+            subjects = {
+                quad.subject
+                for quad in store.quads_for_pattern(
+                    None, preferred, ox.Literal(label, language="zh"), default
+                )
+                if isinstance(quad.subject, ox.NamedNode)
+            }
+            found[key] = [
+                english(node)
+                for node in sorted(subjects, key=lambda n: n.value)
+                if next(store.quads_for_pattern(node, is_a, ox.NamedNode(kind), default), None)
+            ]
+        index = taken[key] = taken.get(key, -1) + 1
+        candidates = found[key]
+        labels.append(candidates[index] if index < len(candidates) else "")
+    return labels
 
 
 def _result(produced: Produced) -> CheckResult:

@@ -27,15 +27,16 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from reformgraph.analysis import (
-    alternative_labels,
+    alternative_label_attributes,
     case_entity_links,
+    graph_node,
     labels_zh_en,
     network_edges,
     network_kinds,
     to_networkx,
 )
 from reformgraph.errors import LargeViewWarning, ReformgraphError, UnknownCaseError
-from reformgraph.models import RG, as_node
+from reformgraph.models import RG
 
 __all__ = [
     "LARGE_CROSS_CASE",
@@ -132,10 +133,49 @@ def select_view(
 
 def _add_alternative_labels(graph: Graph, network: nx.MultiDiGraph) -> None:
     """Each node's other names (skos:altLabel: 绩效平台 for 投资项目绩效综合评价平台) as
-    ``alt_labels``, which a page's search looks in and its tooltip shows."""
+    ``alt_labels`` (both languages), which a page's search looks in, and by language as
+    ``alt_labels_zh`` and ``alt_labels_en``, which its tooltip shows (see
+    :func:`~reformgraph.analysis.alternative_label_attributes`)."""
     for node, data in network.nodes(data=True):
-        if "alt_labels" not in data and (names := alternative_labels(graph, URIRef(node))):
-            data["alt_labels"] = names
+        if not any(name in data for name in _ALTERNATIVE_ATTRIBUTES):
+            data.update(alternative_label_attributes(graph, URIRef(node)))
+
+
+_ALTERNATIVE_ATTRIBUTES = ("alt_labels", "alt_labels_zh", "alt_labels_en")
+
+#: Han characters: a name with one is Chinese.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _alternatives(data: dict[str, object]) -> tuple[str, str]:
+    """A node's other names in Chinese and in English, each joined with " / ". From
+    ``alt_labels_zh`` and ``alt_labels_en``; a network that has only ``alt_labels`` (a
+    GraphML file of an earlier version) is split by script, a name with a Han character
+    being Chinese."""
+    if "alt_labels_zh" in data or "alt_labels_en" in data:
+        return str(data.get("alt_labels_zh", "")), str(data.get("alt_labels_en", ""))
+    names = [name for name in str(data.get("alt_labels", "")).split(" / ") if name]
+    return (
+        " / ".join(name for name in names if _HAN.search(name)),
+        " / ".join(name for name in names if not _HAN.search(name)),
+    )
+
+
+def _alternative_tips(data: dict[str, object], lang: str) -> dict[str, str]:
+    """The tooltip's lines of other names. A Chinese page names them all (又称: 绩效平台 /
+    performance platform); an English page names the English ones (also: performance
+    platform) and, on a line of its own, marked as such, the Chinese ones (also (Chinese):
+    绩效平台): an alternative name recorded in Chinese only (省属国有企业, whose English is
+    the preferred label's) is never shown as though it were English, and a reader can
+    still match it to the Chinese quote below it, which may use that name."""
+    if lang == "zh":
+        names = str(data.get("alt_labels", ""))
+        return {"alt": f"又称: {names}" if names else ""}
+    chinese, english = _alternatives(data)
+    return {
+        "alt": f"also: {english}" if english else "",
+        "altZh": f"also (Chinese): {chinese}" if chinese else "",
+    }
 
 
 class EmptyViewError(ReformgraphError):
@@ -163,18 +203,16 @@ def _empty(view: str, construct: Graph | None, max_cases: int | None) -> str:
 
 
 def _find_case(graph: Graph, case: str) -> URIRef:
-    """The case whose IRI is ``case`` (a string or a URIRef) or ends in ``/case`` (the
-    first in IRI order)."""
-    # an id, an IRI (a URIRef equals no plain string), rgd:case/ID or <IRI>
-    text = str(as_node(case)) if ":" in case else case.strip()
-    candidates = [
-        node
-        for node in graph.subjects(RDF.type, RG.ReformCase)
-        if str(node) == text or str(node).endswith("/" + text)
-    ]
-    kinds = network_kinds(graph, candidates)
-    for node in sorted((n for n in kinds if kinds[n] == "case"), key=str):
+    """The case ``case`` names: its IRI (a string or a URIRef), ``<IRI>``,
+    ``rgd:case/ID``, ``case/ID`` or its bare id, resolved by
+    :func:`~reformgraph.analysis.graph_node` among the cases only (so the case
+    ``big-fiscal-system``, never the concept of that id)."""
+    cases = set(graph.subjects(RDF.type, RG.ReformCase))
+    node = graph_node(graph, case, among=cases)
+    kinds = network_kinds(graph, [node]) if node in cases else {}
+    if isinstance(node, URIRef) and kinds.get(node) == "case":
         return node
+    text = case.strip() if isinstance(case, str) else str(case)
     raise UnknownCaseError(f"no case {text!r} in the graph: give a case's id or IRI")
 
 
@@ -392,11 +430,7 @@ def _pyvis_network(
                     "type": f"{kind_zh} / {kind_en} ({data.get('type', '')})",
                     "zh": data.get("label_zh", ""),
                     "en": data.get("label_en", ""),
-                    "alt": (
-                        f"{'又称' if lang == 'zh' else 'also'}: {data['alt_labels']}"
-                        if data.get("alt_labels")
-                        else ""
-                    ),
+                    **_alternative_tips(data, lang),
                     "quote": data.get("quote", ""),
                     "iri": node,
                 },
