@@ -131,3 +131,18 @@ def test_the_readmes_example_of_a_shacl_violation_is_what_a_build_prints(tmp_pat
     result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
     assert result.exit_code == 1, result.output
     assert _without_progress(result.stderr) == [violation, summary]
+
+
+def test_the_readmes_example_of_a_full_width_colon_is_what_a_check_prints(tmp_path: Path) -> None:
+    # The README's example: the colon after zh in case 05's title typed full-width.
+    (error,) = _text_block_after("Characters of a Chinese keyboard", "a look-alike of YAML syntax")
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    case = data / "cases" / "05-grassroots-supervision.yaml"
+    text = case.read_text(encoding="utf-8")
+    old = "title: {zh: 开展基层监督改革创新,"
+    assert text.count(old) == 1
+    case.write_text(text.replace(old, old.replace("zh: ", "zh\uff1a")), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--data", str(data)])
+    assert result.exit_code == 2
+    assert _without_progress(result.stderr)[0] == error
