@@ -503,6 +503,22 @@ def test_outside_a_project_the_commands_that_read_a_build_say_to_name_one(
     assert not (tmp_path / "build").exists()
 
 
+@pytest.mark.parametrize("command", [["build"], ["check"], ["query", "cases"]])
+def test_a_data_folder_being_set_up_is_named_with_the_subfolders_it_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # It said "no folder at or above … holds data/" beside the user's own data/.
+    (tmp_path / "data" / "sources").mkdir(parents=True)
+    (tmp_path / "data" / "cases").mkdir()
+    (tmp_path / "data" / "cases" / "deeper").mkdir()
+    monkeypatch.chdir(tmp_path / "data" / "cases" / "deeper")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'data'} is not a data folder (it has no entities/)" in result.output
+    assert "at or above" not in result.output
+    assert not (tmp_path / "build").exists()
+
+
 @pytest.mark.parametrize("command", ["query", "links", "network", "viz"])
 def test_graph_and_build_together_are_refused(
     build_dir: Path, other_build: Path, command: str

@@ -549,7 +549,7 @@ def _no_build(missing: Path, given: Path | None, other: str = "") -> str:
     """Why there is nothing to read: ``missing`` (a build's store or file) is not there.
     ``given`` is the build folder named on the command line, if any; ``other`` names
     another way to give the command something to read."""
-    from reformgraph.project import find_project, is_data_folder
+    from reformgraph.project import find_project, is_data_folder, why_no_project
 
     if given is not None and is_data_folder(given):
         return (
@@ -564,7 +564,7 @@ def _no_build(missing: Path, given: Path | None, other: str = "") -> str:
     cwd = Path.cwd()
     if find_project(cwd) is None:
         return (
-            f"no project here: no folder at or above {cwd} holds a data/ folder, so there is"
+            f"no project here: {why_no_project(cwd)}, so there is"
             f" no build to read (name one with --build DIR{other})"
         )
     return f"no build yet ({missing} is missing): run `reformgraph build` first"
@@ -1360,6 +1360,7 @@ def extract(
     from reformgraph.extract import evaluate as score
     from reformgraph.extract import extract as draft
     from reformgraph.io import find_project, resolve_data_folder
+    from reformgraph.project import why_no_project
 
     try:
         cwd = Path.cwd()
@@ -1372,7 +1373,7 @@ def extract(
         if curated is None:
             err.print(
                 Text(
-                    f"note: no curated data here (no folder at or above {cwd} holds data/):"
+                    f"note: no curated data here ({why_no_project(cwd)}):"
                     " every entity is drafted as new; give the curated data with --data DIR"
                     " to link the draft to its entities"
                 )

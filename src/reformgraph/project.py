@@ -15,6 +15,7 @@ __all__ = [
     "not_an_rdf_file",
     "ontology_file",
     "resolve_data_folder",
+    "why_no_project",
 ]
 
 DATA_SUBFOLDERS = ("sources", "cases", "entities")
@@ -62,6 +63,19 @@ def find_project(start: Path) -> Path | None:
     return None
 
 
+def why_no_project(cwd: Path) -> str:
+    """Why :func:`find_project` finds no project at or above ``cwd``, in words: no
+    ``data/`` folder, or the nearest ``data/`` and the subfolders it lacks (a project being
+    set up, whose ``data/`` a user would take for the project's)."""
+    current = cwd.resolve()
+    for folder in (current, *current.parents):
+        data = folder / "data"
+        if data.is_dir():
+            missing = [s + "/" for s in DATA_SUBFOLDERS if not (data / s).is_dir()]
+            return f"{data} is not a data folder (it has no {', '.join(missing)})"
+    return f"no folder at or above {cwd} holds data/ with sources/, cases/ and entities/"
+
+
 def build_folder(cwd: Path) -> Path:
     """The project's ``build/`` folder, or ``./build`` outside any project."""
     project = find_project(cwd)
@@ -82,8 +96,7 @@ def resolve_data_folder(data: Path | None, cwd: Path) -> Path:
     project = find_project(cwd)
     if project is None:
         raise NoProjectError(
-            f"no data folder here: no folder at or above {cwd} holds data/ with "
-            "sources/, cases/ and entities/ (give one with --data DIR)"
+            f"no data folder here: {why_no_project(cwd)} (give one with --data DIR)"
         )
     return project / "data"
 
