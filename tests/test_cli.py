@@ -1073,3 +1073,66 @@ def test_help_answers_to_h_and_the_version_to_version() -> None:
     version = runner.invoke(app, ["--version"])
     assert version.exit_code == 0
     assert version.stdout.startswith("reformgraph 0.")
+
+
+def _on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, command: list[str], width: int
+) -> tuple[str, str]:
+    """What ``command`` shows on a terminal ``width`` cells wide, and its CSV."""
+    import re
+
+    from rich.console import Console
+
+    from reformgraph import cli
+
+    piped = runner.invoke(app, [*command, "-f", "csv"])
+    assert piped.exit_code == 0, piped.output
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        cli, "out", Console(file=screen, force_terminal=True, width=width, highlight=False)
+    )
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    return re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue()), piped.stdout
+
+
+@pytest.mark.parametrize("width", [60, 100, 160, 250])
+@pytest.mark.parametrize("query", ["cases", "offices", "figures"])
+def test_a_table_on_a_terminal_never_breaks_an_english_word(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch, query: str, width: int
+) -> None:
+    # A table of nine columns on 120 cells broke Civilisati|on and intelligen|t into two
+    # lines of a narrow column. Every English word of 24 letters or fewer is shown whole,
+    # in a table where it fits, else one field a line.
+    import re
+
+    shown, piped = _on_a_terminal(monkeypatch, ["query", query, "--build", str(build_dir)], width)
+    rows = list(csv.DictReader(io.StringIO(piped)))
+    english = {
+        word
+        for row in rows
+        for name, value in row.items()
+        if name.endswith("En")
+        for word in re.findall(r"[A-Za-z]+", value)
+    }
+    assert english
+    broken = {word for word in english if not re.search(rf"(?<![A-Za-z]){word}(?![A-Za-z])", shown)}
+    assert not broken, f"broken across lines at {width} cells: {sorted(broken)[:10]}"
+    assert all(len(line) <= width for line in shown.splitlines())
+
+
+def test_a_table_too_wide_for_the_terminal_is_shown_one_field_a_line(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown, _ = _on_a_terminal(monkeypatch, ["query", "cases", "--build", str(build_dir)], 100)
+    assert "┃" not in shown  # no table
+    lines = shown.splitlines()
+    assert lines[0].startswith("1 ─")
+    assert lines[1].split() == ["case", "rgd:case/big-fiscal-system"]
+    assert lines[3].split(maxsplit=1) == [
+        "titleEn",
+        'Advancing the building of a "big fiscal" system',
+    ]
+    assert shown.rstrip().endswith("8 row(s)")
+    wide, _ = _on_a_terminal(monkeypatch, ["query", "cases", "--build", str(build_dir)], 400)
+    assert "┃" in wide  # a table where it fits

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -508,13 +508,18 @@ def _print_table(result: object, total: int | None = None) -> None:
         out.print("yes" if result.boolean else "no")
         return
     prefixes = dict(NAMESPACES)
-    table = Table(show_header=True, header_style="bold", show_lines=False)
-    for variable in result.variables:
-        table.add_column(variable, overflow="fold")
     shown = result.rows[:TERMINAL_ROWS]
-    for row in shown:
-        table.add_row(*(Text(display_term(term, prefixes)) for term in row))
-    _emit(table)
+    cells = [[Text(display_term(term, prefixes)) for term in row] for row in shown]
+    widths = _column_widths(result.variables, cells, out.width)
+    if widths is None:
+        _print_records(result.variables, cells)
+    else:
+        table = Table(show_header=True, header_style="bold", show_lines=False)
+        for variable, width in zip(result.variables, widths, strict=True):
+            table.add_column(variable, overflow="fold", width=width)
+        for row_cells in cells:
+            table.add_row(*row_cells)
+        _emit(table)
     count = len(result.rows) if total is None else total
     if count > len(shown):
         out.print(
@@ -522,6 +527,73 @@ def _print_table(result: object, total: int | None = None) -> None:
         )
     else:
         out.print(f"{count} row(s)")
+
+
+#: A run of characters a line may not break: not a space, nor Chinese (wide) text, which
+#: breaks between any two characters.
+_UNBROKEN = r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+"
+#: The longest word a table's column keeps whole; longer ones (IRIs) are folded.
+_LONGEST_WORD = 24
+
+
+def _column_widths(
+    variables: Sequence[str], cells: list[list[Text]], room: int
+) -> list[int] | None:
+    """The widths of a table's columns on a terminal ``room`` cells wide, none so narrow
+    that it breaks a word (an English word: Chinese breaks anywhere; a word longer than
+    ``_LONGEST_WORD``, an IRI, may break); None if the table cannot be that wide. A column
+    gets what its longest line needs if all fit, else its longest word and a share of the
+    rest in proportion to what more it would take."""
+    import re
+
+    from rich.cells import cell_len
+
+    unbroken = re.compile(_UNBROKEN)
+    least = [cell_len(variable) for variable in variables]
+    most = list(least)
+    for row_cells in cells:
+        for i, cell in enumerate(row_cells):
+            for line in cell.plain.splitlines() or [""]:
+                most[i] = max(most[i], cell_len(line))
+                for word in unbroken.findall(line):
+                    least[i] = max(least[i], min(cell_len(word), _LONGEST_WORD))
+    space = room - 3 * len(variables) - 1  # the borders and the padding of each cell
+    if sum(least) > space:
+        return None
+    if sum(most) <= space:
+        return most
+    spare = space - sum(least)
+    more = [m - n for m, n in zip(most, least, strict=True)]
+    widths = [n + spare * extra // sum(more) for n, extra in zip(least, more, strict=True)]
+    # What the rounding left goes to the columns that would take most more.
+    for i in sorted(range(len(widths)), key=lambda i: more[i] - widths[i] + least[i], reverse=True):
+        if sum(widths) == space:
+            break
+        if widths[i] < most[i]:
+            widths[i] += 1
+    return widths
+
+
+def _print_records(variables: Sequence[str], cells: list[list[Text]]) -> None:
+    """Rows as records, one field a line (as psql's expanded display), for a terminal too
+    narrow for the table without breaking its words (Civilisati|on, a column to a word)::
+
+        ── 1 ──────────
+        case     rgd:case/big-fiscal-system
+        titleEn  Advancing the building of a "big fiscal" system
+    """
+    from rich.cells import cell_len
+    from rich.rule import Rule
+
+    names = max(cell_len(variable) for variable in variables) + 2
+    room = max(out.width - names, 10)
+    for number, row_cells in enumerate(cells, start=1):
+        out.print(Rule(str(number), align="left", style="dim"))
+        for variable, cell in zip(variables, row_cells, strict=True):
+            name = Text(variable.ljust(names), style="bold")
+            for i, line in enumerate(cell.wrap(out, room, overflow="fold") or [Text()]):
+                line.rstrip()
+                out.print(Text.assemble(name if i == 0 else " " * names, line), soft_wrap=True)
 
 
 def _build_dir(
