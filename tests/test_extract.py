@@ -2209,7 +2209,9 @@ def test_accept_ignores_the_hidden_appledouble_files_macos_leaves_beside_a_draft
 # (--overwrite and file-manager litter, a symbolic link as --out, a data folder around --out)
 
 
-@pytest.mark.parametrize("litter", [".DS_Store", "cases/Thumbs.db", "desktop.ini", "._README"])
+@pytest.mark.parametrize(
+    "litter", [".DS_Store", "cases/Thumbs.db", "desktop.ini", "._README", "cases/._01-news.yaml"]
+)
 def test_overwrite_takes_file_manager_litter_for_no_edit_of_the_draft(
     tmp_path: Path, litter: str
 ) -> None:

@@ -1430,7 +1430,7 @@ def _reviewed_cases(folder: Path) -> list[str]:
         return []
     reviewed = []
     for path in sorted((folder / "cases").rglob("*")):
-        if not path.is_file() or path.suffix not in (".yaml", ".yml"):
+        if not path.is_file() or path.suffix not in (".yaml", ".yml") or _litter(path.name):
             continue
         try:
             with path.open(encoding="utf-8", errors="replace") as handle:
