@@ -342,3 +342,22 @@ def test_a_definition_may_quote_chinese_but_an_english_label_may_not() -> None:
             bad[where] = [bad[where]]
         with pytest.raises(ValidationError, match="the English holds Chinese"):
             Entity.model_validate(bad)
+
+
+def test_a_minus_sign_before_a_number_is_not_taken_for_a_list_items_dash(
+    tmp_path: Path,
+) -> None:
+    # value: −37 (U+2212) said "a list item begins with '-' (the ASCII hyphen) and a
+    # space": a dash look-alike counts only where a space (or nothing) follows it.
+    import shutil
+
+    data = Path(shutil.copytree(Path(__file__).parents[1] / "data", tmp_path / "data"))
+    case = data / "cases" / "01-big-fiscal-system.yaml"
+    text = case.read_text(encoding="utf-8")
+    old = "value: 370800000000\n"
+    assert old in text
+    case.write_text(text.replace(old, "value: \u2212370800000000\n", 1), encoding="utf-8")
+    errors = io.load_data_folder(data).errors
+    assert [e.path for e in errors] == ["measures[0].figures[1].value"], errors
+    assert "must be a number" in errors[0].message
+    assert "list item" not in errors[0].message

@@ -613,7 +613,7 @@ def _scalar_look_alike(text: str, flow: bool, key: bool) -> tuple[int, str, str]
     characters of ids, not of Chinese; and the caller names it only if the value was
     found wrong."""
     if not key:
-        if text[0] in _DASHES:
+        if text[0] in _DASHES and text[1:2] in ("", " ", *_AFTER_DASH):
             return 0, _DASHES[text[0]], "a list item begins with '-' (the ASCII hyphen) and a space"
         if text[0] == "-" and text[1:2] in _AFTER_DASH:
             return 1, _AFTER_DASH[text[1]], "after a list item's '-' YAML needs an ordinary space"
@@ -644,7 +644,7 @@ def _look_alike_on(line: str) -> tuple[int, str] | None:
             return at + 1, f"{what} at column {at + 1}: {needs}"
     for at in (indent, offset):
         char = line[at : at + 1]
-        if char in _DASHES:
+        if char in _DASHES and line[at + 1 : at + 2] in ("", " ", *_AFTER_DASH):
             return at + 1, (
                 f"{_DASHES[char]} at column {at + 1}: a list item begins with '-' (the ASCII"
                 " hyphen) and a space"
