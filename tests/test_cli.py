@@ -1096,29 +1096,81 @@ def _on_a_terminal(
     return re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue()), piped.stdout
 
 
-@pytest.mark.parametrize("width", [60, 100, 160, 250])
-@pytest.mark.parametrize("query", ["cases", "offices", "figures"])
-def test_a_table_on_a_terminal_never_breaks_an_english_word(
+@pytest.mark.parametrize("width", [30, 60, 100, 160, 250])
+@pytest.mark.parametrize("query", ["cases", "offices", "figures", "changes"])
+def test_a_table_on_a_terminal_never_breaks_a_word_or_a_number(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch, query: str, width: int
 ) -> None:
     # A table of nine columns on 120 cells broke Civilisati|on and intelligen|t into two
-    # lines of a narrow column. Every English word of 24 letters or fewer is shown whole,
-    # in a table where it fits, else one field a line.
+    # lines of a narrow column, and folded Chinese text inside its numbers (盘活37|08亿元).
+    # Every word and number of a text (not an IRI) is shown whole, in a table where it
+    # fits, else one field a line; no line is wider than the terminal.
     import re
+
+    from rich.cells import cell_len
 
     shown, piped = _on_a_terminal(monkeypatch, ["query", query, "--build", str(build_dir)], width)
     rows = list(csv.DictReader(io.StringIO(piped)))
-    english = {
+    words = {
         word
         for row in rows
-        for name, value in row.items()
-        if name.endswith("En")
-        for word in re.findall(r"[A-Za-z]+", value)
+        for value in row.values()
+        if not value.startswith(("http", "_:"))
+        for word in re.findall(r"[A-Za-z]+|\d+(?:\.\d+)?", value)
     }
-    assert english
-    broken = {word for word in english if not re.search(rf"(?<![A-Za-z]){word}(?![A-Za-z])", shown)}
+    assert any(word.isalpha() for word in words)
+    assert any(word[0].isdigit() for word in words)
+    broken = {
+        word
+        for word in words
+        if not re.search(rf"(?<![A-Za-z0-9.]){re.escape(word)}(?![A-Za-z0-9]|\.\d)", shown)
+    }
     assert not broken, f"broken across lines at {width} cells: {sorted(broken)[:10]}"
-    assert all(len(line) <= width for line in shown.splitlines())
+    too_wide = [line for line in shown.splitlines() if cell_len(line) > width]
+    assert not too_wide, too_wide[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("盘活3708亿元资产", 6, ["盘活", "3708亿", "元资产"]),
+        ("湖北\uff0c全国第3\u3002", 6, ["湖北\uff0c", "全国第", "3\u3002"]),
+        ("包括“两个联系”工作", 6, ["包括", "“两个", "联系”", "工作"]),
+        ("Ecological Civilisation", 14, ["Ecological", "Civilisation"]),
+        ("rgd:case/big-fiscal-system", 10, ["rgd:case/b", "ig-fiscal-", "system"]),
+        ("a\n\nb", 5, ["a", "", "b"]),
+    ],
+    ids=["number", "closing-punctuation", "quotes", "english", "iri-folded", "newlines"],
+)
+def test_text_breaks_between_chinese_characters_and_at_spaces_only(
+    text: str, width: int, lines: list[str]
+) -> None:
+    from reformgraph.cli import _break_lines
+
+    assert _break_lines(text, width) == lines
+
+
+def test_the_list_of_saved_queries_never_breaks_a_querys_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On 80 cells it showed "case-without-measures-…": a name cut cannot be typed.
+    import re
+
+    from rich.console import Console
+
+    from reformgraph import cli
+    from reformgraph.queries import saved_queries
+
+    for width in (50, 80, 120):
+        screen = io.StringIO()
+        monkeypatch.setattr(
+            cli, "out", Console(file=screen, force_terminal=True, width=width, highlight=False)
+        )
+        result = runner.invoke(app, ["query", "--list"])
+        assert result.exit_code == 0, result.output
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())
+        for name in saved_queries():
+            assert re.search(rf"(?<![\w-]){name}(?![\w-])", shown), (width, name)
 
 
 def test_a_table_too_wide_for_the_terminal_is_shown_one_field_a_line(

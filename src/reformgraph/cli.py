@@ -509,17 +509,9 @@ def _print_table(result: object, total: int | None = None) -> None:
         return
     prefixes = dict(NAMESPACES)
     shown = result.rows[:TERMINAL_ROWS]
-    cells = [[Text(display_term(term, prefixes)) for term in row] for row in shown]
-    widths = _column_widths(result.variables, cells, out.width)
-    if widths is None:
-        _print_records(result.variables, cells)
-    else:
-        table = Table(show_header=True, header_style="bold", show_lines=False)
-        for variable, width in zip(result.variables, widths, strict=True):
-            table.add_column(variable, overflow="fold", width=width)
-        for row_cells in cells:
-            table.add_row(*row_cells)
-        _emit(table)
+    _print_cells(
+        result.variables, [[display_term(term, prefixes) for term in row] for row in shown]
+    )
     count = len(result.rows) if total is None else total
     if count > len(shown):
         out.print(
@@ -529,34 +521,75 @@ def _print_table(result: object, total: int | None = None) -> None:
         out.print(f"{count} row(s)")
 
 
-#: A run of characters a line may not break: not a space, nor Chinese (wide) text, which
-#: breaks between any two characters.
-_UNBROKEN = r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+"
+#: Chinese (and other wide) characters: a line may break between any two of them.
+_WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+#: What a line may break around: spaces, a run of other characters (an English word, a
+#: number: 21.8, 2024-12-31), and each wide character with the closing punctuation after
+#: it and the opening punctuation before it (a line does not begin with a full-width
+#: comma, full stop, colon, closing bracket or quote, nor end with an opening one).
+_CLOSING = "\uff0c\u3002\u3001\uff1b\uff1a\uff01\uff1f\uff09\u300d\u300f\u300b\u201d\u2019%"
+_OPENING = "\u201c\u2018\uff08\u300c\u300e\u300a"
+_TOKENS = (
+    rf"\s+|[{_OPENING}]*(?:[^\s{_WIDE}{_CLOSING}{_OPENING}]+|[{_WIDE}])[{_CLOSING}]*"
+    rf"|[{_OPENING}{_CLOSING}]+"
+)
 #: The longest word a table's column keeps whole; longer ones (IRIs) are folded.
 _LONGEST_WORD = 24
 
 
-def _column_widths(
-    variables: Sequence[str], cells: list[list[Text]], room: int
-) -> list[int] | None:
-    """The widths of a table's columns on a terminal ``room`` cells wide, none so narrow
-    that it breaks a word (an English word: Chinese breaks anywhere; a word longer than
-    ``_LONGEST_WORD``, an IRI, may break); None if the table cannot be that wide. A column
-    gets what its longest line needs if all fit, else its longest word and a share of the
-    rest in proportion to what more it would take."""
+def _break_lines(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken at spaces and between Chinese
+    characters, never inside a word or number (盘活3708亿元, Civilisation) unless it is
+    longer than a whole line (an IRI), which is then folded."""
     import re
 
     from rich.cells import cell_len
 
-    unbroken = re.compile(_UNBROKEN)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in re.findall(_TOKENS, paragraph):
+            if cell_len(line) + cell_len(token) <= width:
+                line += token if line or not token.isspace() else ""
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line = ""
+            if token.isspace():
+                continue
+            while cell_len(token) > width:  # a word longer than a line: folded
+                cut = 1
+                while cell_len(token[: cut + 1]) <= width:
+                    cut += 1
+                lines.append(token[:cut])
+                token = token[cut:]
+            line = token
+        lines.append(line.rstrip())
+    return lines
+
+
+def _column_widths(
+    variables: Sequence[str], cells: list[list[str]], room: int, whole: Sequence[str] = ()
+) -> list[int] | None:
+    """The widths of a table's columns on a terminal ``room`` cells wide, none so narrow
+    that it breaks a word (Chinese breaks anywhere; a word longer than ``_LONGEST_WORD``,
+    an IRI, may break, but not in the columns named in ``whole``); None if the table
+    cannot be that wide. A column gets what its
+    longest line needs if all fit, else its longest word and a share of the rest in
+    proportion to what more it would take."""
+    import re
+
+    from rich.cells import cell_len
+
     least = [cell_len(variable) for variable in variables]
     most = list(least)
+    longest = [room if variable in whole else _LONGEST_WORD for variable in variables]
     for row_cells in cells:
         for i, cell in enumerate(row_cells):
-            for line in cell.plain.splitlines() or [""]:
+            for line in cell.splitlines() or [""]:
                 most[i] = max(most[i], cell_len(line))
-                for word in unbroken.findall(line):
-                    least[i] = max(least[i], min(cell_len(word), _LONGEST_WORD))
+                for word in re.findall(_TOKENS, line):
+                    least[i] = max(least[i], min(cell_len(word), longest[i]))
     space = room - 3 * len(variables) - 1  # the borders and the padding of each cell
     if sum(least) > space:
         return None
@@ -566,7 +599,7 @@ def _column_widths(
     more = [m - n for m, n in zip(most, least, strict=True)]
     widths = [n + spare * extra // sum(more) for n, extra in zip(least, more, strict=True)]
     # What the rounding left goes to the columns that would take most more.
-    for i in sorted(range(len(widths)), key=lambda i: more[i] - widths[i] + least[i], reverse=True):
+    for i in sorted(range(len(widths)), key=lambda i: most[i] - widths[i], reverse=True):
         if sum(widths) == space:
             break
         if widths[i] < most[i]:
@@ -574,26 +607,65 @@ def _column_widths(
     return widths
 
 
-def _print_records(variables: Sequence[str], cells: list[list[Text]]) -> None:
+def _print_cells(
+    variables: Sequence[str], cells: list[list[str]], whole: Sequence[str] = ()
+) -> None:
+    """A table of text: on a terminal, fitted to its width with no word broken (nor any
+    long one in the columns named in ``whole``), or, if it cannot be, one field a line;
+    written to a file or pipe, unfolded."""
+    if not out.is_terminal:
+        table = Table(show_header=True, header_style="bold")
+        for variable in variables:
+            table.add_column(variable)
+        for row_cells in cells:
+            table.add_row(*map(Text, row_cells))
+        _emit(table)
+        return
+    widths = _column_widths(variables, cells, out.width, whole)
+    if widths is None:
+        _print_records(variables, cells)
+        return
+    table = Table(show_header=True, header_style="bold", show_lines=False)
+    for variable, width in zip(variables, widths, strict=True):
+        table.add_column(variable, overflow="fold", width=width)
+    for row_cells in cells:
+        table.add_row(
+            *(
+                Text("\n".join(_break_lines(cell, width)))
+                for cell, width in zip(row_cells, widths, strict=True)
+            )
+        )
+    out.print(table)
+
+
+def _print_records(variables: Sequence[str], cells: list[list[str]]) -> None:
     """Rows as records, one field a line (as psql's expanded display), for a terminal too
     narrow for the table without breaking its words (Civilisati|on, a column to a word)::
 
         ── 1 ──────────
         case     rgd:case/big-fiscal-system
         titleEn  Advancing the building of a "big fiscal" system
-    """
+
+    On a terminal too narrow for the names beside the values, each value goes under its
+    name, indented."""
     from rich.cells import cell_len
     from rich.rule import Rule
 
     names = max(cell_len(variable) for variable in variables) + 2
-    room = max(out.width - names, 10)
+    beside = out.width - names >= max(20, out.width // 2)
+    indent = names if beside else 2
     for number, row_cells in enumerate(cells, start=1):
         out.print(Rule(str(number), align="left", style="dim"))
         for variable, cell in zip(variables, row_cells, strict=True):
-            name = Text(variable.ljust(names), style="bold")
-            for i, line in enumerate(cell.wrap(out, room, overflow="fold") or [Text()]):
-                line.rstrip()
-                out.print(Text.assemble(name if i == 0 else " " * names, line), soft_wrap=True)
+            lines = _break_lines(cell, max(out.width - indent, 1))
+            if beside:
+                first = Text.assemble((variable.ljust(names), "bold"), lines[0])
+            else:
+                out.print(Text(variable, style="bold"))
+                first = Text(" " * indent + lines[0])
+            out.print(first, soft_wrap=True)
+            for line in lines[1:]:
+                out.print(Text(" " * indent + line), soft_wrap=True)
 
 
 def _build_dir(
@@ -677,15 +749,16 @@ def _list_queries(output_format: str | None = None) -> None:
         sys.stdout.buffer.write((format_csv if output_format == "csv" else format_json)(listing))
         sys.stdout.flush()
         return
-    table = Table(show_header=True, header_style="bold")
-    table.add_column("query")
-    table.add_column("question")
-    table.add_column("parameters")
-    for name, saved in saved_queries().items():
-        question = Text(saved.question + "\n" + saved.question_zh)
-        params = ", ".join(f"{p.name} ({p.type})" for p in saved.params) or "-"
-        table.add_row(name, question, params)
-    _emit(table)
+    cells = [
+        [
+            name,
+            saved.question + "\n" + saved.question_zh,
+            ", ".join(f"{p.name} ({p.type})" for p in saved.params) or "-",
+        ]
+        for name, saved in saved_queries().items()
+    ]
+    # A query's name is for typing: never broken.
+    _print_cells(["query", "question", "parameters"], cells, whole=["query"])
 
 
 UserOption = Annotated[
