@@ -712,3 +712,22 @@ def test_a_failure_while_rdflib_evaluates_a_query_is_a_query_error(
     # rdflib evaluates as the rows are read: its Exception, re.error and URLError escaped.
     with pytest.raises(QueryError, match="query failed: "):
         pipeline.query(query_graph, load_query(text, Path.cwd()))
+
+
+def test_an_indented_header_line_goes_on_with_the_line_above_it_whatever_its_key() -> None:
+    # A line under the question was dropped, one under a question@zh after the columns went
+    # to the last column, and Chinese lines were joined with a space.
+    query = parse_header(
+        "q",
+        "# question: Which cases,\n"
+        "#   and where?\n"
+        "# column ?n: the rank\n"
+        "# question@zh: 哪些案例,\n"
+        "#   在哪里?\n"
+        "# a note of the author's\n"
+        "#   not part of any meaning\n"
+        "SELECT ?n WHERE { BIND(3 AS ?n) }",
+    )
+    assert query.question == "Which cases, and where?"
+    assert query.question_zh == "哪些案例,在哪里?"
+    assert [c.doc for c in query.columns] == ["the rank"]

@@ -146,12 +146,29 @@ class QueryResult(Record):
 QueryStream = EngineStream
 
 
+def _joined(text: str, more: str) -> str:
+    """``text`` with the words of its next line: after a space, but not where Chinese
+    meets Chinese or punctuation (哪些案例, / 在哪里), which a line breaks without one."""
+    if not text:
+        return more
+    before, after = text[-1], more[0]
+
+    def wide(char: str) -> bool:
+        return "\u2e80" <= char <= "\uffef"
+
+    if (wide(before) and not after.isalnum()) or (wide(after) and not before.isalnum()):
+        return text + more
+    if wide(before) and wide(after):
+        return text + more
+    return f"{text} {more}"
+
+
 def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
     """Read the ``# question/param/column`` header of a query file."""
     question = question_zh = ""
     params: list[Param] = []
     columns: list[Column] = []
-    last_is_param = False
+    last = ""  # the key of the last header line: what an indented line goes on with
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -159,16 +176,23 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
             continue
         match = _HEADER.match(line)
         if match is None:
-            # A line indented under a param or column line goes on with its meaning.
-            if (more := _CONTINUED.match(line)) is not None and (params or columns):
-                if last_is_param:
-                    last = params[-1]
-                    params[-1] = Param(last.name, last.type, f"{last.doc} {more['text']}")
-                else:
-                    previous = columns[-1]
-                    columns[-1] = Column(previous.name, f"{previous.doc} {more['text']}")
+            # A line indented under a question, param or column line goes on with it.
+            more = _CONTINUED.match(line)
+            if more is None or not last:
+                last = ""
+                continue
+            if last == "question":
+                question = _joined(question, more["text"])
+            elif last == "question@zh":
+                question_zh = _joined(question_zh, more["text"])
+            elif last == "param":
+                p = params[-1]
+                params[-1] = Param(p.name, p.type, _joined(p.doc, more["text"]))
+            else:
+                c = columns[-1]
+                columns[-1] = Column(c.name, _joined(c.doc, more["text"]))
             continue
-        last_is_param = match["key"] == "param"
+        last = match["key"]
         key, rest = match["key"], match["rest"].lstrip(":").strip()
         if key == "question":
             question = rest
