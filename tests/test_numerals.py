@@ -299,6 +299,11 @@ def test_date_phrases_are_found_in_a_text_with_their_offsets_and_dates() -> None
         ("办理时间缩短近两个月", []),
         ("项目审批用时近两个月,较以往缩短", []),
         ("近3年,全市新增企业120家", ["近3年"]),  # years are a period wherever they stand
+        ("近一年来,全市新增企业120家", ["近一年来"]),  # 一 too, as in 近一个月
+        ("近一年内办件5000件", ["近一年内"]),
+        # no span of nothing: 近0个月 and 近0年 are no period
+        ("近0个月,全市新增企业120家", []),
+        ("近0年,全市新增企业120家", []),
     ],
 )
 def test_the_last_months_are_a_period_only_with_since_or_within_or_starting_a_clause(
@@ -433,6 +438,8 @@ def test_a_qualifier_right_outside_a_numbers_text_is_found(
         ("近3年", "in the past 3 years"),
         ("近两年来", "in the past 2 years"),
         ("近1年", "in the past year"),
+        ("近一年", "in the past year"),
+        ("近一年内", "within the past year"),
         ("近3年以来", "in the past 3 years"),
         ("近3年内", "within the past 3 years"),
         ("近两个月以来", "in the past 2 months"),

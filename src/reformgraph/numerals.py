@@ -295,8 +295,10 @@ def parse_rank(text: str) -> int:
 
 # --------------------------------------------------------------------------- dates
 
-#: How many months back 近…个月 reaches: 近3个月, 近两个月, 近十二个月.
-_MONTHS_BACK = r"(?:\d{1,2}|十[一二]?|[一两二三四五六七八九])"
+#: How many months back 近…个月 reaches: 近3个月, 近两个月, 近十二个月 (not 近0个月).
+_MONTHS_BACK = r"(?:[1-9]\d?|十[一二]?|[一两二三四五六七八九])"
+#: How many years back 近…年 reaches: 近3年, 近一年, 近两年 (not 近0年).
+_YEARS_BACK = r"(?:[1-9]\d?|[一两二三四五六七八九十])"
 #: The characters that end a clause: a phrase right after one (or at the start of the
 #: text) starts its clause.
 _CLAUSE_BREAKS = ",\uff0c;\uff1b。!\uff01?\uff1f:\uff1a\n"
@@ -319,7 +321,7 @@ _DATE_PHRASE = re.compile(
     r"|(?P<year>(?P<yy>\d{4})年度?(?P<ypart>上半年|下半年|前三季度|第?[一二三四]季度|全年|"
     r"前\d{1,2}个?月|\d{1,2}[至—-]\d{1,2}月|\d{1,2}月(?:份)?(?:\d{1,2}日)?)?)"
     r"|(?P<vague>截至目前|今年以来|去年以来|今年上半年|今年前三季度|今年|去年|上半年|下半年|全年|"
-    r"近年来|近(?:\d{1,2}|[两二三四五六七八九十])年(?:以来|来|内)?|"
+    rf"近年来|近{_YEARS_BACK}年(?:以来|来|内)?|"
     rf"近{_MONTHS_BACK}个月(?:以来|来|内)|(?<![^{_CLAUSE_BREAKS}])近{_MONTHS_BACK}个月|"
     r"“十[一二三四五六七八九]五”(?:期间|以来)?|党的十[一二三四五六七八九]大以来|新时代以来)"
 )
@@ -553,7 +555,7 @@ def _vague_en(text: str) -> str | None:
     }
     if text in fixed:
         return fixed[text]
-    if m := re.fullmatch(r"近(\d{1,2}|[两二三四五六七八九十])年(以来|来|内)?", text):
+    if m := re.fullmatch(rf"近({_YEARS_BACK})年(以来|来|内)?", text):
         years = int(m[1]) if m[1].isdigit() else parse_chinese_integer(m[1])
         span = "year" if years == 1 else f"{years} years"
         return f"{'within' if m[2] == '内' else 'in'} the past {span}"
