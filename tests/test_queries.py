@@ -284,10 +284,19 @@ def test_a_case_parameter_restricts_rows_to_that_case(query_graph: Graph) -> Non
     assert [int(r["position"]) for r in by_iri] == [1, 2, 3, 4]
 
 
+def test_a_case_parameter_takes_the_path_form_of_an_id_as_the_analysis_does() -> None:
+    # case/big-fiscal-system said "is not an IRI", though links --entity and viz --case
+    # take it; an id written with capitals was "not an IRI" too, with no word of ids.
+    bound = bind_params(QUERIES["recognitions"], {"case": "case/big-fiscal-system"})
+    assert bound["case"].value == f"{DATA}case/big-fiscal-system"
+    with pytest.raises(QueryError, match="'Big-Fiscal-System' is neither a case's id"):
+        bind_params(QUERIES["recognitions"], {"case": "Big-Fiscal-System"})
+
+
 def test_parameters_are_bound_as_terms_not_pasted_into_the_query(query_graph: Graph) -> None:
     query = QUERIES["figures"]
     hostile = "big-fiscal-system> } UNION { ?s ?p ?o"
-    with pytest.raises(QueryError, match="not an IRI"):
+    with pytest.raises(QueryError, match="nor an IRI"):
         bind_params(query, {"case": hostile})
     text = load_query("SELECT ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
     bound = bind_params(text, {"t": '" } ; DROP ALL ; #'})

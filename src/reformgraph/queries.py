@@ -370,12 +370,20 @@ def _convert(param: Param, value: str) -> Term:
         text = value.strip()
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1]
-        if kind == "case" and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
-            return Term("uri", f"{DATA_NS}case/{text}")
+        # a case's id, or its path below the data namespace (case/ID), as analysis takes it
+        if kind == "case" and (case := re.fullmatch(r"(?:case/)?([a-z0-9]+(?:-[a-z0-9]+)*)", text)):
+            return Term("uri", f"{DATA_NS}case/{case[1]}")
         text = _expand(text)
         if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", text, re.IGNORECASE) or any(
             c in text for c in '<>"{}|^`\\'
         ):
+            if kind == "case":
+                raise QueryError(
+                    f"parameter {param.name}: {value!r} is neither a case's id (lowercase,"
+                    " as the first column of `reformgraph query cases` gives it:"
+                    " big-fiscal-system, case/big-fiscal-system or rgd:case/big-fiscal-system)"
+                    " nor an IRI"
+                )
             raise QueryError(f"parameter {param.name}: {value!r} is not an IRI")
         return Term("uri", text)
     if kind == "integer":
