@@ -222,6 +222,25 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+def _launch(pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
+    """``pool`` with its workers started (a forking pool starts them all with its first
+    task), Ctrl-C held back while they are.
+
+    A Ctrl-C reaches the whole foreground group. One that came while a worker was forked,
+    before its initializer (:func:`_die_with_parent`) ignored it, killed the worker: the
+    build ended with "a process in the process pool was terminated abruptly" and exit 1,
+    not as stopped (130). Held back, a forked worker inherits the holding handler (and
+    then ignores Ctrl-C), and this process acts on it once the workers are started."""
+    import signal
+
+    with _held_signals(sigterm=False) as came:
+        pool.submit(int)
+    if came:
+        pool.shutdown(wait=False, cancel_futures=True)
+        signal.raise_signal(came[0])  # now, with the handler it had: KeyboardInterrupt
+    return pool
+
+
 def _start_worker(root: str) -> None:
     """A worker's own copy of what cases are processed with (when it cannot be forked)."""
     _die_with_parent()
@@ -375,15 +394,17 @@ class _Workers:
             # with this process for as long as nobody writes to them: frozen, they are
             # left alone by the workers' garbage collector.
             gc.freeze()
-            self._pool = ProcessPoolExecutor(
-                max_workers=2, mp_context=context, initializer=_die_with_parent
+            self._pool = _launch(
+                ProcessPoolExecutor(max_workers=2, mp_context=context, initializer=_die_with_parent)
             )
         else:
-            self._pool = ProcessPoolExecutor(
-                max_workers=2,
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=(str(self._root),),
+            self._pool = _launch(
+                ProcessPoolExecutor(
+                    max_workers=2,
+                    mp_context=context,
+                    initializer=_start_worker,
+                    initargs=(str(self._root),),
+                )
             )
         self._given = 0
 
@@ -745,8 +766,8 @@ def produce(
     ttl = work / f"{STEM}.ttl"
     converter = None
     if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        converter = ProcessPoolExecutor(
-            max_workers=1, mp_context=_context(), initializer=_die_with_parent
+        converter = _launch(
+            ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_die_with_parent)
         )
         conversion = converter.submit(convert_ntriples, nt, ttl, CONTEXT)
     try:
@@ -815,8 +836,8 @@ def _load_shared(root: Path, progress: Progress | None = None) -> Dataset:
     size = sum(p.stat().st_size for p in files)
     pool = None
     if len(files) >= 2 and size >= PARALLEL_ENTITY_BYTES and (os.cpu_count() or 1) > 1:
-        pool = ProcessPoolExecutor(
-            max_workers=2, mp_context=_context(), initializer=_die_with_parent
+        pool = _launch(
+            ProcessPoolExecutor(max_workers=2, mp_context=_context(), initializer=_die_with_parent)
         )
     run: Callable[..., Iterator[Any]] = map if pool is None else pool.map
 
@@ -894,9 +915,10 @@ def publish(work: Path, out_dir: Path) -> list[Path]:
 
 
 @contextmanager
-def _held_signals() -> Iterator[list[int]]:
-    """Within the block, Ctrl-C (SIGINT) and ``kill`` (SIGTERM) are noted in the list, not
-    acted on (in the main thread; elsewhere the block runs as it is)."""
+def _held_signals(sigterm: bool = True) -> Iterator[list[int]]:
+    """Within the block, Ctrl-C (SIGINT) and ``kill`` (SIGTERM; unless ``sigterm`` is
+    False) are noted in the list, not acted on (in the main thread; elsewhere the block
+    runs as it is)."""
     import signal
 
     came: list[int] = []
@@ -907,7 +929,7 @@ def _held_signals() -> Iterator[list[int]]:
     def hold(signum: int, frame: object) -> None:
         came.append(signum)
 
-    held = (signal.SIGINT, signal.SIGTERM)
+    held = (signal.SIGINT, signal.SIGTERM) if sigterm else (signal.SIGINT,)
     previous = {signum: signal.signal(signum, hold) for signum in held}
     try:
         yield came
