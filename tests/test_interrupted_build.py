@@ -120,7 +120,7 @@ def test_a_build_stopped_with_kill_removes_its_work_folder_and_says_so_without_a
     finally:
         if build.poll() is None:
             build.kill()
-            build.wait()
+            build.communicate()  # and close its stderr, which a later test's GC would find open
     assert build.returncode != 0
     assert b"Traceback" not in stderr, stderr.decode()
     assert not [p.name for p in out.iterdir() if p.name.startswith(".reformgraph-build-")]
@@ -229,8 +229,18 @@ def test_a_ctrl_c_while_a_worker_starts_leaves_it_and_its_pool_working() -> None
 
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(1, mp_context=context, initializer=_interrupted_then_ignoring)
-    with _launch(pool):
-        assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
+    previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        with _launch(pool):
+            assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
+            # SIGTERM, held back while the worker was forked, has its handler back there
+            assert pool.submit(_sigterm_is_default).result(timeout=60)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _sigterm_is_default() -> bool:
+    return signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 def test_ctrl_c_stops_a_build_with_a_message_and_no_traceback(

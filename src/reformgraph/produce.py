@@ -211,6 +211,10 @@ def _die_with_parent() -> None:
     # Ctrl-C reaches the whole foreground group: the build's process handles it, and stops
     # its workers (which printed a traceback each).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Forked while _launch held signals back: SIGTERM's handler as it was before.
+    for signum, handler in _HELD_FROM.items():
+        if signum != signal.SIGINT:
+            signal.signal(signum, handler)
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -229,11 +233,14 @@ def _launch(pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
     A Ctrl-C reaches the whole foreground group. One that came while a worker was forked,
     before its initializer (:func:`_die_with_parent`) ignored it, killed the worker: the
     build ended with "a process in the process pool was terminated abruptly" and exit 1,
-    not as stopped (130). Held back, a forked worker inherits the holding handler (and
-    then ignores Ctrl-C), and this process acts on it once the workers are started."""
+    not as stopped (130). And a Ctrl-C or ``kill`` that stopped this process inside the
+    pool's start-up left workers that it then waited for at exit, for ever. Held back, a
+    forked worker inherits the holding handler (then ignores Ctrl-C and takes back the
+    handler of SIGTERM), and this process acts on the signal once the workers are
+    started."""
     import signal
 
-    with _held_signals(sigterm=False) as came:
+    with _held_signals() as came:
         pool.submit(int)
     if came:
         pool.shutdown(wait=False, cancel_futures=True)
@@ -931,11 +938,18 @@ def _held_signals(sigterm: bool = True) -> Iterator[list[int]]:
 
     held = (signal.SIGINT, signal.SIGTERM) if sigterm else (signal.SIGINT,)
     previous = {signum: signal.signal(signum, hold) for signum in held}
+    _HELD_FROM.update(previous)
     try:
         yield came
     finally:
+        _HELD_FROM.clear()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+#: While :func:`_held_signals` holds signals back, the handlers they had: a worker forked
+#: then (:func:`_launch`) inherits the holding handler, and takes these back.
+_HELD_FROM: dict[Any, Any] = {}
 
 
 def _publish(work: Path, out_dir: Path) -> list[Path]:
