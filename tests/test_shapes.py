@@ -233,6 +233,14 @@ STATEMENT_SUPPORT = (
         "second",
         '; rg:symbol "秒" ; skos:notation "s" ; skos:exactMatch <http://qudt.org/vocab/unit/SEC> ',
     )
+    + entity(
+        "minute",
+        "rg:Unit",
+        "分钟",
+        "minute",
+        '; rg:symbol "分钟" ; skos:notation "min" ;'
+        " rg:baseUnit ex:second ; rg:conversionFactor 60.0 ",
+    )
     + entity("central-china", "rg:Region", "中部", "central China")
 )
 
@@ -276,6 +284,8 @@ class Example:
     value: str = ""
     others: tuple[str, ...] = ()
     bug: str = ""
+    #: The shape reports the example as a warning (sh:Warning): it conforms all the same.
+    warning: bool = False
 
     @property
     def turtle(self) -> str:
@@ -310,9 +320,10 @@ def rejects(
     value: str = "",
     others: tuple[str, ...] = (),
     bug: str = "",
+    warning: bool = False,
 ) -> Example:
     assert path or message, "say which constraint the example breaks"
-    return Example(shape, test_id, base, edits, focus, path, message, value, others, bug)
+    return Example(shape, test_id, base, edits, focus, path, message, value, others, bug, warning)
 
 
 def remove(text: str) -> tuple[str, str]:
@@ -1295,6 +1306,13 @@ FIGURE_EXAMPLES = [
 ]
 
 CHANGE_QUOTE = "企业开办时间从120秒压缩至80秒"
+
+
+def _in_minutes(value: int) -> str:
+    """A figure's value and unit in minutes, as an edit of the CHANGE example puts it."""
+    return f"schema:value {value}.0 ;\n    rg:unit ex:minute"
+
+
 CHANGE = (
     STATEMENT_SUPPORT
     + figure("start-up-before", "120.0", "second", "120秒", CHANGE_QUOTE)
@@ -1354,6 +1372,26 @@ CHANGE_EXAMPLES = [
         "change-direction-decrease-with-a-larger-result-is-rejected",
         CHANGE,
         ("rg:baseline ex:start-up-before", "rg:baseline ex:start-up-saved"),
+        focus="change",
+        message="the direction contradicts the baseline and the result",
+    ),
+    conforms(
+        "ChangeShape",
+        "change-from-minutes-to-fewer-seconds-is-a-decrease",
+        CHANGE,
+        # 1 minute → 40 seconds: the numbers alone (1 < 40) would say an increase
+        ("schema:value 120.0 ;\n    rg:unit ex:second", _in_minutes(1)),
+        (
+            "schema:value 80.0 ;\n    rg:unit ex:second",
+            "schema:value 40.0 ;\n    rg:unit ex:second",
+        ),
+    ),
+    rejects(
+        "ChangeShape",
+        "change-decrease-from-seconds-to-more-minutes-is-rejected",
+        CHANGE,
+        # 120 seconds → 3 minutes (180 seconds): the numbers alone (120 > 3) would agree
+        ("schema:value 80.0 ;\n    rg:unit ex:second", _in_minutes(3)),
         focus="change",
         message="the direction contradicts the baseline and the result",
     ),
@@ -2799,6 +2837,26 @@ CONCEPT_SCHEME_EXAMPLES = [
     ),
 ]
 
+CHANGE_UNITS_EXAMPLES = [
+    conforms("ChangeUnitsShape", "change-in-one-unit-is-comparable", CHANGE),
+    conforms(
+        "ChangeUnitsShape",
+        "change-in-two-units-of-one-base-is-comparable",
+        CHANGE,
+        ("schema:value 80.0 ;\n    rg:unit ex:second", "schema:value 1.0 ;\n    rg:unit ex:minute"),
+    ),
+    rejects(
+        "ChangeUnitsShape",
+        "change-from-seconds-to-a-count-is-a-warning",
+        CHANGE,
+        ("schema:value 80.0 ;\n    rg:unit ex:second", "schema:value 80.0 ;\n    rg:unit ex:count"),
+        focus="change",
+        message="the baseline and the result are in units that cannot be compared",
+        value=EX + "count",
+        warning=True,
+    ),
+]
+
 UNIT = """
 ex:count a rg:Unit ;
     skos:prefLabel "个"@zh , "count"@en ;
@@ -2807,8 +2865,98 @@ ex:count a rg:Unit ;
     skos:notation "1" ;
     skos:exactMatch <http://qudt.org/vocab/unit/NUM> .
 """
+CONVERTED_UNITS = """
+ex:second a rg:Unit ;
+    skos:prefLabel "秒"@zh , "second"@en ;
+    rdfs:label "秒"@zh , "second"@en ;
+    rg:symbol "秒" ;
+    skos:notation "s" .
+ex:minute a rg:Unit ;
+    skos:prefLabel "分钟"@zh , "minute"@en ;
+    rdfs:label "分钟"@zh , "minute"@en ;
+    rg:symbol "分钟" ;
+    skos:notation "min" ;
+    rg:baseUnit ex:second ;
+    rg:conversionFactor 60.0 .
+"""
+CONVERSION_PAIR = "a base unit needs a conversion factor, and a conversion factor a base unit"
+CONVERSION_FACTOR = "has at most one conversion factor, a decimal above 0"
+BASE_OF_BASE = "a base unit has no base unit of its own"
 UNIT_EXAMPLES = [
     conforms("UnitShape", "unit-conforms", UNIT),
+    conforms("UnitShape", "unit-with-a-base-unit-and-a-factor-conforms", CONVERTED_UNITS),
+    rejects(
+        "UnitShape",
+        "unit-with-a-base-unit-and-no-factor-is-rejected",
+        CONVERTED_UNITS,
+        remove(" ;\n    rg:conversionFactor 60.0"),
+        focus="minute",
+        message=CONVERSION_PAIR,
+    ),
+    rejects(
+        "UnitShape",
+        "unit-with-a-factor-and-no-base-unit-is-rejected",
+        CONVERTED_UNITS,
+        remove("rg:baseUnit ex:second ;\n    "),
+        focus="minute",
+        message=CONVERSION_PAIR,
+    ),
+    rejects(
+        "UnitShape",
+        "unit-with-a-factor-of-zero-is-rejected",
+        CONVERTED_UNITS,
+        ("rg:conversionFactor 60.0", "rg:conversionFactor 0.0"),
+        focus="minute",
+        message=CONVERSION_FACTOR,
+    ),
+    rejects(
+        "UnitShape",
+        "unit-with-a-negative-factor-is-rejected",
+        CONVERTED_UNITS,
+        ("rg:conversionFactor 60.0", "rg:conversionFactor -0.5"),
+        focus="minute",
+        message=CONVERSION_FACTOR,
+        value="-0.5",
+    ),
+    rejects(
+        "UnitShape",
+        "unit-with-a-factor-that-is-text-is-rejected",
+        CONVERTED_UNITS,
+        ("rg:conversionFactor 60.0", 'rg:conversionFactor "60"'),
+        focus="minute",
+        path="rg:conversionFactor",
+        message=CONVERSION_FACTOR,
+    ),
+    rejects(
+        "UnitShape",
+        "unit-whose-base-unit-has-a-base-unit-is-rejected",
+        CONVERTED_UNITS,
+        (
+            'skos:notation "s" .',
+            'skos:notation "s" ;\n    rg:baseUnit ex:count ; rg:conversionFactor 0.5 .',
+        ),
+        ("ex:minute a rg:Unit", UNIT + "ex:minute a rg:Unit"),
+        focus="minute",
+        message=BASE_OF_BASE,
+        value=EX + "second",
+    ),
+    rejects(
+        "UnitShape",
+        "unit-that-is-its-own-base-unit-is-rejected",
+        CONVERTED_UNITS,
+        ("rg:baseUnit ex:second", "rg:baseUnit ex:minute"),
+        focus="minute",
+        message=BASE_OF_BASE,
+    ),
+    rejects(
+        "UnitShape",
+        "unit-whose-base-unit-is-not-a-unit-is-rejected",
+        CONVERTED_UNITS,
+        ("rg:baseUnit ex:second", "rg:baseUnit ex:hubei"),
+        focus="minute",
+        path="rg:baseUnit",
+        message="has at most one base unit, an rg:Unit",
+    ),
     conforms(
         "UnitShape",
         "unit-matching-a-qudt-currency-conforms",
@@ -2939,6 +3087,7 @@ EXAMPLES: list[Example] = [
     *MEASURE_EXAMPLES,
     *FIGURE_EXAMPLES,
     *CHANGE_EXAMPLES,
+    *CHANGE_UNITS_EXAMPLES,
     *RANKING_EXAMPLES,
     *RECOGNITION_EXAMPLES,
     *INNOVATION_CLAIM_EXAMPLES,
@@ -3078,12 +3227,20 @@ def test_valid_example_conforms(
     result = validate(data)
     assert result.conforms, listing(result)
     assert not result.violations, listing(result)
+    assert not result.warnings, "\n".join(map(str, result.warnings))
 
 
 @pytest.mark.parametrize("example", INVALID)
 def test_invalid_example_is_rejected(example: Example, validate: Validator, shapes: Graph) -> None:
     example = expected(example, validate.name, shapes)
     result = validate(parse(example))
+    if example.warning:
+        assert result.conforms, listing(result)
+        assert any(example.matches(v) for v in result.warnings), (
+            f"expected a warning on ex:{example.focus} saying {example.message!r}; got:\n"
+            + "\n".join(map(str, result.warnings))
+        )
+        return
     assert not result.conforms, "the example conforms but should not"
     wanted = (
         f"a violation on ex:{example.focus}"
@@ -3128,6 +3285,10 @@ SPARQL_MESSAGES = (
     "two measures of the case have the same position",
     "a count must be a whole number",
     "the direction contradicts the baseline and the result",
+    "the baseline and the result are in units that cannot be compared",
+    CONVERSION_PAIR,
+    CONVERSION_FACTOR,
+    BASE_OF_BASE,
     NEEDS_DATE_TEXT,
     DATE_TEXT_IN_BOTH,
 )
@@ -3158,7 +3319,7 @@ def test_sparql_constraints_do_not_rely_on_bound_prefixes(
         result = validate(unbound(parse(example)))
     except Exception as exc:
         pytest.fail(f"validation failed: {exc}")
-    assert any(example.matches(v) for v in result.violations), listing(result)
+    assert any(example.matches(v) for v in result.violations + result.warnings), listing(result)
 
 
 #: Invalid examples that break one constraint once. A bug that makes pySHACL's report,

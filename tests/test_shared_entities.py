@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from reformgraph.build import (
 )
 from reformgraph.errors import DataErrors
 from reformgraph.io import EntityTable, LineMap, load_shared, read_yaml
-from reformgraph.models import Bilingual, Definition, Entity, EntityType
+from reformgraph.models import Bilingual, Conversion, Definition, Entity, EntityType
 from reformgraph.produce import _Checks
 from reformgraph.queries import saved_query
 from reformgraph.rdfwrite import render_chunk
@@ -62,6 +63,7 @@ def test_an_entity_with_every_field_set_reads_back_unchanged() -> None:
         symbols=["万元", "万"],
         code="10^4 CNY",
         qudt="http://qudt.org/vocab/unit/CNY",
+        conversion=Conversion(unit="cny", factor=Decimal(10000)),
     )
     concept = Entity(
         id="concept-x",

@@ -214,14 +214,19 @@ def test_the_per_case_checker_judges_each_shape_example_as_the_other_validators_
     example: Example, validators: Validators
 ) -> None:
     result = validators.checker.check(list(parse(example)))
-    listing = "\n".join(map(str, result.violations)) or "(no violations)"
+    found = result.warnings if example.warning else result.violations
+    listing = "\n".join(map(str, (*result.violations, *result.warnings))) or "(no results)"
     if not example.focus:
         assert result.conforms, listing
+        assert not result.warnings, listing
         return
-    assert not result.conforms, "the per-case checker accepts an example the shapes reject"
-    assert any(matches(example, v) for v in result.violations), listing
+    if example.warning:
+        assert result.conforms, "the per-case checker rejects an example the shapes warn about"
+    else:
+        assert not result.conforms, "the per-case checker accepts an example the shapes reject"
+    assert any(matches(example, v) for v in found), listing
     allowed = {EX + name for name in (example.focus, *example.others)}
-    stray = [v for v in result.violations if v.focus not in allowed]
+    stray = [v for v in (*result.violations, *result.warnings) if v.focus not in allowed]
     assert not stray, "violations on other nodes:\n" + "\n".join(map(str, stray))
 
 

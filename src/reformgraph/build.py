@@ -331,6 +331,9 @@ class _Builder:
                 yield node, SKOS.notation, Literal(entity.code)
             if entity.qudt:
                 yield node, SKOS.exactMatch, URIRef(entity.qudt)
+            if entity.conversion is not None:
+                yield node, RG.baseUnit, self.entities[entity.conversion.unit].iri
+                yield node, RG.conversionFactor, _decimal(entity.conversion.factor)
 
     def schemes(self) -> Iterator[Triple]:
         for slug, label in SCHEMES.values():

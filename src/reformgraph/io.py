@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -34,6 +35,7 @@ from reformgraph.models import (
     WORDED,
     Bilingual,
     Case,
+    Conversion,
     Definition,
     Entity,
     EntityType,
@@ -158,6 +160,9 @@ def _pack(entity: Entity) -> bytes:
             tuple(entity.symbols),
             entity.code,
             entity.qudt,
+            None
+            if entity.conversion is None
+            else (entity.conversion.unit, str(entity.conversion.factor)),
         )
     )
 
@@ -214,6 +219,7 @@ def _unpack(packed: bytes) -> Entity:
         symbols,
         code,
         qudt,
+        conversion,
     ) = marshal.loads(packed)
     return _construct(
         Entity,
@@ -232,6 +238,9 @@ def _unpack(packed: bytes) -> Entity:
             "symbols": list(symbols),
             "code": code,
             "qudt": qudt,
+            "conversion": None
+            if conversion is None
+            else _construct(Conversion, {"unit": conversion[0], "factor": Decimal(conversion[1])}),
         },
     )
 

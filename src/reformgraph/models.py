@@ -282,6 +282,9 @@ class Entity(Record):
     code: Annotated[str, StringConstraints(min_length=1, max_length=12)] | None = None
     #: An IRI in QUDT's namespace.
     qudt: Annotated[str, StringConstraints(pattern=QUDT_PATTERN)] | None = None
+    #: For a unit that is a fixed multiple of another (a minute is 60 seconds): which, and
+    #: how many of it one of this unit is; figures in the two can then be compared.
+    conversion: Conversion | None = None
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Entity:
@@ -295,8 +298,10 @@ class Entity(Record):
             )
         if self.growth_rate_of is not None and self.type is not EntityType.INDICATOR:
             raise ValueError(f"'growth_rate_of' is only for indicators, not {self.type.value}")
-        if (self.symbols or self.qudt or self.code) and self.type is not EntityType.UNIT:
-            raise ValueError("'symbols', 'code' and 'qudt' are only for units")
+        if (
+            self.symbols or self.qudt or self.code or self.conversion
+        ) and self.type is not EntityType.UNIT:
+            raise ValueError("'symbols', 'code', 'qudt' and 'conversion' are only for units")
         if self.type is EntityType.UNIT and not (self.symbols and self.code):
             raise ValueError(
                 "a unit needs 'symbols' (the words that denote it in a figure's text) and a 'code'"
@@ -419,6 +424,22 @@ def _strict_number(value: Any) -> Any:
 
 
 Number = Annotated[Decimal, BeforeValidator(_strict_number)]
+
+
+class Conversion(Record):
+    """A unit as a fixed multiple of another: ``{unit: second, factor: 60}`` for a minute."""
+
+    #: The other unit (one that is not itself converted to a third).
+    unit: Slug
+    #: How many of the other unit one of this unit is.
+    factor: Number
+
+    @field_validator("factor")
+    @classmethod
+    def _positive(cls, value: Decimal) -> Decimal:
+        if not value.is_finite() or value <= 0:
+            raise ValueError(f"must be a number above 0, not {value}")
+        return value
 
 
 def _whole_number(value: Any) -> Any:

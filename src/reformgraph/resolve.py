@@ -1248,6 +1248,33 @@ class _Resolver:
                     self.ref(
                         lines, path, entity.growth_rate_of, [EntityType.INDICATOR], "indicator"
                     )
+            if entity.conversion is not None:
+                self.conversion(entity, lines, (*base, "conversion", "unit"))
+
+    def conversion(self, unit: Entity, lines: LineMap, path: PathKey) -> None:
+        """A unit's conversion names another unit, one that is not converted in turn: the
+        figures of units with the same base can then be compared in one step."""
+        assert unit.conversion is not None
+        other = unit.conversion.unit
+        if other == unit.id:
+            self.errors.append(lines.error(path, "a unit is not converted to itself"))
+            return
+        target = self.ref(lines, path, other, [EntityType.UNIT], "unit")
+        if target is None or target.conversion is None:
+            return
+        if target.conversion.unit == unit.id:
+            message = (
+                f"units {unit.id!r} and {other!r} are converted to each other: keep one of"
+                " the two conversions"
+            )
+        else:
+            factor = unit.conversion.factor * target.conversion.factor
+            message = (
+                f"unit {other!r} is itself converted (to {target.conversion.unit!r}):"
+                f" convert {unit.id!r} to {target.conversion.unit!r} directly, with the"
+                f" factor {format(factor.normalize(), 'f')}"
+            )
+        self.errors.append(lines.error(path, message))
 
     def check_positions(self, placed: Iterable[tuple[str, int, int, LineMap]]) -> None:
         """Each source's case positions follow the text: (source, start, position, lines).

@@ -642,7 +642,8 @@ class _Compiler:
                 constraint,
                 "",
                 self.message(constraint, "SPARQL constraint not met"),
-                self.severity(constraint),
+                # A constraint's results take its shape's severity (SHACL 5.3.3).
+                self.severity(node_shape),
                 (_Focus.SCAN, f"\n{{ {_not_exists_as_optional(inner)} }}\nBIND (?value AS ?v)"),
                 classes,
                 node_shape=node_shape,
