@@ -825,6 +825,67 @@ def test_tenths_written_with_cheng_are_read_as_percent(tmp_path: Path, data_copy
     assert pipeline.check(draft).uncovered == []
 
 
+def test_a_change_stated_in_two_units_is_built_and_its_difference_computed_in_one(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    # 从2小时压缩至30分钟 was compared as 2 against 30: the shapes said the decrease
+    # contradicted its verb, and `changes` computed a difference of -28.
+    text = (FIXTURES / "news-item.txt").read_text(encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text(
+        text.replace(
+            "解决问题360余件。",
+            "解决问题360余件,审批时间从2小时压缩至30分钟,办理时间由1天缩短至3小时。",
+        ),
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft, curated=data_copy)
+    case = _load_yaml(next((draft / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    paired = {
+        c["quote"]: (c["direction"], c["baseline"]["unit"], c["result"]["unit"])
+        for c in case["changes"]
+        if "baseline" in c
+    }
+    assert paired == {
+        "审批时间从2小时压缩至30分钟": ("decrease", "hour", "minute"),
+        "办理时间由1天缩短至3小时": ("decrease", "day", "hour"),
+    }
+    # The hour and the day come with their conversion, and the second it names with them.
+    units = {
+        e["id"]: e.get("conversion")
+        for name in ("copies.yaml", "drafts.yaml")
+        for e in _load_yaml(draft / "entities" / name)  # type: ignore[union-attr]
+        if e["type"] == "unit"
+    }
+    assert units["hour"] == {"unit": "second", "factor": 3600}
+    assert units["day"] == {"unit": "second", "factor": 86400}
+    assert "second" in units
+    out = tmp_path / "build"
+    built = pipeline.build(draft, out)
+    assert built.check.validation.conforms
+    assert not [w for w in built.check.validation.warnings if "units" in w.message]
+    with pipeline.open_graph(out) as store:
+        for graph in (store, pipeline.load_graph(out / "reformgraph.nt")):
+            result = pipeline.query(graph, "changes")
+            rows = [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+            computed = {
+                str(r["evidence"]): (
+                    str(r["unit"]),
+                    str(r["resultUnit"]),
+                    Decimal(str(r["computedDifference"])),
+                    Decimal(str(r["computedDifferencePercent"])),
+                )
+                for r in rows
+                if r["baseline"] is not None
+            }
+            assert computed == {
+                "审批时间从2小时压缩至30分钟": ("h", "min", Decimal("1.5"), Decimal(75)),
+                "办理时间由1天缩短至3小时": ("d", "h", Decimal("0.875"), Decimal("87.5")),
+            }, type(graph).__name__
+
+
 @pytest.fixture
 def reviewed_draft(tmp_path: Path, data_copy: Path) -> Path:
     """The news item drafted against ``data_copy`` and reviewed (crudely, by ``_review``)."""
@@ -1501,8 +1562,8 @@ def test_more_than_a_month_or_an_hour_is_drafted_as_a_duration_not_a_count(
     assert numbers == {
         "1个多月": (1, "month", "more-than"),
         "2个多小时": (2, "hour", "more-than"),
-        "3个多工作日": (3, "day", "more-than"),
-        "1个工作日": (1, "day", "exact"),
+        "3个多工作日": (3, "working-day", "more-than"),
+        "1个工作日": (1, "working-day", "exact"),
         "两个多小时": (2, "hour", "more-than"),
     }, numbers
     # Of one unit, a baseline and its result are one change.

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from reformgraph.extract.facts import (
@@ -79,7 +80,7 @@ def _facts(text: str, lines: Sequence[Line], ctx: Context, extra: Sequence[Item]
         )
         quantities_all += quantities
         facts.dates += dates
-        changes, used = _changes(text, lo, hi, quantities, dates)
+        changes, used = _changes(text, lo, hi, quantities, dates, ctx)
         facts.changes += changes
         for index, q in enumerate(quantities):
             if index in used:
@@ -242,6 +243,17 @@ def _symbols(units: dict[str, dict[str, Any]]) -> dict[str, str]:
     return out
 
 
+def _conversions(units: dict[str, dict[str, Any]]) -> dict[str, tuple[str, Decimal]]:
+    """The units with a conversion to another that is one of ``units``: (that one, how
+    many of it one of the unit is)."""
+    out = {}
+    for unit_id, unit in units.items():
+        conversion = unit.get("conversion")
+        if conversion is not None and conversion.get("unit") in units:
+            out[unit_id] = (conversion["unit"], Decimal(str(conversion["factor"])))
+    return out
+
+
 def analyse(report: Report, units: dict[str, dict[str, Any]] | None = None) -> Analysis:
     """Find the introduction, the cases and everything they state (no files written)."""
     text = report.text
@@ -252,15 +264,16 @@ def analyse(report: Report, units: dict[str, dict[str, Any]] | None = None) -> A
     count_unit = next(
         (uid for uid, unit in unit_records.items() if unit.get("qudt") == PURE_NUMBER), None
     )
+    conversions = _conversions(unit_records)
     extra = _extra_places(text)
     extra_re = re.compile(_trie_pattern(extra)) if extra else None
-    base = Context(province, None, symbols, extra, extra_re, count_unit)
+    base = Context(province, None, symbols, extra, extra_re, count_unit, conversions)
     intro = _facts(text, structure.intro, base)
     cases = []
     for case in structure.cases:
         own = _province(text[case.start : case.end]) or province
         city = _city(text, [case.office, case.title, *case.body], own)
-        ctx = Context(own, city, symbols, extra, extra_re, count_unit)
+        ctx = Context(own, city, symbols, extra, extra_re, count_unit, conversions)
         office_items: list[Item] = []
         if case.office_kind == "office":
             office_items.append(

@@ -176,6 +176,8 @@ class Registry:
             entity = self.curated[current]
             self.copies[current] = entity
             stack += [*entity.part_of, *entity.broader, *filter(None, [entity.growth_rate_of])]
+            if entity.conversion is not None:
+                stack.append(entity.conversion.unit)
         return entity_id
 
     def _variants(self, label: str) -> list[str]:
@@ -342,7 +344,12 @@ class Registry:
         if unit_id in self.curated:
             return self.copy(unit_id)
         if unit_id not in self.new:
-            self.new[unit_id] = dict(package_units[unit_id])
+            unit = self.new[unit_id] = dict(package_units[unit_id])
+            base = unit.get("conversion", {}).get("unit")
+            if base in package_units or base in self.curated:
+                self.unit(base, package_units)  # what it converts to comes with it
+            elif base is not None:
+                del unit["conversion"]  # set aside for a curated unit of the same words
         return unit_id
 
     def finish(self) -> None:
@@ -1295,6 +1302,8 @@ def _entity_records_one(entity: Entity, present: Iterable[str]) -> dict[str, Any
     """A curated entity as a record of the draft; look-alikes the draft lacks are left out."""
     record = entity.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     record["type"] = entity.type.value
+    if entity.conversion is not None:  # a number, not the text JSON makes of a Decimal
+        record["conversion"]["factor"] = _number(entity.conversion.factor)
     kept = [other for other in entity.distinct_from if other in set(present)]
     if kept:
         record["distinct_from"] = kept
@@ -1308,6 +1317,7 @@ def _entity_records_one(entity: Entity, present: Iterable[str]) -> dict[str, Any
         "alt_labels",
         "symbols",
         "qudt",
+        "conversion",
         "definition",
         "broader",
         "part_of",

@@ -154,6 +154,13 @@ class Context:
     extra_re: re.Pattern[str] | None = None
     #: The unit of counts (a pure number): what a bare 零 (为零) is read in.
     count_unit: str | None = None
+    #: The units that are a fixed multiple of another: (that one, how many of it).
+    conversions: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
+
+    def in_base(self, q: Qty) -> tuple[str, Decimal]:
+        """The base unit of a quantity's unit, and its value in that unit."""
+        base, factor = self.conversions.get(q.unit, (q.unit, Decimal(1)))
+        return base, q.value * factor
 
 
 def _span_of(text: str, pos: int, lo: int, hi: int, breaks: str) -> tuple[int, int]:
@@ -386,9 +393,11 @@ def _changes(
     hi: int,
     quantities: list[Qty],
     dates: Sequence[DateFound],
+    ctx: Context,
 ) -> tuple[list[ChangeFound], set[int]]:
     """Changes stated by the numbers (从A至B, 提高X个百分点 …); return them and the ids
-    (indices) of the quantities they take."""
+    (indices) of the quantities they take. A baseline and its result are in one unit, or
+    in two that ``ctx`` converts to one base unit (从2小时压缩至30分钟)."""
     changes: list[ChangeFound] = []
     used: set[int] = set()
     i = 0
@@ -403,12 +412,11 @@ def _changes(
         opening = _PAIR_OPEN.search(before) if nxt is not None and same_clause else None
         if nxt is not None and opening is not None:
             mid = _PAIR_MID.match(between)
-            if mid and q.unit == nxt.unit and q.value != nxt.value:
+            (unit, baseline), (other_unit, result) = ctx.in_base(q), ctx.in_base(nxt)
+            if mid and unit == other_unit and baseline != result:
                 verb = mid["verb"] or mid["verb2"]
                 direction = (
-                    _direction(verb)
-                    if verb
-                    else ("decrease" if nxt.value < q.value else "increase")
+                    _direction(verb) if verb else ("decrease" if result < baseline else "increase")
                 )
                 label_end = q.start - len(opening[0])
                 changes.append(
