@@ -243,6 +243,30 @@ def _sigterm_is_default() -> bool:
     return signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
+def _signal_state(pid: int) -> str:
+    """Whether SIGINT is caught, ignored or blocked by ``pid`` (and its threads), and
+    what it is doing."""
+    bit = 1 << (signal.SIGINT - 1)
+    parts = []
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("SigCgt", "SigIgn", "SigPnd", "ShdPnd"):
+                parts.append(f"{key}={'SIGINT' if int(value, 16) & bit else '-'}")
+            elif key in ("State", "Threads"):
+                parts.append(f"{key}={value.strip()}")
+        blocked = sum(
+            bool(int(line.split(":")[1], 16) & bit)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for line in (task / "status").read_text().splitlines()
+            if line.startswith("SigBlk:")
+        )
+        parts.append(f"threads blocking SIGINT={blocked}")
+    except OSError as exc:
+        parts.append(f"({exc})")
+    return "build as SIGINT was sent: " + " ".join(parts)
+
+
 def test_ctrl_c_stops_a_build_with_a_message_and_no_traceback(
     tmp_path: Path, many_cases: Path
 ) -> None:
@@ -250,13 +274,16 @@ def test_ctrl_c_stops_a_build_with_a_message_and_no_traceback(
     build = _start_build(many_cases, out, stderr=subprocess.PIPE)
     try:
         _wait_for(lambda: len(_children(build.pid)) >= 2)
+        # How the build takes SIGINT as it is sent (caught, ignored, blocked), should a
+        # Ctrl-C ever be lost again (once, in a full run under load: exit 0).
+        seen = _signal_state(build.pid)
         os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
         _, stderr = build.communicate(timeout=60)
     finally:
         if build.poll() is None:
             build.kill()
             build.communicate()  # and close its stderr, which a later test's GC would find open
-    assert build.returncode == 130, stderr.decode()
+    assert build.returncode == 130, f"{seen}\n{stderr.decode()}"
     assert b"Traceback" not in stderr, stderr.decode()
     assert "interrupted: nothing was written" in stderr.decode()
 
