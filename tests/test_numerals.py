@@ -124,6 +124,35 @@ def test_more_than_inside_a_unit_word_after_its_measure_word_reads_as_more_than(
     assert (parsed.value, parsed.unit_symbol, parsed.qualifier) == (Decimal(value), unit, qualifier)
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("1个半月", "1.5", "个月", Qualifier.EXACT),  # a month and a half
+        ("两个半小时", "2.5", "个小时", Qualifier.EXACT),
+        ("4个半工作日", "4.5", "个工作日", Qualifier.EXACT),
+        ("近1个半月", "1.5", "个月", Qualifier.ABOUT),
+        ("不超过两个半小时", "2.5", "个小时", Qualifier.AT_MOST),
+    ],
+)
+def test_a_half_inside_a_unit_word_after_its_measure_word_adds_a_half(
+    text: str, value: str, unit: str, qualifier: Qualifier
+) -> None:
+    # 由3个月压缩至1个半月 was drafted with the result 1个, a count of one thing.
+    parsed = parse_quantity(text, TIME_UNITS)
+    assert (parsed.value, parsed.unit_symbol, parsed.qualifier) == (Decimal(value), unit, qualifier)
+
+
+@pytest.mark.parametrize("text", ["1.5个半月", "1万个半月", "1多个半月"])
+def test_a_half_after_a_number_that_is_not_whole_is_no_unit_word(text: str) -> None:
+    with pytest.raises(QuantityParseError, match="not a known unit word"):
+        parse_quantity(text, TIME_UNITS)
+
+
+def test_a_half_inside_a_unit_word_the_data_does_not_know_is_no_unit_word() -> None:
+    with pytest.raises(QuantityParseError, match="not a known unit word"):
+        parse_quantity("1个半月", ["个", "天"])  # no 个月: neither 1.5 months nor a count
+
+
 def test_more_than_inside_a_unit_word_the_data_does_not_know_is_no_unit_word() -> None:
     with pytest.raises(QuantityParseError, match="not a known unit word"):
         parse_quantity("1个多月", ["个", "天"])  # no 个月: neither a month nor a count

@@ -19,6 +19,7 @@ from reformgraph.models import Direction, Qualifier
 
 __all__ = [
     "DECREASE_VERBS",
+    "HALF_UNIT_WORDS",
     "INCREASE_VERBS",
     "MORE_THAN_UNIT_WORDS",
     "NOT_QUALIFIERS",
@@ -131,6 +132,17 @@ MORE_THAN_UNIT_WORDS = {
     "个多百分点": "个百分点",
 }
 
+#: Unit words with 半 (a half) after their measure word 个: 1个半月 is one and a half
+#: months, 两个半小时 two and a half hours. A figure written so has the unit of the word
+#: without 半 and its whole number plus a half (1个半月: value 1.5, unit 个月); where the
+#: data knows no such word, 个半月 is no unit word at all (1个 of it is not a count).
+HALF_UNIT_WORDS = {
+    "个半月": "个月",
+    "个半小时": "个小时",
+    "个半工作日": "个工作日",
+    "个半星期": "个星期",
+}
+
 #: Zero written alone, with no unit word (为零, 降至零).
 _BARE_ZERO = ("零", "〇")
 _ARABIC = r"\d+(?:\.\d+)?"
@@ -218,9 +230,11 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     longest that matches what follows the number wins. A scaled word
     (:data:`SCALED_UNIT_WORDS`: 3成 is 30%) reads as its base word, the value scaled, and
     a word with 多 inside it (:data:`MORE_THAN_UNIT_WORDS`: 1个多月) as the word without 多,
-    more than the number. A full-width form of a unit word (U+FF05 for %) reads as the
-    word: the ``unit_symbol`` returned is the known word. A bare 零 (in 为零, 降至零) is the
-    one number read with no unit word: its ``unit_symbol`` is ``""``.
+    more than the number, and one with 半 inside it (:data:`HALF_UNIT_WORDS`: 1个半月) as
+    the word without 半, the whole number plus a half. A full-width form of a unit word
+    (U+FF05 for %) reads as the word: the ``unit_symbol`` returned is the known word. A
+    bare 零 (in 为零, 降至零) is the one number read with no unit word: its
+    ``unit_symbol`` is ``""``.
     """
     match = _QUANTITY.match(text.strip())
     if match is None:
@@ -243,6 +257,14 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
         base_word = MORE_THAN_UNIT_WORDS[unit_text]
         if base_word in symbols:
             unit_symbol, more_inside = base_word, True
+    if (
+        unit_symbol is None
+        and unit_text in HALF_UNIT_WORDS
+        and HALF_UNIT_WORDS[unit_text] in symbols
+        and value == value.to_integral_value()
+        and not (match["infix"] or match["magnitude"] or match["after"])
+    ):
+        unit_symbol, value = HALF_UNIT_WORDS[unit_text], value + Decimal("0.5")
     if unit_symbol is None and unit_text == "" and match["number"] in _BARE_ZERO and value == 0:
         unit_symbol = ""  # 为零, 降至零: zero needs no unit word; the caller says what it counts
     if unit_symbol is None:

@@ -15,6 +15,7 @@ from reformgraph.extract.report import TODO_EN
 from reformgraph.models import EntityType, Qualifier
 from reformgraph.numerals import (
     DECREASE_VERBS,
+    HALF_UNIT_WORDS,
     INCREASE_VERBS,
     MORE_THAN_UNIT_WORDS,
     NOT_QUALIFIERS,
@@ -253,7 +254,9 @@ def _quantities(
     # 1个多月, 2个多小时: more than a month, two hours (not a count of 1个); read where the
     # unit word without 多 (个月, 个小时) is known.
     more = (w for w, base in MORE_THAN_UNIT_WORDS.items() if base in ctx.symbols)
-    pattern = _quantity_re((*ctx.symbols, *scaled, *more))
+    # 1个半月: a month and a half (not a count of 1个 either).
+    half = (w for w, base in HALF_UNIT_WORDS.items() if base in ctx.symbols)
+    pattern = _quantity_re((*ctx.symbols, *scaled, *more, *half))
     pos = lo
     while True:
         m = pattern.search(text, pos, hi)
