@@ -1577,17 +1577,11 @@ def test_more_than_a_month_or_an_hour_is_drafted_as_a_duration_not_a_count(
 def test_a_month_and_a_half_is_drafted_as_1_5_months_not_a_count(tmp_path: Path) -> None:
     # 由3个月压缩至1个半月 was drafted as a change to 1个 (a count of one thing), its
     # baseline left out; 两个半小时 as 两个, a count.
-    report = tmp_path / "report.txt"
-    report.write_text(
+    draft, record = _draft_of(
+        tmp_path,
         "推进政务服务提速改革\n某市委改革办\n"
         "审批周期由3个月压缩至1个半月,平均等候两个半小时的情况不再出现。\n",
-        encoding="utf-8",
     )
-    draft = tmp_path / "draft"
-    extract(report, draft)
-    (case,) = (draft / "cases").glob("*.yaml")
-    record = _load_yaml(case)
-    assert isinstance(record, dict)
     numbers = {n["text"]: (n["value"], n["unit"]) for n in _numbers_of(record)}
     assert numbers == {
         "3个月": (3, "month"),
