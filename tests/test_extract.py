@@ -28,6 +28,7 @@ from reformgraph.extract import (
 )
 from reformgraph.extract.draft import Registry, _entity_records_one
 from reformgraph.extract.facts import Facts
+from reformgraph.extract.lexicon import lexicon
 from reformgraph.io import load_data_folder
 from reformgraph.models import EntityType, Qualifier
 from reformgraph.resolve import resolve
@@ -884,6 +885,52 @@ def test_a_change_stated_in_two_units_is_built_and_its_difference_computed_in_on
                 "审批时间从2小时压缩至30分钟": ("h", "min", Decimal("1.5"), Decimal(75)),
                 "办理时间由1天缩短至3小时": ("d", "h", Decimal("0.875"), Decimal("87.5")),
             }, type(graph).__name__
+
+
+def test_a_unit_drafted_from_the_package_converts_to_the_curated_unit_of_its_base_words(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    # The curated data holds 秒 as "sec": the package's hour, which converts to its own
+    # "second", would name a unit the draft does not have.
+    units = data_copy / "entities" / "units.yaml"
+    units.write_text(
+        units.read_text(encoding="utf-8")
+        .replace("- id: second\n", "- id: sec\n")
+        .replace("{unit: second,", "{unit: sec,"),
+        encoding="utf-8",
+    )
+    for case in (data_copy / "cases").glob("*.yaml"):
+        case.write_text(
+            case.read_text(encoding="utf-8").replace("unit: second}", "unit: sec}"),
+            encoding="utf-8",
+        )
+    assert pipeline.check(data_copy).validation.conforms
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "推进政务服务提速改革\n某市委改革办\n审批时间从2小时压缩至30秒。\n", encoding="utf-8"
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft, curated=data_copy)
+    drafted = _load_yaml(draft / "entities" / "drafts.yaml")
+    assert isinstance(drafted, list)
+    hour = next(e for e in drafted if e["id"] == "hour")
+    assert hour["conversion"] == {"unit": "sec", "factor": 3600}
+    case = _load_yaml(next((draft / "cases").glob("*.yaml")))
+    assert isinstance(case, dict)
+    (change,) = case["changes"]
+    assert (change["baseline"]["unit"], change["result"]["unit"]) == ("hour", "sec")
+    checked = pipeline.check(draft)
+    assert checked.validation.conforms, [str(v) for v in checked.validation.violations]
+
+
+def test_every_conversion_of_the_package_units_names_one_of_them_not_converted_in_turn() -> None:
+    units = lexicon().units
+    converted = {uid: u["conversion"] for uid, u in units.items() if "conversion" in u}
+    assert converted, "the package units convert nothing"
+    for uid, conversion in converted.items():
+        assert conversion["unit"] in units, uid
+        assert conversion["unit"] not in converted, uid
+        assert conversion["factor"] > 0, uid
 
 
 @pytest.fixture

@@ -346,10 +346,8 @@ class Registry:
         if unit_id not in self.new:
             unit = self.new[unit_id] = dict(package_units[unit_id])
             base = unit.get("conversion", {}).get("unit")
-            if base in package_units or base in self.curated:
-                self.unit(base, package_units)  # what it converts to comes with it
-            elif base is not None:
-                del unit["conversion"]  # set aside for a curated unit of the same words
+            if base is not None:  # one of the units (see _rebased): it comes with it
+                self.unit(base, package_units)
         return unit_id
 
     def finish(self) -> None:
@@ -828,6 +826,28 @@ def _source_meta(
     return meta, notes
 
 
+def _rebased(
+    units: dict[str, dict[str, Any]], package: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """``units`` with each conversion naming one of them: a package unit whose base unit
+    was set aside for a curated unit of the same words (秒 under another id) converts to
+    that one, if it is not converted itself; else the unit goes without a conversion."""
+    owner = {s: uid for uid, u in units.items() for s in u.get("symbols", [])}
+    out = {}
+    for uid, unit in units.items():
+        base = unit.get("conversion", {}).get("unit")
+        if base is None or base in units:
+            out[uid] = unit
+            continue
+        words = package.get(base, {}).get("symbols", [])
+        other = next((owner[w] for w in words if w in owner), None)
+        rest = {k: v for k, v in unit.items() if k != "conversion"}
+        if other is not None and "conversion" not in units[other]:
+            rest["conversion"] = {**unit["conversion"], "unit": other}
+        out[uid] = rest
+    return out
+
+
 def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -> Draft:
     units = dict(lexicon().units)
     if curated is not None:
@@ -845,6 +865,7 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
             },
             **curated_units,
         }
+        units = _rebased(units, lexicon().units)
     analysis = analyse(report, units)
     if not analysis.cases:
         raise ExtractError(
