@@ -123,10 +123,15 @@ def test_a_build_of_another_data_model_is_refused_with_build_again(
     assert isinstance(refused.value, NoBuildError)
 
 
+# push sends build/reformgraph.nt without opening the store: it reads the record itself.
+# (Its endpoint is a closed port: a push that went ahead would fail there, with exit 3.)
+PUSH = ["push", "--endpoint", "http://127.0.0.1:1/store"]
+
+
 @pytest.mark.parametrize(
     "command",
-    [["query", "cases"], ["query", "cases", "-f", "csv"], ["links"], ["viz"]],
-    ids=["query", "query-csv", "links", "viz"],
+    [["query", "cases"], ["query", "cases", "-f", "csv"], ["links"], ["viz"], PUSH],
+    ids=["query", "query-csv", "links", "viz", "push"],
 )
 def test_the_command_line_refuses_a_build_of_another_version(
     copied_build: Path, command: list[str]
@@ -265,6 +270,26 @@ def test_a_store_is_opened_once_the_build_being_put_in_place_has_finished(
     assert len(pipeline.query(graph, "cases").rows) == 8
     assert len(calls) == 2
     assert len(waits) == 3
+
+
+@pytest.mark.parametrize("running", [True, False], ids=["being-put-in-place", "stopped-midway"])
+def test_push_refuses_a_build_being_put_in_place_or_stopped_while_it_was(
+    copied_build: Path, running: bool
+) -> None:
+    # A pid that is not running: a child that has exited and been waited for.
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    pid = os.getpid() if running else int(gone)
+    (copied_build / engine.PUBLISHING).write_text(f"{pid}\n", encoding="ascii")
+    result = runner.invoke(app, [*PUSH, "--build", str(copied_build)])
+    assert result.exit_code == 2, result.output
+    said = "a build is being put in place" if running else "a build was stopped while"
+    assert f"{copied_build}: {said}" in result.stderr
+    assert "127.0.0.1:1" not in result.output  # nothing was sent
 
 
 def test_a_damaged_store_without_a_build_in_progress_still_says_build_again(

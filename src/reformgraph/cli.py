@@ -1703,7 +1703,7 @@ def push(
     old_out: OldBuildOption = None,
 ) -> None:
     """Upload the built graph to a SPARQL 1.1 Graph Store, replacing the target graph."""
-    from reformgraph import remote
+    from reformgraph import engine, remote
     from reformgraph.errors import PushInterrupted
     from reformgraph.project import build_folder, ontology_file
 
@@ -1712,6 +1712,10 @@ def push(
     source = build_dir / "reformgraph.nt"
     if not source.is_file():
         _fail(_no_build(source, given))
+    try:  # its data must be what the ontology sent with it, and the saved queries, expect
+        engine.check_build(build_dir)
+    except NoBuildError as exc:
+        _fail(str(exc))
     credentials = _credentials(user, password, auth)
     for url in (endpoint, update_endpoint):
         if url is not None and remote.sends_password_in_clear(url, credentials):

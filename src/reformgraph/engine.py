@@ -32,6 +32,7 @@ __all__ = [
     "EngineResult",
     "EngineStream",
     "add_ontology",
+    "check_build",
     "create_store",
     "installed_model",
     "memory_store",
@@ -208,6 +209,18 @@ def _check_published(build_dir: Path) -> None:
         f" be of two builds: build again (reformgraph build --data DATA --out {build_dir};"
         " in a project, reformgraph build for its build/)"
     )
+
+
+def check_build(build_dir: Path) -> None:
+    """Refuse a build folder whose files are not those of one finished build of the
+    installed data model, as :func:`open_store` refuses its store: for what reads the
+    build's files without opening the store (``push`` sends ``reformgraph.nt``).
+
+    Raises :class:`~reformgraph.errors.NoBuildError` if a build is being put in place
+    there or was stopped while it was, and :class:`~reformgraph.errors.BuiltByAnotherVersion`
+    if it was built with another data model (or by a version that did not record one)."""
+    _check_published(build_dir)
+    _check_model(build_dir / STORE_DIR)
 
 
 #: In a store's folder: which reformgraph built it and with which data model (JSON). It
