@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -254,3 +255,104 @@ def test_processing_a_case_leaves_what_the_resolver_has_used_alone() -> None:
     finally:
         produce._WORKER.clear()
     assert len(seen) > 20
+
+
+# A script that builds the real data twice through the worker processes: its second build
+# starts them with a fork server (the first build's store left threads), and they import it.
+_TWICE = """
+import os
+from pathlib import Path
+from reformgraph import pipeline, produce
+
+produce.PARALLEL_FROM = 2
+os.cpu_count = lambda: 2
+data, out = Path({data!r}), Path({out!r})
+
+def main():
+    pipeline.build(data, out / "first")
+    print("first built; workers start by", produce._context().get_start_method(), flush=True)
+    pipeline.build(data, out / "second")
+    print("second built", flush=True)
+
+"""
+
+
+def _run_twice(tmp_path: Path, guarded: bool) -> subprocess.CompletedProcess[str]:
+    body = _TWICE.format(data=str(DATA), out=str(tmp_path))
+    body += 'if __name__ == "__main__":\n    main()\n' if guarded else "main()\n"
+    script = tmp_path / "build_twice.py"
+    script.write_text(body, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
+
+
+def test_a_script_without_the_main_guard_gets_a_message_instead_of_builds_within_builds(
+    tmp_path: Path,
+) -> None:
+    """Each worker of the second build ran the script again, whose first build started
+    workers of its own, which ran it again: the script never ended."""
+    done = _run_twice(tmp_path, guarded=False)
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert done.stdout == "first built; workers start by forkserver\n"
+    assert (
+        "UnguardedScriptError: pipeline.build was started while a worker process of a build"
+        f" was starting: the worker imports the script {tmp_path / 'build_twice.py'}"
+    ) in done.stderr
+    assert 'if __name__ == "__main__":' in done.stderr
+    assert "WorkerDied: a worker process of the build ended abruptly" in done.stderr
+    assert not (tmp_path / "second").exists()
+
+
+def test_a_script_with_the_main_guard_builds_twice_through_a_fork_server(tmp_path: Path) -> None:
+    done = _run_twice(tmp_path, guarded=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout == "first built; workers start by forkserver\nsecond built\n"
+    for name in OUTPUTS:
+        assert (tmp_path / "second" / name).read_bytes() == (tmp_path / "first" / name).read_bytes()
+
+
+def test_a_build_started_in_a_starting_worker_process_is_refused_before_it_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph.errors import UnguardedScriptError
+
+    monkeypatch.setattr(multiprocessing.current_process(), "_inheriting", True, raising=False)
+    with pytest.raises(UnguardedScriptError, match=r"^pipeline\.build was started while"):
+        pipeline.build(DATA, tmp_path / "out")
+    with pytest.raises(UnguardedScriptError, match=r"^pipeline\.check was started while"):
+        pipeline.check(DATA)
+    assert not (tmp_path / "out").exists()
+
+
+def _dies(batch: object) -> object:
+    os._exit(9)  # as a worker the kernel killed for memory
+
+
+def test_a_worker_that_dies_stops_the_build_with_a_message_and_leaves_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    before = {name: (out / name).read_bytes() for name in OUTPUTS}
+    shutil.rmtree(out / produce.CACHE_DIR)  # else every case comes from it, and no worker starts
+    monkeypatch.setattr(produce, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(produce, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(produce.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(produce, "_process_batch", _dies)
+    result = CliRunner().invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
+    assert result.exit_code == 4, result.output
+    assert "a worker process of the build ended abruptly (killed, or out of memory)" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.output
+    assert {name: (out / name).read_bytes() for name in OUTPUTS} == before

@@ -33,7 +33,12 @@ from reformgraph.errors import (
     RemoteUsageError,
     TooManyPairs,
     ValidationFailed,
+    WorkerDied,
 )
+
+#: The exit code of a build, check or accept whose worker process ended abruptly (killed,
+#: out of memory): not the data's fault, and not the graph's (1), nor the input's (2).
+WORKER_DIED = 4
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -410,6 +415,8 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
     except ValidationFailed as exc:
         err.print(Text(exc.report))
         _fail(f"{exc}; nothing was written.", 1)
+    except WorkerDied as exc:
+        _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -451,6 +458,8 @@ def check(data: DataOption = None) -> None:
             result = pipeline.check(data_dir, progress=progress)
     except DataErrors as exc:
         _report_data_errors(exc)
+    except WorkerDied as exc:
+        _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
         _fail(str(exc))
     for warning in result.warnings:
@@ -1553,6 +1562,8 @@ def accept(
         result = merge(draft_dir, resolve_data_folder(data, Path.cwd()), allow_todo=allow_todo)
     except DataErrors as exc:
         _report_data_errors(exc)
+    except WorkerDied as exc:
+        _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
         _fail(str(exc))
     out.print(

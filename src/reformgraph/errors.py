@@ -32,8 +32,10 @@ __all__ = [
     "RemoteUsageError",
     "ServerError",
     "TooManyPairs",
+    "UnguardedScriptError",
     "UnknownCaseError",
     "ValidationFailed",
+    "WorkerDied",
 ]
 
 
@@ -157,6 +159,16 @@ class TooManyPairs(ReformgraphError):
             else ""
         )
         super().__init__(f"more than {limit:,} pairs of cases share an entity{advice}")
+
+
+class UnguardedScriptError(ReformgraphError, RuntimeError):
+    """A build started from a script that each of its worker processes runs again as it
+    starts (the script lacks the ``if __name__ == "__main__":`` guard)."""
+
+
+class WorkerDied(ReformgraphError):
+    """A worker process of a build ended abruptly (killed, out of memory, or stopped as
+    it started: :class:`UnguardedScriptError`)."""
 
 
 class UnknownCaseError(ReformgraphError, KeyError):

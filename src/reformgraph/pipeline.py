@@ -32,6 +32,7 @@ from reformgraph.produce import (
     build_lock,
     produce,
     publish,
+    refuse_in_starting_worker,
     work_folder,
 )
 from reformgraph.project import is_data_folder, not_an_rdf_file
@@ -234,6 +235,7 @@ def check(data_dir: StrPath, *, progress: Progress | None = None) -> CheckResult
     Raises :class:`DataErrors` for bad input; the result tells whether the graph
     conforms and which numerals and outcome words the data does not cover.
     """
+    refuse_in_starting_worker("pipeline.check")
     with tempfile.TemporaryDirectory(prefix="reformgraph-check-") as work, _draft_hints(data_dir):
         return _result(produce(Path(data_dir), Path(work), progress=progress))
 
@@ -266,6 +268,7 @@ def accept(
     not conform to the SHACL shapes (it is built, in a temporary folder, before anything is
     written): each violation is named by its file and line in the draft.
     """
+    refuse_in_starting_worker("pipeline.accept")
     from reformgraph.extract import accept as merge
 
     def shapes(staged: Path) -> list[DataError]:
@@ -286,6 +289,7 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     on any error the previous build's files stay as they were. Cases unchanged since the
     last build in ``out_dir`` are taken from its cache.
     """
+    refuse_in_starting_worker("pipeline.build")
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         # it said "cannot write the output: [Errno 17] File exists"

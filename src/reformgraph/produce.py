@@ -648,9 +648,44 @@ def produce(
 
     ``cache`` is the last build's case cache to reuse, if any.
 
-    Raises :class:`~reformgraph.errors.DataErrors` with every problem of the data.
+    Raises :class:`~reformgraph.errors.DataErrors` with every problem of the data, and
+    :class:`~reformgraph.errors.WorkerDied` if a worker process ended abruptly.
     """
+    refuse_in_starting_worker("a build")
+    from concurrent.futures.process import BrokenProcessPool
 
+    try:
+        return _produce(data_dir, work, cache=cache, progress=progress)
+    except BrokenProcessPool:
+        from reformgraph.errors import WorkerDied
+
+        raise WorkerDied(_died()) from None
+
+
+def _died() -> str:
+    """What to say of a worker process that ended abruptly, and what may have ended it."""
+    said = (
+        "a worker process of the build ended abruptly (killed, or out of memory), and the"
+        " build with it; nothing was written"
+    )
+    main = sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    if _context().get_start_method() != "fork" and script:
+        said += (
+            f". Workers import the script that started the build ({script}) as they start:"
+            ' if its calls of reformgraph are not under `if __name__ == "__main__":`, a'
+            " worker runs them again, and is stopped (its message is above)"
+        )
+    return said
+
+
+def _produce(
+    data_dir: Path,
+    work: Path,
+    *,
+    cache: Path | None,
+    progress: Progress | None,
+) -> Produced:
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     paths = case_file_paths(data_dir)
@@ -900,6 +935,34 @@ def _context() -> multiprocessing.context.BaseContext:
     if "fork" in methods and _threads() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+
+
+def refuse_in_starting_worker(what: str) -> None:
+    """Refuse to start ``what`` (a build, a check) in a worker process that is starting.
+
+    A worker started by a fork server (see :func:`_context`) imports the main module of
+    the process that started it, as ``__mp_main__``; a script without the ``if __name__ ==
+    "__main__":`` guard then runs again in it, and its build would start workers of its
+    own, which run the script again: builds within builds, without end. Refused, the
+    worker ends as it starts, and the build that started it says why
+    (:class:`~reformgraph.errors.UnguardedScriptError`)."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        from reformgraph.errors import UnguardedScriptError
+
+        raise UnguardedScriptError(_unguarded(what))
+
+
+def _unguarded(what: str) -> str:
+    main = sys.modules.get("__mp_main__") or sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    named = f"the script {script}" if script else "the main module"
+    return (
+        f"{what} was started while a worker process of a build was starting: the worker"
+        f" imports {named}, which then ran its {what} again. Put the script's calls of"
+        ' reformgraph under `if __name__ == "__main__":` (a build of a large data folder'
+        " starts worker processes, and once the process holds threads, as it does after a"
+        " first build, they import the script as they start)"
+    )
 
 
 def publish(work: Path, out_dir: Path) -> list[Path]:
