@@ -1613,12 +1613,58 @@ def test_more_than_a_month_or_an_hour_is_drafted_as_a_duration_not_a_count(
         "1个工作日": (1, "working-day", "exact"),
         "两个多小时": (2, "hour", "more-than"),
     }, numbers
-    # Of one unit, a baseline and its result are one change.
-    (pair,) = [c for c in record.get("changes", []) if "baseline" in c]
-    assert (pair["baseline"]["text"], pair["result"]["text"]) == ("3个多工作日", "1个工作日")
+    # A baseline and its result are one change, also in units that cannot be compared
+    # (a month is no fixed number of hours), when a verb says which way it went.
+    pairs = [
+        (c["direction"], c["baseline"]["text"], c["result"]["text"])
+        for c in record.get("changes", [])
+        if "baseline" in c
+    ]
+    assert pairs == [
+        ("decrease", "1个多月", "2个多小时"),
+        ("decrease", "3个多工作日", "1个工作日"),
+    ]
     checked = pipeline.check(draft)
     assert checked.validation.conforms
     assert checked.uncovered == []
+
+
+def test_a_change_in_units_that_cannot_be_compared_is_paired_by_its_verb_and_warned_of(
+    tmp_path: Path,
+) -> None:
+    # 从1个月压缩至20天 was drafted as a figure, 1个月, and a change with only its result,
+    # 20天: a month is not a fixed number of days, and only comparable units were paired.
+    draft, record = _draft_of(
+        tmp_path,
+        "推进政务服务提速改革\n某市委改革办\n"
+        "审批时间从1个月压缩至20天,办理时限由15个工作日缩短至3天,"
+        "全年从1月至6月开展专项行动。\n",
+    )
+    pairs = {
+        c["quote"]: (c["direction"], c["baseline"]["unit"], c["result"]["unit"])
+        for c in record["changes"]
+    }
+    assert pairs == {
+        "审批时间从1个月压缩至20天": ("decrease", "month", "day"),
+        "办理时限由15个工作日缩短至3天": ("decrease", "working-day", "day"),
+    }
+    checked = pipeline.check(draft)
+    assert checked.validation.conforms
+    warned = sorted(
+        w.focus.rsplit("/", 1)[-1]
+        for w in checked.validation.warnings
+        if w.message.startswith("the baseline and the result are in units that cannot be")
+    )
+    assert len(warned) == 2, checked.validation.warnings
+    out = tmp_path / "build"
+    pipeline.build(draft, out)
+    with pipeline.open_graph(out) as store:
+        result = pipeline.query(store, "changes")
+    rows = [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+    assert {str(r["evidence"]): r["computedDifference"] for r in rows} == {
+        "审批时间从1个月压缩至20天": None,
+        "办理时限由15个工作日缩短至3天": None,
+    }
 
 
 def test_a_month_and_a_half_is_drafted_as_1_5_months_not_a_count(tmp_path: Path) -> None:

@@ -400,7 +400,9 @@ def _changes(
 ) -> tuple[list[ChangeFound], set[int]]:
     """Changes stated by the numbers (从A至B, 提高X个百分点 …); return them and the ids
     (indices) of the quantities they take. A baseline and its result are in one unit, or
-    in two that ``ctx`` converts to one base unit (从2小时压缩至30分钟)."""
+    in two that ``ctx`` converts to one base unit (从2小时压缩至30分钟), or, when a verb says
+    which way it went, in two that cannot be compared (从1个月压缩至20天: a month is not a
+    fixed number of days; the build warns that the numbers cannot check the verb)."""
     changes: list[ChangeFound] = []
     used: set[int] = set()
     i = 0
@@ -416,8 +418,9 @@ def _changes(
         if nxt is not None and opening is not None:
             mid = _PAIR_MID.match(between)
             (unit, baseline), (other_unit, result) = ctx.in_base(q), ctx.in_base(nxt)
-            if mid and unit == other_unit and baseline != result:
-                verb = mid["verb"] or mid["verb2"]
+            verb = mid and (mid["verb"] or mid["verb2"])
+            comparable = unit == other_unit
+            if mid and ((comparable and baseline != result) or (not comparable and verb)):
                 direction = (
                     _direction(verb) if verb else ("decrease" if result < baseline else "increase")
                 )
