@@ -503,19 +503,21 @@ CASE_4 = "https://w3id.org/reformgraph/id/case/investment-performance-evaluation
 
 
 @pytest.mark.parametrize(
-    ("lang", "alt", "alt_zh"),
+    ("lang", "alt", "other"),
     [
-        ("zh", "又称: performance platform / 绩效平台", None),
-        ("en", "also: performance platform", "also (Chinese): 绩效平台"),
+        # The Chinese page said 又称: performance platform / 绩效平台, two languages in one.
+        ("zh", "又称: 绩效平台", ("altEn", "英文又称: performance platform")),
+        ("en", "also: performance platform", ("altZh", "also (Chinese): 绩效平台")),
     ],
 )
-def test_a_node_s_tooltip_names_its_other_names(
-    query_graph: Graph, lang: str, alt: str, alt_zh: str | None
+def test_a_node_s_tooltip_names_its_other_names_each_language_on_its_own_line(
+    query_graph: Graph, lang: str, alt: str, other: tuple[str, str]
 ) -> None:
     page = viz.render_html(viz.select_view(query_graph, view="cases"), title="t", lang=lang)
     (platform,) = (n for n in _page_data(page)["nodes"] if n["id"] == PLATFORM)
     assert platform["tip"]["alt"] == alt
-    assert platform["tip"].get("altZh") == alt_zh
+    assert platform["tip"][other[0]] == other[1]
+    assert {"altZh", "altEn"} - set(platform["tip"]) == {"altZh", "altEn"} - {other[0]}
     # the search looks in every other name, whatever the page's language
     assert platform["names"] == "performance platform / 绩效平台"
 
@@ -550,11 +552,19 @@ def test_an_english_page_never_gives_a_chinese_name_as_an_english_one(
         if node["tip"].get("altZh"):
             assert node["tip"]["altZh"].startswith("also (Chinese): ")
             assert HAN.search(node["tip"]["altZh"])
-    # The Chinese page names them all, as before.
+    # The Chinese page names the Chinese ones as its own, and none as English.
     chinese = _page_data(viz.render_html(network, title="t", lang="zh"))["nodes"]
     (soes_zh,) = (n for n in chinese if n["id"] == PROVINCIAL_SOES)
     assert soes_zh["tip"]["alt"] == "又称: 省属国有企业"
+    assert soes_zh["tip"]["altEn"] == ""
     assert "altZh" not in soes_zh["tip"]
+    for node in chinese:
+        if node["tip"]["alt"]:
+            names = node["tip"]["alt"].removeprefix("又称: ").split(" / ")
+            assert all(HAN.search(name) for name in names), node["tip"]["alt"]
+        if node["tip"]["altEn"]:
+            english = node["tip"]["altEn"].removeprefix("英文又称: ")
+            assert not HAN.search(english), node["tip"]["altEn"]
 
 
 def test_a_network_with_only_the_joined_other_names_is_split_by_script() -> None:

@@ -162,16 +162,20 @@ def _alternatives(data: dict[str, object]) -> tuple[str, str]:
 
 
 def _alternative_tips(data: dict[str, object], lang: str) -> dict[str, str]:
-    """The tooltip's lines of other names. A Chinese page names them all (又称: 绩效平台 /
-    performance platform); an English page names the English ones (also: performance
-    platform) and, on a line of its own, marked as such, the Chinese ones (also (Chinese):
-    绩效平台): an alternative name recorded in Chinese only (省属国有企业, whose English is
-    the preferred label's) is never shown as though it were English, and a reader can
-    still match it to the Chinese quote below it, which may use that name."""
-    if lang == "zh":
-        names = str(data.get("alt_labels", ""))
-        return {"alt": f"又称: {names}" if names else ""}
+    """The tooltip's lines of other names, those in the page's language first. A Chinese
+    page names the Chinese ones (又称: 绩效平台) and, on a line of its own, the English
+    ones (英文又称: performance platform); an English page names the English ones (also:
+    performance platform) and, on a line of its own, the Chinese ones (also (Chinese):
+    绩效平台). A name is never shown as though it were in the other language (an
+    alternative name recorded in Chinese only, 省属国有企业, whose English is the preferred
+    label's), and a reader can still match a Chinese one to the quote below it, which may
+    use that name."""
     chinese, english = _alternatives(data)
+    if lang == "zh":
+        return {
+            "alt": f"又称: {chinese}" if chinese else "",
+            "altEn": f"英文又称: {english}" if english else "",
+        }
     return {
         "alt": f"also: {english}" if english else "",
         "altZh": f"also (Chinese): {chinese}" if chinese else "",
