@@ -73,3 +73,25 @@ def test_a_published_file_conforms_to_the_shapes_given_the_ontology_as_the_readm
     alone, _, text = pyshacl.validate(data, shacl_graph=shapes)
     assert not alone
     assert "rg:Place" in text or "ontology/Place" in text
+
+
+def test_every_property_shape_says_in_english_what_it_requires() -> None:
+    """A shape without a message of its own reported pySHACL's words for each constraint
+    apart ("Less than 1 values on …", then "Value does not have class …"), not what the
+    property needs ("needs exactly one rg:responsibleOffice, an rg:ReformOffice")."""
+    from rdflib.namespace import SH
+
+    shapes = Graph().parse(ontology_file("shapes.ttl"))
+    properties = set(shapes.objects(None, SH.property)) | set(
+        shapes.subjects(RDF.type, SH.PropertyShape)
+    )
+    unsaid = []
+    for shape in properties:
+        english = [
+            m for m in shapes.objects(shape, SH.message) if getattr(m, "language", None) == "en"
+        ]
+        if len(english) != 1:
+            owner = next(shapes.subjects(SH.property, shape), shape)
+            unsaid.append(f"{owner.n3(shapes.namespace_manager)} {shapes.value(shape, SH.path)}")
+    assert len(properties) > 100
+    assert not unsaid, sorted(unsaid)

@@ -46,7 +46,7 @@ from reformgraph.validate import ValidationResult, Violation, validate_graph
 
 from .paths import DATA
 from .test_bad_input import FIXTURE_DIRS, apply_patches, load_patch
-from .test_shapes import EX, EXAMPLES, GENERIC_MESSAGES, Example, expand, parse, store_of
+from .test_shapes import EX, EXAMPLES, Example, expand, parse, store_of
 
 #: The fixtures whose data passes every data check and fails only the shapes.
 SHACL_FIXTURES = [folder for folder in FIXTURE_DIRS if load_patch(folder).exit_code == 1]
@@ -193,15 +193,12 @@ def test_the_three_validators_find_that_the_real_data_conforms(
 
 
 def matches(example: Example, violation: Violation) -> bool:
-    """``violation`` is the one ``example`` is about: same node, same path, and the same
-    message where the example names a shape's own message (the wording of generic
-    results differs between validators)."""
-    generic = any(example.message.startswith(wording) for wording, _ in GENERIC_MESSAGES)
-    own_message = example.message and not generic
+    """``violation`` is the one ``example`` is about: same node, same path, and the
+    shape's own message the example names (if it names one)."""
     return (
         violation.focus == EX + example.focus
         and (not example.path or violation.path == expand(example.path))
-        and (not own_message or example.message in violation.message)
+        and (not example.message or example.message in violation.message)
     )
 
 
@@ -371,8 +368,16 @@ def test_a_value_no_comparison_accepts_fails_the_constraint_in_both_validators(
     data.set((position, URIRef(oa + "start"), Literal("x")))
     data.add((relation, URIRef(rg + "purpose"), URIRef("https://example.org/a-purpose")))
     nodes = {str(measure), str(position), str(relation)}
-    sparql = _kinds(validate_store(store_of(data), validators.compiled), nodes)
-    pyshacl = _kinds(validate_graph(data, validators.shapes, validators.ontology), nodes)
+    # The shapes of position and start say what they need in one message for all their
+    # constraints, which would make the datatype's result and the other one the same
+    # result: without their messages, each validator names the constraint.
+    shapes = load_shapes()  # a copy to change, with the prefixes the messages use
+    for path in (URIRef(rg + "position"), URIRef(oa + "start")):
+        for shape in list(shapes.subjects(SH.path, path)):
+            shapes.remove((shape, SH.message, None))
+    compiled = compile_shapes(shapes, validators.ontology)
+    sparql = _kinds(validate_store(store_of(data), compiled), nodes)
+    pyshacl = _kinds(validate_graph(data, shapes, validators.ontology), nodes)
     assert sparql == pyshacl, (sorted(sparql - pyshacl), sorted(pyshacl - sparql))
     kinds = {kind for _, _, kind in sparql}
     assert {"minInclusive", "lessThan", "datatype"} <= kinds, kinds
