@@ -29,6 +29,7 @@ from reformgraph.extract import (
 from reformgraph.extract.draft import Registry, _entity_records_one
 from reformgraph.extract.facts import Facts
 from reformgraph.extract.lexicon import lexicon
+from reformgraph.extract.scoring import TARGETS, _score_overlapping
 from reformgraph.io import load_data_folder
 from reformgraph.models import EntityType, Qualifier
 from reformgraph.resolve import resolve
@@ -140,6 +141,48 @@ def test_evaluation_scores_recognitions_claims_and_pilots_like_the_other_kinds(
     row = re.search(rf"^{kind} +(\d+) +(\d+) +(\d+) .* 0\.80$", evaluation.table(), re.M)
     assert row is not None, evaluation.table()
     assert (int(row[1]), int(row[2]), int(row[3])) == (score.gold, score.found, score.correct)
+
+
+def test_evaluation_scores_the_relations_between_bodies_without_a_target(
+    evaluation: Evaluation,
+) -> None:
+    """`evaluate` did not score relations at all. Our source states five; the draft finds
+    the three whose bodies are all named (case 5's 协助, the introduction's office of the
+    provincial committee and its 会同) and misses the two whose lead the sentence leaves
+    unsaid (会同相关主管部门…, 联合华彬集团…)."""
+    score = evaluation.scores["relations"]
+    assert (score.gold, score.found, score.correct) == (5, 3, 3), (score.missed, score.spurious)
+    assert [m.split(" | ")[1] for m in score.missed] == [
+        "深化政企战略合作模式,联合华彬集团成立全省首家本土国际货运航空公司",
+        "会同相关主管部门组织开展专项监督",
+    ]
+    assert "relations" not in TARGETS
+    row = re.search(r"^relations +5 +3 +3 +1\.000 +0\.600 +0\.750 +-$", evaluation.table(), re.M)
+    assert row is not None, evaluation.table()
+    assert evaluation.meets_targets()
+
+
+def test_a_relation_is_correct_only_with_its_kind_and_a_body_of_each_role_right() -> None:
+    gold = [
+        (
+            "c",
+            10,
+            30,
+            ("assistance", frozenset({"省纪委监委", "湖北省纪委监委"}), frozenset({"省委"})),
+            "省纪委监委协助省委",
+        )
+    ]
+    right = [("c", 10, 20, ("assistance", frozenset({"省纪委监委"}), frozenset({"省委"})), "…")]
+    swapped = [("c", 10, 20, ("assistance", frozenset({"省委"}), frozenset({"省纪委监委"})), "…")]
+    other_kind = [("c", 10, 20, ("joint-work", *right[0][3][1:]), "…")]
+    elsewhere = [("c", 40, 50, right[0][3], "…")]
+    assert _score_overlapping("relations", gold, right).correct == 1
+    for wrong in (swapped, other_kind, elsewhere):
+        assert _score_overlapping("relations", gold, wrong).correct == 0, wrong
+    # A role held only by a body the sentence leaves unsaid requires none.
+    implied = [("c", 10, 30, ("joint-work", frozenset(), frozenset({"华彬集团"})), "联合华彬集团")]
+    found = [("c", 12, 18, ("joint-work", frozenset({"鄂州市"}), frozenset({"华彬集团"})), "…")]
+    assert _score_overlapping("relations", implied, found).correct == 1
 
 
 def test_a_spread_word_drafts_a_pilot_only_where_its_sentence_speaks_of_one(

@@ -29,6 +29,7 @@ KINDS = (
     "recognitions",
     "claims",
     "pilots",
+    "relations",
 )
 #: Targets on a curated source (F1). The qualitative outcomes are phrases like the named
 #: kinds, matched by where their words are and with every attribute right: the same 0.8.
@@ -47,6 +48,17 @@ TARGETS = {
 }
 #: The qualitative outcomes, scored by overlap (see :func:`evaluate`).
 OUTCOME_KINDS = ("recognitions", "claims", "pilots")
+#: The kinds scored by the overlap of their words: the outcomes, and the relations
+#: between bodies (which have no target: our source states five, too few to hold the
+#: extractor to a figure; the table shows how it does all the same).
+OVERLAP_KINDS = (*OUTCOME_KINDS, "relations")
+#: The roles of each kind of relation, in the order they are compared.
+_RELATION_ROLES = {
+    "joint-work": ("lead", "partners"),
+    "assistance": ("assistant", "assisted"),
+    "pilot-assignment": ("assigned_by", "assigned_to"),
+    "sub-organisation": ("member", "parent"),
+}
 
 # =========================================================================== evaluation
 
@@ -248,12 +260,22 @@ def _numbered(keys: Iterable[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
 def _outcomes_of(
     located: dict[tuple[str | int, ...], Any], model: Any, entities: Mapping[str, Entity]
 ) -> dict[str, list[tuple[Any, ...]]]:
-    """The recognitions, claims and pilots of a resolved case or introduction, each as
-    (start, end, attributes, words): where its words are in the source, and what the
-    evaluation requires to be right (level and form; kind and the scope's Chinese labels;
-    stage)."""
-    out: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in OUTCOME_KINDS}
+    """The recognitions, claims, pilots and relations of a resolved case or introduction,
+    each as (start, end, attributes, words): where its words are in the source (a
+    relation's: its quote), and what the evaluation requires to be right (level and form;
+    kind and the scope's Chinese labels; stage; kind and the Chinese labels of the bodies
+    of each role)."""
+    out: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in OVERLAP_KINDS}
     for path, where in located.items():
+        if len(path) >= 2 and path[-2] == "relations":
+            relation = _model_at(model, path)
+            roles = tuple(
+                _labels(getattr(relation, role), entities)
+                for role in _RELATION_ROLES[relation.kind]
+            )
+            span = where.quote
+            out["relations"].append((span.start, span.end, (relation.kind, *roles), span.text))
+            continue
         if len(path) < 2 or path[-2] not in OUTCOME_KINDS or where.text is None:
             continue
         item = _model_at(model, path)
@@ -270,11 +292,29 @@ def _outcomes_of(
     return out
 
 
+def _labels(participants: Sequence[Any], entities: Mapping[str, Entity]) -> frozenset[str]:
+    """The Chinese labels of the bodies that play a role in a relation (each of their
+    labels, so that the draft's 省纪委监委 is the curated 湖北省纪委监委, which has it as
+    another name); a body the sentence leaves unsaid (``implied``) is not among them:
+    its words are not there to be found."""
+    out: set[str] = set()
+    for participant in participants:
+        if participant.implied:
+            continue
+        entity = entities.get(participant.id)
+        out.update(entity.zh_labels if entity is not None else [participant.id])
+        if participant.mention is not None:
+            out.add(participant.mention)
+    return frozenset(out)
+
+
 def _same(found: tuple[Any, ...], gold: tuple[Any, ...]) -> bool:
-    """Whether two outcomes' attributes agree: equal values, and places (sets of Chinese
-    labels: the curated 湖北 is the gazetteer's 湖北省) that share a label."""
+    """Whether two outcomes' attributes agree: equal values, and places or bodies (sets of
+    Chinese labels: the curated 湖北 is the gazetteer's 湖北省) that share a label, where
+    the curated one names any (a relation's role held only by a body the sentence leaves
+    unsaid names none)."""
     return len(found) == len(gold) and all(
-        bool(a & b) if isinstance(a, frozenset) and isinstance(b, frozenset) else a == b
+        (not b or bool(a & b)) if isinstance(a, frozenset) and isinstance(b, frozenset) else a == b
         for a, b in zip(found, gold, strict=True)
     )
 
@@ -396,7 +436,11 @@ def evaluate(report: Path, curated: Path, *, progress: Progress | None = None) -
       source — where a curator ends the words (with or without the subject, 武汉市承接…)
       is a matter of style, what they say is not — and the same attributes: level and
       form for a recognition; kind and the Chinese label of the scope for a claim; stage
-      for a pilot.
+      for a pilot;
+    - relations: the relations between bodies of each case, paired as the outcomes are, by
+      the overlap of their quotes, with the same kind and, for each role, a body in common
+      (by its Chinese labels; a body the sentence leaves unsaid, ``implied``, is not
+      required). They have no target (see :data:`OVERLAP_KINDS`).
 
     Raises :class:`ExtractError` when ``curated`` holds no source with the report's text.
     """
@@ -429,14 +473,14 @@ def evaluate(report: Path, curated: Path, *, progress: Progress | None = None) -
             "cases", {c.case.title.zh for c in gold_cases}, {c.case.title.zh for c in draft.cases}
         )
     }
-    for kind in OUTCOME_KINDS:
+    for kind in OVERLAP_KINDS:
         scores[kind] = _score_overlapping(
             kind,
             [(title, *x) for title, unit in gold_units.items() for x in unit[kind]],
             [(title, *x) for title, unit in found_units.items() for x in unit[kind]],
         )
     for kind in KINDS[1:]:
-        if kind in OUTCOME_KINDS:
+        if kind in OVERLAP_KINDS:
             continue
         gold_set: set[Any] = set()
         found_set: set[Any] = set()
