@@ -195,6 +195,74 @@ def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path) ->
     assert runner.invoke(app, ["query", "cases", "--build", str(out)]).exit_code == 0
 
 
+def test_builds_into_folders_side_by_side_do_not_wait_for_each_other(tmp_path: Path) -> None:
+    # The lock was on the folder that holds the build folder: build/a waited for build/b.
+    from reformgraph.produce import build_lock
+
+    with build_lock(tmp_path / "a"):
+        done = subprocess.run(
+            [str(SCRIPT), "build", "--data", str(DATA), "--out", str(tmp_path / "b")],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert (tmp_path / "b" / "reformgraph.ttl").is_file()
+
+
+def test_a_failed_first_build_leaves_no_folder_behind(tmp_path: Path) -> None:
+    from reformgraph.produce import build_lock
+
+    out = tmp_path / "new" / "deeper" / "build"
+    seen = []
+    try:
+        with build_lock(out):
+            seen.append(out.is_dir())  # locked: the folder is made for it
+            raise RuntimeError("the build failed")
+    except RuntimeError:
+        pass
+    assert seen == [True]
+    assert list(tmp_path.iterdir()) == []
+    with build_lock(out):
+        (out / "kept").write_text("a build's file", encoding="utf-8")
+    assert (out / "kept").is_file()  # a folder that holds something stays
+
+
+def test_a_build_that_waited_for_one_that_removed_the_folder_locks_the_folder_made_again(
+    tmp_path: Path,
+) -> None:
+    import fcntl
+    import threading
+
+    from reformgraph.produce import build_lock
+
+    out = tmp_path / "build"
+    entered, waits = threading.Event(), []
+
+    def failing_first_build() -> None:
+        try:
+            with build_lock(out):
+                entered.set()
+                time.sleep(0.5)
+                raise RuntimeError("the build failed")
+        except RuntimeError:
+            pass
+
+    first = threading.Thread(target=failing_first_build)
+    first.start()
+    assert entered.wait(10)
+    with build_lock(out, progress=lambda stage, done, total: waits.append((stage, done))):
+        first.join()
+        assert waits == [("wait", 0), ("wait", 1)]
+        assert out.is_dir()
+        other = os.open(out, os.O_RDONLY)  # what a third build would lock: it must wait
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(other)
+
+
 def _sigint_disposition() -> int:
     return int(signal.getsignal(signal.SIGINT))  # type: ignore[arg-type]
 

@@ -64,6 +64,7 @@ from reformgraph.engine import (
     bulk_load_ntriples,
     convert_ntriples,
     create_store,
+    store_identity,
 )
 from reformgraph.errors import DataError, DataErrors, InterruptedAfterPublishing, PublishError
 from reformgraph.io import (
@@ -1086,31 +1087,51 @@ def _remove(path: Path) -> None:
 
 @contextmanager
 def build_lock(out_dir: Path, progress: Progress | None = None) -> Iterator[None]:
-    """Hold the folder that holds ``out_dir`` (the nearest one that exists) for one build
-    at a time: two builds at once into one folder renamed each other's files and left it
-    without Turtle, or with a store that cannot be opened. Another build waits (its
-    ``progress`` hears ``wait``, 0 of 1, then 1 of 1) until this one is done. Builds into
-    folders that share a parent wait for each other too."""
+    """Hold ``out_dir`` for one build at a time: two builds at once into one folder
+    renamed each other's files and left it without Turtle, or with a store that cannot be
+    opened. Another build into it waits (its ``progress`` hears ``wait``, 0 of 1, then 1
+    of 1) until this one is done; builds into other folders, side by side, do not.
+
+    The lock is on the folder itself, made here if missing (and removed again, with the
+    folders made for it, if the build leaves it empty: a failed first build leaves
+    nothing behind). A build that waited for one that removed the folder so makes it
+    again, and locks that one."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: builds are not kept apart
         yield
         return
-    holder = out_dir.parent
-    while not holder.is_dir() and holder != holder.parent:
-        holder = holder.parent
-    fd = os.open(holder, os.O_RDONLY)
-    try:
+    made: list[Path] = []
+    while True:
+        missing = [f for f in (out_dir, *out_dir.parents) if not f.exists()]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        made += [f for f in reversed(missing) if f not in made]
+        fd = os.open(out_dir, os.O_RDONLY)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if progress is not None:
-                progress("wait", 0, 1)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if progress is not None:
-                progress("wait", 1, 1)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if progress is not None:
+                    progress("wait", 0, 1)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                if progress is not None:
+                    progress("wait", 1, 1)
+            held = os.fstat(fd)
+            there = store_identity(out_dir)
+        except BaseException:
+            os.close(fd)
+            raise
+        if there == (held.st_dev, held.st_ino):
+            break
+        os.close(fd)  # removed (and perhaps made again) while this build waited
+    try:
         yield
     finally:
+        for folder in reversed(made):  # the deepest first; only those left empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
         os.close(fd)  # closing the descriptor releases the lock
 
 
