@@ -1735,6 +1735,21 @@ def test_a_month_and_a_half_is_drafted_as_1_5_months_not_a_count(tmp_path: Path)
     assert checked.uncovered == []
 
 
+def test_three_and_a_half_days_is_drafted_as_3_5_days_and_half_of_them_is_not(
+    tmp_path: Path,
+) -> None:
+    # 5天半 was drafted as 5天, the half dropped. 3天半数以上: 3 days, then 半数 (half of them).
+    _, record = _draft_of(
+        tmp_path,
+        "推进政务服务提速改革\n某市委改革办\n"
+        "办理时间由5天半压缩至3天,试点3天半数以上事项当日办结。\n",
+    )
+    numbers = {n["text"]: (n["value"], n["unit"]) for n in _numbers_of(record)}
+    assert numbers == {"5天半": (5.5, "day"), "3天": (3, "day")}, numbers
+    (change,) = record["changes"]
+    assert (change["baseline"]["text"], change["result"]["text"]) == ("5天半", "3天")
+
+
 def test_the_last_months_are_drafted_as_a_period_and_nearly_two_months_as_a_figure(
     tmp_path: Path,
 ) -> None:

@@ -132,9 +132,11 @@ def test_more_than_inside_a_unit_word_after_its_measure_word_reads_as_more_than(
         ("4个半工作日", "4.5", "个工作日", Qualifier.EXACT),
         ("近1个半月", "1.5", "个月", Qualifier.ABOUT),
         ("不超过两个半小时", "2.5", "个小时", Qualifier.AT_MOST),
+        ("3天半", "3.5", "天", Qualifier.EXACT),  # a day needs no 个: three and a half days
+        ("近三天半", "3.5", "天", Qualifier.ABOUT),
     ],
 )
-def test_a_half_inside_a_unit_word_after_its_measure_word_adds_a_half(
+def test_a_half_after_a_unit_word_s_measure_word_or_a_day_adds_a_half(
     text: str, value: str, unit: str, qualifier: Qualifier
 ) -> None:
     # 由3个月压缩至1个半月 was drafted with the result 1个, a count of one thing.
@@ -142,7 +144,7 @@ def test_a_half_inside_a_unit_word_after_its_measure_word_adds_a_half(
     assert (parsed.value, parsed.unit_symbol, parsed.qualifier) == (Decimal(value), unit, qualifier)
 
 
-@pytest.mark.parametrize("text", ["1.5个半月", "1万个半月", "1多个半月"])
+@pytest.mark.parametrize("text", ["1.5个半月", "1万个半月", "1多个半月", "1.5天半"])
 def test_a_half_after_a_number_that_is_not_whole_is_no_unit_word(text: str) -> None:
     with pytest.raises(QuantityParseError, match="not a known unit word"):
         parse_quantity(text, TIME_UNITS)

@@ -19,6 +19,7 @@ from reformgraph.models import Direction, Qualifier
 
 __all__ = [
     "DECREASE_VERBS",
+    "HALF_NOT_BEFORE",
     "HALF_UNIT_WORDS",
     "INCREASE_VERBS",
     "MORE_THAN_UNIT_WORDS",
@@ -141,7 +142,14 @@ HALF_UNIT_WORDS = {
     "个半小时": "个小时",
     "个半工作日": "个工作日",
     "个半星期": "个星期",
+    # 3天半: three and a half days (a day needs no 个). Not where 半 begins a word of its
+    # own (3天半数以上, see HALF_NOT_BEFORE).
+    "天半": "天",
 }
+
+#: What may not follow a unit word that ends in 半 (天半) for it to be one: 半 is then the
+#: first character of another word (半数 half of them, 半年, 半月, 半天, 半小时, 半个 …).
+HALF_NOT_BEFORE = "数年月日天个小价径导程岛边夜场"
 
 #: Zero written alone, with no unit word (为零, 降至零).
 _BARE_ZERO = ("零", "〇")

@@ -15,6 +15,7 @@ from reformgraph.extract.report import TODO_EN
 from reformgraph.models import EntityType, Qualifier
 from reformgraph.numerals import (
     DECREASE_VERBS,
+    HALF_NOT_BEFORE,
     HALF_UNIT_WORDS,
     INCREASE_VERBS,
     MORE_THAN_UNIT_WORDS,
@@ -231,7 +232,11 @@ _SIZE_CLASS = re.compile(r"[万亿]级")
 
 @cache
 def _quantity_re(symbols: tuple[str, ...]) -> re.Pattern[str]:
-    units = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    units = "|".join(
+        # 3天半 is three and a half days; 3天半数以上 is not (半数: half of them)
+        re.escape(s) + (f"(?![{HALF_NOT_BEFORE}])" if s.endswith("半") else "")
+        for s in sorted(symbols, key=len, reverse=True)
+    )
     return re.compile(
         rf"(?P<prefix>{_PREFIXES})?"
         r"(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
