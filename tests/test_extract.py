@@ -1590,7 +1590,8 @@ def test_a_superlative_right_before_a_number_bounds_it_and_check_holds_the_text_
     report.write_text(
         "推进惠企政策改革\n某市委改革办\n"
         "单个项目最高500万元,贷款利率最低0.5%,每个园区最少3家企业入驻,"
-        "补贴最高不超过50万元,最高人民法院发布指导意见,达到全国最高水平,最低工资标准提高。\n",
+        "补贴最高不超过50万元,最高人民法院发布指导意见,达到全国最高水平,最低工资标准提高,"
+        "房贷利率降至历史最低3.1%。\n",
         encoding="utf-8",
     )
     draft = tmp_path / "draft"
@@ -1605,6 +1606,7 @@ def test_a_superlative_right_before_a_number_bounds_it_and_check_holds_the_text_
         "最低0.5%": "at-least",
         "最少3家": "at-least",
         "不超过50万元": "at-most",  # 最高不超过: the bound right before the number
+        "3.1%": "exact",  # 历史最低3.1%: a record low of 3.1%, not at least 3.1%
     }, qualifiers
     assert pipeline.check(draft).validation.conforms
 

@@ -421,6 +421,8 @@ def test_full_width_digits_of_a_period_read_as_ascii(text: str, since: str) -> N
         ("单个项目最高", "", "最高"),  # up to
         ("贷款利率最低", "", "最低"),  # at least
         ("企业最少", "", "最少"),
+        ("利率降至历史最低", "", None),  # a record low of (exactly) the number, not a bound
+        ("用电负荷创同期最高", "", None),
         ("累计交易规模", ",同比", None),
     ],
 )

@@ -92,8 +92,11 @@ QUALIFIER_PREFIXES = _PREFIXES = tuple(
 _SUFFIXES = _AT_LEAST_SUFFIX + _ABOUT_SUFFIX + _AT_MOST_SUFFIX
 #: A one-character prefix that ends a longer word is not a qualifier: 最近 (lately) is not
 #: 近 (nearly), 赶超 (overtake) not 超 (more than), 节约 (saved) and 签约 (signed) not 约
-#: (about). 接近 and 将近 (close to, nearly) are: they are not here.
+#: (about). 接近 and 将近 (close to, nearly) are: they are not here. Nor is a superlative a
+#: bound after the time it is a record of: 降至历史最低3.1% is a record low of 3.1%, exactly
+#: (not at least 3.1%), as 历史最高, 史上最低, 历年最高, 同期最低 … are.
 NOT_QUALIFIERS = (
+    *(f"{time}{most}" for time in ("历史", "史上", "历年", "同期") for most in ("最低", "最高")),
     "最近",
     "就近",
     "附近",
