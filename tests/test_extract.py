@@ -230,6 +230,30 @@ def test_a_record_high_is_drafted_as_a_claim_and_a_new_highland_is_not(tmp_path:
     assert claims[0]["scope"] == "hubei"
 
 
+def test_a_record_low_is_drafted_as_a_claim_whose_figure_is_exact(tmp_path: Path) -> None:
+    # 创历史新低 and 降至历史最低 were not claims; 历史最低3.1% was drafted as at least 3.1%.
+    draft, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进惠企政策改革\n襄阳市委改革办\n"
+        "一是降低成本。企业综合融资成本降至历史最低,房贷利率降至历史最低3.1%,"
+        "全市安全事故起数创历史新低。\n",
+    )
+    claims = [*case.get("claims", []), *(c for m in case["measures"] for c in m.get("claims", []))]
+    assert [(c["kind"], c["text"], c["what"]["zh"], c["scope"]) for c in claims] == [
+        ("record-low", "历史最低", "企业综合融资成本降至", "hubei"),
+        ("record-low", "历史最低", "房贷利率降至", "hubei"),
+        ("record-low", "创历史新低", "全市安全事故起数", "hubei"),
+    ]
+    figures = [f for m in case["measures"] for f in m.get("figures", [])]
+    assert [(f["text"], f.get("qualifier", "exact")) for f in figures] == [("3.1%", "exact")]
+    out = tmp_path / "build"
+    built = pipeline.build(draft, out)
+    assert built.check.validation.conforms
+    with pipeline.open_graph(out) as store:
+        kinds = [str(row[3]) for row in pipeline.query(store, "firsts").rows]
+    assert kinds.count("https://w3id.org/reformgraph/ontology/recordLow") == 3, kinds
+
+
 def test_extract_evaluate_prints_every_kind_with_its_scores(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

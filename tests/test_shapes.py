@@ -1842,6 +1842,12 @@ INNOVATION_CLAIM_EXAMPLES = [
         ("rg:claimKind rg:firstToDo", "rg:claimKind rg:largest"),
         ("rg:claimScope ex:china", "rg:claimScope ex:central-china"),
     ),
+    conforms(
+        "InnovationClaimShape",
+        "innovation-claim-of-a-record-low-conforms",
+        INNOVATION_CLAIM,
+        ("rg:claimKind rg:firstToDo", "rg:claimKind rg:recordLow"),
+    ),
     rejects(
         "InnovationClaimShape",
         "innovation-claim-without-kind-is-rejected",
@@ -1849,7 +1855,7 @@ INNOVATION_CLAIM_EXAMPLES = [
         remove("rg:claimKind rg:firstToDo ;"),
         focus="claim",
         path="rg:claimKind",
-        message="needs exactly one kind: first to do, first of its kind, only one or largest",
+        message="needs exactly one kind: first to do, first of its kind, only one, largest",
     ),
     rejects(
         "InnovationClaimShape",
@@ -1858,7 +1864,7 @@ INNOVATION_CLAIM_EXAMPLES = [
         ("rg:claimKind rg:firstToDo", "rg:claimKind rg:stagePilot"),
         focus="claim",
         path="rg:claimKind",
-        message="needs exactly one kind: first to do, first of its kind, only one or largest",
+        message="needs exactly one kind: first to do, first of its kind, only one, largest",
         value=NAMESPACES["rg"] + "stagePilot",
     ),
     rejects(

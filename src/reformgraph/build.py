@@ -145,6 +145,7 @@ CLAIM_KINDS = {
     ClaimKind.ONLY_ONE: RG.onlyOne,
     ClaimKind.LARGEST: RG.largest,
     ClaimKind.RECORD_HIGH: RG.recordHigh,
+    ClaimKind.RECORD_LOW: RG.recordLow,
 }
 CLAIM_EN = {
     ClaimKind.FIRST_TO_DO: "first to do it",
@@ -152,6 +153,7 @@ CLAIM_EN = {
     ClaimKind.ONLY_ONE: "the only one",
     ClaimKind.LARGEST: "the largest",
     ClaimKind.RECORD_HIGH: "a record high",
+    ClaimKind.RECORD_LOW: "a record low",
 }
 STAGES = {
     PilotStage.PILOT: RG.stagePilot,

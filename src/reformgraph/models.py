@@ -699,6 +699,7 @@ class ClaimKind(str, Enum):
     ONLY_ONE = "only-one"  # 唯一
     LARGEST = "largest"  # 最大
     RECORD_HIGH = "record-high"  # 创历史新高
+    RECORD_LOW = "record-low"  # 创历史新低, 降至历史最低
 
 
 class PilotStage(str, Enum):

@@ -40,6 +40,8 @@ def _outcome_res() -> dict[str, re.Pattern[str]]:
         "largest": re.compile(rf"(?P<scope>{scopes})(?:规模)?(?P<word>最大)"),
         # not 创新高 alone: 创新高地 is "a highland of innovation"
         "record-high": re.compile(r"创历史新高|历史新高"),
+        # 创历史新低; 降至历史最低 (a figure may follow: 降至历史最低3.1%)
+        "record-low": re.compile(r"创历史新低|历史新低|历史最低"),
         "firsts": re.compile(rf"(?P<scope>{scopes})(?P<word>第一)(?![个家部座])"),
         "batch": re.compile(
             r"首批(?:“[^”\n]{0,20}?试点[^”\n]{0,8}?”|“[^”\n]{1,20}”试点|[^\uff0c,。;\uff1b、“\n]{0,12}?试点)"
@@ -258,25 +260,23 @@ def _outcomes(
                     what=_what(text, m.end(), clause),
                 )
             )
-    # Record highs: 人民群众安全感、满意度分别上升至98.77%、96.81%,创历史新高. What is at a
-    # record high is said before the words (in their clause, else in the clause before);
-    # the record is taken as the province's the report is about, for the reviewer to check.
-    for m in res["record-high"].finditer(text, lo, hi):
-        scope = _scope_key("全省", ctx)
-        if scope is None:
-            continue
-        clause = _clause(text, m.start(), lo, hi)
-        if clause[0] < m.start():
-            what = (clause[0], m.start())
-        elif clause[0] - 2 >= lo:
-            what = _clause(text, clause[0] - 2, lo, hi)
-        else:
-            continue
-        add(
-            OutcomeFound(
-                "claims", m.start(), m.end(), {"kind": "record-high"}, scope=scope, what=what
-            )
-        )
+    # Record highs and lows: 人民群众安全感、满意度分别上升至98.77%、96.81%,创历史新高;
+    # 企业综合融资成本降至历史最低. What is at a record is said before the words (in their
+    # clause, else in the clause before); the record is taken as the province's the report
+    # is about, for the reviewer to check.
+    for kind in ("record-high", "record-low"):
+        for m in res[kind].finditer(text, lo, hi):
+            scope = _scope_key("全省", ctx)
+            if scope is None:
+                continue
+            clause = _clause(text, m.start(), lo, hi)
+            if clause[0] < m.start():
+                what = (clause[0], m.start())
+            elif clause[0] - 2 >= lo:
+                what = _clause(text, clause[0] - 2, lo, hi)
+            else:
+                continue
+            add(OutcomeFound("claims", m.start(), m.end(), {"kind": kind}, scope=scope, what=what))
     # Pilot programmes named in the text.
     for it in items:
         if it.etype is EntityType.PILOT_PROGRAMME and lo <= it.start and it.end <= hi:
