@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -343,7 +344,8 @@ def test_ctrl_c_stops_a_build_with_a_message_and_no_traceback(
     try:
         _wait_for(lambda: len(_children(build.pid)) >= 2)
         # How the build takes SIGINT as it is sent (caught, ignored, blocked), should a
-        # Ctrl-C ever be lost again (once, in a full run under load: exit 0).
+        # Ctrl-C ever be lost again (once, in a full run under load: exit 0; one that lands
+        # in a finaliser was, see test_a_ctrl_c_that_lands_in_a_finaliser_still_stops_…).
         seen = _signal_state(build.pid)
         os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
         _, stderr = build.communicate(timeout=60)
@@ -405,3 +407,43 @@ def test_ctrl_c_while_the_build_is_put_in_place_finishes_it_first_and_says_so(
     cases = runner.invoke(app, ["query", "cases", "--build", str(out), "-f", "csv"])
     assert cases.exit_code == 0, cases.output
     assert "A NEW TITLE" in cases.stdout
+
+
+class _InterruptedInAFinaliser:
+    """An object whose finaliser takes a Ctrl-C: Python prints a KeyboardInterrupt raised
+    in a finaliser ("Exception ignored in …") and drops it. The garbage collector runs
+    finalisers (a pool's, a file's) at any moment, so a Ctrl-C can land in one."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(1000))  # Python runs the signal's handler here, inside the finaliser
+
+
+def test_a_ctrl_c_that_lands_in_a_finaliser_still_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build went on and put its new build in place (exit 0), as if Ctrl-C was never
+    # pressed: the KeyboardInterrupt was raised, and dropped, inside a finaliser.
+    import reformgraph.produce as produce
+
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    before = (out / "reformgraph.nt").stat().st_mtime_ns
+    shutil.rmtree(out / produce.CACHE_DIR)  # each case is processed again, in this process
+    real = produce._process_case
+    dropped: list[str] = []
+
+    def processed_then_interrupted(*args: Any) -> Any:
+        if not dropped:
+            _InterruptedInAFinaliser()  # made and dropped: its finaliser runs now
+        return real(*args)
+
+    monkeypatch.setattr(produce, "_process_case", processed_then_interrupted)
+    monkeypatch.setattr(
+        sys, "unraisablehook", lambda raised: dropped.append(raised.exc_type.__name__)
+    )
+    result = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
+    assert dropped == ["KeyboardInterrupt"], "the Ctrl-C did not land in the finaliser"
+    assert result.exit_code == 130, result.output
+    assert "interrupted: nothing was written" in result.stderr
+    assert (out / "reformgraph.nt").stat().st_mtime_ns == before

@@ -30,6 +30,7 @@ from reformgraph.produce import (
     Produced,
     Progress,
     build_lock,
+    noted_interrupts,
     produce,
     publish,
     refuse_in_starting_worker,
@@ -306,7 +307,11 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
                 f"{out_dir / name} is a folder, and a build replaces it with a file: move it"
                 " away, or build into another folder (--out)"
             )
-    with build_lock(out_dir, progress), work_folder(out_dir) as work_name:
+    with (
+        build_lock(out_dir, progress),
+        work_folder(out_dir) as work_name,
+        noted_interrupts() as interrupted,
+    ):
         work = Path(work_name)
         cache = out_dir / CACHE_DIR
         with _draft_hints(data_dir):
@@ -318,6 +323,8 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
             raise ValidationFailed(report, len(produced.validation.violations))
         result = _result(produced)
         earlier = _drawn_files(out_dir)
+        if interrupted:  # a Ctrl-C whose KeyboardInterrupt a finaliser dropped
+            raise KeyboardInterrupt
         written = publish(work, out_dir)
     return BuildResult(check=result, written=written, stale=earlier)
 

@@ -986,6 +986,42 @@ def publish(work: Path, out_dir: Path) -> list[Path]:
 
 
 @contextmanager
+def noted_interrupts() -> Iterator[list[int]]:
+    """Within the block, Ctrl-C (SIGINT) and ``kill`` (SIGTERM) do what their handlers do
+    (Ctrl-C raises KeyboardInterrupt) and are also noted in the list, where a Python
+    handler acts on them (in the main thread; elsewhere the block runs as it is).
+
+    A handler's exception is raised wherever the main thread is, and Python drops one
+    raised while a finaliser runs (a ``__del__``, a weakref callback, which the garbage
+    collector runs at any moment) with only a line on stderr: the build went on and put
+    its new build in place, exit code 0, as if Ctrl-C was never pressed. The caller checks
+    the list before it writes anything that stays."""
+    import signal
+
+    came: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield came
+        return
+    previous: dict[int, Callable[[int, Any], Any]] = {
+        signum: handler
+        for signum in (signal.SIGINT, signal.SIGTERM)
+        if callable(handler := signal.getsignal(signum))
+    }
+
+    def note(signum: int, frame: Any) -> None:
+        came.append(signum)
+        previous[signum](signum, frame)
+
+    for signum in previous:
+        signal.signal(signum, note)
+    try:
+        yield came
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
 def _held_signals(sigterm: bool = True) -> Iterator[list[int]]:
     """Within the block, Ctrl-C (SIGINT) and ``kill`` (SIGTERM; unless ``sigterm`` is
     False) are noted in the list, not acted on (in the main thread; elsewhere the block
