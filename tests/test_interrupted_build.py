@@ -20,7 +20,7 @@ from reformgraph.cli import app
 from reformgraph.engine import PUBLISHING
 from reformgraph.synth import synthesize
 
-from .paths import DATA
+from .paths import CASE_FILES, DATA
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
@@ -433,7 +433,10 @@ def test_a_ctrl_c_that_lands_in_a_finaliser_still_stops_the_build(
     real = produce._process_case
     dropped: list[str] = []
 
+    calls: list[object] = []
+
     def processed_then_interrupted(*args: Any) -> Any:
+        calls.append(args)
         if not dropped:
             _InterruptedInAFinaliser()  # made and dropped: its finaliser runs now
         return real(*args)
@@ -447,3 +450,4 @@ def test_a_ctrl_c_that_lands_in_a_finaliser_still_stops_the_build(
     assert result.exit_code == 130, result.output
     assert "interrupted: nothing was written" in result.stderr
     assert (out / "reformgraph.nt").stat().st_mtime_ns == before
+    assert len(calls) < len(CASE_FILES), "it stops at once, not after every case"

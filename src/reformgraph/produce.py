@@ -740,6 +740,7 @@ def _produce(
         JsonLdWriter(work / f"{STEM}.jsonld", CONTEXT) as jsonld,
     ):
         for outcome in outcomes:
+            _stop_if_interrupted()
             errors += outcome.errors
             resolver.used.update(outcome.used)
             duplicate = outcome.case_id is not None and outcome.case_id in seen
@@ -797,7 +798,8 @@ def _produce(
     # before the store is loaded.
     _WORKER.clear()
     del shared, resolver, checks, labels, introductions
-    gc.collect()
+    gc.collect()  # finalisers run: a Ctrl-C that lands in one is noted, not raised
+    _stop_if_interrupted()
 
     clock = time.perf_counter()
     if progress is not None:
@@ -819,6 +821,7 @@ def _produce(
         add_ontology(store, ontology_file("reformgraph.ttl"))
         store.optimize()
         seconds["load the store"] = time.perf_counter() - clock
+        _stop_if_interrupted()
         if progress is not None:
             progress("store", 1, 1)
         clock = time.perf_counter()
@@ -1014,11 +1017,24 @@ def noted_interrupts() -> Iterator[list[int]]:
 
     for signum in previous:
         signal.signal(signum, note)
+    _NOTED.append(came)
     try:
         yield came
     finally:
+        _NOTED.remove(came)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+#: The lists of the :func:`noted_interrupts` blocks this process is in.
+_NOTED: list[list[int]] = []
+
+
+def _stop_if_interrupted() -> None:
+    """Stop (KeyboardInterrupt) if a Ctrl-C or ``kill`` was noted whose own exception was
+    lost (see :func:`noted_interrupts`): at once, not after the rest of the build."""
+    if any(_NOTED):
+        raise KeyboardInterrupt
 
 
 @contextmanager
