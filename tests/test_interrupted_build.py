@@ -451,3 +451,24 @@ def test_a_ctrl_c_that_lands_in_a_finaliser_still_stops_the_build(
     assert "interrupted: nothing was written" in result.stderr
     assert (out / "reformgraph.nt").stat().st_mtime_ns == before
     assert len(calls) < len(CASE_FILES), "it stops at once, not after every case"
+
+
+def test_a_ctrl_c_that_lands_in_a_finaliser_stops_a_check_at_the_next_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import reformgraph.produce as produce
+
+    real = produce._process_case
+    calls: list[object] = []
+
+    def processed_then_interrupted(*args: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 1:
+            _InterruptedInAFinaliser()
+        return real(*args)
+
+    monkeypatch.setattr(produce, "_process_case", processed_then_interrupted)
+    monkeypatch.setattr(sys, "unraisablehook", lambda raised: None)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.check(DATA)
+    assert len(calls) < len(CASE_FILES)

@@ -237,7 +237,11 @@ def check(data_dir: StrPath, *, progress: Progress | None = None) -> CheckResult
     conforms and which numerals and outcome words the data does not cover.
     """
     refuse_in_starting_worker("pipeline.check")
-    with tempfile.TemporaryDirectory(prefix="reformgraph-check-") as work, _draft_hints(data_dir):
+    with (
+        tempfile.TemporaryDirectory(prefix="reformgraph-check-") as work,
+        _draft_hints(data_dir),
+        noted_interrupts(),  # a Ctrl-C lost in a finaliser still stops it
+    ):
         return _result(produce(Path(data_dir), Path(work), progress=progress))
 
 
@@ -273,7 +277,10 @@ def accept(
     from reformgraph.extract import accept as merge
 
     def shapes(staged: Path) -> list[DataError]:
-        with tempfile.TemporaryDirectory(prefix="reformgraph-accept-build-") as work:
+        with (
+            tempfile.TemporaryDirectory(prefix="reformgraph-accept-build-") as work,
+            noted_interrupts(),  # a Ctrl-C lost in a finaliser still stops it
+        ):
             produced = produce(staged, Path(work), progress=progress)
         return [
             DataError(v.file, v.line or None, "", str(replace(v, file="", line=0)))
