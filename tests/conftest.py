@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,15 @@ def slow_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
     clock = itertools.count(0, 2)
     monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored() -> Iterator[None]:
+    """Each test starts with the handlers of Ctrl-C and ``kill`` the one before it found:
+    a command run in this process (CliRunner) sets them (an interrupted build ignores
+    both while it winds down), and a later test of Ctrl-C would then find it ignored."""
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for signum, handler in saved.items():
+        if handler is not None:  # None: set outside Python, and not ours to restore
+            signal.signal(signum, handler)
