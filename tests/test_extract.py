@@ -20,6 +20,7 @@ from reformgraph.extract import (
     TODO_EN,
     Evaluation,
     ExtractError,
+    ExtractResult,
     accept,
     analyse,
     evaluate,
@@ -283,10 +284,13 @@ def test_evaluation_refuses_a_report_the_curated_data_does_not_hold(tmp_path: Pa
 
 
 @pytest.fixture(scope="module")
-def our_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("draft") / "hubei"
-    extract(SOURCE, out)
-    return out
+def our_extract(tmp_path_factory: pytest.TempPathFactory) -> ExtractResult:
+    return extract(SOURCE, tmp_path_factory.mktemp("draft") / "hubei")
+
+
+@pytest.fixture(scope="module")
+def our_draft(our_extract: ExtractResult) -> Path:
+    return our_extract.out_dir
 
 
 def test_the_draft_of_our_source_resolves(our_draft: Path) -> None:
@@ -294,12 +298,36 @@ def test_the_draft_of_our_source_resolves(our_draft: Path) -> None:
     assert len(resolved.cases) == 8
 
 
-def test_the_draft_of_our_source_builds_conforms_and_covers_every_numeral(our_draft: Path) -> None:
-    result = pipeline.check(our_draft)
+def test_the_draft_of_our_source_builds_conforms_and_covers_every_numeral(
+    our_extract: ExtractResult,
+) -> None:
+    result = pipeline.check(our_extract.out_dir)
     assert result.validation.conforms, [str(v) for v in result.validation.violations]
     assert result.uncovered == []
     assert result.summary.cases == 8
     assert result.summary.measures == 28
+    # extract's own summary counts as the build does (the numbers of changes are figures)
+    assert our_extract.changes > 0
+    assert (our_extract.cases, our_extract.measures, our_extract.figures) == (
+        result.summary.cases,
+        result.summary.measures,
+        result.summary.figures,
+    )
+    assert f"{result.summary.figures} figure(s)" in our_extract.summary()
+
+
+def test_extract_counts_figures_as_the_build_does_with_the_numbers_of_changes(
+    tmp_path: Path,
+) -> None:
+    result = extract(FIXTURES / "county-sections.txt", tmp_path / "draft")
+    checked = pipeline.check(tmp_path / "draft")
+    assert result.changes > 0
+    assert (result.cases, result.measures, result.figures) == (
+        checked.summary.cases,
+        checked.summary.measures,
+        checked.summary.figures,
+    )
+    assert f"{checked.summary.figures} figure(s)" in result.summary()
 
 
 def test_the_draft_keeps_the_report_as_utf8_with_its_sha256(our_draft: Path) -> None:

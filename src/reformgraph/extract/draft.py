@@ -1548,6 +1548,21 @@ def _count(records: Iterable[dict[str, Any]], key: str) -> int:
     return total
 
 
+#: The numbers a change states, each a figure of the graph as a stated figure is.
+_CHANGE_VALUES = ("baseline", "result", "difference")
+
+
+def _figures(records: Iterable[dict[str, Any]]) -> int:
+    """The figures as ``build`` counts them: stated figures and the numbers of changes."""
+    total = 0
+    for record in records:
+        for holder in (record, *record.get("measures", [])):
+            total += len(holder.get("figures", []))
+            for change in holder.get("changes", []):
+                total += sum(key in change for key in _CHANGE_VALUES)
+    return total
+
+
 def extract(
     report: Path,
     out_dir: Path,
@@ -1598,7 +1613,7 @@ def extract(
         normalised=read.normalised,
         cases=len(draft.cases),
         measures=sum(len(c.get("measures", [])) for c in draft.cases),
-        figures=_count(records, "figures") + len(intro.get("figures", [])),
+        figures=_figures([*records, intro]),
         changes=_count(records, "changes") + len(intro.get("changes", [])),
         rankings=_count(records, "rankings") + len(intro.get("rankings", [])),
         outcomes=sum(
