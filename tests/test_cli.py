@@ -790,10 +790,10 @@ def test_parse_errors_name_the_file_they_are_in(build_dir: Path, tmp_path: Path)
     (no_store / "reformgraph.nt").write_text('<http://a> <http://b> "x .\n', encoding="utf-8")
     expected = {
         ("query", str(broken_query), "--build", str(build_dir)): (
-            f"{broken_query}: SPARQL syntax error at line 1, column 26"
+            f"{broken_query}: SPARQL syntax error at line 1, column 19"
         ),
         ("viz", "--query", str(broken_query), "--build", str(build_dir), "-o", str(tmp_path)): (
-            f"{broken_query}: SPARQL syntax error at line 1, column 26"
+            f"{broken_query}: SPARQL syntax error at line 1, column 19"
         ),
         ("links", "--graph", str(jsonld)): f"{jsonld}: cannot be parsed as RDF: Expecting value",
         ("query", "cases", "--build", str(no_store)): (

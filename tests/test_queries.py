@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -654,6 +655,91 @@ def test_a_syntax_error_of_oxigraph_reads_without_its_grammar_s_character_ranges
     assert "\\u{" not in message
     assert "..=" not in message
     assert len(message) < 300, message
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_a_syntax_error_oxigraph_puts_at_the_end_is_placed_at_the_clause_that_cannot_be_read(
+    build_dir: Path, query_graph: Graph, engine_name: str
+) -> None:
+    # Oxigraph said "line 5, column 1: expected one of CEIL, LANG, …" for a query of four
+    # lines whose FILTER, on line 3, has no right-hand side.
+    run = _engines(build_dir, query_graph)[engine_name]
+    with pytest.raises(QueryError) as refused:
+        run("SELECT ?c WHERE {\n  ?c a rg:ReformCase\n  FILTER(?c = )\n}\n")
+    lines = str(refused.value).rstrip("\n").splitlines()
+    assert lines[0].endswith(
+        "SPARQL syntax error at line 3, column 3: what begins with 'FILTER' cannot be read as"
+        " SPARQL"
+    ), lines
+    assert lines[1:] == ["  3 |   FILTER(?c = )", "    |   ^"]
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?c\nWHERE { ?c a rg:ReformCase }\n\tLIMIT x",
+        "SELECT ?c\nWHERE {\n\t?c rg:position ?p FILTER(?p > )\n}",
+        "SELECT ?x WHERE { ?x ",
+    ],
+)
+def test_a_syntax_error_shows_its_line_with_a_caret_under_the_column(
+    build_dir: Path, query_graph: Graph, engine_name: str, text: str
+) -> None:
+    run = _engines(build_dir, query_graph)[engine_name]
+    with pytest.raises(QueryError) as refused:
+        run(text)
+    first, shown, caret = str(refused.value).rstrip("\n").splitlines()
+    found = re.search(r"SPARQL syntax error at line (\d+), column (\d+): \S", first)
+    assert found, first
+    line, column = int(found[1]), int(found[2])
+    source = text.splitlines()[line - 1]
+    gutter = f"  {line} | "
+    # (the command line's console expands tabs, to the same columns)
+    assert shown.expandtabs() == f"{gutter}{source}".expandtabs()
+    # the caret under the column (a column past the end: just after the last character)
+    assert caret.endswith("^"), caret
+    assert caret.expandtabs().index("^") == len(f"{gutter}{source[: column - 1]}".expandtabs())
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+@pytest.mark.parametrize(
+    ("text", "what"), [("", "empty"), ("  \n", "empty"), ("# cases\n", "only comments")]
+)
+def test_an_empty_query_file_is_called_empty(
+    build_dir: Path, query_graph: Graph, tmp_path: Path, engine_name: str, text: str, what: str
+) -> None:
+    # It was "SPARQL syntax error at line 1, column 1: expected", and nothing after.
+    run = _engines(build_dir, query_graph)[engine_name]
+    path = tmp_path / "mine.rq"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(QueryError, match=f"mine.rq: there is no query: the text is {what}"):
+        run(str(path))
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_a_prefixed_name_with_a_slash_as_the_tables_print_it_is_named_with_its_full_iri(
+    build_dir: Path, query_graph: Graph, engine_name: str
+) -> None:
+    run = _engines(build_dir, query_graph)[engine_name]
+    with pytest.raises(QueryError) as refused:
+        run("SELECT ?p WHERE { rgd:case/big-fiscal-system ?p ?o }")
+    message = " ".join(str(refused.value).split())
+    assert (
+        "SPARQL syntax error at line 1, column 19: a prefixed name cannot hold '/'"
+        f" (rgd:case/big-fiscal-system): write the full IRI, <{DATA}case/big-fiscal-system>"
+    ) in message
+    assert run(f"SELECT ?p WHERE {{ <{DATA}case/big-fiscal-system> rg:position ?p }}") == [("1",)]
+
+
+def test_a_property_path_is_not_taken_for_a_prefixed_name_with_a_slash() -> None:
+    from reformgraph.queries import _slashed_name
+
+    assert _slashed_name("{ ?s rdf:type/rdfs:subClassOf ?o }") is None
+    assert _slashed_name("{ ?s skos:broader/^skos:narrower ?o }") is None
+    assert _slashed_name("{ ?s rdf:type/a ?o }") is None
+    assert _slashed_name('{ ?s ?p "rg:a/b" } # rg:a/b') is None
+    assert _slashed_name("{ ?s rg:p/rg:q/tail ?o }") == ("rg:q/tail", 1, 11)
 
 
 def test_oxigraph_s_expected_lists_keep_their_words_and_lose_their_ranges() -> None:

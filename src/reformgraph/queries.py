@@ -660,27 +660,134 @@ def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
 
 
 def _syntax_error(exc: Exception, text: str, path: str = "") -> QueryError:
-    """A syntax error of Oxigraph or rdflib, with its line and column, and the query's file
-    (``path``, as the user named it) if it came from one. A prefix the query neither
-    declares nor may leave undeclared is named as the cause; Oxigraph's lists of the
-    characters it expected are cut short."""
+    """A syntax error of Oxigraph or rdflib, with its line and column, the line of the
+    query it is on (a caret under the column), and the query's file (``path``, as the
+    user named it) if it came from one. A prefix the query neither declares nor may leave
+    undeclared is named as the cause, as is a prefixed name with a ``/`` in it (as the
+    tables print the IRIs of the data), with its full IRI; an empty query is called
+    empty. Oxigraph's lists of the characters it expected are cut short. Oxigraph puts
+    many errors at the end of the text, whatever the cause (``FILTER(?c = )``); rdflib's
+    parser then names the clause that cannot be read, where it is."""
     where = f"{path}: " if path else ""
     unknown = unknown_prefix_error(text, path)
     if unknown is not None:
         return unknown
-    line = getattr(exc, "lineno", None)
-    column = getattr(exc, "col", None)
-    message = getattr(exc, "msg", None) or str(exc)
-    if line is None or column is None:
-        found = re.match(r"error at (\d+):(\d+): (.*)", str(message), re.DOTALL)
-        if found:
-            line, column, message = found[1], found[2], found[3]
-    message = _readable(str(message))
-    if line is not None and column is not None:
+    if not _masked(text).strip():
+        what = "empty" if not text.strip() else "only comments"
+        return QueryError(f"{where}there is no query: the text is {what}", source=text)
+    slashed = _slashed_name(text)
+    if slashed is not None:
+        name, at_line, at_column = slashed
+        prefix, _, local = name.partition(":")
+        namespace = _declared_namespaces(text).get(prefix, NAMESPACES.get(prefix, "…"))
+        # (SPARQL's escape, rgd:case\/…, is not unescaped by rdflib's parser)
         return QueryError(
-            f"{where}SPARQL syntax error at line {line}, column {column}: {message}", source=text
+            f"{where}SPARQL syntax error at line {at_line}, column {at_column}: a prefixed"
+            f" name cannot hold '/' ({name}): write the full IRI, <{namespace}{local}>"
+            + _pointer(text, at_line, at_column),
+            source=text,
         )
-    return QueryError(f"{where}SPARQL syntax error: {message}", source=text)
+    from pyparsing import ParseBaseException
+
+    if isinstance(exc, ParseBaseException):  # rdflib's parser: where it stops, and the word
+        stop = _rdflib_stop(text)
+        if stop is not None:
+            return _cannot_read(where, text, *stop)
+        lines = text.rstrip().splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+        return QueryError(
+            f"{where}SPARQL syntax error at line {line}, column {column}: the query ends"
+            " before it is complete" + _pointer(text, line, column),
+            source=text,
+        )
+    message = str(exc)
+    found = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if found is None:
+        return QueryError(f"{where}SPARQL syntax error: {_readable(message)}", source=text)
+    line, column = int(found[1]), int(found[2])
+    lines = text.rstrip().splitlines() or [""]
+    if (line, column) >= (len(lines), len(lines[-1]) + 1):
+        # at (or past) the end: the clause rdflib cannot read, if it stops before
+        stop = _rdflib_stop(text)
+        if stop is not None and stop[:2] < (line, column):
+            return _cannot_read(where, text, *stop)
+    return QueryError(
+        f"{where}SPARQL syntax error at line {line}, column {column}: {_readable(found[3])}"
+        + _pointer(text, line, column),
+        source=text,
+    )
+
+
+def _cannot_read(where: str, text: str, line: int, column: int, word: str) -> QueryError:
+    return QueryError(
+        f"{where}SPARQL syntax error at line {line}, column {column}: what begins with"
+        f" {word!r} cannot be read as SPARQL" + _pointer(text, line, column),
+        source=text,
+    )
+
+
+def _pointer(text: str, line: int, column: int) -> str:
+    """The line ``line`` of ``text`` and a caret under ``column`` (from 1), as two lines to
+    follow a message; a position past the end of the text points just after its last
+    character. Tabs before the column stay tabs, so that the caret stays under it."""
+    lines = text.splitlines() or [""]
+    if line > len(lines):
+        while len(lines) > 1 and not lines[-1].strip():
+            lines.pop()
+        line, column = len(lines), len(lines[-1]) + 1
+    source = lines[line - 1]
+    pad = "".join("\t" if c == "\t" else " " for c in source[: max(column - 1, 0)])
+    gutter = f"  {line} | "
+    return f"\n{gutter}{source}\n{' ' * (len(gutter) - 2)}| {pad}^"
+
+
+#: A prefixed name whose local part has a ``/`` (the tables print ``rgd:case/…``): SPARQL
+#: ends the name at the ``/`` (an escaped ``\/`` is allowed). A ``/`` followed by a
+#: prefixed name or ``a`` is a property path (``rdf:type/rdfs:subClassOf``), not this.
+_SLASHED_NAME = re.compile(
+    r"(?<![\w?$:.\-])((?:[A-Za-z][\w.\-]*)?:(?:[\w.\-]|\\.)*"
+    r"(?:(?<!\\)/(?!a\b)[\w.\-]+(?![\w.\-]*:))+)"
+)
+
+
+def _slashed_name(text: str) -> tuple[str, int, int] | None:
+    """The first prefixed name of ``text`` with an unescaped ``/`` in it (outside strings,
+    IRIs and comments), with its line and column (from 1); None if there is none."""
+    masked = _masked(text)
+    found = _SLASHED_NAME.search(masked)
+    if found is None:
+        return None
+    line = masked.count("\n", 0, found.start()) + 1
+    column = found.start() - (masked.rfind("\n", 0, found.start()) + 1) + 1
+    return found[1], line, column
+
+
+def _declared_namespaces(text: str) -> dict[str, str]:
+    """The namespaces ``text`` declares (``PREFIX p: <…>``), by prefix."""
+    return {
+        m[1]: m[2]
+        for m in re.finditer(r"\bPREFIX\s+((?:[A-Za-z][\w.\-]*)?)\s*:\s*<([^<>]*)>", text, re.I)
+    }
+
+
+def _rdflib_stop(text: str) -> tuple[int, int, str] | None:
+    """Where rdflib's parser stops reading ``text``, as its line, its column (from 1) and
+    the word there; None if it reads the text, or stops at its end."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    # pyparsing counts a tab as the spaces it expands to: a space keeps the positions
+    flat = text.replace("\t", " ")
+    try:
+        prepareQuery(flat, initNs=NAMESPACES)
+    except ParseBaseException as exc:
+        if exc.loc >= len(flat.rstrip()):
+            return None
+        word = re.match(r"[^\s{}()]+|.", text[exc.loc :])
+        return exc.lineno, exc.col, word[0] if word else text[exc.loc]
+    except Exception:  # rdflib's other errors say nothing of where
+        return None
+    return None
 
 
 def _readable(message: str) -> str:
