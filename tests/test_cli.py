@@ -688,6 +688,110 @@ def test_network_out_naming_a_file_is_refused_before_any_work(
     assert afile.read_text(encoding="utf-8") == "mine"
 
 
+@pytest.mark.parametrize(
+    ("args", "given", "message"),
+    [
+        (
+            ["viz"],
+            "pic.svg",
+            "'pic.svg' is neither (--format svg writes a picture of the page beside it):"
+            " give --out {tmp}/pic.html",
+        ),
+        (["viz"], "g.graphml", "'g.graphml' is neither: give --out {tmp}/g.html"),
+        (
+            ["network"],
+            "net.graphml",
+            "'net.graphml' is a file's name: give a folder, such as --out {tmp}/net",
+        ),
+    ],
+)
+def test_an_out_named_like_another_kind_of_file_is_refused_not_made_a_folder(
+    build_dir: Path, tmp_path: Path, args: list[str], given: str, message: str
+) -> None:
+    # `viz -o pic.svg` made a folder pic.svg with the page in it; `network -o net.graphml`
+    # a folder net.graphml with the four files.
+    result = runner.invoke(app, [*args, "--build", str(build_dir), "--out", str(tmp_path / given)])
+    assert result.exit_code == 2, result.output
+    assert message.format(tmp=tmp_path) in " ".join(result.output.split())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_viz_out_naming_an_existing_file_that_is_not_a_page_is_refused(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    # It said "cannot write the page …/afile/reformgraph-full.html: Not a directory".
+    afile = tmp_path / "afile"
+    afile.write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, ["viz", "--build", str(build_dir), "--out", str(afile)])
+    assert result.exit_code == 2, result.output
+    assert f"--out {afile}: a file that is not a page" in " ".join(result.output.split())
+    assert afile.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize(
+    ("args", "out", "message"),
+    [
+        (["build"], "afile/b", "cannot write {out}: {tmp}/afile is a file, not a folder"),
+        (
+            ["viz", "--build", "{build}"],
+            "afile/p.html",
+            "cannot write the page into {out}: {tmp}/afile is a file, not a folder",
+        ),
+        (
+            ["network", "--build", "{build}"],
+            "afile/n",
+            "cannot write the networks into {out}: {tmp}/afile is a file, not a folder",
+        ),
+    ],
+)
+def test_a_file_where_an_output_folder_must_be_is_named(
+    project: Path,
+    build_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    out: str,
+    message: str,
+) -> None:
+    monkeypatch.chdir(project)
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    given = [a.format(build=build_dir) for a in args]
+    result = runner.invoke(app, [*given, "--out", str(tmp_path / out)])
+    assert result.exit_code == 2, result.output
+    shown = message.format(out=tmp_path / out, tmp=tmp_path)
+    assert shown in " ".join(result.output.split()), result.output
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("command", ["build", "viz"])
+def test_a_write_error_names_the_output_not_the_hidden_file_written_first(
+    project: Path,
+    build_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    # "cannot write the output: [Errno 30] Read-only file system:
+    # '/mnt/.reformgraph-build-1048-i0xc2qfk'" (and the same for a page's .tmp file)
+    import errno
+
+    hidden = str(tmp_path / "out" / ".reformgraph-build-1-i0xc2qfk")
+
+    def read_only(*_: object, **__: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", hidden)
+
+    monkeypatch.setattr(pipeline, "build" if command == "build" else "write_view", read_only)
+    monkeypatch.chdir(project)
+    out = tmp_path / "out" / ("b" if command == "build" else "p.html")
+    extra = [] if command == "build" else ["--build", str(build_dir)]
+    result = runner.invoke(app, [command, *extra, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert f"{out}: Read-only file system" in text, text
+    assert ".reformgraph-build" not in text
+    assert "Errno" not in text
+
+
 def test_a_typed_integer_parameter_matches_in_the_store_and_in_a_graph_file_alike(
     build_dir: Path,
 ) -> None:

@@ -1379,6 +1379,20 @@ def test_extract_never_writes_over_the_folder_that_holds_the_curated_data(
     assert _tree(project) == before
 
 
+@pytest.mark.parametrize("inside", ["data", "data/cases/new"])
+def test_extract_into_the_curated_data_names_a_folder_beside_it(
+    tmp_path: Path, inside: str
+) -> None:
+    # It named no folder to use instead, as it does inside any other data folder.
+    data = shutil.copytree(DATA, tmp_path / "data")
+    before = _tree(data)
+    with pytest.raises(ExtractError) as refused:
+        extract(FIXTURES / "news-item.txt", tmp_path / inside, curated=data)
+    name = "new" if inside == "data" else Path(inside).name
+    assert f"draft beside it (e.g. --out {tmp_path / 'drafts' / name})" in str(refused.value)
+    assert _tree(data) == before
+
+
 def test_accept_never_replaces_a_curated_case_file_of_the_same_name(
     data_copy: Path, reviewed_draft: Path
 ) -> None:

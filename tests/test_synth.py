@@ -245,6 +245,42 @@ def test_synth_refuses_a_folder_that_is_not_empty_and_writes_nothing(tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"], "a half-written folder is left"
 
 
+@pytest.mark.parametrize("inside", ["data/cases/s", "data/s", "data/entities/x/y"])
+def test_synth_refuses_to_write_inside_a_data_folder_and_names_one_beside_it(
+    tmp_path: Path, inside: str
+) -> None:
+    # `synth --out data/cases/s` wrote into the project's data; its next build then refused
+    # the synthetic files as misplaced case files (extract refused the same --out).
+    for sub in ("sources", "cases", "entities"):
+        (tmp_path / "data" / sub).mkdir(parents=True)
+    before = files(tmp_path)
+
+    result = synth(tmp_path / inside, "--cases", "3")
+
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"is inside the data folder {tmp_path / 'data'}" in message
+    assert f"write it beside (e.g. --out {tmp_path / 'synthetic'})" in message
+    assert files(tmp_path) == before
+    assert not (tmp_path / inside).exists()
+
+
+@pytest.mark.parametrize("where", ["afile", "afile/s"])
+def test_synth_names_a_file_where_its_folder_must_be(tmp_path: Path, where: str) -> None:
+    # `--out afile` said "exists and is not an empty folder"; `--out afile/s`, "[Errno 17]
+    # File exists: 'afile'; choose a new folder".
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+
+    result = synth(tmp_path / where, "--cases", "3")
+
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"{tmp_path / 'afile'} is a file, not a folder" in message, message
+    assert "Errno" not in message
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
 @pytest.mark.parametrize("cases", ["0", "-3"])
 def test_synth_refuses_fewer_than_one_case_and_writes_nothing(tmp_path: Path, cases: str) -> None:
     out = tmp_path / "data"

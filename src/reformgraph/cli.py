@@ -258,6 +258,19 @@ def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]
     return data_dir, out_dir
 
 
+def _why_not_written(target: Path | None, exc: OSError) -> str:
+    """Why ``target`` could not be written, in the system's words (not naming the hidden
+    temporary file a command writes first), or the file that stands where one of the
+    folders above ``target`` must be."""
+    if target is not None:
+        for folder in (target, *target.parents):
+            if folder.exists():
+                if not folder.is_dir() and folder != target:
+                    return f"{folder} is a file, not a folder"
+                break
+    return exc.strerror or str(exc)
+
+
 def _print_summary(result: object, data_dir: Path, written: list[Path] | None = None) -> None:
     from reformgraph.pipeline import CheckResult
 
@@ -420,7 +433,9 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
     except ReformgraphError as exc:
         _fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot write the output: {exc}")
+        # (the error names the hidden folder the build is made in first, or no file)
+        shown = out_dir if out_dir is not None else "the build"
+        _fail(f"cannot write {shown}: {_why_not_written(out_dir, exc)}; nothing was written")
     except InterruptedAfterPublishing as exc:
         _fail(
             f"interrupted: the new build was finished first, and is in place in {exc.folder}", 130
@@ -1004,7 +1019,7 @@ def _save(result: Any, output_format: str, target: Path) -> None:
         code = 3 if isinstance(exc, RemoteError) else 2
         _fail(f"{exc}\n{target}: not written (an existing file is left as it was)", code)
     except OSError as exc:
-        _fail(f"{target}: cannot be written: {exc.strerror or exc}")
+        _fail(f"{target}: cannot be written: {_why_not_written(target, exc)}")
     err.print(f"{rows:,} row(s) written to {target}")
 
 
@@ -1310,6 +1325,13 @@ def network(
     target = out_dir if out_dir is not None else folder
     if target.exists() and not target.is_dir():  # before minutes of work, not after
         _fail(f"--out {target}: a file, not a folder for the GraphML and GEXF files")
+    if not target.exists() and target.suffix.lower() in FILE_SUFFIXES:
+        # `-o net.graphml` made a folder of that name, with the four files in it
+        _fail(
+            f"--out {target}: names the folder the GraphML and GEXF files go into (made if"
+            f" missing), and {target.name!r} is a file's name: give a folder, such as --out"
+            f" {target.parent / target.stem}"
+        )
     with _progress(ticking=True) as progress:
         try:
             written = pipeline.write_networks(
@@ -1318,13 +1340,42 @@ def network(
         except TooManyPairs as exc:
             _too_many_pairs(exc)
         except OSError as exc:
-            _fail(f"cannot write the networks into {target}: {exc.strerror or exc}")
+            _fail(f"cannot write the networks into {target}: {_why_not_written(target, exc)}")
         progress("rank", 0, 1)
         ranking = analysis.centrality(graph, top=top, sample=sample, seed=seed)
         progress("rank", 1, 1)
     _output(analysis.centrality_result(ranking), output_format)
     for path in written:
         err.print(f"wrote {path}")
+
+
+#: What names a file, not a folder, in ``network --out`` and ``viz --out`` (a folder may
+#: have a dot in its name: ``build-1.0``).
+FILE_SUFFIXES = frozenset(
+    ".graphml .gexf .gml .json .jsonld .csv .png .svg .pdf .xml .txt .ttl .nt".split()
+)
+
+
+def _check_page_target(target: Path) -> None:
+    """Refuse a ``viz --out`` that names a file other than a page (``-o pic.svg`` made a
+    folder ``pic.svg`` with the page in it), or an existing file that is not one."""
+    page = target.suffix.lower() in (".html", ".htm")
+    if target.exists() and not target.is_dir() and not page:
+        _fail(
+            f"--out {target}: a file that is not a page: give an .html file's name, or a"
+            " folder to write the page into"
+        )
+    if not target.exists() and target.suffix.lower() in FILE_SUFFIXES:
+        also = (
+            f" (--format {target.suffix.lower()[1:]} writes a picture of the page beside it)"
+            if target.suffix.lower() in (".png", ".svg")
+            else ""
+        )
+        _fail(
+            f"--out {target}: a page is an .html file, or goes into a folder (made if"
+            f" missing), and {target.name!r} is neither{also}: give --out"
+            f" {target.with_suffix('.html')}"
+        )
 
 
 @app.command(cls=_Command)
@@ -1413,6 +1464,7 @@ def viz(
         # --out: a page's .html file, or a folder the page goes into (made if missing);
         # without --out, the build's folder
         target = out if out is not None else folder
+        _check_page_target(target)
         # Chromium takes a PNG in a child process: no redrawing thread then.
         ticking = picture != "png"
         with warnings.catch_warnings(record=True) as heard, _progress(ticking=ticking) as progress:
@@ -1433,7 +1485,8 @@ def viz(
     except ReformgraphError as exc:
         _fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot write the page {exc.filename or ''}: {exc.strerror or exc}")
+        # (the error names the temporary file the page is written to first)
+        _fail(f"cannot write the page into {target}: {_why_not_written(target, exc)}")
     for path in written:
         err.print(f"wrote {path}")
     for warning in heard:
@@ -1474,9 +1527,13 @@ def synth(
         with _progress() as progress:
             stats = synthesize(cases, out_dir, seed=seed, progress=progress)
     except FileExistsError as exc:
+        if exc.errno is not None:  # from the system: a file where a folder must be made
+            _fail(f"cannot write {out_dir}: {_why_not_written(out_dir, exc)}")
         _fail(f"{exc}; choose a new folder")
+    except ValueError as exc:
+        _fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot write {out_dir}: {exc}")
+        _fail(f"cannot write {out_dir}: {_why_not_written(out_dir, exc)}")
     means = ", ".join(f"{name} {value:.1f}" for name, value in stats.means().items())
     out.print(f"wrote {out_dir}: {stats.cases} cases, {stats.total_entities} entities")
     out.print(f"per case: {means}")
@@ -1542,7 +1599,7 @@ def extract(
     except ReformgraphError as exc:
         _fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot write {out_dir}: {exc}")
+        _fail(f"cannot write {out_dir}: {_why_not_written(out_dir, exc)}")
 
 
 @app.command(cls=_Command)

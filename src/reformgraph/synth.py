@@ -27,6 +27,8 @@ from typing import cast
 
 import yaml
 
+from reformgraph.project import data_folder_above
+
 try:  # libyaml's dumper: the same text as PyYAML's own here (checked on 10,000 and 30,000
     # cases), four times as fast
     from yaml import CSafeDumper as _Dumper
@@ -489,8 +491,19 @@ def synthesize(
             f"the number of cases must be from 1 to {MAX_CASES:,} (the synthetic labels run"
             f" short beyond), not {n_cases:,}"
         )
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} is a file, not a folder")
+    if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} exists and is not an empty folder")
+    around = data_folder_above(out)
+    if around is not None:
+        # `synth --out data/cases/s` wrote a data folder into the project's: its files were
+        # then read as the project's, and refused
+        raise ValueError(
+            f"{out} is inside the data folder {around}: synthetic data is a data folder of"
+            f" its own, to build with --data and --out; write it beside (e.g. --out"
+            f" {around.parent / 'synthetic'})"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

@@ -1356,10 +1356,13 @@ def _check_out_dir(out_dir: Path, curated: Path | None, overwrite: bool) -> None
         target = out_dir.resolve()
         home = curated.resolve()
         if target == home or home in target.parents or target in home.parents:
+            beside = home.parent / "drafts" / (target.name if target != home else "new")
             raise ExtractError(
                 str(out_dir),
                 None,
-                f"refusing to write a draft into or around the curated data {curated}",
+                f"refusing to write a draft into or around the curated data {curated}: a"
+                " draft is a data folder of its own, to review before `reformgraph accept`"
+                f" merges it; draft beside it (e.g. --out {beside})",
             )
     around = data_folder_above(out_dir)
     if around is not None:
