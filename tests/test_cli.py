@@ -69,6 +69,27 @@ def test_build_of_a_projects_data_folder_from_elsewhere_goes_beside_it(
     assert list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_errors_from_another_folder_say_where_their_file_names_start(
+    project: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    # Run from data/cases, "data/cases/07-….yaml:20" named no file that opens from there.
+    case = next((project / "data" / "cases").glob("07-*.yaml"))
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text.replace("value: 30.3,", "value: 31.3,"), encoding="utf-8")
+    shown = f"data/cases/{case.name}:20 [changes[0].difference.value]"
+    for where, note in [
+        (project / "data" / "cases", f" (the files are named below {project.resolve()})"),
+        (project, ""),
+    ]:
+        monkeypatch.chdir(where)
+        result = runner.invoke(app, [command])
+        assert result.exit_code == 2, result.output
+        assert shown in result.stderr
+        assert f"1 error(s) in the data{note}; nothing was written." in result.stderr
+        assert (where / shown.split(":")[0]).is_file() == (note == "")
+
+
 def test_query_before_any_build_says_how_to_make_one(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

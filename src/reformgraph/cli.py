@@ -230,10 +230,28 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _report_data_errors(exc: DataErrors, where: str = " in the data") -> NoReturn:
+def _report_data_errors(
+    exc: DataErrors, where: str = " in the data", folders: Sequence[Path] = ()
+) -> NoReturn:
     for error in exc.errors:
         err.print(Text(str(error)))
-    _fail(f"{len(exc.errors)} error(s){where}; nothing was written.", 2)
+    _fail(f"{len(exc.errors)} error(s){where}{_named_below(folders)}; nothing was written.", 2)
+
+
+def _named_below(folders: Sequence[Path]) -> str:
+    """Where the messages' file names start from, when that is not the working folder: a
+    data folder given as an absolute path, or found above the working folder, names its
+    files below the folder that holds it (``data/cases/01-x.yaml``); one given as a
+    relative path, below the working folder, as given."""
+    cwd = Path.cwd().resolve()
+    bases = dict.fromkeys(
+        folder.resolve().parent
+        for folder in folders
+        if folder.is_absolute() and folder.resolve().parent != cwd
+    )
+    if not bases:
+        return ""
+    return f" (the files are named below {' or '.join(str(b) for b in bases)})"
 
 
 def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
@@ -424,10 +442,10 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
         with _progress() as progress:
             result = pipeline.build(data_dir, target, progress=progress)
     except DataErrors as exc:
-        _report_data_errors(exc)
+        _report_data_errors(exc, folders=[data_dir])
     except ValidationFailed as exc:
         err.print(Text(exc.report))
-        _fail(f"{exc}; nothing was written.", 1)
+        _fail(f"{exc}{_named_below([data_dir])}; nothing was written.", 1)
     except WorkerDied as exc:
         _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
@@ -472,7 +490,7 @@ def check(data: DataOption = None) -> None:
         with _progress() as progress:
             result = pipeline.check(data_dir, progress=progress)
     except DataErrors as exc:
-        _report_data_errors(exc)
+        _report_data_errors(exc, folders=[data_dir])
     except WorkerDied as exc:
         _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
@@ -496,7 +514,7 @@ def check(data: DataOption = None) -> None:
     if result.uncovered or not result.validation.conforms:
         _fail(
             f"{len(result.uncovered)} uncovered number(s) or outcome word(s), "
-            f"{len(result.validation.violations)} SHACL violation(s)",
+            f"{len(result.validation.violations)} SHACL violation(s)" + _named_below([data_dir]),
             1,
         )
 
@@ -1615,10 +1633,12 @@ def accept(
     from reformgraph.io import resolve_data_folder
     from reformgraph.pipeline import accept as merge
 
+    data_dir = None
     try:
-        result = merge(draft_dir, resolve_data_folder(data, Path.cwd()), allow_todo=allow_todo)
+        data_dir = resolve_data_folder(data, Path.cwd())
+        result = merge(draft_dir, data_dir, allow_todo=allow_todo)
     except DataErrors as exc:
-        _report_data_errors(exc)
+        _report_data_errors(exc, folders=[draft_dir, *([data_dir] if data_dir else [])])
     except WorkerDied as exc:
         _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
