@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from reformgraph.cli import app
@@ -48,7 +49,9 @@ def _error_example() -> list[str]:
     return _text_block_after("Bad input is reported each error", "the errors of a bad build")
 
 
-def test_the_readmes_example_of_bad_input_is_what_a_build_prints(tmp_path: Path) -> None:
+def test_the_readmes_example_of_bad_input_is_what_a_build_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Make the two mistakes the example shows, on the lines it names, and build.
     *errors, summary = _error_example()
     data = tmp_path / "data"
@@ -68,6 +71,7 @@ def test_the_readmes_example_of_bad_input_is_what_a_build_prints(tmp_path: Path)
         )
         lines[number] = re.sub(r"\d+", match["new"], lines[number])
         path.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # in the project, as the README's user
     result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
     assert result.exit_code == 2
     assert _without_progress(result.stderr) == [*errors, summary]
@@ -117,7 +121,9 @@ def _violation_example() -> list[str]:
     return _text_block_after("A SHACL violation in a case's graph is named by", "a SHACL violation")
 
 
-def test_the_readmes_example_of_a_shacl_violation_is_what_a_build_prints(tmp_path: Path) -> None:
+def test_the_readmes_example_of_a_shacl_violation_is_what_a_build_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The README's case 07 with 80个 → 17个 desks marked as an increase: the violation is
     # named by its file and the line of the change, then the IRI, and only once.
     violation, summary = _violation_example()
@@ -128,12 +134,15 @@ def test_the_readmes_example_of_a_shacl_violation_is_what_a_build_prints(tmp_pat
     old = "indicator: call-taking-desks-count\n        direction: decrease"
     assert text.count(old) == 1
     case.write_text(text.replace(old, old.replace("decrease", "increase")), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # in the project, as the README's user
     result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
     assert result.exit_code == 1, result.output
     assert _without_progress(result.stderr) == [violation, summary]
 
 
-def test_the_readmes_example_of_a_full_width_colon_is_what_a_check_prints(tmp_path: Path) -> None:
+def test_the_readmes_example_of_a_full_width_colon_is_what_a_check_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The README's example: the colon after zh in case 05's title typed full-width.
     (error,) = _text_block_after("Characters of a Chinese keyboard", "a look-alike of YAML syntax")
     data = tmp_path / "data"
@@ -143,6 +152,7 @@ def test_the_readmes_example_of_a_full_width_colon_is_what_a_check_prints(tmp_pa
     old = "title: {zh: 开展基层监督改革创新,"
     assert text.count(old) == 1
     case.write_text(text.replace(old, old.replace("zh: ", "zh\uff1a")), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # in the project, as the README's user
     result = CliRunner().invoke(app, ["check", "--data", str(data)])
     assert result.exit_code == 2
     assert _without_progress(result.stderr)[0] == error
