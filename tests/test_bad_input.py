@@ -388,7 +388,8 @@ def test_independent_errors_in_different_files_are_all_reported_in_one_run(
 
     assert_no_crash(result)
     assert result.exit_code == 2, result.output
-    assert f"\n{total} error(s) in the data; nothing was written." in result.stderr
+    below = f" (the files are named below {data_copy.resolve().parent})"
+    assert f"\n{total} error(s) in the data{below}; nothing was written." in result.stderr
     expected = [e for patch in patches for e in expected_errors(patch, data_copy)]
     for error in expected:
         assert_reported(result, error)
@@ -407,7 +408,8 @@ def test_reading_and_resolving_errors_in_different_files_are_reported_together(
 
     assert_no_crash(result)
     assert result.exit_code == 2, result.output
-    assert "\n2 error(s) in the data; nothing was written." in result.stderr
+    below = f" (the files are named below {data_copy.resolve().parent})"
+    assert f"\n2 error(s) in the data{below}; nothing was written." in result.stderr
     for patch in patches:
         for expected in expected_errors(patch, data_copy):
             assert_reported(result, expected)
