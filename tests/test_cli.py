@@ -813,6 +813,101 @@ def test_a_write_error_names_the_output_not_the_hidden_file_written_first(
     assert "Errno" not in text
 
 
+@pytest.mark.parametrize(
+    "content", ["", '<http://example.org/a> <http://example.org/b> "not ours" .\n']
+)
+def test_network_of_a_graph_without_cases_is_refused_and_writes_nothing(
+    tmp_path: Path, content: str
+) -> None:
+    # It wrote four files of empty networks and exited 0 (viz refused the same file).
+    graph_file = tmp_path / "g.nt"
+    graph_file.write_text(content, encoding="utf-8")
+    out = tmp_path / "networks"
+    result = runner.invoke(app, ["network", "--graph", str(graph_file), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{graph_file}: the graph holds no reform case (rg:ReformCase): there is no network to"
+        " write; nothing was written"
+    ) in " ".join(result.stderr.split())
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("given", ["CSV", "Csv", "JSON"])
+def test_a_format_is_read_in_any_case(build_dir: Path, given: str) -> None:
+    # `-f CSV` said "unknown format 'CSV'".
+    result = runner.invoke(app, ["query", "cases", "-f", given, "--build", str(build_dir)])
+    assert result.exit_code == 0, result.output
+    lower = runner.invoke(app, ["query", "cases", "-f", given.lower(), "--build", str(build_dir)])
+    assert result.stdout == lower.stdout
+
+
+@pytest.mark.parametrize("name", ["answer.xlsx", "answer.tsv", "answer.ods"])
+def test_save_to_a_spreadsheet_name_is_refused_with_the_formats_there_are(
+    build_dir: Path, tmp_path: Path, name: str
+) -> None:
+    # An aligned text table went into answer.xlsx, which Excel cannot open.
+    save = tmp_path / name
+    result = runner.invoke(app, ["query", "cases", "--save", str(save), "--build", str(build_dir)])
+    assert result.exit_code == 2, result.output
+    assert f"--save {save}: reformgraph writes no {save.suffix} files: save as .csv" in " ".join(
+        result.stderr.split()
+    )
+    assert not save.exists()
+    # a format given says what to write, whatever the name
+    given = runner.invoke(
+        app, ["query", "cases", "-f", "csv", "--save", str(save), "--build", str(build_dir)]
+    )
+    assert given.exit_code == 0, given.output
+    assert save.read_text(encoding="utf-8-sig").startswith("case,title,")
+
+
+def test_a_query_in_a_file_of_any_name_is_read(build_dir: Path, tmp_path: Path) -> None:
+    # A query saved as .txt "is not a saved query, a .rq file or SPARQL text".
+    path = tmp_path / "count.txt"
+    path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?c a rg:ReformCase }\n", encoding="utf-8")
+    result = runner.invoke(app, ["query", str(path), "-f", "csv", "--build", str(build_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.lstrip("\ufeff").splitlines() == ["n", "8"]
+
+
+def test_a_misspelt_saved_query_name_is_told_the_name_it_was_close_to(build_dir: Path) -> None:
+    result = runner.invoke(app, ["query", "figurs", "--build", str(build_dir)])
+    assert result.exit_code == 2, result.output
+    assert (
+        "no saved query named 'figurs' (did you mean figures? see: reformgraph query --list)"
+        in (" ".join(result.stderr.split()))
+    )
+
+
+@pytest.mark.parametrize(("kind", "what"), [("missing", "no such folder"), ("file", "a file")])
+def test_accept_of_no_folder_says_so(tmp_path: Path, kind: str, what: str) -> None:
+    # It said "not a draft folder made by reformgraph extract (no extract-manifest.yaml)
+    # … 1 error(s) in the data".
+    given = tmp_path / "draft"
+    if kind == "file":
+        given.write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, ["accept", str(given), "--data", str(DATA)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.stderr.split())
+    assert f"{given}: {what}" in text
+    assert "in the data" not in text
+
+
+def test_links_suggest_refuses_max_pairs_which_it_would_ignore(build_dir: Path) -> None:
+    # --max-pairs was silently ignored by --suggest (--max-cases was refused).
+    args = ["links", "--suggest", "--build", str(build_dir)]
+    result = runner.invoke(app, [*args, "--max-pairs", "1"])
+    assert result.exit_code == 2, result.output
+    assert "--max-pairs bounds the pairs of cases the links make, not --suggest" in " ".join(
+        result.stderr.split()
+    )
+    assert runner.invoke(app, [*args, "-n", "1"]).exit_code == 0
+    # the links themselves take it
+    links = runner.invoke(app, ["links", "--max-pairs", "1", "--build", str(build_dir)])
+    assert links.exit_code == 2
+    assert "more than 1 pairs of cases share an entity" in links.stderr
+
+
 def test_a_typed_integer_parameter_matches_in_the_store_and_in_a_graph_file_alike(
     build_dir: Path,
 ) -> None:

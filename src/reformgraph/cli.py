@@ -28,6 +28,7 @@ from reformgraph.errors import (
     DataErrors,
     InterruptedAfterPublishing,
     NoBuildError,
+    NoCasesError,
     ReformgraphError,
     RemoteError,
     RemoteUsageError,
@@ -252,6 +253,16 @@ def _named_below(folders: Sequence[Path]) -> str:
     if not bases:
         return ""
     return f" (the files are named below {' or '.join(str(b) for b in bases)})"
+
+
+def _lower(value: str | None) -> str | None:
+    """An option's word as the command compares it: ``-f CSV`` is ``-f csv``."""
+    return value.lower() if value is not None else None
+
+
+#: Names of spreadsheet files ``query --save`` does not write (it chooses CSV, JSON or a
+#: text table by the name).
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xls", ".xlsm", ".ods", ".tsv", ".parquet"})
 
 
 def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
@@ -837,6 +848,7 @@ def query(
             "--format",
             "-f",
             metavar="FORMAT",
+            callback=_lower,
             help="table, csv or json (W3C SPARQL results JSON). Default: table, or the"
             " format --save FILE's name says (.csv; .json or .srj).",
         ),
@@ -926,6 +938,13 @@ def query(
         _fail("give a query: a saved query's name, a .rq file or SPARQL text (see --list)")
     if output_format is None:
         suffixes = {".csv": "csv", ".json": "json", ".srj": "json"}
+        if save is not None and save.suffix.lower() in SPREADSHEET_SUFFIXES:
+            # an aligned text table went into out.xlsx, which Excel cannot open
+            _fail(
+                f"--save {save}: reformgraph writes no {save.suffix} files: save as .csv"
+                " (Excel and LibreOffice open it, the Chinese intact) or .json, or give -f"
+                " table for a text table"
+            )
         output_format = suffixes.get(save.suffix.lower(), "table") if save else "table"
     _check_format(output_format)
     if save is not None:
@@ -1103,7 +1122,11 @@ def _query_store(graph_file: Path | None, out_dir: Path | None) -> Any:
 FormatOption = Annotated[
     str,
     typer.Option(
-        "--format", "-f", metavar="FORMAT", help="table, csv or json (W3C SPARQL results JSON)."
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=_lower,
+        help="table, csv or json (W3C SPARQL results JSON).",
     ),
 ]
 MaxCasesOption = Annotated[
@@ -1187,6 +1210,14 @@ def _output(result: object, output_format: str, total: int | None = None) -> Non
         _fail(str(exc), 3 if isinstance(exc, RemoteError) else 2)
 
 
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option of parameter ``name`` was given (on the command line, or by its
+    environment variable), not left at its default."""
+    # (by name: typer may carry a click of its own, with its own ParameterSource)
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
 def _check_format(output_format: str) -> None:
     if output_format not in ("table", "csv", "json"):
         _fail(f"unknown format {output_format!r}: use table, csv or json")
@@ -1194,6 +1225,7 @@ def _check_format(output_format: str) -> None:
 
 @app.command(cls=_Command)
 def links(
+    ctx: typer.Context,
     suggest: Annotated[
         bool, typer.Option("--suggest", help="Suggest look-alike entities for curators instead.")
     ] = False,
@@ -1228,6 +1260,11 @@ def links(
         )
     if max_cases is not None and suggest:
         _fail("--max-cases leaves entities out of the links, not of --suggest: give one of them")
+    if suggest and _given(ctx, "max_pairs"):
+        _fail(
+            "--max-pairs bounds the pairs of cases the links make, not --suggest (which pairs"
+            " entities): give one of them (--limit N keeps the best N suggestions)"
+        )
     read_from = _build_dir(build_dir, old_out, graph_file)
     try:
         graph, _ = _analysis_graph(graph_file, read_from)
@@ -1357,6 +1394,9 @@ def network(
             )
         except TooManyPairs as exc:
             _too_many_pairs(exc)
+        except NoCasesError as exc:
+            shown = f"{graph_file}: " if graph_file is not None else ""
+            _fail(f"{shown}{exc}; nothing was written")
         except OSError as exc:
             _fail(f"cannot write the networks into {target}: {_why_not_written(target, exc)}")
         progress("rank", 0, 1)
@@ -1434,7 +1474,12 @@ def viz(
     ] = "zh",
     picture: Annotated[
         str | None,
-        typer.Option("--format", metavar="FORMAT", help="Also write a still picture: png or svg."),
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            callback=_lower,
+            help="Also write a still picture: png or svg.",
+        ),
     ] = None,
     max_cases: Annotated[
         int | None,
@@ -1633,6 +1678,9 @@ def accept(
     from reformgraph.io import resolve_data_folder
     from reformgraph.pipeline import accept as merge
 
+    if not draft_dir.is_dir():
+        what = "no such folder" if not draft_dir.exists() else "a file, not a draft folder"
+        _fail(f"{draft_dir}: {what} (give the folder `reformgraph extract` wrote)")
     data_dir = None
     try:
         data_dir = resolve_data_folder(data, Path.cwd())

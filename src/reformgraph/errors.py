@@ -161,6 +161,11 @@ class TooManyPairs(ReformgraphError):
         super().__init__(f"more than {limit:,} pairs of cases share an entity{advice}")
 
 
+class NoCasesError(ReformgraphError):
+    """The graph holds no reform case: there is no network to make (an empty file, or
+    RDF that is not reformgraph's)."""
+
+
 class UnguardedScriptError(ReformgraphError, RuntimeError):
     """A build started from a script that each of its worker processes runs again as it
     starts (the script lacks the ``if __name__ == "__main__":`` guard)."""

@@ -21,6 +21,7 @@ from reformgraph.errors import (
     DataErrors,
     LargeViewWarning,
     NoBuildError,
+    NoCasesError,
     QueryError,
     ValidationFailed,
 )
@@ -462,13 +463,20 @@ def write_networks(
     ``progress`` hears of each step as (step, done, total): ``projection`` and ``network``
     (0 of 1, then 1 of 1) and ``export`` (files written of 4). Both networks are made
     before any file is written, the projection first (too many pairs for ``max_pairs``
-    stop it early), and each file is replaced whole."""
+    stop it early), and each file is replaced whole. A graph without a reform case raises
+    :class:`~reformgraph.errors.NoCasesError`, and nothing is written."""
     from reformgraph import analysis
+    from reformgraph.models import RG
 
     def step(name: str, done: int, total: int) -> None:
         if progress is not None:
             progress(name, done, total)
 
+    # (four files of empty networks were written without a word)
+    if next(iter(graph.triples((None, RDF.type, RG.ReformCase))), None) is None:
+        raise NoCasesError(
+            "the graph holds no reform case (rg:ReformCase): there is no network to write"
+        )
     step("projection", 0, 1)
     projection = analysis.case_projection(graph, max_cases=max_cases, max_pairs=max_pairs)
     step("projection", 1, 1)

@@ -250,7 +250,11 @@ def saved_query(name: str) -> SavedQuery:
         return parse_header(name, path.read_text(encoding="utf-8"), f"queries/{path.name}")
     queries = saved_queries()
     if name not in queries:
-        raise QueryError(f"no saved query named {name!r} (see: reformgraph query --list)")
+        import difflib
+
+        close = difflib.get_close_matches(name, list(queries), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise QueryError(f"no saved query named {name!r} ({hint}see: reformgraph query --list)")
     return queries[name]
 
 
@@ -275,14 +279,23 @@ def _refuse_update(text: str, name: str) -> None:
         )
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long to be a file's: SPARQL text on one line
+        return False
+
+
 def load_query(spec: str, cwd: Path) -> SavedQuery:
-    """A saved query's name, a path to a ``.rq`` file, or SPARQL text."""
+    """A saved query's name, a path to a ``.rq`` file (or any file there is, as a
+    ``.txt``), or SPARQL text."""
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", spec):
         return saved_query(spec)
-    if spec.endswith((".rq", ".sparql")) and "\n" not in spec:
-        path = Path(spec)
-        if not path.is_absolute():
-            path = cwd / path
+    path = Path(spec) if "\n" not in spec and "\x00" not in spec else None
+    if path is not None and not path.is_absolute():
+        path = cwd / path
+    # a .rq or .sparql name, or any file there is (a query saved as .txt)
+    if path is not None and (spec.endswith((".rq", ".sparql")) or _is_file(path)):
         if path.is_dir():
             raise QueryError(f"{spec}: is a folder, not a query file")
         if path.exists() and not path.is_file():  # a pipe or device: reading it may never end

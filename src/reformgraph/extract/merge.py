@@ -240,6 +240,9 @@ def accept(
     seen in print) is accepted, as the data schema allows: the result's ``notes`` say
     so, and every build reports it as a SHACL warning until it is given.
     """
+    if not draft_dir.is_dir():
+        what = "no such folder" if not draft_dir.exists() else "a file, not a draft folder"
+        raise ExtractError(str(draft_dir), None, f"{what} (give the folder extract wrote)")
     if not (draft_dir / MANIFEST).is_file():
         raise ExtractError(
             str(draft_dir), None, f"not a draft folder made by reformgraph extract (no {MANIFEST})"
