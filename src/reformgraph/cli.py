@@ -448,6 +448,7 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
     """Build the graph: check the data, validate with SHACL, write .ttl, .nt and .jsonld."""
     from reformgraph import pipeline
 
+    target = out_dir
     try:
         data_dir, target = _project_paths(data, out_dir)
         with _progress() as progress:
@@ -463,8 +464,8 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
         _fail(str(exc))
     except OSError as exc:
         # (the error names the hidden folder the build is made in first, or no file)
-        shown = out_dir if out_dir is not None else "the build"
-        _fail(f"cannot write {shown}: {_why_not_written(out_dir, exc)}; nothing was written")
+        shown = target if target is not None else "the build"
+        _fail(f"cannot write {shown}: {_why_not_written(target, exc)}; nothing was written")
     except InterruptedAfterPublishing as exc:
         _fail(
             f"interrupted: the new build was finished first, and is in place in {exc.folder}", 130
