@@ -870,6 +870,21 @@ def test_a_query_in_a_file_of_any_name_is_read(build_dir: Path, tmp_path: Path) 
     assert result.stdout.lstrip("\ufeff").splitlines() == ["n", "8"]
 
 
+def test_a_query_piped_in_is_read_from_stdin(build_dir: Path) -> None:
+    text = "# cases of one office\nSELECT (COUNT(*) AS ?n) WHERE { ?c a rg:ReformCase }\n"
+    args = ["query", "-", "-f", "csv", "--build", str(build_dir)]
+    result = runner.invoke(app, args, input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.lstrip("\ufeff").splitlines() == ["n", "8"]
+    broken = runner.invoke(app, args, input=b"SELECT ?x WHERE { ?x ?y }")
+    assert broken.exit_code == 2
+    assert broken.stderr.startswith("(stdin): SPARQL syntax error at line 1, column 19")
+    for given, message in [(b"", "(stdin): there is no query"), (b"\xff", "not UTF-8")]:
+        refused = runner.invoke(app, args, input=given)
+        assert refused.exit_code == 2
+        assert message in refused.stderr
+
+
 def test_a_misspelt_saved_query_name_is_told_the_name_it_was_close_to(build_dir: Path) -> None:
     result = runner.invoke(app, ["query", "figurs", "--build", str(build_dir)])
     assert result.exit_code == 2, result.output

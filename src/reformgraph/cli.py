@@ -3,8 +3,9 @@
 Exit codes: 0 success; 1 the graph does not conform to the shapes, or the data leaves
 numerals uncovered (``check``); 2 bad input (data, query, arguments) or nothing built yet;
 3 a remote endpoint or the SPARQL server failed (unreachable, timed out, an HTTP error,
-a busy port, a server that would not start); 141 the program reading the output closed
-it early, as ``| head`` does (the shell's code for a program stopped by SIGPIPE).
+a busy port, a server that would not start); 4 a worker process of a build ended abruptly
+(killed, out of memory); 130 interrupted (Ctrl-C, kill); 141 the program reading the output
+closed it early, as ``| head`` does (the shell's code for a program stopped by SIGPIPE).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import typer.core
@@ -36,6 +37,9 @@ from reformgraph.errors import (
     ValidationFailed,
     WorkerDied,
 )
+
+if TYPE_CHECKING:
+    from reformgraph.queries import SavedQuery
 
 #: The exit code of a build, check or accept whose worker process ended abruptly (killed,
 #: out of memory): not the data's fault, and not the graph's (1), nor the input's (2).
@@ -768,6 +772,17 @@ def _no_build(missing: Path, given: Path | None, other: str = "") -> str:
     return f"no build yet ({missing} is missing): run `reformgraph build` first"
 
 
+def _stdin_query() -> SavedQuery:
+    """The query text piped in (``reformgraph query - < my.rq``), read as UTF-8."""
+    from reformgraph.queries import query_from_text
+
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _fail("(stdin): the query text is not UTF-8")
+    return query_from_text(text, "(stdin)")
+
+
 def _show_query(query_spec: str) -> None:
     """One query, as ``query --list NAME`` shows it: its name and file, then its text,
     whose header gives the question, the parameters and the columns."""
@@ -841,7 +856,10 @@ def query(
     ctx: typer.Context,
     query_spec: Annotated[
         str | None,
-        typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text."),
+        typer.Argument(
+            metavar="QUERY",
+            help="A saved query's name, a .rq file, SPARQL text, or - to read it from stdin.",
+        ),
     ] = None,
     output_format: Annotated[
         str | None,
@@ -985,7 +1003,7 @@ def query(
         _fail("--endpoint queries a remote service: leave out --graph and --build")
     with ExitStack() as open_answer:
         try:
-            saved = load_query(query_spec, Path.cwd())
+            saved = _stdin_query() if query_spec == "-" else load_query(query_spec, Path.cwd())
             bindings = bind_params(saved, params)
             if endpoint is not None:
                 from reformgraph.remote import redact

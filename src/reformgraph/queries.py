@@ -279,6 +279,12 @@ def _refuse_update(text: str, name: str) -> None:
         )
 
 
+def query_from_text(text: str, where: str) -> SavedQuery:
+    """SPARQL text read from elsewhere (standard input), named ``where`` in messages."""
+    _refuse_update(text, where)
+    return parse_header("(query text)", text, where)
+
+
 def _is_file(path: Path) -> bool:
     try:
         return path.is_file()
