@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar, cast
 
 import networkx as nx
 import numpy as np
@@ -148,6 +148,40 @@ class AmbiguousIdError(ReformgraphError, ValueError):
         )
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def takes_graph(func: _F) -> _F:
+    """Check that the first argument of ``func`` is an rdflib Graph: a build folder or a
+    file's name given instead failed deep inside ("'str' object has no attribute
+    'subjects'")."""
+
+    @functools.wraps(func)
+    def checked(graph: object, *args: Any, **kwargs: Any) -> Any:
+        require_graph(graph, func.__name__)
+        return func(graph, *args, **kwargs)
+
+    return cast(_F, checked)
+
+
+def require_graph(graph: object, function: str) -> None:
+    """Raise :class:`TypeError` unless ``graph`` is an rdflib Graph, naming ``function``
+    and how to get one."""
+    if not isinstance(graph, Graph):
+        raise TypeError(
+            f"{function}: give an rdflib Graph (pipeline.open_graph(BUILD),"
+            f" pipeline.load_graph(FILE)), not a {type(graph).__name__}"
+        )
+
+
+def _require_network(network: object, function: str) -> None:
+    if not isinstance(network, nx.Graph):
+        raise TypeError(
+            f"{function}: give a networkx graph (to_networkx(graph), case_projection(graph)),"
+            f" not a {type(network).__name__}"
+        )
+
+
 def graph_node(graph: Graph, value: Node | str, *, among: Iterable[Node] | None = None) -> Node:
     """A node of ``graph`` as a user may give it: as :func:`~reformgraph.models.as_node`
     reads it (an IRI, ``<IRI>``, ``rgd:PATH``, ``PATH`` below the data namespace), or a
@@ -189,6 +223,13 @@ def graph_node(graph: Graph, value: Node | str, *, among: Iterable[Node] | None 
     return found[0] if found else node
 
 
+def _nodes_given(nodes: Iterable[Node | str] | Node | str) -> Iterable[Node | str]:
+    """The nodes of an argument that takes several: one node given alone (text is iterable,
+    and was read as one node per character) is a list of one."""
+    return [nodes] if isinstance(nodes, (str, Node)) else nodes
+
+
+@takes_graph
 def labels_zh_en(graph: Graph, node: Node | str) -> tuple[str, str]:
     """A node's Chinese and English labels (skos:prefLabel, else rdfs:label, else
     dcterms:title; "" for none), each property read once for both. ``node`` as a term or
@@ -205,6 +246,7 @@ def labels_zh_en(graph: Graph, node: Node | str) -> tuple[str, str]:
     return found.get("zh", ""), found.get("en", "")
 
 
+@takes_graph
 def alternative_labels(graph: Graph, node: Node | str, lang: str | None = None) -> str:
     """A node's other names (skos:altLabel: 绩效平台 and performance platform for
     投资项目绩效综合评价平台), sorted and joined with " / "; "" for none. ``lang`` (``zh`` or
@@ -222,6 +264,7 @@ def alternative_labels(graph: Graph, node: Node | str, lang: str | None = None) 
     return " / ".join(sorted(names))
 
 
+@takes_graph
 def alternative_label_attributes(graph: Graph, node: Node | str) -> dict[str, str]:
     """A node's other names as the attributes of a network's node: ``alt_labels`` (both
     languages), ``alt_labels_zh`` and ``alt_labels_en``, each left out when empty (so
@@ -244,6 +287,7 @@ def _labels_zh(graph: Graph, node: Node) -> list[str]:
     return out
 
 
+@takes_graph
 def entity_kind(graph: Graph, node: Node | str) -> str | None:
     """The kind of a shared entity (office, organisation, platform …), or None."""
     node = graph_node(graph, node)
@@ -287,6 +331,7 @@ class CaseLink:
     quote_b: str
 
 
+@takes_graph
 def evidence_span(graph: Graph, node: Node | str) -> tuple[str, int]:
     """The exact text of a node's evidence (or of the node, if it is evidence), and its start."""
     node = graph_node(graph, node)
@@ -487,6 +532,7 @@ def _case_entities(graph: Graph) -> dict[URIRef, dict[URIRef, None]]:
     return out
 
 
+@takes_graph
 def case_entity_links(graph: Graph) -> list[tuple[URIRef, URIRef, URIRef, str]]:
     """Every (case, entity, property, quote) by which a case or a part of it names an entity."""
     return [(link.case, link.entity, link.predicate, link.quote) for link in _links(graph)]
@@ -611,6 +657,7 @@ def _shared_pairs(
     return pairs()
 
 
+@takes_graph
 def case_links(
     graph: Graph, *, max_cases: int | None = None, max_pairs: int | None = None
 ) -> list[CaseLink]:
@@ -625,6 +672,7 @@ def case_links(
     return list(iter_case_links(graph, max_cases=max_cases, max_pairs=max_pairs))
 
 
+@takes_graph
 def iter_case_links(
     graph: Graph,
     *,
@@ -988,6 +1036,7 @@ def _named_entities(graph: Graph) -> tuple[list[URIRef], list[list[str]], list[s
     return entities, labels, kinds
 
 
+@takes_graph
 def suggest_links(
     graph: Graph,
     *,
@@ -1067,7 +1116,7 @@ def suggest_links(
     if involving is not None:
         # A bare id names one of the named entities (big-fiscal-system is a case's id
         # too, but a case is never paired): as `reformgraph links --entity` takes it.
-        asked = [graph_node(graph, e, among=position) for e in involving]
+        asked = [graph_node(graph, e, among=position) for e in _nodes_given(involving)]
         unknown = [str(e) for e in asked if e not in position]
         if unknown:  # a typo would otherwise look like an entity with no look-alike
             raise ValueError(
@@ -1260,6 +1309,7 @@ def _short_class(graph: Graph, node: Node) -> str:
     return ""
 
 
+@takes_graph
 def network_kinds(graph: Graph, nodes: Iterable[Node | str] | None = None) -> dict[URIRef, str]:
     """The kind (case, measure, figure, office, platform …) of each node of the network.
 
@@ -1275,7 +1325,7 @@ def network_kinds(graph: Graph, nodes: Iterable[Node | str] | None = None) -> di
                 if isinstance(node, URIRef):
                     kinds[node] = kind if node not in kinds or kind == "office" else kinds[node]
         return kinds
-    for node in (graph_node(graph, n) for n in nodes):
+    for node in (graph_node(graph, n) for n in _nodes_given(nodes)):
         if not isinstance(node, URIRef) or node in kinds:
             continue
         classes = set(graph.objects(node, RDF.type))
@@ -1285,6 +1335,7 @@ def network_kinds(graph: Graph, nodes: Iterable[Node | str] | None = None) -> di
     return kinds
 
 
+@takes_graph
 def network_edges(
     graph: Graph, node: Node, *, reverse: bool = False
 ) -> Iterator[tuple[URIRef, Node]]:
@@ -1301,6 +1352,7 @@ def network_edges(
             yield p, other
 
 
+@takes_graph
 def to_networkx(graph: Graph, *, nodes: Iterable[Node | str] | None = None) -> nx.MultiDiGraph:
     """The RDF graph as a typed networkx multigraph.
 
@@ -1349,6 +1401,7 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node | str] | None = None) -> n
     return network
 
 
+@takes_graph
 def case_projection(
     graph: Graph, *, max_cases: int | None = None, max_pairs: int | None = None
 ) -> nx.Graph:
@@ -1409,6 +1462,7 @@ class Centrality:
     betweenness: float
 
 
+@takes_graph
 def centrality(
     graph: Graph, *, top: int | None = None, sample: int | None = None, seed: int = 0
 ) -> list[Centrality]:
@@ -1474,6 +1528,7 @@ def _sampled_betweenness(network: rx.PyGraph, sample: int, seed: int) -> dict[in
     return values
 
 
+@takes_graph
 def communities(
     graph: Graph, *, max_cases: int | None = None, max_pairs: int | None = None
 ) -> list[list[str]]:
@@ -1508,6 +1563,7 @@ def write_graphml(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
     opens in Gephi and Cytoscape.
     Streamed (networkx's lxml writer: one node or edge in memory at a time, not the whole
     document) through a temporary file: a failure leaves an existing file as it was."""
+    _require_network(network, "write_graphml")
     with atomic_writer(Path(path)) as handle:
         nx.write_graphml_lxml(_for_export(network), handle, encoding="utf-8", prettyprint=True)
 
@@ -1520,6 +1576,7 @@ def write_gexf(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
     does, but networkx builds the whole document in memory first (twice the network's
     size), and stamps it with the day's date: this writer does neither, so the same
     network gives the same bytes on any day."""
+    _require_network(network, "write_gexf")
     with atomic_writer(Path(path)) as handle:
         _stream_gexf(network, handle)
 

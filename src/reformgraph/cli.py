@@ -1399,7 +1399,7 @@ def network(
     target = out_dir if out_dir is not None else folder
     if target.exists() and not target.is_dir():  # before minutes of work, not after
         _fail(f"--out {target}: a file, not a folder for the GraphML and GEXF files")
-    if not target.exists() and target.suffix.lower() in FILE_SUFFIXES:
+    if not target.exists() and target.suffix.lower() in pipeline.OUTPUT_FILE_SUFFIXES:
         # `-o net.graphml` made a folder of that name, with the four files in it
         _fail(
             f"--out {target}: names the folder the GraphML and GEXF files go into (made if"
@@ -1426,23 +1426,18 @@ def network(
         err.print(f"wrote {path}")
 
 
-#: What names a file, not a folder, in ``network --out`` and ``viz --out`` (a folder may
-#: have a dot in its name: ``build-1.0``).
-FILE_SUFFIXES = frozenset(
-    ".graphml .gexf .gml .json .jsonld .csv .png .svg .pdf .xml .txt .ttl .nt".split()
-)
-
-
 def _check_page_target(target: Path) -> None:
     """Refuse a ``viz --out`` that names a file other than a page (``-o pic.svg`` made a
     folder ``pic.svg`` with the page in it), or an existing file that is not one."""
+    from reformgraph.pipeline import OUTPUT_FILE_SUFFIXES
+
     page = target.suffix.lower() in (".html", ".htm")
     if target.exists() and not target.is_dir() and not page:
         _fail(
             f"--out {target}: a file that is not a page: give an .html file's name, or a"
             " folder to write the page into"
         )
-    if not target.exists() and target.suffix.lower() in FILE_SUFFIXES:
+    if not target.exists() and target.suffix.lower() in OUTPUT_FILE_SUFFIXES:
         also = (
             f" (--format {target.suffix.lower()[1:]} writes a picture of the page beside it)"
             if target.suffix.lower() in (".png", ".svg")

@@ -327,9 +327,16 @@ def as_node(value: Node | str) -> Node:
     form the tables and DataFrames print or a user copies as the IRI it names: the IRI
     (``https://w3id.org/reformgraph/id/org/hubei-drc``), the IRI in ``<…>``, ``rgd:PATH``
     or the ``PATH`` below the data namespace (``org/hubei-drc``). Anything else is
-    returned as it is."""
-    if not isinstance(value, str) or isinstance(value, Node):
+    returned as it is; None, or anything that is neither text nor a term, raises
+    :class:`TypeError` (None would match every node of a pattern: the labels of one node
+    and another)."""
+    if isinstance(value, Node):
         return value
+    if not isinstance(value, str):
+        raise TypeError(
+            f"a node: give an IRI, an id or an rdflib term, not {type(value).__name__}"
+            + (" (a missing value?)" if value is None else "")
+        )
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()

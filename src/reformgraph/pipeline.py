@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Graph
@@ -417,6 +417,13 @@ def _open_build_store(out_dir: StrPath) -> Any:
     """The store of a build (``out_dir/store``), read-only."""
     from reformgraph.engine import open_store
 
+    if isinstance(out_dir, Graph) or not isinstance(out_dir, (str, PurePath)):
+        raise TypeError(f"give a build folder, not a {type(out_dir).__name__}")
+    if Path(out_dir).is_file():
+        raise NoBuildError(
+            f"{out_dir}: a file, not a build folder: load_graph(FILE) reads an RDF file,"
+            " open_graph(FOLDER) the build `reformgraph build` wrote"
+        )
     store_dir = Path(out_dir) / STORE_DIR
     if not store_dir.is_dir():
         raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
@@ -450,6 +457,13 @@ def open_graph(out_dir: StrPath) -> BuildGraph:
     return graph
 
 
+#: What names a file, not a folder, where a folder is wanted (``write_networks``, and
+#: ``write_view`` but for a page's ``.html``): a folder may have a dot in its name.
+OUTPUT_FILE_SUFFIXES = frozenset(
+    ".graphml .gexf .gml .json .jsonld .csv .png .svg .pdf .xml .txt .ttl .nt".split()
+)
+
+
 def write_networks(
     graph: Graph,
     out_dir: StrPath,
@@ -471,6 +485,16 @@ def write_networks(
     def step(name: str, done: int, total: int) -> None:
         if progress is not None:
             progress(name, done, total)
+
+    analysis.require_graph(graph, "write_networks")
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir() and out_dir.suffix.lower() in OUTPUT_FILE_SUFFIXES:
+        # a folder nets.graphml was made, with the four files in it
+        raise ValueError(
+            f"{out_dir}: names the folder the GraphML and GEXF files go into, and"
+            f" {out_dir.name!r} is a file's name: give a folder, such as"
+            f" {out_dir.parent / out_dir.stem}"
+        )
 
     # (four files of empty networks were written without a word)
     if next(iter(graph.triples((None, RDF.type, RG.ReformCase))), None) is None:
@@ -554,18 +578,6 @@ def screenshot(html: StrPath, png: StrPath, *, width: int = 1600, height: int = 
         tmp.replace(png)
 
 
-def _no_case(graph: Graph, case: str) -> str:
-    """The message for a case id the graph does not have, with the closest ids it has."""
-    import difflib
-
-    from reformgraph.models import RG
-
-    ids = sorted({str(c).rsplit("/", 1)[-1] for c in graph.subjects(RDF.type, RG.ReformCase)})
-    close = difflib.get_close_matches(case, ids, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"no case {case!r} in the graph{hint} (`reformgraph query cases` lists them)"
-
-
 def write_view(
     graph: Graph,
     out: StrPath,
@@ -595,9 +607,22 @@ def write_view(
         if progress is not None:
             progress(name, done, 1)
 
+    from reformgraph.analysis import require_graph
+
+    require_graph(graph, "write_view")
     if picture not in (None, "svg", "png"):
         raise ValueError(f"unknown picture format {picture!r}: use svg or png")
     out = Path(out)
+    if not out.is_dir() and out.suffix.lower() in OUTPUT_FILE_SUFFIXES:
+        # a folder pic.svg was made, with the page in it
+        raise ValueError(
+            f"{out}: a page is an .html file, or goes into a folder, and {out.name!r} is"
+            f" neither: give {out.with_suffix('.html')} (picture={out.suffix[1:]!r} writes a"
+            " picture beside the page)"
+            if out.suffix.lower() in (".png", ".svg")
+            else f"{out}: a page is an .html file, or goes into a folder, and {out.name!r} is"
+            f" neither: give {out.with_suffix('.html')}"
+        )
     query_file = None if query_file is None else Path(query_file)
     if out.is_dir() or out.suffix.lower() not in (".html", ".htm"):
         # A folder (made if missing; a name without .html is one, `pages/` too, whose
@@ -614,12 +639,7 @@ def write_view(
         if result.graph is None:
             raise QueryError(f"{query_file}: a view needs a CONSTRUCT query")
         construct = result.graph
-    try:
-        network = viz.select_view(
-            graph, view=view, case=case, construct=construct, max_cases=max_cases
-        )
-    except KeyError:
-        raise NoBuildError(_no_case(graph, case or "")) from None
+    network = viz.select_view(graph, view=view, case=case, construct=construct, max_cases=max_cases)
     step("view", 1)
     if network.number_of_nodes() > viz.LARGE_VIEW:
         size = (
@@ -680,6 +700,8 @@ def _as_query(saved: object) -> SavedQuery:
         return saved
     if isinstance(saved, str):
         return load_query(saved, Path.cwd())
+    if isinstance(saved, PurePath):  # a .rq file (or any file) given as a Path
+        return load_query(str(saved), Path.cwd())
     raise TypeError(
         "give the query as a SavedQuery (queries.saved_query(NAME)) or as text (a saved"
         f" query's name, a .rq file or SPARQL), not a {type(saved).__name__}"
@@ -724,8 +746,16 @@ def export_query(
                 f"{target}: say the format (output_format='csv' or 'json'), or name a"
                 " .csv or .json file"
             )
-    if output_format not in ("csv", "json"):
+    if output_format.lower() not in ("csv", "json"):
         raise QueryError(f"unknown format {output_format!r}: use csv or json")
+    output_format = output_format.lower()
+    if isinstance(out_dir, Graph):
+        raise TypeError(
+            "export_query reads a build's store: give the build folder (export_query("
+            "'build', …)), not a graph; pipeline.query(graph, …) queries a graph"
+        )
+    if not str(target).strip() or Path(target).is_dir():
+        raise QueryError(f"{target!r}: give the name of a file to write the answer to")
     saved = _as_query(saved)
     bindings = bind_params(saved, _as_params(params))
     stream = stream_query_on_store(_open_build_store(out_dir), saved, bindings)

@@ -33,6 +33,7 @@ from reformgraph.analysis import (
     labels_zh_en,
     network_edges,
     network_kinds,
+    takes_graph,
     to_networkx,
 )
 from reformgraph.errors import LargeViewWarning, ReformgraphError, UnknownCaseError
@@ -85,6 +86,7 @@ STYLES: dict[str, tuple[str, str, str, str]] = {
 _DEFAULT_STYLE = ("#cccccc", "dot", "其他", "other")
 
 
+@takes_graph
 def select_view(
     graph: Graph,
     *,
@@ -217,7 +219,15 @@ def _find_case(graph: Graph, case: str) -> URIRef:
     if isinstance(node, URIRef) and kinds.get(node) == "case":
         return node
     text = case.strip() if isinstance(case, str) else str(case)
-    raise UnknownCaseError(f"no case {text!r} in the graph: give a case's id or IRI")
+    import difflib
+
+    ids = sorted({str(c).rsplit("/", 1)[-1] for c in cases})
+    close = difflib.get_close_matches(text.rsplit("/", 1)[-1], ids, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UnknownCaseError(
+        f"no case {text!r} in the graph{hint} (give a case's id or IRI; `reformgraph query"
+        " cases` lists them)"
+    )
 
 
 def _case_neighbourhood(graph: Graph, case: str) -> nx.MultiDiGraph:

@@ -56,7 +56,7 @@ from reformgraph.extract.report import (
     read_report,
 )
 from reformgraph.extract.structure import CaseFound
-from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, load_data_folder
+from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, StrPath, load_data_folder
 from reformgraph.models import Case, Entity, EntityType, Qualifier, Source
 from reformgraph.numerals import NUMERAL_CHARACTERS, date_phrases
 from reformgraph.project import data_folder_above, is_data_folder
@@ -1567,10 +1567,10 @@ def _figures(records: Iterable[dict[str, Any]]) -> int:
 
 
 def extract(
-    report: Path,
-    out_dir: Path,
+    report: StrPath,
+    out_dir: StrPath,
     *,
-    curated: Path | None = None,
+    curated: StrPath | None = None,
     progress: Progress | None = None,
     overwrite: bool = False,
 ) -> ExtractResult:
@@ -1586,6 +1586,9 @@ def extract(
     :class:`DataErrors` for a broken curated folder.
     """
     began = time.perf_counter()
+    # (text paths, as the rest of the library takes them, failed inside)
+    report, out_dir = Path(report), Path(out_dir)
+    curated = Path(curated) if curated is not None else None
     target = _write_target(out_dir)
     _check_out_dir(target, curated, overwrite)
     read = read_report(report)
