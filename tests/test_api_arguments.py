@@ -151,3 +151,16 @@ def test_extract_takes_its_paths_as_text(tmp_path: Path) -> None:
     report = str(DATA / "sources" / "hubei-2025-reform-cases.txt")
     result = extract(report, str(tmp_path / "draft"), curated=str(DATA))
     assert result.cases == 8
+
+
+def test_a_wrong_score_or_progress_is_refused_before_any_work(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    # minimum="0.5" failed after the work, in a comparison; progress=True deep in the build
+    with pytest.raises(TypeError, match="minimum: a score from 0 to 1, such as 0.5, not '0.5'"):
+        analysis.suggest_links(query_graph, minimum="0.5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="progress: a function called as progress"):
+        analysis.suggest_links(query_graph, progress=True)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="progress: a function called as progress"):
+        pipeline.build(DATA, tmp_path / "b", progress=True)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []

@@ -320,6 +320,8 @@ def test_a_graph_held_open_across_a_new_build_warns_once_that_it_reads_the_old_o
         assert len(pipeline.query(graph, cases).rows) == 8
     assert len(heard) == 1
     assert f"pipeline.open_graph({str(out)!r})" in str(heard[0].message)
+    # it names the caller's line, not one inside the library (storegraph.py:145)
+    assert heard[0].filename == __file__, heard[0].filename
     pipeline.query(graph, cases)  # once: no second warning (warnings are errors here)
     graph.close()
     with pipeline.open_graph(out) as reopened:

@@ -338,6 +338,7 @@ def test_a_page_of_more_nodes_than_a_browser_draws_smoothly_is_written_with_a_wa
     with pytest.warns(LargeViewWarning, match=f"{full:,} nodes") as heard:
         written = write_view(graph, tmp_path / "full.html")
     assert "one case (case=ID)" in str(heard[0].message)
+    assert heard[0].filename == __file__  # the caller's line, not the library's
     assert written[0].is_file()
     write_view(graph, tmp_path / "one.html", case="big-fiscal-system")  # no warning: fewer
 
@@ -717,6 +718,7 @@ def test_a_large_cases_view_warns_and_names_a_max_cases_that_keeps_it_small(
     monkeypatch.setattr(viz, "LARGE_CROSS_CASE", (10, 1_000))  # the real view: 15 nodes
     with pytest.warns(LargeViewWarning, match="15 nodes and 41 edges") as heard:
         viz.select_view(query_graph, view="cases")
+    assert heard[0].filename == __file__  # the caller's line, not the library's
     # from Python, the parameter; on the command line, the option (it named --max-cases)
     assert "max_cases=3 leaves out the entities more than 3 cases name" in str(heard[0].message)
     assert "--max-cases" not in str(heard[0].message)

@@ -36,7 +36,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from reformgraph.build import CASE_LINK_PREDICATES, OA, ORG
-from reformgraph.errors import ReformgraphError
+from reformgraph.errors import ReformgraphError, require_progress
 from reformgraph.io import StrPath, atomic_writer
 from reformgraph.models import DATA, RG, as_node
 from reformgraph.queries import QueryResult, QueryStream
@@ -1071,6 +1071,10 @@ def suggest_links(
     """
 
     _check_count("limit", limit, 0, "a limit is a number of suggestions to keep")
+    if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
+        # (a text "0.5" failed at the end of the work, in a comparison)
+        raise TypeError(f"minimum: a score from 0 to 1, such as 0.5, not {minimum!r}")
+    require_progress(progress)
 
     def step(name: str, done: int, total: int) -> None:
         if progress is not None:

@@ -39,6 +39,31 @@ __all__ = [
 ]
 
 
+def user_stacklevel(libraries: tuple[str, ...] = ("reformgraph", "rdflib", "oxrdflib")) -> int:
+    """The ``stacklevel`` of :func:`warnings.warn` that names the user's line: the first
+    caller, from the function that warns, that is not in ``libraries`` (a warning pointed
+    at ``storegraph.py:145`` and its comment, in the middle of our code)."""
+    import sys
+
+    frame = sys._getframe(1)  # the function that warns: stacklevel 1
+    level = 1
+    while frame is not None:
+        if frame.f_globals.get("__name__", "").partition(".")[0] not in libraries:
+            return level
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def require_progress(progress: object) -> None:
+    """``progress``: a function called as (step, done, total), or None (``True`` failed
+    inside, much later, as "'bool' object is not callable")."""
+    if progress is not None and not callable(progress):
+        raise TypeError(
+            f"progress: a function called as progress(step, done, total), or None; not {progress!r}"
+        )
+
+
 class ReformgraphError(Exception):
     """Base of every error reformgraph reports to its user."""
 

@@ -24,6 +24,8 @@ from reformgraph.errors import (
     NoCasesError,
     QueryError,
     ValidationFailed,
+    require_progress,
+    user_stacklevel,
 )
 from reformgraph.io import StrPath, load_ontology, load_shapes, read_graph
 from reformgraph.produce import (
@@ -299,6 +301,7 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     last build in ``out_dir`` are taken from its cache.
     """
     refuse_in_starting_worker("pipeline.build")
+    require_progress(progress)
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         # it said "cannot write the output: [Errno 17] File exists"
@@ -652,7 +655,7 @@ def write_view(
                 command_line=f"{size}: one case (--case ID) or a CONSTRUCT query"
                 " (--query FILE.rq) shows less",
             ),
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     title = viz.default_title(view, case, query_file, lang)
     step("page", 0)

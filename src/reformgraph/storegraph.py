@@ -41,7 +41,12 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from reformgraph.engine import STORE_DIR, store_identity
-from reformgraph.errors import BuildChangedWarning, GraphClosedError, ReadOnlyGraphError
+from reformgraph.errors import (
+    BuildChangedWarning,
+    GraphClosedError,
+    ReadOnlyGraphError,
+    user_stacklevel,
+)
 
 __all__ = ["BuildGraph", "BuiltStore", "store_graph"]
 
@@ -103,7 +108,7 @@ class BuiltStore(OxigraphStore):
                 " was opened, and it still reads the build it opened: open it again with"
                 f" pipeline.open_graph({str(self.folder)!r}) to read the new one",
                 BuildChangedWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
 
     def _refuse_change(self) -> ReadOnlyGraphError:

@@ -36,7 +36,7 @@ from reformgraph.analysis import (
     takes_graph,
     to_networkx,
 )
-from reformgraph.errors import LargeViewWarning, ReformgraphError, UnknownCaseError
+from reformgraph.errors import LargeViewWarning, ReformgraphError, UnknownCaseError, user_stacklevel
 from reformgraph.models import RG
 
 __all__ = [
@@ -339,7 +339,7 @@ def _warn_if_large(
             text("max_cases=", "case=ID", "construct=GRAPH"),
             command_line=text("--max-cases ", "--case ID", "--query FILE.rq"),
         ),
-        stacklevel=4,
+        stacklevel=user_stacklevel(),
     )
 
 
