@@ -157,7 +157,7 @@ def test_a_wrong_score_or_progress_is_refused_before_any_work(
     query_graph: Graph, tmp_path: Path
 ) -> None:
     # minimum="0.5" failed after the work, in a comparison; progress=True deep in the build
-    with pytest.raises(TypeError, match="minimum: a score from 0 to 1, such as 0.5, not '0.5'"):
+    with pytest.raises(TypeError, match=r"minimum: a score from 0 to 1, such as 0\.5, not '0\.5'"):
         analysis.suggest_links(query_graph, minimum="0.5")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="progress: a function called as progress"):
         analysis.suggest_links(query_graph, progress=True)  # type: ignore[arg-type]
