@@ -885,6 +885,23 @@ def test_a_query_piped_in_is_read_from_stdin(build_dir: Path) -> None:
         assert message in refused.stderr
 
 
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("Figures", "did you mean figures?"),
+        ("shared_entities", "did you mean shared-entities?"),
+        (" cases", "did you mean cases?"),
+        ("figures.rq", "no such query file (the saved query is named without .rq: figures)"),
+    ],
+)
+def test_a_saved_query_name_written_otherwise_is_told_the_name(
+    build_dir: Path, given: str, hint: str
+) -> None:
+    result = runner.invoke(app, ["query", given, "--build", str(build_dir)])
+    assert result.exit_code == 2, result.output
+    assert hint in " ".join(result.stderr.split())
+
+
 def test_a_misspelt_saved_query_name_is_told_the_name_it_was_close_to(build_dir: Path) -> None:
     result = runner.invoke(app, ["query", "figurs", "--build", str(build_dir)])
     assert result.exit_code == 2, result.output

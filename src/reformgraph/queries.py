@@ -310,7 +310,13 @@ def load_query(spec: str, cwd: Path) -> SavedQuery:
             # utf-8-sig: a byte-order mark (as editors on Windows write) is no query text
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise QueryError(f"{spec}: no such query file") from None
+            saved = Path(spec).stem
+            hint = (
+                f" (the saved query is named without .rq: {saved})"
+                if "/" not in spec and saved in saved_queries()
+                else ""
+            )
+            raise QueryError(f"{spec}: no such query file{hint}") from None
         except UnicodeDecodeError:
             raise QueryError(f"{spec}: not UTF-8") from None
         except OSError as exc:  # unreadable (permissions …)
@@ -320,8 +326,16 @@ def load_query(spec: str, cwd: Path) -> SavedQuery:
     _refuse_update(spec, "the query text")
     if _SPARQL_START.match(spec):
         return SavedQuery(name="(query text)", text=spec)
+    import difflib
+
+    # `Figures`, `shared_entities`, ` cases`: a saved query's name, mistyped
+    close = difflib.get_close_matches(
+        spec.strip().lower().replace("_", "-"), list(saved_queries()), n=1
+    )
+    hint = f"did you mean {close[0]}? " if close else ""
     raise QueryError(
-        f"{spec!r} is not a saved query, a .rq file or SPARQL text (see: reformgraph query --list)"
+        f"{spec!r} is not a saved query, a .rq file or SPARQL text ({hint}see: reformgraph"
+        " query --list)"
     )
 
 
