@@ -250,10 +250,7 @@ def saved_query(name: str) -> SavedQuery:
         return parse_header(name, path.read_text(encoding="utf-8"), f"queries/{path.name}")
     queries = saved_queries()
     if name not in queries:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(queries), n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
+        hint = _saved_name_hint(name)
         raise QueryError(f"no saved query named {name!r} ({hint}see: reformgraph query --list)")
     return queries[name]
 
@@ -277,6 +274,16 @@ def _refuse_update(text: str, name: str) -> None:
             " reads the graph and never changes it (to change the data, edit the data folder"
             " and build again)"
         )
+
+
+def _saved_name_hint(name: str) -> str:
+    """ "did you mean NAME? " for the saved query whose name ``name`` is closest to, written
+    otherwise (``figurs``, ``Figures``, ``shared_entities``, `` cases``); "" for none."""
+    import difflib
+
+    wanted = name.strip().lower().replace("_", "-")
+    close = difflib.get_close_matches(wanted, list(saved_queries()), n=1)
+    return f"did you mean {close[0]}? " if close else ""
 
 
 def query_from_text(text: str, where: str) -> SavedQuery:
@@ -326,13 +333,7 @@ def load_query(spec: str, cwd: Path) -> SavedQuery:
     _refuse_update(spec, "the query text")
     if _SPARQL_START.match(spec):
         return SavedQuery(name="(query text)", text=spec)
-    import difflib
-
-    # `Figures`, `shared_entities`, ` cases`: a saved query's name, mistyped
-    close = difflib.get_close_matches(
-        spec.strip().lower().replace("_", "-"), list(saved_queries()), n=1
-    )
-    hint = f"did you mean {close[0]}? " if close else ""
+    hint = _saved_name_hint(spec)
     raise QueryError(
         f"{spec!r} is not a saved query, a .rq file or SPARQL text ({hint}see: reformgraph"
         " query --list)"
