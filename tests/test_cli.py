@@ -1440,3 +1440,47 @@ def test_a_table_too_wide_for_the_terminal_is_shown_one_field_a_line(
     assert shown.rstrip().endswith("8 row(s)")
     wide, _ = _on_a_terminal(monkeypatch, ["query", "cases", "--build", str(build_dir)], 400)
     assert "┃" in wide  # a table where it fits
+
+
+def _to_review(case_file: Path, reason: str) -> int:
+    """Put extract's placeholder back as the reason of ``reason``'s exception; its line."""
+    lines = case_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    (number,) = [i for i, line in enumerate(lines) if line.strip() == f"reason: {reason}"]
+    lines[number] = lines[number].replace(
+        reason, "'TODO: review: ''统一'' was not read as a figure, date or name'"
+    )
+    case_file.write_text("".join(lines), encoding="utf-8")
+    return number + 1
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_an_exception_still_to_review_is_a_warning_naming_its_file_and_line(
+    project: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    case = project / "data" / "cases" / "02-intelligent-connected-vehicles.yaml"
+    line = _to_review(case, '统一 means "unified"; it counts nothing')
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, [command])
+    assert result.exit_code == 0, result.output
+    (warning,) = [w for w in result.output.splitlines() if "still to review" in w]
+    assert warning.startswith(
+        f"warning: data/cases/02-intelligent-connected-vehicles.yaml:{line}"
+        " [exceptions[0].reason]: '搭建全市统一的智能网联汽车服务平台' is still to review"
+    ), warning
+
+
+def test_a_rebuild_says_how_many_cases_it_took_from_the_last_builds_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    first = runner.invoke(app, ["build"])
+    assert first.exit_code == 0, first.output
+    assert "from its cache" not in first.output
+    case = project / "data" / "cases" / "02-intelligent-connected-vehicles.yaml"
+    _to_review(case, '统一 means "unified"; it counts nothing')
+    again = runner.invoke(app, ["build"])
+    assert again.exit_code == 0, again.output
+    assert (
+        "7 of 8 case(s) unchanged since the last build, taken from its cache;"
+        " 1 read and checked again"
+    ) in again.output

@@ -482,7 +482,16 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
         for stop in (signal.SIGINT, signal.SIGTERM):
             signal.signal(stop, signal.SIG_IGN)
         _fail(f"interrupted: nothing was written; the last build in {target} is as it was", 130)
+    for warning in result.check.warnings:
+        err.print(Text(f"warning: {warning}"))
     _print_summary(result.check, data_dir, result.written)
+    reused = result.check.reused
+    if reused:
+        cases = result.check.summary.cases
+        out.print(
+            f"{reused} of {cases} case(s) unchanged since the last build, taken from its"
+            f" cache; {cases - reused} read and checked again"
+        )
     if result.stale:
         names = ", ".join(p.name for p in result.stale[:5])
         more = f" and {len(result.stale) - 5} more" if len(result.stale) > 5 else ""

@@ -83,7 +83,7 @@ from reformgraph.io import (
 )
 from reformgraph.project import ontology_file
 from reformgraph.rdfwrite import Chunk, JsonLdNodes, JsonLdWriter, NTriplesWriter, render_chunk
-from reformgraph.resolve import CaseResolver
+from reformgraph.resolve import CaseResolver, placeholder_exceptions
 from reformgraph.shapecheck import ShapeChecker, compile_checker
 from reformgraph.validate import ValidationResult, Violation
 
@@ -123,6 +123,8 @@ class CaseOutcome:
     place: tuple[str, int, int, int | None, int] | None = None
     uncovered: list[Uncovered] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    #: What the case still lacks but does not stop the build (see ``placeholder_exceptions``).
+    warnings: list[DataError] = field(default_factory=list)
     cached: bool = False
 
     def named(self, file: str) -> CaseOutcome:
@@ -131,6 +133,7 @@ class CaseOutcome:
         folder may have been copied or moved since)."""
         if file != self.file:
             self.errors = [DataError(file, e.line, e.path, e.message) for e in self.errors]
+            self.warnings = [DataError(file, e.line, e.path, e.message) for e in self.warnings]
             self.uncovered = [replace(u, file=file) for u in self.uncovered]
             self.violations = [replace(v, file=file) for v in self.violations]
             self.file = file
@@ -282,6 +285,7 @@ def _outcome(path_text: str) -> CaseOutcome:
         return outcome
     outcome.case_id = case_file.record.id
     outcome.id_line = case_file.lines.line(("id",))
+    outcome.warnings = placeholder_exceptions(case_file.lines, (), case_file.record.exceptions)
     resolved, problems, outcome.used = resolver.case_and_used(case_file)
     outcome.errors += problems
     if resolved is None or problems:
@@ -733,6 +737,7 @@ def _produce(
         work / f"{STEM}.shared.nt",
     )
     outcomes = _cases(data_dir, paths, cache, work / CACHE_DIR, progress, shared_part.step)
+    case_warnings: list[DataError] = []
     with (
         closing(outcomes),
         closing(shared_part),
@@ -742,6 +747,7 @@ def _produce(
         for outcome in outcomes:
             _stop_if_interrupted()
             errors += outcome.errors
+            case_warnings += outcome.warnings
             resolver.used.update(outcome.used)
             duplicate = outcome.case_id is not None and outcome.case_id in seen
             if outcome.case_id is not None:
@@ -779,6 +785,7 @@ def _produce(
         # The workers' memory back before what follows (at 100,000 cases they hold a GB).
         outcomes.close()
         introductions, warnings = resolver.finish(errors)
+        warnings = case_warnings + warnings
         for source_id, intro in introductions.items():
             triples = list(introduction_triples(shared.entities, shared.sources[source_id], intro))
             chunk = render_chunk(triples, _jsonld_nodes())
