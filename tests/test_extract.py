@@ -2597,3 +2597,20 @@ def test_a_draft_is_not_written_inside_a_data_folder_that_is_not_a_project_s(
     assert "Traceback" not in result.output
     assert _tree(folder) == before
     assert not (folder / "drafts").exists()
+
+
+def test_a_case_without_numbered_measures_is_said_so_and_builds(tmp_path: Path) -> None:
+    text = (FIXTURES / "subtitle.txt").read_text(encoding="utf-8")
+    marked = text.index("一是")
+    path = tmp_path / "no-measures.txt"
+    path.write_text(text[:marked].rstrip("\n") + "\n", encoding="utf-8")
+    result = extract(path, tmp_path / "draft")
+    assert result.cases == 1
+    [note] = [n for n in result.notes if "no numbered measures" in n]
+    assert note.startswith("case 1 (探索“河长+警长”联动治水新路径)")
+    out = tmp_path / "build"
+    built = pipeline.build(tmp_path / "draft", out)
+    assert built.check.summary.measures == 0
+    graph = pipeline.open_graph(out)
+    for name in ("case-without-office-or-evidence-violation", "statement-outside-case-violation"):
+        assert pipeline.query(graph, name).rows == [], name

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from reformgraph.queries import (
@@ -65,17 +65,15 @@ def _expect(graph: Graph, name: str, row: tuple[str, ...]) -> None:
 # --------------------------------------------------------------------------- the faults
 
 
-def _case_without_measures(graph: Graph) -> tuple[str, ...]:
-    (case,) = _first(graph, "SELECT ?case WHERE { ?case a rg:ReformCase }")
-    for measure in list(graph.subjects(RG.partOfCase, case)):
-        if (measure, RDF.type, RG.Measure) in graph:
-            graph.remove((measure, RG.partOfCase, case))
-    return (str(case),)
-
-
 def _case_without_office(graph: Graph) -> tuple[str, ...]:
     (case,) = _first(graph, "SELECT ?case WHERE { ?case a rg:ReformCase }")
     graph.remove((case, RG.responsibleOffice, None))
+    return (str(case),)
+
+
+def _case_without_evidence(graph: Graph) -> tuple[str, ...]:
+    (case,) = _first(graph, "SELECT ?case WHERE { ?case a rg:ReformCase }")
+    graph.remove((case, RG.evidence, None))
     return (str(case),)
 
 
@@ -139,8 +137,8 @@ def _entity_without_english_label(graph: Graph) -> tuple[str, ...]:
 
 
 FAULTS: list[tuple[str, Callable[[Graph], tuple[str, ...]]]] = [
-    ("case-without-measures-violation", _case_without_measures),
-    ("case-without-measures-violation", _case_without_office),
+    ("case-without-office-or-evidence-violation", _case_without_office),
+    ("case-without-office-or-evidence-violation", _case_without_evidence),
     ("entity-named-twice-violation", _entity_named_twice),
     ("mention-outside-evidence-violation", _mention_not_quoted),
     ("mention-outside-evidence-violation", _mention_before_evidence),

@@ -933,6 +933,11 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
             )
         if measures:
             record["measures"] = measures
+        else:
+            writer.notes.append(
+                f"{where}: no numbered measures (一是…, (一)…) found: its facts are the"
+                " case's own; if the text does number measures, mark them by hand"
+            )
         cases.append(record)
     if progress is not None:
         progress("extract", total, total)
