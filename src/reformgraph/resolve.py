@@ -12,6 +12,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -1224,6 +1225,7 @@ class _Resolver:
                 )
         self.cycles("broader")
         self.cycles("part_of")
+        self.entity_labels()
         for entity in self.entities.values():
             lines, base = self.dataset.entity_lines[entity.id]
             for i, other in enumerate(entity.broader):
@@ -1270,6 +1272,33 @@ class _Resolver:
                     )
             if entity.conversion is not None:
                 self.conversion(entity, lines, (*base, "conversion", "unit"))
+
+    def entity_labels(self) -> None:
+        """A platform, policy instrument, event or concept is named by the words of a
+        source text (data/README.md, "Labels that are not in the source"): one none of
+        whose Chinese labels occurs in any text of the folder is misspelt or invented (长沙
+        …服务平合 for 平台, a stray space), even where a case gives the words it uses
+        (``{id, mention}``) or no case names it. Only these: indicators, domains and units
+        are named by us, and extract names places and national bodies by their standard
+        names (湖北省 for the text's 全省's province, 国家发展改革委 for 国家发改委). One
+        label found is enough: a curated entity in a draft is named by the draft's text
+        with one of its labels, the others by the curated sources."""
+        checked = [e for e in self.entities.values() if e.type.group in _LABELS_FROM_THE_TEXT]
+        found = occurring(
+            {label for entity in checked for label in entity.zh_labels},
+            (source.text for source in self.dataset.sources.values()),
+        )
+        for entity in checked:
+            if not any(label in found for label in entity.zh_labels):
+                lines, base = self.dataset.entity_lines[entity.id]
+                labels = " or ".join(repr(label) for label in entity.zh_labels)
+                self.errors.append(
+                    lines.error(
+                        (*base, "label", "zh"),
+                        f"{labels} occurs in no source text: a name is copied from the text"
+                        ' exactly (data/README.md, "Labels that are not in the source")',
+                    )
+                )
 
     def conversion(self, unit: Entity, lines: LineMap, path: PathKey) -> None:
         """A unit's conversion names another unit, one that is not converted in turn: the
@@ -1469,6 +1498,31 @@ class _Resolver:
             if intro is not None:
                 found += placeholder_exceptions(source.lines, ("introduction",), intro.exceptions)
         return found
+
+
+#: The kinds of entity that only a source's own words name.
+_LABELS_FROM_THE_TEXT = frozenset({"platform", "instrument", "event", "concept"})
+
+
+def occurring(words: AbstractSet[str], texts: Iterable[str]) -> set[str]:
+    """The words that occur in at least one of the texts: in one pass over each text
+    (Aho-Corasick), where looking each word up in turn grew with the words times the text."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        if word:
+            automaton.add_word(word, word)
+    found: set[str] = set()
+    if len(automaton) == 0:
+        return found
+    automaton.make_automaton()
+    for text in texts:
+        for _, word in automaton.iter(text):
+            found.add(word)
+        if len(found) == len(automaton):
+            break
+    return found
 
 
 _PLACEHOLDER = re.compile(r"\s*TODO:")
