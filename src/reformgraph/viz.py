@@ -434,7 +434,16 @@ def _pyvis_network(
         net.nodes.append(
             {
                 "id": node,
-                "label": data.get(f"label_{lang}") or data.get(f"label_{other}") or node,
+                # Broken into lines here, where a number keeps its unit (3708亿元): the
+                # browser's own wrapping broke it anywhere (370 / 8亿元).
+                "label": "\n".join(
+                    _wrap(
+                        data.get(f"label_{lang}") or data.get(f"label_{other}") or node,
+                        _WRAP_WIDTH * _LABEL_WIDTH[lang],
+                        _HTML_FONT,
+                        cut_words=False,
+                    )
+                ),
                 "kind": data.get("kind", ""),
                 "names": data.get("alt_labels", ""),
                 "color": colour,
@@ -459,7 +468,8 @@ def _pyvis_network(
         pair = frozenset((s, o))
         nth = between[pair] = between.get(pair, -1) + 1
         # The second and later edges between two nodes curve, each its own way, so
-        # that their labels do not print over each other.
+        # that their labels do not print over each other, and each can be hovered (in a
+        # big view too: a few edges, where drawn on top of each other only one could be).
         curve = (
             {
                 "smooth": {
@@ -468,7 +478,7 @@ def _pyvis_network(
                     "roundness": 0.3 * ((nth + 1) // 2),
                 }
             }
-            if nth and not big
+            if nth
             else {}
         )
         net.edges.append(
@@ -515,7 +525,12 @@ def _pyvis_network(
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
         "nodes": {
             # Long labels (case titles) wrap; a white outline keeps them legible over edges.
-            "font": {"size": 14, "face": _FONTS, "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "font": {
+                "size": _HTML_FONT,
+                "face": _FONTS,
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
             "size": 14,
             "widthConstraint": {"maximum": _LABEL_WIDTH[lang]},
         },
@@ -531,6 +546,10 @@ def _pyvis_network(
 
 #: The widest a node's label is drawn (in pixels at zoom 1) before it wraps.
 _LABEL_WIDTH = {"zh": 160, "en": 200}
+#: The page's label font size, and how much of the width the lines are broken at (the
+#: estimate of a text's width is rough: the browser must not need to break them again).
+_HTML_FONT = 14
+_WRAP_WIDTH = 0.9
 
 #: Shapes that hold their label: no white outline, which blurs it on the colour.
 _INSIDE: dict[str, dict[str, object]] = {
@@ -755,10 +774,23 @@ def _text_width(text: str, font: float) -> float:
     return sum(font if unicodedata.east_asian_width(char) in "WFA" else 0.6 * font for char in text)
 
 
-def _wrap(text: str, width: float, font: float) -> list[str]:
+#: What a line is not broken inside: spaces; a number with its magnitude and unit
+#: characters (3708亿元, 21.8万亿元, 20多个: 个 and 元 as the one character after it); a
+#: run of other non-CJK characters; else one character. Opening punctuation stays with
+#: what follows it and closing punctuation with what precedes it (no line starts with :).
+_TOKENS = re.compile(
+    r"\s+|[\uff08\u201c\u2018\u300a\u300c\u300e(\[]*"
+    r"(?:[0-9\uff10-\uff19][0-9\uff10-\uff19.,\uff0e%\uff05]*[万亿千百十多余]*[\u2e80-\uffff]?"
+    r"|[^\s\u2e80-\uffff]+|\S)"
+    r"[\uff1a\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff09\u300d\u300f\u201d\u2019\u300b:,.;!?)\]\u2026]*"
+)
+
+
+def _wrap(text: str, width: float, font: float, *, cut_words: bool = True) -> list[str]:
     """``text`` in lines of at most ``width`` pixels: broken at spaces, between CJK
-    characters, and inside a word only when the word alone is wider."""
-    tokens = re.findall(r"\s+|[^\s\u2e80-\uffff]+|\S", text)
+    characters (not inside a number and its unit), and inside a word only when the word
+    alone is wider (unless not ``cut_words``: the word then has a line of its own)."""
+    tokens = _TOKENS.findall(text)
     lines: list[str] = []
     line = ""
     for token in tokens:
@@ -772,7 +804,7 @@ def _wrap(text: str, width: float, font: float) -> list[str]:
         if line.strip():
             lines.append(line.rstrip())
         line = ""
-        while _text_width(token, font) > width:  # a word wider than a line
+        while cut_words and _text_width(token, font) > width:  # a word wider than a line
             cut = 1
             while cut < len(token) and _text_width(token[: cut + 1], font) <= width:
                 cut += 1
