@@ -1242,3 +1242,28 @@ def test_a_second_edge_between_two_nodes_curves_so_both_can_be_seen_and_hovered(
             (s or {}).get("type", "straight") + str((s or {}).get("roundness")) for s in shapes
         ]
         assert len(set(drawn)) == len(drawn), drawn
+
+
+@pytest.mark.parametrize(
+    ("browser", "message"),
+    [(None, "a PNG needs Chromium"), ("/bin/false", "Chromium could not take the picture")],
+    ids=["missing", "failing"],
+)
+def test_a_png_that_cannot_be_taken_leaves_the_page_and_picture_in_place_as_they_were(
+    query_graph: Graph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    browser: str | None,
+    message: str,
+) -> None:
+    from reformgraph.errors import ToolError
+
+    page, png = tmp_path / "cases.html", tmp_path / "cases.png"
+    page.write_text("the page as it was", encoding="utf-8")
+    png.write_bytes(b"the picture as it was")
+    monkeypatch.setattr(pipeline, "find_chromium", lambda: browser)
+    with pytest.raises(ToolError, match=message):
+        write_view(query_graph, page, view="cases", picture="png")
+    assert page.read_text(encoding="utf-8") == "the page as it was"
+    assert png.read_bytes() == b"the picture as it was"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.html", "cases.png"]

@@ -131,6 +131,10 @@ class NoBuildError(ReformgraphError):
     """A command needs a built graph and there is none."""
 
 
+class ToolError(ReformgraphError):
+    """A program reformgraph runs (Chromium, for a PNG) is missing or failed."""
+
+
 class BuiltByAnotherVersion(NoBuildError):
     """The build was made by a reformgraph with another data model (ontology and shapes)
     than the one installed, or by one that did not record its model: what a query finds

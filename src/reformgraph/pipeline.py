@@ -23,6 +23,7 @@ from reformgraph.errors import (
     NoBuildError,
     NoCasesError,
     QueryError,
+    ToolError,
     ValidationFailed,
     require_progress,
     user_stacklevel,
@@ -553,18 +554,17 @@ def find_chromium() -> str | None:
 
 
 def screenshot(html: StrPath, png: StrPath, *, width: int = 1600, height: int = 1200) -> None:
-    """A PNG of a page, taken by headless Chromium with networking off."""
+    """A PNG of a page, taken by headless Chromium with networking off; ``png`` is
+    written whole or not at all."""
     html, png = Path(html), Path(png)
+    import os
     import subprocess
-    import tempfile
 
-    browser = find_chromium()
-    if browser is None:
-        raise NoBuildError(
-            "a PNG needs Chromium (e.g. apt-get install chromium); use --format svg instead"
-        )
+    browser = _require_chromium()
     with tempfile.TemporaryDirectory() as profile:
-        tmp = png.with_name(f".{png.name}.tmp.png")
+        handle, name = tempfile.mkstemp(prefix=f".{png.name}.", suffix=".png", dir=png.parent)
+        os.close(handle)
+        tmp = Path(name)
         command = [
             browser,
             *HEADLESS_FLAGS,
@@ -574,11 +574,24 @@ def screenshot(html: StrPath, png: StrPath, *, width: int = 1600, height: int = 
             f"--screenshot={tmp}",
             html.resolve().as_uri(),
         ]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-        if done.returncode != 0 or not tmp.is_file():
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+            if done.returncode != 0 or tmp.stat().st_size == 0:
+                raise ToolError(
+                    f"Chromium could not take the picture: {done.stderr.strip()[-400:]}"
+                )
+            tmp.replace(png)
+        finally:
             tmp.unlink(missing_ok=True)
-            raise NoBuildError(f"Chromium could not take the picture: {done.stderr.strip()[-400:]}")
-        tmp.replace(png)
+
+
+def _require_chromium() -> str:
+    browser = find_chromium()
+    if browser is None:
+        raise ToolError(
+            "a PNG needs Chromium (e.g. apt-get install chromium); use --format svg instead"
+        )
+    return browser
 
 
 def write_view(
@@ -615,6 +628,8 @@ def write_view(
     require_graph(graph, "write_view")
     if picture not in (None, "svg", "png"):
         raise ValueError(f"unknown picture format {picture!r}: use svg or png")
+    if picture == "png":
+        _require_chromium()
     out = Path(out)
     if not out.is_dir() and out.suffix.lower() in OUTPUT_FILE_SUFFIXES:
         # a folder pic.svg was made, with the page in it
@@ -659,21 +674,31 @@ def write_view(
         )
     title = viz.default_title(view, case, query_file, lang)
     step("page", 0)
-    atomic_write_bytes(out, viz.render_html(network, title=title, lang=lang).encode("utf-8"))
+    page = viz.render_html(network, title=title, lang=lang).encode("utf-8")
     step("page", 1)
-    written = [out]
-    if picture is not None:
-        step("picture", 0)
+    if picture is None:
+        atomic_write_bytes(out, page)
+        return [out]
+    step("picture", 0)
     if picture == "svg":
         svg = out.with_suffix(".svg")
-        atomic_write_bytes(svg, viz.render_svg(network, title=title, lang=lang).encode("utf-8"))
-        written.append(svg)
-    elif picture == "png":
+        picture_bytes = viz.render_svg(network, title=title, lang=lang).encode("utf-8")
+        atomic_write_bytes(out, page)
+        atomic_write_bytes(svg, picture_bytes)
+        written = [out, svg]
+    else:
+        # The picture is taken of the new page in a folder of its own first: if Chromium
+        # is missing or fails, neither the page nor the picture in place is replaced.
         png = out.with_suffix(".png")
-        screenshot(out, png)
-        written.append(png)
-    if picture is not None:
-        step("picture", 1)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as work:
+            staged = Path(work) / out.name
+            staged.write_bytes(page)
+            screenshot(staged, Path(work) / png.name)
+            atomic_write_bytes(out, page)
+            (Path(work) / png.name).replace(png)
+        written = [out, png]
+    step("picture", 1)
     return written
 
 
