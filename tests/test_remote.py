@@ -479,6 +479,45 @@ def test_a_chunk_that_keeps_failing_leaves_the_target_as_it_was(
     no_traceback(result)
 
 
+def test_a_chunk_the_server_stores_after_the_push_gave_up_on_it_is_dropped_again(
+    oxigraph: Oxigraph, build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The push timed out on a chunk and dropped the staging graph; the server then
+    stored the chunk (it was still reading it), which put the staging graph back. The
+    push watches for that, drops it again, and says so."""
+    from reformgraph import remote
+
+    monkeypatch.setitem(remote.STRAGGLER_WAIT, "patient", 4.0)
+    graph = "https://example.org/graph/straggler"
+    oxigraph.put(graph, OLD)
+    posts = 0
+
+    def late_second_post(seen: Seen) -> Reply:
+        nonlocal posts
+        if seen.method == "POST" and "graph=" in seen.path:
+            posts += 1
+            if posts == 2:
+                time.sleep(1.5)  # past the push's timeout, then stored all the same
+        return forward(oxigraph.base, seen)
+
+    with Stub(late_second_post) as stub:
+        result = cli(
+            f"push --endpoint {stub.url}/store --named-graph {graph}"
+            f" --update-endpoint {oxigraph.update} --chunk-triples 2000"
+            " --timeout 0.5 --retries 0",
+            "--out",
+            str(build_dir),
+        )
+        heads = [seen for seen in stub.seen if seen.method == "HEAD"]
+    assert result.exit_code == 3, result.output
+    assert "did not answer within 0.5 s" in result.output
+    assert "staging graph was dropped (again, after the chunk" in result.output
+    assert heads
+    assert oxigraph.count(graph) == 1
+    assert not [g for g in oxigraph.named_graphs() if g.startswith(STAGING_PREFIX)]
+    no_traceback(result)
+
+
 def test_a_chunk_that_fails_once_is_sent_again_and_the_push_succeeds(
     oxigraph: Oxigraph, build_dir: Path
 ) -> None:

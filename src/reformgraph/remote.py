@@ -32,7 +32,7 @@ import io
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -586,11 +586,13 @@ def _upload_chunks(
     staging_url = graph_url(endpoint, staging)
     sent = 0
     count = 0
+    sending = False
     try:
         for count, chunk in enumerate(_chunks(source, max(size - len(head), 0), size), 1):
             lines = head + chunk if count == 1 else chunk
             method = "PUT" if count == 1 else "POST"
             report(sent)
+            sending = True
             session.send(
                 method,
                 staging_url,
@@ -600,12 +602,24 @@ def _upload_chunks(
                 content=b"".join(lines),
                 headers={"Content-Type": NTRIPLES},
             )
+            sending = False
             sent += len(lines)
     except RemoteError as exc:
-        exc.add_detail(_drop_staging(session, update_endpoint, endpoint, staging))
+        # A chunk given up on (a timeout) may still be stored by the server after the drop.
+        exc.add_detail(
+            _drop_staging(
+                session,
+                update_endpoint,
+                endpoint,
+                staging,
+                in_flight=exc.may_have_taken_effect,
+            )
+        )
         raise
     except KeyboardInterrupt:
-        detail = _drop_staging(session, update_endpoint, endpoint, staging, quick=True)
+        detail = _drop_staging(
+            session, update_endpoint, endpoint, staging, quick=True, in_flight=sending
+        )
         raise PushInterrupted(f"interrupted while uploading; {detail}") from None
     return count
 
@@ -637,12 +651,61 @@ def _swap(
         raise PushInterrupted(f"interrupted during the swap; {unknown}") from None
 
 
+#: How long a push that stopped waiting for a chunk watches the staging graph it dropped,
+#: in seconds: the server may still be storing that chunk, and put the graph back.
+STRAGGLER_WAIT = {"quick": 10.0, "patient": 60.0}
+_WATCH_STEP = 0.5
+
+
 def _drop_staging(
-    session: _Session, update_endpoint: str, endpoint: str, staging: str, *, quick: bool = False
+    session: _Session,
+    update_endpoint: str,
+    endpoint: str,
+    staging: str,
+    *,
+    quick: bool = False,
+    in_flight: bool = False,
 ) -> str:
     """Drop the staging graph after a failure (best effort: SPARQL ``DROP SILENT``, else a
     Graph Store DELETE) and say what became of it. ``quick``: no repeats (the user is
-    waiting for an interrupted push to stop)."""
+    waiting for an interrupted push to stop). ``in_flight``: a chunk was being sent when
+    the push stopped waiting for it; the server may store it after the drop, so the
+    staging graph is watched (``HEAD``) for a while and dropped again if it comes back."""
+    left = (
+        f"the target graph was not touched, but the staging graph <{staging}> could not be"
+        f" dropped: drop it with DROP SILENT GRAPH <{staging}>"
+    )
+    if not _drop_once(session, update_endpoint, endpoint, staging, quick=quick):
+        return left
+    if not in_flight:
+        return "the target graph was not touched and the staging graph was dropped"
+    wait = STRAGGLER_WAIT["quick" if quick else "patient"]
+    came_back = False
+    try:
+        for _ in range(round(wait / _WATCH_STEP)):
+            session.sleep(_WATCH_STEP)
+            if _graph_exists(session, endpoint, staging):
+                came_back = True
+                if not _drop_once(session, update_endpoint, endpoint, staging, quick=True):
+                    return left
+        if _graph_exists(session, endpoint, staging):
+            raise RemoteError("the staging graph is still there")
+    except (RemoteError, KeyboardInterrupt):
+        return (
+            f"the target graph was not touched; the staging graph <{staging}> was dropped,"
+            " but the server may still be storing the chunk it was sent last, which would"
+            f" put it back: check, and drop it with DROP SILENT GRAPH <{staging}>"
+        )
+    again = " (again, after the chunk the server was still storing came in)" if came_back else ""
+    return (
+        f"the target graph was not touched and the staging graph was dropped{again};"
+        f" it was watched for {wait:g} s for that chunk"
+    )
+
+
+def _drop_once(
+    session: _Session, update_endpoint: str, endpoint: str, staging: str, *, quick: bool
+) -> bool:
     policy = RetryPolicy(retries=0 if quick else 1, backoff=session.retry.backoff, max_backoff=2)
     for method, url, content, headers in (
         (
@@ -666,11 +729,21 @@ def _drop_staging(
             )
         except (RemoteError, KeyboardInterrupt):
             continue
-        return "the target graph was not touched and the staging graph was dropped"
-    return (
-        f"the target graph was not touched, but the staging graph <{staging}> could not be"
-        f" dropped: drop it with DROP SILENT GRAPH <{staging}>"
+        return True
+    return False
+
+
+def _graph_exists(session: _Session, endpoint: str, graph: str) -> bool:
+    """Whether the Graph Store holds ``graph`` (``HEAD``: 2xx it does, 404 it does not)."""
+    response = session.send(
+        "HEAD",
+        graph_url(endpoint, graph),
+        what="looking for the staging graph",
+        repeatable=True,
+        accept_status=(404,),
+        retry=RetryPolicy(retries=0, backoff=session.retry.backoff),
     )
+    return response.status_code != 404
 
 
 # --------------------------------------------------------------------------- query
@@ -846,7 +919,7 @@ def _read_failure(
 
 def _streamed_rows(
     solutions: Any, variables: list[str], body: _Body, shown: str, timeout: float
-) -> Iterator[tuple[Any, ...]]:
+) -> Generator[tuple[Any, ...], None, None]:
     try:
         for solution in solutions:
             yield tuple(solution[v] for v in variables)
@@ -910,6 +983,13 @@ def stream_endpoint(
                 yield EngineStream([], iter(()), bool(parsed))
                 return
             variables = [v.value for v in parsed.variables]
-            yield EngineStream(variables, _streamed_rows(parsed, variables, body, shown, timeout))
+            rows = _streamed_rows(parsed, variables, body, shown, timeout)
+            # The parser's solutions are let go of here, in this thread: pyoxigraph refuses
+            # to drop them in another, where the garbage collector may find them later.
+            del parsed
+            try:
+                yield EngineStream(variables, rows)
+            finally:
+                rows.close()
         finally:
             response.close()
