@@ -1167,6 +1167,40 @@ def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
         probe.bind(("127.0.0.1", port))
 
 
+def test_the_server_ends_with_serve_even_when_serve_is_killed(build_dir: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [reformgraph_script(), "serve", "--port", str(port), "--out", str(build_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    watchdog = threading.Timer(30, process.kill)
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("Press Ctrl-C"):
+                break
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
+        process.kill()  # kill -9: serve cannot stop its server itself
+        process.communicate(timeout=10)
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", port))
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the Oxigraph server outlived serve"
+            time.sleep(0.2)
+
+
 def test_serve_on_a_busy_port_names_it(build_dir: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -1762,7 +1762,8 @@ def serve(
         with server.start_server(command, host, port) as running:
             base = running.url
             mode = "read-write" if writable else "read-only"
-            out.print(f"Oxigraph SPARQL server on {store} ({mode}), listening on {host}:{port}")
+            bound = f"[{host}]" if ":" in host else host  # an IPv6 address, as in a URL
+            out.print(f"Oxigraph SPARQL server on {store} ({mode}), listening on {bound}:{port}")
             out.print(Text(f"query page:      {base}/"))
             out.print(Text(f"query endpoint:  {base}/query"))
             if writable:
