@@ -523,14 +523,20 @@ def push_graph(
         # GET, not HEAD: some servers (Oxigraph 0.5) send a body with a HEAD answer, which
         # breaks the connection for the next request.
         probe = graph_url(endpoint, f"urn:reformgraph:probe:{uuid.uuid4()}")
-        session.send(
-            "GET",
-            probe,
-            what="reaching the graph store",
-            repeatable=True,
-            accept_status=range(300, 600),
-            shown=endpoint,
-        )
+        try:
+            session.send(
+                "GET",
+                probe,
+                what="reaching the graph store",
+                repeatable=True,
+                accept_status=range(300, 600),
+                shown=endpoint,
+            )
+        except KeyboardInterrupt:
+            raise PushInterrupted(
+                f"interrupted while reaching the graph store: nothing was sent; {target} is"
+                " as it was"
+            ) from None
         if not chunked:
             body = b"".join(extra_lines) + source.read_bytes()
             report("uploading", 0, total)
@@ -670,7 +676,7 @@ def _drop_staging(
     Graph Store DELETE) and say what became of it. ``quick``: no repeats (the user is
     waiting for an interrupted push to stop). ``in_flight``: a chunk was being sent when
     the push stopped waiting for it; the server may store it after the drop, so the
-    staging graph is watched (``HEAD``) for a while and dropped again if it comes back."""
+    staging graph is watched for a while and dropped again if it comes back."""
     left = (
         f"the target graph was not touched, but the staging graph <{staging}> could not be"
         f" dropped: drop it with DROP SILENT GRAPH <{staging}>"
@@ -734,15 +740,19 @@ def _drop_once(
 
 
 def _graph_exists(session: _Session, endpoint: str, graph: str) -> bool:
-    """Whether the Graph Store holds ``graph`` (``HEAD``: 2xx it does, 404 it does not)."""
+    """Whether the Graph Store holds ``graph`` (2xx it does, 404 it does not). A ``GET``
+    whose body is not read (closing it drops the connection): not ``HEAD``, which Oxigraph
+    0.5 answers with a body that breaks the connection for the next request."""
     response = session.send(
-        "HEAD",
+        "GET",
         graph_url(endpoint, graph),
         what="looking for the staging graph",
         repeatable=True,
         accept_status=(404,),
         retry=RetryPolicy(retries=0, backoff=session.retry.backoff),
+        stream=True,
     )
+    response.close()
     return response.status_code != 404
 
 
