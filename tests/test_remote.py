@@ -1091,6 +1091,9 @@ def test_a_query_the_endpoint_rejects_is_bad_input(oxigraph: Oxigraph) -> None:
     result = invoke("query", "SELECT * WHERE { ?s ?p }", "--endpoint", oxigraph.query)
     assert result.exit_code == 2
     assert f"{oxigraph.query} rejected the query" in result.output
+    # read here too: the line of the query, and a caret under where it stops being SPARQL
+    assert "  1 | SELECT * WHERE { ?s ?p }\n" in result.output, result.output
+    assert "^" in result.output
     no_traceback(result)
 
 
@@ -1106,14 +1109,16 @@ def test_an_undeclared_prefix_is_named_remotely_as_locally(oxigraph: Oxigraph) -
 def test_a_remote_syntax_error_is_placed_in_the_query_as_written(oxigraph: Oxigraph) -> None:
     # The prefixes declared for the endpoint took a line of their own: every error was
     # reported a line too far.
+    # Now read here too, it is placed as a local query's error is: in the query as written.
     text = "SELECT ?case\nWHERE {\n  ?case a rg:ReformCase ; ?p\n}"
     result = invoke("query", text, "--endpoint", oxigraph.query)
     assert result.exit_code == 2
-    assert "error at 4:2" in result.output, result.output  # after the last ?p
+    assert "syntax error at line 3, column 27" in result.output, result.output
+    assert "  3 |   ?case a rg:ReformCase ; ?p\n" in result.output
     one_line = invoke(
         "query", "SELECT ?c WHERE { ?c a rg:ReformCase ; ?p }", "--endpoint", oxigraph.query
     )
-    assert "error at 1:44" in one_line.output, one_line.output  # as the local engines say
+    assert "syntax error at line 1, column 40" in one_line.output, one_line.output
 
 
 def test_a_missing_build_is_named_before_pushing(tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ from reformgraph.queries import (
     Term,
     case_checks,
     no_such_case,
+    prepare,
     unknown_prefix_error,
     with_prefixes,
     with_values,
@@ -831,6 +832,14 @@ def _post_query(
                 if unknown is not None:  # an endpoint may know prefixes of its own
                     raise QueryError(
                         f"{redact(endpoint)} rejected the query: {unknown}", source=written
+                    ) from None
+                # The query read here too: where it is not SPARQL, the message shows its
+                # line with a caret, as a local query's does, not the server's own words.
+                try:
+                    prepare(written)
+                except QueryError as local:
+                    raise QueryError(
+                        f"{redact(endpoint)} rejected the query: {local}", source=written
                     ) from None
                 added = len(text) - len(written)
                 said = re.sub(
