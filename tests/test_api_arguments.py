@@ -164,3 +164,25 @@ def test_a_wrong_score_or_progress_is_refused_before_any_work(
     with pytest.raises(TypeError, match="progress: a function called as progress"):
         pipeline.build(DATA, tmp_path / "b", progress=True)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("call", "given", "meant"),
+    [
+        (lambda g, x: analysis.labels_zh_en(g, x), "hubie", "hubei"),
+        (lambda g, x: analysis.to_networkx(g, nodes=[x]), "performance-evaluation-platfrom",
+         "performance-evaluation-platform"),
+        (lambda g, x: analysis.suggest_links(g, involving=[x]), "relevant-departmnets",
+         "relevant-departments"),
+    ],
+    ids=["labels_zh_en", "to_networkx", "suggest_links"],
+)  # fmt: skip
+def test_a_misspelt_id_is_an_unknown_node_with_the_ids_it_is_like(
+    query_graph: Graph, call: Callable[[Graph, str], Any], given: str, meant: str
+) -> None:
+    from reformgraph.errors import UnknownNodeError
+
+    with pytest.raises(UnknownNodeError) as raised:
+        call(query_graph, given)
+    message = str(raised.value)
+    assert message.startswith(f"no entity or case {given!r} in the graph (did you mean {meant}")

@@ -2612,5 +2612,5 @@ def test_a_case_without_numbered_measures_is_said_so_and_builds(tmp_path: Path) 
     built = pipeline.build(tmp_path / "draft", out)
     assert built.check.summary.measures == 0
     graph = pipeline.open_graph(out)
-    for name in ("case-without-office-or-evidence-violation", "statement-outside-case-violation"):
+    for name in ("incomplete-case-violation", "statement-outside-case-violation"):
         assert pipeline.query(graph, name).rows == [], name

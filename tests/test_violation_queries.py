@@ -137,8 +137,8 @@ def _entity_without_english_label(graph: Graph) -> tuple[str, ...]:
 
 
 FAULTS: list[tuple[str, Callable[[Graph], tuple[str, ...]]]] = [
-    ("case-without-office-or-evidence-violation", _case_without_office),
-    ("case-without-office-or-evidence-violation", _case_without_evidence),
+    ("incomplete-case-violation", _case_without_office),
+    ("incomplete-case-violation", _case_without_evidence),
     ("entity-named-twice-violation", _entity_named_twice),
     ("mention-outside-evidence-violation", _mention_not_quoted),
     ("mention-outside-evidence-violation", _mention_before_evidence),

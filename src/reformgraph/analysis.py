@@ -36,7 +36,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from reformgraph.build import CASE_LINK_PREDICATES, OA, ORG
-from reformgraph.errors import ReformgraphError, require_progress
+from reformgraph.errors import ReformgraphError, UnknownNodeError, closest, require_progress
 from reformgraph.io import StrPath, atomic_writer
 from reformgraph.models import DATA, RG, as_node
 from reformgraph.queries import QueryResult, QueryStream
@@ -223,6 +223,31 @@ def graph_node(graph: Graph, value: Node | str, *, among: Iterable[Node] | None 
     return found[0] if found else node
 
 
+def _bare_id(value: object) -> str | None:
+    """``value`` if it is a bare id (text without ``/`` or ``:``), as users misspell them."""
+    if isinstance(value, str) and not isinstance(value, Node):
+        text = value.strip()
+        if text and "/" not in text and ":" not in text:
+            return text
+    return None
+
+
+def unknown_node(graph: Graph, value: str, among: Iterable[Node] | None = None) -> UnknownNodeError:
+    """The error for a bare id that names no entity or case of the graph (``among``: no
+    node of those), with the ids it is like."""
+    nodes = among if among is not None else graph.subjects(RDF.type, None)
+    ids = (
+        str(node).rsplit("/", 1)[-1]
+        for node in nodes
+        if isinstance(node, URIRef)
+        and str(node).startswith(DATA)
+        and str(node).count("/") - DATA.count("/") == 1
+    )
+    close = closest(value, ids)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return UnknownNodeError(f"no entity or case {value!r} in the graph{hint}")
+
+
 def _nodes_given(nodes: Iterable[Node | str] | Node | str) -> Iterable[Node | str]:
     """The nodes of an argument that takes several: one node given alone (text is iterable,
     and was read as one node per character) is a list of one."""
@@ -235,7 +260,11 @@ def labels_zh_en(graph: Graph, node: Node | str) -> tuple[str, str]:
     dcterms:title; "" for none), each property read once for both. ``node`` as a term or
     as text (see :func:`graph_node`), as every function here takes one: a bare id that is
     the id of two nodes raises :class:`AmbiguousIdError`."""
+    given = node
     node = graph_node(graph, node)
+    bare = _bare_id(given)
+    if bare is not None and (node, None, None) not in graph:
+        raise unknown_node(graph, bare)
     found: dict[str, str] = {}
     for predicate in _LABEL_PREDICATES:
         for value in graph.objects(node, predicate):
@@ -1120,7 +1149,12 @@ def suggest_links(
     if involving is not None:
         # A bare id names one of the named entities (big-fiscal-system is a case's id
         # too, but a case is never paired): as `reformgraph links --entity` takes it.
-        asked = [graph_node(graph, e, among=position) for e in _nodes_given(involving)]
+        given = list(_nodes_given(involving))
+        asked = [graph_node(graph, e, among=position) for e in given]
+        for value, node in zip(given, asked, strict=True):
+            bare = _bare_id(value)
+            if bare is not None and node not in position:
+                raise unknown_node(graph, bare, among=position)
         unknown = [str(e) for e in asked if e not in position]
         if unknown:  # a typo would otherwise look like an entity with no look-alike
             raise ValueError(
@@ -1372,6 +1406,12 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node | str] | None = None) -> n
     ``nodes`` keeps only those nodes (the ones among them the network has) and the edges
     between them: the same as the whole network's subgraph, without reading the rest.
     """
+    if nodes is not None:
+        nodes = list(_nodes_given(nodes))
+        for value in nodes:
+            bare = _bare_id(value)
+            if bare is not None and (graph_node(graph, bare), None, None) not in graph:
+                raise unknown_node(graph, bare)
     kinds = network_kinds(graph, nodes)
     network = nx.MultiDiGraph()
     for node in sorted(kinds, key=str):

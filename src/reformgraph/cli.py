@@ -1310,10 +1310,10 @@ def links(
             except analysis.AmbiguousIdError as exc:
                 _fail(str(exc))
             if chosen not in named:
-                import difflib
+                from reformgraph.errors import closest
 
-                ids = sorted({str(e).rsplit("/", 1)[-1] for e in named})
-                close = difflib.get_close_matches(_plain_id(entity).rsplit("/", 1)[-1], ids)
+                ids = (str(e).rsplit("/", 1)[-1] for e in named)
+                close = closest(_plain_id(entity).rsplit("/", 1)[-1], ids, cutoff=0.6)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 _fail(f"no entity {entity!r} in the graph{hint}")
             wanted = {chosen}

@@ -32,8 +32,10 @@ __all__ = [
     "RemoteUsageError",
     "ServerError",
     "TooManyPairs",
+    "ToolError",
     "UnguardedScriptError",
     "UnknownCaseError",
+    "UnknownNodeError",
     "ValidationFailed",
     "WorkerDied",
 ]
@@ -211,6 +213,22 @@ class UnknownCaseError(ReformgraphError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class UnknownNodeError(ReformgraphError, KeyError):
+    """No entity or case of the graph has the id asked for (a KeyError, as a lookup that
+    found nothing; its message is plain text, with the ids it is like)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def closest(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """The choices ``word`` is most like (a misspelt id, name or option), best first: how
+    every "did you mean" of reformgraph is found."""
+    import difflib
+
+    return difflib.get_close_matches(word, sorted(set(choices)), n=n, cutoff=cutoff)
 
 
 class RemoteUsageError(ReformgraphError):

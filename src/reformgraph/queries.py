@@ -22,7 +22,7 @@ from pathlib import Path
 
 from reformgraph._record import Record
 from reformgraph.engine import EngineResult, EngineStream, run_sparql, stream_sparql, term_parts
-from reformgraph.errors import QueryError, ReformgraphError
+from reformgraph.errors import QueryError, ReformgraphError, closest
 from reformgraph.vocab import NAMESPACES
 
 # Not typing's TYPE_CHECKING: a query on the command line imports this module, and with it
@@ -279,10 +279,8 @@ def _refuse_update(text: str, name: str) -> None:
 def _saved_name_hint(name: str) -> str:
     """ "did you mean NAME? " for the saved query whose name ``name`` is closest to, written
     otherwise (``figurs``, ``Figures``, ``shared_entities``, `` cases``); "" for none."""
-    import difflib
-
     wanted = name.strip().lower().replace("_", "-")
-    close = difflib.get_close_matches(wanted, list(saved_queries()), n=1)
+    close = closest(wanted, saved_queries(), n=1, cutoff=0.6)
     return f"did you mean {close[0]}? " if close else ""
 
 
@@ -470,7 +468,6 @@ def _class_members(name: str, given: str, iri: str) -> tuple[str, ...]:
     does not know is refused, naming the ones nearest to what was given."""
     classes = _ontology_classes()
     if iri not in classes:
-        import difflib
 
         def short(full: str) -> str:
             for prefix, namespace in sorted(NAMESPACES.items()):
@@ -479,7 +476,7 @@ def _class_members(name: str, given: str, iri: str) -> tuple[str, ...]:
             return full
 
         names = sorted(short(c) for c in classes)
-        near = difflib.get_close_matches(short(iri), names, n=3, cutoff=0.6)
+        near = closest(short(iri), names, cutoff=0.6)
         hint = f" (did you mean {', '.join(near)}?)" if near else ""
         raise QueryError(
             f"parameter {name}: {given!r} is not a class of the reformgraph ontology{hint};"
@@ -644,7 +641,6 @@ def case_checks(query: SavedQuery, bindings: Mapping[str, Any] | None) -> list[t
 def no_such_case(name: str, bindings: Mapping[str, Any], cases: Iterable[str]) -> QueryError:
     """The error for a case parameter that names no case of the graph, with the ids of
     ``cases`` (IRIs) nearest to it."""
-    import difflib
 
     prefix = f"{DATA_NS}case/"
 
@@ -652,7 +648,7 @@ def no_such_case(name: str, bindings: Mapping[str, Any], cases: Iterable[str]) -
         return iri[len(prefix) :] if iri.startswith(prefix) else iri
 
     given = short(bindings[name].value)
-    near = difflib.get_close_matches(given, sorted({short(c) for c in cases}), n=3, cutoff=0.5)
+    near = closest(given, (short(c) for c in cases))
     hint = f" (did you mean {', '.join(near)}?)" if near else ""
     return QueryError(
         f"parameter {name}: no case has the id {given!r}{hint}; the ids are in the first"

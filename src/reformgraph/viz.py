@@ -36,7 +36,13 @@ from reformgraph.analysis import (
     takes_graph,
     to_networkx,
 )
-from reformgraph.errors import LargeViewWarning, ReformgraphError, UnknownCaseError, user_stacklevel
+from reformgraph.errors import (
+    LargeViewWarning,
+    ReformgraphError,
+    UnknownCaseError,
+    closest,
+    user_stacklevel,
+)
 from reformgraph.models import RG
 
 __all__ = [
@@ -219,10 +225,7 @@ def _find_case(graph: Graph, case: str) -> URIRef:
     if isinstance(node, URIRef) and kinds.get(node) == "case":
         return node
     text = case.strip() if isinstance(case, str) else str(case)
-    import difflib
-
-    ids = sorted({str(c).rsplit("/", 1)[-1] for c in cases})
-    close = difflib.get_close_matches(text.rsplit("/", 1)[-1], ids, n=3, cutoff=0.5)
+    close = closest(text.rsplit("/", 1)[-1], (str(c).rsplit("/", 1)[-1] for c in cases))
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise UnknownCaseError(
         f"no case {text!r} in the graph{hint} (give a case's id or IRI; `reformgraph query"
