@@ -1267,3 +1267,45 @@ def test_a_png_that_cannot_be_taken_leaves_the_page_and_picture_in_place_as_they
     assert page.read_text(encoding="utf-8") == "the page as it was"
     assert png.read_bytes() == b"the picture as it was"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.html", "cases.png"]
+
+
+@pytest.mark.parametrize("command", ["viz", "network"])
+def test_an_rdf_file_that_cannot_be_read_is_named_with_where_in_plain_words(
+    tmp_path: Path, command: str
+) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("garbage <<\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [command, "--graph", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert f"{bad}: cannot be parsed as RDF: Parser error at line 1" in result.output
+    assert "b''" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_page_of_an_rdf_file_with_nothing_to_draw_names_the_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(app, ["viz", "--graph", str(empty)])
+    assert result.exit_code == 2, result.output
+    assert f"{empty}: the graph holds no nodes" in result.output
+    assert list(tmp_path.iterdir()) == [empty]
+
+
+def test_the_language_of_a_page_is_read_in_any_case(build_dir: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    result = CliRunner().invoke(
+        app,
+        [
+            "viz",
+            "--lang",
+            "EN",
+            "--case",
+            "big-fiscal-system",
+            "--out",
+            str(page),
+            "--build",
+            str(build_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert '<html lang="en"' in page.read_text(encoding="utf-8")

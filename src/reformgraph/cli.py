@@ -1493,7 +1493,10 @@ def viz(
         ),
     ] = None,
     lang: Annotated[
-        str, typer.Option("--lang", metavar="LANG", help="Labels in zh (default) or en.")
+        str,
+        typer.Option(
+            "--lang", metavar="LANG", callback=_lower, help="Labels in zh (default) or en."
+        ),
     ] = "zh",
     picture: Annotated[
         str | None,
@@ -1567,7 +1570,8 @@ def viz(
                 max_cases=max_cases,
             )
     except EmptyViewError as exc:
-        _fail(f"{'' if query_file is None else f'{query_file}: '}{exc}; nothing was written")
+        named = query_file if query_file is not None else graph_file
+        _fail(f"{'' if named is None else f'{named}: '}{exc}; nothing was written")
     except ReformgraphError as exc:
         _fail(str(exc))
     except OSError as exc:

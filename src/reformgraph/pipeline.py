@@ -409,12 +409,29 @@ def load_graph(graph_file: StrPath) -> Graph:
     except Exception as exc:  # each parser raises its own (a JSON-LD file, json's errors)
         text = str(exc)
         if not text.startswith(f"{graph_file}: "):  # an unknown suffix says so itself
-            text = f"{graph_file}: cannot be parsed as RDF: {text}"
+            said = _oxigraph_says(graph_file) or text
+            text = f"{graph_file}: cannot be parsed as RDF: {said}"
         raise NoBuildError(text) from exc
     graph += load_ontology()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+def _oxigraph_says(path: Path) -> str | None:
+    """What Oxigraph's parser says is wrong with an RDF file (its line and column, in plain
+    words), where rdflib's message shows Python's bytes (``"b''^b'garbage <<\\n'"``)."""
+    import pyoxigraph as ox
+
+    from reformgraph.engine import rdf_format
+
+    try:
+        for _ in ox.parse(path=path, format=rdf_format(path)):
+            pass
+    except (SyntaxError, ValueError, OSError) as exc:
+        # (without the file's name and line after it: the message names both already)
+        return re.sub(rf" \({re.escape(path.name)}, line \d+\)$", "", str(exc).rstrip())
+    return None
 
 
 def _open_build_store(out_dir: StrPath) -> Any:
