@@ -1484,3 +1484,19 @@ def test_a_rebuild_says_how_many_cases_it_took_from_the_last_builds_cache(
         "7 of 8 case(s) unchanged since the last build, taken from its cache;"
         " 1 read and checked again"
     ) in again.output
+
+
+def test_network_ranks_only_entities_that_two_or_more_cases_name(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app, ["network", "--build", str(build_dir), "-o", str(tmp_path), "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows
+    assert all(int(row["cases"]) >= 2 for row in rows), rows
+    assert all(float(row["betweenness"]) > 0 for row in rows), rows
+    # the real data's shared entities, as the build's summary counts them
+    assert len(rows) == 7
+    assert "7 entities link two or more cases" in result.stderr

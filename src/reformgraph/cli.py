@@ -1428,9 +1428,20 @@ def network(
         except OSError as exc:
             _fail(f"cannot write the networks into {target}: {_why_not_written(target, exc)}")
         progress("rank", 0, 1)
-        ranking = analysis.centrality(graph, top=top, sample=sample, seed=seed)
+        # Only the entities two or more cases name: one case's entity bridges nothing (its
+        # betweenness is 0), and they filled the table in no meaningful order.
+        ranking = [
+            row
+            for row in analysis.centrality(graph, sample=sample, seed=seed)
+            if row.cases >= 2
+        ]
         progress("rank", 1, 1)
-    _output(analysis.centrality_result(ranking), output_format)
+    _output(analysis.centrality_result(ranking[:top]), output_format)
+    if len(ranking) < top:
+        err.print(
+            f"{len(ranking)} entit{'y' if len(ranking) == 1 else 'ies'} link two or more"
+            " cases; the others are named by one case each and bridge none"
+        )
     for path in written:
         err.print(f"wrote {path}")
 
