@@ -2614,3 +2614,16 @@ def test_a_case_without_numbered_measures_is_said_so_and_builds(tmp_path: Path) 
     graph = pipeline.open_graph(out)
     for name in ("incomplete-case-violation", "statement-outside-case-violation"):
         assert pipeline.query(graph, name).rows == [], name
+
+
+def test_a_case_whose_office_line_is_missing_is_said_so(tmp_path: Path) -> None:
+    # Two cases; the second's office line left out: it runs on as part of the first.
+    first = (FIXTURES / "subtitle.txt").read_text(encoding="utf-8").rstrip("\n")
+    second_title = "推进城市社区网格化治理"
+    second_body = "一是划细网格。全市划分网格1200个。二是配强队伍。配备专职网格员1500名。"
+    path = tmp_path / "missing-office.txt"
+    path.write_text(f"{first}\n{second_title}\n{second_body}\n", encoding="utf-8")
+    result = extract(path, tmp_path / "draft")
+    assert result.cases == 1
+    [note] = [n for n in result.notes if "reads as the title of a case" in n]
+    assert note.startswith(f"case 1 (探索“河长+警长”联动治水新路径): the line {second_title!r}")

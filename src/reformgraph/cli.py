@@ -1431,9 +1431,7 @@ def network(
         # Only the entities two or more cases name: one case's entity bridges nothing (its
         # betweenness is 0), and they filled the table in no meaningful order.
         ranking = [
-            row
-            for row in analysis.centrality(graph, sample=sample, seed=seed)
-            if row.cases >= 2
+            row for row in analysis.centrality(graph, sample=sample, seed=seed) if row.cases >= 2
         ]
         progress("rank", 1, 1)
     _output(analysis.centrality_result(ranking[:top]), output_format)

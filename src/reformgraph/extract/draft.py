@@ -55,7 +55,7 @@ from reformgraph.extract.report import (
     Report,
     read_report,
 )
-from reformgraph.extract.structure import CaseFound
+from reformgraph.extract.structure import CaseFound, is_title
 from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, StrPath, load_data_folder
 from reformgraph.models import Case, Entity, EntityType, Qualifier, Source
 from reformgraph.numerals import NUMERAL_CHARACTERS, date_phrases
@@ -896,6 +896,7 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
             progress("extract", n - 1, total)
         case_id = f"{source_id}-case-{case.position:02d}"
         where = f"case {case.position} ({case.title.text})"
+        writer.notes += _untitled_cases(case, where)
         writer.counters = {}
         record: dict[str, Any] = {
             "id": case_id,
@@ -943,6 +944,19 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
         progress("extract", total, total)
     notes += writer.notes
     return Draft(meta, text, cases, registry, notes, analysis)
+
+
+def _untitled_cases(case: CaseFound, where: str) -> list[str]:
+    """Notes for the lines of a case's text that read as the title of another case whose
+    office line is missing: the case runs on over it, and its measures and figures go to
+    this case's office, unless the reviewer adds the office line or splits the case."""
+    return [
+        f"{where}: the line {line.text!r} reads as the title of a case, but no office line"
+        " follows it, so it is taken as part of this case: if it begins another case, add"
+        " that case's office line to the text (or split the case by hand)"
+        for line in case.body[:-1]
+        if is_title(line.text)
+    ]
 
 
 # =========================================================================== checking the draft

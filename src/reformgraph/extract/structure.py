@@ -72,7 +72,7 @@ def _office_kind(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _is_title(line: str) -> bool:
+def is_title(line: str) -> bool:
     if not 2 <= len(line) <= 60 or line[-1] in "。\uff0c,;\uff1b:\uff1a、" or "。" in line:
         return False
     if _office_kind(line) or _CREDITS.match(line):
@@ -139,7 +139,7 @@ def _structure(text: str) -> Structure:
     starts = [
         i
         for i in range(len(lines) - 2)
-        if _is_title(lines[i].text) and _office_kind(lines[i + 1].text) is not None
+        if is_title(lines[i].text) and _office_kind(lines[i + 1].text) is not None
     ]
     # A title+office pair directly followed by another pair has no body: skip it.
     starts = [i for i in starts if i + 2 not in starts]
