@@ -424,14 +424,12 @@ def test_construct_queries_return_a_graph(query_graph: Graph) -> None:
     assert all(isinstance(s, URIRef) for s, _, _ in result.graph)
 
 
-@pytest.mark.parametrize("name", ["platforms", "instruments"])
-def test_rows_name_only_measures_of_their_own_case(query_graph: Graph, name: str) -> None:
-    rows = _rows(query_graph, name)
-    assert rows
-    for row in rows:
-        measure = row.get("measure")
-        if measure is not None:
-            assert str(measure).startswith(f"{row['case']}/measure/"), row
+def test_platform_rows_name_only_measures_of_their_own_case(query_graph: Graph) -> None:
+    rows = _rows(query_graph, "platforms")
+    with_measure = [row for row in rows if row.get("measure") is not None]
+    assert with_measure
+    for row in with_measure:
+        assert str(row["measure"]).startswith(f"{row['case']}/measure/"), row
 
 
 def test_a_platform_named_in_a_case_and_its_measures_gives_one_row_for_each(
