@@ -439,6 +439,7 @@ def test_a_platform_named_in_a_case_and_its_measures_gives_one_row_for_each(
     homes = [row for row in rows if str(row["label"]) == "代表“家站点”"]
     measures = {str(row.get("measure")) for row in homes}
     case = "https://w3id.org/reformgraph/id/case/deputies-two-links"
+    assert homes
     assert len(homes) == len(measures)
     assert measures <= {"None", *(f"{case}/measure/{n}" for n in range(1, 10))}
 
