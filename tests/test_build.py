@@ -64,12 +64,23 @@ def test_the_build_writes_turtle_ntriples_jsonld_and_the_store(built: pipeline.B
     assert (built.folder / "store").is_dir()
 
 
+@pytest.fixture(scope="module")
+def reference_graph() -> Graph:
+    """The real data's graph as the library's ``build_graph`` makes it, in memory: not
+    streamed like the build's outputs, so a triple the stream gets wrong shows."""
+    from reformgraph.build import build_graph
+    from reformgraph.io import load_data_folder
+    from reformgraph.resolve import resolve
+
+    return build_graph(resolve(load_data_folder(DATA)))
+
+
 @pytest.mark.parametrize("name", list(FORMATS))
-def test_each_output_is_isomorphic_to_the_built_graph(
-    build_dir: Path, graph: Graph, name: str
+def test_each_output_is_isomorphic_to_the_graph_build_graph_makes(
+    build_dir: Path, reference_graph: Graph, name: str
 ) -> None:
     parsed = read_graph(build_dir / name)
-    assert isomorphic(parsed, graph), _diff(graph, parsed)
+    assert isomorphic(parsed, reference_graph), _diff(reference_graph, parsed)
 
 
 @pytest.mark.parametrize("name", list(FORMATS))
