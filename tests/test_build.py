@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.term import Node
 
 from reformgraph import pipeline
@@ -19,6 +18,7 @@ from reformgraph.io import read_graph
 from reformgraph.models import DATA as DATA_NS
 from reformgraph.models import RG
 
+from .helpers import assert_isomorphic
 from .paths import DATA
 
 FORMATS = {
@@ -26,13 +26,6 @@ FORMATS = {
     "reformgraph.nt": ox.RdfFormat.N_TRIPLES,
     "reformgraph.jsonld": ox.RdfFormat.JSON_LD,
 }
-
-
-def _diff(a: Graph, b: Graph) -> str:
-    _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
-    lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_a)[:20]]
-    lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_b)[:20]]
-    return "\n".join(lines)
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -80,7 +73,7 @@ def test_each_output_is_isomorphic_to_the_graph_build_graph_makes(
     build_dir: Path, reference_graph: Graph, name: str
 ) -> None:
     parsed = read_graph(build_dir / name)
-    assert isomorphic(parsed, reference_graph), _diff(reference_graph, parsed)
+    assert_isomorphic(reference_graph, parsed)
 
 
 @pytest.mark.parametrize("name", list(FORMATS))
@@ -88,7 +81,7 @@ def test_pyoxigraph_reads_each_output_to_the_same_graph(
     build_dir: Path, graph: Graph, name: str
 ) -> None:
     parsed = _oxigraph_graph(build_dir / name)
-    assert isomorphic(parsed, graph), _diff(graph, parsed)
+    assert_isomorphic(graph, parsed)
 
 
 def test_the_jsonld_has_its_context_inline(build_dir: Path) -> None:

@@ -34,7 +34,6 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node, Variable
@@ -53,6 +52,8 @@ from reformgraph.queries import (
 )
 from reformgraph.synth import synthesize
 from reformgraph.vocab import NAMESPACES
+
+from .helpers import assert_isomorphic
 
 QUERIES = saved_queries()
 SYNTHETIC_CASES = 3
@@ -247,11 +248,7 @@ def test_rdflib_sees_the_triples_of_the_store(engines: Engines) -> None:
     quads = list(engines.store.quads_for_pattern(None, None, None, None))
     in_store = stored_graph((q.subject, q.predicate, q.object) for q in quads)
     in_rdflib = stored_graph(engines.graph)
-    if not isomorphic(in_store, in_rdflib):
-        _, only_store, only_rdflib = graph_diff(to_isomorphic(in_store), to_isomorphic(in_rdflib))
-        lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_store)[:20]]
-        lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_rdflib)[:20]]
-        pytest.fail("the store (-) and rdflib's graph (+) differ:\n" + "\n".join(lines))
+    assert_isomorphic(in_store, in_rdflib, "the store (-) and rdflib's graph (+) differ:")
     graphs = {str(q.graph_name) for q in quads}
     assert graphs == {"DEFAULT", f"<{ONTOLOGY_GRAPH}>"}, graphs
 

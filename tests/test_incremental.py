@@ -17,24 +17,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from reformgraph import pipeline
 from reformgraph.engine import STORE_DIR, open_store, rdf_format
 from reformgraph.errors import DataErrors
 
+from .helpers import assert_isomorphic
 from .paths import CASE_FILES, DATA
 from .test_build import _term
 
 RG = "https://w3id.org/reformgraph/ontology/"
 CHINA = "https://w3id.org/reformgraph/id/place/china"
-
-
-def _diff(a: Graph, b: Graph) -> str:
-    _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
-    lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_a)[:20]]
-    lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_b)[:20]]
-    return "\n".join(lines)
 
 
 def store_quads(build_dir: Path) -> list[str]:
@@ -71,9 +64,8 @@ def assert_same_build(rebuilt: Path, clean: Path) -> None:
         ours, theirs = store_graphs(rebuilt), store_graphs(clean)
         assert set(ours) == set(theirs), "the stores hold different named graphs"
         for name in theirs:
-            assert isomorphic(ours[name], theirs[name]), (
-                f"store graph {name}: rebuilt (-) and clean (+) differ\n"
-                + _diff(ours[name], theirs[name])
+            assert_isomorphic(
+                ours[name], theirs[name], f"store graph {name}: rebuilt (-) and clean (+) differ"
             )
     for file in pipeline.OUTPUT_NAMES:
         if (rebuilt / file).read_bytes() == (clean / file).read_bytes():
@@ -81,7 +73,7 @@ def assert_same_build(rebuilt: Path, clean: Path) -> None:
         if file == "reformgraph.jsonld":
             pytest.fail(f"{file} is not byte-identical to a clean build's")
         a, b = file_graph(rebuilt / file), file_graph(clean / file)
-        assert isomorphic(a, b), f"{file}: rebuilt (-) and clean (+) differ\n" + _diff(a, b)
+        assert_isomorphic(a, b, f"{file}: rebuilt (-) and clean (+) differ")
         pytest.fail(f"{file} is isomorphic to a clean build's but not byte-identical")
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, RDF, XSD
 
@@ -35,6 +34,7 @@ from reformgraph.queries import (
     saved_query,
 )
 
+from .helpers import assert_isomorphic
 from .test_differential import canonical_rows, stored_graph
 
 QUERIES = saved_queries()
@@ -55,13 +55,7 @@ def test_graph_over_the_store_holds_the_triples_of_the_built_files(
     """Up to the canonical numbers Oxigraph stores, the graph is the parsed N-Triples plus
     the ontology (what ``load_graph`` gives)."""
     ours, parsed = stored_graph(store_graph), stored_graph(query_graph)
-    if not isomorphic(ours, parsed):
-        _, only_ours, only_parsed = graph_diff(to_isomorphic(ours), to_isomorphic(parsed))
-        lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_ours)[:20]]
-        lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_parsed)[:20]]
-        pytest.fail(
-            "the graph over the store (-) and the parsed files (+) differ:\n" + "\n".join(lines)
-        )
+    assert_isomorphic(ours, parsed, "the graph over the store (-) and the parsed files (+) differ:")
     assert len(store_graph) == len(query_graph)
 
 
@@ -291,7 +285,7 @@ def test_load_graph_reads_the_triples_of_every_named_graph_of_a_dataset_file(
     loaded = stored_graph(pipeline.load_graph(path))
     plain = stored_graph(pipeline.load_graph(build_dir / "reformgraph.nt"))
     assert len(loaded) == len(plain)
-    assert isomorphic(loaded, plain), graph_diff(to_isomorphic(loaded), to_isomorphic(plain))
+    assert_isomorphic(loaded, plain, "the store's export (-) and the built N-Triples (+) differ:")
 
 
 @pytest.fixture(scope="module")
