@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import errno
 import hashlib
-import json
 import marshal
 import os
 import re
@@ -1493,57 +1492,7 @@ def atomic_write_files(files: Mapping[Path, bytes]) -> None:
         raise
 
 
-@contextmanager
-def staged_outputs(out_dir: Path) -> Iterator[dict[str, bytes]]:
-    """Collect output files in memory and write them all only if the block succeeds."""
-    staged: dict[str, bytes] = {}
-    yield staged
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in sorted(staged.items()):
-        atomic_write_bytes(out_dir / name, data)
-
-
-# --------------------------------------------------------------------------- ontology
-
-
-# --------------------------------------------------------------------------- serialisation
-
-
-def serialize_turtle(graph: Graph) -> bytes:
-    """Turtle, sorted by subject (rdflib's serializer orders subjects and predicates)."""
-    return graph.serialize(format="turtle", encoding="utf-8")
-
-
-def serialize_ntriples(graph: Graph) -> bytes:
-    """N-Triples with lines sorted, so the bytes do not depend on Python's hash seed."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _sort_jsonld(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _sort_jsonld(item) for key, item in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_sort_jsonld(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def serialize_jsonld(graph: Graph, context: Mapping[str, str]) -> bytes:
-    """JSON-LD with its ``@context`` inline, nodes and values sorted for stable bytes."""
-    raw = graph.serialize(format="json-ld", context=dict(context), auto_compact=True)
-    document = json.loads(raw)
-    if "@graph" not in document:
-        document = {
-            "@context": document.pop("@context", dict(context)),
-            "@graph": [document] if document else [],
-        }
-    document["@graph"] = _sort_jsonld(document["@graph"])
-    document["@context"] = dict(sorted(document["@context"].items()))
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode(
-        "utf-8"
-    )
+# --------------------------------------------------------------------------- ontology and RDF files
 
 
 def load_ontology() -> Graph:

@@ -549,12 +549,3 @@ class ShapeChecker:
 def compile_checker(shapes: Graph, ontology: Graph) -> ShapeChecker:
     """The shapes as checks (raises :class:`UnsupportedShape` for features it lacks)."""
     return ShapeChecker(_Builder(shapes, ontology).node_shapes())
-
-
-def types_of(triples: Iterable[Triple]) -> dict[str, set[str]]:
-    """The classes of the subjects of some triples (context for other groups)."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for s, p, o in triples:
-        if p == RDF.type:
-            out[str(s)].add(str(o))
-    return dict(out)

@@ -1549,10 +1549,6 @@ class ExtractResult:
     report_bytes: int
     seconds: float
 
-    @property
-    def bytes_per_second(self) -> float:
-        return self.report_bytes / self.seconds if self.seconds > 0 else float("inf")
-
     def summary(self) -> str:
         return (
             f"{self.cases} case(s), {self.measures} measure(s), {self.figures} figure(s),"
