@@ -153,6 +153,25 @@ def test_extract_takes_its_paths_as_text(tmp_path: Path) -> None:
     assert result.cases == 8
 
 
+def test_the_io_functions_take_their_paths_as_text(tmp_path: Path) -> None:
+    # "AttributeError: 'str' object has no attribute 'is_dir'"
+    from reformgraph.io import atomic_write_bytes, load_data_folder, read_graph
+
+    dataset = load_data_folder(str(DATA))
+    assert dataset.root == DATA
+    assert [c.record.id for c in dataset.cases] == [
+        c.record.id for c in load_data_folder(DATA).cases
+    ]
+    assert dataset.cases
+    assert dataset.sources
+    assert not dataset.errors
+    nt = str(tmp_path / "one.nt")
+    atomic_write_bytes(
+        nt, b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
+    )
+    assert len(read_graph(nt)) == 1
+
+
 def test_a_wrong_score_or_progress_is_refused_before_any_work(
     query_graph: Graph, tmp_path: Path
 ) -> None:

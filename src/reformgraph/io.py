@@ -506,10 +506,11 @@ class _Reader:
         return out
 
 
-def read_file_bytes(path: Path, display: str, max_bytes: int) -> bytes:
+def read_file_bytes(path: StrPath, display: str, max_bytes: int) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``; :class:`DataErrors` naming
     the file (as ``display``) otherwise. A folder, a device or a pipe named like a data file
     is refused before it is opened: reading a pipe would wait for ever, a device without end."""
+    path = Path(path)
 
     def refuse(message: str) -> DataErrors:
         return DataErrors([DataError(display, None, "", message)])
@@ -535,7 +536,7 @@ def read_file_bytes(path: Path, display: str, max_bytes: int) -> bytes:
     return raw
 
 
-def read_text_file(path: Path, display: str, max_bytes: int = MAX_YAML_BYTES) -> str:
+def read_text_file(path: StrPath, display: str, max_bytes: int = MAX_YAML_BYTES) -> str:
     """The text of a small UTF-8 file (a byte-order mark dropped); raise :class:`DataErrors`
     naming the file (as ``display``) and the line if it cannot be read, is not a file (a
     folder, a device, a broken link), is larger than ``max_bytes``, is not UTF-8 or holds
@@ -724,7 +725,7 @@ def _placed(
     return placed
 
 
-def read_yaml(path: Path, display: str) -> tuple[Any, LineMap]:
+def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
     """Read one YAML file; raise :class:`DataErrors` naming the file and line on any problem."""
     text = read_text_file(path, display)
     if not text.strip() or all(
@@ -968,10 +969,11 @@ def _validate(model: type[ModelT], data: Any, lines: LineMap, prefix: PathKey = 
 # --------------------------------------------------------------------------- data folder
 
 
-def shown(path: Path, root: Path) -> str:
+def shown(path: StrPath, root: StrPath) -> str:
     """How messages name ``path``, a file of the data folder ``root``: below the folder as
     the user gave it when that is relative (``drafts/new/cases/01-x.yaml`` opens from the
     working directory), else below the folder's own name (``data/cases/01-x.yaml``)."""
+    path, root = Path(path), Path(root)
     if not root.is_absolute():
         try:
             return str(root / path.relative_to(root))
@@ -1227,7 +1229,7 @@ def _load_case(path: Path, root: Path, errors: list[DataError]) -> CaseFile | No
     return CaseFile(record=record, lines=lines)
 
 
-def load_shared(root: Path, *, map_files: MapFiles | None = None) -> Dataset:
+def load_shared(root: StrPath, *, map_files: MapFiles | None = None) -> Dataset:
     """The sources and entities of a data folder (no cases): what every case refers to.
 
     ``map_files`` reads the entity files, e.g. a process pool's ``map`` (each file is read
@@ -1235,6 +1237,7 @@ def load_shared(root: Path, *, map_files: MapFiles | None = None) -> Dataset:
 
     Raises :class:`DataErrors` listing every problem in them.
     """
+    root = Path(root)
     _check_data_folder(root)
     errors: list[DataError] = []
     sources: dict[str, SourceFile] = {}
@@ -1334,19 +1337,21 @@ def _texts_without_metadata(root: Path, sources: Mapping[str, SourceFile]) -> li
     ]
 
 
-def case_file_paths(root: Path) -> list[Path]:
+def case_file_paths(root: StrPath) -> list[Path]:
     """The case files of a data folder, in name order (:class:`DataErrors` if ``root`` is
     not a data folder)."""
+    root = Path(root)
     _check_data_folder(root)
     return _yaml_files(root / "cases")
 
 
 def case_folder_errors(
-    root: Path, paths: Sequence[Path], *, empty_ok: bool = False
+    root: StrPath, paths: Sequence[Path], *, empty_ok: bool = False
 ) -> list[DataError]:
     """What is wrong with the case folder of ``root`` as a whole, given its case files
     (:func:`case_file_paths`): YAML files that would not be read, being in a subfolder or
     named otherwise (``.YAML``), and (unless ``empty_ok``) a folder without case files."""
+    root = Path(root)
     folder = root / "cases"
     errors = _unread_yaml(root, "cases", "case files")
     if not paths and not empty_ok:
@@ -1361,20 +1366,21 @@ def case_folder_errors(
     return errors
 
 
-def load_case_file(path: Path, root: Path) -> tuple[CaseFile | None, list[DataError]]:
+def load_case_file(path: StrPath, root: StrPath) -> tuple[CaseFile | None, list[DataError]]:
     """One case file, validated against the model, and its problems."""
     errors: list[DataError] = []
-    loaded = _load_case(path, root, errors)
+    loaded = _load_case(Path(path), Path(root), errors)
     return loaded, errors
 
 
-def load_data_folder(root: Path) -> Dataset:
+def load_data_folder(root: StrPath) -> Dataset:
     """Read and validate every file of a data folder.
 
     Raises :class:`DataErrors` listing every problem found in the sources and entities;
     problems with case files are kept in :attr:`Dataset.errors` and reported by
     :func:`reformgraph.resolve.resolve` together with those of the other cases.
     """
+    root = Path(root)
     shared = load_shared(root)
     paths = case_file_paths(root)
     errors = case_folder_errors(root, paths, empty_ok=True)
@@ -1410,10 +1416,11 @@ def load_data_folder(root: Path) -> Dataset:
 
 
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+def atomic_writer(path: StrPath) -> Iterator[BinaryIO]:
     """A binary file to write ``path`` through, piece by piece. ``path`` is replaced only
     when the block ends without an error: readers see the old file or the new one, never
     half, and a failure leaves the old file as it was."""
+    path = Path(path)
     for folder in (path.parent, *path.parent.parents):
         if folder.exists():
             if not folder.is_dir():  # mkdir would say "File exists"
@@ -1435,7 +1442,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: StrPath, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
     with atomic_writer(path) as handle:
         handle.write(data)
@@ -1505,9 +1512,10 @@ def load_shapes() -> Graph:
     return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
-def read_graph(path: Path) -> Graph:
+def read_graph(path: StrPath) -> Graph:
     """Parse an RDF file (format from its suffix). The triples of every graph of a dataset
     file (TriG, N-Quads, JSON-LD with named graphs) are read, as one graph."""
+    path = Path(path)
     formats = {
         ".ttl": "turtle",
         ".nt": "nt",
