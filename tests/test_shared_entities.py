@@ -318,10 +318,11 @@ def test_the_english_of_shared_entities_looked_up_is_the_saved_query_s(
 
     store = open_store(synthetic_build / STORE_DIR)
     queried = pipeline.summarise_store(store, 0)
-    rows = run_query_on_store(store, saved_query("shared-entity-counts"), union=False).rows
+    shared = run_query_on_store(store, saved_query("shared-entity-counts"), union=False)
     seen: dict[str, tuple[str, str, int]] = {}
-    for row in rows:
-        seen.setdefault(row[0].value, (row[1].value, row[2].value, int(row[3].value)))
+    for row in shared.rows:
+        cell = {name: term.value for name, term in zip(shared.variables, row, strict=True)}
+        seen.setdefault(cell["entity"], (cell["label"], cell["type"], int(cell["cases"])))
     given = sorted(seen.values(), key=lambda item: (-item[2], item[0]))
     looked_up = pipeline.summarise_store(store, 0, given)
     assert len(looked_up.shared_labels_en) > 20

@@ -157,9 +157,9 @@ def summarise_store(
         shared = run_query_on_store(store, saved_query("shared-entity-counts"), union=False)
         seen: dict[str, tuple[str, str, int, str]] = {}
         for row in shared.rows:
-            entity, label, kind, count, label_en = (row[0], row[1], row[2], row[3], row[4])
+            cell = {name: term.value for name, term in zip(shared.variables, row, strict=True)}
             seen.setdefault(
-                entity.value, (label.value, kind.value, int(count.value), label_en.value)
+                cell["entity"], (cell["label"], cell["type"], int(cell["cases"]), cell["labelEn"])
             )
         found = sorted(seen.values(), key=lambda item: (-item[2], item[0]))
         shared_entities = [(label, kind, n) for label, kind, n, _ in found]
