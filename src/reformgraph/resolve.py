@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -320,7 +320,12 @@ class _Resolver:
         count = scope.text.count(needle)
         if count == 0:
             what = str(path[-1]) if path and isinstance(path[-1], str) else "quote"
-            self.errors.append(lines.error(path, f"{what} not found in {scope_name}: {needle!r}"))
+            self.errors.append(
+                lines.error(
+                    path,
+                    f"{what} not found in {scope_name}: {needle!r}" + near_miss(needle, scope.text),
+                )
+            )
             return None
         if count > 1:
             self.errors.append(
@@ -956,11 +961,12 @@ class _Resolver:
             text_lines = self.text_lines[case.source] = _TextLines.of(text)
         title_lines = text_lines.where.get(case.title.zh, [])
         if len(title_lines) != 1:
+            near = "" if title_lines else near_miss(case.title.zh, text)
             self.errors.append(
                 lines.error(
                     ("title", "zh"),
                     f"the title must be a whole line of {source.record.file} exactly once"
-                    f" (found {len(title_lines)})",
+                    f" (found {len(title_lines)}): {case.title.zh!r}{near}",
                 )
             )
             return None
@@ -1498,6 +1504,55 @@ class _Resolver:
             if intro is not None:
                 found += placeholder_exceptions(source.lines, ("introduction",), intro.exceptions)
         return found
+
+
+def near_miss(needle: str, text: str) -> str:
+    """Where ``text`` has words like ``needle``, which was not found in it (a quote copied
+    with one character changed: a full-width parenthesis or comma for an ASCII one, a
+    stray space): the text's words there, and the first character that differs, named
+    ("; the text has '中欧班列(长沙)' there, with '(' (LEFT PARENTHESIS) where the quote
+    has ... (FULLWIDTH LEFT PARENTHESIS)"). Found from the longest start of ``needle``
+    the text holds, else its longest end; "" when neither is a third of it."""
+    import unicodedata
+
+    def named(char: str) -> str:
+        if char == "\n":
+            return "the end of the line"
+        return f"{char!r} ({unicodedata.name(char, f'U+{ord(char):04X}')})"
+
+    def longest(found: Callable[[int], bool]) -> int:
+        low, high = 0, len(needle) - 1  # the whole needle is not in the text
+        while low < high:
+            middle = (low + high + 1) // 2
+            if found(middle):
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    least = max(2, len(needle) // 3)
+    start = longest(lambda k: needle[:k] in text)
+    if start >= least:
+        at = text.index(needle[:start])
+        there = text[at : at + len(needle)]
+        if start < len(there):
+            return (
+                f"; the text has {there!r} there, with {named(there[start])} where the quote"
+                f" has {named(needle[start])}"
+            )
+        return f"; the text ends with {there!r} there"
+    end = longest(lambda k: needle[len(needle) - k :] in text)
+    if end >= least:
+        tail = needle[len(needle) - end :]
+        at = text.index(tail)
+        there = text[max(0, at + end - len(needle)) : at + end]
+        if at > 0:
+            return (
+                f"; the text has {there!r} there, with {named(text[at - 1])} where the quote"
+                f" has {named(needle[len(needle) - end - 1])}"
+            )
+        return f"; the text begins with {there!r} there"
+    return ""
 
 
 #: The kinds of entity that only a source's own words name.
