@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from .paths import NOTEBOOKS
+from .paths import DATA, NOTEBOOKS
 
 #: Code run after a notebook, in its kernel: what a test reads of the objects it made.
 #: Notebook 03: the recognitions chart (the last ``ax``): its title, the y ticks shown and
@@ -89,6 +90,54 @@ def test_outside_a_project_without_reformgraph_out_a_notebook_says_to_set_it(
     with pytest.raises(NoProjectError, match="set REFORMGRAPH_OUT to a build folder"):
         exec(compile(_first_cell(path), f"{path}:first cell", "exec"), {})
     assert list(tmp_path.iterdir()) == [], "nothing built or written"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("kind", ["missing", "not-a-build"])
+def test_a_reformgraph_out_that_names_no_build_stops_the_notebook_and_builds_nothing(
+    path: Path, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A misspelt REFORMGRAPH_OUT, in the project: the notebook built the project's data
+    # into the folder it named (made for it) and went on to report the curated data.
+    from reformgraph.errors import NoBuildError
+
+    named = tmp_path / "biuld"
+    if kind == "not-a-build":
+        named.mkdir()
+        (named / "notes.txt").write_text("not a build", encoding="utf-8")
+    monkeypatch.chdir(path.parent)  # in the project, where Jupyter runs the notebook
+    monkeypatch.setenv("REFORMGRAPH_OUT", str(named))
+    with pytest.raises(NoBuildError) as raised:
+        exec(compile(_first_cell(path), f"{path}:first cell", "exec"), {})
+    message = str(raised.value)
+    assert f"REFORMGRAPH_OUT names {named}, which is not a reformgraph build" in message
+    assert ("(no such folder)" in message) == (kind == "missing")
+    assert f"make a build there with `reformgraph build --out {named}`" in message
+    if kind == "missing":
+        assert not named.exists(), "nothing made"
+    else:
+        assert [p.name for p in named.iterdir()] == ["notes.txt"], "nothing built into it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_in_a_project_without_reformgraph_out_a_notebook_builds_the_projects_build(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The one case where a notebook builds: REFORMGRAPH_OUT unset, and the project it
+    # lives in has no build/ yet.
+    project = tmp_path / "project"
+    shutil.copytree(DATA, project / "data")
+    (project / "notebooks").mkdir()
+    monkeypatch.chdir(project / "notebooks")
+    monkeypatch.delenv("REFORMGRAPH_OUT", raising=False)
+    namespace: dict[str, Any] = {}
+    exec(compile(_first_cell(path), f"{path}:first cell", "exec"), namespace)
+    try:
+        assert namespace["out"] == project / "build"
+        assert (project / "build" / "store").is_dir()
+        assert len(namespace["graph"]) > 0
+    finally:
+        namespace["graph"].close()
 
 
 def _execute(path: Path, build_dir: Path) -> Executed:
