@@ -17,9 +17,32 @@ from nbclient import NotebookClient
 from .paths import DATA, NOTEBOOKS
 
 #: Code run after a notebook, in its kernel: what a test reads of the objects it made.
-#: Notebook 03: the recognitions chart (the last ``ax``): its title, the y ticks shown and
-#: how many pairs of x labels overlap.
+#: The notebooks run on any build and assert nothing about the curated data; the tests
+#: check what they found in it here. Notebook 01: the example case, how many cases, the
+#: largest of its figures. Notebook 02: the entities that link cases, with and without
+#: ``max_cases=2``. Notebook 03: the recognitions chart (the last ``ax``): its title, the
+#: y ticks shown and how many pairs of x labels overlap; the recognised cases and the
+#: alarm-response change.
 PROBES = {
+    "01-query-the-graph.ipynb": """
+import json
+
+print(json.dumps({
+    "case_id": case_id,
+    "cases": int(cases["case"].nunique()),
+    "titles": int(cases["title"].nunique()),
+    "largest": int(figures["value"].max()),
+}))
+""",
+    "02-cross-case-links.ipynb": """
+import json
+
+print(json.dumps({
+    "entities": sorted(set(links["entity"])),
+    "rare": sorted(rare),
+    "dropped": dropped,
+}))
+""",
     "03-figures.ipynb": """
 import json
 from itertools import combinations
@@ -35,6 +58,11 @@ print(json.dumps({
     "yticks": [float(t) for t in ax.get_yticks() if _low <= t <= _high],
     "overlapping": int(sum(a.overlaps(b) for a, b in combinations(_boxes, 2))),
     "labels": [t.get_text() for t in ax.get_xticklabels()],
+    "recognised": sorted(set(recognitions["caseTitle"])),
+    "alarm": [
+        [float(row["baseline"]), float(row["result"]), float(row["computedDifference"])]
+        for _, row in changes[changes["indicator"] == "报警响应平均用时"].iterrows()
+    ],
 }))
 """,
 }
@@ -140,8 +168,9 @@ def test_in_a_project_without_reformgraph_out_a_notebook_builds_the_projects_bui
         namespace["graph"].close()
 
 
-def _execute(path: Path, build_dir: Path) -> Executed:
-    """The notebook run on a fresh kernel, reading ``build_dir``; then its probe, if any."""
+def _execute(path: Path, build_dir: Path, *, probe: bool = True) -> Executed:
+    """The notebook run on a fresh kernel, reading ``build_dir``; then its probe, if any
+    (and ``probe``)."""
     book = nbformat.read(path, as_version=4)
     probed: dict[str, Any] = {}
     with pytest.MonkeyPatch.context() as patch:
@@ -155,7 +184,7 @@ def _execute(path: Path, build_dir: Path) -> Executed:
         with client.setup_kernel():
             for index, cell in enumerate(book.cells):
                 client.execute_cell(cell, index)
-            if path.name in PROBES:
+            if probe and path.name in PROBES:
                 probe = nbformat.v4.new_code_cell(PROBES[path.name])
                 book.cells.append(probe)  # the client writes a cell's outputs into the book
                 client.execute_cell(probe, len(book.cells) - 1)
@@ -276,3 +305,70 @@ def test_the_recognitions_chart_counts_in_whole_numbers_under_labels_that_do_not
     assert all(tick == int(tick) for tick in chart["yticks"])
     assert chart["overlapping"] == 0
     assert len(chart["labels"]) == 4
+
+
+@pytest.mark.slow
+def test_notebook_01_takes_its_example_case_from_the_data(
+    executed: Callable[[str], Executed],
+) -> None:
+    # It named big-fiscal-system, which no other build has (QueryError), and asserted 8
+    # cases, which broke it as soon as a case was added: on the curated data, the first
+    # case of the cases query is still that one, with its 21.8万亿元.
+    _, probed = executed("01-query-the-graph.ipynb")
+    assert probed["case_id"] == "big-fiscal-system"
+    assert probed["cases"] == probed["titles"] == 8
+    assert probed["largest"] == 21_800_000_000_000
+
+
+@pytest.mark.slow
+def test_max_cases_2_drops_the_office_of_three_cases_and_keeps_the_platform_of_two(
+    executed: Callable[[str], Executed],
+) -> None:
+    # What notebook 02's prose says of the curated data (it asserted it in the notebook).
+    _, probed = executed("02-cross-case-links.ipynb")
+    assert {"投资项目绩效综合评价平台", "国有“三资”"} <= set(probed["entities"])
+    assert "投资项目绩效综合评价平台" in probed["rare"]
+    assert probed["dropped"] == ["中国", "湖北", "省经济体制和生态文明体制改革专项小组办公室"]
+
+
+@pytest.mark.slow
+def test_the_figures_notebook_finds_the_curated_recognitions_and_the_alarm_change(
+    executed: Callable[[str], Executed],
+) -> None:
+    _, probed = executed("03-figures.ipynb")
+    assert set(probed["recognised"]) == {
+        "推进大财政体系建设",
+        "依托花湖国际机场探索对外开放新模式",
+        "开展基层监督改革创新",
+        "健全人大代表“两个联系”工作机制",
+    }
+    assert probed["alarm"] == [[120, 80, 40]]
+
+
+@pytest.fixture(scope="module")
+def twenty_synthetic_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``reformgraph synth --cases 20 --seed 1``, built: two sources of ten cases, none of
+    the curated cases' ids, titles or entities."""
+    from reformgraph import pipeline
+    from reformgraph.synth import synthesize
+
+    data = tmp_path_factory.mktemp("synthetic-20") / "data"
+    synthesize(20, data, seed=1)
+    out = data.parent / "build"
+    pipeline.build(data, out)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_each_notebook_runs_top_to_bottom_on_another_build(
+    path: Path, twenty_synthetic_cases: Path
+) -> None:
+    # They stopped on anything but the curated data: 01 at its example case's id, 02 and
+    # 03 at assertions about the curated cases and entities.
+    book, _ = _execute(path, twenty_synthetic_cases, probe=False)
+    outputs = [o for c in book.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert not [o["text"] for o in outputs if o.get("name") == "stderr"]
+    shown = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "(synthetic)" in shown, "the tables show the synthetic build"
