@@ -13,6 +13,7 @@ import nbformat
 import pandas as pd
 import pytest
 from nbclient import NotebookClient
+from rdflib import Graph
 
 from .paths import DATA, NOTEBOOKS
 
@@ -256,6 +257,42 @@ def test_the_bridging_table_holds_only_entities_that_link_two_or_more_cases(
     assert 0 < len(table) <= 10
     assert (table["cases"] >= 2).all()
     assert "投资项目绩效综合评价平台" in set(table["label_zh"])
+    # "Degree and betweenness", its heading says: it showed no degree.
+    assert {"degree", "betweenness"} <= set(table.columns)
+    assert (table["degree"] > 0).all()
+    assert list(table["betweenness"]) == sorted(table["betweenness"], reverse=True)
+
+
+@pytest.mark.slow
+def test_the_groups_of_cases_are_explained_and_shown_by_their_titles(
+    executed: Callable[[str], Executed], query_graph: Graph
+) -> None:
+    # Two bare lists of (title, title) pairs, with nothing to say what a group was.
+    from reformgraph import analysis
+
+    book, _ = executed("02-cross-case-links.ipynb")
+    (table,) = _tables(book, "analysis.communities(")
+    expected = [
+        (number, *analysis.labels_zh_en(query_graph, case))
+        for number, group in enumerate(analysis.communities(query_graph), start=1)
+        for case in group
+    ]
+    shown = list(table[["group", "case", "case (en)"]].itertuples(index=False, name=None))
+    assert shown == expected
+    assert len(set(table["case"])) == len(table) == 8, "each case once"
+    # what the prose says of the curated data: the three cases of one office, and the rest
+    assert set(table[table["group"] == 2]["case"]) == {
+        "推进大财政体系建设",
+        "推进投资项目绩效综合评价改革",
+        "深化国有企业功能性改革",
+    }
+    assert set(table["group"]) == {1, 2}
+    (cell,) = [c for c in book.cells if "analysis.communities(" in c.source]
+    explained = book.cells[book.cells.index(cell) - 1]
+    assert explained.cell_type == "markdown"
+    prose = " ".join(explained.source.split())
+    assert "greedy modularity maximisation" in prose
+    assert "A group is therefore a set of cases" in prose
 
 
 @pytest.mark.slow
