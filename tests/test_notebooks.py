@@ -1,7 +1,9 @@
-"""The notebooks run top to bottom on a fresh kernel, using only the public API."""
+"""The notebooks run top to bottom on a fresh kernel, on any build, using only the names
+reformgraph's modules export (their ``__all__``)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 from collections.abc import Callable
@@ -15,7 +17,7 @@ import pytest
 from nbclient import NotebookClient
 from rdflib import Graph
 
-from .paths import DATA, NOTEBOOKS
+from .paths import DATA, NOTEBOOKS, ROOT
 
 #: Code run after a notebook, in its kernel: what a test reads of the objects it made.
 #: The notebooks run on any build and assert nothing about the curated data; the tests
@@ -84,6 +86,43 @@ def test_each_notebook_is_committed_without_outputs(path: Path) -> None:
     book = nbformat.read(path, as_version=4)
     assert all(not cell.get("outputs") and not cell.get("execution_count") for cell in book.cells
                if cell.cell_type == "code")  # fmt: skip
+
+
+def _reformgraph_names(book: nbformat.NotebookNode) -> set[tuple[str, str]]:
+    """(module, name) of each name a notebook takes from reformgraph: imported from a
+    module, or read as an attribute of a module it imported (``pipeline.query``)."""
+    tree = ast.parse("\n".join(c.source for c in book.cells if c.cell_type == "code"))
+    names: set[tuple[str, str]] = set()
+    modules: dict[str, str] = {}  # the name a module is bound to → the module
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reformgraph"):
+            for alias in node.names:
+                if node.module == "reformgraph":
+                    modules[alias.asname or alias.name] = f"reformgraph.{alias.name}"
+                else:
+                    names.add((str(node.module), alias.name))
+        elif isinstance(node, ast.Import):
+            assert not [a for a in node.names if a.name.startswith("reformgraph")], "from … import"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id in modules:
+                names.add((modules[node.value.id], node.attr))
+    return names
+
+
+def test_the_notebooks_use_only_names_the_modules_the_readme_names_export() -> None:
+    # The README said "only the public API" of notebooks that import find_project from io,
+    # to_dataframe from queries and render_html from viz: it names the modules now.
+    import importlib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme.split("\n## Notebooks\n", 1)[1].split("\n## ", 1)[0].split())
+    used = set().union(*(_reformgraph_names(nbformat.read(p, as_version=4)) for p in NOTEBOOKS))
+    assert used
+    for module, name in sorted(used):
+        exported = importlib.import_module(module).__all__
+        assert name in exported, f"{module}.{name} is not in {module}.__all__"
+        assert f"`{module.removeprefix('reformgraph.')}`" in section, f"the README names {module}"
 
 
 def _first_cell(path: Path) -> str:
