@@ -1047,7 +1047,9 @@ def test_parse_errors_name_the_file_they_are_in(build_dir: Path, tmp_path: Path)
         ("viz", "--query", str(broken_query), "--build", str(build_dir), "-o", str(tmp_path)): (
             f"{broken_query}: SPARQL syntax error at line 1, column 19"
         ),
-        ("links", "--graph", str(jsonld)): f"{jsonld}: cannot be parsed as RDF: Expecting value",
+        ("links", "--graph", str(jsonld)): (
+            f"{jsonld}: cannot be parsed as RDF: Parser error at line 1 column 59"
+        ),
         ("query", "cases", "--build", str(no_store)): (
             f"{no_store / 'reformgraph.nt'}: cannot be parsed as RDF"
         ),

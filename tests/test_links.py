@@ -1268,8 +1268,9 @@ def test_network_command_with_sample_prints_the_sampled_ranking(
     (tmp_path / "build").symlink_to(build_dir, target_is_directory=True)
     monkeypatch.chdir(tmp_path)  # outside a project: ./build is the build
     sampled = ranking("--sample", "20", "--seed", "3")
-    expected = analysis.centrality(query_graph, top=40, sample=20, seed=3)
-    assert sampled == [(r.node, str(r.betweenness)) for r in expected]
+    # the entities two or more cases name, as the command ranks them
+    expected = [r for r in analysis.centrality(query_graph, sample=20, seed=3) if r.cases >= 2]
+    assert sampled == [(r.node, str(r.betweenness)) for r in expected[:40]]
     assert sampled != ranking()
     assert sampled == ranking("--sample", "20", "--seed", "3")
     assert CliRunner().invoke(app, ["network", "--sample", "0"]).exit_code == 2
