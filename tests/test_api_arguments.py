@@ -205,3 +205,30 @@ def test_a_misspelt_id_is_an_unknown_node_with_the_ids_it_is_like(
         call(query_graph, given)
     message = str(raised.value)
     assert message.startswith(f"no entity or case {given!r} in the graph (did you mean {meant}")
+
+
+@pytest.mark.parametrize("render", [viz.render_html, viz.render_svg], ids=["html", "svg"])
+def test_a_picture_of_an_rdf_graph_says_to_give_a_network(
+    query_graph: Graph, render: Callable[..., str]
+) -> None:
+    with pytest.raises(TypeError, match=r"give a networkx graph .*not a Graph"):
+        render(query_graph, title="x")
+
+
+def test_a_network_written_onto_a_folder_names_the_folder_not_a_temporary_file(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    network = analysis.case_projection(query_graph)
+    with pytest.raises(IsADirectoryError) as raised:
+        analysis.write_graphml(network, tmp_path)
+    assert raised.value.filename == str(tmp_path)
+    assert "give the name of the file to write" in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_opening_a_data_folder_as_a_build_says_to_build_it(tmp_path: Path) -> None:
+    import shutil
+
+    data = shutil.copytree(DATA, tmp_path / "data")
+    with pytest.raises(NoBuildError, match="is a data folder, not a build: build it first"):
+        pipeline.open_graph(data)

@@ -174,7 +174,7 @@ def require_graph(graph: object, function: str) -> None:
         )
 
 
-def _require_network(network: object, function: str) -> None:
+def require_network(network: object, function: str) -> None:
     if not isinstance(network, nx.Graph):
         raise TypeError(
             f"{function}: give a networkx graph (to_networkx(graph), case_projection(graph)),"
@@ -1607,7 +1607,7 @@ def write_graphml(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
     opens in Gephi and Cytoscape.
     Streamed (networkx's lxml writer: one node or edge in memory at a time, not the whole
     document) through a temporary file: a failure leaves an existing file as it was."""
-    _require_network(network, "write_graphml")
+    require_network(network, "write_graphml")
     with atomic_writer(Path(path)) as handle:
         nx.write_graphml_lxml(_for_export(network), handle, encoding="utf-8", prettyprint=True)
 
@@ -1620,7 +1620,7 @@ def write_gexf(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
     does, but networkx builds the whole document in memory first (twice the network's
     size), and stamps it with the day's date: this writer does neither, so the same
     network gives the same bytes on any day."""
-    _require_network(network, "write_gexf")
+    require_network(network, "write_gexf")
     with atomic_writer(Path(path)) as handle:
         _stream_gexf(network, handle)
 

@@ -1415,6 +1415,21 @@ def load_data_folder(root: StrPath) -> Dataset:
 # --------------------------------------------------------------------------- writing
 
 
+def current_umask() -> int:
+    """The process's umask, which new files' permissions are cut by: read from
+    ``/proc/self/status`` where there is one. Python can only read it by setting it
+    (``os.umask``), which for that moment changes it for every thread of the process."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
 @contextmanager
 def atomic_writer(path: StrPath) -> Iterator[BinaryIO]:
     """A binary file to write ``path`` through, piece by piece. ``path`` is replaced only
@@ -1426,6 +1441,10 @@ def atomic_writer(path: StrPath) -> Iterator[BinaryIO]:
             if not folder.is_dir():  # mkdir would say "File exists"
                 raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
             break
+    if path.is_dir():  # else: "Is a directory", naming the temporary file
+        raise IsADirectoryError(
+            errno.EISDIR, "a folder, not a file: give the name of the file to write", str(path)
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -1433,9 +1452,7 @@ def atomic_writer(path: StrPath) -> Iterator[BinaryIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp).chmod(0o666 & ~umask)
+        Path(tmp).chmod(0o666 & ~current_umask())
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -1475,9 +1492,7 @@ def atomic_write_files(files: Mapping[Path, bytes]) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            umask = os.umask(0)
-            os.umask(umask)
-            Path(name).chmod(0o666 & ~umask)
+            Path(name).chmod(0o666 & ~current_umask())
         for staged, path in written:
             current = path
             staged.replace(path)

@@ -447,6 +447,11 @@ def _open_build_store(out_dir: StrPath) -> Any:
         )
     store_dir = Path(out_dir) / STORE_DIR
     if not store_dir.is_dir():
+        if is_data_folder(Path(out_dir)):
+            raise NoBuildError(
+                f"{out_dir} is a data folder, not a build: build it first"
+                f" (pipeline.build({str(out_dir)!r}, OUT), or reformgraph build), then open OUT"
+            )
         raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
     return open_store(store_dir)
 

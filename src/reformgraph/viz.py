@@ -33,6 +33,7 @@ from reformgraph.analysis import (
     labels_zh_en,
     network_edges,
     network_kinds,
+    require_network,
     takes_graph,
     to_networkx,
 )
@@ -568,6 +569,7 @@ _FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang
 
 def render_html(network: nx.MultiDiGraph, *, title: str, lang: str = "zh") -> str:
     """One self-contained HTML page showing ``network``: no file or address is loaded."""
+    require_network(network, "render_html")
     if lang not in ("zh", "en"):
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     nodes, edges, options = _pyvis_network(network, lang)
@@ -629,6 +631,7 @@ def render_svg(network: nx.MultiDiGraph, *, title: str, lang: str = "zh", size: 
     labels that wrap. ``size`` is its least width and height in pixels (at least 200);
     the picture grows so that every label stays inside it. On up to
     ``_SMALL_VIEW`` nodes, nodes are moved apart until no two labels overlap."""
+    require_network(network, "render_svg")
     if lang not in ("zh", "en"):
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     if isinstance(size, bool) or not isinstance(size, int) or size < 200:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import os
 import re
 import shutil
 import tempfile
@@ -56,7 +55,15 @@ from reformgraph.extract.report import (
     read_report,
 )
 from reformgraph.extract.structure import CaseFound, is_title
-from reformgraph.io import CaseFile, Dataset, LineMap, SourceFile, StrPath, load_data_folder
+from reformgraph.io import (
+    CaseFile,
+    Dataset,
+    LineMap,
+    SourceFile,
+    StrPath,
+    current_umask,
+    load_data_folder,
+)
 from reformgraph.models import Case, Entity, EntityType, Qualifier, Source
 from reformgraph.numerals import NUMERAL_CHARACTERS, date_phrases
 from reformgraph.project import data_folder_above, is_data_folder
@@ -1506,9 +1513,7 @@ def _publish(files_: dict[str, bytes], out_dir: Path) -> list[Path]:
             path.write_bytes(data)
         for sub in ("sources", "cases", "entities"):
             (work / sub).mkdir(exist_ok=True)
-        umask = os.umask(0)
-        os.umask(umask)
-        work.chmod(0o777 & ~umask)
+        work.chmod(0o777 & ~current_umask())
         if out_dir.exists():
             if any(out_dir.iterdir()):
                 old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
