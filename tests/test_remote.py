@@ -677,6 +677,27 @@ def test_push_warns_before_sending_a_basic_password_over_plain_http_to_another_h
         assert stub.methods().count("PUT") == 2
 
 
+def test_query_warns_before_sending_a_basic_password_over_plain_http_to_another_host(
+    oxigraph: Oxigraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resolve = socket.getaddrinfo
+
+    def here(host: str, *args: Any, **kwargs: Any) -> Any:  # another host, served here
+        return resolve("127.0.0.1" if host == "triples.example.org" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", here)
+    warning = "is plain http: Basic authentication sends the password readable"
+    with Stub(lambda seen: forward(oxigraph.base, seen)) as stub:
+        port = stub.server.server_address[1]
+        for base, warned in ((f"http://triples.example.org:{port}", True), (stub.url, False)):
+            result = cli(
+                f"query cases --endpoint {base}/query --user reader", "--password", PASSWORD
+            )
+            assert result.exit_code == 0, result.output
+            assert (warning in " ".join(result.stderr.split())) is warned, result.stderr
+            assert PASSWORD not in result.output
+
+
 def basic_guard(target: str, user: str, password: str) -> Callable[[Seen], Reply]:
     expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 

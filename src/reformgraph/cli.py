@@ -1103,6 +1103,20 @@ def _credentials(user: str | None, password: str | None, auth: str) -> Any:
     return Credentials(user, password, auth)
 
 
+def _warn_clear_password(url: str, credentials: Any) -> None:
+    """Warn that Basic authentication over plain http sends the password readable."""
+    from reformgraph import remote
+
+    if remote.sends_password_in_clear(url, credentials):
+        err.print(
+            Text(
+                f"warning: {remote.redact(url)} is plain http: Basic authentication sends"
+                " the password readable to anyone on the way (use https, or --auth digest)",
+                style="yellow",
+            )
+        )
+
+
 def _remote_query(
     endpoint: str,
     saved: Any,
@@ -1118,12 +1132,14 @@ def _remote_query(
     stream of rows (see :func:`reformgraph.remote.stream_endpoint`)."""
     from reformgraph.remote import RetryPolicy, query_endpoint, stream_endpoint
 
+    credentials = _credentials(*login)
+    _warn_clear_password(endpoint, credentials)
     return (stream_endpoint if stream else query_endpoint)(
         endpoint,
         saved,
         bindings,
         named_graph=named_graph,
-        credentials=_credentials(*login),
+        credentials=credentials,
         timeout=timeout,
         retry=RetryPolicy(retries=retries, backoff=0.5),
     )
@@ -1891,14 +1907,8 @@ def push(
         _fail(str(exc))
     credentials = _credentials(user, password, auth)
     for url in (endpoint, update_endpoint):
-        if url is not None and remote.sends_password_in_clear(url, credentials):
-            err.print(
-                Text(
-                    f"warning: {remote.redact(url)} is plain http: Basic authentication sends"
-                    " the password readable to anyone on the way (use https, or --auth digest)",
-                    style="yellow",
-                )
-            )
+        if url is not None:
+            _warn_clear_password(url, credentials)
     try:
         extra = remote.ontology_ntriples(ontology_file("reformgraph.ttl")) if with_ontology else b""
         with _progress() as progress:
