@@ -10,14 +10,14 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from reformgraph import __version__, engine, pipeline
+from reformgraph import __version__, engine, pipeline, project
 from reformgraph.cli import app
 from reformgraph.errors import BuildChangedWarning, BuiltByAnotherVersion, NoBuildError
 from reformgraph.project import ontology_file
@@ -47,35 +47,41 @@ def test_a_build_records_the_version_and_data_model_of_the_reformgraph_that_wrot
     assert info == {"data_model": engine.installed_model(), "format": 1, "reformgraph": __version__}
 
 
+@pytest.fixture
+def fresh_model() -> Iterator[None]:
+    """installed_model read again in the test, and again after it (it is cached)."""
+    engine.installed_model.cache_clear()
+    yield
+    engine.installed_model.cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_model")
 def test_the_data_model_is_the_packaged_ontology_and_shapes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("reformgraph.ttl", "shapes.ttl"):
-        assert engine._model_file(name) == ontology_file(name)
     model = engine.installed_model()
     for name in ("reformgraph.ttl", "shapes.ttl"):
         changed = tmp_path / name
         changed.write_bytes(ontology_file(name).read_bytes().replace(b"rg:", b"rg: ", 1))
-        monkeypatch.setattr(engine, "_MODEL", [])
+        engine.installed_model.cache_clear()
         monkeypatch.setattr(
-            engine, "_model_file", lambda n, c=changed: c if n == c.name else ontology_file(n)
+            project, "ontology_file", lambda n, c=changed: c if n == c.name else ontology_file(n)
         )
         assert engine.installed_model() != model, name
 
 
+@pytest.mark.usefixtures("fresh_model")
 def test_the_installed_data_model_is_read_once_per_process(
     copied_build: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A query opens the store at every run: the model's files are not read each time."""
     read: list[str] = []
-    found = engine._model_file
 
     def counted(name: str) -> Path:
         read.append(name)
-        return found(name)
+        return ontology_file(name)
 
-    monkeypatch.setattr(engine, "_MODEL", [])
-    monkeypatch.setattr(engine, "_model_file", counted)
+    monkeypatch.setattr(project, "ontology_file", counted)
     for _ in range(3):
         engine.open_store(copied_build / "store")
     assert read == ["reformgraph.ttl", "shapes.ttl"]

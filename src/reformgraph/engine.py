@@ -10,6 +10,7 @@ Nothing here imports rdflib, so that a query from the command line starts quickl
 from __future__ import annotations
 
 import os
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -228,37 +229,20 @@ def check_build(build_dir: Path) -> None:
 BUILD_INFO = "reformgraph-build.json"
 
 
+@cache
 def installed_model() -> str:
     """A fingerprint of the data model of the installed reformgraph: its ontology and
     shapes (CRC-32 and length of each, read once per process; a query opens a store in
     milliseconds, and this is no defence against tampering, only a sign of change)."""
-    if not _MODEL:
-        import zlib
+    import zlib
 
-        parts = []
-        for name in ("reformgraph.ttl", "shapes.ttl"):
-            content = _model_file(name).read_bytes()
-            parts.append(f"{zlib.crc32(content):08x}.{len(content)}")
-        _MODEL.append("crc32:" + "-".join(parts))
-    return _MODEL[0]
+    from reformgraph.project import ontology_file
 
-
-_MODEL: list[str] = []
-
-
-def _model_file(name: str) -> Path:
-    """A file of the ontology folder, found as :func:`reformgraph.project.ontology_file`
-    finds it (without importlib.resources, whose import costs more than a small query)."""
-    from pathlib import Path
-
-    package = Path(__file__).resolve().parent
-    packaged = package / "ontology" / name
-    if packaged.is_file():
-        return packaged
-    checkout = package.parent.parent / "ontology" / name
-    if checkout.is_file() and (checkout.parent.parent / "pyproject.toml").is_file():
-        return checkout
-    raise FileNotFoundError(f"ontology file {name} is missing from the installation")
+    parts = []
+    for name in ("reformgraph.ttl", "shapes.ttl"):
+        content = ontology_file(name).read_bytes()
+        parts.append(f"{zlib.crc32(content):08x}.{len(content)}")
+    return "crc32:" + "-".join(parts)
 
 
 def write_build_info(store_dir: Path) -> None:

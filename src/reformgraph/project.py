@@ -105,14 +105,15 @@ def ontology_file(name: str) -> Path:
     """A file of the ontology folder (``reformgraph.ttl``, ``shapes.ttl``).
 
     Installed, the folder ships inside the package; in an editable install of a checkout
-    it is the checkout's top-level ``ontology/`` beside ``src/``.
+    it is the checkout's top-level ``ontology/`` beside ``src/`` (a ``pyproject.toml``
+    beside it says it is one). Found from this module's own folder, without
+    importlib.resources, whose import costs more than a small query.
     """
-    from importlib.resources import files
-
-    packaged = Path(str(files("reformgraph"))) / "ontology" / name
+    package = Path(__file__).resolve().parent
+    packaged = package / "ontology" / name
     if packaged.is_file():
         return packaged
-    checkout = Path(str(files("reformgraph"))).parent.parent / "ontology" / name
+    checkout = package.parent.parent / "ontology" / name
     if checkout.is_file() and (checkout.parent.parent / "pyproject.toml").is_file():
         return checkout
     raise FileNotFoundError(f"ontology file {name} is missing from the installation")
