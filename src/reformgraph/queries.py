@@ -920,7 +920,7 @@ def prepare(text: str, path: str = "") -> object:
     except ParseBaseException as exc:
         raise _syntax_error(exc, text, path) from None
     except Exception as exc:  # rdflib raises plain exceptions for some invalid queries
-        raise QueryError(f"{where}invalid SPARQL: {exc}", source=text) from None
+        raise QueryError(f"{where}invalid SPARQL: {exc}", source=text) from exc
 
 
 def run_query(
@@ -961,7 +961,8 @@ def run_query(
     except SyntaxError as exc:
         raise _syntax_error(exc, text, query.path) from None
     except Exception as exc:  # each engine, and what it calls (re, urllib), raises its own
-        raise QueryError(f"query failed: {exc}", source=text) from None
+        # chained: an error of reformgraph's own code keeps its traceback as the cause
+        raise QueryError(f"query failed: {exc}", source=text) from exc
 
 
 def _collected(result: Any) -> QueryResult:
