@@ -330,6 +330,33 @@ def test_look_alikes_recorded_as_distinct_score_below_every_split_spelling(
     assert max(s.score for s in scored) < min(split_scores)
 
 
+def test_a_body_named_with_its_province_is_of_the_same_level_as_the_bare_name(
+    query_graph: Graph,
+) -> None:
+    # 湖北省经济体制… is a provincial body, as 省经济体制… is: not "different levels (- / 省)".
+    office = URIRef(f"{DATA}org/econ-eco-reform-group-office")
+    graph = Graph()
+    graph += query_graph
+    named = URIRef(f"{DATA}org/econ-eco-office-with-province")
+    for kind in query_graph.objects(office, RDF.type):
+        graph.add((named, RDF.type, kind))
+    graph.add(
+        (
+            named,
+            SKOS.prefLabel,
+            Literal("湖北省经济体制和生态文明体制改革专项小组办公室", lang="zh"),
+        )
+    )
+    graph.add((named, SKOS.prefLabel, Literal("the office, with its province", lang="en")))
+    [pair] = [
+        s
+        for s in analysis.suggest_links(graph, minimum=-10, involving=[named])
+        if {s.a, s.b} == {office, named}
+    ]
+    assert not any(reason.startswith("different levels") for reason in pair.reasons), pair
+    assert analysis.suggest_links(graph, minimum=-10, involving=[named])[0] == pair
+
+
 def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_graph: Graph) -> None:
     suggestions = analysis.suggest_links(query_graph)
     assert suggestions

@@ -20,6 +20,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -863,6 +864,22 @@ def _level(label: str) -> str | None:
     return None
 
 
+def _named_level(label: str, places: tuple[AbstractSet[str], Sequence[int]]) -> str | None:
+    """The level of a body whose name may begin with its place (湖南省经济体制改革专项小组
+    办公室 is a 省 body, as 省经济体制改革专项小组办公室 is): the level after the place, or
+    the place's own (湖南省 → 省, 长沙市 → 市), else the name's first words' (省发改委).
+    ``places``: the place names, and their lengths, longest first."""
+    names, lengths = places
+    for length in lengths:
+        place = label[:length]
+        if length < len(label) and place in names:
+            rest = _level(label[length:])
+            if rest is not None:
+                return rest
+            return next((level for level in ("省", "市", "县") if place.endswith(level)), None)
+    return _level(label)
+
+
 @dataclass(frozen=True)
 class _Match:
     score: float
@@ -1216,11 +1233,15 @@ def suggest_links(
             contexts[position[link.entity]].add((case_ids[link.case], *link.span))
 
     # What each label is, worked out once: labels recur in many pairs.
+    # The place names a label may begin with, looked up by their lengths, longest first
+    # (湖南省 before 湖南): a few look-ups a label, however many places there are.
+    leading_places = (frozenset(place_names), sorted({len(p) for p in place_names}, reverse=True))
+
     @functools.cache
     def described(label: str) -> tuple[frozenset[str], str | None, str | None]:
         clean = _clean(label)
         places = frozenset(p for p in place_names if p in clean)
-        return places, _head(clean), _level(clean)
+        return places, _head(clean), _named_level(clean, leading_places)
 
     @functools.cache
     def name(i: int) -> str:
