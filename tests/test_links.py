@@ -357,6 +357,32 @@ def test_a_body_named_with_its_province_is_of_the_same_level_as_the_bare_name(
     assert analysis.suggest_links(graph, minimum=-10, involving=[named])[0] == pair
 
 
+@pytest.mark.parametrize("same_report", [False, True], ids=["other-report", "same-report"])
+def test_a_province_relative_name_in_another_report_is_likely_another_provinces_body(
+    query_graph: Graph, same_report: bool
+) -> None:
+    # 省发改委 of a Hunan report is not the Hubei commission its Hubei report calls so.
+    drc = URIRef(f"{DATA}org/hubei-drc")
+    source = URIRef(f"{DATA}source/hubei-2025-reform-cases" if same_report else f"{DATA}source/x")
+    graph = Graph()
+    graph += query_graph
+    case, other = URIRef(f"{DATA}case/elsewhere"), URIRef(f"{DATA}org/drc-elsewhere")
+    graph.add((case, RDF.type, RG.ReformCase))
+    graph.add((case, DCTERMS.source, source))
+    graph.add((case, RG.involves, other))
+    for kind in query_graph.objects(drc, RDF.type):
+        graph.add((other, RDF.type, kind))
+    graph.add((other, SKOS.prefLabel, Literal("省发改委", lang="zh")))
+    graph.add((other, SKOS.prefLabel, Literal("the provincial DRC", lang="en")))
+    [pair] = [
+        s
+        for s in analysis.suggest_links(graph, minimum=-10, involving=[other])
+        if {s.a, s.b} == {drc, other}
+    ]
+    relative = [r for r in pair.reasons if "relative to their reports' places" in r]
+    assert bool(relative) is not same_report, pair.reasons
+
+
 def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_graph: Graph) -> None:
     suggestions = analysis.suggest_links(query_graph)
     assert suggestions

@@ -1205,10 +1205,17 @@ def suggest_links(
     named = list(_via_links(graph, needed))  # no text read
     cases_of: dict[int, set[int]] = defaultdict(set)
     case_ids: dict[URIRef, int] = {}
+    sources_of: dict[int, set[Node]] = defaultdict(set)  # the reports whose cases name each
+    source_of_case: dict[URIRef, Node | None] = {}
     for case, _via, links in named:
+        if case not in source_of_case:
+            source_of_case[case] = graph.value(case, DCTERMS.source)
+        source = source_of_case[case]
         for _predicate, entity in links:
             if entity in position:
                 cases_of[position[entity]].add(case_ids.setdefault(case, len(case_ids)))
+                if source is not None:
+                    sources_of[position[entity]].add(source)
     # Where the text names each entity (or, for an indicator, states its number), as
     # (case, start, end): offsets count in the case's source, and two reports share none.
     # A sentence lies in one case, and with ``involving`` every pair has one of those
@@ -1294,6 +1301,19 @@ def suggest_links(
             if level_a != level_b and not match.alias:
                 score -= 0.35
                 reasons.append(f"different levels ({level_a or '-'} / {level_b or '-'})")
+            elif (
+                _level(_clean(match.a)) is not None
+                and _level(_clean(match.b)) is not None
+                and sources_of.get(i)
+                and sources_of.get(j)
+                and not sources_of[i] & sources_of[j]
+            ):
+                # 省发改委 of a Hubei report and 省发改委 of a Hunan one: the same words
+                # relative to each report's province, likely two provinces' bodies.
+                score -= 0.3
+                reasons.append(
+                    f"named relative to their reports' places ({level_a}…) in different reports"
+                )
             together = (
                 sum(
                     1
