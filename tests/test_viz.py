@@ -1309,3 +1309,18 @@ def test_the_language_of_a_page_is_read_in_any_case(build_dir: Path, tmp_path: P
     )
     assert result.exit_code == 0, result.output
     assert '<html lang="en"' in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("zh", "推进大财政体系建设"), ("en", 'Advancing the building of a "big fiscal" system')],
+)
+def test_a_case_page_is_titled_with_the_cases_title_in_its_language(
+    query_graph: Graph, tmp_path: Path, lang: str, title: str
+) -> None:
+    import html
+
+    [page] = write_view(query_graph, tmp_path / "case.html", case="big-fiscal-system", lang=lang)
+    found = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"))
+    assert found is not None
+    assert html.unescape(found[1]) == f"reformgraph — {title}"

@@ -694,7 +694,7 @@ def write_view(
             ),
             stacklevel=user_stacklevel(),
         )
-    title = viz.default_title(view, case, query_file, lang)
+    title = viz.default_title(view, case, query_file, lang, graph)
     step("page", 0)
     page = viz.render_html(network, title=title, lang=lang).encode("utf-8")
     step("page", 1)

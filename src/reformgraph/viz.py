@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 import jinja2
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from reformgraph.analysis import (
@@ -857,10 +858,23 @@ def _spread(
             return
 
 
-def default_title(view: str, case: str | None, query: Path | None, lang: str) -> str:
+def default_title(
+    view: str, case: str | None, query: Path | None, lang: str, graph: Graph | None = None
+) -> str:
+    """A page's title: the view's name, the query file's, or the case's title in the
+    page's language (read from ``graph``; its id without one)."""
     if query is not None:
         return f"reformgraph: {query.name}"
     if case is not None:
+        if graph is not None:
+            titles = {
+                title.language: str(title)
+                for title in graph.objects(_find_case(graph, case), DCTERMS.title)
+                if isinstance(title, Literal)
+            }
+            found = titles.get(lang) or titles.get("zh")
+            if found:
+                return f"reformgraph — {found}"
         return f"reformgraph: {case}"
     names = {"full": ("全部", "everything"), "cases": ("跨案例关联", "cross-case links")}
     zh, en = names.get(view, (view, view))
