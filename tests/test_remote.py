@@ -594,6 +594,20 @@ def test_an_unreachable_update_endpoint_stops_the_push_before_any_upload(
     no_traceback(result)
 
 
+def test_a_push_to_a_web_site_that_answers_everything_with_a_page_is_refused(
+    build_dir: Path,
+) -> None:
+    page = b"<!doctype html><title>Welcome</title>"
+    with Stub(lambda seen: (200, {"Content-Type": "text/html; charset=utf-8"}, page)) as stub:
+        result = cli(f"push --endpoint {stub.url}/store", "--out", str(build_dir))
+        methods = stub.methods()
+    assert result.exit_code == 3, result.output
+    assert "with a web page, as a web site does, not a Graph Store" in result.output
+    assert "nothing was sent" in result.output
+    assert methods == ["GET"]
+    no_traceback(result)
+
+
 def test_a_push_interrupted_while_reaching_the_store_says_nothing_was_sent(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -525,7 +525,7 @@ def push_graph(
         # breaks the connection for the next request.
         probe = graph_url(endpoint, f"urn:reformgraph:probe:{uuid.uuid4()}")
         try:
-            session.send(
+            answer = session.send(
                 "GET",
                 probe,
                 what="reaching the graph store",
@@ -533,6 +533,17 @@ def push_graph(
                 accept_status=range(300, 600),
                 shown=endpoint,
             )
+            media = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+            if answer.is_success and media in ("text/html", "application/xhtml+xml"):
+                # A web site's catch-all page: it would answer the upload 200 too, and
+                # store nothing.
+                raise EndpointRefused(
+                    f"reaching the graph store: {redact(endpoint)} answered a graph that"
+                    " does not exist with a web page, as a web site does, not a Graph Store:"
+                    " check the URL (Oxigraph: http://HOST:PORT/store, Fuseki:"
+                    " http://HOST:PORT/DATASET/data); nothing was sent",
+                    status=answer.status_code,
+                )
         except KeyboardInterrupt:
             raise PushInterrupted(
                 f"interrupted while reaching the graph store: nothing was sent; {target} is"
