@@ -594,6 +594,16 @@ def test_an_unreachable_update_endpoint_stops_the_push_before_any_upload(
     no_traceback(result)
 
 
+def test_an_https_address_of_a_plain_http_server_is_said_so_and_not_tried_again() -> None:
+    with Stub(lambda seen: (200, {}, b"")) as stub:
+        endpoint = stub.url.replace("http://", "https://") + "/query"
+        result = cli(f"query cases --endpoint {endpoint} --retries 3 --timeout 5")
+    assert result.exit_code == 3, result.output
+    assert "is it a plain http server? then give its http:// address" in result.output
+    assert "attempts" not in result.output
+    no_traceback(result)
+
+
 def test_a_push_to_a_web_site_that_answers_everything_with_a_page_is_refused(
     build_dir: Path,
 ) -> None:

@@ -245,6 +245,10 @@ def _blank_credentials(found: re.Match[str]) -> str:
     return f"{found[1]} ***" if b":" in decoded else found[0]
 
 
+#: The longest wait for a connection (TCP and TLS) to an endpoint, in seconds.
+CONNECT_TIMEOUT = 10.0
+
+
 class _Session:
     """One HTTP client for one command: authentication, timeout, retries, clean messages."""
 
@@ -262,7 +266,9 @@ class _Session:
         self.secrets = [credentials.password] if credentials is not None else []
         self.client = httpx.Client(
             auth=credentials.auth() if credentials is not None else None,
-            timeout=httpx.Timeout(timeout),
+            # Connecting (TLS included) is given at most 10 s: an https:// address of a
+            # plain http server waits for a handshake that never comes.
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
             follow_redirects=True,
             headers={"User-Agent": f"reformgraph/{__version__}"},
         )
@@ -311,10 +317,16 @@ class _Session:
                 response = self.client.send(request, stream=stream)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 reason = _scrub(str(exc) or type(exc).__name__, self.secrets)
-                error = EndpointUnreachable(
-                    f"{what}: cannot connect to {shown} ({reason})", may_have_taken_effect=False
+                tls = url.startswith("https:") and any(
+                    word in reason.lower() for word in ("ssl", "handshake", "tls")
                 )
-                again = True
+                hint = " (is it a plain http server? then give its http:// address)" if tls else ""
+                error = EndpointUnreachable(
+                    f"{what}: cannot connect to {shown} ({reason}){hint}",
+                    may_have_taken_effect=False,
+                )
+                # A handshake that failed fails again: said at once, not after minutes.
+                again = not tls
             except httpx.TimeoutException:
                 error = EndpointTimeout(
                     f"{what}: {shown} did not answer within {self._timeout():g} s"
