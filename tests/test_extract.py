@@ -2627,3 +2627,25 @@ def test_a_case_whose_office_line_is_missing_is_said_so(tmp_path: Path) -> None:
     assert result.cases == 1
     [note] = [n for n in result.notes if "reads as the title of a case" in n]
     assert note.startswith(f"case 1 (探索“河长+警长”联动治水新路径): the line {second_title!r}")
+
+
+def test_a_report_of_another_province_links_no_look_alike_nor_each_office_to_hubeis(
+    tmp_path: Path,
+) -> None:
+    # A Hunan platform whose name is only like Hubei's (综合 left out), and 各改革专项小组
+    # 办公室 (Hunan's own), are Hunan's: not linked to the curated Hubei entities.
+    report = tmp_path / "hunan.txt"
+    report.write_text(
+        "推进湖南省园区投资项目绩效评价改革\n"
+        "湖南省委改革办\n"
+        "湖南省建设投资项目绩效评价平台,各改革专项小组办公室协同推进。"
+        "一是完善制度。出台评价办法3项。二是强化应用。评价项目120个。\n",
+        encoding="utf-8",
+    )
+    extract(report, tmp_path / "draft", curated=DATA)
+    drafted = "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((tmp_path / "draft").rglob("*.yaml"))
+    )
+    assert "投资项目绩效评价平台" in drafted
+    assert "performance-evaluation-platform" not in drafted
+    assert "special-group-offices" not in drafted

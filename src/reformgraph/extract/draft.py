@@ -108,8 +108,9 @@ _GENERIC_DOCUMENT = re.compile(
     "^(?:实施|指导|若干|工作|行动|配套)?(?:意见|通知|方案|办法|规定|措施|细则|计划|规划)$"
 )
 
-#: A name relative to the place the text is about: 省发改委, 市委改革办, 全省, 我市.
-_RELATIVE_NAME = re.compile("^(?:省|市|县|区|州|全省|全市|我省|我市|本省|本市)(?!份)")
+#: A name relative to the place the text is about: 省发改委, 市委改革办, 全省, 我市, and
+#: 各改革专项小组办公室 (each of the place's own).
+_RELATIVE_NAME = re.compile("^(?:省|市|县|区|州|全省|全市|我省|我市|本省|本市|各)(?!份)")
 
 
 def _entity_provinces(curated: Dataset) -> dict[str, set[str]]:
@@ -208,12 +209,19 @@ class Registry:
 
     def _allowed(self, entity_id: str, word: str) -> bool:
         """Whether ``word`` of the report may name the curated entity: a name relative to
-        the report's place (省发改委, 市委改革办, 省委), or a document named by its kind
-        alone (实施意见), only names the body or document of the same province, so the
+        the report's place (省发改委, 市委改革办, 省委), a group of bodies named by what they
+        are (改革专项小组办公室), or a document named by its kind alone (实施意见), only
+        names the bodies or document of the same province, so the
         entity must be named by a curated text about that province. Which province most
         curated texts are about does not matter: a Hunan report's 省发改委 is not Hubei's,
         however many Hunan texts the data holds."""
-        if not (_RELATIVE_NAME.match(word) or _GENERIC_DOCUMENT.match(word)):
+        # A group of bodies named by what they are (改革专项小组办公室, 相关部门) is the
+        # report's own place's, as a name relative to it is, unless named as national.
+        group = (
+            self.curated[entity_id].type is EntityType.ORGANISATION_GROUP
+            and not word.startswith(("国家", "中央", "全国", "国务院", "中共中央", "党中央"))
+        )
+        if not (group or _RELATIVE_NAME.match(word) or _GENERIC_DOCUMENT.match(word)):
             return True
         return self.province is not None and self.province in self.provinces.get(entity_id, ())
 
@@ -231,9 +239,17 @@ class Registry:
             if len(norm) < 4:
                 continue
             close = difflib.get_close_matches(norm, list(same), n=1, cutoff=0.9)
-            if close and self._allowed(same[close[0]], word):
+            if close and self._allowed(same[close[0]], word) and self._nearby(same[close[0]]):
                 return same[close[0]]
         return None
+
+    def _nearby(self, entity_id: str) -> bool:
+        """Whether a name only like a curated entity's (投资项目绩效评价平台 and Hubei's
+        投资项目绩效综合评价平台) may be taken for it: only in a report about a province
+        a curated text naming it is about (a Hunan report's look-alike is likely Hunan's
+        own), or where either province is not known."""
+        known = self.provinces.get(entity_id, set())
+        return self.province is None or not known or self.province in known
 
     def _group_labels(self, group: str) -> dict[str, str]:
         if group not in self._by_group:
