@@ -7,7 +7,6 @@ typed models, and writing files so that a failed write never leaves half a file.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import hashlib
 import marshal
@@ -28,7 +27,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rdflib import Graph
 
-from reformgraph.errors import DataError, DataErrors, relative, yaml_path
+from reformgraph.errors import DataError, DataErrors, closest, relative, yaml_path
 from reformgraph.models import (
     PATTERN_MEANINGS,
     WORDED,
@@ -847,7 +846,7 @@ def _curator_message(err: Any) -> str | None:
         return f"required field 'kind' is missing: a relation's kind is one of {_RELATION_KINDS}"
     if kind == "union_tag_invalid":
         tag = str(ctx.get("tag"))
-        close = difflib.get_close_matches(tag, _KINDS, n=1)
+        close = closest(tag, _KINDS, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]}?)" if close else ""
         return f"unknown kind {tag!r}{hint}: a relation's kind is one of {_RELATION_KINDS}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -949,6 +948,11 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
             and repr(err["input"]) not in message
         ):
             message = f"{message} (got {err['input']!r})"
+        if err["type"] == "enum" and isinstance(err.get("input"), str):
+            # 'platfrom' among 21 kinds: the one it is like first
+            close = closest(err["input"], re.findall(r"'([^']*)'", err["ctx"]["expected"]), n=1)
+            if close:
+                message = f"{message}; did you mean {close[0]!r}?"
         look_alike = _look_alike_for(path, lines)
         if look_alike is not None:
             # YAML read the value as something else than was meant: say what misled it.

@@ -217,9 +217,10 @@ class Registry:
         however many Hunan texts the data holds."""
         # A group of bodies named by what they are (改革专项小组办公室, 相关部门) is the
         # report's own place's, as a name relative to it is, unless named as national.
-        group = (
-            self.curated[entity_id].type is EntityType.ORGANISATION_GROUP
-            and not word.startswith(("国家", "中央", "全国", "国务院", "中共中央", "党中央"))
+        group = self.curated[
+            entity_id
+        ].type is EntityType.ORGANISATION_GROUP and not word.startswith(
+            ("国家", "中央", "全国", "国务院", "中共中央", "党中央")
         )
         if not (group or _RELATIVE_NAME.match(word) or _GENERIC_DOCUMENT.match(word)):
             return True
