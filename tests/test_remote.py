@@ -604,6 +604,29 @@ def test_an_https_address_of_a_plain_http_server_is_said_so_and_not_tried_again(
     no_traceback(result)
 
 
+def test_a_server_that_asks_to_wait_with_retry_after_is_waited_for(oxigraph: Oxigraph) -> None:
+    answered = 0
+
+    def busy_once(seen: Seen) -> Reply:
+        nonlocal answered
+        answered += 1
+        if answered == 1:
+            return 429, {"Retry-After": "1"}, b"slow down"
+        return forward(oxigraph.base, seen)
+
+    with Stub(busy_once) as stub:
+        result = cli(f"query cases --endpoint {stub.url}/query --retries 2")
+        times = [seen.at for seen in stub.seen]
+    assert result.exit_code == 0, result.output
+    assert times[1] - times[0] >= 0.95  # Retry-After: 1, longer than the 0.5 s back-off
+
+
+def test_an_endpoint_with_a_space_is_not_a_url() -> None:
+    result = cli("query cases --endpoint", "http://exa mple.org/query")
+    assert result.exit_code == 2, result.output
+    assert "it holds a space" in result.output
+
+
 def test_a_push_to_a_web_site_that_answers_everything_with_a_page_is_refused(
     build_dir: Path,
 ) -> None:

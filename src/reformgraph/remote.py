@@ -182,6 +182,11 @@ def check_endpoint(
         raise RemoteUsageError(f"{option} {redact(url)!r} is not a URL: {exc}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise RemoteUsageError(f"{option} {redact(url)!r} is not an http(s) URL (e.g. {example})")
+    if any(char.isspace() for char in url.strip()):
+        raise RemoteUsageError(
+            f"{option} {redact(url)!r} is not a URL: it holds a space (write %20 for one in a"
+            " path)"
+        )
     credentials = None
     if parts.username is not None:
         credentials = Credentials(unquote(parts.username), unquote(parts.password or ""))
@@ -243,6 +248,15 @@ def _blank_credentials(found: re.Match[str]) -> str:
     except ValueError:  # a word, not base64 (Basic authentication required)
         return found[0]
     return f"{found[1]} ***" if b":" in decoded else found[0]
+
+
+def _retry_after(value: str | None) -> float:
+    """The seconds a 429 or 503 answer's ``Retry-After`` asks to wait (at most a minute;
+    0 for none, or for a date, which clocks may disagree on)."""
+    try:
+        return min(max(float(value or 0), 0.0), 60.0)
+    except ValueError:
+        return 0.0
 
 
 #: The longest wait for a connection (TCP and TLS) to an endpoint, in seconds.
@@ -309,6 +323,7 @@ class _Session:
         while True:
             attempt += 1
             error: RemoteError
+            retry_after = 0.0
             try:
                 self.requests += 1
                 request = self.client.build_request(
@@ -361,11 +376,12 @@ class _Session:
                     )
                 error = EndpointRefused(message, status=status, excerpt=excerpt)
                 again = repeatable and status in RETRY_STATUSES
+                retry_after = _retry_after(response.headers.get("retry-after"))
             if not again or attempt > policy.retries:
                 if attempt > 1:
                     error.add_detail(f"after {attempt} attempts")
                 raise error
-            self.sleep(policy.delay(attempt))
+            self.sleep(max(policy.delay(attempt), retry_after))
 
     def _timeout(self) -> float:
         return self.client.timeout.read or 0.0
