@@ -1324,3 +1324,12 @@ def test_a_case_page_is_titled_with_the_cases_title_in_its_language(
     found = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"))
     assert found is not None
     assert html.unescape(found[1]) == f"reformgraph — {title}"
+
+
+def test_a_cases_page_without_the_most_named_entities_does_not_replace_the_whole_one(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    [whole] = write_view(query_graph, tmp_path, view="cases")
+    [limited] = write_view(query_graph, tmp_path, view="cases", max_cases=2)
+    assert (whole.name, limited.name) == ("reformgraph-cases.html", "reformgraph-cases-max2.html")
+    assert whole.read_bytes() != limited.read_bytes()

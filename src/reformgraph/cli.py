@@ -1494,7 +1494,8 @@ def viz(
             metavar="FILE",
             help="The HTML file (.html), or a folder to write it into (made if missing)."
             " Default:"
-            " reformgraph-VIEW.html (reformgraph-ID.html for --case ID, reformgraph-NAME.html"
+            " reformgraph-VIEW.html (reformgraph-cases-maxN.html with --max-cases N,"
+            " reformgraph-ID.html for --case ID, reformgraph-NAME.html"
             " for --query NAME.rq) in the build folder read (with --graph FILE, in the"
             " file's folder).",
         ),

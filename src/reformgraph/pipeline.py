@@ -630,7 +630,8 @@ def write_view(
 ) -> list[Path]:
     """Write the HTML page of a view (and a PNG or SVG picture of it beside it, ``picture``
     ``"png"`` or ``"svg"``). ``out`` is the page's file, or a folder that the page goes
-    into (``reformgraph-VIEW.html``, ``reformgraph-CASE.html``, ``reformgraph-QUERY.html``,
+    into (``reformgraph-VIEW.html``, ``reformgraph-cases-maxN.html`` with ``max_cases``,
+    ``reformgraph-CASE.html``, ``reformgraph-QUERY.html``,
     as ``reformgraph viz --out FOLDER`` names it). ``max_cases`` leaves out of the cases
     view the entities more cases name.
     ``progress`` hears of each step as (step, done, total), 0 of 1 then 1 of 1: ``view``
@@ -670,7 +671,9 @@ def write_view(
         # it shows (a case by its id, however the case is given: id, rgd:…, IRI, <IRI>).
         shown = str(as_node(case)).rsplit("/", 1)[-1] if case else None
         shown = shown or (query_file.stem if query_file is not None else view)
-        out = out / f"reformgraph-{shown}.html"
+        # the page without the entities more cases name is not the whole view's page
+        limited = f"-max{max_cases}" if max_cases is not None and not case else ""
+        out = out / f"reformgraph-{shown}{limited}.html"
     step("view", 0)
     construct = None
     if query_file is not None:

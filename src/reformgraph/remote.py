@@ -184,8 +184,7 @@ def check_endpoint(
         raise RemoteUsageError(f"{option} {redact(url)!r} is not an http(s) URL (e.g. {example})")
     if any(char.isspace() for char in url.strip()):
         raise RemoteUsageError(
-            f"{option} {redact(url)!r} is not a URL: it holds a space (write %20 for one in a"
-            " path)"
+            f"{option} {redact(url)!r} is not a URL: it holds a space (write %20 for one in a path)"
         )
     credentials = None
     if parts.username is not None:
