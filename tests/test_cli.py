@@ -1502,3 +1502,14 @@ def test_network_ranks_only_entities_that_two_or_more_cases_name(
     # the real data's shared entities, as the build's summary counts them
     assert len(rows) == 7
     assert "7 entities link two or more cases" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["serve"], ["query", "cases"], ["push", "--endpoint", "http://127.0.0.1:9/store"]]
+)
+def test_a_file_given_as_the_build_is_called_a_file(tmp_path: Path, command: list[str]) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, [*command, "--build", str(notes)])
+    assert result.exit_code == 2, result.output
+    assert f"{notes} is a file, not a build folder" in " ".join(result.output.split())

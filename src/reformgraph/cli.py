@@ -767,6 +767,8 @@ def _no_build(missing: Path, given: Path | None, other: str = "") -> str:
             f"{given} is a data folder, not a build: build it into a folder of its own"
             f" (reformgraph build --data {given} --out BUILD), then give --build BUILD"
         )
+    if given is not None and given.is_file():
+        return f"{given} is a file, not a build folder: give the folder `reformgraph build` wrote"
     if given is not None:
         return (
             f"no build in {given} ({missing} is missing):"
