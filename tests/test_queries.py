@@ -825,3 +825,28 @@ def test_an_indented_header_line_goes_on_with_the_line_above_it_whatever_its_key
     assert query.question == "Which cases, and where?"
     assert query.question_zh == "哪些案例,在哪里?"
     assert [c.doc for c in query.columns] == ["the rank"]
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (["case"], "write NAME=VALUE"),
+        (["?=x"], "write NAME=VALUE"),
+        (["case=a", "$case=b"], "parameter case given twice"),
+    ],
+)
+def test_a_malformed_or_repeated_parameter_is_refused(items: list[str], message: str) -> None:
+    from reformgraph.errors import QueryError
+    from reformgraph.queries import parse_params
+
+    with pytest.raises(QueryError, match=re.escape(message)):
+        parse_params(items)
+
+
+def test_parameters_are_named_with_or_without_their_question_mark() -> None:
+    from reformgraph.queries import parse_params
+
+    assert parse_params(["?case=a=b", " type =rg:Platform"]) == {
+        "case": "a=b",
+        "type": "rg:Platform",
+    }

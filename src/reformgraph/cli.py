@@ -30,6 +30,7 @@ from reformgraph.errors import (
     InterruptedAfterPublishing,
     NoBuildError,
     NoCasesError,
+    QueryError,
     ReformgraphError,
     RemoteError,
     RemoteUsageError,
@@ -985,15 +986,12 @@ def query(
             _fail(f"{save}: cannot be written: there is no folder {save.parent}")
         if save.is_dir():
             _fail(f"{save}: cannot be written: it is a folder (give a file name)")
-    params: dict[str, str] = {}
-    for item in param or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            _fail(f"--param {item!r}: write NAME=VALUE")
-        name = name.strip().lstrip("?$")
-        if name in params:
-            _fail(f"--param: parameter {name} given twice (a query takes one value for each)")
-        params[name] = value
+    from reformgraph.queries import parse_params
+
+    try:
+        params = parse_params(param or [])
+    except QueryError as exc:
+        _fail(str(exc))
     out_dir = _build_dir(build_dir, old_out, graph_file)
     if endpoint is None and named_graph is not None:
         _fail("--named-graph needs --endpoint (locally, every graph of the build is queried)")

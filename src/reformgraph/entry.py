@@ -79,13 +79,14 @@ def _fast_query(args: list[str]) -> bool:
     if output_format == "table" and sys.stdout.isatty():
         return False
     from reformgraph import engine
-    from reformgraph.errors import ReformgraphError
+    from reformgraph.errors import QueryError, ReformgraphError
     from reformgraph.project import build_folder
     from reformgraph.queries import (
         QueryStream,
         bind_params,
         format_table,
         load_query,
+        parse_params,
         run_query_on_store,
         stream_query_on_store,
         write_csv,
@@ -93,13 +94,10 @@ def _fast_query(args: list[str]) -> bool:
     )
     from reformgraph.vocab import NAMESPACES
 
-    params: dict[str, str] = {}
-    for item in options["param"]:
-        name, sep, value = item.partition("=")
-        name = name.strip().lstrip("?$")
-        if not sep or not name or name in params:  # the full CLI says what is wrong
-            return False
-        params[name] = value
+    try:
+        params = parse_params(options["param"])
+    except QueryError:  # the full CLI says what is wrong
+        return False
     cwd = Path.cwd()
     graph_file = Path(options["graph"][0]) if options["graph"] else None
     try:

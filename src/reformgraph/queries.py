@@ -520,6 +520,23 @@ def _ad_hoc(name: str, value: str) -> Term:
     return Term("literal", value)
 
 
+def parse_params(items: Iterable[str]) -> dict[str, str]:
+    """``--param`` values (``NAME=VALUE``, the name with or without ``?``/``$``) as a
+    mapping of names to values; a malformed or repeated one is a :class:`QueryError`."""
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
+            raise QueryError(f"--param {item!r}: write NAME=VALUE")
+        if name in params:
+            raise QueryError(
+                f"--param: parameter {name} given twice (a query takes one value for each)"
+            )
+        params[name] = value
+    return params
+
+
 def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]:
     """Turn ``NAME=VALUE`` strings into RDF terms of the types the query declares (for
     SPARQL text, which declares none, from how each value is written; see :func:`_ad_hoc`).
