@@ -968,7 +968,8 @@ def query(
     if query_spec is None:
         _fail("give a query: a saved query's name, a .rq file or SPARQL text (see --list)")
     if output_format is None:
-        suffixes = {".csv": "csv", ".json": "json", ".srj": "json"}
+        from reformgraph.queries import FORMAT_OF_SUFFIX
+
         if save is not None and save.suffix.lower() in SPREADSHEET_SUFFIXES:
             # an aligned text table went into out.xlsx, which Excel cannot open
             _fail(
@@ -976,7 +977,7 @@ def query(
                 " (Excel and LibreOffice open it, the Chinese intact) or .json, or give -f"
                 " table for a text table"
             )
-        output_format = suffixes.get(save.suffix.lower(), "table") if save else "table"
+        output_format = FORMAT_OF_SUFFIX.get(save.suffix.lower(), "table") if save else "table"
     _check_format(output_format)
     if save is not None:
         # before the query runs: a typo in the path made a chain of folders

@@ -789,11 +789,16 @@ def export_query(
     ``target``'s suffix names (``.csv``; ``.json`` or ``.srj``). ``saved`` and ``params``
     are as for :func:`query`. Returns the number of rows (1 for an ASK query: its answer)."""
     from reformgraph.io import atomic_writer
-    from reformgraph.queries import bind_params, stream_query_on_store, write_csv, write_json
+    from reformgraph.queries import (
+        FORMAT_OF_SUFFIX,
+        bind_params,
+        stream_query_on_store,
+        write_csv,
+        write_json,
+    )
 
     if output_format is None:
-        suffixes = {".csv": "csv", ".json": "json", ".srj": "json"}
-        output_format = suffixes.get(Path(target).suffix.lower())
+        output_format = FORMAT_OF_SUFFIX.get(Path(target).suffix.lower())
         if output_format is None:
             raise QueryError(
                 f"{target}: say the format (output_format='csv' or 'json'), or name a"

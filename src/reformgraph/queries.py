@@ -1141,6 +1141,10 @@ def _write_all(out: BinaryIO, data: bytes) -> None:
         view = view[written:]
 
 
+#: The answer formats a file's suffix names (a file of another suffix needs one said).
+FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".srj": "json"}
+
+
 def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
     """Write CSV in UTF-8 with a byte-order mark, so that Excel shows the Chinese intact;
     the rows are written as they come, a thousand at a time. Returns the number of rows."""
