@@ -627,6 +627,27 @@ def test_an_endpoint_with_a_space_is_not_a_url() -> None:
     assert "it holds a space" in result.output
 
 
+def test_a_damaged_ntriples_file_is_refused_with_its_line_before_anything_is_sent(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "build"
+    shutil.copytree(build_dir, damaged)
+    nt = damaged / "reformgraph.nt"
+    lines = nt.read_bytes().count(b"\n")
+    with nt.open("ab") as handle:
+        handle.write(b'<https://example.org/a> <https://example.org/b> "broken .\n')
+    with Stub(accepting_puts) as stub:
+        result = cli(f"push --endpoint {stub.url}/store", "--out", str(damaged))
+        methods = stub.methods()
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"{nt}: cannot be read as N-Triples:" in said
+    assert f"line {lines + 1}" in said
+    assert "nothing was sent" in said
+    assert methods == []
+    no_traceback(result)
+
+
 def test_a_push_to_a_web_site_that_answers_everything_with_a_page_is_refused(
     build_dir: Path,
 ) -> None:

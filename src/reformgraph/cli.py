@@ -391,6 +391,7 @@ STAGES = {
     "labels": "comparing their labels",
     "named": "reading where the cases name them",
     "pairs": "scoring the look-alike pairs",
+    "checking": "reading the N-Triples through before sending them",
 }
 
 
