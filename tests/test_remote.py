@@ -675,6 +675,14 @@ def test_a_push_interrupted_while_reaching_the_store_says_nothing_was_sent(
         push_graph(build_dir / "reformgraph.nt", "http://127.0.0.1:9/store")
 
 
+def test_a_push_interrupted_while_reading_the_file_says_nothing_was_sent(build_dir: Path) -> None:
+    def ctrl_c(stage: str, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(PushInterrupted, match=r"while reading reformgraph\.nt: nothing was sent"):
+        push_graph(build_dir / "reformgraph.nt", "http://127.0.0.1:9/store", progress=ctrl_c)
+
+
 def test_an_interrupted_chunked_push_drops_the_staging_graph_and_keeps_the_target(
     oxigraph: Oxigraph, build_dir: Path
 ) -> None:
@@ -682,7 +690,7 @@ def test_an_interrupted_chunked_push_drops_the_staging_graph_and_keeps_the_targe
     oxigraph.put(graph, OLD)
 
     def ctrl_c_after_the_first_chunk(stage: str, done: int, total: int) -> None:
-        if done > 0:
+        if stage == "uploading" and done > 0:
             raise KeyboardInterrupt
 
     with pytest.raises(PushInterrupted, match="the staging graph was dropped"):

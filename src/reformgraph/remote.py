@@ -547,10 +547,16 @@ def push_graph(
     if not source.is_file():
         raise RemoteUsageError(f"{source}: no such file")
     report = progress or (lambda stage, done, all_: None)
-    report("checking", 0, 1)
-    _check_ntriples(source)
-    report("checking", 1, 1)
-    data_triples, blank = _scan(source)
+    try:
+        report("checking", 0, 1)
+        _check_ntriples(source)
+        data_triples, blank = _scan(source)
+        report("checking", 1, 1)
+    except KeyboardInterrupt:
+        raise PushInterrupted(
+            f"interrupted while reading {source.name}: nothing was sent;"
+            f" {_target_name(named_graph)} is as it was"
+        ) from None
     extra_lines = list(_lines(extra.splitlines()))
     total = data_triples + len(extra_lines)
     chunked = total > chunk_triples
