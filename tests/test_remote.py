@@ -21,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -1232,10 +1233,10 @@ def reformgraph_script() -> str:
     return str(script) if script.is_file() else str(shutil.which("reformgraph"))
 
 
-def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
-    build_dir: Path, local_results: dict[str, dict[str, Any]]
-) -> None:
-    port = free_port()
+@contextmanager
+def serving(build_dir: Path, port: int) -> Iterator[subprocess.Popen[str]]:
+    """``reformgraph serve`` on ``port`` in a process of its own, killed if it is still
+    running after 30 s or when the block ends."""
     process = subprocess.Popen(
         [reformgraph_script(), "serve", "--port", str(port), "--out", str(build_dir)],
         stdout=subprocess.PIPE,
@@ -1245,6 +1246,19 @@ def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
     watchdog = threading.Timer(30, process.kill)
     watchdog.start()
     try:
+        yield process
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
+    build_dir: Path, local_results: dict[str, dict[str, Any]]
+) -> None:
+    port = free_port()
+    with serving(build_dir, port) as process:
         assert process.stdout is not None
         lines = []
         for line in process.stdout:
@@ -1270,11 +1284,6 @@ def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
             assert refused.status_code == 403  # read-only
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=20)
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert "stopped" in err
@@ -1284,15 +1293,7 @@ def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
 
 def test_the_server_ends_with_serve_even_when_serve_is_killed(build_dir: Path) -> None:
     port = free_port()
-    process = subprocess.Popen(
-        [reformgraph_script(), "serve", "--port", str(port), "--out", str(build_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    watchdog = threading.Timer(30, process.kill)
-    watchdog.start()
-    try:
+    with serving(build_dir, port) as process:
         assert process.stdout is not None
         for line in process.stdout:
             if line.startswith("Press Ctrl-C"):
@@ -1300,11 +1301,6 @@ def test_the_server_ends_with_serve_even_when_serve_is_killed(build_dir: Path) -
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
         process.kill()  # kill -9: serve cannot stop its server itself
         process.communicate(timeout=10)
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     deadline = time.monotonic() + 10
     while True:
         try:
