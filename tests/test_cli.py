@@ -1513,3 +1513,16 @@ def test_a_file_given_as_the_build_is_called_a_file(tmp_path: Path, command: lis
     result = runner.invoke(app, [*command, "--build", str(notes)])
     assert result.exit_code == 2, result.output
     assert f"{notes} is a file, not a build folder" in " ".join(result.output.split())
+
+
+def test_network_names_each_file_it_wrote_with_its_size(build_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["network", "--build", str(build_dir), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    wrote = [line for line in result.stderr.splitlines() if line.startswith("wrote ")]
+    assert len(wrote) == 4
+    for line in wrote:
+        import re
+
+        found = re.fullmatch(r"wrote (.+) \([\d.,]+ (?:bytes|kB|MB|GB)\)", line)
+        assert found is not None, line
+        assert Path(found[1]).is_file(), line

@@ -1459,7 +1459,20 @@ def network(
             " cases; the others are named by one case each and bridge none"
         )
     for path in written:
-        err.print(f"wrote {path}")
+        err.print(f"wrote {path} ({_size(path)})")
+
+
+def _size(path: Path) -> str:
+    """A written file's size, in decimal units (a network of 1,000 cases is 760 MB)."""
+    try:
+        size = float(path.stat().st_size)
+    except OSError:
+        return "size unknown"
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:.3g} {unit}"
+        size /= 1000
+    return ""  # not reached
 
 
 def _check_page_target(target: Path) -> None:
@@ -1606,7 +1619,7 @@ def viz(
         # (the error names the temporary file the page is written to first)
         _fail(f"cannot write the page into {target}: {_why_not_written(target, exc)}")
     for path in written:
-        err.print(f"wrote {path}")
+        err.print(f"wrote {path} ({_size(path)})")
     for warning in heard:
         if issubclass(warning.category, LargeViewWarning):
             said = getattr(warning.message, "command_line", warning.message)
