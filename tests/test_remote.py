@@ -730,8 +730,9 @@ def accepting_puts(seen: Seen) -> Reply:
     return (201, {}, b"") if seen.method == "PUT" else (404, {}, b"")
 
 
-def test_push_warns_before_sending_a_basic_password_over_plain_http_to_another_host(
-    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("command", ["push", "query"])
+def test_a_basic_password_over_plain_http_to_another_host_is_warned_of(
+    build_dir: Path, oxigraph: Oxigraph, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
     # The warning is the command's: the check behind it is tested above, alone.
     resolve = socket.getaddrinfo
@@ -741,38 +742,22 @@ def test_push_warns_before_sending_a_basic_password_over_plain_http_to_another_h
 
     monkeypatch.setattr(socket, "getaddrinfo", here)
     warning = "is plain http: Basic authentication sends the password readable"
-    with Stub(accepting_puts) as stub:
+    pushing = command == "push"
+    handle = accepting_puts if pushing else (lambda seen: forward(oxigraph.base, seen))
+    with Stub(handle) as stub:
         port = stub.server.server_address[1]
         for base, warned in ((f"http://triples.example.org:{port}", True), (stub.url, False)):
-            result = cli(
-                f"push --endpoint {base}/store --user editor",
-                *("--password", PASSWORD, "--out", str(build_dir)),
+            words = (
+                f"push --endpoint {base}/store --user editor --out {build_dir}"
+                if pushing
+                else f"query cases --endpoint {base}/query --user reader"
             )
+            result = cli(words, "--password", PASSWORD)
             assert result.exit_code == 0, result.output
             assert (warning in " ".join(result.stderr.split())) is warned, result.stderr
             assert PASSWORD not in result.output
-        assert stub.methods().count("PUT") == 2
-
-
-def test_query_warns_before_sending_a_basic_password_over_plain_http_to_another_host(
-    oxigraph: Oxigraph, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    resolve = socket.getaddrinfo
-
-    def here(host: str, *args: Any, **kwargs: Any) -> Any:  # another host, served here
-        return resolve("127.0.0.1" if host == "triples.example.org" else host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", here)
-    warning = "is plain http: Basic authentication sends the password readable"
-    with Stub(lambda seen: forward(oxigraph.base, seen)) as stub:
-        port = stub.server.server_address[1]
-        for base, warned in ((f"http://triples.example.org:{port}", True), (stub.url, False)):
-            result = cli(
-                f"query cases --endpoint {base}/query --user reader", "--password", PASSWORD
-            )
-            assert result.exit_code == 0, result.output
-            assert (warning in " ".join(result.stderr.split())) is warned, result.stderr
-            assert PASSWORD not in result.output
+        if pushing:
+            assert stub.methods().count("PUT") == 2
 
 
 def basic_guard(target: str, user: str, password: str) -> Callable[[Seen], Reply]:
