@@ -1138,6 +1138,11 @@ def test_accept_refuses_a_placeholder_left_in_a_definition(
     assert {e.file for e in caught.value.errors} == {str(drafts)} or all(
         e.file.endswith("entities/drafts.yaml") for e in caught.value.errors
     )
+    lines = drafts.read_text(encoding="utf-8").splitlines()
+    for error in caught.value.errors:  # the value the placeholder is in, by path and line
+        assert error.line is not None
+        assert "TODO:" in lines[error.line - 1]
+        assert re.fullmatch(r"\[\d+\]\.definition\.(en|zh)", error.path), error
     assert _tree(data_copy) == before
 
 

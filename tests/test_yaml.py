@@ -361,3 +361,25 @@ def test_a_minus_sign_before_a_number_is_not_taken_for_a_list_items_dash(
     assert [e.path for e in errors] == ["measures[0].figures[1].value"], errors
     assert "must be a number" in errors[0].message
     assert "list item" not in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        (1, ("title",)),
+        (3, ("measures", 0, "id")),
+        (4, ("measures", 0, "text")),
+        (6, ("measures", 0, "text")),  # inside a multi-line value: the value it is in
+        (7, ("measures", 1, "id")),
+    ],
+)
+def test_a_line_is_named_by_the_deepest_value_on_it_or_the_value_it_continues(
+    tmp_path: Path, line: int, path: tuple[str | int, ...]
+) -> None:
+    file = tmp_path / "case.yaml"
+    file.write_text(
+        "title: t\nmeasures:\n  - id: m1\n    text: >\n      first line\n      second line\n"
+        "  - id: m2\n",
+        encoding="utf-8",
+    )
+    assert io.read_yaml(file, "case.yaml")[1].path_at(line) == path

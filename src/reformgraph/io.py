@@ -109,6 +109,18 @@ class LineMap:
     def error(self, path: Sequence[str | int], message: str) -> DataError:
         return DataError(self.file, self.line(path), yaml_path(path), message)
 
+    def path_at(self, line: int) -> PathKey:
+        """The deepest node that starts on ``line`` or, failing that, the last one that
+        starts before it (a line inside a multi-line value); ``()`` if none does."""
+        best: PathKey = ()
+        best_line = 0
+        for path, start in self.lines.items():
+            if start > line:
+                continue
+            if start > best_line or (start == best_line and len(path) > len(best)):
+                best, best_line = path, start
+        return best
+
 
 @dataclass(frozen=True)
 class SourceFile:

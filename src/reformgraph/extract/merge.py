@@ -55,6 +55,43 @@ def _draft_yaml_files(draft_dir: Path) -> list[Path]:
     )
 
 
+def _unfinished(path: Path, text: str, display: str, *, allow_todo: bool) -> list[DataError]:
+    """The lines of a draft file still marked unreviewed and (unless ``allow_todo``) its
+    ``TODO`` placeholders, each with the YAML path of the value it is in (when the file
+    reads as YAML; its other problems are named when the draft is read)."""
+    problems: list[DataError] = []
+    lines: LineMap | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == DRAFT_MARKER:
+            problems.append(
+                DataError(
+                    display,
+                    number,
+                    "",
+                    "still marked unreviewed: review the file, then delete this line",
+                )
+            )
+        elif (
+            not allow_todo
+            and not line.lstrip().startswith("#")
+            and _TODO.search(line.split(" #", 1)[0])
+        ):
+            if lines is None:
+                try:
+                    lines = read_yaml(path, display)[1]
+                except DataErrors:
+                    lines = LineMap(display)
+            problems.append(
+                DataError(
+                    display,
+                    number,
+                    yaml_path(lines.path_at(number)),
+                    "a TODO placeholder is left: fill it in",
+                )
+            )
+    return problems
+
+
 #: The first comment lines of a draft file that speak to its reviewer, left out on accept.
 _INSTRUCTIONS = ("# Draft of case ", "# Check every fact", "# Check title and publisher")
 
@@ -256,24 +293,7 @@ def accept(
         except DataErrors as exc:  # listed with the others; the reading stops below
             problems += exc.errors
             continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip() == DRAFT_MARKER:
-                problems.append(
-                    DataError(
-                        display,
-                        number,
-                        "",
-                        "still marked unreviewed: review the file, then delete this line",
-                    )
-                )
-            elif (
-                not allow_todo
-                and not line.lstrip().startswith("#")
-                and _TODO.search(line.split(" #", 1)[0])
-            ):
-                problems.append(
-                    DataError(display, number, "", "a TODO placeholder is left: fill it in")
-                )
+        problems += _unfinished(path, text, display, allow_todo=allow_todo)
     if problems:
         raise _errors(problems)
     try:
