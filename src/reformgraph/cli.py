@@ -864,6 +864,48 @@ AuthOption = Annotated[
 ]
 
 
+def _answer_format(output_format: str | None, save: Path | None) -> str:
+    """The output format of ``query``: the one given, or the one ``--save FILE``'s name
+    says, or a table; ``--save FILE`` checked before the query runs (a typo in the path
+    would otherwise make a chain of folders, or lose a long query's answer)."""
+    if output_format is None:
+        from reformgraph.queries import FORMAT_OF_SUFFIX
+
+        if save is not None and save.suffix.lower() in SPREADSHEET_SUFFIXES:
+            # an aligned text table went into out.xlsx, which Excel cannot open
+            _fail(
+                f"--save {save}: reformgraph writes no {save.suffix} files: save as .csv"
+                " (Excel and LibreOffice open it, the Chinese intact) or .json, or give -f"
+                " table for a text table"
+            )
+        output_format = FORMAT_OF_SUFFIX.get(save.suffix.lower(), "table") if save else "table"
+    _check_format(output_format)
+    if save is not None:
+        if save.parent.exists() and not save.parent.is_dir():
+            _fail(f"{save}: cannot be written: {save.parent} is not a folder")
+        if not save.parent.is_dir():
+            _fail(f"{save}: cannot be written: there is no folder {save.parent}")
+        if save.is_dir():
+            _fail(f"{save}: cannot be written: it is a folder (give a file name)")
+    return output_format
+
+
+def _refuse_remote_only_options(ctx: typer.Context) -> None:
+    """Stop a local query given options only a remote one uses: accepted and ignored, a
+    ``--timeout`` that does nothing would mislead."""
+    remote_only = _given_on_command_line(
+        ctx,
+        ("user", "--user"),
+        ("password", "--password"),
+        ("auth", "--auth"),
+        ("timeout", "--timeout"),
+        ("retries", "--retries"),
+    )
+    if remote_only:
+        verb = "applies" if len(remote_only) == 1 else "apply"
+        _fail(f"{' and '.join(remote_only)} only {verb} to a query of an --endpoint")
+
+
 @app.command(cls=_Command)
 def query(
     ctx: typer.Context,
@@ -968,26 +1010,7 @@ def query(
         return
     if query_spec is None:
         _fail("give a query: a saved query's name, a .rq file or SPARQL text (see --list)")
-    if output_format is None:
-        from reformgraph.queries import FORMAT_OF_SUFFIX
-
-        if save is not None and save.suffix.lower() in SPREADSHEET_SUFFIXES:
-            # an aligned text table went into out.xlsx, which Excel cannot open
-            _fail(
-                f"--save {save}: reformgraph writes no {save.suffix} files: save as .csv"
-                " (Excel and LibreOffice open it, the Chinese intact) or .json, or give -f"
-                " table for a text table"
-            )
-        output_format = FORMAT_OF_SUFFIX.get(save.suffix.lower(), "table") if save else "table"
-    _check_format(output_format)
-    if save is not None:
-        # before the query runs: a typo in the path made a chain of folders
-        if save.parent.exists() and not save.parent.is_dir():
-            _fail(f"{save}: cannot be written: {save.parent} is not a folder")
-        if not save.parent.is_dir():
-            _fail(f"{save}: cannot be written: there is no folder {save.parent}")
-        if save.is_dir():
-            _fail(f"{save}: cannot be written: it is a folder (give a file name)")
+    output_format = _answer_format(output_format, save)
     from reformgraph.queries import parse_params
 
     try:
@@ -998,18 +1021,7 @@ def query(
     if endpoint is None and named_graph is not None:
         _fail("--named-graph needs --endpoint (locally, every graph of the build is queried)")
     if endpoint is None:
-        # they were accepted and ignored: a --timeout that does nothing misleads
-        remote_only = _given_on_command_line(
-            ctx,
-            ("user", "--user"),
-            ("password", "--password"),
-            ("auth", "--auth"),
-            ("timeout", "--timeout"),
-            ("retries", "--retries"),
-        )
-        if remote_only:
-            verb = "applies" if len(remote_only) == 1 else "apply"
-            _fail(f"{' and '.join(remote_only)} only {verb} to a query of an --endpoint")
+        _refuse_remote_only_options(ctx)
     if endpoint is not None and (graph_file is not None or out_dir is not None):
         _fail("--endpoint queries a remote service: leave out --graph and --build")
     with ExitStack() as open_answer:
