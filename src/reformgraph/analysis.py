@@ -1082,6 +1082,195 @@ def _named_entities(graph: Graph) -> tuple[list[URIRef], list[list[str]], list[s
     return entities, labels, kinds
 
 
+@dataclass
+class _PairEvidence:
+    """What the graph says of the entities of the look-alike pairs, beyond their labels,
+    by entity number (see :func:`suggest_links`)."""
+
+    #: Pairs (i < j) recorded as part and whole, and recorded as distinct.
+    hierarchy: set[tuple[int, int]]
+    different: set[tuple[int, int]]
+    #: The cases (as numbers) that name each entity, and the reports they come from.
+    cases_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    sources_of: dict[int, set[Node]] = field(default_factory=lambda: defaultdict(set))
+    #: Where the text names each entity (or, for an indicator, states its number), as
+    #: (case, start, end): offsets count in the case's source, and two reports share none.
+    contexts: dict[int, set[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(set))
+
+    def side_by_side(self, i: int, j: int) -> int:
+        """In how many places the text names both entities in one sentence."""
+        if i not in self.contexts or j not in self.contexts:
+            return 0
+        return sum(
+            1
+            for x in self.contexts[i]
+            for y in self.contexts[j]
+            if x[0] == y[0] and x[1] < y[2] and y[1] < x[2]
+        )
+
+
+def _pairs_of(
+    graph: Graph, position: Mapping[Node, int], *predicates: URIRef
+) -> set[tuple[int, int]]:
+    """The pairs (i < j) of entities one of ``predicates`` links, either way round."""
+    found = set()
+    for predicate in predicates:
+        for s, o in graph.subject_objects(predicate):
+            if s in position and o in position and s != o:
+                i, j = position[s], position[o]
+                found.add((min(i, j), max(i, j)))
+    return found
+
+
+def _involving(
+    graph: Graph, involving: Iterable[Node | str], position: Mapping[Node, int]
+) -> set[int]:
+    """The numbers of the named entities ``involving`` names (see :func:`suggest_links`)."""
+    # A bare id names one of the named entities (big-fiscal-system is a case's id
+    # too, but a case is never paired): as `reformgraph links --entity` takes it.
+    given = list(_nodes_given(involving))
+    asked = [graph_node(graph, e, among=position) for e in given]
+    for value, node in zip(given, asked, strict=True):
+        bare = _bare_id(value)
+        if bare is not None and node not in position:
+            raise unknown_node(graph, bare, among=position)
+    unknown = [str(e) for e in asked if e not in position]
+    if unknown:  # a typo would otherwise look like an entity with no look-alike
+        raise ValueError(
+            f"not a named entity of the graph: {', '.join(sorted(unknown)[:5])}"
+            + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        )
+    return {position[e] for e in asked}
+
+
+def _gather_evidence(
+    graph: Graph,
+    entities: Sequence[URIRef],
+    position: Mapping[Node, int],
+    candidates: Iterable[tuple[int, int, _Match]] | None,
+    wanted: AbstractSet[int] | None,
+    step: Callable[[str, int, int], None],
+) -> _PairEvidence:
+    """Which cases name each entity, and where. For every entity, or, with ``wanted``
+    (then ``candidates`` are the candidate pairs, all found), only for those of the
+    candidate pairs, found from them without reading every case."""
+    evidence = _PairEvidence(
+        hierarchy=_pairs_of(
+            graph, position, SKOS.broader, RG.locatedIn, DCTERMS.isPartOf, ORG.subOrganizationOf
+        ),
+        different=_pairs_of(graph, position, OWL.differentFrom),
+    )
+    needed = None
+    if wanted is not None and candidates is not None:
+        needed = {entities[k] for i, j, _ in candidates for k in (i, j)}
+    named = list(_via_links(graph, needed))  # no text read
+    case_ids: dict[URIRef, int] = {}
+    source_of_case: dict[URIRef, Node | None] = {}
+    for case, _via, links in named:
+        if case not in source_of_case:
+            source_of_case[case] = graph.value(case, DCTERMS.source)
+        source = source_of_case[case]
+        for _predicate, entity in links:
+            if entity in position:
+                evidence.cases_of[position[entity]].add(case_ids.setdefault(case, len(case_ids)))
+                if source is not None:
+                    evidence.sources_of[position[entity]].add(source)
+    # A sentence lies in one case, and with ``wanted`` every pair has one of those
+    # entities: only the text of their cases can name both of a pair in one sentence.
+    if wanted is not None:
+        around = {entities[k] for k in wanted}
+        read = {case for case, _via, links in named if any(e in around for _p, e in links)}
+        named = [(case, via, links) for case, via, links in named if case in read]
+
+    def reading() -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]]:
+        for done, via in enumerate(named, 1):
+            yield via
+            if done % 1000 == 0 or done == len(named):
+                step("named", done, len(named))
+
+    step("named", 0, len(named))
+    for link in _links(graph, vias=reading()):
+        if link.entity not in position or link.span is None:
+            continue
+        if link.rank >= 2 or link.predicate == RG.indicator:
+            evidence.contexts[position[link.entity]].add((case_ids[link.case], *link.span))
+    return evidence
+
+
+#: What a label is: the place names in it, its head noun and its jurisdiction level.
+_Described = tuple[frozenset[str], str | None, str | None]
+
+
+def _score_pair(
+    i: int,
+    j: int,
+    match: _Match,
+    described: Callable[[str], _Described],
+    same_class: bool,
+    evidence: _PairEvidence,
+) -> tuple[float, list[str]]:
+    """The score of a look-alike pair and its reasons, the labels' overlap first."""
+    reasons = [f"labels overlap {match.score:.2f} ({match.a} / {match.b})"]
+    score = 0.6 * match.score
+    if match.alias:
+        reasons.append(f"{match.a if len(match.a) <= len(match.b) else match.b} stands for a place")
+    elif match.contained:
+        score += 0.15
+        reasons.append("one name holds the other whole")
+    elif match.abbreviation:
+        score += 0.1
+        reasons.append("one name abbreviates the other (its characters in order)")
+    (places_a, head_a, level_a), (places_b, head_b, level_b) = (
+        described(match.a),
+        described(match.b),
+    )
+    if places_a and places_b and not (places_a & places_b):
+        score -= 0.35
+        places = " / ".join("、".join(sorted(p)) for p in (places_a, places_b))
+        reasons.append(f"different places ({places})")
+    if same_class:
+        score += 0.15
+        reasons.append("same class")
+    if head_a is not None and head_a == head_b:
+        score += 0.1
+        reasons.append(f"same head noun {head_a}")
+    elif head_a != head_b and head_a is not None and head_b is not None:
+        score -= 0.1
+        reasons.append(f"different head nouns {head_a} / {head_b}")
+    cases_of, sources_of = evidence.cases_of, evidence.sources_of
+    shared_cases = cases_of[i] & cases_of[j]
+    if shared_cases:
+        union = cases_of[i] | cases_of[j]
+        score += 0.05 * len(shared_cases) / len(union)
+        reasons.append(f"co-occur in {len(shared_cases)} case(s)")
+    if level_a != level_b and not match.alias:
+        score -= 0.35
+        reasons.append(f"different levels ({level_a or '-'} / {level_b or '-'})")
+    elif (
+        _level(_clean(match.a)) is not None
+        and _level(_clean(match.b)) is not None
+        and sources_of.get(i)
+        and sources_of.get(j)
+        and not sources_of[i] & sources_of[j]
+    ):
+        # 省发改委 of a Hubei report and 省发改委 of a Hunan one: the same words
+        # relative to each report's province, likely two provinces' bodies.
+        score -= 0.3
+        reasons.append(f"named relative to their reports' places ({level_a}…) in different reports")
+    together = evidence.side_by_side(i, j)
+    if together:
+        # A text rarely names one thing twice, in two spellings, in one sentence.
+        score -= 0.3
+        reasons.append(f"named side by side in {together} sentence(s)")
+    if (i, j) in evidence.hierarchy:
+        score -= 0.3
+        reasons.append("recorded as part and whole (broader, part of, located in)")
+    if (i, j) in evidence.different:
+        score -= 0.5
+        reasons.append("recorded as distinct (owl:differentFrom)")
+    return score, reasons
+
+
 @takes_graph
 def suggest_links(
     graph: Graph,
@@ -1131,18 +1320,6 @@ def suggest_links(
     # Entities, cases and classes as numbers from here on: the pairs are compared millions
     # of times, and rdflib terms compare in Python.
     position: dict[Node, int] = {e: i for i, e in enumerate(entities)}
-
-    def pairs_of(*predicates: URIRef) -> set[tuple[int, int]]:
-        found = set()
-        for predicate in predicates:
-            for s, o in graph.subject_objects(predicate):
-                if s in position and o in position and s != o:
-                    i, j = position[s], position[o]
-                    found.add((min(i, j), max(i, j)))
-        return found
-
-    hierarchy = pairs_of(SKOS.broader, RG.locatedIn, DCTERMS.isPartOf, ORG.subOrganizationOf)
-    different = pairs_of(OWL.differentFrom)
     cleaned = [[_clean(x) for x in ls] for ls in labels]
     class_ids: dict[Node, int] = {}
 
@@ -1162,23 +1339,7 @@ def suggest_links(
         for label in labels[position[node]]
         if len(_clean(label)) >= 2 and _clean(label) not in _PLACE_ALIASES
     }
-    wanted = None
-    if involving is not None:
-        # A bare id names one of the named entities (big-fiscal-system is a case's id
-        # too, but a case is never paired): as `reformgraph links --entity` takes it.
-        given = list(_nodes_given(involving))
-        asked = [graph_node(graph, e, among=position) for e in given]
-        for value, node in zip(given, asked, strict=True):
-            bare = _bare_id(value)
-            if bare is not None and node not in position:
-                raise unknown_node(graph, bare, among=position)
-        unknown = [str(e) for e in asked if e not in position]
-        if unknown:  # a typo would otherwise look like an entity with no look-alike
-            raise ValueError(
-                f"not a named entity of the graph: {', '.join(sorted(unknown)[:5])}"
-                + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-            )
-        wanted = {position[e] for e in asked}
+    wanted = None if involving is None else _involving(graph, involving, position)
     step("entities", 1, 1)
     pairs = _similar_label_pairs(cleaned, kinds, wanted, progress)
 
@@ -1193,51 +1354,12 @@ def suggest_links(
                     yield i, j, match
             step("pairs", min(start + chunk, len(pairs)), len(pairs))
 
-    # Which cases name each entity, and where: for every entity, or (with ``involving``)
-    # only for those of the candidate pairs, found from them without reading every case.
+    # With ``involving``, the pairs first: they say which entities' cases to read.
     candidates: Iterable[tuple[int, int, _Match]]
-    if wanted is None:
-        needed = None
-        candidates = matches()
-    else:
-        candidates = list(matches())
-        needed = {entities[k] for i, j, _ in candidates for k in (i, j)}
-    named = list(_via_links(graph, needed))  # no text read
-    cases_of: dict[int, set[int]] = defaultdict(set)
-    case_ids: dict[URIRef, int] = {}
-    sources_of: dict[int, set[Node]] = defaultdict(set)  # the reports whose cases name each
-    source_of_case: dict[URIRef, Node | None] = {}
-    for case, _via, links in named:
-        if case not in source_of_case:
-            source_of_case[case] = graph.value(case, DCTERMS.source)
-        source = source_of_case[case]
-        for _predicate, entity in links:
-            if entity in position:
-                cases_of[position[entity]].add(case_ids.setdefault(case, len(case_ids)))
-                if source is not None:
-                    sources_of[position[entity]].add(source)
-    # Where the text names each entity (or, for an indicator, states its number), as
-    # (case, start, end): offsets count in the case's source, and two reports share none.
-    # A sentence lies in one case, and with ``involving`` every pair has one of those
-    # entities: only the text of their cases can name both of a pair in one sentence.
-    if wanted is not None:
-        around = {entities[k] for k in wanted}
-        read = {case for case, _via, links in named if any(e in around for _p, e in links)}
-        named = [(case, via, links) for case, via, links in named if case in read]
-    contexts: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
-
-    def reading() -> Iterator[tuple[URIRef, Node, list[tuple[URIRef, URIRef]]]]:
-        for done, via in enumerate(named, 1):
-            yield via
-            if done % 1000 == 0 or done == len(named):
-                step("named", done, len(named))
-
-    step("named", 0, len(named))
-    for link in _links(graph, vias=reading()):
-        if link.entity not in position or link.span is None:
-            continue
-        if link.rank >= 2 or link.predicate == RG.indicator:
-            contexts[position[link.entity]].add((case_ids[link.case], *link.span))
+    candidates = matches() if wanted is None else list(matches())
+    evidence = _gather_evidence(
+        graph, entities, position, None if wanted is None else candidates, wanted, step
+    )
 
     # What each label is, worked out once: labels recur in many pairs.
     # The place names a label may begin with, looked up by their lengths, longest first
@@ -1245,7 +1367,7 @@ def suggest_links(
     leading_places = (frozenset(place_names), sorted({len(p) for p in place_names}, reverse=True))
 
     @functools.cache
-    def described(label: str) -> tuple[frozenset[str], str | None, str | None]:
+    def described(label: str) -> _Described:
         clean = _clean(label)
         places = frozenset(p for p in place_names if p in clean)
         return places, _head(clean), _named_level(clean, leading_places)
@@ -1263,83 +1385,15 @@ def suggest_links(
 
     def scored() -> Iterator[Suggestion]:
         for i, j, match in candidates:
-            a, b = entities[i], entities[j]
-            reasons = [f"labels overlap {match.score:.2f} ({match.a} / {match.b})"]
-            score = 0.6 * match.score
-            if match.alias:
-                reasons.append(
-                    f"{match.a if len(match.a) <= len(match.b) else match.b} stands for a place"
-                )
-            elif match.contained:
-                score += 0.15
-                reasons.append("one name holds the other whole")
-            elif match.abbreviation:
-                score += 0.1
-                reasons.append("one name abbreviates the other (its characters in order)")
-            (places_a, head_a, level_a), (places_b, head_b, level_b) = (
-                described(match.a),
-                described(match.b),
+            score, reasons = _score_pair(
+                i, j, match, described, bool(classes(i) & classes(j)), evidence
             )
-            if places_a and places_b and not (places_a & places_b):
-                score -= 0.35
-                places = " / ".join("、".join(sorted(p)) for p in (places_a, places_b))
-                reasons.append(f"different places ({places})")
-            if classes(i) & classes(j):
-                score += 0.15
-                reasons.append("same class")
-            if head_a is not None and head_a == head_b:
-                score += 0.1
-                reasons.append(f"same head noun {head_a}")
-            elif head_a != head_b and head_a is not None and head_b is not None:
-                score -= 0.1
-                reasons.append(f"different head nouns {head_a} / {head_b}")
-            shared_cases = cases_of[i] & cases_of[j]
-            if shared_cases:
-                union = cases_of[i] | cases_of[j]
-                score += 0.05 * len(shared_cases) / len(union)
-                reasons.append(f"co-occur in {len(shared_cases)} case(s)")
-            if level_a != level_b and not match.alias:
-                score -= 0.35
-                reasons.append(f"different levels ({level_a or '-'} / {level_b or '-'})")
-            elif (
-                _level(_clean(match.a)) is not None
-                and _level(_clean(match.b)) is not None
-                and sources_of.get(i)
-                and sources_of.get(j)
-                and not sources_of[i] & sources_of[j]
-            ):
-                # 省发改委 of a Hubei report and 省发改委 of a Hunan one: the same words
-                # relative to each report's province, likely two provinces' bodies.
-                score -= 0.3
-                reasons.append(
-                    f"named relative to their reports' places ({level_a}…) in different reports"
-                )
-            together = (
-                sum(
-                    1
-                    for x in contexts[i]
-                    for y in contexts[j]
-                    if x[0] == y[0] and x[1] < y[2] and y[1] < x[2]
-                )
-                if i in contexts and j in contexts
-                else 0
-            )
-            if together:
-                # A text rarely names one thing twice, in two spellings, in one sentence.
-                score -= 0.3
-                reasons.append(f"named side by side in {together} sentence(s)")
-            if (i, j) in hierarchy:
-                score -= 0.3
-                reasons.append("recorded as part and whole (broader, part of, located in)")
-            if (i, j) in different:
-                score -= 0.5
-                reasons.append("recorded as distinct (owl:differentFrom)")
             if score < minimum:
                 continue
             yield Suggestion(
                 score=round(score, 4),
-                a=a,
-                b=b,
+                a=entities[i],
+                b=entities[j],
                 label_a=name(i),
                 label_b=name(j),
                 label_a_en=name_en(i),
