@@ -15,7 +15,10 @@ from reformgraph.errors import DataError, DataErrors, yaml_path
 from reformgraph.extract.draft import _FILE_OF_GROUP, _dump, _entity_records_one, _uncovered
 from reformgraph.extract.report import DRAFT_MARKER, MANIFEST, ExtractError, _errors
 from reformgraph.io import (
+    Dataset,
     LineMap,
+    SourceFile,
+    atomic_write_files,
     case_file_paths,
     load_case_file,
     load_data_folder,
@@ -252,31 +255,10 @@ def with_curated_hints(errors: Sequence[DataError], draft_dir: Path) -> list[Dat
     return out
 
 
-def accept(
-    draft_dir: Path,
-    data_dir: Path,
-    *,
-    allow_todo: bool = False,
-    verify: Callable[[Path], Sequence[DataError]] | None = None,
-) -> AcceptResult:
-    """Merge a reviewed draft folder into the data folder ``data_dir``.
-
-    Registers the draft's source (its text and metadata), adds its cases and its new
-    entities (appended to the entity file of their kind), and replaces the copies of
-    curated entities by references to them. Refuses, with every problem listed and
-    ``data_dir`` untouched: a folder that ``extract`` did not make; files still marked
-    unreviewed (their ``# reformgraph-draft: unreviewed`` line); ``TODO`` placeholders
-    left (unless ``allow_todo``); ids that collide with different things in ``data_dir``;
-    a copy that no longer matches the curated entity; and anything that would make the
-    merged folder fail to resolve or leave numerals or outcome words uncovered.
-    ``verify``, given the merged folder (a staged copy), returns what else is wrong with
-    it: :func:`reformgraph.pipeline.accept` checks it against the SHACL shapes. The files
-    are written all or none.
-
-    A source whose publication date (``issued``) or ``url`` is unknown (a news item
-    seen in print) is accepted, as the data schema allows: the result's ``notes`` say
-    so, and every build reports it as a SHACL warning until it is given.
-    """
+def _read_draft(draft_dir: Path, *, allow_todo: bool) -> tuple[Dataset, dict[str, str]]:
+    """The draft folder, read and resolved, and its copies of curated entities (see
+    :func:`_copies`), if it is one ``extract`` made, reviewed (unless ``allow_todo``, with
+    no ``TODO`` left) and without a mistake of its own."""
     if not draft_dir.is_dir():
         what = "no such folder" if not draft_dir.exists() else "a file, not a draft folder"
         raise ExtractError(str(draft_dir), None, f"{what} (give the folder extract wrote)")
@@ -309,20 +291,15 @@ def accept(
         resolve(draft)
     except DataErrors as exc:
         raise _errors(with_curated_hints(exc.errors, draft_dir)) from None
-    data = load_data_folder(data_dir)
-    resolve(data)
-    if len(draft.sources) != 1:
-        raise ExtractError(str(draft_dir / "sources"), None, "a draft holds exactly one source")
-    source = next(iter(draft.sources.values()))
+    return draft, copies
+
+
+def _source_problems(
+    source: SourceFile, data: Dataset, data_dir: Path
+) -> tuple[bool, list[DataError]]:
+    """Whether the draft's source is new to the data folder, and why it cannot go in."""
     record = source.record
-    # A news item may have no known date or address: the schema lets a source go
-    # without them, and every build then warns about them (rgsh:IssuedKnown, UrlKnown).
-    notes = tuple(
-        f"{source.lines.file}: the source has no {name} ({meaning}); every build will warn"
-        " until it is given"
-        for name, meaning in (("issued", "publication date"), ("url", "address"))
-        if getattr(record, name) is None
-    )
+    problems: list[DataError] = []
     source_added = True
     here = data.sources.get(record.id)
     if here is not None:
@@ -341,6 +318,15 @@ def accept(
                     ("sha256",), f"this text is already registered as source {other.record.id!r}"
                 )
             )
+    return source_added, problems
+
+
+def _entity_problems(
+    draft: Dataset, data: Dataset, data_dir: Path, copies: Mapping[str, str]
+) -> tuple[list[str], list[Entity], list[DataError]]:
+    """The draft's entities that the data folder has (to become references), those it
+    adds, and why some cannot go in."""
+    problems: list[DataError] = []
     references: list[str] = []
     added: list[Entity] = []
     for entity_id, entity in draft.entities.items():
@@ -384,10 +370,22 @@ def accept(
                     ("id",), f"case id {case.record.id!r} is already used in {data_dir}"
                 )
             )
-    if problems:
-        raise _errors(problems)
+    return references, added, problems
 
-    # Stage the merged folder beside nothing the user owns, check it, then write.
+
+def _merged_files(
+    draft_dir: Path,
+    data_dir: Path,
+    draft: Dataset,
+    data: Dataset,
+    added: Sequence[Entity],
+    *,
+    source_added: bool,
+) -> tuple[dict[str, bytes], dict[str, int], list[DataError]]:
+    """The files accept writes, by their names in the data folder; how many instruction
+    lines each lost from the top of its draft file; and why some cannot be written."""
+    record = next(iter(draft.sources.values())).record
+    problems: list[DataError] = []
     files_: dict[str, bytes] = {}
     removed: dict[str, int] = {}  # instruction lines taken from the top of a draft file
     if source_added:
@@ -396,7 +394,6 @@ def accept(
         files_[name], removed[name] = _instructions_removed(
             (draft_dir / "sources" / f"{record.id}.yaml").read_bytes()
         )
-    case_names = []
     for case in draft.cases:
         name = Path(case.lines.file).name
         target = f"cases/{name}"
@@ -405,7 +402,6 @@ def accept(
         files_[target], removed[target] = _instructions_removed(
             (draft_dir / "cases" / name).read_bytes()
         )
-        case_names.append(case.record.id)
     present = set(data.entities) | {e.id for e in added}
     appended: dict[str, str] = {}
     for entity in added:
@@ -417,8 +413,19 @@ def accept(
         if before and not before.endswith("\n"):
             before += "\n"
         files_[f"entities/{name}"] = (before + text).encode("utf-8")
-    if problems:
-        raise _errors(problems)
+    return files_, removed, problems
+
+
+def _check_staged(
+    draft_dir: Path,
+    data_dir: Path,
+    draft: Dataset,
+    files_: Mapping[str, bytes],
+    removed: Mapping[str, int],
+    verify: Callable[[Path], Sequence[DataError]] | None,
+) -> None:
+    """Raise with every problem of the data folder as it would be once ``files_`` are
+    written, checked in a staged copy, each named by the file the user edits."""
     # The staged copy's files, as messages name them: a case or source file by the draft's
     # file (it is not in the data folder yet), any other by the data folder's, both as the
     # user gave the folders.
@@ -446,8 +453,59 @@ def accept(
             raise _errors([DataError(u.file, None, "", str(u)) for u in uncovered])
         if verify is not None and (failed := verify(staged)):
             raise _errors([names.error(e) for e in failed])
-    from reformgraph.io import atomic_write_files
 
+
+def accept(
+    draft_dir: Path,
+    data_dir: Path,
+    *,
+    allow_todo: bool = False,
+    verify: Callable[[Path], Sequence[DataError]] | None = None,
+) -> AcceptResult:
+    """Merge a reviewed draft folder into the data folder ``data_dir``.
+
+    Registers the draft's source (its text and metadata), adds its cases and its new
+    entities (appended to the entity file of their kind), and replaces the copies of
+    curated entities by references to them. Refuses, with every problem listed and
+    ``data_dir`` untouched: a folder that ``extract`` did not make; files still marked
+    unreviewed (their ``# reformgraph-draft: unreviewed`` line); ``TODO`` placeholders
+    left (unless ``allow_todo``); ids that collide with different things in ``data_dir``;
+    a copy that no longer matches the curated entity; and anything that would make the
+    merged folder fail to resolve or leave numerals or outcome words uncovered.
+    ``verify``, given the merged folder (a staged copy), returns what else is wrong with
+    it: :func:`reformgraph.pipeline.accept` checks it against the SHACL shapes. The files
+    are written all or none.
+
+    A source whose publication date (``issued``) or ``url`` is unknown (a news item
+    seen in print) is accepted, as the data schema allows: the result's ``notes`` say
+    so, and every build reports it as a SHACL warning until it is given.
+    """
+    draft, copies = _read_draft(draft_dir, allow_todo=allow_todo)
+    data = load_data_folder(data_dir)
+    resolve(data)
+    if len(draft.sources) != 1:
+        raise ExtractError(str(draft_dir / "sources"), None, "a draft holds exactly one source")
+    source = next(iter(draft.sources.values()))
+    record = source.record
+    # A news item may have no known date or address: the schema lets a source go
+    # without them, and every build then warns about them (rgsh:IssuedKnown, UrlKnown).
+    notes = tuple(
+        f"{source.lines.file}: the source has no {name} ({meaning}); every build will warn"
+        " until it is given"
+        for name, meaning in (("issued", "publication date"), ("url", "address"))
+        if getattr(record, name) is None
+    )
+    source_added, problems = _source_problems(source, data, data_dir)
+    references, added, entity_problems = _entity_problems(draft, data, data_dir, copies)
+    if problems := problems + entity_problems:
+        raise _errors(problems)
+    files_, removed, problems = _merged_files(
+        draft_dir, data_dir, draft, data, added, source_added=source_added
+    )
+    if problems:
+        raise _errors(problems)
+    _check_staged(draft_dir, data_dir, draft, files_, removed, verify)
+    case_names = [case.record.id for case in draft.cases]
     order = sorted(files_, key=lambda n: (not n.startswith("sources/"), n))
     written = [data_dir / name for name in order]
     try:
