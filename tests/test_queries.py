@@ -23,6 +23,7 @@ from reformgraph.queries import (
     load_query,
     parse_header,
     prepare,
+    query_from_text,
     run_query,
     saved_queries,
 )
@@ -356,6 +357,36 @@ def test_binding_a_variable_the_query_does_not_return_is_refused_before_it_runs(
 def test_an_ask_query_in_csv_gives_its_answer() -> None:
     assert format_csv(QueryResult(variables=[], boolean=True)) == b"\xef\xbb\xbfboolean\r\ntrue\r\n"
     assert format_csv(QueryResult(variables=[], boolean=False)).endswith(b"false\r\n")
+
+
+def test_a_query_file_without_a_header_takes_parameters_as_sparql_text_does(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    file = tmp_path / "by-office.rq"
+    file.write_text(
+        "SELECT ?office ?case WHERE { ?case rg:responsibleOffice ?office }\n", encoding="utf-8"
+    )
+    query = load_query(str(file), tmp_path)
+    office = "rgd:org/econ-eco-reform-group-office"
+    rows = run_query(query_graph, query, bind_params(query, {"office": office})).rows
+    assert len(rows) == 3
+    assert {str(row[0]) for row in rows} == {f"{DATA}org/econ-eco-reform-group-office"}
+    from_stdin = query_from_text(file.read_text(encoding="utf-8"), "(stdin)")
+    assert bind_params(from_stdin, {"office": office}) == bind_params(query, {"office": office})
+
+
+def test_a_query_file_with_a_header_takes_only_the_parameters_it_declares(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "by-office.rq"
+    file.write_text(
+        "# question: Which cases does an office lead?\n"
+        "SELECT ?office ?case WHERE { ?case rg:responsibleOffice ?office }\n",
+        encoding="utf-8",
+    )
+    query = load_query(str(file), tmp_path)
+    with pytest.raises(QueryError, match=r"has no parameter 'office'.*# param office \(iri\)"):
+        bind_params(query, {"office": "rgd:org/econ-eco-reform-group-office"})
 
 
 def test_an_unknown_parameter_is_an_error() -> None:

@@ -114,6 +114,13 @@ class SavedQuery(Record):
         self._fill(name, text, question, question_zh, params, columns, path)
 
     @property
+    def has_header(self) -> bool:
+        """Whether the query documents itself (``# question``, ``# param``, ``# column``
+        lines): then it takes only the parameters it declares; SPARQL without a header
+        takes any variable of its SELECT clause, its value read as it is written."""
+        return bool(self.question or self.question_zh or self.params or self.columns)
+
+    @property
     def is_violation_check(self) -> bool:
         return self.name.endswith("-violation")
 
@@ -552,16 +559,25 @@ def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]
         param = declared.get(name)
         if param is not None:
             bindings[name] = _convert(param, value)
-        elif query.params or query.path:
+        elif query.has_header:
             known = ", ".join(declared) or "none"
             raise QueryError(
                 f"query {query.name!r} has no parameter {name!r} (its parameters: {known})"
+                + (_HEADER_HINT if query.path and not query.path.startswith("queries/") else "")
             )
         else:
             bindings[name] = _ad_hoc(name, value)
-    if bindings and not query.params and not query.path:
+    if bindings and not query.has_header:
         _check_projection(query, bindings)
     return bindings
+
+
+#: How a query file with a header declares a parameter (see :func:`parse_header`).
+_HEADER_HINT = (
+    ": a query file with a header declares its parameters, one line each, such as"
+    " `# param office (iri): the office`; a file without a header takes any variable of"
+    " its SELECT clause"
+)
 
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
