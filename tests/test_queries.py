@@ -881,3 +881,43 @@ def test_parameters_are_named_with_or_without_their_question_mark() -> None:
         "case": "a=b",
         "type": "rg:Platform",
     }
+
+
+# --------------------------------------------------------------------------- two reports
+
+#: The queries that list cases' contents case by case (the others rank or count first).
+CASE_BY_CASE = sorted(
+    name
+    for name, query in QUERIES.items()
+    if not query.is_violation_check
+    and name not in ("offices", "shared-entities", "shared-entity-counts")
+)
+
+
+@pytest.mark.parametrize("name", CASE_BY_CASE)
+def test_the_cases_of_two_reports_come_report_by_report_in_source_order(
+    synthetic_build: Path, name: str
+) -> None:
+    """Case 1 of the second report came before case 2 of the first: the queries sorted by
+    position in the source alone."""
+    from reformgraph import engine
+    from reformgraph.queries import run_query_on_store
+
+    store = engine.open_store(synthetic_build / "store")
+    order = {
+        row[0].value: (row[1].value, int(row[2].value))
+        for row in engine.run_sparql(
+            store,
+            "SELECT ?case ?source ?position WHERE { ?case a rg:ReformCase ;"
+            " dcterms:source ?source ; rg:position ?position }",
+        ).rows
+    }
+    assert len({source for source, _ in order.values()}) >= 2, "the build has two reports"
+    # a fact of a report's introduction names the report as its case: before its cases
+    order |= {source: (source, 0) for source, _ in list(order.values())}
+    result = run_query_on_store(store, QUERIES[name])
+    column = result.variables.index("case")
+    seen = [row[column].value for row in result.rows]
+    assert len(set(seen)) >= 2, f"{name} lists cases of one report only"
+    keys = [order[case] for case in seen]
+    assert keys == sorted(keys), f"{name}: {list(dict.fromkeys(keys))}"
