@@ -276,6 +276,9 @@ def test_extract_evaluate_prints_every_kind_with_its_scores(tmp_path: Path) -> N
     rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line}
     for kind in ("cases", "measures", "figures", "places", "recognitions", "claims", "pilots"):
         assert float(rows[kind][5]) >= 0.8, (kind, rows[kind])  # gold found correct P R F1
+    # the draft it wrote copied curated entities: the scores are said to be of another
+    assert "copied" in result.stdout
+    assert "scores are of a second draft, made with no curated entities" in result.stderr
 
 
 def test_evaluation_refuses_a_report_the_curated_data_does_not_hold(tmp_path: Path) -> None:

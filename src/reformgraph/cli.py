@@ -1734,6 +1734,13 @@ def extract(
             )
         if evaluate:
             evaluation = score(report, curated or resolve_data_folder(None, cwd))
+            err.print(
+                Text(
+                    f"note: the scores are of a second draft, made with no curated entities"
+                    f" (only the gazetteer of places), not of the one in {out_dir}, which"
+                    " links to the curated data"
+                )
+            )
             out.print(Text(evaluation.table()))
             if not evaluation.meets_targets():
                 _fail("the extractor misses its targets on this report", 1)
