@@ -383,6 +383,47 @@ def test_a_province_relative_name_in_another_report_is_likely_another_provinces_
     assert bool(relative) is not same_report, pair.reasons
 
 
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [("湖南", "Hunan"), ("湖北", "Hubei")],
+    ids=["another-province", "the-same-province"],
+)
+def test_a_relative_name_and_a_name_with_another_province_in_another_report_are_pushed_down(
+    query_graph: Graph, place: str, expected: str
+) -> None:
+    # 省委 of the Hubei report (Hubei Provincial Party Committee) and 湖南省委 of a Hunan
+    # report scored 0.955, the top suggestion; 湖北省委 of another Hubei report may be it.
+    committee = URIRef(f"{DATA}org/hubei-provincial-party-committee")
+    graph = Graph()
+    graph += query_graph
+    case, other = URIRef(f"{DATA}case/elsewhere"), URIRef(f"{DATA}org/committee-elsewhere")
+    province = URIRef(f"{DATA}place/{expected.lower()}")
+    graph.add((case, RDF.type, RG.ReformCase))
+    graph.add((case, DCTERMS.source, URIRef(f"{DATA}source/x")))
+    graph.add((case, RG.involves, other))
+    for kind in query_graph.objects(committee, RDF.type):
+        graph.add((other, RDF.type, kind))
+    graph.add((other, SKOS.prefLabel, Literal(f"{place}省委", lang="zh")))
+    graph.add((other, SKOS.prefLabel, Literal(f"{expected} Provincial Party Committee", lang="en")))
+    graph.add((province, RDF.type, RG.AdministrativeArea))
+    graph.add((province, SKOS.prefLabel, Literal(f"{place}省", lang="zh")))
+    graph.add((province, SKOS.prefLabel, Literal(expected, lang="en")))
+    [pair] = [
+        s
+        for s in analysis.suggest_links(graph, minimum=-10, involving=[other])
+        if {s.a, s.b} == {committee, other}
+    ]
+    assert "省委 is named relative to its report's place, in another report" in pair.reasons
+    places = [r for r in pair.reasons if r.startswith("different places")]
+    if expected == "Hunan":
+        names = " / ".join("Hubei" if e == committee else "Hunan" for e in (pair.a, pair.b))
+        assert places == [f"different places in their English names ({names})"], pair
+        assert pair.score < 0.35, pair  # below the default minimum: not suggested
+    else:
+        assert places == [], pair
+        assert pair.score >= 0.5, pair
+
+
 def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_graph: Graph) -> None:
     suggestions = analysis.suggest_links(query_graph)
     assert suggestions

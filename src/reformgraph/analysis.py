@@ -1201,6 +1201,26 @@ def _gather_evidence(
 _Described = tuple[frozenset[str], str | None, str | None]
 
 
+def _english_place_names(
+    graph: Graph, entities: Sequence[URIRef], position: Mapping[Node, int]
+) -> re.Pattern[str] | None:
+    """A pattern that finds the English names of the graph's provinces, cities and other
+    places (Hubei, Wuhan) as whole words, longest first; None if it has none. (Country
+    and region names are left out: China is in the name of many a national body.)"""
+    names = {
+        str(label)
+        for node in graph.subjects(RDF.type, RG.AdministrativeArea)
+        if node in position and graph.value(node, RDF.type) == RG.AdministrativeArea
+        for label in graph.objects(node, SKOS.prefLabel)
+        if isinstance(label, Literal) and label.language == "en" and len(str(label)) >= 3
+    }
+    names -= {"China", "the whole country"}
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
 def _score_pair(
     i: int,
     j: int,
@@ -1208,8 +1228,12 @@ def _score_pair(
     described: Callable[[str], _Described],
     same_class: bool,
     evidence: _PairEvidence,
+    english_places: Callable[[int], frozenset[str]] = lambda _: frozenset(),
 ) -> tuple[float, list[str]]:
-    """The score of a look-alike pair and its reasons, the labels' overlap first."""
+    """The score of a look-alike pair and its reasons, the labels' overlap first.
+    ``english_places`` gives the places an entity's English label names (Hubei in Hubei
+    Provincial Party Committee): the place a Chinese name relative to its report (省委)
+    leaves unsaid."""
     reasons = [f"labels overlap {match.score:.2f} ({match.a} / {match.b})"]
     score = 0.6 * match.score
     if match.alias:
@@ -1228,6 +1252,11 @@ def _score_pair(
         score -= 0.35
         places = " / ".join("、".join(sorted(p)) for p in (places_a, places_b))
         reasons.append(f"different places ({places})")
+    elif (en_a := english_places(i)) and (en_b := english_places(j)) and not en_a & en_b:
+        # 省委 of a Hubei report (Hubei Provincial Party Committee) and 湖南省委
+        score -= 0.35
+        places = " / ".join(", ".join(sorted(p)) for p in (en_a, en_b))
+        reasons.append(f"different places in their English names ({places})")
     if same_class:
         score += 0.15
         reasons.append("same class")
@@ -1247,16 +1276,23 @@ def _score_pair(
         score -= 0.35
         reasons.append(f"different levels ({level_a or '-'} / {level_b or '-'})")
     elif (
-        _level(_clean(match.a)) is not None
-        and _level(_clean(match.b)) is not None
+        level_a is not None
+        and (relative := [x for x in (match.a, match.b) if _level(_clean(x)) is not None])
         and sources_of.get(i)
         and sources_of.get(j)
         and not sources_of[i] & sources_of[j]
     ):
-        # 省发改委 of a Hubei report and 省发改委 of a Hunan one: the same words
-        # relative to each report's province, likely two provinces' bodies.
+        # 省发改委 of a Hubei report and 省发改委 (or 湖南省发改委) of a Hunan one: words
+        # relative to a report's province, likely two provinces' bodies.
         score -= 0.3
-        reasons.append(f"named relative to their reports' places ({level_a}…) in different reports")
+        if len(relative) == 2:
+            reasons.append(
+                f"named relative to their reports' places ({level_a}…) in different reports"
+            )
+        else:
+            reasons.append(
+                f"{relative[0]} is named relative to its report's place, in another report"
+            )
     together = evidence.side_by_side(i, j)
     if together:
         # A text rarely names one thing twice, in two spellings, in one sentence.
@@ -1372,6 +1408,14 @@ def suggest_links(
         places = frozenset(p for p in place_names if p in clean)
         return places, _head(clean), _named_level(clean, leading_places)
 
+    english_names = _english_place_names(graph, entities, position)
+
+    @functools.cache
+    def english_places(i: int) -> frozenset[str]:
+        if english_names is None:
+            return frozenset()
+        return frozenset(english_names.findall(name_en(i)))
+
     @functools.cache
     def name(i: int) -> str:
         return _label(graph, entities[i], "zh")
@@ -1386,7 +1430,7 @@ def suggest_links(
     def scored() -> Iterator[Suggestion]:
         for i, j, match in candidates:
             score, reasons = _score_pair(
-                i, j, match, described, bool(classes(i) & classes(j)), evidence
+                i, j, match, described, bool(classes(i) & classes(j)), evidence, english_places
             )
             if score < minimum:
                 continue
