@@ -1499,6 +1499,47 @@ def test_a_bare_zero_drafted_as_a_count_must_stay_a_count(tmp_path: Path) -> Non
     )
 
 
+def test_a_count_with_no_measure_word_is_left_to_review_and_may_be_recorded_as_a_figure(
+    tmp_path: Path,
+) -> None:
+    # The ranking's indicator was labelled “湘易办”注册用户达到4500万: the label covered the
+    # number, so nobody was told that 45 million users was not recorded; and a figure of
+    # 4500万, with no measure word after it, was refused.
+    report = tmp_path / "hunan.txt"
+    report.write_text(
+        "湖南省推进政务服务改革\n湖南省委改革办\n"
+        "截至2024年底,“湘易办”注册用户达到4500万,居全国第2。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft, curated=DATA)
+    (case,) = (draft / "cases").glob("*.yaml")
+    text = case.read_text(encoding="utf-8")
+    assert re.search(r"indicator: \S+  # “湘易办”注册用户\n", text), text
+    review = re.search(r"(?m)^- \{quote: “湘易办”注册用户达到4500万, text: 4500万, reason: 'TODO.*$", text)
+    assert review, text
+    figure = (
+        "figures:\n- {id: users, quote: “湘易办”注册用户达到4500万, text: 4500万,"
+        " value: 45000000, unit: count, indicator: registered-users}\n"
+    )
+    text = text.replace(review[0] + "\n", "").replace("exceptions:\n", figure)
+    text = text.replace("# reformgraph-draft: unreviewed\n", "")
+    case.write_text(text, encoding="utf-8")
+    drafts = draft / "entities" / "drafts.yaml"
+    drafts.write_text(
+        drafts.read_text(encoding="utf-8")
+        + "- id: registered-users\n  type: indicator\n"
+        "  label: {zh: 注册用户数, en: number of registered users}\n",
+        encoding="utf-8",
+    )
+    units = (DATA / "entities" / "units.yaml").read_text(encoding="utf-8")
+    (count,) = re.findall(r"(?ms)^- id: count\n.*?(?=^- |\Z)", units)
+    copies = draft / "entities" / "copies.yaml"
+    copies.write_text(copies.read_text(encoding="utf-8") + count, encoding="utf-8")
+    result = pipeline.check(draft)
+    assert result.validation.conforms, result.validation.text
+
+
 def _contradicted_draft(tmp_path: Path, data_copy: Path) -> Path:
     """A reviewed draft whose change runs from 5 working days to 1, marked an increase:
     every word and number is right, so only the SHACL shapes refuse it."""

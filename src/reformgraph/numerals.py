@@ -154,8 +154,6 @@ HALF_UNIT_WORDS = {
 #: first character of another word (半数 half of them, 半年, 半月, 半天, 半小时, 半个 …).
 HALF_NOT_BEFORE = "数年月日天个小价径导程岛边夜场"
 
-#: Zero written alone, with no unit word (为零, 降至零).
-_BARE_ZERO = ("零", "〇")
 _ARABIC = r"\d+(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千]+"
 _QUANTITY = re.compile(
@@ -244,8 +242,8 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
     more than the number, and one with 半 inside it (:data:`HALF_UNIT_WORDS`: 1个半月) as
     the word without 半, the whole number plus a half. A full-width form of a unit word
     (U+FF05 for %) reads as the word: the ``unit_symbol`` returned is the known word. A
-    bare 零 (in 为零, 降至零) is the one number read with no unit word: its
-    ``unit_symbol`` is ``""``.
+    number with no unit word after it (a bare 零 in 为零, 降至零; 注册用户4500万, a count
+    with no measure word) has the ``unit_symbol`` ``""``.
     """
     match = _QUANTITY.match(text.strip())
     if match is None:
@@ -276,8 +274,10 @@ def parse_quantity(text: str, unit_symbols: Iterable[str]) -> ParsedQuantity:
         and not (match["infix"] or match["magnitude"] or match["after"])
     ):
         unit_symbol, value = HALF_UNIT_WORDS[unit_text], value + Decimal("0.5")
-    if unit_symbol is None and unit_text == "" and match["number"] in _BARE_ZERO and value == 0:
-        unit_symbol = ""  # 为零, 降至零: zero needs no unit word; the caller says what it counts
+    if unit_symbol is None and unit_text == "":
+        # 为零, 降至零, 注册用户4500万: a number with no unit word; the caller says what it
+        # counts (a count with no measure word, as Chinese often writes one)
+        unit_symbol = ""
     if unit_symbol is None:
         raise QuantityParseError(
             f"{text!r}: {unit_text!r} after the number is not a known unit word"

@@ -591,6 +591,17 @@ def _scope_key(word: str, ctx: Context) -> str | None:
 _RANK_VERB = re.compile("(?:位居|位列|排名|排在|名列|居于|居|列|排)")
 
 
+def _without_trailing_number(label: str, ctx: Context) -> str:
+    """A ranking's indicator without the number its clause ends with ("湘易办"注册用户达到
+    4500万,居全国第2: 注册用户, not 注册用户达到4500万). In the label, the number would be
+    covered as a word of an entity's name, and never recorded or reviewed as a figure."""
+    words = "|".join(re.escape(w) for w in sorted(ctx.symbols, key=len, reverse=True))
+    found = re.search(rf"[\d.]*\d(?:万亿|万|亿|千|百)?(?:{words})?$", label)
+    if found is None or found.start() == 0:
+        return label
+    return _clean_label(label[: found.start()], (), 0) or label
+
+
 @cache
 def _rank_re() -> re.Pattern[str]:
     scopes = "|".join(map(re.escape, _scope_words()))
@@ -653,6 +664,7 @@ def _rankings(
                     else _clean_label(before, dates, clause[0])
                 )
             indicator = indicator or _indicator(text, m.start(), m.end(), clause, dates)
+            indicator = _without_trailing_number(indicator, ctx)
         found = RankFound(
             start=m.start(),
             end=m.end(),
