@@ -277,6 +277,7 @@ class _Resolver:
         what: str,
     ) -> Entity | None:
         entity = self.entities.get(entity_id)
+        what = _ROLE_NOUNS.get(what, what)
         if entity is None:
             close = self._close_id(entity_id, kinds)
             hint = f" (did you mean {close}?)" if close else ""
@@ -299,10 +300,7 @@ class _Resolver:
 
     def _close_id(self, entity_id: str, kinds: Iterable[EntityType] | None) -> str | None:
         """The id of an entity (of one of ``kinds``, if given) spelt most like
-        ``entity_id``, if one is close (a typo, a letter left out); None otherwise. Compared
-        in C++ (rapidfuzz), so that a data folder of a million entities answers at once."""
-        from rapidfuzz import fuzz, process
-
+        ``entity_id``, if one is close (see :func:`_close_word`); None otherwise."""
         allowed = frozenset(kinds) if kinds is not None else None
         choices = self._ids_of.get(allowed)
         if choices is None:
@@ -311,8 +309,7 @@ class _Resolver:
                 for key, entity in self.entities.items()
                 if allowed is None or entity.type in allowed
             ]
-        found = process.extractOne(entity_id, choices, scorer=fuzz.ratio, score_cutoff=85)
-        return found[0] if found else None
+        return _close_word(entity_id, choices)
 
     def find_once(
         self, lines: LineMap, path: PathKey, needle: str, scope: Span, scope_name: str
@@ -949,7 +946,14 @@ class _Resolver:
         case = case_file
         source = self.dataset.sources.get(case.source)
         if source is None:
-            self.errors.append(lines.error(("source",), f"unknown source {case.source!r}"))
+            close = _close_word(case.source, list(self.dataset.sources))
+            hint = f" (did you mean {close}?)" if close else ""
+            self.errors.append(
+                lines.error(
+                    ("source",),
+                    f"unknown source {case.source!r}: no file in sources/ has this id{hint}",
+                )
+            )
             return None
         text = source.text
         office = self.ref(lines, ("office",), case.office, [EntityType.REFORM_OFFICE], "office")
@@ -1263,8 +1267,13 @@ class _Resolver:
                         )
                     )
                 elif other not in self.entities:
+                    close = self._close_id(other, None)
+                    hint = f" (did you mean {close}?)" if close else ""
                     self.errors.append(
-                        lines.error((*base, "distinct_from", i), f"unknown entity {other!r}")
+                        lines.error(
+                            (*base, "distinct_from", i),
+                            f"unknown entity {other!r}: no entity has this id{hint}",
+                        )
                     )
             if entity.growth_rate_of is not None:
                 path = (*base, "growth_rate_of")
@@ -1599,6 +1608,39 @@ def placeholder_exceptions(
         for i, item in enumerate(items)
         if _PLACEHOLDER.match(item.reason)
     ]
+
+
+#: What the role fields of recognitions, pilots and relations name, for messages
+#: ("unknown recognising body 'ccid'", not "unknown by 'ccid'").
+_ROLE_NOUNS = {
+    "by": "recognising body",
+    "assigned_by": "assigning body",
+    "assigned_to": "pilot holder",
+    "lead": "lead body",
+    "partners": "partner",
+    "assistant": "assisting body",
+    "assisted": "assisted body",
+    "member": "member body",
+    "parent": "parent body",
+}
+
+
+def _close_word(word: str, choices: Sequence[str]) -> str | None:
+    """The choice (an id) spelt most like ``word``, if one is close: one letter wrong,
+    left out, added, or two swapped (ccid for ccdi, cuont for count; two such slips in a
+    longer id), or most of the letters in order (a word left out). Compared in C++
+    (rapidfuzz), so that a data folder of a million entities answers at once."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
+
+    if not choices:
+        return None
+    slips = 1 if len(word) < 10 else 2
+    slipped = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=slips)
+    if slipped is not None:
+        return str(slipped[0])
+    alike = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=85)
+    return str(alike[0]) if alike is not None else None
 
 
 def resolve(dataset: Dataset) -> Resolved:
