@@ -1516,7 +1516,9 @@ def test_a_count_with_no_measure_word_is_left_to_review_and_may_be_recorded_as_a
     (case,) = (draft / "cases").glob("*.yaml")
     text = case.read_text(encoding="utf-8")
     assert re.search(r"indicator: \S+  # “湘易办”注册用户\n", text), text
-    review = re.search(r"(?m)^- \{quote: “湘易办”注册用户达到4500万, text: 4500万, reason: 'TODO.*$", text)
+    review = re.search(
+        r"(?m)^- \{quote: “湘易办”注册用户达到4500万, text: 4500万, reason: 'TODO.*$", text
+    )
     assert review, text
     figure = (
         "figures:\n- {id: users, quote: “湘易办”注册用户达到4500万, text: 4500万,"
