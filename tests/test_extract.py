@@ -1529,8 +1529,7 @@ def test_a_count_with_no_measure_word_is_left_to_review_and_may_be_recorded_as_a
     case.write_text(text, encoding="utf-8")
     drafts = draft / "entities" / "drafts.yaml"
     drafts.write_text(
-        drafts.read_text(encoding="utf-8")
-        + "- id: registered-users\n  type: indicator\n"
+        drafts.read_text(encoding="utf-8") + "- id: registered-users\n  type: indicator\n"
         "  label: {zh: 注册用户数, en: number of registered users}\n",
         encoding="utf-8",
     )
