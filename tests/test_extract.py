@@ -1158,7 +1158,7 @@ def test_accept_takes_a_source_without_date_or_url_and_says_the_build_will_warn(
     assert "issued" not in meta
     assert "url" not in meta
     result = accept(draft, data_copy)
-    assert [n.split(": ", 1)[1].split(" (")[0] for n in result.notes] == [
+    assert [n.split(": ", 1)[1].split(" (")[0] for n in result.notes[:2]] == [
         "the source has no issued",
         "the source has no url",
     ]
@@ -1168,6 +1168,26 @@ def test_accept_takes_a_source_without_date_or_url_and_says_the_build_will_warn(
         (source, "issued"),
         (source, "url"),
     }
+
+
+def test_accept_names_the_ids_extract_made_up_that_the_data_now_keeps(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    # org-e3fe09f0 and news-item-case-01 became the data's IRIs without a word.
+    made_up = re.compile(r"^[a-z]+-[0-9a-f]{8}$")
+    result = accept(reviewed_draft, data_copy)
+    entities = [e for e in result.entities_added if made_up.match(e)]
+    assert entities, "the reviewed draft keeps some made-up ids"
+    assert [c for c in result.cases if re.fullmatch(r"news-item-case-\d+", c)] == list(
+        result.cases
+    )
+    notes = [n for n in result.notes if "keep the id extract made up" in n]
+    assert len(notes) == 2, result.notes
+    assert notes[0].startswith(f"{len(result.cases)} case(s)"), notes
+    assert result.cases[0] in notes[0]
+    assert notes[1].startswith(f"{len(entities)} new entities"), notes
+    assert entities[0] in notes[1]
+    assert not any(e in notes[1] for e in result.entities_added if not made_up.match(e))
 
 
 def test_accept_on_the_command_line_says_the_build_will_warn_about_a_missing_date(

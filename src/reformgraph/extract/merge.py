@@ -455,6 +455,28 @@ def _check_staged(
             raise _errors([names.error(e) for e in failed])
 
 
+#: The ids extract makes up: an entity's kind and a hash of its label (org-e3fe09f0); a
+#: case's, its source's id and its position (hunan-2025-reform-cases-case-01).
+_MADE_UP_ENTITY_ID = re.compile(r"^[a-z]+-[0-9a-f]{8}$")
+
+
+def _made_up_ids(source_id: str, cases: Sequence[str], entities: Sequence[str]) -> tuple[str, ...]:
+    """Notes on the ids of cases and entities accepted as extract made them up: an id is
+    part of the IRI others link to, and the draft's instructions ask for readable ones."""
+    made_up_cases = [c for c in cases if re.fullmatch(rf"{re.escape(source_id)}-case-\d+", c)]
+    made_up = [e for e in entities if _MADE_UP_ENTITY_ID.match(e)]
+    notes = []
+    for what, ids in (("case(s)", made_up_cases), ("new entities", made_up)):
+        if ids:
+            shown_ids = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            notes.append(
+                f"{len(ids)} {what} keep the id extract made up ({shown_ids}): an id is part"
+                " of the IRI others will link to; rename them now, in every file that uses"
+                " them, before the data is published"
+            )
+    return tuple(notes)
+
+
 def accept(
     draft_dir: Path,
     data_dir: Path,
@@ -506,6 +528,7 @@ def accept(
         raise _errors(problems)
     _check_staged(draft_dir, data_dir, draft, files_, removed, verify)
     case_names = [case.record.id for case in draft.cases]
+    notes += _made_up_ids(record.id, case_names, [e.id for e in added])
     order = sorted(files_, key=lambda n: (not n.startswith("sources/"), n))
     written = [data_dir / name for name in order]
     try:
