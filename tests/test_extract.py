@@ -1178,9 +1178,7 @@ def test_accept_names_the_ids_extract_made_up_that_the_data_now_keeps(
     result = accept(reviewed_draft, data_copy)
     entities = [e for e in result.entities_added if made_up.match(e)]
     assert entities, "the reviewed draft keeps some made-up ids"
-    assert [c for c in result.cases if re.fullmatch(r"news-item-case-\d+", c)] == list(
-        result.cases
-    )
+    assert [c for c in result.cases if re.fullmatch(r"news-item-case-\d+", c)] == list(result.cases)
     notes = [n for n in result.notes if "keep the id extract made up" in n]
     assert len(notes) == 2, result.notes
     assert notes[0].startswith(f"{len(result.cases)} case(s)"), notes
@@ -2719,3 +2717,34 @@ def test_a_report_of_another_province_links_no_look_alike_nor_each_office_to_hub
     assert "投资项目绩效评价平台" in drafted
     assert "performance-evaluation-platform" not in drafted
     assert "special-group-offices" not in drafted
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "asked"),
+    [
+        ("4500万", "TODO: review: '4500万' was not read as a figure, date or name", "a figure"),
+        (
+            "推广",
+            "TODO: review: '推广' was not read as a recognition, claim or pilot",
+            "a recognition, claim or pilot",
+        ),
+        (
+            "2023年3月",
+            "TODO: review: the date '2023年3月' is not a fact's date",
+            "the date of the fact it dates",
+        ),
+    ],
+)
+def test_an_exception_still_to_review_asks_for_what_extract_left_unread(
+    text: str, reason: str, asked: str
+) -> None:
+    # 相关做法被…推广 was asked to "make the number a figure": it holds no number.
+    from reformgraph.io import LineMap
+    from reformgraph.models import Coverage
+    from reformgraph.resolve import placeholder_exceptions
+
+    lines = LineMap("case.yaml", {("exceptions", 0, "reason"): 9})
+    item = Coverage(quote=f"……{text}", text=text, reason=reason)
+    (warning,) = placeholder_exceptions(lines, (), [item])
+    assert warning.line == 9
+    assert f"make {text!r} {asked}, or give the reason it is not one" in warning.message

@@ -1603,11 +1603,22 @@ def placeholder_exceptions(
         lines.error(
             (*base, "exceptions", i, "reason"),
             f"{item.quote!r} is still to review (the reason is extract's placeholder):"
-            " make the number a figure, or give the reason it is not one",
+            f" {_to_review(item)}, or give the reason it is not one",
         )
         for i, item in enumerate(items)
         if _PLACEHOLDER.match(item.reason)
     ]
+
+
+def _to_review(item: Coverage) -> str:
+    """What a placeholder exception asks of its reviewer, by what extract left unread (its
+    placeholder says): an outcome word, a date, or a number."""
+    words = item.span_text
+    if "recognition, claim or pilot" in item.reason:
+        return f"make {words!r} a recognition, claim or pilot"
+    if "is not a fact's date" in item.reason:
+        return f"make {words!r} the date of the fact it dates"
+    return f"make {words!r} a figure"
 
 
 #: What the role fields of recognitions, pilots and relations name, for messages
