@@ -489,14 +489,19 @@ class _Resolver:
                 )
             )
         if parsed.qualifier != quantity.qualifier:
-            self.errors.append(
-                lines.error(
-                    (*path, "qualifier"),
+            if (*path, "qualifier") in lines.lines:
+                message = (
                     f"qualifier {quantity.qualifier.value!r} does not match"
                     f" the text {quantity.text!r}"
-                    f" (which says {parsed.qualifier.value!r})",
+                    f" (which says {parsed.qualifier.value!r})"
                 )
-            )
+            else:  # left out: the default, exact, is what the user never wrote
+                message = (
+                    f"no qualifier is given, so it is 'exact', but the text {quantity.text!r}"
+                    f" says {parsed.qualifier.value!r}: add `qualifier:"
+                    f" {parsed.qualifier.value}`"
+                )
+            self.errors.append(lines.error((*path, "qualifier"), message))
 
     def check_date(self, lines: LineMap, path: PathKey, date: DateRef | None) -> None:
         """Check the date's as_of, year or since against its text, where the text reads
