@@ -782,6 +782,13 @@ def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
                     )
                 ]
             ) from exc
+        elif "could not find expected ':'" in message and began is not None:
+            # The key that lacks its colon is where the scan began, not where it gave up.
+            where = began.line + 1
+            line = text.split("\n")[began.line].strip()
+            message = f"{line!r} is neither a key (with ':' after it) nor a list item"
+            if re.fullmatch(r"[A-Za-z_][\w-]*", line):
+                message += f": write '{line}:'"
         elif began is not None and mark is not None and began.line != mark.line:
             message += f" (what is unclosed began on line {began.line + 1})"
         raise DataErrors([DataError(display, where, "", f"malformed YAML: {message}")]) from exc
