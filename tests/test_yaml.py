@@ -383,3 +383,27 @@ def test_a_line_is_named_by_the_deepest_value_on_it_or_the_value_it_continues(
         encoding="utf-8",
     )
     assert io.read_yaml(file, "case.yaml")[1].path_at(line) == path
+
+
+@pytest.mark.parametrize(
+    ("data", "hint"),
+    [
+        ("title: 推进\n".encode("utf-16"), "(it is UTF-16, by its byte-order mark"),
+        ("id: x\ntitle: 推进\n".encode("gb18030"), "(it reads as GB18030/GBK Chinese"),
+        ("title: 推进\n".encode() + b"\xff\n", None),  # UTF-8, one stray byte
+    ],
+    ids=["utf-16", "gb18030", "utf-8-with-a-stray-byte"],
+)
+def test_a_file_that_is_not_utf8_is_told_what_it_seems_to_be_written_in(
+    tmp_path: Path, data: bytes, hint: str | None
+) -> None:
+    file = tmp_path / "case.yaml"
+    file.write_bytes(data)
+    with pytest.raises(io.DataErrors) as caught:
+        io.read_text_file(file, "case.yaml")
+    (error,) = caught.value.errors
+    assert error.message.startswith("not UTF-8: byte 0x"), error
+    if hint is None:
+        assert "(it " not in error.message, error
+    else:
+        assert hint in error.message, error

@@ -547,6 +547,30 @@ def read_file_bytes(path: StrPath, display: str, max_bytes: int) -> bytes:
     return raw
 
 
+def _encoding_hint(raw: bytes, bad_at: int) -> str:
+    """What a file that is not UTF-8 (from byte ``bad_at`` on) seems to be written in, and
+    how to convert it: the byte-order mark of UTF-16, or Chinese text that reads as
+    GB18030 (GBK, GB2312), as Windows editors in China save it; "" if neither, or if
+    Chinese before that byte is UTF-8 (a damaged or stray byte, in text that is UTF-8)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return (
+            " (it is UTF-16, by its byte-order mark: save it as UTF-8, or convert it with"
+            " iconv -f UTF-16 -t UTF-8)"
+        )
+    if not raw[:bad_at].isascii():
+        return ""
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    if re.search("[\u4e00-\u9fff]", text):
+        return (
+            " (it reads as GB18030/GBK Chinese: save it as UTF-8, or convert it with"
+            " iconv -f GB18030 -t UTF-8)"
+        )
+    return ""
+
+
 def read_text_file(path: StrPath, display: str, max_bytes: int = MAX_YAML_BYTES) -> str:
     """The text of a small UTF-8 file (a byte-order mark dropped); raise :class:`DataErrors`
     naming the file (as ``display``) and the line if it cannot be read, is not a file (a
@@ -563,7 +587,8 @@ def read_text_file(path: StrPath, display: str, max_bytes: int = MAX_YAML_BYTES)
                     display,
                     line,
                     "",
-                    f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                    f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+                    + _encoding_hint(raw, exc.start),
                 )
             ]
         ) from exc
@@ -785,10 +810,10 @@ def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
         elif "could not find expected ':'" in message and began is not None:
             # The key that lacks its colon is where the scan began, not where it gave up.
             where = began.line + 1
-            line = text.split("\n")[began.line].strip()
-            message = f"{line!r} is neither a key (with ':' after it) nor a list item"
-            if re.fullmatch(r"[A-Za-z_][\w-]*", line):
-                message += f": write '{line}:'"
+            unkeyed = text.split("\n")[began.line].strip()
+            message = f"{unkeyed!r} is neither a key (with ':' after it) nor a list item"
+            if re.fullmatch(r"[A-Za-z_][\w-]*", unkeyed):
+                message += f": write '{unkeyed}:'"
         elif began is not None and mark is not None and began.line != mark.line:
             message += f" (what is unclosed began on line {began.line + 1})"
         raise DataErrors([DataError(display, where, "", f"malformed YAML: {message}")]) from exc
@@ -1052,7 +1077,14 @@ def _load_source(path: Path, root: Path, errors: list[DataError]) -> SourceFile 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        errors.append(DataError(shown(text_path, root), line, "", "source text is not UTF-8"))
+        errors.append(
+            DataError(
+                shown(text_path, root),
+                line,
+                "",
+                "source text is not UTF-8" + _encoding_hint(raw, exc.start),
+            )
+        )
         return None
     layout = source_layout_errors(text, shown(text_path, root))
     if layout:
