@@ -15,11 +15,12 @@ import re
 import stat
 import tempfile
 import warnings
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -956,13 +957,46 @@ def _meant_keys(errors: Sequence[Any], lines: LineMap, prefix: PathKey) -> dict[
     return meant
 
 
+@cache
+def _schema_fields() -> frozenset[str]:
+    """Every field name of the data schema's models: what a misspelt key may be meant as."""
+    import reformgraph.models as models
+
+    return frozenset(
+        name
+        for value in vars(models).values()
+        if isinstance(value, type) and issubclass(value, BaseModel)
+        for name in value.model_fields
+    )
+
+
+def _misspelt_keys(errors: Sequence[Any], lines: LineMap, prefix: PathKey) -> dict[PathKey, str]:
+    """For each unknown key that is a misspelling of a field the same mapping lacks
+    (``labels`` where ``label`` is missing), the field: one error says both."""
+    missing: dict[PathKey, list[str]] = defaultdict(list)
+    for err in errors:
+        if err["type"] == "missing":
+            path = _error_path(err, lines, prefix)
+            missing[path[:-1]].append(str(path[-1]))
+    meant: dict[PathKey, str] = {}
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            path = _error_path(err, lines, prefix)
+            close = closest(str(path[-1]), missing.get(path[:-1], ()), n=1, cutoff=0.6)
+            if close:
+                meant[path] = close[0]
+    return meant
+
+
 def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ()) -> list[DataError]:
     errors = exc.errors()
     meant = _meant_keys(errors, lines, prefix) if lines.look_alikes else {}
+    misspelt = _misspelt_keys(errors, lines, prefix)
+    instead = {(*path[:-1], field) for path, field in misspelt.items()}
     out = list(meant.values())
     for err in errors:
         path = _error_path(err, lines, prefix)
-        if (err["type"] == "missing" and path in meant) or (
+        if (err["type"] == "missing" and (path in meant or path in instead)) or (
             err["type"] == "extra_forbidden" and (*path, _KEY) in lines.look_alikes
         ):
             continue  # said by the error of the key that was meant
@@ -974,8 +1008,15 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
             message = "required field is missing"
         elif err["type"] == "extra_forbidden":
             key = str(err["loc"][-1])
-            if re.fullmatch(r"[a-z_]+", key):
-                message = f"unknown field {key!r} (not in the schema; see data/README.md)"
+            if path in misspelt:
+                message = (
+                    f"unknown field {key!r}: did you mean {misspelt[path]!r}? (a required"
+                    " field, missing here)"
+                )
+            elif re.fullmatch(r"[a-z_]+", key):
+                close = closest(key, _schema_fields(), n=1, cutoff=0.75)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                message = f"unknown field {key!r} ({hint}not in the schema; see data/README.md)"
             else:
                 message = (
                     f"unknown field {key!r}: a text with a comma or colon inside {{…}} or […]"
@@ -993,9 +1034,12 @@ def _pydantic_errors(exc: ValidationError, lines: LineMap, prefix: PathKey = ())
         ):
             message = f"{message} (got {err['input']!r})"
         if err["type"] == "enum" and isinstance(err.get("input"), str):
-            # 'platfrom' among 21 kinds: the one it is like first
-            close = closest(err["input"], re.findall(r"'([^']*)'", err["ctx"]["expected"]), n=1)
-            if close:
+            # 'platfrom' among 21 kinds: the one it is like, not the 21
+            allowed = re.findall(r"'([^']*)'", err["ctx"]["expected"])
+            if typo := closest(err["input"], allowed, n=1, cutoff=0.8):
+                field = str(path[-1]) if path and isinstance(path[-1], str) else "value"
+                message = f"unknown {field} {err['input']!r}: did you mean {typo[0]!r}?"
+            elif close := closest(err["input"], allowed, n=1):
                 message = f"{message}; did you mean {close[0]!r}?"
         look_alike = _look_alike_for(path, lines)
         if look_alike is not None:
