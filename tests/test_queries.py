@@ -389,6 +389,22 @@ def test_a_query_file_with_a_header_takes_only_the_parameters_it_declares(
         bind_params(query, {"office": "rgd:org/econ-eco-reform-group-office"})
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Platform", "'Platform' is not an IRI: did you mean rg:Platform?"),
+        ("organization", "'organization' is not an IRI: did you mean org:Organization?"),
+        ("Foo", "'Foo' is not an IRI (a class is written with its prefix: rg:Platform)"),
+    ],
+)
+def test_a_class_parameter_without_its_prefix_is_told_the_class_it_names(
+    value: str, message: str
+) -> None:
+    with pytest.raises(QueryError) as caught:
+        bind_params(QUERIES["instruments"], {"type": value})
+    assert str(caught.value) == f"parameter type: {message}"
+
+
 def test_an_unknown_parameter_is_an_error() -> None:
     with pytest.raises(QueryError, match="has no parameter 'nope'"):
         bind_params(QUERIES["cases"], {"nope": "1"})

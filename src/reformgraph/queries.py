@@ -400,9 +400,30 @@ def _expand(text: str) -> str:
     return text
 
 
+def _short(iri: str) -> str:
+    """An IRI with the prefixes the tables print (rg:Platform), or in full."""
+    for prefix, namespace in NAMESPACES.items():
+        if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"
+
+
 def _convert(param: Param, value: str) -> Term:
     kind = param.type
     if kind == "class":
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", value.strip()):
+            # a class's name without its prefix (Platform): the classes so named
+            named = sorted(
+                _short(iri)
+                for iri in _ontology_classes()
+                if re.split(r"[/#]", iri)[-1].lower() == value.strip().lower()
+            )
+            hint = (
+                f": did you mean {' or '.join(named)}?"
+                if named
+                else " (a class is written with its prefix: rg:Platform)"
+            )
+            raise QueryError(f"parameter {param.name}: {value!r} is not an IRI{hint}")
         term = _convert(Param(param.name, "iri", param.doc), value)
         return Term("uri", term.value, members=_class_members(param.name, value, term.value))
     if kind in ("iri", "case"):
