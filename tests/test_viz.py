@@ -523,6 +523,20 @@ def test_a_node_s_tooltip_names_its_other_names_each_language_on_its_own_line(
     assert platform["names"] == "performance platform / 绩效平台"
 
 
+@pytest.mark.parametrize(
+    ("lang", "kind"), [("zh", "案例 / case (ReformCase)"), ("en", "case / 案例 (ReformCase)")]
+)
+def test_a_case_s_tooltip_names_its_kind_in_the_page_s_language_first_and_its_title_once(
+    query_graph: Graph, lang: str, kind: str
+) -> None:
+    # The English page's case tooltip began 案例 / case, and gave the title again as a quote.
+    page = viz.render_html(viz.select_view(query_graph, view="cases"), title="t", lang=lang)
+    (case,) = (n for n in _page_data(page)["nodes"] if n["id"] == CASE_4)
+    assert case["tip"]["type"] == kind
+    assert case["tip"]["zh"] == "推进投资项目绩效综合评价改革"
+    assert case["tip"]["quote"] == ""
+
+
 PROVINCIAL_SOES = "https://w3id.org/reformgraph/id/org/provincial-soes"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 

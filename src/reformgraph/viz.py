@@ -455,11 +455,16 @@ def _pyvis_network(
                 "shape": shape,
                 **_INSIDE.get(shape, {}),
                 "tip": {
-                    "type": f"{kind_zh} / {kind_en} ({data.get('type', '')})",
+                    # the page's language first: 案例 / case on a Chinese page, case / 案例
+                    "type": (f"{kind_zh} / {kind_en}" if lang == "zh" else f"{kind_en} / {kind_zh}")
+                    + f" ({data.get('type', '')})",
                     "zh": data.get("label_zh", ""),
                     "en": data.get("label_en", ""),
                     **_alternative_tips(data, lang),
-                    "quote": data.get("quote", ""),
+                    # not a case's title again, under its title
+                    "quote": ""
+                    if data.get("quote") == data.get("label_zh")
+                    else data.get("quote", ""),
                     "iri": node,
                 },
             }
