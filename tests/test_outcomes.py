@@ -158,12 +158,13 @@ OUTCOME_WORD_EDITS = {
         ["历史新高"],
     ),
     # An outcome whose text holds only part of the word (全面铺 of 全面铺开) does not cover it.
+    # (Its stage is then what its words say, pilot: generalised is refused for them.)
     "case-pilot-text-cut-inside-the-word": (
         [
             (
                 "cases/01-big-fiscal-system.yaml",
-                "    text: 从试点先行到全面铺开\n",
-                "    text: 从试点先行到全面铺\n",
+                "    text: 从试点先行到全面铺开\n    stage: generalised\n",
+                "    text: 从试点先行到全面铺\n    stage: pilot\n",
             )
         ],
         ["铺开"],

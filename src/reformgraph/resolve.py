@@ -656,6 +656,8 @@ class _Resolver:
         if quote is None:
             return
         text = self.find_once(lines, (*path, "text"), item.span_text, quote, "the quote")
+        if text is not None:
+            self.outcome_words(lines, path, item)
         roles: dict[str, list[Mention]] = {}
         if isinstance(item, Recognition):
             roles = {"by": item.by}
@@ -674,6 +676,37 @@ class _Resolver:
                 )
         if text is not None:
             located[path] = Located(quote=quote, text=text)
+
+    def outcome_words(
+        self, lines: LineMap, path: PathKey, item: Recognition | Claim | Pilot
+    ) -> None:
+        """A recognition's form, a claim's kind or a pilot's stage that its words contradict:
+        they hold a word of another (吸收为制度性规定 recorded as typical-case) and none of
+        its own. Words that say neither are not judged."""
+        field, value = (
+            ("form", item.form.value)
+            if isinstance(item, Recognition)
+            else ("kind", item.kind.value)
+            if isinstance(item, Claim)
+            else ("stage", item.stage.value)
+        )
+        signals = _OUTCOME_WORDS[field]
+        words = item.span_text
+        if any(w in words for w in signals.get(value, ())):
+            return
+        said = [
+            (other, next(w for w in found if w in words))
+            for other, found in signals.items()
+            if other != value and any(w in words for w in found)
+        ]
+        if said:
+            others = " or ".join(f"{other!r} ({word})" for other, word in said)
+            self.errors.append(
+                lines.error(
+                    (*path, field),
+                    f"{field} {value!r} does not match the words {words!r}, which say {others}",
+                )
+            )
 
     def claim_id(
         self, lines: LineMap, path: PathKey, fact_id: str, fact_ids: dict[str, PathKey]
@@ -1624,6 +1657,34 @@ def _to_review(item: Coverage) -> str:
     if "is not a fact's date" in item.reason:
         return f"make {words!r} the date of the fact it dates"
     return f"make {words!r} a figure"
+
+
+#: The words that say a recognition's form, a claim's kind and a pilot's stage (see
+#: :meth:`_Resolver.outcome_words`): as ``reformgraph extract`` reads them, and the words
+#: of the data's own outcomes. A kind's words may hold another's (第一个 holds 第一): words
+#: of its own clear a value.
+_OUTCOME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "form": {
+        "typical-experience": ("典型经验", "经验做法"),
+        "typical-case": ("典型案例", "优秀案例", "示范案例", "最佳实践", "创新案例"),
+        "experience-exchange": ("经验交流",),
+        "institutional-rule": ("吸收", "制度性规定", "制度"),
+        "commendation": ("表扬", "肯定", "激励"),
+    },
+    "kind": {
+        "first-to-do": ("率先", "首创", "第一", "先行"),
+        "first-of-its-kind": ("首个", "首部", "首家", "首批", "首次", "首", "第一个"),
+        "only-one": ("唯一", "独家"),
+        "largest": ("最大",),
+        "record-high": ("新高",),
+        "record-low": ("新低", "最低"),
+    },
+    "stage": {
+        "pilot": ("试点",),
+        "scaled-up": ("扩大", "拓展"),
+        "generalised": ("铺开", "推广", "推开"),
+    },
+}
 
 
 #: What the role fields of recognitions, pilots and relations name, for messages
