@@ -937,3 +937,22 @@ def test_the_cases_of_two_reports_come_report_by_report_in_source_order(
     assert len(set(seen)) >= 2, f"{name} lists cases of one report only"
     keys = [order[case] for case in seen]
     assert keys == sorted(keys), f"{name}: {list(dict.fromkeys(keys))}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?s ?t WHERE {\n  ?s a rg:ReformCase\n  ?s dcterms:title ?t\n}",
+        "SELECT ?s ?t WHERE { ?s a rg:ReformCase ?s dcterms:title ?t }",
+    ],
+)
+def test_a_dot_left_out_between_two_triple_patterns_is_suggested(text: str) -> None:
+    # Oxigraph said only "expected OPTIONAL".
+    with pytest.raises(QueryError, match=r"a '\.' left out between two triple patterns\?"):
+        prepare(text)
+
+
+def test_a_syntax_error_of_another_kind_gets_no_hint_of_a_missing_dot() -> None:
+    with pytest.raises(QueryError) as caught:
+        prepare("SELECT ?s WHERE { ?s ?p ?o . FILTER(?s = ) }")
+    assert "left out" not in str(caught.value)

@@ -797,9 +797,31 @@ def _syntax_error(exc: Exception, text: str, path: str = "") -> QueryError:
             return _cannot_read(where, text, *stop)
     return QueryError(
         f"{where}SPARQL syntax error at line {line}, column {column}: {_readable(found[3])}"
+        + _missing_dot(text, line, column)
         + _pointer(text, line, column),
         source=text,
     )
+
+
+def _missing_dot(text: str, line: int, column: int) -> str:
+    """A hint when the parser stopped at a term that could begin a triple pattern right
+    after one that could end one (``?s a rg:ReformCase`` and, on the next line, ``?s
+    dcterms:title ?t``), where Oxigraph names what else it expected ("expected OPTIONAL"):
+    a '.' left out between them; "" otherwise."""
+    masked = _masked(text)
+    lines = masked.splitlines(keepends=True)
+    if line > len(lines):
+        return ""
+    at = sum(len(x) for x in lines[: line - 1]) + column - 1
+    before = masked[:at].rstrip()
+    starts = re.match(r"[?$<]|[A-Za-z][\w.\-]*:|:", masked[at:])
+    ends = re.search(r"(?:[?$]\w+|>|[\w\-]:?[\w\-]*|\]|\))$", before)
+    # a term that could begin a triple, after one that ends a pattern (not its predicate)
+    if starts and ends and re.search(r"\S\s+\S+\s+\S+$", before):
+        last = re.split(r"[{.;,]", before)[-1].split()
+        if len(last) >= 3:
+            return " (a '.' left out between two triple patterns?)"
+    return ""
 
 
 def _cannot_read(where: str, text: str, line: int, column: int, word: str) -> QueryError:
