@@ -827,7 +827,9 @@ def _missing_dot(text: str, line: int, column: int) -> str:
 def _cannot_read(where: str, text: str, line: int, column: int, word: str) -> QueryError:
     return QueryError(
         f"{where}SPARQL syntax error at line {line}, column {column}: what begins with"
-        f" {word!r} cannot be read as SPARQL" + _pointer(text, line, column),
+        f" {word!r} cannot be read as SPARQL"
+        + _missing_dot(text, line, column)
+        + _pointer(text, line, column),
         source=text,
     )
 
