@@ -956,3 +956,47 @@ def test_a_syntax_error_of_another_kind_gets_no_hint_of_a_missing_dot() -> None:
     with pytest.raises(QueryError) as caught:
         prepare("SELECT ?s WHERE { ?s ?p ?o . FILTER(?s = ) }")
     assert "left out" not in str(caught.value)
+
+
+def _cases_in_source_order(store: Any) -> dict[str, tuple[str, int]]:
+    from reformgraph import engine
+
+    return {
+        row[0].value: (row[1].value, int(row[2].value))
+        for row in engine.run_sparql(
+            store,
+            "SELECT ?case ?source ?position WHERE { ?case a rg:ReformCase ;"
+            " dcterms:source ?source ; rg:position ?position }",
+        ).rows
+    }
+
+
+def test_an_entity_s_cases_and_an_office_s_titles_come_report_by_report(
+    synthetic_build: Path,
+) -> None:
+    from reformgraph import engine
+    from reformgraph.queries import run_query_on_store
+
+    store = engine.open_store(synthetic_build / "store")
+    order = _cases_in_source_order(store)
+    shared = run_query_on_store(store, QUERIES["shared-entities"])
+    entity, case = shared.variables.index("entity"), shared.variables.index("case")
+    by_entity: dict[str, list[tuple[str, int]]] = {}
+    for row in shared.rows:
+        by_entity.setdefault(row[entity].value, []).append(order[row[case].value])
+    assert any(len({s for s, _ in keys}) > 1 for keys in by_entity.values()), "two reports"
+    for name, keys in by_entity.items():
+        assert keys == sorted(keys), name
+    titles = {
+        row[1].value: order[row[0].value]
+        for row in engine.run_sparql(
+            store,
+            "SELECT ?case ?t WHERE { ?case a rg:ReformCase ; dcterms:title ?t"
+            ' FILTER(lang(?t) = "zh") }',
+        ).rows
+    }
+    offices = run_query_on_store(store, QUERIES["offices"])
+    column = offices.variables.index("caseTitles")
+    listed = [[titles[t] for t in row[column].value.split("; ")] for row in offices.rows]
+    assert any(len({s for s, _ in keys}) > 1 for keys in listed), "an office of two reports"
+    assert all(keys == sorted(keys) for keys in listed), listed
