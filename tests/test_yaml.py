@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -407,3 +408,63 @@ def test_a_file_that_is_not_utf8_is_told_what_it_seems_to_be_written_in(
         assert "(it " not in error.message, error
     else:
         assert hint in error.message, error
+
+
+# --------------------------------------------------------------------------- the schema's rules
+
+_UNIT = {"id": "u", "type": "unit", "label": {"zh": "元", "en": "yuan"}, "symbols": ["元"]}
+_CHANGE = {"id": "c", "quote": "提高3个", "indicator": "i", "direction": "increase"}
+
+
+@pytest.mark.parametrize(
+    ("model", "valid", "broken", "message"),
+    [
+        pytest.param(
+            "DateRef",
+            {"text": "2024年12月以来", "since": "2024-12"},
+            {"since": "2024-13"},
+            "'since' has no month '13'",
+            id="since-in-a-month-that-does-not-exist",
+        ),
+        pytest.param(
+            "Entity",
+            {**_UNIT, "code": "CNY"},
+            {"code": None},
+            "a unit needs 'symbols' (the words that denote it in a figure's text) and a 'code'",
+            id="unit-without-a-code",
+        ),
+        pytest.param(
+            "Entity",
+            {**_UNIT, "code": "CNY"},
+            {"symbols": []},
+            "a unit needs 'symbols'",
+            id="unit-without-symbols",
+        ),
+        pytest.param(
+            "Mention",
+            {"id": "hubei", "mention": "湖北"},
+            {"implied": True},
+            "give either 'mention' or 'implied: true', not both",
+            id="mention-both-worded-and-implied",
+        ),
+        pytest.param(
+            "Change",
+            {**_CHANGE, "difference": {"text": "3个", "value": 3, "unit": "count"}},
+            {"difference": None},
+            "a change needs a baseline, a result or a difference",
+            id="change-without-a-number",
+        ),
+    ],
+)
+def test_a_record_that_breaks_a_rule_of_the_schema_is_refused_saying_which(
+    model: str, valid: dict[str, Any], broken: dict[str, Any], message: str
+) -> None:
+    from pydantic import BaseModel, ValidationError
+
+    from reformgraph import models
+
+    cls = getattr(models, model)
+    assert issubclass(cls, BaseModel)
+    cls.model_validate(valid)  # the rule alone refuses the broken record
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        cls.model_validate({**valid, **broken})
