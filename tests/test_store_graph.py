@@ -267,7 +267,7 @@ def test_len_of_a_named_graph_of_the_store_counts_its_triples(
     assert len(ontology) == len(set(ontology))
 
 
-@pytest.mark.parametrize("suffix", [".trig", ".nq", ".jsonld"])
+@pytest.mark.parametrize("suffix", [".trig", ".nq", ".jsonld", ".json"])
 def test_load_graph_reads_the_triples_of_every_named_graph_of_a_dataset_file(
     build_dir: Path, tmp_path: Path, suffix: str
 ) -> None:
