@@ -105,6 +105,27 @@ def _mention_before_evidence(graph: Graph) -> tuple[str, ...]:
     return (str(statement),)
 
 
+def _mention_past_evidence(graph: Graph) -> tuple[str, ...]:
+    statement, position, end = _first(
+        graph,
+        "SELECT ?s ?p ?ee WHERE { ?s rg:mention/oa:hasSelector ?p . ?p oa:end ?me ."
+        " ?s rg:evidence/oa:hasSelector/oa:end ?ee }",
+    )
+    graph.set((position, OA.end, Literal(int(end) + 1)))
+    return (str(statement),)
+
+
+def _statement_before_its_case(graph: Graph) -> tuple[str, ...]:
+    part, case, position, start = _first(
+        graph,
+        "SELECT ?part ?case ?pp ?cs WHERE { ?part rg:partOfCase ?case ;"
+        " rg:evidence/oa:hasSelector ?pp . ?pp oa:start ?ps ."
+        " ?case rg:evidence/oa:hasSelector/oa:start ?cs }",
+    )
+    graph.set((position, OA.start, Literal(int(start) - 1)))
+    return (str(part), str(case))
+
+
 def _statement_past_its_case(graph: Graph) -> tuple[str, ...]:
     part, case, position, end = _first(
         graph,
@@ -142,6 +163,8 @@ FAULTS: list[tuple[str, Callable[[Graph], tuple[str, ...]]]] = [
     ("entity-named-twice-violation", _entity_named_twice),
     ("mention-outside-evidence-violation", _mention_not_quoted),
     ("mention-outside-evidence-violation", _mention_before_evidence),
+    ("mention-outside-evidence-violation", _mention_past_evidence),
+    ("statement-outside-case-violation", _statement_before_its_case),
     ("statement-outside-case-violation", _statement_past_its_case),
     ("unlabelled-entity-violation", _entity_without_labels),
     ("unlabelled-entity-violation", _entity_without_english_label),
