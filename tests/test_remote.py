@@ -35,7 +35,13 @@ from typer.testing import CliRunner
 from reformgraph.cli import app
 from reformgraph.errors import PortInUse, PushInterrupted, ServerError
 from reformgraph.queries import saved_queries
-from reformgraph.remote import STAGING_PREFIX, Credentials, push_graph, sends_password_in_clear
+from reformgraph.remote import (
+    STAGING_PREFIX,
+    Credentials,
+    RetryPolicy,
+    push_graph,
+    sends_password_in_clear,
+)
 from reformgraph.server import find_binary
 
 from .paths import ROOT
@@ -967,6 +973,30 @@ def test_a_put_is_repeated_with_growing_back_off_after_unavailable_answers(
     assert first >= 0.05
     assert second >= 0.1
     assert stub.seen[1].path.endswith("?default")
+
+
+def test_the_waits_between_repeats_double_up_to_the_cap_and_retry_after_up_to_a_minute(
+    build_dir: Path,
+) -> None:
+    # RetryPolicy: backoff * 2 ** (n - 1) before the n-th repeat, at most max_backoff; a
+    # server's Retry-After is waited for instead when longer, but never past a minute.
+    answers = iter([(503, {"Retry-After": "600"}), (503, {}), (503, {}), (503, {})])
+
+    def unavailable_four_times(seen: Seen) -> Reply:
+        if seen.method != "PUT":
+            return 404, {}, b""
+        status, headers = next(answers, (201, {}))
+        return status, headers, b""
+
+    waits: list[float] = []
+    with Stub(unavailable_four_times) as stub:
+        push_graph(
+            build_dir / "reformgraph.nt",
+            f"{stub.url}/store",
+            retry=RetryPolicy(retries=4, backoff=1.0, max_backoff=3.0),
+            sleep=waits.append,
+        )
+    assert waits == [60.0, 2.0, 3.0, 3.0]
 
 
 @pytest.mark.parametrize(
