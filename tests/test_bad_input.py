@@ -459,8 +459,11 @@ def test_the_library_refuses_two_case_files_with_one_case_id(data_copy: Path) ->
     from reformgraph.resolve import resolve
 
     apply_patches(data_copy, [load_patch(FIXTURES / "case-id-used-twice")])
+    dataset = load_data_folder(data_copy)
+    ids = [case.record.id for case in dataset.cases]
+    assert ids.count("big-fiscal-system") == 1, "the second file's case is not read as well"
     with pytest.raises(DataErrors) as raised:
-        resolve(load_data_folder(data_copy))
+        resolve(dataset)
     errors = [str(error) for error in raised.value.errors]
     assert len(errors) == 1, errors
     assert "08-deputies-two-links.yaml:1 [id]: duplicate case id 'big-fiscal-system'" in errors[0]
