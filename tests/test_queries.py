@@ -272,10 +272,14 @@ def test_shared_entities_include_the_office_of_three_cases_and_the_platform_of_t
     assert all(int(r["cases"]) >= 2 for r in rows)
 
 
-def test_offices_count_their_cases(query_graph: Graph) -> None:
-    rows = {str(r["label"]): int(r["cases"]) for r in _rows(query_graph, "offices")}
+def test_offices_count_their_cases_most_cases_first(query_graph: Graph) -> None:
+    listed = _rows(query_graph, "offices")
+    rows = {str(r["label"]): int(r["cases"]) for r in listed}
     assert rows["省经济体制和生态文明体制改革专项小组办公室"] == 3
     assert rows["武汉市委改革办"] == 1
+    order = [(-int(r["cases"]), str(r["office"])) for r in listed]
+    assert order == sorted(order), order
+    assert str(listed[0]["label"]) == "省经济体制和生态文明体制改革专项小组办公室"
 
 
 def test_a_case_parameter_restricts_rows_to_that_case(query_graph: Graph) -> None:
