@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
@@ -20,9 +21,11 @@ from reformgraph.queries import (
     bind_params,
     format_csv,
     format_json,
+    format_table,
     load_query,
     parse_header,
     prepare,
+    python_value,
     query_from_text,
     run_query,
     saved_queries,
@@ -361,6 +364,37 @@ def test_binding_a_variable_the_query_does_not_return_is_refused_before_it_runs(
 def test_an_ask_query_in_csv_gives_its_answer() -> None:
     assert format_csv(QueryResult(variables=[], boolean=True)) == b"\xef\xbb\xbfboolean\r\ntrue\r\n"
     assert format_csv(QueryResult(variables=[], boolean=False)).endswith(b"false\r\n")
+
+
+def test_a_table_shows_each_row_on_one_line_whatever_line_breaks_its_cells_hold() -> None:
+    result = QueryResult(variables=["zh", "en"], rows=[(Literal("一\r\n二"), Literal("one\ntwo"))])
+    assert format_table(result, {}).splitlines() == [
+        "zh     en",
+        "-----  -------",
+        "一⏎二  one⏎two",
+        "1 row(s)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("term", "value"),
+    [
+        (Literal("true", datatype=XSD.boolean), True),
+        # as the store gives them: "1" and "0" as written (rdflib reads them as true, false)
+        (ox.Literal("1", datatype=ox.NamedNode(str(XSD.boolean))), True),
+        (ox.Literal("0", datatype=ox.NamedNode(str(XSD.boolean))), False),
+        (Literal("7", datatype=XSD.positiveInteger), 7),
+        (Literal("4.0", datatype=XSD.decimal), 4),
+        (Literal("2.50", datatype=XSD.decimal), 2.5),
+        (Literal("1.5e3", datatype=XSD.double), 1500.0),
+        (Literal("2024-12-31", datatype=XSD.date), "2024-12-31"),
+        (URIRef(f"{DATA}org/hubei-drc"), f"{DATA}org/hubei-drc"),
+    ],
+    ids=str,
+)
+def test_a_term_becomes_the_python_value_a_dataframe_holds(term: Any, value: object) -> None:
+    found = python_value(term)
+    assert (found, type(found)) == (value, type(value))
 
 
 def test_a_query_file_without_a_header_takes_parameters_as_sparql_text_does(
