@@ -1038,3 +1038,41 @@ def test_an_entity_s_cases_and_an_office_s_titles_come_report_by_report(
     listed = [[titles[t] for t in row[column].value.split("; ")] for row in offices.rows]
     assert any(len({s for s, _ in keys}) > 1 for keys in listed), "an office of two reports"
     assert all(keys == sorted(keys) for keys in listed), listed
+
+
+#: The queries that list a case's parts in the order its text gives them, and the column
+#: that names the part.
+IN_READING_ORDER = {
+    "measures": "measure",
+    "figures": "figure",
+    "changes": "change",
+    "rankings": "ranking",
+    "firsts": "claim",
+    "pilots": "pilot",
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_READING_ORDER))
+def test_a_case_s_parts_come_in_the_order_its_text_gives_them(
+    real_or_synthetic_build: Path, name: str
+) -> None:
+    """As `reformgraph query` gives them, from the store: rdflib kept the data's order
+    where Oxigraph, without the sort key, gave a case's measures 1, 3, 2, 4."""
+    from reformgraph import engine
+    from reformgraph.queries import run_query_on_store
+
+    store = engine.open_store(real_or_synthetic_build / "store")
+    starts = {
+        row[0].value: int(row[1].value)
+        for row in engine.run_sparql(
+            store, "SELECT ?part ?start WHERE { ?part rg:evidence/oa:hasSelector/oa:start ?start }"
+        ).rows
+    }
+    result = run_query_on_store(store, QUERIES[name])
+    case, part = result.variables.index("case"), result.variables.index(IN_READING_ORDER[name])
+    listed: dict[str, list[int]] = {}
+    for row in result.rows:
+        listed.setdefault(row[case].value, []).append(starts[row[part].value])
+    assert len(listed) >= 2
+    unordered = {c: s for c, s in listed.items() if s != sorted(s)}
+    assert not unordered, f"{name}: {unordered}"
