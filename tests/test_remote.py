@@ -33,7 +33,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reformgraph.cli import app
-from reformgraph.errors import PortInUse, PushInterrupted, ServerError
+from reformgraph.errors import EndpointRefused, PortInUse, PushInterrupted, ServerError
 from reformgraph.queries import saved_queries
 from reformgraph.remote import (
     STAGING_PREFIX,
@@ -1032,6 +1032,19 @@ def test_a_refused_upload_is_not_repeated_and_says_why(build_dir: Path) -> None:
     assert methods == ["GET", "PUT"]
     assert "400 Bad Request: bad N-Triples at line 3" in result.output
     no_traceback(result)
+
+
+def test_a_long_refusal_is_quoted_by_its_first_300_characters(build_dir: Path) -> None:
+    # A server's error page (a whole HTML document, a stack trace) is not poured out.
+    def refuse_at_length(seen: Seen) -> Reply:
+        if seen.method == "PUT":
+            return 400, {"Content-Type": "text/plain"}, b"word\n" * 2000
+        return 404, {}, b""
+
+    with Stub(refuse_at_length) as stub, pytest.raises(EndpointRefused) as raised:
+        push_graph(build_dir / "reformgraph.nt", f"{stub.url}/store")
+    assert raised.value.excerpt == "word " * 60 + "…"
+    assert str(raised.value).count("word") == 60
 
 
 def test_a_password_the_endpoint_echoes_in_its_error_is_blanked_out(build_dir: Path) -> None:
