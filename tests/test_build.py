@@ -411,6 +411,53 @@ def test_a_change_difference_is_labelled_as_a_change_and_other_figures_as_levels
             assert not labels["en"].startswith(("increase in ", "decrease in ")), labels
 
 
+@pytest.mark.parametrize(
+    ("stated", "english"),
+    [
+        ("21.8万亿元", "21,800,000,000,000 CNY"),
+        ("4583.59亿元", "458,359,000,000 CNY"),
+        ("10余万家", "more than 100,000"),  # a count: no unit
+        ("120秒", "120 s"),
+        ("30.3%", "30.3%"),  # no space before %
+        ("5%以内", "at most 5%"),
+        ("20多个百分点", "more than 20 pp"),
+    ],
+)
+def test_a_figure_s_english_label_writes_its_number_in_full_with_its_unit_s_code(
+    graph: Graph, stated: str, english: str
+) -> None:
+    from rdflib import RDFS
+
+    (figure,) = graph.subjects(RG.statedAs, Literal(stated, lang="zh"))
+    labels = {
+        x.language: str(x) for x in graph.objects(figure, RDFS.label) if isinstance(x, Literal)
+    }
+    assert labels["en"].rsplit(": ", 1)[1] == english, labels
+
+
+def test_relations_of_one_kind_and_parties_are_told_apart_by_a_number() -> None:
+    from reformgraph.build import _relation_slugs
+    from reformgraph.models import JointWork, SubOrganisation
+
+    def joint(lead: str, partner: str) -> JointWork:
+        return JointWork(kind="joint-work", quote="会同", lead=lead, partners=partner)
+
+    relations = [
+        joint("a", "b"),
+        joint("a", "b"),
+        joint("a", "c"),
+        joint("a", "b"),
+        SubOrganisation(kind="sub-organisation", quote="下属", member="a", parent="b"),
+    ]
+    assert _relation_slugs(relations) == [
+        "joint-work-a-b",
+        "joint-work-a-b-2",
+        "joint-work-a-c",
+        "joint-work-a-b-3",
+        "sub-organisation-a-b",
+    ]
+
+
 def test_a_ranking_label_names_its_scope_as_the_quote_does(query_graph: Graph) -> None:
     # 增速居全国第3、第2: the second ranking was labelled 营收增速:第2, with no scope.
     from rdflib import RDFS, SKOS
