@@ -1111,6 +1111,19 @@ def test_communities_partition_the_cases(query_graph: Graph) -> None:
     )
 
 
+def test_communities_are_networkx_s_on_the_case_projection_largest_first(
+    parsed_graph: Graph,
+) -> None:
+    projection = analysis.case_projection(parsed_graph)
+    found = analysis.communities(parsed_graph)
+    expected = nx.community.greedy_modularity_communities(projection, weight="weight")
+    assert sorted(map(sorted, expected)) == sorted(found)
+    assert all(group == sorted(group) for group in found)
+    keys = [(-len(group), group) for group in found]
+    assert keys == sorted(keys)
+    assert len(found[0]) > len(found[-1]), "groups of more than one size"
+
+
 def _edge_records(network: nx.Graph, *, but: str = "") -> list[tuple[Any, ...]]:
     """Every edge with its data (but the attribute ``but``), in an order that does not
     depend on the network's."""
