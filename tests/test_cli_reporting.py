@@ -108,6 +108,18 @@ def test_the_summary_names_eight_shared_entities_and_counts_the_rest(
     assert listed[8] == f"  … and {total - 8} more"
 
 
+@pytest.mark.parametrize(("shared", "tail"), [(8, []), (9, ["  … and 1 more"])])
+def test_the_summary_lists_eight_shared_entities_and_counts_from_the_ninth(
+    shared: int, tail: list[str]
+) -> None:
+    from reformgraph.cli import _shared_lines
+
+    entities = [(f"实体{i}", "rg:Platform", 2) for i in range(shared)]
+    lines = _shared_lines(entities, [f"entity {i}" for i in range(shared)]).splitlines()
+    assert lines[1:9] == [f"  实体{i} / entity {i} (2)" for i in range(8)]
+    assert lines[9:] == tail
+
+
 def test_the_summary_names_each_shared_entity_in_chinese_and_english(tmp_path: Path) -> None:
     """The summary named the shared entities in Chinese only (湖北 (7)), which says
     nothing to a reader without Chinese."""
