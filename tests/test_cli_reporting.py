@@ -120,6 +120,20 @@ def test_the_summary_lists_eight_shared_entities_and_counts_from_the_ninth(
     assert lines[9:] == tail
 
 
+def test_the_summary_names_a_shared_entity_once_where_its_english_adds_nothing() -> None:
+    from reformgraph.cli import _shared_lines
+
+    shared = [
+        ("湖北", "rg:Province", 7),
+        ("5G", "rg:Platform", 3),
+        ("武汉", "k", 2),
+        ("宜昌", "k", 2),
+    ]
+    # no English label (""), the Chinese one again, none given at all (a shorter list)
+    lines = _shared_lines(shared, ["Hubei", "5G", ""]).splitlines()
+    assert lines[1:] == ["  湖北 / Hubei (7)", "  5G (3)", "  武汉 (2)", "  宜昌 (2)"]
+
+
 def test_the_summary_names_each_shared_entity_in_chinese_and_english(tmp_path: Path) -> None:
     """The summary named the shared entities in Chinese only (湖北 (7)), which says
     nothing to a reader without Chinese."""
