@@ -144,6 +144,36 @@ def test_evaluation_scores_recognitions_claims_and_pilots_like_the_other_kinds(
     assert (int(row[1]), int(row[2]), int(row[3])) == (score.gold, score.found, score.correct)
 
 
+def test_a_found_outcome_is_correct_only_beside_a_curated_one_of_its_case_and_attributes() -> None:
+    """Paired one to one with a curated outcome of the same case whose words overlap its
+    own and whose places or bodies share a label (湖北 is 湖北省), where the curated one
+    names any; a set-scored kind counts only what is in both sets as correct."""
+    from reformgraph.extract.scoring import _score, _score_overlapping
+
+    none, hubei = frozenset(), frozenset({"湖北"})
+    gold = [
+        ("case-a", 10, 20, (hubei, none), "在全省率先"),
+        ("case-a", 40, 50, (hubei, none), "全国首个"),
+    ]
+    found = [
+        # overlapping words, the gazetteer's 湖北省, a body the curated one leaves unsaid
+        ("case-a", 12, 22, (frozenset({"湖北省", "湖北"}), frozenset({"省委"})), "全省率先"),
+        # the same offsets and attributes, in another case
+        ("case-b", 40, 50, (hubei, none), "全国首个"),
+        # the same case and attributes, other words
+        ("case-a", 60, 70, (hubei, none), "全国首个"),
+    ]
+    score = _score_overlapping("claims", gold, found)
+    assert (score.gold, score.found, score.correct) == (2, 3, 1)
+    assert (score.missed, score.spurious) == (
+        ("case-a | 全国首个 | 湖北 | ",),
+        ("case-a | 全国首个 | 湖北 | ", "case-b | 全国首个 | 湖北 | "),
+    )
+    score = _score("figures", {("a", 1), ("b", 2)}, {("b", 2), ("c", 3)})
+    assert (score.gold, score.found, score.correct) == (2, 2, 1)
+    assert (score.missed, score.spurious) == (("a | 1",), ("c | 3",))
+
+
 def test_evaluation_scores_the_relations_between_bodies_without_a_target(
     evaluation: Evaluation,
 ) -> None:
