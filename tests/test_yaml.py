@@ -441,6 +441,20 @@ _CHANGE = {"id": "c", "quote": "提高3个", "indicator": "i", "direction": "inc
             id="unit-without-symbols",
         ),
         pytest.param(
+            "Entity",
+            {"id": "c", "type": "concept", "label": {"zh": "支点", "en": "pivot"}},
+            {"part_of": ["hubei"]},
+            "'part_of' is only for places, platforms and instruments, not concept",
+            id="concept-part-of-another",
+        ),
+        pytest.param(
+            "Entity",
+            {"id": "c", "type": "concept", "label": {"zh": "支点", "en": "pivot"}},
+            {"conversion": {"unit": "second", "factor": 60}},
+            "'symbols', 'code', 'qudt' and 'conversion' are only for units",
+            id="concept-converted-to-a-unit",
+        ),
+        pytest.param(
             "Mention",
             {"id": "hubei", "mention": "湖北"},
             {"implied": True},
