@@ -57,18 +57,27 @@ def test_the_introduction_accounts_for_every_numeral() -> None:
     assert not uncovered, "\n".join(map(str, uncovered))
 
 
-def test_coverage_check_finds_a_figure_removed_from_the_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("figure", "after", "number", "context"),
+    [
+        ("enterprises-served", "supply-chain-transactions", "10余万", "带动服务10余万家企业"),
+        ("three-assets-total", "three-assets-revitalised", "21.8万亿", "总规模达到21.8万亿元"),
+    ],
+)
+def test_coverage_check_finds_a_figure_removed_from_the_data(
+    tmp_path: Path, figure: str, after: str, number: str, context: str
+) -> None:
     folder = _only_case(tmp_path, DATA / "cases" / "01-big-fiscal-system.yaml")
     path = folder / "cases" / "01-big-fiscal-system.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("      - id: enterprises-served")
-    end = text.index("      - id: supply-chain-transactions")
+    start = text.index(f"      - id: {figure}\n")
+    end = text.index(f"      - id: {after}\n")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     uncovered = uncovered_numerals(resolve(load_data_folder(folder)))
-    # One report for the number as written, not one for each of its numerals.
-    assert [u.character for u in uncovered] == ["10余万"]
-    assert "带动服务10余万家企业" in uncovered[0].context
-    assert "'10余万' at offset" in str(uncovered[0])
+    # One report for the number as written (10余万, 21.8万亿), not one for each of its numerals.
+    assert [u.character for u in uncovered] == [number]
+    assert context in uncovered[0].context
+    assert f"'{number}' at offset" in str(uncovered[0])
     assert "by a figure, an entity label" in str(uncovered[0])
 
 
