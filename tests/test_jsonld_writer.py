@@ -199,6 +199,14 @@ def test_an_empty_document_of_chunks_is_what_write_jsonld_writes_for_no_triples(
     assert (tmp_path / "g.jsonld").read_bytes() == (tmp_path / "reference.jsonld").read_bytes()
 
 
+def test_a_triple_given_twice_is_rendered_once() -> None:
+    # The triples of a group may repeat: the N-Triples, the count and the JSON-LD hold each once.
+    once = [_rdflib(t) for t in TRICKY]
+    twice = render_chunk(once + once[::-1], JsonLdNodes(CONTEXT))
+    assert twice == render_chunk(once, JsonLdNodes(CONTEXT))
+    assert twice.triples == len(set(once)) == twice.ntriples.count("\n")
+
+
 @pytest.mark.parametrize("where", ["subject", "object"])
 def test_node_objects_refuse_blank_nodes(where: str) -> None:
     from rdflib import BNode, URIRef
