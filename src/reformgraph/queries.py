@@ -1150,7 +1150,9 @@ def display_term(term: Any, prefixes: Mapping[str, str]) -> str:
             number = Decimal(value)
         except InvalidOperation:
             return value
-        return f"{number:f}" if number != number.to_integral_value() else f"{int(number)}"
+        if number == number.to_integral_value():
+            return f"{int(number)}"
+        return f"{number.normalize():f}"  # 2.50 of another graph as 2.5
     return value
 
 
