@@ -949,6 +949,20 @@ def test_parameters_are_named_with_or_without_their_question_mark() -> None:
 
 # --------------------------------------------------------------------------- two reports
 
+
+def _cases_in_source_order(store: Any) -> dict[str, tuple[str, int]]:
+    from reformgraph import engine
+
+    return {
+        row[0].value: (row[1].value, int(row[2].value))
+        for row in engine.run_sparql(
+            store,
+            "SELECT ?case ?source ?position WHERE { ?case a rg:ReformCase ;"
+            " dcterms:source ?source ; rg:position ?position }",
+        ).rows
+    }
+
+
 #: The queries that list cases' contents case by case (the others rank or count first).
 CASE_BY_CASE = sorted(
     name
@@ -968,14 +982,7 @@ def test_the_cases_of_two_reports_come_report_by_report_in_source_order(
     from reformgraph.queries import run_query_on_store
 
     store = engine.open_store(synthetic_build / "store")
-    order = {
-        row[0].value: (row[1].value, int(row[2].value))
-        for row in engine.run_sparql(
-            store,
-            "SELECT ?case ?source ?position WHERE { ?case a rg:ReformCase ;"
-            " dcterms:source ?source ; rg:position ?position }",
-        ).rows
-    }
+    order = _cases_in_source_order(store)
     assert len({source for source, _ in order.values()}) >= 2, "the build has two reports"
     # a fact of a report's introduction names the report as its case: before its cases
     order |= {source: (source, 0) for source, _ in list(order.values())}
@@ -1004,19 +1011,6 @@ def test_a_syntax_error_of_another_kind_gets_no_hint_of_a_missing_dot() -> None:
     with pytest.raises(QueryError) as caught:
         prepare("SELECT ?s WHERE { ?s ?p ?o . FILTER(?s = ) }")
     assert "left out" not in str(caught.value)
-
-
-def _cases_in_source_order(store: Any) -> dict[str, tuple[str, int]]:
-    from reformgraph import engine
-
-    return {
-        row[0].value: (row[1].value, int(row[2].value))
-        for row in engine.run_sparql(
-            store,
-            "SELECT ?case ?source ?position WHERE { ?case a rg:ReformCase ;"
-            " dcterms:source ?source ; rg:position ?position }",
-        ).rows
-    }
 
 
 def test_an_entity_s_cases_and_an_office_s_titles_come_report_by_report(
