@@ -999,6 +999,7 @@ def test_the_cases_of_two_reports_come_report_by_report_in_source_order(
     [
         "SELECT ?s ?t WHERE {\n  ?s a rg:ReformCase\n  ?s dcterms:title ?t\n}",
         "SELECT ?s ?t WHERE { ?s a rg:ReformCase ?s dcterms:title ?t }",
+        "SELECT ?s ?t WHERE { ?s a rg:ReformCase ; dcterms:title ?t ?x dcterms:title ?t }",
     ],
 )
 def test_a_dot_left_out_between_two_triple_patterns_is_suggested(text: str) -> None:

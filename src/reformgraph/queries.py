@@ -816,10 +816,13 @@ def _missing_dot(text: str, line: int, column: int) -> str:
     before = masked[:at].rstrip()
     starts = re.match(r"[?$<]|[A-Za-z][\w.\-]*:|:", masked[at:])
     ends = re.search(r"(?:[?$]\w+|>|[\w\-]:?[\w\-]*|\]|\))$", before)
-    # a term that could begin a triple, after one that ends a pattern (not its predicate)
-    if starts and ends and re.search(r"\S\s+\S+\s+\S+$", before):
-        last = re.split(r"[{.;,]", before)[-1].split()
-        if len(last) >= 3:
+    # a term that could begin a triple, after one that ends a pattern: its subject,
+    # predicate and object since '{' or '.', its predicate and object since ';', or its
+    # object since ','
+    if starts and ends:
+        pieces = re.split(r"([{.;,])", before)
+        separator, last = (pieces[-2] if len(pieces) > 1 else "{"), pieces[-1].split()
+        if len(last) >= {"{": 3, ".": 3, ";": 2, ",": 1}[separator]:
             return " (a '.' left out between two triple patterns?)"
     return ""
 
