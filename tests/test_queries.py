@@ -458,6 +458,11 @@ def test_an_unknown_parameter_is_an_error() -> None:
         bind_params(QUERIES["cases"], {"nope": "1"})
 
 
+def test_a_misspelt_parameter_is_told_the_one_it_is_like() -> None:
+    with pytest.raises(QueryError, match=r"has no parameter 'cas' .*: did you mean case\?$"):
+        bind_params(QUERIES["figures"], {"cas": "big-fiscal-system"})
+
+
 def test_a_case_parameter_naming_no_case_is_refused_with_the_nearest_ids(
     query_graph: Graph, build_dir: Path
 ) -> None:

@@ -582,9 +582,16 @@ def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]
             bindings[name] = _convert(param, value)
         elif query.has_header:
             known = ", ".join(declared) or "none"
+            close = closest(name, declared, n=1, cutoff=0.6)
+            if close:
+                hint = f": did you mean {close[0]}?"
+            elif query.path and not query.path.startswith("queries/"):
+                hint = _HEADER_HINT
+            else:
+                hint = ""
             raise QueryError(
                 f"query {query.name!r} has no parameter {name!r} (its parameters: {known})"
-                + (_HEADER_HINT if query.path and not query.path.startswith("queries/") else "")
+                + hint
             )
         else:
             bindings[name] = _ad_hoc(name, value)
