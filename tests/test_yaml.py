@@ -390,10 +390,11 @@ def test_a_line_is_named_by_the_deepest_value_on_it_or_the_value_it_continues(
     ("data", "hint"),
     [
         ("title: 推进\n".encode("utf-16"), "(it is UTF-16, by its byte-order mark"),
+        ("id: x\ntitle: 推进\n".encode("utf-16-le"), "(it looks like UTF-16LE, without a"),
         ("id: x\ntitle: 推进\n".encode("gb18030"), "(it reads as GB18030/GBK Chinese"),
         ("title: 推进\n".encode() + b"\xff\n", None),  # UTF-8, one stray byte
     ],
-    ids=["utf-16", "gb18030", "utf-8-with-a-stray-byte"],
+    ids=["utf-16", "utf-16le-without-its-mark", "gb18030", "utf-8-with-a-stray-byte"],
 )
 def test_a_file_that_is_not_utf8_is_told_what_it_seems_to_be_written_in(
     tmp_path: Path, data: bytes, hint: str | None
@@ -482,3 +483,14 @@ def test_a_record_that_breaks_a_rule_of_the_schema_is_refused_saying_which(
     cls.model_validate(valid)  # the rule alone refuses the broken record
     with pytest.raises(ValidationError, match=re.escape(message)):
         cls.model_validate({**valid, **broken})
+
+
+def test_a_utf16_file_of_ascii_alone_is_told_it_is_utf16(tmp_path: Path) -> None:
+    # Its bytes are valid UTF-8, every other one a NUL.
+    file = tmp_path / "case.yaml"
+    file.write_bytes("id: x\nsource: y\n".encode("utf-16-le"))
+    with pytest.raises(io.DataErrors) as caught:
+        io.read_text_file(file, "case.yaml")
+    (error,) = caught.value.errors
+    assert error.message.startswith("contains NUL characters"), error
+    assert "(it looks like UTF-16LE, without a byte-order mark" in error.message, error

@@ -558,6 +558,14 @@ def _encoding_hint(raw: bytes, bad_at: int) -> str:
             " (it is UTF-16, by its byte-order mark: save it as UTF-8, or convert it with"
             " iconv -f UTF-16 -t UTF-8)"
         )
+    head = raw[:4096]
+    for order, zeros in (("LE", head[1::2]), ("BE", head[::2])):
+        # ASCII (keys, ids) written in UTF-16 has a zero byte in every other place
+        if len(zeros) >= 8 and zeros.count(0) >= len(zeros) // 3:
+            return (
+                f" (it looks like UTF-16{order}, without a byte-order mark: save it as UTF-8,"
+                f" or convert it with iconv -f UTF-16{order} -t UTF-8)"
+            )
     if not raw[:bad_at].isascii():
         return ""
     try:
@@ -594,7 +602,16 @@ def read_text_file(path: StrPath, display: str, max_bytes: int = MAX_YAML_BYTES)
             ]
         ) from exc
     if "\x00" in text:
-        raise DataErrors([DataError(display, None, "", "contains NUL characters: not a text file")])
+        raise DataErrors(
+            [
+                DataError(
+                    display,
+                    None,
+                    "",
+                    "contains NUL characters: not a text file" + _encoding_hint(raw, len(raw)),
+                )
+            ]
+        )
     return text
 
 

@@ -590,8 +590,7 @@ def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]
             else:
                 hint = ""
             raise QueryError(
-                f"query {query.name!r} has no parameter {name!r} (its parameters: {known})"
-                + hint
+                f"query {query.name!r} has no parameter {name!r} (its parameters: {known})" + hint
             )
         else:
             bindings[name] = _ad_hoc(name, value)
