@@ -968,7 +968,7 @@ def unknown_prefix_error(text: str, path: str = "") -> QueryError | None:
     return QueryError(
         f"{where}SPARQL syntax error at line {line}, column {column}: unknown prefix"
         f" {prefix}: declare it (PREFIX {prefix}: <…>) before the query; these need no"
-        f" declaration: {known}",
+        f" declaration: {known}" + _pointer(text, line, column),
         source=text,
     )
 
