@@ -742,7 +742,8 @@ def test_an_unknown_prefix_is_named_with_its_line_and_column_on_every_engine(
     assert f"SPARQL syntax error at line 2, column 12: unknown prefix {prefix}:" in message
     assert f"PREFIX {prefix}: <" in message
     # the line of the query and a caret under the column, as every syntax error has
-    assert str(refused.value).endswith(f"  2 | WHERE {{ ?x {prefix}:p ?y }}\n    |" + " " * 12 + "^")
+    pointer = f"  2 | WHERE {{ ?x {prefix}:p ?y }}\n    |" + " " * 12 + "^"
+    assert str(refused.value).endswith(pointer)
 
 
 @pytest.mark.parametrize("engine_name", ENGINES)
