@@ -1347,3 +1347,20 @@ def test_a_cases_page_without_the_most_named_entities_does_not_replace_the_whole
     [limited] = write_view(query_graph, tmp_path, view="cases", max_cases=2)
     assert (whole.name, limited.name) == ("reformgraph-cases.html", "reformgraph-cases-max2.html")
     assert whole.read_bytes() != limited.read_bytes()
+
+
+def test_the_english_page_does_not_replace_the_chinese_one(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    # Both were written to reformgraph-cases.html: each run replaced the other language's.
+    [chinese] = write_view(query_graph, tmp_path, view="cases")
+    [english] = write_view(query_graph, tmp_path, view="cases", lang="en")
+    [limited] = write_view(query_graph, tmp_path, view="cases", max_cases=2, lang="en")
+    names = (chinese.name, english.name, limited.name)
+    assert names == (
+        "reformgraph-cases.html",
+        "reformgraph-cases-en.html",
+        "reformgraph-cases-max2-en.html",
+    )
+    assert '<html lang="zh-Hans"' in chinese.read_text(encoding="utf-8")
+    assert '<html lang="en"' in english.read_text(encoding="utf-8")

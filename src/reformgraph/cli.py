@@ -1523,8 +1523,8 @@ def viz(
             " Default:"
             " reformgraph-VIEW.html (reformgraph-cases-maxN.html with --max-cases N,"
             " reformgraph-ID.html for --case ID, reformgraph-NAME.html"
-            " for --query NAME.rq) in the build folder read (with --graph FILE, in the"
-            " file's folder).",
+            " for --query NAME.rq; each ending -en.html with --lang en) in the build"
+            " folder read (with --graph FILE, in the file's folder).",
         ),
     ] = None,
     view: Annotated[

@@ -631,9 +631,9 @@ def write_view(
     """Write the HTML page of a view (and a PNG or SVG picture of it beside it, ``picture``
     ``"png"`` or ``"svg"``). ``out`` is the page's file, or a folder that the page goes
     into (``reformgraph-VIEW.html``, ``reformgraph-cases-maxN.html`` with ``max_cases``,
-    ``reformgraph-CASE.html``, ``reformgraph-QUERY.html``,
-    as ``reformgraph viz --out FOLDER`` names it). ``max_cases`` leaves out of the cases
-    view the entities more cases name.
+    ``reformgraph-CASE.html``, ``reformgraph-QUERY.html``, each ending ``-en.html`` for
+    ``lang="en"``, as ``reformgraph viz --out FOLDER`` names it). ``max_cases`` leaves out
+    of the cases view the entities more cases name.
     ``progress`` hears of each step as (step, done, total), 0 of 1 then 1 of 1: ``view``
     (the nodes and edges read from the graph), ``page`` (the HTML written) and, with a
     picture, ``picture``."""
@@ -673,7 +673,9 @@ def write_view(
         shown = shown or (query_file.stem if query_file is not None else view)
         # the page without the entities more cases name is not the whole view's page
         limited = f"-max{max_cases}" if max_cases is not None and not case else ""
-        out = out / f"reformgraph-{shown}{limited}.html"
+        # nor is the English page the Chinese one: each keeps its own file
+        english = "-en" if lang.lower() == "en" else ""
+        out = out / f"reformgraph-{shown}{limited}{english}.html"
     step("view", 0)
     construct = None
     if query_file is not None:
