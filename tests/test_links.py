@@ -424,6 +424,32 @@ def test_a_relative_name_and_a_name_with_another_province_in_another_report_are_
         assert pair.score >= 0.5, pair
 
 
+@pytest.mark.parametrize("same_report", [False, True], ids=["other-report", "same-report"])
+def test_groups_of_bodies_named_alike_in_different_reports_are_pushed_down(
+    query_graph: Graph, same_report: bool
+) -> None:
+    # A Hunan report's 改革专项小组办公室 scored 0.75 against Hubei's: each report's own.
+    groups = URIRef(f"{DATA}org/special-group-offices")
+    source = URIRef(f"{DATA}source/hubei-2025-reform-cases" if same_report else f"{DATA}source/x")
+    graph = Graph()
+    graph += query_graph
+    case, other = URIRef(f"{DATA}case/elsewhere"), URIRef(f"{DATA}org/groups-elsewhere")
+    graph.add((case, RDF.type, RG.ReformCase))
+    graph.add((case, DCTERMS.source, source))
+    graph.add((case, RG.involves, other))
+    for kind in query_graph.objects(groups, RDF.type):
+        graph.add((other, RDF.type, kind))
+    for label in query_graph.objects(groups, SKOS.prefLabel):
+        graph.add((other, SKOS.prefLabel, label))
+    [pair] = [
+        s
+        for s in analysis.suggest_links(graph, minimum=-10, involving=[other])
+        if {s.a, s.b} == {groups, other}
+    ]
+    reason = "groups of bodies named by what they are, in different reports"
+    assert (reason in pair.reasons) is not same_report, pair.reasons
+
+
 def test_suggestions_never_pair_an_entity_with_itself_and_give_reasons(query_graph: Graph) -> None:
     suggestions = analysis.suggest_links(query_graph)
     assert suggestions

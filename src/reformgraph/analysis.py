@@ -1096,6 +1096,8 @@ class _PairEvidence:
     #: Where the text names each entity (or, for an indicator, states its number), as
     #: (case, start, end): offsets count in the case's source, and two reports share none.
     contexts: dict[int, set[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(set))
+    #: The groups of bodies named by what they are (改革专项小组办公室, 各…): each report's own.
+    groups: set[int] = field(default_factory=set)
 
     def side_by_side(self, i: int, j: int) -> int:
         """In how many places the text names both entities in one sentence."""
@@ -1159,6 +1161,11 @@ def _gather_evidence(
             graph, position, SKOS.broader, RG.locatedIn, DCTERMS.isPartOf, ORG.subOrganizationOf
         ),
         different=_pairs_of(graph, position, OWL.differentFrom),
+        groups={
+            position[node]
+            for node in graph.subjects(RDF.type, RG.OrganisationGroup)
+            if node in position
+        },
     )
     needed = None
     if wanted is not None and candidates is not None:
@@ -1175,6 +1182,11 @@ def _gather_evidence(
                 evidence.cases_of[position[entity]].add(case_ids.setdefault(case, len(case_ids)))
                 if source is not None:
                     evidence.sources_of[position[entity]].add(source)
+    # A report's introduction names entities too (its groups of bodies, 改革专项小组办公室).
+    for report in graph.subjects(RDF.type, RG.SourceDocument):
+        for entity in graph.objects(report, RG.involves):
+            if entity in position:
+                evidence.sources_of[position[entity]].add(report)
     # A sentence lies in one case, and with ``wanted`` every pair has one of those
     # entities: only the text of their cases can name both of a pair in one sentence.
     if wanted is not None:
@@ -1293,6 +1305,16 @@ def _score_pair(
             reasons.append(
                 f"{relative[0]} is named relative to its report's place, in another report"
             )
+    elif (
+        i in evidence.groups
+        and j in evidence.groups
+        and sources_of.get(i)
+        and sources_of.get(j)
+        and not sources_of[i] & sources_of[j]
+    ):
+        # 改革专项小组办公室 of a Hubei report and of a Hunan one: each report's own bodies
+        score -= 0.3
+        reasons.append("groups of bodies named by what they are, in different reports")
     together = evidence.side_by_side(i, j)
     if together:
         # A text rarely names one thing twice, in two spellings, in one sentence.
