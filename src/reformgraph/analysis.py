@@ -1184,9 +1184,9 @@ def _gather_evidence(
                     evidence.sources_of[position[entity]].add(source)
     # A report's introduction names entities too (its groups of bodies, 改革专项小组办公室).
     for report in graph.subjects(RDF.type, RG.SourceDocument):
-        for entity in graph.objects(report, RG.involves):
-            if entity in position:
-                evidence.sources_of[position[entity]].add(report)
+        for named_entity in graph.objects(report, RG.involves):
+            if named_entity in position:
+                evidence.sources_of[position[named_entity]].add(report)
     # A sentence lies in one case, and with ``wanted`` every pair has one of those
     # entities: only the text of their cases can name both of a pair in one sentence.
     if wanted is not None:

@@ -176,7 +176,7 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
     params: list[Param] = []
     columns: list[Column] = []
     last = ""  # the key of the last header line: what an indented line goes on with
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             if line.strip():
                 break
@@ -209,7 +209,7 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
             param = _PARAM.match(rest)
             if param is None or param["type"] not in PARAM_TYPES:
                 raise QueryError(
-                    f"{path or name}: bad parameter line {line!r}"
+                    f"{path or name}: line {number}: bad parameter line {line!r}"
                     " (write: # param NAME (TYPE): what it does;"
                     f" TYPE is one of {', '.join(PARAM_TYPES)})"
                 )
@@ -218,7 +218,8 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
             column_line = _COLUMN.match(rest)
             if column_line is None:
                 raise QueryError(
-                    f"{path or name}: bad column line {line!r} (write: # column ?name: meaning)"
+                    f"{path or name}: line {number}: bad column line {line!r}"
+                    " (write: # column ?name: meaning)"
                 )
             columns.append(Column(column_line["name"], column_line["doc"]))
     return SavedQuery(
