@@ -1089,3 +1089,9 @@ def test_a_case_s_parts_come_in_the_order_its_text_gives_them(
     assert len(listed) >= 2
     unordered = {c: s for c, s in listed.items() if s != sorted(s)}
     assert not unordered, f"{name}: {unordered}"
+
+
+def test_a_bad_parameter_line_of_a_header_is_named_by_its_line() -> None:
+    text = "# question: Which?\n# param office (irl): the office\nSELECT ?office WHERE {}\n"
+    with pytest.raises(QueryError, match=r"^my\.rq: line 2: bad parameter line '# param office"):
+        parse_header("my", text, "my.rq")
