@@ -1095,3 +1095,21 @@ def test_a_bad_parameter_line_of_a_header_is_named_by_its_line() -> None:
     text = "# question: Which?\n# param office (irl): the office\nSELECT ?office WHERE {}\n"
     with pytest.raises(QueryError, match=r"^my\.rq: line 2: bad parameter line '# param office"):
         parse_header("my", text, "my.rq")
+
+
+def test_a_class_parameter_limited_to_a_class_refuses_one_outside_it() -> None:
+    # -p type=rg:Platform on instruments gave no rows, and no word why.
+    with pytest.raises(
+        QueryError, match=r"'rg:Platform' is not rg:PolicyInstrument nor a subclass"
+    ):
+        bind_params(QUERIES["instruments"], {"type": "rg:Platform"})
+    law = bind_params(QUERIES["instruments"], {"type": "rg:Law"})["type"]
+    assert law.value == f"{RG}Law"
+    (param,) = [p for p in QUERIES["instruments"].params if p.name == "type"]
+    assert param.within == "rg:PolicyInstrument"
+
+
+def test_a_range_on_a_parameter_that_is_not_a_class_is_a_bad_header_line() -> None:
+    text = "# question: Which?\n# param office (iri of rg:Office): the office\nSELECT * {}\n"
+    with pytest.raises(QueryError, match="line 2: bad parameter line"):
+        parse_header("my", text, "my.rq")

@@ -66,7 +66,9 @@ PARAM_TYPES = ("iri", "class", "case", "string", "zh", "en", "integer", "decimal
 #: A header line that goes on with the line above it: "#" and at least two spaces.
 _CONTINUED = re.compile(r"^#\s{2,}(?P<text>\S.*)$")
 _HEADER = re.compile(r"^#\s*(?P<key>question(?:@zh)?|param|column)\s*(?P<rest>.*)$")
-_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>[a-z]+)\)\s*:\s*(?P<doc>.+)$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>[a-z]+)(?:\s+of\s+(?P<within>[^\s()]+))?\)\s*:\s*(?P<doc>.+)$"
+)
 _COLUMN = re.compile(r"^\?(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<doc>.+)$")
 
 
@@ -77,9 +79,12 @@ class Param(Record):
     name: str
     type: str
     doc: str
+    #: For a class parameter, the class it must be (or be a subclass of): ``(class of
+    #: rg:PolicyInstrument)`` in the header; "" for any class.
+    within: str
 
-    def __init__(self, name: str, type: str, doc: str) -> None:
-        self._fill(name, type, doc)
+    def __init__(self, name: str, type: str, doc: str, within: str = "") -> None:
+        self._fill(name, type, doc, within)
 
 
 class Column(Record):
@@ -194,7 +199,7 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
                 question_zh = _joined(question_zh, more["text"])
             elif last == "param":
                 p = params[-1]
-                params[-1] = Param(p.name, p.type, _joined(p.doc, more["text"]))
+                params[-1] = Param(p.name, p.type, _joined(p.doc, more["text"]), p.within)
             else:
                 c = columns[-1]
                 columns[-1] = Column(c.name, _joined(c.doc, more["text"]))
@@ -207,13 +212,18 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
             question_zh = rest
         elif key == "param":
             param = _PARAM.match(rest)
-            if param is None or param["type"] not in PARAM_TYPES:
+            if (
+                param is None
+                or param["type"] not in PARAM_TYPES
+                or (param["within"] and param["type"] != "class")
+            ):
                 raise QueryError(
                     f"{path or name}: line {number}: bad parameter line {line!r}"
                     " (write: # param NAME (TYPE): what it does;"
-                    f" TYPE is one of {', '.join(PARAM_TYPES)})"
+                    f" TYPE is one of {', '.join(PARAM_TYPES)}; a class may be limited to"
+                    " the subclasses of one: (class of rg:PolicyInstrument))"
                 )
-            params.append(Param(param["name"], param["type"], param["doc"]))
+            params.append(Param(param["name"], param["type"], param["doc"], param["within"] or ""))
         else:
             column_line = _COLUMN.match(rest)
             if column_line is None:
@@ -426,7 +436,15 @@ def _convert(param: Param, value: str) -> Term:
             )
             raise QueryError(f"parameter {param.name}: {value!r} is not an IRI{hint}")
         term = _convert(Param(param.name, "iri", param.doc), value)
-        return Term("uri", term.value, members=_class_members(param.name, value, term.value))
+        members = _class_members(param.name, value, term.value)
+        if param.within:
+            within = _expand(param.within)
+            if term.value not in _class_members(param.name, param.within, within):
+                raise QueryError(
+                    f"parameter {param.name}: {value!r} is not {param.within} nor a subclass"
+                    f" of it, which this query's {param.name} must be"
+                )
+        return Term("uri", term.value, members=members)
     if kind in ("iri", "case"):
         text = value.strip()
         if text.startswith("<") and text.endswith(">"):
