@@ -435,6 +435,14 @@ def test_list_with_a_query_name_shows_that_query_and_its_parameters() -> None:
     assert "no saved query named 'no-such-query'" in unknown.output
 
 
+def test_list_shows_a_query_given_on_standard_input() -> None:
+    # `query -` ran it, but `query --list -` called '-' not a query.
+    text = "# question: Who leads?\n# param office (iri): the office\nSELECT ?office {}\n"
+    result = runner.invoke(app, ["query", "--list", "-"], input=text.encode())
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"(query text) from stdin\n{text}"
+
+
 # ------------------------------------------------------------------ which build is read
 
 

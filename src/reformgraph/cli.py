@@ -802,10 +802,14 @@ def _show_query(query_spec: str) -> None:
     from reformgraph.queries import load_query
 
     try:
-        saved = load_query(query_spec, Path.cwd())
+        saved = _stdin_query() if query_spec == "-" else load_query(query_spec, Path.cwd())
     except ReformgraphError as exc:
         _fail(str(exc))
-    out.print(Text(f"{saved.name} ({saved.path})" if saved.path else saved.name, style="bold"))
+    if saved.path.startswith("("):  # (stdin)
+        title = f"{saved.name} from {saved.path.strip('()')}"
+    else:
+        title = f"{saved.name} ({saved.path})" if saved.path else saved.name
+    out.print(Text(title, style="bold"))
     out.print(Text(saved.text.rstrip()))
 
 
