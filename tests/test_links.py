@@ -357,28 +357,39 @@ def test_a_body_named_with_its_province_is_of_the_same_level_as_the_bare_name(
     assert analysis.suggest_links(graph, minimum=-10, involving=[named])[0] == pair
 
 
+def _pair_with_one_elsewhere(
+    query_graph: Graph, like: URIRef, labels: list[Literal], *, same_report: bool
+) -> analysis.Suggestion:
+    """The suggestion pairing ``like`` with an entity of its classes labelled ``labels``
+    that a case of another report (or, ``same_report``, of the Hubei one) names."""
+    source = URIRef(f"{DATA}source/hubei-2025-reform-cases" if same_report else f"{DATA}source/x")
+    graph = Graph()
+    graph += query_graph
+    case, other = URIRef(f"{DATA}case/elsewhere"), URIRef(f"{DATA}org/named-elsewhere")
+    graph.add((case, RDF.type, RG.ReformCase))
+    graph.add((case, DCTERMS.source, source))
+    graph.add((case, RG.involves, other))
+    for kind in query_graph.objects(like, RDF.type):
+        graph.add((other, RDF.type, kind))
+    for label in labels:
+        graph.add((other, SKOS.prefLabel, label))
+    [pair] = [
+        s
+        for s in analysis.suggest_links(graph, minimum=-10, involving=[other])
+        if {s.a, s.b} == {like, other}
+    ]
+    return pair
+
+
 @pytest.mark.parametrize("same_report", [False, True], ids=["other-report", "same-report"])
 def test_a_province_relative_name_in_another_report_is_likely_another_provinces_body(
     query_graph: Graph, same_report: bool
 ) -> None:
     # 省发改委 of a Hunan report is not the Hubei commission its Hubei report calls so.
-    drc = URIRef(f"{DATA}org/hubei-drc")
-    source = URIRef(f"{DATA}source/hubei-2025-reform-cases" if same_report else f"{DATA}source/x")
-    graph = Graph()
-    graph += query_graph
-    case, other = URIRef(f"{DATA}case/elsewhere"), URIRef(f"{DATA}org/drc-elsewhere")
-    graph.add((case, RDF.type, RG.ReformCase))
-    graph.add((case, DCTERMS.source, source))
-    graph.add((case, RG.involves, other))
-    for kind in query_graph.objects(drc, RDF.type):
-        graph.add((other, RDF.type, kind))
-    graph.add((other, SKOS.prefLabel, Literal("省发改委", lang="zh")))
-    graph.add((other, SKOS.prefLabel, Literal("the provincial DRC", lang="en")))
-    [pair] = [
-        s
-        for s in analysis.suggest_links(graph, minimum=-10, involving=[other])
-        if {s.a, s.b} == {drc, other}
-    ]
+    labels = [Literal("省发改委", lang="zh"), Literal("the provincial DRC", lang="en")]
+    pair = _pair_with_one_elsewhere(
+        query_graph, URIRef(f"{DATA}org/hubei-drc"), labels, same_report=same_report
+    )
     relative = [r for r in pair.reasons if "relative to their reports' places" in r]
     assert bool(relative) is not same_report, pair.reasons
 
@@ -430,22 +441,8 @@ def test_groups_of_bodies_named_alike_in_different_reports_are_pushed_down(
 ) -> None:
     # A Hunan report's 改革专项小组办公室 scored 0.75 against Hubei's: each report's own.
     groups = URIRef(f"{DATA}org/special-group-offices")
-    source = URIRef(f"{DATA}source/hubei-2025-reform-cases" if same_report else f"{DATA}source/x")
-    graph = Graph()
-    graph += query_graph
-    case, other = URIRef(f"{DATA}case/elsewhere"), URIRef(f"{DATA}org/groups-elsewhere")
-    graph.add((case, RDF.type, RG.ReformCase))
-    graph.add((case, DCTERMS.source, source))
-    graph.add((case, RG.involves, other))
-    for kind in query_graph.objects(groups, RDF.type):
-        graph.add((other, RDF.type, kind))
-    for label in query_graph.objects(groups, SKOS.prefLabel):
-        graph.add((other, SKOS.prefLabel, label))
-    [pair] = [
-        s
-        for s in analysis.suggest_links(graph, minimum=-10, involving=[other])
-        if {s.a, s.b} == {groups, other}
-    ]
+    labels = [x for x in query_graph.objects(groups, SKOS.prefLabel) if isinstance(x, Literal)]
+    pair = _pair_with_one_elsewhere(query_graph, groups, labels, same_report=same_report)
     reason = "groups of bodies named by what they are, in different reports"
     assert (reason in pair.reasons) is not same_report, pair.reasons
 
