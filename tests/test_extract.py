@@ -237,12 +237,15 @@ def test_a_spread_word_drafts_a_pilot_only_where_its_sentence_speaks_of_one(
     assert [e["text"] for e in intro["exceptions"]] == ["推广"]
 
 
-def _draft_of(tmp_path: Path, report_text: str) -> tuple[Path, dict[str, Any]]:
-    """The draft folder of a one-case report, and its case."""
+def _draft_of(
+    tmp_path: Path, report_text: str, curated: Path | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """The draft folder of a one-case report (linked to ``curated``, if given), and its
+    case."""
     report = tmp_path / "report.txt"
     report.write_text(report_text, encoding="utf-8")
     out = tmp_path / "draft"
-    extract(report, out)
+    extract(report, out, curated=curated)
     (case_file,) = (out / "cases").glob("*.yaml")
     case = _load_yaml(case_file)
     assert isinstance(case, dict)
@@ -1553,14 +1556,12 @@ def test_a_count_with_no_measure_word_is_left_to_review_and_may_be_recorded_as_a
     # The ranking's indicator was labelled “湘易办”注册用户达到4500万: the label covered the
     # number, so nobody was told that 45 million users was not recorded; and a figure of
     # 4500万, with no measure word after it, was refused.
-    report = tmp_path / "hunan.txt"
-    report.write_text(
+    draft, _ = _draft_of(
+        tmp_path,
         "湖南省推进政务服务改革\n湖南省委改革办\n"
         "截至2024年底,“湘易办”注册用户达到4500万,居全国第2。\n",
-        encoding="utf-8",
+        curated=DATA,
     )
-    draft = tmp_path / "draft"
-    extract(report, draft, curated=DATA)
     (case,) = (draft / "cases").glob("*.yaml")
     text = case.read_text(encoding="utf-8")
     assert re.search(r"indicator: \S+  # “湘易办”注册用户\n", text), text
