@@ -580,6 +580,9 @@ def _synthesize(
             )
         return growth_rates[indicator]
 
+    world = _World(
+        rng, names, add, labels, pools, offices, provinces, china, domain, outcomes, growth_rate
+    )
     stats = SynthStats()
     source_id = ""
     source_lines: list[str] = []
@@ -592,24 +595,7 @@ def _synthesize(
             source_lines = ["综合改革案例汇编。"]
             quotas = outcomes.quotas(min(CASES_PER_SOURCE, n_cases - index))
         position = index % CASES_PER_SOURCE + 1
-        case, text = _case(
-            rng,
-            names,
-            index,
-            position,
-            source_id,
-            add,
-            pools,
-            offices,
-            provinces,
-            china,
-            domain,
-            labels,
-            stats,
-            outcomes,
-            quotas[position - 1],
-            growth_rate,
-        )
+        case, text = _case(world, index, position, source_id, stats, quotas[position - 1])
         source_lines.extend(text)
         if progress is not None and ((index + 1) % 100 == 0 or index + 1 == n_cases):
             progress(STAGE, index + 1, n_cases)
@@ -652,28 +638,51 @@ def _write_source(out: Path, source_id: str, lines: list[str], publisher: str) -
     (out / "sources" / f"{source_id}.yaml").write_text(_yaml(meta), encoding="utf-8")
 
 
+@dataclass
+class _World:
+    """What every synthetic case is written from: the random numbers, the labels, the
+    pools of shared entities and the hubs (offices, provinces, the national scope and the
+    one domain), and the two ways of making an entity (``add``, ``growth_rate``)."""
+
+    rng: random.Random
+    names: _Names
+    add: Callable[..., str]
+    labels: dict[str, str]
+    pools: dict[str, _Pool]
+    offices: _Pool
+    provinces: list[str]
+    china: str
+    domain: str
+    outcomes: _Outcomes
+    growth_rate: Callable[[str], str]
+
+
+@dataclass
+class _Measure:
+    """A measure being written: its record, its sentences, the entities it names and how
+    many numbers it states."""
+
+    record: dict[str, object]
+    sentences: list[str]
+    used: set[str] = field(default_factory=set)
+    figures: int = 0
+
+
 def _case(
-    rng: random.Random,
-    names: _Names,
+    world: _World,
     index: int,
     position: int,
     source_id: str,
-    add: Callable[..., str],
-    pools: dict[str, _Pool],
-    offices: _Pool,
-    provinces: list[str],
-    china: str,
-    domain: str,
-    labels: dict[str, str],
     stats: SynthStats,
-    outcomes: _Outcomes,
     quota: dict[str, int],
-    growth_rate: Callable[[str], str],
 ) -> tuple[dict[str, object], list[str]]:
-    office = offices.draw(1)[0]
-    province = rng.choice(provinces[: 3 + len(provinces) * (index % 7) // 7])
+    """The case at ``position`` of its source and the lines of text that state it (title,
+    office, paragraph); ``stats`` counts what it holds."""
+    rng, names, labels = world.rng, world.names, world.labels
+    office = world.offices.draw(1)[0]
+    province = rng.choice(world.provinces[: 3 + len(world.provinces) * (index % 7) // 7])
     own = [
-        add(
+        world.add(
             rng.choice(["platform", "mechanism", "concept"]),
             names.make(rng.choice(["platform", "mechanism", "concept"])),
         )
@@ -681,165 +690,214 @@ def _case(
     ]
     topic = labels[own[0]]
     title = f"推进{topic}改革"
-    opening_entities = [province, own[0], own[1]]
     opening = f"{labels[province]}围绕{topic}深化改革,{labels[own[1]]}成效明显。"
-    measures = []
-    texts: list[list[str]] = []  # the sentences of each measure
-    figures_total = 0
-    used: set[str] = {office, domain, province, *own}
-    for m in range(rng.choice([3, 4, 4, 3])):
-        marker = _MARKERS[m]
-        lead_word = (
-            labels[pools["concept"].draw(1)[0]] if rng.random() < 0.5 else names.make("concept")
-        )
-        lead = rng.choice(_LEADS).format(lead_word)
-        concepts = pools["concept"].draw(2)
-        involved = (
-            pools["platform"].draw(2)
-            + pools["mechanism"].draw(2)
-            + pools["government-body"].draw(1)
-            + concepts[:1]
-        )
-        used.update(involved)
-        sentences = [f"{marker}{lead}。"]
-        sentences.append(
-            f"{labels[involved[4]]}牵头建设{labels[involved[0]]}和{labels[involved[1]]},完善{labels[involved[2]]}与{labels[involved[3]]},深化{labels[involved[5]]}。"
-        )
-        measure: dict[str, object] = {
-            "marker": marker,
-            "lead": {"zh": lead, "en": f"(synthetic) measure {m + 1}"},
-            "involves": involved,
-        }
-        figures = []
-        extra = concepts[1]
-        used.add(extra)
-        involved.append(extra)
-        sentences.append(f"推动{labels[extra]}取得新进展,形成可复制、可借鉴的经验做法。")
-        for f in range(rng.choice([1, 1, 2, 2, 3])):
-            unit_id, word, magnitudes, (low, high), decimals = rng.choice(_UNITS)
-            magnitude = rng.choice(magnitudes)
-            number = _number(rng, low, high, decimals if magnitude else 0)
-            prefix, qualifier = rng.choice(_QUALIFIERS)
-            text = f"{prefix}{_text_number(number)}{magnitude}{word}"
-            indicator = (
-                pools["indicator"].draw(1)[0]
-                if rng.random() < 0.4
-                else add("indicator", names.make("indicator"))
-            )
-            used.add(indicator)
-            quote = f"{labels[indicator]}达到{text}"
-            sentences.append(quote + ("," if f == 0 else "。"))
-            figures.append(
-                {
-                    "id": f"figure-{m + 1}-{f + 1}",
-                    "quote": quote,
-                    "text": text,
-                    "value": int(number * _MAGNITUDE[magnitude])
-                    if (number * _MAGNITUDE[magnitude]) == int(number * _MAGNITUDE[magnitude])
-                    else float(number * _MAGNITUDE[magnitude]),
-                    "unit": unit_id,
-                    "qualifier": qualifier,
-                    "indicator": indicator,
-                }
-            )
-        if not sentences[-1].endswith("。"):
-            sentences[-1] = sentences[-1][:-1] + "。"
-        measure["figures"] = figures
-        figures_total += len(figures)
-        if rng.random() < 0.15:
-            indicator = add("indicator", names.make("indicator"))
-            used.add(indicator)
-            before, after = rng.randint(60, 200), rng.randint(10, 59)
-            while str(before).endswith(str(after)):
-                after = rng.randint(10, 59)
-            quote = f"{labels[indicator]}从{before}秒压缩至{after}秒"
-            sentences.append(quote + "。")
-            measure["changes"] = [
-                {
-                    "id": f"change-{m + 1}",
-                    "quote": quote,
-                    "indicator": indicator,
-                    "direction": "decrease",
-                    "baseline": {"text": f"{before}秒", "value": before, "unit": "second"},
-                    "result": {"text": f"{after}秒", "value": after, "unit": "second"},
-                }
-            ]
-            figures_total += 2
-        if rng.random() < 0.28:
-            indicator = pools["indicator"].draw(1)[0]
-            used.update({indicator, china})
-            rank = rng.randint(1, 9)
-            ranked = indicator
-            if rng.random() < 0.25:
-                # A growth and the rank of the growth rate: 营收同比增长29.1%,增速居全国第2.
-                growth = _number(rng, 1, 40, 1)
-                ranked = growth_rate(indicator)
-                used.add(ranked)
-                quote = f"{labels[indicator]}同比增长{_text_number(growth)}%,增速居全国第{rank}"
-                changes = cast(list[object], measure.setdefault("changes", []))
-                changes.append(
-                    {
-                        "id": f"growth-{m + 1}",
-                        "quote": quote,
-                        "indicator": indicator,
-                        "direction": "increase",
-                        "compared_with": {"text": "同比", "en": "year on year"},
-                        "difference": {
-                            "text": f"{_text_number(growth)}%",
-                            "value": int(growth) if growth == int(growth) else float(growth),
-                            "unit": "percent",
-                        },
-                    }
-                )
-                figures_total += 1
-            else:
-                quote = f"{labels[indicator]}居全国第{rank}"
-            sentences.append(quote + "。")
-            measure["rankings"] = [
-                {
-                    "id": f"ranking-{m + 1}",
-                    "quote": quote,
-                    "text": f"全国第{rank}",
-                    "rank": rank,
-                    "scope": china,
-                    "indicator": ranked,
-                }
-            ]
-        if rng.random() < 0.15:
-            lead_body, partner = (
-                pools["government-body"].draw(2)
-                if len(pools["government-body"].ids) > 1
-                else (office, office)
-            )
-            if lead_body != partner:
-                quote = f"{labels[lead_body]}会同{labels[partner]}"
-                sentences.append(quote + "联合推进。")
-                measure["relations"] = [
-                    {
-                        "kind": "joint-work",
-                        "quote": quote,
-                        "lead": [lead_body],
-                        "partners": [partner],
-                    }
-                ]
-                used.update({lead_body, partner})
-        measures.append(measure)
-        texts.append(sentences)
+    measures = [_measure(world, m, office) for m in range(rng.choice([3, 4, 4, 3]))]
+    used: set[str] = {office, world.domain, province, *own}
+    for measure in measures:
+        used |= measure.used
     case: dict[str, object] = {
         "id": f"{source_id}-{position:02d}",
         "source": source_id,
         "position": position,
         "title": {"zh": title, "en": f"(synthetic) case {index}"},
         "office": office,
-        "domains": [domain],
+        "domains": [world.domain],
         "places": [province],
         # the opening says who carries the reform out: 某省围绕…深化改革
         "carried_out_by": [province],
-        "involves": opening_entities,
+        "involves": [province, own[0], own[1]],
     }
-    # Outcomes: about the case's own entities when the case states them (after its
-    # opening), about a measure's platforms and mechanisms when a measure does. Each
-    # subject is the subject of one outcome only, so that every quote is unique.
+    opening_sentences = _state_outcomes(world, case, own, measures, province, quota, used, stats)
+    case["measures"] = [measure.record for measure in measures]
+    paragraph = (
+        opening
+        + "".join(opening_sentences)
+        + "".join("".join(measure.sentences) for measure in measures)
+    )
+    lines = [title, labels[office], paragraph]
+    stats.cases += 1
+    stats.measures += len(measures)
+    stats.figures += sum(measure.figures for measure in measures)
+    stats.entities += len(used)
+    stats.text += sum(len(line) for line in lines) + 2
+    for ident in used:
+        stats.uses[ident] = stats.uses.get(ident, 0) + 1
+    return case, lines
+
+
+def _measure(world: _World, m: int, office: str) -> _Measure:
+    """The ``m``-th measure (from 0) of a case led by ``office``: its lead, the entities it
+    involves, its figures, and perhaps a change, a ranking and a joint-work relation."""
+    rng, names, labels, pools = world.rng, world.names, world.labels, world.pools
+    marker = _MARKERS[m]
+    lead_word = labels[pools["concept"].draw(1)[0]] if rng.random() < 0.5 else names.make("concept")
+    lead = rng.choice(_LEADS).format(lead_word)
+    concepts = pools["concept"].draw(2)
+    involved = (
+        pools["platform"].draw(2)
+        + pools["mechanism"].draw(2)
+        + pools["government-body"].draw(1)
+        + concepts[:1]
+    )
+    measure = _Measure(
+        {
+            "marker": marker,
+            "lead": {"zh": lead, "en": f"(synthetic) measure {m + 1}"},
+            "involves": involved,
+        },
+        [
+            f"{marker}{lead}。",
+            f"{labels[involved[4]]}牵头建设{labels[involved[0]]}和{labels[involved[1]]},完善{labels[involved[2]]}与{labels[involved[3]]},深化{labels[involved[5]]}。",
+        ],
+        set(involved),
+    )
+    extra = concepts[1]
+    measure.used.add(extra)
+    involved.append(extra)
+    measure.sentences.append(f"推动{labels[extra]}取得新进展,形成可复制、可借鉴的经验做法。")
+    measure.record["figures"] = _figures(world, m, measure)
+    if not measure.sentences[-1].endswith("。"):
+        measure.sentences[-1] = measure.sentences[-1][:-1] + "。"
+    if rng.random() < 0.15:
+        _add_change(world, m, measure)
+    if rng.random() < 0.28:
+        _add_ranking(world, m, measure)
+    if rng.random() < 0.15:
+        _add_joint_work(world, office, measure)
+    return measure
+
+
+def _figures(world: _World, m: int, measure: _Measure) -> list[dict[str, object]]:
+    """One to three figures of measure ``m``, each stated as 某指标达到<number>."""
+    rng, labels = world.rng, world.labels
+    figures: list[dict[str, object]] = []
+    for f in range(rng.choice([1, 1, 2, 2, 3])):
+        unit_id, word, magnitudes, (low, high), decimals = rng.choice(_UNITS)
+        magnitude = rng.choice(magnitudes)
+        number = _number(rng, low, high, decimals if magnitude else 0)
+        prefix, qualifier = rng.choice(_QUALIFIERS)
+        text = f"{prefix}{_text_number(number)}{magnitude}{word}"
+        indicator = (
+            world.pools["indicator"].draw(1)[0]
+            if rng.random() < 0.4
+            else world.add("indicator", world.names.make("indicator"))
+        )
+        measure.used.add(indicator)
+        quote = f"{labels[indicator]}达到{text}"
+        measure.sentences.append(quote + ("," if f == 0 else "。"))
+        value = number * _MAGNITUDE[magnitude]
+        figures.append(
+            {
+                "id": f"figure-{m + 1}-{f + 1}",
+                "quote": quote,
+                "text": text,
+                "value": int(value) if value == int(value) else float(value),
+                "unit": unit_id,
+                "qualifier": qualifier,
+                "indicator": indicator,
+            }
+        )
+    measure.figures += len(figures)
+    return figures
+
+
+def _add_change(world: _World, m: int, measure: _Measure) -> None:
+    """A decrease in seconds (某指标从120秒压缩至80秒): two numbers."""
+    rng = world.rng
+    indicator = world.add("indicator", world.names.make("indicator"))
+    measure.used.add(indicator)
+    before, after = rng.randint(60, 200), rng.randint(10, 59)
+    while str(before).endswith(str(after)):
+        after = rng.randint(10, 59)
+    quote = f"{world.labels[indicator]}从{before}秒压缩至{after}秒"
+    measure.sentences.append(quote + "。")
+    measure.record["changes"] = [
+        {
+            "id": f"change-{m + 1}",
+            "quote": quote,
+            "indicator": indicator,
+            "direction": "decrease",
+            "baseline": {"text": f"{before}秒", "value": before, "unit": "second"},
+            "result": {"text": f"{after}秒", "value": after, "unit": "second"},
+        }
+    ]
+    measure.figures += 2
+
+
+def _add_ranking(world: _World, m: int, measure: _Measure) -> None:
+    """A national rank (某指标居全国第3), in a quarter of them the rank of a growth rate
+    stated beside it (营收同比增长29.1%,增速居全国第2)."""
+    rng, labels = world.rng, world.labels
+    indicator = world.pools["indicator"].draw(1)[0]
+    measure.used.update({indicator, world.china})
+    rank = rng.randint(1, 9)
+    ranked = indicator
+    if rng.random() < 0.25:
+        growth = _number(rng, 1, 40, 1)
+        ranked = world.growth_rate(indicator)
+        measure.used.add(ranked)
+        quote = f"{labels[indicator]}同比增长{_text_number(growth)}%,增速居全国第{rank}"
+        changes = cast(list[object], measure.record.setdefault("changes", []))
+        changes.append(
+            {
+                "id": f"growth-{m + 1}",
+                "quote": quote,
+                "indicator": indicator,
+                "direction": "increase",
+                "compared_with": {"text": "同比", "en": "year on year"},
+                "difference": {
+                    "text": f"{_text_number(growth)}%",
+                    "value": int(growth) if growth == int(growth) else float(growth),
+                    "unit": "percent",
+                },
+            }
+        )
+        measure.figures += 1
+    else:
+        quote = f"{labels[indicator]}居全国第{rank}"
+    measure.sentences.append(quote + "。")
+    measure.record["rankings"] = [
+        {
+            "id": f"ranking-{m + 1}",
+            "quote": quote,
+            "text": f"全国第{rank}",
+            "rank": rank,
+            "scope": world.china,
+            "indicator": ranked,
+        }
+    ]
+
+
+def _add_joint_work(world: _World, office: str, measure: _Measure) -> None:
+    """Two government bodies working together (甲会同乙联合推进), when the pool has two."""
+    bodies = world.pools["government-body"]
+    lead_body, partner = bodies.draw(2) if len(bodies.ids) > 1 else (office, office)
+    if lead_body == partner:
+        return
+    quote = f"{world.labels[lead_body]}会同{world.labels[partner]}"
+    measure.sentences.append(quote + "联合推进。")
+    measure.record["relations"] = [
+        {"kind": "joint-work", "quote": quote, "lead": [lead_body], "partners": [partner]}
+    ]
+    measure.used.update({lead_body, partner})
+
+
+def _state_outcomes(
+    world: _World,
+    case: dict[str, object],
+    own: list[str],
+    measures: list[_Measure],
+    province: str,
+    quota: dict[str, int],
+    used: set[str],
+    stats: SynthStats,
+) -> list[str]:
+    """Put the case's share of recognitions, claims and pilots (``quota``) into the case
+    or its measures, and return the sentences that the opening gains.
+
+    An outcome is about the case's own entities when the case states it (after its
+    opening), about a measure's platforms and mechanisms when a measure does. Each subject
+    is the subject of one outcome only, so that every quote is unique."""
     subjects: set[str] = set()
     programmes: set[str] = set()
     opening_sentences: list[str] = []
@@ -847,32 +905,22 @@ def _case(
     for key, count in quota.items():
         for _ in range(count):
             nth += 1
-            if rng.random() < _CASE_LEVEL[key]:
+            if world.rng.random() < _CASE_LEVEL[key]:
                 facts, sentences = case, opening_sentences
                 candidates = own
             else:
-                m = rng.randrange(len(measures))
-                facts, sentences = measures[m], texts[m]
-                candidates = cast(list[str], measures[m]["involves"])[:4]
+                measure = measures[world.rng.randrange(len(measures))]
+                facts, sentences = measure.record, measure.sentences
+                candidates = cast(list[str], facts["involves"])[:4]
             subject = next((c for c in candidates if c not in subjects), None)
             if subject is None:  # a platform of its own, named where the outcome is
-                subject = add("platform", names.make("platform"))
+                subject = world.add("platform", world.names.make("platform"))
                 cast(list[str], facts["involves"]).append(subject)
                 used.add(subject)
             subjects.add(subject)
-            outcome = outcomes.make(key, nth, subject, province, programmes)
+            outcome = world.outcomes.make(key, nth, subject, province, programmes)
             cast(list[dict[str, object]], facts.setdefault(key, [])).append(outcome.record)
             sentences.append(outcome.sentence)
             used.update(outcome.names)
             setattr(stats, key, getattr(stats, key) + 1)
-    case["measures"] = measures
-    paragraph = opening + "".join(opening_sentences) + "".join("".join(t) for t in texts)
-    lines = [title, labels[office], paragraph]
-    stats.cases += 1
-    stats.measures += len(measures)
-    stats.figures += figures_total
-    stats.entities += len(used)
-    stats.text += sum(len(line) for line in lines) + 2
-    for ident in used:
-        stats.uses[ident] = stats.uses.get(ident, 0) + 1
-    return case, lines
+    return opening_sentences
