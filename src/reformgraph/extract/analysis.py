@@ -137,7 +137,7 @@ def _facts(text: str, lines: Sequence[Line], ctx: Context, extra: Sequence[Item]
         ]
         line_items = sorted(named + places, key=lambda it: (it.start, -it.end))
         items = [it for it in items if not lo <= it.start < hi] + line_items
-        facts.outcomes += _outcomes(text, lo, hi, ctx, line_items, rankings, quantities)
+        facts.outcomes += _outcomes(text, lo, hi, ctx, line_items, quantities)
         facts.relations += _relations(text, lo, hi, line_items)
         facts.relations += _nested_bodies(text, line_items)
     facts.items = sorted(items, key=lambda it: it.start)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 
 from reformgraph.extract.facts import (
@@ -11,7 +11,6 @@ from reformgraph.extract.facts import (
     Item,
     OutcomeFound,
     Qty,
-    RankFound,
     _clause,
     _overlaps,
     _scope_key,
@@ -95,65 +94,100 @@ def _level(words: str) -> str:
     return "national"
 
 
+class _Found:
+    """The outcomes found so far in ``text[lo:hi]``: one that overlaps an earlier one is
+    left out, so the order in which the kinds are looked for decides between them."""
+
+    def __init__(self, text: str, lo: int, hi: int, ctx: Context, items: Sequence[Item]):
+        self.text, self.lo, self.hi, self.ctx, self.items = text, lo, hi, ctx, items
+        self.out: list[OutcomeFound] = []
+        self.taken: list[tuple[int, int]] = []
+
+    def matches(self, name: str) -> Iterator[re.Match[str]]:
+        return _outcome_res()[name].finditer(self.text, self.lo, self.hi)
+
+    def add(self, found: OutcomeFound) -> None:
+        if _overlaps(found.start, found.end, self.taken):
+            return
+        self.out.append(found)
+        self.taken.append((found.start, found.end))
+
+    def actors(self, start: int, end: int) -> list[Item]:
+        """The organisations named in ``text[start:end]``."""
+        return [
+            it
+            for it in self.items
+            if start <= it.start and it.end <= end and it.kind == "organisation"
+        ]
+
+    def programme(self, start: int, end: int) -> Item | None:
+        """The first pilot programme named in ``text[start:end]``."""
+        return next(
+            (
+                it
+                for it in self.items
+                if start <= it.start and it.end <= end and it.etype is EntityType.PILOT_PROGRAMME
+            ),
+            None,
+        )
+
+    def clause(self, at: int) -> tuple[int, int]:
+        return _clause(self.text, at, self.lo, self.hi)
+
+
 def _outcomes(
     text: str,
     lo: int,
     hi: int,
     ctx: Context,
     items: Sequence[Item],
-    rankings: Sequence[RankFound],
     quantities: Sequence[Qty],
 ) -> list[OutcomeFound]:
-    res = _outcome_res()
-    out: list[OutcomeFound] = []
-    taken: list[tuple[int, int]] = []
+    """The recognitions, claims and pilots stated in ``text[lo:hi]``, in the order of
+    precedence: pilots' stages, recognitions, counted firsts, claims, records, named pilot
+    programmes, then spreading (which only takes what nothing else took)."""
+    found = _Found(text, lo, hi, ctx, items)
+    _pilot_stages(found)
+    _recognitions(found)
+    _counted_firsts(found, quantities)
+    _claims(found)
+    _records(found)
+    # Pilot programmes named in the text.
+    for it in items:
+        if it.etype is EntityType.PILOT_PROGRAMME and lo <= it.start and it.end <= hi:
+            found.add(OutcomeFound("pilots", it.start, it.end, {"stage": "pilot"}, programme=it))
+    _spreading(found)
+    return found.out
 
-    def add(found: OutcomeFound) -> None:
-        if _overlaps(found.start, found.end, taken):
-            return
-        out.append(found)
-        taken.append((found.start, found.end))
 
-    def actors(start: int, end: int) -> list[Item]:
-        return [
-            it for it in items if start <= it.start and it.end <= end and it.kind == "organisation"
-        ]
-
-    def programme(start: int, end: int) -> Item | None:
-        return next(
-            (
-                it
-                for it in items
-                if start <= it.start and it.end <= end and it.etype is EntityType.PILOT_PROGRAMME
-            ),
-            None,
-        )
-
-    for m in res["rolled"].finditer(text, lo, hi):
-        add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "generalised"}))
-    for m in res["batch"].finditer(text, lo, hi):
-        add(
+def _pilot_stages(found: _Found) -> None:
+    """Generalised (全面推开), first-batch (首批…试点), undertaken (承担…试点: who was
+    assigned it by whom) and scaled-up pilots."""
+    for m in found.matches("rolled"):
+        found.add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "generalised"}))
+    for m in found.matches("batch"):
+        found.add(
             OutcomeFound(
                 "pilots",
                 m.start(),
                 m.end(),
                 {"stage": "pilot", "batch": {"text": "首批", "en": "first batch"}},
-                programme=programme(m.start(), m.end()),
+                programme=found.programme(m.start(), m.end()),
             )
         )
-    for m in res["undertake"].finditer(text, lo, hi):
+    for m in found.matches("undertake"):
         taker = next(
             (
                 it
-                for it in items
+                for it in found.items
                 if it.end == m.start()
                 and (it.kind == "organisation" or it.etype is EntityType.ADMINISTRATIVE_AREA)
             ),
             None,
         )
-        givers = actors(m.start(), m.end())
+        givers = found.actors(m.start(), m.end())
         start = taker.start if taker is not None and givers else m.start()
-        add(
+        found.add(
             OutcomeFound(
                 "pilots",
                 start,
@@ -162,143 +196,131 @@ def _outcomes(
                 actors={"assigned_by": givers, "assigned_to": [taker]}
                 if taker is not None and givers
                 else {},
-                programme=programme(m.start(), m.end()),
+                programme=found.programme(m.start(), m.end()),
             )
         )
-    for m in res["scaled"].finditer(text, lo, hi):
-        add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "scaled-up"}))
-    for m in res["typical"].finditer(text, lo, hi):
-        words = m[0]
-        form = "typical-experience" if m["word"] in ("典型经验", "经验做法") else "typical-case"
-        add(
-            OutcomeFound(
-                "recognitions",
-                m.start(),
-                m.end(),
-                {"level": _level(words), "form": form},
-                actors={"by": actors(m.start(), m.end())},
+    for m in found.matches("scaled"):
+        found.add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "scaled-up"}))
+
+
+#: The patterns of recognitions and the form each states (None: typical-experience for
+#: 典型经验 and 经验做法, else typical-case).
+_RECOGNITION_FORMS: tuple[tuple[str, str | None], ...] = (
+    ("typical", None),
+    ("exchange", "experience-exchange"),
+    ("absorbed", "institutional-rule"),
+    ("commended", "commendation"),
+)
+
+
+def _recognitions(found: _Found) -> None:
+    """Recognitions by a higher level, with the organisations named in their words."""
+    for name, stated in _RECOGNITION_FORMS:
+        for m in found.matches(name):
+            form = stated or (
+                "typical-experience" if m["word"] in ("典型经验", "经验做法") else "typical-case"
             )
-        )
-    for m in res["exchange"].finditer(text, lo, hi):
-        add(
-            OutcomeFound(
-                "recognitions",
-                m.start(),
-                m.end(),
-                {"level": _level(m[0]), "form": "experience-exchange"},
-                actors={"by": actors(m.start(), m.end())},
+            found.add(
+                OutcomeFound(
+                    "recognitions",
+                    m.start(),
+                    m.end(),
+                    {"level": _level(m[0]), "form": form},
+                    actors={"by": found.actors(m.start(), m.end())},
+                )
             )
-        )
-    for m in res["absorbed"].finditer(text, lo, hi):
-        add(
-            OutcomeFound(
-                "recognitions",
-                m.start(),
-                m.end(),
-                {"level": _level(m[0]), "form": "institutional-rule"},
-                actors={"by": actors(m.start(), m.end())},
-            )
-        )
-    for m in res["commended"].finditer(text, lo, hi):
-        add(
-            OutcomeFound(
-                "recognitions",
-                m.start(),
-                m.end(),
-                {"level": _level(m[0]), "form": "commendation"},
-                actors={"by": actors(m.start(), m.end())},
-            )
-        )
-    # Counts of firsts: 实现…等7个全国第一
-    for m in res["firsts"].finditer(text, lo, hi):
+
+
+def _counted_firsts(found: _Found, quantities: Sequence[Qty]) -> None:
+    """Counts of firsts: 实现…等7个全国第一."""
+    for m in found.matches("firsts"):
         count = next((q for q in quantities if q.end == m.start()), None)
         if count is None:
             continue
-        scope = _scope_key(m["scope"], ctx)
+        scope = _scope_key(m["scope"], found.ctx)
         if scope is None:
             continue
-        clause = _clause(text, m.start(), lo, hi)
-        add(
+        found.add(
             OutcomeFound(
                 "claims",
                 count.start,
                 m.end(),
                 {"kind": "first-to-do"},
                 scope=scope,
-                what=clause,
+                what=found.clause(m.start()),
             )
         )
-    claim_kinds = (
-        ("first-of-its-kind", "first-of-its-kind"),
-        ("only-one", "only-one"),
-        ("largest", "largest"),
-        ("first-to-do", "first-to-do"),
-    )
-    for name, kind in claim_kinds:
-        for m in res[name].finditer(text, lo, hi):
+
+
+def _claims(found: _Found) -> None:
+    """Claims of being first of a kind (全国首个), the only one, the largest, or first to do
+    something (在全国率先), in a scope their words name."""
+    for kind in ("first-of-its-kind", "only-one", "largest", "first-to-do"):
+        for m in found.matches(kind):
             scope_word = m["scope"] or (
-                m.groupdict().get("scope0") if name == "first-of-its-kind" else None
+                m.groupdict().get("scope0") if kind == "first-of-its-kind" else None
             )
             if not scope_word:
                 continue
-            if name == "first-of-its-kind" and m["word"] == "首批":
+            if kind == "first-of-its-kind" and m["word"] == "首批":
                 continue
-            scope = _scope_key(scope_word, ctx)
+            scope = _scope_key(scope_word, found.ctx)
             if scope is None:
                 continue
-            start = m.start()
-            if name == "first-of-its-kind" and m["scope"]:
-                scope = _scope_key(m["scope"], ctx) or scope
-            clause = _clause(text, m.start(), lo, hi)
-            add(
+            if kind == "first-of-its-kind" and m["scope"]:
+                scope = _scope_key(m["scope"], found.ctx) or scope
+            found.add(
                 OutcomeFound(
                     "claims",
-                    start,
+                    m.start(),
                     m.end(),
                     {"kind": "first-to-do" if m["word"] in ("首创", "首次") else kind},
                     scope=scope,
-                    what=_what(text, m.end(), clause),
+                    what=_what(found.text, m.end(), found.clause(m.start())),
                 )
             )
-    # Record highs and lows: 人民群众安全感、满意度分别上升至98.77%、96.81%,创历史新高;
-    # 企业综合融资成本降至历史最低. What is at a record is said before the words (in their
-    # clause, else in the clause before); the record is taken as the province's the report
-    # is about, for the reviewer to check.
+
+
+def _records(found: _Found) -> None:
+    """Record highs and lows: 人民群众安全感、满意度分别上升至98.77%、96.81%,创历史新高;
+    企业综合融资成本降至历史最低. What is at a record is said before the words (in their
+    clause, else in the clause before); the record is taken as the province's the report
+    is about, for the reviewer to check."""
     for kind in ("record-high", "record-low"):
-        for m in res[kind].finditer(text, lo, hi):
-            scope = _scope_key("全省", ctx)
+        for m in found.matches(kind):
+            scope = _scope_key("全省", found.ctx)
             if scope is None:
                 continue
-            clause = _clause(text, m.start(), lo, hi)
+            clause = found.clause(m.start())
             if clause[0] < m.start():
                 what = (clause[0], m.start())
-            elif clause[0] - 2 >= lo:
-                what = _clause(text, clause[0] - 2, lo, hi)
+            elif clause[0] - 2 >= found.lo:
+                what = found.clause(clause[0] - 2)
             else:
                 continue
-            add(OutcomeFound("claims", m.start(), m.end(), {"kind": kind}, scope=scope, what=what))
-    # Pilot programmes named in the text.
-    for it in items:
-        if it.etype is EntityType.PILOT_PROGRAMME and lo <= it.start and it.end <= hi:
-            add(OutcomeFound("pilots", it.start, it.end, {"stage": "pilot"}, programme=it))
-    # Spreading: 复制推广经验, 全面铺开试点 — the clause says what is spread. Only where the
-    # sentence speaks of a pilot or an experience: 对相关改革项目进行总结推广 (the reform
-    # office promotes this compilation's reforms) generalises no pilot; the draft leaves
-    # its 推广 to the reviewer as an exception.
-    for m in res["spread"].finditer(text, lo, hi):
-        if _overlaps(m.start(), m.end(), taken):
+            found.add(
+                OutcomeFound("claims", m.start(), m.end(), {"kind": kind}, scope=scope, what=what)
+            )
+
+
+def _spreading(found: _Found) -> None:
+    """Spreading: 复制推广经验, 全面铺开试点 — the clause says what is spread. Only where the
+    sentence speaks of a pilot or an experience: 对相关改革项目进行总结推广 (the reform
+    office promotes this compilation's reforms) generalises no pilot; the draft leaves
+    its 推广 to the reviewer as an exception."""
+    for m in found.matches("spread"):
+        if _overlaps(m.start(), m.end(), found.taken):
             continue
-        if not _SPREAD_CONTEXT.search(_sentence(text, m.start(), lo, hi)):
+        if not _SPREAD_CONTEXT.search(_sentence(found.text, m.start(), found.lo, found.hi)):
             continue
-        clause = _clause(text, m.start(), lo, hi)
-        if _overlaps(clause[0], clause[1], taken):
+        clause = found.clause(m.start())
+        if _overlaps(clause[0], clause[1], found.taken):
             continue
-        add(
+        found.add(
             OutcomeFound(
                 "pilots", clause[0], clause[1], {"stage": "generalised"}, whole_clause=True
             )
         )
-    return out
 
 
 #: What a spread word (推广, 铺开) must be about, in its sentence, to draft a pilot.
