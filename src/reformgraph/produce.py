@@ -694,6 +694,54 @@ def _produce(
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     paths = case_file_paths(data_dir)
+    prepared = _prepare(data_dir, paths, progress)
+    tally = _write_cases(data_dir, paths, work, prepared, cache=cache, progress=progress)
+    seconds["read, resolve and write"] = time.perf_counter() - clock
+    shared_entities = _shared_entities(prepared.shared, tally.links)
+    # What the cases were processed with is not needed any more: give its memory back
+    # before the store is loaded.
+    _WORKER.clear()
+    del prepared
+    gc.collect()  # finalisers run: a Ctrl-C that lands in one is noted, not raised
+    _stop_if_interrupted()
+    _load_store(work, tally.cases, progress, seconds)
+    errors_found = sorted({v for v in tally.violations if v.severity == "Violation"})
+    warnings_found = sorted({v for v in tally.violations if v.severity != "Violation"})
+    validation = ValidationResult(
+        conforms=not errors_found,
+        violations=errors_found,
+        warnings=warnings_found,
+        report_text="\n".join(map(str, errors_found + warnings_found)) or "Conforms",
+    )
+    return Produced(
+        folder=work,
+        triples=tally.triples,
+        validation=validation,
+        uncovered=tally.uncovered,
+        warnings=tally.warnings,
+        cases=tally.cases,
+        reused=tally.reused,
+        seconds=seconds,
+        shared_entities=shared_entities,
+    )
+
+
+@dataclass
+class _Prepared:
+    """What every case is read and checked with: the sources and entities, the resolver
+    of references, the compiled shapes, the labels that hold numerals, and the problems
+    of the case folder itself."""
+
+    shared: Dataset
+    resolver: CaseResolver
+    checks: _Checks
+    labels: list[str]
+    folder_errors: list[DataError]
+
+
+def _prepare(data_dir: Path, paths: list[Path], progress: Progress | None) -> _Prepared:
+    """Read the sources and entities and make what the cases are checked with. Raises
+    :class:`DataErrors` when they are unsound, or there is no case to read."""
     # Case files that would not be read, or none at all: then the build stops once the
     # sources and entities are read (what spans cases, such as the introductions, which
     # run up to the first case, would only report consequences).
@@ -714,12 +762,6 @@ def _produce(
         raise DataErrors(
             [*resolver.entity_errors, *folder_errors, *_case_errors(data_dir, paths, resolver)]
         )
-    errors: list[DataError] = list(folder_errors)
-    uncovered: list[Uncovered] = []
-    seen: dict[str, str] = {}
-    count = reused = 0
-    links: Counter[str] = Counter()
-    violations: list[Violation] = []
     if progress is not None:
         progress("prepare", 1, 3)
     checks = _Checks.make(shared)
@@ -729,6 +771,71 @@ def _produce(
     if progress is not None:
         progress("prepare", 3, 3)
     _share(data_dir, shared, resolver, checks, labels)
+    return _Prepared(shared, resolver, checks, labels, list(folder_errors))
+
+
+@dataclass
+class _Tally:
+    """What the cases and introductions added up to, once written."""
+
+    errors: list[DataError]
+    warnings: list[DataError] = field(default_factory=list)
+    uncovered: list[Uncovered] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    links: Counter[str] = field(default_factory=Counter)
+    seen: dict[str, str] = field(default_factory=dict)  # case id: the file that has it
+    cases: int = 0
+    reused: int = 0
+    triples: int = 0
+
+    def take(self, outcome: CaseOutcome, resolver: CaseResolver) -> Chunk | None:
+        """Count a case's outcome in, place it in its source, and return its chunk."""
+        self.errors += outcome.errors
+        self.warnings += outcome.warnings
+        resolver.used.update(outcome.used)
+        duplicate = outcome.case_id is not None and outcome.case_id in self.seen
+        if outcome.case_id is not None:
+            if duplicate:
+                self.errors.append(
+                    DataError(
+                        outcome.file,
+                        outcome.id_line,
+                        "id",
+                        f"duplicate case id {outcome.case_id!r}: already used by"
+                        f" {self.seen[outcome.case_id]}",
+                    )
+                )
+            self.seen.setdefault(outcome.case_id, outcome.file)
+        # A second case of the same id is not placed in its source: the checks that
+        # span cases (positions, extents) would report the duplicate again, on files
+        # that are fine.
+        if outcome.place is not None and not duplicate:
+            source, start, position, line, end = outcome.place
+            resolver.place(
+                source, start, position, LineMap(outcome.file, {("position",): line or 1}), end
+            )
+        if outcome.chunk is not None:
+            self.cases += 1
+            self.reused += outcome.cached
+            self.links.update(outcome.links)
+        self.uncovered += outcome.uncovered
+        self.violations += outcome.violations
+        return outcome.chunk
+
+
+def _write_cases(
+    data_dir: Path,
+    paths: list[Path],
+    work: Path,
+    prepared: _Prepared,
+    *,
+    cache: Path | None,
+    progress: Progress | None,
+) -> _Tally:
+    """Read, resolve, render and check every case (in worker processes), and the
+    introductions and shared entities after them, into the N-Triples and the JSON-LD."""
+    shared, resolver, checks = prepared.shared, prepared.resolver, prepared.checks
+    tally = _Tally(errors=list(prepared.folder_errors))
     # The workers begin on the cases; this process renders and checks the shared
     # entities whenever it would wait for them, into a file that goes after the cases.
     shared_part = _SharedPart(
@@ -737,7 +844,6 @@ def _produce(
         work / f"{STEM}.shared.nt",
     )
     outcomes = _cases(data_dir, paths, cache, work / CACHE_DIR, progress, shared_part.step)
-    case_warnings: list[DataError] = []
     with (
         closing(outcomes),
         closing(shared_part),
@@ -746,68 +852,36 @@ def _produce(
     ):
         for outcome in outcomes:
             _stop_if_interrupted()
-            errors += outcome.errors
-            case_warnings += outcome.warnings
-            resolver.used.update(outcome.used)
-            duplicate = outcome.case_id is not None and outcome.case_id in seen
-            if outcome.case_id is not None:
-                if duplicate:
-                    errors.append(
-                        DataError(
-                            outcome.file,
-                            outcome.id_line,
-                            "id",
-                            f"duplicate case id {outcome.case_id!r}: already used by"
-                            f" {seen[outcome.case_id]}",
-                        )
-                    )
-                seen.setdefault(outcome.case_id, outcome.file)
-            # A second case of the same id is not placed in its source: the checks that
-            # span cases (positions, extents) would report the duplicate again, on files
-            # that are fine.
-            if outcome.place is not None and not duplicate:
-                source, start, position, line, end = outcome.place
-                resolver.place(
-                    source,
-                    start,
-                    position,
-                    LineMap(outcome.file, {("position",): line or 1}),
-                    end,
-                )
-            if outcome.chunk is not None:
-                writers.write(outcome.chunk)
-                jsonld.write(outcome.chunk)
-                count += 1
-                reused += outcome.cached
-                links.update(outcome.links)
-            uncovered += outcome.uncovered
-            violations += outcome.violations
+            chunk = tally.take(outcome, resolver)
+            if chunk is not None:
+                writers.write(chunk)
+                jsonld.write(chunk)
         # The workers' memory back before what follows (at 100,000 cases they hold a GB).
         outcomes.close()
-        introductions, warnings = resolver.finish(errors)
-        warnings = case_warnings + warnings
+        introductions, warnings = resolver.finish(tally.errors)
+        tally.warnings += warnings
         for source_id, intro in introductions.items():
             triples = list(introduction_triples(shared.entities, shared.sources[source_id], intro))
             chunk = render_chunk(triples, _jsonld_nodes())
             writers.write(chunk)
             jsonld.write(chunk)
             result = checks.check(triples, chunk.ntriples)
-            violations += result.violations + result.warnings
-            uncovered += introduction_numerals(source_id, intro, labels)
-            uncovered += introduction_triggers(source_id, intro)
+            tally.violations += result.violations + result.warnings
+            tally.uncovered += introduction_numerals(source_id, intro, prepared.labels)
+            tally.uncovered += introduction_triggers(source_id, intro)
         shared_part.finish()
-        violations += shared_part.violations
+        tally.violations += shared_part.violations
         writers.append(shared_part.writer)
         jsonld.append(shared_part.jsonld)
-    seconds["read, resolve and write"] = time.perf_counter() - clock
-    shared_entities = _shared_entities(shared, links)
-    # What the cases were processed with is not needed any more: give its memory back
-    # before the store is loaded.
-    _WORKER.clear()
-    del shared, resolver, checks, labels, introductions
-    gc.collect()  # finalisers run: a Ctrl-C that lands in one is noted, not raised
-    _stop_if_interrupted()
+    tally.triples = writers.triples
+    return tally
 
+
+def _load_store(
+    work: Path, cases: int, progress: Progress | None, seconds: dict[str, float]
+) -> None:
+    """Bulk-load the N-Triples and the ontology into the store, and write the Turtle (in
+    another process while the store loads, for large builds)."""
     clock = time.perf_counter()
     if progress is not None:
         progress("store", 0, 1)
@@ -817,7 +891,7 @@ def _produce(
     # costs more than small ones).
     ttl = work / f"{STEM}.ttl"
     converter = None
-    if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+    if cases >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         converter = _launch(
             ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_die_with_parent)
         )
@@ -840,28 +914,7 @@ def _produce(
     finally:
         if converter is not None:
             converter.shutdown(cancel_futures=True)
-
     store.flush()
-    del store
-    errors_found = sorted({v for v in violations if v.severity == "Violation"})
-    warnings_found = sorted({v for v in violations if v.severity != "Violation"})
-    validation = ValidationResult(
-        conforms=not errors_found,
-        violations=errors_found,
-        warnings=warnings_found,
-        report_text="\n".join(map(str, errors_found + warnings_found)) or "Conforms",
-    )
-    return Produced(
-        folder=work,
-        triples=writers.triples,
-        validation=validation,
-        uncovered=uncovered,
-        warnings=warnings,
-        cases=count,
-        reused=reused,
-        seconds=seconds,
-        shared_entities=shared_entities,
-    )
 
 
 def _shared_entities(shared: Dataset, links: Counter[str]) -> list[tuple[str, str, int]]:
