@@ -412,127 +412,18 @@ def _changes(
     used: set[int] = set()
     i = 0
     while i < len(quantities):
-        q = quantities[i]
-        clause = _clause(text, q.start, lo, hi)
-        before = text[clause[0] : q.start]
-        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        between = text[q.end : nxt.start] if nxt is not None else ""
-        same_clause = nxt is not None and nxt.start < clause[1]
-        # 从A(压缩)至B, 由A降至B
-        opening = _PAIR_OPEN.search(before) if nxt is not None and same_clause else None
-        if nxt is not None and opening is not None:
-            mid = _PAIR_MID.match(between)
-            (unit, baseline), (other_unit, result) = ctx.in_base(q), ctx.in_base(nxt)
-            verb = mid and (mid["verb"] or mid["verb2"])
-            comparable = unit == other_unit
-            if mid and ((comparable and baseline != result) or (not comparable and verb)):
-                direction = (
-                    _direction(verb) if verb else ("decrease" if result < baseline else "increase")
-                )
-                label_end = q.start - len(opening[0])
-                changes.append(
-                    ChangeFound(
-                        parts={"baseline": q, "result": nxt},
-                        direction=direction,
-                        indicator=_clean_label(text[clause[0] : label_end], dates, clause[0])
-                        or _indicator(text, q.start, q.end, clause, dates),
-                        start=clause[0],
-                        end=nxt.end,
-                        # 由2021年的3起: the year is the baseline's, not the change's date
-                        baseline_dated=opening["year"] is not None,
-                    )
-                )
-                used.update((i, i + 1))
-                i += 2
-                continue
-        # 将…A…整合为B
-        if nxt is not None and same_clause and "将" in before:
-            mid = _MERGE_MID.match(between)
-            if mid and q.unit == nxt.unit and q.value != nxt.value:
-                noun = re.split("[\uff0c,、]", text[q.end : nxt.start])[0]
-                noun = re.sub(
-                    "(?:整合|合并|压减|精简|缩减|减少|调整|优化|归并|扩大|增加|提升|提高)(?:为|至|到)$",
-                    "",
-                    noun,
-                )
-                changes.append(
-                    ChangeFound(
-                        parts={"baseline": q, "result": nxt},
-                        direction="decrease" if nxt.value < q.value else "increase",
-                        indicator=noun or _indicator(text, q.start, q.end, clause, dates),
-                        start=text.rfind("将", clause[0], q.start),
-                        end=nxt.end,
-                    )
-                )
-                used.update((i, i + 1))
-                i += 2
-                continue
-        role = None
-        verb_match = _RESULT_VERB.search(before)
-        if verb_match:
-            role = "result"
-        else:
-            verb_match = _CHANGE_VERB.search(before)
-            if verb_match:
-                role = "difference"
-        if role is not None and verb_match is not None:
-            groups = verb_match.groupdict()
-            verb = groups.get("verb") or groups.get("verb2") or ""
-            verb_start = clause[0] + verb_match.start()
-            # The run of values: 分别上升至98.77%、96.81%
-            run = [i]
-            k = i
-            while (
-                k + 1 < len(quantities)
-                and text[quantities[k].end : quantities[k + 1].start] in ("、", "和", "\uff0c")
-                and quantities[k + 1].start < clause[1] + 1
-                and quantities[k + 1].unit == q.unit
-                and text[quantities[k].end : quantities[k + 1].start] != "\uff0c"
-            ):
-                k += 1
-                run.append(k)
-            compared_match = None
-            for cm in _COMPARED.finditer(text, clause[0], verb_start + len(verb)):
-                compared_match = cm
-            compared = None
-            label_end = verb_start
-            if compared_match is not None:
-                group = "yoy" if compared_match["yoy"] else "what"
-                compared = (compared_match.start(group), compared_match.end(group))
-                label_end = min(label_end, compared_match.start())
-            label = _clean_label(text[clause[0] : label_end], dates, clause[0])
-            labels = [label] * len(run)
-            if len(run) > 1:
-                parts = [p for p in re.split("、", label) if p]
-                if len(parts) == len(run):
-                    labels = parts
-            if not label:
-                # 分别同比增长13.4%、29.1%: the values the sentence gave before.
-                sentence = _sentence(text, q.start, lo, hi)
-                earlier = [x for x in quantities[:i] if x.start >= sentence[0]]
-                if len(earlier) >= len(run):
-                    pairs = earlier[-len(run) :]
-                    labels = [
-                        _indicator(text, p.start, p.end, _clause(text, p.start, lo, hi), dates)
-                        for p in pairs
-                    ]
-                else:
-                    labels = [_indicator(text, q.start, q.end, clause, dates)] * len(run)
-            for n, index in enumerate(run):
-                changes.append(
-                    ChangeFound(
-                        parts={role: quantities[index]},
-                        direction=_direction(verb),
-                        indicator=labels[n],
-                        start=clause[0],
-                        end=quantities[index].end,
-                        compared=compared,
-                    )
-                )
-                used.add(index)
-            i = run[-1] + 1
+        clause = _clause(text, quantities[i].start, lo, hi)
+        found = (
+            _pair_change(text, quantities, i, clause, dates, ctx)
+            or _merged_change(text, quantities, i, clause, dates)
+            or _verb_changes(text, lo, hi, quantities, i, clause, dates)
+        )
+        if found is None:
+            i += 1
             continue
-        i += 1
+        changes += found[0]
+        used.update(found[1])
+        i = max(found[1]) + 1
     for change in changes:
         if change.baseline_dated:
             continue
@@ -546,6 +437,152 @@ def _changes(
         ]
         change.date = _date_before(own, first, _sentence(text, first, lo, hi))
     return changes, used
+
+
+#: Changes found at a quantity, and the indices of the quantities they take.
+_FoundChanges = tuple[list[ChangeFound], list[int]]
+
+
+def _pair_change(
+    text: str,
+    quantities: list[Qty],
+    i: int,
+    clause: tuple[int, int],
+    dates: Sequence[DateFound],
+    ctx: Context,
+) -> _FoundChanges | None:
+    """从A(压缩)至B, 由A降至B: quantity ``i`` is the baseline, the next one the result."""
+    q = quantities[i]
+    nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+    if nxt is None or nxt.start >= clause[1]:
+        return None
+    opening = _PAIR_OPEN.search(text[clause[0] : q.start])
+    if opening is None:
+        return None
+    mid = _PAIR_MID.match(text[q.end : nxt.start])
+    (unit, baseline), (other_unit, result) = ctx.in_base(q), ctx.in_base(nxt)
+    verb = mid and (mid["verb"] or mid["verb2"])
+    comparable = unit == other_unit
+    if not (mid and ((comparable and baseline != result) or (not comparable and verb))):
+        return None
+    direction = _direction(verb) if verb else ("decrease" if result < baseline else "increase")
+    label_end = q.start - len(opening[0])
+    change = ChangeFound(
+        parts={"baseline": q, "result": nxt},
+        direction=direction,
+        indicator=_clean_label(text[clause[0] : label_end], dates, clause[0])
+        or _indicator(text, q.start, q.end, clause, dates),
+        start=clause[0],
+        end=nxt.end,
+        # 由2021年的3起: the year is the baseline's, not the change's date
+        baseline_dated=opening["year"] is not None,
+    )
+    return [change], [i, i + 1]
+
+
+def _merged_change(
+    text: str,
+    quantities: list[Qty],
+    i: int,
+    clause: tuple[int, int],
+    dates: Sequence[DateFound],
+) -> _FoundChanges | None:
+    """将…A…整合为B: quantity ``i`` is the baseline, the next one (in its unit) the result."""
+    q = quantities[i]
+    nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+    if nxt is None or nxt.start >= clause[1] or "将" not in text[clause[0] : q.start]:
+        return None
+    mid = _MERGE_MID.match(text[q.end : nxt.start])
+    if not (mid and q.unit == nxt.unit and q.value != nxt.value):
+        return None
+    noun = re.split("[\uff0c,、]", text[q.end : nxt.start])[0]
+    noun = re.sub(
+        "(?:整合|合并|压减|精简|缩减|减少|调整|优化|归并|扩大|增加|提升|提高)(?:为|至|到)$",
+        "",
+        noun,
+    )
+    change = ChangeFound(
+        parts={"baseline": q, "result": nxt},
+        direction="decrease" if nxt.value < q.value else "increase",
+        indicator=noun or _indicator(text, q.start, q.end, clause, dates),
+        start=text.rfind("将", clause[0], q.start),
+        end=nxt.end,
+    )
+    return [change], [i, i + 1]
+
+
+def _verb_changes(
+    text: str,
+    lo: int,
+    hi: int,
+    quantities: list[Qty],
+    i: int,
+    clause: tuple[int, int],
+    dates: Sequence[DateFound],
+) -> _FoundChanges | None:
+    """A result (上升至98.77%) or a difference (提高20个百分点) after a verb, for quantity
+    ``i`` and the run of values in its unit after it (分别上升至98.77%、96.81%)."""
+    q = quantities[i]
+    before = text[clause[0] : q.start]
+    role = "result"
+    verb_match = _RESULT_VERB.search(before)
+    if verb_match is None:
+        role = "difference"
+        verb_match = _CHANGE_VERB.search(before)
+        if verb_match is None:
+            return None
+    groups = verb_match.groupdict()
+    verb = groups.get("verb") or groups.get("verb2") or ""
+    verb_start = clause[0] + verb_match.start()
+    run = [i]
+    k = i
+    while (
+        k + 1 < len(quantities)
+        and text[quantities[k].end : quantities[k + 1].start] in ("、", "和", "\uff0c")
+        and quantities[k + 1].start < clause[1] + 1
+        and quantities[k + 1].unit == q.unit
+        and text[quantities[k].end : quantities[k + 1].start] != "\uff0c"
+    ):
+        k += 1
+        run.append(k)
+    compared_match = None
+    for cm in _COMPARED.finditer(text, clause[0], verb_start + len(verb)):
+        compared_match = cm
+    compared = None
+    label_end = verb_start
+    if compared_match is not None:
+        group = "yoy" if compared_match["yoy"] else "what"
+        compared = (compared_match.start(group), compared_match.end(group))
+        label_end = min(label_end, compared_match.start())
+    label = _clean_label(text[clause[0] : label_end], dates, clause[0])
+    labels = [label] * len(run)
+    if len(run) > 1:
+        parts = [p for p in re.split("、", label) if p]
+        if len(parts) == len(run):
+            labels = parts
+    if not label:
+        # 分别同比增长13.4%、29.1%: the values the sentence gave before.
+        sentence = _sentence(text, q.start, lo, hi)
+        earlier = [x for x in quantities[:i] if x.start >= sentence[0]]
+        if len(earlier) >= len(run):
+            labels = [
+                _indicator(text, p.start, p.end, _clause(text, p.start, lo, hi), dates)
+                for p in earlier[-len(run) :]
+            ]
+        else:
+            labels = [_indicator(text, q.start, q.end, clause, dates)] * len(run)
+    changes = [
+        ChangeFound(
+            parts={role: quantities[index]},
+            direction=_direction(verb),
+            indicator=labels[n],
+            start=clause[0],
+            end=quantities[index].end,
+            compared=compared,
+        )
+        for n, index in enumerate(run)
+    ]
+    return changes, run
 
 
 # --------------------------------------------------------------------------- scopes
