@@ -997,49 +997,10 @@ class _Resolver:
         office = self.ref(lines, ("office",), case.office, [EntityType.REFORM_OFFICE], "office")
         for i, domain in enumerate(case.domains):
             self.ref(lines, ("domains", i), domain, [EntityType.DOMAIN], "domain")
-
-        text_lines = self.text_lines.get(case.source)
-        if text_lines is None:
-            text_lines = self.text_lines[case.source] = _TextLines.of(text)
-        title_lines = text_lines.where.get(case.title.zh, [])
-        if len(title_lines) != 1:
-            near = "" if title_lines else near_miss(case.title.zh, text)
-            self.errors.append(
-                lines.error(
-                    ("title", "zh"),
-                    f"the title must be a whole line of {source.record.file} exactly once"
-                    f" (found {len(title_lines)}): {case.title.zh!r}{near}",
-                )
-            )
+        found = self.case_lines(case, source, lines)
+        if found is None:
             return None
-        spans = text_lines.spans
-        title = spans[title_lines[0]]
-        following = spans[title_lines[0] + 1 : title_lines[0] + 2]
-        # The office line follows the title line; the paragraphs are the lines after it
-        # that hold text (blank lines between them are skipped).
-        paragraphs: list[Span] = []
-        for after in range(title_lines[0] + 2, len(spans)):
-            if len(paragraphs) == case.paragraphs:
-                break
-            if spans[after].text.strip():
-                paragraphs.append(spans[after])
-        if not following or not paragraphs:
-            self.errors.append(
-                lines.error(
-                    ("title",), "the title line must be followed by an office line and a paragraph"
-                )
-            )
-            return None
-        if len(paragraphs) < case.paragraphs:
-            self.errors.append(
-                lines.error(
-                    ("paragraphs",),
-                    f"the case has {case.paragraphs} paragraphs, but only {len(paragraphs)}"
-                    " line(s) of text follow its office line",
-                )
-            )
-            return None
-        office_span = following[0]
+        title, office_span, paragraphs = found
         if office is not None and office_span.text not in office.zh_labels:
             self.errors.append(
                 lines.error(
@@ -1060,33 +1021,8 @@ class _Resolver:
         own = _blank_out(span, [m.span for m in measures])
         own_name = "the case's text outside its measures" if measures else "the case's text"
 
-        located: dict[PathKey, Located] = {}
+        located = self.places_and_actors(case, lines, span)
         fact_ids: dict[str, PathKey] = {}
-        for i, place in enumerate(case.places):
-            place_span = self.mentioned(
-                lines,
-                ("places", i),
-                place,
-                span,
-                "the case's text",
-                [t for t in EntityType if t.is_place],
-                "place",
-            )
-            if place_span is not None:
-                located[("places", i)] = Located(quote=place_span)
-        actors = [t for t in EntityType if t.is_organisation or t is EntityType.ADMINISTRATIVE_AREA]
-        for i, actor in enumerate(case.carried_out_by):
-            actor_span = self.mentioned(
-                lines,
-                ("carried_out_by", i),
-                actor,
-                span,
-                "the case's text",
-                actors,
-                "actor",
-            )
-            if actor_span is not None:
-                located[("carried_out_by", i)] = Located(quote=actor_span)
         start = None
         self.check_date(lines, ("start",), case.start)
         if case.start is not None:
@@ -1124,6 +1060,71 @@ class _Resolver:
             located=located,
             exceptions=exceptions,
         )
+
+    def case_lines(
+        self, case: Case, source: SourceFile, lines: LineMap
+    ) -> tuple[Span, Span, list[Span]] | None:
+        """The case's title line, its office line and its paragraphs in the source; None
+        (and an error) when the title is not a line of it once, or the lines after it are
+        too few."""
+        text_lines = self.text_lines.get(case.source)
+        if text_lines is None:
+            text_lines = self.text_lines[case.source] = _TextLines.of(source.text)
+        title_lines = text_lines.where.get(case.title.zh, [])
+        if len(title_lines) != 1:
+            near = "" if title_lines else near_miss(case.title.zh, source.text)
+            self.errors.append(
+                lines.error(
+                    ("title", "zh"),
+                    f"the title must be a whole line of {source.record.file} exactly once"
+                    f" (found {len(title_lines)}): {case.title.zh!r}{near}",
+                )
+            )
+            return None
+        spans = text_lines.spans
+        following = spans[title_lines[0] + 1 : title_lines[0] + 2]
+        # The office line follows the title line; the paragraphs are the lines after it
+        # that hold text (blank lines between them are skipped).
+        paragraphs: list[Span] = []
+        for after in range(title_lines[0] + 2, len(spans)):
+            if len(paragraphs) == case.paragraphs:
+                break
+            if spans[after].text.strip():
+                paragraphs.append(spans[after])
+        if not following or not paragraphs:
+            self.errors.append(
+                lines.error(
+                    ("title",), "the title line must be followed by an office line and a paragraph"
+                )
+            )
+            return None
+        if len(paragraphs) < case.paragraphs:
+            self.errors.append(
+                lines.error(
+                    ("paragraphs",),
+                    f"the case has {case.paragraphs} paragraphs, but only {len(paragraphs)}"
+                    " line(s) of text follow its office line",
+                )
+            )
+            return None
+        return spans[title_lines[0]], following[0], paragraphs
+
+    def places_and_actors(self, case: Case, lines: LineMap, span: Span) -> dict[PathKey, Located]:
+        """Where the case's text names each of its places and of those who carry it out."""
+        located: dict[PathKey, Located] = {}
+        places = [t for t in EntityType if t.is_place]
+        actors = [t for t in EntityType if t.is_organisation or t is EntityType.ADMINISTRATIVE_AREA]
+        for field_name, ids, types, role in (
+            ("places", case.places, places, "place"),
+            ("carried_out_by", case.carried_out_by, actors, "actor"),
+        ):
+            for i, ident in enumerate(ids):
+                found = self.mentioned(
+                    lines, (field_name, i), ident, span, "the case's text", types, role
+                )
+                if found is not None:
+                    located[(field_name, i)] = Located(quote=found)
+        return located
 
     def measures(
         self, case: Case, lines: LineMap, text: str, span: Span, paragraphs: Sequence[Span]
