@@ -7,7 +7,7 @@ import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -191,6 +191,18 @@ def test_evaluation_scores_the_relations_between_bodies_without_a_target(
     row = re.search(r"^relations +5 +3 +3 +1\.000 +0\.600 +0\.750 +-$", evaluation.table(), re.M)
     assert row is not None, evaluation.table()
     assert evaluation.meets_targets()
+
+
+def test_evaluation_scores_who_carries_each_case_out_without_a_target(
+    evaluation: Evaluation,
+) -> None:
+    """The draft had no `carried_out_by`, so the `actors` query left out every case of a
+    new report until a curator added it. Six of our cases say who carries them out (case
+    2's 武汉市 by two labels); the draft now names each of them."""
+    score = evaluation.scores["actors"]
+    assert (score.gold, score.found, score.correct) == (7, 7, 7), (score.missed, score.spurious)
+    assert "actors" not in TARGETS
+    assert re.search(r"^actors +7 +7 +7 +1\.000 +1\.000 +1\.000 +-$", evaluation.table(), re.M)
 
 
 def test_a_relation_is_correct_only_with_its_kind_and_a_body_of_each_role_right() -> None:
@@ -880,6 +892,56 @@ def test_a_copied_growth_rate_brings_the_indicator_it_is_the_rate_of() -> None:
     assert set(registry.copies) == {"total-assets-growth-rate", "total-assets"}
     record = _entity_records_one(registry.copies["total-assets-growth-rate"], registry.copies)
     assert record["growth_rate_of"] == "total-assets"
+
+
+def test_the_draft_says_who_carries_each_case_out_as_the_curated_cases_do(
+    linked_draft: Path,
+) -> None:
+    """Its first sentence's subject, after a time (2023年9月以来,全省各级相关部门…: the
+    whole body, not 全省); none where the sentence begins otherwise (在全国率先实施…, or a
+    site: 鄂州花湖国际机场作为…)."""
+    drafted, curated = {}, {}
+    for folder, found in ((linked_draft, drafted), (DATA, curated)):
+        for path in sorted((folder / "cases").glob("*.yaml")):
+            case = _load_yaml(path)
+            assert isinstance(case, dict)
+            found[case["position"]] = [
+                ref if isinstance(ref, str) else ref["id"] for ref in case.get("carried_out_by", [])
+            ]
+    assert drafted == curated
+    assert drafted[1] == ["hubei-relevant-departments"]
+    assert drafted[3] == drafted[6] == []
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("近年来,襄阳市聚焦企业关切,推出便利举措。", "襄阳市"),
+        ("2023年以来,省财政厅聚焦企业关切,推出便利举措。", "省财政厅"),
+        ("全市各级相关部门聚焦企业关切,推出便利举措。", "全市各级相关部门"),
+        ("在全国率先推出便利举措,襄阳市聚焦企业关切。", None),
+        ("为聚焦企业关切,襄阳市推出便利举措。", None),
+    ],
+)
+def test_who_carries_a_case_out_is_drafted_only_from_the_start_of_its_first_sentence(
+    tmp_path: Path, opening: str, expected: str | None
+) -> None:
+    _, case = _draft_of(tmp_path, f"改革案例选编。\n推进营商环境改革\n襄阳市委改革办\n{opening}\n")
+    refs = case.get("carried_out_by", [])
+    if expected is None:
+        assert refs == [], refs
+        return
+    (ref,) = refs
+    out = tmp_path / "draft"
+    entities = {
+        e["id"]: e
+        for path in (out / "entities").glob("*.yaml")
+        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
+    }
+    ident = ref if isinstance(ref, str) else ref["id"]
+    words = ref["mention"] if isinstance(ref, dict) else entities[ident]["label"]["zh"]
+    assert words == expected
+    resolve(load_data_folder(out))  # the draft's reference resolves
 
 
 def test_linking_uses_the_curated_office_place_and_source_metadata(linked_draft: Path) -> None:

@@ -11,7 +11,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -940,6 +940,9 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
                 places.append(writer.mention(item))
         if places:
             record["places"] = _unique(places)
+        subject = _subject(text, case, facts.items)
+        if subject is not None:
+            record["carried_out_by"] = [writer.mention(subject)]
         if facts.start is not None:
             record["start"] = facts.start.as_yaml()
         if len(case.body) > 1:
@@ -968,6 +971,41 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
         progress("extract", total, total)
     notes += writer.notes
     return Draft(meta, text, cases, registry, notes, analysis)
+
+
+#: What may come before the subject of a case's first sentence: a time (近年来,
+#: 2023年9月以来, 今年以来) and its comma.
+_BEFORE_SUBJECT = re.compile(
+    r"(?:(?:近|今|去|自|从|多|本|上|[0-9])[^,\uff0c。;\uff1b]{0,11}?(?:以来|年来|年|月|底|初|起)[,\uff0c])?"
+)
+#: What may join a scope word to the bodies it qualifies: 全省各级相关部门.
+_SCOPE_TO_BODY = re.compile(r"(?:各级|各地|各|有关|相关)?")
+
+
+def _subject(text: str, case: CaseFound, items: Sequence[Item]) -> Item | None:
+    """Who carries the case out, as its first sentence says: the organisation or the
+    administrative area that begins it, after a time and its comma (武汉市承接…,
+    2023年以来,安吉县聚焦…). A scope word before bodies makes one body of them all
+    (全省各级相关部门, not 全省). None when the sentence begins otherwise (在全国率先实施…,
+    or a site: 鄂州花湖国际机场作为…)."""
+    first = case.first
+    lead = _BEFORE_SUBJECT.match(text, first.start, first.end)
+    at = lead.end() if lead is not None else first.start
+    starting = [it for it in items if it.start == at]
+    if not starting:
+        return None
+    item = max(starting, key=lambda it: it.end)
+    if item.etype is EntityType.ADMINISTRATIVE_AREA and item.text.startswith("全"):
+        joint = _SCOPE_TO_BODY.match(text, item.end)
+        after = joint.end() if joint is not None else item.end
+        bodies = [it for it in items if it.start == after and it.kind == "organisation"]
+        if bodies:
+            body = max(bodies, key=lambda it: it.end)
+            words = text[item.start : body.end]
+            return replace(body, start=item.start, text=words, label=words, key=f"scoped:{words}")
+    if item.kind == "organisation" or item.etype is EntityType.ADMINISTRATIVE_AREA:
+        return item
+    return None
 
 
 def _untitled_cases(case: CaseFound, where: str) -> list[str]:
@@ -1268,6 +1306,7 @@ def _case_order(record: dict[str, Any]) -> dict[str, Any]:
         "office",
         "domains",
         "places",
+        "carried_out_by",
         "start",
         "paragraphs",
         "involves",

@@ -30,6 +30,7 @@ KINDS = (
     "claims",
     "pilots",
     "relations",
+    "actors",
 )
 #: Targets on a curated source (F1). The qualitative outcomes are phrases like the named
 #: kinds, matched by where their words are and with every attribute right: the same 0.8.
@@ -195,6 +196,19 @@ def _surfaces(record: Any, text: str, entities: Mapping[str, Entity]) -> dict[st
         else:
             out[kind].update(label for label in entity.zh_labels if label in text)
     return out
+
+
+def _actors(case: Any, text: str, entities: Mapping[str, Entity]) -> set[str]:
+    """The Chinese words by which a case names who carries it out: each ``mention``, or
+    each label of the entity found in its text."""
+    words: set[str] = set()
+    for ref in case.carried_out_by:
+        entity = entities.get(ref.id)
+        if ref.mention is not None:
+            words.add(ref.mention)
+        elif entity is not None:
+            words.update(label for label in entity.zh_labels if label in text)
+    return words
 
 
 def _model_at(model: Any, path: Sequence[str | int]) -> Any:
@@ -398,6 +412,7 @@ def _units(resolved: Resolved) -> dict[str, dict[str, Any]]:
             "rankings": _numbered(scope_label[r][:2] + scope_label[r][3:] for r in rankings),
             **_surfaces(case.case, case.span.text, entities),
             **_outcomes_of(case.located, case.case, entities),
+            "actors": _actors(case.case, case.span.text, entities),
         }
     for intro in resolved.introductions.values():
         record = intro.source.record.introduction
@@ -410,6 +425,7 @@ def _units(resolved: Resolved) -> dict[str, dict[str, Any]]:
             "rankings": _numbered((r[0], r[1], r[3], entities[r[4]].label.zh) for r in rankings),
             **_surfaces(record, intro.span.text, entities),
             **_outcomes_of(intro.located, intro.source.record, entities),
+            "actors": set(),
         }
     return out
 
@@ -441,6 +457,9 @@ def evaluate(report: Path, curated: Path, *, progress: Progress | None = None) -
       the overlap of their quotes, with the same kind and, for each role, a body in common
       (by its Chinese labels; a body the sentence leaves unsaid, ``implied``, is not
       required). They have no target (see :data:`OVERLAP_KINDS`).
+    - actors: for each case, the Chinese words by which it names who carries it out
+      (``carried_out_by``), as for the named kinds. No target either: six of our cases
+      say who.
 
     Raises :class:`ExtractError` when ``curated`` holds no source with the report's text.
     """
@@ -497,4 +516,4 @@ def evaluate(report: Path, curated: Path, *, progress: Progress | None = None) -
     )
 
 
-_NAMED = frozenset({"organisations", "platforms", "instruments", "places"})
+_NAMED = frozenset({"organisations", "platforms", "instruments", "places", "actors"})
