@@ -179,16 +179,16 @@ def test_evaluation_scores_the_relations_between_bodies_without_a_target(
 ) -> None:
     """`evaluate` did not score relations at all. Our source states five; the draft finds
     the three whose bodies are all named (case 5's 协助, the introduction's office of the
-    provincial committee and its 会同) and misses the two whose lead the sentence leaves
-    unsaid (会同相关主管部门…, 联合华彬集团…)."""
+    provincial committee and its 会同), and case 5's 会同相关主管部门…, whose lead is the
+    subject of the case's first sentence (省纪委监委). It misses 联合华彬集团…, whose lead
+    (鄂州) begins no sentence of case 3."""
     score = evaluation.scores["relations"]
-    assert (score.gold, score.found, score.correct) == (5, 3, 3), (score.missed, score.spurious)
+    assert (score.gold, score.found, score.correct) == (5, 4, 4), (score.missed, score.spurious)
     assert [m.split(" | ")[1] for m in score.missed] == [
         "深化政企战略合作模式,联合华彬集团成立全省首家本土国际货运航空公司",
-        "会同相关主管部门组织开展专项监督",
     ]
     assert "relations" not in TARGETS
-    row = re.search(r"^relations +5 +3 +3 +1\.000 +0\.600 +0\.750 +-$", evaluation.table(), re.M)
+    row = re.search(r"^relations +5 +4 +4 +1\.000 +0\.800 +0\.889 +-$", evaluation.table(), re.M)
     assert row is not None, evaluation.table()
     assert evaluation.meets_targets()
 
@@ -942,6 +942,38 @@ def test_who_carries_a_case_out_is_drafted_only_from_the_start_of_its_first_sent
     words = ref["mention"] if isinstance(ref, dict) else entities[ident]["label"]["zh"]
     assert words == expected
     resolve(load_data_folder(out))  # the draft's reference resolves
+
+
+def test_a_joint_work_verb_that_begins_a_clause_has_the_case_subject_as_its_implied_lead(
+    tmp_path: Path,
+) -> None:
+    """二是…。会同省财政厅开展…: the sentence leaves the lead unsaid; it is who carries the
+    case out. With no such subject, the relation is left to the reviewer, with a note."""
+    out, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进营商环境改革\n襄阳市委改革办\n"
+        "襄阳市聚焦企业关切。一是优化服务。会同省财政厅开展专项督查。\n",
+    )
+    (relation,) = case["measures"][0]["relations"]
+    assert relation["kind"] == "joint-work"
+    assert relation["quote"].startswith("会同省财政厅")
+    (lead,) = relation["lead"]
+    assert lead["implied"] is True
+    assert lead["id"] == case["carried_out_by"][0]
+    resolve(load_data_folder(out))
+
+    report = tmp_path / "other.txt"
+    report.write_text(
+        "改革案例选编。\n推进营商环境改革\n襄阳市委改革办\n"
+        "为聚焦企业关切,推出便利举措。一是优化服务。会同省财政厅开展专项督查。\n",
+        encoding="utf-8",
+    )
+    result = extract(report, tmp_path / "other")
+    (case_file,) = (result.out_dir / "cases").glob("*.yaml")
+    other = _load_yaml(case_file)
+    assert isinstance(other, dict)
+    assert "relations" not in other["measures"][0]
+    assert any("leaves unsaid (会同省财政厅)" in note for note in result.notes), result.notes
 
 
 def test_linking_uses_the_curated_office_place_and_source_metadata(linked_draft: Path) -> None:

@@ -490,6 +490,9 @@ class _Writer:
         self.notes: list[str] = []
         #: The stretches of the current scope that belong to nested scopes (see facts).
         self.holes: list[tuple[int, int]] = []
+        #: Who carries out the case being written (see :func:`_subject`): the holder of
+        #: the roles its sentences leave unsaid. None in an introduction.
+        self.subject: Item | None = None
 
     def quote(
         self,
@@ -650,7 +653,16 @@ class _Writer:
             return None
         out: dict[str, Any] = {"kind": r.kind, "quote": quote}
         for role, items in r.roles.items():
-            out[role] = _unique([self.mention(it) for it in items])
+            if role in r.implied:
+                if self.subject is None:
+                    self.notes.append(
+                        f"{where}: a {r.kind} relation whose {role} the sentence leaves"
+                        f" unsaid ({quote}), and the case names no subject: add it by hand"
+                    )
+                    return None
+                out[role] = [{"id": self.registry.item(self.subject), "implied": True}]
+            else:
+                out[role] = _unique([self.mention(it) for it in items])
         return out
 
     def facts(
@@ -940,7 +952,7 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
                 places.append(writer.mention(item))
         if places:
             record["places"] = _unique(places)
-        subject = _subject(text, case, facts.items)
+        subject = writer.subject = _subject(text, case, facts.items)
         if subject is not None:
             record["carried_out_by"] = [writer.mention(subject)]
         if facts.start is not None:

@@ -130,6 +130,9 @@ class RelationFound:
     roles: dict[str, list[Item]]
     start: int
     end: int
+    #: The roles the sentence leaves unsaid (会同相关主管部门…: the lead), empty in
+    #: ``roles``: the case's subject holds them.
+    implied: tuple[str, ...] = ()
 
 
 @dataclass

@@ -52,24 +52,41 @@ def _run_after(orgs: Sequence[Item], text: str, pos: int) -> list[Item]:
     return run
 
 
+#: The verbs of joint work that may begin a clause whose subject is the paragraph's
+#: (二是…。会同相关主管部门组织开展专项监督; …,联合华彬集团成立…).
+_IMPLIED_LEAD_VERBS = frozenset({"会同", "联合", "携手"})
+#: What may come right before such a verb: a clause break, or a measure's marker.
+_CLAUSE_BREAK = re.compile("(?:[\uff0c,。;\uff1b:\uff1a]|[一二三四五六七八九十]是)$")
+
+
+def _begins_clause(text: str, lo: int, at: int, verb: str) -> bool:
+    """Whether ``verb`` at ``at`` begins a clause with no subject of its own."""
+    return verb in _IMPLIED_LEAD_VERBS and (
+        at == lo or _CLAUSE_BREAK.search(text, max(lo, at - 2), at) is not None
+    )
+
+
 def _relations(text: str, lo: int, hi: int, items: Sequence[Item]) -> list[RelationFound]:
     """Relations between bodies that the verbs between their names state (see
     :data:`_RELATION_VERBS`); each relation's quote runs from its first name to its last."""
     orgs = sorted((it for it in items if it.kind == "organisation"), key=lambda it: it.start)
     out: list[RelationFound] = []
 
-    def add(kind: str, roles: dict[str, list[Item]]) -> None:
+    def add(
+        kind: str, roles: dict[str, list[Item]], implied: tuple[str, ...] = (), verb_at: int = -1
+    ) -> None:
         members = [it for group in roles.values() for it in group]
-        if any(not group for group in roles.values()):
+        if any(not group for role, group in roles.items() if role not in implied):
             return
         ids = {id(it) for it in members}
         if len(ids) < len(members):
             return
-        start = min(it.start for it in members)
+        # A relation with an implied role is quoted from its verb on.
+        start = min([it.start for it in members] + ([verb_at] if implied else []))
         end = max(it.end for it in members)
         if any(r.start <= start and end <= r.end for r in out):
             return
-        out.append(RelationFound(kind, roles, start, end))
+        out.append(RelationFound(kind, roles, start, end, implied))
 
     for m in _RELATION_VERBS.finditer(text, lo, hi):
         before = _run_before(orgs, text, m.start())
@@ -84,7 +101,10 @@ def _relations(text: str, lo: int, hi: int, items: Sequence[Item]) -> list[Relat
             continue
         after = _run_after(orgs, text, m.end())
         if m["joint"]:
-            if after:
+            if after and not before and _begins_clause(text, lo, m.start(), m["joint"]):
+                # 会同相关主管部门组织开展…: the lead is the paragraph's subject.
+                add("joint-work", {"lead": [], "partners": after}, ("lead",), m.start())
+            elif after:
                 add("joint-work", {"lead": before, "partners": after})
             elif len(before) >= 2 and m["joint"] in ("联合", "共同"):
                 add("joint-work", {"lead": before[:1], "partners": before[1:]})
