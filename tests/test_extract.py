@@ -675,6 +675,33 @@ def test_a_subtitle_names_the_case_and_its_typical_experience_is_left_for_review
     assert reasons["典型经验"].startswith("TODO: review")
 
 
+def test_a_department_whose_name_pairs_two_fields_with_he_is_one_body(tmp_path: Path) -> None:
+    """省经济和信息化厅 was drafted as 信息化厅 and 省政务服务和大数据中心 as 大数据中心: 和 ends
+    a name going left, as in 省发改委和省财政厅, which are two."""
+    _, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进数据要素改革\n湖南省委改革办\n"
+        "省政务服务和大数据中心会同省发改委和省财政厅建成数据平台,"
+        "省经济和信息化厅、县教育和体育局和省住房和城乡建设厅参与。\n",
+    )
+    out = tmp_path / "draft"
+    labels = {
+        e["id"]: e["label"]["zh"]
+        for path in (out / "entities").glob("*.yaml")
+        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
+    }
+    named = {labels[ref if isinstance(ref, str) else ref["id"]] for ref in case["involves"]}
+    assert {
+        "省政务服务和大数据中心",
+        "省发改委",
+        "省财政厅",
+        "省经济和信息化厅",
+        "县教育和体育局",
+        "省住房和城乡建设厅",
+    } <= named, named
+    assert not named & {"大数据中心", "信息化厅", "体育局", "城乡建设厅"}, named
+
+
 def test_a_report_named_in_chinese_gets_an_ascii_source_id(tmp_path: Path) -> None:
     path = tmp_path / "襄阳改革.txt"
     shutil.copyfile(FIXTURES / "news-item.txt", path)

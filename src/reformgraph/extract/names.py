@@ -62,6 +62,15 @@ def _generic(stem: str) -> bool:
     return not rest
 
 
+#: The paired fields of departments' names, whose 和 joins no two names: 省经济和信息化厅,
+#: 省住房和城乡建设厅, 省政务服务和大数据管理局, 市文化广电和旅游局, 县教育和体育局.
+_PAIRED_FIELDS = re.compile(
+    "经济和信息化|工业和信息化|住房和城乡建设|人力资源和社会保障|文化和旅游|文化广电和旅游|"
+    "自然资源和规划|政务服务和大数据|发展和改革|城市管理和综合执法|林业和草原|粮食和物资储备|"
+    "教育和体育|卫生和计划生育|水利和湖泊|科学技术和信息化|商务和粮食"
+)
+
+
 def _name_start(
     text: str,
     suffix_start: int,
@@ -76,9 +85,11 @@ def _name_start(
             break
         i -= 1
     prefix = text[i:suffix_start]
+    fields = [m.span() for m in _PAIRED_FIELDS.finditer(prefix)]
     cut = 0
     for m in stops.finditer(prefix):
-        cut = max(cut, m.end())
+        if not any(s <= m.start() and m.end() <= e for s, e in fields):
+            cut = max(cut, m.end())
     start = i + cut
     # Quotes must pair up inside a name.
     name = text[start:suffix_start]
