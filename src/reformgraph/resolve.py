@@ -680,33 +680,35 @@ class _Resolver:
     def outcome_words(
         self, lines: LineMap, path: PathKey, item: Recognition | Claim | Pilot
     ) -> None:
-        """A recognition's form, a claim's kind or a pilot's stage that its words contradict:
-        they hold a word of another (吸收为制度性规定 recorded as typical-case) and none of
-        its own. Words that say neither are not judged."""
-        field, value = (
-            ("form", item.form.value)
+        """A recognition's form or level, a claim's kind or a pilot's stage that its words
+        contradict: they hold a word of another (吸收为制度性规定 recorded as typical-case,
+        获评全国…典型案例 as provincial) and none of its own. Words that say neither are not
+        judged."""
+        stated = (
+            [("form", item.form.value), ("level", item.level.value)]
             if isinstance(item, Recognition)
-            else ("kind", item.kind.value)
+            else [("kind", item.kind.value)]
             if isinstance(item, Claim)
-            else ("stage", item.stage.value)
+            else [("stage", item.stage.value)]
         )
-        signals = _OUTCOME_WORDS[field]
         words = item.span_text
-        if any(w in words for w in signals.get(value, ())):
-            return
-        said = [
-            (other, next(w for w in found if w in words))
-            for other, found in signals.items()
-            if other != value and any(w in words for w in found)
-        ]
-        if said:
-            others = " or ".join(f"{other!r} ({word})" for other, word in said)
-            self.errors.append(
-                lines.error(
-                    (*path, field),
-                    f"{field} {value!r} does not match the words {words!r}, which say {others}",
+        for name, value in stated:
+            signals = _OUTCOME_WORDS[name]
+            if any(w in words for w in signals.get(value, ())):
+                continue
+            said = [
+                (other, next(w for w in found if w in words))
+                for other, found in signals.items()
+                if other != value and any(w in words for w in found)
+            ]
+            if said:
+                others = " or ".join(f"{other!r} ({word})" for other, word in said)
+                self.errors.append(
+                    lines.error(
+                        (*path, name),
+                        f"{name} {value!r} does not match the words {words!r}, which say {others}",
+                    )
                 )
-            )
 
     def claim_id(
         self, lines: LineMap, path: PathKey, fact_id: str, fact_ids: dict[str, PathKey]
@@ -1679,6 +1681,11 @@ _OUTCOME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "largest": ("最大",),
         "record-high": ("新高",),
         "record-low": ("新低", "最低"),
+    },
+    "level": {
+        "national": ("全国", "国家", "国务院", "中央", "中共中央"),
+        "provincial": ("全省", "省委", "省政府", "省级"),
+        "municipal": ("全市", "市委", "市政府", "市级"),
     },
     "stage": {
         "pilot": ("试点",),
