@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -1534,3 +1535,33 @@ def test_network_names_each_file_it_wrote_with_its_size(build_dir: Path, tmp_pat
         found = re.fullmatch(r"wrote (.+) \([\d.,]+ (?:bytes|kB|MB|GB)\)", line)
         assert found is not None, line
         assert Path(found[1]).is_file(), line
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a Windows path is a path there")
+@pytest.mark.parametrize(
+    ("args", "given", "fix"),
+    [
+        (["viz", "--out", "C:\\Users\\me\\graph.html"], "C:\\Users\\me\\graph.html", "/mnt/c/"),
+        (["network", "-o", "nets\\hubei"], "nets\\hubei", "give nets/hubei"),
+        (["query", "cases", "--save", "D:/out/cases.csv"], "D:/out/cases.csv", "/mnt/c/"),
+        (["links", "--build", "build\\hubei"], "build\\hubei", "give build/hubei"),
+    ],
+)
+def test_a_windows_path_is_refused_and_names_no_file_with_its_backslashes(
+    build_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    given: str,
+    fix: str,
+) -> None:
+    # On Linux, `--out C:\Users\me\graph.html` wrote a file of that name in the current folder.
+    monkeypatch.chdir(tmp_path)
+    build = [] if "--build" in args else ["--build", str(build_dir)]
+    result = runner.invoke(app, [*args, *build])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"{given}: a Windows path" in message
+    assert fix in message
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []

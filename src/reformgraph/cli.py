@@ -81,6 +81,39 @@ class _Command(typer.core.TyperCommand):
                 setattr(error, "possibilities", [p for p in possibilities if p not in hidden])  # noqa: B010
             raise
 
+    def invoke(self, ctx: Any) -> Any:
+        for param in self.params:
+            value = ctx.params.get(param.name or "")
+            if isinstance(value, Path):
+                _refuse_windows_path(param.opts[0] if param.opts else str(param.name), value)
+        return super().invoke(ctx)
+
+
+def _refuse_windows_path(option: str, value: Path) -> None:
+    """A path written the Windows way (``C:\\Users\\me\\out.html``, ``build\\net``) on a
+    system whose folders are separated by ``/``, where it would name one file or folder
+    of that odd name in the current folder: refused, with the path to give instead."""
+    import os
+    import re
+
+    if os.sep == "\\":
+        return
+    text = str(value)
+    drive = re.match(r"[A-Za-z]:[\\/]", text)
+    if (not drive and "\\" not in text) or value.exists():  # one made so on purpose
+        return
+    if drive:
+        rule = "folders are separated by / and there are no drive letters"
+        fix = "give the path as this system writes it (/home/…, or /mnt/c/… under WSL)"
+    else:
+        rule = "folders are separated by /"
+        fix = f"give {text.replace(chr(92), '/')}"
+    name = f"{option} " if option.startswith("-") else ""
+    _fail(
+        f"{name}{text}: a Windows path; on this system {rule}, so it would name a single"
+        f" file or folder called '{text}' in the current folder: {fix}"
+    )
+
 
 class _Console(Console):
     """A rich console whose output, cut short by its reader (`| head`), ends the command
