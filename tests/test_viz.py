@@ -930,6 +930,22 @@ def test_a_png_picture_is_taken_by_headless_chromium(query_graph: Graph, tmp_pat
     assert len(colours) > 20, "the picture has more than a background"
 
 
+def test_a_png_picture_is_readable_by_others_as_the_page_beside_it_is(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    # The PNG was left as mkstemp made it, readable by its owner alone (0600), where the
+    # page and an SVG are written by the umask (0644): a web server could not serve it.
+    if _chromium() is None and os.environ.get("CI") != "true":
+        pytest.skip("Chromium is not installed")
+    previous = os.umask(0o022)
+    try:
+        page, png = write_view(query_graph, tmp_path / "cases.html", view="cases", picture="png")
+    finally:
+        os.umask(previous)
+    assert page.stat().st_mode & 0o777 == 0o644
+    assert png.stat().st_mode & 0o777 == 0o644
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [({"lang": "fr"}, "unknown language 'fr'"), ({"size": 0}, "size=0")],

@@ -28,7 +28,7 @@ from reformgraph.errors import (
     require_progress,
     user_stacklevel,
 )
-from reformgraph.io import StrPath, load_ontology, load_shapes, read_graph
+from reformgraph.io import StrPath, current_umask, load_ontology, load_shapes, read_graph
 from reformgraph.produce import (
     CACHE_DIR,
     Produced,
@@ -602,6 +602,8 @@ def screenshot(html: StrPath, png: StrPath, *, width: int = 1600, height: int = 
                 raise ToolError(
                     f"Chromium could not take the picture: {done.stderr.strip()[-400:]}"
                 )
+            # mkstemp made it readable by its owner alone: as any other file written, by the umask
+            tmp.chmod(0o666 & ~current_umask())
             tmp.replace(png)
         finally:
             tmp.unlink(missing_ok=True)
