@@ -156,3 +156,28 @@ def test_the_readmes_example_of_a_full_width_colon_is_what_a_check_prints(
     result = CliRunner().invoke(app, ["check", "--data", str(data)])
     assert result.exit_code == 2
     assert _without_progress(result.stderr)[0] == error
+
+
+_PUBLIC_MODULES = ("pipeline", "analysis", "viz", "queries", "io", "errors")
+
+
+def test_every_function_and_error_the_readme_or_a_docstring_names_is_exported() -> None:
+    # `pipeline.accept` (README) and `errors.NoCasesError` (write_networks's docstring)
+    # were missing from their modules' __all__, which the notebooks are held to.
+    import importlib
+    import inspect
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(rf"`(?:reformgraph\.)?({'|'.join(_PUBLIC_MODULES)})\.(\w+)", readme))
+    for module_name in _PUBLIC_MODULES:
+        module = importlib.import_module(f"reformgraph.{module_name}")
+        for name in module.__all__:
+            doc = inspect.getdoc(getattr(module, name)) or ""
+            named |= set(re.findall(rf"reformgraph\.({'|'.join(_PUBLIC_MODULES)})\.(\w+)", doc))
+    assert ("pipeline", "accept") in named
+    missing = [
+        f"{module}.{name}"
+        for module, name in sorted(named)
+        if name not in importlib.import_module(f"reformgraph.{module}").__all__
+    ]
+    assert missing == []

@@ -54,6 +54,7 @@ __all__ = [
     "CheckResult",
     "StrPath",
     "Summary",
+    "accept",
     "build",
     "check",
     "export_query",
