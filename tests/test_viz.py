@@ -1182,6 +1182,70 @@ def test_a_page_fills_the_window_without_scrolling(
     assert main_height > inner_height / 2
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_the_page_fits_its_width_and_the_graph_takes_all_of_it(
+    browser: Any, query_graph: Graph, tmp_path: Path, lang: str
+) -> None:
+    # 390 px wide, the search box ran off the screen (the page scrolled sideways) and the
+    # 11em legend beside the graph left it half the width.
+    page = tmp_path / "page.html"
+    network = viz.select_view(query_graph, view="cases")
+    page.write_text(
+        viz.render_html(network, title="reformgraph — cross-case links", lang=lang),
+        encoding="utf-8",
+    )
+    browser.set_window_size(390, 844)
+    try:
+        _open(browser, page)
+        sizes = browser.execute_script(
+            "var e = document.documentElement, box = function (id) {"
+            " return document.getElementById(id).getBoundingClientRect(); };"
+            "return [e.scrollWidth, e.scrollHeight, window.innerWidth, window.innerHeight,"
+            " box('search').right, box('graph').width, box('graph').height];"
+        )
+    finally:
+        browser.set_window_size(1400, 1000)
+    width, height, inner_width, inner_height, search_right, graph_width, graph_height = sizes
+    assert width <= inner_width
+    assert height <= inner_height
+    assert search_right <= inner_width
+    assert graph_width >= 0.9 * inner_width
+    assert graph_height > inner_height / 3
+
+
+def test_the_graph_moves_and_zooms_by_keyboard_once_tabbed_to(
+    browser: Any, query_graph: Graph, tmp_path: Path
+) -> None:
+    # The canvas took the focus (Tab after the search box), but no key did anything.
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        viz.render_html(viz.select_view(query_graph, view="cases"), title="t"), encoding="utf-8"
+    )
+    _open(browser, page)
+    browser.find_element("id", "search").click()
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.execute_script(
+        "return document.activeElement === document.querySelector('#graph .vis-network')"
+    )
+    view = "return [reformgraph.network.getViewPosition().x, reformgraph.network.getScale()]"
+    x, scale = browser.execute_script(view)
+    ActionChains(browser).key_down(Keys.ARROW_LEFT).pause(0.3).key_up(Keys.ARROW_LEFT).perform()
+    moved_x, _ = browser.execute_script(view)
+    ActionChains(browser).send_keys("+").perform()
+    _, zoomed = browser.execute_script(view)
+    ActionChains(browser).key_down("-").pause(0.3).key_up("-").perform()
+    _, unzoomed = browser.execute_script(view)
+    assert moved_x != x
+    assert zoomed > scale
+    assert unzoomed < zoomed
+    # typing in the search box moves nothing
+    browser.find_element("id", "search").send_keys("+-")
+    assert browser.execute_script(view)[1] == unzoomed
+
+
 @pytest.mark.parametrize(
     ("case", "lang"),
     [(None, "zh"), (None, "en"), ("huahu-airport-opening-up", "en")],

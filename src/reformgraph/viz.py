@@ -532,7 +532,13 @@ def _pyvis_network(
                 "updateInterval": 50,
             },
         },
-        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "navigationButtons": False,
+            # arrows move the view and +/- zoom while the graph has the focus (Tab to it)
+            "keyboard": {"enabled": True, "bindToWindow": False},
+        },
         "nodes": {
             # Long labels (case titles) wrap; a white outline keeps them legible over edges.
             "font": {
