@@ -1565,3 +1565,25 @@ def test_a_windows_path_is_refused_and_names_no_file_with_its_backslashes(
     assert fix in message
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "inside"),
+    [(["viz"], ""), (["viz", "--view", "cases"], "page.html"), (["network"], "")],
+)
+def test_pages_and_networks_are_not_written_into_a_builds_store(
+    build_dir: Path, tmp_path: Path, command: list[str], inside: str
+) -> None:
+    # `viz --out build/store` wrote the page among RocksDB's files, where the next build
+    # deleted it with the old store.
+    built_copy = tmp_path / "build"
+    shutil.copytree(build_dir, built_copy)
+    store = built_copy / "store"
+    before = sorted(p.name for p in store.iterdir())
+    target = store / inside if inside else store
+    result = runner.invoke(app, [*command, "--build", str(built_copy), "--out", str(target)])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"--out {target}: into a build's store ({store})" in message
+    assert f"give the build folder ({built_copy})" in message
+    assert sorted(p.name for p in store.iterdir()) == before

@@ -1475,6 +1475,7 @@ def network(
     target = out_dir if out_dir is not None else folder
     if target.exists() and not target.is_dir():  # before minutes of work, not after
         _fail(f"--out {target}: a file, not a folder for the GraphML and GEXF files")
+    _refuse_store_folder(target, target)
     if not target.exists() and target.suffix.lower() in pipeline.OUTPUT_FILE_SUFFIXES:
         # `-o net.graphml` made a folder of that name, with the four files in it
         _fail(
@@ -1524,12 +1525,25 @@ def _size(path: Path) -> str:
     return ""  # not reached
 
 
+def _refuse_store_folder(folder: Path, given: Path) -> None:
+    """Refuse to write pages or network files into a build's store (``--out build/store``):
+    the next build replaces that folder whole, and what was written there with it."""
+    from reformgraph.engine import BUILD_INFO
+
+    if (folder / BUILD_INFO).is_file():
+        _fail(
+            f"--out {given}: into a build's store ({folder}), which the next build replaces"
+            f" with all it holds: give the build folder ({folder.parent}) or another folder"
+        )
+
+
 def _check_page_target(target: Path) -> None:
     """Refuse a ``viz --out`` that names a file other than a page (``-o pic.svg`` made a
     folder ``pic.svg`` with the page in it), or an existing file that is not one."""
     from reformgraph.pipeline import OUTPUT_FILE_SUFFIXES
 
     page = target.suffix.lower() in (".html", ".htm")
+    _refuse_store_folder(target.parent if page and not target.is_dir() else target, target)
     if target.exists() and not target.is_dir() and not page:
         _fail(
             f"--out {target}: a file that is not a page: give an .html file's name, or a"
