@@ -41,6 +41,10 @@ print(json.dumps({
 import json
 
 print(json.dumps({
+    "platform": sorted(
+        [row["case A"], row["quote A"], row["case B"], row["quote B"]]
+        for _, row in links[links["kind"] == "platform"].iterrows()
+    ),
     "entities": sorted(set(links["entity"])),
     "rare": sorted(rare),
     "dropped": dropped,
@@ -65,6 +69,15 @@ print(json.dumps({
     "alarm": [
         [float(row["baseline"]), float(row["result"]), float(row["computedDifference"])]
         for _, row in changes[changes["indicator"] == "报警响应平均用时"].iterrows()
+    ],
+    "computed": sorted(
+        [float(row["baseline"]), float(row["result"]), float(row["computedDifference"]),
+         float(row["computedDifferencePercent"])]
+        for _, row in changes.dropna(subset=["computedDifference"]).iterrows()
+    ),
+    "growth_ranks": [
+        [int(row["rank"]), row["indicator"], row["statedAs"]]
+        for _, row in rankings[rankings["subject"] == "省属企业"].iterrows()
     ],
 }))
 """,
@@ -419,6 +432,39 @@ def test_the_figures_notebook_finds_the_curated_recognitions_and_the_alarm_chang
         "健全人大代表“两个联系”工作机制",
     }
     assert probed["alarm"] == [[120, 80, 40]]
+    # what the prose of Changes and Rankings says of the curated data
+    assert probed["computed"] == [[80, 17, 63, 78.8], [120, 80, 40, 33.3]]
+    assert probed["growth_ranks"] == [[3, "资产总额增速", "全国第3"], [2, "营收增速", "第2"]]
+
+
+@pytest.mark.slow
+def test_the_links_notebook_shows_the_platform_two_cases_name_differently(
+    executed: Callable[[str], Executed],
+) -> None:
+    # What the prose of "Which cases share what" says of the curated data.
+    _, probed = executed("02-cross-case-links.ipynb")
+    ((title_a, quote_a, title_b, quote_b),) = probed["platform"]
+    assert (title_a, title_b) == ("推进大财政体系建设", "推进投资项目绩效综合评价改革")
+    assert "投资项目绩效综合评价平台" in quote_a
+    assert "绩效平台" in quote_b
+    assert "投资项目绩效综合评价平台" not in quote_b
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_each_section_of_a_notebook_says_what_it_shows(path: Path) -> None:
+    # 03's "## Changes" and "## Rankings" were headings alone over tables of columns
+    # such as computedDifferencePercent, and 02 showed its first table with no word.
+    book = nbformat.read(path, as_version=4)
+    for cell in book.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            heading, _, prose = cell.source.partition("\n")
+            assert len(prose.split()) >= 10, f"{heading}: say what the section shows"
+    code = [c for c in book.cells if c.cell_type == "code"]
+    first_table = next(c for c in code[1:] if "frame(" in c.source or "pd.DataFrame(" in c.source)
+    before = book.cells[: book.cells.index(first_table)]
+    assert any(c.cell_type == "markdown" and c.source.startswith("## ") for c in before), (
+        "the first table comes under a section that says what it shows"
+    )
 
 
 @pytest.fixture(scope="module")
