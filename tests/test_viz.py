@@ -372,6 +372,26 @@ def test_an_unknown_case_is_a_clear_error(build_dir: Path) -> None:
     assert "no case 'big-fiscal' in the graph; did you mean big-fiscal-system?" in near.output
 
 
+@pytest.mark.parametrize(
+    "title", ["推进大财政体系建设", 'Advancing the building of a  "big fiscal" system']
+)
+def test_a_case_given_by_its_title_is_told_its_id_and_nothing_else_is_printed(
+    build_dir: Path, tmp_path: Path, title: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A title copied from the cases table was called unknown with no hint, and an English
+    # one made rdflib log twice that its IRI "does not look like a valid URI".
+    result = CliRunner().invoke(
+        app, ["viz", "--build", str(build_dir), "--case", title, "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"no case {title!r} in the graph: that is the title of the case big-fiscal-system,"
+        " which is its id (give a case's id or IRI; `reformgraph query cases` lists them)"
+    )
+    assert caplog.records == []
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_construct_query_gives_its_own_view(query_graph: Graph, tmp_path: Path) -> None:
     query = tmp_path / "offices.rq"
     query.write_text(

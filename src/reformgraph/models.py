@@ -340,6 +340,9 @@ def as_node(value: Node | str) -> Node:
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
+    # what an IRI cannot hold (a title's spaces and quotes), %-escaped: it names no node
+    # either way, and rdflib logs a warning for each such IRI it makes
+    text = re.sub(r'[\x00-\x20<>"{}|\\^`]', lambda m: f"%{ord(m[0]):02X}", text)
     if text.startswith("rgd:"):
         return DATA[text[len("rgd:") :]]
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text):  # an IRI of any scheme

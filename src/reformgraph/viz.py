@@ -227,8 +227,19 @@ def _find_case(graph: Graph, case: str) -> URIRef:
     if isinstance(node, URIRef) and kinds.get(node) == "case":
         return node
     text = case.strip() if isinstance(case, str) else str(case)
+    # a case's title, copied from a table (推进大财政体系建设): say whose it is
+    wanted = " ".join(text.split()).casefold()
+    titled = sorted(
+        str(c).rsplit("/", 1)[-1]
+        for c in cases
+        if any(
+            " ".join(str(t).split()).casefold() == wanted for t in graph.objects(c, DCTERMS.title)
+        )
+    )
     close = closest(text.rsplit("/", 1)[-1], (str(c).rsplit("/", 1)[-1] for c in cases))
     hint = f"; did you mean {', '.join(close)}?" if close else ""
+    if titled:
+        hint = f": that is the title of the case {', '.join(titled)}, which is its id"
     raise UnknownCaseError(
         f"no case {text!r} in the graph{hint} (give a case's id or IRI; `reformgraph query"
         " cases` lists them)"
