@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from reformgraph import analysis, pipeline, viz
 from reformgraph.errors import NoBuildError, QueryError, UnknownCaseError
+from reformgraph.queries import load_query, saved_query
 
 from .paths import DATA
 
@@ -232,3 +233,14 @@ def test_opening_a_data_folder_as_a_build_says_to_build_it(tmp_path: Path) -> No
     data = shutil.copytree(DATA, tmp_path / "data")
     with pytest.raises(NoBuildError, match="is a data folder, not a build: build it first"):
         pipeline.open_graph(data)
+
+
+def test_load_query_reads_a_relative_file_from_the_current_folder_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # load_query("my.rq") was a TypeError: its folder had to be given, as Path.cwd().
+    (tmp_path / "my.rq").write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert load_query("my.rq").text == load_query("my.rq", tmp_path).text
+    assert load_query("cases") == saved_query("cases")
+    assert "LIMIT 1" in load_query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1").text

@@ -315,14 +315,15 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def load_query(spec: str, cwd: Path) -> SavedQuery:
+def load_query(spec: str, cwd: Path | None = None) -> SavedQuery:
     """A saved query's name, a path to a ``.rq`` file (or any file there is, as a
-    ``.txt``), or SPARQL text."""
+    ``.txt``; a relative one from ``cwd``, by default the current folder), or SPARQL
+    text."""
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", spec):
         return saved_query(spec)
     path = Path(spec) if "\n" not in spec and "\x00" not in spec else None
     if path is not None and not path.is_absolute():
-        path = cwd / path
+        path = (Path.cwd() if cwd is None else cwd) / path
     # a .rq or .sparql name, or any file there is (a query saved as .txt)
     if path is not None and (spec.endswith((".rq", ".sparql")) or _is_file(path)):
         if path.is_dir():
