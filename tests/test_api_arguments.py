@@ -244,3 +244,25 @@ def test_load_query_reads_a_relative_file_from_the_current_folder_by_default(
     assert load_query("my.rq").text == load_query("my.rq", tmp_path).text
     assert load_query("cases") == saved_query("cases")
     assert "LIMIT 1" in load_query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1").text
+
+
+def test_the_public_modules_are_attributes_of_the_package_loaded_when_first_named() -> None:
+    # `import reformgraph; reformgraph.pipeline.open_graph(...)` was an AttributeError.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, reformgraph\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('reformgraph.'))\n"
+        "assert loaded == [], loaded\n"
+        "assert reformgraph.pipeline is sys.modules['reformgraph.pipeline']\n"
+        "assert callable(reformgraph.analysis.centrality)\n"
+        "assert set(reformgraph.__all__) == {'__version__', 'analysis', 'errors', 'io',"
+        " 'pipeline', 'queries', 'viz'}\n"
+        "try:\n    reformgraph.nope\nexcept AttributeError:\n    pass\n"
+        "else:\n    raise AssertionError('reformgraph.nope')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
