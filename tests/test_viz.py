@@ -1144,6 +1144,40 @@ def test_search_finds_a_node_by_either_label_or_its_id_whatever_the_page_s_langu
     assert status.startswith(f"{len(expected)} / ")
 
 
+@pytest.mark.parametrize(
+    ("lang", "needle", "status"),
+    [
+        ("zh", "绩效平台", "1 / 15: 投资项目绩效综合评价平台"),
+        (
+            "en",
+            "performance platform",
+            "1 / 15: comprehensive performance evaluation platform for investment projects",
+        ),
+        ("zh", "国有", "4 / 15: 深化国有企业功能性改革、国有“三资”、盘活国有“三资”规模、国有企业"),
+        ("en", "a", None),  # more than five: the count alone
+    ],
+)
+def test_the_search_line_names_the_few_nodes_it_found_in_the_page_s_language(
+    browser: Any, query_graph: Graph, tmp_path: Path, lang: str, needle: str, status: str | None
+) -> None:
+    # It said "1 / 15" alone: what was found was only in the tooltips, which a keyboard or
+    # a screen reader cannot reach.
+    page = tmp_path / "page.html"
+    page.write_text(
+        viz.render_html(viz.select_view(query_graph, view="cases"), title="t", lang=lang),
+        encoding="utf-8",
+    )
+    _open(browser, page)
+    browser.find_element("id", "search").send_keys(needle)
+    shown = browser.execute_script("return document.getElementById('status').textContent")
+    if status is None:
+        found = len(browser.execute_script("return reformgraph.network.getSelectedNodes()"))
+        assert found > 5
+        assert shown == f"{found} / 15"
+    else:
+        assert shown == status
+
+
 def test_the_legend_draws_each_kind_s_shape_in_its_colour(
     browser: Any, query_graph: Graph, tmp_path: Path
 ) -> None:
