@@ -1175,10 +1175,11 @@ def test_exports_reload_with_every_node_edge_and_attribute(
         writer(network, path)
         loaded = nx.read_graphml(path) if suffix == ".graphml" else nx.read_gexf(path)
         expected = {node: dict(data) for node, data in network.nodes(data=True)}
-        if suffix == ".gexf":  # GEXF's node label: the Chinese one
-            for data in expected.values():
-                data["label"] = data["label_zh"]
+        # A node's label, which Gephi shows (GEXF's own, GraphML's by its name): the Chinese
+        for data in expected.values():
+            data["label"] = data["label_zh"]
         assert dict(loaded.nodes(data=True)) == expected, name
+        assert all("label" not in data for _, data in network.nodes(data=True)), name
         # read_gexf gives each edge its GEXF id as an attribute
         assert _edge_records(loaded, but="id") == _edge_records(network), name
 
@@ -1241,7 +1242,9 @@ def test_exports_leave_out_missing_values_and_leave_the_network_alone(
     analysis.write_gexf(network, tmp_path / "n.gexf")
     assert network.nodes["a"]["label_en"] is None  # not changed for the export
     graphml = nx.read_graphml(tmp_path / "n.graphml")
-    assert graphml.nodes["a"] == {"label_zh": "甲", "weight": 1.5}
+    assert graphml.nodes["a"] == {"label": "甲", "label_zh": "甲", "weight": 1.5}
+    assert graphml.nodes["b"] == {"label_en": "B", "flag": True}
+    assert "label" not in network.nodes["a"]
     assert graphml.edges["a", "b", "other"] == {"relation": "other"}
     gexf = nx.read_gexf(tmp_path / "n.gexf")
     assert gexf.nodes["a"] == {"label": "甲", "label_zh": "甲", "weight": 1.5}

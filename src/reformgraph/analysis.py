@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -1765,12 +1766,32 @@ def _for_export(network: nx.Graph | nx.MultiDiGraph) -> nx.Graph | nx.MultiDiGra
 
 def write_graphml(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
     """GraphML with every attribute (type, zh and en labels …; a ``None`` value is left out);
-    opens in Gephi and Cytoscape.
+    opens in Gephi and Cytoscape. A node with a ``label_zh`` and no ``label`` gets its
+    ``label_zh`` as ``label`` too, which Gephi shows as the node's label (as the GEXF's).
     Streamed (networkx's lxml writer: one node or edge in memory at a time, not the whole
     document) through a temporary file: a failure leaves an existing file as it was."""
     require_network(network, "write_graphml")
-    with atomic_writer(Path(path)) as handle:
+    with atomic_writer(Path(path)) as handle, _labelled(network):
         nx.write_graphml_lxml(_for_export(network), handle, encoding="utf-8", prettyprint=True)
+
+
+@contextmanager
+def _labelled(network: nx.Graph | nx.MultiDiGraph) -> Iterator[None]:
+    """``network`` with ``label`` set to ``label_zh`` on the nodes that have one and no
+    ``label``, for the length of the ``with`` only: the network is left as it was, and is
+    not copied (a copy of a large network costs as much memory as the network)."""
+    added = [
+        data
+        for _, data in network.nodes(data=True)
+        if "label" not in data and data.get("label_zh") is not None
+    ]
+    for data in added:
+        data["label"] = data["label_zh"]
+    try:
+        yield
+    finally:
+        for data in added:
+            del data["label"]
 
 
 def write_gexf(network: nx.Graph | nx.MultiDiGraph, path: StrPath) -> None:
