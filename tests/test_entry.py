@@ -239,3 +239,33 @@ def test_any_command_cut_short_by_its_reader_exits_141(tmp_path: Path) -> None:
     child.stdout.read(10)
     child.stdout.close()
     assert child.wait(timeout=300) == CLOSED_PIPE_EXIT
+
+
+#: A query whose answer (every pair of triples) takes far longer than a test to write.
+_ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+@pytest.mark.parametrize(
+    "route", [[], ["--graph", "reformgraph.nt"]], ids=["store-fast-path", "graph-full-cli"]
+)
+def test_a_query_stopped_by_ctrl_c_says_so_and_exits_130_without_a_traceback(
+    build_dir: Path, route: list[str]
+) -> None:
+    import signal
+
+    from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
+
+    extra = [str(build_dir / part) if part.endswith(".nt") else part for part in route]
+    where = [] if route else ["--build", str(build_dir)]
+    child = subprocess.Popen(
+        [str(SCRIPT), "query", _ENDLESS, "-f", "csv", *where, *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    assert child.stdout.read(100)  # the rows are coming
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=120)
+    assert child.returncode == INTERRUPTED_EXIT, stderr.decode()
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert QUERY_INTERRUPTED in stderr.decode()

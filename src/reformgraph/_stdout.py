@@ -9,11 +9,21 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["CLOSED_PIPE_EXIT", "discard_stdout", "write_whole"]
+__all__ = [
+    "CLOSED_PIPE_EXIT",
+    "INTERRUPTED_EXIT",
+    "QUERY_INTERRUPTED",
+    "discard_stdout",
+    "write_whole",
+]
 
 #: The exit code of a command whose reader went away: the code a shell gives a program
 #: that SIGPIPE stopped (128 + 13), as ``yes | head`` reports for ``yes``.
 CLOSED_PIPE_EXIT = 141
+
+#: The exit code of a command stopped by Ctrl-C (128 + SIGINT's 2), and what a query says.
+INTERRUPTED_EXIT = 130
+QUERY_INTERRUPTED = "interrupted: the query was stopped"
 
 
 def discard_stdout() -> None:

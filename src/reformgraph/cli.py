@@ -1061,38 +1061,44 @@ def query(
         _refuse_remote_only_options(ctx)
     if endpoint is not None and (graph_file is not None or out_dir is not None):
         _fail("--endpoint queries a remote service: leave out --graph and --build")
-    with ExitStack() as open_answer:
-        try:
-            saved = _stdin_query() if query_spec == "-" else load_query(query_spec, Path.cwd())
-            bindings = bind_params(saved, params)
-            if endpoint is not None:
-                from reformgraph.remote import redact
+    try:
+        with ExitStack() as open_answer:
+            try:
+                saved = _stdin_query() if query_spec == "-" else load_query(query_spec, Path.cwd())
+                bindings = bind_params(saved, params)
+                if endpoint is not None:
+                    from reformgraph.remote import redact
 
-                login = (user, password, auth)
-                remote = (endpoint, saved, bindings, named_graph, login, timeout, retries)
-                waiting = f"waiting for {redact(endpoint)}"  # never a password on screen
-                if output_format == "table":  # a table is aligned: it needs every row first
-                    with _waiting(waiting):
-                        result = _remote_query(*remote)
-                else:  # CSV and JSON are written as the endpoint sends the rows
-                    answer = open_answer.enter_context(_remote_query(*remote, stream=True))
-                    result = _first_row(answer, waiting)
-            else:
-                store = _query_store(graph_file, out_dir)
-                if output_format == "table":
-                    with _waiting("running the query"):
-                        result = run_query_on_store(store, saved, bindings)
-                else:  # CSV and JSON are written as the rows come, in little memory
-                    answer = stream_query_on_store(store, saved, bindings)
-                    result = _first_row(answer, "running the query")
-        except RemoteError as exc:
-            _fail(str(exc), 3)
-        except ReformgraphError as exc:
-            _fail(str(exc))
-        if save is not None:
-            _save(result, output_format, save)
-            return
-        _output(result, output_format)
+                    login = (user, password, auth)
+                    remote = (endpoint, saved, bindings, named_graph, login, timeout, retries)
+                    waiting = f"waiting for {redact(endpoint)}"  # never a password on screen
+                    if output_format == "table":  # a table is aligned: it needs every row first
+                        with _waiting(waiting):
+                            result = _remote_query(*remote)
+                    else:  # CSV and JSON are written as the endpoint sends the rows
+                        answer = open_answer.enter_context(_remote_query(*remote, stream=True))
+                        result = _first_row(answer, waiting)
+                else:
+                    store = _query_store(graph_file, out_dir)
+                    if output_format == "table":
+                        with _waiting("running the query"):
+                            result = run_query_on_store(store, saved, bindings)
+                    else:  # CSV and JSON are written as the rows come, in little memory
+                        answer = stream_query_on_store(store, saved, bindings)
+                        result = _first_row(answer, "running the query")
+            except RemoteError as exc:
+                _fail(str(exc), 3)
+            except ReformgraphError as exc:
+                _fail(str(exc))
+            if save is not None:
+                _save(result, output_format, save)
+                return
+            _output(result, output_format)
+    except KeyboardInterrupt:  # Ctrl-C: what was printed stays, a --save FILE as it was
+        from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
+
+        kept = "" if save is None else f"; {save} is left as it was"
+        _fail(f"{QUERY_INTERRUPTED}{kept}", INTERRUPTED_EXIT)
 
 
 @contextmanager

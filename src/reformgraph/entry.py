@@ -145,8 +145,14 @@ def _fast_query(args: list[str]) -> bool:
 def main() -> None:
     """The console script."""
     args = sys.argv[1:]
-    if args[:1] == ["query"] and _fast_query(args[1:]):
-        return
+    try:
+        if args[:1] == ["query"] and _fast_query(args[1:]):
+            return
+    except KeyboardInterrupt:  # Ctrl-C: said as the full command line says it, no traceback
+        from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
+
+        sys.stderr.write(f"{QUERY_INTERRUPTED}\n")
+        raise SystemExit(INTERRUPTED_EXIT) from None
     from reformgraph.cli import main as full
 
     full()
