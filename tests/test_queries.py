@@ -366,6 +366,19 @@ def test_an_ask_query_in_csv_gives_its_answer() -> None:
     assert format_csv(QueryResult(variables=[], boolean=False)).endswith(b"false\r\n")
 
 
+def test_csv_and_tables_write_a_blank_node_as_its_turtle_label() -> None:
+    # W3C SPARQL 1.1 CSV: "Blank nodes use the _:label form from Turtle"; a bare label
+    # would read as a string. JSON keeps the label alone, with "type": "bnode".
+    from rdflib import BNode
+
+    for blank in (ox.BlankNode("b1"), BNode("b1")):
+        result = QueryResult(variables=["x", "s"], rows=[(blank, Literal("b1"))])
+        assert format_csv(result).decode("utf-8").splitlines()[1] == "_:b1,b1"
+        assert format_table(result, {}).splitlines()[2] == "_:b1  b1"
+        binding = json.loads(format_json(result))["results"]["bindings"][0]
+        assert binding["x"] == {"type": "bnode", "value": "b1"}
+
+
 def test_a_table_shows_each_row_on_one_line_whatever_line_breaks_its_cells_hold() -> None:
     result = QueryResult(variables=["zh", "en"], rows=[(Literal("一\r\n二"), Literal("one\ntwo"))])
     assert format_table(result, {}).splitlines() == [

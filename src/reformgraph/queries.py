@@ -1155,10 +1155,12 @@ def _checked(rows: Iterator[tuple[Any, ...]], text: str) -> Iterator[tuple[Any, 
 
 
 def term_text(term: Any) -> str:
-    """A term as plain text: IRIs in full, literals by their lexical form."""
+    """A term as plain text, as the W3C SPARQL 1.1 CSV results format writes it: IRIs in
+    full, literals by their lexical form, blank nodes as ``_:label``."""
     if term is None:
         return ""
-    return term_parts(term)[1]
+    kind, value, _language, _datatype = term_parts(term)
+    return f"_:{value}" if kind == "bnode" else value
 
 
 def display_term(term: Any, prefixes: Mapping[str, str]) -> str:
@@ -1167,6 +1169,8 @@ def display_term(term: Any, prefixes: Mapping[str, str]) -> str:
     if term is None:
         return ""
     kind, value, _language, datatype = term_parts(term)
+    if kind == "bnode":  # as Turtle and the CSV write it, not to be taken for a string
+        return f"_:{value}"
     if kind == "uri":
         for prefix, namespace in prefixes.items():
             if value.startswith(namespace):
