@@ -338,6 +338,13 @@ def test_iri_parameters_take_the_prefixed_names_the_tables_print(query_graph: Gr
         ("<https://example.org/x>", URIRef("https://example.org/x")),
         ("https://example.org/x", URIRef("https://example.org/x")),
         ("urn:isbn:123", Literal("urn:isbn:123")),
+        # numbers and booleans without quotes, as Turtle reads them
+        ("9", Literal("9", datatype=XSD.integer)),
+        ("-2.5", Literal("-2.5", datatype=XSD.decimal)),
+        ("2.18E13", Literal("2.18E13", datatype=XSD.double)),
+        ("true", Literal("true", datatype=XSD.boolean)),
+        ("110接处警", Literal("110接处警")),
+        ("3.1%", Literal("3.1%")),
     ],
 )
 def test_a_parameter_of_sparql_text_is_read_as_it_is_written(written: str, term: object) -> None:
@@ -351,6 +358,23 @@ def test_a_language_tagged_parameter_of_sparql_text_finds_the_title(query_graph:
     assert [str(row[0]) for row in tagged.rows] == [str(DATA["case/big-fiscal-system"])]
     plain = run_query(query_graph, text, bind_params(text, {"t": "推进大财政体系建设"}))
     assert plain.rows == []  # the titles are tagged @zh
+
+
+def test_a_bare_number_parameter_of_sparql_text_matches_the_number(build_dir: Path) -> None:
+    # `-p len=9` as Turtle reads 9: an xsd:integer, which STRLEN gives (not the string "9")
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    text = (
+        "SELECT ?title ?len WHERE { ?c a rg:ReformCase ; dcterms:title ?title ."
+        ' FILTER (lang(?title) = "zh") BIND (STRLEN(?title) AS ?len) }'
+    )
+    answer = CliRunner().invoke(
+        app, ["query", text, "-p", "len=9", "-f", "csv", "--build", str(build_dir)]
+    )
+    assert answer.exit_code == 0, answer.output
+    assert answer.stdout.splitlines()[1:] == ["推进大财政体系建设,9"]
 
 
 def test_binding_a_variable_the_query_does_not_return_is_refused_before_it_runs() -> None:

@@ -547,11 +547,24 @@ _QUOTED = re.compile(
 )
 
 
+#: Numbers and booleans as Turtle writes them without quotes, with the datatype it gives.
+_TURTLE_SHORTHAND = (
+    (re.compile(r"[+-]?[0-9]+"), "integer"),
+    (re.compile(r"[+-]?[0-9]*\.[0-9]+"), "decimal"),
+    (re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"), "double"),
+    (re.compile(r"true|false"), "boolean"),
+)
+
+
 def _ad_hoc(name: str, value: str) -> Term:
     """A parameter of SPARQL text (which declares no types) from how it is written, as in
     Turtle: ``<IRI>``, a full ``http(s)://`` IRI or ``rg:…``/``rgd:…`` (the prefixes the
-    tables print); ``"text"@zh``, ``"text"^^xsd:integer``; anything else a plain string."""
+    tables print); ``"text"@zh``, ``"text"^^xsd:integer``; ``3`` an integer, ``3.5`` a
+    decimal, ``3e2`` a double, ``true`` a boolean; anything else a plain string."""
     text = value.strip()
+    for shorthand, datatype in _TURTLE_SHORTHAND:
+        if shorthand.fullmatch(text):
+            return Term("literal", text, datatype=f"{XSD}{datatype}")
     quoted = _QUOTED.match(text)
     if quoted:
         literal = re.sub(r"\\(.)", r"\1", quoted["text"])
