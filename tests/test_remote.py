@@ -357,7 +357,7 @@ def test_push_then_every_saved_query_answers_remotely_as_locally(
 def test_every_parameter_of_the_saved_queries_filters_remotely_as_locally(
     oxigraph: Oxigraph, build_dir: Path, local_results: dict[str, dict[str, Any]]
 ) -> None:
-    # Locally a parameter is substituted; remotely it is a trailing VALUES block.
+    # Locally a parameter is substituted; remotely it is a VALUES block of the query text.
     pushed = invoke("push", "--endpoint", oxigraph.store, "--build", str(build_dir))
     assert pushed.exit_code == 0, pushed.output
     for name, saved in saved_queries().items():
@@ -390,6 +390,61 @@ def test_every_parameter_of_the_saved_queries_filters_remotely_as_locally(
         assert_same_results(name, expected, json.loads(remote.stdout))
         kinds = {b["type"]["value"] for b in expected["results"]["bindings"]}
         assert len(kinds) > 1 or kinds.isdisjoint({given}), (name, kinds)
+
+
+@pytest.mark.parametrize(
+    ("text", "param"),
+    [
+        (
+            "SELECT ?case ?value ?min WHERE { ?f a rg:Figure ; schema:value ?value ;"
+            " rg:partOfCase ?case . FILTER (?value > ?min) }",
+            "min=100000000000",
+        ),
+        (
+            "SELECT ?title ?len WHERE { ?c a rg:ReformCase ; dcterms:title ?title ."
+            ' FILTER (lang(?title) = "zh") BIND (STRLEN(?title) AS ?len) }',
+            "len=9",
+        ),
+        (
+            "CONSTRUCT { ?c rg:position ?p } WHERE { ?c a rg:ReformCase ; rg:position ?p }",
+            "c=rgd:case/soe-functional-reform",
+        ),
+    ],
+    ids=["only-in-a-filter", "computed-by-bind", "construct"],
+)
+def test_a_parameter_a_filter_or_an_expression_uses_filters_remotely_as_locally(
+    oxigraph: Oxigraph, build_dir: Path, text: str, param: str
+) -> None:
+    # Locally ?min is bound before the FILTER sees it; a trailing VALUES block came after
+    # it, and the endpoint answered no row at all.
+    pushed = invoke("push", "--endpoint", oxigraph.store, "--build", str(build_dir))
+    assert pushed.exit_code == 0, pushed.output
+    args = ["query", text, "-p", param, "--format", "json"]
+    local = invoke(*args, "--build", str(build_dir))
+    assert local.exit_code == 0, local.output
+    remote = invoke(*args, "--endpoint", oxigraph.query)
+    assert remote.exit_code == 0, remote.output
+    expected = json.loads(local.stdout)
+    answered = json.loads(remote.stdout)
+    assert answered["head"] == expected["head"]
+    rows = [json.dumps(b, sort_keys=True) for b in expected["results"]["bindings"]]
+    assert rows
+    assert Counter(json.dumps(b, sort_keys=True) for b in answered["results"]["bindings"]) == (
+        Counter(rows)
+    )
+
+
+def test_a_variable_the_select_clause_computes_is_refused_as_a_parameter_remotely(
+    oxigraph: Oxigraph,
+) -> None:
+    text = (
+        "SELECT ?office (COUNT(?case) AS ?n) WHERE { ?case rg:responsibleOffice ?office }"
+        " GROUP BY ?office"
+    )
+    result = invoke("query", text, "-p", "n=3", "--endpoint", oxigraph.query)
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert "the query computes ?n in its SELECT clause (… AS ?n)" in result.output
 
 
 def test_data_only_push_leaves_the_ontology_out(oxigraph: Oxigraph, build_dir: Path) -> None:
@@ -1518,3 +1573,30 @@ def test_a_parameter_value_sent_to_an_endpoint_arrives_as_the_same_literal(value
     text = with_values("SELECT ?t WHERE { }", {"t": Term("literal", value, language="zh")})
     rows = list(ox.Store().query(text))
     assert [row["t"] for row in rows] == [ox.Literal(value, language="zh")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT ?t # a comment with a { brace\nWHERE { BIND ("{" AS ?s) }',
+        "SELECT * FROM <urn:x:g> { OPTIONAL { ?a ?b ?c } }",
+        "ASK { FILTER (?t != 1) }",
+        "CONSTRUCT { <urn:x:s> <urn:x:p> ?t } WHERE { }",
+        "CONSTRUCT WHERE { ?t ?p ?o }",
+        "DESCRIBE ?t",
+        "PREFIX ex: <urn:x:> select ?t where { { SELECT ?u WHERE { } } }",
+    ],
+    ids=["comment-and-string", "from", "ask", "construct", "short-construct", "describe", "prefix"],
+)
+def test_parameters_sent_to_an_endpoint_make_a_query_it_can_read(text: str) -> None:
+    from reformgraph.queries import Term
+    from reformgraph.remote import with_values_for_endpoint
+
+    value = Term("literal", "改革", language="zh")
+    sent = with_values_for_endpoint(text, {"t": value})
+    ox.Store().query(sent)  # parses
+    assert sent.count('"改革"@zh') == 1
+    if text.startswith(("SELECT", "PREFIX")):
+        rows = list(ox.Store().query(sent))
+        assert rows
+        assert all(row["t"] == ox.Literal("改革", language="zh") for row in rows)

@@ -699,6 +699,70 @@ def with_values(text: str, bindings: Mapping[str, Term] | None) -> str:
     return f"{text.rstrip()}\nVALUES ({variables}) {{ {values} }}\n"
 
 
+#: The keyword of a query's form; the first one of a query is its own (a subquery's follow).
+_QUERY_FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
+#: A variable a query computes, in its SELECT clause or with BIND: ``… AS ?name``.
+_COMPUTED = re.compile(r"\bAS\s*[?$]([A-Za-z_0-9]+)", re.IGNORECASE)
+
+
+def _where_brace(masked: str) -> int | None:
+    """Where the ``{`` that opens the query's WHERE clause is in ``masked`` (the text of
+    :func:`_masked`), or None: a DESCRIBE without one, a short CONSTRUCT WHERE (of triple
+    patterns only), a text this cannot read."""
+    form = _QUERY_FORM.search(masked)
+    if form is None:
+        return None
+    start = masked.find("{", form.end())
+    if form[1].upper() == "CONSTRUCT":
+        if re.match(r"\s*WHERE\b", masked[form.end() :], re.IGNORECASE):
+            return None
+        depth = 0
+        for index in range(start, len(masked)) if start >= 0 else ():
+            depth += {"{": 1, "}": -1}.get(masked[index], 0)
+            if depth == 0:
+                start = masked.find("{", index + 1)
+                break
+    return start if start >= 0 else None
+
+
+def with_values_for_endpoint(text: str, bindings: Mapping[str, Term] | None) -> str:
+    """The query with its parameters as inline data, for a SPARQL endpoint (which takes
+    query text only). A local engine binds a parameter before it evaluates anything, so
+    a FILTER or an expression of the WHERE clause sees its value; a trailing ``VALUES``
+    block is joined with the answer after them (a FILTER on ``?min`` found no row). So
+    the values open the WHERE clause, as a ``VALUES`` block there; only a variable the
+    clause computes (``BIND (… AS ?v)``, or a subquery's ``… AS ?v``), which may not be
+    bound before, takes its values from a trailing block (SPARQL 1.1 §10.2.2), which
+    restricts it as a local binding does. A variable the SELECT clause computes (``(COUNT
+    (?c) AS ?n)``) cannot be bound at an endpoint: SPARQL joins even a trailing block
+    before the SELECT clause's expressions, and the endpoint would reject the query; it is
+    refused, saying so."""
+    if not bindings:
+        return text
+    masked = _masked(text)
+    brace = _where_brace(masked)
+    if brace is None:
+        return with_values(text, bindings)
+    form = _QUERY_FORM.search(masked)
+    selected = set(_COMPUTED.findall(masked[form.end() : brace])) if form else set()
+    for name in bindings:
+        if name in selected:
+            raise QueryError(
+                f"parameter {name}: the query computes ?{name} in its SELECT clause"
+                f" (… AS ?{name}), which a SPARQL endpoint cannot bind: it takes parameters"
+                " as a VALUES block, which SPARQL joins before the SELECT clause's"
+                f" expressions; bind a variable of the WHERE clause instead (or filter ?{name}"
+                " with HAVING), or run the query locally"
+            )
+    computed = set(_COMPUTED.findall(masked[brace:]))
+    inside = {name: term for name, term in bindings.items() if name not in computed}
+    after = {name: term for name, term in bindings.items() if name in computed}
+    if inside:
+        block = with_values("", inside).strip()
+        text = f"{text[: brace + 1]} {block} {text[brace + 1 :]}"
+    return with_values(text, after)
+
+
 def _with_classes(text: str, bindings: Mapping[str, Term] | None) -> tuple[str, dict[str, Term]]:
     """A query to run locally: a class parameter matching several classes (a VALUES block
     in the text, since an engine binds one term to a variable), the other parameters left

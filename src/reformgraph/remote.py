@@ -63,6 +63,7 @@ from reformgraph.queries import (
     unknown_prefix_error,
     with_prefixes,
     with_values,
+    with_values_for_endpoint,
 )
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "sends_password_in_clear",
     "stream_endpoint",
     "with_values",
+    "with_values_for_endpoint",
 ]
 
 NTRIPLES = "application/n-triples"
@@ -1037,7 +1039,7 @@ def stream_endpoint(
     )
     params = [("default-graph-uri", check_graph_iri(named_graph))] if named_graph else []
     # The prefixes every local engine knows are declared for the endpoint, which may not.
-    written = with_values(query.text, bindings)
+    written = with_values_for_endpoint(query.text, bindings)
     text = with_prefixes(written)
     policy = retry or RetryPolicy(retries=2, backoff=0.5)
     shown = redact(endpoint)
