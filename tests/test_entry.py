@@ -269,3 +269,15 @@ def test_a_query_stopped_by_ctrl_c_says_so_and_exits_130_without_a_traceback(
     assert child.returncode == INTERRUPTED_EXIT, stderr.decode()
     assert b"Traceback" not in stderr, stderr.decode()
     assert QUERY_INTERRUPTED in stderr.decode()
+
+
+def test_a_misspelt_class_is_warned_of_on_both_paths(build_dir: Path) -> None:
+    args = ["query", "SELECT ?x WHERE { ?x a rg:ReformCas }", "--build", str(build_dir)]
+    warning = "warning: rg:ReformCas is not a term of the reformgraph ontology (did you mean"
+    fast = _script(*args, "-f", "csv")
+    assert fast.returncode == 0, fast.stderr.decode()
+    assert warning in fast.stderr.decode()
+    full = runner.invoke(app, [*args, "-f", "csv"])
+    assert full.exit_code == 0, full.output
+    assert warning in full.stderr
+    assert fast.stdout == full.stdout_bytes

@@ -403,6 +403,25 @@ def test_csv_and_tables_write_a_blank_node_as_its_turtle_label() -> None:
         assert binding["x"] == {"type": "bnode", "value": "b1"}
 
 
+def test_a_misspelt_term_of_the_ontology_is_named_with_the_nearest_ones() -> None:
+    from reformgraph.queries import unknown_terms
+
+    text = (
+        "SELECT ?x WHERE { ?x a rg:ReformCas ; rg:responsibleOffice ?o ; rg:position 1 ."
+        ' ?y a <https://w3id.org/reformgraph/ontology/Figur> FILTER (?y != "rg:Nope") }'
+        " # rg:NotEither"
+    )
+    assert unknown_terms(text) == [
+        "rg:ReformCas is not a term of the reformgraph ontology"
+        " (did you mean rg:ReformCase, rg:ReformDomain, rg:ReformConcept?)",
+        "rg:Figur is not a term of the reformgraph ontology (did you mean rg:Figure?)",
+    ]
+    # rg: declared as another namespace is another vocabulary's
+    assert unknown_terms("PREFIX rg: <urn:x:> SELECT ?x WHERE { ?x a rg:ReformCas }") == []
+    for name, query in QUERIES.items():
+        assert unknown_terms(query.text) == [], name
+
+
 def test_a_table_shows_each_row_on_one_line_whatever_line_breaks_its_cells_hold() -> None:
     result = QueryResult(variables=["zh", "en"], rows=[(Literal("一\r\n二"), Literal("one\ntwo"))])
     assert format_table(result, {}).splitlines() == [

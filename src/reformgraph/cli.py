@@ -1035,6 +1035,7 @@ def query(
         load_query,
         run_query_on_store,
         stream_query_on_store,
+        unknown_terms,
     )
 
     if list_queries:
@@ -1065,6 +1066,8 @@ def query(
         with ExitStack() as open_answer:
             try:
                 saved = _stdin_query() if query_spec == "-" else load_query(query_spec, Path.cwd())
+                for warning in unknown_terms(saved.text):  # a misspelt class matches nothing
+                    err.print(Text(f"warning: {warning}", style="yellow"))
                 bindings = bind_params(saved, params)
                 if endpoint is not None:
                     from reformgraph.remote import redact

@@ -89,6 +89,7 @@ def _fast_query(args: list[str]) -> bool:
         parse_params,
         run_query_on_store,
         stream_query_on_store,
+        unknown_terms,
         write_csv,
         write_json,
     )
@@ -103,10 +104,13 @@ def _fast_query(args: list[str]) -> bool:
     try:
         saved = load_query(options["query"][0], cwd)
         bindings = bind_params(saved, params)
+        warnings = unknown_terms(saved.text)
         build_dir = Path(options["out"][0]) if options["out"] else build_folder(cwd)
         if graph_file is not None or not (build_dir / engine.STORE_DIR).is_dir():
             return False
         store = engine.open_store(build_dir / engine.STORE_DIR)
+        for warning in warnings:  # as the full command line warns (a misspelt class)
+            sys.stderr.write(f"warning: {warning}\n")
         clear = _waiting()
         try:
             if output_format == "table":

@@ -55,6 +55,7 @@ __all__ = [
     "to_dataframe",
     "unknown_prefix",
     "unknown_prefix_error",
+    "unknown_terms",
     "with_prefixes",
     "write_csv",
     "write_json",
@@ -1035,6 +1036,59 @@ _PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+((?:[A-Za-z][\w.\-]*)?)\s*:", re.I
 def _masked(text: str) -> str:
     """``text`` with its strings, IRIs and comments as spaces (newlines kept)."""
     return _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+
+
+_ONTOLOGY_TERMS: set[str] = set()
+
+
+def _ontology_terms() -> set[str]:
+    """Every IRI of the ``rg:`` namespace the packaged ontology names (its classes,
+    properties and individuals), read once per process."""
+    found = _ONTOLOGY_TERMS
+    if not found:
+        import pyoxigraph as ox
+
+        from reformgraph.project import ontology_file
+
+        namespace = NAMESPACES["rg"]
+        path = ontology_file("reformgraph.ttl")
+        for quad in ox.parse(path.read_bytes(), ox.RdfFormat.TURTLE, base_iri=path.as_uri()):
+            for term in (quad.subject, quad.predicate, quad.object):
+                if isinstance(term, ox.NamedNode) and term.value.startswith(namespace):
+                    found.add(term.value)
+    return found
+
+
+_RG_NAME = re.compile(r"(?<![\w?$:.\-])rg:((?:[A-Za-z_0-9][\w\-.]*[\w\-])|[A-Za-z_0-9])")
+
+
+def unknown_terms(text: str) -> list[str]:
+    """A warning for each term of the ``rg:`` namespace that ``text`` names (as ``rg:…``
+    or as a full IRI) and the ontology does not have, with the nearest ones it has: a
+    misspelt class or property (``rg:ReformCas``) matches nothing, and the query answers
+    no rows without a word."""
+    namespace = NAMESPACES["rg"]
+    masked = _masked(text)
+    declared = {m[1]: m.end() for m in _PREFIX_DECLARATION.finditer(masked)}
+    named: list[str] = []
+    if "rg" not in declared or re.match(rf"\s*<{re.escape(namespace)}>", text[declared["rg"] :]):
+        named += [m[1] for m in _RG_NAME.finditer(masked) if m.start() not in declared.values()]
+    for found in _OPAQUE.finditer(text):
+        iri = found[0]
+        if iri.startswith(f"<{namespace}") and iri.endswith(">") and len(iri) > len(namespace) + 2:
+            named.append(iri[len(namespace) + 1 : -1])
+    terms = _ontology_terms()
+    if not terms:
+        return []
+    known = sorted(term[len(namespace) :] for term in terms)
+    warnings = []
+    for local in dict.fromkeys(named):
+        if namespace + local in terms:
+            continue
+        near = closest(local, known, cutoff=0.6)
+        hint = f" (did you mean {', '.join(f'rg:{n}' for n in near)}?)" if near else ""
+        warnings.append(f"rg:{local} is not a term of the reformgraph ontology{hint}")
+    return warnings
 
 
 def unknown_prefix(text: str) -> tuple[str, int, int] | None:
