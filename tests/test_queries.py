@@ -352,6 +352,17 @@ def test_a_parameter_of_sparql_text_is_read_as_it_is_written(written: str, term:
     assert bind_params(text, {"t": written})["t"].to_rdflib() == term
 
 
+@pytest.mark.parametrize(
+    "written",
+    ['"abc"^^xsd:integer', '"2024-12"^^xsd:date', '"1e3"^^xsd:decimal', '"yes"^^xsd:boolean'],
+)
+def test_a_typed_parameter_whose_text_is_not_of_its_type_is_refused(written: str) -> None:
+    # it would match nothing, without a word
+    text = load_query("SELECT ?t ?c WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
+    with pytest.raises(QueryError, match=r"parameter t: '.*' is not an xsd:\w+"):
+        bind_params(text, {"t": written})
+
+
 def test_a_language_tagged_parameter_of_sparql_text_finds_the_title(query_graph: Graph) -> None:
     text = load_query("SELECT ?c ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
     tagged = run_query(query_graph, text, bind_params(text, {"t": '"推进大财政体系建设"@zh'}))

@@ -557,6 +557,41 @@ _TURTLE_SHORTHAND = (
 )
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_TIMEZONE = r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+#: The lexical forms of the XML Schema datatypes a parameter is most often written with:
+#: ``"abc"^^xsd:integer`` is no integer, and would match nothing.
+_LEXICAL_FORMS = {
+    **dict.fromkeys(
+        (
+            "integer",
+            "positiveInteger",
+            "nonNegativeInteger",
+            "negativeInteger",
+            "nonPositiveInteger",
+            "long",
+            "int",
+            "short",
+            "byte",
+        ),
+        _INTEGER,
+    ),
+    "decimal": _DECIMAL,
+    **dict.fromkeys(
+        ("double", "float"),
+        re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN"),
+    ),
+    "boolean": re.compile(r"true|false|1|0"),
+    "date": re.compile(rf"-?[0-9]{{4,}}-[0-9]{{2}}-[0-9]{{2}}{_TIMEZONE}"),
+    "gYearMonth": re.compile(rf"-?[0-9]{{4,}}-[0-9]{{2}}{_TIMEZONE}"),
+    "gYear": re.compile(rf"-?[0-9]{{4,}}{_TIMEZONE}"),
+    "dateTime": re.compile(
+        rf"-?[0-9]{{4,}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(?:\.[0-9]+)?{_TIMEZONE}"
+    ),
+}
+
+
 def _ad_hoc(name: str, value: str) -> Term:
     """A parameter of SPARQL text (which declares no types) from how it is written, as in
     Turtle: ``<IRI>``, a full ``http(s)://`` IRI or ``rg:…``/``rgd:…`` (the prefixes the
@@ -573,6 +608,14 @@ def _ad_hoc(name: str, value: str) -> Term:
             return Term("literal", literal, language=quoted["lang"].lower())
         if quoted["type"]:
             datatype = _convert(Param(name, "iri", ""), quoted["type"]).value
+            form = _LEXICAL_FORMS.get(
+                datatype.removeprefix(XSD) if datatype.startswith(XSD) else ""
+            )
+            if form is not None and not form.fullmatch(literal):
+                raise QueryError(
+                    f"parameter {name}: {literal!r} is not an xsd:{datatype.removeprefix(XSD)}"
+                    " (it would match nothing)"
+                )
             return Term("literal", literal, datatype=datatype)
         return Term("literal", literal)
     if (text.startswith("<") and text.endswith(">")) or re.match(r"^https?://", text):
