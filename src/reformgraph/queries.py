@@ -807,6 +807,33 @@ def with_values_for_endpoint(text: str, bindings: Mapping[str, Term] | None) -> 
     return with_values(text, after)
 
 
+def _computed_as_values(text: str, bindings: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """For rdflib's engine: a parameter of a variable the WHERE clause computes (``BIND
+    (STRLEN(?title) AS ?len)``) as a trailing ``VALUES`` block, the others left to bind.
+    rdflib's BIND replaces an initial binding, where Oxigraph's keeps only the rows it
+    equals: ``-p len=9`` gave every title. A variable the SELECT clause computes is refused:
+    rdflib gave its computed value (``-p n=2`` a row of ``COUNT … AS ?n`` 3)."""
+    masked = _masked(text)
+    brace = _where_brace(masked)
+    if brace is None:
+        return text, dict(bindings)
+    form = _QUERY_FORM.search(masked)
+    selected = set(_COMPUTED.findall(masked[form.end() : brace])) if form else set()
+    for name in bindings:
+        if name in selected:  # rdflib gave the computed value, whatever the parameter said
+            raise QueryError(
+                f"parameter {name}: the query computes ?{name} in its SELECT clause"
+                f" (… AS ?{name}), which rdflib's engine (pipeline.load_graph) cannot bind:"
+                f" query the build with pipeline.open_graph, or filter ?{name} with HAVING"
+            )
+    computed = set(_COMPUTED.findall(masked[brace:]))
+    moved = {n: t for n, t in bindings.items() if n in computed and isinstance(t, Term)}
+    if not moved:
+        return text, dict(bindings)
+    rest = {name: term for name, term in bindings.items() if name not in moved}
+    return with_values(text, moved), rest
+
+
 def _with_classes(text: str, bindings: Mapping[str, Term] | None) -> tuple[str, dict[str, Term]]:
     """A query to run locally: a class parameter matching several classes (a VALUES block
     in the text, since an engine binds one term to a variable), the other parameters left
@@ -1222,6 +1249,8 @@ def run_query(
             cases = (str(row[0]) for row in graph.query(CASE_IDS))  # type: ignore[index]
             raise no_such_case(name, bindings or {}, cases)
     text, bindings = _with_classes(query.text, bindings)
+    if not _on_oxigraph(graph):
+        text, bindings = _computed_as_values(text, bindings)
     initial = {
         name: term.to_rdflib() if isinstance(term, Term) else term
         for name, term in bindings.items()
