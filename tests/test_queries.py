@@ -11,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
+from typer.testing import CliRunner
 
 from reformgraph import pipeline
 from reformgraph.errors import QueryError
@@ -1207,3 +1208,81 @@ def test_a_range_on_a_parameter_that_is_not_a_class_is_a_bad_header_line() -> No
     text = "# question: Which?\n# param office (iri of rg:Office): the office\nSELECT * {}\n"
     with pytest.raises(QueryError, match="line 2: bad parameter line"):
         parse_header("my", text, "my.rq")
+
+
+# --------------------------------------------------------------------------- graph answers
+
+_OFFICES = (
+    "PREFIX rg: <https://w3id.org/reformgraph/ontology/>\n"
+    "CONSTRUCT { ?case rg:responsibleOffice ?office } WHERE { ?case rg:responsibleOffice ?office }"
+)
+
+
+def _graph_of(data: bytes, output_format: str) -> Graph:
+    """The graph of an N-Triples or Turtle answer, read by pyoxigraph (an independent
+    parser), as an rdflib Graph."""
+    fmt = ox.RdfFormat.N_TRIPLES if output_format == "nt" else ox.RdfFormat.TURTLE
+    ntriples = ox.serialize(ox.parse(data, format=fmt), format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=ntriples or b"", format="nt")
+
+
+@pytest.mark.parametrize("output_format", ["nt", "ttl"])
+def test_a_construct_answer_prints_as_rdf_with_the_triples_rdflib_constructs(
+    build_dir: Path, query_graph: Graph, output_format: str
+) -> None:
+    """-f csv gave a CONSTRUCT's graph as subject/predicate/object rows, which no RDF tool
+    reads; -f nt and -f ttl give the graph itself, locally and from --graph FILE."""
+    from rdflib.compare import graph_diff, isomorphic
+
+    from reformgraph.cli import app
+
+    expected = Graph()
+    for triple in query_graph.query(_OFFICES):
+        expected.add(triple)
+    assert len(expected) == 8
+    for where in (["--build", str(build_dir)], ["--graph", str(build_dir / "reformgraph.ttl")]):
+        result = CliRunner().invoke(app, ["query", _OFFICES, "-f", output_format, *where])
+        assert result.exit_code == 0, result.output
+        got = _graph_of(result.stdout_bytes, output_format)
+        _, missing, extra = graph_diff(expected, got)
+        assert isomorphic(expected, got), (list(missing), list(extra))
+    if output_format == "ttl":
+        assert result.stdout.startswith("@prefix rg: <https://w3id.org/reformgraph/ontology/> .")
+        assert "@prefix oa:" not in result.stdout  # only the prefixes the triples use
+
+
+@pytest.mark.parametrize("suffix", [".nt", ".ttl"])
+def test_a_describe_answer_is_saved_and_exported_as_the_file_suffix_says(
+    build_dir: Path, tmp_path: Path, suffix: str
+) -> None:
+    from reformgraph.cli import app
+
+    describe = "DESCRIBE <https://w3id.org/reformgraph/id/case/big-fiscal-system>"
+    saved = tmp_path / f"saved{suffix}"
+    result = CliRunner().invoke(
+        app, ["query", describe, "--build", str(build_dir), "--save", str(saved)]
+    )
+    assert result.exit_code == 0, result.output
+    triples = len(_graph_of(saved.read_bytes(), suffix[1:]))
+    assert triples > 20
+    assert f"{triples} triple(s) written to" in result.stderr
+    exported = tmp_path / f"exported{suffix}"
+    assert pipeline.export_query(build_dir, describe, exported) == triples
+    assert exported.read_bytes() == saved.read_bytes()  # sorted: the same bytes
+
+
+@pytest.mark.parametrize(("query", "form"), [("cases", "SELECT"), ("ASK { ?s ?p ?o }", "ASK")])
+def test_a_graph_format_for_rows_or_a_yes_or_no_is_refused_saying_which_formats_fit(
+    build_dir: Path, tmp_path: Path, query: str, form: str
+) -> None:
+    from reformgraph.cli import app
+
+    result = CliRunner().invoke(app, ["query", query, "-f", "ttl", "--build", str(build_dir)])
+    assert result.exit_code == 2
+    assert f"this is a {form} query" in result.stderr
+    assert "use table, csv or json" in result.stderr
+    assert "Traceback" not in result.output
+    target = tmp_path / "out.nt"
+    with pytest.raises(QueryError, match=f"this is a {form} query"):
+        pipeline.export_query(build_dir, query, target)
+    assert not target.exists()

@@ -1600,3 +1600,18 @@ def test_parameters_sent_to_an_endpoint_make_a_query_it_can_read(text: str) -> N
         rows = list(ox.Store().query(sent))
         assert rows
         assert all(row["t"] == ox.Literal("改革", language="zh") for row in rows)
+
+
+@pytest.mark.parametrize("output_format", ["nt", "ttl"])
+def test_a_construct_answer_of_an_endpoint_prints_as_the_same_rdf_as_locally(
+    oxigraph: Oxigraph, build_dir: Path, output_format: str
+) -> None:
+    pushed = invoke("push", "--endpoint", oxigraph.store, "--build", str(build_dir))
+    assert pushed.exit_code == 0, pushed.output
+    text = "CONSTRUCT { ?c rg:position ?p } WHERE { ?c a rg:ReformCase ; rg:position ?p }"
+    local = invoke("query", text, "-f", output_format, "--build", str(build_dir))
+    remote = invoke("query", text, "-f", output_format, "--endpoint", oxigraph.query)
+    assert local.exit_code == 0, local.output
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout_bytes == local.stdout_bytes
+    assert local.stdout.count("rg:position") == 8 or local.stdout.count("/position>") == 8

@@ -960,8 +960,9 @@ def query(
             "-f",
             metavar="FORMAT",
             callback=_lower,
-            help="table, csv or json (W3C SPARQL results JSON). Default: table, or the"
-            " format --save FILE's name says (.csv; .json or .srj).",
+            help="table, csv or json (W3C SPARQL results JSON); for a CONSTRUCT or DESCRIBE"
+            " also nt or ttl (the graph as N-Triples or Turtle). Default: table, or the"
+            " format --save FILE's name says (.csv; .json or .srj; .nt; .ttl).",
         ),
     ] = None,
     param: Annotated[
@@ -1031,7 +1032,9 @@ def query(
     """Run a SPARQL query on the built graph (or a remote endpoint) and print the result."""
     # Only what a query needs is imported: the store, the saved queries, the output.
     from reformgraph.queries import (
+        GRAPH_FORMATS,
         bind_params,
+        check_graph_format,
         load_query,
         run_query_on_store,
         stream_query_on_store,
@@ -1040,7 +1043,7 @@ def query(
 
     if list_queries:
         if output_format is not None:
-            _check_format(output_format)
+            _check_format(output_format, graph=False)
         if query_spec is None:
             _list_queries(output_format)
         else:
@@ -1069,13 +1072,16 @@ def query(
                 for warning in unknown_terms(saved.text):  # a misspelt class matches nothing
                     err.print(Text(f"warning: {warning}", style="yellow"))
                 bindings = bind_params(saved, params)
+                check_graph_format(saved.text, output_format)
+                # a table is aligned, and a graph sorted: each needs every row first
+                whole = output_format in ("table", *GRAPH_FORMATS)
                 if endpoint is not None:
                     from reformgraph.remote import redact
 
                     login = (user, password, auth)
                     remote = (endpoint, saved, bindings, named_graph, login, timeout, retries)
                     waiting = f"waiting for {redact(endpoint)}"  # never a password on screen
-                    if output_format == "table":  # a table is aligned: it needs every row first
+                    if whole:
                         with _waiting(waiting):
                             result = _remote_query(*remote)
                     else:  # CSV and JSON are written as the endpoint sends the rows
@@ -1083,7 +1089,7 @@ def query(
                         result = _first_row(answer, waiting)
                 else:
                     store = _query_store(graph_file, out_dir)
-                    if output_format == "table":
+                    if whole:
                         with _waiting("running the query"):
                             result = run_query_on_store(store, saved, bindings)
                     else:  # CSV and JSON are written as the rows come, in little memory
@@ -1130,14 +1136,18 @@ def _first_row(answer: Any, what: str) -> Any:
 def _save(result: Any, output_format: str, target: Path) -> None:
     """Write a query's answer to a file, atomically: a failure leaves the file as it was."""
     from reformgraph.io import atomic_writer
-    from reformgraph.queries import format_table, write_csv, write_json
+    from reformgraph.queries import GRAPH_FORMATS, format_table, write_csv, write_graph, write_json
     from reformgraph.vocab import NAMESPACES
 
+    what = "row(s)"
     try:
         with atomic_writer(target) as handle:
             if output_format == "table":
                 handle.write(format_table(result, NAMESPACES).encode("utf-8"))
                 rows = len(result.rows)
+            elif output_format in GRAPH_FORMATS:
+                rows = write_graph(result, handle, output_format)
+                what = "triple(s)"
             else:
                 rows = (write_csv if output_format == "csv" else write_json)(result, handle)
     except ReformgraphError as exc:  # the store or the endpoint failed in the middle of the rows
@@ -1145,7 +1155,7 @@ def _save(result: Any, output_format: str, target: Path) -> None:
         _fail(f"{exc}\n{target}: not written (an existing file is left as it was)", code)
     except OSError as exc:
         _fail(f"{target}: cannot be written: {_why_not_written(target, exc)}")
-    err.print(f"{rows:,} row(s) written to {target}")
+    err.print(f"{rows:,} {what} written to {target}")
 
 
 def _credentials(user: str | None, password: str | None, auth: str) -> Any:
@@ -1297,14 +1307,17 @@ def _output(result: object, output_format: str, total: int | None = None) -> Non
     """Print a query's answer: a QueryResult, or for CSV and JSON a QueryStream (``total``:
     see :func:`_print_table`)."""
     from reformgraph._stdout import CLOSED_PIPE_EXIT, discard_stdout
-    from reformgraph.queries import write_csv, write_json
+    from reformgraph.queries import GRAPH_FORMATS, write_csv, write_graph, write_json
 
     try:
         if output_format == "table":
             _print_table(result, total)
             return
-        write = write_csv if output_format == "csv" else write_json
-        write(result, sys.stdout.buffer)  # type: ignore[arg-type]
+        if output_format in GRAPH_FORMATS:
+            write_graph(result, sys.stdout.buffer, output_format)  # type: ignore[arg-type]
+        else:
+            write = write_csv if output_format == "csv" else write_json
+            write(result, sys.stdout.buffer)  # type: ignore[arg-type]
         sys.stdout.flush()
     except BrokenPipeError:  # the reader has what it wanted (`| head`): stop quietly
         discard_stdout()
@@ -1322,9 +1335,12 @@ def _given(ctx: typer.Context, name: str) -> bool:
     return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
 
 
-def _check_format(output_format: str) -> None:
-    if output_format not in ("table", "csv", "json"):
-        _fail(f"unknown format {output_format!r}: use table, csv or json")
+def _check_format(output_format: str, *, graph: bool = True) -> None:
+    """Stop at an unknown format; ``graph``: the formats of a CONSTRUCT's graph too."""
+    known = ("table", "csv", "json", "nt", "ttl") if graph else ("table", "csv", "json")
+    if output_format not in known:
+        listed = "table, csv, json, nt or ttl" if graph else "table, csv or json"
+        _fail(f"unknown format {output_format!r}: use {listed}")
 
 
 @app.command(cls=_Command)
@@ -1356,7 +1372,7 @@ def links(
 
     from reformgraph import analysis
 
-    _check_format(output_format)
+    _check_format(output_format, graph=False)
     if entity is not None and not suggest:
         _fail(
             "--entity needs --suggest: the links are not filtered by entity"
@@ -1475,7 +1491,7 @@ def network(
     """Network analysis: which entities bridge the most cases; GraphML and GEXF exports."""
     from reformgraph import analysis, pipeline
 
-    _check_format(output_format)
+    _check_format(output_format, graph=False)
     read_from = _build_dir(build_dir, None, graph_file)
     try:
         graph, folder = _analysis_graph(graph_file, read_from)

@@ -787,18 +787,24 @@ def export_query(
 ) -> int:
     """Write the answer of a query on a build's store to ``target``, as CSV (UTF-8 with a
     byte-order mark) or JSON (W3C SPARQL results), row by row as the store gives them: an
-    answer of any size in little memory. ``target`` is replaced only once the whole answer
-    is written; if the query fails, an existing ``target`` is left as it was.
+    answer of any size in little memory; or the graph a CONSTRUCT or DESCRIBE query answers
+    as N-Triples or Turtle. ``target`` is replaced only once the whole answer is written;
+    if the query fails, an existing ``target`` is left as it was.
 
-    The format is ``output_format`` (``"csv"`` or ``"json"``) or, if not given, the one
-    ``target``'s suffix names (``.csv``; ``.json`` or ``.srj``). ``saved`` and ``params``
-    are as for :func:`query`. Returns the number of rows (1 for an ASK query: its answer)."""
+    The format is ``output_format`` (``"csv"``, ``"json"``, ``"nt"`` or ``"ttl"``) or, if
+    not given, the one ``target``'s suffix names (``.csv``; ``.json`` or ``.srj``; ``.nt``;
+    ``.ttl``). ``saved`` and ``params`` are as for :func:`query`. Returns the number of
+    rows (1 for an ASK query: its answer; the triples of a graph)."""
     from reformgraph.io import atomic_writer
     from reformgraph.queries import (
         FORMAT_OF_SUFFIX,
+        GRAPH_FORMATS,
         bind_params,
+        check_graph_format,
+        run_query_on_store,
         stream_query_on_store,
         write_csv,
+        write_graph,
         write_json,
     )
 
@@ -806,11 +812,11 @@ def export_query(
         output_format = FORMAT_OF_SUFFIX.get(Path(target).suffix.lower())
         if output_format is None:
             raise QueryError(
-                f"{target}: say the format (output_format='csv' or 'json'), or name a"
-                " .csv or .json file"
+                f"{target}: say the format (output_format='csv', 'json', 'nt' or 'ttl'), or"
+                " name a .csv, .json, .nt or .ttl file"
             )
-    if output_format.lower() not in ("csv", "json"):
-        raise QueryError(f"unknown format {output_format!r}: use csv or json")
+    if output_format.lower() not in ("csv", "json", *GRAPH_FORMATS):
+        raise QueryError(f"unknown format {output_format!r}: use csv, json, nt or ttl")
     output_format = output_format.lower()
     if isinstance(out_dir, Graph):
         raise TypeError(
@@ -821,6 +827,11 @@ def export_query(
         raise QueryError(f"{target!r}: give the name of a file to write the answer to")
     saved = _as_query(saved)
     bindings = bind_params(saved, _as_params(params))
+    check_graph_format(saved.text, output_format)
+    if output_format in GRAPH_FORMATS:  # sorted: the whole answer first
+        answer = run_query_on_store(_open_build_store(out_dir), saved, bindings)
+        with atomic_writer(Path(target)) as handle:
+            return write_graph(answer, handle, output_format)
     stream = stream_query_on_store(_open_build_store(out_dir), saved, bindings)
     write = write_csv if output_format == "csv" else write_json
     with atomic_writer(Path(target)) as handle:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 __all__ = [
+    "GRAPH_FORMATS",
     "PARAM_TYPES",
     "Column",
     "Param",
@@ -44,9 +45,11 @@ __all__ = [
     "SavedQuery",
     "Term",
     "bind_params",
+    "check_graph_format",
     "format_csv",
     "format_json",
     "load_query",
+    "query_form",
     "run_query",
     "run_query_on_store",
     "saved_queries",
@@ -58,6 +61,7 @@ __all__ = [
     "unknown_terms",
     "with_prefixes",
     "write_csv",
+    "write_graph",
     "write_json",
 ]
 
@@ -1441,7 +1445,74 @@ def _write_all(out: BinaryIO, data: bytes) -> None:
 
 
 #: The answer formats a file's suffix names (a file of another suffix needs one said).
-FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".srj": "json"}
+FORMAT_OF_SUFFIX = {
+    ".csv": "csv",
+    ".json": "json",
+    ".srj": "json",
+    ".nt": "nt",
+    ".ttl": "ttl",
+}
+#: The formats of a graph, the answer of a CONSTRUCT or DESCRIBE query: N-Triples, Turtle.
+GRAPH_FORMATS = ("nt", "ttl")
+
+
+def query_form(text: str) -> str:
+    """The form of a query: ``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE`` (its first
+    such keyword outside comments, strings and IRIs; ``SELECT`` if none)."""
+    form = _QUERY_FORM.search(_masked(text))
+    return form[1].upper() if form is not None else "SELECT"
+
+
+def check_graph_format(text: str, output_format: str) -> None:
+    """Raise :class:`QueryError` when ``output_format`` is a graph's (nt, ttl) and the
+    query is not a CONSTRUCT or DESCRIBE: its answer is rows, not triples."""
+    form = query_form(text)
+    if output_format in GRAPH_FORMATS and form not in ("CONSTRUCT", "DESCRIBE"):
+        raise QueryError(
+            f"format {output_format!r} writes the graph a CONSTRUCT or DESCRIBE query answers;"
+            f" this is a {form} query, whose answer is"
+            f" {'yes or no' if form == 'ASK' else 'rows'}: use table, csv or json"
+        )
+
+
+def write_graph(result: QueryResult | QueryStream, out: BinaryIO, output_format: str) -> int:
+    """Write the triples of a CONSTRUCT or DESCRIBE answer as N-Triples (``"nt"``) or as
+    Turtle (``"ttl"``, with reformgraph's prefixes), in the answer's order (sorted, so the
+    same answer gives the same bytes). Returns the number of triples."""
+    import pyoxigraph as ox
+
+    if result.boolean is not None or result.variables != ["subject", "predicate", "object"]:
+        raise QueryError(f"{output_format}: the answer is not a graph: use table, csv or json")
+    triples = [ox.Triple(*(_oxigraph_term(term) for term in row)) for row in result.rows]
+    if output_format == "nt":
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    else:  # the prefixes of the namespaces the triples use
+        iris = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
+        iris |= {
+            t.datatype.value for triple in triples for t in triple if isinstance(t, ox.Literal)
+        }
+        used = {
+            prefix: str(namespace)
+            for prefix, namespace in NAMESPACES.items()
+            if any(iri.startswith(str(namespace)) for iri in iris)
+        }
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used)
+    _write_all(out, data or b"")
+    return len(triples)
+
+
+def _oxigraph_term(term: Any) -> Any:
+    """A pyoxigraph term of a pyoxigraph or rdflib one."""
+    import pyoxigraph as ox
+
+    kind, value, language, datatype = term_parts(term)
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if language is not None:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=None if datatype is None else ox.NamedNode(datatype))
 
 
 def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
