@@ -294,20 +294,53 @@ def test_a_case_parameter_restricts_rows_to_that_case(query_graph: Graph) -> Non
     assert [int(r["position"]) for r in by_iri] == [1, 2, 3, 4]
 
 
-def test_a_case_parameter_takes_the_path_form_of_an_id_as_the_analysis_does() -> None:
+def test_a_case_parameter_takes_the_path_form_of_an_id_as_the_analysis_does(
+    query_graph: Graph,
+) -> None:
     # case/big-fiscal-system said "is not an IRI", though links --entity and viz --case
     # take it; an id written with capitals was "not an IRI" too, with no word of ids.
     bound = bind_params(QUERIES["recognitions"], {"case": "case/big-fiscal-system"})
     assert bound["case"].value == f"{DATA}case/big-fiscal-system"
-    with pytest.raises(QueryError, match="'Big-Fiscal-System' is neither a case's id"):
-        bind_params(QUERIES["recognitions"], {"case": "Big-Fiscal-System"})
+    capitals = bind_params(QUERIES["recognitions"], {"case": "Big-Fiscal-System"})
+    with pytest.raises(QueryError, match=r"no case has the id 'Big-Fiscal-System' \(did you mean"):
+        run_query(query_graph, QUERIES["recognitions"], capitals)
+
+
+@pytest.mark.parametrize(
+    ("given", "told"),
+    [
+        ("推进大财政体系建设", "'推进大财政体系建设' is the title of the case big-fiscal-system:"),
+        (
+            'Advancing the building of  a "big fiscal" system',
+            "is the title of the case big-fiscal-system: give its id, case=big-fiscal-system",
+        ),
+        ("4", "not its position: case 4 of its report is investment-performance-evaluation"),
+    ],
+)
+def test_a_case_given_by_its_title_or_position_is_told_its_id_by_every_engine(
+    build_dir: Path, query_graph: Graph, given: str, told: str
+) -> None:
+    """A title copied from the cases table, or a case's number, was refused as "neither a
+    case's id nor an IRI", with no word of which id it is."""
+    from reformgraph.cli import app
+
+    bound = bind_params(QUERIES["figures"], {"case": given})
+    with pytest.raises(QueryError, match=re.escape(told)):
+        run_query(query_graph, QUERIES["figures"], bound)
+    result = CliRunner().invoke(
+        app, ["query", "figures", "-p", f"case={given}", "--build", str(build_dir)]
+    )
+    assert result.exit_code == 2
+    assert told in result.stderr
 
 
 def test_parameters_are_bound_as_terms_not_pasted_into_the_query(query_graph: Graph) -> None:
     query = QUERIES["figures"]
     hostile = "big-fiscal-system> } UNION { ?s ?p ?o"
-    with pytest.raises(QueryError, match="nor an IRI"):
-        bind_params(query, {"case": hostile})
+    bound_case = bind_params(query, {"case": hostile})
+    assert not set(bound_case["case"].value) & set('<>{} "')  # %-escaped: one IRI
+    with pytest.raises(QueryError, match="no case has the id"):
+        run_query(query_graph, query, bound_case)
     text = load_query("SELECT ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
     bound = bind_params(text, {"t": '" } ; DROP ALL ; #'})
     assert bound["t"].to_rdflib() == Literal('" } ; DROP ALL ; #')

@@ -29,7 +29,7 @@ from reformgraph.vocab import NAMESPACES
 # nothing it does not need (typing, dataclasses); see reformgraph.entry.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
     from typing import Any, BinaryIO
 
     import pyoxigraph as ox
@@ -463,12 +463,15 @@ def _convert(param: Param, value: str) -> Term:
             c in text for c in '<>"{}|^`\\'
         ):
             if kind == "case":
-                raise QueryError(
-                    f"parameter {param.name}: {value!r} is neither a case's id (lowercase,"
-                    " as the first column of `reformgraph query cases` gives it:"
-                    " big-fiscal-system, case/big-fiscal-system or rgd:case/big-fiscal-system)"
-                    " nor an IRI"
-                )
+                if not value.strip():
+                    raise QueryError(
+                        f"parameter {param.name}: give a case's id (the first column of"
+                        " `reformgraph query cases`: big-fiscal-system)"
+                    )
+                # a case's title, perhaps: the graph's check of the case says whose it is
+                from urllib.parse import quote
+
+                return Term("uri", f"{DATA_NS}case/{quote(' '.join(value.split()), safe='')}")
             raise QueryError(f"parameter {param.name}: {value!r} is not an IRI")
         return Term("uri", text)
     if kind == "integer":
@@ -856,7 +859,13 @@ def _with_classes(text: str, bindings: Mapping[str, Term] | None) -> tuple[str, 
 
 _REFORM_CASE = "https://w3id.org/reformgraph/ontology/ReformCase"
 #: Every case of the graph, for the ids nearest a case parameter that names none.
-CASE_IDS = f"SELECT ?case WHERE {{ ?case a <{_REFORM_CASE}> }}"
+#: Every case, with its titles and its position in its report (one row per title): what
+#: a case parameter that names no case may have meant.
+CASE_IDS = (
+    f"SELECT ?case ?title ?position WHERE {{ ?case a <{_REFORM_CASE}> ."
+    " OPTIONAL { ?case <http://purl.org/dc/terms/title> ?title }"
+    " OPTIONAL { ?case <https://w3id.org/reformgraph/ontology/position> ?position } }"
+)
 
 
 def case_checks(query: SavedQuery, bindings: Mapping[str, Any] | None) -> list[tuple[str, str]]:
@@ -870,22 +879,48 @@ def case_checks(query: SavedQuery, bindings: Mapping[str, Any] | None) -> list[t
     return checks
 
 
-def no_such_case(name: str, bindings: Mapping[str, Any], cases: Iterable[str]) -> QueryError:
-    """The error for a case parameter that names no case of the graph, with the ids of
-    ``cases`` (IRIs) nearest to it."""
+def no_such_case(
+    name: str, bindings: Mapping[str, Any], cases: Iterable[Sequence[Any]]
+) -> QueryError:
+    """The error for a case parameter that names no case of the graph. ``cases``: the rows
+    of :data:`CASE_IDS` (IRI, title, position; any engine's terms, or None). A case's title
+    (推进大财政体系建设, copied from a table) or its position (1) is told the id to give;
+    else the ids nearest to it are."""
+    from urllib.parse import unquote
 
     prefix = f"{DATA_NS}case/"
 
     def short(iri: str) -> str:
         return iri[len(prefix) :] if iri.startswith(prefix) else iri
 
-    given = short(bindings[name].value)
-    near = closest(given, (short(c) for c in cases))
+    given = unquote(short(bindings[name].value))
+    wanted = " ".join(given.split()).casefold()
+    ids: dict[str, None] = {}
+    titled: dict[str, None] = {}
+    placed: dict[str, None] = {}
+    for row in cases:
+        case, title, position = (None if t is None else term_parts(t)[1] for t in row)
+        if case is None:
+            continue
+        ids[short(case)] = None
+        if title is not None and " ".join(title.split()).casefold() == wanted:
+            titled[short(case)] = None
+        if position is not None and position == given.strip():
+            placed[short(case)] = None
+    where = "; the ids are in the first column of the cases query (reformgraph query cases)"
+    if titled:
+        return QueryError(
+            f"parameter {name}: {given!r} is the title of the case {', '.join(titled)}:"
+            f" give its id, {name}={next(iter(titled))}{where}"
+        )
+    if placed:
+        return QueryError(
+            f"parameter {name}: a case is given by its id, not its position: case {given} of"
+            f" its report is {' or '.join(placed)}{where}"
+        )
+    near = closest(given, ids)
     hint = f" (did you mean {', '.join(near)}?)" if near else ""
-    return QueryError(
-        f"parameter {name}: no case has the id {given!r}{hint}; the ids are in the first"
-        " column of the cases query (reformgraph query cases)"
-    )
+    return QueryError(f"parameter {name}: no case has the id {given!r}{hint}{where}")
 
 
 def _check_cases_on_store(
@@ -894,7 +929,7 @@ def _check_cases_on_store(
     for name, ask in case_checks(query, bindings):
         if not run_sparql(store, ask, union=union).boolean:
             rows = run_sparql(store, CASE_IDS, union=union).rows
-            raise no_such_case(name, bindings or {}, (term_parts(r[0])[1] for r in rows))
+            raise no_such_case(name, bindings or {}, rows)
 
 
 def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
@@ -1250,7 +1285,7 @@ def run_query(
             )
     for name, ask in case_checks(query, bindings):
         if not graph.query(ask).askAnswer:
-            cases = (str(row[0]) for row in graph.query(CASE_IDS))  # type: ignore[index]
+            cases = (tuple(row) for row in graph.query(CASE_IDS))  # type: ignore[arg-type]
             raise no_such_case(name, bindings or {}, cases)
     text, bindings = _with_classes(query.text, bindings)
     if not _on_oxigraph(graph):

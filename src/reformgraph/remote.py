@@ -1047,7 +1047,7 @@ def stream_endpoint(
         for name, ask in case_checks(query, bindings):
             if not _answer(session, endpoint, ask, params, shown).boolean:
                 rows = _answer(session, endpoint, CASE_IDS, params, shown).rows
-                raise no_such_case(name, bindings or {}, (str(r[0].value) for r in rows))
+                raise no_such_case(name, bindings or {}, rows)
         response = _post_query(session, endpoint, text, params, stream=True, written=written)
         try:
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
