@@ -301,6 +301,20 @@ def test_the_source_states_its_print_edition_with_a_property_for_news_articles(
     assert not set(query_graph.triples((None, URIRef(schema + "bookEdition"), None)))
 
 
+def test_the_source_language_is_a_linguistic_system_iri_not_a_literal(graph: Graph) -> None:
+    # The range of dcterms:language is dcterms:LinguisticSystem, a class of resources: a
+    # literal there ("zh"^^xsd:language) is no instance of it. The ISO 639-1 code of the
+    # Library of Congress is one (DCAT-AP and the LoC vocabulary both type it so).
+    from rdflib.namespace import DCTERMS
+
+    from reformgraph.build import language_iri
+
+    languages = set(graph.objects(None, DCTERMS.language))
+    assert languages == {URIRef("http://id.loc.gov/vocabulary/iso639-1/zh")}
+    assert language_iri("zh-Hans") == URIRef("http://id.loc.gov/vocabulary/iso639-1/zh")
+    assert language_iri("yue") == URIRef("http://lexvo.org/id/iso639-3/yue")
+
+
 def test_part_of_is_located_in_for_places_and_is_part_of_for_the_rest(graph: Graph) -> None:
     rg = "https://w3id.org/reformgraph/ontology/"
     ids = "https://w3id.org/reformgraph/id/"

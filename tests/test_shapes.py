@@ -123,7 +123,7 @@ ex:source a rg:SourceDocument ;
     dcterms:title "全面深化改革,奋进支点建设"@zh , "Deepening reform, building the pivot"@en ;
     dcterms:publisher ex:hubei-daily ;
     dcterms:issued "2026-01-17"^^xsd:date ;
-    dcterms:language "zh"^^xsd:language ;
+    dcterms:language <http://id.loc.gov/vocabulary/iso639-1/zh> ;
     schema:url "https://epaper.hubeidaily.net/pc/content/202601/17/c337889.html"^^xsd:anyURI ;
     rg:fileName "hubei-2025-reform-cases.txt" ;
     rg:sha256 "75e9f13f4d3dc386e49fdbb9bb4e77d093dc666d54819cf8060920da7a3cd953" ;
@@ -363,6 +363,11 @@ QUDT_MATCH = "matches at most one QUDT unit or currency"
 # ---------------------------------------------------------------- documents and provenance
 
 SOURCE_DOCUMENT = DOCUMENT
+LANGUAGE_MESSAGE = (
+    "needs exactly one dcterms:language, a dcterms:LinguisticSystem: the IRI of its ISO 639-1"
+    " code (http://id.loc.gov/vocabulary/iso639-1/zh) or ISO 639-3 code"
+    " (http://lexvo.org/id/iso639-3/yue)"
+)
 SOURCE_DOCUMENT_EXAMPLES = [
     conforms("SourceDocumentShape", "source-document-conforms", SOURCE_DOCUMENT),
     rejects(
@@ -413,6 +418,24 @@ SOURCE_DOCUMENT_EXAMPLES = [
         focus="source",
         path="dcterms:issued",
         message="has at most one dcterms:issued, an xsd:date",
+    ),
+    rejects(
+        "SourceDocumentShape",
+        "source-document-language-as-a-tag-literal-is-rejected",
+        SOURCE_DOCUMENT,
+        ("<http://id.loc.gov/vocabulary/iso639-1/zh>", '"zh"^^xsd:language'),
+        focus="source",
+        path="dcterms:language",
+        message=LANGUAGE_MESSAGE,
+    ),
+    rejects(
+        "SourceDocumentShape",
+        "source-document-language-of-another-vocabulary-is-rejected",
+        SOURCE_DOCUMENT,
+        ("<http://id.loc.gov/vocabulary/iso639-1/zh>", "<http://example.org/chinese>"),
+        focus="source",
+        path="dcterms:language",
+        message=LANGUAGE_MESSAGE,
     ),
     rejects(
         "SourceDocumentShape",

@@ -184,6 +184,17 @@ def _decimal(value: Decimal) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+def language_iri(tag: str) -> URIRef:
+    """The language of a BCP 47 tag as a dcterms:LinguisticSystem: the Library of Congress's
+    ISO 639-1 code for a two-letter language (zh, zh-Hans), Lexvo's ISO 639-3 code for a
+    three-letter one (yue). dcterms:language takes a resource, not a literal; the script or
+    region subtags say how the text is written, not which language it is in."""
+    primary = tag.split("-", 1)[0].lower()
+    if len(primary) == 2:
+        return URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{primary}")
+    return URIRef(f"http://lexvo.org/id/iso639-3/{primary}")
+
+
 def _format_number(value: Decimal) -> str:
     normalized = value.normalize()
     if normalized == normalized.to_integral_value():
@@ -358,7 +369,7 @@ class _Builder:
         yield node, DCTERMS.publisher, self.ref(source.publisher)
         if source.issued is not None:
             yield node, DCTERMS.issued, Literal(source.issued.isoformat(), datatype=XSD.date)
-        yield node, DCTERMS.language, Literal(source.language, datatype=XSD.language)
+        yield node, DCTERMS.language, language_iri(source.language)
         if source.url is not None:
             yield node, SCHEMA.url, Literal(source.url, datatype=XSD.anyURI)
         yield node, RG.fileName, Literal(source.file)
