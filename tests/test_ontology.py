@@ -95,3 +95,80 @@ def test_every_property_shape_says_in_english_what_it_requires() -> None:
             unsaid.append(f"{owner.n3(shapes.namespace_manager)} {shapes.value(shape, SH.path)}")
     assert len(properties) > 100
     assert not unsaid, sorted(unsaid)
+
+
+#: Terms whose kind OWL 2 itself fixes: the built-in annotation properties, and the
+#: vocabulary the RDF mapping of OWL 2 uses to write axioms.
+_OWL_BUILT_IN = {
+    str(RDFS.label),
+    str(RDFS.comment),
+    str(RDFS.seeAlso),
+    str(RDFS.isDefinedBy),
+    str(RDF.type),
+    str(RDF.first),
+    str(RDF.rest),
+    str(RDFS.subClassOf),
+    str(RDFS.subPropertyOf),
+    str(RDFS.domain),
+    str(RDFS.range),
+    *(
+        "http://www.w3.org/2002/07/owl#" + name
+        for name in ("versionInfo", "versionIRI", "unionOf", "oneOf", "differentFrom", "sameAs")
+    ),
+}
+
+
+def test_every_term_the_ontology_and_the_data_use_is_declared_with_one_owl_kind(
+    graph: Graph,
+) -> None:
+    """OWL 2 DL: every class and property an axiom or a triple of the data uses is declared
+    (an OWL tool otherwise guesses, or rejects the file), with one kind only (a property
+    both an object and an annotation property is punning we do not mean), and the data
+    uses each as declared: an object property never takes a literal, a datatype property
+    always does."""
+    from rdflib import OWL, Literal
+    from rdflib.collection import Collection
+
+    ontology = Graph().parse(ontology_file("reformgraph.ttl"), format="turtle")
+    kinds: dict[str, set[str]] = {}
+    for term, kind in ontology.subject_objects(RDF.type):
+        kinds.setdefault(str(term), set()).add(str(kind))
+    property_kinds = {str(OWL[k]) for k in ("ObjectProperty", "DatatypeProperty")}
+    property_kinds.add(str(OWL.AnnotationProperty))
+    undeclared: set[str] = set()
+
+    def needs(term: object, wanted: set[str], role: str) -> None:
+        if isinstance(term, URIRef) and not kinds.get(str(term), set()) & wanted:
+            undeclared.add(f"{role} {term}")
+
+    classes = {str(OWL.Class)}
+    for source in (ontology, graph):
+        for _s, predicate, _o in source:
+            if str(predicate) not in _OWL_BUILT_IN:
+                needs(predicate, property_kinds, "property")
+        for kind in set(source.objects(None, RDF.type)):
+            if not str(kind).startswith(str(OWL)) and kind != RDFS.Datatype:
+                needs(kind, classes, "class")
+    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+        needs(sub, classes, "class")
+        needs(sup, classes, "class")
+    for sup in ontology.objects(None, RDFS.subPropertyOf):
+        needs(sup, property_kinds, "property")
+    for members in ontology.objects(None, OWL.unionOf):
+        for member in Collection(ontology, members):
+            if not str(member).startswith("http://www.w3.org/2001/XMLSchema#"):
+                needs(member, classes, "class")
+    assert not undeclared, sorted(undeclared)
+
+    exclusive = [str(OWL.Class), *sorted(property_kinds)]
+    punned = {t: k for t, k in kinds.items() if len(k & set(exclusive)) > 1}
+    assert not punned, punned
+
+    misused = set()
+    for _s, predicate, value in graph:
+        declared = kinds.get(str(predicate), set())
+        if str(OWL.ObjectProperty) in declared and isinstance(value, Literal):
+            misused.add(f"object property {predicate} takes a literal")
+        if str(OWL.DatatypeProperty) in declared and not isinstance(value, Literal):
+            misused.add(f"datatype property {predicate} takes a resource")
+    assert not misused, sorted(misused)
