@@ -298,6 +298,10 @@ def test_the_source_states_its_print_edition_with_a_property_for_news_articles(
     schema = "http://schema.org/"
     editions = set(query_graph.objects(None, URIRef(schema + "printEdition")))
     assert editions == {Literal("print")}
+    # schema.org defines schema:printEdition for a schema:NewsArticle only: a source that
+    # states one is one.
+    for article in query_graph.subjects(URIRef(schema + "printEdition"), None):
+        assert (article, RDF.type, URIRef(schema + "NewsArticle")) in query_graph
     assert not set(query_graph.triples((None, URIRef(schema + "bookEdition"), None)))
 
 

@@ -376,6 +376,9 @@ class _Builder:
         yield node, RG.sha256, Literal(source.sha256)
         yield node, RG.characterCount, Literal(len(text), datatype=XSD.nonNegativeInteger)
         if source.edition:
+            # schema:printEdition is a property of a schema:NewsArticle (the edition of the
+            # newspaper's print product it appears in), which such a source is.
+            yield node, RDF.type, SCHEMA.NewsArticle
             yield node, SCHEMA.printEdition, Literal(source.edition)
         if source.planned_by:
             yield node, RG.plannedBy, self.ref(source.planned_by)
@@ -867,6 +870,8 @@ def shared_types(
         yield entity_iri(entity.type, entity.id), ENTITY_CLASSES[entity.type]
     for source_file in sources:
         yield source_file.record.iri, RG.SourceDocument
+        if source_file.record.edition:
+            yield source_file.record.iri, SCHEMA.NewsArticle
 
 
 def shared_context_triples(
