@@ -172,3 +172,21 @@ def test_every_term_the_ontology_and_the_data_use_is_declared_with_one_owl_kind(
         if str(OWL.DatatypeProperty) in declared and not isinstance(value, Literal):
             misused.add(f"datatype property {predicate} takes a resource")
     assert not misused, sorted(misused)
+
+
+def test_every_shape_message_is_given_in_english_and_in_chinese() -> None:
+    """The users read Chinese: each message says what it needs in zh as well as en, one of
+    each, so that any SHACL validator can report it in either."""
+    from rdflib.namespace import SH
+
+    shapes = Graph().parse(ontology_file("shapes.ttl"))
+    carriers = set(shapes.subjects(SH.message, None))
+    wrong = []
+    for shape in carriers:
+        languages = sorted(
+            str(getattr(m, "language", None)) for m in shapes.objects(shape, SH.message)
+        )
+        if languages != ["en", "zh"]:
+            wrong.append((str(shape), languages))
+    assert len(carriers) > 100
+    assert not wrong, wrong[:5]

@@ -3381,3 +3381,23 @@ def test_language_in_matches_a_tag_or_its_subtags_in_any_case(
 
     assert _language_in(value, allowed) is expected
     assert _language_in(value, allowed) is expected  # the kept answer is the same
+
+
+def test_pyshacl_results_are_reported_in_the_english_of_a_bilingual_message() -> None:
+    # The shapes give each message in zh and en, and pySHACL reports both: the build's
+    # messages (and the tests') are the English ones, whichever pySHACL lists first.
+    from reformgraph.validate import validate_graph
+
+    shapes = Graph().parse(
+        data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:shape a sh:NodeShape ; sh:targetNode ex:thing ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ;
+                  sh:message "须至少有一个 ex:name"@zh , "needs at least one ex:name"@en ] .
+""",
+        format="turtle",
+    )
+    data = Graph().parse(data="<http://example.org/thing> a <http://example.org/T> .", format="ttl")
+    result = validate_graph(data, shapes, Graph())
+    assert [v.message for v in result.violations] == ["needs at least one ex:name"]

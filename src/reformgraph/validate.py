@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -52,6 +54,25 @@ def _text(graph: Graph, node: Node | None) -> str:
     return " / ".join(str(o) for o in graph.objects(node, None)) or str(node)
 
 
+#: A Chinese character: pySHACL drops the language of a SPARQL constraint's messages.
+_HAN = re.compile("[\u3400-\u9fff]")
+
+
+def _english(messages: Iterable[Node]) -> str | None:
+    """The English one of a result's messages. A shape gives each message in en and zh, and
+    pySHACL reports each: tagged, or, for a SPARQL constraint, untagged, its own before its
+    shape's (the first is the one the constraint gives). The first tagged en, else the first
+    untagged one without Chinese, else the first."""
+    found = list(messages)
+    for message in found:
+        if isinstance(message, Literal) and message.language == "en":
+            return str(message)
+    for message in found:
+        if isinstance(message, Literal) and not message.language and not _HAN.search(message):
+            return str(message)
+    return str(found[0]) if found else None
+
+
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationResult:
     """Validate ``data`` with pySHACL; the ontology supplies the class hierarchy."""
     from pyshacl import validate
@@ -75,12 +96,12 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRes
         if result in nested:
             continue
         severity = report.value(result, SH.resultSeverity)
-        message = report.value(result, SH.resultMessage)
+        message = _english(report.objects(result, SH.resultMessage))
         item = Violation(
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             focus=_text(report, report.value(result, SH.focusNode)),
             path=_text(report, report.value(result, SH.resultPath)),
-            message=str(message) if message is not None else "constraint not met",
+            message=message if message is not None else "constraint not met",
             value=_text(report, report.value(result, SH.value)),
         )
         # A node of two classes (a pilot assignment is a pilot) can meet the same
