@@ -113,7 +113,15 @@ _OWL_BUILT_IN = {
     str(RDFS.range),
     *(
         "http://www.w3.org/2002/07/owl#" + name
-        for name in ("versionInfo", "versionIRI", "unionOf", "oneOf", "differentFrom", "sameAs")
+        for name in (
+            "versionInfo",
+            "versionIRI",
+            "unionOf",
+            "oneOf",
+            "differentFrom",
+            "sameAs",
+            "members",
+        )
     ),
 }
 
@@ -190,3 +198,25 @@ def test_every_shape_message_is_given_in_english_and_in_chinese() -> None:
             wrong.append((str(shape), languages))
     assert len(carriers) > 100
     assert not wrong, wrong[:5]
+
+
+def test_the_members_of_each_enumeration_are_declared_different_from_each_other() -> None:
+    """OWL makes no unique name assumption: without owl:AllDifferent, a reasoner may take
+    rg:exact and rg:moreThan for one individual, and the owl:oneOf of rg:Qualifier for a
+    class of one member."""
+    from rdflib import OWL
+    from rdflib.collection import Collection
+
+    ontology = Graph().parse(ontology_file("reformgraph.ttl"), format="turtle")
+    different = [
+        set(Collection(ontology, members))
+        for group in ontology.subjects(RDF.type, OWL.AllDifferent)
+        for members in ontology.objects(group, OWL.members)
+    ]
+    enumerations = {
+        cls: set(Collection(ontology, members))
+        for cls, members in ontology.subject_objects(OWL.oneOf)
+    }
+    assert len(enumerations) >= 6
+    undeclared = [str(cls) for cls, members in enumerations.items() if members not in different]
+    assert not undeclared, undeclared
