@@ -353,7 +353,7 @@ def test_export_query_takes_the_format_its_file_name_says(
 
 
 def test_export_query_refuses_what_it_cannot_do(build_dir: Path, tmp_path: Path) -> None:
-    with pytest.raises(QueryError, match="unknown format 'table': use csv or json"):
+    with pytest.raises(QueryError, match="unknown format 'table': use csv, json, nt or ttl"):
         pipeline.export_query(build_dir, QUERIES["cases"], tmp_path / "x", output_format="table")
     with pytest.raises(QueryError, match="say the format"):
         pipeline.export_query(build_dir, QUERIES["cases"], tmp_path / "x.txt")
