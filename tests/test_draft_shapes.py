@@ -176,8 +176,7 @@ GAPS = [
         "source-document-conforms",
         "source",
         "schema:url",
-        'schema:url "https://epaper.hubeidaily.net/pc/content/202601/17/c337889.html"'
-        "^^xsd:anyURI ;",
+        "schema:url <https://epaper.hubeidaily.net/pc/content/202601/17/c337889.html> ;",
         "",
         NO_URL,
     ),

@@ -124,7 +124,7 @@ ex:source a rg:SourceDocument ;
     dcterms:publisher ex:hubei-daily ;
     dcterms:issued "2026-01-17"^^xsd:date ;
     dcterms:language <http://id.loc.gov/vocabulary/iso639-1/zh> ;
-    schema:url "https://epaper.hubeidaily.net/pc/content/202601/17/c337889.html"^^xsd:anyURI ;
+    schema:url <https://epaper.hubeidaily.net/pc/content/202601/17/c337889.html> ;
     rg:fileName "hubei-2025-reform-cases.txt" ;
     rg:sha256 "75e9f13f4d3dc386e49fdbb9bb4e77d093dc666d54819cf8060920da7a3cd953" ;
     rg:characterCount "4708"^^xsd:nonNegativeInteger ;
@@ -441,19 +441,22 @@ SOURCE_DOCUMENT_EXAMPLES = [
         "SourceDocumentShape",
         "source-document-url-must-be-http",
         SOURCE_DOCUMENT,
-        ('"https://epaper', '"ftp://epaper'),
+        ("<https://epaper", "<ftp://epaper"),
         focus="source",
         path="schema:url",
-        message="has at most one schema:url, an http or https address (xsd:anyURI)",
+        message="has at most one schema:url, the IRI of an http or https address",
     ),
     rejects(
         "SourceDocumentShape",
-        "source-document-url-with-characters-no-iri-may-hold-is-rejected",
+        "source-document-url-as-a-literal-is-rejected",
         SOURCE_DOCUMENT,
-        ('c337889.html"^^xsd:anyURI', 'c337889.html<br>"^^xsd:anyURI'),
+        (
+            "<https://epaper.hubeidaily.net/pc/content/202601/17/c337889.html>",
+            '"https://epaper.hubeidaily.net/pc/content/202601/17/c337889.html"^^xsd:anyURI',
+        ),
         focus="source",
         path="schema:url",
-        message="has at most one schema:url, an http or https address (xsd:anyURI)",
+        message="has at most one schema:url, the IRI of an http or https address",
     ),
     rejects(
         "SourceDocumentShape",

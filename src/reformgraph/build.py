@@ -371,7 +371,8 @@ class _Builder:
             yield node, DCTERMS.issued, Literal(source.issued.isoformat(), datatype=XSD.date)
         yield node, DCTERMS.language, language_iri(source.language)
         if source.url is not None:
-            yield node, SCHEMA.url, Literal(source.url, datatype=XSD.anyURI)
+            # an IRI, as schema.org's own JSON-LD context makes schema:url (a web page)
+            yield node, SCHEMA.url, URIRef(source.url)
         yield node, RG.fileName, Literal(source.file)
         yield node, RG.sha256, Literal(source.sha256)
         yield node, RG.characterCount, Literal(len(text), datatype=XSD.nonNegativeInteger)
