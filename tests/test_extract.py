@@ -1003,6 +1003,23 @@ def test_a_joint_work_verb_that_begins_a_clause_has_the_case_subject_as_its_impl
     assert any("leaves unsaid (会同省财政厅)" in note for note in result.notes), result.notes
 
 
+def test_a_pilot_named_with_no_holder_is_held_by_the_case_subject_as_the_curated_one_is(
+    linked_draft: Path,
+) -> None:
+    """在首批“双智试点”城市综合评估…: the case (武汉市承接…) holds the pilot it names, as the
+    curated case says (implied). Case 3's smart-port pilot stays without: its case names no
+    subject."""
+    pilots = {}
+    for path in sorted((linked_draft / "cases").glob("*.yaml")):
+        case = _load_yaml(path)
+        assert isinstance(case, dict)
+        for fact in [case, *case.get("measures", [])]:
+            for pilot in fact.get("pilots", []):
+                pilots[pilot.get("programme")] = pilot
+    assert pilots["dual-intelligence-pilot"]["assigned_to"] == [{"id": "wuhan", "implied": True}]
+    assert "assigned_to" not in pilots["national-smart-port-pilot"]
+
+
 def test_linking_uses_the_curated_office_place_and_source_metadata(linked_draft: Path) -> None:
     case = _load_yaml(next(linked_draft.glob("cases/02-*.yaml")))
     assert isinstance(case, dict)

@@ -640,6 +640,10 @@ class _Writer:
             if assigned and takers:
                 out["assigned_by"] = _unique(assigned)
                 out["assigned_to"] = _unique(takers)
+            elif data["stage"] == "pilot" and o.programme is not None and self.subject:
+                # 在首批“双智试点”城市综合评估…: the case's subject holds the pilot it names
+                holder = self.registry.item(self.subject)
+                out["assigned_to"] = [{"id": holder, "implied": True}]
             if "batch" in data:
                 out["batch"] = data["batch"]
         return out
