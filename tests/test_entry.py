@@ -245,12 +245,15 @@ def test_any_command_cut_short_by_its_reader_exits_141(tmp_path: Path) -> None:
 _ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"], ids=["ctrl-c", "kill"])
 @pytest.mark.parametrize(
     "route", [[], ["--graph", "reformgraph.nt"]], ids=["store-fast-path", "graph-full-cli"]
 )
 def test_a_query_stopped_by_ctrl_c_says_so_and_exits_130_without_a_traceback(
-    build_dir: Path, route: list[str]
+    build_dir: Path, route: list[str], stop: str
 ) -> None:
+    """Ctrl-C, and `kill` (SIGTERM, as a CI timeout sends): on the fast path, `kill` ended
+    the process with no word (exit 143)."""
     import signal
 
     from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
@@ -264,7 +267,7 @@ def test_a_query_stopped_by_ctrl_c_says_so_and_exits_130_without_a_traceback(
     )
     assert child.stdout is not None
     assert child.stdout.read(100)  # the rows are coming
-    child.send_signal(signal.SIGINT)
+    child.send_signal(getattr(signal, stop))
     _, stderr = child.communicate(timeout=120)
     assert child.returncode == INTERRUPTED_EXIT, stderr.decode()
     assert b"Traceback" not in stderr, stderr.decode()

@@ -146,12 +146,24 @@ def _fast_query(args: list[str]) -> bool:
     return True
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """The console script."""
     args = sys.argv[1:]
     try:
-        if args[:1] == ["query"] and _fast_query(args[1:]):
-            return
+        if args[:1] == ["query"]:
+            import signal
+
+            # `kill` stops a query as Ctrl-C does, as on the full command line
+            previous = signal.signal(signal.SIGTERM, _interrupt)
+            try:
+                if _fast_query(args[1:]):
+                    return
+            finally:
+                signal.signal(signal.SIGTERM, previous)
     except KeyboardInterrupt:  # Ctrl-C: said as the full command line says it, no traceback
         from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
 
