@@ -1319,3 +1319,45 @@ def test_a_graph_format_for_rows_or_a_yes_or_no_is_refused_saying_which_formats_
     with pytest.raises(QueryError, match=f"this is a {form} query"):
         pipeline.export_query(build_dir, query, target)
     assert not target.exists()
+
+
+@pytest.mark.parametrize("output_format", ["nt", "ttl"])
+def test_a_construct_answer_with_blank_nodes_gives_the_same_bytes_every_run_and_engine(
+    build_dir: Path, output_format: str
+) -> None:
+    """Each run of a CONSTRUCT makes new blank nodes: written by the engine's labels, the
+    same answer gave other bytes (and another order) at every run and from every engine."""
+    from reformgraph.cli import app
+
+    construct = (
+        "CONSTRUCT { ?case rg:office [ rdfs:label ?office ] } WHERE {"
+        " ?case rg:responsibleOffice/skos:prefLabel ?office }"
+    )
+    answers = []
+    for where in (
+        ["--build", str(build_dir)],
+        ["--build", str(build_dir)],
+        ["--graph", str(build_dir / "reformgraph.nt")],
+    ):
+        result = CliRunner().invoke(app, ["query", construct, "-f", output_format, *where])
+        assert result.exit_code == 0, result.output
+        answers.append(result.stdout_bytes)
+    assert len(_graph_of(answers[0], output_format)) == 32
+    assert answers[1] == answers[0]
+    assert answers[2] == answers[0]
+
+
+def test_a_turtle_answer_of_tagged_texts_declares_no_rdf_prefix_it_does_not_use(
+    build_dir: Path,
+) -> None:
+    """A text tagged @zh has the datatype rdf:langString, which Turtle never writes."""
+    from reformgraph.cli import app
+
+    construct = (
+        "CONSTRUCT { ?case dcterms:title ?t } WHERE { ?case a rg:ReformCase ; dcterms:title ?t }"
+    )
+    result = CliRunner().invoke(app, ["query", construct, "-f", "ttl", "--build", str(build_dir)])
+    assert result.exit_code == 0, result.output
+    assert len(_graph_of(result.stdout_bytes, "ttl")) == 16
+    assert "@prefix rdf:" not in result.stdout
+    assert result.stdout.startswith("@prefix rgd: <https://w3id.org/reformgraph/id/> .")

@@ -1519,12 +1519,17 @@ def write_graph(result: QueryResult | QueryStream, out: BinaryIO, output_format:
     if result.boolean is not None or result.variables != ["subject", "predicate", "object"]:
         raise QueryError(f"{output_format}: the answer is not a graph: use table, csv or json")
     triples = [ox.Triple(*(_oxigraph_term(term) for term in row)) for row in result.rows]
+    if any(isinstance(t, ox.BlankNode) for triple in triples for t in (triple[0], triple[2])):
+        triples = _canonical_triples(triples)
     if output_format == "nt":
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     else:  # the prefixes of the namespaces the triples use
         iris = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
-        iris |= {
-            t.datatype.value for triple in triples for t in triple if isinstance(t, ox.Literal)
+        iris |= {  # a language-tagged literal's rdf:langString is not written
+            t.datatype.value
+            for triple in triples
+            for t in triple
+            if isinstance(t, ox.Literal) and t.language is None
         }
         used = {
             prefix: str(namespace)
@@ -1534,6 +1539,19 @@ def write_graph(result: QueryResult | QueryStream, out: BinaryIO, output_format:
         data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used)
     _write_all(out, data or b"")
     return len(triples)
+
+
+def _canonical_triples(triples: list[Any]) -> list[Any]:
+    """The triples with their blank nodes named by the graph's shape rather than by the
+    engine (each run of a CONSTRUCT makes new ones), sorted again by the new names: the
+    same answer gives the same bytes from every engine and every run."""
+    import pyoxigraph as ox
+
+    dataset = ox.Dataset(ox.Quad(*triple) for triple in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    canonical = [ox.Triple(quad.subject, quad.predicate, quad.object) for quad in dataset]
+    canonical.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return canonical
 
 
 def _oxigraph_term(term: Any) -> Any:
