@@ -971,6 +971,45 @@ def test_who_carries_a_case_out_is_drafted_only_from_the_start_of_its_first_sent
     resolve(load_data_folder(out))  # the draft's reference resolves
 
 
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("2024年以来,省财政厅\u3001省税务局聚焦企业关切。", ["省财政厅", "省税务局"]),
+        ("襄阳市和省财政厅联合推出便利举措。", ["襄阳市", "省财政厅"]),
+        (
+            "省人力资源和社会保障厅与省经济和信息化厅聚焦企业关切。",
+            ["省人力资源和社会保障厅", "省经济和信息化厅"],
+        ),
+    ],
+)
+def test_every_body_that_opens_the_first_sentence_together_carries_the_case_out(
+    tmp_path: Path, opening: str, expected: list[str]
+) -> None:
+    """省财政厅\u3001省税务局聚焦…: the draft named only the first body, as who carries
+    the case out and as the implied lead of a 会同 that begins a clause."""
+    out, case = _draft_of(
+        tmp_path,
+        f"改革案例选编。\n推进营商环境改革\n襄阳市委改革办\n{opening}"
+        "一是优化服务。会同省发展改革委开展专项督查。\n",
+    )
+    entities = {
+        e["id"]: e
+        for path in (out / "entities").glob("*.yaml")
+        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
+    }
+
+    def words(ref: str | dict[str, Any]) -> str:
+        if isinstance(ref, dict) and "mention" in ref:
+            return str(ref["mention"])
+        return str(entities[ref if isinstance(ref, str) else ref["id"]]["label"]["zh"])
+
+    assert [words(ref) for ref in case["carried_out_by"]] == expected
+    (relation,) = case["measures"][0]["relations"]
+    assert [words(ref) for ref in relation["lead"]] == expected
+    assert all(ref["implied"] for ref in relation["lead"])
+    resolve(load_data_folder(out))
+
+
 def test_a_joint_work_verb_that_begins_a_clause_has_the_case_subject_as_its_implied_lead(
     tmp_path: Path,
 ) -> None:

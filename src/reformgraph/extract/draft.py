@@ -490,9 +490,9 @@ class _Writer:
         self.notes: list[str] = []
         #: The stretches of the current scope that belong to nested scopes (see facts).
         self.holes: list[tuple[int, int]] = []
-        #: Who carries out the case being written (see :func:`_subject`): the holder of
+        #: Who carries out the case being written (see :func:`_subjects`): the holders of
         #: the roles its sentences leave unsaid. None in an introduction.
-        self.subject: Item | None = None
+        self.subjects: list[Item] = []
 
     def quote(
         self,
@@ -640,10 +640,12 @@ class _Writer:
             if assigned and takers:
                 out["assigned_by"] = _unique(assigned)
                 out["assigned_to"] = _unique(takers)
-            elif data["stage"] == "pilot" and o.programme is not None and self.subject:
+            elif data["stage"] == "pilot" and o.programme is not None and self.subjects:
                 # 在首批“双智试点”城市综合评估…: the case's subject holds the pilot it names
-                holder = self.registry.item(self.subject)
-                out["assigned_to"] = [{"id": holder, "implied": True}]
+                out["assigned_to"] = [
+                    {"id": self.registry.item(subject), "implied": True}
+                    for subject in self.subjects
+                ]
             if "batch" in data:
                 out["batch"] = data["batch"]
         return out
@@ -658,13 +660,16 @@ class _Writer:
         out: dict[str, Any] = {"kind": r.kind, "quote": quote}
         for role, items in r.roles.items():
             if role in r.implied:
-                if self.subject is None:
+                if not self.subjects:
                     self.notes.append(
                         f"{where}: a {r.kind} relation whose {role} the sentence leaves"
                         f" unsaid ({quote}), and the case names no subject: add it by hand"
                     )
                     return None
-                out[role] = [{"id": self.registry.item(self.subject), "implied": True}]
+                out[role] = [
+                    {"id": self.registry.item(subject), "implied": True}
+                    for subject in self.subjects
+                ]
             else:
                 out[role] = _unique([self.mention(it) for it in items])
         return out
@@ -956,9 +961,9 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
                 places.append(writer.mention(item))
         if places:
             record["places"] = _unique(places)
-        subject = writer.subject = _subject(text, case, facts.items)
-        if subject is not None:
-            record["carried_out_by"] = [writer.mention(subject)]
+        subjects = writer.subjects = _subjects(text, case, facts.items)
+        if subjects:
+            record["carried_out_by"] = _unique([writer.mention(it) for it in subjects])
         if facts.start is not None:
             record["start"] = facts.start.as_yaml()
         if len(case.body) > 1:
@@ -998,15 +1003,32 @@ _BEFORE_SUBJECT = re.compile(
 _SCOPE_TO_BODY = re.compile(r"(?:各级|各地|各|有关|相关)?")
 
 
-def _subject(text: str, case: CaseFound, items: Sequence[Item]) -> Item | None:
+#: What joins two bodies that carry a case out together: 省财政厅、省税务局 or 和, 与, 及.
+_SUBJECT_JOINT = re.compile("(?:\u3001|和|与|以及|及)")
+
+
+def _subjects(text: str, case: CaseFound, items: Sequence[Item]) -> list[Item]:
     """Who carries the case out, as its first sentence says: the organisation or the
     administrative area that begins it, after a time and its comma (武汉市承接…,
-    2023年以来,安吉县聚焦…). A scope word before bodies makes one body of them all
-    (全省各级相关部门, not 全省). None when the sentence begins otherwise (在全国率先实施…,
-    or a site: 鄂州花湖国际机场作为…)."""
+    2023年以来,安吉县聚焦…), and each body joined to it by \u3001, 和, 与 or 及
+    (省财政厅\u3001省税务局联合…: both). None when the sentence begins otherwise
+    (在全国率先实施…, or a site: 鄂州花湖国际机场作为…)."""
     first = case.first
     lead = _BEFORE_SUBJECT.match(text, first.start, first.end)
     at = lead.end() if lead is not None else first.start
+    subjects: list[Item] = []
+    while (subject := _subject_at(text, at, items)) is not None:
+        subjects.append(subject)
+        joint = _SUBJECT_JOINT.match(text, subject.end, first.end)
+        if joint is None:
+            break
+        at = joint.end()
+    return subjects
+
+
+def _subject_at(text: str, at: int, items: Sequence[Item]) -> Item | None:
+    """The organisation or administrative area that begins at ``at``. A scope word before
+    bodies makes one body of them all (全省各级相关部门, not 全省)."""
     starting = [it for it in items if it.start == at]
     if not starting:
         return None
