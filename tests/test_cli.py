@@ -1587,3 +1587,20 @@ def test_pages_and_networks_are_not_written_into_a_builds_store(
     assert f"--out {target}: into a build's store ({store})" in message
     assert f"give the build folder ({built_copy})" in message
     assert sorted(p.name for p in store.iterdir()) == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a Windows path is a path there")
+def test_a_drive_path_with_forward_slashes_is_said_to_name_a_folder_called_its_drive(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """D:/out/cases.csv would be the file cases.csv in a folder D:/out, not one file of
+    that whole name, as the message said."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(
+        app, ["query", "cases", "--save", "D:/out/cases.csv", "--build", str(build_dir)]
+    )
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert "it would name a folder called 'D:' in the current folder" in message
+    assert "called 'D:/out/cases.csv'" not in message
+    assert list(tmp_path.iterdir()) == []

@@ -109,9 +109,15 @@ def _refuse_windows_path(option: str, value: Path) -> None:
         rule = "folders are separated by /"
         fix = f"give {text.replace(chr(92), '/')}"
     name = f"{option} " if option.startswith("-") else ""
+    folder = text.split("/", 1)[0]  # D:/out/cases.csv: the folder D: holds the rest
+    named = (
+        f"a single file or folder called '{text}'"
+        if folder == text
+        else f"a folder called '{folder}'"
+    )
     _fail(
-        f"{name}{text}: a Windows path; on this system {rule}, so it would name a single"
-        f" file or folder called '{text}' in the current folder: {fix}"
+        f"{name}{text}: a Windows path; on this system {rule}, so it would name {named}"
+        f" in the current folder: {fix}"
     )
 
 
