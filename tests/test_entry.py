@@ -284,3 +284,41 @@ def test_a_misspelt_class_is_warned_of_on_both_paths(build_dir: Path) -> None:
     assert full.exit_code == 0, full.output
     assert warning in full.stderr
     assert fast.stdout == full.stdout_bytes
+
+
+#: A query that gives nothing until it has counted every triple of three patterns: the
+#: whole evaluation is one call into Oxigraph.
+_ENDLESS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.mark.parametrize(
+    "route", [[], ["--graph", "reformgraph.nt"]], ids=["store-fast-path", "graph-full-cli"]
+)
+def test_ctrl_c_stops_a_query_still_counting_before_its_first_row(
+    build_dir: Path, route: list[str]
+) -> None:
+    """Ctrl-C came through only once Oxigraph had computed the whole answer (hours for
+    this one): the query went on as if it had not been pressed. (A table waits for the
+    whole answer; CSV and JSON read it row by row, see the README.)"""
+    import signal
+    import time
+
+    from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
+
+    extra = [str(build_dir / part) if part.endswith(".nt") else part for part in route]
+    where = [] if route else ["--build", str(build_dir)]
+    child = subprocess.Popen(
+        [str(SCRIPT), "query", _ENDLESS_COUNT, "-f", "table", *where, *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(5)  # started, and counting
+    assert child.poll() is None
+    child.send_signal(signal.SIGINT)
+    try:
+        _, stderr = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert child.returncode == INTERRUPTED_EXIT, stderr.decode()
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert QUERY_INTERRUPTED in stderr.decode()

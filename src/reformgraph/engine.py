@@ -21,7 +21,7 @@ from reformgraph.vocab import NAMESPACES
 # nothing it does not need (typing, dataclasses, pathlib, shutil); see reformgraph.entry.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from pathlib import Path
     from typing import Any
 
@@ -517,6 +517,34 @@ def _evaluate(
     )
 
 
+def _interruptible(work: Callable[[], Any]) -> Any:
+    """``work()``, waited for so that Ctrl-C stops the wait. Oxigraph evaluates a query
+    that counts, groups or sorts in one call that never looks for signals, so a
+    KeyboardInterrupt came only once the whole answer had been computed. On the main
+    thread the work runs in a daemon thread (Oxigraph lets go of the GIL while it
+    evaluates) while this one waits, in a wait that a signal interrupts; a query given up
+    so ends with the process."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return work()
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # given to the caller as it is
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="reformgraph-query", daemon=True)
+    thread.start()
+    thread.join()
+    done, value = outcome[0]
+    if not done:
+        raise value
+    return value
+
+
 def _sorted_triples(result: ox.QueryTriples) -> list[tuple[Any, Any, Any]]:
     triples = [(t.subject, t.predicate, t.object) for t in result]
     triples.sort(key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
@@ -537,6 +565,15 @@ def run_sparql(
     the union is taken only for a store whose ontology is in its named graph alone.
     The prefixes of :data:`~reformgraph.vocab.NAMESPACES` need no declaration.
     """
+    # Evaluated and read on one thread: a pyoxigraph answer may not leave the thread
+    # that made it.
+    answer: EngineResult = _interruptible(lambda: _run(store, text, bindings, union))
+    return answer
+
+
+def _run(
+    store: ox.Store, text: str, bindings: Mapping[str, Any] | None, union: bool | None
+) -> EngineResult:
     result = _evaluate(store, text, bindings, union)
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
