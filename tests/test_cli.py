@@ -1604,3 +1604,22 @@ def test_a_drive_path_with_forward_slashes_is_said_to_name_a_folder_called_its_d
     assert "it would name a folder called 'D:' in the current folder" in message
     assert "called 'D:/out/cases.csv'" not in message
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("inside", ["pages", "pages/cases.html", "../store/page.html"])
+def test_pages_are_not_written_into_a_folder_within_a_builds_store(
+    build_dir: Path, tmp_path: Path, inside: str
+) -> None:
+    # `viz --out build/store/pages` (or build/store/../store) went past the check of the
+    # store folder itself, into the folder the next build deletes.
+    built_copy = tmp_path / "build"
+    shutil.copytree(build_dir, built_copy)
+    store = built_copy / "store"
+    before = sorted(p.name for p in store.iterdir())
+    target = f"{store}/{inside}"
+    result = runner.invoke(app, ["viz", "--build", str(built_copy), "--out", target])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"--out {target}: into a build's store (" in message
+    assert "give the build folder (" in message
+    assert sorted(p.name for p in store.iterdir()) == before

@@ -1561,11 +1561,17 @@ def _refuse_store_folder(folder: Path, given: Path) -> None:
     the next build replaces that folder whole, and what was written there with it."""
     from reformgraph.engine import BUILD_INFO
 
-    if (folder / BUILD_INFO).is_file():
-        _fail(
-            f"--out {given}: into a build's store ({folder}), which the next build replaces"
-            f" with all it holds: give the build folder ({folder.parent}) or another folder"
-        )
+    # the folder or one it is in (build/store/pages, build/store/../store): the store
+    # holds it all the same
+    resolved = folder.resolve()
+    for store in (resolved, *resolved.parents):
+        if (store / BUILD_INFO).is_file():
+            shown = folder if store == resolved else store
+            _fail(
+                f"--out {given}: into a build's store ({shown}), which the next build"
+                f" replaces with all it holds: give the build folder ({shown.parent}) or"
+                " another folder"
+            )
 
 
 def _check_page_target(target: Path) -> None:
