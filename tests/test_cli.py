@@ -1623,3 +1623,20 @@ def test_pages_are_not_written_into_a_folder_within_a_builds_store(
     assert f"--out {target}: into a build's store (" in message
     assert "give the build folder (" in message
     assert sorted(p.name for p in store.iterdir()) == before
+
+
+def test_a_query_answer_is_not_saved_into_a_builds_store(build_dir: Path, tmp_path: Path) -> None:
+    # `query --save build/store/cases.csv` wrote the file among RocksDB's, where the next
+    # build deleted it with the old store.
+    built_copy = tmp_path / "build"
+    shutil.copytree(build_dir, built_copy)
+    store = built_copy / "store"
+    before = sorted(p.name for p in store.iterdir())
+    target = store / "cases.csv"
+    result = runner.invoke(
+        app, ["query", "cases", "--build", str(built_copy), "--save", str(target)]
+    )
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"--save {target}: into a build's store (" in message
+    assert sorted(p.name for p in store.iterdir()) == before

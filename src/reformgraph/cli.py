@@ -930,6 +930,7 @@ def _answer_format(output_format: str | None, save: Path | None) -> str:
             _fail(f"{save}: cannot be written: there is no folder {save.parent}")
         if save.is_dir():
             _fail(f"{save}: cannot be written: it is a folder (give a file name)")
+        _refuse_store_folder(save.parent, save, "--save")
     return output_format
 
 
@@ -1556,7 +1557,7 @@ def _size(path: Path) -> str:
     return ""  # not reached
 
 
-def _refuse_store_folder(folder: Path, given: Path) -> None:
+def _refuse_store_folder(folder: Path, given: Path, option: str = "--out") -> None:
     """Refuse to write pages or network files into a build's store (``--out build/store``):
     the next build replaces that folder whole, and what was written there with it."""
     from reformgraph.engine import BUILD_INFO
@@ -1568,7 +1569,7 @@ def _refuse_store_folder(folder: Path, given: Path) -> None:
         if (store / BUILD_INFO).is_file():
             shown = folder if store == resolved else store
             _fail(
-                f"--out {given}: into a build's store ({shown}), which the next build"
+                f"{option} {given}: into a build's store ({shown}), which the next build"
                 f" replaces with all it holds: give the build folder ({shown.parent}) or"
                 " another folder"
             )
