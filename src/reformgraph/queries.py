@@ -1505,7 +1505,7 @@ def check_graph_format(text: str, output_format: str) -> None:
     if output_format in GRAPH_FORMATS and form not in ("CONSTRUCT", "DESCRIBE"):
         raise QueryError(
             f"format {output_format!r} writes the graph a CONSTRUCT or DESCRIBE query answers;"
-            f" this is a {form} query, whose answer is"
+            f" this is {'an' if form == 'ASK' else 'a'} {form} query, whose answer is"
             f" {'yes or no' if form == 'ASK' else 'rows'}: use table, csv or json"
         )
 
