@@ -392,6 +392,23 @@ def test_a_case_given_by_its_title_is_told_its_id_and_nothing_else_is_printed(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_case_given_by_its_number_is_told_its_id_as_the_query_parameter_is(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    # `viz --case 1` said only "no case '1' in the graph", where `query -p case=1` names
+    # the case.
+    result = CliRunner().invoke(
+        app, ["viz", "--build", str(build_dir), "--case", "1", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "no case '1' in the graph: a case is given by its id, not its position: case 1 of"
+        " its report is big-fiscal-system (give a case's id or IRI; `reformgraph query"
+        " cases` lists them)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_construct_query_gives_its_own_view(query_graph: Graph, tmp_path: Path) -> None:
     query = tmp_path / "offices.rq"
     query.write_text(

@@ -238,6 +238,17 @@ def _find_case(graph: Graph, case: str) -> URIRef:
     )
     close = closest(text.rsplit("/", 1)[-1], (str(c).rsplit("/", 1)[-1] for c in cases))
     hint = f"; did you mean {', '.join(close)}?" if close else ""
+    # its number in its report (1), as `query -p case=1` is told
+    placed = sorted(
+        str(c).rsplit("/", 1)[-1]
+        for c in cases
+        if any(str(n) == text for n in graph.objects(c, RG.position))
+    )
+    if placed:
+        hint = (
+            f": a case is given by its id, not its position: case {text} of its report is"
+            f" {' or '.join(placed)}"
+        )
     if titled:
         hint = f": that is the title of the case {', '.join(titled)}, which is its id"
     raise UnknownCaseError(
