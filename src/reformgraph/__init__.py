@@ -9,8 +9,9 @@ links, networks, centrality), ``viz`` (graph pages), ``io`` (finding a project) 
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
 
 __version__ = "0.1.0"
 
@@ -23,5 +24,7 @@ __all__ = ["__version__", *_PUBLIC_MODULES]
 def __getattr__(name: str) -> ModuleType:
     # `import reformgraph; reformgraph.pipeline.open_graph(...)` was an AttributeError
     if name in _PUBLIC_MODULES:
+        import importlib
+
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
