@@ -1362,3 +1362,25 @@ def test_a_turtle_answer_of_tagged_texts_declares_no_rdf_prefix_it_does_not_use(
     assert len(_graph_of(result.stdout_bytes, "ttl")) == 16
     assert "@prefix rdf:" not in result.stdout
     assert result.stdout.startswith("@prefix rgd: <https://w3id.org/reformgraph/id/> .")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"x"^^xsd:nosuch', "xsd:nosuch is not an XML Schema datatype: it would match nothing"),
+        ('"3"^^xsd:integr', "xsd:integr is not an XML Schema datatype (did you mean xsd:integer?)"),
+        ('"3"^^foo:bar', "the datatype 'foo:bar' has a prefix, 'foo', that no query declares"),
+    ],
+)
+def test_a_parameter_of_an_unknown_datatype_is_refused_not_matched_against_nothing(
+    value: str, message: str
+) -> None:
+    query = load_query("SELECT ?n WHERE { VALUES ?n { 3 } }", Path.cwd())
+    with pytest.raises(QueryError, match=re.escape(message)):
+        bind_params(query, {"n": value})
+
+
+@pytest.mark.parametrize("value", ['"3"^^xsd:integer', '"3"^^<urn:x:t>', '"3"^^urn:x:t'])
+def test_a_parameter_of_a_known_or_full_iri_datatype_is_taken(value: str) -> None:
+    query = load_query("SELECT ?n WHERE { VALUES ?n { 3 } }", Path.cwd())
+    assert bind_params(query, {"n": value})["n"].value == "3"

@@ -599,6 +599,18 @@ _LEXICAL_FORMS = {
 }
 
 
+#: The XML Schema datatypes RDF 1.1 uses (its §5.1 table, and anyURI …).
+_XSD_DATATYPES = (
+    "string boolean decimal integer double float date time dateTime dateTimeStamp gYear"
+    " gMonth gDay gYearMonth gMonthDay duration yearMonthDuration dayTimeDuration byte short"
+    " int long unsignedByte unsignedShort unsignedInt unsignedLong positiveInteger"
+    " nonNegativeInteger negativeInteger nonPositiveInteger hexBinary base64Binary anyURI"
+    " language normalizedString token NMTOKEN Name NCName"
+).split()
+#: IRI schemes a datatype may be written with in full, without <…> (urn:…, tag:…).
+_IRI_SCHEMES = frozenset({"http", "https", "urn", "tag", "file", "mailto", "info", "did"})
+
+
 def _ad_hoc(name: str, value: str) -> Term:
     """A parameter of SPARQL text (which declares no types) from how it is written, as in
     Turtle: ``<IRI>``, a full ``http(s)://`` IRI or ``rg:…``/``rgd:…`` (the prefixes the
@@ -614,7 +626,26 @@ def _ad_hoc(name: str, value: str) -> Term:
         if quoted["lang"]:
             return Term("literal", literal, language=quoted["lang"].lower())
         if quoted["type"]:
-            datatype = _convert(Param(name, "iri", ""), quoted["type"]).value
+            written = quoted["type"]
+            prefix = re.match(r"^([A-Za-z][\w.-]*):(?!//)", written)
+            if (
+                prefix is not None
+                and not written.startswith("<")
+                and prefix[1] not in NAMESPACES
+                and prefix[1].lower() not in _IRI_SCHEMES
+            ):
+                raise QueryError(
+                    f"parameter {name}: the datatype {written!r} has a prefix, {prefix[1]!r},"
+                    " that no query declares here: write its full IRI in <…>, or xsd:…"
+                )
+            datatype = _convert(Param(name, "iri", ""), written).value
+            if datatype.startswith(XSD) and datatype.removeprefix(XSD) not in _XSD_DATATYPES:
+                near = closest(datatype.removeprefix(XSD), _XSD_DATATYPES)
+                hint = f" (did you mean xsd:{near[0]}?)" if near else ""
+                raise QueryError(
+                    f"parameter {name}: xsd:{datatype.removeprefix(XSD)} is not an XML Schema"
+                    f" datatype{hint}: it would match nothing"
+                )
             form = _LEXICAL_FORMS.get(
                 datatype.removeprefix(XSD) if datatype.startswith(XSD) else ""
             )
