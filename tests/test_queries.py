@@ -315,6 +315,15 @@ def test_a_case_parameter_takes_the_path_form_of_an_id_as_the_analysis_does(
             "is the title of the case big-fiscal-system: give its id, case=big-fiscal-system",
         ),
         ("4", "not its position: case 4 of its report is investment-performance-evaluation"),
+        (
+            "Advancing the building of a \u201cbig fiscal\u201d system",
+            "is the title of the case big-fiscal-system: give its id",
+        ),
+        (
+            "大财政体系",
+            "'大财政体系' is part of the title of the case big-fiscal-system: give its id",
+        ),
+        ("01", "not its position: case 01 of its report is big-fiscal-system"),
     ],
 )
 def test_a_case_given_by_its_title_or_position_is_told_its_id_by_every_engine(

@@ -925,18 +925,21 @@ def no_such_case(
         return iri[len(prefix) :] if iri.startswith(prefix) else iri
 
     given = unquote(short(bindings[name].value))
-    wanted = " ".join(given.split()).casefold()
+    wanted = _title_key(given)
     ids: dict[str, None] = {}
     titled: dict[str, None] = {}
+    partly: dict[str, None] = {}  # a title that holds the words given
     placed: dict[str, None] = {}
     for row in cases:
         case, title, position = (None if t is None else term_parts(t)[1] for t in row)
         if case is None:
             continue
         ids[short(case)] = None
-        if title is not None and " ".join(title.split()).casefold() == wanted:
+        if title is not None and _title_key(title) == wanted:
             titled[short(case)] = None
-        if position is not None and position == given.strip():
+        elif title is not None and len(wanted) >= 4 and wanted in _title_key(title):
+            partly[short(case)] = None
+        if position is not None and position == given.strip().lstrip("0"):
             placed[short(case)] = None
     where = "; the ids are in the first column of the cases query (reformgraph query cases)"
     if titled:
@@ -949,9 +952,21 @@ def no_such_case(
             f"parameter {name}: a case is given by its id, not its position: case {given} of"
             f" its report is {' or '.join(placed)}{where}"
         )
+    if partly and len(partly) <= 3:
+        return QueryError(
+            f"parameter {name}: {given!r} is part of the title of the case"
+            f" {' or '.join(partly)}: give its id{where}"
+        )
     near = closest(given, ids)
     hint = f" (did you mean {', '.join(near)}?)" if near else ""
     return QueryError(f"parameter {name}: no case has the id {given!r}{hint}{where}")
+
+
+def _title_key(title: str) -> str:
+    """A title as compared with one given: spaces and case, and curly or straight quotes,
+    as they come (“big fiscal” and "big fiscal" are one)."""
+    plain = title.translate(str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''"))
+    return " ".join(plain.split()).casefold()
 
 
 def _check_cases_on_store(
