@@ -245,10 +245,38 @@ def test_any_command_cut_short_by_its_reader_exits_141(tmp_path: Path) -> None:
 _ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 
-@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"], ids=["ctrl-c", "kill"])
-@pytest.mark.parametrize(
+#: The two ways a query runs: the fast path (the store), and the full command line (a file).
+_ROUTES = pytest.mark.parametrize(
     "route", [[], ["--graph", "reformgraph.nt"]], ids=["store-fast-path", "graph-full-cli"]
 )
+
+
+def _query_process(build_dir: Path, route: list[str], *args: str) -> subprocess.Popen[bytes]:
+    """``reformgraph query ARGS`` on the build, by ``route``, as a process of its own."""
+    extra = [str(build_dir / part) if part.endswith(".nt") else part for part in route]
+    where = [] if route else ["--build", str(build_dir)]
+    return subprocess.Popen(
+        [str(SCRIPT), "query", *args, *where, *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _assert_said_interrupted(child: subprocess.Popen[bytes], timeout: float) -> None:
+    """The process ends with exit 130 and the interrupted message, no traceback."""
+    from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
+
+    try:
+        _, stderr = child.communicate(timeout=timeout)
+    finally:
+        child.kill()
+    assert child.returncode == INTERRUPTED_EXIT, stderr.decode()
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert QUERY_INTERRUPTED in stderr.decode()
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"], ids=["ctrl-c", "kill"])
+@_ROUTES
 def test_a_query_stopped_by_ctrl_c_says_so_and_exits_130_without_a_traceback(
     build_dir: Path, route: list[str], stop: str
 ) -> None:
@@ -256,22 +284,11 @@ def test_a_query_stopped_by_ctrl_c_says_so_and_exits_130_without_a_traceback(
     the process with no word (exit 143)."""
     import signal
 
-    from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
-
-    extra = [str(build_dir / part) if part.endswith(".nt") else part for part in route]
-    where = [] if route else ["--build", str(build_dir)]
-    child = subprocess.Popen(
-        [str(SCRIPT), "query", _ENDLESS, "-f", "csv", *where, *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    child = _query_process(build_dir, route, _ENDLESS, "-f", "csv")
     assert child.stdout is not None
     assert child.stdout.read(100)  # the rows are coming
     child.send_signal(getattr(signal, stop))
-    _, stderr = child.communicate(timeout=120)
-    assert child.returncode == INTERRUPTED_EXIT, stderr.decode()
-    assert b"Traceback" not in stderr, stderr.decode()
-    assert QUERY_INTERRUPTED in stderr.decode()
+    _assert_said_interrupted(child, timeout=120)
 
 
 def test_a_misspelt_class_is_warned_of_on_both_paths(build_dir: Path) -> None:
@@ -291,9 +308,7 @@ def test_a_misspelt_class_is_warned_of_on_both_paths(build_dir: Path) -> None:
 _ENDLESS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-@pytest.mark.parametrize(
-    "route", [[], ["--graph", "reformgraph.nt"]], ids=["store-fast-path", "graph-full-cli"]
-)
+@_ROUTES
 def test_ctrl_c_stops_a_query_still_counting_before_its_first_row(
     build_dir: Path, route: list[str]
 ) -> None:
@@ -303,22 +318,8 @@ def test_ctrl_c_stops_a_query_still_counting_before_its_first_row(
     import signal
     import time
 
-    from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
-
-    extra = [str(build_dir / part) if part.endswith(".nt") else part for part in route]
-    where = [] if route else ["--build", str(build_dir)]
-    child = subprocess.Popen(
-        [str(SCRIPT), "query", _ENDLESS_COUNT, "-f", "table", *where, *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    child = _query_process(build_dir, route, _ENDLESS_COUNT, "-f", "table")
     time.sleep(5)  # started, and counting
     assert child.poll() is None
     child.send_signal(signal.SIGINT)
-    try:
-        _, stderr = child.communicate(timeout=30)
-    finally:
-        child.kill()
-    assert child.returncode == INTERRUPTED_EXIT, stderr.decode()
-    assert b"Traceback" not in stderr, stderr.decode()
-    assert QUERY_INTERRUPTED in stderr.decode()
+    _assert_said_interrupted(child, timeout=30)
