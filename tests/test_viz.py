@@ -852,6 +852,15 @@ def browser() -> Iterator[Any]:
     driver.quit()
 
 
+def _cases_page(graph: Graph, folder: Path) -> Path:
+    """The page of the cases view of ``graph``, written into ``folder``."""
+    page = folder / "cases.html"
+    page.write_text(
+        viz.render_html(viz.select_view(graph, view="cases"), title="t"), encoding="utf-8"
+    )
+    return page
+
+
 def _open(driver: Any, page: Path, timeout: float = 60) -> None:
     driver.get_log("browser")  # drop earlier messages
     driver.get(page.resolve().as_uri())
@@ -1046,10 +1055,7 @@ def test_no_two_labels_of_a_real_picture_print_over_each_other(
 def test_a_small_page_is_laid_out_the_same_every_time(
     browser: Any, query_graph: Graph, tmp_path: Path
 ) -> None:
-    page = tmp_path / "cases.html"
-    page.write_text(
-        viz.render_html(viz.select_view(query_graph, view="cases"), title="t"), encoding="utf-8"
-    )
+    page = _cases_page(query_graph, tmp_path)
     layouts = []
     for _ in range(2):
         _open(browser, page)
@@ -1084,10 +1090,7 @@ def _hover(driver: Any, canvas_xy: dict[str, float]) -> str | None:
 def test_hovering_a_cross_case_edge_shows_the_case_and_its_words(
     browser: Any, query_graph: Graph, tmp_path: Path
 ) -> None:
-    page = tmp_path / "cases.html"
-    page.write_text(
-        viz.render_html(viz.select_view(query_graph, view="cases"), title="t"), encoding="utf-8"
-    )
+    page = _cases_page(query_graph, tmp_path)
     _open(browser, page)
     ends = browser.execute_script(
         "return reformgraph.network.getPositions(arguments[0])", [CASE_4, PLATFORM]
@@ -1236,10 +1239,7 @@ def test_a_page_fills_the_window_without_scrolling(
 ) -> None:
     # The graph's area was 100% - 3em high under a 53 px header: 5 px too tall, so every
     # page had a scrollbar.
-    page = tmp_path / "page.html"
-    page.write_text(
-        viz.render_html(viz.select_view(query_graph, view="cases"), title="t"), encoding="utf-8"
-    )
+    page = _cases_page(query_graph, tmp_path)
     _open(browser, page)
     sizes = browser.execute_script(
         "var e = document.documentElement, m = document.getElementById('main');"
@@ -1291,10 +1291,7 @@ def test_the_graph_moves_and_zooms_by_keyboard_once_tabbed_to(
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
-    page = tmp_path / "page.html"
-    page.write_text(
-        viz.render_html(viz.select_view(query_graph, view="cases"), title="t"), encoding="utf-8"
-    )
+    page = _cases_page(query_graph, tmp_path)
     _open(browser, page)
     browser.find_element("id", "search").click()
     ActionChains(browser).send_keys(Keys.TAB).perform()
