@@ -308,6 +308,41 @@ def test_a_ctrl_c_while_a_worker_starts_leaves_it_and_its_pool_working() -> None
         signal.signal(signal.SIGTERM, previous)
 
 
+class _InterruptedAsItStarts:
+    """A pool whose first task is submitted as a Ctrl-C comes (held back by ``_launch``)."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    def submit(self, *args: Any) -> Any:
+        future = self.pool.submit(*args)
+        signal.raise_signal(signal.SIGINT)
+        return future
+
+    def shutdown(self, *args: Any, **kwargs: Any) -> None:
+        self.pool.shutdown(*args, **kwargs)
+
+
+def test_a_ctrl_c_while_workers_start_stops_with_no_thread_of_the_pool_left_running() -> None:
+    # A Ctrl-C held back while the workers started was acted on with the pool's manager
+    # thread still winding down: at exit, Python's own clean-up of the pool wrote to the
+    # pipe that thread was closing, and the build ended with "Exception ignored in:
+    # <module 'threading'>" and a traceback (OSError: Bad file descriptor).
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from reformgraph.produce import _die_with_parent, _launch
+
+    before = set(threading.enumerate())
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_die_with_parent)
+    with pytest.raises(KeyboardInterrupt):
+        _launch(_InterruptedAsItStarts(pool))  # type: ignore[arg-type]
+    left = [thread for thread in threading.enumerate() if thread not in before]
+    assert left == [], f"threads of the pool still running: {left}"
+
+
 def _sigterm_is_default() -> bool:
     return signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 

@@ -241,13 +241,17 @@ def _launch(pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
     pool's start-up left workers that it then waited for at exit, for ever. Held back, a
     forked worker inherits the holding handler (then ignores Ctrl-C and takes back the
     handler of SIGTERM), and this process acts on the signal once the workers are
-    started."""
+    started, and stopped again: the pool is shut down and waited for first, still holding
+    signals back. Left winding down, its manager thread closed the pipe that Python's own
+    clean-up of pools at exit wrote to, which then ended the build with a traceback
+    ("Exception ignored in: <module 'threading'>", OSError: Bad file descriptor)."""
     import signal
 
     with _held_signals() as came:
         pool.submit(int)
+        if came:
+            pool.shutdown(wait=True, cancel_futures=True)
     if came:
-        pool.shutdown(wait=False, cancel_futures=True)
         signal.raise_signal(came[0])  # now, with the handler it had: KeyboardInterrupt
     return pool
 
