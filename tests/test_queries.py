@@ -30,6 +30,7 @@ from reformgraph.queries import (
     query_from_text,
     run_query,
     saved_queries,
+    with_values_for_endpoint,
 )
 
 QUERIES = saved_queries()
@@ -456,6 +457,35 @@ def test_a_parameter_of_a_select_expression_is_refused_on_rdflib(query_graph: Gr
     )
     with pytest.raises(QueryError, match=r"the query computes \?n in its SELECT clause"):
         run_query(query_graph, text, bind_params(text, {"n": "2"}))
+
+
+@pytest.mark.parametrize(
+    ("query", "advice"),
+    [
+        (
+            "SELECT ?office (COUNT(?case) AS ?n) WHERE { ?case rg:responsibleOffice ?office }"
+            " GROUP BY ?office",
+            "filter ?n with HAVING",
+        ),
+        ("SELECT (COUNT(?case) AS ?n) WHERE { ?case a rg:ReformCase }", "filter ?n with HAVING"),
+        (
+            "SELECT ?title (STRLEN(?title) AS ?n) WHERE { ?case dcterms:title ?title }",
+            "compute ?n in the WHERE clause with BIND (… AS ?n)",
+        ),
+    ],
+)
+def test_a_select_expression_given_as_a_parameter_is_told_how_else_to_restrict_it(
+    query_graph: Graph, query: str, advice: str
+) -> None:
+    # A query without groups was told to filter with HAVING, which filters groups
+    text = load_query(query, Path.cwd())
+    with pytest.raises(QueryError) as refused:
+        run_query(query_graph, text, bind_params(text, {"n": "2"}))
+    assert advice in str(refused.value)
+    assert ("HAVING" in str(refused.value)) == ("HAVING" in advice)
+    with pytest.raises(QueryError) as remote:
+        with_values_for_endpoint(text.text, bind_params(text, {"n": "2"}))
+    assert advice in str(remote.value)
 
 
 def test_binding_a_variable_the_query_does_not_return_is_refused_before_it_runs() -> None:

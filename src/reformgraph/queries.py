@@ -833,8 +833,8 @@ def with_values_for_endpoint(text: str, bindings: Mapping[str, Term] | None) -> 
                 f"parameter {name}: the query computes ?{name} in its SELECT clause"
                 f" (… AS ?{name}), which a SPARQL endpoint cannot bind: it takes parameters"
                 " as a VALUES block, which SPARQL joins before the SELECT clause's"
-                f" expressions; bind a variable of the WHERE clause instead (or filter ?{name}"
-                " with HAVING), or run the query locally"
+                " expressions; bind a variable of the WHERE clause instead"
+                f" ({_instead(masked, name)}), or run the query locally"
             )
     computed = set(_COMPUTED.findall(masked[brace:]))
     inside = {name: term for name, term in bindings.items() if name not in computed}
@@ -843,6 +843,21 @@ def with_values_for_endpoint(text: str, bindings: Mapping[str, Term] | None) -> 
         block = with_values("", inside).strip()
         text = f"{text[: brace + 1]} {block} {text[brace + 1 :]}"
     return with_values(text, after)
+
+
+#: A query that groups its rows, or aggregates them into one group.
+_GROUPS = re.compile(
+    r"\bGROUP\s+BY\b|\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE
+)
+
+
+def _instead(masked: str, name: str) -> str:
+    """How else to restrict ``?name``, which the SELECT clause computes: with HAVING in a
+    query that groups its rows (or aggregates them), else by computing it in the WHERE
+    clause, where a parameter binds it (HAVING filters groups: there are none)."""
+    if _GROUPS.search(masked):
+        return f"filter ?{name} with HAVING"
+    return f"compute ?{name} in the WHERE clause with BIND (… AS ?{name})"
 
 
 def _computed_as_values(text: str, bindings: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -862,7 +877,7 @@ def _computed_as_values(text: str, bindings: Mapping[str, Any]) -> tuple[str, di
             raise QueryError(
                 f"parameter {name}: the query computes ?{name} in its SELECT clause"
                 f" (… AS ?{name}), which rdflib's engine (pipeline.load_graph) cannot bind:"
-                f" query the build with pipeline.open_graph, or filter ?{name} with HAVING"
+                f" query the build with pipeline.open_graph, or {_instead(masked, name)}"
             )
     computed = set(_COMPUTED.findall(masked[brace:]))
     moved = {n: t for n, t in bindings.items() if n in computed and isinstance(t, Term)}
