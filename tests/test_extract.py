@@ -702,6 +702,34 @@ def test_a_department_whose_name_pairs_two_fields_with_he_is_one_body(tmp_path: 
     assert not named & {"大数据中心", "信息化厅", "体育局", "城乡建设厅"}, named
 
 
+def test_a_word_that_is_a_verb_elsewhere_stays_inside_a_name_that_would_be_generic_without_it(
+    tmp_path: Path,
+) -> None:
+    """武汉市城市运行管理中心 was drafted as 管理中心 (a stop word, 运行, ends a name going
+    left), and 城市运行管理服务平台 not at all (管理服务平台 is generic)."""
+    _, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进城市治理改革\n武汉市委改革办\n"
+        "武汉市城市运行管理中心牵头建设城市运行管理服务平台,"
+        "依托东湖科技创新中心和大数据集成平台开展调度,建立运行管理中心联席会议制度。\n",
+    )
+    out = tmp_path / "draft"
+    labels = {
+        e["id"]: e["label"]["zh"]
+        for path in (out / "entities").glob("*.yaml")
+        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
+    }
+    named = {labels[ref if isinstance(ref, str) else ref["id"]] for ref in case["involves"]}
+    assert {
+        "武汉市城市运行管理中心",
+        "城市运行管理服务平台",
+        "东湖科技创新中心",
+        "大数据集成平台",
+        "运行管理中心",
+    } <= named, named
+    assert not named & {"管理中心", "中心", "平台"}, named
+
+
 def test_a_report_named_in_chinese_gets_an_ascii_source_id(tmp_path: Path) -> None:
     path = tmp_path / "襄阳改革.txt"
     shutil.copyfile(FIXTURES / "news-item.txt", path)

@@ -71,6 +71,10 @@ _PAIRED_FIELDS = re.compile(
 )
 
 
+#: Stop words that may be part of a name (see :func:`_name_start`).
+_NAME_WORDS = frozenset(("运行", "创新", "集成", "系统集成"))
+
+
 def _name_start(
     text: str,
     suffix_start: int,
@@ -86,11 +90,22 @@ def _name_start(
         i -= 1
     prefix = text[i:suffix_start]
     fields = [m.span() for m in _PAIRED_FIELDS.finditer(prefix)]
-    cut = 0
+    cuts = [(0, 0)]  # (where the stop word starts, where the name would start)
     for m in stops.finditer(prefix):
         if not any(s <= m.start() and m.end() <= e for s, e in fields):
-            cut = max(cut, m.end())
-    start = i + cut
+            cuts.append((m.start(), m.end()))
+    # A word that is a verb elsewhere may be a noun inside a name: 武汉市城市运行管理中心,
+    # 科技创新中心. Cut after it, only generic words would be left (管理中心, 中心): the name
+    # takes it, and the words before it up to the stop before them (建立运行管理中心:
+    # 运行管理中心).
+    while (
+        len(cuts) > 1
+        and prefix[cuts[-1][0] : cuts[-1][1]] in _NAME_WORDS
+        and _generic(prefix[cuts[-1][1] :])
+        and (cuts[-2][1] == cuts[-1][0] or not _generic(prefix[cuts[-2][1] : cuts[-1][0]]))
+    ):
+        cuts.pop()
+    start = i + cuts[-1][1]
     # Quotes must pair up inside a name.
     name = text[start:suffix_start]
     if name.count("“") != name.count("”"):
