@@ -730,6 +730,49 @@ def test_a_word_that_is_a_verb_elsewhere_stays_inside_a_name_that_would_be_gener
     assert not named & {"管理中心", "中心", "平台"}, named
 
 
+def test_a_body_named_relative_to_a_cases_city_is_the_body_the_case_names_in_full(
+    tmp_path: Path,
+) -> None:
+    """市委改革办 in a case whose office line is 宜都市委改革办 was drafted as a second
+    office, 市委改革办 (and 市委 as a body of its own); in the next case, of 当阳市, the
+    same words are that city's."""
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "改革案例选编。\n推进城市治理改革\n宜都市委改革办\n"
+        "宜都市委改革办牵头建设城市运行管理服务平台。一是市委改革办会同宜都市财政局开展调度;"
+        "二是市财政局加强保障。\n"
+        "推进乡村治理改革\n当阳市委改革办\n"
+        "当阳市委改革办牵头推进乡村治理。一是市委改革办会同当阳市农业农村局开展试点。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "draft"
+    extract(report, out)
+    entities = {
+        e["id"]: e["label"]["zh"]
+        for path in (out / "entities").glob("*.yaml")
+        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
+    }
+    assert not {"市委改革办", "市财政局", "市委"} & set(entities.values()), entities
+    for path, city in zip(
+        sorted((out / "cases").glob("*.yaml")), ("宜都市", "当阳市"), strict=True
+    ):
+        case = cast(dict[str, Any], _load_yaml(path))
+        assert entities[case["office"]] == f"{city}委改革办"
+        mentioned = {
+            (entities[ref["id"]], ref["mention"])
+            for measure in case["measures"]
+            for ref in measure.get("involves", [])
+            if isinstance(ref, dict)
+        }
+        assert (f"{city}委改革办", "市委改革办") in mentioned, mentioned
+    first = cast(dict[str, Any], _load_yaml(min((out / "cases").glob("*.yaml"))))
+    assert ("宜都市财政局", "市财政局") in {
+        (entities[ref["id"]], ref["mention"])
+        for ref in first["measures"][1].get("involves", [])
+        if isinstance(ref, dict)
+    }
+
+
 def test_a_report_named_in_chinese_gets_an_ascii_source_id(tmp_path: Path) -> None:
     path = tmp_path / "襄阳改革.txt"
     shutil.copyfile(FIXTURES / "news-item.txt", path)

@@ -171,6 +171,9 @@ class Registry:
         self.province: str | None = None
         #: The provinces of the texts that name each curated entity.
         self.provinces = _entity_provinces(curated) if curated else {}
+        #: The place of the case being drafted (its office's): 市委改革办 there is its
+        #: office, 市财政局 its 宜都市财政局 if the case names that (see :meth:`_local`).
+        self.local: str | None = None
 
     # ------------------------------------------------------------ curated
 
@@ -318,8 +321,30 @@ class Registry:
             )
         return self.keys[key]
 
+    def _local(self, item: Item) -> str | None:
+        """The body a name relative to the case's place names, if the draft has it by its
+        full name: 市委改革办 in a case of 宜都市委改革办 is that office (drafted from the
+        office line), 区财政局 in a case of 南康区 is 南康区财政局. Only a city's, county's
+        or district's (a province's are :meth:`_variants`'), and only a body already met,
+        curated or drafted: the same words in another case are another place's."""
+        if self.local is None or item.etype.group != "org" or len(item.label) < 2:
+            return None
+        place = self.extra.get(self.local) or lexicon().places.get(self.local)
+        level = item.label[0]
+        if place is None or level not in "市县区州" or not place.zh.endswith(level):
+            return None
+        full = place.zh[:-1] + item.label
+        linked = self._curated_for([full], None)
+        if linked is not None and self.curated[linked].type is item.etype:
+            return self.copy(linked)
+        return self._new_by_label.get((item.etype.value, full))
+
     def item(self, item: Item) -> str:
         """The entity an item refers to: a curated one if it matches, else a new draft."""
+        local = self._local(item)
+        if local is not None:
+            self.labels_used.setdefault(local, set()).add(item.text)
+            return local
         if item.key in self.keys:
             entity_id = self.keys[item.key]
         elif item.key.startswith("place:"):
@@ -803,6 +828,13 @@ def _office(case: CaseFound, registry: Registry) -> str:
     return registry.named(label, EntityType.REFORM_OFFICE, key, **extra)
 
 
+def _office_place(case: CaseFound) -> str | None:
+    """The place whose office the case's office line names (宜都市委改革办: 宜都市)."""
+    lex = lexicon()
+    found = lex.place_re.match(case.office.text)
+    return lex.place_names[found[0]] if found else None
+
+
 def _source_meta(
     analysis: Analysis, curated: Dataset | None, registry: Registry
 ) -> tuple[dict[str, Any], list[str]]:
@@ -943,6 +975,7 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
         where = f"case {case.position} ({case.title.text})"
         writer.notes += _untitled_cases(case, where)
         writer.counters = {}
+        registry.local = _office_place(case)
         record: dict[str, Any] = {
             "id": case_id,
             "source": source_id,
