@@ -2604,6 +2604,11 @@ def test_a_recognition_s_level_is_the_level_of_who_gave_it(
             "joint-work",
             {"lead": ["省发改委"], "partners": ["省财政厅", "省国资委"]},
         ),
+        (  # no relation was drafted: 联合 begins a clause, and its lead is the one that leads
+            "由省发改委牵头,联合省财政厅、省国资委印发实施方案。",
+            "joint-work",
+            {"lead": ["省发改委"], "partners": ["省财政厅", "省国资委"]},
+        ),
     ],
 )
 def test_a_relation_between_bodies_gives_each_body_its_role(

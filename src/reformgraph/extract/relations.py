@@ -59,6 +59,11 @@ _IMPLIED_LEAD_VERBS = frozenset({"会同", "联合", "携手"})
 _CLAUSE_BREAK = re.compile("(?:[\uff0c,。;\uff1b:\uff1a]|[一二三四五六七八九十]是)$")
 
 
+#: A clause break after 牵头, right before a verb of joint work: the bodies before 牵头
+#: lead it (由省发改委牵头,联合省财政厅…).
+_LED_BEFORE = re.compile("牵头[\uff0c,]$")
+
+
 def _begins_clause(text: str, lo: int, at: int, verb: str) -> bool:
     """Whether ``verb`` at ``at`` begins a clause with no subject of its own."""
     return verb in _IMPLIED_LEAD_VERBS and (
@@ -101,7 +106,11 @@ def _relations(text: str, lo: int, hi: int, items: Sequence[Item]) -> list[Relat
             continue
         after = _run_after(orgs, text, m.end())
         if m["joint"]:
-            if after and not before and _begins_clause(text, lo, m.start(), m["joint"]):
+            led = _LED_BEFORE.search(text, max(lo, m.start() - 3), m.start())
+            if after and not before and led is not None:
+                # 由省发改委牵头,联合省财政厅…: the lead is the body that leads.
+                add("joint-work", {"lead": _run_before(orgs, text, led.start()), "partners": after})
+            elif after and not before and _begins_clause(text, lo, m.start(), m["joint"]):
                 # 会同相关主管部门组织开展…: the lead is the paragraph's subject.
                 add("joint-work", {"lead": [], "partners": after}, ("lead",), m.start())
             elif after:
