@@ -1051,6 +1051,9 @@ def test_who_carries_a_case_out_is_drafted_only_from_the_start_of_its_first_sent
             "省人力资源和社会保障厅与省经济和信息化厅聚焦企业关切。",
             ["省人力资源和社会保障厅", "省经济和信息化厅"],
         ),
+        # what the case is done for, before its subject (no one carried it out)
+        ("为破解中小企业融资难题,省财政厅推出便利举措。", ["省财政厅"]),
+        ("为进一步优化营商环境,2023年以来,襄阳市推出便利举措。", ["襄阳市"]),
     ],
 )
 def test_every_body_that_opens_the_first_sentence_together_carries_the_case_out(

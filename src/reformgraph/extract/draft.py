@@ -1027,11 +1027,16 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
     return Draft(meta, text, cases, registry, notes, analysis)
 
 
-#: What may come before the subject of a case's first sentence: a time (近年来,
-#: 2023年9月以来, 今年以来) and its comma.
-_BEFORE_SUBJECT = re.compile(
-    r"(?:(?:近|今|去|自|从|多|本|上|[0-9])[^,\uff0c。;\uff1b]{0,11}?(?:以来|年来|年|月|底|初|起)[,\uff0c])?"
+#: A time that may open a case's first sentence (近年来, 2023年9月以来, 今年以来), and its comma.
+_TIME_FIRST = (
+    r"(?:(?:近|今|去|自|从|多|本|上|[0-9])[^,\uff0c。;\uff1b]{0,11}?"
+    r"(?:以来|年来|年|月|底|初|起)[,\uff0c])"
 )
+#: What the case is done for, that may open its first sentence (为破解企业融资难题,).
+_PURPOSE_FIRST = r"(?:为了?[^,\uff0c。;\uff1b:\uff1a]{2,40}?[,\uff0c])"
+#: What may come before the subject of a case's first sentence: a time, what the case is
+#: done for, or both (为进一步优化营商环境,2023年以来,襄阳市…).
+_BEFORE_SUBJECT = re.compile(f"{_TIME_FIRST}?{_PURPOSE_FIRST}?{_TIME_FIRST}?")
 #: What may join a scope word to the bodies it qualifies: 全省各级相关部门.
 _SCOPE_TO_BODY = re.compile(r"(?:各级|各地|各|有关|相关)?")
 
@@ -1042,10 +1047,10 @@ _SUBJECT_JOINT = re.compile("(?:\u3001|和|与|以及|及)")
 
 def _subjects(text: str, case: CaseFound, items: Sequence[Item]) -> list[Item]:
     """Who carries the case out, as its first sentence says: the organisation or the
-    administrative area that begins it, after a time and its comma (武汉市承接…,
-    2023年以来,安吉县聚焦…), and each body joined to it by \u3001, 和, 与 or 及
-    (省财政厅\u3001省税务局联合…: both). None when the sentence begins otherwise
-    (在全国率先实施…, or a site: 鄂州花湖国际机场作为…)."""
+    administrative area that begins it, after a time or a purpose and its comma
+    (武汉市承接…, 2023年以来,安吉县聚焦…, 为破解企业融资难题,襄阳市…), and each body
+    joined to it by \u3001, 和, 与 or 及 (省财政厅\u3001省税务局联合…: both). None when
+    the sentence begins otherwise (在全国率先实施…, or a site: 鄂州花湖国际机场作为…)."""
     first = case.first
     lead = _BEFORE_SUBJECT.match(text, first.start, first.end)
     at = lead.end() if lead is not None else first.start
