@@ -2503,6 +2503,23 @@ def test_a_change_without_a_verb_of_its_own_takes_its_direction_from_its_numbers
 
 
 @pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("将审批时间从20天压缩至5天。", "审批时间"),
+        ("会同市财政局把办理时限由10天压减到3天。", "办理时限"),
+        ("并将企业开办成本降低30%。", "企业开办成本"),
+        ("将来三年审批时间压缩30%。", "将来三年审批时间"),
+    ],
+)
+def test_an_indicator_brought_forward_by_jiang_or_ba_is_labelled_without_it(
+    tmp_path: Path, text: str, indicator: str
+) -> None:
+    # 将审批时间 and 会同市财政局把办理时限 were drafted as indicators' labels
+    [change] = _facts_of(tmp_path, text).changes
+    assert change.indicator == indicator
+
+
+@pytest.mark.parametrize(
     ("text", "date"),
     [
         ("2023年全市完成老旧小区改造。新增市场主体120家。", None),
