@@ -1018,7 +1018,10 @@ def test_the_draft_says_who_carries_each_case_out_as_the_curated_cases_do(
         ("2023年以来,省财政厅聚焦企业关切,推出便利举措。", "省财政厅"),
         ("全市各级相关部门聚焦企业关切,推出便利举措。", "全市各级相关部门"),
         ("在全国率先推出便利举措,襄阳市聚焦企业关切。", None),
-        ("为聚焦企业关切,襄阳市推出便利举措。", None),
+        ("为聚焦企业关切,襄阳市推出便利举措。", "襄阳市"),  # what it is done for, first
+        ("为聚焦企业关切推出便利举措,襄阳市创新服务。", "襄阳市"),
+        ("为企业提供便利举措,襄阳市……", "襄阳市"),
+        ("为企业关切推出便利举措。", None),
     ],
 )
 def test_who_carries_a_case_out_is_drafted_only_from_the_start_of_its_first_sentence(
