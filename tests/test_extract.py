@@ -682,7 +682,8 @@ def test_a_department_whose_name_pairs_two_fields_with_he_is_one_body(tmp_path: 
         tmp_path,
         "改革案例选编。\n推进数据要素改革\n湖南省委改革办\n"
         "省政务服务和大数据中心会同省发改委和省财政厅建成数据平台,"
-        "省经济和信息化厅、县教育和体育局和省住房和城乡建设厅参与。\n",
+        "省经济和信息化厅、县教育和体育局和省住房和城乡建设厅参与,"
+        "省农业农村和水产局、市财政局和税务局配合。\n",
     )
     out = tmp_path / "draft"
     labels = {
@@ -698,8 +699,11 @@ def test_a_department_whose_name_pairs_two_fields_with_he_is_one_body(tmp_path: 
         "省经济和信息化厅",
         "县教育和体育局",
         "省住房和城乡建设厅",
+        "省农业农村和水产局",  # a pairing of fields not listed: was 水产局
+        "市财政局",  # …and a body that ends before 和: two bodies
+        "税务局",
     } <= named, named
-    assert not named & {"大数据中心", "信息化厅", "体育局", "城乡建设厅"}, named
+    assert not named & {"大数据中心", "信息化厅", "体育局", "城乡建设厅", "水产局"}, named
 
 
 def test_a_word_that_is_a_verb_elsewhere_stays_inside_a_name_that_would_be_generic_without_it(

@@ -376,6 +376,30 @@ def _follows_ok(text: str, end: int, hi: int, banned: Sequence[str]) -> bool:
 _FULL_REFORM_OFFICE = re.compile("[省市州县区]委(?:全面)?深化改革委员会办公室")
 
 
+#: The start of a body's name by its level or its place (省…, 宜都市…).
+_LEVEL_HEAD = re.compile("[省市州县区]")
+_ENDS_AS_BODY = re.compile(f"(?:{_ORG_SUFFIX.pattern})$")
+
+
+def _paired_start(text: str, start: int, lo: int, barriers: Sequence[tuple[int, int]]) -> int:
+    """Where a department's name starts whose 和 pairs two fields (县商务和粮食局, of any
+    pairing: :data:`_PAIRED_FIELDS` lists the common ones): the words after 和 do not
+    start a body of their own (by a level or a place, as 省财政厅 in 省发改委和省财政厅
+    does), and those before it start one (县商务) without ending one (省财政厅和税务局
+    are two)."""
+    if start <= lo or text[start - 1] != "和":
+        return start
+    if _LEVEL_HEAD.match(text, start) or lexicon().place_re.match(text, start):
+        return start
+    left = _name_start(text, start - 1, lo, barriers, _STOP_RE)
+    head = text[left : start - 1]
+    if len(head) < 2 or _ENDS_AS_BODY.search(head):
+        return start
+    if _LEVEL_HEAD.match(head) or lexicon().place_re.match(head):
+        return left
+    return start
+
+
 def _suffix_orgs(text: str, lo: int, hi: int, barriers: Sequence[tuple[int, int]]) -> list[Item]:
     out = []
     for m in _FULL_REFORM_OFFICE.finditer(text, lo, hi):
@@ -407,6 +431,7 @@ def _suffix_orgs(text: str, lo: int, hi: int, barriers: Sequence[tuple[int, int]
         level = re.match("^(?:全省|全市|全县|全区)(?=[省市县区乡镇]级)", text[start : m.start()])
         if level:
             start += len(level[0])
+        start = _paired_start(text, start, lo, barriers)
         name = text[start : m.end()]
         out.append(_item("organisation", _org_type(name), text, start, m.end(), 70))
     for m in _ORG_GROUP.finditer(text, lo, hi):
