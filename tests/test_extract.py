@@ -2664,6 +2664,44 @@ def test_a_pilot_is_assigned_by_the_body_that_gives_it_to_the_place_that_takes_i
     assert assigned["assigned_to"] == ["wuhan"]
 
 
+@pytest.mark.parametrize(
+    ("text", "actors", "batch"),
+    [
+        (
+            "宜都市被国家发展改革委确定为全国数据要素市场化配置改革试点城市。",
+            {"assigned_by": ["国家发展改革委"], "assigned_to": ["宜都市"]},
+            False,
+        ),
+        ("襄阳市入选首批国家数字乡村试点地区。", {"assigned_to": ["襄阳市"]}, True),
+        ("省财政厅获批全国预算绩效管理改革试点。", {"assigned_to": ["省财政厅"]}, False),
+    ],
+)
+def test_a_pilot_a_place_is_designated_for_is_held_by_that_place(
+    tmp_path: Path, text: str, actors: dict[str, list[str]], batch: bool
+) -> None:
+    # 被确定为…试点城市 and 入选…试点地区 were left to the reviewer, or held by the case's
+    # subject, whoever the sentence said took the pilot
+    [pilot] = _facts_of(tmp_path, text).outcomes
+    assert pilot.family == "pilots"
+    assert {role: [i.text for i in items] for role, items in pilot.actors.items()} == actors
+    assert pilot.programme is not None
+    assert ("batch" in pilot.data) == batch
+
+
+def test_a_drafted_pilot_is_held_by_the_place_the_sentence_names_not_the_case_subject(
+    tmp_path: Path,
+) -> None:
+    out, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进数字乡村改革\n宜都市委改革办\n"
+        "2023年以来,宜都市推进数字乡村建设。一是争取试点。襄阳市入选首批国家数字乡村试点地区。\n",
+    )
+    [pilot] = [p for m in case["measures"] for p in m.get("pilots", [])]
+    assert pilot["assigned_to"] == ["xiangyang"]  # was [{id: yidu, implied: true}]
+    assert "assigned_by" not in pilot
+    resolve(load_data_folder(out))
+
+
 def test_the_draft_of_our_source_holds_exactly_its_rankings(our_draft: Path) -> None:
     # 7个全国第一 (case 2) is a count of firsts, not a ranking; 增速居全国第3、第2 (case 6)
     # states two.

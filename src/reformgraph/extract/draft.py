@@ -662,8 +662,9 @@ class _Writer:
                 out["programme"] = self.registry.item(o.programme)
             assigned = [self.mention(a) for a in o.actors.get("assigned_by", [])]
             takers = [self.mention(a) for a in o.actors.get("assigned_to", [])]
-            if assigned and takers:
-                out["assigned_by"] = _unique(assigned)
+            if takers:  # 襄阳市入选…试点地区: who takes it, if not who gives it
+                if assigned:
+                    out["assigned_by"] = _unique(assigned)
                 out["assigned_to"] = _unique(takers)
             elif data["stage"] == "pilot" and o.programme is not None and self.subjects:
                 # 在首批“双智试点”城市综合评估…: the case's subject holds the pilot it names

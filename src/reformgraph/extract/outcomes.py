@@ -57,6 +57,12 @@ def _outcome_res() -> dict[str, re.Pattern[str]]:
             r"(?:受到|获得|得到|获)[^\uff0c,。;\uff1b\n]{0,25}?(?:通报表扬|表扬|批示肯定|肯定|督查激励)"
         ),
         "undertake": re.compile(r"承接[^\uff0c,。;\uff1b\n]{0,40}?试点(?:任务|工作)?"),
+        # 宜都市被国家发展改革委确定为…试点城市, 襄阳市入选首批…试点地区
+        "designated": re.compile(
+            r"(?:被(?P<by>[^\uff0c,。;\uff1b\n]{0,20}?))?"
+            r"(?:确定为|列为|批准为|批复为|认定为|遴选为|入选|获批)"
+            r"[^\uff0c,。;\uff1b\n]{0,40}?试点(?:城市|地区|县|市|区|省|单位|企业|项目|园区)?"
+        ),
         "scaled": re.compile(r"(?:扩大|拓展)[^\uff0c,。;\uff1b\n]{0,6}?试点(?:范围)?"),
         "rolled": re.compile(
             r"从试点[^\uff0c,。;\uff1b\n]{0,8}?到[^\uff0c,。;\uff1b\n]{0,8}?(?:铺开|推广|推开)"
@@ -165,6 +171,25 @@ def _pilot_stages(found: _Found) -> None:
     assigned it by whom) and scaled-up pilots."""
     for m in found.matches("rolled"):
         found.add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "generalised"}))
+    for m in found.matches("designated"):
+        taker = _holder_before(found, m.start())
+        givers = found.actors(*m.span("by")) if m["by"] else []
+        fields: dict[str, object] = {"stage": "pilot"}
+        if "首批" in m[0]:
+            fields["batch"] = {"text": "首批", "en": "first batch"}
+        actors = {"assigned_to": [taker]} if taker is not None else {}
+        if taker is not None and givers:
+            actors["assigned_by"] = givers
+        found.add(
+            OutcomeFound(
+                "pilots",
+                taker.start if taker is not None else m.start(),
+                m.end(),
+                fields,
+                actors=actors,
+                programme=found.programme(m.start(), m.end()),
+            )
+        )
     for m in found.matches("batch"):
         found.add(
             OutcomeFound(
@@ -176,15 +201,7 @@ def _pilot_stages(found: _Found) -> None:
             )
         )
     for m in found.matches("undertake"):
-        taker = next(
-            (
-                it
-                for it in found.items
-                if it.end == m.start()
-                and (it.kind == "organisation" or it.etype is EntityType.ADMINISTRATIVE_AREA)
-            ),
-            None,
-        )
+        taker = _holder_before(found, m.start())
         givers = found.actors(m.start(), m.end())
         start = taker.start if taker is not None and givers else m.start()
         found.add(
@@ -201,6 +218,19 @@ def _pilot_stages(found: _Found) -> None:
         )
     for m in found.matches("scaled"):
         found.add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "scaled-up"}))
+
+
+def _holder_before(found: _Found, at: int) -> Item | None:
+    """The body or administrative area named right before ``at``: who takes a pilot."""
+    return next(
+        (
+            it
+            for it in found.items
+            if it.end == at
+            and (it.kind == "organisation" or it.etype is EntityType.ADMINISTRATIVE_AREA)
+        ),
+        None,
+    )
 
 
 #: The patterns of recognitions and the form each states (None: typical-experience for
