@@ -1063,9 +1063,9 @@ def test_a_small_page_is_laid_out_the_same_every_time(
     assert layouts[0] == layouts[1]
 
 
-def _hover(driver: Any, canvas_xy: dict[str, float]) -> str | None:
-    """Move the pointer to a point of the graph (canvas coordinates) and return the text
-    of the tooltip shown there."""
+def _pointer_at(driver: Any, canvas_xy: dict[str, float]) -> Any:
+    """Actions that move the pointer to a point of the graph (canvas coordinates), to
+    perform with more (a pause, a click)."""
     from selenium.webdriver.common.action_chains import ActionChains
 
     x, y = driver.execute_script(
@@ -1077,9 +1077,16 @@ def _hover(driver: Any, canvas_xy: dict[str, float]) -> str | None:
     body = driver.find_element("tag name", "body")
     ActionChains(driver).move_to_element_with_offset(body, 0, 0).perform()
     size = body.size
-    ActionChains(driver).move_to_element_with_offset(
+    return ActionChains(driver).move_to_element_with_offset(
         body, int(x - size["width"] / 2), int(y - size["height"] / 2)
-    ).pause(1.0).perform()
+    )
+
+
+def _hover(driver: Any, canvas_xy: dict[str, float]) -> str | None:
+    """Move the pointer to a point of the graph (canvas coordinates) and return the text
+    of the tooltip shown there."""
+
+    _pointer_at(driver, canvas_xy).pause(1.0).perform()
     text: str | None = driver.execute_script(
         "var t = document.querySelector('div.vis-tooltip');"
         "return t && t.style.visibility !== 'hidden' ? t.textContent : null"
@@ -1315,6 +1322,93 @@ def test_the_graph_moves_and_zooms_by_keyboard_once_tabbed_to(
     # typing in the search box moves nothing
     browser.find_element("id", "search").send_keys("+-")
     assert browser.execute_script(view)[1] == tapped
+
+
+def _details(driver: Any) -> str | None:
+    """The text of the details panel below the graph, None while it is hidden."""
+    text: str | None = driver.execute_script(
+        "var d = document.getElementById('details');"
+        "return d.hidden || d.offsetHeight === 0 ? null : d.innerText"
+    )
+    return text
+
+
+def test_the_details_of_what_a_search_finds_are_within_a_keyboard_s_reach(
+    browser: Any, query_graph: Graph, tmp_path: Path
+) -> None:
+    # A node's details (its kind, other names, quote, IRI) were in a tooltip only, which
+    # shows on a mouse's hover: a keyboard, a screen reader or a finger never reached them.
+    from selenium.webdriver.common.keys import Keys
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        viz.render_html(viz.select_view(query_graph, view="cases"), title="t", lang="en"),
+        encoding="utf-8",
+    )
+    _open(browser, page)
+    assert _details(browser) is None
+    search = browser.find_element("id", "search")
+    search.send_keys("绩效平台")  # one node found: its details
+    shown = _details(browser)
+    assert shown is not None
+    assert "投资项目绩效综合评价平台" in shown
+    assert "comprehensive performance evaluation platform for investment projects" in shown
+    assert PLATFORM in shown  # its IRI
+    assert (
+        browser.execute_script(
+            "return document.getElementById('details').getAttribute('aria-live')"
+        )
+        == "polite"
+    )
+    search.clear()
+    search.send_keys("国有")  # four found: Enter steps through them, one at a time
+    assert _details(browser) is None
+    seen = []
+    for _ in range(5):
+        search.send_keys(Keys.ENTER)
+        [selected] = browser.execute_script("return reformgraph.network.getSelectedNodes()")
+        seen.append(selected)
+        assert (
+            browser.execute_script(
+                "return document.getElementById('details').getAttribute('data-node')"
+            )
+            == selected
+        )
+        status = browser.execute_script("return document.getElementById('status').textContent")
+        assert status.startswith(f"{len(set(seen)) if len(seen) <= 4 else 1} of 4: ")
+    assert len(set(seen[:4])) == 4
+    assert seen[4] == seen[0]  # and round again
+    browser.find_element("id", "details-close").click()
+    assert _details(browser) is None
+    assert browser.execute_script("return reformgraph.network.getSelectedNodes()") == []
+
+
+def test_a_tap_on_a_node_or_an_edge_shows_its_details_below_the_graph(
+    browser: Any, query_graph: Graph, tmp_path: Path
+) -> None:
+    # A finger has no hover: a tap showed nothing of a node but its label, of an edge nothing.
+    page = _cases_page(query_graph, tmp_path)
+    _open(browser, page)
+    ends = browser.execute_script(
+        "return reformgraph.network.getPositions(arguments[0])", [CASE_4, PLATFORM]
+    )
+    _pointer_at(browser, ends[PLATFORM]).click().perform()
+    shown = _details(browser)
+    assert shown is not None
+    assert "投资项目绩效综合评价平台" in shown
+    assert "绩效平台" in shown  # its other name
+    middle = {axis: (ends[CASE_4][axis] + ends[PLATFORM][axis]) / 2 for axis in ("x", "y")}
+    _pointer_at(browser, middle).click().perform()  # the first edge between them is straight
+    shown = _details(browser)
+    assert shown is not None
+    assert "推进投资项目绩效综合评价改革" in shown  # the case
+    assert "涉及" in shown  # the relation
+    assert browser.execute_script(
+        "return document.getElementById('details').getAttribute('data-edge')"
+    )
+    corner = browser.execute_script("return reformgraph.network.DOMtoCanvas({x: 3, y: 3})")
+    _pointer_at(browser, corner).click().perform()
+    assert _details(browser) is None  # a tap on nothing: hidden again
 
 
 @pytest.mark.parametrize(

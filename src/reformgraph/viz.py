@@ -640,6 +640,8 @@ def render_html(network: nx.MultiDiGraph, *, title: str, lang: str = "zh") -> st
         vis_script=vis.script.replace("</script", "<\\/script"),
         data=_json_for_script(data),
         search_placeholder="搜索节点…" if lang == "zh" else "Search nodes…",
+        details_label="所选节点或边的详情" if lang == "zh" else "Details of what is selected",
+        close_label="关闭详情" if lang == "zh" else "Close the details",
     )
 
 
