@@ -600,13 +600,95 @@ def stream_sparql(
     they are iterated, so that a large answer is never held in memory. The query is
     parsed and planned here; evaluation errors (if any) come from the iteration.
     A CONSTRUCT's triples are still collected, to be given in a fixed order."""
-    result = _evaluate(store, text, bindings, union)
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        return EngineStream(variables, (tuple(solution) for solution in result))
-    if isinstance(result, ox.QueryBoolean):
-        return EngineStream([], iter(()), bool(result))
-    return EngineStream(["subject", "predicate", "object"], iter(_sorted_triples(result)))
+
+    def answer() -> EngineStream:
+        result = _evaluate(store, text, bindings, union)
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            return EngineStream(variables, (tuple(solution) for solution in result))
+        if isinstance(result, ox.QueryBoolean):
+            return EngineStream([], iter(()), bool(result))
+        return EngineStream(["subject", "predicate", "object"], iter(_sorted_triples(result)))
+
+    return _interruptible_stream(answer)
+
+
+#: A producer thread hands rows over in batches of this many, or of what came within
+#: :data:`_BATCH_SECONDS` (a query whose rows come slowly is not held back).
+_BATCH_ROWS = 512
+_BATCH_SECONDS = 0.05
+
+
+def _interruptible_stream(answer: Callable[[], EngineStream]) -> EngineStream:
+    """``answer()``, read in a thread of its own and handed over in batches, so that
+    Ctrl-C stops the reader at once: while Oxigraph sorts, groups or counts before the
+    first row, or between rows, the main thread waits in a wait that a signal
+    interrupts (as :func:`_interruptible` does for a whole answer). A pyoxigraph answer
+    may not leave the thread that made it; its rows (tuples of terms) may. The hand-over
+    holds a few batches at most, so a large answer is still never held in memory; a
+    reader that stops (or is stopped) stops the thread at its next batch."""
+    import queue
+    import threading
+    import time
+
+    if threading.current_thread() is not threading.main_thread():
+        return answer()
+    channel: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def put(kind: str, value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                channel.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            stream = answer()
+            if not put("head", (stream.variables, stream.boolean)):
+                return
+            batch: list[tuple[Any, ...]] = []
+            since = time.monotonic()
+            for row in stream.rows:
+                batch.append(row)
+                if len(batch) >= _BATCH_ROWS or time.monotonic() - since >= _BATCH_SECONDS:
+                    if not put("rows", batch):
+                        return
+                    batch, since = [], time.monotonic()
+            if batch and not put("rows", batch):
+                return
+            put("end", None)
+        except BaseException as exc:  # given to the reader as it is
+            put("error", exc)
+
+    thread = threading.Thread(target=run, name="reformgraph-stream", daemon=True)
+    thread.start()
+    try:
+        kind, value = channel.get()
+    except BaseException:
+        stop.set()
+        raise
+    if kind == "error":
+        raise value
+    variables, boolean = value
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        try:
+            while True:
+                kind, value = channel.get()
+                if kind == "rows":
+                    yield from value
+                elif kind == "end":
+                    return
+                else:
+                    raise value
+        finally:
+            stop.set()
+
+    return EngineStream(variables, rows(), boolean)
 
 
 def term_parts(term: Any) -> tuple[str, str, str | None, str | None]:
