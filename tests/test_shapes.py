@@ -43,6 +43,7 @@ NAMESPACES = {
     "schema": "http://schema.org/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "qudt": "http://qudt.org/schema/qudt/",
 }
 PREFIXES = "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in NAMESPACES.items())
 
@@ -286,6 +287,9 @@ class Example:
     bug: str = ""
     #: The shape reports the example as a warning (sh:Warning): it conforms all the same.
     warning: bool = False
+    #: Each figure is given the qudt:unit of its rg:unit, as the build gives it (see
+    #: :func:`parse`), unless the example gives one itself or this is False.
+    qudt_as_built: bool = True
 
     @property
     def turtle(self) -> str:
@@ -321,9 +325,23 @@ def rejects(
     others: tuple[str, ...] = (),
     bug: str = "",
     warning: bool = False,
+    qudt_as_built: bool = True,
 ) -> Example:
     assert path or message, "say which constraint the example breaks"
-    return Example(shape, test_id, base, edits, focus, path, message, value, others, bug, warning)
+    return Example(
+        shape,
+        test_id,
+        base,
+        edits,
+        focus,
+        path,
+        message,
+        value,
+        others,
+        bug,
+        warning,
+        qudt_as_built,
+    )
 
 
 def remove(text: str) -> tuple[str, str]:
@@ -1186,6 +1204,23 @@ FIGURE_EXAMPLES = [
         focus="figure",
         path="rg:unit",
         message="needs exactly one rg:unit, an rg:Unit",
+    ),
+    rejects(
+        "FigureShape",
+        "figure-whose-qudt-unit-is-not-its-unit-s-match-is-rejected",
+        FIGURE,
+        ("rg:unit ex:cny ;", "rg:unit ex:cny ;\n    qudt:unit <http://qudt.org/vocab/unit/SEC> ;"),
+        focus="figure",
+        message="qudt:unit must be the QUDT match (skos:exactMatch) of the figure's rg:unit",
+    ),
+    rejects(
+        "FigureShape",
+        "figure-without-the-qudt-unit-of-its-unit-is-rejected",
+        FIGURE,
+        focus="figure",
+        message="qudt:unit must be the QUDT match (skos:exactMatch) of the figure's rg:unit",
+        value="http://qudt.org/vocab/unit/CCY_CNY",
+        qudt_as_built=False,
     ),
     rejects(
         "FigureShape",
@@ -3218,8 +3253,21 @@ def listing(result: ValidationResult) -> str:
     return "\n".join(str(v) for v in result.violations) or "(no violations)"
 
 
+QUDT_UNIT = URIRef(NAMESPACES["qudt"] + "unit")
+
+
 def parse(example: Example) -> Graph:
-    return Graph().parse(data=example.turtle, format="turtle")
+    graph = Graph().parse(data=example.turtle, format="turtle")
+    if example.qudt_as_built:
+        # A figure's qudt:unit is its rg:unit's QUDT match, as the build writes it: the
+        # examples need not repeat it, and stay valid when an edit changes the unit.
+        for figure in set(graph.subjects(RDF.type, URIRef(expand("rg:Figure")))):
+            if (figure, QUDT_UNIT, None) in graph:
+                continue
+            for unit in list(graph.objects(figure, URIRef(expand("rg:unit")))):
+                for match in list(graph.objects(unit, URIRef(expand("skos:exactMatch")))):
+                    graph.add((figure, QUDT_UNIT, match))
+    return graph
 
 
 @pytest.mark.parametrize("example", VALID)
@@ -3295,6 +3343,7 @@ SPARQL_MESSAGES = (
     "measure positions must run 1, 2, 3",
     "two measures of the case have the same position",
     "a count must be a whole number",
+    "qudt:unit must be the QUDT match",
     "the direction contradicts the baseline and the result",
     "the baseline and the result are in units that cannot be compared",
     CONVERSION_PAIR,

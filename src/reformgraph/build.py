@@ -68,6 +68,7 @@ __all__ = [
 ORG = CachedNamespace("http://www.w3.org/ns/org#")
 OA = CachedNamespace("http://www.w3.org/ns/oa#")
 SCHEMA = CachedNamespace("http://schema.org/")
+QUDT = CachedNamespace("http://qudt.org/schema/qudt/")
 
 #: The prefixes every serialisation binds.
 PREFIXES: dict[str, Namespace] = {prefix: Namespace(ns) for prefix, ns in NAMESPACES.items()}
@@ -612,6 +613,8 @@ class _Builder:
         yield node, RDF.type, RG.Figure
         yield node, SCHEMA.value, _decimal(quantity.value)
         yield node, RG.unit, unit.iri
+        if unit.qudt:  # the QUDT unit itself, for tools that know QUDT but not rg:Unit
+            yield node, QUDT.unit, URIRef(unit.qudt)
         yield node, RG.qualifier, QUALIFIERS[quantity.qualifier]
         yield node, RG.indicator, self.ref(indicator)
         yield node, RG.statedAs, _zh(quantity.text)
