@@ -3097,3 +3097,20 @@ def test_an_exception_still_to_review_asks_for_what_extract_left_unread(
     (warning,) = placeholder_exceptions(lines, (), [item])
     assert warning.line == 9
     assert f"make {text!r} {asked}, or give the reason it is not one" in warning.message
+
+
+def test_a_short_place_name_across_the_words_of_a_higher_level_place_is_not_found(
+    tmp_path: Path,
+) -> None:
+    # 美丽江西 holds 丽江 (丽江市 without its 市) across 美丽 and 江西: the place is 江西省.
+    out, _ = _draft_of(
+        tmp_path,
+        "建设美丽江西。\n推进营商环境改革\n南昌市委改革办\n"
+        "南昌市打造美丽江西的样板区。一是优化服务。企业满意度上升至96.5%。\n",
+    )
+    drafted = _load_yaml(out / "entities" / "drafts.yaml")
+    ids = {e["id"] for e in drafted}
+    assert "lijiang" not in ids
+    assert "yunnan" not in ids
+    assert "jiangxi" in ids
+

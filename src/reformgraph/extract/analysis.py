@@ -36,6 +36,7 @@ from reformgraph.extract.names import (
     _homogeneous_lists,
     _item,
     _organs,
+    _place_matches,
     _places,
     _protected,
     _quoted_items,
@@ -162,7 +163,7 @@ class Analysis:
 def _province(text: str) -> str | None:
     lex = lexicon()
     counts: dict[str, int] = {}
-    for m in lex.place_re.finditer(text):
+    for m in _place_matches(text, 0, len(text)):
         place = lex.places[lex.place_names[m[0]]]
         node: Place | None = place
         while node is not None and node.kind not in ("province",):
@@ -177,7 +178,7 @@ def _province(text: str) -> str | None:
 def _city(text: str, lines: Sequence[Line], province: str | None) -> str | None:
     lex = lexicon()
     for line in lines:
-        for m in lex.place_re.finditer(text, line.start, line.end):
+        for m in _place_matches(text, line.start, line.end):
             place = lex.places[lex.place_names[m[0]]]
             if place.kind == "prefecture" and (province is None or place.parent == province):
                 return place.id

@@ -263,10 +263,39 @@ def _item(
     return Item(kind, etype, start, end, text[start:end], label, key, priority, **kw)
 
 
+#: The levels of the gazetteer's places, higher first.
+_PLACE_LEVELS = {"country": 0, "region": 1, "province": 1, "prefecture": 2, "county": 3}
+
+
+def _place_matches(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """The gazetteer's names in ``text[lo:hi]``, left to right, none overlapping.
+
+    A short form that runs into a higher-level place's name is not that place: 美丽江西
+    holds 江西, not 丽江 (丽江市 with its 市 left out) across the words 美丽 and 江西.
+    """
+    lex = lexicon()
+    out: list[re.Match[str]] = []
+    pos = lo
+    while (m := lex.place_re.search(text, pos, hi)) is not None:
+        place = lex.places[lex.place_names[m[0]]]
+        if m[0] != place.zh:
+            for start in range(m.start() + 1, m.end()):
+                rival = lex.place_re.match(text, start, hi)
+                if rival is None or rival.end() <= m.end():
+                    continue
+                other = lex.places[lex.place_names[rival[0]]]
+                if _PLACE_LEVELS.get(other.kind, 3) < _PLACE_LEVELS.get(place.kind, 3):
+                    m = rival
+                    break
+        out.append(m)
+        pos = m.end()
+    return out
+
+
 def _places(text: str, lo: int, hi: int, ctx: Context) -> list[Item]:
     lex = lexicon()
     out = []
-    for m in lex.place_re.finditer(text, lo, hi):
+    for m in _place_matches(text, lo, hi):
         place = lex.places[lex.place_names[m[0]]]
         if place.kind == "country" and re.match(
             "^(?:特色|式|梦|共产党|人民)", text[m.end() : m.end() + 3]
