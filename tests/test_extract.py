@@ -3114,3 +3114,24 @@ def test_a_short_place_name_across_the_words_of_a_higher_level_place_is_not_foun
     assert "yunnan" not in ids
     assert "jiangxi" in ids
 
+
+def test_a_change_whose_baseline_and_result_each_have_their_year_is_one_change(
+    tmp_path: Path,
+) -> None:
+    # 由2021年的45%提高到2024年的92%: 2024年的 stands between the verb and the result; the
+    # difference after it (提高47个百分点) measures the same thing.
+    facts = _facts_of(
+        tmp_path, "全市经营收入10万元以上的村占比由2021年的45%提高到2024年的92%,提高47个百分点。"
+    )
+    pair, difference = facts.changes
+    assert {role: q.text for role, q in pair.parts.items()} == {
+        "baseline": "45%",
+        "result": "92%",
+    }
+    assert pair.direction == "increase"
+    assert pair.indicator == "经营收入10万元以上的村占比"
+    assert pair.date is not None
+    assert pair.date.year == 2024
+    assert {role: q.text for role, q in difference.parts.items()} == {"difference": "47个百分点"}
+    assert difference.indicator == pair.indicator
+    assert [f.qty.text for f in facts.figures] == ["10万元以上"]

@@ -383,7 +383,9 @@ _RESULT_VERB = re.compile(
 )
 _PAIR_MID = re.compile(
     rf"^[^\uff0c,。;\uff1b、]{{0,12}}?"
-    rf"(?:(?:(?P<verb>{_INC}|{_DEC})(?:了)?)?(?:至|到)|(?P<verb2>{_INC}|{_DEC})为)$"
+    rf"(?:(?:(?P<verb>{_INC}|{_DEC})(?:了)?)?(?:至|到)|(?P<verb2>{_INC}|{_DEC})为)"
+    # the result's own year: 由2021年的45%提高到2024年的92%
+    "(?P<year>(?:19|20)[0-9]{2}年(?:底|末|初)?的)?$"
 )
 #: What opens the baseline of 从A至B, 由A降至B: 从, 由, and what may stand between it and
 #: A (平均, 原; the baseline's own year: 由2021年的3起降至零).
@@ -423,7 +425,7 @@ def _changes(
         found = (
             _pair_change(text, quantities, i, clause, dates, ctx)
             or _merged_change(text, quantities, i, clause, dates)
-            or _verb_changes(text, lo, hi, quantities, i, clause, dates)
+            or _verb_changes(text, lo, hi, quantities, i, clause, dates, changes)
         )
         if found is None:
             i += 1
@@ -484,6 +486,11 @@ def _pair_change(
         # 由2021年的3起: the year is the baseline's, not the change's date
         baseline_dated=opening["year"] is not None,
     )
+    if mid["year"] is not None:
+        # 提高到2024年的92%: the result's year is when the change has come to its result.
+        year_end = nxt.start - len("的")
+        change.date = next((d for d in dates if d.end == year_end), None)
+        change.baseline_dated = True
     return [change], [i, i + 1]
 
 
@@ -526,9 +533,12 @@ def _verb_changes(
     i: int,
     clause: tuple[int, int],
     dates: Sequence[DateFound],
+    prior: Sequence[ChangeFound] = (),
 ) -> _FoundChanges | None:
     """A result (上升至98.77%) or a difference (提高20个百分点) after a verb, for quantity
-    ``i`` and the run of values in its unit after it (分别上升至98.77%、96.81%)."""
+    ``i`` and the run of values in its unit after it (分别上升至98.77%、96.81%). A verb
+    with nothing before it in its clause measures what the sentence measured before: the
+    indicator of the change found there (由45%提高到92%,提高47个百分点), or of its values."""
     q = quantities[i]
     before = text[clause[0] : q.start]
     role = "result"
@@ -571,7 +581,15 @@ def _verb_changes(
         # 分别同比增长13.4%、29.1%: the values the sentence gave before.
         sentence = _sentence(text, q.start, lo, hi)
         earlier = [x for x in quantities[:i] if x.start >= sentence[0]]
-        if len(earlier) >= len(run):
+        last = prior[-1] if prior else None
+        if (
+            len(run) == 1
+            and earlier
+            and last is not None
+            and any(p is earlier[-1] for p in last.parts.values())
+        ):
+            labels = [last.indicator]
+        elif len(earlier) >= len(run):
             labels = [
                 _indicator(text, p.start, p.end, _clause(text, p.start, lo, hi), dates)
                 for p in earlier[-len(run) :]
