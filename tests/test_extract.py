@@ -1440,6 +1440,23 @@ def test_accept_refuses_a_placeholder_left_in_a_definition(
     assert _tree(data_copy) == before
 
 
+def test_accept_names_the_english_of_a_bilingual_text_as_the_todo_left_in_it(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    # title: {zh: …, en: 'TODO: translate'}: both values start on the line; the TODO is
+    # in title.en, and the message must say so, not title.zh.
+    case = next((reviewed_draft / "cases").glob("*.yaml"))
+    lines = case.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if line.startswith("title: {zh: "))
+    zh = lines[number].split("zh: ", 1)[1].split(",", 1)[0]
+    lines[number] = f"title: {{zh: {zh}, en: 'TODO: translate'}}\n"
+    case.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ExtractError, match="TODO placeholder is left") as caught:
+        accept(reviewed_draft, data_copy)
+    [error] = [e for e in caught.value.errors if "TODO" in e.message]
+    assert (error.line, error.path) == (number + 1, "title.en")
+
+
 def test_accept_takes_a_source_without_date_or_url_and_says_the_build_will_warn(
     data_copy: Path, reviewed_draft: Path
 ) -> None:

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -64,6 +65,7 @@ def _unfinished(path: Path, text: str, display: str, *, allow_todo: bool) -> lis
     reads as YAML; its other problems are named when the draft is read)."""
     problems: list[DataError] = []
     lines: LineMap | None = None
+    data: Any = None
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip() == DRAFT_MARKER:
             problems.append(
@@ -81,18 +83,37 @@ def _unfinished(path: Path, text: str, display: str, *, allow_todo: bool) -> lis
         ):
             if lines is None:
                 try:
-                    lines = read_yaml(path, display)[1]
+                    data, lines = read_yaml(path, display)
                 except DataErrors:
                     lines = LineMap(display)
-            problems.append(
-                DataError(
-                    display,
-                    number,
-                    yaml_path(lines.path_at(number)),
-                    "a TODO placeholder is left: fill it in",
-                )
-            )
+            # The values on the line that hold a TODO: {zh: …, en: 'TODO: translate'} is
+            # title.en, not title.zh, whose node starts on the same line.
+            paths = [
+                key
+                for key, start in lines.lines.items()
+                if start == number and _holds_todo(_value_at(data, key))
+            ] or [lines.path_at(number)]
+            problems += [
+                DataError(display, number, yaml_path(key), "a TODO placeholder is left: fill it in")
+                for key in paths
+            ]
     return problems
+
+
+def _value_at(data: Any, key: Sequence[str | int]) -> Any:
+    """The value at a YAML path in ``data``, or None if there is none."""
+    for part in key:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _holds_todo(value: Any) -> bool:
+    return isinstance(value, str) and _TODO.search(value) is not None
 
 
 #: The first comment lines of a draft file that speak to its reviewer, left out on accept.
