@@ -3152,3 +3152,17 @@ def test_a_change_whose_baseline_and_result_each_have_their_year_is_one_change(
     assert {role: q.text for role, q in difference.parts.items()} == {"difference": "47个百分点"}
     assert difference.indicator == pair.indicator
     assert [f.qty.text for f in facts.figures] == ["10万元以上"]
+
+
+def test_a_rank_in_a_clause_of_its_own_ranks_what_the_clause_before_gives_a_number_of(
+    tmp_path: Path,
+) -> None:
+    # 居全省第2 has no words before its verb: it ranks 政务服务满意度 (the figure's
+    # indicator), not the sentence's words up to it with the number left out.
+    facts = _facts_of(
+        tmp_path, "市委改革办将改革成效纳入年度综合考核,政务服务满意度达到99.2%,居全省第2。"
+    )
+    [ranking] = facts.rankings
+    [figure] = facts.figures
+    assert (ranking.text, ranking.indicator) == ("全省第2", "政务服务满意度")
+    assert figure.indicator == ranking.indicator

@@ -714,6 +714,19 @@ def _rankings(
                 indicator = _clean_label(
                     text[label_clause[0] : verb.start()], dates, label_clause[0]
                 )
+                # 满意度达到99.2%,居全省第2: what the clause before states a number of is
+                # ranked, not the words of the sentence up to it.
+                stated = [
+                    q
+                    for q in quantities
+                    if sentence[0] <= q.start
+                    and _clause(text, q.start, lo, hi)[1] + 1 == label_clause[0]
+                ]
+                if not indicator and stated:
+                    q = stated[-1]
+                    indicator = _indicator(
+                        text, q.start, q.end, _clause(text, q.start, lo, hi), dates
+                    )
                 if not indicator and label_clause[0] > sentence[0]:
                     indicator = _clean_label(text[sentence[0] : verb.start()], dates, sentence[0])
             else:
