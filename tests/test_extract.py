@@ -3166,3 +3166,28 @@ def test_a_rank_in_a_clause_of_its_own_ranks_what_the_clause_before_gives_a_numb
     [figure] = facts.figures
     assert (ranking.text, ranking.indicator) == ("全省第2", "政务服务满意度")
     assert figure.indicator == ranking.indicator
+
+
+def test_a_body_named_by_its_full_name_and_by_a_short_one_is_one_new_entity(
+    tmp_path: Path,
+) -> None:
+    # 南昌市委改革办 (the office line) is 南昌市委全面深化改革委员会办公室 in the text, and
+    # 省数据局 there is 江西省数据局 of the same report: one entity each, not two.
+    out, case = _draft_of(
+        tmp_path,
+        "江西省改革案例选编。\n推进数据共享改革\n南昌市委改革办\n"
+        "南昌市委全面深化改革委员会办公室会同江西省数据局推进改革。"
+        "一是强化共享。省数据局建成共享平台,归集数据12.5亿条。\n",
+    )
+    drafted = _load_yaml(out / "entities" / "drafts.yaml")
+    assert isinstance(drafted, list)
+    by_label = {e["label"]["zh"]: e for e in drafted}
+    office = by_label["南昌市委改革办"]
+    assert [a["zh"] for a in office.get("alt_labels", [])] == ["南昌市委全面深化改革委员会办公室"]
+    assert "南昌市委全面深化改革委员会办公室" not in by_label
+    assert "省数据局" not in by_label
+    bureau = by_label["江西省数据局"]
+    [measure] = case["measures"]
+    assert {"id": bureau["id"], "mention": "省数据局"} in measure["involves"]
+    [relation] = case["relations"]
+    assert relation["lead"] == [office["id"]]

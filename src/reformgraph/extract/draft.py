@@ -351,8 +351,18 @@ class Registry:
             entity_id = self.place(item.key.split(":", 1)[1])
         else:
             linked = self._curated_for([item.label, item.text], item.etype.group)
+            drafted = self._drafted_as(item)
             if linked is not None:
                 entity_id = self.copy(linked)
+            elif drafted is not None:
+                entity_id = drafted
+                # Another full name is a label of it (a name relative to a place, a mention).
+                if item.text[0] not in "省市县区州" and item.text not in self.labels(entity_id):
+                    entity = self.new[entity_id]
+                    entity["alt_labels"] = [
+                        *entity.get("alt_labels", []),
+                        {"zh": item.text, "en": TODO_EN},
+                    ]
             else:
                 entity = {
                     "id": _hash_id(_GROUP_PREFIX[item.etype.group], item.label),
@@ -363,6 +373,27 @@ class Registry:
             self.keys[item.key] = entity_id
         self.labels_used.setdefault(entity_id, set()).add(item.text)
         return entity_id
+
+    def _drafted_as(self, item: Item) -> str | None:
+        """The new entity of the same type the draft has under another name of the body:
+        南昌市委改革办 (its office line) for 南昌市委全面深化改革委员会办公室 and the other
+        way round; 江西省数据局 for 省数据局, a name relative to the report's province, and
+        the other way round."""
+        if item.etype.group != "org":
+            return None
+        names = self._variants(item.label)[1:]
+        if item.label.endswith("委改革办"):
+            stem = item.label[: -len("改革办")]
+            names += [stem + "全面深化改革委员会办公室", stem + "深化改革委员会办公室"]
+        if item.label.startswith("省") and self.province is not None:
+            province = lexicon().places[self.province].zh
+            if province.endswith("省"):
+                names.append(province + item.label[1:])
+        for name in names:
+            found = self._new_by_label.get((item.etype.value, name))
+            if found is not None:
+                return found
+        return None
 
     def labels(self, entity_id: str) -> list[str]:
         if entity_id in self.copies:
