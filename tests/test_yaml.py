@@ -494,3 +494,30 @@ def test_a_utf16_file_of_ascii_alone_is_told_it_is_utf16(tmp_path: Path) -> None
     (error,) = caught.value.errors
     assert error.message.startswith("contains NUL characters"), error
     assert "(it looks like UTF-16LE, without a byte-order mark" in error.message, error
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        (
+            "figures:\n- id: x\n  value: 8600\n   unit: count\n",
+            4,
+            "indented 3 spaces, more than line 3 above it (2)",
+        ),
+        (
+            "figures:\n- id: x\n   value: 8600\n",
+            3,
+            "indented 3 spaces, more than line 2 above it (2)",
+        ),
+        ("quote: 目标: 完成\n", 1, "a text that holds ': ' (a colon and a space) must be quoted"),
+    ],
+    ids=["key-indented-deeper", "key-deeper-than-list-item", "unquoted-colon"],
+)
+def test_a_colon_where_yaml_allows_no_key_is_told_how_to_mend_it(
+    tmp_path: Path, text: str, line: int, hint: str
+) -> None:
+    # PyYAML says only "mapping values are not allowed in this context".
+    where, message = _yaml_error(tmp_path, text)
+    assert where == line
+    assert message.startswith("malformed YAML:")
+    assert hint in message, message

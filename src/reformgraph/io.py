@@ -832,6 +832,8 @@ def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
             message = f"{unkeyed!r} is neither a key (with ':' after it) nor a list item"
             if re.fullmatch(r"[A-Za-z_][\w-]*", unkeyed):
                 message += f": write '{unkeyed}:'"
+        elif "mapping values are not allowed" in message and where is not None:
+            message += ": " + _colon_hint(text.split("\n"), where)
         elif began is not None and mark is not None and began.line != mark.line:
             message += f" (what is unclosed began on line {began.line + 1})"
         raise DataErrors([DataError(display, where, "", f"malformed YAML: {message}")]) from exc
@@ -865,6 +867,26 @@ def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
     finally:
         loader.dispose()
     return data, LineMap(display, lines, look_alikes)
+
+
+def _colon_hint(lines: Sequence[str], where: int) -> str:
+    """How to mend a ': ' where YAML allows no key (line ``where``, 1-based): a key
+    indented deeper than the key before it, whose value it would continue, or a text
+    holding ': ' that is not quoted."""
+    line = lines[where - 1]
+    indent = len(line) - len(line.lstrip(" "))
+    for number in range(where - 1, 0, -1):
+        above = lines[number - 1]
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        above_indent = len(above) - len(above.lstrip(" -"))  # where its key begins
+        if indent > above_indent and not above.rstrip().endswith((":", "|", ">")):
+            return (
+                f"this line is indented {indent} spaces, more than line {number} above it"
+                f" ({above_indent}): a key of the same mapping needs the same indentation"
+            )
+        break
+    return "a text that holds ': ' (a colon and a space) must be quoted: '…' or \"…\""
 
 
 _KINDS = ("joint-work", "assistance", "pilot-assignment", "sub-organisation")
