@@ -3191,3 +3191,16 @@ def test_a_body_named_by_its_full_name_and_by_a_short_one_is_one_new_entity(
     assert {"id": bureau["id"], "mention": "省数据局"} in measure["involves"]
     [relation] = case["relations"]
     assert relation["lead"] == [office["id"]]
+
+
+def test_a_platform_after_shouchuang_is_named_without_it(tmp_path: Path) -> None:
+    # 在全省首创农村集体“三资”监管平台: 首创 (pioneered) is the claim, not part of the name.
+    out, _ = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进农村改革\n赣州市委改革办\n"
+        "赣州市深化农村改革。一是健全监管。在全省首创农村集体“三资”监管平台。\n",
+    )
+    drafted = _load_yaml(out / "entities" / "drafts.yaml")
+    assert isinstance(drafted, list)
+    platforms = [e["label"]["zh"] for e in drafted if e["type"] == "platform"]
+    assert platforms == ["农村集体“三资”监管平台"]
