@@ -3204,3 +3204,26 @@ def test_a_platform_after_shouchuang_is_named_without_it(tmp_path: Path) -> None
     assert isinstance(drafted, list)
     platforms = [e["label"]["zh"] for e in drafted if e["type"] == "platform"]
     assert platforms == ["农村集体“三资”监管平台"]
+
+
+def test_a_draft_made_with_a_relative_data_folder_is_told_where_a_curated_id_is(
+    tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # extract --data data-copy (relative) recorded 'data-copy' in the manifest, which check
+    # read from the draft folder: the hint to copy a curated entity in never came.
+    monkeypatch.chdir(data_copy.parent)
+    draft = Path("drafts") / "new"
+    extract(FIXTURES / "news-item.txt", draft, curated=Path(data_copy.name))
+    _review(draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    text = case.read_text(encoding="utf-8")
+    case.write_text(
+        text.replace(
+            "involves:\n- xiangyang\n", "involves:\n- xiangyang\n- {id: ndrc, mention: 襄阳市}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataErrors) as caught:
+        pipeline.check(draft)
+    (error,) = [e for e in caught.value.errors if "'ndrc'" in e.message]
+    assert "the curated data has it" in error.message

@@ -1493,7 +1493,9 @@ def _files(draft: Draft, report: Report, curated: Path | None) -> dict[str, byte
         "raw_sha256": report.raw_sha256,
         "normalised": list(report.normalised),
         "source": source_id,
-        "curated": str(curated) if curated is not None else None,
+        # Absolute: check and accept read it from wherever they are run (a relative
+        # --data named a folder from the working folder of extract, not from the draft).
+        "curated": str(curated.resolve()) if curated is not None else None,
         "cases": [_case_file(r) for r in draft.cases],
         "drafts": sorted(registry.new),
         "copies": {k: registry.curated_files.get(k, "") for k in sorted(registry.copies)},
