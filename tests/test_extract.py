@@ -3227,3 +3227,36 @@ def test_a_draft_made_with_a_relative_data_folder_is_told_where_a_curated_id_is(
         pipeline.check(draft)
     (error,) = [e for e in caught.value.errors if "'ndrc'" in e.message]
     assert "the curated data has it" in error.message
+
+
+def test_a_city_body_named_relative_to_its_city_is_not_shared_by_cases_of_two_cities(
+    tmp_path: Path,
+) -> None:
+    # 市财政局 and 市委 of a Nanchang case are Nanchang's, of a Ganzhou case Ganzhou's: one
+    # entity "市财政局" for both made them a link between the cases.
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "江西省改革案例选编。\n推进营商环境改革\n南昌市委改革办\n"
+        "南昌市深化改革。一是完善考核。市委改革办将改革成效纳入考核,市财政局加强保障。\n"
+        "推进农村改革\n赣州市委改革办\n"
+        "赣州市深化农村改革。一是健全机制。市委改革办牵头建立联席会议制度,市财政局加强保障。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "draft"
+    extract(report, out)
+    drafted = _load_yaml(out / "entities" / "drafts.yaml")
+    assert isinstance(drafted, list)
+    labels = {e["id"]: e["label"]["zh"] for e in drafted}
+    assert "市财政局" not in labels.values()
+    assert "市委" not in labels.values()
+    named = []
+    for path in sorted((out / "cases").glob("*.yaml")):
+        case = _load_yaml(path)
+        assert isinstance(case, dict)
+        [measure] = case["measures"]
+        named.append(
+            {labels[m["id"]] for m in measure["involves"] if isinstance(m, dict)}
+            | {labels[p["id"]] for r in measure["relations"] for p in r.get("parent", [])}
+        )
+    assert {"南昌市财政局", "南昌市委"} <= named[0]
+    assert {"赣州市财政局", "赣州市委"} <= named[1]

@@ -102,6 +102,12 @@ def _norm_label(label: str) -> str:
 
 _FULL_OFFICE_NAME = re.compile("委(?:全面)?深化改革委员会办公室$")
 
+#: Names that begin with 市, 县, 区 or 州 as a word of their own, not the place's level:
+#: 市场监管局, 市民服务中心, 区域合作办, 县域经济 … are not a place's 市 …
+_NOT_RELATIVE = re.compile(
+    "(?:市场|市民|市县|市州|市区|县域|县乡|县区|区域|区块|区县|州市|市政(?!府))"
+)
+
 #: A document named by its kind alone (实施意见, 指导意见, 通知): whose it is, the text
 #: around it says; as a relative name, it links only within its province.
 _GENERIC_DOCUMENT = re.compile(
@@ -325,8 +331,10 @@ class Registry:
         """The body a name relative to the case's place names, if the draft has it by its
         full name: 市委改革办 in a case of 宜都市委改革办 is that office (drafted from the
         office line), 区财政局 in a case of 南康区 is 南康区财政局. Only a city's, county's
-        or district's (a province's are :meth:`_variants`'), and only a body already met,
-        curated or drafted: the same words in another case are another place's."""
+        or district's (a province's are :meth:`_variants`'). A body not met yet is drafted
+        by its full name, with the words as its mention: the same words in another case are
+        another place's (市财政局 of a Nanchang case and of a Ganzhou case were one entity,
+        shared by both cases)."""
         if self.local is None or item.etype.group != "org" or len(item.label) < 2:
             return None
         place = self.extra.get(self.local) or lexicon().places.get(self.local)
@@ -337,7 +345,20 @@ class Registry:
         linked = self._curated_for([full], None)
         if linked is not None and self.curated[linked].type is item.etype:
             return self.copy(linked)
-        return self._new_by_label.get((item.etype.value, full))
+        known = self._new_by_label.get((item.etype.value, full))
+        if (
+            known is not None
+            or item.etype is EntityType.ORGANISATION_GROUP
+            or _NOT_RELATIVE.match(item.label)
+        ):
+            return known
+        return self._add(
+            {
+                "id": _hash_id(_GROUP_PREFIX[item.etype.group], full),
+                "type": item.etype.value,
+                "label": {"zh": full, "en": TODO_EN},
+            }
+        )
 
     def item(self, item: Item) -> str:
         """The entity an item refers to: a curated one if it matches, else a new draft."""
