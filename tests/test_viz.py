@@ -1324,6 +1324,22 @@ def test_the_graph_moves_and_zooms_by_keyboard_once_tabbed_to(
     assert browser.execute_script(view)[1] == tapped
 
 
+def test_every_edge_of_the_network_is_named_in_chinese_and_in_english(query_graph: Graph) -> None:
+    # A body's parent, through org:subOrganizationOf, was labelled "subOrganizationOf" on a
+    # Chinese page: the ontology named only its own properties.
+    network = analysis.to_networkx(query_graph)
+    relations = {data["relation"]: data for *_, data in network.edges(data=True)}
+    assert "subOrganizationOf" in relations
+    unnamed = sorted(
+        relation
+        for relation, data in relations.items()
+        if not re.search("[\u4e00-\u9fff]", data["label_zh"]) or not data["label_en"]
+    )
+    assert unnamed == [], unnamed
+    assert relations["subOrganizationOf"]["label_zh"] == "隶属于"
+    assert relations["subOrganizationOf"]["label_en"] == "sub-organisation of"
+
+
 def _details(driver: Any) -> str | None:
     """The text of the details panel below the graph, None while it is hidden."""
     text: str | None = driver.execute_script(

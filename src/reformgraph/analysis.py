@@ -1535,6 +1535,11 @@ def network_kinds(graph: Graph, nodes: Iterable[Node | str] | None = None) -> di
     return kinds
 
 
+#: The names of the edges of OWL's own vocabulary, which no ontology may label (OWL 2 DL
+#: reserves it): two entities that are not the same (distinct_from in the data).
+_BUILT_IN_LABELS: dict[Node, tuple[str, str]] = {OWL.differentFrom: ("不同于", "different from")}
+
+
 @takes_graph
 def network_edges(
     graph: Graph, node: Node, *, reverse: bool = False
@@ -1592,7 +1597,10 @@ def to_networkx(graph: Graph, *, nodes: Iterable[Node | str] | None = None) -> n
     # text, offsets and labels), then sorted.
     edges = [(s, p, o) for s in kinds for p, o in network_edges(graph, s) if o in kinds]
     # A few properties make all the edges: each one's labels read once.
-    property_labels = {p: labels_zh_en(graph, p) for p in {p for _, p, _ in edges}}
+    property_labels = {
+        p: labels_zh_en(graph, p) if p not in _BUILT_IN_LABELS else _BUILT_IN_LABELS[p]
+        for p in {p for _, p, _ in edges}
+    }
     for s, p, o in sorted(edges, key=lambda t: tuple(str(x) for x in t)):
         name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         label_zh, label_en = property_labels[p]
