@@ -580,6 +580,57 @@ def test_a_chunk_the_server_stores_after_the_push_gave_up_on_it_is_dropped_again
     no_traceback(result)
 
 
+def test_a_chunk_stored_as_the_staging_graph_is_dropped_is_removed_though_unseen(
+    oxigraph: Oxigraph, build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The push gave up on a chunk, which the server stores as the push drops the staging
+    graph. Oxigraph then keeps the chunk's triples in that graph (``GRAPH ?g`` finds them)
+    but no longer counts it as a graph: a Graph Store GET answers 404, DROP and CLEAR
+    pass it by. (It does so when the DROP comes while it writes the chunk, too narrow a
+    moment to hit every time; the stub stores the chunk just after the drop and answers
+    404 for the staging graph, as Oxigraph then does.) The push removes its triples all
+    the same, though its watch sees nothing come back."""
+    from reformgraph import remote
+
+    monkeypatch.setitem(remote.STRAGGLER_WAIT, "patient", 1.0)
+    graph = "https://example.org/graph/straggler-unseen"
+    oxigraph.put(graph, OLD)
+    held: list[Seen] = []
+    stored = threading.Event()
+    posts = 0
+
+    def chunk_stored_with_the_drop(seen: Seen) -> Reply:
+        nonlocal posts
+        if seen.method == "POST" and "graph=" in seen.path:
+            posts += 1
+            if posts == 2:  # the push gives up on it (--timeout 0.5)
+                held.append(seen)
+                stored.wait(10)
+                return 204, {}, b""
+        answer = forward(oxigraph.base, seen)
+        if seen.method == "POST" and held and not stored.is_set():  # the push's drop
+            forward(oxigraph.base, held[0])
+            stored.set()
+        if held and seen.method == "GET" and STAGING_PREFIX.replace(":", "%3A") in seen.path:
+            return 404, {}, b"The graph does not exist"
+        return answer
+
+    with Stub(chunk_stored_with_the_drop) as stub:
+        result = cli(
+            f"push --endpoint {stub.url}/store --named-graph {graph}"
+            f" --update-endpoint {stub.url}/update --chunk-triples 2000"
+            " --timeout 0.5 --retries 0",
+            "--out",
+            str(build_dir),
+        )
+    assert result.exit_code == 3, result.output
+    assert stored.is_set()
+    assert "the staging graph was dropped" in result.output
+    assert oxigraph.count(graph) == 1
+    assert not [g for g in oxigraph.named_graphs() if g.startswith(STAGING_PREFIX)]
+    no_traceback(result)
+
+
 def test_a_chunk_that_fails_once_is_sent_again_and_the_push_succeeds(
     oxigraph: Oxigraph, build_dir: Path
 ) -> None:

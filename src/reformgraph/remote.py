@@ -705,7 +705,7 @@ def _swap(
     unknown = (
         f"the swap may or may not have happened, so the staging graph <{staging}> was left in"
         f" place: {_target_name(graph)} holds either the old or the new graph; drop the staging"
-        f" graph once it is no longer needed (DROP SILENT GRAPH <{staging}>)"
+        f" graph once it is no longer needed, with the SPARQL Update {_drop_text(staging)}"
     )
     try:
         session.update(
@@ -739,14 +739,16 @@ def _drop_staging(
     quick: bool = False,
     in_flight: bool = False,
 ) -> str:
-    """Drop the staging graph after a failure (best effort: SPARQL ``DROP SILENT``, else a
-    Graph Store DELETE) and say what became of it. ``quick``: no repeats (the user is
-    waiting for an interrupted push to stop). ``in_flight``: a chunk was being sent when
-    the push stopped waiting for it; the server may store it after the drop, so the
-    staging graph is watched for a while and dropped again if it comes back."""
+    """Drop the staging graph after a failure (best effort: SPARQL ``DROP SILENT`` and a
+    ``DELETE WHERE`` of its triples, else a Graph Store DELETE) and say what became of
+    it. ``quick``: no repeats (the user is waiting for an interrupted push to stop).
+    ``in_flight``: a chunk was being sent when the push stopped waiting for it; the
+    server may store it after the drop, so the staging graph is watched for a while and
+    dropped again if it comes back, and its triples are deleted once more at the end,
+    whatever the Graph Store said."""
     left = (
         f"the target graph was not touched, but the staging graph <{staging}> could not be"
-        f" dropped: drop it with DROP SILENT GRAPH <{staging}>"
+        f" dropped: drop it with the SPARQL Update {_drop_text(staging)}"
     )
     if not _drop_once(session, update_endpoint, endpoint, staging, quick=quick):
         return left
@@ -763,11 +765,15 @@ def _drop_staging(
                     return left
         if _graph_exists(session, endpoint, staging):
             raise RemoteError("the staging graph is still there")
+        # Triples the server stored as it dropped the graph may be there with no graph to
+        # show for them (Oxigraph): removed whatever the Graph Store says.
+        if not _drop_once(session, update_endpoint, endpoint, staging, quick=True):
+            raise RemoteError("the staging graph could not be dropped")
     except (RemoteError, KeyboardInterrupt):
         return (
             f"the target graph was not touched; the staging graph <{staging}> was dropped,"
             " but the server may still be storing the chunk it was sent last, which would"
-            f" put it back: check, and drop it with DROP SILENT GRAPH <{staging}>"
+            f" put it back: check, and drop it with the SPARQL Update {_drop_text(staging)}"
         )
     again = " (again, after the chunk the server was still storing came in)" if came_back else ""
     return (
@@ -776,17 +782,26 @@ def _drop_staging(
     )
 
 
+def _drop_update(staging: str) -> str:
+    """The SPARQL Update that removes a staging graph: ``DROP``, then a ``DELETE WHERE`` of
+    its triples. An Oxigraph server that was storing a chunk into the graph when it was
+    dropped keeps that chunk's triples in it, yet no longer counts the graph as one (a
+    Graph Store GET answers 404; ``DROP`` and ``CLEAR`` pass it by): only the ``DELETE``
+    removes them."""
+    return f"DROP SILENT GRAPH <{staging}> ;\nDELETE WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
+
+
+def _drop_text(staging: str) -> str:
+    """:func:`_drop_update` on one line, for a message."""
+    return " ".join(_drop_update(staging).split())
+
+
 def _drop_once(
     session: _Session, update_endpoint: str, endpoint: str, staging: str, *, quick: bool
 ) -> bool:
     policy = RetryPolicy(retries=0 if quick else 1, backoff=session.retry.backoff, max_backoff=2)
     for method, url, content, headers in (
-        (
-            "POST",
-            update_endpoint,
-            f"DROP SILENT GRAPH <{staging}>",
-            {"Content-Type": SPARQL_UPDATE},
-        ),
+        ("POST", update_endpoint, _drop_update(staging), {"Content-Type": SPARQL_UPDATE}),
         ("DELETE", graph_url(endpoint, staging), "", {}),
     ):
         try:
