@@ -740,6 +740,27 @@ def test_an_endpoint_with_a_space_is_not_a_url() -> None:
     assert "it holds a space" in result.output
 
 
+@pytest.mark.parametrize(
+    ("command", "url"),
+    [
+        ("query cases --endpoint", f"http://alice:{PASSWORD}@127.0.0.1:port/query"),
+        ("query cases --endpoint", f"http://alice:{PASSWORD}@127.0.0.1:99999/query"),
+        ("query cases --endpoint", "http://[::1/query"),
+        ("push --endpoint", f"http://alice:{PASSWORD}@[::1/store"),
+        ("push --endpoint http://127.0.0.1:9/store --update-endpoint", "http://[::1/update"),
+    ],
+)
+def test_an_endpoint_that_is_no_url_is_named_without_its_password(
+    build_dir: Path, command: str, url: str
+) -> None:
+    build = ["--out", str(build_dir)] if command.startswith("push") else []
+    result = cli(command, url, *build)
+    assert result.exit_code == 2, result.output
+    assert "is not a URL" in result.output
+    assert PASSWORD not in result.output
+    no_traceback(result)
+
+
 def test_a_damaged_ntriples_file_is_refused_with_its_line_before_anything_is_sent(
     build_dir: Path, tmp_path: Path
 ) -> None:

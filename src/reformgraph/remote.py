@@ -160,14 +160,18 @@ def sends_password_in_clear(url: str, credentials: Credentials | None) -> bool:
 
 
 def redact(url: str) -> str:
-    """``url`` without user information (``https://user:secret@host/`` → ``https://host/``)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host + (f":{parts.port}" if parts.port is not None else "")
+    """``url`` without user information (``https://user:secret@host/`` → ``https://host/``),
+    also where it is no valid URL (``http://user:secret@host:port/``)."""
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = host + (f":{parts.port}" if parts.port is not None else "")
+    except ValueError:  # a port that is no number, a [ with no ]: cut what precedes an @
+        return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1", url.strip())
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
