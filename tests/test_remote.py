@@ -707,6 +707,50 @@ def test_an_unreachable_update_endpoint_stops_the_push_before_any_upload(
     no_traceback(result)
 
 
+@pytest.mark.parametrize("path", ["/query", "/update", "/"])
+def test_a_push_to_a_path_that_is_no_graph_store_names_the_one_to_give(
+    oxigraph: Oxigraph, build_dir: Path, path: str
+) -> None:
+    result = cli(f"push --endpoint {oxigraph.base}{path}", "--out", str(build_dir))
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    if path != "/":  # the site's page is named so before the upload
+        assert f"check that --endpoint {oxigraph.base}{path} is the Graph Store endpoint" in said
+        assert "(Oxigraph: http://HOST:PORT/store" in said
+        assert "the default graph is as it was" in said
+    no_traceback(result)
+
+
+@pytest.mark.parametrize("path", ["/store", "/query"])
+def test_a_chunked_push_given_another_service_as_update_endpoint_names_the_one_to_give(
+    oxigraph: Oxigraph, build_dir: Path, path: str
+) -> None:
+    result = cli(
+        f"push --endpoint {oxigraph.store} --update-endpoint {oxigraph.base}{path}"
+        " --chunk-triples 3000",
+        "--out",
+        str(build_dir),
+    )
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    assert f"--update-endpoint {oxigraph.base}{path} is the SPARQL Update endpoint" in said
+    assert "(Oxigraph: http://HOST:PORT/update" in said
+    assert "nothing was sent" in said
+    no_traceback(result)
+
+
+@pytest.mark.parametrize("path", ["/store", "/update", "/"])
+def test_a_query_sent_to_a_path_that_is_no_query_endpoint_names_the_one_to_give(
+    oxigraph: Oxigraph, path: str
+) -> None:
+    result = cli(f"query cases --endpoint {oxigraph.base}{path}")
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    assert f"check that --endpoint {oxigraph.base}{path} is the SPARQL query endpoint" in said
+    assert "(Oxigraph: http://HOST:PORT/query" in said
+    no_traceback(result)
+
+
 def test_an_https_address_of_a_plain_http_server_is_said_so_and_not_tried_again() -> None:
     with Stub(lambda seen: (200, {}, b"")) as stub:
         endpoint = stub.url.replace("http://", "https://") + "/query"

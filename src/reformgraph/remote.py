@@ -220,6 +220,36 @@ def graph_url(endpoint: str, graph: str | None) -> str:
     return f"{endpoint}{separator}{target}"
 
 
+#: What each kind of endpoint is, and where common servers have it: said when an endpoint
+#: answers that it does not take the request (404, 405, 415), the mark of another service.
+SERVICES = {
+    "store": (
+        "the Graph Store endpoint",
+        "Oxigraph: http://HOST:PORT/store, Fuseki: http://HOST:PORT/DATASET/data, GraphDB:"
+        " http://HOST:PORT/repositories/ID/rdf-graphs/service",
+    ),
+    "query": (
+        "the SPARQL query endpoint",
+        "Oxigraph: http://HOST:PORT/query, Fuseki: http://HOST:PORT/DATASET/sparql, GraphDB:"
+        " http://HOST:PORT/repositories/ID",
+    ),
+    "update": (
+        "the SPARQL Update endpoint",
+        "Oxigraph: http://HOST:PORT/update, Fuseki: http://HOST:PORT/DATASET/update, GraphDB:"
+        " http://HOST:PORT/repositories/ID/statements",
+    ),
+}
+_NOT_THIS_SERVICE = frozenset({404, 405, 415})
+
+
+def _hint_service(error: RemoteError, url: str, service: str, option: str) -> None:
+    """Add to a refusal that says the URL does not take such requests which URL to give."""
+    if isinstance(error, EndpointRefused) and error.status in _NOT_THIS_SERVICE:
+        what, where = SERVICES[service]
+        base = urlsplit(url)._replace(query="", fragment="").geturl()
+        error.add_detail(f"check that {option} {redact(base)} is {what} ({where})")
+
+
 # --------------------------------------------------------------------------- HTTP
 
 
@@ -620,6 +650,11 @@ def push_graph(
                     content=body,
                     headers={"Content-Type": NTRIPLES},
                 )
+            except EndpointRefused as exc:
+                _hint_service(exc, endpoint, "store", "--endpoint")
+                if exc.status < 500:  # refused: the graph was not replaced
+                    exc.add_detail(f"{target} is as it was")
+                raise
             except KeyboardInterrupt:
                 raise PushInterrupted(
                     f"interrupted while uploading: {target} holds either its old graph or the"
@@ -629,12 +664,17 @@ def push_graph(
             return PushResult(total, session.requests, 1, target, redact(endpoint))
         assert update_endpoint is not None
         staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
-        session.update(
-            update_endpoint,
-            f"DROP SILENT GRAPH <{staging}>",
-            what="reaching the update endpoint",
-            repeatable=True,
-        )
+        try:
+            session.update(
+                update_endpoint,
+                f"DROP SILENT GRAPH <{staging}>",
+                what="reaching the update endpoint",
+                repeatable=True,
+            )
+        except EndpointRefused as exc:
+            _hint_service(exc, update_endpoint, "update", "--update-endpoint")
+            exc.add_detail(f"nothing was sent; {target} is as it was")
+            raise
         chunks = _upload_chunks(
             session,
             source,
@@ -682,6 +722,8 @@ def _upload_chunks(
             sending = False
             sent += len(lines)
     except RemoteError as exc:
+        if count <= 1:
+            _hint_service(exc, endpoint, "store", "--endpoint")
         # A chunk given up on (a timeout) may still be stored by the server after the drop.
         exc.add_detail(
             _drop_staging(
@@ -935,6 +977,7 @@ def _post_query(
             raise QueryError(
                 f"{redact(endpoint)} rejected the query: {said}", source=written or text
             ) from None
+        _hint_service(exc, endpoint, "query", "--endpoint")
         raise
 
 
