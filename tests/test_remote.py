@@ -1096,11 +1096,20 @@ def test_a_server_that_is_down_gets_a_clear_message(build_dir: Path) -> None:
     )
     assert pushed.exit_code == 3
     assert f"cannot connect to {dead}/store" in pushed.output
+    assert "is the server running? check the host and port" in pushed.output
     no_traceback(pushed)
     queried = invoke("query", "cases", "--endpoint", dead + "/query", "--retries", "0")
     assert queried.exit_code == 3
     assert "running the query: cannot connect" in queried.output
+    assert "is the server running? check the host and port" in queried.output
     no_traceback(queried)
+
+
+def test_a_host_name_that_names_no_machine_is_said_so() -> None:
+    result = cli("query cases --endpoint http://no-such-host.invalid/query --retries 0")
+    assert result.exit_code == 3, result.output
+    assert "check the host name: it names no machine" in " ".join(result.output.split())
+    no_traceback(result)
 
 
 def test_a_server_that_does_not_answer_in_time_gets_a_clear_message(build_dir: Path) -> None:

@@ -294,6 +294,28 @@ def _retry_after(value: str | None) -> float:
         return 0.0
 
 
+#: Words of a failed connection's reason, and what to check for each.
+_CONNECT_HINTS = (
+    (
+        ("refused",),
+        "is the server running? check the host and port: nothing listens there",
+    ),
+    (
+        ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo"),
+        "check the host name: it names no machine",
+    ),
+)
+
+
+def _connect_hint(reason: str) -> str:
+    """What to check, for a connection that failed with ``reason``, as `` (…)``, or ""."""
+    said = reason.lower()
+    for words, hint in _CONNECT_HINTS:
+        if any(word in said for word in words):
+            return f" ({hint})"
+    return ""
+
+
 #: The longest wait for a connection (TCP and TLS) to an endpoint, in seconds.
 CONNECT_TIMEOUT = 10.0
 
@@ -371,6 +393,8 @@ class _Session:
                     word in reason.lower() for word in ("ssl", "handshake", "tls")
                 )
                 hint = " (is it a plain http server? then give its http:// address)" if tls else ""
+                if not tls:
+                    hint = _connect_hint(reason)
                 error = EndpointUnreachable(
                     f"{what}: cannot connect to {shown} ({reason}){hint}",
                     may_have_taken_effect=False,
