@@ -937,6 +937,49 @@ def test_a_basic_password_over_plain_http_to_another_host_is_warned_of(
             assert stub.methods().count("PUT") == 2
 
 
+@pytest.mark.parametrize("command", ["push", "query"])
+def test_a_password_typed_as_an_argument_is_warned_of_and_one_from_the_variable_is_not(
+    build_dir: Path, command: str
+) -> None:
+    warning = "can be read by every user of this machine in its list of processes (ps)"
+    words = f"{command} --retries 0" if command == "push" else f"{command} cases --retries 0"
+    build = ["--out", str(build_dir)] if command == "push" else []
+    with Stub(accepting_puts if command == "push" else lambda seen: (500, {}, b"")) as stub:
+        runs = {
+            "--password": cli(
+                words,
+                "--endpoint",
+                f"{stub.url}/x",
+                "--user",
+                "u",
+                "--password",
+                PASSWORD,
+                *build,
+            ),
+            "the endpoint URL": cli(
+                words, "--endpoint", stub.url.replace("//", f"//u:{PASSWORD}@") + "/x", *build
+            ),
+            "": cli(
+                words,
+                "--endpoint",
+                f"{stub.url}/x",
+                "--user",
+                "u",
+                *build,
+                env={"REFORMGRAPH_PASSWORD": PASSWORD},
+            ),
+        }
+    for where, result in runs.items():
+        said = " ".join(result.output.split())
+        assert PASSWORD not in result.output
+        if where:
+            assert f"a password given in {where} {warning}" in said, said
+            assert "set REFORMGRAPH_PASSWORD instead" in said
+        else:
+            assert warning not in said, said
+        no_traceback(result)
+
+
 def basic_guard(target: str, user: str, password: str) -> Callable[[Seen], Reply]:
     expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 

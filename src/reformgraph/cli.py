@@ -898,7 +898,8 @@ PasswordOption = Annotated[
         "--password",
         metavar="PASSWORD",
         envvar="REFORMGRAPH_PASSWORD",
-        help="Password for the endpoint (the variable keeps it out of your shell history).",
+        help="Password for the endpoint (the variable keeps it out of the list of processes"
+        " and your shell history).",
     ),
 ]
 AuthOption = Annotated[
@@ -1085,6 +1086,7 @@ def query(
                 if endpoint is not None:
                     from reformgraph.remote import redact
 
+                    _warn_password_in_arguments(ctx, endpoint)
                     login = (user, password, auth)
                     remote = (endpoint, saved, bindings, named_graph, login, timeout, retries)
                     waiting = f"waiting for {redact(endpoint)}"  # never a password on screen
@@ -1178,6 +1180,31 @@ def _credentials(user: str | None, password: str | None, auth: str) -> Any:
     if password is None:
         _fail(f"user {user!r} needs a password: give --password (or set REFORMGRAPH_PASSWORD)")
     return Credentials(user, password, auth)
+
+
+def _warn_password_in_arguments(ctx: typer.Context, *urls: str | None) -> None:
+    """Warn that a password typed as an argument (``--password``, or in an endpoint URL)
+    can be read by anyone on this machine while the command runs (``ps``) and stays in
+    the shell's history; the variable keeps it out of both."""
+    from urllib.parse import urlsplit
+
+    where = _given_on_command_line(ctx, ("password", "--password"))
+    for url in urls:
+        try:
+            if url is not None and urlsplit(url.strip()).password:
+                where.append("the endpoint URL")
+                break
+        except ValueError:  # not a URL: said so when it is checked
+            pass
+    if where:
+        err.print(
+            Text(
+                f"warning: a password given in {' and '.join(where)} can be read by every user"
+                " of this machine in its list of processes (ps), and stays in your shell's"
+                " history: set REFORMGRAPH_PASSWORD instead (with --user or REFORMGRAPH_USER)",
+                style="yellow",
+            )
+        )
 
 
 def _warn_clear_password(url: str, credentials: Any) -> None:
@@ -1952,6 +1979,7 @@ def serve(
 
 @app.command(cls=_Command)
 def push(
+    ctx: typer.Context,
     endpoint: Annotated[
         str,
         typer.Option(
@@ -2030,6 +2058,7 @@ def push(
     except NoBuildError as exc:
         _fail(str(exc))
     credentials = _credentials(user, password, auth)
+    _warn_password_in_arguments(ctx, endpoint, update_endpoint)
     for url in (endpoint, update_endpoint):
         if url is not None:
             _warn_clear_password(url, credentials)
