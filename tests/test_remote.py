@@ -1436,6 +1436,40 @@ SPARQL_XML = "application/sparql-results+xml"
 SPARQL_TSV = "text/tab-separated-values"
 
 
+@pytest.mark.parametrize(
+    ("query", "output_format"),
+    [
+        ("incomplete-case-violation", "table"),
+        ("incomplete-case-violation", "csv"),
+        ("incomplete-case-violation", "json"),
+        ("ASK { ?case a rg:ReformCase }", "table"),
+        ("CONSTRUCT { ?case a rg:ReformCase } WHERE { ?case a rg:ReformCase }", "nt"),
+    ],
+)
+def test_an_answer_with_nothing_from_a_graph_with_nothing_in_it_is_refused(
+    oxigraph: Oxigraph, build_dir: Path, query: str, output_format: str
+) -> None:
+    """A graph named wrongly, or never pushed, is empty: its "no rows" would pass for a
+    consistency check passed, its "no" for a fact the data does not hold."""
+    graph = "https://example.org/graph/checked"
+    pushed = cli(f"push --endpoint {oxigraph.store} --named-graph {graph}", "--out", str(build_dir))
+    assert pushed.exit_code == 0, pushed.output
+    pushed_there = cli(
+        "query", query, "-f", output_format, "--endpoint", oxigraph.query, "--named-graph", graph
+    )
+    assert pushed_there.exit_code == 0, pushed_there.output
+    typo = graph + "s"
+    result = cli(
+        "query", query, "-f", output_format, "--endpoint", oxigraph.query, "--named-graph", typo
+    )
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"the graph <{typo}> of {oxigraph.query} holds no triples (or is not there)" in said
+    assert "give --named-graph the graph the data was pushed into" in said
+    assert "0 row(s)" not in said
+    no_traceback(result)
+
+
 def test_a_query_the_endpoint_rejects_is_bad_input(oxigraph: Oxigraph) -> None:
     result = invoke("query", "SELECT * WHERE { ?s ?p }", "--endpoint", oxigraph.query)
     assert result.exit_code == 2

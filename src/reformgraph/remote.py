@@ -1089,13 +1089,44 @@ def _read_failure(
 
 
 def _streamed_rows(
-    solutions: Any, variables: list[str], body: _Body, shown: str, timeout: float
+    solutions: Any,
+    variables: list[str],
+    body: _Body,
+    shown: str,
+    timeout: float,
+    when_none: Callable[[], None] = lambda: None,
 ) -> Generator[tuple[Any, ...], None, None]:
+    """The rows of ``solutions``; ``when_none`` is called after the last if there were none."""
+    rows = 0
     try:
         for solution in solutions:
+            rows += 1
             yield tuple(solution[v] for v in variables)
     except (OSError, SyntaxError, ValueError) as exc:
         raise _read_failure(body.error, exc, shown, timeout) from None
+    if not rows:
+        when_none()
+
+
+def _refuse_empty_graph(
+    session: _Session, endpoint: str, params: list[tuple[str, str]], named_graph: str | None
+) -> None:
+    """After an answer with nothing in it: refuse it if the graph queried is empty (or is
+    not there), as an answer from a graph that was never pushed, or is named wrongly,
+    would pass for one from the data (a ``*-violation`` query's "no rows")."""
+    shown = redact(endpoint)
+    if _answer(session, endpoint, "ASK { ?s ?p ?o }", params, shown).boolean is not False:
+        return
+    if named_graph is not None:
+        raise QueryError(
+            f"the graph <{named_graph}> of {shown} holds no triples (or is not there), so"
+            " the query found nothing: give --named-graph the graph the data was pushed into"
+            " (push --named-graph), or leave it out for the default graph"
+        )
+    raise QueryError(
+        f"the default graph of {shown} holds no triples, so the query found nothing: push"
+        " the data there (push --endpoint …), or give --named-graph the graph it is in"
+    )
 
 
 @contextmanager
@@ -1135,6 +1166,10 @@ def stream_endpoint(
                 rows = _answer(session, endpoint, CASE_IDS, params, shown).rows
                 raise no_such_case(name, bindings or {}, rows)
         response = _post_query(session, endpoint, text, params, stream=True, written=written)
+
+        def when_none() -> None:
+            _refuse_empty_graph(session, endpoint, params, named_graph)
+
         try:
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
             results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
@@ -1143,7 +1178,10 @@ def stream_endpoint(
                     response.read()
                 except httpx.HTTPError as exc:
                     raise _read_failure(exc, exc, shown, timeout) from None
-                yield _parse_triples(response, shown)
+                triples = _parse_triples(response, shown)
+                if not triples.rows:
+                    when_none()
+                yield triples
                 return
             body = _Body(response)
             try:
@@ -1151,10 +1189,12 @@ def stream_endpoint(
             except (OSError, SyntaxError, ValueError) as exc:
                 raise _read_failure(body.error, exc, shown, timeout) from None
             if isinstance(parsed, ox.QueryBoolean):
+                if not parsed:
+                    when_none()
                 yield EngineStream([], iter(()), bool(parsed))
                 return
             variables = [v.value for v in parsed.variables]
-            rows = _streamed_rows(parsed, variables, body, shown, timeout)
+            rows = _streamed_rows(parsed, variables, body, shown, timeout, when_none)
             # The parser's solutions are let go of here, in this thread: pyoxigraph refuses
             # to drop them in another, where the garbage collector may find them later.
             del parsed
