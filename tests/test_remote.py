@@ -1257,6 +1257,32 @@ def test_a_refused_upload_is_not_repeated_and_says_why(build_dir: Path) -> None:
     no_traceback(result)
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (400, "the default graph is as it was"),
+        (500, "the default graph holds either its old graph or the new one (one PUT replaces"),
+    ],
+)
+def test_a_failed_upload_says_what_the_graph_holds(build_dir: Path, status: int, said: str) -> None:
+    def fail(seen: Seen) -> Reply:
+        return (status, {}, b"no") if seen.method == "PUT" else (404, {}, b"")
+
+    with Stub(fail) as stub:
+        result = cli(f"push --endpoint {stub.url}/store --retries 0", "--out", str(build_dir))
+    assert result.exit_code == 3, result.output
+    assert said in " ".join(result.output.split())
+    no_traceback(result)
+
+
+def test_a_push_that_cannot_reach_the_store_says_nothing_was_uploaded(build_dir: Path) -> None:
+    dead = f"http://127.0.0.1:{free_port()}/store"
+    result = cli(f"push --endpoint {dead} --retries 0", "--out", str(build_dir))
+    assert result.exit_code == 3, result.output
+    assert "nothing was uploaded; the default graph is as it was" in " ".join(result.output.split())
+    no_traceback(result)
+
+
 def test_a_long_refusal_is_quoted_by_its_first_300_characters(build_dir: Path) -> None:
     # A server's error page (a whole HTML document, a stack trace) is not poured out.
     def refuse_at_length(seen: Seen) -> Reply:

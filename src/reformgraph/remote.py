@@ -657,6 +657,9 @@ def push_graph(
                     " http://HOST:PORT/DATASET/data); nothing was sent",
                     status=answer.status_code,
                 )
+        except RemoteError as exc:
+            exc.add_detail(f"nothing was uploaded; {target} is as it was")
+            raise
         except KeyboardInterrupt:
             raise PushInterrupted(
                 f"interrupted while reaching the graph store: nothing was sent; {target} is"
@@ -674,10 +677,17 @@ def push_graph(
                     content=body,
                     headers={"Content-Type": NTRIPLES},
                 )
-            except EndpointRefused as exc:
+            except RemoteError as exc:
                 _hint_service(exc, endpoint, "store", "--endpoint")
-                if exc.status < 500:  # refused: the graph was not replaced
+                if isinstance(exc, EndpointRefused) and exc.status < 500:  # not replaced
                     exc.add_detail(f"{target} is as it was")
+                elif exc.may_have_taken_effect or isinstance(exc, EndpointRefused):
+                    exc.add_detail(
+                        f"{target} holds either its old graph or the new one (one PUT replaces"
+                        " it at once): push again to be sure it holds the new one"
+                    )
+                else:  # never sent
+                    exc.add_detail(f"nothing was sent; {target} is as it was")
                 raise
             except KeyboardInterrupt:
                 raise PushInterrupted(
