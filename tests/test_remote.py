@@ -447,6 +447,44 @@ def test_a_variable_the_select_clause_computes_is_refused_as_a_parameter_remotel
     assert "the query computes ?n in its SELECT clause (… AS ?n)" in result.output
 
 
+def test_pipeline_pushes_and_queries_an_endpoint_as_the_command_line_does(
+    oxigraph: Oxigraph, build_dir: Path
+) -> None:
+    from reformgraph import pipeline
+
+    graph = "https://example.org/graph/from-python"
+    result = pipeline.push(str(build_dir), oxigraph.store, named_graph=graph)
+    assert result.triples == len(expected_graph(build_dir))
+    assert oxigraph.graph(graph) == expected_graph(build_dir)
+    remote = pipeline.query_endpoint(
+        oxigraph.query, "figures", {"case": "big-fiscal-system"}, named_graph=graph
+    )
+    with pipeline.open_graph(build_dir) as local_graph:
+        local = pipeline.query(local_graph, "figures", {"case": "big-fiscal-system"})
+    assert remote.variables == local.variables
+    assert [[str(getattr(t, "value", t)) for t in row] for row in remote.rows] == [
+        [str(t) if t is not None else "None" for t in row] for row in local.rows
+    ]
+    assert remote.rows
+
+
+def test_pipeline_push_takes_the_password_from_the_variable_and_refuses_half_a_login(
+    oxigraph: Oxigraph, build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import pipeline
+    from reformgraph.errors import RemoteUsageError
+
+    monkeypatch.delenv("REFORMGRAPH_USER", raising=False)
+    monkeypatch.setenv("REFORMGRAPH_PASSWORD", PASSWORD)
+    with pytest.raises(RemoteUsageError, match="needs a user name"):
+        pipeline.push(build_dir, "http://127.0.0.1:9/store")
+    graph = "https://example.org/graph/from-python-with-a-login"
+    with Stub(basic_guard(oxigraph.base, "editor", PASSWORD)) as stub:
+        pipeline.push(build_dir, f"{stub.url}/store", named_graph=graph, user="editor")
+        assert stub.methods() == ["GET", "PUT"]
+    assert oxigraph.count(graph) == len(expected_graph(build_dir))
+
+
 def test_data_only_push_leaves_the_ontology_out(oxigraph: Oxigraph, build_dir: Path) -> None:
     graph = "https://example.org/graph/data-only"
     result = cli(

@@ -46,6 +46,7 @@ from reformgraph.validate import ValidationResult
 
 if TYPE_CHECKING:
     from reformgraph.extract import AcceptResult
+    from reformgraph.remote import PushResult
     from reformgraph.storegraph import BuildGraph
 
 __all__ = [
@@ -63,7 +64,9 @@ __all__ = [
     "load_ontology",
     "load_shapes",
     "open_graph",
+    "push",
     "query",
+    "query_endpoint",
     "screenshot",
     "write_networks",
     "write_view",
@@ -837,3 +840,105 @@ def export_query(
     with atomic_writer(Path(target)) as handle:
         rows = write(stream, handle)
     return 1 if stream.boolean is not None else rows
+
+
+def _login(user: str | None, password: str | None, auth: str) -> Any:
+    """Credentials as the command line takes them: given, or from ``REFORMGRAPH_USER`` and
+    ``REFORMGRAPH_PASSWORD``; None for neither."""
+    import os
+
+    from reformgraph.errors import RemoteUsageError
+    from reformgraph.remote import Credentials
+
+    user = user if user is not None else os.environ.get("REFORMGRAPH_USER")
+    password = password if password is not None else os.environ.get("REFORMGRAPH_PASSWORD")
+    if user is None and password is None:
+        return None
+    if user is None:
+        raise RemoteUsageError("a password needs a user name: give user= (or REFORMGRAPH_USER)")
+    if password is None:
+        raise RemoteUsageError(
+            f"user {user!r} needs a password: give password= (or REFORMGRAPH_PASSWORD)"
+        )
+    return Credentials(user, password, auth)
+
+
+def push(
+    out_dir: StrPath,
+    endpoint: str,
+    *,
+    named_graph: str | None = None,
+    update_endpoint: str | None = None,
+    with_ontology: bool = True,
+    user: str | None = None,
+    password: str | None = None,
+    auth: str = "basic",
+    chunk_triples: int = 100_000,
+    timeout: float = 120.0,
+    retries: int = 3,
+    backoff: float = 1.0,
+) -> PushResult:
+    """Upload a build's graph (``reformgraph.nt``, with the ontology unless
+    ``with_ontology=False``) to a SPARQL 1.1 Graph Store, replacing its default graph or
+    ``named_graph``, as ``reformgraph push`` does (a graph of more than ``chunk_triples``
+    triples goes in chunks, swapped in at ``update_endpoint``). ``user`` and ``password``
+    default to ``REFORMGRAPH_USER`` and ``REFORMGRAPH_PASSWORD``.
+
+    Raises :class:`~reformgraph.errors.RemoteUsageError` for wrong options (nothing was
+    sent), :class:`~reformgraph.errors.RemoteError` when the endpoint failed (its message
+    says what the target graph holds) and :class:`~reformgraph.errors.PushInterrupted` on
+    Ctrl-C."""
+    from reformgraph import engine, remote
+    from reformgraph.project import ontology_file
+
+    build_dir = Path(out_dir)
+    source = build_dir / "reformgraph.nt"
+    if not source.is_file():
+        raise NoBuildError(f"{source}: no such file: build first (reformgraph build)")
+    engine.check_build(build_dir)
+    credentials = _login(user, password, auth)
+    extra = remote.ontology_ntriples(ontology_file("reformgraph.ttl")) if with_ontology else b""
+    return remote.push_graph(
+        source,
+        endpoint,
+        named_graph=named_graph,
+        update_endpoint=update_endpoint,
+        extra=extra,
+        credentials=credentials,
+        chunk_triples=chunk_triples,
+        timeout=timeout,
+        retry=remote.RetryPolicy(retries=retries, backoff=backoff),
+    )
+
+
+def query_endpoint(
+    endpoint: str,
+    saved: SavedQuery | str,
+    params: Mapping[str, str] | None = None,
+    *,
+    named_graph: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    auth: str = "basic",
+    timeout: float = 60.0,
+    retries: int = 2,
+) -> QueryResult:
+    """Run a query on a SPARQL 1.1 endpoint, as ``reformgraph query --endpoint`` does:
+    ``saved`` and ``params`` as for :func:`query`, ``named_graph`` sent as the protocol's
+    ``default-graph-uri``. The rows are pyoxigraph terms, as a local query's on the
+    build's store. Raises :class:`~reformgraph.errors.QueryError` for a query the endpoint
+    rejects, :class:`~reformgraph.errors.RemoteError` when it failed."""
+    from reformgraph import remote
+    from reformgraph.queries import bind_params
+
+    saved = _as_query(saved)
+    bindings = bind_params(saved, _as_params(params))
+    return remote.query_endpoint(
+        endpoint,
+        saved,
+        bindings,
+        named_graph=named_graph,
+        credentials=_login(user, password, auth),
+        timeout=timeout,
+        retry=remote.RetryPolicy(retries=retries, backoff=0.5),
+    )
