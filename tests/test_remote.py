@@ -756,6 +756,7 @@ def test_a_push_to_a_path_that_is_no_graph_store_names_the_one_to_give(
         assert f"check that --endpoint {oxigraph.base}{path} is the Graph Store endpoint" in said
         assert "(Oxigraph: http://HOST:PORT/store" in said
         assert "the default graph is as it was" in said
+    assert "http://127.0.0.1" not in oxigraph.named_graphs()
     no_traceback(result)
 
 
@@ -876,6 +877,50 @@ def test_a_push_to_a_web_site_that_answers_everything_with_a_page_is_refused(
     assert "nothing was sent" in result.output
     assert methods == ["GET"]
     no_traceback(result)
+
+
+@pytest.mark.parametrize("there", [False, True])
+def test_a_push_to_a_url_that_names_a_graph_itself_is_refused_before_anything_is_sent(
+    oxigraph: Oxigraph, build_dir: Path, there: bool
+) -> None:
+    """Oxigraph takes any URL below /store/ for the IRI of a graph ("direct graph
+    identification"): a push to /store/ (a / too many) replaced the graph
+    <http://HOST:PORT/store/> and said it had replaced the default graph."""
+    endpoint = oxigraph.store + "/"
+    if there:  # the probe is answered with that graph's triples
+        oxigraph.put(endpoint, OLD)
+    result = cli(f"push --endpoint {endpoint}", "--out", str(build_dir))
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    assert "it does not pick graphs by ?graph= and ?default" in said
+    assert "(Oxigraph: http://HOST:PORT/store without a / at its end, Fuseki:" in said
+    assert "nothing was sent; the default graph is as it was" in said
+    if there:
+        assert oxigraph.count(endpoint) == 1
+        httpx.delete(endpoint).raise_for_status()
+    assert endpoint not in oxigraph.named_graphs()
+    no_traceback(result)
+
+
+@pytest.mark.parametrize(
+    ("media", "empty"),
+    [
+        ("application/rdf+xml", b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="urn:x"></rdf:RDF>'),
+        ("text/turtle", b"@prefix ex: <https://example.org/> .\n"),
+        ("application/n-triples", b"# no triples\n"),
+    ],
+)
+def test_a_graph_store_that_answers_a_graph_it_lacks_with_an_empty_graph_is_pushed_to(
+    build_dir: Path, media: str, empty: bytes
+) -> None:
+    def store(seen: Seen) -> Reply:  # as RDF4J and GraphDB answer a graph they do not have
+        return (204, {}, b"") if seen.method == "PUT" else (200, {"Content-Type": media}, empty)
+
+    with Stub(store) as stub:
+        result = cli(f"push --endpoint {stub.url}/store", "--out", str(build_dir))
+        methods = stub.methods()
+    assert result.exit_code == 0, result.output
+    assert methods == ["GET", "PUT"]
 
 
 def test_a_push_interrupted_while_reaching_the_store_says_nothing_was_sent(
@@ -1313,11 +1358,11 @@ def test_a_failed_upload_says_what_the_graph_holds(build_dir: Path, status: int,
     no_traceback(result)
 
 
-def test_a_push_that_cannot_reach_the_store_says_nothing_was_uploaded(build_dir: Path) -> None:
+def test_a_push_that_cannot_reach_the_store_says_nothing_was_sent(build_dir: Path) -> None:
     dead = f"http://127.0.0.1:{free_port()}/store"
     result = cli(f"push --endpoint {dead} --retries 0", "--out", str(build_dir))
     assert result.exit_code == 3, result.output
-    assert "nothing was uploaded; the default graph is as it was" in " ".join(result.output.split())
+    assert "nothing was sent; the default graph is as it was" in " ".join(result.output.split())
     no_traceback(result)
 
 

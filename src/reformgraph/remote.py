@@ -102,6 +102,8 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 EXCERPT = 300
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
+#: A line of N-Triples or N-Quads (an empty graph in RDF/XML, Turtle or JSON-LD is none).
+_TRIPLE_LINE = re.compile(rb"^[ \t]*(?:<[^<>\s]*>|_:\S+)[ \t]+<[^<>\s]*>[ \t]+\S", re.MULTILINE)
 
 
 # --------------------------------------------------------------------------- options
@@ -645,7 +647,17 @@ def push_graph(
                 repeatable=True,
                 accept_status=range(300, 600),
                 shown=endpoint,
+                headers={"Accept": f"{NTRIPLES}, application/n-quads;q=0.9, */*;q=0.1"},
+                stream=True,  # a server that answers with a whole dataset is not read through
             )
+            try:
+                start = next(answer.iter_bytes(), b"")
+            except httpx.HTTPError:
+                start = b""
+            finally:
+                answer.close()
+            # The graph a URL names itself, as a server that says it does not exist calls it.
+            itself = f"<{urlsplit(endpoint)._replace(query='').geturl()}>".encode()
             media = answer.headers.get("content-type", "").split(";")[0].strip().lower()
             if answer.is_success and media in ("text/html", "application/xhtml+xml"):
                 # A web site's catch-all page: it would answer the upload 200 too, and
@@ -654,11 +666,28 @@ def push_graph(
                     f"reaching the graph store: {redact(endpoint)} answered a graph that"
                     " does not exist with a web page, as a web site does, not a Graph Store:"
                     " check the URL (Oxigraph: http://HOST:PORT/store, Fuseki:"
-                    " http://HOST:PORT/DATASET/data); nothing was sent",
+                    " http://HOST:PORT/DATASET/data)",
+                    status=answer.status_code,
+                )
+            if (answer.is_success and _TRIPLE_LINE.search(start)) or (
+                answer.status_code == 404 and itself in start
+            ):
+                # Not a graph picked by ?graph=: the URL names a graph itself (Oxigraph's
+                # /store/…, "direct graph identification"), which the upload would replace,
+                # whatever the target.
+                raise EndpointRefused(
+                    f"reaching the graph store: {redact(endpoint)} answered a graph that"
+                    " does not exist with content, or named another graph: it does not pick"
+                    " graphs by ?graph= and ?default (a service of another kind, or a URL"
+                    " that names a graph itself, as Oxigraph's below /store/ do), so the"
+                    f" upload would not go into {target}: check that --endpoint"
+                    f" {redact(endpoint)} is the Graph Store endpoint ("
+                    + SERVICES["store"][1].replace("/store,", "/store without a / at its end,")
+                    + ")",
                     status=answer.status_code,
                 )
         except RemoteError as exc:
-            exc.add_detail(f"nothing was uploaded; {target} is as it was")
+            exc.add_detail(f"nothing was sent; {target} is as it was")
             raise
         except KeyboardInterrupt:
             raise PushInterrupted(
