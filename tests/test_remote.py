@@ -844,6 +844,31 @@ def test_an_endpoint_that_is_no_url_is_named_without_its_password(
     no_traceback(result)
 
 
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ("--endpoint {store}?graph=https://example.org/g", "without ?graph= or ?default"),
+        ("--endpoint {store}?default", "without ?graph= or ?default"),
+        (
+            "--endpoint {store} --named-graph urn:reformgraph:staging:mine",
+            "names the staging graphs of pushes",
+        ),
+    ],
+)
+def test_a_push_told_its_graph_in_the_url_or_a_staging_graph_is_refused_before_sending(
+    build_dir: Path, options: str, said: str
+) -> None:
+    with Stub(accepting_puts) as stub:
+        result = cli(
+            "push", *options.format(store=f"{stub.url}/store").split(), "--out", str(build_dir)
+        )
+        methods = stub.methods()
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.split())
+    assert methods == []
+    no_traceback(result)
+
+
 def test_a_damaged_ntriples_file_is_refused_with_its_line_before_anything_is_sent(
     build_dir: Path, tmp_path: Path
 ) -> None:

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 import httpx
 
@@ -602,8 +602,20 @@ def push_graph(
     policy = retry or RetryPolicy()
     endpoint, url_credentials = check_endpoint(endpoint, "--endpoint")
     credentials = credentials or url_credentials
+    named = [key for key, _ in parse_qsl(urlsplit(endpoint).query, keep_blank_values=True)]
+    if "graph" in named or "default" in named:
+        raise RemoteUsageError(
+            f"--endpoint {redact(endpoint)}: give the Graph Store endpoint without ?graph= or"
+            " ?default: the push names the graph it replaces (--named-graph IRI, or none for"
+            " the default graph)"
+        )
     if named_graph is not None:
         named_graph = check_graph_iri(named_graph)
+        if named_graph.startswith(STAGING_PREFIX):
+            raise RemoteUsageError(
+                f"--named-graph <{named_graph}>: {STAGING_PREFIX}… names the staging graphs of"
+                " pushes, which a push or its clean-up drops: give a graph IRI of your own"
+            )
     if chunk_triples < 1:
         raise RemoteUsageError(f"--chunk-triples {chunk_triples}: give a positive number")
     if not source.is_file():
