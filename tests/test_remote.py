@@ -800,7 +800,11 @@ def test_an_https_address_of_a_plain_http_server_is_said_so_and_not_tried_again(
     no_traceback(result)
 
 
-def test_a_server_that_asks_to_wait_with_retry_after_is_waited_for(oxigraph: Oxigraph) -> None:
+def test_a_server_that_asks_to_wait_with_retry_after_is_waited_for(
+    oxigraph: Oxigraph, build_dir: Path
+) -> None:
+    pushed = cli(f"push --endpoint {oxigraph.store}", "--out", str(build_dir))
+    assert pushed.exit_code == 0, pushed.output  # a query of an empty graph is refused
     answered = 0
 
     def busy_once(seen: Seen) -> Reply:
@@ -1028,6 +1032,9 @@ def test_a_basic_password_over_plain_http_to_another_host_is_warned_of(
     monkeypatch.setattr(socket, "getaddrinfo", here)
     warning = "is plain http: Basic authentication sends the password readable"
     pushing = command == "push"
+    if not pushing:  # a query of an empty graph is refused
+        pushed = cli(f"push --endpoint {oxigraph.store} --out {build_dir}")
+        assert pushed.exit_code == 0, pushed.output
     handle = accepting_puts if pushing else (lambda seen: forward(oxigraph.base, seen))
     with Stub(handle) as stub:
         port = stub.server.server_address[1]
@@ -1181,6 +1188,24 @@ def test_basic_authentication_pushes_and_queries_without_showing_the_password(
         assert [seen.method for seen in guard.seen[-1:]] == ["GET"]  # nothing uploaded
         no_traceback(wrong)
     assert oxigraph.count(graph) == len(expected_graph(build_dir))
+
+
+@pytest.mark.parametrize("command", ["push", "query"])
+def test_an_endpoint_that_asks_for_a_login_none_was_given_for_says_how_to_give_one(
+    build_dir: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REFORMGRAPH_USER", raising=False)
+    monkeypatch.delenv("REFORMGRAPH_PASSWORD", raising=False)
+    with Stub(basic_guard("http://127.0.0.1:9", "editor", PASSWORD)) as stub:
+        if command == "push":
+            result = cli(f"push --endpoint {stub.url}/store", "--out", str(build_dir))
+        else:
+            result = cli(f"query cases --endpoint {stub.url}/query")
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    assert "401 Unauthorized" in said
+    assert "it asks for a login: give --user NAME, and the password in REFORMGRAPH_PASSWORD" in said
+    no_traceback(result)
 
 
 @pytest.mark.parametrize("output_format", ["table", "csv"])

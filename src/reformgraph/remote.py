@@ -430,8 +430,14 @@ class _Session:
                 if excerpt:
                     message += f": {excerpt}"
                 if refused:
+                    hint = (
+                        " (check --user, --password and --auth)"
+                        if self.client.auth is not None
+                        else " (it asks for a login: give --user NAME, and the password in"
+                        " REFORMGRAPH_PASSWORD)"
+                    )
                     raise AuthenticationFailed(
-                        message + " (check --user, --password and --auth)",
+                        message + hint,
                         status=status,
                         excerpt=excerpt,
                     )
