@@ -1627,6 +1627,17 @@ def test_an_answer_with_nothing_from_a_graph_with_nothing_in_it_is_refused(
     assert "give --named-graph the graph the data was pushed into" in said
     assert "0 row(s)" not in said
     no_traceback(result)
+    if query == "incomplete-case-violation":  # a case parameter is not told of no such case
+        figures = cli(
+            "query figures -p case=big-fiscal-system --endpoint",
+            oxigraph.query,
+            "--named-graph",
+            typo,
+        )
+        assert figures.exit_code == 2, figures.output
+        assert f"the graph <{typo}> of {oxigraph.query} holds no triples" in " ".join(
+            figures.output.split()
+        )
 
 
 def test_a_query_the_endpoint_rejects_is_bad_input(oxigraph: Oxigraph) -> None:

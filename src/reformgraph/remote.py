@@ -1220,8 +1220,10 @@ def stream_endpoint(
     with _Session(credentials or url_credentials, timeout, policy, sleep) as session:
         for name, ask in case_checks(query, bindings):
             if not _answer(session, endpoint, ask, params, shown).boolean:
-                rows = _answer(session, endpoint, CASE_IDS, params, shown).rows
-                raise no_such_case(name, bindings or {}, rows)
+                cases = list(_answer(session, endpoint, CASE_IDS, params, shown).rows)
+                if not cases:  # no case at all: the graph may be empty, the wrong one
+                    _refuse_empty_graph(session, endpoint, params, named_graph)
+                raise no_such_case(name, bindings or {}, cases)
         response = _post_query(session, endpoint, text, params, stream=True, written=written)
 
         def when_none() -> None:
