@@ -1640,6 +1640,19 @@ def test_an_answer_with_nothing_from_a_graph_with_nothing_in_it_is_refused(
         )
 
 
+def test_a_query_that_names_its_graphs_may_find_nothing_where_the_default_graph_is_empty(
+    oxigraph: Oxigraph,
+) -> None:
+    empty = "https://example.org/graph/never-pushed"
+    for text in (
+        "SELECT ?case WHERE { GRAPH ?g { ?case a rg:ReformCase } }",
+        f"SELECT ?case FROM <{empty}> WHERE {{ ?case a rg:ReformCase }}",
+    ):
+        result = cli("query", text, "--endpoint", oxigraph.query, "--named-graph", empty)
+        assert result.exit_code == 0, result.output
+        assert "0 row(s)" in result.output
+
+
 def test_a_query_the_endpoint_rejects_is_bad_input(oxigraph: Oxigraph) -> None:
     result = invoke("query", "SELECT * WHERE { ?s ?p }", "--endpoint", oxigraph.query)
     assert result.exit_code == 2

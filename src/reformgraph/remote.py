@@ -1227,7 +1227,10 @@ def stream_endpoint(
         response = _post_query(session, endpoint, text, params, stream=True, written=written)
 
         def when_none() -> None:
-            _refuse_empty_graph(session, endpoint, params, named_graph)
+            # A query that names its graphs (FROM, GRAPH) may find nothing in them while
+            # the default graph is empty, as it is meant to be on some servers.
+            if not re.search(r"\b(?:FROM|GRAPH)\b", query.text, re.IGNORECASE):
+                _refuse_empty_graph(session, endpoint, params, named_graph)
 
         try:
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
