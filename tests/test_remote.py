@@ -1725,6 +1725,8 @@ def serving(build_dir: Path, port: int) -> Iterator[subprocess.Popen[str]]:
 def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
     build_dir: Path, local_results: dict[str, dict[str, Any]]
 ) -> None:
+    from urllib.parse import parse_qs
+
     port = free_port()
     with serving(build_dir, port) as process:
         assert process.stdout is not None
@@ -1741,7 +1743,12 @@ def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
         assert set(links) == set(saved_queries())
         with httpx.Client(headers={"Accept": "application/sparql-results+json"}) as client:
             for name, link in links.items():
-                response = client.get(link)
+                # each link is the query page with the query, and the endpoint to send it to
+                page, _, given = link.partition("?")
+                assert page == f"{base}/"
+                fields = parse_qs(given)
+                assert fields["endpoint"] == [f"{base}/query"]
+                response = client.get(fields["endpoint"][0], params={"query": fields["query"][0]})
                 assert response.status_code == 200, (name, response.text)
                 assert_same_results(name, local_results[name], response.json())
             refused = client.post(

@@ -809,6 +809,11 @@ def _chromium() -> tuple[str, str] | None:
     return (browser, driver) if browser and driver else None
 
 
+#: The browser's network: off (graph pages must open offline), and on, for a local server.
+_OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0}
+_ONLINE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     found = _chromium()
@@ -844,10 +849,7 @@ def browser() -> Iterator[Any]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(found[1]), options=options)
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
-    )
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", _OFFLINE)
     yield driver
     driver.quit()
 
@@ -1338,6 +1340,47 @@ def test_every_edge_of_the_network_is_named_in_chinese_and_in_english(query_grap
     assert unnamed == [], unnamed
     assert relations["subOrganizationOf"]["label_zh"] == "隶属于"
     assert relations["subOrganizationOf"]["label_en"] == "sub-organisation of"
+
+
+def test_a_saved_query_link_of_serve_opens_the_query_page_with_it_ready_to_run(
+    browser: Any, build_dir: Path
+) -> None:
+    # The links went to the endpoint itself: a browser showed the answer as raw XML.
+    from reformgraph.queries import saved_queries
+
+    from .test_remote import free_port, serving
+
+    port = free_port()
+    with serving(build_dir, port) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("  cases: "):
+                link = line.split(": ", 1)[1].strip()
+                break
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", _ONLINE)
+        try:
+            browser.get(link)
+            deadline = time.monotonic() + 30
+            while not browser.execute_script("return !!document.querySelector('.CodeMirror')"):
+                assert time.monotonic() < deadline, "the query page did not open"
+                time.sleep(0.2)
+            editor = browser.execute_script(
+                "return document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()"
+            )
+            assert "SELECT" in editor
+            assert editor.strip() in saved_queries()["cases"].text
+            browser.find_element("css selector", ".yasqe_queryButton").click()
+            while not browser.execute_script(
+                "return document.querySelectorAll('.yasr tbody tr').length"
+            ):
+                assert time.monotonic() < deadline, "the query gave no rows on the page"
+                time.sleep(0.2)
+            rows = browser.execute_script(
+                "return document.querySelectorAll('.yasr tbody tr').length"
+            )
+        finally:
+            browser.execute_cdp_cmd("Network.emulateNetworkConditions", _OFFLINE)
+    assert rows == 8  # the eight cases
 
 
 def _details(driver: Any) -> str | None:

@@ -1949,7 +1949,10 @@ def serve(
             if writable:
                 out.print(Text(f"update endpoint: {base}/update"))
                 out.print(Text(f"graph store:     {base}/store"))
-            out.print("saved queries (each link runs one; queries see the data and the ontology):")
+            out.print(
+                "saved queries (each link opens the query page with one, to run there; queries"
+                " see the data and the ontology):"
+            )
             for name, saved in saved_queries().items():
                 link = server.query_link(base, saved.text)
                 if out.is_terminal:

@@ -124,7 +124,11 @@ def base_url(host: str, port: int) -> str:
 
 
 def query_link(base: str, text: str) -> str:
-    """A link that runs a query when opened (GET ``/query?query=…``, SPARQL 1.1 Protocol).
+    """A link that opens the server's query page with a query in its editor, to run (and
+    change) there: Yasgui, the page, takes ``query`` and ``endpoint`` from its URL. A link
+    to the endpoint itself (``/query?query=…``) showed a browser the raw SPARQL results
+    (XML). The endpoint is given: the page would otherwise take it from its own URL, this
+    one included.
 
     The query's leading comment block (its documentation header) is left out to keep the
     link short; the query itself is unchanged.
@@ -132,7 +136,8 @@ def query_link(base: str, text: str) -> str:
     lines = text.splitlines()
     while lines and (not lines[0].strip() or lines[0].lstrip().startswith("#")):
         lines.pop(0)
-    return f"{base}/query?query={quote(chr(10).join(lines).strip(), safe='')}"
+    query = quote(chr(10).join(lines).strip(), safe="")
+    return f"{base}/?query={query}&endpoint={quote(base + '/query', safe='')}"
 
 
 def _address(host: str, port: int) -> tuple[socket.AddressFamily, tuple[str, int]]:
