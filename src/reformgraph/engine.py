@@ -614,7 +614,9 @@ def stream_sparql(
 
 
 #: A producer thread hands rows over in batches of this many, or of what came within
-#: :data:`_BATCH_SECONDS` (a query whose rows come slowly is not held back).
+#: :data:`_BATCH_SECONDS`, as a row comes. (A row that came just before a long wait for
+#: the next is handed over with it: handing every row over at once, whenever the reader
+#: waits, made a 30,000-row CSV export 17% slower.)
 _BATCH_ROWS = 512
 _BATCH_SECONDS = 0.05
 
