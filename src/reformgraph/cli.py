@@ -2047,9 +2047,9 @@ def push(
     old_out: OldBuildOption = None,
 ) -> None:
     """Upload the built graph to a SPARQL 1.1 Graph Store, replacing the target graph."""
-    from reformgraph import engine, remote
+    from reformgraph import engine, pipeline
     from reformgraph.errors import PushInterrupted
-    from reformgraph.project import build_folder, ontology_file
+    from reformgraph.project import build_folder
 
     given = _build_dir(build_dir, old_out)
     build_dir = given or build_folder(Path.cwd())
@@ -2066,18 +2066,20 @@ def push(
         if url is not None:
             _warn_clear_password(url, credentials)
     try:
-        extra = remote.ontology_ntriples(ontology_file("reformgraph.ttl")) if with_ontology else b""
         with _progress() as progress:
-            result = remote.push_graph(
-                source,
+            result = pipeline.push(
+                build_dir,
                 endpoint,
                 named_graph=named_graph,
                 update_endpoint=update_endpoint,
-                extra=extra,
-                credentials=credentials,
+                with_ontology=with_ontology,
+                user=credentials.user if credentials is not None else None,
+                password=credentials.password if credentials is not None else None,
+                auth=auth,
                 chunk_triples=chunk_triples,
                 timeout=timeout,
-                retry=remote.RetryPolicy(retries=retries, backoff=backoff),
+                retries=retries,
+                backoff=backoff,
                 progress=progress,
             )
     except RemoteUsageError as exc:

@@ -877,12 +877,14 @@ def push(
     timeout: float = 120.0,
     retries: int = 3,
     backoff: float = 1.0,
+    progress: Progress | None = None,
 ) -> PushResult:
     """Upload a build's graph (``reformgraph.nt``, with the ontology unless
     ``with_ontology=False``) to a SPARQL 1.1 Graph Store, replacing its default graph or
     ``named_graph``, as ``reformgraph push`` does (a graph of more than ``chunk_triples``
     triples goes in chunks, swapped in at ``update_endpoint``). ``user`` and ``password``
-    default to ``REFORMGRAPH_USER`` and ``REFORMGRAPH_PASSWORD``.
+    default to ``REFORMGRAPH_USER`` and ``REFORMGRAPH_PASSWORD``. ``progress`` is called
+    with (stage, done, total) as the upload goes.
 
     Raises :class:`~reformgraph.errors.RemoteUsageError` for wrong options (nothing was
     sent), :class:`~reformgraph.errors.RemoteError` when the endpoint failed (its message
@@ -908,6 +910,7 @@ def push(
         chunk_triples=chunk_triples,
         timeout=timeout,
         retry=remote.RetryPolicy(retries=retries, backoff=backoff),
+        progress=progress,
     )
 
 
