@@ -675,6 +675,16 @@ def test_a_subtitle_names_the_case_and_its_typical_experience_is_left_for_review
     assert reasons["典型经验"].startswith("TODO: review")
 
 
+def _involved(draft: Path, case: dict[str, Any]) -> set[str]:
+    """The Chinese labels of the entities a drafted case involves."""
+    labels = {
+        e["id"]: e["label"]["zh"]
+        for path in (draft / "entities").glob("*.yaml")
+        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
+    }
+    return {labels[ref if isinstance(ref, str) else ref["id"]] for ref in case["involves"]}
+
+
 def test_a_department_whose_name_pairs_two_fields_with_he_is_one_body(tmp_path: Path) -> None:
     """省经济和信息化厅 was drafted as 信息化厅 and 省政务服务和大数据中心 as 大数据中心: 和 ends
     a name going left, as in 省发改委和省财政厅, which are two."""
@@ -685,13 +695,7 @@ def test_a_department_whose_name_pairs_two_fields_with_he_is_one_body(tmp_path: 
         "省经济和信息化厅、县教育和体育局和省住房和城乡建设厅参与,"
         "省农业农村和水产局、市财政局和税务局配合。\n",
     )
-    out = tmp_path / "draft"
-    labels = {
-        e["id"]: e["label"]["zh"]
-        for path in (out / "entities").glob("*.yaml")
-        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
-    }
-    named = {labels[ref if isinstance(ref, str) else ref["id"]] for ref in case["involves"]}
+    named = _involved(tmp_path / "draft", case)
     assert {
         "省政务服务和大数据中心",
         "省发改委",
@@ -717,13 +721,7 @@ def test_a_word_that_is_a_verb_elsewhere_stays_inside_a_name_that_would_be_gener
         "武汉市城市运行管理中心牵头建设城市运行管理服务平台,"
         "依托东湖科技创新中心和大数据集成平台开展调度,建立运行管理中心联席会议制度。\n",
     )
-    out = tmp_path / "draft"
-    labels = {
-        e["id"]: e["label"]["zh"]
-        for path in (out / "entities").glob("*.yaml")
-        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
-    }
-    named = {labels[ref if isinstance(ref, str) else ref["id"]] for ref in case["involves"]}
+    named = _involved(tmp_path / "draft", case)
     assert {
         "武汉市城市运行管理中心",
         "城市运行管理服务平台",
