@@ -488,6 +488,25 @@ def test_a_select_expression_given_as_a_parameter_is_told_how_else_to_restrict_i
     assert advice in str(remote.value)
 
 
+def test_an_endpoint_s_values_reach_each_group_using_them_but_not_inline_data_or_a_subquery() -> (
+    None
+):
+    text = load_query(
+        "SELECT ?f ?min WHERE { VALUES ?k { 1 2 } ?f a rg:Figure ."
+        " { ?f schema:value ?v FILTER (?v > ?min) }"
+        " { SELECT ?f WHERE { ?f schema:value ?min } }"
+        ' OPTIONAL { ?f rg:statedAs "{?min}" } }',
+        Path.cwd(),
+    )
+    sent = " ".join(with_values_for_endpoint(text.text, bind_params(text, {"min": "5"})).split())
+    block = 'VALUES (?min) { ("5"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
+    assert sent.count(block) == 2, sent  # the WHERE clause's, and the group's with the FILTER
+    assert f"WHERE {{ {block} VALUES ?k {{ 1 2 }}" in sent
+    assert f"{{ {block} ?f schema:value ?v FILTER (?v > ?min) }}" in sent
+    assert "{ SELECT ?f WHERE { ?f schema:value ?min } }" in sent  # its own ?min
+    assert '{ ?f rg:statedAs "{?min}" }' in sent  # braces in a string are no group
+
+
 def test_binding_a_variable_the_query_does_not_return_is_refused_before_it_runs() -> None:
     text = load_query("SELECT ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t }", Path.cwd())
     with pytest.raises(QueryError, match=r"parameter c: the query does not return \?c"):

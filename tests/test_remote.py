@@ -409,8 +409,19 @@ def test_every_parameter_of_the_saved_queries_filters_remotely_as_locally(
             "CONSTRUCT { ?c rg:position ?p } WHERE { ?c a rg:ReformCase ; rg:position ?p }",
             "c=rgd:case/soe-functional-reform",
         ),
+        (  # the block at the top of WHERE did not reach a FILTER of a group inside it
+            "SELECT ?case ?value ?min WHERE { ?f a rg:Figure ; rg:partOfCase ?case ."
+            " { ?f schema:value ?value FILTER (?value > ?min) } }",
+            "min=100000000000",
+        ),
+        (
+            "SELECT ?case ?value ?min WHERE { ?f a rg:Figure ; rg:partOfCase ?case ."
+            " { ?f schema:value ?value FILTER (?value > ?min) } UNION"
+            " { ?f schema:value ?value FILTER (?value < ?min) } }",
+            "min=100000000000",
+        ),
     ],
-    ids=["only-in-a-filter", "computed-by-bind", "construct"],
+    ids=["only-in-a-filter", "computed-by-bind", "construct", "in-a-group", "in-a-union"],
 )
 def test_a_parameter_a_filter_or_an_expression_uses_filters_remotely_as_locally(
     oxigraph: Oxigraph, build_dir: Path, text: str, param: str

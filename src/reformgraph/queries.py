@@ -840,9 +840,52 @@ def with_values_for_endpoint(text: str, bindings: Mapping[str, Term] | None) -> 
     inside = {name: term for name, term in bindings.items() if name not in computed}
     after = {name: term for name, term in bindings.items() if name in computed}
     if inside:
-        block = with_values("", inside).strip()
-        text = f"{text[: brace + 1]} {block} {text[brace + 1 :]}"
+        # The WHERE clause takes every value; a group inside it, those of the variables it
+        # uses (its own FILTER sees only its own solutions: the WHERE clause's block did
+        # not reach it). Written from the last group back, so that places stay right.
+        for at, names in reversed(_groups_using(masked, brace, inside)):
+            block = with_values("", {name: inside[name] for name in names}).strip()
+            text = f"{text[: at + 1]} {block} {text[at + 1 :]}"
     return with_values(text, after)
+
+
+#: What a ``{`` of inline data follows (``VALUES ?x {``, ``VALUES (?a ?b) {``).
+_DATA_BLOCK = re.compile(r"\bVALUES\s*(?:[?$]\w+|\([^)]*\))\s*$", re.IGNORECASE)
+
+
+def _groups_using(
+    masked: str, brace: int, bindings: Mapping[str, Term]
+) -> list[tuple[int, list[str]]]:
+    """The ``{`` of the WHERE clause at ``brace``, with every bound variable, then of each
+    group inside it with the bound variables it uses, in the order of the text. Inline
+    data is no group, and a subquery is left alone: its variables are its own."""
+    end = _matching_brace(masked, brace)
+    found = [(brace, list(bindings))]
+    index = brace + 1
+    while index < end:
+        if masked[index] != "{":
+            index += 1
+            continue
+        close = _matching_brace(masked, index)
+        body = masked[index:close]
+        if _DATA_BLOCK.search(masked, brace, index) or re.match(r"\{\s*SELECT\b", body, re.I):
+            index = close + 1  # inline data, or a subquery
+            continue
+        used = [name for name in bindings if re.search(rf"[?$]{name}\b", body)]
+        if used:
+            found.append((index, used))
+        index += 1
+    return found
+
+
+def _matching_brace(masked: str, at: int) -> int:
+    """Where the ``}`` that closes the ``{`` at ``at`` is (the end of the text if none)."""
+    depth = 0
+    for index in range(at, len(masked)):
+        depth += {"{": 1, "}": -1}.get(masked[index], 0)
+        if depth == 0:
+            return index
+    return len(masked)
 
 
 #: A query that groups its rows, or aggregates them into one group.
