@@ -3149,7 +3149,49 @@ def test_a_change_whose_baseline_and_result_each_have_their_year_is_one_change(
     assert pair.date.year == 2024
     assert {role: q.text for role, q in difference.parts.items()} == {"difference": "47个百分点"}
     assert difference.indicator == pair.indicator
-    assert [f.qty.text for f in facts.figures] == ["10万元以上"]
+    assert facts.figures == []  # 10万元以上 defines the villages counted
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("全市年营收1亿元以上的企业达到120家。", ["120家"]),
+        ("投资额5000万元以下的项目审批时限压缩至5天。", []),
+        ("全市80%以上的企业实现网上办税。", ["80%以上"]),
+        ("办结时间控制在30天以内,覆盖企业2万家以上。", ["30天以内", "2万家以上"]),
+    ],
+)
+def test_a_threshold_that_defines_what_is_counted_is_not_a_figure_but_a_proportion_is(
+    tmp_path: Path, sentence: str, figures: list[str]
+) -> None:
+    # 1亿元以上的企业: the threshold says which enterprises are counted. 80%以上的企业 states
+    # how many there are; a threshold not read as …的 states a figure too.
+    facts = _facts_of(tmp_path, sentence)
+    assert [f.qty.text for f in facts.figures] == figures
+    assert [q.text for c in facts.changes for q in c.parts.values()] == (
+        ["5天"] if "5天" in sentence else []
+    )
+
+
+def test_a_drafted_threshold_is_an_exception_that_gives_its_reason_and_builds(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "report.txt"
+    # No indicator's label holds it (as 经营收入10万元以上的村占比 would): an exception does.
+    report.write_text(_HEAD + "对投资1亿元以上的项目实行专班服务。\n", encoding="utf-8")
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    (exception,) = record["exceptions"]
+    assert exception["text"] == "1亿元以上"
+    assert exception["reason"] == (
+        "1亿元以上 is a threshold (1亿元以上的\u2026): it defines what is counted and states"
+        " no figure"
+    )
+    assert "figures" not in record
+    load_data_folder(draft)
 
 
 def test_a_rank_in_a_clause_of_its_own_ranks_what_the_clause_before_gives_a_number_of(

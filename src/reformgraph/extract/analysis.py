@@ -26,6 +26,7 @@ from reformgraph.extract.facts import (
     _quantities,
     _rankings,
     _sentence,
+    is_threshold,
 )
 from reformgraph.extract.lexicon import _CJK, Place, _trie_pattern, lexicon
 from reformgraph.extract.names import (
@@ -86,6 +87,8 @@ def _facts(text: str, lines: Sequence[Line], ctx: Context, extra: Sequence[Item]
         for index, q in enumerate(quantities):
             if index in used:
                 continue
+            if is_threshold(text, q.start, q.end):
+                continue  # 10万元以上的村: it defines the villages; drafted as an exception
             clause = _clause(text, q.start, lo, hi)
             sentence = _sentence(text, q.start, lo, hi)
             facts.figures.append(

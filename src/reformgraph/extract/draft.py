@@ -43,6 +43,7 @@ from reformgraph.extract.facts import (
     _clause,
     _overlaps,
     _sentence,
+    threshold_after,
 )
 from reformgraph.extract.lexicon import Place, lexicon
 from reformgraph.extract.report import (
@@ -1312,6 +1313,14 @@ def _cover(draft: Draft, resolved: Resolved) -> int:
                 f"TODO: review: the date {text[s:e]!r} is not a fact's date;"
                 " give it to the fact it dates (or as the case's start), or keep this"
                 " exception and give the reason"
+            )
+        elif u.character not in TRIGGERS and (
+            threshold := threshold_after(text, _numeral_run(text, u.offset, scope)[0], scope[1])
+        ):
+            s, e = threshold
+            reason = (
+                f"{text[s:e]} is a threshold ({text[s:e]}的\u2026): it defines what is"
+                " counted and states no figure"
             )
         elif u.character not in TRIGGERS:
             s, e = _numeral_run(text, u.offset, scope)

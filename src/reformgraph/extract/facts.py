@@ -249,6 +249,31 @@ def _quantity_re(symbols: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+#: A threshold read attributively, 10万元以上的(村): it defines what is counted, and states
+#: no fact. A proportion so read (80%以上的企业) states how many there are, and stays.
+_THRESHOLD_END = re.compile("(?:以上|以下|以内)$")
+_PROPORTION = re.compile("[%\uff05\u2030]|百分点|成")
+
+
+def is_threshold(text: str, start: int, end: int) -> bool:
+    """Whether the quantity ``text[start:end]`` is a threshold that defines a class of
+    things (经营收入10万元以上的村占比), not a figure of its own."""
+    words = text[start:end]
+    return (
+        text[end : end + 1] == "的"
+        and _THRESHOLD_END.search(words) is not None
+        and _PROPORTION.search(words) is None
+    )
+
+
+def threshold_after(text: str, start: int, hi: int) -> tuple[int, int] | None:
+    """The threshold (see ``is_threshold``) whose number starts at ``start``, if any."""
+    m = re.compile("[^\uff0c,。;\uff1b、的]{0,6}?(?:以上|以下|以内)(?=的)").match(text, start, hi)
+    if m is None or not is_threshold(text, start, m.end()):
+        return None
+    return start, m.end()
+
+
 def _quantities(
     text: str,
     lo: int,
