@@ -3300,3 +3300,30 @@ def test_a_city_body_named_relative_to_its_city_is_not_shared_by_cases_of_two_ci
         )
     assert {"南昌市财政局", "南昌市委"} <= named[0]
     assert {"赣州市财政局", "赣州市委"} <= named[1]
+
+
+@pytest.mark.parametrize(
+    ("body", "places"),
+    [
+        ("襄阳市建立企业服务专班制度,相关做法入选全国典型案例。", ["xiangyang"]),
+        ("襄阳市在全国率先推行企业服务专班制度。", ["xiangyang"]),
+        ("襄阳市政务服务满意度居全省第2。", ["xiangyang"]),
+        (
+            "全省政务服务一张网建成后,襄阳市政务服务满意度居全省第2。",
+            ["xiangyang", {"id": "hubei", "mention": "全省"}],
+        ),
+    ],
+)
+def test_the_scope_of_a_ranking_or_an_outcome_is_not_a_place_of_the_case(
+    tmp_path: Path, body: str, places: list[Any]
+) -> None:
+    # 全国 of 入选全国典型案例 is where the case was recognised, not where it was carried
+    # out; a place the case names elsewhere (全省政务服务一张网) stays.
+    report = tmp_path / "report.txt"
+    report.write_text(_HEAD + body + "\n", encoding="utf-8")
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    assert record["places"] == places

@@ -42,6 +42,7 @@ from reformgraph.extract.facts import (
     RelationFound,
     _clause,
     _overlaps,
+    _scope_words,
     _sentence,
     threshold_after,
 )
@@ -1039,11 +1040,19 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
             "domains": [_domain(case, registry)],
         }
         places = []
+        # 全国 of 居全国第2, 入选全国典型案例, 在全国率先: the scope of a ranking or an
+        # outcome, not a place where the case is carried out.
+        scoped = [(r.start, r.end) for r in facts.rankings]
+        scoped += [(o.start, o.end) for o in facts.outcomes]
         for item in facts.items:
             if (
                 item.kind == "place"
                 and item.etype is not EntityType.SITE
                 and case.start <= item.start < case.end
+                and not (
+                    item.text in _scope_words()
+                    and any(s <= item.start and item.end <= e for s, e in scoped)
+                )
             ):
                 places.append(writer.mention(item))
         if places:
