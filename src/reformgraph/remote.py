@@ -606,22 +606,10 @@ def push_graph(
     ``DROP SILENT GRAPH``, then a Graph Store DELETE) and the target is left untouched.
     """
     policy = retry or RetryPolicy()
-    endpoint, url_credentials = check_endpoint(endpoint, "--endpoint")
+    endpoint, url_credentials = _check_store_endpoint(endpoint)
     credentials = credentials or url_credentials
-    named = [key for key, _ in parse_qsl(urlsplit(endpoint).query, keep_blank_values=True)]
-    if "graph" in named or "default" in named:
-        raise RemoteUsageError(
-            f"--endpoint {redact(endpoint)}: give the Graph Store endpoint without ?graph= or"
-            " ?default: the push names the graph it replaces (--named-graph IRI, or none for"
-            " the default graph)"
-        )
     if named_graph is not None:
-        named_graph = check_graph_iri(named_graph)
-        if named_graph.startswith(STAGING_PREFIX):
-            raise RemoteUsageError(
-                f"--named-graph <{named_graph}>: {STAGING_PREFIX}… names the staging graphs of"
-                " pushes, which a push or its clean-up drops: give a graph IRI of your own"
-            )
+        named_graph = _check_target_graph(named_graph)
     if chunk_triples < 1:
         raise RemoteUsageError(f"--chunk-triples {chunk_triples}: give a positive number")
     if not source.is_file():
@@ -654,93 +642,11 @@ def push_graph(
             )
     target = _target_name(named_graph)
     with _Session(credentials, timeout, policy, sleep) as session:
-        # GET, not HEAD: some servers (Oxigraph 0.5) send a body with a HEAD answer, which
-        # breaks the connection for the next request.
-        probe = graph_url(endpoint, f"urn:reformgraph:probe:{uuid.uuid4()}")
-        try:
-            answer = session.send(
-                "GET",
-                probe,
-                what="reaching the graph store",
-                repeatable=True,
-                accept_status=range(300, 600),
-                shown=endpoint,
-                headers={"Accept": f"{NTRIPLES}, application/n-quads;q=0.9, */*;q=0.1"},
-                stream=True,  # a server that answers with a whole dataset is not read through
-            )
-            try:
-                start = next(answer.iter_bytes(), b"")
-            except httpx.HTTPError:
-                start = b""
-            finally:
-                answer.close()
-            # The graph a URL names itself, as a server that says it does not exist calls it.
-            itself = f"<{urlsplit(endpoint)._replace(query='').geturl()}>".encode()
-            media = answer.headers.get("content-type", "").split(";")[0].strip().lower()
-            if answer.is_success and media in ("text/html", "application/xhtml+xml"):
-                # A web site's catch-all page: it would answer the upload 200 too, and
-                # store nothing.
-                raise EndpointRefused(
-                    f"reaching the graph store: {redact(endpoint)} answered a graph that"
-                    " does not exist with a web page, as a web site does, not a Graph Store:"
-                    " check the URL (Oxigraph: http://HOST:PORT/store, Fuseki:"
-                    " http://HOST:PORT/DATASET/data)",
-                    status=answer.status_code,
-                )
-            if (answer.is_success and _TRIPLE_LINE.search(start)) or (
-                answer.status_code == 404 and itself in start
-            ):
-                # Not a graph picked by ?graph=: the URL names a graph itself (Oxigraph's
-                # /store/…, "direct graph identification"), which the upload would replace,
-                # whatever the target.
-                raise EndpointRefused(
-                    f"reaching the graph store: {redact(endpoint)} answered a graph that"
-                    " does not exist with content, or named another graph: it does not pick"
-                    " graphs by ?graph= and ?default (a service of another kind, or a URL"
-                    " that names a graph itself, as Oxigraph's below /store/ do), so the"
-                    f" upload would not go into {target}: check that --endpoint"
-                    f" {redact(endpoint)} is the Graph Store endpoint ("
-                    + SERVICES["store"][1].replace("/store,", "/store without a / at its end,")
-                    + ")",
-                    status=answer.status_code,
-                )
-        except RemoteError as exc:
-            exc.add_detail(f"nothing was sent; {target} is as it was")
-            raise
-        except KeyboardInterrupt:
-            raise PushInterrupted(
-                f"interrupted while reaching the graph store: nothing was sent; {target} is"
-                " as it was"
-            ) from None
+        _probe_store(session, endpoint, target)
         if not chunked:
             body = b"".join(extra_lines) + source.read_bytes()
             report("uploading", 0, total)
-            try:
-                session.send(
-                    "PUT",
-                    graph_url(endpoint, named_graph),
-                    what=f"uploading the graph into {target}",
-                    repeatable=True,
-                    content=body,
-                    headers={"Content-Type": NTRIPLES},
-                )
-            except RemoteError as exc:
-                _hint_service(exc, endpoint, "store", "--endpoint")
-                if isinstance(exc, EndpointRefused) and exc.status < 500:  # not replaced
-                    exc.add_detail(f"{target} is as it was")
-                elif exc.may_have_taken_effect or isinstance(exc, EndpointRefused):
-                    exc.add_detail(
-                        f"{target} holds either its old graph or the new one (one PUT replaces"
-                        " it at once): push again to be sure it holds the new one"
-                    )
-                else:  # never sent
-                    exc.add_detail(f"nothing was sent; {target} is as it was")
-                raise
-            except KeyboardInterrupt:
-                raise PushInterrupted(
-                    f"interrupted while uploading: {target} holds either its old graph or the"
-                    " new one (one PUT replaces it at once)"
-                ) from None
+            _put_whole(session, endpoint, named_graph, body)
             report("uploading", total, total)
             return PushResult(total, session.requests, 1, target, redact(endpoint))
         assert update_endpoint is not None
@@ -768,6 +674,125 @@ def push_graph(
         _swap(session, update_endpoint, endpoint, staging, named_graph)
         report("uploading", total, total)
         return PushResult(total, session.requests, chunks, target, redact(endpoint), staging)
+
+
+def _check_store_endpoint(endpoint: str) -> tuple[str, Credentials | None]:
+    """A push's ``--endpoint``, checked (see ``check_endpoint``), with the credentials its
+    URL holds: a Graph Store endpoint that does not pick a graph itself."""
+    endpoint, url_credentials = check_endpoint(endpoint, "--endpoint")
+    named = [key for key, _ in parse_qsl(urlsplit(endpoint).query, keep_blank_values=True)]
+    if "graph" in named or "default" in named:
+        raise RemoteUsageError(
+            f"--endpoint {redact(endpoint)}: give the Graph Store endpoint without ?graph= or"
+            " ?default: the push names the graph it replaces (--named-graph IRI, or none for"
+            " the default graph)"
+        )
+    return endpoint, url_credentials
+
+
+def _check_target_graph(named_graph: str) -> str:
+    """A push's ``--named-graph``, checked: an absolute IRI, not a staging graph's."""
+    named_graph = check_graph_iri(named_graph)
+    if named_graph.startswith(STAGING_PREFIX):
+        raise RemoteUsageError(
+            f"--named-graph <{named_graph}>: {STAGING_PREFIX}\u2026 names the staging graphs of"
+            " pushes, which a push or its clean-up drops: give a graph IRI of your own"
+        )
+    return named_graph
+
+
+def _probe_store(session: _Session, endpoint: str, target: str) -> None:
+    """Check, before anything is sent, that ``endpoint`` answers as a Graph Store that
+    picks graphs by ``?graph=`` (and takes the credentials), by a GET of a graph that does
+    not exist. GET, not HEAD: some servers (Oxigraph 0.5) send a body with a HEAD answer,
+    which breaks the connection for the next request."""
+    probe = graph_url(endpoint, f"urn:reformgraph:probe:{uuid.uuid4()}")
+    try:
+        answer = session.send(
+            "GET",
+            probe,
+            what="reaching the graph store",
+            repeatable=True,
+            accept_status=range(300, 600),
+            shown=endpoint,
+            headers={"Accept": f"{NTRIPLES}, application/n-quads;q=0.9, */*;q=0.1"},
+            stream=True,  # a server that answers with a whole dataset is not read through
+        )
+        try:
+            start = next(answer.iter_bytes(), b"")
+        except httpx.HTTPError:
+            start = b""
+        finally:
+            answer.close()
+        # The graph a URL names itself, as a server that says it does not exist calls it.
+        itself = f"<{urlsplit(endpoint)._replace(query='').geturl()}>".encode()
+        media = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+        if answer.is_success and media in ("text/html", "application/xhtml+xml"):
+            # A web site's catch-all page: it would answer the upload 200 too, and
+            # store nothing.
+            raise EndpointRefused(
+                f"reaching the graph store: {redact(endpoint)} answered a graph that"
+                " does not exist with a web page, as a web site does, not a Graph Store:"
+                " check the URL (Oxigraph: http://HOST:PORT/store, Fuseki:"
+                " http://HOST:PORT/DATASET/data)",
+                status=answer.status_code,
+            )
+        if (answer.is_success and _TRIPLE_LINE.search(start)) or (
+            answer.status_code == 404 and itself in start
+        ):
+            # Not a graph picked by ?graph=: the URL names a graph itself (Oxigraph's
+            # /store/…, "direct graph identification"), which the upload would replace,
+            # whatever the target.
+            raise EndpointRefused(
+                f"reaching the graph store: {redact(endpoint)} answered a graph that"
+                " does not exist with content, or named another graph: it does not pick"
+                " graphs by ?graph= and ?default (a service of another kind, or a URL"
+                " that names a graph itself, as Oxigraph's below /store/ do), so the"
+                f" upload would not go into {target}: check that --endpoint"
+                f" {redact(endpoint)} is the Graph Store endpoint ("
+                + SERVICES["store"][1].replace("/store,", "/store without a / at its end,")
+                + ")",
+                status=answer.status_code,
+            )
+    except RemoteError as exc:
+        exc.add_detail(f"nothing was sent; {target} is as it was")
+        raise
+    except KeyboardInterrupt:
+        raise PushInterrupted(
+            f"interrupted while reaching the graph store: nothing was sent; {target} is as it was"
+        ) from None
+
+
+def _put_whole(session: _Session, endpoint: str, named_graph: str | None, body: bytes) -> None:
+    """Replace the target graph by ``body`` with one PUT (repeated after a transient
+    failure: twice is the same as once); an error says what the target then holds."""
+    target = _target_name(named_graph)
+    try:
+        session.send(
+            "PUT",
+            graph_url(endpoint, named_graph),
+            what=f"uploading the graph into {target}",
+            repeatable=True,
+            content=body,
+            headers={"Content-Type": NTRIPLES},
+        )
+    except RemoteError as exc:
+        _hint_service(exc, endpoint, "store", "--endpoint")
+        if isinstance(exc, EndpointRefused) and exc.status < 500:  # not replaced
+            exc.add_detail(f"{target} is as it was")
+        elif exc.may_have_taken_effect or isinstance(exc, EndpointRefused):
+            exc.add_detail(
+                f"{target} holds either its old graph or the new one (one PUT replaces"
+                " it at once): push again to be sure it holds the new one"
+            )
+        else:  # never sent
+            exc.add_detail(f"nothing was sent; {target} is as it was")
+        raise
+    except KeyboardInterrupt:
+        raise PushInterrupted(
+            f"interrupted while uploading: {target} holds either its old graph or the"
+            " new one (one PUT replaces it at once)"
+        ) from None
 
 
 def _upload_chunks(
