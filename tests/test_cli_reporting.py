@@ -102,7 +102,7 @@ def test_the_summary_names_eight_shared_entities_and_counts_the_rest(
     total = int(counted[1])
     assert total > 8
     lines = result.output.splitlines()
-    start = lines.index("shared across cases (how many cases name each):")
+    start = lines.index("shared across cases (how many cases link to each):")
     listed = lines[start + 1 : start + 10]
     assert all(re.fullmatch(r"  \S.* \(\d+\)", line) for line in listed[:8]), listed
     assert listed[8] == f"  … and {total - 8} more"
@@ -140,7 +140,7 @@ def test_the_summary_names_each_shared_entity_in_chinese_and_english(tmp_path: P
     result = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    start = lines.index("shared across cases (how many cases name each):")
+    start = lines.index("shared across cases (how many cases link to each):")
     listed = lines[start + 1 : start + 8]
     assert listed[:2] == ["  湖北 / Hubei (7)", "  中国 / China (5)"]
     assert (

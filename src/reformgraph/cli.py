@@ -237,10 +237,10 @@ def _plain_id(value: str, group: str = "") -> str:
 
 def _shared_lines(shared: list[tuple[str, str, int]], labels_en: list[str], first: int = 8) -> str:
     """The build summary's list of the entities most cases share: the first ``first``,
-    one a line, in Chinese and English with how many cases name it, then how many more
+    one a line, in Chinese and English with how many cases link to it, then how many more
     there are::
 
-        shared across cases (how many cases name each):
+        shared across cases (how many cases link to each):
           湖北 / Hubei (7)
           中国 / China (5)
           … and 3 more
@@ -248,7 +248,7 @@ def _shared_lines(shared: list[tuple[str, str, int]], labels_en: list[str], firs
     One a line, as the English labels are long (Office of the Hubei Provincial Special
     Group on …) and some hold commas and brackets. An entity whose English is missing or
     the same as its Chinese is named once."""
-    lines = ["shared across cases (how many cases name each):"]
+    lines = ["shared across cases (how many cases link to each):"]
     for i, (label, _kind, count) in enumerate(shared[:first]):
         label_en = labels_en[i] if i < len(labels_en) else ""
         names = label if not label_en or label_en == label else f"{label} / {label_en}"
