@@ -1903,6 +1903,52 @@ def accept(
 
 
 @app.command(cls=_Command)
+def rename(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The id to replace.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The new id.")],
+    case: Annotated[
+        bool, typer.Option("--case", help="OLD is a case's id (default: an entity's).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would change; write nothing.")
+    ] = False,
+    data: DataOption = None,
+) -> None:
+    """Rename an entity's (or a case's) id in every data file that uses it (all or none)."""
+    from reformgraph.io import resolve_data_folder
+    from reformgraph.pipeline import rename as rename_id
+
+    data_dir = None
+    try:
+        data_dir = resolve_data_folder(data, Path.cwd())
+        result = rename_id(data_dir, old, new, case=case, dry_run=dry_run)
+    except DataErrors as exc:
+        _report_data_errors(exc, folders=[data_dir] if data_dir else [])
+    except ReformgraphError as exc:
+        _fail(str(exc))
+    verb = "would rename" if dry_run else "renamed"
+    out.print(
+        Text(
+            f"{verb} {result.kind} {result.old!r} to {result.new!r}: {result.total} place(s)"
+            f" in {len(result.references)} file(s)"
+        )
+    )
+    for name, count in result.references:
+        out.print(Text(f"  {name}: {count}"))
+    if result.moved is not None:
+        out.print(
+            Text(f"  {result.moved[0]} {'would be' if dry_run else 'is'} now {result.moved[1]}")
+        )
+    if not dry_run:
+        err.print(
+            Text(
+                "note: its IRI has changed with it; build again (reformgraph build) to"
+                " publish the new one"
+            )
+        )
+
+
+@app.command(cls=_Command)
 def serve(
     host: Annotated[
         str,

@@ -47,6 +47,7 @@ from reformgraph.validate import ValidationResult
 if TYPE_CHECKING:
     from reformgraph.extract import AcceptResult
     from reformgraph.remote import PushResult
+    from reformgraph.rename import RenameResult
     from reformgraph.storegraph import BuildGraph
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "push",
     "query",
     "query_endpoint",
+    "rename",
     "screenshot",
     "write_networks",
     "write_view",
@@ -296,6 +298,22 @@ def accept(
         ]
 
     return merge(Path(draft_dir), Path(data_dir), allow_todo=allow_todo, verify=shapes)
+
+
+def rename(
+    data_dir: StrPath, old: str, new: str, *, case: bool = False, dry_run: bool = False
+) -> RenameResult:
+    """Rename the entity ``old`` (with ``case``, the case ``old``) to ``new`` in every file
+    of the data folder that defines or refers to it, all files or none; a case file named
+    after its case (``03-old.yaml``) is renamed too. Only the places the data schema gives
+    an entity's (or case's) id change; texts, facts' own ids and comments stay as they were.
+
+    Raises :class:`reformgraph.errors.DataErrors` (nothing written) for a folder that does
+    not resolve as it is, an unknown ``old``, a ``new`` that is not an id or is taken. With
+    ``dry_run``, the result says what would change and nothing is written."""
+    from reformgraph.rename import rename_id
+
+    return rename_id(Path(data_dir), old, new, case=case, dry_run=dry_run)
 
 
 def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = None) -> BuildResult:

@@ -492,8 +492,8 @@ def _made_up_ids(source_id: str, cases: Sequence[str], entities: Sequence[str]) 
             shown_ids = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
             notes.append(
                 f"{len(ids)} {what} keep the id extract made up ({shown_ids}): an id is part"
-                " of the IRI others will link to; rename them now, in every file that uses"
-                " them, before the data is published"
+                " of the IRI others will link to; rename them now (reformgraph rename OLD NEW,"
+                " --case for a case) before the data is published"
             )
     return tuple(notes)
 

@@ -1,0 +1,243 @@
+"""`reformgraph rename`: an entity's or a case's id, renamed in every file that uses it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from typer.testing import CliRunner
+
+from reformgraph import pipeline, rename
+from reformgraph.build import build_graph
+from reformgraph.cli import app
+from reformgraph.errors import DataErrors
+from reformgraph.io import load_data_folder
+from reformgraph.models import DATA as DATA_NS
+from reformgraph.resolve import resolve
+
+from .helpers import assert_isomorphic
+from .paths import DATA
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    return copy
+
+
+def _graph(folder: Path) -> Graph:
+    return build_graph(resolve(load_data_folder(folder)))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def _renamed_iris(graph: Graph, segment: tuple[str, str], old: str, new: str) -> Graph:
+    """``graph`` with ``old`` replaced by ``new`` in the data IRIs where it follows the path
+    segment ``segment[0]`` or ``segment[1]`` (``place/hubei``, ``mention/hubei``)."""
+
+    def renamed(term: object) -> object:
+        if isinstance(term, URIRef) and term.startswith(str(DATA_NS)):
+            parts = term[len(str(DATA_NS)) :].split("/")
+            for i in range(1, len(parts)):
+                if parts[i] == old and parts[i - 1] in segment:
+                    parts[i] = new
+            return URIRef(str(DATA_NS) + "/".join(parts))
+        return term
+
+    out = Graph()
+    for triple in graph:
+        out.add(tuple(renamed(t) for t in triple))  # type: ignore[arg-type]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("old", "segments"),
+    [
+        # a place that 7 cases and the source's metadata name, by id and by {id, mention}
+        ("hubei", ("place", "mention")),
+        # the office that leads three cases (office:)
+        ("econ-eco-reform-group-office", ("org", "mention")),
+        # a unit (unit: of figures and changes)
+        ("percent", ("unit", "mention")),
+        # an indicator (indicator: of facts)
+        ("first-dispatch-accuracy-rate", ("indicator", "mention")),
+    ],
+)
+def test_a_renamed_entity_gives_the_same_graph_with_only_its_iris_renamed(
+    data: Path, old: str, segments: tuple[str, str]
+) -> None:
+    before = _graph(data)
+    result = pipeline.rename(data, old, "renamed-entity-x")
+    assert result.written
+    assert result.kind == "entity"
+    assert result.total > 1
+    after = _graph(data)
+    assert URIRef(f"{DATA_NS}{segments[0]}/{old}") in before.subjects()
+    assert_isomorphic(
+        _renamed_iris(before, (*segments, "place", "indicator", "unit"), old, "renamed-entity-x"),
+        after,
+        f"renaming {old}",
+    )
+
+
+def test_only_the_ids_characters_change_comments_and_layout_stay(data: Path) -> None:
+    before = _files(data)
+    result = pipeline.rename(data, "hubei", "renamed-entity-x")
+    after = _files(data)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {name.removeprefix("data/") for name, _ in result.references}
+    for name in changed:  # the new id put back gives the file as it was, byte for byte
+        assert after[name].replace(b"renamed-entity-x", b"hubei") == before[name], name
+    assert "data/entities/places.yaml" in dict(result.references)
+
+
+def test_texts_facts_own_ids_and_a_case_of_the_same_id_are_not_renamed(data: Path) -> None:
+    # big-fiscal-system is the id of a concept and of case 1; a figure of case 1 is given
+    # the same id (a fact's id is its own), and the concept's English label reads as it.
+    case = data / "cases" / "01-big-fiscal-system.yaml"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(
+        text.replace("- id: three-assets-total\n", "- id: big-fiscal-system\n", 1), encoding="utf-8"
+    )
+    concepts = data / "entities" / "concepts.yaml"
+    concepts_text = concepts.read_text(encoding="utf-8")
+    label = 'en: "\\"big fiscal\\" system"}'
+    assert label in concepts_text
+    concepts.write_text(concepts_text.replace(label, "en: big-fiscal-system}", 1), encoding="utf-8")
+    pipeline.rename(data, "big-fiscal-system", "renamed-entity-x")
+    graph = _graph(data)
+    assert URIRef(f"{DATA_NS}concept/renamed-entity-x") in graph.subjects()
+    assert URIRef(f"{DATA_NS}case/big-fiscal-system") in graph.subjects()
+    assert "- id: big-fiscal-system\n" in case.read_text(encoding="utf-8")
+    assert "id: big-fiscal-system\nsource:" in case.read_text(encoding="utf-8")
+    assert "en: big-fiscal-system}" in concepts.read_text(encoding="utf-8")
+
+
+def test_a_renamed_case_gets_its_new_iri_and_its_file_the_new_name(data: Path) -> None:
+    before = _graph(data)
+    result = pipeline.rename(data, "big-fiscal-system", "renamed-case-x", case=True)
+    assert result.moved == (
+        "data/cases/01-big-fiscal-system.yaml",
+        "data/cases/01-renamed-case-x.yaml",
+    )
+    assert not (data / "cases" / "01-big-fiscal-system.yaml").exists()
+    assert (data / "cases" / "01-renamed-case-x.yaml").is_file()
+    after = _graph(data)
+    assert_isomorphic(
+        _renamed_iris(before, ("case",), "big-fiscal-system", "renamed-case-x"), after
+    )
+
+
+def test_a_dry_run_says_what_would_change_and_writes_nothing(data: Path) -> None:
+    before = _files(data)
+    result = pipeline.rename(data, "big-fiscal-system", "x", case=True, dry_run=True)
+    assert not result.written
+    assert result.moved is not None
+    assert result.references == (("data/cases/01-big-fiscal-system.yaml", 1),)
+    assert _files(data) == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "case", "message"),
+    [
+        ("hubie", "x", False, "no entity has the id 'hubie' (did you mean hubei?)"),
+        ("hubei", "wuhan", False, "'wuhan' is already the id of another entity: merging"),
+        ("hubei", "Hubei_Province", False, "'Hubei_Province' is not an id: lowercase"),
+        ("hubei", "hubei", False, "'hubei' is already the entity's id"),
+        ("huahu-airport-opening-up", "x", False, "it is a case's id: rename it with --case"),
+        ("hubei", "x", True, "it is an entity's id: rename it without --case"),
+        ("big-fiscal-system", "deputies-two-links", True, "already the id of another case"),
+    ],
+)
+def test_a_rename_that_cannot_be_done_is_refused_and_writes_nothing(
+    data: Path, old: str, new: str, case: bool, message: str
+) -> None:
+    before = _files(data)
+    with pytest.raises(DataErrors) as caught:
+        pipeline.rename(data, old, new, case=case)
+    assert any(message in str(e) for e in caught.value.errors), caught.value.errors
+    assert _files(data) == before
+
+
+def test_a_rename_that_would_leave_a_reference_behind_is_refused_and_writes_nothing(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Were a reference missed (here: every case file's), the staged copy does not resolve.
+    scan = rename._scan
+    monkeypatch.setattr(
+        rename,
+        "_scan",
+        lambda root, kind, old: [f for f in scan(root, kind, old) if "cases" not in f.path.parts],
+    )
+    before = _files(data)
+    with pytest.raises(DataErrors) as caught:
+        pipeline.rename(data, "hubei", "renamed-entity-x")
+    assert all("would leave the data unresolved" in str(e) for e in caught.value.errors)
+    assert any("unknown" in str(e) and "'hubei'" in str(e) for e in caught.value.errors)
+    assert _files(data) == before
+
+
+def test_a_data_folder_with_errors_is_refused_before_anything_is_renamed(data: Path) -> None:
+    case = data / "cases" / "02-intelligent-connected-vehicles.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("office: wuhan-reform-office", "office: nobody"),
+        encoding="utf-8",
+    )
+    before = _files(data)
+    with pytest.raises(DataErrors) as caught:
+        pipeline.rename(data, "hubei", "renamed-entity-x")
+    assert any("nobody" in str(e) for e in caught.value.errors)
+    assert _files(data) == before
+
+
+def test_the_command_renames_and_says_where(data: Path) -> None:
+    result = runner.invoke(app, ["rename", "hubei", "hubei-province", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "renamed entity 'hubei' to 'hubei-province': 32 place(s) in 9 file(s)" in result.stdout
+    assert "  data/entities/places.yaml: 3" in result.stdout
+    assert "build again" in result.stderr
+    assert pipeline.check(data).validation.conforms
+
+
+def test_the_command_refuses_with_the_reason_exit_2_and_no_traceback(data: Path) -> None:
+    result = runner.invoke(app, ["rename", "hubie", "x", "--data", str(data)])
+    assert result.exit_code == 2
+    assert "no entity has the id 'hubie' (did you mean hubei?)" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_drafts_made_up_ids_are_renamed_to_readable_ones_and_it_still_checks(
+    tmp_path: Path,
+) -> None:
+    from reformgraph.extract import extract
+
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "测试改革案例汇编\n襄阳市优化营商环境改革见实效\n襄阳市委改革办\n"
+        "襄阳市建立企业服务专班制度,办理时限从20天压缩至5天。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    case_id = load_data_folder(draft).cases[0].record.id
+    office = load_data_folder(draft).cases[0].record.office
+    assert office.startswith("org-")  # made up by extract
+    pipeline.rename(draft, office, "xiangyang-reform-office")
+    pipeline.rename(draft, case_id, "xiangyang-business-climate", case=True)
+    renamed = load_data_folder(draft)
+    assert renamed.cases[0].record.office == "xiangyang-reform-office"
+    assert renamed.cases[0].record.id == "xiangyang-business-climate"
+    assert [p.name for p in (draft / "cases").glob("*.yaml")] == [
+        "01-xiangyang-business-climate.yaml"
+    ]
+    assert pipeline.check(draft).validation.conforms
