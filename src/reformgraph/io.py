@@ -57,6 +57,7 @@ __all__ = [
     "atomic_write_bytes",
     "case_file_paths",
     "case_folder_errors",
+    "entity_file_paths",
     "find_project",
     "is_data_folder",
     "load_case_file",
@@ -69,6 +70,7 @@ __all__ = [
     "read_yaml",
     "resolve_data_folder",
     "shown",
+    "source_metadata_paths",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -1481,6 +1483,16 @@ def case_file_paths(root: StrPath) -> list[Path]:
     root = Path(root)
     _check_data_folder(root)
     return _yaml_files(root / "cases")
+
+
+def entity_file_paths(root: StrPath) -> list[Path]:
+    """The entity files of a data folder, in name order."""
+    return _yaml_files(Path(root) / "entities")
+
+
+def source_metadata_paths(root: StrPath) -> list[Path]:
+    """The metadata files of a data folder's sources, in name order."""
+    return _yaml_files(Path(root) / "sources")
 
 
 def case_folder_errors(

@@ -32,9 +32,11 @@ from reformgraph.errors import DataError, DataErrors
 from reformgraph.io import (
     atomic_write_files,
     case_file_paths,
+    entity_file_paths,
     load_data_folder,
     read_text_file,
     shown,
+    source_metadata_paths,
 )
 from reformgraph.models import (
     PATTERN_MEANINGS,
@@ -215,11 +217,11 @@ def _scan(root: Path, kind: str, old: str) -> list[_File]:
         else:
             nodes = list(_references(Case, (), node, "", None))
         files.append(_File(path, text, _spans(iter(nodes), old)))
-    for path in sorted((root / "sources").glob("*.yaml")):
+    for path in source_metadata_paths(root):
         text, node = _compose(path, shown(path, root))
         if node is not None and kind == "entity":
             files.append(_File(path, text, _spans(_references(Source, (), node, "", None), old)))
-    for path in sorted((root / "entities").glob("*.yaml")):
+    for path in entity_file_paths(root):
         text, node = _compose(path, shown(path, root))
         if node is not None and kind == "entity":
             found: list[yaml.Node | None] = []
