@@ -150,7 +150,7 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(data: Path) -> None
     ("old", "new", "case", "message"),
     [
         ("hubie", "x", False, "no entity has the id 'hubie' (did you mean hubei?)"),
-        ("hubei", "wuhan", False, "'wuhan' is already the id of another entity: merging"),
+        ("hubei", "wuhan", False, "'wuhan' is already the id of another entity: to merge"),
         ("hubei", "Hubei_Province", False, "'Hubei_Province' is not an id: lowercase"),
         ("hubei", "hubei", False, "'hubei' is already the entity's id"),
         ("huahu-airport-opening-up", "x", False, "it is a case's id: rename it with --case"),
@@ -176,7 +176,7 @@ def test_a_rename_that_would_leave_a_reference_behind_is_refused_and_writes_noth
     monkeypatch.setattr(
         rename,
         "_scan",
-        lambda root, kind, old: [f for f in scan(root, kind, old) if "cases" not in f.path.parts],
+        lambda *args: [f for f in scan(*args) if "cases" not in f.path.parts],
     )
     before = _files(data)
     with pytest.raises(DataErrors) as caught:
@@ -241,3 +241,122 @@ def test_a_drafts_made_up_ids_are_renamed_to_readable_ones_and_it_still_checks(
         "01-xiangyang-business-climate.yaml"
     ]
     assert pipeline.check(draft).validation.conforms
+
+
+def _split_platform(data: Path) -> None:
+    """Make the performance platform two entries, as a draft could: the full name for case
+    1, 绩效平台 (its other name) for case 4, whose third measure names it both ways."""
+    platforms = data / "entities" / "platforms.yaml"
+    text = platforms.read_text(encoding="utf-8")
+    alt = "  alt_labels:\n    - {zh: 绩效平台, en: performance platform}\n"
+    assert alt in text
+    platforms.write_text(
+        text.replace(alt, "")
+        + "# drafted twice: performance-platform-dup\n"
+        + "- id: performance-platform-dup\n  type: platform\n"
+        + "  label: {zh: 绩效平台, en: performance platform}\n"
+        + "  definition: {en: The platform of case 4.}\n",
+        encoding="utf-8",
+    )
+    case = data / "cases" / "04-investment-performance-evaluation.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert text.count("performance-evaluation-platform") == 2
+    text = text.replace(
+        "      - performance-evaluation-platform\n",
+        "      - {id: performance-evaluation-platform, mention: 绩效平台}\n"
+        "      - performance-platform-dup\n",
+    )
+    case.write_text(
+        text.replace(
+            "subject: performance-evaluation-platform", "subject: performance-platform-dup"
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_a_merged_duplicate_gives_the_graph_of_one_entry_with_both_names(data: Path) -> None:
+    real = _graph(data)
+    _split_platform(data)
+    split = _graph(data)
+    assert URIRef(f"{DATA_NS}platform/performance-platform-dup") in split.subjects()
+    result = pipeline.rename(
+        data, "performance-platform-dup", "performance-evaluation-platform", merge=True
+    )
+    assert result.merged
+    assert result.notes == (
+        "performance-platform-dup's definition (in its removed entry) not kept:"
+        " performance-evaluation-platform keeps its own; add what it lacks by hand",
+    )
+    assert_isomorphic(_graph(data), real, "merged back into one entry")
+    platforms = (data / "entities" / "platforms.yaml").read_text(encoding="utf-8")
+    assert "performance-platform-dup" not in platforms  # its entry and its comment
+    assert "  alt_labels: [{zh: 绩效平台, en: performance platform}]\n" in platforms
+    case = (data / "cases" / "04-investment-performance-evaluation.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "performance-platform-dup" not in case
+    assert case.count("{id: performance-evaluation-platform, mention: 绩效平台}") == 1
+
+
+@pytest.mark.parametrize(
+    ("alt_labels", "expected"),
+    [
+        (
+            "  alt_labels: [{zh: 评价平台, en: evaluation platform}]\n",
+            "[{zh: 评价平台, en: evaluation platform}, {zh: 绩效平台, en: performance platform}]",
+        ),
+        (
+            "  alt_labels:\n    - {zh: 评价平台, en: evaluation platform}\n",
+            "    - {zh: 评价平台, en: evaluation platform}\n"
+            "    - {zh: 绩效平台, en: performance platform}\n",
+        ),
+    ],
+)
+def test_a_merged_duplicates_labels_join_the_alternative_labels_in_their_style(
+    data: Path, alt_labels: str, expected: str
+) -> None:
+    _split_platform(data)
+    platforms = data / "entities" / "platforms.yaml"
+    label = (
+        "  label: {zh: 投资项目绩效综合评价平台,"
+        " en: comprehensive performance evaluation platform for investment projects}\n"
+    )
+    text = platforms.read_text(encoding="utf-8")
+    assert label in text
+    platforms.write_text(text.replace(label, label + alt_labels), encoding="utf-8")
+    pipeline.rename(data, "performance-platform-dup", "performance-evaluation-platform", merge=True)
+    assert expected in platforms.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "hubei",
+            "wuhan-reform-office",
+            "'hubei' is an administrative-area, 'wuhan-reform-office' a reform-office: only two",
+        ),
+        ("hubei", "nowhere", "no entity has the id 'nowhere' to merge into"),
+    ],
+)
+def test_a_merge_of_two_different_kinds_or_into_nothing_is_refused(
+    data: Path, old: str, new: str, message: str
+) -> None:
+    before = _files(data)
+    with pytest.raises(DataErrors) as caught:
+        pipeline.rename(data, old, new, merge=True)
+    assert any(message in str(e) for e in caught.value.errors), caught.value.errors
+    assert _files(data) == before
+
+
+def test_the_command_merges_a_duplicate_and_names_what_it_did_not_keep(data: Path) -> None:
+    _split_platform(data)
+    args = ["rename", "performance-platform-dup", "performance-evaluation-platform", "--merge"]
+    result = runner.invoke(app, [*args, "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "merged entity 'performance-platform-dup' into 'performance-evaluation-platform'"
+        in result.stdout
+    )
+    assert "note: performance-platform-dup's definition (in its removed entry)" in result.stderr
+    assert pipeline.check(data).validation.conforms

@@ -1909,6 +1909,14 @@ def rename(
     case: Annotated[
         bool, typer.Option("--case", help="OLD is a case's id (default: an entity's).")
     ] = False,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge",
+            help="NEW is an entity that OLD duplicates: merge OLD into it (its labels become"
+            " NEW's alternative labels, its entry goes).",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would change; write nothing.")
     ] = False,
@@ -1921,24 +1929,26 @@ def rename(
     data_dir = None
     try:
         data_dir = resolve_data_folder(data, Path.cwd())
-        result = rename_id(data_dir, old, new, case=case, dry_run=dry_run)
+        result = rename_id(data_dir, old, new, case=case, merge=merge, dry_run=dry_run)
     except DataErrors as exc:
         _report_data_errors(exc, folders=[data_dir] if data_dir else [])
     except ReformgraphError as exc:
         _fail(str(exc))
-    verb = "would rename" if dry_run else "renamed"
-    out.print(
-        Text(
-            f"{verb} {result.kind} {result.old!r} to {result.new!r}: {result.total} place(s)"
-            f" in {len(result.references)} file(s)"
-        )
-    )
+    if merge:
+        verb = "would merge" if dry_run else "merged"
+        what = f"{verb} entity {result.old!r} into {result.new!r}"
+    else:
+        verb = "would rename" if dry_run else "renamed"
+        what = f"{verb} {result.kind} {result.old!r} to {result.new!r}"
+    out.print(Text(f"{what}: {result.total} place(s) in {len(result.references)} file(s)"))
     for name, count in result.references:
         out.print(Text(f"  {name}: {count}"))
     if result.moved is not None:
         out.print(
             Text(f"  {result.moved[0]} {'would be' if dry_run else 'is'} now {result.moved[1]}")
         )
+    for note in result.notes:
+        err.print(Text(f"note: {note}"))
     if not dry_run:
         err.print(
             Text(

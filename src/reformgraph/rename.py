@@ -21,7 +21,7 @@ import tempfile
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -41,6 +41,7 @@ from reformgraph.io import (
 from reformgraph.models import (
     PATTERN_MEANINGS,
     SLUG_PATTERN,
+    Bilingual,
     Case,
     Entity,
     Mention,
@@ -73,6 +74,11 @@ class RenameResult:
     #: A case file renamed after its case (``NN-<old>.yaml`` to ``NN-<new>.yaml``).
     moved: tuple[str, str] | None
     written: bool
+    #: Whether ``old`` was merged into the entity ``new`` (its entry removed, its labels
+    #: made ``new``'s alternative labels).
+    merged: bool = False
+    #: What the curator should look at: the fields of a merged entity that were not kept.
+    notes: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
@@ -111,11 +117,27 @@ def _scalar(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode)
 
 
+@dataclass(frozen=True)
+class _Ref:
+    """A scalar that holds an entity's id, and, when it is (or is the ``id`` of) an item
+    of a list of references, that item and the list."""
+
+    node: yaml.ScalarNode
+    item: yaml.Node | None = None
+    seq: yaml.SequenceNode | None = None
+
+
 def _references(
-    tp: Any, metadata: tuple[Any, ...], node: yaml.Node, field: str, owner: type | None
-) -> Iterator[yaml.ScalarNode]:
-    """The scalars of ``node`` (the value of ``field`` of a record of type ``owner``, of
-    type ``tp``) that hold an entity's id."""
+    tp: Any,
+    metadata: tuple[Any, ...],
+    node: yaml.Node,
+    name: str,
+    owner: type | None,
+    within: tuple[yaml.Node, yaml.SequenceNode] | None = None,
+) -> Iterator[_Ref]:
+    """The scalars of ``node`` (the value of field ``name`` of a record of type ``owner``, of
+    type ``tp``) that hold an entity's id; ``within``: the item of a list of references
+    that ``node`` is, or is inside, and the list."""
     tp, metadata = _unwrap(tp, metadata)
     origin = get_origin(tp)
     if origin is Union or isinstance(tp, types.UnionType):
@@ -124,19 +146,19 @@ def _references(
             kind = next((v.value for k, v in node.value if k.value == "kind" and _scalar(v)), None)
             kinds = [m for m in members if isinstance(m, type) and kind in _kind_of(m)]
             members = kinds or members
-        for member in members:  # a node found by two members is renamed once (_spans)
-            yield from _references(member, metadata, node, field, owner)
+        for member in members:  # a node found by two members is changed once (_File)
+            yield from _references(member, metadata, node, name, owner, within)
         return
     if origin is list:
         (item,) = get_args(tp)
         if isinstance(node, yaml.SequenceNode):
             for child in node.value:
-                yield from _references(item, (), child, field, owner)
+                yield from _references(item, (), child, name, owner, (child, node))
         elif _one_or_many(metadata):
-            yield from _references(item, (), node, field, owner)
+            yield from _references(item, (), node, name, owner)
         return
     if tp is Mention and _scalar(node):  # an involvement written as a bare id
-        yield typing.cast(yaml.ScalarNode, node)
+        yield _Ref(typing.cast(yaml.ScalarNode, node), *(within or ()))
         return
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         if isinstance(node, yaml.MappingNode):
@@ -144,15 +166,20 @@ def _references(
                 info = tp.model_fields.get(key.value) if _scalar(key) else None
                 if info is not None:
                     yield from _references(
-                        info.annotation, tuple(info.metadata), value, key.value, tp
+                        info.annotation,
+                        tuple(info.metadata),
+                        value,
+                        key.value,
+                        tp,
+                        within if tp is Mention else None,  # a fact is not a reference
                     )
         return
     if tp is str and _slug(metadata) and _scalar(node):
-        if field == "id" and owner is not Mention:
+        if name == "id" and owner is not Mention:
             return  # a record's own id: an entity's or a case's definition, or a fact's
-        if field in _SOURCE_FIELDS:
+        if name in _SOURCE_FIELDS:
             return
-        yield typing.cast(yaml.ScalarNode, node)
+        yield _Ref(typing.cast(yaml.ScalarNode, node), *(within or ()))
 
 
 def _entity_nodes(root: yaml.Node) -> Iterator[tuple[yaml.Node, yaml.Node | None]]:
@@ -175,9 +202,55 @@ def _key(node: yaml.Node, name: str) -> yaml.Node | None:
 
 @dataclass
 class _File:
+    """A data file and the changes to make in it: (start, end, replacement) each."""
+
     path: Path
     text: str
-    spans: list[tuple[int, int]]
+    edits: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def replace(self, node: yaml.Node, new: str) -> None:
+        self.edits[(node.start_mark.index, node.end_mark.index)] = new
+
+    def remove_lines(self, start: int, end: int) -> None:
+        """Remove the whole lines from the one that holds ``start`` to the one that
+        holds ``end - 1``, and the changes planned inside them."""
+        start = self.text.rfind("\n", 0, start) + 1
+        newline = self.text.find("\n", end - 1)
+        end = len(self.text) if newline < 0 else newline + 1
+        for span in [sp for sp in self.edits if start <= sp[0] and sp[1] <= end]:
+            del self.edits[span]
+        self.edits[(start, end)] = ""
+
+    def remove_item(self, item: yaml.Node, seq: yaml.SequenceNode) -> None:
+        """Remove ``item`` from the list ``seq`` (its line, or its place between commas)."""
+        if not seq.flow_style:
+            self.remove_lines(item.start_mark.index, _last_index(item))
+            return
+        at = next(i for i, child in enumerate(seq.value) if child is item)
+        if at > 0:  # ", item" after the one before it
+            span = (seq.value[at - 1].end_mark.index, item.end_mark.index)
+        else:  # "item, " before the next one (there is one: the kept id)
+            span = (item.start_mark.index, seq.value[1].start_mark.index)
+        for inside in [sp for sp in self.edits if span[0] <= sp[0] and sp[1] <= span[1]]:
+            del self.edits[inside]
+        self.edits[span] = ""
+
+    @property
+    def changed(self) -> str:
+        text = self.text
+        for (start, end), new in sorted(self.edits.items(), reverse=True):
+            text = text[:start] + new + text[end:]
+        return text
+
+
+def _last_index(node: yaml.Node) -> int:
+    """Where the last character of ``node`` ends (a block collection's end mark is where
+    the next token starts, after any comment lines)."""
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        return max(_last_index(v) for _, v in node.value)
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        return _last_index(node.value[-1])
+    return int(node.end_mark.index)
 
 
 def _compose(path: Path, display: str) -> tuple[str, yaml.Node | None]:
@@ -188,51 +261,76 @@ def _compose(path: Path, display: str) -> tuple[str, yaml.Node | None]:
         raise RenameError([DataError(display, None, "", f"cannot read it: {exc}")]) from None
 
 
-def _spans(nodes: Iterator[yaml.Node | None], old: str) -> list[tuple[int, int]]:
-    return sorted(
-        {
-            (n.start_mark.index, n.end_mark.index)
-            for n in nodes
-            if n is not None and _scalar(n) and n.value == old
-        }
-    )
+def _id_of(node: yaml.Node) -> str | None:
+    """The id a list item of references names (``x`` or ``{id: x, …}``)."""
+    if _scalar(node):
+        return str(node.value)
+    found = _key(node, "id")
+    return str(found.value) if found is not None and _scalar(found) else None
 
 
-def _renamed(text: str, spans: list[tuple[int, int]], new: str) -> str:
-    for start, end in reversed(spans):
-        text = text[:start] + new + text[end:]
-    return text
+def _plan_references(file: _File, refs: Iterator[_Ref], old: str, new: str, merge: bool) -> None:
+    """Plan each reference to ``old`` to name ``new``; when merging, a list item that
+    would name ``new`` a second time is removed instead."""
+    for ref in refs:
+        if ref.node.value != old:
+            continue
+        if (
+            merge
+            and ref.item is not None
+            and ref.seq is not None
+            and any(_id_of(child) == new for child in ref.seq.value)
+        ):
+            file.remove_item(ref.item, ref.seq)
+        else:
+            file.replace(ref.node, new)
 
 
-def _scan(root: Path, kind: str, old: str) -> list[_File]:
-    """Every YAML file of the data folder, with the places of ``old`` that name the
-    entity (``kind`` entity) or the case (``kind`` case) to rename."""
+def _scan(root: Path, kind: str, old: str, new: str, merge: bool = False) -> list[_File]:
+    """Every YAML file of the data folder, with the changes that make its references to
+    ``old`` (an entity, or with ``kind`` case a case) name ``new``. An entity's own entry
+    is renamed, or, when merging, left as it is (see :func:`_plan_merge`)."""
     files: list[_File] = []
     for path in case_file_paths(root):
         text, node = _compose(path, shown(path, root))
         if node is None:
             continue
+        file = _File(path, text)
         if kind == "case":
-            nodes: list[yaml.Node | None] = [_key(node, "id")]
+            case_id = _key(node, "id")
+            if case_id is not None and _scalar(case_id) and case_id.value == old:
+                file.replace(case_id, new)
         else:
-            nodes = list(_references(Case, (), node, "", None))
-        files.append(_File(path, text, _spans(iter(nodes), old)))
+            _plan_references(file, _references(Case, (), node, "", None), old, new, merge)
+        files.append(file)
+    if kind == "case":
+        return files
     for path in source_metadata_paths(root):
         text, node = _compose(path, shown(path, root))
-        if node is not None and kind == "entity":
-            files.append(_File(path, text, _spans(_references(Source, (), node, "", None), old)))
+        if node is not None:
+            file = _File(path, text)
+            _plan_references(file, _references(Source, (), node, "", None), old, new, merge)
+            files.append(file)
     for path in entity_file_paths(root):
         text, node = _compose(path, shown(path, root))
-        if node is not None and kind == "entity":
-            found: list[yaml.Node | None] = []
+        if node is not None:
+            file = _File(path, text)
             for item, id_node in _entity_nodes(node):
-                found.append(id_node)
-                found += _references(Entity, (), item, "", None)
-            files.append(_File(path, text, _spans(iter(found), old)))
-    return [f for f in files if f.spans]
+                if id_node is not None and _scalar(id_node) and id_node.value == old:
+                    if merge:
+                        continue  # removed whole by _plan_merge
+                    file.replace(id_node, new)
+                refs = _references(Entity, (), item, "", None)
+                _plan_references(file, refs, old, new, merge)
+            files.append(file)
+    return files
 
 
 # ----------------------------------------------------------------------------- the rename
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def _refuse(display: str, message: str) -> RenameError:
@@ -250,19 +348,129 @@ def _moved_case_file(path: Path, old: str, new: str) -> Path | None:
     return path.with_name(f"{match[1]}{new}{match[2]}") if match else None
 
 
+def _flow(label: Bilingual) -> str:
+    """A bilingual label as the data files write one: ``{zh: …, en: …}``."""
+    text = yaml.safe_dump(
+        {"zh": label.zh, "en": label.en},
+        default_flow_style=True,
+        allow_unicode=True,
+        width=1_000_000,
+        sort_keys=False,
+    )
+    return text.strip()
+
+
+def _line_after(text: str, index: int) -> int:
+    """Where the line after the one that holds ``index - 1`` starts."""
+    newline = text.find("\n", max(index - 1, 0))
+    return len(text) if newline < 0 else newline + 1
+
+
+def _plan_merge(
+    files: dict[Path, _File], duplicate: Entity, keep: Entity, display: str
+) -> tuple[str, ...]:
+    """Plan the removal of ``duplicate``'s entry and the addition of its labels to
+    ``keep``'s alternative labels; return the notes on what of it is not kept."""
+    if duplicate.type is not keep.type:
+        raise _refuse(
+            display,
+            f"{duplicate.id!r} is {_article(duplicate.type.value)} {duplicate.type.value},"
+            f" {keep.id!r} {_article(keep.type.value)} {keep.type.value}: only two entries of"
+            " one kind are merged",
+        )
+    if keep.id in duplicate.distinct_from or duplicate.id in keep.distinct_from:
+        raise _refuse(
+            display,
+            f"{duplicate.id!r} and {keep.id!r} are marked distinct_from each other: they are"
+            " two things; take the mark away first if they are one",
+        )
+    seen = set(keep.zh_labels)
+    labels = []
+    for label in (duplicate.label, *duplicate.alt_labels):
+        if label.zh not in seen:
+            seen.add(label.zh)
+            labels.append(_flow(label))
+    for file in files.values():
+        root = yaml.compose(file.text, Loader=yaml.SafeLoader) if file.text.strip() else None
+        if root is None:
+            continue
+        for item, id_node in _entity_nodes(root):
+            if id_node is None or not _scalar(id_node):
+                continue
+            if id_node.value == duplicate.id:
+                file.remove_lines(_comments_above(file.text, item, duplicate.id), _last_index(item))
+            elif id_node.value == keep.id and labels:
+                _add_alt_labels(file, item, labels)
+    dropped = [
+        name
+        for name in ("definition", "broader", "part_of", "distinct_from", "growth_rate_of")
+        if getattr(duplicate, name) and getattr(duplicate, name) != getattr(keep, name)
+    ]
+    if not dropped:
+        return ()
+    return (
+        f"{duplicate.id}'s {', '.join(dropped)} (in its removed entry) not kept: {keep.id}"
+        " keeps its own; add what it lacks by hand",
+    )
+
+
+def _comments_above(text: str, item: yaml.Node, entity_id: str) -> int:
+    """Where the entry ``item`` starts, with the comment lines right above it that name
+    its id (``# copy of org-x from …``): they go with it."""
+    start = text.rfind("\n", 0, item.start_mark.index) + 1
+    names = re.compile(rf"^\s*#.*(?<![\w-]){re.escape(entity_id)}(?![\w-])")
+    while start > 0:
+        above = text.rfind("\n", 0, start - 1) + 1
+        if not names.match(text[above : start - 1]):
+            break
+        start = above
+    return start
+
+
+def _add_alt_labels(file: _File, item: yaml.Node, labels: list[str]) -> None:
+    """Plan ``labels`` (flow mappings) as more of the entry ``item``'s ``alt_labels``."""
+    alt = _key(item, "alt_labels")
+    if isinstance(alt, yaml.SequenceNode) and (alt.flow_style or not alt.value):
+        at = alt.end_mark.index - 1  # the closing ]
+        file.edits[(at, at)] = (", " if alt.value else "") + ", ".join(labels)
+    elif isinstance(alt, yaml.SequenceNode):
+        indent = " " * (alt.value[0].start_mark.column - 2)
+        at = _line_after(file.text, _last_index(alt))
+        file.edits[(at, at)] = "".join(f"{indent}- {label}\n" for label in labels)
+    else:
+        assert isinstance(item, yaml.MappingNode)
+        key, value = next((k, v) for k, v in item.value if k.value == "label")
+        at = _line_after(file.text, _last_index(value))
+        line = f"{' ' * key.start_mark.column}alt_labels: [{', '.join(labels)}]\n"
+        file.edits[(at, at)] = line if at == 0 or file.text[at - 1] == "\n" else "\n" + line
+
+
 def rename_id(
-    data_dir: Path, old: str, new: str, *, case: bool = False, dry_run: bool = False
+    data_dir: Path,
+    old: str,
+    new: str,
+    *,
+    case: bool = False,
+    merge: bool = False,
+    dry_run: bool = False,
 ) -> RenameResult:
     """Rename the entity ``old`` (or, with ``case``, the case ``old``) to ``new`` in every
     file of the data folder ``data_dir`` that defines or refers to it; rename a case file
     named after its case (``03-old.yaml`` to ``03-new.yaml``).
 
-    Refuses (raising :class:`RenameError`, each problem named by file and line, nothing
-    written) a data folder that does not load and resolve as it is, an ``old`` that is no
-    such id, a ``new`` that is not an id or is taken, and a rename after which the folder
-    would not resolve. With ``dry_run``, says what would change and writes nothing."""
+    With ``merge``, ``new`` is another entity of the same kind, which ``old`` duplicates:
+    every reference to ``old`` names ``new`` instead (a list that then names it twice keeps
+    one), ``old``'s labels become ``new``'s alternative labels, and ``old``'s entry is
+    removed. The result's ``notes`` name what of ``old``'s entry is not kept.
+
+    Refuses (raising :class:`RenameError`, nothing written) a data folder that does not
+    load and resolve as it is, an ``old`` that is no such id, a ``new`` that is not an id or
+    is taken (unless merging), and a rename after which the folder would not resolve. With
+    ``dry_run``, says what would change and writes nothing."""
     display = str(data_dir)
     kind: Literal["entity", "case"] = "case" if case else "entity"
+    if case and merge:
+        raise _refuse(display, "only entities are merged, not cases")
     if re.fullmatch(SLUG_PATTERN, new) is None:
         raise _refuse(display, f"{new!r} is not {PATTERN_MEANINGS[SLUG_PATTERN]}")
     data = load_data_folder(data_dir)
@@ -281,31 +489,36 @@ def rename_id(
         raise _refuse(display, f"no {kind} has the id {old!r}{hint}")
     if new == old:
         raise _refuse(display, f"{old!r} is already the {kind}'s id")
-    if new in taken:
-        merge = (
-            ": merging two entities is done by hand (data/README.md, 'Reviewing a draft')"
-            if not case
-            else ""
-        )
-        raise _refuse(display, f"{new!r} is already the id of another {kind}{merge}")
-    files = _scan(data_dir, kind, old)
+    if merge and new not in taken:
+        raise _refuse(display, f"no entity has the id {new!r} to merge into{_close(new, taken)}")
+    if new in taken and not merge:
+        hint = f": to merge {old!r} into it, give --merge" if not case else ""
+        raise _refuse(display, f"{new!r} is already the id of another {kind}{hint}")
+    files = {f.path: f for f in _scan(data_dir, kind, old, new, merge)}
+    notes: tuple[str, ...] = ()
+    if merge:
+        entity_files = {p: files[p] for p in entity_file_paths(data_dir) if p in files}
+        notes = _plan_merge(entity_files, data.entities[old], data.entities[new], display)
+    changed = [f for f in files.values() if f.edits]
     moved: tuple[Path, Path] | None = None
     if case:
-        (path,) = (f.path for f in files)  # the case's own file: no other names a case
+        (path,) = (f.path for f in changed)  # the case's own file: no other names a case
         target = _moved_case_file(path, old, new)
         if target is not None:
             if target.exists():
                 raise _refuse(shown(target, data_dir), "a file of this name is already there")
             moved = (path, target)
-    contents = {f.path: _renamed(f.text, f.spans, new).encode("utf-8") for f in files}
+    contents = {f.path: f.changed.encode("utf-8") for f in changed}
     _check_staged(data_dir, contents, moved)
     result = RenameResult(
         kind=kind,
         old=old,
         new=new,
-        references=tuple((shown(f.path, data_dir), len(f.spans)) for f in files),
+        references=tuple((shown(f.path, data_dir), len(f.edits)) for f in changed),
         moved=(shown(moved[0], data_dir), shown(moved[1], data_dir)) if moved else None,
         written=not dry_run,
+        merged=merge,
+        notes=notes,
     )
     if dry_run:
         return result
