@@ -1612,6 +1612,9 @@ SPARQL_TSV = "text/tab-separated-values"
         ("incomplete-case-violation", "table"),
         ("incomplete-case-violation", "csv"),
         ("incomplete-case-violation", "json"),
+        # saved queries whose comments say "from" or "graph" (they name no graph)
+        ("cases", "csv"),
+        ("figures", "table"),
         ("ASK { ?case a rg:ReformCase }", "table"),
         ("CONSTRUCT { ?case a rg:ReformCase } WHERE { ?case a rg:ReformCase }", "nt"),
     ],
@@ -1649,6 +1652,27 @@ def test_an_answer_with_nothing_from_a_graph_with_nothing_in_it_is_refused(
         assert f"the graph <{typo}> of {oxigraph.query} holds no triples" in " ".join(
             figures.output.split()
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("SELECT ?s FROM <urn:g> WHERE { ?s ?p ?o }", True),
+        ("SELECT ?s FROM NAMED <urn:g> WHERE { GRAPH ?g { ?s ?p ?o } }", True),
+        ("select ?s where { graph <urn:g> { ?s ?p ?o } }", True),
+        ("# the labels, from the node itself\nSELECT ?s WHERE { ?s ?p ?o }", False),
+        ('SELECT ?s WHERE { ?s ?p "from a graph" }', False),
+        ("SELECT ?graph WHERE { ?graph <urn:from> ?from . ?graph ex:graph ex:FROM }", False),
+    ],
+)
+def test_only_from_or_graph_as_keywords_make_a_query_name_its_graphs(
+    text: str, names: bool
+) -> None:
+    # The word "from" in a comment of a saved query (cases, figures …) passed for a FROM
+    # clause: a misspelt --named-graph then answered "0 row(s)" instead of being refused.
+    from reformgraph.queries import names_its_graphs
+
+    assert names_its_graphs(text) is names
 
 
 def test_a_query_that_names_its_graphs_may_find_nothing_where_the_default_graph_is_empty(

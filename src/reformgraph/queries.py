@@ -1602,6 +1602,16 @@ def query_form(text: str) -> str:
     return form[1].upper() if form is not None else "SELECT"
 
 
+#: FROM (NAMED) or GRAPH as a keyword: not a variable (?graph), nor part of a prefixed name.
+_GRAPH_KEYWORD = re.compile(r"(?<![\w?$:\-])(?:FROM|GRAPH)(?![\w:\-])", re.IGNORECASE)
+
+
+def names_its_graphs(text: str) -> bool:
+    """Whether a query names the graphs it reads, with ``FROM`` or ``GRAPH``, outside its
+    comments, strings and IRIs (a comment's "from the node itself" names none)."""
+    return _GRAPH_KEYWORD.search(_masked(text)) is not None
+
+
 def check_graph_format(text: str, output_format: str) -> None:
     """Raise :class:`QueryError` when ``output_format`` is a graph's (nt, ttl) and the
     query is not a CONSTRUCT or DESCRIBE: its answer is rows, not triples."""

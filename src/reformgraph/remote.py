@@ -58,6 +58,7 @@ from reformgraph.queries import (
     SavedQuery,
     Term,
     case_checks,
+    names_its_graphs,
     no_such_case,
     prepare,
     unknown_prefix_error,
@@ -1254,7 +1255,7 @@ def stream_endpoint(
         def when_none() -> None:
             # A query that names its graphs (FROM, GRAPH) may find nothing in them while
             # the default graph is empty, as it is meant to be on some servers.
-            if not re.search(r"\b(?:FROM|GRAPH)\b", query.text, re.IGNORECASE):
+            if not names_its_graphs(query.text):
                 _refuse_empty_graph(session, endpoint, params, named_graph)
 
         try:
