@@ -181,3 +181,13 @@ def test_every_function_and_error_the_readme_or_a_docstring_names_is_exported() 
         if name not in importlib.import_module(f"reformgraph.{module}").__all__
     ]
     assert missing == []
+
+
+def test_the_readme_lists_every_prefix_a_query_may_use_undeclared() -> None:
+    # The README's list left out qudt:, which every engine declares (vocab.NAMESPACES).
+    from reformgraph.vocab import NAMESPACES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sentence = readme.split("SPARQL text may use the prefixes the tables print", 1)[1]
+    sentence = sentence.split("(`reformgraph query", 1)[0]
+    assert re.findall(r"`([a-z]+):`", sentence) == list(NAMESPACES)
