@@ -191,3 +191,27 @@ def test_the_readme_lists_every_prefix_a_query_may_use_undeclared() -> None:
     sentence = readme.split("SPARQL text may use the prefixes the tables print", 1)[1]
     sentence = sentence.split("(`reformgraph query", 1)[0]
     assert re.findall(r"`([a-z]+):`", sentence) == list(NAMESPACES)
+
+
+def test_the_readmes_first_row_of_cases_on_a_narrow_terminal_is_what_query_prints(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The README's rule under "1" was 47 cells wide, where a 60-column terminal shows 58.
+    import io
+
+    from rich.console import Console
+
+    from reformgraph import cli
+
+    shown = _text_block_after("The first row of `query cases` on a terminal 60", "it")
+    assert shown[-1] == "…"
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        cli, "out", Console(file=screen, force_terminal=True, width=60, highlight=False)
+    )
+    result = CliRunner().invoke(app, ["query", "cases", "--build", str(build_dir)])
+    assert result.exit_code == 0, result.output
+    lines = [
+        line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue()).splitlines()
+    ]
+    assert lines[: len(shown) - 1] == shown[:-1]
