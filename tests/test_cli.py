@@ -746,6 +746,22 @@ def test_an_out_named_like_another_kind_of_file_is_refused_not_made_a_folder(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_viz_out_naming_a_picture_written_before_names_the_page_to_give(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    # After the README's `viz -o links.html --format svg`, `-o links.svg` said only "a
+    # file that is not a page: give an .html file's name", not which.
+    picture = tmp_path / "links.svg"
+    picture.write_text("<svg/>", encoding="utf-8")
+    result = runner.invoke(app, ["viz", "--build", str(build_dir), "--out", str(picture)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "(--format svg writes a picture of the page beside it)" in said
+    assert f"give --out {tmp_path / 'links.html'}" in said
+    assert picture.read_text(encoding="utf-8") == "<svg/>"
+    assert sorted(tmp_path.iterdir()) == [picture]
+
+
 def test_viz_out_naming_an_existing_file_that_is_not_a_page_is_refused(
     build_dir: Path, tmp_path: Path
 ) -> None:

@@ -1609,12 +1609,9 @@ def _check_page_target(target: Path) -> None:
 
     page = target.suffix.lower() in (".html", ".htm")
     _refuse_store_folder(target.parent if page and not target.is_dir() else target, target)
-    if target.exists() and not target.is_dir() and not page:
-        _fail(
-            f"--out {target}: a file that is not a page: give an .html file's name, or a"
-            " folder to write the page into"
-        )
-    if not target.exists() and target.suffix.lower() in OUTPUT_FILE_SUFFIXES:
+    # a picture's name, even of one written beside its page before (-o links.svg after
+    # -o links.html --format svg): the page to give is named
+    if not target.is_dir() and target.suffix.lower() in OUTPUT_FILE_SUFFIXES:
         also = (
             f" (--format {target.suffix.lower()[1:]} writes a picture of the page beside it)"
             if target.suffix.lower() in (".png", ".svg")
@@ -1624,6 +1621,11 @@ def _check_page_target(target: Path) -> None:
             f"--out {target}: a page is an .html file, or goes into a folder (made if"
             f" missing), and {target.name!r} is neither{also}: give --out"
             f" {target.with_suffix('.html')}"
+        )
+    if target.exists() and not target.is_dir() and not page:
+        _fail(
+            f"--out {target}: a file that is not a page: give an .html file's name, or a"
+            " folder to write the page into"
         )
 
 
