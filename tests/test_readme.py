@@ -215,3 +215,28 @@ def test_the_readmes_first_row_of_cases_on_a_narrow_terminal_is_what_query_print
         line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue()).splitlines()
     ]
     assert lines[: len(shown) - 1] == shown[:-1]
+
+
+def test_the_data_readmes_lists_of_values_are_the_models_values() -> None:
+    # The claims example listed the kinds up to record-high: record-low was left out.
+    import enum
+
+    from reformgraph import models
+
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(
+        r"^ *(\w+): ([a-z-]+) +#((?: [a-z-]+(?: \(default\))? \|)+ [a-z-]+)\n"
+        r"((?: +# \|(?: [a-z-]+ \|)* [a-z-]+\n)*)",
+        text,
+        re.M,
+    )
+    assert len(listed) == 6, listed
+    kinds = [
+        {member.value for member in kind}
+        for kind in vars(models).values()
+        if isinstance(kind, type) and issubclass(kind, enum.Enum) and kind is not models.EntityType
+    ]
+    for key, example, first, more in listed:
+        values = set(re.findall(r"[a-z][a-z-]*", (first + more).replace("(default)", "")))
+        (kind,) = [kind for kind in kinds if example in kind]
+        assert values == kind, (key, sorted(kind - values), sorted(values - kind))
