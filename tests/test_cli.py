@@ -474,6 +474,26 @@ def test_network_and_viz_read_the_build_named_by_build_and_write_into_it(
     assert (other_build / written).is_file()
 
 
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        (["network", "-f", "csv"], "reformgraph-cases.graphml"),
+        (["viz", "--view", "cases"], "reformgraph-cases.html"),
+    ],
+    ids=["network", "viz"],
+)
+def test_network_and_viz_of_a_graph_file_write_beside_it(
+    build_dir: Path, tmp_path: Path, command: list[str], written: str
+) -> None:
+    # As the README and --help say: without --out, beside the --graph FILE.
+    graph = tmp_path / "elsewhere" / "g.nt"
+    graph.parent.mkdir()
+    shutil.copyfile(build_dir / "reformgraph.nt", graph)
+    result = runner.invoke(app, [*command, "--graph", str(graph)])
+    assert result.exit_code == 0, result.output
+    assert (graph.parent / written).is_file()
+
+
 def test_network_out_is_where_the_files_go_not_the_build_it_reads(
     other_build: Path, tmp_path: Path
 ) -> None:
