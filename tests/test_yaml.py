@@ -126,6 +126,13 @@ def _yaml_error(tmp_path: Path, text: str) -> tuple[int | None, str]:
         ("a:\n  - x\n  -\u00a0y\n  - z\n", 3, "a no-break space (U+00A0) at column 4: after"),
         ("a:\n  - x: 1\n  -\u3000x: 2\n", 3, "(U+3000) at column 4: after a list item's '-'"),
         ("a:\n  - x\n  - y\n  \uff0d z\nb: 1\n", 4, "(U+FF0D) at column 3: a list item"),
+        # on the first item, which YAML read with the items below as one text, until a
+        # ': ' in one of them failed lines below (in case 02, "a text that holds ': '
+        # must be quoted" on line 16 for a no-break space on line 10)
+        ("a:\n  -\u00a0x\n  - y\n  - z\n  - {id: c, m: d}\n", 2, "(U+00A0) at column 4: after"),
+        ("a:\n  -\u3000x\n  - y\n\n  - {id: c, m: d}\n", 2, "(U+3000) at column 4: after"),
+        ("a:\n  \uff0d x\n  - y\n  - z\n  - {id: c, m: d}\n", 2, "(U+FF0D) at column 3: a list"),
+        ("a:\n  -\u00a0x\n  # c\n  - y\n  - {id: c, m: d}\n", 2, "(U+00A0) at column 4: after"),
         # inside a flow mapping: a full-width comma before the next key
         ("t: {zh: 湖北\uff0cen: Hubei}\n", 1, "a full-width comma '\uff0c' (U+FF0C) at column 11"),
         ("t: [{id: a\uff0c mention: b}]\n", 1, "(U+FF0C) at column 11: YAML separates the items"),

@@ -759,6 +759,20 @@ def _look_alike(lines: Sequence[str], first: int, last: int) -> tuple[int, str, 
         found = _look_alike_on(lines[number - 1])
         if found is not None:
             return number, "", found[1]
+    # A list's first item with a look-alike of '- ' made YAML read it and the items below
+    # as one text, until a ': ' in one of them failed: the lines of that block above.
+    if not 1 <= last <= len(lines):
+        return None
+    block = len(lines[last - 1]) - len(lines[last - 1].lstrip(" "))
+    for number in range(first - 2, 0, -1):
+        line = lines[number - 1]
+        if not line.strip() or line.lstrip(" ").startswith("#"):
+            continue
+        if len(line) - len(line.lstrip(" ")) < block:
+            break
+        found = _look_alike_on(line)
+        if found is not None:
+            return number, "", found[1]
     return None
 
 
