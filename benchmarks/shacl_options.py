@@ -241,7 +241,7 @@ def pyshacl_group(
     fix_pyshacl_focus_nodes()
     from rdflib import RDF, Graph, URIRef
 
-    from reformgraph.validate import SH, ValidationResult, Violation, _text
+    from reformgraph.validate import SH, ValidationResult, Violation, _english, _text
 
     data = Graph()
     for triple in triples:
@@ -271,13 +271,14 @@ def pyshacl_group(
         if result in nested:
             continue
         severity = report.value(result, SH.resultSeverity)
-        message = report.value(result, SH.resultMessage)
+        # the English of the shape's two messages, as validate_graph reports it
+        message = _english(report.objects(result, SH.resultMessage))
         found.add(
             Violation(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 focus=_text(report, report.value(result, SH.focusNode)),
                 path=_text(report, report.value(result, SH.resultPath)),
-                message=str(message) if message is not None else "constraint not met",
+                message=message if message is not None else "constraint not met",
                 value=_text(report, report.value(result, SH.value)),
             )
         )
