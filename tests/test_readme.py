@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from reformgraph import pipeline
 from reformgraph.cli import app
 
 from .paths import DATA, ROOT
@@ -240,3 +241,36 @@ def test_the_data_readmes_lists_of_values_are_the_models_values() -> None:
         values = set(re.findall(r"[a-z][a-z-]*", (first + more).replace("(default)", "")))
         (kind,) = [kind for kind in kinds if example in kind]
         assert values == kind, (key, sorted(kind - values), sorted(values - kind))
+
+
+def test_the_readmes_counts_of_the_curated_data_are_what_a_build_counts(
+    built: pipeline.BuildResult,
+) -> None:
+    # "the 8 Hubei cases … — 28 measures, 55 stated numbers (figures), 9 changes, …": each
+    # number of the README's first paragraph, against the build of data/.
+    from reformgraph.io import load_data_folder
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    stated = re.search(r"the (\d+) Hubei cases of .*? — (.*?) \(organisations, (.*?)\)\.", readme)
+    assert stated is not None
+    counts = {
+        noun: int(number)
+        for number, noun in re.findall(r"(\d+) ([a-z ]+?)(?: \(figures\))?(?:,| and |$)", stated[2])
+    }
+    classes = built.check.summary.classes
+    assert {
+        "cases": int(stated[1]),
+        **counts,
+        "domains": int(re.search(r"the (\d+) reform domains", stated[3])[1]),
+    } == {
+        "cases": classes["rg:ReformCase"],
+        "measures": classes["rg:Measure"],
+        "stated numbers": classes["rg:Figure"],
+        "changes": classes["rg:Change"],
+        "rankings": classes["rg:Ranking"],
+        "recognitions": classes["rg:Recognition"],
+        "innovation claims": classes["rg:InnovationClaim"],
+        "pilots": classes["rg:Pilot"],
+        "entities": len(load_data_folder(DATA).entities),
+        "domains": classes["rg:ReformDomain"],
+    }
