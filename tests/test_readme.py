@@ -274,3 +274,21 @@ def test_the_readmes_counts_of_the_curated_data_are_what_a_build_counts(
         "entities": len(load_data_folder(DATA).entities),
         "domains": classes["rg:ReformDomain"],
     }
+
+
+def test_the_readmes_extraction_scores_are_what_extract_evaluate_scores() -> None:
+    # "On our source: cases, measures, figures and the three outcome kinds score F1 1.0;
+    # rankings 0.93 …; organisations 0.96, platforms 0.90 …": the --evaluate table, rounded.
+    from reformgraph.extract import evaluate
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    stated = readme.split("On our source: ", 1)[1].split(" Relations between bodies", 1)[0]
+    relations = re.search(r"4 of 5, F1 (\d\.\d+)", readme)
+    assert relations is not None
+    said = {kind: float(f1) for kind, f1 in re.findall(r"\b([a-z]+) (\d\.\d+)", stated)}
+    assert "cases, measures, figures and the three outcome kinds score F1 1.0" in stated
+    said |= dict.fromkeys(["cases", "measures", "figures", "recognitions", "claims", "pilots"], 1.0)
+    said["relations"] = float(relations[1])
+    scores = evaluate(DATA / "sources" / "hubei-2025-reform-cases.txt", DATA).scores
+    assert said == {kind: round(scores[kind].f1, 2) for kind in said}
+    assert (scores["relations"].correct, scores["relations"].gold) == (4, 5)
