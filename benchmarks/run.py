@@ -1447,7 +1447,7 @@ def _rdflib_target(r: Event | None) -> tuple[str, bool | None]:
     parts = [f"{len(met)} of {len(ours)} queries ≥ 20x"]
     if met:
         name, ratio, lower = min(met, key=lambda m: m[1])
-        parts.append(f"smallest {fmt_x(ratio, '> ' if lower else '')} ({name})")
+        parts.append(f"smallest of those {fmt_x(ratio, '> ' if lower else '')} ({name})")
     if below:
         parts.append("below 20x: " + ", ".join(f"{n} {fmt_x(x)}" for n, x in below))
     if open_:
