@@ -441,6 +441,26 @@ else:  # pragma: no cover - PyYAML without libyaml
 MAX_DEPTH = 40
 
 
+def _allowed_tag(node: yaml.Node) -> bool:
+    """Whether ``node``'s tag is one reformgraph data may carry: a mapping's or a list's
+    own, or on a scalar one of YAML's (``!!int eight`` is then refused as not a number)."""
+    if isinstance(node, yaml.MappingNode):
+        return bool(node.tag == _MAP_TAG)
+    if isinstance(node, yaml.SequenceNode):
+        return bool(node.tag == _SEQ_TAG)
+    tag = str(node.tag)
+    return tag.startswith("tag:yaml.org,2002:") and "/" not in tag[len("tag:yaml.org,2002:") :]
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as written in YAML: ``!!python/object`` for ``tag:yaml.org,2002:python/object``."""
+    return (
+        "!!" + tag.removeprefix("tag:yaml.org,2002:")
+        if tag.startswith("tag:yaml.org,2002:")
+        else tag
+    )
+
+
 class _Reader:
     """Builds Python values from a YAML node tree, recording every node's line."""
 
@@ -473,6 +493,13 @@ class _Reader:
         self.seen.add(id(node))
         if len(path) > MAX_DEPTH:
             self.problems.append((line, f"nested more than {MAX_DEPTH} levels deep"))
+            return None
+        if not _allowed_tag(node):
+            # The safe loader calls no Python, but it would read a tagged mapping or list
+            # (!!python/object/apply:os.system {…}, !!set) as the plain one, without a word.
+            self.problems.append(
+                (line, f"the tag {_short_tag(node.tag)} is not allowed in reformgraph data")
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
