@@ -545,6 +545,21 @@ def test_a_build_does_not_replace_a_store_folder_it_did_not_make(tmp_path: Path)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["store"]
 
 
+def test_a_build_does_not_replace_a_cache_folder_it_did_not_make(tmp_path: Path) -> None:
+    from reformgraph.errors import NoBuildError
+
+    # --out ~ : the home folder's .cache is every program's
+    home = tmp_path / "home"
+    mine = home / ".cache" / "pip" / "mine.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("a user's file", encoding="utf-8")
+    with pytest.raises(NoBuildError, match="is not the cache of an earlier build"):
+        pipeline.build(DATA, home)
+    assert mine.read_text(encoding="utf-8") == "a user's file"
+    assert sorted(p.name for p in home.iterdir()) == [".cache"]
+    assert sorted(p.name for p in (home / ".cache").iterdir()) == ["pip"]
+
+
 # --------------------------------------------------------------------------- not files at all
 
 CASE_4 = "cases/04-investment-performance-evaluation.yaml"

@@ -344,6 +344,7 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
         where = "is a data folder" if inside == out_dir else f"is inside the data folder {inside}"
         raise NoBuildError(f"{out_dir} {where}: a build goes into a folder of its own (--out)")
     _check_output_store(out_dir / STORE_DIR)
+    _check_output_cache(out_dir / CACHE_DIR)
     for name in OUTPUT_NAMES:
         if (out_dir / name).is_dir():
             raise NoBuildError(
@@ -421,6 +422,29 @@ def _check_output_store(store: Path) -> None:
     ):
         raise NoBuildError(
             f"{store} is not a store of an earlier build, and a build replaces it whole:"
+            " move it away, or build into another folder (--out)"
+        )
+
+
+#: The name of a case's entry in a build's cache (see :mod:`reformgraph.produce`).
+_CACHE_ENTRY = re.compile(r"[0-9a-f]{64}\.pickle")
+
+
+def _check_output_cache(cache: Path) -> None:
+    """A build replaces ``OUT/.cache`` whole: refuse if that is not a build's cache (a
+    build into the home folder deleted ``~/.cache``, every program's cache), before any
+    work."""
+    if not cache.exists() or cache.is_symlink():
+        return  # a link is replaced, not what it leads to
+    if not cache.is_dir() or not all(
+        _CACHE_ENTRY.fullmatch(p.name)
+        or p.name == ".DS_Store"
+        or p.name.startswith("._")
+        or p.name in _OS_FILES
+        for p in cache.iterdir()
+    ):
+        raise NoBuildError(
+            f"{cache} is not the cache of an earlier build, and a build replaces it whole:"
             " move it away, or build into another folder (--out)"
         )
 
