@@ -10,7 +10,9 @@ cases were taken from the cache is the build's own report, ``CheckResult.reused`
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +173,38 @@ def test_a_damaged_cache_entry_is_redone_and_the_rest_reused(project: Project) -
     assert_same_build(project.out, project.first.folder)
     again = project.rebuild()
     assert again.check.reused == len(CASE_FILES), "the redone entries are cached again"
+
+
+def _leave_a_mark(path: str) -> None:
+    """What a hostile cache entry calls as it is read: it leaves a file."""
+    Path(path).write_text("ran", encoding="utf-8")
+
+
+class _Hostile:
+    """Pickles to a call of :func:`_leave_a_mark` (``os.system`` in an attack)."""
+
+    def __init__(self, mark: Path) -> None:
+        self.mark = mark
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return _leave_a_mark, (str(self.mark),)
+
+
+def test_a_cache_entry_that_calls_a_function_as_it_is_read_is_redone_without_calling_it(
+    project: Project, tmp_path: Path
+) -> None:
+    # A project folder from someone else, its build's cache and all: a cache entry is
+    # read only as the records a build writes there, never calls what it names.
+    mark = tmp_path / "mark"
+    entries = sorted((project.out / ".cache").iterdir())
+    for entry in entries:
+        entry.write_bytes(zlib.compress(pickle.dumps(_Hostile(mark)), 1))
+
+    rebuilt = project.rebuild()
+
+    assert not mark.exists(), "reading the cache called a function it names"
+    assert rebuilt.check.reused == 0
+    assert_same_build(project.out, project.first.folder)
 
 
 def test_deleting_a_case_file_equals_a_clean_build(project: Project) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import multiprocessing
 import os
 import pickle
@@ -577,9 +578,21 @@ def _in_order(
         yield outcome
 
 
+class _CacheUnpickler(pickle.Unpickler):
+    """Reads a cache entry as the records a build writes there, and nothing else: a build
+    folder may come from someone else (a project folder sent whole), and a pickle that
+    names any other class or function (``os.system``) would have it called as it is read."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = _CACHED_CLASSES.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a cached case")
+        return found
+
+
 def _read_cached(entry: Path) -> CaseOutcome | None:
     try:
-        outcome = pickle.loads(zlib.decompress(entry.read_bytes()))
+        outcome = _CacheUnpickler(io.BytesIO(zlib.decompress(entry.read_bytes()))).load()
     except (
         OSError,
         zlib.error,
@@ -594,6 +607,13 @@ def _read_cached(entry: Path) -> CaseOutcome | None:
         return None
     outcome.cached = True
     return outcome
+
+
+#: The classes of what a cache entry holds (:class:`CaseOutcome` and its parts).
+_CACHED_CLASSES: dict[tuple[str, str], type] = {
+    (cls.__module__, cls.__qualname__): cls
+    for cls in (CaseOutcome, Chunk, DataError, Uncovered, Violation)
+}
 
 
 def _link(entry: Path, target: Path) -> None:
