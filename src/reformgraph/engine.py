@@ -534,6 +534,7 @@ def _interruptible(work: Callable[[], Any]) -> Any:
         try:
             outcome.append((True, work()))
         except BaseException as exc:  # given to the caller as it is
+            _let_go(exc)
             outcome.append((False, exc))
 
     thread = threading.Thread(target=run, name="reformgraph-query", daemon=True)
@@ -543,6 +544,16 @@ def _interruptible(work: Callable[[], Any]) -> Any:
     if not done:
         raise value
     return value
+
+
+def _let_go(exc: BaseException) -> None:
+    """Clear the variables of the frames ``exc`` went through (in the thread that raised
+    it): they hold the pyoxigraph answer, which may not leave the thread that made it;
+    dropped with the exception in another thread, it printed an error of its own under
+    the message (``RuntimeError: pyoxigraph::sparql::PyQuerySolutions is unsendable``)."""
+    import traceback
+
+    traceback.clear_frames(exc.__traceback__)
 
 
 def _sorted_triples(result: ox.QueryTriples) -> list[tuple[Any, Any, Any]]:
@@ -664,6 +675,7 @@ def _interruptible_stream(answer: Callable[[], EngineStream]) -> EngineStream:
                 return
             put("end", None)
         except BaseException as exc:  # given to the reader as it is
+            _let_go(exc)
             put("error", exc)
 
     thread = threading.Thread(target=run, name="reformgraph-stream", daemon=True)
