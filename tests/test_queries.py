@@ -801,6 +801,69 @@ def test_a_sparql_update_is_refused_as_one(text: str, tmp_path: Path) -> None:
         load_query(text, tmp_path)
 
 
+def _closed_port() -> int:
+    """A port of this machine where nothing listens (a request there is refused)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+SERVICE_QUERIES = [
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "# a comment\nSELECT ?s WHERE {{\n  ?s ?p ?o .service silent <http://127.0.0.1:{port}/>"
+    " {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ \\u0053ERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+]
+
+
+@pytest.mark.parametrize("text", SERVICE_QUERIES)
+def test_a_service_clause_is_refused_on_every_local_engine_before_any_request(
+    text: str, build_dir: Path, query_graph: Graph, tmp_path: Path
+) -> None:
+    # Oxigraph (the build's store, --graph FILE, open_graph) and rdflib's engine
+    # (load_graph) sent the pattern to the address, with a POST or a GET: a saved query
+    # from someone else could reach any server this machine reaches.
+    from reformgraph.cli import app
+
+    query = text.format(port=_closed_port())
+    refused = "a SERVICE clause, which reformgraph does not run"
+    file = tmp_path / "remote.rq"
+    file.write_text(query, encoding="utf-8")
+    for where in (["--build", str(build_dir)], ["--graph", str(build_dir / "reformgraph.nt")]):
+        for spec in (query, str(file)):
+            result = CliRunner().invoke(app, ["query", spec, *where, "-f", "csv"])
+            assert result.exit_code == 2, result.output
+            assert refused in " ".join(result.stderr.split()), result.stderr
+            assert "Traceback" not in result.stderr
+    result = CliRunner().invoke(app, ["query", str(file), "--build", str(build_dir)])
+    assert result.stderr.startswith(f"{file}: line "), result.stderr
+    with pipeline.open_graph(build_dir) as graph:
+        with pytest.raises(QueryError, match=refused):
+            pipeline.query(graph, query)
+        with pytest.raises(QueryError, match=refused):
+            graph.query(query)
+    with pytest.raises(QueryError, match=refused):
+        pipeline.query(query_graph, query)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+        'SELECT ?o WHERE { ?s ?p ?o FILTER(?o != "SERVICE <http://x/> {}") } LIMIT 1',
+        "PREFIX service: <http://e/#>\nSELECT * WHERE { ?s ?p ?o # SERVICE <http://x/>\n"
+        "FILTER(?p != service:SERVICE && ?p != <http://e/SERVICE>) } LIMIT 1",
+    ],
+)
+def test_the_word_service_elsewhere_in_a_query_is_no_service_clause(
+    text: str, build_dir: Path
+) -> None:
+    with pipeline.open_graph(build_dir) as graph:
+        assert len(pipeline.query(graph, text).rows) == 1
+
+
 # --------------------------------------------------------------------------- where queries read
 
 CLASS_LABELS = (
@@ -1081,19 +1144,26 @@ def test_a_query_sent_to_an_endpoint_declares_the_prefixes_it_leaves_undeclared(
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "message"),
     [
-        "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-        'SELECT ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t FILTER(REGEX(?t, "(")) }',
-        "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        ("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "query failed: "),
+        (
+            'SELECT ?t WHERE { ?c <http://purl.org/dc/terms/title> ?t FILTER(REGEX(?t, "(")) }',
+            "query failed: ",
+        ),
+        # refused before rdflib sends it (it raised URLError from the request)
+        (
+            "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+            "a SERVICE clause, which reformgraph does not run",
+        ),
     ],
     ids=["graph-on-a-graph", "bad-regex", "service-unreachable"],
 )
 def test_a_failure_while_rdflib_evaluates_a_query_is_a_query_error(
-    query_graph: Graph, text: str
+    query_graph: Graph, text: str, message: str
 ) -> None:
     # rdflib evaluates as the rows are read: its Exception, re.error and URLError escaped.
-    with pytest.raises(QueryError, match="query failed: "):
+    with pytest.raises(QueryError, match=message):
         pipeline.query(query_graph, load_query(text, Path.cwd()))
 
 

@@ -10,11 +10,13 @@ Nothing here imports rdflib, so that a query from the command line starts quickl
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 
 import pyoxigraph as ox
 
 from reformgraph._record import Record
+from reformgraph.errors import QueryError
 from reformgraph.vocab import NAMESPACES
 
 # Not typing's TYPE_CHECKING: a query on the command line imports this module, and with it
@@ -41,6 +43,7 @@ __all__ = [
     "open_store",
     "query_store",
     "rdf_format",
+    "refuse_service",
     "run_sparql",
     "store_identity",
     "stream_sparql",
@@ -502,9 +505,46 @@ def query_store(build_dir: Path | None, graph_file: Path | None, ontology: Path)
     raise FileNotFoundError(store_dir)
 
 
+#: What may hide the SERVICE keyword from a scan of SPARQL text (a comment, a string, an
+#: IRI), and the keyword itself, as a word of its own (not ``?service``, ``ex:service``).
+_SERVICE_SCAN = re.compile(
+    r"""(?P<skip>\#[^\n]*
+    |"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+    |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
+    |<[^<>"{}|^`\\\x00-\x20]*>)
+    |(?<![\w?$:-])(?P<service>SERVICE)(?![\w:-])""",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: A codepoint escape, which SPARQL text may use anywhere (rdflib's parser reads it so).
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def refuse_service(text: str, where: str | None = None) -> None:
+    """Refuse SPARQL ``text`` that asks another endpoint for part of its answer (a
+    ``SERVICE`` clause): the local engines, Oxigraph's and rdflib's, would send it there
+    over the network as they read the build, and a query emailed as a saved one could so
+    reach any address this machine reaches. A query of reformgraph reads the graph alone.
+    ``where`` names the query file in the message."""
+    lowered = text.lower()
+    if "service" not in lowered and "\\u" not in lowered:
+        return
+    text = _CODEPOINT.sub(lambda m: chr(int(m[1] or m[2], 16)), text)
+    for match in _SERVICE_SCAN.finditer(text):
+        if match["service"]:
+            line = text.count("\n", 0, match.start()) + 1
+            named = f"{where}: " if where else ""
+            raise QueryError(
+                f"{named}line {line}: a SERVICE clause, which reformgraph does not run: it would"
+                " send part of the query over the network, to the endpoint it names, where a query"
+                " reads the graph alone (to query an endpoint, use query --endpoint URL)",
+                source=text,
+            )
+
+
 def _evaluate(
     store: ox.Store, text: str, bindings: Mapping[str, Any] | None, union: bool | None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    refuse_service(text)
     if union is None:
         union = not ontology_in_default_graph(store)
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}

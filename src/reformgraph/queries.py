@@ -21,7 +21,14 @@ import re
 from pathlib import Path
 
 from reformgraph._record import Record
-from reformgraph.engine import EngineResult, EngineStream, run_sparql, stream_sparql, term_parts
+from reformgraph.engine import (
+    EngineResult,
+    EngineStream,
+    refuse_service,
+    run_sparql,
+    stream_sparql,
+    term_parts,
+)
 from reformgraph.errors import QueryError, ReformgraphError, closest
 from reformgraph.vocab import NAMESPACES
 
@@ -1387,6 +1394,7 @@ def run_query(
                 f"binding {name}: {term!r} is text, not an RDF term: make the bindings with"
                 " bind_params(query, {name: text}), or use pipeline.query, which does"
             )
+    refuse_service(query.text, query.path)  # rdflib's engine too would send it away
     for name, ask in case_checks(query, bindings):
         if not graph.query(ask).askAnswer:
             cases = (tuple(row) for row in graph.query(CASE_IDS))  # type: ignore[arg-type]
@@ -1455,6 +1463,7 @@ def run_query_on_store(
 ) -> QueryResult:
     """Run a query on an Oxigraph store (the fast engine). It sees the data and the
     ontology (``union``: see :func:`reformgraph.engine.run_sparql`)."""
+    refuse_service(query.text, query.path)
     _check_cases_on_store(store, query, bindings, union)
     text, single = _with_classes(query.text, bindings)
     terms = {name: term.to_oxigraph() for name, term in single.items()}
@@ -1477,6 +1486,7 @@ def stream_query_on_store(
     """:func:`run_query_on_store` without holding the answer: the rows come from the store
     as they are read, so that :func:`write_csv` and :func:`write_json` export an answer of
     any size in little memory. Syntax errors are raised here, as :class:`QueryError`."""
+    refuse_service(query.text, query.path)
     _check_cases_on_store(store, query, bindings, union)
     text, single = _with_classes(query.text, bindings)
     terms = {name: term.to_oxigraph() for name, term in single.items()}

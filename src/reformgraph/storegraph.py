@@ -40,7 +40,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from reformgraph.engine import STORE_DIR, store_identity
+from reformgraph.engine import STORE_DIR, refuse_service, store_identity
 from reformgraph.errors import (
     BuildChangedWarning,
     GraphClosedError,
@@ -182,6 +182,8 @@ class BuiltStore(OxigraphStore):
         undeclared are ``initNs`` (``Graph.query`` gives the graph's bindings unless told
         others), not the store's bindings as well as them."""
         self._check_build()
+        if isinstance(query, str):
+            refuse_service(query)
         bound, self._namespace_for_prefix = self._namespace_for_prefix, {}
         try:
             result = super().query(query, initNs, initBindings, queryGraph, **kwargs)
