@@ -288,6 +288,41 @@ def test_load_graph_reads_the_triples_of_every_named_graph_of_a_dataset_file(
     assert_isomorphic(loaded, plain, "the store's export (-) and the built N-Triples (+) differ:")
 
 
+def _closed_port() -> int:
+    """A port of this machine where nothing listens (a request there is refused)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        '"http://127.0.0.1:{port}/context.jsonld"',
+        '["https://127.0.0.1:{port}/context.jsonld", {{"ex": "http://ex/"}}]',
+        '{{"@import": "http://127.0.0.1:{port}/context.jsonld", "ex": "http://ex/"}}',
+        '"context.jsonld"',
+    ],
+    ids=["remote", "remote-in-a-list", "imported", "a-file-beside-it"],
+)
+def test_a_json_ld_file_whose_context_is_another_document_is_refused_without_fetching_it(
+    tmp_path: Path, context: str
+) -> None:
+    # rdflib's parser fetched it: a file from someone else made the machine send a
+    # request to the address of its author's choosing (or read any local file).
+    (tmp_path / "context.jsonld").write_text('{"@context": {"ex": "http://ex/"}}', "utf-8")
+    path = tmp_path / "theirs.jsonld"
+    path.write_text(
+        '{"@context": ' + context.format(port=_closed_port()) + ', "@id": "http://ex/a",'
+        ' "ex:b": "c"}',
+        encoding="utf-8",
+    )
+    with pytest.raises(NoBuildError, match="its @context refers to another document"):
+        pipeline.load_graph(path)
+
+
 @pytest.fixture(scope="module")
 def built_graph(built: pipeline.BuildResult) -> Graph:
     """What ``pipeline.build(...).graph()`` gives."""

@@ -1718,6 +1718,37 @@ def load_shapes() -> Graph:
     return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
+def _refuse_context_documents(path: Path) -> None:
+    """Refuse a JSON-LD file whose ``@context`` (or a context's ``@import``) names another
+    document: rdflib's parser fetches it, from any address (a file from someone else made
+    the machine send a request where its author chose) or any local file. Oxigraph's
+    parser (``query --graph``) refuses them too. A file that is not JSON is left to the
+    parser, which says where it breaks."""
+    import json
+
+    found: list[str] = []
+
+    def look(item: dict[str, Any]) -> None:
+        # Each object as it is read, innermost first; none is kept (the file is only
+        # looked through), so an inline context reaches the one around it as None.
+        for key in ("@context", "@import"):
+            value = item.get(key)
+            for reference in value if isinstance(value, list) else [value]:
+                if isinstance(reference, str):
+                    found.append(reference)
+
+    try:
+        with path.open("rb") as stream:
+            json.load(stream, object_hook=look)
+    except (OSError, ValueError, RecursionError):
+        return
+    if found:
+        raise ValueError(
+            f"{path}: its @context refers to another document ({found[0]}), which reformgraph"
+            " does not fetch (it reads RDF files offline): put the context in the file itself"
+        )
+
+
 def read_graph(path: StrPath) -> Graph:
     """Parse an RDF file (format from its suffix). The triples of every graph of a dataset
     file (TriG, N-Quads, JSON-LD with named graphs) are read, as one graph."""
@@ -1739,6 +1770,8 @@ def read_graph(path: StrPath) -> Graph:
         raise ValueError(
             f"{path}: unknown RDF format (use {', '.join(formats)}; the suffix gives the format)"
         )
+    if fmt == "json-ld":
+        _refuse_context_documents(path)
     with warnings.catch_warnings():
         # rdflib's parsers use its own deprecated ConjunctiveGraph and Dataset members.
         warnings.filterwarnings(
