@@ -437,6 +437,10 @@ if getattr(yaml, "__with_libyaml__", False):
 else:  # pragma: no cover - PyYAML without libyaml
     _LOADER = _Loader
 
+#: The control characters no text of the data may hold: all but the tab and the line
+#: break (C0, DEL and C1).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 #: How deeply a data file may nest; ours nest five or six levels.
 MAX_DEPTH = 40
 
@@ -511,11 +515,24 @@ class _Reader:
         if text and not node.style and (text[0] in _SUSPECT_FIRST or _SUSPECT_IN.search(text)):
             self.suspect(node, path, flow, False)
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             reason = getattr(exc, "problem", None) or str(exc)
             self.problems.append((line, f"cannot read the value {node.value!r}: {reason}"))
             return None
+        control = _CONTROL.search(value) if isinstance(value, str) else None
+        if control is not None:
+            # YAML refuses one typed into the file, not one written as an escape ("\e[31m").
+            self.problems.append(
+                (
+                    line,
+                    f"U+{ord(control[0]):04X}, a control character (an escape in quotes), is"
+                    " not allowed in reformgraph data: a terminal that shows the text takes"
+                    " it for a command (to colour, retitle or link): delete it",
+                )
+            )
+            return None
+        return value
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         out: dict[str, Any] = {}
