@@ -864,6 +864,30 @@ def test_the_word_service_elsewhere_in_a_query_is_no_service_clause(
         assert len(pipeline.query(graph, text).rows) == 1
 
 
+def test_a_table_shows_the_control_characters_of_a_literal_by_their_symbols(
+    tmp_path: Path,
+) -> None:
+    # An RDF file from someone else (--graph) sent its literals' terminal commands to the
+    # terminal as they were: \e]0; retitled the window, \e[2J cleared the screen.
+    from reformgraph.cli import app
+    from reformgraph.queries import display_term
+
+    graph = tmp_path / "theirs.nt"
+    graph.write_text(
+        '<http://ex/a> <http://ex/p> "a \\u001B]0;title\\u0007 \\u001B[2J b\\r\\nc \\u0085 d" .\n',
+        encoding="utf-8",
+    )
+    text = "SELECT ?o WHERE { <http://ex/a> ?p ?o }"
+    table = CliRunner().invoke(app, ["query", text, "--graph", str(graph)])
+    assert table.exit_code == 0, table.output
+    assert "a \u241b]0;title\u2407 \u241b[2J b\u23cec \\u0085 d" in table.stdout
+    literal = ox.Literal("a \x1b]0;title\x07 \x1b[2J b\r\nc \x85 d")
+    assert display_term(literal, {}) == "a \u241b]0;title\u2407 \u241b[2J b\nc \\u0085 d"
+    # CSV and JSON are data: the literal as it is
+    csv = CliRunner().invoke(app, ["query", text, "--graph", str(graph), "-f", "csv"])
+    assert "a \x1b]0;title\x07 \x1b[2J b\r\nc \x85 d".encode() in csv.stdout_bytes
+
+
 # --------------------------------------------------------------------------- where queries read
 
 CLASS_LABELS = (

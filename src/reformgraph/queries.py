@@ -1521,9 +1521,38 @@ def term_text(term: Any) -> str:
 
 def display_term(term: Any, prefixes: Mapping[str, str]) -> str:
     """A term as a person reads it in a table: IRIs shortened with ``prefixes``,
-    decimals without trailing zeros, other literals by their lexical form."""
+    decimals without trailing zeros, other literals by their lexical form, with each
+    control character but the line break and the tab shown by its symbol (see
+    :func:`_visible`)."""
     if term is None:
         return ""
+    return _visible(_display_term(term, prefixes))
+
+
+#: The control characters a table shows by a symbol: C0 (but the tab and the line break),
+#: DEL and C1.
+_TABLE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    """``text`` with each control character shown by its symbol (U+241B for the escape,
+    U+2421 for DEL; a C1 one as \\u0085 …): a terminal takes one for a command, and the
+    literals of an RDF file from someone else (``--graph``) may hold any (\\e]8;; links
+    text to an address, \\e[2J clears the screen)."""
+    if _TABLE_CONTROL.search(text) is None:
+        return text
+    text = text.replace("\r\n", "\n")  # a line break, as written on Windows
+
+    def symbol(match: re.Match[str]) -> str:
+        code = ord(match[0])
+        if code < 0x20:
+            return chr(0x2400 + code)
+        return "\u2421" if code == 0x7F else f"\\u{code:04x}"
+
+    return _TABLE_CONTROL.sub(symbol, text)
+
+
+def _display_term(term: Any, prefixes: Mapping[str, str]) -> str:
     kind, value, _language, datatype = term_parts(term)
     if kind == "bnode":  # as Turtle and the CSV write it, not to be taken for a string
         return f"_:{value}"
