@@ -859,6 +859,21 @@ def test_an_endpoint_that_is_no_url_is_named_without_its_password(
     no_traceback(result)
 
 
+@pytest.mark.parametrize("command", ["query cases --endpoint", "push --endpoint"])
+def test_an_endpoint_that_is_no_url_is_named_with_credentials_in_the_environment(
+    build_dir: Path, command: str
+) -> None:
+    # The check for a password sent readable over http read the URL first, and raised
+    # ValueError (Invalid IPv6 URL) with a traceback.
+    build = ["--out", str(build_dir)] if command.startswith("push") else []
+    env = {"REFORMGRAPH_USER": "alice", "REFORMGRAPH_PASSWORD": PASSWORD}
+    result = cli(command, "http://[::1/x", *build, env=env)
+    assert result.exit_code == 2, result.output
+    assert "is not a URL" in result.output
+    assert PASSWORD not in result.output
+    no_traceback(result)
+
+
 @pytest.mark.parametrize(
     ("options", "said"),
     [

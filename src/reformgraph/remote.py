@@ -156,7 +156,10 @@ def sends_password_in_clear(url: str, credentials: Credentials | None) -> bool:
     """Whether Basic credentials would cross a network unencrypted (http to another host)."""
     if credentials is None or credentials.scheme != "basic":
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL (a [ with no ]): said so when it is checked
+        return False
     host = parts.hostname or ""
     loopback = host == "localhost" or host.startswith("127.") or host == "::1"
     return parts.scheme.lower() == "http" and not loopback
