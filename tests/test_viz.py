@@ -495,6 +495,15 @@ def test_svg_escapes_hostile_labels() -> None:
     assert HOSTILE in tips  # the node's tooltip: the whole label, its lines joined as given
 
 
+def test_an_svg_picture_of_labels_with_characters_xml_does_not_allow_is_well_formed() -> None:
+    # A literal of an RDF file (--graph) may hold control characters, which XML 1.0 does
+    # not allow: the picture was no XML, and no browser or editor opened it.
+    network = _hostile_network()
+    network.nodes["https://example.org/b"]["label_zh"] = "平\x01台\x1b[31m\ufffe"
+    root = ET.fromstring(viz.render_svg(network, title="t\x0c").encode())
+    assert "平\ufffd台\ufffd[31m\ufffd" in _svg_texts(root)
+
+
 def test_an_svg_picture_has_a_legend_of_the_kinds_it_shows(query_graph: Graph) -> None:
     network = viz.select_view(query_graph, case="big-fiscal-system")
     for lang, column in (("zh", 2), ("en", 3)):

@@ -655,6 +655,17 @@ def _template() -> jinja2.Template:
 # --------------------------------------------------------------------------- SVG
 
 
+#: What XML 1.0 does not allow in a document: C0 controls but the tab and line breaks,
+#: lone surrogates, U+FFFE and U+FFFF (a literal of an RDF file may hold any of them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """``text`` as the content of an XML element: escaped, and each character XML does
+    not allow shown as U+FFFD (one was a picture no browser or editor would open)."""
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
 #: The still picture's label font size, line height and the width at which labels wrap.
 _SVG_FONT = 12
 _SVG_LINE = 15
@@ -725,14 +736,14 @@ def render_svg(network: nx.MultiDiGraph, *, title: str, lang: str = "zh", size: 
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}"'
         f' font-family="{_FONTS.replace(chr(39), "")}">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{_xml(title)}</title>",
         "<defs>"
         '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7"'
         ' markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#999999"/></marker>'
         "</defs>",
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{margin}" y="{heading - 12}" font-size="22">{escape(title)}</text>',
+        f'<text x="{margin}" y="{heading - 12}" font-size="22">{_xml(title)}</text>',
     ]
     radius_of = {node: radius for node, _, radius, *_ in drawn}
     relations: dict[tuple[str, str], list[str]] = {}
@@ -747,7 +758,7 @@ def render_svg(network: nx.MultiDiGraph, *, title: str, lang: str = "zh", size: 
         x2, y2 = x2 - (x2 - x1) * cut, y2 - (y2 - y1) * cut
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
-            f' marker-end="url(#arrow)"><title>{escape("; ".join(names))}</title></line>'
+            f' marker-end="url(#arrow)"><title>{_xml("; ".join(names))}</title></line>'
         )
     parts.append("</g>")
     parts.append(f'<g id="nodes" font-size="{_SVG_FONT}" text-anchor="middle">')
@@ -756,7 +767,7 @@ def render_svg(network: nx.MultiDiGraph, *, title: str, lang: str = "zh", size: 
         colour, shape, *_ = STYLES.get(data.get("kind", ""), _DEFAULT_STYLE)
         parts.append(_svg_shape(shape, colour, x, y, radius, tip=label))
         spans = "".join(
-            f'<tspan x="{x:.1f}" dy="{0 if i == 0 else _SVG_LINE}">{escape(line)}</tspan>'
+            f'<tspan x="{x:.1f}" dy="{0 if i == 0 else _SVG_LINE}">{_xml(line)}</tspan>'
             for i, line in enumerate(lines)
         )
         parts.append(f'<text x="{x:.1f}" y="{y + 1.3 * radius + 4 + _SVG_FONT:.1f}">{spans}</text>')
@@ -766,7 +777,7 @@ def render_svg(network: nx.MultiDiGraph, *, title: str, lang: str = "zh", size: 
     for i, (colour, shape, text) in enumerate(legend):
         y = ly + i * 22 + 8
         parts.append(_svg_shape(shape, colour, lx + 10, y, 6.0))
-        parts.append(f'<text x="{lx + 28}" y="{y + 4.5:.1f}">{escape(text)}</text>')
+        parts.append(f'<text x="{lx + 28}" y="{y + 4.5:.1f}">{_xml(text)}</text>')
     parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -807,7 +818,7 @@ def _svg_shape(
     opening = f'<{tag} {where} fill={quoteattr(colour)} stroke="#555555" stroke-width="0.6"'
     if tip is None:
         return opening + "/>"
-    return f"{opening}><title>{escape(tip)}</title></{tag}>"
+    return f"{opening}><title>{_xml(tip)}</title></{tag}>"
 
 
 def _text_width(text: str, font: float) -> float:
