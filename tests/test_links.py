@@ -1254,6 +1254,24 @@ def test_exports_leave_out_missing_values_and_leave_the_network_alone(
     assert "size" not in gexf.edges["a", "b", "other"]
 
 
+def test_exports_of_texts_with_characters_xml_does_not_allow_are_written_and_read_back(
+    tmp_path: Path,
+) -> None:
+    # A literal of an RDF file (network --graph) may hold control characters: lxml refused
+    # them, and the command ended in a traceback with nothing written.
+    network = nx.MultiDiGraph()
+    network.add_node("a", label_zh="甲\x1b[31m乙", quote="\x01")
+    network.add_node("b", label_zh="丙")
+    network.add_edge("a", "b", key="rel", entities="丁\x0c")
+    analysis.write_graphml(network, tmp_path / "n.graphml")
+    analysis.write_gexf(network, tmp_path / "n.gexf")
+    assert network.nodes["a"]["label_zh"] == "甲\x1b[31m乙"  # not changed for the export
+    for read in (nx.read_graphml(tmp_path / "n.graphml"), nx.read_gexf(tmp_path / "n.gexf")):
+        assert read.nodes["a"]["label_zh"] == "甲\ufffd[31m乙"
+        assert read.nodes["a"]["quote"] == "\ufffd"
+        assert [data["entities"] for *_, data in read.edges(data=True)] == ["丁\ufffd"]
+
+
 def test_a_gexf_value_of_another_type_is_refused_naming_its_node(tmp_path: Path) -> None:
     network = nx.Graph()
     network.add_node("a", tags={"x"})

@@ -1755,13 +1755,29 @@ def communities(
     return sorted((sorted(group) for group in groups), key=lambda g: (-len(g), g))
 
 
+#: What XML 1.0 does not allow in a document: C0 controls but the tab and line breaks,
+#: lone surrogates, U+FFFE and U+FFFF (a literal of an RDF file may hold any of them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: object) -> object:
+    """A text with each character XML does not allow as U+FFFD (lxml refused the whole
+    file for one); any other value as it is."""
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _for_export(network: nx.Graph | nx.MultiDiGraph) -> nx.Graph | nx.MultiDiGraph:
     """``network`` without the ``None`` values of its nodes and edges (GraphML has no null:
-    a missing value): a copy only if there is one, as the networks of this module hold
-    none, and a copy of a large network costs about as much memory as the network."""
+    a missing value), and with each character of a text XML does not allow as U+FFFD: a
+    copy only if there is one, as the networks of this module hold none, and a copy of a
+    large network costs about as much memory as the network."""
+
+    def clean(value: object) -> bool:
+        return value is not None and not (isinstance(value, str) and _NOT_XML.search(value))
+
     nodes = (data for _, data in network.nodes(data=True))
     edges = (data for *_, data in network.edges(data=True))
-    if not any(value is None for data in itertools.chain(nodes, edges) for value in data.values()):
+    if all(clean(value) for data in itertools.chain(nodes, edges) for value in data.values()):
         return network
     copy = network.copy()
     nodes = (data for _, data in copy.nodes(data=True))
@@ -1769,6 +1785,8 @@ def _for_export(network: nx.Graph | nx.MultiDiGraph) -> nx.Graph | nx.MultiDiGra
     for data in itertools.chain(nodes, edges):
         for key in [key for key, value in data.items() if value is None]:
             del data[key]
+        for key, value in data.items():
+            data[key] = _xml_text(value)
     return copy
 
 
@@ -1840,7 +1858,7 @@ def _gexf_value(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
-    text = str(value)
+    text = str(_xml_text(value))
     if isinstance(value, float):
         return {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(text, text)
     return text
