@@ -317,6 +317,12 @@ def test_a_source_text_in_the_layout_the_build_reads_has_no_layout_errors(text: 
         ),
         ("", [(None, "the source text is empty")]),
         (" \n\u3000\n", [(None, "the source text is empty")]),
+        # a terminal's command (\e[2J clears the screen), which a quote would carry
+        ("标题\n办公\x1b[2J室\n", [(2, "holds U+001B, a control character, at column 3")]),
+        (
+            "标题\x07\r\n办公室\r\n",
+            [(1, "holds U+0007, a control character"), (1, "has Windows (CRLF)")],
+        ),
     ],
 )
 def test_a_source_text_laid_out_otherwise_is_one_error_for_each_problem(

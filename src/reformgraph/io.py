@@ -1279,6 +1279,20 @@ def source_layout_errors(text: str, display: str) -> list[DataError]:
             )
         ]
     errors = []
+    control = _CONTROL.search(text.replace("\r", ""))  # CR: the line endings, below
+    if control is not None:
+        at = text.index(control[0])
+        errors.append(
+            DataError(
+                display,
+                text.count("\n", 0, at) + 1,
+                "",
+                f"holds U+{ord(control[0]):04X}, a control character, at column"
+                f" {at - text.rfind(chr(10), 0, at)}: a source text is the published words"
+                " (a terminal that shows a quote of it would take the character for a"
+                " command); delete it and record the text's new sha256",
+            )
+        )
     if "\r" in text:
         crlf = "\r\n" in text
         at = text.index("\r\n" if crlf else "\r")
@@ -1294,7 +1308,7 @@ def source_layout_errors(text: str, display: str) -> list[DataError]:
         )
         lines = re.split(r"\r\n|\r|\n", text)
     elif _LOOSE_LINE.search(text) is None and "\n\n" not in text.strip("\n"):
-        return []
+        return errors
     else:
         lines = text.split("\n")
     filled = [n for n, line in enumerate(lines, 1) if line.strip()]
