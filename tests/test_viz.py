@@ -964,6 +964,20 @@ def test_a_hostile_label_hovered_shows_as_text_and_runs_nothing(
     assert _errors(browser) == []
 
 
+def test_a_script_that_is_not_the_page_s_own_does_not_run(browser: Any, tmp_path: Path) -> None:
+    # Labels never reach the page as markup; should anything ever put a script in a page
+    # (a template's mistake, an edit on the way to the website), its policy lets the
+    # page's own scripts run and no other: 'unsafe-inline' ran any.
+    html = viz.render_html(_hostile_network(), title="t")
+    assert "'unsafe-inline'" not in re.search(r"script-src [^;]*", html)[0]
+    injected = '<script>window.__xss = 4</script><img src="data:," onload="window.__xss = 5">'
+    page = tmp_path / "edited.html"
+    page.write_text(html.replace("</body>", injected + "</body>"), encoding="utf-8")
+    _open(browser, page)  # the page's own scripts ran
+    assert browser.execute_script("return window.__xss === undefined")
+    assert browser.execute_script("return document.images.length") == 1
+
+
 def test_a_generated_2000_node_graph_opens_and_settles(browser: Any, tmp_path: Path) -> None:
     network = _generated_network(2000)
     page = tmp_path / "big.html"
