@@ -545,6 +545,26 @@ def test_a_build_does_not_replace_a_store_folder_it_did_not_make(tmp_path: Path)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["store"]
 
 
+@pytest.mark.parametrize("name", ["entities", "cases", "sources"])
+def test_a_link_to_a_folder_in_a_data_folder_is_named_as_not_read(
+    tmp_path: Path, name: str
+) -> None:
+    from reformgraph.errors import DataErrors
+
+    # A folder of the data folder's own is named (its files are not read); a link to one
+    # was passed by without a word, and its files were left out of the build.
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    elsewhere = tmp_path / "more"
+    elsewhere.mkdir()
+    (elsewhere / "extra.yaml").write_text("[]\n", encoding="utf-8")
+    (data / name / "more").symlink_to(elsewhere)
+    with pytest.raises(DataErrors) as raised:
+        pipeline.check(data)
+    (error,) = [e for e in raised.value.errors if e.file.endswith("more")]
+    assert f"a link to the folder {elsewhere}, which is not read" in error.message
+    assert f"must be directly in {name}/" in error.message
+
+
 def test_a_build_does_not_replace_a_cache_folder_it_did_not_make(tmp_path: Path) -> None:
     from reformgraph.errors import NoBuildError
 

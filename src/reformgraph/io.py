@@ -1515,6 +1515,7 @@ def _unread_yaml(root: Path, name: str, what: str) -> list[DataError]:
     """The YAML files below the folder ``name`` of ``root`` that are not read, being in a
     subfolder or named otherwise (``.YAML``): an error each, rather than skipped."""
     folder = root / name
+    found = sorted(folder.rglob("*"))
     return [
         DataError(
             shown(path, root),
@@ -1522,10 +1523,24 @@ def _unread_yaml(root: Path, name: str, what: str) -> list[DataError]:
             "",
             f"{what} must be directly in {name}/ and end in .yaml: this one is not read",
         )
-        for path in sorted(folder.rglob("*"))
+        for path in found
         if path.is_file()
         and path.suffix.lower() in YAML_SUFFIXES
         and not (path.parent == folder and path.suffix in YAML_SUFFIXES)
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ] + [
+        # A link to a folder is not followed (it may lead anywhere, / itself): its files,
+        # which a folder of its own would have named above, are not read either.
+        DataError(
+            shown(path, root),
+            None,
+            "",
+            f"a link to the folder {path.readlink()}, which is not read: {what} must be"
+            f" directly in {name}/ (link each file, or copy the folder's files there)",
+        )
+        for path in found
+        if path.is_symlink()
+        and path.is_dir()
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     ]
 
