@@ -1752,11 +1752,11 @@ def reformgraph_script() -> str:
 
 
 @contextmanager
-def serving(build_dir: Path, port: int) -> Iterator[subprocess.Popen[str]]:
+def serving(build_dir: Path, port: int, *options: str) -> Iterator[subprocess.Popen[str]]:
     """``reformgraph serve`` on ``port`` in a process of its own, killed if it is still
     running after 30 s or when the block ends."""
     process = subprocess.Popen(
-        [reformgraph_script(), "serve", "--port", str(port), "--out", str(build_dir)],
+        [reformgraph_script(), "serve", "--port", str(port), "--out", str(build_dir), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -1814,6 +1814,19 @@ def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
     assert "stopped" in err
     with socket.socket() as probe:  # the server is gone with it
         probe.bind(("127.0.0.1", port))
+
+
+def test_serve_with_a_timeout_stops_a_query_that_runs_longer(build_dir: Path) -> None:
+    # Three copies of every triple, joined: years of work, unless the server stops it.
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    port = free_port()
+    with serving(build_dir, port, "--timeout", "1") as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("Press Ctrl-C"):
+                break
+        answer = httpx.get(f"http://127.0.0.1:{port}/query", params={"query": endless}, timeout=25)
+        assert "cancelled" in answer.text, answer.text[:500]
 
 
 def test_the_server_ends_with_serve_even_when_serve_is_killed(build_dir: Path) -> None:
@@ -1990,6 +2003,8 @@ def test_serve_warns_when_others_can_reach_it_and_prints_links_a_browser_here_op
     assert result.exit_code == 0, result.output
     assert f"query page:      {page}\n" in result.stdout
     assert ("anyone who can reach this machine can query the graph" in result.stderr) is warned
+    assert ("have this machine send requests" in result.stderr) is warned
+    assert ("--timeout SECONDS bounds a query" in result.stderr) is warned
 
 
 def test_an_address_not_of_this_machine_is_not_reported_as_a_port_in_use() -> None:

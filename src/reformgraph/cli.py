@@ -1978,6 +1978,15 @@ def serve(
             help="Also accept SPARQL Update and Graph Store uploads (they change build/store).",
         ),
     ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=1,
+            metavar="SECONDS",
+            help="Stop a query that runs longer (default: no limit).",
+        ),
+    ] = None,
     build_dir: BuildOption = None,
     old_out: OldBuildOption = None,
 ) -> None:
@@ -1996,7 +2005,9 @@ def serve(
     try:
         binary = server.find_binary()
         server.check_port(host, port)
-        command = server.server_command(binary, store, host, port, writable=writable)
+        command = server.server_command(
+            binary, store, host, port, writable=writable, timeout=timeout
+        )
         with server.start_server(command, host, port) as running:
             base = running.url
             mode = "read-write" if writable else "read-only"
@@ -2019,10 +2030,13 @@ def serve(
                 else:
                     out.print(Text(f"  {name}: {link}"))
             if not server.is_loopback(host):
+                limit = "" if timeout is not None else ", and --timeout SECONDS bounds a query"
                 err.print(
                     Text(
                         f"warning: listening on {host}: anyone who can reach this machine can"
-                        + (" query and change the graph" if writable else " query the graph"),
+                        + (" query and change the graph" if writable else " query the graph")
+                        + " and, with a SERVICE clause, have this machine send requests to"
+                        f" any address it reaches (the server runs SERVICE){limit}",
                         style="yellow",
                     )
                 )

@@ -76,10 +76,19 @@ def _bind(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def server_command(binary: Path, store: Path, host: str, port: int, *, writable: bool) -> list[str]:
+def server_command(
+    binary: Path,
+    store: Path,
+    host: str,
+    port: int,
+    *,
+    writable: bool,
+    timeout: float | None = None,
+) -> list[str]:
     """The command line that serves ``store``; queries see the data and the ontology in
     the default graph, as ``reformgraph query`` does (for a store built when the ontology
-    was in its named graph only, the union of every graph is the default graph)."""
+    was in its named graph only, the union of every graph is the default graph).
+    ``timeout``: the seconds a query may run before the server stops it (none: no limit)."""
     command = [
         str(binary),
         "serve" if writable else "serve-read-only",
@@ -88,6 +97,8 @@ def server_command(binary: Path, store: Path, host: str, port: int, *, writable:
         "--bind",
         _bind(host, port),
     ]
+    if timeout is not None:
+        command += ["--timeout-s", f"{timeout:g}"]
     if not _ontology_in_default_graph(store):
         command.append("--union-default-graph")
     return command
