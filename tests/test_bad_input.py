@@ -533,6 +533,22 @@ def test_checking_a_folder_that_is_not_a_data_folder_says_so(
     assert not (tmp_path / "out" / "store").exists()
 
 
+@pytest.mark.parametrize("given", ["project", "cases"])
+def test_checking_the_project_or_a_folder_of_its_data_names_the_data_folder_to_give(
+    tmp_path: Path, given: str
+) -> None:
+    # pipeline.check("."), from the project's folder, said only "not a data folder".
+    from reformgraph import pipeline
+    from reformgraph.errors import DataErrors
+
+    data = tmp_path / "project" / "data"
+    for sub in ("sources", "cases", "entities"):
+        (data / sub).mkdir(parents=True)
+    target = data.parent if given == "project" else data / "cases"
+    with pytest.raises(DataErrors, match=f"not a data folder: .*: give {re.escape(str(data))},"):
+        pipeline.check(target)
+
+
 def test_a_build_does_not_replace_a_store_folder_it_did_not_make(tmp_path: Path) -> None:
     from reformgraph.errors import NoBuildError
 

@@ -1498,6 +1498,13 @@ def _check_data_folder(root: Path) -> None:
         f"{name}/" for name in ("sources", "cases", "entities") if not (root / name).is_dir()
     ]
     if missing:
+        # the project's folder, or a folder of the data folder (its cases/), for the data
+        near = [root / "data", root.parent]
+        meant = next(
+            (f for f in near if all((f / n).is_dir() for n in ("sources", "cases", "entities"))),
+            None,
+        )
+        hint = f": give {meant}, which is one" if meant is not None else ""
         raise DataErrors(
             [
                 DataError(
@@ -1505,7 +1512,7 @@ def _check_data_folder(root: Path) -> None:
                     None,
                     "",
                     f"not a data folder: it has no {' or '.join(missing)} (a data folder"
-                    " holds sources/, cases/ and entities/)",
+                    f" holds sources/, cases/ and entities/){hint}",
                 )
             ]
         )
