@@ -569,6 +569,18 @@ def test_a_data_folder_being_set_up_is_named_with_the_subfolders_it_lacks(
     assert not (tmp_path / "build").exists()
 
 
+def test_data_naming_the_project_names_its_data_folder_to_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `check --data .` in the project said only "not a data folder (it needs …)".
+    for sub in ("sources", "cases", "entities"):
+        (tmp_path / "data" / sub).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check", "--data", "."])
+    assert result.exit_code == 2, result.output
+    assert "not a data folder (it needs sources/, cases/, entities/): give data," in result.output
+
+
 @pytest.mark.parametrize("command", ["query", "links", "network", "viz"])
 def test_graph_and_build_together_are_refused(
     build_dir: Path, other_build: Path, command: str

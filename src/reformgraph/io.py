@@ -41,6 +41,7 @@ from reformgraph.models import (
     Source,
 )
 from reformgraph.project import (
+    data_folder_hint,
     find_project,
     is_data_folder,
     ontology_file,
@@ -1498,13 +1499,6 @@ def _check_data_folder(root: Path) -> None:
         f"{name}/" for name in ("sources", "cases", "entities") if not (root / name).is_dir()
     ]
     if missing:
-        # the project's folder, or a folder of the data folder (its cases/), for the data
-        near = [root / "data", root.parent]
-        meant = next(
-            (f for f in near if all((f / n).is_dir() for n in ("sources", "cases", "entities"))),
-            None,
-        )
-        hint = f": give {meant}, which is one" if meant is not None else ""
         raise DataErrors(
             [
                 DataError(
@@ -1512,7 +1506,7 @@ def _check_data_folder(root: Path) -> None:
                     None,
                     "",
                     f"not a data folder: it has no {' or '.join(missing)} (a data folder"
-                    f" holds sources/, cases/ and entities/){hint}",
+                    f" holds sources/, cases/ and entities/){data_folder_hint(root)}",
                 )
             ]
         )

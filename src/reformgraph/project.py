@@ -82,6 +82,13 @@ def build_folder(cwd: Path) -> Path:
     return (project / "build") if project is not None else cwd / "build"
 
 
+def data_folder_hint(path: Path) -> str:
+    """For a folder that is not a data folder: the data folder it holds (a project's
+    ``data/``) or lies in (``data/cases``), to give instead; "" if neither."""
+    meant = next((f for f in (path / "data", path.parent) if is_data_folder(f)), None)
+    return f": give {meant}, which is one" if meant is not None else ""
+
+
 def resolve_data_folder(data: Path | None, cwd: Path) -> Path:
     """The data folder a command works on: ``--data`` if given, else the project's."""
     if data is not None:
@@ -91,6 +98,7 @@ def resolve_data_folder(data: Path | None, cwd: Path) -> Path:
             missing = [s for s in DATA_SUBFOLDERS if not (data / s).is_dir()]
             raise NoProjectError(
                 f"{data}: not a data folder (it needs {', '.join(s + '/' for s in missing)})"
+                f"{data_folder_hint(data)}"
             )
         return data
     project = find_project(cwd)
