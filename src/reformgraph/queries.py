@@ -1832,7 +1832,10 @@ def python_value(term: Any) -> object:
 
 
 def to_dataframe(result: QueryResult) -> Any:
-    """The rows of a result as a pandas DataFrame (pandas must be installed)."""
+    """The rows of a result as a pandas DataFrame (pandas must be installed): a column
+    for each variable, each term as :func:`python_value` gives it (numbers as int or
+    float, IRIs and other literals as text, unbound as missing); an ASK's answer as one
+    ``boolean`` column, a CONSTRUCT's triples as ``subject``, ``predicate``, ``object``."""
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - depends on the environment

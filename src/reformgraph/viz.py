@@ -112,6 +112,8 @@ def select_view(
     the whole network; the others read what they show, so one case of a large store takes
     a few lookups.
 
+    A ``case`` the graph does not have raises :class:`~reformgraph.errors.UnknownCaseError`
+    (a ``KeyError``), an unknown ``view`` a ``ValueError``.
     A view with nothing to draw raises :class:`EmptyViewError`; a cases view of more than
     :data:`LARGE_CROSS_CASE` nodes or edges warns (a
     :class:`~reformgraph.errors.LargeViewWarning` that names a ``max_cases`` that fits).
