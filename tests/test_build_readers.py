@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -332,3 +333,79 @@ def test_a_graph_held_open_across_a_new_build_warns_once_that_it_reads_the_old_o
     graph.close()
     with pipeline.open_graph(out) as reopened:
         pipeline.query(reopened, cases)  # the new build: no warning
+
+
+def test_each_graph_opened_again_warns_at_the_users_line_after_the_next_build(
+    tmp_path: Path,
+) -> None:
+    # The warning was given at a line of reformgraph's, so Python's registry showed it
+    # once per text and place: the graph opened again after a build, as the warning says,
+    # was never said to be stale after the next build, and the place shown was ours.
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    cases = saved_query("cases")
+    with warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("default")  # Python's own: once per place and text
+        for _ in range(2):
+            with pipeline.open_graph(out) as graph:
+                pipeline.build(DATA, out)
+                pipeline.query(graph, cases)  # warns
+                pipeline.query(graph, cases)  # once a graph
+    assert [w.category for w in heard] == [BuildChangedWarning, BuildChangedWarning]
+    assert {(w.filename, w.lineno) for w in heard} == {(__file__, _line_of("warns"))}
+
+
+def test_a_graph_held_open_warns_in_code_run_by_python_c(tmp_path: Path) -> None:
+    # Given with the caller's globals, the warning asked their loader for the source:
+    # `python -c` code's (the built-in importer) has none, and the query failed instead.
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    code = (
+        "with pipeline.open_graph(out) as graph:\n"
+        "    pipeline.build(DATA, out)\n"
+        "    pipeline.query(graph, 'cases')\n"
+    )
+    import importlib.machinery
+
+    namespace = {
+        "__name__": "__main__",
+        "__loader__": importlib.machinery.BuiltinImporter,
+        "pipeline": pipeline,
+        "out": out,
+        "DATA": DATA,
+    }
+    with pytest.warns(BuildChangedWarning) as heard:
+        exec(compile(code, "<string>", "exec"), namespace)
+    assert [w.filename for w in heard] == ["<string>"]
+
+
+def test_a_graph_opened_by_a_relative_folder_does_not_warn_after_a_change_of_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The folder was looked at again relative to the new working directory: no store
+    # there, so every graph warned that another build had been put in place.
+    pipeline.build(DATA, tmp_path / "build")
+    monkeypatch.chdir(tmp_path)
+    with pipeline.open_graph("build") as graph:
+        (tmp_path / "elsewhere").mkdir()
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        assert len(pipeline.query(graph, "cases").rows) == 8  # warnings are errors here
+
+
+def test_a_build_changed_warning_made_an_error_is_raised_as_itself(tmp_path: Path) -> None:
+    # Under `-W error` (pytest's filterwarnings = error) it came out as a QueryError,
+    # "query failed: …", which `except BuildChangedWarning` does not catch.
+    out = tmp_path / "build"
+    pipeline.build(DATA, out)
+    with pipeline.open_graph(out) as graph, warnings.catch_warnings():
+        warnings.simplefilter("error", BuildChangedWarning)
+        pipeline.build(DATA, out)
+        with pytest.raises(BuildChangedWarning, match="another build has been put in place"):
+            pipeline.query(graph, "cases")
+
+
+def _line_of(comment: str) -> int:
+    """The line of this file that ends with ``# comment``."""
+    lines = Path(__file__).read_text(encoding="utf-8").splitlines()
+    (number,) = [i for i, line in enumerate(lines, 1) if line.endswith(f"  # {comment}")]
+    return number

@@ -1417,8 +1417,8 @@ def run_query(
             result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
         # rdflib evaluates as the rows are read: its errors come from here too.
         return _collected(result)
-    except ReformgraphError:  # a bad query, a closed graph: said already
-        raise
+    except (ReformgraphError, Warning):  # a bad query, a closed graph: said already; a
+        raise  # warning the user's filters made an error (BuildChangedWarning) is theirs
     except SyntaxError as exc:
         raise _syntax_error(exc, text, query.path) from None
     except Exception as exc:  # each engine, and what it calls (re, urllib), raises its own

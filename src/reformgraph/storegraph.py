@@ -30,7 +30,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 import pyoxigraph as ox
@@ -58,6 +58,23 @@ def plain(term: Any) -> Any:
     return term
 
 
+def _caller() -> FrameType | None:
+    """The frame of the user's code that called reformgraph, rdflib or oxrdflib (as
+    :func:`~reformgraph.errors.user_stacklevel` finds it)."""
+    import sys
+
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__", "").partition(".")[0] not in (
+            "reformgraph",
+            "rdflib",
+            "oxrdflib",
+        ):
+            return frame
+        frame = frame.f_back
+    return None
+
+
 class BuiltStore(OxigraphStore):
     """oxrdflib's store over an open pyoxigraph store, giving plain literals; read-only.
 
@@ -68,7 +85,10 @@ class BuiltStore(OxigraphStore):
     def __init__(self, store: ox.Store, folder: Path | None = None) -> None:
         super().__init__(store=store)
         self.folder = folder
-        self._identity = None if folder is None else store_identity(folder / STORE_DIR)
+        # The store's folder as it is now, whatever the working directory becomes: a
+        # relative folder, after os.chdir, named none, and the build seemed replaced.
+        self._store_dir = None if folder is None else folder.absolute() / STORE_DIR
+        self._identity = None if self._store_dir is None else store_identity(self._store_dir)
         self._unchecked = 0
         self._warned = False
 
@@ -95,20 +115,32 @@ class BuiltStore(OxigraphStore):
     def _check_build(self, every: int = 1) -> None:
         """Warn (once) if another build has been put in place in the folder since the
         store was opened; looked at once in ``every`` calls."""
-        if self.folder is None or self._warned:
+        if self._store_dir is None or self._warned:
             return
         self._unchecked += 1
         if self._unchecked < every:
             return
         self._unchecked = 0
-        if store_identity(self.folder / STORE_DIR) != self._identity:
+        if store_identity(self._store_dir) != self._identity:
             self._warned = True
-            warnings.warn(
+            message = BuildChangedWarning(
                 f"{self.folder}: another build has been put in place there since this graph"
                 " was opened, and it still reads the build it opened: open it again with"
-                f" pipeline.open_graph({str(self.folder)!r}) to read the new one",
+                f" pipeline.open_graph({str(self.folder)!r}) to read the new one"
+            )
+            caller = _caller()
+            if caller is None:  # pragma: no cover - called from reformgraph alone
+                warnings.warn(message, stacklevel=user_stacklevel())
+                return
+            # Each graph's warning said, at the user's line: through warnings.warn,
+            # Python's registry shows one warning per line and text, and a graph opened
+            # again (as it says to) was not said to be stale after the next build.
+            warnings.warn_explicit(
+                message,
                 BuildChangedWarning,
-                stacklevel=user_stacklevel(),
+                caller.f_code.co_filename,
+                caller.f_lineno,
+                module=caller.f_globals.get("__name__"),
             )
 
     def _refuse_change(self) -> ReadOnlyGraphError:
