@@ -166,6 +166,19 @@ def test_open_graph_without_a_build_says_to_build_first(tmp_path: Path) -> None:
         pipeline.open_graph(tmp_path)
 
 
+def test_open_graph_on_the_store_of_a_build_names_the_build_folder(build_dir: Path) -> None:
+    # It said "build/store/store: no such folder: build first".
+    with pytest.raises(NoBuildError, match=r"is the store of a build: give the build folder"):
+        pipeline.open_graph(build_dir / STORE_DIR)
+
+
+def test_load_graph_of_a_build_folder_says_to_open_it_or_parse_its_n_triples(
+    build_dir: Path,
+) -> None:
+    with pytest.raises(NoBuildError, match=r"is a build folder, not an RDF file: read it as a"):
+        pipeline.load_graph(build_dir)
+
+
 def test_open_graph_on_a_folder_that_is_not_a_store_says_so(tmp_path: Path) -> None:
     (tmp_path / STORE_DIR).mkdir()
     (tmp_path / STORE_DIR / "notes.txt").write_text("not a store\n", encoding="utf-8")

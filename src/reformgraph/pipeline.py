@@ -456,6 +456,12 @@ def default_graph_file(out_dir: StrPath) -> Path:
 def load_graph(graph_file: StrPath) -> Graph:
     """The graph to query: a built file, with the ontology merged in for class labels."""
     graph_file = Path(graph_file)
+    if (graph_file / STORE_DIR).is_dir():  # it said only "is a folder, not an RDF file"
+        raise NoBuildError(
+            f"{graph_file} is a build folder, not an RDF file: read it as a build"
+            f" (pipeline.open_graph, or --build on the command line), or parse"
+            f" {graph_file / 'reformgraph.nt'}"
+        )
     problem = not_an_rdf_file(graph_file)
     if problem is not None:
         raise NoBuildError(f"{graph_file}: {problem}")
@@ -502,6 +508,10 @@ def _open_build_store(out_dir: StrPath) -> Any:
         )
     store_dir = Path(out_dir) / STORE_DIR
     if not store_dir.is_dir():
+        if (Path(out_dir) / BUILD_INFO).is_file():  # it said "build/store/store: no such folder"
+            raise NoBuildError(
+                f"{out_dir} is the store of a build: give the build folder, {Path(out_dir).parent}"
+            )
         if is_data_folder(Path(out_dir)):
             raise NoBuildError(
                 f"{out_dir} is a data folder, not a build: build it first"
