@@ -1356,7 +1356,8 @@ def suggest_links(
     id of two named entities an :class:`AmbiguousIdError`) compares only the pairs
     with one of those entities: the same suggestions as filtering the whole list, in time
     that grows with the number of entities. ``limit`` keeps only the best so many as it
-    goes, in memory that does not grow with the number of suggestions.
+    goes, in memory that does not grow with the number of suggestions; suggestions that
+    score less than ``minimum`` are left out (a score is at most 1.05).
 
     ``progress`` hears of each step as (step, done, total): ``entities`` (0 of 1, then 1
     of 1), ``labels`` (labels compared), ``named`` (cases and parts read for where they
@@ -1667,6 +1668,11 @@ def case_projection(
 
 @dataclass(frozen=True)
 class Centrality:
+    """An entity's place in the case–entity network: ``node`` (its IRI), its labels,
+    ``kind`` (office, platform …), ``cases`` (how many cases name it), ``degree`` (that
+    number over the network's other nodes) and ``betweenness`` (normalised, rounded to six
+    decimals)."""
+
     node: str
     label_zh: str
     label_en: str
@@ -1681,6 +1687,9 @@ def centrality(
     graph: Graph, *, top: int | None = None, sample: int | None = None, seed: int = 0
 ) -> list[Centrality]:
     """Which entities bridge the most cases: degree and betweenness in the case–entity network.
+
+    One row per entity a case names (those that one case names too, with betweenness 0),
+    highest betweenness first, then most cases, then IRI; ``top`` keeps the first so many.
 
     Betweenness is exact unless ``sample`` is given: then it is estimated from that many
     source nodes drawn at random (``seed`` makes the draw repeatable), as networkx's

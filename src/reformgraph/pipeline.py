@@ -98,7 +98,14 @@ class Summary:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What checking (or building) a data folder found."""
+    """What checking (or building) a data folder found.
+
+    ``warnings``: problems in the data that do not stop a build; ``uncovered``: the numbers
+    and outcome words of the source that no fact of the data accounts for (what
+    ``reformgraph check`` lists); ``validation``: the SHACL result (``.conforms``,
+    ``.violations``); ``summary``: the counts; ``seconds``: how long each stage took;
+    ``reused``: how many cases were taken from the cache of the last build.
+    """
 
     warnings: list[DataError]
     uncovered: list[Uncovered]
@@ -110,6 +117,10 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build wrote: ``check``, what checking the data found (its summary, its SHACL
+    result); ``written``, the files and the store, in the build folder (``folder``);
+    ``stale``, the files of that folder drawn from an earlier build."""
+
     check: CheckResult
     written: list[Path]
     #: Pages, pictures and networks in the build folder that were drawn from an earlier
@@ -118,6 +129,7 @@ class BuildResult:
 
     @property
     def folder(self) -> Path:
+        """The build folder (``out_dir``)."""
         return self.written[0].parent
 
     def graph(self) -> Graph:
@@ -699,7 +711,10 @@ def write_view(
     ``"png"`` or ``"svg"``). ``out`` is the page's file, or a folder that the page goes
     into (``reformgraph-VIEW.html``, ``reformgraph-cases-maxN.html`` with ``max_cases``,
     ``reformgraph-CASE.html``, ``reformgraph-QUERY.html``, each ending ``-en.html`` for
-    ``lang="en"``, as ``reformgraph viz --out FOLDER`` names it). ``max_cases`` leaves out
+    ``lang="en"``, as ``reformgraph viz --out FOLDER`` names it). ``view`` is ``"full"``
+    or ``"cases"``; ``case`` (an id or IRI) shows one case instead, and ``query_file`` (a
+    CONSTRUCT query's file) the graph it returns (see :func:`reformgraph.viz.select_view`).
+    ``lang`` (``"zh"`` or ``"en"``) is the language of the labels. ``max_cases`` leaves out
     of the cases view the entities more cases name.
     ``progress`` hears of each step as (step, done, total), 0 of 1 then 1 of 1: ``view``
     (the nodes and edges read from the graph), ``page`` (the HTML written) and, with a

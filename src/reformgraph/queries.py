@@ -330,7 +330,8 @@ def _is_file(path: Path) -> bool:
 def load_query(spec: str, cwd: Path | None = None) -> SavedQuery:
     """A saved query's name, a path to a ``.rq`` file (or any file there is, as a
     ``.txt``; a relative one from ``cwd``, by default the current folder), or SPARQL
-    text."""
+    text. Raises :class:`QueryError` for a name no saved query has, a file that cannot be
+    read, or text that is none of these."""
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", spec):
         return saved_query(spec)
     path = Path(spec) if "\n" not in spec and "\x00" not in spec else None
