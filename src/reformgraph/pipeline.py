@@ -1,4 +1,16 @@
-"""The jobs the command line runs, as plain functions over paths. No terminal here."""
+"""The jobs the command line runs, as plain functions over paths. No terminal here.
+
+- :func:`build` and :func:`check`: a data folder to a build folder (or only checked);
+- :func:`open_graph` (a build's store, nothing parsed) and :func:`load_graph` (an RDF
+  file, parsed): an rdflib ``Graph`` to query and analyse;
+- :func:`query`: a saved query's name, a query file or SPARQL text, with parameters, on a
+  graph; :func:`export_query`: the answer on a build's store, to a CSV or JSON file;
+- :func:`write_view` and :func:`write_networks`: graph pages, GraphML and GEXF files.
+
+Errors are those of :mod:`reformgraph.errors` (each a ``ReformgraphError``), a
+``ValueError`` or ``TypeError`` for an argument that cannot be right, or the ``OSError``
+of a file that cannot be written (a folder without permission, a full disk).
+"""
 
 from __future__ import annotations
 
