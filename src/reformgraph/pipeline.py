@@ -5,11 +5,15 @@
   file, parsed): an rdflib ``Graph`` to query and analyse;
 - :func:`query`: a saved query's name, a query file or SPARQL text, with parameters, on a
   graph; :func:`export_query`: the answer on a build's store, to a CSV or JSON file;
-- :func:`write_view` and :func:`write_networks`: graph pages, GraphML and GEXF files.
+- :func:`write_view` and :func:`write_networks`: graph pages, GraphML and GEXF files;
+- :func:`accept` and :func:`rename`: a reviewed draft merged into a data folder, an
+  entity or a case given another id.
 
-Errors are those of :mod:`reformgraph.errors` (each a ``ReformgraphError``), a
-``ValueError`` or ``TypeError`` for an argument that cannot be right, or the ``OSError``
-of a file that cannot be written (a folder without permission, a full disk).
+Errors are a ``ReformgraphError`` (those of :mod:`reformgraph.errors`, and
+:class:`~reformgraph.viz.EmptyViewError` and
+:class:`~reformgraph.analysis.AmbiguousIdError`), a ``ValueError`` or ``TypeError`` for an
+argument that cannot be right, or the ``OSError`` of a file that cannot be written (a
+folder without permission, a full disk).
 """
 
 from __future__ import annotations
