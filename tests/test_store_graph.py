@@ -432,6 +432,45 @@ def test_a_query_given_as_text_runs_as_the_command_line_runs_it(store_graph: Gra
     assert len(pipeline.query(store_graph, text).rows) == 8
 
 
+def test_a_query_file_given_as_a_path_is_that_file_even_with_a_saved_querys_name(
+    store_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Path("figures") ran the saved query figures, not the file.
+    text = "SELECT ?case WHERE { ?case a rg:ReformCase } ORDER BY ?case"
+    (tmp_path / "figures").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert pipeline.query(store_graph, Path("figures")).rows == (
+        pipeline.query(store_graph, text).rows
+    )
+    assert pipeline.query(store_graph, "figures").variables[0] == "case"  # the saved one
+    assert len(pipeline.query(store_graph, "figures").variables) > 1
+
+
+@pytest.mark.slow
+def test_a_script_giving_a_query_file_as_a_path_type_checks_strictly(tmp_path: Path) -> None:
+    # The functions took a Path but were annotated `SavedQuery | str`: mypy --strict
+    # refused a user's script that passed one.
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from reformgraph import pipeline\n"
+        "graph = pipeline.open_graph('build')\n"
+        "pipeline.query(graph, Path('question.rq'))\n"
+        "pipeline.export_query('build', Path('question.rq'), Path('answer.csv'))\n",
+        encoding="utf-8",
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -18,6 +18,7 @@ folder without permission, a full disk).
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import warnings
@@ -828,12 +829,20 @@ def write_view(
 
 
 def query(
-    graph: Graph, saved: SavedQuery | str, params: Mapping[str, str] | None = None
+    graph: Graph, saved: SavedQuery | str | PurePath, params: Mapping[str, str] | None = None
 ) -> QueryResult:
     """Run a query on a graph (:func:`open_graph`, :func:`load_graph`). ``saved`` is a
     :class:`SavedQuery` (:func:`~reformgraph.queries.saved_query`) or, as ``reformgraph
-    query`` takes it, a saved query's name, a ``.rq`` file or SPARQL text; ``params`` maps
-    parameter names to their values as text (``{"case": "big-fiscal-system"}``)."""
+    query`` takes it, a saved query's name, a ``.rq`` file (its path as text, or as a
+    :class:`~pathlib.Path`, which is always a file) or SPARQL text; ``params`` maps
+    parameter names to their values as text (``{"case": "big-fiscal-system"}``).
+
+    Returns a :class:`~reformgraph.queries.QueryResult`: ``variables`` and ``rows`` (rdflib
+    terms, ``None`` where unbound; :func:`~reformgraph.queries.to_dataframe` gives a
+    DataFrame of Python values), ``boolean`` for an ASK, ``graph`` for a CONSTRUCT. A query
+    that cannot be found, read, bound or run raises
+    :class:`~reformgraph.errors.QueryError`, saying why (a syntax error with its line and
+    column; a parameter the query does not have; a case the graph does not have)."""
     from reformgraph.queries import bind_params
 
     if not isinstance(graph, Graph):
@@ -854,7 +863,9 @@ def _as_query(saved: object) -> SavedQuery:
     if isinstance(saved, str):
         return load_query(saved, Path.cwd())
     if isinstance(saved, PurePath):  # a .rq file (or any file) given as a Path
-        return load_query(str(saved), Path.cwd())
+        # a file, even one named as a saved query is (Path("figures")): not that query
+        spec = str(saved) if saved.parent != PurePath() else f"{os.curdir}{os.sep}{saved}"
+        return load_query(spec, Path.cwd())
     raise TypeError(
         "give the query as a SavedQuery (queries.saved_query(NAME)) or as text (a saved"
         f" query's name, a .rq file or SPARQL), not a {type(saved).__name__}"
@@ -874,7 +885,7 @@ def _as_params(params: object) -> Mapping[str, str]:
 
 def export_query(
     out_dir: StrPath,
-    saved: SavedQuery | str,
+    saved: SavedQuery | str | PurePath,
     target: StrPath,
     *,
     output_format: str | None = None,
@@ -1008,7 +1019,7 @@ def push(
 
 def query_endpoint(
     endpoint: str,
-    saved: SavedQuery | str,
+    saved: SavedQuery | str | PurePath,
     params: Mapping[str, str] | None = None,
     *,
     named_graph: str | None = None,
