@@ -160,6 +160,13 @@ def test_a_case_view_holds_the_case_its_measures_and_what_they_name(query_graph:
     assert "platform" in kinds
 
 
+def test_a_case_with_another_view_is_refused_not_drawn_as_the_case(query_graph: Graph) -> None:
+    # view="cases" with a case drew the case, and said nothing of the view.
+    with pytest.raises(ValueError, match="case= draws its own view: leave view='cases' out"):
+        viz.select_view(query_graph, view="cases", case="big-fiscal-system")
+    assert viz.select_view(query_graph, view="case", case="big-fiscal-system")
+
+
 def test_a_case_view_takes_the_case_as_an_id_an_iri_as_text_or_uriref_or_rgd_form(
     query_graph: Graph,
 ) -> None:
