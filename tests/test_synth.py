@@ -294,6 +294,27 @@ def test_synth_refuses_fewer_than_one_case_and_writes_nothing(tmp_path: Path, ca
     assert list(tmp_path.iterdir()) == []
 
 
+def test_synth_refuses_a_negative_seed_which_would_repeat_another_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    # Python's random takes the seed -3 for 3: the two wrote the same files.
+    out = tmp_path / "data"
+
+    result = synth(out, "--cases", "1", "--seed", "-3")
+
+    assert result.exit_code == 2
+    message = " ".join(result.output.replace("\u2502", " ").split())
+    assert "Invalid value for '--seed'" in message
+    assert "greater than or equal to 0" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_synthesize_refuses_a_negative_seed(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="the seed must be 0 or more, not -3"):
+        synthesize(1, tmp_path / "data", seed=-3)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("cases", [0, MAX_CASES + 1])
 def test_synthesize_refuses_a_number_of_cases_out_of_range(tmp_path: Path, cases: int) -> None:
     with pytest.raises(ValueError, match=f"from 1 to 150,000 .*, not {cases:,}"):

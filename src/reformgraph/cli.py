@@ -1778,7 +1778,11 @@ def synth(
         typer.Option("--out", "-o", metavar="DIR", help="The data folder to write (new or empty)."),
     ],
     seed: Annotated[
-        int, typer.Option("--seed", metavar="N", help="Random seed: the same seed, the same files.")
+        int,
+        # Not negative: Python's random takes -N for N, so two seeds gave the same files.
+        typer.Option(
+            "--seed", min=0, metavar="N", help="Random seed: the same seed, the same files."
+        ),
     ] = 0,
 ) -> None:
     """Write a synthetic data folder shaped like the real data, for benchmarks and tests."""

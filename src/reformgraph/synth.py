@@ -491,6 +491,9 @@ def synthesize(
             f"the number of cases must be from 1 to {MAX_CASES:,} (the synthetic labels run"
             f" short beyond), not {n_cases:,}"
         )
+    if seed < 0:
+        # random.Random(-3) is random.Random(3): the two seeds wrote the same files
+        raise ValueError(f"the seed must be 0 or more, not {seed}")
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"{out} is a file, not a folder")
     if out.exists() and any(out.iterdir()):
