@@ -1545,6 +1545,26 @@ def test_a_rebuild_says_how_many_cases_it_took_from_the_last_builds_cache(
     ) in again.output
 
 
+def test_a_rebuild_that_can_take_nothing_from_the_cache_says_why(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said nothing of the cache: a rebuild of every case, unexplained.
+    monkeypatch.chdir(project)
+    first = runner.invoke(app, ["build"])
+    assert first.exit_code == 0, first.output
+    assert "cache" not in first.output, "the first build had no cache"
+    places = project / "data" / "entities" / "places.yaml"
+    places.write_bytes(places.read_bytes() + b"# an edit\n")
+    again = runner.invoke(app, ["build"])
+    assert again.exit_code == 0, again.output
+    message = " ".join(again.output.split())
+    assert (
+        "0 of 8 case(s) taken from the last build's cache, all read and checked again: every"
+        " case depends on the sources, the entities, the ontology, the shapes and"
+        " reformgraph's code, and one of them changed (or every case file did)"
+    ) in message
+
+
 def test_network_ranks_only_entities_that_two_or_more_cases_name(
     build_dir: Path, tmp_path: Path
 ) -> None:

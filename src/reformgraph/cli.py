@@ -533,6 +533,14 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
             f"{reused} of {cases} case(s) unchanged since the last build, taken from its"
             f" cache; {cases - reused} read and checked again"
         )
+    elif result.cache_unused:
+        # It said nothing: a daily rebuild that took minutes instead of seconds, unexplained
+        out.print(
+            f"0 of {result.check.summary.cases} case(s) taken from the last build's cache,"
+            " all read and checked again: every case depends on the sources, the entities,"
+            " the ontology, the shapes and reformgraph's code, and one of them changed (or"
+            " every case file did)"
+        )
     if result.stale:
         names = ", ".join(p.name for p in result.stale[:5])
         more = f" and {len(result.stale) - 5} more" if len(result.stale) > 5 else ""

@@ -143,6 +143,9 @@ class BuildResult:
     #: Pages, pictures and networks in the build folder that were drawn from an earlier
     #: build (``viz``, ``network``): they do not show this one.
     stale: list[Path] = field(default_factory=list)
+    #: The last build's case cache held cases, and none of them could be used: what
+    #: every case depends on (sources, entities, ontology, shapes, code) had changed.
+    cache_unused: bool = False
 
     @property
     def folder(self) -> Path:
@@ -387,6 +390,7 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     ):
         work = Path(work_name)
         cache = out_dir / CACHE_DIR
+        cached = cache.is_dir() and next(cache.iterdir(), None) is not None
         with _draft_hints(data_dir):
             produced = produce(
                 data_dir, work, cache=cache if cache.is_dir() else None, progress=progress
@@ -399,7 +403,8 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
         if interrupted:  # a Ctrl-C whose KeyboardInterrupt a finaliser dropped
             raise KeyboardInterrupt
         written = publish(work, out_dir)
-    return BuildResult(check=result, written=written, stale=earlier)
+    unused = cached and result.reused == 0 and result.summary.cases > 0
+    return BuildResult(check=result, written=written, stale=earlier, cache_unused=unused)
 
 
 #: What ``viz`` and ``network`` write, into the build folder by default.
