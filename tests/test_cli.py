@@ -1565,6 +1565,43 @@ def test_a_rebuild_that_can_take_nothing_from_the_cache_says_why(
     ) in message
 
 
+def test_a_build_that_waits_for_another_says_so_as_it_begins_to_wait_when_piped(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Piped (a CI log), the wait was said only once it was over: a build that waited for
+    # half an hour showed nothing till then.
+    import threading
+
+    from reformgraph.produce import build_lock
+
+    monkeypatch.chdir(project)
+    held, release = threading.Event(), threading.Event()
+
+    def other_build() -> None:
+        with build_lock(project / "build"):
+            held.set()
+            release.wait(30)
+
+    other = threading.Thread(target=other_build)
+    other.start()
+    assert held.wait(10)
+    timer = threading.Timer(1.5, release.set)
+    timer.start()
+    try:
+        result = runner.invoke(app, ["build"])
+    finally:
+        timer.cancel()
+        release.set()
+        other.join()
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "waiting for another build beside this one to finish\u2026" in lines
+    assert any(
+        line.startswith("waiting for another build beside this one to finish: 1/1 in")
+        for line in lines
+    )
+
+
 def test_network_ranks_only_entities_that_two_or_more_cases_name(
     build_dir: Path, tmp_path: Path
 ) -> None:

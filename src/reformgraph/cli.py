@@ -437,7 +437,8 @@ STAGES = {
 @contextmanager
 def _progress(*, ticking: bool = False) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback: rich bars on a terminal; otherwise one plain line per stage
-    when it ends (nothing for stages that are over in a moment). ``ticking`` redraws the
+    when it ends (nothing for stages that are over in a moment), and one as a wait for
+    another build begins. ``ticking`` redraws the
     bars from a thread, so that their clocks run through a long step that reports
     nothing; only for jobs that start no processes."""
     if err.is_terminal:
@@ -481,6 +482,9 @@ def _progress(*, ticking: bool = False) -> Iterator[Callable[[str, int, int], No
 
     def plain(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
+        if stage == "wait" and done == 0:
+            # As long as another build: said as it begins (a CI log showed nothing till then)
+            err.print(f"{STAGES[stage]}…")
         started.setdefault(stage, now)
         if done == total and total > 0 and now - started[stage] >= 1.0:
             err.print(f"{STAGES.get(stage, stage)}: {done}/{total} in {now - started[stage]:.1f} s")
