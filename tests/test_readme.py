@@ -292,3 +292,15 @@ def test_the_readmes_extraction_scores_are_what_extract_evaluate_scores() -> Non
     scores = evaluate(DATA / "sources" / "hubei-2025-reform-cases.txt", DATA).scores
     assert said == {kind: round(scores[kind].f1, 2) for kind in said}
     assert (scores["relations"].correct, scores["relations"].gold) == (4, 5)
+
+
+def test_the_readmes_table_of_exit_codes_lists_every_code_the_command_line_uses() -> None:
+    # It left out 130, which a build stopped with Ctrl-C or kill ends with.
+    import reformgraph.cli
+
+    doc = " ".join((reformgraph.cli.__doc__ or "").split())
+    used = set(re.findall(r"(?:: |; )(\d+) ", doc))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (\d+) \|", readme, re.MULTILINE))
+    assert {"0", "2", "130", "141"} <= used, "the docstring lists the exit codes"
+    assert listed == used
