@@ -309,6 +309,25 @@ def test_synth_refuses_a_negative_seed_which_would_repeat_another_and_writes_not
     assert list(tmp_path.iterdir()) == []
 
 
+def test_synth_stopped_midway_says_that_nothing_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C or kill ended it with exit code 130 and not a word.
+    import reformgraph.synth
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reformgraph.synth, "_synthesize", stopped)
+    out = tmp_path / "data"
+
+    result = synth(out, "--cases", "2")
+
+    assert result.exit_code == 130
+    assert f"interrupted: nothing was written to {out}" in " ".join(result.output.split())
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_synthesize_refuses_a_negative_seed(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="the seed must be 0 or more, not -3"):
         synthesize(1, tmp_path / "data", seed=-3)

@@ -1811,6 +1811,8 @@ def synth(
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write {out_dir}: {_why_not_written(out_dir, exc)}")
+    except KeyboardInterrupt:  # Ctrl-C, kill: it ended without a word
+        _fail(f"interrupted: nothing was written to {out_dir}", 130)
     means = ", ".join(f"{name} {value:.1f}" for name, value in stats.means().items())
     out.print(f"wrote {out_dir}: {stats.cases} cases, {stats.total_entities} entities")
     out.print(f"per case: {means}")
