@@ -77,6 +77,12 @@ __all__ = [
 YAML_SUFFIXES = (".yaml", ".yml")
 #: The largest YAML file we read; our case files are a few kilobytes.
 MAX_YAML_BYTES = 2_000_000
+#: What to do about a larger one: it said only "file is larger than 2000000 bytes", and a
+#: national collection's organisations in one file are larger.
+YAML_TOO_LARGE = (
+    ", the most one YAML file of the data may hold: split it into several (entities/ reads"
+    " every YAML file in it; a case file holds one case)"
+)
 #: The largest source text we read: a compilation of a province's reports runs to a few
 #: hundred kilobytes; a whole year's national reports would fit many times over.
 MAX_SOURCE_BYTES = 200_000_000
@@ -565,10 +571,11 @@ class _Reader:
         return out
 
 
-def read_file_bytes(path: StrPath, display: str, max_bytes: int) -> bytes:
+def read_file_bytes(path: StrPath, display: str, max_bytes: int, too_large: str = "") -> bytes:
     """The bytes of a regular file of at most ``max_bytes``; :class:`DataErrors` naming
-    the file (as ``display``) otherwise. A folder, a device or a pipe named like a data file
-    is refused before it is opened: reading a pipe would wait for ever, a device without end."""
+    the file (as ``display``) otherwise (``too_large`` says what to do about a larger one).
+    A folder, a device or a pipe named like a data file is refused before it is opened:
+    reading a pipe would wait for ever, a device without end."""
     path = Path(path)
 
     def refuse(message: str) -> DataErrors:
@@ -585,13 +592,13 @@ def read_file_bytes(path: StrPath, display: str, max_bytes: int) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise refuse("is not a regular file (a device, a pipe or a socket): not read")
     if info.st_size > max_bytes:
-        raise refuse(f"file is larger than {max_bytes} bytes")
+        raise refuse(f"file is larger than {max_bytes:,} bytes ({info.st_size:,}){too_large}")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise refuse(f"cannot read: {exc.strerror}") from None
     if len(raw) > max_bytes:  # it grew while read
-        raise refuse(f"file is larger than {max_bytes} bytes")
+        raise refuse(f"file is larger than {max_bytes:,} bytes ({len(raw):,}){too_large}")
     return raw
 
 
@@ -627,12 +634,14 @@ def _encoding_hint(raw: bytes, bad_at: int) -> str:
     return ""
 
 
-def read_text_file(path: StrPath, display: str, max_bytes: int = MAX_YAML_BYTES) -> str:
+def read_text_file(
+    path: StrPath, display: str, max_bytes: int = MAX_YAML_BYTES, too_large: str = ""
+) -> str:
     """The text of a small UTF-8 file (a byte-order mark dropped); raise :class:`DataErrors`
     naming the file (as ``display``) and the line if it cannot be read, is not a file (a
-    folder, a device, a broken link), is larger than ``max_bytes``, is not UTF-8 or holds
-    NUL characters."""
-    raw = read_file_bytes(path, display, max_bytes)
+    folder, a device, a broken link), is larger than ``max_bytes`` (``too_large`` says what
+    to do), is not UTF-8 or holds NUL characters."""
+    raw = read_file_bytes(path, display, max_bytes, too_large)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -842,7 +851,7 @@ def _placed(
 
 def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
     """Read one YAML file; raise :class:`DataErrors` naming the file and line on any problem."""
-    text = read_text_file(path, display)
+    text = read_text_file(path, display, too_large=YAML_TOO_LARGE)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
