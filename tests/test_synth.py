@@ -309,6 +309,22 @@ def test_synth_refuses_a_negative_seed_which_would_repeat_another_and_writes_not
     assert list(tmp_path.iterdir()) == []
 
 
+def test_synth_writes_through_a_link_to_an_empty_folder(tmp_path: Path) -> None:
+    # It said "cannot write link: Not a directory".
+    folder = tmp_path / "elsewhere" / "data"
+    folder.mkdir(parents=True)
+    link = tmp_path / "link"
+    link.symlink_to(folder, target_is_directory=True)
+
+    result = synth(link, "--cases", "2")
+
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert link.resolve() == folder.resolve()
+    assert len(list((folder / "cases").iterdir())) == 2
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["data"], "nothing left beside"
+
+
 def test_synth_stopped_midway_says_that_nothing_was_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

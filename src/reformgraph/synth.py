@@ -494,6 +494,10 @@ def synthesize(
     if seed < 0:
         # random.Random(-3) is random.Random(3): the two seeds wrote the same files
         raise ValueError(f"the seed must be 0 or more, not {seed}")
+    if out.is_symlink():
+        # A link to an empty folder: the folder is written, where the link leads (removing
+        # the link to put the new one in its place said "cannot write: Not a directory")
+        out = out.resolve()
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"{out} is a file, not a folder")
     if out.exists() and any(out.iterdir()):
