@@ -291,6 +291,17 @@ def test_check_passes_on_the_real_data() -> None:
     assert "SHACL validation: conforms" in result.output
 
 
+def test_check_stopped_midway_says_it_did_not_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C or kill ended it with exit code 130 and not a word.
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "check", stopped)
+    result = runner.invoke(app, ["check", "--data", str(DATA)])
+    assert result.exit_code == 130
+    assert "interrupted: the check did not finish" in result.output
+
+
 @pytest.mark.parametrize(
     ("command", "rows"),
     [(["query", "cases"], 8), (["links"], None), (["links", "--suggest"], None)],

@@ -573,6 +573,8 @@ def check(data: DataOption = None) -> None:
         _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:  # Ctrl-C, kill: it ended without a word, as if it had passed
+        _fail("interrupted: the check did not finish", 130)
     for warning in result.warnings:
         err.print(Text(f"warning: {warning}"))
     for item in result.uncovered:
