@@ -169,18 +169,24 @@ def test_a_unit_is_published_as_the_exact_match_of_its_qudt_unit(graph: Graph) -
         assert not set(graph.objects(node, SKOS.closeMatch)), unit
 
 
-@pytest.mark.parametrize(
-    "mention", ["place/hubei", "measure/1/mention/hubei"], ids=["case-place", "measure"]
-)
 def test_a_place_named_by_its_full_name_is_quoted_with_every_word_and_its_offsets(
-    graph: Graph, mention: str
+    graph: Graph,
 ) -> None:
-    # Case 8 names Hubei once, as 湖北省 (修改湖北省立法条例): the mention quotes the whole
-    # name, not its first two characters 湖北.
+    # Case 8's first measure names Hubei once, as 湖北省 (修改湖北省立法条例): the mention
+    # quotes the whole name, not its first two characters 湖北.
     text = (DATA_DIR / "sources" / "hubei-2025-reform-cases.txt").read_text(encoding="utf-8")
-    node = DATA[f"case/deputies-two-links/{mention}"]
+    node = DATA["case/deputies-two-links/measure/1/mention/hubei"]
     assert set(graph.objects(URIRef(f"{node}/quote"), OA.exact)) == {Literal("湖北省")}
     (start,) = (int(o) for o in graph.objects(URIRef(f"{node}/position"), OA.start))
     (end,) = (int(o) for o in graph.objects(URIRef(f"{node}/position"), OA.end))
     assert (start, end) == (4372, 4375)
     assert text[start:end] == "湖北省"
+
+
+def test_case_8s_place_is_evidenced_where_it_names_the_province_itself(graph: Graph) -> None:
+    # Not 湖北 inside the name of 湖北省立法条例, another thing: 推动全省建成运行.
+    text = (DATA_DIR / "sources" / "hubei-2025-reform-cases.txt").read_text(encoding="utf-8")
+    node = DATA["case/deputies-two-links/place/hubei"]
+    assert set(graph.objects(URIRef(f"{node}/quote"), OA.exact)) == {Literal("全省")}
+    (start,) = (int(o) for o in graph.objects(URIRef(f"{node}/position"), OA.start))
+    assert text[start - 2 : start + 6] == "推动全省建成运行"

@@ -164,7 +164,7 @@ def test_a_case_with_another_view_is_refused_not_drawn_as_the_case(query_graph: 
     # view="cases" with a case drew the case, and said nothing of the view.
     with pytest.raises(ValueError, match="case= draws its own view: leave view='cases' out"):
         viz.select_view(query_graph, view="cases", case="big-fiscal-system")
-    assert viz.select_view(query_graph, view="case", case="big-fiscal-system")
+    assert viz.select_view(query_graph, case="big-fiscal-system")
 
 
 def test_a_case_view_takes_the_case_as_an_id_an_iri_as_text_or_uriref_or_rgd_form(
@@ -1076,7 +1076,7 @@ def test_no_two_labels_of_a_real_picture_print_over_each_other(
 ) -> None:
     # The cross-case page printed 深化国有企业功能性改革 over 推进大财政体系建设, and the
     # office's label ran into the platform's box; one-case pages piled labels up.
-    network = viz.select_view(query_graph, view="cases", case=case)
+    network = viz.select_view(query_graph, view="full" if case else "cases", case=case)
     page = tmp_path / "page.html"
     page.write_text(viz.render_html(network, title="t", lang=lang), encoding="utf-8")
     _open(browser, page)
@@ -1509,7 +1509,7 @@ def test_svg_labels_stay_inside_the_picture_and_apart(
     browser: Any, query_graph: Graph, tmp_path: Path, case: str | None, lang: str
 ) -> None:
     # Case titles ran past the right edge of the picture (to x=1997 of 1600).
-    network = viz.select_view(query_graph, view="cases", case=case)
+    network = viz.select_view(query_graph, view="full" if case else "cases", case=case)
     picture = tmp_path / "picture.svg"
     picture.write_text(viz.render_svg(network, title="t", lang=lang), encoding="utf-8")
     browser.get(picture.resolve().as_uri())

@@ -127,7 +127,7 @@ def select_view(
             raise ValueError(
                 f"max_cases={max_cases}: an entity links cases only if 2 or more name it"
             )
-    if view not in ("full", "case") and (construct is not None or case is not None):
+    if view != "full" and (construct is not None or case is not None):
         given = "construct" if construct is not None else "case"
         raise ValueError(f"{given}= draws its own view: leave view={view!r} out")
     if construct is not None:
