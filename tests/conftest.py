@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,19 @@ from rdflib import Graph
 from reformgraph import pipeline
 
 from .paths import DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds keep their cache key (see ``produce.cache_key``) below a folder of the tests',
+    not in the user's own cache folder; so do the commands the tests run as processes."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture(scope="session")

@@ -1572,7 +1572,8 @@ def test_a_rebuild_that_can_take_nothing_from_the_cache_says_why(
     assert (
         "0 of 8 case(s) taken from the last build's cache, all read and checked again: every"
         " case depends on the sources, the entities, the ontology, the shapes and"
-        " reformgraph's code, and one of them changed (or every case file did)"
+        " reformgraph's code, and one of them changed (or every case file did, or another"
+        " user built it: a cache is only used by whoever wrote it)"
     ) in message
 
 

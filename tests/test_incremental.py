@@ -10,6 +10,7 @@ cases were taken from the cache is the build's own report, ``CheckResult.reused`
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import zlib
@@ -159,6 +160,31 @@ def test_editing_one_case_redoes_only_that_case_and_equals_a_clean_build(
     assert 'Building a \\"big fiscal\\" system"@en' in nt, "the new title is not in the graph"
     assert "/figure/three-assets-total-scale>" in nt, "the renamed figure is not in the graph"
     assert_same_build(project.out, clean)
+
+
+def test_a_cache_another_user_wrote_is_not_used_and_its_writer_still_uses_it(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A build folder from someone else: its entries, named with their key, are never
+    # found with ours (a forged entry would have put its triples into the build unchecked).
+    from reformgraph import produce
+
+    mine = os.environ["XDG_CACHE_HOME"]
+    key_file = Path(mine) / "reformgraph" / "cache-key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    produce.cache_key.cache_clear()
+    try:
+        theirs = project.rebuild()
+        assert theirs.check.reused == 0
+        assert theirs.cache_unused
+        assert_same_build(project.out, project.first.folder)
+        again = project.rebuild()  # their own cache, now
+        assert again.check.reused == len(CASE_FILES)
+    finally:
+        monkeypatch.setenv("XDG_CACHE_HOME", mine)
+        produce.cache_key.cache_clear()
+    assert project.rebuild().check.reused == 0, "the cache is theirs now, not ours"
 
 
 def test_a_damaged_cache_entry_is_redone_and_the_rest_reused(project: Project) -> None:

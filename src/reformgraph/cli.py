@@ -543,7 +543,8 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
             f"0 of {result.check.summary.cases} case(s) taken from the last build's cache,"
             " all read and checked again: every case depends on the sources, the entities,"
             " the ontology, the shapes and reformgraph's code, and one of them changed (or"
-            " every case file did)"
+            " every case file did, or another user built it: a cache is only used by whoever"
+            " wrote it)"
         )
     if result.stale:
         names = ", ".join(p.name for p in result.stale[:5])

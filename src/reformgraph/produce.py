@@ -462,9 +462,51 @@ def _bounded_map(
     return outcomes()
 
 
+#: The key of this user's case caches (see :func:`cache_key`), below the user's cache
+#: folder (``$XDG_CACHE_HOME``, else ``~/.cache``).
+CACHE_KEY_FILE = Path("reformgraph") / "cache-key"
+
+
+@cache
+def cache_key() -> bytes:
+    """A secret of this user's, part of the name of every cache entry a build writes: an
+    entry is only ever found by the user who wrote it. A build folder may come from someone
+    else (a project sent whole), and an entry of theirs, named as one of ours, would put
+    its triples into our build unchecked. Made (32 random bytes, readable by the user only)
+    on the first build; where it cannot be kept, one for this process, so that nothing a
+    build did not write itself is taken from its cache."""
+    import secrets
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / CACHE_KEY_FILE
+    for _ in range(2):
+        try:
+            key = path.read_bytes()
+            if len(key) == 32:
+                return key
+            return secrets.token_bytes(32)  # not one we made: trust no cache with it
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return secrets.token_bytes(32)
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue  # another build made it meanwhile: read it
+        except OSError:
+            return secrets.token_bytes(32)
+        key = secrets.token_bytes(32)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        return key
+    return secrets.token_bytes(32)
+
+
 def _fingerprint(root: Path) -> str:
-    """A digest of everything a case's result depends on besides its own file."""
-    digest = hashlib.sha256()
+    """A digest of everything a case's result depends on besides its own file, and of
+    this user's :func:`cache_key`."""
+    digest = hashlib.sha256(cache_key())
     for folder in ("sources", "entities"):
         for path in sorted((root / folder).iterdir()):
             if path.is_file():
