@@ -1,4 +1,5 @@
-"""Rename an entity's or a case's id in every file of a data folder that uses it.
+"""Rename an entity's or a case's id in every file of a data folder that uses it, or
+merge an entity drafted twice into the one kept.
 
 An id is part of the IRI others link to, and ``extract`` makes up ids (``org-f4fdd8d5``)
 that a curator replaces by readable ones. By hand, that means finding every reference
@@ -47,7 +48,7 @@ from reformgraph.models import (
     Mention,
     Source,
 )
-from reformgraph.resolve import resolve
+from reformgraph.resolve import article, resolve
 
 __all__ = ["RenameError", "RenameResult", "rename_id"]
 
@@ -329,10 +330,6 @@ def _scan(root: Path, kind: str, old: str, new: str, merge: bool = False) -> lis
 # ----------------------------------------------------------------------------- the rename
 
 
-def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
-
-
 def _refuse(display: str, message: str) -> RenameError:
     return RenameError([DataError(display, None, "", message)])
 
@@ -374,8 +371,8 @@ def _plan_merge(
     if duplicate.type is not keep.type:
         raise _refuse(
             display,
-            f"{duplicate.id!r} is {_article(duplicate.type.value)} {duplicate.type.value},"
-            f" {keep.id!r} {_article(keep.type.value)} {keep.type.value}: only two entries of"
+            f"{duplicate.id!r} is {article(duplicate.type.value)} {duplicate.type.value},"
+            f" {keep.id!r} {article(keep.type.value)} {keep.type.value}: only two entries of"
             " one kind are merged",
         )
     if keep.id in duplicate.distinct_from or duplicate.id in keep.distinct_from:

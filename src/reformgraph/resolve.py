@@ -66,6 +66,7 @@ __all__ = [
     "ResolvedIntroduction",
     "ResolvedMeasure",
     "Span",
+    "article",
     "measure_markers",
     "resolve",
 ]
@@ -151,7 +152,8 @@ class Resolved:
         return self.dataset.entities
 
 
-def _article(word: str) -> str:
+def article(word: str) -> str:
+    """The indefinite article of ``word``, as messages write it (an organisation)."""
     return "an" if word[:1] in "aeiou" else "a"
 
 
@@ -291,7 +293,7 @@ class _Resolver:
             self.errors.append(
                 lines.error(
                     path,
-                    f"{what} {entity_id!r} is {_article(entity.type.value)} {entity.type.value},"
+                    f"{what} {entity_id!r} is {article(entity.type.value)} {entity.type.value},"
                     f" expected {names}",
                 )
             )
