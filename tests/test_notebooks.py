@@ -35,6 +35,7 @@ print(json.dumps({
     "cases": int(cases["case"].nunique()),
     "titles": int(cases["title"].nunique()),
     "largest": int(figures["value"].max()),
+    "named": [[row["entity"].rsplit("/", 1)[-1], row["label"]] for _, row in named.iterrows()],
 }))
 """,
     "02-cross-case-links.ipynb": """
@@ -407,6 +408,8 @@ def test_notebook_01_takes_its_example_case_from_the_data(
     assert probed["case_id"] == "big-fiscal-system"
     assert probed["cases"] == probed["titles"] == 8
     assert probed["largest"] == 21_800_000_000_000
+    # 绩效平台, bound as a parameter of the notebook's own query, is the platform's short name
+    assert probed["named"] == [["performance-evaluation-platform", "投资项目绩效综合评价平台"]]
 
 
 @pytest.mark.slow
