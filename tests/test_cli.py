@@ -468,7 +468,8 @@ def other_build(build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return copy
 
 
-@pytest.mark.parametrize(
+#: A command that writes a file by default, and the file's name.
+_WRITERS = pytest.mark.parametrize(
     ("command", "written"),
     [
         (["network", "-f", "csv"], "reformgraph-cases.graphml"),
@@ -476,6 +477,9 @@ def other_build(build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ],
     ids=["network", "viz"],
 )
+
+
+@_WRITERS
 def test_network_and_viz_read_the_build_named_by_build_and_write_into_it(
     other_build: Path, command: list[str], written: str
 ) -> None:
@@ -485,14 +489,7 @@ def test_network_and_viz_read_the_build_named_by_build_and_write_into_it(
     assert (other_build / written).is_file()
 
 
-@pytest.mark.parametrize(
-    ("command", "written"),
-    [
-        (["network", "-f", "csv"], "reformgraph-cases.graphml"),
-        (["viz", "--view", "cases"], "reformgraph-cases.html"),
-    ],
-    ids=["network", "viz"],
-)
+@_WRITERS
 def test_network_and_viz_of_a_graph_file_write_beside_it(
     build_dir: Path, tmp_path: Path, command: list[str], written: str
 ) -> None:
