@@ -550,12 +550,12 @@ def test_checking_the_project_or_a_folder_of_its_data_names_the_data_folder_to_g
 
 
 def test_a_build_does_not_replace_a_store_folder_it_did_not_make(tmp_path: Path) -> None:
-    from reformgraph.errors import NoBuildError
+    from reformgraph.errors import OutputFolderError
 
     mine = tmp_path / "out" / "store" / "mine.txt"
     mine.parent.mkdir(parents=True)
     mine.write_text("a user's file", encoding="utf-8")
-    with pytest.raises(NoBuildError, match="is not a store of an earlier build"):
+    with pytest.raises(OutputFolderError, match="is not a store of an earlier build"):
         pipeline.build(DATA, tmp_path / "out")
     assert mine.read_text(encoding="utf-8") == "a user's file"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["store"]
@@ -582,18 +582,51 @@ def test_a_link_to_a_folder_in_a_data_folder_is_named_as_not_read(
 
 
 def test_a_build_does_not_replace_a_cache_folder_it_did_not_make(tmp_path: Path) -> None:
-    from reformgraph.errors import NoBuildError
+    from reformgraph.errors import OutputFolderError
 
     # --out ~ : the home folder's .cache is every program's
     home = tmp_path / "home"
     mine = home / ".cache" / "pip" / "mine.txt"
     mine.parent.mkdir(parents=True)
     mine.write_text("a user's file", encoding="utf-8")
-    with pytest.raises(NoBuildError, match="is not the cache of an earlier build"):
+    with pytest.raises(OutputFolderError, match="is not the cache of an earlier build"):
         pipeline.build(DATA, home)
     assert mine.read_text(encoding="utf-8") == "a user's file"
     assert sorted(p.name for p in home.iterdir()) == [".cache"]
     assert sorted(p.name for p in (home / ".cache").iterdir()) == ["pip"]
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("a file", "is a file, not a folder: a build goes into a folder"),
+        ("the data folder", "is a data folder: a build goes into a folder of its own"),
+        ("inside the data folder", "is inside the data folder"),
+        ("an output name that is a folder", "reformgraph.ttl is a folder, and a build replaces"),
+    ],
+)
+def test_a_folder_that_cannot_take_a_build_is_an_output_folder_error_before_any_work(
+    tmp_path: Path, given: str, message: str
+) -> None:
+    from reformgraph.errors import NoBuildError, OutputFolderError
+
+    # build() raised NoBuildError, "there is no build", for a folder that cannot take one
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    out = {
+        "a file": tmp_path / "out",
+        "the data folder": data,
+        "inside the data folder": data / "build",
+        "an output name that is a folder": tmp_path / "out",
+    }[given]
+    if given == "a file":
+        out.write_text("mine", encoding="utf-8")
+    elif given == "an output name that is a folder":
+        (out / "reformgraph.ttl").mkdir(parents=True)
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    with pytest.raises(OutputFolderError, match=message) as raised:
+        pipeline.build(data, out)
+    assert isinstance(raised.value, NoBuildError)  # as it was caught before it had a name
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
 
 
 # --------------------------------------------------------------------------- not files at all

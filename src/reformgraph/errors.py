@@ -24,6 +24,7 @@ __all__ = [
     "NoBuildError",
     "NoCasesError",
     "NoProjectError",
+    "OutputFolderError",
     "PortInUse",
     "PublishError",
     "PushInterrupted",
@@ -133,6 +134,13 @@ class NoProjectError(ReformgraphError):
 
 class NoBuildError(ReformgraphError):
     """A command needs a built graph and there is none."""
+
+
+class OutputFolderError(NoBuildError):
+    """The folder given for a build's output cannot take one: it is a file, a data folder
+    or inside one, or holds a store, a cache or an output name that no build made. Checked
+    before any work; nothing is written. (A :class:`NoBuildError`, as it was raised before
+    it had a name of its own.)"""
 
 
 class ToolError(ReformgraphError):

@@ -39,6 +39,7 @@ from reformgraph.errors import (
     LargeViewWarning,
     NoBuildError,
     NoCasesError,
+    OutputFolderError,
     QueryError,
     ToolError,
     ValidationFailed,
@@ -363,23 +364,29 @@ def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = No
     Nothing is written unless the data resolves and the graph conforms to the shapes:
     on any error the previous build's files stay as they were. Cases unchanged since the
     last build in ``out_dir`` are taken from its cache.
+
+    Raises :class:`~reformgraph.errors.OutputFolderError` (before any work) if ``out_dir``
+    cannot take a build, :class:`~reformgraph.errors.DataErrors` for bad data and
+    :class:`~reformgraph.errors.ValidationFailed` if the graph does not conform.
     """
     refuse_in_starting_worker("pipeline.build")
     require_progress(progress)
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         # it said "cannot write the output: [Errno 17] File exists"
-        raise NoBuildError(f"{out_dir} is a file, not a folder: a build goes into a folder (--out)")
+        raise OutputFolderError(
+            f"{out_dir} is a file, not a folder: a build goes into a folder (--out)"
+        )
     inside = next((f for f in (out_dir, *out_dir.resolve().parents) if is_data_folder(f)), None)
     if inside is not None:
         # --out data/cases wrote the build's files among the curated ones
         where = "is a data folder" if inside == out_dir else f"is inside the data folder {inside}"
-        raise NoBuildError(f"{out_dir} {where}: a build goes into a folder of its own (--out)")
+        raise OutputFolderError(f"{out_dir} {where}: a build goes into a folder of its own (--out)")
     _check_output_store(out_dir / STORE_DIR)
     _check_output_cache(out_dir / CACHE_DIR)
     for name in OUTPUT_NAMES:
         if (out_dir / name).is_dir():
-            raise NoBuildError(
+            raise OutputFolderError(
                 f"{out_dir / name} is a folder, and a build replaces it with a file: move it"
                 " away, or build into another folder (--out)"
             )
@@ -454,7 +461,7 @@ def _check_output_store(store: Path) -> None:
         or p.name == BUILD_INFO
         for p in store.iterdir()
     ):
-        raise NoBuildError(
+        raise OutputFolderError(
             f"{store} is not a store of an earlier build, and a build replaces it whole:"
             " move it away, or build into another folder (--out)"
         )
@@ -477,7 +484,7 @@ def _check_output_cache(cache: Path) -> None:
         or p.name in _OS_FILES
         for p in cache.iterdir()
     ):
-        raise NoBuildError(
+        raise OutputFolderError(
             f"{cache} is not the cache of an earlier build, and a build replaces it whole:"
             " move it away, or build into another folder (--out)"
         )
