@@ -31,9 +31,11 @@ DATA = HERE.parent / "data"
 FIXTURES = HERE / "fixtures" / "invalid"
 FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if (p / "patch.yaml").is_file())
 
-#: One reported error as the command prints it: ``file[:line][ [path]]: message``.
+#: One reported error as the command prints it: ``file[:line][ [path]]: message``, or
+#: ``file:line [9].id: message`` for an item of a file's top list.
 ERROR_LINE = re.compile(
-    r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?: \[(?P<path>.*?)\])?: (?P<message>.*)$"
+    r"^(?P<file>\S+?)(?::(?P<line>\d+))?"
+    r"(?: (?P<item>\[\d+\]\S*?)| \[(?P<path>.*?)\])?: (?P<message>.*)$"
 )
 ACTIONS = ("replace", "write", "append", "write-bytes", "delete", "rename")
 PATCH_KEYS = {"description", "edits", "exit_code", "errors", "expect", "count", "slow", "xfail"}
@@ -185,7 +187,8 @@ def reported(result: Result) -> list[tuple[str, int | None, str | None, str]]:
         match = ERROR_LINE.match(text)
         if match:
             line = int(match["line"]) if match["line"] else None
-            out.append((match["file"], line, match["path"], match["message"]))
+            path = match["item"] or match["path"]  # [9].id; [measures[2].evidence]
+            out.append((match["file"], line, path, match["message"]))
     return out
 
 
@@ -286,6 +289,8 @@ def test_bad_input_is_reported_and_the_previous_build_is_kept(
     assert "nothing was written" in result.stderr
     for expected in expected_errors(patch, data_copy):
         assert_reported(result, expected)
+    # an item of an entities file's list is placed as "[9].id", not "[[9].id]"
+    assert " [[" not in result.stderr, result.stderr
     for substring in patch.expect:
         assert substring in result.stderr, f"{substring!r} not in stderr:\n{result.stderr}"
     if patch.count is not None:
@@ -424,6 +429,23 @@ def test_a_bad_value_is_quoted_once_in_its_message(data_copy: Path, out_dir: Pat
 
 
 # --------------------------------------------------------------------------- one cause, one error
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("[9].id", "entities/x.yaml:37 [9].id: wrong"),  # it read "[[9].id]"
+        ("[0]", "entities/x.yaml:37 [0]: wrong"),
+        ("measures[2].evidence", "entities/x.yaml:37 [measures[2].evidence]: wrong"),
+        ("", "entities/x.yaml:37: wrong"),
+    ],
+)
+def test_an_error_is_placed_by_its_line_and_its_path_in_single_brackets(
+    path: str, shown: str
+) -> None:
+    from reformgraph.errors import DataError
+
+    assert str(DataError("entities/x.yaml", 37, path, "wrong")) == shown
 
 
 def test_a_case_file_copied_under_another_name_is_reported_once_naming_both_files(

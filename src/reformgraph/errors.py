@@ -92,7 +92,9 @@ class DataError(OrderedRecord):
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
-        if self.path:
+        if self.path.startswith("["):  # an item of a file's top list: not "[[9].id]"
+            where += f" {self.path}"
+        elif self.path:
             where += f" [{self.path}]"
         return f"{where}: {self.message}"
 
