@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -80,6 +81,8 @@ print(json.dumps({
         [int(row["rank"]), row["indicator"], row["statedAs"]]
         for _, row in rankings[rankings["subject"] == "省属企业"].iterrows()
     ],
+    "exported": [exported, len(exported_back), len(figures), str(target.parent)],
+    "exported_columns": list(exported_back.columns) == list(figures.columns),
 }))
 """,
 }
@@ -227,8 +230,9 @@ def _execute(path: Path, build_dir: Path, *, probe: bool = True) -> Executed:
     (and ``probe``)."""
     book = nbformat.read(path, as_version=4)
     probed: dict[str, Any] = {}
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as scratch:
         patch.setenv("REFORMGRAPH_OUT", str(build_dir))
+        patch.setenv("TMPDIR", scratch)  # what a notebook writes to a temporary folder
         client = NotebookClient(
             book,
             timeout=300,
@@ -438,6 +442,11 @@ def test_the_figures_notebook_finds_the_curated_recognitions_and_the_alarm_chang
     # what the prose of Changes and Rankings says of the curated data
     assert probed["computed"] == [[80, 17, 63, 78.8], [120, 80, 40, 33.3]]
     assert probed["growth_ranks"] == [[3, "资产总额增速", "全国第3"], [2, "营收增速", "第2"]]
+    # the export section: every row of the figures query, in its columns, outside the project
+    rows, read_back, shown, folder = probed["exported"]
+    assert rows == read_back == shown == 55
+    assert probed["exported_columns"]
+    assert not Path(folder).resolve().is_relative_to(ROOT.resolve())
 
 
 @pytest.mark.slow
