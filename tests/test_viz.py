@@ -185,6 +185,27 @@ def test_a_case_view_takes_the_case_as_an_id_an_iri_as_text_or_uriref_or_rgd_for
         viz.select_view(query_graph, case="nope")
 
 
+def test_a_case_view_of_a_case_drawn_as_another_kind_says_so_and_suggests_nothing(
+    query_graph: Graph,
+) -> None:
+    from rdflib import RDF, URIRef
+
+    from reformgraph.errors import UnknownCaseError
+
+    # a crafted graph: a case that is also a reform office is drawn as the office; the
+    # error said "no case 'big-fiscal-system' in the graph; did you mean big-fiscal-system?"
+    crafted = Graph()
+    crafted += query_graph
+    iri = URIRef("https://w3id.org/reformgraph/id/case/big-fiscal-system")
+    crafted.add((iri, RDF.type, URIRef("https://w3id.org/reformgraph/ontology/ReformOffice")))
+    with pytest.raises(UnknownCaseError) as raised:
+        viz.select_view(crafted, case="big-fiscal-system")
+    message = str(raised.value)
+    assert "'big-fiscal-system' is a case, but the graph also gives it the class of a" in message
+    assert "office" in message
+    assert "did you mean" not in message
+
+
 def _as_lists(network: nx.MultiDiGraph) -> tuple[list[Any], list[Any]]:
     return sorted(network.nodes(data=True)), sorted(network.edges(keys=True, data=True))
 

@@ -232,6 +232,14 @@ def _find_case(graph: Graph, case: str) -> URIRef:
     if isinstance(node, URIRef) and kinds.get(node) == "case":
         return node
     text = case.strip() if isinstance(case, str) else str(case)
+    if isinstance(node, URIRef) and node in cases:
+        # a graph of someone else's making: a case that is an office too is drawn as the
+        # office (it said "no case …; did you mean" the very id given)
+        raise UnknownCaseError(
+            f"{text!r} is a case, but the graph also gives it the class of a"
+            f" {kinds.get(node, 'node of another kind')}, as which the network draws it:"
+            " it has no case view (a graph reformgraph builds gives a case one class)"
+        )
     # a case's title, copied from a table (推进大财政体系建设): say whose it is
     wanted = " ".join(text.split()).casefold()
     titled = sorted(
