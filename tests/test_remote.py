@@ -1621,6 +1621,29 @@ SPARQL_XML = "application/sparql-results+xml"
 SPARQL_TSV = "text/tab-separated-values"
 
 
+def test_excel_safe_quotes_a_formula_of_an_endpoints_tsv_answer_and_keeps_its_numbers() -> None:
+    """TSV results say each value's type: with --excel-safe the label =SUM(1+1) and the
+    string "-3" are quoted, the integer -3 and the decimal -2.5 are not; without it, every
+    value is as the endpoint sent it (W3C CSV)."""
+    answer = b'?l\t?n\n"=SUM(1+1)"@zh\t-3\n"-3"\t-2.5\n'
+
+    def tsv(seen: Seen) -> Reply:
+        return 200, {"content-type": SPARQL_TSV}, answer
+
+    query = "SELECT ?l ?n WHERE { ?s ?l ?n }"
+    printed = []
+    with Stub(tsv) as stub:
+        for options in ([], ["--excel-safe"]):
+            endpoint = stub.url + "/query"
+            result = invoke("query", query, "--endpoint", endpoint, "-f", "csv", *options)
+            assert result.exit_code == 0, result.output
+            printed.append(result.stdout_bytes.decode("utf-8"))
+    assert printed == [
+        "\ufeffl,n\r\n=SUM(1+1),-3\r\n-3,-2.5\r\n",
+        "\ufeffl,n\r\n'=SUM(1+1),-3\r\n'-3,-2.5\r\n",
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "output_format"),
     [

@@ -867,7 +867,7 @@ def _show_query(query_spec: str) -> None:
     out.print(Text(saved.text.rstrip()))
 
 
-def _list_queries(output_format: str | None = None) -> None:
+def _list_queries(output_format: str | None = None, *, excel_safe: bool = False) -> None:
     from reformgraph.queries import saved_queries
 
     if output_format in ("csv", "json"):
@@ -886,7 +886,10 @@ def _list_queries(output_format: str | None = None) -> None:
             for name, saved in saved_queries().items()
         ]
         listing = QueryResult(["query", "question", "questionZh", "parameters"], rows)
-        sys.stdout.buffer.write((format_csv if output_format == "csv" else format_json)(listing))
+        if output_format == "csv":
+            sys.stdout.buffer.write(format_csv(listing, excel_safe=excel_safe))
+        else:
+            sys.stdout.buffer.write(format_json(listing))
         sys.stdout.flush()
         return
     cells = [
@@ -1051,6 +1054,15 @@ def query(
             " once the whole answer is written).",
         ),
     ] = None,
+    excel_safe: Annotated[
+        bool,
+        typer.Option(
+            "--excel-safe",
+            help="CSV for a spreadsheet: put ' before each value that begins with = + - @,"
+            " a tab or a line break (not a number such as -3), which Excel, LibreOffice and"
+            " Google Sheets would run as a formula. Not the default: the values are changed.",
+        ),
+    ] = False,
 ) -> None:
     """Run a SPARQL query on the built graph (or a remote endpoint) and print the result."""
     # Only what a query needs is imported: the store, the saved queries, the output.
@@ -1067,14 +1079,23 @@ def query(
     if list_queries:
         if output_format is not None:
             _check_format(output_format, graph=False)
+        if excel_safe and (query_spec is not None or output_format != "csv"):
+            shown = "a query's text" if query_spec is not None else "the list"
+            _fail(
+                f"--excel-safe applies to CSV, which a spreadsheet opens; {shown} is not CSV:"
+                " leave out --excel-safe, or list the queries with -f csv"
+            )
         if query_spec is None:
-            _list_queries(output_format)
+            _list_queries(output_format, excel_safe=excel_safe)
         else:
             _show_query(query_spec)
         return
     if query_spec is None:
         _fail("give a query: a saved query's name, a .rq file or SPARQL text (see --list)")
+    format_given = output_format is not None
     output_format = _answer_format(output_format, save)
+    if excel_safe and output_format != "csv":
+        _refuse_excel_safe(output_format, save, format_given)
     from reformgraph.queries import parse_params
 
     try:
@@ -1124,14 +1145,30 @@ def query(
             except ReformgraphError as exc:
                 _fail(str(exc))
             if save is not None:
-                _save(result, output_format, save)
+                _save(result, output_format, save, excel_safe=excel_safe)
                 return
-            _output(result, output_format)
+            _output(result, output_format, excel_safe=excel_safe)
     except KeyboardInterrupt:  # Ctrl-C: what was printed stays, a --save FILE as it was
         from reformgraph._stdout import INTERRUPTED_EXIT, QUERY_INTERRUPTED
 
         kept = "" if save is None else f"; {save} is left as it was"
         _fail(f"{QUERY_INTERRUPTED}{kept}", INTERRUPTED_EXIT)
+
+
+def _refuse_excel_safe(output_format: str, save: Path | None, format_given: bool) -> NoReturn:
+    """Stop ``--excel-safe`` with a format other than CSV: it changes what a spreadsheet
+    would run as a formula, and only CSV is opened as one (a table, JSON or RDF keeps every
+    value as it is, and would seem protected while it is not changed)."""
+    what = {"table": "a table", "json": "JSON", "nt": "N-Triples", "ttl": "Turtle"}
+    if format_given:
+        given = f"-f {output_format}"
+    else:
+        given = f"--save {save}" if save is not None else "the default"
+    _fail(
+        f"--excel-safe applies to CSV, for a spreadsheet; {what.get(output_format, output_format)}"
+        f" ({given}) keeps every value as it is: give -f csv (or --save FILE.csv), or leave out"
+        " --excel-safe"
+    )
 
 
 @contextmanager
@@ -1157,7 +1194,7 @@ def _first_row(answer: Any, what: str) -> Any:
     return EngineStream(answer.variables, itertools.chain(first, rows), answer.boolean)
 
 
-def _save(result: Any, output_format: str, target: Path) -> None:
+def _save(result: Any, output_format: str, target: Path, *, excel_safe: bool = False) -> None:
     """Write a query's answer to a file, atomically: a failure leaves the file as it was."""
     from reformgraph.io import atomic_writer
     from reformgraph.queries import GRAPH_FORMATS, format_table, write_csv, write_graph, write_json
@@ -1172,8 +1209,10 @@ def _save(result: Any, output_format: str, target: Path) -> None:
             elif output_format in GRAPH_FORMATS:
                 rows = write_graph(result, handle, output_format)
                 what = "triple(s)"
+            elif output_format == "csv":
+                rows = write_csv(result, handle, excel_safe=excel_safe)
             else:
-                rows = (write_csv if output_format == "csv" else write_json)(result, handle)
+                rows = write_json(result, handle)
     except ReformgraphError as exc:  # the store or the endpoint failed in the middle of the rows
         code = 3 if isinstance(exc, RemoteError) else 2
         _fail(f"{exc}\n{target}: not written (an existing file is left as it was)", code)
@@ -1352,9 +1391,11 @@ def _analysis_graph(graph_file: Path | None, build_dir: Path | None) -> tuple[An
     )
 
 
-def _output(result: object, output_format: str, total: int | None = None) -> None:
+def _output(
+    result: object, output_format: str, total: int | None = None, *, excel_safe: bool = False
+) -> None:
     """Print a query's answer: a QueryResult, or for CSV and JSON a QueryStream (``total``:
-    see :func:`_print_table`)."""
+    see :func:`_print_table`; ``excel_safe``: see :func:`reformgraph.queries.write_csv`)."""
     from reformgraph._stdout import CLOSED_PIPE_EXIT, discard_stdout
     from reformgraph.queries import GRAPH_FORMATS, write_csv, write_graph, write_json
 
@@ -1364,9 +1405,10 @@ def _output(result: object, output_format: str, total: int | None = None) -> Non
             return
         if output_format in GRAPH_FORMATS:
             write_graph(result, sys.stdout.buffer, output_format)  # type: ignore[arg-type]
+        elif output_format == "csv":
+            write_csv(result, sys.stdout.buffer, excel_safe=excel_safe)  # type: ignore[arg-type]
         else:
-            write = write_csv if output_format == "csv" else write_json
-            write(result, sys.stdout.buffer)  # type: ignore[arg-type]
+            write_json(result, sys.stdout.buffer)  # type: ignore[arg-type]
         sys.stdout.flush()
     except BrokenPipeError:  # the reader has what it wanted (`| head`): stop quietly
         discard_stdout()

@@ -27,13 +27,24 @@ _VALUE_OPTIONS = {
     "--build": "out",
 }
 # -o/--out, the old name of --build, goes to the full command line, which checks it.
+_FLAG_OPTIONS = {"--excel-safe": "excel-safe"}
 
 
 def _parse(args: list[str]) -> dict[str, list[str]] | None:
     """The options of a plain local query, or None if the request needs the full CLI."""
-    found: dict[str, list[str]] = {"query": [], "format": [], "param": [], "graph": [], "out": []}
+    found: dict[str, list[str]] = {
+        "query": [],
+        "format": [],
+        "param": [],
+        "graph": [],
+        "out": [],
+        "excel-safe": [],
+    }
     items = iter(args)
     for item in items:
+        if item in _FLAG_OPTIONS:
+            found[_FLAG_OPTIONS[item]].append(item)
+            continue
         name, sep, value = item.partition("=") if item.startswith("--") else (item, "", "")
         if name in _VALUE_OPTIONS:
             if not sep:
@@ -75,6 +86,9 @@ def _fast_query(args: list[str]) -> bool:
         return False
     output_format = (options["format"] or ["table"])[0]
     if output_format not in ("table", "csv", "json"):
+        return False
+    excel_safe = bool(options["excel-safe"])
+    if excel_safe and output_format != "csv":  # the full CLI says why not
         return False
     if output_format == "table" and sys.stdout.isatty():
         return False
@@ -131,8 +145,11 @@ def _fast_query(args: list[str]) -> bool:
             write_whole(format_table(result, NAMESPACES).encode("utf-8"))
         else:
             rows = stream.rows if first is None else itertools.chain((first,), stream.rows)
-            write = write_csv if output_format == "csv" else write_json
-            write(QueryStream(stream.variables, rows, stream.boolean), sys.stdout.buffer)
+            answer = QueryStream(stream.variables, rows, stream.boolean)
+            if output_format == "csv":
+                write_csv(answer, sys.stdout.buffer, excel_safe=excel_safe)
+            else:
+                write_json(answer, sys.stdout.buffer)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader has what it wanted (`| head`): stop quietly
         from reformgraph._stdout import CLOSED_PIPE_EXIT, discard_stdout

@@ -902,6 +902,7 @@ def export_query(
     *,
     output_format: str | None = None,
     params: Mapping[str, str] | None = None,
+    excel_safe: bool = False,
 ) -> int:
     """Write the answer of a query on a build's store to ``target``, as CSV (UTF-8 with a
     byte-order mark) or JSON (W3C SPARQL results), row by row as the store gives them: an
@@ -912,7 +913,13 @@ def export_query(
     The format is ``output_format`` (``"csv"``, ``"json"``, ``"nt"`` or ``"ttl"``) or, if
     not given, the one ``target``'s suffix names (``.csv``; ``.json`` or ``.srj``; ``.nt``;
     ``.ttl``). ``saved`` and ``params`` are as for :func:`query`. Returns the number of
-    rows (1 for an ASK query: its answer; the triples of a graph)."""
+    rows (1 for an ASK query: its answer; the triples of a graph).
+
+    ``excel_safe=True`` (CSV only) puts a single quote before each value a spreadsheet
+    would run as a formula (``=…``, ``+…``, ``-…``, ``@…``; not a number such as -3), as
+    ``reformgraph query --excel-safe`` does: see :func:`reformgraph.queries.write_csv`.
+    The file is then for a spreadsheet, no longer W3C CSV; without it, every value is
+    written as it is."""
     from reformgraph.io import atomic_writer
     from reformgraph.queries import (
         FORMAT_OF_SUFFIX,
@@ -936,6 +943,11 @@ def export_query(
     if output_format.lower() not in ("csv", "json", *GRAPH_FORMATS):
         raise QueryError(f"unknown format {output_format!r}: use csv, json, nt or ttl")
     output_format = output_format.lower()
+    if excel_safe and output_format != "csv":
+        raise QueryError(
+            f"excel_safe=True applies to CSV, the format a spreadsheet opens; {output_format}"
+            " is written as it is: leave out excel_safe, or write csv"
+        )
     if isinstance(out_dir, Graph):
         raise TypeError(
             "export_query reads a build's store: give the build folder (export_query("
@@ -951,9 +963,11 @@ def export_query(
         with atomic_writer(Path(target)) as handle:
             return write_graph(answer, handle, output_format)
     stream = stream_query_on_store(_open_build_store(out_dir), saved, bindings)
-    write = write_csv if output_format == "csv" else write_json
     with atomic_writer(Path(target)) as handle:
-        rows = write(stream, handle)
+        if output_format == "csv":
+            rows = write_csv(stream, handle, excel_safe=excel_safe)
+        else:
+            rows = write_json(stream, handle)
     return 1 if stream.boolean is not None else rows
 
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 __all__ = [
+    "FORMULA_STARTS",
     "GRAPH_FORMATS",
     "PARAM_TYPES",
     "Column",
@@ -53,6 +54,7 @@ __all__ = [
     "Term",
     "bind_params",
     "check_graph_format",
+    "excel_safe_text",
     "format_csv",
     "format_json",
     "load_query",
@@ -1722,12 +1724,66 @@ def _oxigraph_term(term: Any) -> Any:
     return ox.Literal(value, datatype=None if datatype is None else ox.NamedNode(datatype))
 
 
-def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
+#: What a spreadsheet may take a cell beginning with for a formula: OWASP's "CSV Injection"
+#: list (= + - @, the tab, the carriage return and the line feed).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: The XML Schema number datatypes, each with the lexical form of its finite numbers: a
+#: literal of one that has such a form (-3, -2.5, -1.5E3) is a number to a spreadsheet,
+#: not a formula. INF, -INF and NaN are no numbers to a spreadsheet: -INF is quoted.
+_NUMBER_FORMS = {
+    **dict.fromkeys(
+        (
+            f"{XSD}{name}"
+            for name in (
+                "integer long int short byte nonPositiveInteger negativeInteger"
+                " nonNegativeInteger positiveInteger unsignedLong unsignedInt unsignedShort"
+                " unsignedByte"
+            ).split()
+        ),
+        _INTEGER,
+    ),
+    f"{XSD}decimal": _DECIMAL,
+    **dict.fromkeys(
+        (f"{XSD}double", f"{XSD}float"),
+        re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"),
+    ),
+}
+
+
+def excel_safe_text(term: Any) -> str:
+    """A term as :func:`term_text` writes it, but with a single quote (') before a text
+    that begins with a character of :data:`FORMULA_STARTS`, so that a spreadsheet shows it
+    as text instead of running it as a formula (OWASP's advice against "CSV Injection").
+    A number is left as it is: a literal of an XML Schema number datatype (xsd:integer and
+    the integer types derived from it, xsd:decimal, xsd:double, xsd:float) whose text is a
+    finite number of that datatype's lexical form (-3, -2.5, -1.5E3). The same text in a
+    string (``"-3"``, ``"-3"@zh``), and ``-INF``, are quoted."""
+    if term is None:
+        return ""
+    kind, text, _language, datatype = term_parts(term)  # text: as term_text gives it
+    if kind == "bnode":
+        return f"_:{text}"
+    if not text.startswith(FORMULA_STARTS):
+        return text
+    form = _NUMBER_FORMS.get(datatype or "")
+    if form is not None and form.fullmatch(text):
+        return text
+    return "'" + text
+
+
+def write_csv(result: QueryResult | QueryStream, out: BinaryIO, *, excel_safe: bool = False) -> int:
     """Write CSV in UTF-8 with a byte-order mark, so that Excel shows the Chinese intact;
-    the rows are written as they come, a thousand at a time. Returns the number of rows."""
+    the rows are written as they come, a thousand at a time. Returns the number of rows.
+
+    Each value is written as the W3C SPARQL 1.1 CSV results format writes it. With
+    ``excel_safe``, a value a spreadsheet would run as a formula (one that begins with
+    = + - @, a tab, a carriage return or a line feed, and is not a number) begins with a
+    single quote (see :func:`excel_safe_text`): for a file to open in a spreadsheet, no
+    longer the W3C format (``'=x`` is not the value ``=x``)."""
     import csv
     import io
 
+    cell = excel_safe_text if excel_safe else term_text
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
@@ -1738,7 +1794,7 @@ def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
     writer.writerow(result.variables)
     count = 0
     for count, row in enumerate(result.rows, 1):
-        writer.writerow([term_text(term) for term in row])
+        writer.writerow([cell(term) for term in row])
         if count % _ROWS_PER_WRITE == 0:
             _write_all(out, buffer.getvalue().encode("utf-8"))
             buffer.seek(0)
@@ -1747,12 +1803,12 @@ def write_csv(result: QueryResult | QueryStream, out: BinaryIO) -> int:
     return count
 
 
-def format_csv(result: QueryResult) -> bytes:
-    """The CSV of :func:`write_csv`, as bytes."""
+def format_csv(result: QueryResult, *, excel_safe: bool = False) -> bytes:
+    """The CSV of :func:`write_csv` (``excel_safe`` as there), as bytes."""
     import io
 
     buffer = io.BytesIO()
-    write_csv(result, buffer)
+    write_csv(result, buffer, excel_safe=excel_safe)
     return buffer.getvalue()
 
 
