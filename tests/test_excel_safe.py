@@ -259,3 +259,65 @@ def test_the_console_scripts_fast_path_writes_the_same_excel_safe_csv(formula_bu
     assert refused.returncode == 2
     assert refused.stdout == b""
     assert b"--excel-safe applies to CSV" in refused.stderr
+
+
+#: English labels of the curated data made formulas, as a contributor's labels could be:
+#: China's (a place many cases share) and vehicle-road cooperation's (a concept --suggest
+#: pairs with another).
+FORMULA_LABELS = {
+    '"China"@en': "=1+cmd|' /C calc'!A0",
+    '"vehicle-road cooperation"@en': "-2+3+cmd|' /C calc'!A0",
+}
+
+
+@pytest.fixture(scope="module")
+def formula_label_graph(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built N-Triples with :data:`FORMULA_LABELS`."""
+    graph = tmp_path_factory.mktemp("formula-label") / "graph.nt"
+    text = (build_dir / "reformgraph.nt").read_text(encoding="utf-8")
+    for label, formula in FORMULA_LABELS.items():
+        assert text.count(label) == 2  # its skos:prefLabel and rdfs:label
+        text = text.replace(label, f'"{formula}"@en')
+    graph.write_text(text, encoding="utf-8")
+    return graph
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["links"], ["links", "--suggest"], ["network", "--out", "{tmp}"]],
+    ids=["links", "suggest", "network"],
+)
+def test_links_and_network_csv_quote_a_formula_label_with_excel_safe_only(
+    formula_label_graph: Path, tmp_path: Path, command: list[str]
+) -> None:
+    words = [word.replace("{tmp}", str(tmp_path)) for word in command]
+    base = [*words, "--graph", str(formula_label_graph), "-f", "csv"]
+    plain = runner.invoke(app, base)
+    safe = runner.invoke(app, [*base, "--excel-safe"])
+    assert plain.exit_code == 0, plain.output
+    assert safe.exit_code == 0, safe.output
+    plain_csv = safe_expected = plain.stdout_bytes.decode("utf-8")
+    shown = [f for f in FORMULA_LABELS.values() if f",{f}" in plain_csv]  # W3C: as it is
+    assert shown, "no formula label in the answer"
+    for formula in shown:
+        safe_expected = safe_expected.replace(f",{formula}", f",'{formula}")
+    assert safe.stdout_bytes.decode("utf-8") == safe_expected
+
+
+@pytest.mark.parametrize("command", [["links"], ["network"]])
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [([], "a table (the default)"), (["-f", "json"], "JSON (-f json)")],
+    ids=["table", "json"],
+)
+def test_links_and_network_refuse_excel_safe_for_another_format_before_any_work(
+    build_dir: Path, tmp_path: Path, command: list[str], options: list[str], said: str
+) -> None:
+    out = ["--out", str(tmp_path / "net")] if command == ["network"] else []
+    result = runner.invoke(
+        app, [*command, *out, "--build", str(build_dir), "--excel-safe", *options]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"--excel-safe applies to CSV, for a spreadsheet; {said}" in result.stderr
+    assert "give -f csv, or leave out --excel-safe" in result.stderr
+    assert not (tmp_path / "net").exists()

@@ -924,6 +924,15 @@ AuthOption = Annotated[
     str,
     typer.Option("--auth", metavar="SCHEME", help="basic (Fuseki, GraphDB) or digest (Virtuoso)."),
 ]
+ExcelSafeOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel-safe",
+        help="CSV for a spreadsheet: put ' before each value that begins with = + - @,"
+        " a tab or a line break (not a number such as -3), which Excel, LibreOffice and"
+        " Google Sheets would run as a formula. Not the default: the values are changed.",
+    ),
+]
 
 
 def _answer_format(output_format: str | None, save: Path | None) -> str:
@@ -1054,15 +1063,7 @@ def query(
             " once the whole answer is written).",
         ),
     ] = None,
-    excel_safe: Annotated[
-        bool,
-        typer.Option(
-            "--excel-safe",
-            help="CSV for a spreadsheet: put ' before each value that begins with = + - @,"
-            " a tab or a line break (not a number such as -3), which Excel, LibreOffice and"
-            " Google Sheets would run as a formula. Not the default: the values are changed.",
-        ),
-    ] = False,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Run a SPARQL query on the built graph (or a remote endpoint) and print the result."""
     # Only what a query needs is imported: the store, the saved queries, the output.
@@ -1095,7 +1096,10 @@ def query(
     format_given = output_format is not None
     output_format = _answer_format(output_format, save)
     if excel_safe and output_format != "csv":
-        _refuse_excel_safe(output_format, save, format_given)
+        if format_given:
+            _refuse_excel_safe(output_format, f"-f {output_format}", "-f csv (or --save FILE.csv)")
+        given = f"--save {save}" if save is not None else "the default"
+        _refuse_excel_safe(output_format, given, "-f csv (or --save FILE.csv)")
     from reformgraph.queries import parse_params
 
     try:
@@ -1155,20 +1159,23 @@ def query(
         _fail(f"{QUERY_INTERRUPTED}{kept}", INTERRUPTED_EXIT)
 
 
-def _refuse_excel_safe(output_format: str, save: Path | None, format_given: bool) -> NoReturn:
-    """Stop ``--excel-safe`` with a format other than CSV: it changes what a spreadsheet
-    would run as a formula, and only CSV is opened as one (a table, JSON or RDF keeps every
-    value as it is, and would seem protected while it is not changed)."""
+def _refuse_excel_safe(output_format: str, given: str, fix: str = "-f csv") -> NoReturn:
+    """Stop ``--excel-safe`` with a format other than CSV (``given``: what chose it): it
+    changes what a spreadsheet would run as a formula, and only CSV is opened as one (a
+    table, JSON or RDF keeps every value as it is, and would seem protected while it is
+    not changed). ``fix``: how to ask for CSV."""
     what = {"table": "a table", "json": "JSON", "nt": "N-Triples", "ttl": "Turtle"}
-    if format_given:
-        given = f"-f {output_format}"
-    else:
-        given = f"--save {save}" if save is not None else "the default"
     _fail(
         f"--excel-safe applies to CSV, for a spreadsheet; {what.get(output_format, output_format)}"
-        f" ({given}) keeps every value as it is: give -f csv (or --save FILE.csv), or leave out"
-        " --excel-safe"
+        f" ({given}) keeps every value as it is: give {fix}, or leave out --excel-safe"
     )
+
+
+def _check_excel_safe(ctx: typer.Context, excel_safe: bool, output_format: str) -> None:
+    """Stop ``--excel-safe`` of ``links`` or ``network`` with a format other than CSV."""
+    if excel_safe and output_format != "csv":
+        given = f"-f {output_format}" if _given(ctx, "output_format") else "the default"
+        _refuse_excel_safe(output_format, given)
 
 
 @contextmanager
@@ -1457,6 +1464,7 @@ def links(
     graph_file: GraphOption = None,
     build_dir: BuildOption = None,
     old_out: OldBuildOption = None,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Cross-case links: every pair of cases that share an entity, with each case's quote."""
     from rdflib import SKOS
@@ -1464,6 +1472,7 @@ def links(
     from reformgraph import analysis
 
     _check_format(output_format, graph=False)
+    _check_excel_safe(ctx, excel_safe, output_format)
     if entity is not None and not suggest:
         _fail(
             "--entity needs --suggest: the links are not filtered by entity"
@@ -1514,7 +1523,7 @@ def links(
             shown = suggestions[:TERMINAL_ROWS] if out.is_terminal else suggestions
             _output(analysis.suggestions_result(shown), output_format, len(suggestions))
         else:
-            _output(analysis.suggestions_stream(suggestions), output_format)
+            _output(analysis.suggestions_stream(suggestions), output_format, excel_safe=excel_safe)
         return
     with _progress(ticking=True) as progress:
         try:
@@ -1532,11 +1541,12 @@ def links(
     elif output_format == "table":
         _output(analysis.links_result(found), output_format)
     else:  # written as made: 3.9 million links on 1,000 synthetic cases
-        _output(analysis.links_stream(found), output_format)
+        _output(analysis.links_stream(found), output_format, excel_safe=excel_safe)
 
 
 @app.command(cls=_Command)
 def network(
+    ctx: typer.Context,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -1578,11 +1588,13 @@ def network(
     output_format: FormatOption = "table",
     graph_file: GraphOption = None,
     build_dir: BuildOption = None,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Network analysis: which entities bridge the most cases; GraphML and GEXF exports."""
     from reformgraph import analysis, pipeline
 
     _check_format(output_format, graph=False)
+    _check_excel_safe(ctx, excel_safe, output_format)
     read_from = _build_dir(build_dir, None, graph_file)
     try:
         graph, folder = _analysis_graph(graph_file, read_from)
@@ -1618,7 +1630,7 @@ def network(
             row for row in analysis.centrality(graph, sample=sample, seed=seed) if row.cases >= 2
         ]
         progress("rank", 1, 1)
-    _output(analysis.centrality_result(ranking[:top]), output_format)
+    _output(analysis.centrality_result(ranking[:top]), output_format, excel_safe=excel_safe)
     if len(ranking) < top:
         err.print(
             f"{len(ranking)} entit{'y' if len(ranking) == 1 else 'ies'} link two or more"
