@@ -592,7 +592,7 @@ def test_relations_and_pilots_are_not_labelled_with_the_name_of_an_entity(
 
 
 def test_a_pilot_s_english_label_keeps_its_batch(query_graph: Graph) -> None:
-    """试点:首批“双智试点” was "pilot: the "dual intelligence" pilot", the batch dropped."""
+    """试点:首批“双智试点” was "pilot: "dual intelligence" pilot", the batch dropped."""
     from rdflib import RDFS
 
     node = URIRef(

@@ -13,6 +13,7 @@ import yaml
 from reformgraph import pipeline
 from reformgraph.coverage import uncovered_numerals
 from reformgraph.io import load_data_folder
+from reformgraph.models import Entity
 from reformgraph.resolve import resolve
 
 from .paths import CASE_FILES, DATA
@@ -139,3 +140,25 @@ def test_english_strings_are_present_and_not_chinese() -> None:
     bad = [e.id for e in resolved.entities.values() if han.search(e.label.en)]
     bad += [c.case.id for c in resolved.cases if han.search(c.case.title.en)]
     assert not bad
+
+
+def _english_labels(entity: Entity) -> list[str]:
+    return [label.en for label in (entity.label, *entity.alt_labels) if label.en]
+
+
+#: The names English writes only with the article, as the gazetteer of places does: the
+#: build says "rank 4 in the world".
+_NAMES_WITH_THE = {"the world", "the Americas"}
+
+
+def test_english_labels_carry_no_leading_article() -> None:
+    """A label names its thing, as a headword does: "three guarantees", not "the three
+    guarantees" (data/README, "Translations")."""
+    entities = resolve(load_data_folder(DATA)).entities.values()
+    bad = [
+        f"{entity.id}: {label!r}"
+        for entity in entities
+        for label in _english_labels(entity)
+        if label.lower().startswith(("the ", "a ", "an ")) and label not in _NAMES_WITH_THE
+    ]
+    assert not bad, "\n".join(bad)
