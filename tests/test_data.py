@@ -162,3 +162,20 @@ def test_english_labels_carry_no_leading_article() -> None:
         if label.lower().startswith(("the ", "a ", "an ")) and label not in _NAMES_WITH_THE
     ]
     assert not bad, "\n".join(bad)
+
+
+def test_a_city_is_named_in_english_without_city() -> None:
+    """Wuhan for 武汉市 and Ezhou for 鄂州市, as the gazetteer names them: "X City" only
+    where X alone names another place (Jilin City, Jilin) (data/README, "Translations")."""
+    entities = resolve(load_data_folder(DATA)).entities.values()
+    places = {entity.id: _english_labels(entity) for entity in entities if entity.type.is_place}
+    bad = [
+        f"{place}: {label!r}"
+        for place, labels in places.items()
+        for label in labels
+        if label.endswith((" City", " Municipality"))
+        and not any(
+            label.rsplit(" ", 1)[0] in others for other, others in places.items() if other != place
+        )
+    ]
+    assert not bad, "\n".join(bad)
