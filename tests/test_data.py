@@ -13,7 +13,7 @@ import yaml
 from reformgraph import pipeline
 from reformgraph.coverage import uncovered_numerals
 from reformgraph.io import load_data_folder
-from reformgraph.models import Entity
+from reformgraph.models import Entity, EntityType
 from reformgraph.resolve import resolve
 
 from .paths import CASE_FILES, DATA
@@ -177,5 +177,19 @@ def test_a_city_is_named_in_english_without_city() -> None:
         and not any(
             label.rsplit(" ", 1)[0] in others for other, others in places.items() if other != place
         )
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_an_indicator_that_counts_is_a_number_of_things() -> None:
+    """数 and 数量 (企业数, 接警台数量) are "number of …", never "count of" or "quantity of"
+    (data/README, "Translations")."""
+    entities = resolve(load_data_folder(DATA)).entities.values()
+    bad = [
+        f"{entity.id}: {entity.label.zh} / {entity.label.en!r}"
+        for entity in entities
+        if entity.type is EntityType.INDICATOR
+        and entity.label.zh.endswith(("数", "数量"))
+        and not entity.label.en.startswith("number of ")
     ]
     assert not bad, "\n".join(bad)
