@@ -283,6 +283,72 @@ def test_a_full_width_colon_inside_a_text_is_not_blamed_for_another_mistake(
     assert "U+FF1A" not in message
 
 
+# --------------------------------------------------------------------------- invisible
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "path", "message"),
+    [
+        ("a: {zh: 湖北\u200b, en: Hubei}\n", 1, "a.zh", "U+200B ZERO WIDTH SPACE, an invisible"),
+        ("a: {zh: 湖北\u200b, en: Hubei}\n", 1, "a.zh", "), at column 11, is not allowed"),
+        ("a:\n  - 武\u202e汉\n", 2, "a[0]", "U+202E RIGHT-TO-LEFT OVERRIDE, an invisible control"),
+        ("a:\n  label\u2060: x\n", 2, "a", "U+2060 WORD JOINER, an invisible character"),
+        ("a:\n  label\u2060: x\n", 2, "a", "it) in a key, at column 8, is not allowed"),
+        # a folded text: the line and column of the character, not where the text begins
+        ("a: >\n  one two\n  three\u00ad four\n", 3, "a", "U+00AD SOFT HYPHEN"),
+        ("a: >\n  one two\n  three\u00ad four\n", 3, "a", "), at column 8, is not allowed"),
+        ('a: "x\\U000E0041"\n', 1, "a", "written as the escape \\U000E0041, at column 6"),
+        ("a: x\nb: y  # \u2067z\u2069\n", 2, "", "U+2067 RIGHT-TO-LEFT ISOLATE"),
+        ("a: x\nb: y  # \u2067z\u2069\n", 2, "", "shows after it) in a comment, at column 9"),
+        ("a: x\ufeffy\n", 1, "a", "U+FEFF ZERO WIDTH NO-BREAK SPACE, an invisible character"),
+    ],
+    ids=[
+        "in-a-label",
+        "in-a-label-column",
+        "in-a-list-item",
+        "in-a-key",
+        "in-a-key-column",
+        "in-a-folded-text",
+        "in-a-folded-text-column",
+        "written-as-an-escape",
+        "in-a-comment",
+        "in-a-comment-column",
+        "byte-order-mark-inside-a-text",
+    ],
+)
+def test_an_invisible_character_is_named_with_its_line_and_column(
+    tmp_path: Path, text: str, line: int, path: str, message: str
+) -> None:
+    from reformgraph.errors import DataErrors
+
+    file = tmp_path / "x.yaml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(DataErrors) as raised:
+        io.read_yaml(file, "x.yaml")
+    [error] = raised.value.errors
+    assert (error.line, error.path) == (line, path), error
+    assert message in error.message, error.message
+    assert "delete" in error.message
+
+
+def test_the_invisible_characters_are_the_direction_controls_and_those_shown_as_nothing() -> None:
+    # the controls of the direction of text, then zero-width and other unshown characters
+    refused = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    refused += "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f\u3164\ufe0f\U000e0041"
+    assert [c for c in refused if not io.INVISIBLE.match(c)] == []
+    # what Chinese and English text holds: letters, spaces, punctuation, full-width forms
+    shown = "湖北省 Hubei\u3000\u00a0\uff0c\u3002\u201c\u201d\uff08\uff09\uff1a\u3001\u2026\u00b7"
+    assert io.INVISIBLE.search(shown) is None
+
+
+def test_a_byte_order_mark_at_the_start_of_a_yaml_file_is_not_part_of_its_text(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "x.yaml"
+    file.write_bytes("\ufeffa: {zh: 湖北, en: Hubei}\n".encode())
+    assert io.read_yaml(file, "x.yaml")[0] == {"a": {"zh": "湖北", "en": "Hubei"}}
+
+
 # --------------------------------------------------------------------------- source layout
 
 TEXT = "标题\n办公室\n第一段。\n第二段。"
@@ -290,8 +356,15 @@ TEXT = "标题\n办公室\n第一段。\n第二段。"
 
 @pytest.mark.parametrize(
     "text",
-    [TEXT, TEXT + "\n", "\n" + TEXT, TEXT + "\n\n", "含\u3000空格的段落\n办公室"],
-    ids=["as-published", "final-lf", "leading-blank-line", "trailing-blank-lines", "inner-space"],
+    [TEXT, TEXT + "\n", "\n" + TEXT, TEXT + "\n\n", "含\u3000空格的段落\n办公室", "\ufeff" + TEXT],
+    ids=[
+        "as-published",
+        "final-lf",
+        "leading-blank-line",
+        "trailing-blank-lines",
+        "inner-space",
+        "byte-order-mark",
+    ],
 )
 def test_a_source_text_in_the_layout_the_build_reads_has_no_layout_errors(text: str) -> None:
     assert io.source_layout_errors(text, "s.txt") == []
@@ -323,6 +396,16 @@ def test_a_source_text_in_the_layout_the_build_reads_has_no_layout_errors(text: 
             "标题\x07\r\n办公室\r\n",
             [(1, "holds U+0007, a control character"), (1, "has Windows (CRLF)")],
         ),
+        # invisible characters: the text looks the same without them, or shown reordered
+        (
+            "标题\n办公\u202e室\n",
+            [(2, "holds U+202E RIGHT-TO-LEFT OVERRIDE, an invisible control of the direction")],
+        ),
+        ("标题\n办公\u200b室\n", [(2, "holds U+200B ZERO WIDTH SPACE, an invisible character")]),
+        ("标题\ufeff\n办公室\n", [(1, "holds U+FEFF ZERO WIDTH NO-BREAK SPACE")]),
+        ("标题\n办公室\n第一\u00ad段", [(3, "holds U+00AD SOFT HYPHEN, an invisible character")]),
+        ("标题\n第一段\u2066。\n", [(2, "U+2066 LEFT-TO-RIGHT ISOLATE")]),
+        ("标题\n第一段\u2066。\n", [(2, "shows after it), at column 4: a source text is")]),
     ],
 )
 def test_a_source_text_laid_out_otherwise_is_one_error_for_each_problem(

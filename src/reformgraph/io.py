@@ -447,6 +447,46 @@ else:  # pragma: no cover - PyYAML without libyaml
 #: The control characters no text of the data may hold: all but the tab and the line
 #: break (C0, DEL and C1).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The characters no text of the data may hold because nobody sees them: Unicode's
+#: Default_Ignorable_Code_Point (DerivedCoreProperties.txt), which programs show as
+#: nothing: zero-width spaces and joiners, the word joiner, the soft hyphen, a byte-order
+#: mark inside a text, variation selectors, tags, fillers, and the controls of the
+#: direction of text (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). A label
+#: with one looks like the label without it but is another text; a direction control
+#: reorders what a terminal, a spreadsheet or a page shows ("Trojan Source").
+_INVISIBLE_CHARACTERS = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]")
+#: A control or an invisible character: one search finds either in a text.
+_UNSHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE_CHARACTERS}]")
+#: The controls of the direction of text among them.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def invisible_named(char: str) -> str:
+    """An invisible character (one :data:`INVISIBLE` matches) by its code point and Unicode
+    name, then what it is and why it is refused: ``U+202E RIGHT-TO-LEFT OVERRIDE, an
+    invisible control of the direction of text (it reorders …)``."""
+    import unicodedata
+
+    named = f"U+{ord(char):04X} {unicodedata.name(char, '(unassigned)')}"
+    if char in _BIDI:
+        return (
+            f"{named}, an invisible control of the direction of text (it reorders what a"
+            " terminal, a spreadsheet or a page shows after it)"
+        )
+    return (
+        f"{named}, an invisible character (a text holding it looks the same as the text"
+        " without it, but does not match it)"
+    )
+
+
+#: What to do about an invisible character at a column of a line.
+_DELETE_INVISIBLE = "delete it (the character at that column, which shows as nothing)"
+
 
 #: How deeply a data file may nest; ours nest five or six levels.
 MAX_DEPTH = 40
@@ -485,6 +525,14 @@ class _Reader:
         #: path, where the character would be if the scalar is on one line (0-based line
         #: and column), the character, what it is and what YAML needs. Most files have none.
         self.suspects: list[tuple[PathKey, int, int, str, str, str]] = []
+        #: Scalars (values and keys) holding an invisible character: their path, where
+        #: they begin and end (0-based line and column), the first such character and
+        #: whether the scalar is a key.
+        self.hidden: list[tuple[PathKey, tuple[int, int], tuple[int, int], str, bool]] = []
+
+    def invisible(self, node: yaml.ScalarNode, path: PathKey, char: str, key: bool) -> None:
+        start, end = node.start_mark, node.end_mark
+        self.hidden.append((path, (start.line, start.column), (end.line, end.column), char, key))
 
     def suspect(self, node: yaml.ScalarNode, path: PathKey, flow: bool, key: bool) -> None:
         text = str(node.value)
@@ -527,7 +575,12 @@ class _Reader:
             reason = getattr(exc, "problem", None) or str(exc)
             self.problems.append((line, f"cannot read the value {node.value!r}: {reason}"))
             return None
-        control = _CONTROL.search(value) if isinstance(value, str) else None
+        if not isinstance(value, str) or _UNSHOWN.search(value) is None:
+            return value
+        hidden = INVISIBLE.search(value)
+        if hidden is not None:
+            self.invisible(node, path, hidden[0], False)
+        control = _CONTROL.search(value)
         if control is not None:
             # YAML refuses one typed into the file, not one written as an escape ("\e[31m").
             self.problems.append(
@@ -538,8 +591,7 @@ class _Reader:
                     " it for a command (to colour, retitle or link): delete it",
                 )
             )
-            return None
-        return value
+        return None
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -557,6 +609,10 @@ class _Reader:
                 self.problems.append((key_line, f"keys must be names, not {shown!r}"))
                 continue
             key = str(key_node.value)
+            hidden = INVISIBLE.search(key)
+            if hidden is not None:
+                self.invisible(key_node, path, hidden[0], True)
+                continue
             if key in first:
                 self.problems.append(
                     (key_line, f"duplicate key {key!r} (first on line {first[key]})")
@@ -849,6 +905,97 @@ def _placed(
     return placed
 
 
+def _invisible_errors(
+    hidden: Sequence[tuple[PathKey, tuple[int, int], tuple[int, int], str, bool]],
+    text: str,
+    display: str,
+) -> list[DataError]:
+    """The errors for the invisible characters of a YAML file: one for each scalar the
+    reader found holding one (``hidden``: its path, where it begins and ends, its first
+    such character, whether it is a key), at the column of that character or of the
+    escape that wrote it (``"\\u200b"``); and one for each line that holds one outside
+    them (in a comment)."""
+    lines = text.split("\n")
+    errors = []
+    spans = []
+    for path, begin, end, char, key in hidden:
+        spans.append((begin, end))
+        escape = re.compile(
+            rf"\\(?:x{ord(char):02x}|u{ord(char):04x}|U{ord(char):08x})", re.IGNORECASE
+        )
+        # Typed into the file, or written as an escape in double quotes; else where the
+        # scalar begins (an escape broken over two lines).
+        number, column = begin
+        what = f"{invisible_named(char)}{' in a key' if key else ''}"
+        fix = _DELETE_INVISIBLE
+        typed = _first_in(lines, char, begin, end)
+        if typed is not None:
+            number, column = typed
+        else:
+            written = _first_in(lines, escape, begin, end)
+            if written is not None:
+                number, column = written
+                shown = escape.match(lines[number], column)
+                what += f", written as the escape {shown[0] if shown else ''}"
+            fix = "delete the escape"
+        errors.append(
+            DataError(
+                display,
+                number + 1,
+                yaml_path(path),
+                f"{what}, at column {column + 1}, is not allowed in reformgraph data: {fix}",
+            )
+        )
+    spans.sort()
+    seen_lines = set()
+    line, line_start, next_span = 0, 0, 0
+    for match in INVISIBLE.finditer(text):
+        at = match.start()
+        line += text.count("\n", line_start, at)
+        line_start = text.rfind("\n", 0, at) + 1
+        place = (line, at - line_start)
+        while next_span < len(spans) and spans[next_span][1] <= place:
+            next_span += 1  # the scalars (which do not overlap) before this character
+        inside = next_span < len(spans) and spans[next_span][0] <= place
+        if inside or line in seen_lines:
+            continue
+        seen_lines.add(line)
+        column = place[1]
+        comment = " in a comment" if "#" in text[line_start:at] else ""
+        errors.append(
+            DataError(
+                display,
+                line + 1,
+                "",
+                f"{invisible_named(match[0])}{comment}, at column {column + 1}, is not allowed"
+                f" in reformgraph data: {_DELETE_INVISIBLE}",
+            )
+        )
+    return errors
+
+
+def _first_in(
+    lines: Sequence[str],
+    pattern: str | re.Pattern[str],
+    begin: tuple[int, int],
+    end: tuple[int, int],
+) -> tuple[int, int] | None:
+    """Where ``pattern`` (a character or an expression) first occurs between ``begin`` and
+    ``end`` (0-based lines and columns) of ``lines``, or None."""
+    for number in range(begin[0], min(end[0], len(lines) - 1) + 1):
+        line = lines[number]
+        start = begin[1] if number == begin[0] else 0
+        stop = end[1] if number == end[0] else len(line)
+        if isinstance(pattern, str):
+            at = line.find(pattern, start, stop)
+        else:
+            match = pattern.search(line, start, stop)
+            at = match.start() if match is not None else -1
+        if at >= 0:
+            return number, at
+    return None
+
+
 def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
     """Read one YAML file; raise :class:`DataErrors` naming the file and line on any problem."""
     text = read_text_file(path, display, too_large=YAML_TOO_LARGE)
@@ -867,8 +1014,15 @@ def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
             # libyaml has already resolved the alias to its anchor's node, and with it the
             # alias's place; the pure-Python composer stops at the first alias, with its line.
             _Loader(text).get_single_node()
-        if reader.problems:
-            raise DataErrors([DataError(display, line, "", text) for line, text in reader.problems])
+        hidden = (
+            _invisible_errors(reader.hidden, text, display)
+            if INVISIBLE.search(text) or reader.hidden
+            else []
+        )
+        if reader.problems or hidden:
+            raise DataErrors(
+                [DataError(display, line, "", text) for line, text in reader.problems] + hidden
+            )
         lines = reader.lines
         look_alikes = _placed(reader.suspects, text) if reader.suspects else {}
     except yaml.MarkedYAMLError as exc:
@@ -1301,6 +1455,20 @@ def source_layout_errors(text: str, display: str) -> list[DataError]:
                 f" {at - text.rfind(chr(10), 0, at)}: a source text is the published words"
                 " (a terminal that shows a quote of it would take the character for a"
                 " command); delete it and record the text's new sha256",
+            )
+        )
+    hidden = INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0)  # a BOM: no text
+    if hidden is not None:
+        at = hidden.start()
+        errors.append(
+            DataError(
+                display,
+                text.count("\n", 0, at) + 1,
+                "",
+                f"holds {invisible_named(hidden[0])}, at column"
+                f" {at - text.rfind(chr(10), 0, at)}: a source text is the published words as"
+                " a reader sees them; delete it (the character at that column, which shows"
+                " as nothing) and record the text's new sha256",
             )
         )
     if "\r" in text:
