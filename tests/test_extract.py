@@ -822,6 +822,8 @@ def test_a_report_with_crlf_or_cr_and_indented_paragraphs_is_normalised(
         ("nul.txt", "binary file .*NUL"),
         ("utf16.txt", "UTF-16: save it as UTF-8 or GB18030"),
         ("control.txt", "binary file [(]6 control characters[)]"),
+        ("stray-control.txt", "holds U[+]0007, a control character, at column 3: the build"),
+        ("invisible.txt", "holds U[+]202E RIGHT-TO-LEFT OVERRIDE, an invisible control"),
         ("no-case.txt", "no case found"),
     ],
 )
@@ -835,6 +837,40 @@ def test_bad_input_gives_a_clear_error_and_writes_nothing(
     assert caught.value.errors[0].file.endswith(name)
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    [
+        ("标题\n第一段\u200b。\n", 2, "U+200B ZERO WIDTH SPACE, an invisible character"),
+        ("标题\r\n\r\n第一\u2067段。\r\n", 3, "U+2067 RIGHT-TO-LEFT ISOLATE, an invisible control"),
+        ("标题\n第一\u00ad段\n第二\u00ad段", 2, "at column 3 (line 3 holds one too): the build"),
+        ("标题\n第一段\x0b。\n", 2, "U+000B, a control character, at column 4"),
+        ("\ufeff标题\n第一段\ufeff。\n", 2, "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    ],
+    ids=["zero-width-space", "crlf-and-blank-lines", "on-two-lines", "vertical-tab", "bom-inside"],
+)
+def test_a_report_holding_an_invisible_or_control_character_names_its_line_and_column(
+    tmp_path: Path, text: str, line: int, said: str
+) -> None:
+    # The build refuses a source text holding one: a draft of the report would not build.
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8", newline="")
+    with pytest.raises(ExtractError) as caught:
+        read_report(path)
+    [error] = caught.value.errors
+    assert error.line == line, error
+    assert said in error.message, error.message
+    assert "delete it" in error.message
+
+
+def test_a_report_with_invisible_characters_only_at_the_ends_of_lines_is_read(
+    tmp_path: Path,
+) -> None:
+    # a byte-order mark at the start and the spaces (a form feed) at a line's ends go
+    path = tmp_path / "report.txt"
+    path.write_text("\ufeff标题\u3000\x0c\n\x0c第一段。\n", encoding="utf-8")
+    assert read_report(path).text == "标题\n第一段。\n"
 
 
 def test_undecodable_bytes_are_reported_with_their_line() -> None:

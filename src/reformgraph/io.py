@@ -460,8 +460,9 @@ _INVISIBLE_CHARACTERS = (
     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
 INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]")
-#: A control or an invisible character: one search finds either in a text.
-_UNSHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE_CHARACTERS}]")
+#: A control or an invisible character: one search finds either in a text (and a carriage
+#: return, which only a line ending may hold).
+UNSHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE_CHARACTERS}]")
 #: The controls of the direction of text among them.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -575,7 +576,7 @@ class _Reader:
             reason = getattr(exc, "problem", None) or str(exc)
             self.problems.append((line, f"cannot read the value {node.value!r}: {reason}"))
             return None
-        if not isinstance(value, str) or _UNSHOWN.search(value) is None:
+        if not isinstance(value, str) or UNSHOWN.search(value) is None:
             return value
         hidden = INVISIBLE.search(value)
         if hidden is not None:

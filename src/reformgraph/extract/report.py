@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reformgraph.errors import DataError, DataErrors
+from reformgraph.io import INVISIBLE, UNSHOWN, invisible_named
 
 #: The English placeholder of every string the extractor cannot translate.
 TODO_EN = "TODO: translate"
@@ -125,6 +127,9 @@ def read_report(path: Path) -> Report:
             line,
             f"a binary file ({len(control)} control characters), not a text report",
         )
+    stray = _unshown(text)
+    if stray is not None:
+        raise ExtractError(display, *stray)
     if text.startswith("\ufeff"):
         encoding = "utf-8-sig"
     normal, notes = _normalise(text)
@@ -137,6 +142,41 @@ def read_report(path: Path) -> Report:
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         raw_bytes=len(raw),
         normalised=tuple(notes),
+    )
+
+
+def _unshown(text: str) -> tuple[int, str] | None:
+    """The line (1-based) of the first control or invisible character of ``text`` that
+    the normalised text would keep (one in the spaces at a line's ends goes, with them,
+    and so does a byte-order mark at its start), and what it is, where and what to do;
+    or None. The build refuses a source text holding one (see
+    :func:`reformgraph.io.source_layout_errors`): the draft would not build."""
+    body = text[1:] if text.startswith("\ufeff") else text
+    if UNSHOWN.search(body.replace("\r", "")) is None:
+        return None
+    found = []
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", body), 1):
+        kept = line.strip()
+        match = UNSHOWN.search(kept)
+        if match is not None:
+            found.append((number, line.index(kept) + match.start(), match[0]))
+    if not found:
+        return None
+    number, at, char = found[0]
+    if INVISIBLE.match(char):
+        what = invisible_named(char)
+        fix = "delete it (the character at that column, which shows as nothing)"
+    else:
+        what = f"U+{ord(char):04X}, a control character"
+        fix = "delete it"
+    others = [str(n) for n, _, _ in found[1:]]
+    more = ""
+    if others:
+        listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        more = f" (line {listed} holds one too)" if len(others) == 1 else f" (lines {listed} too)"
+    return number, (
+        f"holds {what}, at column {at + 1}{more}: the build refuses it in a source text,"
+        f" which is the published words as a reader sees them; {fix} and extract again"
     )
 
 
