@@ -159,6 +159,24 @@ def test_the_readmes_example_of_a_full_width_colon_is_what_a_check_prints(
     assert _without_progress(result.stderr)[0] == error
 
 
+def test_the_readmes_example_of_an_invisible_character_is_what_a_check_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The README's example: a zero-width space after 湖北 in the province's label.
+    (error,) = _text_block_after("Characters that nobody sees", "an invisible character")
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    places = data / "entities" / "places.yaml"
+    text = places.read_text(encoding="utf-8")
+    old = "label: {zh: 湖北, en: Hubei}"
+    assert text.count(old) == 1
+    places.write_text(text.replace(old, old.replace("湖北", "湖北\u200b")), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # in the project, as the README's user
+    result = CliRunner().invoke(app, ["check", "--data", str(data)])
+    assert result.exit_code == 2
+    assert _without_progress(result.stderr)[0] == error
+
+
 _PUBLIC_MODULES = ("pipeline", "analysis", "viz", "queries", "io", "errors")
 
 
