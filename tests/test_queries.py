@@ -888,6 +888,31 @@ def test_a_table_shows_the_control_characters_of_a_literal_by_their_symbols(
     assert "a \x1b]0;title\x07 \x1b[2J b\r\nc \x85 d".encode() in csv.stdout_bytes
 
 
+def test_a_table_shows_the_invisible_characters_of_a_literal_by_their_escapes(
+    tmp_path: Path,
+) -> None:
+    # A RIGHT-TO-LEFT OVERRIDE in a literal of an RDF file (--graph) reversed what the
+    # terminal showed after it; a zero-width space made hu<U+200B>bei look like hubei.
+    from reformgraph.cli import app
+    from reformgraph.queries import display_term
+
+    graph = tmp_path / "theirs.nt"
+    graph.write_text(
+        '<http://ex/a> <http://ex/p> "total: \\u202E0001 :rebmun" .\n'
+        '<http://ex/b> <http://ex/p> "hu\\u200Bbei \\U000E0041" .\n',
+        encoding="utf-8",
+    )
+    text = "SELECT ?o WHERE { ?s <http://ex/p> ?o } ORDER BY ?s"
+    table = CliRunner().invoke(app, ["query", text, "--graph", str(graph)])
+    assert table.exit_code == 0, table.output
+    assert "total: \\u202e0001 :rebmun" in table.stdout
+    assert "hu\\u200bbei \\U000e0041" in table.stdout
+    assert display_term(ox.Literal("\u2067a\u2069"), {}) == "\\u2067a\\u2069"
+    # CSV is data: the literal as it is
+    csv = CliRunner().invoke(app, ["query", text, "--graph", str(graph), "-f", "csv"])
+    assert "total: \u202e0001 :rebmun".encode() in csv.stdout_bytes
+
+
 # --------------------------------------------------------------------------- where queries read
 
 CLASS_LABELS = (

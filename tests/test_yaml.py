@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from reformgraph import io
+from reformgraph._unshown import INVISIBLE
 from reformgraph.errors import DataError
 
 DOCUMENTS = [
@@ -335,10 +336,10 @@ def test_the_invisible_characters_are_the_direction_controls_and_those_shown_as_
     # the controls of the direction of text, then zero-width and other unshown characters
     refused = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
     refused += "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f\u3164\ufe0f\U000e0041"
-    assert [c for c in refused if not io.INVISIBLE.match(c)] == []
+    assert [c for c in refused if not INVISIBLE.match(c)] == []
     # what Chinese and English text holds: letters, spaces, punctuation, full-width forms
     shown = "湖北省 Hubei\u3000\u00a0\uff0c\u3002\u201c\u201d\uff08\uff09\uff1a\u3001\u2026\u00b7"
-    assert io.INVISIBLE.search(shown) is None
+    assert INVISIBLE.search(shown) is None
 
 
 def test_a_byte_order_mark_at_the_start_of_a_yaml_file_is_not_part_of_its_text(

@@ -28,6 +28,13 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rdflib import Graph
 
+from reformgraph._unshown import (
+    BIDI,
+    CONTROL,
+    CONTROL_CHARACTERS,
+    INVISIBLE,
+    INVISIBLE_CHARACTERS,
+)
 from reformgraph.errors import DataError, DataErrors, closest, relative, yaml_path
 from reformgraph.models import (
     PATTERN_MEANINGS,
@@ -446,25 +453,10 @@ else:  # pragma: no cover - PyYAML without libyaml
 
 #: The control characters no text of the data may hold: all but the tab and the line
 #: break (C0, DEL and C1).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: The characters no text of the data may hold because nobody sees them: Unicode's
-#: Default_Ignorable_Code_Point (DerivedCoreProperties.txt), which programs show as
-#: nothing: zero-width spaces and joiners, the word joiner, the soft hyphen, a byte-order
-#: mark inside a text, variation selectors, tags, fillers, and the controls of the
-#: direction of text (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). A label
-#: with one looks like the label without it but is another text; a direction control
-#: reorders what a terminal, a spreadsheet or a page shows ("Trojan Source").
-_INVISIBLE_CHARACTERS = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-)
-INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]")
-#: A control or an invisible character: one search finds either in a text (and a carriage
-#: return, which only a line ending may hold).
-UNSHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE_CHARACTERS}]")
-#: The controls of the direction of text among them.
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL = CONTROL
+#: A control or an invisible character (see :mod:`reformgraph._unshown`): one search finds
+#: either in a text (and a carriage return, which only a line ending may hold).
+UNSHOWN = re.compile(f"[{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
 
 
 def invisible_named(char: str) -> str:
@@ -474,7 +466,7 @@ def invisible_named(char: str) -> str:
     import unicodedata
 
     named = f"U+{ord(char):04X} {unicodedata.name(char, '(unassigned)')}"
-    if char in _BIDI:
+    if char in BIDI:
         return (
             f"{named}, an invisible control of the direction of text (it reorders what a"
             " terminal, a spreadsheet or a page shows after it)"

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from reformgraph._record import Record
+from reformgraph._unshown import CONTROL_CHARACTERS, INVISIBLE_CHARACTERS
 from reformgraph.engine import (
     EngineResult,
     EngineStream,
@@ -1525,23 +1526,26 @@ def term_text(term: Any) -> str:
 def display_term(term: Any, prefixes: Mapping[str, str]) -> str:
     """A term as a person reads it in a table: IRIs shortened with ``prefixes``,
     decimals without trailing zeros, other literals by their lexical form, with each
-    control character but the line break and the tab shown by its symbol (see
-    :func:`_visible`)."""
+    control character but the line break and the tab shown by its symbol, and each
+    invisible character by its escape (see :func:`_visible`)."""
     if term is None:
         return ""
     return _visible(_display_term(term, prefixes))
 
 
-#: The control characters a table shows by a symbol: C0 (but the tab and the line break),
-#: DEL and C1.
-_TABLE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The characters a table shows by a symbol or an escape: the control characters, C0 (but
+#: the tab and the line break), DEL and C1, and the invisible ones (zero-width, the
+#: controls of the direction of text: :mod:`reformgraph._unshown`).
+_TABLE_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
 
 
 def _visible(text: str) -> str:
     """``text`` with each control character shown by its symbol (U+241B for the escape,
     U+2421 for DEL; a C1 one as \\u0085 …): a terminal takes one for a command, and the
     literals of an RDF file from someone else (``--graph``) may hold any (\\e]8;; links
-    text to an address, \\e[2J clears the screen)."""
+    text to an address, \\e[2J clears the screen). Each invisible character is shown as
+    its escape (\\u200b, \\u202e): a label holding one looked like another, and a
+    direction control (U+202E RIGHT-TO-LEFT OVERRIDE) reordered the row after it."""
     if _TABLE_CONTROL.search(text) is None:
         return text
     text = text.replace("\r\n", "\n")  # a line break, as written on Windows
@@ -1550,7 +1554,9 @@ def _visible(text: str) -> str:
         code = ord(match[0])
         if code < 0x20:
             return chr(0x2400 + code)
-        return "\u2421" if code == 0x7F else f"\\u{code:04x}"
+        if code == 0x7F:
+            return "\u2421"
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
     return _TABLE_CONTROL.sub(symbol, text)
 
