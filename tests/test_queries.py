@@ -1103,6 +1103,25 @@ def test_a_syntax_error_shows_its_line_with_a_caret_under_the_column(
 
 
 @pytest.mark.parametrize("engine_name", ENGINES)
+def test_a_syntax_errors_caret_stands_under_its_column_after_chinese_and_control_characters(
+    build_dir: Path, query_graph: Graph, engine_name: str
+) -> None:
+    # The caret stood a column short for each Chinese character before it (a terminal
+    # gives each two), and the line was printed with its escape (\e[2J cleared the screen).
+    import unicodedata
+
+    run = _engines(build_dir, query_graph)[engine_name]
+    with pytest.raises(QueryError) as refused:
+        run('SELECT ?t WHERE { ?c dcterms:title "推进\x1b[2J建设"@zh ; foo }')
+    _, shown, caret = str(refused.value).rstrip("\n").splitlines()
+    assert "\x1b" not in shown
+    assert '"推进\u241b[2J建设"@zh ; foo }' in shown
+    before = shown[: shown.index("foo")]
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in before)
+    assert caret.index("^") == width, (shown, caret)
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
 @pytest.mark.parametrize(
     ("text", "what"), [("", "empty"), ("  \n", "empty"), ("# cases\n", "only comments")]
 )

@@ -1168,16 +1168,19 @@ def _cannot_read(where: str, text: str, line: int, column: int, word: str) -> Qu
 def _pointer(text: str, line: int, column: int) -> str:
     """The line ``line`` of ``text`` and a caret under ``column`` (from 1), as two lines to
     follow a message; a position past the end of the text points just after its last
-    character. Tabs before the column stay tabs, so that the caret stays under it."""
+    character. Tabs before the column stay tabs, and a Chinese (wide) character takes two
+    spaces, so that the caret stays under it; a control or invisible character is shown
+    by its symbol or escape, as a table shows it (printed, \\e[2J cleared the screen)."""
     lines = text.splitlines() or [""]
     if line > len(lines):
         while len(lines) > 1 and not lines[-1].strip():
             lines.pop()
         line, column = len(lines), len(lines[-1]) + 1
     source = lines[line - 1]
-    pad = "".join("\t" if c == "\t" else " " for c in source[: max(column - 1, 0)])
+    before = _visible(source[: max(column - 1, 0)])
+    pad = "".join("\t" if c == "\t" else " " * _width(c) for c in before)
     gutter = f"  {line} | "
-    return f"\n{gutter}{source}\n{' ' * (len(gutter) - 2)}| {pad}^"
+    return f"\n{gutter}{_visible(source)}\n{' ' * (len(gutter) - 2)}| {pad}^"
 
 
 #: A prefixed name whose local part has a ``/`` (the tables print ``rgd:case/…``): SPARQL
