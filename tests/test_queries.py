@@ -1123,6 +1123,56 @@ def test_a_syntax_errors_caret_stands_under_its_column_after_chinese_and_control
 
 @pytest.mark.parametrize("engine_name", ENGINES)
 @pytest.mark.parametrize(
+    ("text", "line", "column", "named"),
+    [
+        # a direction control in a comment: the line after it shows reversed
+        (
+            "SELECT ?c WHERE {\n  ?c a rg:ReformCase . # \u202e} LIMIT 1 {\n}",
+            2,
+            26,
+            "U+202E RIGHT-TO-LEFT OVERRIDE",
+        ),
+        # a zero-width space copied with a title: the string matched nothing, without a word
+        (
+            'SELECT ?c WHERE { ?c dcterms:title "推进大财政体系建设\u200b"@zh }',
+            1,
+            46,
+            "U+200B ZERO WIDTH SPACE",
+        ),
+    ],
+    ids=["direction-control-in-a-comment", "zero-width-space-in-a-string"],
+)
+def test_a_query_holding_an_invisible_character_is_refused_with_its_line_and_column(
+    build_dir: Path,
+    query_graph: Graph,
+    engine_name: str,
+    text: str,
+    line: int,
+    column: int,
+    named: str,
+) -> None:
+    run = _engines(build_dir, query_graph)[engine_name]
+    with pytest.raises(QueryError) as refused:
+        run(text)
+    first, shown, caret = str(refused.value).rstrip("\n").splitlines()
+    assert f"line {line}, column {column}: {named}" in first, first
+    assert "is not allowed in a query" in first
+    assert f"write it as the escape \\u{named[2:6].lower()}" in first
+    assert not any(c in shown for c in "\u202e\u200b")  # shown by its escape:
+    assert f"\\u{named[2:6].lower()}" in shown
+    assert caret.endswith("^")
+
+
+def test_an_invisible_character_written_as_an_escape_in_a_query_string_is_allowed(
+    build_dir: Path,
+) -> None:
+    with pipeline.open_graph(build_dir) as graph:
+        rows = pipeline.query(graph, 'SELECT ?t WHERE { ?c dcterms:title "a\\u200bb" }').rows
+    assert rows == []
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+@pytest.mark.parametrize(
     ("text", "what"), [("", "empty"), ("  \n", "empty"), ("# cases\n", "only comments")]
 )
 def test_an_empty_query_file_is_called_empty(

@@ -2,14 +2,21 @@
 
 Shared by the reader of the data (:mod:`reformgraph.io`), which refuses them, and the
 tables of query results (:mod:`reformgraph.queries`), which show them by a symbol or an
-escape; it imports nothing but ``re``.
+escape; it imports nothing but ``re`` (and ``unicodedata`` to name a character).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["BIDI", "CONTROL", "CONTROL_CHARACTERS", "INVISIBLE", "INVISIBLE_CHARACTERS"]
+__all__ = [
+    "BIDI",
+    "CONTROL",
+    "CONTROL_CHARACTERS",
+    "INVISIBLE",
+    "INVISIBLE_CHARACTERS",
+    "invisible_named",
+]
 
 #: The control characters no text may hold: all but the tab and the line break (C0, DEL
 #: and C1), as a character class's inside.
@@ -30,3 +37,21 @@ INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 #: The controls of the direction of text among them: U+061C, U+200E, U+200F,
 #: U+202A-U+202E and U+2066-U+2069.
 BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def invisible_named(char: str) -> str:
+    """An invisible character (one :data:`INVISIBLE` matches) by its code point and Unicode
+    name, then what it is and why it is refused: ``U+202E RIGHT-TO-LEFT OVERRIDE, an
+    invisible control of the direction of text (it reorders …)``."""
+    import unicodedata
+
+    named = f"U+{ord(char):04X} {unicodedata.name(char, '(unassigned)')}"
+    if char in BIDI:
+        return (
+            f"{named}, an invisible control of the direction of text (it reorders what a"
+            " terminal, a spreadsheet or a page shows after it)"
+        )
+    return (
+        f"{named}, an invisible character (a text holding it looks the same as the text"
+        " without it, but does not match it)"
+    )

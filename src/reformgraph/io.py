@@ -29,11 +29,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from rdflib import Graph
 
 from reformgraph._unshown import (
-    BIDI,
     CONTROL,
     CONTROL_CHARACTERS,
     INVISIBLE,
     INVISIBLE_CHARACTERS,
+    invisible_named,
 )
 from reformgraph.errors import DataError, DataErrors, closest, relative, yaml_path
 from reformgraph.models import (
@@ -457,24 +457,6 @@ _CONTROL = CONTROL
 #: A control or an invisible character (see :mod:`reformgraph._unshown`): one search finds
 #: either in a text (and a carriage return, which only a line ending may hold).
 UNSHOWN = re.compile(f"[{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
-
-
-def invisible_named(char: str) -> str:
-    """An invisible character (one :data:`INVISIBLE` matches) by its code point and Unicode
-    name, then what it is and why it is refused: ``U+202E RIGHT-TO-LEFT OVERRIDE, an
-    invisible control of the direction of text (it reorders …)``."""
-    import unicodedata
-
-    named = f"U+{ord(char):04X} {unicodedata.name(char, '(unassigned)')}"
-    if char in BIDI:
-        return (
-            f"{named}, an invisible control of the direction of text (it reorders what a"
-            " terminal, a spreadsheet or a page shows after it)"
-        )
-    return (
-        f"{named}, an invisible character (a text holding it looks the same as the text"
-        " without it, but does not match it)"
-    )
 
 
 #: What to do about an invisible character at a column of a line.

@@ -21,7 +21,12 @@ import re
 from pathlib import Path
 
 from reformgraph._record import Record
-from reformgraph._unshown import CONTROL_CHARACTERS, INVISIBLE_CHARACTERS
+from reformgraph._unshown import (
+    CONTROL_CHARACTERS,
+    INVISIBLE,
+    INVISIBLE_CHARACTERS,
+    invisible_named,
+)
 from reformgraph.engine import (
     EngineResult,
     EngineStream,
@@ -317,9 +322,31 @@ def _saved_name_hint(name: str) -> str:
     return f"did you mean {close[0]}? " if close else ""
 
 
+def _refuse_invisible(text: str, name: str) -> None:
+    """Refuse query text holding an invisible character (a zero-width space, a control of
+    the direction of text: :mod:`reformgraph._unshown`), with its line and column: the
+    query is not what it looks like (U+202E in a comment shows the line after it
+    reversed), and a string holding one matches no text of the data, which holds none."""
+    found = INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0)
+    if found is None:
+        return
+    at = found.start()
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    code = ord(found[0])
+    escape = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    raise QueryError(
+        f"{name}: line {line}, column {column}: {invisible_named(found[0])}, is not allowed in"
+        f" a query, which would not be what it looks like: delete it (in a string, write it"
+        f" as the escape {escape})" + _pointer(text, line, column),
+        source=text,
+    )
+
+
 def query_from_text(text: str, where: str) -> SavedQuery:
     """SPARQL text read from elsewhere (standard input), named ``where`` in messages."""
     _refuse_update(text, where)
+    _refuse_invisible(text, where)
     return parse_header("(query text)", text, where)
 
 
@@ -362,8 +389,10 @@ def load_query(spec: str, cwd: Path | None = None) -> SavedQuery:
         except OSError as exc:  # unreadable (permissions …)
             raise QueryError(f"{spec}: cannot be read: {exc.strerror or exc}") from None
         _refuse_update(text, spec)
+        _refuse_invisible(text, spec)
         return parse_header(path.stem, text, spec)
     _refuse_update(spec, "the query text")
+    _refuse_invisible(spec, "the query text")
     if _SPARQL_START.match(spec):
         return SavedQuery(name="(query text)", text=spec)
     hint = _saved_name_hint(spec)

@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reformgraph._unshown import INVISIBLE
+from reformgraph._unshown import INVISIBLE, invisible_named
 from reformgraph.errors import DataError, DataErrors
-from reformgraph.io import UNSHOWN, invisible_named
+from reformgraph.io import UNSHOWN
 
 #: The English placeholder of every string the extractor cannot translate.
 TODO_EN = "TODO: translate"
