@@ -490,8 +490,11 @@ def _short_tag(tag: str) -> str:
 class _Reader:
     """Builds Python values from a YAML node tree, recording every node's line."""
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, loader: Any, unshown: re.Pattern[str] = UNSHOWN) -> None:
         self.loader = loader
+        #: What a text is searched for: the control and the invisible characters, or the
+        #: control characters alone in a file that holds no invisible one.
+        self.unshown = unshown
         self.lines: dict[PathKey, int] = {}
         self.problems: list[tuple[int, str]] = []
         self.seen: set[int] = set()
@@ -550,7 +553,7 @@ class _Reader:
             reason = getattr(exc, "problem", None) or str(exc)
             self.problems.append((line, f"cannot read the value {node.value!r}: {reason}"))
             return None
-        if not isinstance(value, str) or UNSHOWN.search(value) is None:
+        if not isinstance(value, str) or self.unshown.search(value) is None:
             return value
         hidden = INVISIBLE.search(value)
         if hidden is not None:
@@ -983,17 +986,16 @@ def read_yaml(path: StrPath, display: str) -> tuple[Any, LineMap]:
         node = loader.get_single_node()
         if node is None:
             raise DataErrors([DataError(display, None, "", "file is empty")])
-        reader = _Reader(loader)
+        # An invisible character is typed into the file, or written as an escape ("\u200b"):
+        # a file with neither (most) has its texts searched for control characters alone.
+        typed = INVISIBLE.search(text) is not None
+        reader = _Reader(loader, UNSHOWN if typed or "\\" in text else CONTROL)
         data = reader.value(node, ())
         if reader.aliased:
             # libyaml has already resolved the alias to its anchor's node, and with it the
             # alias's place; the pure-Python composer stops at the first alias, with its line.
             _Loader(text).get_single_node()
-        hidden = (
-            _invisible_errors(reader.hidden, text, display)
-            if INVISIBLE.search(text) or reader.hidden
-            else []
-        )
+        hidden = _invisible_errors(reader.hidden, text, display) if typed or reader.hidden else []
         if reader.problems or hidden:
             raise DataErrors(
                 [DataError(display, line, "", text) for line, text in reader.problems] + hidden
