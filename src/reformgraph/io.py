@@ -451,14 +451,9 @@ if getattr(yaml, "__with_libyaml__", False):
 else:  # pragma: no cover - PyYAML without libyaml
     _LOADER = _Loader
 
-#: The control characters no text of the data may hold: all but the tab and the line
-#: break (C0, DEL and C1).
-_CONTROL = CONTROL
 #: A control or an invisible character (see :mod:`reformgraph._unshown`): one search finds
 #: either in a text (and a carriage return, which only a line ending may hold).
 UNSHOWN = re.compile(f"[{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
-
-
 #: What to do about an invisible character at a column of a line.
 _DELETE_INVISIBLE = "delete it (the character at that column, which shows as nothing)"
 
@@ -558,7 +553,7 @@ class _Reader:
         hidden = INVISIBLE.search(value)
         if hidden is not None:
             self.invisible(node, path, hidden[0], False)
-        control = _CONTROL.search(value)
+        control = CONTROL.search(value)
         if control is not None:
             # YAML refuses one typed into the file, not one written as an escape ("\e[31m").
             self.problems.append(
@@ -587,7 +582,7 @@ class _Reader:
                 self.problems.append((key_line, f"keys must be names, not {shown!r}"))
                 continue
             key = str(key_node.value)
-            hidden = INVISIBLE.search(key)
+            hidden = INVISIBLE.search(key) if self.unshown is UNSHOWN else None
             if hidden is not None:
                 self.invisible(key_node, path, hidden[0], True)
                 continue
@@ -1420,7 +1415,7 @@ def source_layout_errors(text: str, display: str) -> list[DataError]:
             )
         ]
     errors = []
-    control = _CONTROL.search(text.replace("\r", ""))  # CR: the line endings, below
+    control = CONTROL.search(text.replace("\r", ""))  # CR: the line endings, below
     if control is not None:
         at = text.index(control[0])
         errors.append(
