@@ -532,6 +532,25 @@ def test_an_svg_picture_of_labels_with_characters_xml_does_not_allow_is_well_for
     assert "平\ufffd台\ufffd[31m\ufffd" in _svg_texts(root)
 
 
+def test_invisible_characters_of_labels_are_shown_by_their_escapes_on_pages_and_pictures() -> None:
+    # A label of an RDF file (--graph) may hold a zero-width space (hu<U+200B>bei was drawn
+    # as hubei) or a direction control (U+202E drew what followed it reversed).
+    network = _hostile_network()
+    network.nodes["https://example.org/b"]["label_zh"] = "平台\u202e号一"
+    network.nodes["https://example.org/b"]["label_en"] = "hu\u200bbei"
+    page = viz.render_html(network, title="t\u2067", lang="zh")
+    data = _page_data(page)
+    (node,) = [n for n in data["nodes"] if n["id"] == "https://example.org/b"]
+    assert node["label"] == "平台\\u202e号一"
+    assert (node["tip"]["zh"], node["tip"]["en"]) == ("平台\\u202e号一", "hu\\u200bbei")
+    shown = json.dumps(data, ensure_ascii=False)  # (vis-network's own script holds U+200B)
+    assert not any(c in shown for c in "\u202e\u200b")
+    assert "<title>t\\u2067</title>" in page
+    svg = viz.render_svg(network, title="t", lang="en")
+    assert "hu\\u200bbei" in _svg_texts(ET.fromstring(svg.encode()))
+    assert not any(c in svg for c in "\u202e\u200b")
+
+
 def test_an_svg_picture_has_a_legend_of_the_kinds_it_shows(query_graph: Graph) -> None:
     network = viz.select_view(query_graph, case="big-fiscal-system")
     for lang, column in (("zh", 2), ("en", 3)):

@@ -15,6 +15,7 @@ __all__ = [
     "CONTROL_CHARACTERS",
     "INVISIBLE",
     "INVISIBLE_CHARACTERS",
+    "escape_invisible",
     "invisible_named",
 ]
 
@@ -55,3 +56,16 @@ def invisible_named(char: str) -> str:
         f"{named}, an invisible character (a text holding it looks the same as the text"
         " without it, but does not match it)"
     )
+
+
+def escape_invisible(text: str) -> str:
+    """``text`` with each invisible character written as its escape (``\\u200b``,
+    ``\\u202e``, ``\\U000e0041``), where it is shown to a reader, not kept as data."""
+    if INVISIBLE.search(text) is None:
+        return text
+
+    def escaped(match: re.Match[str]) -> str:
+        code = ord(match[0])
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return INVISIBLE.sub(escaped, text)

@@ -27,6 +27,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from reformgraph._unshown import escape_invisible
 from reformgraph.analysis import (
     alternative_label_attributes,
     case_entity_links,
@@ -648,11 +649,11 @@ def render_html(network: nx.MultiDiGraph, *, title: str, lang: str = "zh") -> st
     page = _template().render(
         script_src=_SCRIPT_HASHES,
         lang="zh-Hans" if lang == "zh" else "en",
-        title=title,
+        title=escape_invisible(title),
         fonts=_FONTS,
         vis_style=vis.style.replace("</style", "<\\/style"),
         vis_script=vis.script.replace("</script", "<\\/script"),
-        data=_json_for_script(data),
+        data=_json_for_script(_shown(data)),
         search_placeholder="搜索节点…" if lang == "zh" else "Search nodes…",
         details_label="所选节点或边的详情" if lang == "zh" else "Details of what is selected",
         close_label="关闭详情" if lang == "zh" else "Close the details",
@@ -694,9 +695,24 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml(text: str) -> str:
-    """``text`` as the content of an XML element: escaped, and each character XML does
-    not allow shown as U+FFFD (one was a picture no browser or editor would open)."""
-    return escape(_NOT_XML.sub("\ufffd", text))
+    """``text`` as the content of an XML element: escaped, each character XML does not
+    allow shown as U+FFFD (one was a picture no browser or editor would open), and each
+    invisible character as its escape (see :func:`_shown`)."""
+    return escape(_NOT_XML.sub("\ufffd", escape_invisible(text)))
+
+
+def _shown(value: object) -> object:
+    """``value`` (the page's data: mappings, lists, texts) with each invisible character of
+    its texts written as its escape, ``\\u202e``: a label of an RDF file from someone else
+    (``--graph``) may hold one, which the page drew as nothing (hu\\u200bbei as hubei) or,
+    a control of the direction of text, reversed what followed it."""
+    if isinstance(value, str):
+        return escape_invisible(value)
+    if isinstance(value, dict):
+        return {key: _shown(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shown(item) for item in value]
+    return value
 
 
 #: The still picture's label font size, line height and the width at which labels wrap.
