@@ -9,9 +9,12 @@ Each saved query is one ``.rq`` file in ``reformgraph/queries/`` with a header::
 
 Parameters are bound as RDF terms through the engine's substitutions (rdflib's initial
 bindings, pyoxigraph's ``substitutions``); their values are never pasted into the query
-text. A class parameter, which matches the class and its subclasses, becomes a trailing
-``VALUES`` block of those classes' IRIs (checked and escaped, as for an endpoint): an
-engine binds one term to a variable. A case parameter must name a case of the graph.
+as text that could change it. For Oxigraph, which plans its joins before it sees a
+substitution, each also opens the WHERE clause as a ``VALUES`` block of the escaped term
+(see :func:`_opened_with_values`). A class parameter, which matches the class and its
+subclasses, becomes a trailing ``VALUES`` block of those classes' IRIs (checked and
+escaped, as for an endpoint): an engine binds one term to a variable. A case parameter
+must name a case of the graph.
 The module imports neither engine at load time, so that a query starts fast.
 """
 
@@ -42,7 +45,7 @@ from reformgraph.vocab import NAMESPACES
 # nothing it does not need (typing, dataclasses); see reformgraph.entry.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from typing import Any, BinaryIO
 
     import pyoxigraph as ox
@@ -986,6 +989,50 @@ def _with_classes(text: str, bindings: Mapping[str, Term] | None) -> tuple[str, 
     return with_values(text, classes), rest
 
 
+def _opened(run: Callable[[str], Any], text: str, bindings: Mapping[str, Any]) -> Any:
+    """``run`` of the query :func:`_opened_with_values` gives, or of ``text`` itself where
+    that does not parse: a syntax error is the user's, and named where it is in their text."""
+    opened = _opened_with_values(text, bindings)
+    if opened == text:
+        return run(text)
+    try:
+        return run(opened)
+    except SyntaxError:
+        return run(text)
+
+
+def _opened_with_values(text: str, bindings: Mapping[str, Any]) -> str:
+    """For Oxigraph: the query with the parameters it binds as terms (``bindings``, left
+    to bind as they are) also in a ``VALUES`` block that opens its WHERE clause. Oxigraph
+    plans a query's joins before it sees its substitutions, so a bound parameter
+    restricted the rows only where its pattern came in the plan: ``figures -p case=…``
+    listed every figure of the graph with its quotes and labels first, and took as long as
+    the whole query (15 s on 10,000 synthetic cases). The block shows the planner the one
+    value, and it starts from there (under 1 s). The substitution still binds the variable
+    everywhere, so the block, which joins the same value, changes no row. A variable the
+    query computes (``… AS ?v``, in its SELECT or WHERE clause) is left out: SPARQL does not
+    allow it to be bound before."""
+    terms = {name: term for name, term in bindings.items() if isinstance(term, Term)}
+    if not terms:
+        return text
+    masked = _masked(text)
+    brace = _where_brace(masked)
+    form = _QUERY_FORM.search(masked)
+    if brace is None or form is None:
+        return text
+    computed = set(_COMPUTED.findall(masked[form.end() :]))
+    opening = {
+        name: term for name, term in terms.items() if name not in computed and _VARIABLE.match(name)
+    }
+    if not opening:
+        return text
+    try:
+        block = with_values("", opening).strip()
+    except QueryError:  # a term SPARQL text cannot hold: bound as a term alone
+        return text
+    return f"{text[: brace + 1]} {block} {text[brace + 1 :]}"
+
+
 _REFORM_CASE = "https://w3id.org/reformgraph/ontology/ReformCase"
 #: Every case of the graph, for the ids nearest a case parameter that names none.
 #: Every case, with its titles and its position in its report (one row per title): what
@@ -1447,7 +1494,11 @@ def run_query(
             # The text, not rdflib's parse of it: oxrdflib hands text to Oxigraph, and leaves
             # a parsed query to rdflib's engine (which would read the store triple by
             # triple). The prefixes given are all it may leave undeclared, as elsewhere.
-            result = graph.query(text, initNs=NAMESPACES, initBindings=initial)
+            result = _opened(
+                lambda opened: graph.query(opened, initNs=NAMESPACES, initBindings=initial),
+                text,
+                bindings,
+            )
         else:
             prepared = prepare(text, query.path)
             result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
@@ -1504,7 +1555,9 @@ def run_query_on_store(
     text, single = _with_classes(query.text, bindings)
     terms = {name: term.to_oxigraph() for name, term in single.items()}
     try:
-        result: EngineResult = run_sparql(store, text, terms, union=union)
+        result: EngineResult = _opened(
+            lambda opened: run_sparql(store, opened, terms, union=union), text, single
+        )
     except SyntaxError as exc:
         raise _syntax_error(exc, text, query.path) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
@@ -1527,7 +1580,9 @@ def stream_query_on_store(
     text, single = _with_classes(query.text, bindings)
     terms = {name: term.to_oxigraph() for name, term in single.items()}
     try:
-        result = stream_sparql(store, text, terms, union=union)
+        result = _opened(
+            lambda opened: stream_sparql(store, opened, terms, union=union), text, single
+        )
     except SyntaxError as exc:
         raise _syntax_error(exc, text, query.path) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
