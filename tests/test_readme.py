@@ -141,36 +141,44 @@ def test_the_readmes_example_of_a_shacl_violation_is_what_a_build_prints(
     assert _without_progress(result.stderr) == [violation, summary]
 
 
-def test_the_readmes_example_of_a_full_width_colon_is_what_a_check_prints(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("section", "before", "file", "old", "new"),
+    [
+        # the colon after zh in case 05's title typed full-width
+        (
+            "Characters of a Chinese keyboard",
+            "a look-alike of YAML syntax",
+            "cases/05-grassroots-supervision.yaml",
+            "title: {zh: 开展基层监督改革创新,",
+            "title: {zh\uff1a开展基层监督改革创新,",
+        ),
+        # a zero-width space after 湖北 in the province's label
+        (
+            "Characters that nobody sees",
+            "an invisible character",
+            "entities/places.yaml",
+            "label: {zh: 湖北, en: Hubei}",
+            "label: {zh: 湖北\u200b, en: Hubei}",
+        ),
+    ],
+    ids=["full-width-colon", "invisible-character"],
+)
+def test_the_readmes_example_of_a_character_check_refuses_is_what_it_prints(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    section: str,
+    before: str,
+    file: str,
+    old: str,
+    new: str,
 ) -> None:
-    # The README's example: the colon after zh in case 05's title typed full-width.
-    (error,) = _text_block_after("Characters of a Chinese keyboard", "a look-alike of YAML syntax")
+    (error,) = _text_block_after(section, before)
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    case = data / "cases" / "05-grassroots-supervision.yaml"
-    text = case.read_text(encoding="utf-8")
-    old = "title: {zh: 开展基层监督改革创新,"
+    edited = data / file
+    text = edited.read_text(encoding="utf-8")
     assert text.count(old) == 1
-    case.write_text(text.replace(old, old.replace("zh: ", "zh\uff1a")), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)  # in the project, as the README's user
-    result = CliRunner().invoke(app, ["check", "--data", str(data)])
-    assert result.exit_code == 2
-    assert _without_progress(result.stderr)[0] == error
-
-
-def test_the_readmes_example_of_an_invisible_character_is_what_a_check_prints(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The README's example: a zero-width space after 湖北 in the province's label.
-    (error,) = _text_block_after("Characters that nobody sees", "an invisible character")
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    places = data / "entities" / "places.yaml"
-    text = places.read_text(encoding="utf-8")
-    old = "label: {zh: 湖北, en: Hubei}"
-    assert text.count(old) == 1
-    places.write_text(text.replace(old, old.replace("湖北", "湖北\u200b")), encoding="utf-8")
+    edited.write_text(text.replace(old, new), encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # in the project, as the README's user
     result = CliRunner().invoke(app, ["check", "--data", str(data)])
     assert result.exit_code == 2
