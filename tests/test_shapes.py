@@ -3453,3 +3453,43 @@ ex:shape a sh:NodeShape ; sh:targetNode ex:thing ;
     data = Graph().parse(data="<http://example.org/thing> a <http://example.org/T> .", format="ttl")
     result = validate_graph(data, shapes, Graph())
     assert [v.message for v in result.violations] == ["needs at least one ex:name"]
+
+
+def _shacl_shacl() -> Graph:
+    """W3C's SHACL-SHACL (SHACL, appendix C), the shapes graph of well-formed shapes graphs,
+    as pySHACL bundles it (what ``pyshacl --metashacl`` checks a shapes graph against)."""
+    from pathlib import Path
+
+    import pyshacl
+
+    return Graph().parse(Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl")
+
+
+def _ill_formed(shapes: Graph) -> list[tuple[Node, Node, Node]]:
+    """The (focus node, path, value) of each result of SHACL-SHACL on ``shapes``."""
+    import pyshacl
+
+    conforms, report, _ = pyshacl.validate(shapes, shacl_graph=_shacl_shacl(), inference="rdfs")
+    assert isinstance(report, Graph)
+    found = [
+        (report.value(r, SH.focusNode), report.value(r, SH.resultPath), report.value(r, SH.value))
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    ]
+    assert conforms is not bool(found)
+    return found
+
+
+def test_the_shapes_graph_is_well_formed_under_shacl_shacl(shapes: Graph) -> None:
+    # Validators disagree on an ill-formed constraint (pySHACL refuses sh:minCount "1",
+    # the build's SPARQL validator reads it as 1): SHACL-SHACL says which is well formed.
+    assert _ill_formed(shapes) == []
+
+
+def test_shacl_shacl_finds_an_ill_formed_shape(shapes: Graph) -> None:
+    broken = Graph()
+    for triple in shapes:
+        broken.add(triple)
+    shape, count = next(iter(shapes.subject_objects(SH.minCount)))
+    broken.set((shape, SH.minCount, Literal("x")))
+    assert count != Literal("x")
+    assert _ill_formed(broken) == [(shape, SH.minCount, Literal("x"))]
