@@ -12,6 +12,8 @@ import pytest
 from reformgraph.produce import CONTEXT
 from reformgraph.rdfwrite import JsonLdNodes, JsonLdWriter, render_chunk, write_jsonld
 
+from .helpers import assert_isomorphic
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -247,3 +249,64 @@ def test_the_ntriples_of_a_literal_read_back_as_the_same_literal(text: str) -> N
     assert chunk.ntriples.count("\n") == 2
     read = list(ox.parse(chunk.ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
     assert [(t.object.value, t.object.language) for t in read] == [(text, None), (text, "zh")]
+
+
+class _Offline:
+    """A pyld document loader that fetches nothing: it records each address asked for and
+    refuses it (the build's JSON-LD holds its context inline)."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def __call__(self, url: str, options: Any = None) -> Any:
+        self.asked.append(url)
+        raise OSError(f"no document is fetched in the tests: {url}")
+
+
+def _pyld_graph(document: Any, loader: _Offline) -> Any:
+    """The RDF graph pyld, an independent JSON-LD 1.1 processor, reads from a document."""
+    from pyld import jsonld
+    from rdflib import Graph
+
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": loader})
+    return Graph().parse(data=nquads, format="nt")
+
+
+def test_pyld_reads_the_built_json_ld_as_the_built_ntriples(build_dir: Path) -> None:
+    from pyld import jsonld
+    from rdflib import Graph
+
+    document = json.loads((build_dir / "reformgraph.jsonld").read_text(encoding="utf-8"))
+    expected = Graph().parse(build_dir / "reformgraph.nt", format="nt")
+    loader = _Offline()
+    assert_isomorphic(expected, _pyld_graph(document, loader), "pyld, the document:")
+    # its expanded form, and the document compacted again with its own context, too
+    expanded = jsonld.expand(document, {"documentLoader": loader})
+    assert_isomorphic(expected, _pyld_graph(expanded, loader), "pyld, expanded:")
+    compacted = jsonld.compact(document, document["@context"], {"documentLoader": loader})
+    assert_isomorphic(expected, _pyld_graph(compacted, loader), "pyld, compacted again:")
+    assert loader.asked == []
+
+
+def test_pyld_reads_the_writers_escapes_languages_datatypes_and_iris(tmp_path: Path) -> None:
+    from rdflib import Graph
+
+    out = tmp_path / "g.jsonld"
+    write_jsonld(TRICKY, out, CONTEXT)
+    # Oxigraph writes an xsd:string literal without its datatype, as RDF 1.1 reads it
+    ntriples = ox.serialize(TRICKY, format=ox.RdfFormat.N_TRIPLES)
+    expected = Graph().parse(data=ntriples, format="nt")
+    loader = _Offline()
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert_isomorphic(expected, _pyld_graph(document, loader), "pyld:")
+    assert loader.asked == []
+
+
+def test_the_pyld_loader_of_the_tests_fetches_no_remote_context() -> None:
+    from pyld.jsonld import JsonLdError
+
+    loader = _Offline()
+    remote = {"@context": "https://example.org/context.jsonld", "@id": "ex:a", "ex:p": "v"}
+    with pytest.raises(JsonLdError):
+        _pyld_graph(remote, loader)
+    assert loader.asked == ["https://example.org/context.jsonld"]
