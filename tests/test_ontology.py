@@ -167,6 +167,13 @@ def test_every_term_the_ontology_and_the_data_use_is_declared_with_one_owl_kind(
         for member in Collection(ontology, members):
             if not str(member).startswith("http://www.w3.org/2001/XMLSchema#"):
                 needs(member, classes, "class")
+    for disjoint in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+        for members in ontology.objects(disjoint, OWL.members):
+            for member in Collection(ontology, members):
+                needs(member, classes, "class")
+    for first, second in ontology.subject_objects(OWL.disjointWith):
+        needs(first, classes, "class")
+        needs(second, classes, "class")
     assert not undeclared, sorted(undeclared)
 
     exclusive = [str(OWL.Class), *sorted(property_kinds)]
