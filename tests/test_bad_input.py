@@ -603,6 +603,27 @@ def test_a_link_to_a_folder_in_a_data_folder_is_named_as_not_read(
     assert f"must be directly in {name}/" in error.message
 
 
+def test_yaml_files_opening_with_a_byte_order_mark_are_read_as_without_it(
+    tmp_path: Path,
+) -> None:
+    from reformgraph.io import load_data_folder
+
+    # Notepad's "UTF-8 with BOM" opens a file with a byte-order mark. Opening a YAML file,
+    # it is no text (YAML allows one); a source text opening with one is refused (its
+    # fixture), as it would count in the offsets of every quote.
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    for folder in ("sources", "entities", "cases"):
+        path = min((data / folder).glob("*.yaml"))
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    marked, plain = load_data_folder(data), load_data_folder(DATA)
+    assert marked.errors == []
+    assert [c.record for c in marked.cases] == [c.record for c in plain.cases]
+    assert {k: s.record for k, s in marked.sources.items()} == {
+        k: s.record for k, s in plain.sources.items()
+    }
+    assert dict(marked.entities) == dict(plain.entities)
+
+
 def test_a_build_does_not_replace_a_cache_folder_it_did_not_make(tmp_path: Path) -> None:
     from reformgraph.errors import OutputFolderError
 

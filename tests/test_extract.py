@@ -809,6 +809,22 @@ def test_a_report_with_crlf_or_cr_and_indented_paragraphs_is_normalised(
     assert result.cases == 1
 
 
+def test_a_report_saved_with_a_byte_order_mark_is_drafted_without_it_and_builds(
+    tmp_path: Path,
+) -> None:
+    # Notepad's "UTF-8 with BOM" opens a file with a byte-order mark; the build refuses a
+    # source text opening with one (the offsets of quotes would count it), so the draft's
+    # text drops it.
+    text = (FIXTURES / "news-item.txt").read_bytes()
+    path = tmp_path / "notepad.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + text)
+    result = extract(path, tmp_path / "draft")
+    drafted = tmp_path / "draft" / "sources" / f"{result.source_id}.txt"
+    assert drafted.read_bytes() == text
+    assert "byte order mark removed" in result.normalised
+    assert pipeline.check(tmp_path / "draft").validation.conforms
+
+
 # --------------------------------------------------------------------------- bad input
 
 

@@ -1401,7 +1401,8 @@ def source_layout_errors(text: str, display: str) -> list[DataError]:
     """What is wrong with the layout of a source text: the build finds titles, office
     lines and paragraphs as whole lines of the text, so it must have one line for each,
     ending in LF, with no blank line between them and nothing before or after the words
-    of a line (data/README.md, "Sources"). Each kind of problem is one error, naming its
+    of a line, and no byte-order mark before the first, which the offsets of quotes would
+    count (data/README.md, "Sources"). Each kind of problem is one error, naming its
     lines; the text itself is never changed (offsets into it and its SHA-256 are those of
     the file as it is)."""
     if not text.strip():
@@ -1415,6 +1416,19 @@ def source_layout_errors(text: str, display: str) -> list[DataError]:
             )
         ]
     errors = []
+    if text.startswith("\ufeff"):
+        errors.append(
+            DataError(
+                display,
+                1,
+                "",
+                "starts with a byte-order mark (U+FEFF) at column 1: the offsets of the"
+                " quotes in the graph (oa:start, oa:end) count the characters of the file,"
+                " the mark among them, and a reader that drops it (most do) would find every"
+                " quote one character off; save it as UTF-8 without a byte-order mark (and"
+                f" record its new sha256), {_LAYOUT_FIX}",
+            )
+        )
     control = CONTROL.search(text.replace("\r", ""))  # CR: the line endings, below
     if control is not None:
         at = text.index(control[0])
@@ -1429,7 +1443,7 @@ def source_layout_errors(text: str, display: str) -> list[DataError]:
                 " command); delete it and record the text's new sha256",
             )
         )
-    hidden = INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0)  # a BOM: no text
+    hidden = INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0)  # a BOM: above
     if hidden is not None:
         at = hidden.start()
         errors.append(
