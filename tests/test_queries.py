@@ -438,6 +438,64 @@ def test_a_case_given_by_its_title_or_position_is_told_its_id_by_every_engine(
     assert told in result.stderr
 
 
+#: A .rq file with a header declaring a Chinese-text parameter.
+_TITLE_QUERY = (
+    "# question: Which case has this title?\n"
+    "# question@zh: \u54ea\u4e2a\u6848\u4f8b\u6709\u6b64\u6807\u9898?\n"
+    "# param t (zh): the title\n"
+    "# column ?c: the case\n"
+    "SELECT ?c ?t WHERE { ?c dcterms:title ?t }\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("spec", "name", "value", "named"),
+    [
+        # a zero-width space copied with the id: it was "no case has the id"
+        ("figures", "case", "big-fiscal-system\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("shared-entities", "type", "rg:Platform\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        # SPARQL text: the title holding one gave no rows, without a word
+        (
+            "SELECT ?t WHERE { ?c dcterms:title ?t }",
+            "t",
+            '"\u63a8\u8fdb\u5927\u8d22\u653f\u200b\u4f53\u7cfb\u5efa\u8bbe"@zh',
+            "U+200B ZERO WIDTH SPACE",
+        ),
+        ("SELECT ?t WHERE { ?c dcterms:title ?t }", "t", "a\x1b[2Jb", "U+001B, a control"),
+        ("title.rq", "t", "\ufeff\u63a8\u8fdb\u5927\u8d22\u653f", "U+FEFF ZERO WIDTH NO-BREAK"),
+    ],
+    ids=["saved-case", "saved-class", "sparql-text", "control-character", "query-file"],
+)
+def test_a_parameter_holding_an_invisible_or_control_character_is_refused_naming_it(
+    build_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    spec: str,
+    name: str,
+    value: str,
+    named: str,
+) -> None:
+    from reformgraph.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "title.rq").write_text(_TITLE_QUERY, encoding="utf-8")
+    told = f"parameter {name}: {named}"
+    result = CliRunner().invoke(
+        app, ["query", spec, "-p", f"{name}={value}", "--build", str(build_dir)]
+    )
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # no traceback
+    assert told in result.stderr, result.stderr
+    assert "is not allowed in a parameter's value" in result.stderr
+    assert chr(int(named[2:6], 16)) not in result.stderr  # shown by its escape
+    with pipeline.open_graph(build_dir) as graph, pytest.raises(QueryError, match=re.escape(told)):
+        pipeline.query(graph, spec, {name: value})
+    target = tmp_path / "out.csv"
+    with pytest.raises(QueryError, match=re.escape(told)):
+        pipeline.export_query(build_dir, spec, target, params={name: value})
+    assert not target.exists()
+
+
 def test_parameters_are_bound_as_terms_not_pasted_into_the_query(query_graph: Graph) -> None:
     query = QUERIES["figures"]
     hostile = "big-fiscal-system> } UNION { ?s ?p ?o"

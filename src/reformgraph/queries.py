@@ -735,6 +735,7 @@ def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]
                 f"parameter {name}: give its value as text ({str(value)!r}), not as a"
                 f" {type(value).__name__}"
             )
+        _refuse_unshown_value(name, value)
         param = declared.get(name)
         if param is not None:
             bindings[name] = _convert(param, value)
@@ -755,6 +756,34 @@ def bind_params(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Term]
     if bindings and not query.has_header:
         _check_projection(query, bindings)
     return bindings
+
+
+#: A control character (but the tab and the line break) or an invisible one.
+_UNSHOWN_VALUE = re.compile(f"[{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
+
+
+def _refuse_unshown_value(name: str, value: str) -> None:
+    """Refuse a parameter's value holding a control or an invisible character (a
+    zero-width space copied with an id or a title, a control of the direction of text:
+    :mod:`reformgraph._unshown`), naming the parameter, the character and where it is: the
+    data holds none, so the value would match nothing, though it looks like one that does
+    (a saved query's case id or class was refused as no case or class, or as not an IRI;
+    a string of SPARQL text gave no rows)."""
+    found = _UNSHOWN_VALUE.search(value)
+    if found is None:
+        return
+    char = found[0]
+    what = (
+        invisible_named(char)
+        if INVISIBLE.match(char)
+        else f"U+{ord(char):04X}, a control character"
+    )
+    raise QueryError(
+        f"parameter {name}: {what}, at character {found.start() + 1} of its value"
+        f" {value!r}, is not allowed in a parameter's value, which would not be what it"
+        " looks like (and would match nothing in reformgraph's data, which holds none):"
+        " delete it"
+    )
 
 
 #: How a query file with a header declares a parameter (see :func:`parse_header`).
