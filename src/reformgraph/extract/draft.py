@@ -32,6 +32,7 @@ from reformgraph.extract.analysis import Analysis, _hash_id, _province, analyse
 from reformgraph.extract.facts import (
     _ANAPHORA,
     ChangeFound,
+    Context,
     DateFound,
     Facts,
     FigureFound,
@@ -47,6 +48,7 @@ from reformgraph.extract.facts import (
     threshold_after,
 )
 from reformgraph.extract.lexicon import Place, lexicon
+from reformgraph.extract.names import _places
 from reformgraph.extract.report import (
     DRAFT_MARKER,
     MANIFEST,
@@ -572,6 +574,9 @@ class _Writer:
         #: Who carries out the case being written (see :func:`_subjects`): the holders of
         #: the roles its sentences leave unsaid. None in an introduction.
         self.subjects: list[Item] = []
+        #: Who holds the lead of a relation its sentences leave unsaid: the subjects, or
+        #: the place a site that opens the case is named after (see :func:`_site_place`).
+        self.leads: list[Item] = []
 
     def quote(
         self,
@@ -740,15 +745,14 @@ class _Writer:
         out: dict[str, Any] = {"kind": r.kind, "quote": quote}
         for role, items in r.roles.items():
             if role in r.implied:
-                if not self.subjects:
+                if not self.leads:
                     self.notes.append(
                         f"{where}: a {r.kind} relation whose {role} the sentence leaves"
                         f" unsaid ({quote}), and the case names no subject: add it by hand"
                     )
                     return None
                 out[role] = [
-                    {"id": self.registry.item(subject), "implied": True}
-                    for subject in self.subjects
+                    {"id": self.registry.item(subject), "implied": True} for subject in self.leads
                 ]
             else:
                 out[role] = _unique([self.mention(it) for it in items])
@@ -1023,7 +1027,7 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
             meta["introduction"] = intro
     cases = []
     total = len(analysis.cases)
-    for n, (case, facts, _ctx) in enumerate(analysis.cases, start=1):
+    for n, (case, facts, ctx) in enumerate(analysis.cases, start=1):
         if progress is not None:
             progress("extract", n - 1, total)
         case_id = f"{source_id}-case-{case.position:02d}"
@@ -1060,6 +1064,8 @@ def _draft(report: Report, curated: Dataset | None, progress: Progress | None) -
         subjects = writer.subjects = _subjects(text, case, facts.items)
         if subjects:
             record["carried_out_by"] = _unique([writer.mention(it) for it in subjects])
+        site_place = None if subjects else _site_place(text, case, facts.items, ctx)
+        writer.leads = subjects or ([site_place] if site_place is not None else [])
         if facts.start is not None:
             record["start"] = facts.start.as_yaml()
         if len(case.body) > 1:
@@ -1145,6 +1151,32 @@ def _subject_at(text: str, at: int, items: Sequence[Item]) -> Item | None:
     if item.kind == "organisation" or item.etype is EntityType.ADMINISTRATIVE_AREA:
         return item
     return None
+
+
+def _site_place(text: str, case: CaseFound, items: Sequence[Item], ctx: Context) -> Item | None:
+    """The administrative area that begins the name of a site opening a case's first
+    sentence (鄂州 of 鄂州花湖国际机场作为…). The site does not carry the case out, but
+    the place it is named after does what the case's sentences leave unsaid: the lead of
+    ,联合华彬集团成立… is 鄂州, implied. None when the sentence begins otherwise."""
+    first = case.first
+    lead = _BEFORE_SUBJECT.match(text, first.start, first.end)
+    at = lead.end() if lead is not None else first.start
+    starting = [it for it in items if it.start == at]
+    if not starting:
+        return None
+    site = max(starting, key=lambda it: it.end)
+    if site.etype is not EntityType.SITE:
+        return None
+    return next(
+        (
+            place
+            for place in _places(text, site.start, site.end, ctx)
+            if place.start == site.start
+            and place.end < site.end
+            and place.etype is EntityType.ADMINISTRATIVE_AREA
+        ),
+        None,
+    )
 
 
 def _untitled_cases(case: CaseFound, where: str) -> list[str]:
