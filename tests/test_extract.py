@@ -1909,44 +1909,56 @@ def test_a_bare_zero_drafted_as_a_count_must_stay_a_count(tmp_path: Path) -> Non
     )
 
 
-def test_a_count_with_no_measure_word_is_left_to_review_and_may_be_recorded_as_a_figure(
+def test_a_count_in_wan_with_no_measure_word_is_drafted_as_a_count_and_the_draft_conforms(
     tmp_path: Path,
 ) -> None:
     # The ranking's indicator was labelled “湘易办”注册用户达到4500万: the label covered the
     # number, so nobody was told that 45 million users was not recorded; and a figure of
-    # 4500万, with no measure word after it, was refused.
+    # 4500万, with no measure word after it, was refused. Then 4500万 was left to review as
+    # an exception, though the data's rule (a number with no unit word is a count) says
+    # what it is: the figure a reviewer wrote by hand, `text: 4500万, value: 45000000,
+    # unit: count`, is now drafted.
     draft, _ = _draft_of(
         tmp_path,
         "湖南省推进政务服务改革\n湖南省委改革办\n"
         "截至2024年底,“湘易办”注册用户达到4500万,居全国第2。\n",
         curated=DATA,
     )
-    (case,) = (draft / "cases").glob("*.yaml")
-    text = case.read_text(encoding="utf-8")
+    (case_file,) = (draft / "cases").glob("*.yaml")
+    text = case_file.read_text(encoding="utf-8")
     assert re.search(r"indicator: \S+  # “湘易办”注册用户\n", text), text
-    review = re.search(
-        r"(?m)^- \{quote: “湘易办”注册用户达到4500万, text: 4500万, reason: 'TODO.*$", text
-    )
-    assert review, text
-    figure = (
-        "figures:\n- {id: users, quote: “湘易办”注册用户达到4500万, text: 4500万,"
-        " value: 45000000, unit: count, indicator: registered-users}\n"
-    )
-    text = text.replace(review[0] + "\n", "").replace("exceptions:\n", figure)
-    text = text.replace("# reformgraph-draft: unreviewed\n", "")
-    case.write_text(text, encoding="utf-8")
-    drafts = draft / "entities" / "drafts.yaml"
-    drafts.write_text(
-        drafts.read_text(encoding="utf-8") + "- id: registered-users\n  type: indicator\n"
-        "  label: {zh: 注册用户数, en: number of registered users}\n",
-        encoding="utf-8",
-    )
-    units = (DATA / "entities" / "units.yaml").read_text(encoding="utf-8")
-    (count,) = re.findall(r"(?ms)^- id: count\n.*?(?=^- |\Z)", units)
-    copies = draft / "entities" / "copies.yaml"
-    copies.write_text(copies.read_text(encoding="utf-8") + count, encoding="utf-8")
+    case = _load_yaml(case_file)
+    assert isinstance(case, dict)
+    (figure,) = case["figures"]
+    assert figure["quote"].endswith("“湘易办”注册用户达到4500万")
+    assert (figure["text"], figure["value"], figure["unit"]) == ("4500万", 45000000, "count")
+    assert "qualifier" not in figure
+    assert "exceptions" not in case, case["exceptions"]
     result = pipeline.check(draft)
     assert result.validation.conforms, result.validation.text
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("注册用户超过4500万。", ("超过4500万", 45000000, "more-than")),
+        ("服务群众1.2亿,", ("1.2亿", 120000000, "exact")),
+        ("注册用户4500万以上;", ("4500万以上", 45000000, "at-least")),
+        # a unit word after it, or words after it in its clause: not a bare count
+        ("投入资金4500万元。", ("4500万元", 45000000, "exact")),
+        ("服务4500万群众。", None),
+        # a number in 万 that is no whole number of things
+        ("注册用户达到0.00005万。", None),
+    ],
+)
+def test_only_a_number_in_wan_or_yi_that_ends_its_clause_is_drafted_as_a_bare_count(
+    tmp_path: Path, clause: str, expected: tuple[str, int, str] | None
+) -> None:
+    _, case = _draft_of(tmp_path, f"改革案例选编。\n推进政务服务改革\n襄阳市委改革办\n{clause}\n")
+    figures = [
+        (f["text"], f["value"], f.get("qualifier", "exact")) for f in case.get("figures", [])
+    ]
+    assert figures == ([expected] if expected else []), case
 
 
 def _contradicted_draft(tmp_path: Path, data_copy: Path) -> Path:

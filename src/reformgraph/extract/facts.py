@@ -227,6 +227,12 @@ _VAGUE_ONE = {"个", "次", "批", "级", "体", "起", "项", "种", "名", "�
 
 #: Zero as a result, with no unit word: 事故发生数为零, 由3起降至零 (a count of nothing).
 _BARE_ZERO = re.compile("(?<=[为至到])零(?=[\uff0c,。;\uff1b、!\uff01?\uff1f\n]|$)")
+#: A number in 万 or 亿 with no unit word, that ends its clause: a count written without a
+#: measure word (注册用户达到4500万,), as Chinese often writes a large one.
+_BARE_MAGNITUDE = re.compile(
+    rf"(?P<prefix>{_PREFIXES})?(?P<number>\d+(?:\.\d+)?)(?:万亿|亿|万)(?:以上|左右|以内|以下)?"
+    "(?=[\uff0c,。;\uff1b、!\uff01?\uff1f\n]|$)"
+)
 
 
 #: 千亿级, 百万级: a number's order of magnitude as a class, not a count of anything.
@@ -346,7 +352,44 @@ def _quantities(
                 out.append(
                     Qty(m.start(), m.end(), m[0], Decimal(0), ctx.count_unit, Qualifier.EXACT)
                 )
+        out += _bare_magnitudes(text, lo, hi, ctx.count_unit, protected, out)
         out.sort(key=lambda q: q.start)
+    return out
+
+
+def _bare_magnitudes(
+    text: str,
+    lo: int,
+    hi: int,
+    count_unit: str,
+    protected: Sequence[tuple[int, int]],
+    found: Sequence[Qty],
+) -> list[Qty]:
+    """The counts written in 万 or 亿 with no measure word (see :data:`_BARE_MAGNITUDE`):
+    注册用户达到4500万, is 45000000, unit ``count``; 超过4500万, more than that. A
+    number whose words another quantity took, or that runs on from a digit, is left."""
+    out = []
+    taken = [(q.start, q.end) for q in found]
+    for m in _BARE_MAGNITUDE.finditer(text, lo, hi):
+        start = m.start()
+        if m["prefix"] and text[max(lo, start - 2) : m.start("number")].endswith(NOT_QUALIFIERS):
+            start = m.start("number")  # 赶超4500万: the number, unqualified
+        before = text[start - 1] if start > lo else ""
+        if before and (
+            before.isdigit() or before in ".\uff0e" or (before.isascii() and before.isalpha())
+        ):
+            continue
+        if _overlaps(start, m.end(), protected) or _overlaps(start, m.end(), taken):
+            continue
+        try:
+            parsed = parse_quantity(text[start : m.end()], ())
+        except QuantityParseError:
+            continue
+        if parsed.unit_symbol or parsed.value != parsed.value.to_integral_value():
+            continue
+        out.append(
+            Qty(start, m.end(), text[start : m.end()], parsed.value, count_unit, parsed.qualifier)
+        )
     return out
 
 
