@@ -1207,6 +1207,42 @@ def test_a_clause_joint_work_in_a_case_opened_by_a_site_is_led_by_the_place_it_i
     assert any("leaves unsaid (联合华彬集团)" in note for note in result.notes), result.notes
 
 
+@pytest.mark.parametrize(
+    ("clause", "holder", "zone"),
+    [
+        ("长沙市获批国家级改革试验区", "长沙市", "国家级改革试验区"),
+        ("长沙市获批建设国家数据要素综合试验区", "长沙市", "国家数据要素综合试验区"),
+        ("岳阳市入选中国(湖南)自由贸易试验区", "岳阳市", "中国(湖南)自由贸易试验区"),
+    ],
+)
+def test_a_trial_zone_a_clause_names_a_pilot_is_drafted_as_a_pilot_not_a_site(
+    tmp_path: Path, clause: str, holder: str, zone: str
+) -> None:
+    """长沙市获批国家级改革试验区 was drafted as a site labelled with the whole clause
+    (长沙市获批国家级改革试验区), and no pilot: a 试验区 that its clause says a place was
+    made is a pilot programme, held by that place. A 试验区 named as a place, where work
+    is done, stays a site."""
+    out, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进开放改革\n长沙市委改革办\n长沙市聚焦制度创新。"
+        f"一是扩大开放。{clause},在湖南湘江新区试验区开展首创性探索。\n",
+    )
+    entities = {
+        e["id"]: e
+        for path in (out / "entities").glob("*.yaml")
+        for e in cast(list[dict[str, Any]], _load_yaml(path) or [])
+    }
+    (pilot,) = case["measures"][0]["pilots"]
+    assert pilot["quote"] == clause
+    assert pilot["stage"] == "pilot"
+    programme = entities[pilot["programme"]]
+    assert (programme["type"], programme["label"]["zh"]) == ("pilot-programme", zone)
+    assert [entities[ref]["label"]["zh"] for ref in pilot["assigned_to"]] == [holder]
+    sites = [e["label"]["zh"] for e in entities.values() if e["type"] == "site"]
+    assert sites == ["湖南湘江新区试验区"]
+    assert pipeline.check(out).validation.conforms
+
+
 def test_a_pilot_named_with_no_holder_is_held_by_the_case_subject_as_the_curated_one_is(
     linked_draft: Path,
 ) -> None:

@@ -502,7 +502,16 @@ def _suffix_platforms(
     return out
 
 
+#: The words that name a place a pilot (获批国家级改革试验区, 入选…, 被批准设立…).
+_DESIGNATION = re.compile(
+    "(?:获批|获准|入选|批准为|批复为|批准|批复|列为|确定为|认定为|遴选为)(?:建设|设立|创建)?"
+)
+
+
 def _suffix_sites(text: str, lo: int, hi: int, barriers: Sequence[tuple[int, int]]) -> list[Item]:
+    """Sites named by their kind (…国际机场, …产业园, …试验区). A 试验区 that its clause
+    names a pilot (长沙市获批国家级改革试验区, 入选…自由贸易试验区) is a pilot programme,
+    named from after the words that designate it, not a site."""
     out = []
     for m in _SITE_SUFFIX.finditer(text, lo, hi):
         if text.startswith(("储", "库"), m.end()) or _COUNTED.match(text, m.end()):
@@ -510,10 +519,19 @@ def _suffix_sites(text: str, lo: int, hi: int, barriers: Sequence[tuple[int, int
         start = _name_start(text, m.start(), lo, barriers, _STOP_RE)
         if start > lo and text[start - 1] == "的":
             continue  # …的专业货运枢纽机场: a description, not a name
+        etype = EntityType.SITE
+        if m[0].endswith("试验区"):
+            clause = _clause(text, m.start(), lo, hi)
+            designated = [d for d in _DESIGNATION.finditer(text, clause[0], m.start())]
+            if designated and designated[-1].end() >= start:
+                start, etype = designated[-1].end(), EntityType.PILOT_PROGRAMME
         stem = text[start : m.start()]
         if len(stem) < 2 or _generic(stem):
             continue
-        out.append(_item("place", EntityType.SITE, text, start, m.end(), 55))
+        if etype is EntityType.PILOT_PROGRAMME:
+            out.append(_item("instrument", etype, text, start, m.end(), 55))
+        else:
+            out.append(_item("place", etype, text, start, m.end(), 55))
     return out
 
 
