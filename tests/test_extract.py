@@ -1243,6 +1243,34 @@ def test_a_trial_zone_a_clause_names_a_pilot_is_drafted_as_a_pilot_not_a_site(
     assert pipeline.check(out).validation.conforms
 
 
+def test_pilot_units_selected_and_counted_are_a_pilot_and_a_figure_not_an_organisation(
+    tmp_path: Path,
+) -> None:
+    """全省遴选试点单位120家 drafted an organisation group 全省遴选试点单位 (in the
+    introduction; 遴选试点单位 in a case), which data/README.md says it is not (a group of
+    bodies that counts something), and an introduction's pilot programme 全省遴选试点, and
+    left its 试点 to review: the units selected are a pilot, their number a figure."""
+    out, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n2024年,全省遴选试点单位120家。\n推进营商环境改革\n襄阳市委改革办\n"
+        "襄阳市聚焦企业关切。一是深化改革。全市遴选试点单位30家,选取3个县开展试点。\n",
+    )
+    (source_file,) = (out / "sources").glob("*.yaml")
+    intro = _load_yaml(source_file)["introduction"]  # type: ignore[index]
+    measure = case["measures"][0]
+    for fact, count in ((intro, 120), (measure, 30)):
+        assert [(p.get("text"), p["stage"]) for p in fact["pilots"]][:1] == [
+            ("遴选试点单位", "pilot")
+        ]
+        assert [(f["text"], f["value"]) for f in fact["figures"]][:1] == [(f"{count}家", count)]
+        assert not fact.get("exceptions"), fact["exceptions"]
+    pilots = [p.get("text", p["quote"]) for p in measure["pilots"]]
+    assert pilots == ["遴选试点单位", "选取3个县开展试点"]
+    drafted = cast(list[dict[str, Any]], _load_yaml(out / "entities" / "drafts.yaml"))
+    assert not [e for e in drafted if "试点" in e["label"]["zh"] and e["type"] != "indicator"]
+    assert pipeline.check(out).validation.conforms
+
+
 def test_a_pilot_named_with_no_holder_is_held_by_the_case_subject_as_the_curated_one_is(
     linked_draft: Path,
 ) -> None:

@@ -19,7 +19,7 @@ _STOP_WORDS = (
     "优化 创新 探索 落实 形成 实现 完成 达到 覆盖 对接 打通 接通 "
     "贯通 联通 整合 汇聚 集成 接入 融入 纳入 列入 承接 会同 联合 "
     "协助 配合 牵头 督促 指导 支持 引导 带动 鼓励 赋能 注入 划转 "
-    "拓展 培育 扩大 推出 启动 运行 申报 获评 入选 获得 取得 畅通 "
+    "拓展 培育 扩大 推出 启动 运行 申报 获评 入选 遴选 获得 取得 畅通 "
     "明确 规范 统筹 召开 举办 参加 系统集成 全面 积极 大力 持续 不断 "
     "着力 进一步 其中 包括 以及 同时 首个 首家 首部 首批 首创 率先 唯一 "
     "最大 第一个 我省 我市 我县 本省 本市 在 于 由 被 向 对 与 和 "
@@ -429,6 +429,10 @@ def _paired_start(text: str, start: int, lo: int, barriers: Sequence[tuple[int, 
     return start
 
 
+#: The suffixes that name a kind of body (…单位, …部门), not one.
+_GROUP_SUFFIXES = frozenset(("部门", "单位", "机构", "机关"))
+
+
 def _suffix_orgs(text: str, lo: int, hi: int, barriers: Sequence[tuple[int, int]]) -> list[Item]:
     out = []
     for m in _FULL_REFORM_OFFICE.finditer(text, lo, hi):
@@ -445,6 +449,8 @@ def _suffix_orgs(text: str, lo: int, hi: int, barriers: Sequence[tuple[int, int]
             ("员会", "门"), m.end()
         ):
             continue
+        if suffix in _GROUP_SUFFIXES and _COUNTED.match(text, m.end()):
+            continue  # 遴选试点单位120家: a kind of body counted, not a body
         start = _name_start(text, m.start(), lo, barriers, _STOP_RE)
         stem = text[start : m.start()]
         if not stem or not re.search(f"[{_CJK}]", stem):

@@ -63,6 +63,11 @@ def _outcome_res() -> dict[str, re.Pattern[str]]:
             r"(?:确定为|列为|批准为|批复为|认定为|遴选为|入选|获批)"
             r"[^\uff0c,。;\uff1b\n]{0,40}?(?:试点(?:城市|地区|县|市|区|省|单位|企业|项目|园区)?|试验区)"
         ),
+        # 遴选试点单位120家, 选取3个县开展试点: pilots the subject chose, not who holds them
+        "selected": re.compile(
+            r"(?:遴选|选取|选定)(?:了|出)?[^\uff0c,。;\uff1b\n]{0,12}?"
+            r"试点(?:单位|企业|城市|地区|县|市|区|项目|园区|学校|医院|村|社区)?"
+        ),
         "scaled": re.compile(r"(?:扩大|拓展)[^\uff0c,。;\uff1b\n]{0,6}?试点(?:范围)?"),
         "rolled": re.compile(
             r"从试点[^\uff0c,。;\uff1b\n]{0,8}?到[^\uff0c,。;\uff1b\n]{0,8}?(?:铺开|推广|推开)"
@@ -168,7 +173,8 @@ def _outcomes(
 
 def _pilot_stages(found: _Found) -> None:
     """Generalised (全面推开), first-batch (首批…试点), undertaken (承担…试点: who was
-    assigned it by whom) and scaled-up pilots."""
+    assigned it by whom), selected (遴选试点单位: its holders are counted, not named)
+    and scaled-up pilots."""
     for m in found.matches("rolled"):
         found.add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "generalised"}))
     for m in found.matches("designated"):
@@ -216,6 +222,8 @@ def _pilot_stages(found: _Found) -> None:
                 programme=found.programme(m.start(), m.end()),
             )
         )
+    for m in found.matches("selected"):
+        found.add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "pilot"}))
     for m in found.matches("scaled"):
         found.add(OutcomeFound("pilots", m.start(), m.end(), {"stage": "scaled-up"}))
 
