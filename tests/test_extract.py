@@ -1271,6 +1271,21 @@ def test_pilot_units_selected_and_counted_are_a_pilot_and_a_figure_not_an_organi
     assert pipeline.check(out).validation.conforms
 
 
+def test_an_operating_platform_named_by_no_more_than_its_kind_is_not_drafted_as_a_platform(
+    tmp_path: Path,
+) -> None:
+    """建设运营平台 drafted a platform 运营平台 (an operating platform: a kind, no name), and
+    负责平台的建设运营 one named 负责平台 (负责 is a verb); 政务数据运营平台 is a name."""
+    out, _ = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进数据要素改革\n长沙市委改革办\n长沙市聚焦数据要素。"
+        "一是建设运营平台。建成政务数据运营平台,由国资公司负责平台的建设运营。\n",
+    )
+    drafted = cast(list[dict[str, Any]], _load_yaml(out / "entities" / "drafts.yaml"))
+    platforms = [e["label"]["zh"] for e in drafted if e["type"] == "platform"]
+    assert platforms == ["政务数据运营平台"]
+
+
 def test_a_pilot_named_with_no_holder_is_held_by_the_case_subject_as_the_curated_one_is(
     linked_draft: Path,
 ) -> None:
