@@ -1286,6 +1286,31 @@ def test_an_operating_platform_named_by_no_more_than_its_kind_is_not_drafted_as_
     assert platforms == ["政务数据运营平台"]
 
 
+def test_an_introductions_indicator_leaves_out_the_bodies_of_the_area_that_did_it(
+    tmp_path: Path,
+) -> None:
+    """An introduction speaks of what 全省各地各部门 or 江西省各地 did: its figures' indicators
+    were labelled 各地各部门化解矛盾纠纷 and 江西省各地累计建成网格服务站, the subject in
+    the name of what is counted (as 全省 already was not)."""
+    out, _ = _draft_of(
+        tmp_path,
+        "基层治理改革案例\n2024年,江西省各地推进基层治理改革,全省各地各部门化解矛盾纠纷1.2万件,"
+        "江西省各地累计建成网格服务站300个,各地区各部门培训网格员5000名。\n"
+        "推进网格化治理\n南昌市委改革办\n南昌市聚焦基层治理。一是划细网格。全市划分网格1200个。\n",
+    )
+    (source_file,) = (out / "sources").glob("*.yaml")
+    intro = _load_yaml(source_file)["introduction"]  # type: ignore[index]
+    drafted = {
+        e["id"]: e["label"]["zh"]
+        for e in cast(list[dict[str, Any]], _load_yaml(out / "entities" / "drafts.yaml"))
+    }
+    assert [drafted[f["indicator"]] for f in intro["figures"]] == [
+        "化解矛盾纠纷",
+        "累计建成网格服务站",
+        "培训网格员",
+    ]
+
+
 def test_a_pilot_named_with_no_holder_is_held_by_the_case_subject_as_the_curated_one_is(
     linked_draft: Path,
 ) -> None:

@@ -403,10 +403,21 @@ _LEAD_STRIP = re.compile(
     r"(?:(?:会同|联合|协同|携手)[^将把\uff0c,、;\uff1b。]{1,30}?)?(?:将(?!来|近|军)|把(?!握|关))"
     r")+"
 )
+#: The bodies of a whole area, as the subject of what they did (全省各地各部门化解…,
+#: 江西省各地建成…: an introduction's usual subject): not what a figure measures.
+_AREA_BODIES = re.compile("^(?:各地区各部门|各地各部门|各级各部门|各地各级|各地区|各地|各部门)")
 _TAIL_STRIP = re.compile(
     r"(?:均|分别|都|共|已|达到|达|为|实现|完成|约|近|有|是|突破|居|位居|位列|排名|排在|"
     r"名列|列|在|的|了|累计达|稳定在|保持在|控制在|中|上)+$"
 )
+
+
+def _without_area_bodies(label: str) -> str:
+    """``label`` without the bodies of an area it begins with (江西省各地, 各地各部门)."""
+    place = lexicon().place_re.match(label)
+    rest = label[place.end() :] if place is not None else label
+    bodies = _AREA_BODIES.match(rest)
+    return rest[bodies.end() :] if bodies is not None else label
 
 
 def _clean_label(label: str, dates: Sequence[DateFound], offset: int) -> str:
@@ -417,6 +428,7 @@ def _clean_label(label: str, dates: Sequence[DateFound], offset: int) -> str:
     label = label.strip("\uff0c,、:\uff1a;\uff1b。 ")
     for _ in range(3):
         label = _LEAD_STRIP.sub("", label)
+        label = _without_area_bodies(label)
         label = _TAIL_STRIP.sub("", label)
         label = label.strip("\uff0c,、:\uff1a;\uff1b。 ")
     return label
