@@ -1243,6 +1243,29 @@ def test_a_trial_zone_a_clause_names_a_pilot_is_drafted_as_a_pilot_not_a_site(
     assert pipeline.check(out).validation.conforms
 
 
+def test_a_pilot_a_place_got_approved_names_its_programme_without_the_place_and_the_verb(
+    tmp_path: Path,
+) -> None:
+    """长沙市获批国家数据要素市场化配置改革试点城市 drafted a programme labelled
+    长沙市获批国家数据要素市场化配置改革试点 (the holder and 获批 in its name), which the
+    pilot then could not refer to."""
+    out, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进数据改革\n长沙市委改革办\n长沙市聚焦数据要素。"
+        "一是深化改革。长沙市获批国家数据要素市场化配置改革试点城市。\n",
+    )
+    drafted = {
+        e["id"]: e for e in cast(list[dict[str, Any]], _load_yaml(out / "entities" / "drafts.yaml"))
+    }
+    (pilot,) = case["measures"][0]["pilots"]
+    programme = drafted[pilot["programme"]]
+    assert (programme["type"], programme["label"]["zh"]) == (
+        "pilot-programme",
+        "国家数据要素市场化配置改革试点",
+    )
+    assert [drafted[ref]["label"]["zh"] for ref in pilot["assigned_to"]] == ["长沙市"]
+
+
 def test_pilot_units_selected_and_counted_are_a_pilot_and_a_figure_not_an_organisation(
     tmp_path: Path,
 ) -> None:
