@@ -2088,6 +2088,27 @@ def test_only_a_number_in_wan_or_yi_that_ends_its_clause_is_drafted_as_a_bare_co
     assert figures == ([expected] if expected else []), case
 
 
+def test_a_change_between_two_counts_in_wan_with_no_measure_word_has_both_values(
+    tmp_path: Path,
+) -> None:
+    # With only the result read (4500万, which ends its clause), the change had no
+    # baseline and its indicator read 注册用户从3000万, the number hidden in a label.
+    out, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进政务服务改革\n襄阳市委改革办\n注册用户从3000万增长到4500万。\n",
+    )
+    (change,) = case["changes"]
+    assert change["direction"] == "increase"
+    assert (change["baseline"]["value"], change["result"]["value"]) == (30000000, 45000000)
+    assert {change["baseline"]["unit"], change["result"]["unit"]} == {"count"}
+    drafted = {
+        e["id"]: e["label"]["zh"]
+        for e in cast(list[dict[str, Any]], _load_yaml(out / "entities" / "drafts.yaml"))
+    }
+    assert drafted[change["indicator"]] == "注册用户"
+    assert pipeline.check(out).validation.conforms
+
+
 def _contradicted_draft(tmp_path: Path, data_copy: Path) -> Path:
     """A reviewed draft whose change runs from 5 working days to 1, marked an increase:
     every word and number is right, so only the SHACL shapes refuse it."""

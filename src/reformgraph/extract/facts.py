@@ -227,11 +227,12 @@ _VAGUE_ONE = {"个", "次", "批", "级", "体", "起", "项", "种", "名", "�
 
 #: Zero as a result, with no unit word: 事故发生数为零, 由3起降至零 (a count of nothing).
 _BARE_ZERO = re.compile("(?<=[为至到])零(?=[\uff0c,。;\uff1b、!\uff01?\uff1f\n]|$)")
-#: A number in 万 or 亿 with no unit word, that ends its clause: a count written without a
-#: measure word (注册用户达到4500万,), as Chinese often writes a large one.
+#: A number in 万 or 亿 with no unit word, that ends its clause or opens a change (see
+#: :data:`_PAIR_OPEN`): a count written without a measure word (注册用户达到4500万,
+#: 从3000万增长到4500万), as Chinese often writes a large one.
 _BARE_MAGNITUDE = re.compile(
     rf"(?P<prefix>{_PREFIXES})?(?P<number>\d+(?:\.\d+)?)(?:万亿|亿|万)(?:以上|左右|以内|以下)?"
-    "(?=[\uff0c,。;\uff1b、!\uff01?\uff1f\n]|$)"
+    "(?P<end>(?=[\uff0c,。;\uff1b、!\uff01?\uff1f\n]|$))?"
 )
 
 
@@ -366,12 +367,17 @@ def _bare_magnitudes(
     found: Sequence[Qty],
 ) -> list[Qty]:
     """The counts written in 万 or 亿 with no measure word (see :data:`_BARE_MAGNITUDE`):
-    注册用户达到4500万, is 45000000, unit ``count``; 超过4500万, more than that. A
-    number whose words another quantity took, or that runs on from a digit, is left."""
+    注册用户达到4500万, is 45000000, unit ``count``; 超过4500万, more than that; the
+    baseline of 从3000万增长到4500万. A number whose words another quantity took, that
+    runs on from a digit, or that other words follow in its clause, is left."""
     out = []
     taken = [(q.start, q.end) for q in found]
     for m in _BARE_MAGNITUDE.finditer(text, lo, hi):
         start = m.start()
+        if m["end"] is None and (
+            m["prefix"] or _PAIR_OPEN.search(text, max(lo, start - 12), start) is None
+        ):
+            continue  # 服务4500万群众: a number in the words of a name
         if m["prefix"] and text[max(lo, start - 2) : m.start("number")].endswith(NOT_QUALIFIERS):
             start = m.start("number")  # 赶超4500万: the number, unqualified
         before = text[start - 1] if start > lo else ""
