@@ -2076,6 +2076,10 @@ def test_a_count_in_wan_with_no_measure_word_is_drafted_as_a_count_and_the_draft
         ("服务4500万群众。", None),
         # a number in 万 that is no whole number of things
         ("注册用户达到0.00005万。", None),
+        # money with its currency left out (GDP, 收入, a 额): left to the reviewer
+        ("全省GDP达到1.2万亿,", None),
+        ("营业收入超过500亿。", None),
+        ("进出口总额800亿。", None),
     ],
 )
 def test_only_a_number_in_wan_or_yi_that_ends_its_clause_is_drafted_as_a_bare_count(
@@ -2086,6 +2090,16 @@ def test_only_a_number_in_wan_or_yi_that_ends_its_clause_is_drafted_as_a_bare_co
         (f["text"], f["value"], f.get("qualifier", "exact")) for f in case.get("figures", [])
     ]
     assert figures == ([expected] if expected else []), case
+
+
+def test_a_bare_count_after_a_clause_about_money_is_still_drafted(tmp_path: Path) -> None:
+    # The money words that leave a bare 万 or 亿 to the reviewer are its own clause's.
+    _, case = _draft_of(
+        tmp_path,
+        "改革案例选编。\n推进政务服务改革\n襄阳市委改革办\n投入资金3亿元,注册用户4500万。\n",
+    )
+    figures = [(f["text"], f["value"], f["unit"]) for f in case["figures"]]
+    assert figures == [("3亿元", 300000000, "cny"), ("4500万", 45000000, "count")], case
 
 
 def test_a_change_between_two_counts_in_wan_with_no_measure_word_has_both_values(

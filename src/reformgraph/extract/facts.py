@@ -235,6 +235,15 @@ _BARE_MAGNITUDE = re.compile(
     "(?P<end>(?=[\uff0c,。;\uff1b、!\uff01?\uff1f\n]|$))?"
 )
 
+#: Words of money in a clause: a bare number in 万 or 亿 after them is an amount of money
+#: with its currency left out (GDP达到1.2万亿, 营业收入超过500亿), not a count, so it is
+#: left to the reviewer, who knows the currency.
+_MONEY_WORDS = re.compile(
+    "GDP|生产总值|增加值|产值|收入|营收|利润|利税|税收|财政|预算|资金|资产|资本|投资|融资"
+    "|贷款|存款|债|金额|[总交易成销售贸营出进口]额|费"
+)
+#: What ends a clause, before a number: the money words that count are its own clause's.
+_CLAUSE_END = re.compile("[\uff0c,。;\uff1b!\uff01?\uff1f\n]")
 
 #: 千亿级, 百万级: a number's order of magnitude as a class, not a count of anything.
 _SIZE_CLASS = re.compile(r"[万亿]级")
@@ -387,6 +396,10 @@ def _bare_magnitudes(
             continue
         if _overlaps(start, m.end(), protected) or _overlaps(start, m.end(), taken):
             continue
+        clause = text[lo:start]
+        ends = [e.end() for e in _CLAUSE_END.finditer(clause)]
+        if _MONEY_WORDS.search(clause, ends[-1] if ends else 0):
+            continue  # GDP达到1.2万亿: money, its currency unsaid
         try:
             parsed = parse_quantity(text[start : m.end()], ())
         except QuantityParseError:
