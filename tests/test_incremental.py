@@ -340,3 +340,150 @@ def test_editing_a_source_text_redoes_every_case_and_equals_a_clean_build(
 
     assert rebuilt.check.reused == 0
     assert_same_build(project.out, project.clean_build())
+
+
+# --------------------------------------------------------------------------- check
+
+
+def same_check(cached: pipeline.CheckResult, clean: pipeline.CheckResult) -> None:
+    """``cached`` reports what ``clean`` does (all but the time taken and the cases reused)."""
+    assert cached.warnings == clean.warnings
+    assert cached.uncovered == clean.uncovered
+    assert cached.validation == clean.validation
+    assert cached.summary == clean.summary
+
+
+def leave_a_number_uncovered(data: Path) -> None:
+    """Delete the figure of '10余万' from the first case (the case still builds)."""
+    path = data / "cases" / "01-big-fiscal-system.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      - id: enterprises-served")
+    end = text.index("      - id: supply-chain-transactions")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
+def build_folder_state(out: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Each file below a build folder, with its inode, modification time and bytes."""
+    return {
+        str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_check_takes_unchanged_cases_from_the_builds_cache_and_reports_what_a_clean_check_does(
+    project: Project,
+) -> None:
+    # What the cache gives is what a case's outcome holds: a number left uncovered in the
+    # first case comes from its cache entry, and must still be reported.
+    leave_a_number_uncovered(project.data)
+    project.rebuild()
+    before = build_folder_state(project.out)
+
+    cached = pipeline.check(project.data, build_dir=project.out)
+    clean = pipeline.check(project.data)
+
+    assert cached.reused == len(CASE_FILES), "every case comes from the build's cache"
+    assert clean.reused == 0
+    assert any(u.character == "10余万" for u in clean.uncovered), clean.uncovered
+    same_check(cached, clean)
+    assert build_folder_state(project.out) == before, "check wrote into the build"
+
+
+def test_check_with_a_cache_reports_a_cases_error_as_a_clean_check_does(
+    project: Project,
+) -> None:
+    edit(
+        project.data / "cases" / "01-big-fiscal-system.yaml",
+        "value: 370800000000",
+        "value: 37080000000",
+    )
+
+    with pytest.raises(DataErrors) as cached:
+        pipeline.check(project.data, build_dir=project.out)
+    with pytest.raises(DataErrors) as clean:
+        pipeline.check(project.data)
+
+    assert [str(e) for e in cached.value.errors] == [str(e) for e in clean.value.errors]
+    assert any("does not match its text '3708亿元'" in str(e) for e in clean.value.errors)
+
+
+def test_check_reads_again_a_case_changed_since_the_build_and_not_its_stale_entry(
+    project: Project,
+) -> None:
+    # The first case's entry says it covers '10余万'; the case no longer does.
+    leave_a_number_uncovered(project.data)
+
+    cached = pipeline.check(project.data, build_dir=project.out)
+
+    assert cached.reused == len(CASE_FILES) - 1, "only the edited case is read again"
+    assert any(u.character == "10余万" for u in cached.uncovered), "a stale entry was trusted"
+    same_check(cached, pipeline.check(project.data))
+
+
+def test_check_after_an_entity_changed_takes_no_case_that_depends_on_it_from_the_cache(
+    project: Project,
+) -> None:
+    edit(project.data / "entities" / "places.yaml", "en: China}", "en: the PRC}")
+
+    cached = pipeline.check(project.data, build_dir=project.out)
+
+    assert cached.reused == 0, "every case depends on the entities"
+    same_check(cached, pipeline.check(project.data))
+
+
+def test_check_without_a_cache_key_of_the_users_reads_no_cache_and_makes_no_key(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another user (or one who never built): the build's entries are not theirs, and
+    # check, which writes nothing, does not make them a key either.
+    home = tmp_path / "someone-else"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+
+    cached = pipeline.check(project.data, build_dir=project.out)
+
+    assert cached.reused == 0
+    assert not home.exists(), "check made a cache key"
+
+
+def report(stderr: str) -> str:
+    """What a command printed on stderr, but the lines that time its stages, as one line."""
+    import re
+
+    timed = re.compile(r".*: \d+/\d+ in [\d.]+ s")
+    return " ".join(" ".join(ln for ln in stderr.splitlines() if not timed.fullmatch(ln)).split())
+
+
+def test_check_on_the_command_line_reads_the_projects_build_and_prints_a_clean_checks_report(
+    project: Project, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    leave_a_number_uncovered(project.data)
+    project.rebuild()
+    runner = CliRunner()
+    empty = tmp_path / "no-cache"
+    empty.mkdir()
+
+    # data/ of a project: its build/ beside it (what project.out is) by default
+    cached = runner.invoke(app, ["check", "--data", str(project.data)])
+    clean = runner.invoke(app, ["check", "--data", str(project.data), "--build", str(empty)])
+    named = runner.invoke(app, ["check", "--data", str(project.data), "--build", str(project.out)])
+
+    assert cached.exit_code == clean.exit_code == named.exit_code == 1, cached.output
+    note = (
+        f"note: {len(CASE_FILES)} of {len(CASE_FILES)} case(s) unchanged since the build in"
+        f" {project.out}, taken from its cache"
+    )
+    assert note in report(cached.stderr)
+    assert "note:" not in clean.stderr
+    assert cached.stdout == clean.stdout == named.stdout
+    assert report(cached.stderr).replace(note + " ", "") == report(clean.stderr)
+    assert "'10余万'" in clean.stderr
+    missing = runner.invoke(
+        app, ["check", "--data", str(project.data), "--build", str(tmp_path / "nothing")]
+    )
+    assert missing.exit_code == 2
+    assert f"no build in {tmp_path / 'nothing'}" in missing.stderr

@@ -319,16 +319,22 @@ def _project_paths(data: Path | None, out_dir: Path | None) -> tuple[Path, Path]
 
     data_dir = resolve_data_folder(data, Path.cwd())
     if out_dir is None:
-        # The folder as named (a link to a data folder elsewhere is the project's data/);
-        # `--data .` is named by where it is.
-        named = data_dir if data_dir.name not in ("", ".", "..") else data_dir.resolve()
-        if named.name != "data":
+        out_dir = _project_build(data_dir)
+        if out_dir is None:
             raise NoProjectError(
                 f"{data}: say where to build it with --out DIR (a build goes to build/"
                 " beside a project's data/ folder; this one is not named data)"
             )
-        out_dir = named.parent / "build"
     return data_dir, out_dir
+
+
+def _project_build(data_dir: Path) -> Path | None:
+    """The build of a project's ``data/`` folder (``build/`` beside it); None for any other
+    data folder, whose build is wherever ``--out`` put it."""
+    # The folder as named (a link to a data folder elsewhere is the project's data/);
+    # `--data .` is named by where it is.
+    named = data_dir if data_dir.name not in ("", ".", "..") else data_dir.resolve()
+    return named.parent / "build" if named.name == "data" else None
 
 
 def _why_not_written(target: Path | None, exc: OSError) -> str:
@@ -559,15 +565,18 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
 
 
 @app.command(cls=_Command)
-def check(data: DataOption = None) -> None:
+def check(data: DataOption = None, build_dir: BuildOption = None) -> None:
     """Check the data without writing: quotes, references, figures, SHACL and number coverage."""
     from reformgraph import pipeline
     from reformgraph.io import resolve_data_folder
 
     try:
         data_dir = resolve_data_folder(data, Path.cwd())
+        if build_dir is not None and not build_dir.is_dir():
+            _fail(_no_build(build_dir, build_dir))
+        cached = build_dir if build_dir is not None else _project_build(data_dir)
         with _progress() as progress:
-            result = pipeline.check(data_dir, progress=progress)
+            result = pipeline.check(data_dir, build_dir=cached, progress=progress)
     except DataErrors as exc:
         _report_data_errors(exc, folders=[data_dir])
     except WorkerDied as exc:
@@ -576,6 +585,14 @@ def check(data: DataOption = None) -> None:
         _fail(str(exc))
     except KeyboardInterrupt:  # Ctrl-C, kill: it ended without a word, as if it had passed
         _fail("interrupted: the check did not finish", 130)
+    if result.reused:
+        # On stderr: what the check reports is a clean check's, cache or not.
+        err.print(
+            Text(
+                f"note: {result.reused} of {result.summary.cases} case(s) unchanged since the"
+                f" build in {cached}, taken from its cache"
+            )
+        )
     for warning in result.warnings:
         err.print(Text(f"warning: {warning}"))
     for item in result.uncovered:

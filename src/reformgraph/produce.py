@@ -503,10 +503,21 @@ def cache_key() -> bytes:
     return secrets.token_bytes(32)
 
 
-def _fingerprint(root: Path) -> str:
+def existing_cache_key() -> bytes | None:
+    """This user's :func:`cache_key` if a build has made it, else None; never makes one
+    (``check`` writes nothing: without a key, no cache entry can be the user's)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        key = (Path(base) / CACHE_KEY_FILE).read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+def _fingerprint(root: Path, key: bytes | None = None) -> str:
     """A digest of everything a case's result depends on besides its own file, and of
-    this user's :func:`cache_key`."""
-    digest = hashlib.sha256(cache_key())
+    this user's :func:`cache_key` (or ``key``)."""
+    digest = hashlib.sha256(cache_key() if key is None else key)
     for folder in ("sources", "entities"):
         for path in sorted((root / folder).iterdir()):
             if path.is_file():
@@ -530,18 +541,25 @@ def _cases(
     idle: Callable[[], bool] | None = None,
 ) -> _Outcomes:
     """Every case's outcome in file order: from the last build's cache, or computed (in
-    parallel when there are many). Outcomes without errors go into ``new_cache``.
+    parallel when there are many). Outcomes without errors go into ``new_cache``, if
+    given; without it (``check``), ``old_cache`` is only read, and nothing is written.
 
     The worker processes start, and begin on the first cases, when this is called; the
     outcomes come as the returned iterator is consumed. What :func:`_share` set is what
     cases are processed with. ``idle`` is this process's work for while it waits for the
     workers (see :func:`_bounded_map`).
     """
-    fingerprint = _fingerprint(root) if new_cache is not None else ""
+    fingerprint = ""
+    if new_cache is not None:
+        fingerprint = _fingerprint(root)
+    elif old_cache is not None and old_cache.is_dir():
+        # Only read: with no key of the user's yet, no entry can be theirs.
+        user_key = existing_cache_key()
+        fingerprint = _fingerprint(root, user_key) if user_key is not None else ""
     keys: dict[Path, str] = {}
     hits: dict[Path, Path] = {}
     for path in paths:
-        if new_cache is None:
+        if not fingerprint:
             continue
         try:
             raw = read_file_bytes(path, str(path), MAX_YAML_BYTES)
@@ -611,7 +629,9 @@ def _in_order(
                 # An unreadable cache entry: the case is processed again, here.
                 outcome = _process_case(*task(path))
             else:
-                _link(entry, Path(task(path)[1] or ""))
+                target = task(path)[1]
+                if target is not None:
+                    _link(entry, Path(target))
                 outcome = outcome.named(name(path))
         else:
             outcome = next(computed)
@@ -713,11 +733,14 @@ def produce(
     work: Path,
     *,
     cache: Path | None = None,
+    kept: bool = True,
     progress: Progress | None = None,
 ) -> Produced:
-    """Build a data folder into ``work`` (the three files, the store, and ``work/cache``).
+    """Build a data folder into ``work`` (the three files, the store, and ``work/.cache``).
 
-    ``cache`` is the last build's case cache to reuse, if any.
+    ``cache`` is the last build's case cache to reuse, if any. Without ``kept`` (a check,
+    which keeps nothing it writes), neither ``work/.cache`` nor the Turtle is written, and
+    ``cache`` is only read.
 
     Raises :class:`~reformgraph.errors.DataErrors` with every problem of the data, and
     :class:`~reformgraph.errors.WorkerDied` if a worker process ended abruptly.
@@ -726,7 +749,7 @@ def produce(
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        return _produce(data_dir, work, cache=cache, progress=progress)
+        return _produce(data_dir, work, cache=cache, kept=kept, progress=progress)
     except BrokenProcessPool:
         from reformgraph.errors import WorkerDied
 
@@ -755,13 +778,14 @@ def _produce(
     work: Path,
     *,
     cache: Path | None,
+    kept: bool,
     progress: Progress | None,
 ) -> Produced:
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     paths = case_file_paths(data_dir)
     prepared = _prepare(data_dir, paths, progress)
-    tally = _write_cases(data_dir, paths, work, prepared, cache=cache, progress=progress)
+    tally = _write_cases(data_dir, paths, work, prepared, cache=cache, kept=kept, progress=progress)
     seconds["read, resolve and write"] = time.perf_counter() - clock
     shared_entities = _shared_entities(prepared.shared, tally.links)
     # What the cases were processed with is not needed any more: give its memory back
@@ -770,7 +794,7 @@ def _produce(
     del prepared
     gc.collect()  # finalisers run: a Ctrl-C that lands in one is noted, not raised
     _stop_if_interrupted()
-    _load_store(work, tally.cases, progress, seconds)
+    _load_store(work, tally.cases, progress, seconds, turtle=kept)
     errors_found = sorted({v for v in tally.violations if v.severity == "Violation"})
     warnings_found = sorted({v for v in tally.violations if v.severity != "Violation"})
     validation = ValidationResult(
@@ -896,6 +920,7 @@ def _write_cases(
     prepared: _Prepared,
     *,
     cache: Path | None,
+    kept: bool,
     progress: Progress | None,
 ) -> _Tally:
     """Read, resolve, render and check every case (in worker processes), and the
@@ -909,7 +934,8 @@ def _write_cases(
         checks,
         work / f"{STEM}.shared.nt",
     )
-    outcomes = _cases(data_dir, paths, cache, work / CACHE_DIR, progress, shared_part.step)
+    new_cache = work / CACHE_DIR if kept else None
+    outcomes = _cases(data_dir, paths, cache, new_cache, progress, shared_part.step)
     with (
         closing(outcomes),
         closing(shared_part),
@@ -944,10 +970,15 @@ def _write_cases(
 
 
 def _load_store(
-    work: Path, cases: int, progress: Progress | None, seconds: dict[str, float]
+    work: Path,
+    cases: int,
+    progress: Progress | None,
+    seconds: dict[str, float],
+    *,
+    turtle: bool = True,
 ) -> None:
     """Bulk-load the N-Triples and the ontology into the store, and write the Turtle (in
-    another process while the store loads, for large builds)."""
+    another process while the store loads, for large builds), unless not ``turtle``."""
     clock = time.perf_counter()
     if progress is not None:
         progress("store", 0, 1)
@@ -957,7 +988,7 @@ def _load_store(
     # costs more than small ones).
     ttl = work / f"{STEM}.ttl"
     converter = None
-    if cases >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+    if turtle and cases >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         converter = _launch(
             ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_die_with_parent)
         )
@@ -971,12 +1002,13 @@ def _load_store(
         _stop_if_interrupted()
         if progress is not None:
             progress("store", 1, 1)
-        clock = time.perf_counter()
-        if converter is None:
-            convert_ntriples(nt, ttl, CONTEXT)
-        else:
-            conversion.result()
-        seconds["write Turtle"] = time.perf_counter() - clock
+        if turtle:
+            clock = time.perf_counter()
+            if converter is None:
+                convert_ntriples(nt, ttl, CONTEXT)
+            else:
+                conversion.result()
+            seconds["write Turtle"] = time.perf_counter() - clock
     finally:
         if converter is not None:
             converter.shutdown(cancel_futures=True)
