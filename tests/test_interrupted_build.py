@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from reformgraph import pipeline
 from reformgraph.cli import app
 from reformgraph.engine import PUBLISHING
+from reformgraph.errors import NoBuildError
 from reformgraph.synth import synthesize
 
 from .paths import CASE_FILES, DATA
@@ -141,6 +142,56 @@ def test_a_build_removes_the_work_folders_of_killed_builds_but_not_of_running_on
     pipeline.build(DATA, out)
     assert not dead.exists()
     assert running.is_dir(), "a build still running keeps its work folder"
+
+
+def test_a_first_build_killed_outright_is_said_to_be_interrupted_until_built_again(
+    tmp_path: Path, many_cases: Path
+) -> None:
+    # kill -9 of a first build left only its hidden work folder, and every command said
+    # "no build in B (B/store is missing)", as if none had been started.
+    out = tmp_path / "build"
+    build = _start_build(many_cases, out)
+    try:
+        _wait_for(lambda: out.is_dir() and any(out.iterdir()))
+        build.kill()
+        build.wait(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    left = [p.name for p in out.iterdir()]
+    assert [name[:19] for name in left] == [".reformgraph-build-"], left
+    for command in (
+        ["query", "cases"],
+        ["links"],
+        ["network"],
+        ["viz"],
+        ["serve"],
+        ["push", "--endpoint", "http://127.0.0.1:9/store"],
+    ):
+        said = runner.invoke(app, [*command, "--build", str(out)])
+        assert said.exit_code == 2, (command, said.output)
+        message = " ".join(said.stderr.split())
+        assert f"no build in {out}: a build into it was interrupted (killed)" in message, command
+        assert f"build again (`reformgraph build --data DATA --out {out}`)" in message, command
+    with pytest.raises(NoBuildError, match=r"was interrupted \(killed\).*: build again"):
+        pipeline.open_graph(out)
+    rebuilt = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".reformgraph-build-")]
+    assert runner.invoke(app, ["query", "cases", "--build", str(out)]).exit_code == 0
+
+
+def test_a_first_build_still_running_is_said_to_be_running(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    (out / f".reformgraph-build-{os.getpid()}-abcd1234").mkdir(parents=True)
+    said = runner.invoke(app, ["query", "cases", "--build", str(out)])
+    assert said.exit_code == 2, said.output
+    message = " ".join(said.stderr.split())
+    assert f"no build in {out} yet: a build into it is running (process {os.getpid()})" in message
+    assert "try again when it has" in message
+    with pytest.raises(NoBuildError, match=r"is running .*: try again when it has"):
+        pipeline.open_graph(out)
 
 
 def test_a_build_folder_left_half_published_is_refused_until_built_again(

@@ -833,8 +833,17 @@ def _no_build(missing: Path, given: Path | None, other: str = "") -> str:
     """Why there is nothing to read: ``missing`` (a build's store or file) is not there.
     ``given`` is the build folder named on the command line, if any; ``other`` names
     another way to give the command something to read."""
+    from reformgraph.produce import unfinished_build
     from reformgraph.project import find_project, is_data_folder, why_no_project
 
+    unfinished = unfinished_build(missing.parent)
+    if unfinished is not None:
+        # it said only "no build in B (B/store is missing)" after a first build was killed
+        said, running = unfinished
+        if running:
+            return f"no build in {missing.parent} yet: {said}: try again when it has"
+        again = f" --data DATA --out {given}" if given is not None else ""
+        return f"no build in {missing.parent}: {said}: build again (`reformgraph build{again}`)"
     if given is not None and is_data_folder(given):
         return (
             f"{given} is a data folder, not a build: build it into a folder of its own"

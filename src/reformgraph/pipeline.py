@@ -56,6 +56,7 @@ from reformgraph.produce import (
     produce,
     publish,
     refuse_in_starting_worker,
+    unfinished_build,
     work_folder,
 )
 from reformgraph.project import is_data_folder, not_an_rdf_file
@@ -574,6 +575,11 @@ def _open_build_store(out_dir: StrPath) -> Any:
                 f"{out_dir} is a data folder, not a build: build it first"
                 f" (pipeline.build({str(out_dir)!r}, OUT), or reformgraph build), then open OUT"
             )
+        unfinished = unfinished_build(Path(out_dir))
+        if unfinished is not None:
+            said, running = unfinished
+            then = "try again when it has" if running else "build again"
+            raise NoBuildError(f"no build in {out_dir}: {said}: {then}")
         raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
     return open_store(store_dir)
 

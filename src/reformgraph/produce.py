@@ -1361,6 +1361,35 @@ def work_folder(out_dir: Path) -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix=prefix.lstrip("."))
 
 
+def unfinished_build(out_dir: Path) -> tuple[str, bool] | None:
+    """What a build folder holds instead of a build, if a build into it has not finished
+    (what to say of it, "a build into it \u2026", and whether that build is running): one
+    that is running, or one that was killed outright (``kill -9``, the out-of-memory
+    killer) and left its work folder, which the next build removes; None if there is none
+    (or ``out_dir`` cannot be read)."""
+    try:
+        entries = sorted(out_dir.iterdir())
+    except OSError:
+        return None
+    found = [
+        (int(match[1]), path)
+        for path in entries
+        if (match := _WORK_FOLDER.match(path.name)) is not None and path.is_dir()
+    ]
+    running = [pid for pid, _ in found if _running(pid)]
+    if running:
+        return (
+            f"a build into it is running (process {running[0]}) and has not finished",
+            True,
+        )
+    if found:
+        return (
+            "a build into it was interrupted (killed) before it finished, and left"
+            f" only its unfinished work ({found[0][1].name}), which the next build removes"
+        ), False
+    return None
+
+
 def _sweep_work_folders(folder: Path) -> None:
     """Remove the work folders in ``folder`` of builds that are no longer running."""
     for path in folder.iterdir():
