@@ -794,7 +794,7 @@ def _produce(
     del prepared
     gc.collect()  # finalisers run: a Ctrl-C that lands in one is noted, not raised
     _stop_if_interrupted()
-    _load_store(work, tally.cases, progress, seconds, turtle=kept)
+    _load_store(work, tally.cases, progress, seconds, kept=kept)
     errors_found = sorted({v for v in tally.violations if v.severity == "Violation"})
     warnings_found = sorted({v for v in tally.violations if v.severity != "Violation"})
     validation = ValidationResult(
@@ -975,10 +975,12 @@ def _load_store(
     progress: Progress | None,
     seconds: dict[str, float],
     *,
-    turtle: bool = True,
+    kept: bool = True,
 ) -> None:
     """Bulk-load the N-Triples and the ontology into the store, and write the Turtle (in
-    another process while the store loads, for large builds), unless not ``turtle``."""
+    another process while the store loads, for large builds). Without ``kept`` (a check,
+    whose store is read for its summary and thrown away), the store is not compacted
+    and no Turtle is written."""
     clock = time.perf_counter()
     if progress is not None:
         progress("store", 0, 1)
@@ -988,7 +990,7 @@ def _load_store(
     # costs more than small ones).
     ttl = work / f"{STEM}.ttl"
     converter = None
-    if turtle and cases >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+    if kept and cases >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         converter = _launch(
             ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_die_with_parent)
         )
@@ -997,12 +999,13 @@ def _load_store(
         store = create_store(work / STORE_DIR)
         bulk_load_ntriples(store, nt)
         add_ontology(store, ontology_file("reformgraph.ttl"))
-        store.optimize()
+        if kept:
+            store.optimize()
         seconds["load the store"] = time.perf_counter() - clock
         _stop_if_interrupted()
         if progress is not None:
             progress("store", 1, 1)
-        if turtle:
+        if kept:
             clock = time.perf_counter()
             if converter is None:
                 convert_ntriples(nt, ttl, CONTEXT)
