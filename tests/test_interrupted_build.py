@@ -176,6 +176,10 @@ def test_a_first_build_killed_outright_is_said_to_be_interrupted_until_built_aga
         assert f"build again (`reformgraph build --data DATA --out {out}`)" in message, command
     with pytest.raises(NoBuildError, match=r"was interrupted \(killed\).*: build again"):
         pipeline.open_graph(out)
+    with pytest.raises(NoBuildError, match=r"was interrupted \(killed\).*: build again"):
+        pipeline.export_query(out, "cases", tmp_path / "cases.csv")
+    with pytest.raises(NoBuildError, match=r"was interrupted \(killed\).*: build again"):
+        pipeline.push(out, "http://127.0.0.1:9/store")
     rebuilt = runner.invoke(app, ["build", "--data", str(DATA), "--out", str(out)])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert not [p.name for p in out.iterdir() if p.name.startswith(".reformgraph-build-")]

@@ -575,13 +575,19 @@ def _open_build_store(out_dir: StrPath) -> Any:
                 f"{out_dir} is a data folder, not a build: build it first"
                 f" (pipeline.build({str(out_dir)!r}, OUT), or reformgraph build), then open OUT"
             )
-        unfinished = unfinished_build(Path(out_dir))
-        if unfinished is not None:
-            said, running = unfinished
-            then = "try again when it has" if running else "build again"
-            raise NoBuildError(f"no build in {out_dir}: {said}: {then}")
+        _refuse_unfinished(Path(out_dir))
         raise NoBuildError(f"{store_dir}: no such folder: build first (reformgraph build)")
     return open_store(store_dir)
+
+
+def _refuse_unfinished(out_dir: Path) -> None:
+    """Raise :class:`NoBuildError` if ``out_dir`` holds no build, but a build into it that
+    has not finished: one that is running, or one killed outright (``kill -9``)."""
+    unfinished = unfinished_build(out_dir)
+    if unfinished is not None:
+        said, running = unfinished
+        then = "try again when it has" if running else "build again"
+        raise NoBuildError(f"no build in {out_dir}: {said}: {then}")
 
 
 def open_graph(out_dir: StrPath) -> BuildGraph:
@@ -1047,6 +1053,7 @@ def push(
     build_dir = Path(out_dir)
     source = build_dir / "reformgraph.nt"
     if not source.is_file():
+        _refuse_unfinished(build_dir)
         raise NoBuildError(f"{source}: no such file: build first (reformgraph build)")
     engine.check_build(build_dir)
     credentials = _login(user, password, auth)
