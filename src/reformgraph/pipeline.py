@@ -282,8 +282,9 @@ def check(
     With ``build_dir``, a build of the data folder (``build``'s ``out_dir``), each case
     unchanged since that build is taken from its case cache, as the next build would take
     it (only entries this user's builds wrote, and only while everything the case depends
-    on is unchanged), and the cache is only read; the result is a clean check's, but for
-    ``reused`` (how many cases were taken from it) and ``seconds``.
+    on is unchanged), and the cache is only read (a folder that is not there, or has no
+    cache, gives none); the result is a clean check's, but for ``reused`` (how many cases
+    were taken from it) and ``seconds``.
 
     Raises :class:`DataErrors` for bad input; the result tells whether the graph
     conforms and which numerals and outcome words the data does not cover.
