@@ -454,15 +454,26 @@ def report(stderr: str) -> str:
     return " ".join(" ".join(ln for ln in stderr.splitlines() if not timed.fullmatch(ln)).split())
 
 
+@pytest.mark.parametrize(
+    ("state", "exit_code"),
+    [("valid", 0), ("a number uncovered", 1), ("an error in a case", 2)],
+)
 def test_check_on_the_command_line_reads_the_projects_build_and_prints_a_clean_checks_report(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, state: str, exit_code: int
 ) -> None:
     from typer.testing import CliRunner
 
     from reformgraph.cli import app
 
-    leave_a_number_uncovered(project.data)
-    project.rebuild()
+    if state == "a number uncovered":
+        leave_a_number_uncovered(project.data)
+        project.rebuild()
+    elif state == "an error in a case":
+        edit(
+            project.data / "cases" / "01-big-fiscal-system.yaml",
+            "value: 370800000000",
+            "value: 37080000000",
+        )
     runner = CliRunner()
     empty = tmp_path / "no-cache"
     empty.mkdir()
@@ -472,17 +483,29 @@ def test_check_on_the_command_line_reads_the_projects_build_and_prints_a_clean_c
     clean = runner.invoke(app, ["check", "--data", str(project.data), "--build", str(empty)])
     named = runner.invoke(app, ["check", "--data", str(project.data), "--build", str(project.out)])
 
-    assert cached.exit_code == clean.exit_code == named.exit_code == 1, cached.output
+    assert cached.exit_code == clean.exit_code == named.exit_code == exit_code, cached.output
     note = (
         f"note: {len(CASE_FILES)} of {len(CASE_FILES)} case(s) unchanged since the build in"
         f" {project.out}, taken from its cache"
     )
-    assert note in report(cached.stderr)
+    if exit_code != 2:
+        assert note in report(cached.stderr)
     assert "note:" not in clean.stderr
     assert cached.stdout == clean.stdout == named.stdout
-    assert report(cached.stderr).replace(note + " ", "") == report(clean.stderr)
-    assert "'10余万'" in clean.stderr
-    missing = runner.invoke(
+    assert " ".join(report(cached.stderr).replace(note, "").split()) == report(clean.stderr)
+    assert report(named.stderr) == report(cached.stderr)
+    if state == "a number uncovered":
+        assert "'10余万'" in clean.stderr
+    if state == "an error in a case":
+        assert "does not match its text '3708亿元'" in report(clean.stderr)
+
+
+def test_check_refuses_a_build_folder_that_is_not_there(project: Project, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    missing = CliRunner().invoke(
         app, ["check", "--data", str(project.data), "--build", str(tmp_path / "nothing")]
     )
     assert missing.exit_code == 2
