@@ -505,8 +505,10 @@ def test_check_refuses_a_build_folder_that_is_not_there(project: Project, tmp_pa
 
     from reformgraph.cli import app
 
+    # (not taken for the folder it is in, which holds what a killed build left)
+    (tmp_path / ".reformgraph-build-4206666-abcd1234").mkdir()
     missing = CliRunner().invoke(
         app, ["check", "--data", str(project.data), "--build", str(tmp_path / "nothing")]
     )
     assert missing.exit_code == 2
-    assert f"no build in {tmp_path / 'nothing'}" in missing.stderr
+    assert f"no build in {tmp_path / 'nothing'} (" in missing.stderr

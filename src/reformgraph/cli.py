@@ -568,12 +568,13 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
 def check(data: DataOption = None, build_dir: BuildOption = None) -> None:
     """Check the data without writing: quotes, references, figures, SHACL and number coverage."""
     from reformgraph import pipeline
+    from reformgraph.engine import STORE_DIR
     from reformgraph.io import resolve_data_folder
 
     try:
         data_dir = resolve_data_folder(data, Path.cwd())
         if build_dir is not None and not build_dir.is_dir():
-            _fail(_no_build(build_dir, build_dir))
+            _fail(_no_build(build_dir / STORE_DIR, build_dir))
         cached = build_dir if build_dir is not None else _project_build(data_dir)
         with _progress() as progress:
             result = pipeline.check(data_dir, build_dir=cached, progress=progress)
