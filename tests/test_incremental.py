@@ -512,3 +512,19 @@ def test_check_refuses_a_build_folder_that_is_not_there(project: Project, tmp_pa
     )
     assert missing.exit_code == 2
     assert f"no build in {tmp_path / 'nothing'} (" in missing.stderr
+
+
+def test_checks_summary_is_the_builds_summary_of_the_real_and_of_synthetic_data(
+    first_build: tuple[Path, pipeline.BuildResult], tmp_path: Path
+) -> None:
+    # A check's store holds only the triples the summary is counted from: the counts per
+    # class, the shared entities and their English labels must still be the build's.
+    from reformgraph.synth import synthesize
+
+    _, built = first_build
+    assert pipeline.check(DATA).summary == built.check.summary
+    synthetic = tmp_path / "synth"
+    synthesize(70, synthetic, seed=3)
+    summary = pipeline.build(synthetic, tmp_path / "build").check.summary
+    assert summary.shared_entities, "synthetic cases share entities"
+    assert pipeline.check(synthetic).summary == summary

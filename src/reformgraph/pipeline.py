@@ -175,7 +175,11 @@ def summarise_store(
     """Counts per class, figures and shared entities, read from a built store; the shared
     entities (label, class IRI, cases) from ``shared-entity-counts.rq`` unless given (a
     build counts them as it goes: the query takes seconds on a large store), with their
-    English labels (from the query, or looked up in the store by label and class)."""
+    English labels (from the query, or looked up in the store by label and class).
+
+    Given the shared entities, it reads only triples of
+    :data:`~reformgraph.produce.SUMMARY_PREDICATES` (and the ontology), all a check's
+    store holds: reading any other, add it there."""
     from reformgraph.engine import ONTOLOGY_GRAPH, ontology_in_default_graph
     from reformgraph.queries import load_query, run_query_on_store
 

@@ -979,8 +979,9 @@ def _load_store(
 ) -> None:
     """Bulk-load the N-Triples and the ontology into the store, and write the Turtle (in
     another process while the store loads, for large builds). Without ``kept`` (a check,
-    whose store is read for its summary and thrown away), the store is not compacted
-    and no Turtle is written."""
+    whose store is read for its summary and thrown away), the store holds only the
+    triples the summary counts in (:data:`SUMMARY_PREDICATES`) and the ontology, is not
+    compacted, and no Turtle is written."""
     clock = time.perf_counter()
     if progress is not None:
         progress("store", 0, 1)
@@ -997,7 +998,7 @@ def _load_store(
         conversion = converter.submit(convert_ntriples, nt, ttl, CONTEXT)
     try:
         store = create_store(work / STORE_DIR)
-        bulk_load_ntriples(store, nt)
+        bulk_load_ntriples(store, nt if kept else _summary_triples(nt))
         add_ontology(store, ontology_file("reformgraph.ttl"))
         if kept:
             store.optimize()
@@ -1016,6 +1017,28 @@ def _load_store(
         if converter is not None:
             converter.shutdown(cancel_futures=True)
     store.flush()
+
+
+#: The predicates of the triples a build's summary is counted from
+#: (:func:`reformgraph.pipeline.summarise_store`, given the shared entities: the classes
+#: and the labels), all a check's store holds of the data.
+SUMMARY_PREDICATES = (
+    b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+    b"<http://www.w3.org/2004/02/skos/core#prefLabel>",
+)
+
+
+def _summary_triples(nt: Path) -> Path:
+    """The lines of the N-Triples ``nt`` whose predicate is one of
+    :data:`SUMMARY_PREDICATES`, in a file beside it. (An IRI holds no space, so the second
+    word of a line is its predicate, whatever a literal after it holds.)"""
+    kept = nt.with_name(f"{nt.stem}.summary.nt")
+    with nt.open("rb") as source, kept.open("wb") as target:
+        for line in source:
+            parts = line.split(b" ", 2)
+            if len(parts) == 3 and parts[1] in SUMMARY_PREDICATES:
+                target.write(line)
+    return kept
 
 
 def _shared_entities(shared: Dataset, links: Counter[str]) -> list[tuple[str, str, int]]:
