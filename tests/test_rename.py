@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from typer.testing import CliRunner
 
 from reformgraph import pipeline, rename
@@ -360,3 +362,217 @@ def test_the_command_merges_a_duplicate_and_names_what_it_did_not_keep(data: Pat
     )
     assert "note: performance-platform-dup's definition (in its removed entry)" in result.stderr
     assert pipeline.check(data).validation.conforms
+
+
+SOURCE = "hubei-2025-reform-cases"
+
+
+def _renamed_source(graph: Graph, old: str, new: str) -> Graph:
+    """``graph`` with the source ``old``'s IRIs (``source/old``, ``source/old/mention/…``)
+    and its text file's name (``old.txt``) those of ``new``."""
+    renamed = _renamed_iris(graph, ("source",), old, new)
+    out = Graph()
+    for triple in renamed:
+        out.add(
+            tuple(  # type: ignore[arg-type]
+                Literal(f"{new}.txt", datatype=t.datatype, lang=t.language)
+                if isinstance(t, Literal) and str(t) == f"{old}.txt"
+                else t
+                for t in triple
+            )
+        )
+    return out
+
+
+def test_a_renamed_source_gives_the_same_graph_with_only_its_iris_and_file_name_renamed(
+    data: Path,
+) -> None:
+    before = _graph(data)
+    text = (data / "sources" / f"{SOURCE}.txt").read_bytes()
+    result = pipeline.rename(data, SOURCE, "renamed-source-x", source=True)
+    assert result.written
+    assert result.kind == "source"
+    # its id and file, and the source of each of the 8 cases
+    assert result.total == 10
+    assert dict(result.references)[f"data/sources/{SOURCE}.yaml"] == 2
+    assert result.moved == (f"data/sources/{SOURCE}.yaml", "data/sources/renamed-source-x.yaml")
+    assert result.text_moved == (f"data/sources/{SOURCE}.txt", "data/sources/renamed-source-x.txt")
+    assert sorted(p.name for p in (data / "sources").iterdir()) == [
+        "renamed-source-x.txt",
+        "renamed-source-x.yaml",
+    ]
+    assert (data / "sources" / "renamed-source-x.txt").read_bytes() == text  # so its SHA-256
+    after = _graph(data)
+    assert URIRef(f"{DATA_NS}source/{SOURCE}") in before.subjects()
+    assert URIRef(f"{DATA_NS}source/renamed-source-x") in after.subjects()
+    assert_isomorphic(
+        _renamed_source(before, SOURCE, "renamed-source-x"), after, f"renaming {SOURCE}"
+    )
+
+
+def test_a_source_renamed_and_renamed_back_gives_every_file_byte_for_byte(data: Path) -> None:
+    before = _files(data)
+    pipeline.rename(data, SOURCE, "renamed-source-x", source=True)
+    assert _files(data) != before
+    pipeline.rename(data, "renamed-source-x", SOURCE, source=True)
+    assert _files(data) == before
+
+
+def test_a_source_dry_run_says_what_would_change_and_writes_nothing(data: Path) -> None:
+    before = _files(data)
+    result = pipeline.rename(data, SOURCE, "renamed-source-x", source=True, dry_run=True)
+    assert not result.written
+    assert result.text_moved == (f"data/sources/{SOURCE}.txt", "data/sources/renamed-source-x.txt")
+    assert _files(data) == before
+
+
+def test_a_source_whose_text_is_not_named_after_it_keeps_its_text_file(data: Path) -> None:
+    sources = data / "sources"
+    (sources / f"{SOURCE}.txt").rename(sources / "published.txt")
+    meta = sources / f"{SOURCE}.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace(f"file: {SOURCE}.txt", "file: published.txt"),
+        encoding="utf-8",
+    )
+    result = pipeline.rename(data, SOURCE, "renamed-source-x", source=True)
+    assert result.text_moved is None
+    assert sorted(p.name for p in sources.iterdir()) == ["published.txt", "renamed-source-x.yaml"]
+    assert "file: published.txt\n" in (sources / "renamed-source-x.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert pipeline.check(data).validation.conforms
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "options", "message"),
+    [
+        (
+            "hubei-2025-reform-case",
+            "x",
+            {"source": True},
+            "no source has the id 'hubei-2025-reform-case' (did you mean hubei-2025-reform-cases?)",
+        ),
+        (SOURCE, "Hunan_2025", {"source": True}, "'Hunan_2025' is not an id: lowercase"),
+        (SOURCE, SOURCE, {"source": True}, f"'{SOURCE}' is already the source's id"),
+        ("hubei", "x", {"source": True}, "it is an entity's id: rename it without --source"),
+        ("deputies-two-links", "x", {"source": True}, "it is a case's id: rename it with --case"),
+        (SOURCE, "x", {}, "no entity has the id 'hubei-2025-reform-cases'; it is a source's id:"),
+        (SOURCE, "x", {"case": True}, "it is a source's id: rename it with --source"),
+        (SOURCE, "x", {"source": True, "case": True}, "a case's (--case) or a source's"),
+        (SOURCE, "x", {"source": True, "merge": True}, "only entities are merged, not sources"),
+    ],
+)
+def test_a_source_rename_that_cannot_be_done_is_refused_and_writes_nothing(
+    data: Path, old: str, new: str, options: dict[str, bool], message: str
+) -> None:
+    before = _files(data)
+    with pytest.raises(DataErrors) as caught:
+        pipeline.rename(data, old, new, **options)
+    assert any(message in str(e) for e in caught.value.errors), caught.value.errors
+    assert _files(data) == before
+
+
+def _second_source(data: Path, source_id: str) -> None:
+    """Register a second source with no cases: the first's, 湖北 (Hubei) made 湖南 (Hunan)."""
+    text = (
+        (data / "sources" / f"{SOURCE}.txt").read_bytes().replace("湖北".encode(), "湖南".encode())
+    )
+    (data / "sources" / f"{source_id}.txt").write_bytes(text)
+    meta = (data / "sources" / f"{SOURCE}.yaml").read_text(encoding="utf-8")
+    meta = meta.split("introduction:")[0].replace(SOURCE, source_id).replace("湖北", "湖南")
+    meta = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(text).hexdigest()}", meta)
+    (data / "sources" / f"{source_id}.yaml").write_text(meta, encoding="utf-8")
+
+
+def test_a_source_id_taken_by_another_source_is_refused_and_writes_nothing(data: Path) -> None:
+    _second_source(data, "hunan-2025-reform-cases")
+    assert sorted(load_data_folder(data).sources) == [
+        "hubei-2025-reform-cases",
+        "hunan-2025-reform-cases",
+    ]
+    before = _files(data)
+    with pytest.raises(DataErrors) as caught:
+        pipeline.rename(data, SOURCE, "hunan-2025-reform-cases", source=True)
+    assert any(
+        "'hunan-2025-reform-cases' is already the id of another source" in str(e)
+        for e in caught.value.errors
+    ), caught.value.errors
+    assert _files(data) == before
+
+
+def test_a_source_rename_onto_another_sources_text_file_is_refused_and_writes_nothing(
+    data: Path,
+) -> None:
+    _second_source(data, "hunan-2025-reform-cases")
+    sources = data / "sources"
+    (sources / "hunan-2025-reform-cases.txt").rename(sources / "renamed-source-x.txt")
+    meta = sources / "hunan-2025-reform-cases.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace(
+            "file: hunan-2025-reform-cases.txt", "file: renamed-source-x.txt"
+        ),
+        encoding="utf-8",
+    )
+    before = _files(data)
+    with pytest.raises(DataErrors) as caught:
+        pipeline.rename(data, SOURCE, "renamed-source-x", source=True)
+    assert any(
+        e.file == "data/sources/renamed-source-x.txt"
+        and "a file of this name is already there" in e.message
+        for e in caught.value.errors
+    ), caught.value.errors
+    assert _files(data) == before
+
+
+def test_the_command_renames_a_source_and_its_files(data: Path) -> None:
+    args = ["rename", SOURCE, "hubei-2025-typical-cases", "--source", "--data", str(data)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"renamed source '{SOURCE}' to 'hubei-2025-typical-cases': 10 place(s) in 9 file(s)"
+        in result.stdout
+    )
+    assert f"  data/sources/{SOURCE}.yaml: 2" in result.stdout
+    assert "  data/cases/01-big-fiscal-system.yaml: 1" in result.stdout
+    assert (
+        f"  data/sources/{SOURCE}.txt is now data/sources/hubei-2025-typical-cases.txt"
+        in result.stdout
+    )
+    assert "build again" in result.stderr
+    assert pipeline.check(data).validation.conforms
+
+
+def test_the_command_refuses_an_unknown_source_exit_2_and_no_traceback(data: Path) -> None:
+    result = runner.invoke(app, ["rename", "hubei", "x", "--source", "--data", str(data)])
+    assert result.exit_code == 2
+    assert "it is an entity's id: rename it without --source" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_drafts_source_named_after_its_file_is_renamed_and_the_draft_still_checks(
+    tmp_path: Path,
+) -> None:
+    from reformgraph.extract import extract
+
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "测试改革案例汇编\n襄阳市优化营商环境改革见实效\n襄阳市委改革办\n"
+        "襄阳市建立企业服务专班制度,办理时限从20天压缩至5天。\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    assert list(load_data_folder(draft).sources) == ["report"]  # named after report.txt
+    result = pipeline.rename(draft, "report", "xiangyang-2025-reform-cases", source=True)
+    renamed = load_data_folder(draft)
+    assert list(renamed.sources) == ["xiangyang-2025-reform-cases"]
+    assert renamed.sources["xiangyang-2025-reform-cases"].record.file == (
+        "xiangyang-2025-reform-cases.txt"
+    )
+    assert [c.record.source for c in renamed.cases] == ["xiangyang-2025-reform-cases"]
+    assert result.notes == (
+        "its cases keep the ids extract made up from 'report' (report-case-01): give them"
+        " readable ones too (reformgraph rename report-case-01 NEW --case)",
+    )
+    assert pipeline.check(draft).validation.conforms

@@ -2013,6 +2013,13 @@ def rename(
     case: Annotated[
         bool, typer.Option("--case", help="OLD is a case's id (default: an entity's).")
     ] = False,
+    source: Annotated[
+        bool,
+        typer.Option(
+            "--source",
+            help="OLD is a source's id: its metadata and text files are renamed with it.",
+        ),
+    ] = False,
     merge: Annotated[
         bool,
         typer.Option(
@@ -2026,14 +2033,17 @@ def rename(
     ] = False,
     data: DataOption = None,
 ) -> None:
-    """Rename an entity's (or a case's) id in every data file that uses it (all or none)."""
+    """Rename an entity's (or a case's or a source's) id in every data file that uses it
+    (all or none)."""
     from reformgraph.io import resolve_data_folder
     from reformgraph.pipeline import rename as rename_id
 
     data_dir = None
     try:
         data_dir = resolve_data_folder(data, Path.cwd())
-        result = rename_id(data_dir, old, new, case=case, merge=merge, dry_run=dry_run)
+        result = rename_id(
+            data_dir, old, new, case=case, source=source, merge=merge, dry_run=dry_run
+        )
     except DataErrors as exc:
         _report_data_errors(exc, folders=[data_dir] if data_dir else [])
     except ReformgraphError as exc:
@@ -2047,10 +2057,9 @@ def rename(
     out.print(Text(f"{what}: {result.total} place(s) in {len(result.references)} file(s)"))
     for name, count in result.references:
         out.print(Text(f"  {name}: {count}"))
-    if result.moved is not None:
-        out.print(
-            Text(f"  {result.moved[0]} {'would be' if dry_run else 'is'} now {result.moved[1]}")
-        )
+    for moved in (result.moved, result.text_moved):
+        if moved is not None:
+            out.print(Text(f"  {moved[0]} {'would be' if dry_run else 'is'} now {moved[1]}"))
     for note in result.notes:
         err.print(Text(f"note: {note}"))
     if not dry_run:

@@ -361,15 +361,19 @@ def rename(
     new: str,
     *,
     case: bool = False,
+    source: bool = False,
     merge: bool = False,
     dry_run: bool = False,
 ) -> RenameResult:
-    """Rename the entity ``old`` (with ``case``, the case ``old``) to ``new`` in every file
-    of the data folder that defines or refers to it, all files or none; a case file named
-    after its case (``03-old.yaml``) is renamed too. Only the places the data schema gives
-    an entity's (or case's) id change; texts, facts' own ids and comments stay as they were.
-    With ``merge``, ``old`` is a duplicate of the entity ``new``: its references name
-    ``new``, its labels become ``new``'s alternative labels and its entry is removed.
+    """Rename the entity ``old`` (with ``case``, the case ``old``; with ``source``, the
+    source ``old``) to ``new`` in every file of the data folder that defines or refers to
+    it, all files or none; a case file named after its case (``03-old.yaml``) is renamed
+    too, and so are a source's metadata file (``sources/old.yaml``) and its text file when
+    it is named after it (``sources/old.txt``, its bytes and so its SHA-256 unchanged).
+    Only the places the data schema gives an entity's (or case's, or source's) id change;
+    texts, facts' own ids and comments stay as they were. With ``merge``, ``old`` is a
+    duplicate of the entity ``new``: its references name ``new``, its labels become
+    ``new``'s alternative labels and its entry is removed.
 
     Raises :class:`reformgraph.errors.DataErrors` (nothing written) for a folder that does
     not resolve as it is, an unknown ``old``, a ``new`` that is not an id or is taken (unless
@@ -377,7 +381,9 @@ def rename(
     written."""
     from reformgraph.rename import rename_id
 
-    return rename_id(Path(data_dir), old, new, case=case, merge=merge, dry_run=dry_run)
+    return rename_id(
+        Path(data_dir), old, new, case=case, source=source, merge=merge, dry_run=dry_run
+    )
 
 
 def build(data_dir: StrPath, out_dir: StrPath, *, progress: Progress | None = None) -> BuildResult:

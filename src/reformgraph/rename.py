@@ -1,13 +1,17 @@
-"""Rename an entity's or a case's id in every file of a data folder that uses it, or
-merge an entity drafted twice into the one kept.
+"""Rename an entity's, a case's or a source's id in every file of a data folder that uses
+it, or merge an entity drafted twice into the one kept.
 
 An id is part of the IRI others link to, and ``extract`` makes up ids (``org-f4fdd8d5``)
-that a curator replaces by readable ones. By hand, that means finding every reference
+(and names a source after its report's file, ``report``) that a curator replaces by
+readable ones. By hand, that means finding every reference
 among the data's YAML files. Here, the references are found by the data schema
 (:mod:`reformgraph.models`): a value is renamed only where a field holds an entity's id
 (``office``, ``involves``, a ``{id: …, mention: …}``, ``indicator``, ``part_of`` …), never
-where the same letters are a text, a fact's own id or a source's id. Only the id's own
-characters change in each file: comments, layout and quoting stay as they were.
+where the same letters are a text, a fact's own id or a source's id. A source's id is
+named by its metadata file (``sources/<id>.yaml``), its ``id`` and, when the text file is
+named after it, its ``file``, and by each case's ``source``: those change, and the text file
+is renamed with its bytes (and so its SHA-256) as they were. Only the id's own characters
+change in each file: comments, layout and quoting stay as they were.
 
 The renamed folder is checked before anything is written (a staged copy must load and
 resolve), and the files are written all or none (:func:`reformgraph.io.atomic_write_files`).
@@ -31,6 +35,7 @@ from pydantic import BaseModel, StringConstraints
 
 from reformgraph.errors import DataError, DataErrors
 from reformgraph.io import (
+    Dataset,
     atomic_write_files,
     case_file_paths,
     entity_file_paths,
@@ -66,20 +71,25 @@ class RenameError(DataErrors):
 class RenameResult:
     """What :func:`rename_id` changed (or, with ``dry_run``, would change)."""
 
-    kind: Literal["entity", "case"]
+    kind: Literal["entity", "case", "source"]
     old: str
     new: str
     #: How many values were renamed in each file (the id's definition included), by the
     #: file's path relative to the data folder, in file order.
     references: tuple[tuple[str, int], ...]
-    #: A case file renamed after its case (``NN-<old>.yaml`` to ``NN-<new>.yaml``).
+    #: A file renamed after its id: a case file (``NN-<old>.yaml`` to ``NN-<new>.yaml``)
+    #: or a source's metadata file (``<old>.yaml`` to ``<new>.yaml``).
     moved: tuple[str, str] | None
     written: bool
     #: Whether ``old`` was merged into the entity ``new`` (its entry removed, its labels
     #: made ``new``'s alternative labels).
     merged: bool = False
-    #: What the curator should look at: the fields of a merged entity that were not kept.
+    #: What the curator should look at: the fields of a merged entity that were not kept,
+    #: a renamed source's cases that keep the ids extract made up from its old id.
     notes: tuple[str, ...] = ()
+    #: A source's text file renamed after it (``<old>.txt`` to ``<new>.txt``), its bytes
+    #: unchanged.
+    text_moved: tuple[str, str] | None = None
 
     @property
     def total(self) -> int:
@@ -289,18 +299,20 @@ def _plan_references(file: _File, refs: Iterator[_Ref], old: str, new: str, merg
 
 def _scan(root: Path, kind: str, old: str, new: str, merge: bool = False) -> list[_File]:
     """Every YAML file of the data folder, with the changes that make its references to
-    ``old`` (an entity, or with ``kind`` case a case) name ``new``. An entity's own entry
-    is renamed, or, when merging, left as it is (see :func:`_plan_merge`)."""
+    ``old`` (an entity, or with ``kind`` case or source a case or a source) name ``new``.
+    An entity's own entry is renamed, or, when merging, left as it is (see
+    :func:`_plan_merge`); a source's ``file``, when it is named after the source
+    (``<old>.txt``), is renamed too."""
     files: list[_File] = []
     for path in case_file_paths(root):
         text, node = _compose(path, shown(path, root))
         if node is None:
             continue
         file = _File(path, text)
-        if kind == "case":
-            case_id = _key(node, "id")
-            if case_id is not None and _scalar(case_id) and case_id.value == old:
-                file.replace(case_id, new)
+        if kind in ("case", "source"):
+            found = _key(node, "id" if kind == "case" else "source")
+            if found is not None and _scalar(found) and found.value == old:
+                file.replace(found, new)
         else:
             _plan_references(file, _references(Case, (), node, "", None), old, new, merge)
         files.append(file)
@@ -310,8 +322,20 @@ def _scan(root: Path, kind: str, old: str, new: str, merge: bool = False) -> lis
         text, node = _compose(path, shown(path, root))
         if node is not None:
             file = _File(path, text)
-            _plan_references(file, _references(Source, (), node, "", None), old, new, merge)
+            if kind == "source":
+                source_id = _key(node, "id")
+                if source_id is not None and _scalar(source_id) and source_id.value == old:
+                    file.replace(source_id, new)
+                    text_file = _key(node, "file")
+                    if text_file is not None and _scalar(text_file):
+                        renamed = _renamed_text_file(str(text_file.value), old, new)
+                        if renamed is not None:
+                            file.replace(text_file, renamed)
+            else:
+                _plan_references(file, _references(Source, (), node, "", None), old, new, merge)
             files.append(file)
+    if kind == "source":
+        return files
     for path in entity_file_paths(root):
         text, node = _compose(path, shown(path, root))
         if node is not None:
@@ -337,6 +361,11 @@ def _refuse(display: str, message: str) -> RenameError:
 def _close(word: str, ids: list[str]) -> str:
     close = difflib.get_close_matches(word, ids, n=1)
     return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _renamed_text_file(name: str, old: str, new: str) -> str | None:
+    """The new name of a source's text file named after its source (``<old>.txt``)."""
+    return f"{new}{Path(name).suffix}" if Path(name).stem == old else None
 
 
 def _moved_case_file(path: Path, old: str, new: str) -> Path | None:
@@ -448,12 +477,15 @@ def rename_id(
     new: str,
     *,
     case: bool = False,
+    source: bool = False,
     merge: bool = False,
     dry_run: bool = False,
 ) -> RenameResult:
-    """Rename the entity ``old`` (or, with ``case``, the case ``old``) to ``new`` in every
-    file of the data folder ``data_dir`` that defines or refers to it; rename a case file
-    named after its case (``03-old.yaml`` to ``03-new.yaml``).
+    """Rename the entity ``old`` (or, with ``case``, the case ``old``; with ``source``, the
+    source ``old``) to ``new`` in every file of the data folder ``data_dir`` that defines
+    or refers to it; rename a case file named after its case (``03-old.yaml`` to
+    ``03-new.yaml``), a source's metadata file (``old.yaml`` to ``new.yaml``) and its text
+    file, when it is named after it (``old.txt`` to ``new.txt``, the bytes unchanged).
 
     With ``merge``, ``new`` is another entity of the same kind, which ``old`` duplicates:
     every reference to ``old`` names ``new`` instead (a list that then names it twice keeps
@@ -465,31 +497,36 @@ def rename_id(
     is taken (unless merging), and a rename after which the folder would not resolve. With
     ``dry_run``, says what would change and writes nothing."""
     display = str(data_dir)
-    kind: Literal["entity", "case"] = "case" if case else "entity"
-    if case and merge:
-        raise _refuse(display, "only entities are merged, not cases")
+    kind: Literal["entity", "case", "source"] = "case" if case else "source" if source else "entity"
+    if case and source:
+        raise _refuse(display, "an id is a case's (--case) or a source's (--source), not both")
+    if (case or source) and merge:
+        raise _refuse(display, f"only entities are merged, not {kind}s")
     if re.fullmatch(SLUG_PATTERN, new) is None:
         raise _refuse(display, f"{new!r} is not {PATTERN_MEANINGS[SLUG_PATTERN]}")
     data = load_data_folder(data_dir)
     resolve(data)
-    cases = [c.record.id for c in data.cases]
-    entities = list(data.entities)
-    taken = cases if case else entities
+    ids: dict[str, list[str]] = {
+        "entity": list(data.entities),
+        "case": [c.record.id for c in data.cases],
+        "source": list(data.sources),
+    }
+    taken = ids[kind]
     if old not in taken:
-        other = entities if case else cases
-        hint = (
-            f"; it is {'an entity' if case else 'a case'}'s id: rename it"
-            f" {'without' if case else 'with'} --case"
-            if old in other
-            else _close(old, taken)
-        )
+        other = next((k for k in ids if k != kind and old in ids[k]), None)
+        if other == "entity":
+            hint = f"; it is an entity's id: rename it without --{kind}"
+        elif other is not None:
+            hint = f"; it is {article(other)} {other}'s id: rename it with --{other}"
+        else:
+            hint = _close(old, taken)
         raise _refuse(display, f"no {kind} has the id {old!r}{hint}")
     if new == old:
         raise _refuse(display, f"{old!r} is already the {kind}'s id")
     if merge and new not in taken:
         raise _refuse(display, f"no entity has the id {new!r} to merge into{_close(new, taken)}")
     if new in taken and not merge:
-        hint = f": to merge {old!r} into it, give --merge" if not case else ""
+        hint = f": to merge {old!r} into it, give --merge" if kind == "entity" else ""
         raise _refuse(display, f"{new!r} is already the id of another {kind}{hint}")
     files = {f.path: f for f in _scan(data_dir, kind, old, new, merge)}
     notes: tuple[str, ...] = ()
@@ -498,15 +535,26 @@ def rename_id(
         notes = _plan_merge(entity_files, data.entities[old], data.entities[new], display)
     changed = [f for f in files.values() if f.edits]
     moved: tuple[Path, Path] | None = None
+    text_moved: tuple[Path, Path] | None = None
     if case:
         (path,) = (f.path for f in changed)  # the case's own file: no other names a case
         target = _moved_case_file(path, old, new)
         if target is not None:
-            if target.exists():
-                raise _refuse(shown(target, data_dir), "a file of this name is already there")
             moved = (path, target)
+    if source:
+        path = next(p for p in source_metadata_paths(data_dir) if p.stem == old)
+        moved = (path, path.with_name(f"{new}{path.suffix}"))
+        text_name = data.sources[old].record.file
+        renamed = _renamed_text_file(text_name, old, new)
+        if renamed is not None:
+            text_moved = (path.with_name(text_name), path.with_name(renamed))
+        notes = _made_up_case_ids(data, old, new)
+    moves = [m for m in (moved, text_moved) if m is not None]
+    for _, target in moves:
+        if target.exists() or target.is_symlink():
+            raise _refuse(shown(target, data_dir), "a file of this name is already there")
     contents = {f.path: f.changed.encode("utf-8") for f in changed}
-    _check_staged(data_dir, contents, moved)
+    _check_staged(data_dir, contents, moves)
     result = RenameResult(
         kind=kind,
         old=old,
@@ -516,15 +564,18 @@ def rename_id(
         written=not dry_run,
         merged=merge,
         notes=notes,
+        text_moved=(
+            (shown(text_moved[0], data_dir), shown(text_moved[1], data_dir)) if text_moved else None
+        ),
     )
     if dry_run:
         return result
-    if moved is not None:
-        contents[moved[1]] = contents.pop(moved[0])
+    for path, target in moves:
+        contents[target] = contents.pop(path) if path in contents else path.read_bytes()
     try:
         atomic_write_files(contents)
-        if moved is not None:
-            moved[0].unlink()
+        for path, _ in moves:
+            path.unlink()
     except OSError as exc:
         raise _refuse(
             str(exc.filename or data_dir),
@@ -533,8 +584,25 @@ def rename_id(
     return result
 
 
+def _made_up_case_ids(data: Dataset, old: str, new: str) -> tuple[str, ...]:
+    """A note on the cases of the source ``old`` that keep the ids extract made up from
+    it (``report-case-01``): once the source is ``new``, nothing tells them apart."""
+    made_up = [
+        c.record.id
+        for c in data.cases
+        if c.record.source == old and re.fullmatch(rf"{re.escape(old)}-case-\d+", c.record.id)
+    ]
+    if not made_up:
+        return ()
+    shown_ids = ", ".join(made_up[:3]) + (f" \u2026 ({len(made_up)})" if len(made_up) > 3 else "")
+    return (
+        f"its cases keep the ids extract made up from {old!r} ({shown_ids}): give them"
+        f" readable ones too (reformgraph rename {made_up[0]} NEW --case)",
+    )
+
+
 def _check_staged(
-    data_dir: Path, contents: dict[Path, bytes], moved: tuple[Path, Path] | None
+    data_dir: Path, contents: dict[Path, bytes], moves: list[tuple[Path, Path]]
 ) -> None:
     """Raise if the data folder, renamed, would not load and resolve (checked in a copy)."""
     with tempfile.TemporaryDirectory(prefix="reformgraph-rename-") as work:
@@ -542,10 +610,8 @@ def _check_staged(
         shutil.copytree(data_dir, staged, ignore=shutil.ignore_patterns(".*"))
         for path, blob in contents.items():
             (staged / path.relative_to(data_dir)).write_bytes(blob)
-        if moved is not None:
-            (staged / moved[0].relative_to(data_dir)).replace(
-                staged / moved[1].relative_to(data_dir)
-            )
+        for path, target in moves:
+            (staged / path.relative_to(data_dir)).replace(staged / target.relative_to(data_dir))
         try:
             resolve(load_data_folder(staged))
         except DataErrors as exc:
