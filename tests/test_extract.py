@@ -1707,6 +1707,20 @@ def test_accept_names_the_ids_extract_made_up_that_the_data_now_keeps(
     assert not any(e in notes[1] for e in result.entities_added if not made_up.match(e))
 
 
+def test_accept_names_the_case_ids_extract_made_up_after_their_source_is_renamed(
+    data_copy: Path, reviewed_draft: Path
+) -> None:
+    # news-item-case-01 is made of the drafted source id, news-item; renamed, the source no
+    # longer told it from a readable id, and the case was accepted without a word.
+    pipeline.rename(reviewed_draft, "news-item", "xiangyang-2025-news", source=True)
+    result = accept(reviewed_draft, data_copy)
+    assert result.source_id == "xiangyang-2025-news"
+    assert [c for c in result.cases if re.fullmatch(r"news-item-case-\d+", c)] == list(result.cases)
+    notes = [n for n in result.notes if "keep the id extract made up" in n]
+    assert notes[0].startswith(f"{len(result.cases)} case(s)"), result.notes
+    assert result.cases[0] in notes[0]
+
+
 def test_accept_on_the_command_line_says_the_build_will_warn_about_a_missing_date(
     data_copy: Path, reviewed_draft: Path
 ) -> None:

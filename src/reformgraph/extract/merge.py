@@ -481,10 +481,14 @@ def _check_staged(
 _MADE_UP_ENTITY_ID = re.compile(r"^[a-z]+-[0-9a-f]{8}$")
 
 
-def _made_up_ids(source_id: str, cases: Sequence[str], entities: Sequence[str]) -> tuple[str, ...]:
-    """Notes on the ids of cases and entities accepted as extract made them up: an id is
-    part of the IRI others link to, and the draft's instructions ask for readable ones."""
-    made_up_cases = [c for c in cases if re.fullmatch(rf"{re.escape(source_id)}-case-\d+", c)]
+def _made_up_ids(
+    source_ids: Sequence[str], cases: Sequence[str], entities: Sequence[str]
+) -> tuple[str, ...]:
+    """Notes on the ids of cases and entities accepted as extract made them up (a case's of
+    one of ``source_ids``, its source's ids now and as drafted): an id is part of the IRI
+    others link to, and the draft's instructions ask for readable ones."""
+    sources = "|".join(re.escape(s) for s in source_ids)
+    made_up_cases = [c for c in cases if re.fullmatch(rf"(?:{sources})-case-\d+", c)]
     made_up = [e for e in entities if _MADE_UP_ENTITY_ID.match(e)]
     notes = []
     for what, ids in (("case(s)", made_up_cases), ("new entities", made_up)):
@@ -496,6 +500,18 @@ def _made_up_ids(source_id: str, cases: Sequence[str], entities: Sequence[str]) 
                 " --case for a case) before the data is published"
             )
     return tuple(notes)
+
+
+def _drafted_source_id(draft_dir: Path) -> str | None:
+    """The id extract gave the draft's source (its manifest's ``source``), which the cases'
+    made-up ids are made of, even once the source is renamed (``reformgraph rename
+    --source``)."""
+    try:
+        manifest = yaml.safe_load((draft_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    drafted = manifest.get("source") if isinstance(manifest, dict) else None
+    return drafted if isinstance(drafted, str) else None
 
 
 def accept(
@@ -549,7 +565,9 @@ def accept(
         raise _errors(problems)
     _check_staged(draft_dir, data_dir, draft, files_, removed, verify)
     case_names = [case.record.id for case in draft.cases]
-    notes += _made_up_ids(record.id, case_names, [e.id for e in added])
+    drafted = _drafted_source_id(draft_dir)
+    source_ids = [record.id] if drafted in (None, record.id) else [record.id, str(drafted)]
+    notes += _made_up_ids(source_ids, case_names, [e.id for e in added])
     order = sorted(files_, key=lambda n: (not n.startswith("sources/"), n))
     written = [data_dir / name for name in order]
     try:
