@@ -8,6 +8,17 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
+#: The commands that read a build (``--build DIR``), each with what else it needs to run
+#: (``push``: an endpoint nothing listens on).
+COMMANDS_THAT_READ_A_BUILD = (
+    ["query", "cases"],
+    ["links"],
+    ["network"],
+    ["viz"],
+    ["serve"],
+    ["push", "--endpoint", "http://127.0.0.1:9/store"],
+)
+
 
 def no_parsing(path: Path) -> Graph:
     """A stand-in for ``pipeline.load_graph`` in tests of commands that read the store."""

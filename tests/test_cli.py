@@ -16,6 +16,7 @@ from reformgraph import pipeline
 from reformgraph.cli import app
 from reformgraph.queries import load_query
 
+from .helpers import COMMANDS_THAT_READ_A_BUILD
 from .paths import DATA
 
 runner = CliRunner()
@@ -538,14 +539,7 @@ def test_commands_that_read_a_build_need_its_store_not_its_ntriples(
 
 @pytest.mark.parametrize(
     "command",
-    [
-        ["query", "cases"],
-        ["links"],
-        ["network"],
-        ["viz"],
-        ["serve"],
-        ["push", "--endpoint", "http://127.0.0.1:9/store"],
-    ],
+    COMMANDS_THAT_READ_A_BUILD,
     ids=["query", "links", "network", "viz", "serve", "push"],
 )
 def test_outside_a_project_the_commands_that_read_a_build_say_to_name_one(

@@ -21,6 +21,7 @@ from reformgraph.engine import PUBLISHING
 from reformgraph.errors import NoBuildError
 from reformgraph.synth import synthesize
 
+from .helpers import COMMANDS_THAT_READ_A_BUILD
 from .paths import CASE_FILES, DATA
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
@@ -161,14 +162,7 @@ def test_a_first_build_killed_outright_is_said_to_be_interrupted_until_built_aga
             build.wait()
     left = [p.name for p in out.iterdir()]
     assert [name[:19] for name in left] == [".reformgraph-build-"], left
-    for command in (
-        ["query", "cases"],
-        ["links"],
-        ["network"],
-        ["viz"],
-        ["serve"],
-        ["push", "--endpoint", "http://127.0.0.1:9/store"],
-    ):
+    for command in COMMANDS_THAT_READ_A_BUILD:
         said = runner.invoke(app, [*command, "--build", str(out)])
         assert said.exit_code == 2, (command, said.output)
         message = " ".join(said.stderr.split())

@@ -210,17 +210,26 @@ def test_the_command_renames_and_says_where(data: Path) -> None:
     assert pipeline.check(data).validation.conforms
 
 
-def test_the_command_refuses_with_the_reason_exit_2_and_no_traceback(data: Path) -> None:
-    result = runner.invoke(app, ["rename", "hubie", "x", "--data", str(data)])
+@pytest.mark.parametrize(
+    ("arguments", "reason"),
+    [
+        (["hubie", "x"], "no entity has the id 'hubie' (did you mean hubei?)"),
+        (["hubei", "x", "--source"], "it is an entity's id: rename it without --source"),
+    ],
+    ids=["unknown-entity", "entity-as-source"],
+)
+def test_the_command_refuses_with_the_reason_exit_2_and_no_traceback(
+    data: Path, arguments: list[str], reason: str
+) -> None:
+    result = runner.invoke(app, ["rename", *arguments, "--data", str(data)])
     assert result.exit_code == 2
-    assert "no entity has the id 'hubie' (did you mean hubei?)" in result.stderr
+    assert reason in result.stderr
     assert "nothing was written" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_a_drafts_made_up_ids_are_renamed_to_readable_ones_and_it_still_checks(
-    tmp_path: Path,
-) -> None:
+def _draft_of_a_report(tmp_path: Path) -> Path:
+    """A draft folder ``extract`` made of a one-case report saved as ``report.txt``."""
     from reformgraph.extract import extract
 
     report = tmp_path / "report.txt"
@@ -231,6 +240,13 @@ def test_a_drafts_made_up_ids_are_renamed_to_readable_ones_and_it_still_checks(
     )
     draft = tmp_path / "draft"
     extract(report, draft)
+    return draft
+
+
+def test_a_drafts_made_up_ids_are_renamed_to_readable_ones_and_it_still_checks(
+    tmp_path: Path,
+) -> None:
+    draft = _draft_of_a_report(tmp_path)
     case_id = load_data_folder(draft).cases[0].record.id
     office = load_data_folder(draft).cases[0].record.office
     assert office.startswith("org-")  # made up by extract
@@ -542,27 +558,10 @@ def test_the_command_renames_a_source_and_its_files(data: Path) -> None:
     assert pipeline.check(data).validation.conforms
 
 
-def test_the_command_refuses_an_unknown_source_exit_2_and_no_traceback(data: Path) -> None:
-    result = runner.invoke(app, ["rename", "hubei", "x", "--source", "--data", str(data)])
-    assert result.exit_code == 2
-    assert "it is an entity's id: rename it without --source" in result.stderr
-    assert "nothing was written" in result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-
-
 def test_a_drafts_source_named_after_its_file_is_renamed_and_the_draft_still_checks(
     tmp_path: Path,
 ) -> None:
-    from reformgraph.extract import extract
-
-    report = tmp_path / "report.txt"
-    report.write_text(
-        "测试改革案例汇编\n襄阳市优化营商环境改革见实效\n襄阳市委改革办\n"
-        "襄阳市建立企业服务专班制度,办理时限从20天压缩至5天。\n",
-        encoding="utf-8",
-    )
-    draft = tmp_path / "draft"
-    extract(report, draft)
+    draft = _draft_of_a_report(tmp_path)
     assert list(load_data_folder(draft).sources) == ["report"]  # named after report.txt
     result = pipeline.rename(draft, "report", "xiangyang-2025-reform-cases", source=True)
     renamed = load_data_folder(draft)
