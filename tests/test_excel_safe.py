@@ -67,7 +67,7 @@ EXCEL_SAFE_CSV = (
     "http://ex/5,'\t=1+1,'-0044-03-15\r\n"
     'http://ex/6,"\'\r=1+1",7\r\n'
     'http://ex/7,"\'\n=1+1",0\r\n'
-    'http://ex/8,"a=b, -c",\uff1d1+1\r\n'
+    'http://ex/8,"a=b, -c",\'\uff1d1+1\r\n'
 )
 
 
@@ -214,7 +214,15 @@ def test_listing_the_queries_takes_excel_safe_as_csv_only(
         (None, ""),
         (ox.Literal("3-1"), "3-1"),
         (ox.Literal(" =1+1"), " =1+1"),
-        (ox.Literal("\uff1d1+1"), "\uff1d1+1"),
+        # the full-width = + - @, which Excel in an East Asian locale takes for = + - @
+        (ox.Literal("\uff1d1+1"), "'\uff1d1+1"),
+        (ox.Literal("\uff0b1+1", language="zh"), "'\uff0b1+1"),
+        (ox.Literal("\uff0d1+1"), "'\uff0d1+1"),
+        (ox.Literal("\uff20SUM(1+1)"), "'\uff20SUM(1+1)"),
+        (ox.Literal("\x00=1+1"), "'\x00=1+1"),  # OWASP ASVS 1.2.10
+        (ox.Literal("a\uff1d1+1"), "a\uff1d1+1"),
+        (ox.Literal("|cmd"), "|cmd"),  # no formula to a spreadsheet: OWASP does not list them
+        (ox.Literal("%1"), "%1"),
     ],
 )
 def test_excel_safe_quotes_every_formula_start_but_a_number_of_an_xsd_number_type(

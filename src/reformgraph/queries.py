@@ -1847,8 +1847,15 @@ def _oxigraph_term(term: Any) -> Any:
 
 
 #: What a spreadsheet may take a cell beginning with for a formula: OWASP's "CSV Injection"
-#: list (= + - @, the tab, the carriage return and the line feed).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: list (= + - @, the tab, the carriage return and the line feed); the full-width = + - @
+#: (U+FF1D, U+FF0B, U+FF0D, U+FF20), which Excel in an East Asian locale and Apple Numbers
+#: take for the ASCII ones (OWASP's testing guide lists them); and the NUL that OWASP ASVS
+#: 1.2.10 adds.
+FORMULA_STARTS = (
+    *("=", "+", "-", "@", "\t", "\r", "\n"),  # OWASP's "CSV Injection"
+    *("\uff1d", "\uff0b", "\uff0d", "\uff20"),  # their full-width forms
+    "\0",  # OWASP ASVS 1.2.10
+)
 #: The XML Schema number datatypes, each with the lexical form of its finite numbers: a
 #: literal of one that has such a form (-3, -2.5, -1.5E3) is a number to a spreadsheet,
 #: not a formula. INF, -INF and NaN are no numbers to a spreadsheet: -INF is quoted.
@@ -1899,9 +1906,9 @@ def write_csv(result: QueryResult | QueryStream, out: BinaryIO, *, excel_safe: b
 
     Each value is written as the W3C SPARQL 1.1 CSV results format writes it. With
     ``excel_safe``, a value a spreadsheet would run as a formula (one that begins with
-    = + - @, a tab, a carriage return or a line feed, and is not a number) begins with a
-    single quote (see :func:`excel_safe_text`): for a file to open in a spreadsheet, no
-    longer the W3C format (``'=x`` is not the value ``=x``)."""
+    = + - @ or their full-width forms, a tab, a carriage return, a line feed or a NUL, and
+    is not a number) begins with a single quote (see :func:`excel_safe_text`): for a file
+    to open in a spreadsheet, no longer the W3C format (``'=x`` is not the value ``=x``)."""
     import csv
     import io
 
