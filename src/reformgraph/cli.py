@@ -955,9 +955,10 @@ ExcelSafeOption = Annotated[
     bool,
     typer.Option(
         "--excel-safe",
-        help="CSV for a spreadsheet: put ' before each value that begins with = + - @,"
-        " a tab or a line break (not a number such as -3), which Excel, LibreOffice and"
-        " Google Sheets would run as a formula. Not the default: the values are changed.",
+        help="CSV for a spreadsheet: put ' before each value that begins with = + - @"
+        " (or their full-width forms), a tab or a line break (not a number such as -3),"
+        " which Excel, LibreOffice and Google Sheets would run as a formula, and each"
+        " value between double quotes. Not the default: the values are changed.",
     ),
 ]
 

@@ -955,8 +955,9 @@ def export_query(
     rows (1 for an ASK query: its answer; the triples of a graph).
 
     ``excel_safe=True`` (CSV only) puts a single quote before each value a spreadsheet
-    would run as a formula (``=…``, ``+…``, ``-…``, ``@…``; not a number such as -3), as
-    ``reformgraph query --excel-safe`` does: see :func:`reformgraph.queries.write_csv`.
+    would run as a formula (``=…``, ``+…``, ``-…``, ``@…``; not a number such as -3), and
+    each value between double quotes, as ``reformgraph query --excel-safe`` does: see
+    :func:`reformgraph.queries.write_csv`.
     The file is then for a spreadsheet, no longer W3C CSV; without it, every value is
     written as it is."""
     from reformgraph.io import atomic_writer

@@ -1886,12 +1886,20 @@ def excel_safe_text(term: Any) -> str:
     A number is left as it is: a literal of an XML Schema number datatype (xsd:integer and
     the integer types derived from it, xsd:decimal, xsd:double, xsd:float) whose text is a
     finite number of that datatype's lexical form (-3, -2.5, -1.5E3). The same text in a
-    string (``"-3"``, ``"-3"@zh``), and ``-INF``, are quoted."""
+    string (``"-3"``, ``"-3"@zh``), and ``-INF``, are quoted.
+
+    A text with a semicolon that begins with one, or with a double quote, is quoted too:
+    :func:`write_csv` puts each value of a file for a spreadsheet between double quotes,
+    so that a spreadsheet that splits the file at ``;`` (Excel in some locales,
+    LibreOffice when asked to) keeps ``a;=1+1`` one cell; it would take the opening quote
+    and such a first character for the end of the quoted value."""
     if term is None:
         return ""
     kind, text, _language, datatype = term_parts(term)  # text: as term_text gives it
     if kind == "bnode":
         return f"_:{text}"
+    if text.startswith((";", '"')) and ";" in text:
+        return "'" + text
     if not text.startswith(FORMULA_STARTS):
         return text
     form = _NUMBER_FORMS.get(datatype or "")
@@ -1907,14 +1915,20 @@ def write_csv(result: QueryResult | QueryStream, out: BinaryIO, *, excel_safe: b
     Each value is written as the W3C SPARQL 1.1 CSV results format writes it. With
     ``excel_safe``, a value a spreadsheet would run as a formula (one that begins with
     = + - @ or their full-width forms, a tab, a carriage return, a line feed or a NUL, and
-    is not a number) begins with a single quote (see :func:`excel_safe_text`): for a file
-    to open in a spreadsheet, no longer the W3C format (``'=x`` is not the value ``=x``)."""
+    is not a number) begins with a single quote (see :func:`excel_safe_text`), and every
+    value is put between double quotes, as OWASP advises: a spreadsheet that splits the
+    file at ``;`` instead of ``,`` then keeps a value with a ``;`` one cell, instead of
+    making a cell of what follows the ``;`` (``=1+1`` of ``a;=1+1``). For a file to open
+    in a spreadsheet, no longer the W3C format (``'=x`` is not the value ``=x``)."""
     import csv
     import io
 
     cell = excel_safe_text if excel_safe else term_text
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    if excel_safe:
+        writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    else:
+        writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     if result.boolean is not None:  # ASK: one column, as the JSON's "boolean" member
         writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
