@@ -1881,8 +1881,10 @@ _NUMBER_FORMS = {
 
 def excel_safe_text(term: Any) -> str:
     """A term as :func:`term_text` writes it, but with a single quote (') before a text
-    that begins with a character of :data:`FORMULA_STARTS`, so that a spreadsheet shows it
-    as text instead of running it as a formula (OWASP's advice against "CSV Injection").
+    that begins with a character of :data:`FORMULA_STARTS`, or with spaces and then one
+    (LibreOffice, asked to trim spaces on import, runs `` =1+1``), so that a spreadsheet
+    shows it as text instead of running it as a formula (OWASP's advice against "CSV
+    Injection").
     A number is left as it is: a literal of an XML Schema number datatype (xsd:integer and
     the integer types derived from it, xsd:decimal, xsd:double, xsd:float) whose text is a
     finite number of that datatype's lexical form (-3, -2.5, -1.5E3). The same text in a
@@ -1900,7 +1902,7 @@ def excel_safe_text(term: Any) -> str:
         return f"_:{text}"
     if text.startswith((";", '"')) and ";" in text:
         return "'" + text
-    if not text.startswith(FORMULA_STARTS):
+    if not text.lstrip(" ").startswith(FORMULA_STARTS):  # LibreOffice may trim spaces
         return text
     form = _NUMBER_FORMS.get(datatype or "")
     if form is not None and form.fullmatch(text):
