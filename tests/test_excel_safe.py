@@ -220,7 +220,7 @@ def test_listing_the_queries_takes_excel_safe_as_csv_only(
         (ox.Literal("  -3", datatype=ox.NamedNode(XSD_NS + "integer")), "'  -3"),
         (ox.Literal(" 3"), " 3"),
         (ox.Literal("\u00a0=1+1"), "\u00a0=1+1"),  # not trimmed: text to LibreOffice
-        # the full-width = + - @, which Excel in an East Asian locale takes for = + - @
+        # the full-width = + - @, which Excel in a Japanese locale takes for = + - @
         (ox.Literal("\uff1d1+1"), "'\uff1d1+1"),
         (ox.Literal("\uff0b1+1", language="zh"), "'\uff0b1+1"),
         (ox.Literal("\uff0d1+1"), "'\uff0d1+1"),

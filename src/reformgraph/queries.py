@@ -1848,9 +1848,9 @@ def _oxigraph_term(term: Any) -> Any:
 
 #: What a spreadsheet may take a cell beginning with for a formula: OWASP's "CSV Injection"
 #: list (= + - @, the tab, the carriage return and the line feed); the full-width = + - @
-#: (U+FF1D, U+FF0B, U+FF0D, U+FF20), which Excel in an East Asian locale and Apple Numbers
-#: take for the ASCII ones (OWASP's testing guide lists them); and the NUL that OWASP ASVS
-#: 1.2.10 adds.
+#: (U+FF1D, U+FF0B, U+FF0D, U+FF20), which Excel in a Japanese locale (as reported to
+#: OWASP) and Apple Numbers take for the ASCII ones (OWASP's testing guide lists them);
+#: and the NUL that OWASP ASVS 1.2.10 adds.
 FORMULA_STARTS = (
     *("=", "+", "-", "@", "\t", "\r", "\n"),  # OWASP's "CSV Injection"
     *("\uff1d", "\uff0b", "\uff0d", "\uff20"),  # their full-width forms
