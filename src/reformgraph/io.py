@@ -1896,7 +1896,11 @@ def atomic_write_files(files: Mapping[Path, bytes]) -> None:
             Path(name).chmod(0o666 & ~current_umask())
         for staged, path in written:
             current = path
-            staged.replace(path)
+            try:
+                staged.replace(path)
+            except OSError as exc:  # named after its target, not the hidden file beside it
+                exc.filename, exc.filename2 = str(path), None
+                raise
             placed.append(path)
     except BaseException as exc:
         for staged, _ in written:
