@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from typer.testing import CliRunner
 from reformgraph import pipeline, rename
 from reformgraph.build import build_graph
 from reformgraph.cli import app
-from reformgraph.errors import DataErrors
+from reformgraph.errors import DataErrors, ReformgraphError
 from reformgraph.io import load_data_folder
 from reformgraph.models import DATA as DATA_NS
 from reformgraph.resolve import resolve
@@ -575,3 +578,125 @@ def test_a_drafts_source_named_after_its_file_is_renamed_and_the_draft_still_che
         " readable ones too (reformgraph rename report-case-01 NEW --case)",
     )
     assert pipeline.check(draft).validation.conforms
+
+
+def _failing(
+    monkeypatch: pytest.MonkeyPatch, data: Path, name: str, at: Collection[int] = ()
+) -> list[str]:
+    """Make ``os.<name>`` (``replace``, ``unlink``) raise PermissionError at its calls on a
+    file of ``data`` numbered ``at`` (1: the first); return the paths of those calls."""
+    real = getattr(os, name)
+    calls: list[str] = []
+
+    def call(path: str, *args: object, **kwargs: object) -> object:
+        if kwargs.get("dir_fd") is None and Path(path).absolute().is_relative_to(data):
+            calls.append(str(path))
+            if len(calls) in at:  # as os.replace says: both its files
+                other = str(args[0]) if name == "replace" else None
+                raise PermissionError(errno.EACCES, "Permission denied", str(path), None, other)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, call)
+    return calls
+
+
+def _aside(data: Path) -> list[Path]:
+    """The hidden folders a rename moves the old files into."""
+    return sorted(data.glob(".reformgraph-rename-*"))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "options"),
+    [
+        # one file renamed (01-big-fiscal-system.yaml), with its id changed
+        ("big-fiscal-system", "renamed-case-x", {"case": True}),
+        # two renamed (its metadata and its text, bytes unchanged) and 8 case files changed
+        (SOURCE, "renamed-source-x", {"source": True}),
+    ],
+    ids=["case", "source"],
+)
+def test_a_rename_the_disk_fails_at_any_step_leaves_the_data_as_it_was_or_renamed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old: str,
+    new: str,
+    options: dict[str, bool],
+) -> None:
+    renamed_data = tmp_path / "renamed" / "data"
+    shutil.copytree(DATA, renamed_data)
+    before = _files(renamed_data)
+    with monkeypatch.context() as patch:
+        steps = {name: _failing(patch, renamed_data, name) for name in ("replace", "unlink")}
+        pipeline.rename(renamed_data, old, new, **options)
+    renamed = _files(renamed_data)
+    assert renamed != before
+    assert steps["replace"]
+    assert steps["unlink"]  # the old files: put aside, then removed
+    for name, calls in steps.items():
+        for at in range(1, len(calls) + 1):
+            data = tmp_path / f"{name}-{at}" / "data"
+            shutil.copytree(DATA, data)
+            with monkeypatch.context() as patch:
+                _failing(patch, data, name, {at})
+                with pytest.raises(ReformgraphError) as caught:
+                    pipeline.rename(data, old, new, **options)
+            step = f"os.{name} failing at {calls[at - 1]}"
+            if name == "replace":  # putting the old files aside, or the new ones in place
+                assert isinstance(caught.value, rename.RenameError), step
+                assert f"cannot write it (Permission denied): {data} is as it was" in str(
+                    caught.value
+                ), step
+                assert ".tmp" not in str(caught.value), step  # the file, not its hidden copy
+                assert _files(data) == before, step
+            else:  # removing the old files, once the new ones are in place
+                assert isinstance(caught.value, rename.RenameIncomplete), step
+                (aside,) = _aside(data)
+                message = str(caught.value)
+                assert message.startswith(
+                    f"renamed {'case' if options.get('case') else 'source'} {old!r} to {new!r},"
+                    " but the folder its old file(s) were moved aside into could not be removed"
+                    f" (Permission denied: {aside}{os.sep}"
+                ), step
+                assert message.endswith(f"): delete {aside} (nothing reads it)"), step
+                shutil.rmtree(aside)  # as it says
+                assert _files(data) == renamed, step
+
+
+def test_an_old_file_that_cannot_be_put_back_is_named_with_where_to_move_it(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _files(data)
+    # 1: the old file moved aside; 2: the new one put in place; 3: the old one put back
+    _failing(monkeypatch, data, "replace", {2, 3})
+    with pytest.raises(rename.RenameIncomplete) as caught:
+        pipeline.rename(data, "big-fiscal-system", "renamed-case-x", case=True)
+    monkeypatch.undo()
+    (aside,) = _aside(data)
+    kept = aside / "cases" / "01-big-fiscal-system.yaml"
+    place = data / "cases" / "01-big-fiscal-system.yaml"
+    assert str(caught.value) == (
+        f"cannot write {data / 'cases' / '01-renamed-case-x.yaml'} (Permission denied), and"
+        f" the old file(s) moved aside could not be put back: move {kept} back to {place};"
+        f" then {data} is as it was (delete {aside})"
+    )
+    kept.replace(place)  # as it says
+    shutil.rmtree(aside)
+    assert _files(data) == before
+
+
+def test_the_command_names_the_folder_a_rename_could_not_remove_exit_2_no_traceback(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing(monkeypatch, data, "unlink", {1})
+    args = ["rename", "big-fiscal-system", "renamed-case-x", "--case", "--data", str(data)]
+    result = runner.invoke(app, args)
+    monkeypatch.undo()
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    (aside,) = _aside(data)
+    assert (
+        "renamed case 'big-fiscal-system' to 'renamed-case-x', but the folder its old file(s)"
+        " were moved aside into could not be removed" in " ".join(result.stderr.split())
+    )
+    assert f"delete {aside} (nothing reads it)" in "".join(result.stderr.split("\n"))
+    assert sorted(p.name for p in (data / "cases").glob("01-*")) == ["01-renamed-case-x.yaml"]

@@ -377,8 +377,11 @@ def rename(
 
     Raises :class:`reformgraph.errors.DataErrors` (nothing written) for a folder that does
     not resolve as it is, an unknown ``old``, a ``new`` that is not an id or is taken (unless
-    merging into it). With ``dry_run``, the result says what would change and nothing is
-    written."""
+    merging into it), or a file that cannot be written (the folder put back as it was). Raises
+    :class:`reformgraph.rename.RenameIncomplete` when the disk fails twice (an old file cannot
+    be put back) or once all is renamed (the hidden folder the old files were moved aside
+    into cannot be removed): the message names the files left and what to do. With
+    ``dry_run``, the result says what would change and nothing is written."""
     from reformgraph.rename import rename_id
 
     return rename_id(

@@ -14,7 +14,8 @@ is renamed with its bytes (and so its SHA-256) as they were. Only the id's own c
 change in each file: comments, layout and quoting stay as they were.
 
 The renamed folder is checked before anything is written (a staged copy must load and
-resolve), and the files are written all or none (:func:`reformgraph.io.atomic_write_files`).
+resolve), and the files are written all or none (:func:`reformgraph.io.atomic_write_files`):
+the old files of renamed ones are moved aside, not deleted, until the new are in place.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, StringConstraints
 
-from reformgraph.errors import DataError, DataErrors
+from reformgraph.errors import DataError, DataErrors, ReformgraphError
 from reformgraph.io import (
     Dataset,
     atomic_write_files,
@@ -55,7 +56,7 @@ from reformgraph.models import (
 )
 from reformgraph.resolve import article, resolve
 
-__all__ = ["RenameError", "RenameResult", "rename_id"]
+__all__ = ["RenameError", "RenameIncomplete", "RenameResult", "rename_id"]
 
 PathKey = tuple[str | int, ...]
 
@@ -65,6 +66,16 @@ _SOURCE_FIELDS = frozenset({"source"})
 
 class RenameError(DataErrors):
     """A rename that cannot be done: the data folder is left as it was."""
+
+
+class RenameIncomplete(ReformgraphError):
+    """A rename whose last step failed on the disk: the message names the file or folder
+    left, and what to do with it."""
+
+
+#: The name of the hidden folder, inside the data folder, that the old files of renamed
+#: ones are moved into while the new are written (and removed once they are).
+_ASIDE_PREFIX = ".reformgraph-rename-"
 
 
 @dataclass(frozen=True)
@@ -572,16 +583,84 @@ def rename_id(
         return result
     for path, target in moves:
         contents[target] = contents.pop(path) if path in contents else path.read_bytes()
+    _write(data_dir, contents, moves, result)
+    return result
+
+
+def _write(
+    data_dir: Path, contents: dict[Path, bytes], moves: list[tuple[Path, Path]], done: RenameResult
+) -> None:
+    """Write ``contents`` and take away the old files of ``moves``, all or nothing.
+
+    Nothing is deleted before every new file is in place: the old files are first moved
+    aside, into a hidden folder of the data folder (which no reader of it reads), then the
+    files are written (:func:`atomic_write_files`). If either fails, the files written are
+    taken back and the old ones put back where they were: :class:`RenameError`. Only then
+    is the aside folder removed; if that fails, the data folder is renamed and the folder is
+    left: :class:`RenameIncomplete` names it (as it does old files that could not be put
+    back)."""
+    aside: Path | None = None
+    put_aside: list[tuple[Path, Path]] = []
     try:
+        if moves:
+            aside = Path(tempfile.mkdtemp(prefix=_ASIDE_PREFIX, dir=data_dir))
+            for path, _ in moves:
+                kept = aside / path.relative_to(data_dir)
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                path.replace(kept)
+                put_aside.append((path, kept))
         atomic_write_files(contents)
-        for path, _ in moves:
-            path.unlink()
-    except OSError as exc:
+    except BaseException as exc:  # a Ctrl-C too: the old files go back
+        stuck = []
+        for path, kept in reversed(put_aside):
+            try:
+                kept.replace(path)
+            except OSError:
+                stuck.append((path, kept))
+        if stuck:
+            why = f"{exc.strerror or exc}" if isinstance(exc, OSError) else type(exc).__name__
+            raise RenameIncomplete(
+                f"cannot write {exc.filename if isinstance(exc, OSError) else data_dir} ({why}),"
+                " and the old file(s) moved aside could not be put back: "
+                + "; ".join(f"move {kept} back to {path}" for path, kept in reversed(stuck))
+                + f"; then {data_dir} is as it was (delete {aside})"
+            ) from None
+        if aside is not None:
+            _remove_quietly(aside)
+        if not isinstance(exc, OSError):
+            raise
         raise _refuse(
             str(exc.filename or data_dir),
             f"cannot write it ({exc.strerror or exc}): {data_dir} is as it was",
         ) from None
-    return result
+    if aside is not None:
+        try:
+            _remove(aside)
+        except OSError as exc:
+            raise RenameIncomplete(
+                f"renamed {done.kind} {done.old!r} to {done.new!r}, but the folder its old"
+                f" file(s) were moved aside into could not be removed ({exc.strerror or exc}:"
+                f" {exc.filename}): delete {aside} (nothing reads it)"
+            ) from None
+
+
+def _remove(folder: Path) -> None:
+    """Remove ``folder`` and what it holds (its files and folders, no links to follow)."""
+    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink()
+    folder.rmdir()
+
+
+def _remove_quietly(folder: Path) -> None:
+    """Remove ``folder`` if it can be: the old files are back; an empty hidden folder left
+    behind harms nothing."""
+    try:
+        _remove(folder)
+    except OSError:
+        pass
 
 
 def _made_up_case_ids(data: Dataset, old: str, new: str) -> tuple[str, ...]:
