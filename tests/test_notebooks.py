@@ -159,7 +159,6 @@ def test_a_copy_outside_the_project_reads_the_build_reformgraph_out_names(
     monkeypatch.setenv("REFORMGRAPH_OUT", str(build_dir))
     namespace: dict[str, Any] = {}
     exec(compile(_first_cell(copy), f"{copy}:first cell", "exec"), namespace)
-    assert namespace["project"] is None
     assert namespace["out"] == build_dir
     assert len(namespace["graph"]) > 0
 
@@ -175,6 +174,72 @@ def test_outside_a_project_without_reformgraph_out_a_notebook_says_to_set_it(
     with pytest.raises(NoProjectError, match="set REFORMGRAPH_OUT to a build folder"):
         exec(compile(_first_cell(path), f"{path}:first cell", "exec"), {})
     assert list(tmp_path.iterdir()) == [], "nothing built or written"
+
+
+def test_find_build_outside_a_project_says_where_it_looked_and_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A copy of a notebook run outside the project stopped in the notebook's own 25 lines
+    # of finding the build, shown as a traceback through them.
+    from reformgraph import pipeline
+    from reformgraph.errors import NoProjectError
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REFORMGRAPH_OUT", raising=False)
+    with pytest.raises(NoProjectError) as raised:
+        pipeline.find_build()
+    assert str(raised.value) == (
+        f"no reformgraph project here (no folder at or above {tmp_path} holds data/ with"
+        " sources/, cases/ and entities/), and REFORMGRAPH_OUT is not set: set"
+        " REFORMGRAPH_OUT to a build folder (one that `reformgraph build --out FOLDER`"
+        " wrote), or give the project's folder: pipeline.find_build('path/to/project')"
+    )
+    assert list(tmp_path.iterdir()) == [], "nothing built or written"
+
+
+def test_find_build_given_the_project_folder_reads_its_build_from_anywhere(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import pipeline
+
+    project = tmp_path / "project"
+    shutil.copytree(DATA, project / "data")
+    (project / "build").symlink_to(build_dir, target_is_directory=True)  # built: read as is
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("REFORMGRAPH_OUT", raising=False)
+    assert pipeline.find_build(project) == project / "build"
+    assert pipeline.find_build(str(project / "data" / "cases")) == project / "build"
+
+
+def test_the_errors_find_build_stops_a_notebook_with_show_as_their_message_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What Jupyter shows of a cell's error is what IPython shows: 30 lines of a traceback
+    # through the cell before the message; now the message alone.
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))  # its profile, if it writes one
+    config = Config()
+    config.HistoryManager.enabled = False  # no history.sqlite
+    shell = InteractiveShell(config=config)
+    for variable, error in [
+        (None, "NoProjectError: no reformgraph project here (no folder at or above"),
+        (str(tmp_path / "biuld"), f"NoBuildError: REFORMGRAPH_OUT names {tmp_path / 'biuld'},"),
+    ]:
+        if variable is None:
+            monkeypatch.delenv("REFORMGRAPH_OUT", raising=False)
+        else:
+            monkeypatch.setenv("REFORMGRAPH_OUT", variable)
+        ran = shell.run_cell("from reformgraph import pipeline\nout = pipeline.find_build()")
+        assert ran.error_in_exec is not None
+        shown = capsys.readouterr()
+        (line,) = (shown.out + shown.err).splitlines()
+        assert line.startswith(error), line
+        assert line == f"{type(ran.error_in_exec).__name__}: {ran.error_in_exec}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -130,11 +130,20 @@ class ValidationFailed(ReformgraphError):
         super().__init__(f"the graph does not conform to the shapes ({violations} violation(s))")
 
 
-class NoProjectError(ReformgraphError):
+class _ShownAsItsMessage:
+    """An error IPython and Jupyter show as its message alone, which says where it looked
+    and what to do, without a traceback through reformgraph's code (IPython calls
+    ``_render_traceback_``, when an exception has one, for the lines to show)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+class NoProjectError(_ShownAsItsMessage, ReformgraphError):
     """No data folder was given and none was found above the working directory."""
 
 
-class NoBuildError(ReformgraphError):
+class NoBuildError(_ShownAsItsMessage, ReformgraphError):
     """A command needs a built graph and there is none."""
 
 

@@ -39,6 +39,7 @@ from reformgraph.errors import (
     LargeViewWarning,
     NoBuildError,
     NoCasesError,
+    NoProjectError,
     OutputFolderError,
     QueryError,
     ToolError,
@@ -59,7 +60,7 @@ from reformgraph.produce import (
     unfinished_build,
     work_folder,
 )
-from reformgraph.project import is_data_folder, not_an_rdf_file
+from reformgraph.project import find_project, is_data_folder, not_an_rdf_file, why_no_project
 from reformgraph.queries import QueryResult, SavedQuery, run_query, saved_query
 from reformgraph.validate import ValidationResult
 
@@ -79,6 +80,7 @@ __all__ = [
     "build",
     "check",
     "export_query",
+    "find_build",
     "find_chromium",
     "load_graph",
     "load_ontology",
@@ -602,6 +604,52 @@ def _refuse_unfinished(out_dir: Path) -> None:
         said, running = unfinished
         then = "try again when it has" if running else "build again"
         raise NoBuildError(f"no build in {out_dir}: {said}: {then}")
+
+
+#: The environment variable that names the build :func:`find_build` gives.
+BUILD_VARIABLE = "REFORMGRAPH_OUT"
+
+
+def find_build(start: StrPath | None = None) -> Path:
+    """The build a notebook or a script reads: the folder the environment variable
+    ``REFORMGRAPH_OUT`` names, if it is set; else ``build/`` of the project at or above
+    ``start`` (by default the current folder, a notebook's own), built first if it has
+    none (:func:`build` of its ``data/``).
+
+    A folder ``REFORMGRAPH_OUT`` names is only read, never built into: one that holds no
+    build (a misspelt name) raises :class:`~reformgraph.errors.NoBuildError`, naming it
+    and the ``reformgraph build --out`` that would make one. Without it, and outside a
+    project, :class:`~reformgraph.errors.NoProjectError` says where it looked and what to
+    do. In IPython and Jupyter both show as their message, without a traceback."""
+    named = os.environ.get(BUILD_VARIABLE)
+    if named:
+        out = Path(named)
+        if not _is_build(out):
+            problem = "no such folder" if not out.exists() else "no store/ and reformgraph.nt in it"
+            raise NoBuildError(
+                f"{BUILD_VARIABLE} names {out.absolute()}, which is not a reformgraph build"
+                f" ({problem}): correct {BUILD_VARIABLE}, or make a build there with"
+                f" `reformgraph build --out {out.absolute()}` (add --data DIR to build a data"
+                " folder other than the project's)"
+            )
+        return out
+    here = Path.cwd() if start is None else Path(start)
+    project = find_project(here)
+    if project is None:
+        raise NoProjectError(
+            f"no reformgraph project here ({why_no_project(here)}), and {BUILD_VARIABLE} is"
+            f" not set: set {BUILD_VARIABLE} to a build folder (one that `reformgraph build"
+            " --out FOLDER` wrote), or give the project's folder:"
+            " pipeline.find_build('path/to/project')"
+        )
+    out = project / "build"
+    if not _is_build(out):
+        build(project / "data", out)
+    return out
+
+
+def _is_build(out: Path) -> bool:
+    return (out / STORE_DIR).is_dir() and (out / "reformgraph.nt").is_file()
 
 
 def open_graph(out_dir: StrPath) -> BuildGraph:
