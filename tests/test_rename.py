@@ -696,7 +696,28 @@ def test_the_command_names_the_folder_a_rename_could_not_remove_exit_2_no_traceb
     (aside,) = _aside(data)
     assert (
         "renamed case 'big-fiscal-system' to 'renamed-case-x', but the folder its old file(s)"
-        " were moved aside into could not be removed" in " ".join(result.stderr.split())
+        " were moved aside into could not be removed" in result.stderr
     )
-    assert f"delete {aside} (nothing reads it)" in "".join(result.stderr.split("\n"))
+    assert f"delete {aside} (nothing reads it)" in result.stderr
     assert sorted(p.name for p in (data / "cases").glob("01-*")) == ["01-renamed-case-x.yaml"]
+
+
+def test_the_command_says_when_the_copy_it_checks_in_cannot_be_made_exit_2_no_traceback(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full temporary folder: an OSError's traceback, exit 1.
+    def full(source: Path, target: Path, **options: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(target / "cases"))
+
+    before = _files(data)
+    monkeypatch.setattr(shutil, "copytree", full)
+    args = ["rename", "big-fiscal-system", "renamed-case-x", "--case", "--data", str(data)]
+    result = runner.invoke(app, args)
+    monkeypatch.undo()
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    said = result.stderr
+    assert f"{data}: cannot check the rename in a temporary copy (No space left on device:" in said
+    assert "or set TMPDIR to a folder with room" in said
+    assert "nothing was written" in said
+    assert _files(data) == before

@@ -683,7 +683,22 @@ def _made_up_case_ids(data: Dataset, old: str, new: str) -> tuple[str, ...]:
 def _check_staged(
     data_dir: Path, contents: dict[Path, bytes], moves: list[tuple[Path, Path]]
 ) -> None:
-    """Raise if the data folder, renamed, would not load and resolve (checked in a copy)."""
+    """Raise if the data folder, renamed, would not load and resolve (checked in a copy),
+    or if the copy cannot be made (a full temporary folder)."""
+    try:
+        _check_copy(data_dir, contents, moves)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        raise _refuse(
+            str(data_dir),
+            f"cannot check the rename in a temporary copy ({exc.strerror or exc}{where}):"
+            f" make room in {tempfile.gettempdir()}, or set TMPDIR to a folder with room",
+        ) from None
+
+
+def _check_copy(
+    data_dir: Path, contents: dict[Path, bytes], moves: list[tuple[Path, Path]]
+) -> None:
     with tempfile.TemporaryDirectory(prefix="reformgraph-rename-") as work:
         staged = Path(work) / data_dir.name
         shutil.copytree(data_dir, staged, ignore=shutil.ignore_patterns(".*"))
