@@ -601,8 +601,8 @@ def _failing(
 
 
 def _aside(data: Path) -> list[Path]:
-    """The hidden folders a rename moves the old files into."""
-    return sorted(data.glob(".reformgraph-rename-*"))
+    """The hidden folders a rename moves the old files into (beside them)."""
+    return sorted(data.glob("*/.reformgraph-rename-*"))
 
 
 @pytest.mark.parametrize(
@@ -672,7 +672,7 @@ def test_an_old_file_that_cannot_be_put_back_is_named_with_where_to_move_it(
         pipeline.rename(data, "big-fiscal-system", "renamed-case-x", case=True)
     monkeypatch.undo()
     (aside,) = _aside(data)
-    kept = aside / "cases" / "01-big-fiscal-system.yaml"
+    kept = aside / "01-big-fiscal-system.yaml"
     place = data / "cases" / "01-big-fiscal-system.yaml"
     assert str(caught.value) == (
         f"cannot write {data / 'cases' / '01-renamed-case-x.yaml'} (Permission denied), and"
@@ -721,3 +721,37 @@ def test_the_command_says_when_the_copy_it_checks_in_cannot_be_made_exit_2_no_tr
     assert "or set TMPDIR to a folder with room" in said
     assert "nothing was written" in said
     assert _files(data) == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "options"),
+    [
+        ("big-fiscal-system", "renamed-case-x", {"case": True}),
+        (SOURCE, "renamed-source-x", {"source": True}),
+    ],
+    ids=["case", "source"],
+)
+def test_a_rename_works_when_each_folder_of_the_data_is_on_a_disk_of_its_own(
+    data: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, options: dict[str, bool]
+) -> None:
+    # sources/ a link to another disk: a file moved out of its folder (into one at the top
+    # of the data folder) cannot be renamed there, only copied.
+    real = os.replace
+
+    def replace(source: str, target: str, **options: object) -> None:
+        paths = [Path(p).absolute() for p in (source, target)]
+        if (
+            all(p.is_relative_to(data) for p in paths)
+            and len({p.relative_to(data).parts[0] for p in paths}) > 1
+        ):
+            raise OSError(errno.EXDEV, "Invalid cross-device link", str(source), None, target)
+        real(source, target, **options)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = pipeline.rename(data, old, new, **options)
+    monkeypatch.undo()
+    assert result.moved is not None
+    assert not (data / result.moved[0].removeprefix("data/")).exists()
+    assert (data / result.moved[1].removeprefix("data/")).is_file()
+    assert _aside(data) == []
+    assert pipeline.check(data).validation.conforms

@@ -73,8 +73,8 @@ class RenameIncomplete(ReformgraphError):
     left, and what to do with it."""
 
 
-#: The name of the hidden folder, inside the data folder, that the old files of renamed
-#: ones are moved into while the new are written (and removed once they are).
+#: The name of the hidden folder, beside the old files of renamed ones, that they are
+#: moved into while the new are written (and removed once they are).
 _ASIDE_PREFIX = ".reformgraph-rename-"
 
 
@@ -593,22 +593,22 @@ def _write(
     """Write ``contents`` and take away the old files of ``moves``, all or nothing.
 
     Nothing is deleted before every new file is in place: the old files are first moved
-    aside, into a hidden folder of the data folder (which no reader of it reads), then the
-    files are written (:func:`atomic_write_files`). If either fails, the files written are
-    taken back and the old ones put back where they were: :class:`RenameError`. Only then
-    is the aside folder removed; if that fails, the data folder is renamed and the folder is
-    left: :class:`RenameIncomplete` names it (as it does old files that could not be put
-    back)."""
-    aside: Path | None = None
+    aside, into a hidden folder beside them (``cases/.reformgraph-rename-…``, which no
+    reader of the data folder reads; beside them, so that moving is renaming, on the same
+    disk), then the files are written (:func:`atomic_write_files`). If either fails, the
+    files written are taken back and the old ones put back where they were:
+    :class:`RenameError`. Only then is the aside folder removed; if that fails, the data
+    folder is renamed and the folder is left: :class:`RenameIncomplete` names it (as it
+    does old files that could not be put back)."""
+    asides: dict[Path, Path] = {}  # a folder of old files: the hidden folder beside them
     put_aside: list[tuple[Path, Path]] = []
     try:
-        if moves:
-            aside = Path(tempfile.mkdtemp(prefix=_ASIDE_PREFIX, dir=data_dir))
-            for path, _ in moves:
-                kept = aside / path.relative_to(data_dir)
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                path.replace(kept)
-                put_aside.append((path, kept))
+        for path, _ in moves:
+            if path.parent not in asides:
+                asides[path.parent] = Path(tempfile.mkdtemp(prefix=_ASIDE_PREFIX, dir=path.parent))
+            kept = asides[path.parent] / path.name
+            path.replace(kept)
+            put_aside.append((path, kept))
         atomic_write_files(contents)
     except BaseException as exc:  # a Ctrl-C too: the old files go back
         stuck = []
@@ -619,13 +619,14 @@ def _write(
                 stuck.append((path, kept))
         if stuck:
             why = f"{exc.strerror or exc}" if isinstance(exc, OSError) else type(exc).__name__
+            folders = " and ".join(str(aside) for aside in asides.values())
             raise RenameIncomplete(
                 f"cannot write {exc.filename if isinstance(exc, OSError) else data_dir} ({why}),"
                 " and the old file(s) moved aside could not be put back: "
                 + "; ".join(f"move {kept} back to {path}" for path, kept in reversed(stuck))
-                + f"; then {data_dir} is as it was (delete {aside})"
+                + f"; then {data_dir} is as it was (delete {folders})"
             ) from None
-        if aside is not None:
+        for aside in asides.values():
             _remove_quietly(aside)
         if not isinstance(exc, OSError):
             raise
@@ -633,7 +634,7 @@ def _write(
             str(exc.filename or data_dir),
             f"cannot write it ({exc.strerror or exc}): {data_dir} is as it was",
         ) from None
-    if aside is not None:
+    for aside in asides.values():
         try:
             _remove(aside)
         except OSError as exc:
@@ -645,12 +646,9 @@ def _write(
 
 
 def _remove(folder: Path) -> None:
-    """Remove ``folder`` and what it holds (its files and folders, no links to follow)."""
-    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        if path.is_dir() and not path.is_symlink():
-            path.rmdir()
-        else:
-            path.unlink()
+    """Remove the folder of old files ``folder`` and the files in it."""
+    for path in sorted(folder.iterdir()):
+        path.unlink()
     folder.rmdir()
 
 
