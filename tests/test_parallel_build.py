@@ -300,11 +300,19 @@ def test_a_script_without_the_main_guard_gets_a_message_instead_of_builds_within
     done = _run_twice(tmp_path, guarded=False)
     assert done.returncode == 1, done.stderr[-3000:]
     assert done.stdout == "first built; workers start by forkserver\n"
-    assert (
-        "UnguardedScriptError: pipeline.build was started while a worker process of a build"
-        f" was starting: the worker imports the script {tmp_path / 'build_twice.py'}"
-    ) in done.stderr
-    assert 'if __name__ == "__main__":' in done.stderr
+    # Each worker says it in one whole line (both workers write at the same time), and
+    # without the traceback of its start: the one traceback is the script's, of WorkerDied.
+    said = [line for line in done.stderr.splitlines() if "UnguardedScriptError" in line]
+    assert said, done.stderr[-3000:]
+    assert set(said) == {
+        "reformgraph.errors.UnguardedScriptError: pipeline.build was started while a worker"
+        " process of a build was starting: the worker imports the script"
+        f" {tmp_path / 'build_twice.py'}, which then ran its pipeline.build again. Put the"
+        ' script\'s calls of reformgraph under `if __name__ == "__main__":` (a build of a large'
+        " data folder starts worker processes, and once the process holds threads, as it does"
+        " after a first build, they import the script as they start)"
+    }, done.stderr[-3000:]
+    assert done.stderr.count("Traceback (most recent call last):") == 1, done.stderr[-3000:]
     assert "WorkerDied: a worker process of the build ended abruptly" in done.stderr
     assert not (tmp_path / "second").exists()
 
@@ -328,6 +336,36 @@ def test_a_build_started_in_a_starting_worker_process_is_refused_before_it_write
     with pytest.raises(UnguardedScriptError, match=r"^pipeline\.check was started while"):
         pipeline.check(DATA)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_refused_starting_worker_says_why_in_one_write_of_a_whole_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python writes a traceback piece by piece, and the build's workers, refused at the
+    same time, write to the same stderr: pieces of one worker's message came between
+    pieces of the other's."""
+    from reformgraph.errors import UnguardedScriptError
+
+    monkeypatch.setattr(multiprocessing.current_process(), "_inheriting", True, raising=False)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the refusal replaces it
+    with (tmp_path / "stderr").open("w", encoding="utf-8") as stderr:
+        monkeypatch.setattr(sys, "stderr", stderr)
+        writes: list[tuple[int, bytes]] = []
+        write = os.write
+
+        def noted(fd: int, data: bytes) -> int:
+            writes.append((fd, bytes(data)))
+            return write(fd, data)
+
+        monkeypatch.setattr(os, "write", noted)
+        with pytest.raises(UnguardedScriptError) as refused:
+            pipeline.check(DATA)
+        sys.excepthook(refused.type, refused.value, refused.tb)
+        monkeypatch.undo()
+        line = f"reformgraph.errors.UnguardedScriptError: {refused.value}\n"
+        assert writes == [(stderr.fileno(), line.encode())]
+    assert str(refused.value).startswith("pipeline.check was started while")
+    assert "Traceback" not in (tmp_path / "stderr").read_text(encoding="utf-8")
 
 
 def _dies(batch: object) -> object:

@@ -1133,11 +1133,54 @@ def refuse_in_starting_worker(what: str) -> None:
     "__main__":`` guard then runs again in it, and its build would start workers of its
     own, which run the script again: builds within builds, without end. Refused, the
     worker ends as it starts, and the build that started it says why
-    (:class:`~reformgraph.errors.UnguardedScriptError`)."""
+    (:class:`~reformgraph.errors.UnguardedScriptError`).
+
+    The starting worker then says it in one line, without the traceback of the worker's
+    start (:class:`_SaidWhole`): the build's other workers, started from the same script,
+    say it too, at the same time."""
     if getattr(multiprocessing.current_process(), "_inheriting", False):
         from reformgraph.errors import UnguardedScriptError
 
+        if not isinstance(sys.excepthook, _SaidWhole):
+            sys.excepthook = _SaidWhole(sys.excepthook)
         raise UnguardedScriptError(_unguarded(what))
+
+
+class _SaidWhole:
+    """The ``sys.excepthook`` of a worker process refused as it starts: its
+    :class:`~reformgraph.errors.UnguardedScriptError` is said as the last line of a
+    traceback is, written whole by one ``os.write``; any other error goes to the hook it
+    replaced.
+
+    Python writes a traceback to stderr piece by piece (unbuffered, as under
+    ``PYTHONUNBUFFERED``, each piece by a write of its own), and the build's workers,
+    refused at the same time, write to the same stderr: their pieces interleaved, and the
+    message came split by another worker's output. One write of a line shorter than a
+    pipe's buffer (``PIPE_BUF``) is not split."""
+
+    def __init__(self, then: Callable[..., Any]) -> None:
+        self.then = then
+
+    def __call__(self, kind: type[BaseException], error: BaseException, trace: Any) -> None:
+        from reformgraph.errors import UnguardedScriptError
+
+        if not isinstance(error, UnguardedScriptError):
+            self.then(kind, error, trace)
+            return
+        line = f"{kind.__module__}.{kind.__qualname__}: {error}\n"
+        stream = sys.stderr
+        if stream is None:
+            return
+        try:
+            stream.flush()
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # no file under it (a StringIO)
+            stream.write(line)
+            stream.flush()
+            return
+        data = line.encode(getattr(stream, "encoding", None) or "utf-8", "backslashreplace")
+        while data:
+            data = data[os.write(fd, data) :]
 
 
 def _unguarded(what: str) -> str:
