@@ -101,7 +101,9 @@ _HANDLED = {
 
 
 class UnsupportedShape(ValueError):
-    """A shape uses a SHACL feature the SPARQL compiler does not translate."""
+    """A shape uses a SHACL feature the SPARQL compiler does not translate, or gives a
+    parameter a value SHACL does not allow (``sh:minCount "1"``, a string: SHACL wants an
+    xsd:integer, and pySHACL refuses the shape too)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,36 @@ class _Template:
             self.trailer,
             self.node_shape,
         )
+
+
+_XSD_STRING = XSD + "string"
+_XSD_INTEGER = XSD + "integer"
+
+
+def _shown(term: Node) -> str:
+    """A term of a shape as a message shows it (``"1"``, ``-1``, ``"1.5"^^xsd:decimal``)."""
+    if isinstance(term, URIRef):
+        shown = prefixed(str(term))
+        return shown if shown != str(term) else f"<{term}>"
+    if isinstance(term, Literal):
+        if term.datatype is not None and str(term.datatype) == _XSD_INTEGER and not term.ill_typed:
+            return str(term)
+        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None:
+            return f'"{text}"^^{_shown(URIRef(term.datatype))}'
+        return f'"{text}"'
+    return "a blank node"
+
+
+def _is_text(term: Node) -> bool:
+    """Whether ``term`` is a literal of datatype xsd:string (``"abc"``, not ``"abc"@en``)."""
+    return (
+        isinstance(term, Literal)
+        and not term.language
+        and (term.datatype is None or str(term.datatype) == _XSD_STRING)
+    )
 
 
 def _n3(term: Node) -> str:
@@ -307,6 +339,78 @@ class _Compiler:
                                 frontier.append(member)
         return sorted(f"<{c}>" for c in found if isinstance(c, URIRef))
 
+    def name(self, shape: Node) -> str:
+        """A shape as a message names it: its IRI, or a blank property shape by its node
+        shapes and its path."""
+        if not isinstance(shape, BNode):
+            return _shown(shape)
+        path = self.shapes.value(shape, SH.path)
+        owners = sorted(_shown(owner) for owner in self.shapes.subjects(SH.property, shape))
+        if path is None:
+            holders = sorted(_shown(owner) for owner in self.shapes.subjects(SH.sparql, shape))
+            if holders:
+                return f"the SPARQL constraint of {', '.join(holders)}"
+            for parameter in (SH.node, SH["not"], SH.qualifiedValueShape):
+                for holder in self.shapes.subjects(parameter, shape):
+                    return f"the sh:{parameter.removeprefix(str(SH))} of {self.name(holder)}"
+            return "a blank shape"
+        on = _shown(path) if isinstance(path, URIRef) else "its path"
+        of = f" of {', '.join(owners)}" if owners else ""
+        return f"the property shape{of} on {on}"
+
+    def malformed(
+        self, shape: Node, parameter: URIRef, value: Node, wanted: str
+    ) -> UnsupportedShape:
+        """The error of a parameter whose value SHACL does not allow (pySHACL refuses
+        such a shape as it loads it)."""
+        return UnsupportedShape(
+            f"{self.name(shape)}: sh:{parameter.removeprefix(str(SH))} {_shown(value)}"
+            f" is not {wanted}"
+        )
+
+    def count(self, shape: Node, parameter: URIRef) -> int | None:
+        """The value of a count parameter (sh:minCount, sh:maxCount, sh:minLength,
+        sh:qualifiedMinCount, sh:qualifiedMaxCount), if the shape has one: SHACL wants an
+        xsd:integer literal, and a count below 0 means nothing."""
+        value = self.shapes.value(shape, parameter)
+        if value is None:
+            return None
+        if (
+            isinstance(value, Literal)
+            and value.datatype is not None
+            and str(value.datatype) == _XSD_INTEGER
+            and isinstance(value.value, int)
+            and value.value >= 0
+        ):
+            return value.value
+        raise self.malformed(shape, parameter, value, "an xsd:integer of 0 or more")
+
+    def text(self, shape: Node, parameter: URIRef, value: Node) -> str:
+        """The value of a parameter SHACL wants as an xsd:string literal (sh:pattern,
+        sh:flags, a member of sh:languageIn, sh:select)."""
+        if not _is_text(value):
+            raise self.malformed(shape, parameter, value, "a literal of datatype xsd:string")
+        return str(value)
+
+    def iri(self, shape: Node, parameter: URIRef, value: Node) -> str:
+        """The value of a parameter SHACL wants as an IRI (sh:datatype, sh:lessThan,
+        sh:severity)."""
+        if not isinstance(value, URIRef):
+            raise self.malformed(shape, parameter, value, "an IRI")
+        return str(value)
+
+    def languages(self, shape: Node, languages: Node) -> list[str]:
+        """The language tags of an sh:languageIn list (quoted into the queries)."""
+        tags = [self.text(shape, SH.languageIn, x) for x in Collection(self.shapes, languages)]
+        for tag in tags:
+            if not re.fullmatch(r"[A-Za-z0-9*-]+", tag):
+                raise self.malformed(shape, SH.languageIn, Literal(tag), "a language tag (BCP 47)")
+        return tags
+
+    def flags(self, shape: Node) -> str | None:
+        flags = self.shapes.value(shape, SH.flags)
+        return None if flags is None else self.text(shape, SH.flags, flags)
+
     def message(self, node: Node, default: str) -> str:
         for message in self.shapes.objects(node, SH.message):
             if isinstance(message, Literal) and message.language in (None, "en"):
@@ -315,7 +419,9 @@ class _Compiler:
 
     def severity(self, node: Node) -> str:
         value = self.shapes.value(node, SH.severity)
-        return str(value).rsplit("#", 1)[-1] if value is not None else "Violation"
+        if value is None:
+            return "Violation"
+        return self.iri(node, SH.severity, value).rsplit("#", 1)[-1]
 
     def path(self, shape: Node) -> tuple[str, str]:
         path = self.shapes.value(shape, SH.path)
@@ -332,7 +438,7 @@ class _Compiler:
         conditions = []
         for predicate, obj in self.shapes.predicate_objects(node):
             if predicate == SH.languageIn:
-                langs = [str(x) for x in Collection(self.shapes, obj)]
+                langs = self.languages(node, obj)
                 # lang() of an IRI is an error: COALESCE makes it false (not in the list).
                 conditions.append(
                     "COALESCE("
@@ -343,11 +449,11 @@ class _Compiler:
                 classes = " ".join(self.subclasses(obj))
                 conditions.append(f"EXISTS {{ {var} a ?c_ . VALUES ?c_ {{ {classes} }} }}")
             elif predicate == SH.datatype:
-                conditions.append(self.datatype_ok(str(obj), var))
+                conditions.append(self.datatype_ok(self.iri(node, SH.datatype, obj), var))
             elif predicate == SH.pattern:
-                flags = self.shapes.value(node, SH.flags)
-                extra = f", {_n3(Literal(str(flags)))}" if flags is not None else ""
-                regex = _n3(Literal(str(obj)))
+                flags = self.flags(node)
+                extra = f", {_n3(Literal(flags))}" if flags is not None else ""
+                regex = _n3(Literal(self.text(node, SH.pattern, obj)))
                 conditions.append(f"(!isBlank({var}) && REGEX(STR({var}), {regex}{extra}))")
             elif predicate == SH["or"]:
                 options = [
@@ -464,11 +570,11 @@ class _Compiler:
                 _Focus.CHECK,
             )
 
-        count_min = self.shapes.value(shape, SH.minCount)
-        count_max = self.shapes.value(shape, SH.maxCount)
-        if count_min is not None and int(str(count_min)) > 0:
+        count_min = self.count(shape, SH.minCount)
+        count_max = self.count(shape, SH.maxCount)
+        if count_min is not None and count_min > 0:
             # Focus nodes minus those with enough values.
-            needed = int(str(count_min))
+            needed = count_min
             enough = (
                 f"?this {path} ?v"
                 if needed == 1
@@ -486,7 +592,7 @@ class _Compiler:
             add(
                 self.message(shape, f"More than {count_max} values on {path_name}"),
                 f"{{ SELECT ?this WHERE {{ ?this {path} ?v }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?v) > {int(str(count_max))}) }}\n",
+                f"HAVING (COUNT(DISTINCT ?v) > {count_max}) }}\n",
                 _Focus.CHECK,
                 select="?this",
             )
@@ -498,7 +604,8 @@ class _Compiler:
                 default = f"Value of {path_name} is not a {prefixed(str(obj))}"
             message = self.message(shape, default)
             if predicate == SH.datatype:
-                add(message, *failing(f"!{self.datatype_ok(str(obj), '?v')}"))
+                datatype = self.iri(shape, SH.datatype, obj)
+                add(message, *failing(f"!{self.datatype_ok(datatype, '?v')}"))
             elif predicate == SH["class"]:
                 # The values minus the instances of the class: a hash anti-join.
                 classes_in = " ".join(self.subclasses(obj))
@@ -512,24 +619,28 @@ class _Compiler:
                 members = ", ".join(_n3(m) for m in Collection(self.shapes, obj))
                 add(message, *failing(f"?v NOT IN ({members})"))
             elif predicate == SH.languageIn:
-                add(message, *failing(f"!{self.value_condition_for(SH.languageIn, obj)}"))
+                add(message, *failing(f"!{self.value_condition_for(shape, obj)}"))
             elif predicate == SH.pattern:
-                flags = self.shapes.value(shape, SH.flags)
-                regex = _n3(Literal(str(obj)))
-                extra = f", {_n3(Literal(str(flags)))}" if flags is not None else ""
+                flags = self.flags(shape)
+                regex = _n3(Literal(self.text(shape, SH.pattern, obj)))
+                extra = f", {_n3(Literal(flags))}" if flags is not None else ""
                 add(message, *failing(f"isBlank(?v) || !REGEX(STR(?v), {regex}{extra})"))
             elif predicate == SH.minInclusive:
+                if not isinstance(obj, Literal):
+                    raise self.malformed(shape, SH.minInclusive, obj, "a literal")
                 # A value that cannot be compared (an error in SPARQL) also fails.
                 add(message, *failing(f"!COALESCE(?v >= {_n3(obj)}, false)"))
             elif predicate == SH.minLength:
-                add(message, *failing(f"isBlank(?v) || STRLEN(STR(?v)) < {int(str(obj))}"))
+                shortest = self.count(shape, SH.minLength)
+                add(message, *failing(f"isBlank(?v) || STRLEN(STR(?v)) < {shortest}"))
             elif predicate == SH.lessThan:
+                other = self.iri(shape, SH.lessThan, obj)
                 # Both paths' triples scanned and joined by hashing on ?this.
                 add(
                     message,
                     f"{{ SELECT ?this ?v WHERE {{ "
                     f"{{ SELECT ?this ?v WHERE {{ ?this {path} ?v }} }} "
-                    f"{{ SELECT ?this ?w WHERE {{ ?this <{obj}> ?w }} }} "
+                    f"{{ SELECT ?this ?w WHERE {{ ?this <{other}> ?w }} }} "
                     f"FILTER (!COALESCE(?v < ?w, false)) }} }}\n",
                     _Focus.CHECK,
                 )
@@ -563,10 +674,8 @@ class _Compiler:
                 qualified = self.value_condition(obj)
                 if qualified is None:
                     raise UnsupportedShape(f"{shape}: unsupported qualified value shape")
-                low = self.shapes.value(shape, SH.qualifiedMinCount)
-                high = self.shapes.value(shape, SH.qualifiedMaxCount)
-                fewest = int(str(low)) if low is not None else 0
-                most = int(str(high)) if high is not None else None
+                fewest = self.count(shape, SH.qualifiedMinCount) or 0
+                most = self.count(shape, SH.qualifiedMaxCount)
                 # The values that conform to the qualified shape, counted for each subject.
                 by_class = self.value_classes(obj)
                 conforming = (
@@ -595,8 +704,8 @@ class _Compiler:
                         select="?this",
                     )
 
-    def value_condition_for(self, predicate: URIRef, obj: Node) -> str:
-        langs = [str(x) for x in Collection(self.shapes, obj)]
+    def value_condition_for(self, shape: Node, obj: Node) -> str:
+        langs = self.languages(shape, obj)
         # lang() of an IRI is an error: COALESCE makes it false (not in the list).
         return (
             "COALESCE("
@@ -615,10 +724,8 @@ class _Compiler:
             branches = []
             for member in Collection(self.shapes, alternatives):
                 path, _ = self.path(member)
-                count = self.shapes.value(member, SH.minCount)
                 if (
-                    count is None
-                    or int(str(count)) != 1
+                    self.count(member, SH.minCount) != 1
                     or len(list(self.shapes.predicates(member))) != 2
                 ):
                     raise UnsupportedShape(f"{node_shape}: unsupported sh:or")
@@ -634,7 +741,10 @@ class _Compiler:
                 select="DISTINCT ?this",
             )
         for constraint in self.shapes.objects(node_shape, SH.sparql):
-            select = str(self.shapes.value(constraint, SH.select))
+            query = self.shapes.value(constraint, SH.select)
+            if query is None:
+                raise UnsupportedShape(f"{self.name(constraint)}: an sh:sparql without sh:select")
+            select = self.text(constraint, SH.select, query)
             inner = re.sub(r"\$this\b", "?this", select)
             if "?value" not in inner.split("WHERE", 1)[0]:
                 inner = inner.replace("SELECT ?this", "SELECT ?this (?this AS ?value)", 1)

@@ -1,0 +1,189 @@
+"""A shape whose parameter has a value SHACL does not allow is refused as it is compiled,
+naming the shape, the parameter and the value, as pySHACL refuses it as it loads it.
+
+The compiler read ``sh:minCount "1"`` (a string) as 1, where pySHACL refuses the shape,
+and stopped on ``sh:minCount "x"`` with a bare ``ValueError`` from ``int()``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import pytest
+from rdflib import Graph
+
+from reformgraph.shacl_sparql import UnsupportedShape, compile_shapes
+from reformgraph.shapecheck import compile_checker
+
+EX = "http://example.org/shapes/"
+PREFIXES = f"""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <{EX}> .
+"""
+PROPERTY_SHAPE = f"the property shape of <{EX}S> on <{EX}p>"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A shape with a well-formed parameter, the same with it malformed, and what the
+    refusal says."""
+
+    good: str
+    bad: str
+    said: str
+    #: Whether pySHACL refuses the malformed shape too (it accepts a few SHACL forbids).
+    pyshacl_refuses: bool
+    #: The parameter is the node shape's, not its property shape's.
+    node_level: bool = False
+
+
+INTEGER = "is not an xsd:integer of 0 or more"
+STRING = "is not a literal of datatype xsd:string"
+CASES = {
+    "minCount as a string": Case(
+        "sh:minCount 1", 'sh:minCount "1"', f'sh:minCount "1" {INTEGER}', True
+    ),
+    "minCount not a number": Case(
+        "sh:minCount 1", 'sh:minCount "x"', f'sh:minCount "x" {INTEGER}', True
+    ),
+    "minCount below 0": Case("sh:minCount 1", "sh:minCount -1", f"sh:minCount -1 {INTEGER}", True),
+    "minCount a decimal": Case(
+        "sh:minCount 1", "sh:minCount 1.5", f'sh:minCount "1.5"^^xsd:decimal {INTEGER}', True
+    ),
+    "minCount an IRI": Case(
+        "sh:minCount 1", "sh:minCount ex:one", f"sh:minCount <{EX}one> {INTEGER}", True
+    ),
+    "maxCount as a string": Case(
+        "sh:maxCount 2", 'sh:maxCount "2"', f'sh:maxCount "2" {INTEGER}', True
+    ),
+    "maxCount below 0": Case("sh:maxCount 2", "sh:maxCount -1", f"sh:maxCount -1 {INTEGER}", True),
+    "minLength as a string": Case(
+        "sh:minLength 3", 'sh:minLength "3"', f'sh:minLength "3" {INTEGER}', True
+    ),
+    "minLength below 0": Case(
+        "sh:minLength 3", "sh:minLength -2", f"sh:minLength -2 {INTEGER}", True
+    ),
+    "qualifiedMinCount as a string": Case(
+        "sh:qualifiedValueShape [ sh:datatype xsd:string ] ; sh:qualifiedMinCount 1",
+        'sh:qualifiedValueShape [ sh:datatype xsd:string ] ; sh:qualifiedMinCount "1"',
+        f'sh:qualifiedMinCount "1" {INTEGER}',
+        True,
+    ),
+    "qualifiedMaxCount below 0": Case(
+        "sh:qualifiedValueShape [ sh:datatype xsd:string ] ; sh:qualifiedMaxCount 1",
+        "sh:qualifiedValueShape [ sh:datatype xsd:string ] ; sh:qualifiedMaxCount -1",
+        f"sh:qualifiedMaxCount -1 {INTEGER}",
+        False,
+    ),
+    "pattern an IRI": Case(
+        'sh:pattern "^v"', "sh:pattern ex:v", f"sh:pattern <{EX}v> {STRING}", True
+    ),
+    "pattern a number": Case('sh:pattern "^5"', "sh:pattern 5", f"sh:pattern 5 {STRING}", True),
+    "flags a number": Case(
+        'sh:pattern "^v" ; sh:flags "i"',
+        'sh:pattern "^v" ; sh:flags 1',
+        f"sh:flags 1 {STRING}",
+        False,
+    ),
+    "languageIn an IRI": Case(
+        'sh:languageIn ( "en" )',
+        "sh:languageIn ( ex:en )",
+        f"sh:languageIn <{EX}en> {STRING}",
+        True,
+    ),
+    "languageIn a number": Case(
+        'sh:languageIn ( "en" )', "sh:languageIn ( 1 )", f"sh:languageIn 1 {STRING}", True
+    ),
+    "languageIn not a language tag": Case(
+        'sh:languageIn ( "en" )',
+        'sh:languageIn ( "en\\")" )',
+        'sh:languageIn "en\\")" is not a language tag',
+        False,
+    ),
+    "datatype a string": Case(
+        "sh:datatype xsd:string",
+        'sh:datatype "xsd:string"',
+        'sh:datatype "xsd:string" is not an IRI',
+        False,
+    ),
+    "lessThan a string": Case(
+        "sh:lessThan ex:q", 'sh:lessThan "ex:q"', 'sh:lessThan "ex:q" is not an IRI', True
+    ),
+    "minInclusive an IRI": Case(
+        "sh:minInclusive 1",
+        "sh:minInclusive ex:one",
+        f"sh:minInclusive <{EX}one> is not a literal",
+        True,
+    ),
+    "severity a string": Case(
+        "sh:minCount 1 ; sh:severity sh:Warning",
+        'sh:minCount 1 ; sh:severity "Warning"',
+        'sh:severity "Warning" is not an IRI',
+        False,
+    ),
+    "a value shape's pattern an IRI": Case(
+        'sh:node [ sh:pattern "^v" ]',
+        "sh:node [ sh:pattern ex:v ]",
+        f"the sh:node of {PROPERTY_SHAPE}: sh:pattern <{EX}v> {STRING}",
+        True,
+    ),
+    "an alternative's minCount as a string": Case(
+        "sh:or ( [ sh:path ex:p ; sh:minCount 1 ] [ sh:path ex:q ; sh:minCount 1 ] )",
+        'sh:or ( [ sh:path ex:p ; sh:minCount "1" ] [ sh:path ex:q ; sh:minCount 1 ] )',
+        f'the property shape on <{EX}p>: sh:minCount "1" {INTEGER}',
+        True,
+        node_level=True,
+    ),
+    "select a number": Case(
+        'sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p 1 }" ]',
+        "sh:sparql [ sh:select 5 ]",
+        f"the SPARQL constraint of <{EX}S>: sh:select 5 {STRING}",
+        False,
+        node_level=True,
+    ),
+}
+
+
+def _shapes(parameters: str, case: Case) -> Graph:
+    if case.node_level:
+        shape = f"ex:S a sh:NodeShape ; sh:targetClass ex:C ; {parameters} ."
+    else:
+        shape = (
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ;\n"
+            f"    sh:property [ sh:path ex:p ; {parameters} ] ."
+        )
+    return Graph().parse(data=PREFIXES + shape, format="turtle")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_malformed_parameter_is_refused_naming_the_shape_the_parameter_and_the_value(
+    name: str,
+) -> None:
+    case = CASES[name]
+    ontology = Graph()
+    assert compile_shapes(_shapes(case.good, case), ontology), "the well-formed shape compiles"
+    compile_checker(_shapes(case.good, case), ontology)
+    bad = _shapes(case.bad, case)
+    said = case.said if case.said.startswith(("the ", "a ")) else f"{PROPERTY_SHAPE}: {case.said}"
+    with pytest.raises(UnsupportedShape) as refused:
+        compile_shapes(bad, ontology)
+    assert str(refused.value).startswith(said), str(refused.value)
+    with pytest.raises(UnsupportedShape) as refused_too:
+        compile_checker(bad, ontology)
+    assert str(refused_too.value) == str(refused.value)
+
+
+@pytest.mark.parametrize("name", [name for name, case in CASES.items() if case.pyshacl_refuses])
+def test_pyshacl_refuses_the_same_malformed_parameters(name: str) -> None:
+    from pyshacl import validate
+
+    case = CASES[name]
+    data = Graph().parse(data=PREFIXES + 'ex:a a ex:C ; ex:p "v" ; ex:q 1 .', format="turtle")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        conforms, _, _ = validate(data, shacl_graph=_shapes(case.good, case))
+        with pytest.raises(Exception):  # noqa: B017, PT011 - its errors have no common type
+            validate(data, shacl_graph=_shapes(case.bad, case))
+    assert conforms in (True, False)
