@@ -88,6 +88,24 @@ def _wait_for(condition: object, seconds: float = 60.0) -> None:
     pytest.fail("timed out waiting")
 
 
+def _read_until(process: subprocess.Popen[bytes], wanted: bytes, seconds: float = 60.0) -> bytes:
+    """What ``process`` wrote to its stderr (a pipe) up to and including ``wanted``."""
+    import select
+
+    assert process.stderr is not None
+    read = b""
+    deadline = time.monotonic() + seconds
+    while wanted not in read:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([process.stderr], [], [], left)[0]:
+            pytest.fail(f"timed out waiting for {wanted!r} in stderr: {read!r}")
+        chunk = os.read(process.stderr.fileno(), 65536)
+        if not chunk:
+            pytest.fail(f"stderr closed before {wanted!r}: {read!r}")
+        read += chunk
+    return read
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_the_workers_of_a_killed_build_end_with_it(
     tmp_path: Path, many_cases: Path, sig: signal.Signals
@@ -231,8 +249,12 @@ def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path) ->
     with build_lock(out):
         second = _start_build(DATA, out, stderr=subprocess.PIPE)
         try:
-            time.sleep(3)
+            # Once it says it waits (a fixed sleep alone passed, under load, before the
+            # build had even reached the lock), it is given time to do what it should not.
+            said = _read_until(second, b"waiting for another build")
+            time.sleep(1)
             assert second.poll() is None, "it waits while another build holds the folder"
+            assert b"waiting for another build beside this one to finish" in said, said
             assert (out / "reformgraph.nt").stat().st_mtime_ns == before
             assert not [p for p in out.iterdir() if p.name.startswith(".reformgraph-build-")]
         except BaseException:
@@ -240,7 +262,7 @@ def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path) ->
             second.communicate()
             raise
     _, stderr = second.communicate(timeout=120)
-    assert second.returncode == 0, stderr.decode()
+    assert second.returncode == 0, (said + stderr).decode()
     assert (out / "reformgraph.nt").stat().st_mtime_ns != before
     assert runner.invoke(app, ["query", "cases", "--build", str(out)]).exit_code == 0
 
