@@ -267,7 +267,9 @@ def _shared_labels_en(store: Any, shared: list[tuple[str, str, int]]) -> list[st
 def _result(produced: Produced) -> CheckResult:
     from reformgraph.engine import open_store
 
-    store = open_store(produced.folder / STORE_DIR)
+    store = produced.store
+    if store is None:
+        store = open_store(produced.folder / STORE_DIR)
     summary = summarise_store(store, produced.triples, produced.shared_entities)
     del store
     return CheckResult(
