@@ -188,8 +188,11 @@ def test_a_cache_another_user_wrote_is_not_used_and_its_writer_still_uses_it(
 
 
 def test_a_damaged_cache_entry_is_redone_and_the_rest_reused(project: Project) -> None:
-    entries = sorted((project.out / ".cache").iterdir())
-    assert len(entries) == len(CASE_FILES), "one cache entry per case"
+    from reformgraph import produce
+
+    shapes = project.out / ".cache" / f"{produce._shapes_key(produce.cache_key())}.pickle"
+    entries = sorted(set((project.out / ".cache").iterdir()) - {shapes})
+    assert len(entries) == len(CASE_FILES), "one cache entry per case (and the compiled shapes)"
     entries[3].write_bytes(entries[3].read_bytes()[:100])
     entries[5].write_bytes(b"not a cache entry")
 
@@ -528,6 +531,127 @@ def test_checks_summary_is_the_builds_summary_of_the_real_and_of_synthetic_data(
     summary = pipeline.build(synthetic, tmp_path / "build").check.summary
     assert summary.shared_entities, "synthetic cases share entities"
     assert pipeline.check(synthetic).summary == summary
+
+
+# --------------------------------------------------------------------------- compiled shapes
+
+
+def test_check_after_a_build_takes_the_compiled_shapes_from_its_cache(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiling the shapes took a third of a check of the real cases.
+    from reformgraph import produce
+
+    before = build_folder_state(project.out)
+    clean = pipeline.check(project.data)
+
+    def compile_checker(*_: object) -> None:
+        raise AssertionError("the shapes were compiled again")
+
+    monkeypatch.setattr(produce, "compile_checker", compile_checker)
+    cached = pipeline.check(project.data, build_dir=project.out)
+
+    same_check(cached, clean)
+    assert build_folder_state(project.out) == before, "check wrote into the build"
+
+
+def test_a_rebuild_keeps_the_compiled_shapes_in_its_cache(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import produce
+
+    monkeypatch.setattr(produce, "compile_checker", lambda *_: pytest.fail("compiled again"))
+    project.rebuild()
+    project.rebuild()
+
+    assert_same_build(project.out, project.first.folder)
+
+
+def stricter_shapes(tmp_path: Path) -> Path:
+    """The shapes, and one more: every case must state a property no case has."""
+    from reformgraph.project import ontology_file
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        ontology_file("shapes.ttl").read_text(encoding="utf-8")
+        + "\nrgsh:TestStricterCaseShape a sh:NodeShape ; sh:targetClass rg:ReformCase ;"
+        ' sh:property [ sh:path rg:neverStated ; sh:minCount 1 ; sh:message "no test value" ] .\n',
+        encoding="utf-8",
+    )
+    return shapes
+
+
+def test_check_compiles_shapes_changed_since_the_build_and_judges_by_them(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The compiled shapes in the build's cache are the old shapes': a check that took
+    # them would pass cases the shapes it has now refuse.
+    from reformgraph import io, produce
+
+    shapes = stricter_shapes(tmp_path)
+    for module in (io, produce):
+        real = module.ontology_file
+        monkeypatch.setattr(
+            module, "ontology_file", lambda n, r=real: shapes if n == "shapes.ttl" else r(n)
+        )
+
+    cached = pipeline.check(project.data, build_dir=project.out)
+    clean = pipeline.check(project.data)
+
+    assert not clean.validation.conforms
+    assert {v.message for v in clean.validation.violations} == {"no test value"}
+    same_check(cached, clean)
+
+
+def test_the_compiled_shapes_key_changes_with_the_ontology_the_shapes_the_code_and_the_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reformgraph import produce
+
+    key = b"k" * 32
+    base = produce._shapes_key(key)
+    assert produce._shapes_key(b"u" * 32) != base, "another user's"
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    assert base != produce._fingerprint(data, key), "a case's key"
+
+    for name in ("reformgraph.ttl", "shapes.ttl"):
+        changed = tmp_path / name
+        changed.write_bytes(produce.ontology_file(name).read_bytes() + b"\n# changed\n")
+        real = produce.ontology_file
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                produce, "ontology_file", lambda n, c=changed, r=real, m=name: c if n == m else r(n)
+            )
+            assert produce._shapes_key(key) != base, name
+
+    code = tmp_path / "code"
+    shutil.copytree(
+        Path(produce.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(produce, "files", lambda _: code)
+        assert produce._shapes_key(key) == base, "the same code"
+        (code / "shapecheck.py").write_text("# changed\n", encoding="utf-8")
+        assert produce._shapes_key(key) != base, "the package's code"
+
+
+def test_a_damaged_or_hostile_compiled_shapes_entry_is_compiled_again_without_calling_it(
+    project: Project, tmp_path: Path
+) -> None:
+    from reformgraph import produce
+
+    entry = project.out / ".cache" / f"{produce._shapes_key(produce.cache_key())}.pickle"
+    assert entry.is_file(), "the build kept its compiled shapes"
+    clean = pipeline.check(project.data)
+    mark = tmp_path / "mark"
+    for damaged in (
+        entry.read_bytes()[:100],
+        zlib.compress(pickle.dumps(_Hostile(mark)), 1),
+        zlib.compress(pickle.dumps(["not", "compiled shapes"]), 1),
+    ):
+        entry.write_bytes(damaged)
+        same_check(pipeline.check(project.data, build_dir=project.out), clean)
+    assert not mark.exists(), "reading the cache called a function it names"
 
 
 # --------------------------------------------------------------------------- check's store

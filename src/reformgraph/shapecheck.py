@@ -546,6 +546,12 @@ class ShapeChecker:
         return out
 
 
+def shape_parts() -> tuple[type, ...]:
+    """The classes a :class:`ShapeChecker` is made of, besides itself (those a cache of
+    compiled shapes may hold)."""
+    return (_NodeShape, _Property, _Value)
+
+
 def compile_checker(shapes: Graph, ontology: Graph) -> ShapeChecker:
     """The shapes as checks (raises :class:`UnsupportedShape` for features it lacks)."""
     return ShapeChecker(_Builder(shapes, ontology).node_shapes())
