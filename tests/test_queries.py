@@ -351,6 +351,68 @@ def test_a_bound_parameter_opens_the_where_clause_for_oxigraph_to_plan_its_joins
     assert [row[0].value for row in found.rows] == ["推进大财政体系建设"]
 
 
+#: A query whose subquery counts typed things, with a line that restricts the count by the
+#: parameter when it is bound (the outer level is restricted by the binding itself).
+_PLACED_QUERY = (
+    "# question: How many things of the class are there?\n"
+    "# param type (class): only this class or a subclass of it\n"
+    "# column ?type: the class\n"
+    "# column ?n: how many things the subquery counts\n"
+    "SELECT ?type ?n WHERE {\n"
+    "  { SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {\n"
+    "      # if bound ?type: ?x a ?type .\n"
+    "      ?x a ?any } }\n"
+    "  ?type a owl:Class .\n"
+    "}\n"
+)
+
+
+def test_a_line_that_places_a_parameter_restricts_a_subquery_only_where_it_is_bound(
+    build_dir: Path, query_graph: Graph
+) -> None:
+    # A binding restricts a query's top level, not a subquery, which SPARQL evaluates first
+    # and on its own: shared-entities -p type=… counted the cases of every entity, then kept
+    # those of the type. A line "# if bound ?NAME: PATTERN" puts the parameter's values and
+    # the pattern where it stands; unbound, it stays a comment.
+    from reformgraph import engine
+    from reformgraph.queries import run_query_on_store
+
+    store = _RecordingStore(engine.open_store(build_dir / "store"))
+    query = query_from_text(_PLACED_QUERY, "(test)")
+    place = bind_params(query, {"type": "rg:Place"})
+    members = place["type"].members
+    assert len(members) > 1
+    listed = " ".join(f"<{member}>" for member in members)
+    count_query = query_from_text(
+        f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?t {{ {listed} }} ?x a ?t }}",
+        "(test)",
+    )
+    everything = query_from_text("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?t }", "(test)")
+    expected = int(run_query_on_store(store, count_query).rows[0][0].value)  # type: ignore[arg-type]
+    total = int(run_query_on_store(store, everything).rows[0][0].value)  # type: ignore[arg-type]
+    assert 0 < expected < total
+    platform = bind_params(query, {"type": "rg:Platform"})
+    platforms = query_from_text(
+        "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a rg:Platform }", "(test)"
+    )
+    one = int(run_query_on_store(store, platforms).rows[0][0].value)  # type: ignore[arg-type]
+    for bindings, classes, n in ((place, set(members), expected), (platform, {RG.Platform}, one)):
+        on_store = run_query_on_store(store, query, bindings)  # type: ignore[arg-type]
+        assert "VALUES (?type)" in store.texts[-1].split("?x ?any")[0].split("SELECT (COUNT")[1]
+        assert {row[0].value for row in on_store.rows} == {str(c) for c in classes}
+        assert {int(row[1].value) for row in on_store.rows} == {n}
+        on_rdflib = run_query(query_graph, query, bindings)
+        assert {str(row[0]) for row in on_rdflib.rows} == {str(c) for c in classes}
+        assert {int(row[1]) for row in on_rdflib.rows} == {n}
+        sent = with_values_for_endpoint(query.text, bindings)
+        subquery = sent.split("?x ?any")[0].split("SELECT (COUNT")[1]
+        assert "VALUES (?type)" in subquery
+        assert "?x a ?type" in subquery
+    unbound = run_query_on_store(store, query)  # type: ignore[arg-type]
+    assert "VALUES" not in store.texts[-1]
+    assert {int(row[1].value) for row in unbound.rows} == {total}
+
+
 def test_a_syntax_error_of_a_query_with_a_parameter_is_named_where_it_is_in_its_text(
     build_dir: Path,
 ) -> None:

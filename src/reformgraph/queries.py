@@ -14,7 +14,8 @@ substitution, each also opens the WHERE clause as a ``VALUES`` block of the esca
 (see :func:`_opened_with_values`). A class parameter, which matches the class and its
 subclasses, becomes a trailing ``VALUES`` block of those classes' IRIs (checked and
 escaped, as for an endpoint): an engine binds one term to a variable. A case parameter
-must name a case of the graph.
+must name a case of the graph. A binding does not reach into a subquery; a line ``# if
+bound ?NAME: PATTERN`` of the query puts the parameter's values there (:func:`_placed`).
 The module imports neither engine at load time, so that a query starts fast.
 """
 
@@ -893,6 +894,7 @@ def with_values_for_endpoint(text: str, bindings: Mapping[str, Term] | None) -> 
     refused, saying so."""
     if not bindings:
         return text
+    text = _placed(text, bindings)
     masked = _masked(text)
     brace = _where_brace(masked)
     if brace is None:
@@ -1002,10 +1004,44 @@ def _computed_as_values(text: str, bindings: Mapping[str, Any]) -> tuple[str, di
     return with_values(text, moved), rest
 
 
+#: A line of a query that restricts a group by a parameter where the parameter is bound:
+#: ``# if bound ?type: ?entity a ?type .`` (see :func:`_placed`).
+_PLACED = re.compile(
+    r"^(?P<indent>[ \t]*)#[ \t]*if bound \?(?P<name>[A-Za-z_]\w*):(?P<pattern>[^\n]*)$",
+    re.MULTILINE,
+)
+
+
+def _placed(text: str, bindings: Mapping[str, Any] | None) -> str:
+    """The query with each ``# if bound ?NAME: PATTERN`` line of a bound parameter made
+    query text where it stands: the parameter's values as a ``VALUES`` block (escaped
+    terms, a class parameter's classes), then the pattern. A binding restricts a query's
+    top level; a subquery, which SPARQL evaluates first and on its own, does not see it:
+    ``shared-entities -p type=…`` counted the cases of every entity, then kept those of the
+    type. The line lets the subquery restrict itself. Unbound, the line stays a comment, so
+    the query is as written; the pattern must only repeat what the query requires of the
+    parameter elsewhere, so that the rows are the same either way."""
+    if not bindings or "if bound" not in text:
+        return text
+
+    def line(match: re.Match[str]) -> str:
+        term = bindings.get(match["name"])
+        if not isinstance(term, Term):
+            return match[0]
+        try:
+            block = with_values("", {match["name"]: term}).strip()
+        except QueryError:  # a term SPARQL text cannot hold: the line stays a comment
+            return match[0]
+        return f"{match['indent']}{block} {match['pattern'].strip()}"
+
+    return _PLACED.sub(line, text)
+
+
 def _with_classes(text: str, bindings: Mapping[str, Term] | None) -> tuple[str, dict[str, Term]]:
     """A query to run locally: a class parameter matching several classes (a VALUES block
     in the text, since an engine binds one term to a variable), the other parameters left
-    to bind as terms."""
+    to bind as terms. Lines that place a parameter's values (:func:`_placed`) take them."""
+    text = _placed(text, bindings)
     bindings = dict(bindings or {})
     classes = {
         name: term
