@@ -415,6 +415,34 @@ def test_shared_entities_of_a_type_are_the_unbound_rows_of_that_type_in_their_or
         )
 
 
+#: The saved queries with a case parameter: bound, it also restricts the subqueries of most
+#: (each takes it from an "# if bound ?case:" line), which must not change their rows.
+CASE_QUERIES = [name for name, q in QUERIES.items() if any(p.type == "case" for p in q.params)]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("name", CASE_QUERIES)
+def test_a_query_bound_to_a_case_gives_the_unbound_rows_of_that_case_in_their_order(
+    engines: Engines, engine: str, name: str
+) -> None:
+    query = QUERIES[name]
+    param = next(p.name for p in query.params if p.type == "case")
+    unbound = engines.run(engine, query)
+    column = unbound.variables.index(param)
+    rows = canonical_rows(unbound)
+    cases = list(dict.fromkeys(row[column] for row in rows))
+    assert cases, f"{name}: no row on {engines.name} data"
+    for case in dict.fromkeys((cases[0], cases[-1])):  # the first and the last case
+        expected = [row for row in rows if row[column] == case]
+        found = canonical_rows(engines.run(engine, query, param, case[1]))
+        assert found == expected, (
+            f"{name} on {engine} ({engines.name} data, {param}={case[1]}):\n"
+            f"rows it should not give:\n{show(Counter(found) - Counter(expected))}\n"
+            f"rows it misses:\n{show(Counter(expected) - Counter(found))}"
+            + ("\n(the same rows, in another order)" if Counter(found) == Counter(expected) else "")
+        )
+
+
 def test_every_saved_query_is_compared() -> None:
     compared = {p.values[0] for p in _variants()}
     assert compared == set(QUERIES)
