@@ -4,9 +4,13 @@ Realism is measured the same way on a build of the synthetic folder and a build 
 ``data/``: per case, the numbered measures, the figures (a change's baseline and result
 included), the entities it names (distinct IRIs outside cases and sources that the case
 or any of its parts points to), the length of its text, and its recognitions, innovation
-claims and pilots (the case's own and its measures'). The per-case means must be within
-20% of the real data's; the entities shared by two or more cases must have a long tail,
-as the real ones do.
+claims and pilots (the case's own and its measures'); and the optional fields of its facts
+that the real data fills: the figures that say whose number they are and when, the
+cumulative ones, the changes, the changes and rankings with a subject and a date, the
+relations with a purpose, the cases that say when they began. The per-case means must be
+within 20% of the real data's, and so must the share of the platforms, mechanisms and
+concepts with a definition and of the mechanisms part of another; the entities shared by
+two or more cases must have a long tail, as the real ones do.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner, Result
 
 from reformgraph import pipeline
@@ -38,15 +43,41 @@ from reformgraph.synth import (
     synthesize,
 )
 
+from .paths import DATA
+
 runner = CliRunner()
 
 CASES = 40
 SEED = 1
 TOLERANCE = 0.20
 ID = "https://w3id.org/reformgraph/id/"
-PREFIX = "PREFIX rg: <https://w3id.org/reformgraph/ontology/>\n"
+PREFIX = (
+    "PREFIX rg: <https://w3id.org/reformgraph/ontology/>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+)
 #: The qualitative outcomes, by the class of their nodes (a case's or its measures').
 OUTCOMES = {"recognitions": "Recognition", "claims": "InnovationClaim", "pilots": "Pilot"}
+#: The optional fields of the cases' facts, by what holds one (a case's or its measures').
+FIELDS = {
+    "figures with a subject": "?x a rg:Figure ; rg:subject ?v",
+    "figures with a date": "?x a rg:Figure ; rg:dateText ?v",
+    "cumulative figures": "?x a rg:Figure ; rg:cumulative true",
+    "changes": "?x a rg:Change",
+    "changes with a subject": "?x a rg:Change ; rg:subject ?v",
+    "changes with a date": "?x a rg:Change ; rg:dateText ?v",
+    "rankings with a subject": "?x a rg:Ranking ; rg:subject ?v",
+    "rankings with a date": "?x a rg:Ranking ; rg:dateText ?v",
+    "relations with a purpose": "?x rg:purpose ?v",
+}
+#: The optional fields of entities: (the entities, those of them with the field).
+SHARES = {
+    "platforms, mechanisms and concepts with a definition": (
+        "?x a ?class VALUES ?class { rg:Platform rg:Mechanism rg:ReformConcept }",
+        "?x skos:definition ?v",
+    ),
+    "mechanisms part of another": ("?x a rg:Mechanism", "?x dcterms:isPartOf ?v"),
+}
 
 
 def synth(out: Path, *args: str) -> Result:
@@ -77,10 +108,12 @@ def synthetic_build(synthetic: Path) -> pipeline.BuildResult:
 
 @dataclass(frozen=True)
 class Shape:
-    """Per-case means, and in how many cases each entity is named."""
+    """Per-case means, in how many cases each entity is named, and the shares of entities
+    with an optional field."""
 
     means: dict[str, float]
     cases_per_entity: Counter[str]
+    shares: dict[str, float]
 
 
 def _count(store: object, query: str) -> int:
@@ -104,6 +137,21 @@ def shape(build_dir: Path) -> Shape:
         )
         for name, cls in OUTCOMES.items()
     }
+    fields = {
+        name: _count(
+            store,
+            f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} ; rg:partOfCase ?c }}",
+        )
+        for name, pattern in FIELDS.items()
+    }
+    fields["cases with a start"] = _count(
+        store, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rg:ReformCase ; rg:dateText ?t }"
+    )
+    shares = {
+        name: _count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {those} . {field} }}")
+        / max(_count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {those} }}"), 1)
+        for name, (those, field) in SHARES.items()
+    }
     named = store.query(
         PREFIX
         + f"""SELECT DISTINCT ?case ?entity WHERE {{
@@ -124,9 +172,33 @@ def shape(build_dir: Path) -> Shape:
             "entities": sum(per_entity.values()) / cases,
             "text length": text / cases,
             **{name: count / cases for name, count in outcomes.items()},
+            **{name: count / cases for name, count in fields.items()},
         },
         cases_per_entity=per_entity,
+        shares=shares,
     )
+
+
+def written_means(folder: Path) -> dict[str, float]:
+    """Per-case means of what the case files hold and the graph does not show: exceptions
+    to the number-coverage rule, and entities named by a mention (全省 for the province)."""
+    cases = [
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((folder / "cases").glob("*.yaml"))
+    ]
+    parts = [[case, *case.get("measures", [])] for case in cases]
+    mentions = sum(
+        1
+        for case_parts in parts
+        for part in case_parts
+        for key in ("places", "involves")
+        for item in part.get(key, [])
+        if isinstance(item, dict) and "mention" in item
+    )
+    return {
+        "exceptions": sum(len(case.get("exceptions", [])) for case in cases) / len(cases),
+        "mentions": mentions / len(cases),
+    }
 
 
 def rank_frequency_slope(counts: list[int]) -> float:
@@ -203,15 +275,54 @@ def test_the_outcome_queries_answer_on_the_synthetic_data(
     assert rows, f"the {query} query returns nothing on {CASES} synthetic cases"
 
 
-@pytest.mark.parametrize("measure", ["measures", "figures", "entities", "text length", *OUTCOMES])
+@pytest.fixture(scope="module")
+def synthetic_shape(synthetic_build: pipeline.BuildResult) -> Shape:
+    return shape(synthetic_build.folder)
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [
+        "measures",
+        "figures",
+        "entities",
+        "text length",
+        *OUTCOMES,
+        *FIELDS,
+        "cases with a start",
+    ],
+)
 def test_per_case_means_are_within_20_percent_of_the_real_data(
-    synthetic_build: pipeline.BuildResult, real_shape: Shape, measure: str
+    synthetic_shape: Shape, real_shape: Shape, measure: str
 ) -> None:
-    synthetic = shape(synthetic_build.folder).means[measure]
+    synthetic = synthetic_shape.means[measure]
     real = real_shape.means[measure]
+    assert real > 0, f"the real data has no {measure}: nothing to compare"
     assert abs(synthetic - real) <= TOLERANCE * real, (
         f"{measure} per case: {synthetic:.2f} synthetic, {real:.2f} real"
         f" ({synthetic / real - 1:+.0%})"
+    )
+
+
+@pytest.mark.parametrize("measure", ["exceptions", "mentions"])
+def test_the_case_files_hold_exceptions_and_mentions_within_20_percent_of_the_real_ones(
+    synthetic: Path, measure: str
+) -> None:
+    synthetic_mean, real = written_means(synthetic)[measure], written_means(DATA)[measure]
+    assert real > 0, f"the real data has no {measure}: nothing to compare"
+    assert abs(synthetic_mean - real) <= TOLERANCE * real, (
+        f"{measure} per case: {synthetic_mean:.2f} synthetic, {real:.2f} real"
+    )
+
+
+@pytest.mark.parametrize("share", SHARES)
+def test_entities_fill_their_optional_fields_within_20_percent_of_the_real_share(
+    synthetic_shape: Shape, real_shape: Shape, share: str
+) -> None:
+    synthetic, real = synthetic_shape.shares[share], real_shape.shares[share]
+    assert real > 0, f"no {share} in the real data: nothing to compare"
+    assert abs(synthetic - real) <= TOLERANCE * real, (
+        f"{share}: {synthetic:.0%} synthetic, {real:.0%} real"
     )
 
 
@@ -220,9 +331,9 @@ def test_the_real_data_shares_entities_with_a_long_tail(real_shape: Shape) -> No
 
 
 def test_synthetic_cases_share_entities_with_a_long_tail_like_the_real_ones(
-    synthetic_build: pipeline.BuildResult,
+    synthetic_shape: Shape,
 ) -> None:
-    assert long_tail_problems(shape(synthetic_build.folder).cases_per_entity) == []
+    assert long_tail_problems(synthetic_shape.cases_per_entity) == []
 
 
 def test_the_long_tail_check_rejects_entities_shared_evenly() -> None:

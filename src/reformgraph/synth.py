@@ -5,15 +5,21 @@ cases each (an introduction line, then title, office and paragraph lines), three
 numbered measures per case, figures with units, magnitudes and qualifiers, changes,
 rankings, relations between organisations, and the qualitative outcomes: recognitions by
 a higher level, innovation claims (全国首个, 在全国率先) and pilots, at the curated data's
-rates per case, stated by the case as a whole or by one of its measures. Everything is
-quoted from the synthetic text, and every outcome word (率先, 首, 试点 …) lies in an
-outcome's words, so that the data resolves and conforms like real data. Entities are
-shared across cases with a long tail: a few hubs (offices, provinces, national bodies)
-appear in many cases, most entities in one or two. Everything follows from the seed.
+rates per case, stated by the case as a whole or by one of its measures. The optional
+fields are filled in the curated data's proportions (``FIELD_RATES``): figures, changes
+and rankings say whose they are (全省, the province) and when (截至2024年底, 2024年,
+今年以来), some figures are cumulative (累计), relations state their purpose, cases when
+they began, measures an exception (一批), and platforms, mechanisms and concepts have
+definitions. Everything is quoted from the synthetic text, and every outcome word (率先,
+首, 试点 …) lies in an outcome's words, so that the data resolves and conforms like real
+data. Entities are shared across cases with a long tail: a few hubs (offices, provinces,
+national bodies) appear in many cases, most entities in one or two. Everything follows
+from the seed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import random
@@ -155,6 +161,43 @@ _MAGNITUDE = {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}
 _QUALIFIERS = [("", "exact"), ("超", "more-than"), ("约", "about"), ("近", "about")]
 _MARKERS = ["一是", "二是", "三是", "四是"]
 
+#: How often the curated data (data/cases, 8 cases) fills the optional fields of its facts,
+#: as (so many, of so many): 27 of its 44 figures name their subject, 7 a date and 7 are
+#: cumulative (累计); all 8 rankings name their subject and 4 a date, and 2 rank a growth
+#: rate; 5 of 9 changes name their subject and 2 a date, and of the 5 stated by a result 2
+#: give a baseline too; 3 of 28 measures state a relation, all 3 with its purpose; 1 case
+#: of 8 says when it began (start), 6 name their province as 全省 (a mention); and 12
+#: exceptions in 28 measures (一批). A ranking of a growth rate shares its sentence, so its
+#: date, with the change beside it: those are dated as changes are, and other rankings 5
+#: in 8 times, so that half of all rankings are. Of its entities, 14 of 22 platforms, 22
+#: of 35 mechanisms and 24 of 53 concepts have a definition, and 10 of the mechanisms are
+#: part of another (part_of). Each is dealt from a shuffled deck (:class:`_Deck`), so that
+#: a few dozen cases hold them in these proportions, not just 10,000.
+FIELD_RATES: dict[str, tuple[int, int]] = {
+    "figure subject": (27, 44),
+    "figure date": (7, 44),
+    "figure cumulative": (7, 44),
+    "ranking subject": (8, 8),
+    "ranking date": (5, 8),
+    "ranking of a growth rate": (1, 4),
+    "change subject": (5, 9),
+    "change date": (2, 9),
+    "change baseline": (2, 5),
+    "measure relation": (3, 28),
+    "relation purpose": (3, 3),
+    "case start": (1, 8),
+    "case place mention": (6, 8),
+    "measure exception": (12, 28),
+    "platform definition": (14, 22),
+    "mechanism definition": (22, 35),
+    "concept definition": (24, 53),
+    "mechanism part": (10, 35),
+}
+#: The dates of the curated facts, as (as of a day: 截至2024年底; a year: 2024年; a phrase
+#: with neither: 今年以来) in each kind's dates.
+_DATE_KINDS = {"figure": (3, 1, 3), "ranking": (1, 3, 0), "change": (1, 1, 0)}
+_YEARS = [2022, 2023, 2024, 2025]
+
 #: Outcomes per case in the curated data (data/cases: 4 recognitions, 13 innovation claims
 #: and 4 pilots in 8 cases), and the share of each that a case states as a whole rather
 #: than in one of its measures (3 of 4, 4 of 13, 3 of 4).
@@ -274,6 +317,42 @@ class SynthStats:
             "claims": self.claims / n,
             "pilots": self.pilots / n,
         }
+
+
+class _Deck:
+    """Yes or no, ``hits`` times in every ``size`` draws, in an order shuffled by the seed:
+    a rate held exactly over a few cases, where a coin flipped for each would stray."""
+
+    def __init__(self, rng: random.Random, hits: int, size: int) -> None:
+        self.rng, self.hits, self.size = rng, hits, size
+        self.cards: list[bool] = []
+
+    def draw(self) -> bool:
+        if not self.cards:
+            self.cards = [True] * self.hits + [False] * (self.size - self.hits)
+            self.rng.shuffle(self.cards)
+        return self.cards.pop()
+
+
+def _date(rng: random.Random, kind: str) -> dict[str, object]:
+    """A date as the curated facts of ``kind`` give one: 截至2024年底 (as of a day), 2024年
+    (a year) or 今年以来 (unanchored: the build translates it, and normalises nothing)."""
+    year = rng.choice(_YEARS)
+    form = rng.choices(["as_of", "year", "vague"], weights=_DATE_KINDS[kind])[0]
+    if form == "as_of":
+        return {"text": f"截至{year}年底", "as_of": dt.date(year, 12, 31)}
+    if form == "year":
+        return {"text": f"{year}年", "year": year}
+    return {"text": "今年以来"}
+
+
+def _date_copy(date: dict[str, object]) -> dict[str, object]:
+    """``date`` with a day of its own: the same object twice is a YAML alias (*id001),
+    which reformgraph data refuses."""
+    day = date.get("as_of")
+    if isinstance(day, dt.date):
+        return {**date, "as_of": dt.date(day.year, day.month, day.day)}
+    return dict(date)
 
 
 class _Names:
@@ -533,6 +612,8 @@ def _synthesize(
         (out / sub).mkdir(parents=True, exist_ok=True)
     entities: list[dict[str, object]] = []
     labels: dict[str, str] = {}
+    decks = {name: _Deck(rng, hits, size) for name, (hits, size) in FIELD_RATES.items()}
+    hubs: dict[str, str] = {}
 
     def add(kind: str, label: str, **extra: object) -> str:
         ident = base = f"{kind[:4]}-{hashlib.sha1(label.encode()).hexdigest()[:10]}"
@@ -550,13 +631,22 @@ def _synthesize(
                 **extra,
             }
         )
+        if kind == "mechanism":  # some are part of the first, the most named (六个一's six)
+            hub = hubs.setdefault(kind, ident)
+            if hub != ident and decks["mechanism part"].draw():
+                entities[-1]["part_of"] = [hub]
+        if f"{kind} definition" in decks and decks[f"{kind} definition"].draw():
+            entities[-1]["definition"] = {
+                "en": f"(synthetic) The {kind} {ident}, defined as the curated data defines"
+                f" most of its {kind}s: what it is, who runs it and what it is for."
+            }
         return ident
 
     entities.extend(_UNIT_ENTITIES)
     china = add("administrative-area", "全国")
     publisher = add("organisation", "综合改革简报社")
     domain = add("domain", "综合改革")
-    provinces = [add("administrative-area", f"{r}省") for r in _REGIONS]
+    provinces = [add("administrative-area", f"{r}省", part_of=[china]) for r in _REGIONS]
     scale = max(n_cases, 10)
     offices = _Pool("reform-office", max(3, scale // 12), names, rng, add)
     pools = {
@@ -588,7 +678,18 @@ def _synthesize(
         return growth_rates[indicator]
 
     world = _World(
-        rng, names, add, labels, pools, offices, provinces, china, domain, outcomes, growth_rate
+        rng,
+        names,
+        add,
+        labels,
+        pools,
+        offices,
+        provinces,
+        china,
+        domain,
+        outcomes,
+        growth_rate,
+        decks,
     )
     stats = SynthStats()
     source_id = ""
@@ -616,6 +717,9 @@ def _synthesize(
     entities = [
         e for e in entities if e["type"] == "unit" or e["id"] in stats.uses or e["id"] == publisher
     ]
+    for entity in entities:  # nor part of one left out
+        if "part_of" in entity and cast(list[str], entity["part_of"])[0] not in stats.uses:
+            del entity["part_of"]
     for start in range(0, len(entities), ENTITIES_PER_FILE):
         chunk = entities[start : start + ENTITIES_PER_FILE]
         (out / "entities" / f"entities-{start // ENTITIES_PER_FILE:04d}.yaml").write_text(
@@ -662,6 +766,11 @@ class _World:
     domain: str
     outcomes: _Outcomes
     growth_rate: Callable[[str], str]
+    decks: dict[str, _Deck]
+
+    def has(self, name: str) -> bool:
+        """Whether the next fact of its kind fills the field ``name`` (of FIELD_RATES)."""
+        return self.decks[name].draw()
 
 
 @dataclass
@@ -673,6 +782,7 @@ class _Measure:
     sentences: list[str]
     used: set[str] = field(default_factory=set)
     figures: int = 0
+    exceptions: list[dict[str, object]] = field(default_factory=list)
 
 
 def _case(
@@ -697,8 +807,16 @@ def _case(
     ]
     topic = labels[own[0]]
     title = f"推进{topic}改革"
-    opening = f"{labels[province]}围绕{topic}深化改革,{labels[own[1]]}成效明显。"
-    measures = [_measure(world, m, office) for m in range(rng.choice([3, 4, 4, 3]))]
+    start = None
+    if world.has("case start"):  # 2023年9月以来, as the curated data's one start
+        year, month = rng.choice(_YEARS[:-1]), rng.randint(1, 12)
+        start = {"text": f"{year}年{month}月以来", "since": f"{year}-{month:02d}"}
+    mention = world.has("case place mention")  # the province is 全省 where its places name it
+    opening = (
+        f"{labels[province]}{start['text'] if start else ''}围绕{topic}深化改革,"
+        f"{'全省' if mention else ''}{labels[own[1]]}成效明显。"
+    )
+    measures = [_measure(world, m, office, province) for m in range(rng.choice([3, 4, 4, 3]))]
     used: set[str] = {office, world.domain, province, *own}
     for measure in measures:
         used |= measure.used
@@ -709,13 +827,17 @@ def _case(
         "title": {"zh": title, "en": f"(synthetic) case {index}"},
         "office": office,
         "domains": [world.domain],
-        "places": [province],
+        "places": [{"id": province, "mention": "全省"} if mention else province],
         # the opening says who carries the reform out: 某省围绕…深化改革
         "carried_out_by": [province],
+        **({"start": start} if start else {}),
         "involves": [province, own[0], own[1]],
     }
     opening_sentences = _state_outcomes(world, case, own, measures, province, quota, used, stats)
     case["measures"] = [measure.record for measure in measures]
+    exceptions = [exception for measure in measures for exception in measure.exceptions]
+    if exceptions:
+        case["exceptions"] = exceptions
     paragraph = (
         opening
         + "".join(opening_sentences)
@@ -732,13 +854,15 @@ def _case(
     return case, lines
 
 
-def _measure(world: _World, m: int, office: str) -> _Measure:
-    """The ``m``-th measure (from 0) of a case led by ``office``: its lead, the entities it
-    involves, its figures, and perhaps a change, a ranking and a joint-work relation."""
+def _measure(world: _World, m: int, office: str, province: str) -> _Measure:
+    """The ``m``-th measure (from 0) of a case led by ``office`` in ``province``: its lead,
+    the entities it involves, its figures, and perhaps a change, a ranking and a joint-work
+    relation, and an exception (推出一批: a number of, which counts nothing)."""
     rng, names, labels, pools = world.rng, world.names, world.labels, world.pools
     marker = _MARKERS[m]
     lead_word = labels[pools["concept"].draw(1)[0]] if rng.random() < 0.5 else names.make("concept")
     lead = rng.choice(_LEADS).format(lead_word)
+    batch = world.has("measure exception")
     concepts = pools["concept"].draw(2)
     involved = (
         pools["platform"].draw(2)
@@ -753,32 +877,42 @@ def _measure(world: _World, m: int, office: str) -> _Measure:
             "involves": involved,
         },
         [
-            f"{marker}{lead}。",
+            f"{marker}{lead},推出一批务实举措。" if batch else f"{marker}{lead}。",
             f"{labels[involved[4]]}牵头建设{labels[involved[0]]}和{labels[involved[1]]},完善{labels[involved[2]]}与{labels[involved[3]]},深化{labels[involved[5]]}。",
         ],
         set(involved),
     )
+    if batch:
+        measure.exceptions.append(
+            {
+                "quote": f"{marker}{lead},推出一批",
+                "text": "一批",
+                "reason": '一批 means "a number of"; it counts nothing',
+            }
+        )
     extra = concepts[1]
     measure.used.add(extra)
     involved.append(extra)
     measure.sentences.append(f"推动{labels[extra]}取得新进展,形成可复制、可借鉴的经验做法。")
-    measure.record["figures"] = _figures(world, m, measure)
+    measure.record["figures"] = _figures(world, m, measure, province)
     if not measure.sentences[-1].endswith("。"):
         measure.sentences[-1] = measure.sentences[-1][:-1] + "。"
-    if rng.random() < 0.15:
-        _add_change(world, m, measure)
+    if rng.random() < 0.25:
+        _add_change(world, m, measure, province)
     if rng.random() < 0.28:
-        _add_ranking(world, m, measure)
-    if rng.random() < 0.15:
+        _add_ranking(world, m, measure, province)
+    if world.has("measure relation"):
         _add_joint_work(world, office, measure)
     return measure
 
 
-def _figures(world: _World, m: int, measure: _Measure) -> list[dict[str, object]]:
-    """One to three figures of measure ``m``, each stated as 某指标达到<number>."""
+def _figures(world: _World, m: int, measure: _Measure, province: str) -> list[dict[str, object]]:
+    """One to three figures of measure ``m``, each stated as 某指标达到<number>; some say
+    whose number it is (全省, the province, or a platform the measure names: 全省某指标达到…),
+    when (截至2024年底,某指标达到…) or that it is a running total (某指标累计达到…)."""
     rng, labels = world.rng, world.labels
     figures: list[dict[str, object]] = []
-    for f in range(rng.choice([1, 1, 2, 2, 3])):
+    for f in range(rng.choice([1, 1, 2, 2, 2])):
         unit_id, word, magnitudes, (low, high), decimals = rng.choice(_UNITS)
         magnitude = rng.choice(magnitudes)
         number = _number(rng, low, high, decimals if magnitude else 0)
@@ -790,89 +924,132 @@ def _figures(world: _World, m: int, measure: _Measure) -> list[dict[str, object]
             else world.add("indicator", world.names.make("indicator"))
         )
         measure.used.add(indicator)
-        quote = f"{labels[indicator]}达到{text}"
+        subject, whose = None, ""
+        if world.has("figure subject"):
+            if rng.random() < 0.8:
+                subject, whose = province, "全省"
+                involves = cast(list[object], measure.record["involves"])
+                if {"id": province, "mention": "全省"} not in involves:
+                    involves.append({"id": province, "mention": "全省"})
+                    measure.used.add(province)
+            else:
+                subject = cast(list[str], measure.record["involves"])[0]
+                whose = labels[subject]
+        date = _date(rng, "figure") if world.has("figure date") else None
+        cumulative = world.has("figure cumulative")
+        quote = (
+            f"{str(date['text']) + ',' if date else ''}{whose}{labels[indicator]}"
+            f"{'累计' if cumulative else ''}达到{text}"
+        )
         measure.sentences.append(quote + ("," if f == 0 else "。"))
         value = number * _MAGNITUDE[magnitude]
-        figures.append(
-            {
-                "id": f"figure-{m + 1}-{f + 1}",
-                "quote": quote,
-                "text": text,
-                "value": int(value) if value == int(value) else float(value),
-                "unit": unit_id,
-                "qualifier": qualifier,
-                "indicator": indicator,
-            }
-        )
+        figure: dict[str, object] = {
+            "id": f"figure-{m + 1}-{f + 1}",
+            "quote": quote,
+            "text": text,
+            "value": int(value) if value == int(value) else float(value),
+            "unit": unit_id,
+            "qualifier": qualifier,
+            "indicator": indicator,
+        }
+        if subject is not None:
+            figure["subject"] = subject
+        if cumulative:
+            figure["cumulative"] = True
+        if date is not None:
+            figure["date"] = date
+        figures.append(figure)
     measure.figures += len(figures)
     return figures
 
 
-def _add_change(world: _World, m: int, measure: _Measure) -> None:
-    """A decrease in seconds (某指标从120秒压缩至80秒): two numbers."""
+def _add_change(world: _World, m: int, measure: _Measure, province: str) -> None:
+    """A decrease in seconds (某指标从120秒压缩至80秒: two numbers, or 某指标压缩至80秒: its
+    result only); some say when (2024年,某指标从…) and whose it is (the province's)."""
     rng = world.rng
     indicator = world.add("indicator", world.names.make("indicator"))
     measure.used.add(indicator)
     before, after = rng.randint(60, 200), rng.randint(10, 59)
     while str(before).endswith(str(after)):
         after = rng.randint(10, 59)
-    quote = f"{world.labels[indicator]}从{before}秒压缩至{after}秒"
+    subject = province if world.has("change subject") else None
+    date = _date(rng, "change") if world.has("change date") else None
+    baseline = world.has("change baseline")
+    quote = (
+        f"{str(date['text']) + ',' if date else ''}{world.labels[indicator]}"
+        f"{f'从{before}秒' if baseline else ''}压缩至{after}秒"
+    )
     measure.sentences.append(quote + "。")
-    measure.record["changes"] = [
-        {
-            "id": f"change-{m + 1}",
-            "quote": quote,
-            "indicator": indicator,
-            "direction": "decrease",
-            "baseline": {"text": f"{before}秒", "value": before, "unit": "second"},
-            "result": {"text": f"{after}秒", "value": after, "unit": "second"},
-        }
-    ]
-    measure.figures += 2
+    change: dict[str, object] = {
+        "id": f"change-{m + 1}",
+        "quote": quote,
+        "indicator": indicator,
+        "direction": "decrease",
+    }
+    if baseline:
+        change["baseline"] = {"text": f"{before}秒", "value": before, "unit": "second"}
+    change["result"] = {"text": f"{after}秒", "value": after, "unit": "second"}
+    if subject is not None:
+        change["subject"] = subject
+    if date is not None:
+        change["date"] = date
+    measure.record["changes"] = [change]
+    measure.figures += 1 + baseline
 
 
-def _add_ranking(world: _World, m: int, measure: _Measure) -> None:
-    """A national rank (某指标居全国第3), in a quarter of them the rank of a growth rate
-    stated beside it (营收同比增长29.1%,增速居全国第2)."""
+def _add_ranking(world: _World, m: int, measure: _Measure, province: str) -> None:
+    """A national rank of the province's (某指标居全国第3), in a quarter of them the rank
+    of a growth rate stated beside it (营收同比增长29.1%,增速居全国第2); some say when
+    (2024年,某指标居全国第3)."""
     rng, labels = world.rng, world.labels
     indicator = world.pools["indicator"].draw(1)[0]
     measure.used.update({indicator, world.china})
     rank = rng.randint(1, 9)
     ranked = indicator
-    if rng.random() < 0.25:
+    subject = province if world.has("ranking subject") else None
+    of_growth = world.has("ranking of a growth rate")
+    dated = world.has("change date" if of_growth else "ranking date")
+    date = _date(rng, "change" if of_growth else "ranking") if dated else None
+    when = f"{date['text']}," if date else ""
+    if of_growth:
         growth = _number(rng, 1, 40, 1)
         ranked = world.growth_rate(indicator)
         measure.used.add(ranked)
-        quote = f"{labels[indicator]}同比增长{_text_number(growth)}%,增速居全国第{rank}"
-        changes = cast(list[object], measure.record.setdefault("changes", []))
-        changes.append(
-            {
-                "id": f"growth-{m + 1}",
-                "quote": quote,
-                "indicator": indicator,
-                "direction": "increase",
-                "compared_with": {"text": "同比", "en": "year on year"},
-                "difference": {
-                    "text": f"{_text_number(growth)}%",
-                    "value": int(growth) if growth == int(growth) else float(growth),
-                    "unit": "percent",
-                },
-            }
-        )
+        quote = f"{when}{labels[indicator]}同比增长{_text_number(growth)}%,增速居全国第{rank}"
+        growth_change: dict[str, object] = {
+            "id": f"growth-{m + 1}",
+            "quote": quote,
+            "indicator": indicator,
+            "direction": "increase",
+            "compared_with": {"text": "同比", "en": "year on year"},
+            "difference": {
+                "text": f"{_text_number(growth)}%",
+                "value": int(growth) if growth == int(growth) else float(growth),
+                "unit": "percent",
+            },
+        }
+        if world.has("change subject"):
+            growth_change["subject"] = province
+        if date is not None:  # the date of the sentence: of the change and the ranking
+            growth_change["date"] = _date_copy(date)
+        cast(list[object], measure.record.setdefault("changes", [])).append(growth_change)
         measure.figures += 1
     else:
-        quote = f"{labels[indicator]}居全国第{rank}"
+        quote = f"{when}{labels[indicator]}居全国第{rank}"
     measure.sentences.append(quote + "。")
-    measure.record["rankings"] = [
-        {
-            "id": f"ranking-{m + 1}",
-            "quote": quote,
-            "text": f"全国第{rank}",
-            "rank": rank,
-            "scope": world.china,
-            "indicator": ranked,
-        }
-    ]
+    ranking: dict[str, object] = {
+        "id": f"ranking-{m + 1}",
+        "quote": quote,
+        "text": f"全国第{rank}",
+        "rank": rank,
+        "scope": world.china,
+        "indicator": ranked,
+    }
+    if subject is not None:
+        ranking["subject"] = subject
+    if date is not None:
+        ranking["date"] = date
+    measure.record["rankings"] = [ranking]
 
 
 def _add_joint_work(world: _World, office: str, measure: _Measure) -> None:
@@ -882,10 +1059,21 @@ def _add_joint_work(world: _World, office: str, measure: _Measure) -> None:
     if lead_body == partner:
         return
     quote = f"{world.labels[lead_body]}会同{world.labels[partner]}"
-    measure.sentences.append(quote + "联合推进。")
-    measure.record["relations"] = [
-        {"kind": "joint-work", "quote": quote, "lead": [lead_body], "partners": [partner]}
-    ]
+    relation: dict[str, object] = {
+        "kind": "joint-work",
+        "quote": quote,
+        "lead": [lead_body],
+        "partners": [partner],
+    }
+    if world.has("relation purpose"):  # 甲会同乙联合开展某工程专项行动
+        concept = cast(list[str], measure.record["involves"])[5]
+        purpose = f"开展{world.labels[concept]}专项行动"
+        relation["quote"] = quote = f"{quote}联合{purpose}"
+        relation["purpose"] = {"zh": purpose, "en": f"(synthetic) a campaign on {concept}"}
+        measure.sentences.append(quote + "。")
+    else:
+        measure.sentences.append(quote + "联合推进。")
+    measure.record["relations"] = [relation]
     measure.used.update({lead_body, partner})
 
 
