@@ -14,6 +14,7 @@ import os
 import pickle
 import shutil
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,6 +289,35 @@ def test_a_moved_data_folder_reuses_the_cache_and_names_its_own_files(project: P
     assert_same_build(project.out, project.first.folder)
 
 
+def assert_changes_with_the_model(
+    key: Callable[[], str], module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``key()`` changes when the ontology, the shapes or the package's code (its file
+    ``module``) change, and not when the code is only copied."""
+    from reformgraph import produce
+
+    base = key()
+    for name in ("reformgraph.ttl", "shapes.ttl"):
+        changed = tmp_path / name
+        changed.write_bytes(produce.ontology_file(name).read_bytes() + b"\n# changed\n")
+        real = produce.ontology_file
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                produce, "ontology_file", lambda n, c=changed, r=real, m=name: c if n == m else r(n)
+            )
+            assert key() != base, name
+
+    code = tmp_path / "code"
+    shutil.copytree(
+        Path(produce.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(produce, "files", lambda _: code)
+        assert key() == base, "the same code"
+        (code / module).write_text("# changed\n", encoding="utf-8")
+        assert key() != base, "the package's code"
+
+
 def test_the_cache_key_changes_with_the_sources_the_ontology_the_shapes_and_the_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -305,25 +335,9 @@ def test_the_cache_key_changes_with_the_sources_the_ontology_the_shapes_and_the_
     source.write_bytes(kept)
     assert produce._fingerprint(data) == base
 
-    for name in ("reformgraph.ttl", "shapes.ttl"):
-        changed = tmp_path / name
-        changed.write_bytes(produce.ontology_file(name).read_bytes() + b"\n# changed\n")
-        real = produce.ontology_file
-        with monkeypatch.context() as patch:
-            patch.setattr(
-                produce, "ontology_file", lambda n, c=changed, r=real, m=name: c if n == m else r(n)
-            )
-            assert produce._fingerprint(data) != base, name
-
-    code = tmp_path / "code"
-    shutil.copytree(
-        Path(produce.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__")
+    assert_changes_with_the_model(
+        lambda: produce._fingerprint(data), "resolve.py", tmp_path, monkeypatch
     )
-    with monkeypatch.context() as patch:
-        patch.setattr(produce, "files", lambda _: code)
-        assert produce._fingerprint(data) == base, "the same code"
-        (code / "resolve.py").write_text("# changed\n", encoding="utf-8")
-        assert produce._fingerprint(data) != base, "the package's code"
 
 
 def test_editing_a_source_text_redoes_every_case_and_equals_a_clean_build(
@@ -614,25 +628,9 @@ def test_the_compiled_shapes_key_changes_with_the_ontology_the_shapes_the_code_a
     data = Path(shutil.copytree(DATA, tmp_path / "data"))
     assert base != produce._fingerprint(data, key), "a case's key"
 
-    for name in ("reformgraph.ttl", "shapes.ttl"):
-        changed = tmp_path / name
-        changed.write_bytes(produce.ontology_file(name).read_bytes() + b"\n# changed\n")
-        real = produce.ontology_file
-        with monkeypatch.context() as patch:
-            patch.setattr(
-                produce, "ontology_file", lambda n, c=changed, r=real, m=name: c if n == m else r(n)
-            )
-            assert produce._shapes_key(key) != base, name
-
-    code = tmp_path / "code"
-    shutil.copytree(
-        Path(produce.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__")
+    assert_changes_with_the_model(
+        lambda: produce._shapes_key(key), "shapecheck.py", tmp_path, monkeypatch
     )
-    with monkeypatch.context() as patch:
-        patch.setattr(produce, "files", lambda _: code)
-        assert produce._shapes_key(key) == base, "the same code"
-        (code / "shapecheck.py").write_text("# changed\n", encoding="utf-8")
-        assert produce._shapes_key(key) != base, "the package's code"
 
 
 def test_a_damaged_or_hostile_compiled_shapes_entry_is_compiled_again_without_calling_it(

@@ -691,21 +691,27 @@ def _in_order(
 class _CacheUnpickler(pickle.Unpickler):
     """Reads a cache entry as the records a build writes there, and nothing else: a build
     folder may come from someone else (a project folder sent whole), and a pickle that
-    names any other class or function (``os.system``) would have it called as it is read."""
+    names any other class or function (``os.system``) would have it called as it is read.
+    ``classes``: what it may name, by module and name."""
 
-    #: What it may name, if not a case's outcome and its parts (:data:`_CACHED_CLASSES`).
-    classes: Mapping[tuple[str, str], Any] | None = None
+    def __init__(self, file: io.BytesIO, classes: Mapping[tuple[str, str], Any]) -> None:
+        super().__init__(file)
+        self.classes = classes
 
     def find_class(self, module: str, name: str) -> Any:
-        found = (_CACHED_CLASSES if self.classes is None else self.classes).get((module, name))
+        found = self.classes.get((module, name))
         if found is None:
             raise pickle.UnpicklingError(f"{module}.{name} is not part of a cache entry")
         return found
 
 
-def _read_cached(entry: Path) -> CaseOutcome | None:
+def _read_entry(entry: Path, classes: Mapping[tuple[str, str], Any]) -> object | None:
+    """What a cache entry holds, read by :class:`_CacheUnpickler` naming only ``classes``;
+    None if it cannot be read as such (damaged, cut short, or naming anything else)."""
     try:
-        outcome = _CacheUnpickler(io.BytesIO(zlib.decompress(entry.read_bytes()))).load()
+        read: object = _CacheUnpickler(
+            io.BytesIO(zlib.decompress(entry.read_bytes())), classes
+        ).load()
     except (
         OSError,
         zlib.error,
@@ -714,8 +720,15 @@ def _read_cached(entry: Path) -> CaseOutcome | None:
         AttributeError,
         ValueError,
         TypeError,
+        re.error,
+        InvalidOperation,
     ):
         return None
+    return read
+
+
+def _read_cached(entry: Path) -> CaseOutcome | None:
+    outcome = _read_entry(entry, _CACHED_CLASSES)
     if not isinstance(outcome, CaseOutcome):
         return None
     outcome.cached = True
@@ -730,25 +743,9 @@ _CACHED_CLASSES: dict[tuple[str, str], type] = {
 
 
 def _read_compiled_shapes(entry: Path) -> ShapeChecker | None:
-    """The compiled shapes of a cache entry (see :func:`_compiled_shapes`), read as
-    :class:`_CacheUnpickler` reads a case's, with the parts of compiled shapes only;
-    None if it cannot be read as such."""
-    try:
-        unpickler = _CacheUnpickler(io.BytesIO(zlib.decompress(entry.read_bytes())))
-        unpickler.classes = _SHAPES_CLASSES
-        checker = unpickler.load()
-    except (
-        OSError,
-        zlib.error,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ValueError,
-        TypeError,
-        re.error,
-        InvalidOperation,
-    ):
-        return None
+    """The compiled shapes of a cache entry (see :func:`_compiled_shapes`), read as a
+    case's is, with the parts of compiled shapes only; None if it cannot be read as such."""
+    checker = _read_entry(entry, _SHAPES_CLASSES)
     return checker if isinstance(checker, ShapeChecker) else None
 
 
