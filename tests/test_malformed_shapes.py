@@ -111,6 +111,22 @@ CASES = {
     "lessThan a string": Case(
         "sh:lessThan ex:q", 'sh:lessThan "ex:q"', 'sh:lessThan "ex:q" is not an IRI', True
     ),
+    "class a string": Case(
+        "sh:class ex:D", 'sh:class "ex:D"', 'sh:class "ex:D" is not an IRI', False
+    ),
+    "a value shape's class a string": Case(
+        "sh:or ( [ sh:class ex:D ] [ sh:datatype xsd:string ] )",
+        'sh:or ( [ sh:class "ex:D" ] [ sh:datatype xsd:string ] )',
+        f'a member of the sh:or of {PROPERTY_SHAPE}: sh:class "ex:D" is not an IRI',
+        False,
+    ),
+    "targetClass a string": Case(
+        "sh:targetClass ex:D ; sh:property [ sh:path ex:p ; sh:minCount 1 ]",
+        'sh:targetClass "ex:D" ; sh:property [ sh:path ex:p ; sh:minCount 1 ]',
+        f'<{EX}S>: sh:targetClass "ex:D" is not an IRI',
+        False,
+        node_level=True,
+    ),
     "minInclusive an IRI": Case(
         "sh:minInclusive 1",
         "sh:minInclusive ex:one",
@@ -166,7 +182,8 @@ def test_a_malformed_parameter_is_refused_naming_the_shape_the_parameter_and_the
     assert compile_shapes(_shapes(case.good, case), ontology), "the well-formed shape compiles"
     compile_checker(_shapes(case.good, case), ontology)
     bad = _shapes(case.bad, case)
-    said = case.said if case.said.startswith(("the ", "a ")) else f"{PROPERTY_SHAPE}: {case.said}"
+    named = case.said.startswith(("the ", "a ", "<"))  # else the property shape's
+    said = case.said if named else f"{PROPERTY_SHAPE}: {case.said}"
     with pytest.raises(UnsupportedShape) as refused:
         compile_shapes(bad, ontology)
     assert str(refused.value).startswith(said), str(refused.value)

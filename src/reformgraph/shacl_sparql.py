@@ -353,10 +353,28 @@ class _Compiler:
             for parameter in (SH.node, SH["not"], SH.qualifiedValueShape):
                 for holder in self.shapes.subjects(parameter, shape):
                     return f"the sh:{parameter.removeprefix(str(SH))} of {self.name(holder)}"
+            for head in self.lists_holding(shape):
+                for parameter in (SH["or"], SH["and"], SH.xone):
+                    for holder in self.shapes.subjects(parameter, head):
+                        name = parameter.removeprefix(str(SH))
+                        return f"a member of the sh:{name} of {self.name(holder)}"
             return "a blank shape"
         on = _shown(path) if isinstance(path, URIRef) else "its path"
         of = f" of {', '.join(owners)}" if owners else ""
         return f"the property shape{of} on {on}"
+
+    def lists_holding(self, member: Node) -> list[Node]:
+        """The first nodes of the RDF lists ``member`` is in."""
+        heads = []
+        for cell in self.shapes.subjects(RDF.first, member):
+            seen = {cell}
+            while (before := self.shapes.value(predicate=RDF.rest, object=cell)) is not None:
+                if before in seen:  # a list that loops has no first node
+                    break
+                seen.add(before)
+                cell = before
+            heads.append(cell)
+        return heads
 
     def malformed(
         self, shape: Node, parameter: URIRef, value: Node, wanted: str
@@ -394,10 +412,15 @@ class _Compiler:
 
     def iri(self, shape: Node, parameter: URIRef, value: Node) -> str:
         """The value of a parameter SHACL wants as an IRI (sh:datatype, sh:lessThan,
-        sh:severity)."""
+        sh:severity, sh:class, sh:targetClass)."""
         if not isinstance(value, URIRef):
             raise self.malformed(shape, parameter, value, "an IRI")
         return str(value)
+
+    def classes(self, shape: Node, parameter: URIRef, value: Node) -> list[str]:
+        """The class a parameter names (sh:class, sh:targetClass), an IRI, with its
+        subclasses."""
+        return self.subclasses(URIRef(self.iri(shape, parameter, value)))
 
     def languages(self, shape: Node, languages: Node) -> list[str]:
         """The language tags of an sh:languageIn list (quoted into the queries)."""
@@ -446,7 +469,7 @@ class _Compiler:
                     + ", false)"
                 )
             elif predicate == SH["class"]:
-                classes = " ".join(self.subclasses(obj))
+                classes = " ".join(self.classes(node, SH["class"], obj))
                 conditions.append(f"EXISTS {{ {var} a ?c_ . VALUES ?c_ {{ {classes} }} }}")
             elif predicate == SH.datatype:
                 conditions.append(self.datatype_ok(self.iri(node, SH.datatype, obj), var))
@@ -474,7 +497,7 @@ class _Compiler:
         cls = self.shapes.value(node, SH["class"])
         if tests != [SH["class"]] or cls is None:
             return None
-        return self.subclasses(cls)
+        return self.classes(node, SH["class"], cls)
 
     @staticmethod
     def datatype_ok(datatype: str, var: str) -> str:
@@ -501,7 +524,7 @@ class _Compiler:
         """The classes whose instances ``node_shape`` targets (with their subclasses)."""
         classes: set[str] = set()
         for cls in self.shapes.objects(node_shape, SH.targetClass):
-            classes.update(self.subclasses(cls))
+            classes.update(self.classes(node_shape, SH.targetClass, cls))
         return classes
 
     def add(
@@ -608,7 +631,7 @@ class _Compiler:
                 add(message, *failing(f"!{self.datatype_ok(datatype, '?v')}"))
             elif predicate == SH["class"]:
                 # The values minus the instances of the class: a hash anti-join.
-                classes_in = " ".join(self.subclasses(obj))
+                classes_in = " ".join(self.classes(shape, SH["class"], obj))
                 add(
                     message,
                     f"{{ SELECT ?this ?v WHERE {{ ?this {path} ?v "
