@@ -755,3 +755,39 @@ def test_a_rename_works_when_each_folder_of_the_data_is_on_a_disk_of_its_own(
     assert (data / result.moved[1].removeprefix("data/")).is_file()
     assert _aside(data) == []
     assert pipeline.check(data).validation.conforms
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "options", "named"),
+    [
+        # no file renamed: the changed files are written beside themselves first
+        ("open", "hubei", "hubei-province", {}, "cases/01-big-fiscal-system.yaml"),
+        # a case file renamed: its old one is moved aside into a folder made beside it
+        ("mkdir", "big-fiscal-system", "renamed-case-x", {"case": True}, "cases"),
+    ],
+    ids=["file", "aside-folder"],
+)
+def test_a_folder_no_file_can_be_made_in_is_named_not_the_hidden_file_it_could_not_make(
+    data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    old: str,
+    new: str,
+    options: dict[str, bool],
+    named: str,
+) -> None:
+    # A read-only (or immutable) folder: the message named the hidden temporary copy or
+    # aside folder (cases/.01-big-fiscal-system.yaml.ab12.tmp), which is nowhere to be seen.
+    before = _files(data)
+    _failing(monkeypatch, data, name, {1})
+    result = runner.invoke(
+        app, ["rename", old, new, "--data", str(data)] + [f"--{option}" for option in options]
+    )
+    monkeypatch.undo()
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(
+        f"{data / named}: cannot write it (Permission denied): {data} is as it was\n"
+    ), result.stderr
+    assert _files(data) == before
+    assert not _aside(data)

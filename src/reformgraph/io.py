@@ -1887,7 +1887,11 @@ def atomic_write_files(files: Mapping[Path, bytes]) -> None:
                         )
                     break
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            try:
+                fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            except OSError as exc:  # named after its target, not a hidden file never made
+                exc.filename, exc.filename2 = str(path), None
+                raise
             written.append((Path(name), path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

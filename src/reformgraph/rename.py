@@ -605,7 +605,12 @@ def _write(
     try:
         for path, _ in moves:
             if path.parent not in asides:
-                asides[path.parent] = Path(tempfile.mkdtemp(prefix=_ASIDE_PREFIX, dir=path.parent))
+                try:
+                    made = tempfile.mkdtemp(prefix=_ASIDE_PREFIX, dir=path.parent)
+                except OSError as exc:  # the folder it is in, not a hidden one never made
+                    exc.filename, exc.filename2 = str(path.parent), None
+                    raise
+                asides[path.parent] = Path(made)
             kept = asides[path.parent] / path.name
             path.replace(kept)
             put_aside.append((path, kept))
