@@ -1685,6 +1685,21 @@ def test_a_bad_parameter_line_of_a_header_is_named_by_its_line() -> None:
         parse_header("my", text, "my.rq")
 
 
+def test_a_line_that_places_a_parameter_the_header_does_not_declare_is_named_by_its_line() -> None:
+    # A misspelt "# if bound ?cas:" stayed a comment whatever was bound: the subquery was
+    # never limited, and nothing said why the query was no faster.
+    text = _PLACED_QUERY.replace("# if bound ?type:", "# if bound ?typ:")
+    with pytest.raises(
+        QueryError,
+        match=(
+            r"^my\.rq: line 7: '# if bound \?typ:' names no parameter of the query's header"
+            r" \(its parameters: type\)$"
+        ),
+    ):
+        parse_header("my", text, "my.rq")
+    assert parse_header("my", _PLACED_QUERY, "my.rq").params[0].name == "type"
+
+
 def test_a_class_parameter_limited_to_a_class_refuses_one_outside_it() -> None:
     # -p type=rg:Platform on instruments gave no rows, and no word why.
     with pytest.raises(

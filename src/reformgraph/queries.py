@@ -256,6 +256,18 @@ def parse_header(name: str, text: str, path: str = "") -> SavedQuery:
                     " (write: # column ?name: meaning)"
                 )
             columns.append(Column(column_line["name"], column_line["doc"]))
+    if question or question_zh or params or columns:
+        # A header declares every parameter the query takes: a line that places one it does
+        # not declare (a misspelt ?cas) would never be bound, and its subquery never limited.
+        declared = {p.name for p in params}
+        for placed in _PLACED.finditer(text):
+            if placed["name"] not in declared:
+                number = text.count("\n", 0, placed.start()) + 1
+                names = ", ".join(sorted(declared)) or "none"
+                raise QueryError(
+                    f"{path or name}: line {number}: '# if bound ?{placed['name']}:' names no"
+                    f" parameter of the query's header (its parameters: {names})"
+                )
     return SavedQuery(
         name=name,
         text=text,
