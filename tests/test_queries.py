@@ -413,6 +413,30 @@ def test_a_line_that_places_a_parameter_restricts_a_subquery_only_where_it_is_bo
     assert {int(row[1].value) for row in unbound.rows} == {total}
 
 
+def test_a_pattern_placed_by_a_bound_parameter_that_cannot_stand_there_is_named_by_its_line(
+    build_dir: Path,
+) -> None:
+    # "# if bound ?type: ?x a ?type" without its "." read as a comment unbound, and bound,
+    # the parser stopped on the next line ("expected OPTIONAL" at line 8), which is right.
+    from reformgraph.cli import app
+
+    text = _PLACED_QUERY.replace("?x a ?type .", "?x a ?type")
+    assert CliRunner().invoke(app, ["query", text, "--build", str(build_dir)]).exit_code == 0
+    answer = CliRunner().invoke(
+        app, ["query", text, "-p", "type=rg:Platform", "--build", str(build_dir)]
+    )
+    assert answer.exit_code == 2
+    message = (
+        "line 7: the pattern of '# if bound ?type:' (?x a ?type) cannot stand there once"
+        " ?type is bound"
+    )
+    assert answer.stderr.startswith(message), answer.stderr
+    query = query_from_text(text, "(test)")
+    bindings = bind_params(query, {"type": "rg:Platform"})
+    with pytest.raises(QueryError, match=rf"^\(test\): {re.escape(message)}"):
+        run_query(pipeline.load_graph(build_dir / "reformgraph.nt"), query, bindings)
+
+
 def test_a_syntax_error_of_a_query_with_a_parameter_is_named_where_it_is_in_its_text(
     build_dir: Path,
 ) -> None:

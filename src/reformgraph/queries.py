@@ -1224,6 +1224,51 @@ def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
             ) from None
 
 
+def _placed_syntax_error(
+    exc: Exception, text: str, query: SavedQuery, bindings: Mapping[str, Any] | None
+) -> QueryError:
+    """:func:`_syntax_error` of ``text``, the query to run, or :func:`_placed_line_error`."""
+    return _placed_line_error(text, query, bindings) or _syntax_error(exc, text, query.path)
+
+
+def _placed_line_error(
+    text: str, query: SavedQuery, bindings: Mapping[str, Any] | None
+) -> QueryError | None:
+    """If the query as written reads and only a ``# if bound ?NAME: PATTERN`` line
+    (:func:`_placed`) made ``text`` unreadable (a pattern without its closing ``.``), that
+    line, named by its number: the parser stopped on a line after it, where the user's
+    text is right."""
+    if text == query.text or not _reads(query.text):
+        return None
+    where = f"{query.path}: " if query.path else ""
+    for match in _PLACED.finditer(query.text):
+        start, end = match.span()
+        one = query.text[:start] + _placed(query.text[start:end], bindings) + query.text[end:]
+        if one != query.text and not _reads(one):
+            number = query.text.count("\n", 0, start) + 1
+            return QueryError(
+                f"{where}line {number}: the pattern of '# if bound ?{match['name']}:'"
+                f" ({match['pattern'].strip()}) cannot stand there once ?{match['name']} is"
+                " bound: the query reads without it, and not with it (a pattern ends with"
+                " its '.', as in the query's own lines)",
+                source=text,
+            )
+    return None
+
+
+def _reads(text: str) -> bool:
+    """Whether Oxigraph reads the SPARQL ``text`` (run on an empty store)."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text, prefixes=NAMESPACES)
+    except SyntaxError:
+        return False
+    except Exception:  # read, and failed otherwise: not a syntax error
+        return True
+    return True
+
+
 def _syntax_error(exc: Exception, text: str, path: str = "") -> QueryError:
     """A syntax error of Oxigraph or rdflib, with its line and column, the line of the
     query it is on (a caret under the column), and the query's file (``path``, as the
@@ -1559,6 +1604,7 @@ def run_query(
         if not graph.query(ask).askAnswer:
             cases = (tuple(row) for row in graph.query(CASE_IDS))  # type: ignore[arg-type]
             raise no_such_case(name, bindings or {}, cases)
+    given = bindings
     text, bindings = _with_classes(query.text, bindings)
     if not _on_oxigraph(graph):
         text, bindings = _computed_as_values(text, bindings)
@@ -1577,14 +1623,20 @@ def run_query(
                 bindings,
             )
         else:
-            prepared = prepare(text, query.path)
+            try:
+                prepared = prepare(text, query.path)
+            except QueryError:
+                placed = _placed_line_error(text, query, given)
+                if placed is None:
+                    raise
+                raise placed from None
             result = graph.query(prepared, initBindings=initial)  # type: ignore[arg-type]
         # rdflib evaluates as the rows are read: its errors come from here too.
         return _collected(result)
     except (ReformgraphError, Warning):  # a bad query, a closed graph: said already; a
         raise  # warning the user's filters made an error (BuildChangedWarning) is theirs
     except SyntaxError as exc:
-        raise _syntax_error(exc, text, query.path) from None
+        raise _placed_syntax_error(exc, text, query, given) from None
     except Exception as exc:  # each engine, and what it calls (re, urllib), raises its own
         # chained: an error of reformgraph's own code keeps its traceback as the cause
         raise QueryError(f"query failed: {exc}", source=text) from exc
@@ -1636,7 +1688,7 @@ def run_query_on_store(
             lambda opened: run_sparql(store, opened, terms, union=union), text, single
         )
     except SyntaxError as exc:
-        raise _syntax_error(exc, text, query.path) from None
+        raise _placed_syntax_error(exc, text, query, bindings) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}", source=text) from None
     return QueryResult(variables=result.variables, rows=result.rows, boolean=result.boolean)
@@ -1661,7 +1713,7 @@ def stream_query_on_store(
             lambda opened: stream_sparql(store, opened, terms, union=union), text, single
         )
     except SyntaxError as exc:
-        raise _syntax_error(exc, text, query.path) from None
+        raise _placed_syntax_error(exc, text, query, bindings) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}", source=text) from None
     return QueryStream(result.variables, _checked(result.rows, text), result.boolean)
