@@ -1736,6 +1736,24 @@ def test_a_query_the_endpoint_rejects_is_bad_input(oxigraph: Oxigraph) -> None:
     no_traceback(result)
 
 
+def test_a_placed_pattern_that_cannot_stand_there_is_named_by_its_line_at_an_endpoint(
+    oxigraph: Oxigraph,
+) -> None:
+    # "# if bound ?type: ?x a ?type" without its "." reads as a comment unbound; bound, the
+    # endpoint stopped at the next line, which is right (as the query does locally).
+    from .test_queries import _PLACED_QUERY
+
+    text = _PLACED_QUERY.replace("?x a ?type .", "?x a ?type")
+    result = invoke("query", text, "-p", "type=rg:Platform", "--endpoint", oxigraph.query)
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert (
+        f"{oxigraph.query} rejected the query: line 7: the pattern of '# if bound ?type:'"
+        " (?x a ?type) cannot stand there once ?type is bound"
+    ) in said, result.output
+    no_traceback(result)
+
+
 def test_an_undeclared_prefix_is_named_remotely_as_locally(oxigraph: Oxigraph) -> None:
     # The endpoint answered with Oxigraph's grammar ("expected one of Prefix not found, …").
     result = invoke("query", "SELECT ?x WHERE { ?x foaf:name ?n }", "--endpoint", oxigraph.query)

@@ -1227,11 +1227,11 @@ def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
 def _placed_syntax_error(
     exc: Exception, text: str, query: SavedQuery, bindings: Mapping[str, Any] | None
 ) -> QueryError:
-    """:func:`_syntax_error` of ``text``, the query to run, or :func:`_placed_line_error`."""
-    return _placed_line_error(text, query, bindings) or _syntax_error(exc, text, query.path)
+    """:func:`_syntax_error` of ``text``, the query to run, or :func:`placed_line_error`."""
+    return placed_line_error(text, query, bindings) or _syntax_error(exc, text, query.path)
 
 
-def _placed_line_error(
+def placed_line_error(
     text: str, query: SavedQuery, bindings: Mapping[str, Any] | None
 ) -> QueryError | None:
     """If the query as written reads and only a ``# if bound ?NAME: PATTERN`` line
@@ -1626,7 +1626,7 @@ def run_query(
             try:
                 prepared = prepare(text, query.path)
             except QueryError:
-                placed = _placed_line_error(text, query, given)
+                placed = placed_line_error(text, query, given)
                 if placed is None:
                     raise
                 raise placed from None

@@ -60,6 +60,7 @@ from reformgraph.queries import (
     case_checks,
     names_its_graphs,
     no_such_case,
+    placed_line_error,
     prepare,
     unknown_prefix_error,
     with_prefixes,
@@ -1045,11 +1046,15 @@ def _post_query(
     *,
     stream: bool,
     written: str | None = None,
+    query: SavedQuery | None = None,
+    bindings: Mapping[str, Term] | None = None,
 ) -> httpx.Response:
     """POST a query to an endpoint; a 400 answer is a :class:`QueryError`. ``written`` is
     the query as the user wrote it, if ``text`` is it with prefixes declared before it: a
     prefix it leaves undeclared is named as the cause of a 400, with its line and column,
-    and the position in an Oxigraph server's "error at 1:N" is made that of ``written``."""
+    and the position in an Oxigraph server's "error at 1:N" is made that of ``written``.
+    ``query`` and ``bindings``: what ``written`` was made of, so that a ``# if bound``
+    line that broke it once its parameter was bound is named by its own line."""
     try:
         return session.send(
             "POST",
@@ -1069,6 +1074,11 @@ def _post_query(
                 if unknown is not None:  # an endpoint may know prefixes of its own
                     raise QueryError(
                         f"{redact(endpoint)} rejected the query: {unknown}", source=written
+                    ) from None
+                placed = None if query is None else placed_line_error(written, query, bindings)
+                if placed is not None:
+                    raise QueryError(
+                        f"{redact(endpoint)} rejected the query: {placed}", source=written
                     ) from None
                 # The query read here too: where it is not SPARQL, the message shows its
                 # line with a caret, as a local query's does, not the server's own words.
@@ -1253,7 +1263,16 @@ def stream_endpoint(
                 if not cases:  # no case at all: the graph may be empty, the wrong one
                     _refuse_empty_graph(session, endpoint, params, named_graph)
                 raise no_such_case(name, bindings or {}, cases)
-        response = _post_query(session, endpoint, text, params, stream=True, written=written)
+        response = _post_query(
+            session,
+            endpoint,
+            text,
+            params,
+            stream=True,
+            written=written,
+            query=query,
+            bindings=bindings,
+        )
 
         def when_none() -> None:
             # A query that names its graphs (FROM, GRAPH) may find nothing in them while
