@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -195,6 +196,22 @@ def test_find_build_outside_a_project_says_where_it_looked_and_what_to_do(
         " wrote), or give the project's folder: pipeline.find_build('path/to/project')"
     )
     assert list(tmp_path.iterdir()) == [], "nothing built or written"
+
+
+@pytest.mark.parametrize("given", ["no-such-folder", "a-file.txt"])
+def test_find_build_given_no_folder_says_so(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said that no folder at or above the path held a project: true, but not the cause.
+    from reformgraph import pipeline
+    from reformgraph.errors import NoProjectError
+
+    (tmp_path / "a-file.txt").write_text("", encoding="utf-8")
+    monkeypatch.delenv("REFORMGRAPH_OUT", raising=False)
+    problem = "does not exist" if given == "no-such-folder" else "is not a folder"
+    said = rf"^{re.escape(str(tmp_path / given))} {problem}: give"
+    with pytest.raises(NoProjectError, match=said):
+        pipeline.find_build(tmp_path / given)
 
 
 def test_find_build_given_the_project_folder_reads_its_build_from_anywhere(

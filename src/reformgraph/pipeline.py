@@ -636,6 +636,13 @@ def find_build(start: StrPath | None = None) -> Path:
             )
         return out
     here = Path.cwd() if start is None else Path(start)
+    if not here.is_dir():
+        problem = "is not a folder" if here.exists() else "does not exist"
+        raise NoProjectError(
+            f"{here.absolute()} {problem}: give the folder of a reformgraph project (or a"
+            f" folder in it): pipeline.find_build('path/to/project'), or set {BUILD_VARIABLE}"
+            " to a build folder"
+        )
     project = find_project(here)
     if project is None:
         raise NoProjectError(
