@@ -39,7 +39,7 @@ hashing, with the expensive tests on as few rows as can be:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -167,13 +167,18 @@ def _shown(term: Node) -> str:
     if isinstance(term, Literal):
         if term.datatype is not None and str(term.datatype) == _XSD_INTEGER and not term.ill_typed:
             return str(term)
-        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None:
-            return f'"{text}"^^{_shown(URIRef(term.datatype))}'
-        return f'"{text}"'
+        return _literal(term, _shown)
     return "a blank node"
+
+
+def _literal(term: Literal, datatype: Callable[[URIRef], str]) -> str:
+    """A literal as SPARQL writes it, its datatype IRI written by ``datatype``."""
+    text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype is not None:
+        return f'"{text}"^^{datatype(URIRef(term.datatype))}'
+    return f'"{text}"'
 
 
 def _is_text(term: Node) -> bool:
@@ -189,12 +194,7 @@ def _n3(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
-        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
+        return _literal(term, _n3)
     raise UnsupportedShape(f"cannot put {term!r} into a query")
 
 
