@@ -1463,6 +1463,125 @@ def _masked(text: str) -> str:
     return _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
 
 
+#: A call of a SPARQL function that takes a regular expression, outside strings, IRIs and
+#: comments (:func:`_masked`): its pattern is its second argument, its flags its third
+#: (REGEX) or fourth (REPLACE).
+_PATTERN_CALL = re.compile(r"(?<![\w?$:.\-])(REGEX|REPLACE)\s*\(", re.IGNORECASE)
+#: The parts of a function's arguments: a string, an IRI or a comment (whole), a
+#: parenthesis or a comma, anything else.
+_ARGUMENT_PART = re.compile(r"(?P<opaque>" + _OPAQUE.pattern + r")|(?P<mark>[(),])|[^\"'<#(),]+|.")
+_STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+)
+#: The flags of XPath's fn:matches, which SPARQL's REGEX and REPLACE take.
+_REGEX_FLAGS = "smixq"
+
+
+def _arguments(text: str, start: int) -> list[tuple[int, int]]:
+    """The spans of the arguments of the call whose ``(`` ends at ``start``; [] if it is
+    not closed."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    begin = start
+    for part in _ARGUMENT_PART.finditer(text, start):
+        mark = part["mark"]
+        if mark == "(":
+            depth += 1
+        elif mark == ")" and depth:
+            depth -= 1
+        elif mark in (",", ")") and not depth:
+            spans.append((begin, part.start()))
+            if mark == ")":
+                return spans
+            begin = part.end()
+    return []
+
+
+def _pattern_problem(pattern: str, flags: str) -> tuple[bool, str] | None:
+    """What is wrong with the literals ``pattern`` and ``flags`` (as the query writes
+    them), if they are not a regular expression that both local engines run: whether it is
+    the flags, and the message. rdflib's engine compiles the pattern with Python's
+    :mod:`re` (which raises), Oxigraph with Rust's regex crate (whose error SPARQL turns
+    into false, or an unbound BIND)."""
+    import pyoxigraph as ox
+
+    probe = f"SELECT ?p ?f ?ok WHERE {{ BIND ({pattern} AS ?p) BIND ({flags} AS ?f) "
+    probe += 'BIND (REGEX("", ?p, ?f) AS ?ok) }'
+    try:
+        solutions = ox.Store().query(probe)
+    except (SyntaxError, ValueError, RuntimeError):  # a bad literal: the query says so
+        return None
+    assert isinstance(solutions, ox.QuerySolutions)
+    solution = next(iter(solutions))
+    value, given = solution["p"], solution["f"]
+    if not isinstance(value, ox.Literal) or not isinstance(given, ox.Literal):
+        return None
+    unknown = sorted(set(given.value) - set(_REGEX_FLAGS))
+    if unknown:
+        return True, (
+            f"the flags {_literal_shown(given.value)}: {', '.join(unknown)} is no flag"
+            f" (SPARQL's are {', '.join(_REGEX_FLAGS)})"
+        )
+    python = 0
+    for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL), ("m", re.MULTILINE)):
+        if flag in given.value:
+            python |= bit
+    shown = f"the pattern {_literal_shown(value.value)}"
+    try:
+        re.compile(value.value, python)
+    except re.error as exc:
+        return False, f"{shown} is not a regular expression: {exc}"
+    if solution["ok"] is None:
+        return False, (
+            f"{shown} is not a regular expression Oxigraph can run (it has no look-around,"
+            " no back-references and no \\p{Is…} blocks)"
+        )
+    return None
+
+
+def _literal_shown(value: str) -> str:
+    """A string as SPARQL writes it."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _refuse_bad_pattern(text: str, where: str | None = None) -> None:
+    """Refuse SPARQL ``text`` whose REGEX or REPLACE is given a pattern (or flags) in the
+    query's own text that is no regular expression, naming its line and column and the
+    pattern. SPARQL takes the error of such a pattern, as it evaluates, for false (a
+    FILTER keeps nothing, a BIND leaves its variable unbound): Oxigraph answered a typo
+    with no rows, while rdflib's engine failed on it, naming neither the query nor the
+    pattern. A pattern that the query computes, or binds, is left to the engine.
+    ``where`` names the query file in the message."""
+    if "regex" not in text.lower() and "replace" not in text.lower():
+        return
+    for call in _PATTERN_CALL.finditer(_masked(text)):
+        arguments = _arguments(text, call.end())
+        flags_at = 2 if call[1].upper() == "REGEX" else 3
+        if len(arguments) <= 1 or len(arguments) > flags_at + 1:
+            continue
+        literals = [text[a:b].strip() for a, b in arguments]
+        constant = [1] + ([flags_at] if len(arguments) > flags_at else [])
+        if not all(_STRING.fullmatch(literals[i]) for i in constant):
+            continue
+        flags = literals[flags_at] if len(arguments) > flags_at else '""'
+        problem = _pattern_problem(literals[1], flags)
+        if problem is None:
+            continue
+        in_flags, reason = problem
+        begin, end = arguments[flags_at if in_flags else 1]
+        at = begin + len(text[begin:end]) - len(text[begin:end].lstrip())
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        named = f"{where}: " if where else ""
+        raise QueryError(
+            f"{named}line {line}, column {column}: {call[1].upper()}: {reason}; SPARQL takes"
+            " such an error without a word, for false (a FILTER keeps no row, a BIND leaves"
+            " its variable unbound)" + _pointer(text, line, column),
+            source=text,
+        )
+
+
 _ONTOLOGY_TERMS: set[str] = set()
 
 
@@ -1600,6 +1719,7 @@ def run_query(
                 " bind_params(query, {name: text}), or use pipeline.query, which does"
             )
     refuse_service(query.text, query.path)  # rdflib's engine too would send it away
+    _refuse_bad_pattern(query.text, query.path)
     for name, ask in case_checks(query, bindings):
         if not graph.query(ask).askAnswer:
             cases = (tuple(row) for row in graph.query(CASE_IDS))  # type: ignore[arg-type]
@@ -1680,6 +1800,7 @@ def run_query_on_store(
     """Run a query on an Oxigraph store (the fast engine). It sees the data and the
     ontology (``union``: see :func:`reformgraph.engine.run_sparql`)."""
     refuse_service(query.text, query.path)
+    _refuse_bad_pattern(query.text, query.path)
     _check_cases_on_store(store, query, bindings, union)
     text, single = _with_classes(query.text, bindings)
     terms = {name: term.to_oxigraph() for name, term in single.items()}
@@ -1705,6 +1826,7 @@ def stream_query_on_store(
     as they are read, so that :func:`write_csv` and :func:`write_json` export an answer of
     any size in little memory. Syntax errors are raised here, as :class:`QueryError`."""
     refuse_service(query.text, query.path)
+    _refuse_bad_pattern(query.text, query.path)
     _check_cases_on_store(store, query, bindings, union)
     text, single = _with_classes(query.text, bindings)
     terms = {name: term.to_oxigraph() for name, term in single.items()}
