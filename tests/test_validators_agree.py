@@ -396,7 +396,9 @@ def test_every_sparql_constraint_keeps_its_results_when_its_not_exists_is_rewrit
     graph: Graph, validators: Validators
 ) -> None:
     store = store_of(mutated(graph, seed=1, rate=0.05))
-    prefixes = validators.compiled[0].query.split("\nSELECT", 1)[0]
+    # The prefixes the shapes declare for their SPARQL constraints (sh:prefixes).
+    sparql = next(c for c in validators.compiled if c.node_shape)
+    prefixes = sparql.query.split("\nSELECT", 1)[0]
     rewritten = 0
     for select in sorted({str(s) for s in validators.shapes.objects(None, SH.select)}):
         query = prefixes + "\n" + re.sub(r"\$this\b", "?this", select)

@@ -16,7 +16,11 @@ node and or over classes and datatypes, not over a pattern (or any value test it
 compiles), qualified value shapes over languageIn and class, a node-level or of property
 shapes — and SHACL-SPARQL constraints, each with its severity (sh:Violation unless the
 shape says sh:Warning or sh:Info; only violations make a graph fail to conform). A shape that uses
-anything else is refused when compiling, never silently skipped. The test suite checks
+anything else is refused when compiling, never silently skipped. A SPARQL constraint's query
+gets the prefixes its ``sh:prefixes`` declare (``sh:prefixes/owl:imports*/sh:declare``, SHACL
+5.2.1), no others: each declaration needs exactly one ``sh:prefix``, an xsd:string, and one
+``sh:namespace``, an xsd:anyURI; a prefix declared with two namespaces, or used by the
+query without a declaration, is refused too. The test suite checks
 that both validators give the same verdicts on every shape example and bad-input fixture.
 
 Every query takes time linear in the size of the store. Oxigraph plans joins without
@@ -141,6 +145,8 @@ class _Template:
     body: tuple[str | _Focus, ...]
     trailer: str
     node_shape: str
+    #: The PREFIX lines of a SPARQL constraint (those its sh:prefixes declare).
+    prefixes: str = ""
     classes: set[str] = field(default_factory=set)
 
     def key(self) -> tuple[object, ...]:
@@ -152,11 +158,18 @@ class _Template:
             self.body,
             self.trailer,
             self.node_shape,
+            self.prefixes,
         )
 
 
 _XSD_STRING = XSD + "string"
 _XSD_INTEGER = XSD + "integer"
+_XSD_ANY_URI = XSD + "anyURI"
+
+#: A prefix as SPARQL writes it before its colon (PN_PREFIX; the empty prefix too).
+_PREFIX_NAME = re.compile(r"(?:[^\W\d_](?:[\w.-]*[\w-])?)?")
+#: An absolute IRI as SPARQL writes it between < and > (IRIREF, with a scheme).
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^<>"{}|^`\\\x00-\x20]*')
 
 
 def _shown(term: Node) -> str:
@@ -309,16 +322,100 @@ class _Compiler:
         self.shapes = shapes
         self.ontology = ontology
         self.templates: dict[tuple[object, ...], _Template] = {}
-        self.prefixes = self._prefixes()
 
-    def _prefixes(self) -> str:
-        lines = []
-        for declaration in self.shapes.objects(None, SH.declare):
-            prefix = self.shapes.value(declaration, SH.prefix)
-            namespace = self.shapes.value(declaration, SH.namespace)
-            if prefix is not None and namespace is not None:
-                lines.append(f"PREFIX {prefix}: <{namespace}>")
-        return "\n".join(sorted(set(lines)))
+    def prefixes(self, constraint: Node) -> dict[str, str]:
+        """The namespaces of the prefixes of a SPARQL constraint: the declarations its
+        ``sh:prefixes`` values make, and those of the ontologies they import (SHACL 5.2.1, the path
+        ``sh:prefixes/owl:imports*/sh:declare``), each checked as SHACL wants it."""
+        namespaces: dict[str, tuple[str, Node]] = {}
+        declarers: list[Node] = []
+        for holder in self.shapes.objects(constraint, SH.prefixes):
+            if isinstance(holder, Literal):
+                raise self.malformed(constraint, SH.prefixes, holder, "an IRI or a blank node")
+            declarers.append(holder)
+        seen: set[Node] = set()
+        while declarers:
+            holder = declarers.pop()
+            if holder in seen:
+                continue
+            seen.add(holder)
+            declarers.extend(
+                o for o in self.shapes.objects(holder, OWL.imports) if not isinstance(o, Literal)
+            )
+            for declaration in self.shapes.objects(holder, SH.declare):
+                prefix, namespace = self.declaration(constraint, holder, declaration)
+                known = namespaces.setdefault(prefix, (namespace, holder))
+                if known[0] != namespace:
+                    raise UnsupportedShape(
+                        f"{self.name(constraint)}: sh:prefix {_shown(Literal(prefix))} is"
+                        f" declared with two namespaces, <{known[0]}> (sh:declare of"
+                        f" {_shown(known[1])}) and <{namespace}> (sh:declare of"
+                        f" {_shown(holder)}): SHACL allows one"
+                    )
+        return {prefix: namespace for prefix, (namespace, _) in sorted(namespaces.items())}
+
+    def undeclared(self, constraint: Node, select: str, prefixes: dict[str, str]) -> None:
+        """Refuses a query that uses a prefix neither its ``sh:prefixes`` nor the query
+        declares: pySHACL cannot parse it, and Oxigraph would fail on it as it validates."""
+        declared = set(prefixes)
+        before = ""
+        for match in _TOKEN.finditer(select):
+            kind, text = match.lastgroup, match.group()
+            if kind in ("space", "comment"):
+                continue
+            if kind == "word" and ":" in text:
+                prefix = text.split(":", 1)[0]
+                if before.upper() == "PREFIX":
+                    declared.add(prefix)
+                elif prefix not in declared:
+                    raise UnsupportedShape(
+                        f"{self.name(constraint)}: sh:select uses the prefix {prefix}:, which"
+                        " no sh:declare of its sh:prefixes declares (SHACL 5.2.1)"
+                    )
+            before = text
+
+    def declaration(self, constraint: Node, holder: Node, declaration: Node) -> tuple[str, str]:
+        """The prefix and namespace of a value of ``sh:declare``: an IRI or a blank node
+        with exactly one ``sh:prefix``, an xsd:string that SPARQL takes for a prefix, and
+        exactly one ``sh:namespace``, an xsd:anyURI that it takes for an IRI."""
+        where = f" (sh:declare of {_shown(holder)})"
+        if isinstance(declaration, Literal):
+            raise self.malformed(
+                constraint, SH.declare, declaration, "an IRI or a blank node", where
+            )
+        found = {}
+        for parameter in (SH.prefix, SH.namespace):
+            values = sorted(self.shapes.objects(declaration, parameter), key=_shown)
+            if len(values) != 1:
+                name = f"sh:{parameter.removeprefix(str(SH))}"
+                given = (
+                    f"{name} {' and '.join(_shown(v) for v in values)} in one declaration"
+                    if values
+                    else f"a declaration without {name}"
+                )
+                raise UnsupportedShape(
+                    f"{self.name(constraint)}: {given}{where}: SHACL wants exactly one {name}"
+                )
+            found[parameter] = values[0]
+        prefix, namespace = found[SH.prefix], found[SH.namespace]
+        if not _is_text(prefix):
+            raise self.malformed(
+                constraint, SH.prefix, prefix, "a literal of datatype xsd:string", where
+            )
+        if not _PREFIX_NAME.fullmatch(str(prefix)):
+            raise self.malformed(constraint, SH.prefix, prefix, "a SPARQL prefix name", where)
+        if not (
+            isinstance(namespace, Literal)
+            and not namespace.language
+            and namespace.datatype is not None
+            and str(namespace.datatype) == _XSD_ANY_URI
+        ):
+            raise self.malformed(
+                constraint, SH.namespace, namespace, "a literal of datatype xsd:anyURI", where
+            )
+        if not _IRI.fullmatch(str(namespace)):
+            raise self.malformed(constraint, SH.namespace, namespace, "an absolute IRI", where)
+        return str(prefix), str(namespace)
 
     def subclasses(self, cls: Node) -> list[str]:
         found = {cls}
@@ -377,13 +474,13 @@ class _Compiler:
         return heads
 
     def malformed(
-        self, shape: Node, parameter: URIRef, value: Node, wanted: str
+        self, shape: Node, parameter: URIRef, value: Node, wanted: str, where: str = ""
     ) -> UnsupportedShape:
         """The error of a parameter whose value SHACL does not allow (pySHACL refuses
-        such a shape as it loads it)."""
+        such a shape as it loads it); ``where``, the declaration it is in."""
         return UnsupportedShape(
             f"{self.name(shape)}: sh:{parameter.removeprefix(str(SH))} {_shown(value)}"
-            f" is not {wanted}"
+            f" is not {wanted}{where}"
         )
 
     def count(self, shape: Node, parameter: URIRef) -> int | None:
@@ -539,6 +636,7 @@ class _Compiler:
         select: str = "DISTINCT ?this ?v",
         trailer: str = "",
         node_shape: Node | None = None,
+        prefixes: str = "",
     ) -> None:
         """A query selecting ``?this`` (and ``?v`` when it names a value) for each violation.
 
@@ -554,6 +652,7 @@ class _Compiler:
             body,
             trailer,
             str(node_shape) if node_shape is not None else "",
+            prefixes,
         )
         template = self.templates.setdefault(template.key(), template)
         template.classes.update(classes)
@@ -566,7 +665,7 @@ class _Compiler:
         }
         body = "".join(focus[part] if isinstance(part, _Focus) else part for part in template.body)
         select = f"SELECT {template.select}\nWHERE {{\n{body}\n}}\n{template.trailer}"
-        query = f"{self.prefixes}\n{select}"
+        query = f"{template.prefixes}{select}"
         return CompiledConstraint(
             template.shape,
             template.path,
@@ -768,6 +867,8 @@ class _Compiler:
             if query is None:
                 raise UnsupportedShape(f"{self.name(constraint)}: an sh:sparql without sh:select")
             select = self.text(constraint, SH.select, query)
+            prefixes = self.prefixes(constraint)
+            self.undeclared(constraint, select, prefixes)
             inner = re.sub(r"\$this\b", "?this", select)
             if "?value" not in inner.split("WHERE", 1)[0]:
                 inner = inner.replace("SELECT ?this", "SELECT ?this (?this AS ?value)", 1)
@@ -780,6 +881,7 @@ class _Compiler:
                 (_Focus.SCAN, f"\n{{ {_not_exists_as_optional(inner)} }}\nBIND (?value AS ?v)"),
                 classes,
                 node_shape=node_shape,
+                prefixes="".join(f"PREFIX {p}: <{n}>\n" for p, n in prefixes.items()),
             )
 
     def run(self) -> list[CompiledConstraint]:
