@@ -1192,6 +1192,28 @@ def test_a_valid_pattern_and_the_word_regex_elsewhere_are_left_as_they_are(
     assert len(pipeline.query(query_graph, text).rows) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "oxigraph"),
+    [
+        ('ASK { FILTER regex("ab", ".", "q") }', False),
+        ('ASK { FILTER regex("a(b", "(", "q") }', True),
+        ('ASK { FILTER regex("ab", "a b", "x") }', True),
+        ('SELECT (REPLACE("a.b", ".", "-", "iq") AS ?r) WHERE {}', [(Literal("a-b"),)]),
+    ],
+)
+def test_the_flags_q_and_x_are_refused_on_rdflib_s_engine_which_ignores_them(
+    text: str, oxigraph: object, build_dir: Path, query_graph: Graph
+) -> None:
+    # rdflib's engine ignored q and x: regex("ab", ".", "q") was true there, false on
+    # Oxigraph (and in SPARQL), and REPLACE("a.b", ".", "-", "q") gave "---", not "a-b".
+    with pipeline.open_graph(build_dir) as graph:
+        result = pipeline.query(graph, text)
+    assert (result.rows if result.boolean is None else result.boolean) == oxigraph
+    flag = "q" if "q" in text.rsplit(",", 1)[1] else "x"
+    with pytest.raises(QueryError, match=f"rdflib's engine .* ignores the flag {flag}"):
+        pipeline.query(query_graph, text)
+
+
 def test_a_pattern_the_query_computes_is_an_error_for_the_engine_as_sparql_says(
     build_dir: Path, query_graph: Graph
 ) -> None:

@@ -1474,6 +1474,11 @@ _STRING = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
 )
+#: What SPARQL does with a pattern that is no regular expression.
+_SILENT = (
+    "; SPARQL takes such an error without a word, for false (a FILTER keeps no row, a BIND"
+    " leaves its variable unbound)"
+)
 #: The flags of XPath's fn:matches, which SPARQL's REGEX and REPLACE take.
 _REGEX_FLAGS = "smixq"
 
@@ -1498,12 +1503,13 @@ def _arguments(text: str, start: int) -> list[tuple[int, int]]:
     return []
 
 
-def _pattern_problem(pattern: str, flags: str) -> tuple[bool, str] | None:
+def _pattern_problem(pattern: str, flags: str, *, rdflib: bool) -> tuple[bool, str] | None:
     """What is wrong with the literals ``pattern`` and ``flags`` (as the query writes
     them), if they are not a regular expression that both local engines run: whether it is
     the flags, and the message. rdflib's engine compiles the pattern with Python's
     :mod:`re` (which raises), Oxigraph with Rust's regex crate (whose error SPARQL turns
-    into false, or an unbound BIND)."""
+    into false, or an unbound BIND). With ``rdflib``, the query runs on rdflib's engine,
+    which ignores the flags q and x (and so gives other rows than Oxigraph)."""
     import pyoxigraph as ox
 
     probe = f"SELECT ?p ?f ?ok WHERE {{ BIND ({pattern} AS ?p) BIND ({flags} AS ?f) "
@@ -1521,21 +1527,31 @@ def _pattern_problem(pattern: str, flags: str) -> tuple[bool, str] | None:
     if unknown:
         return True, (
             f"the flags {_literal_shown(given.value)}: {', '.join(unknown)} is no flag"
-            f" (SPARQL's are {', '.join(_REGEX_FLAGS)})"
+            f" (SPARQL's are {', '.join(_REGEX_FLAGS)}){_SILENT}"
         )
+    ignored = {"q": "read the pattern as a regular expression, not as text", "x": "keep its spaces"}
+    for flag, instead in ignored.items():
+        if rdflib and flag in given.value:
+            return True, (
+                f"the flags {_literal_shown(given.value)}: rdflib's engine (a graph of"
+                f" load_graph) ignores the flag {flag}, and would {instead}, giving other rows"
+                " than the build's store: query the build (pipeline.open_graph, the command"
+                f" line), or write the pattern without {flag}"
+            )
     python = 0
-    for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL), ("m", re.MULTILINE)):
+    for flag, bit in (("i", re.I), ("s", re.S), ("m", re.M), ("x", re.X)):
         if flag in given.value:
             python |= bit
     shown = f"the pattern {_literal_shown(value.value)}"
     try:
-        re.compile(value.value, python)
+        # with q, the pattern is text: any text is one
+        re.compile(re.escape(value.value) if "q" in given.value else value.value, python)
     except re.error as exc:
-        return False, f"{shown} is not a regular expression: {exc}"
+        return False, f"{shown} is not a regular expression: {exc}{_SILENT}"
     if solution["ok"] is None:
         return False, (
             f"{shown} is not a regular expression Oxigraph can run (it has no look-around,"
-            " no back-references and no \\p{Is…} blocks)"
+            f" no back-references and no \\p{{Is…}} blocks){_SILENT}"
         )
     return None
 
@@ -1545,14 +1561,15 @@ def _literal_shown(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _refuse_bad_pattern(text: str, where: str | None = None) -> None:
+def _refuse_bad_pattern(text: str, where: str | None = None, *, rdflib: bool = False) -> None:
     """Refuse SPARQL ``text`` whose REGEX or REPLACE is given a pattern (or flags) in the
     query's own text that is no regular expression, naming its line and column and the
     pattern. SPARQL takes the error of such a pattern, as it evaluates, for false (a
     FILTER keeps nothing, a BIND leaves its variable unbound): Oxigraph answered a typo
     with no rows, while rdflib's engine failed on it, naming neither the query nor the
     pattern. A pattern that the query computes, or binds, is left to the engine.
-    ``where`` names the query file in the message."""
+    ``where`` names the query file in the message; ``rdflib``: the query is to run on
+    rdflib's engine."""
     if "regex" not in text.lower() and "replace" not in text.lower():
         return
     for call in _PATTERN_CALL.finditer(_masked(text)):
@@ -1565,7 +1582,7 @@ def _refuse_bad_pattern(text: str, where: str | None = None) -> None:
         if not all(_STRING.fullmatch(literals[i]) for i in constant):
             continue
         flags = literals[flags_at] if len(arguments) > flags_at else '""'
-        problem = _pattern_problem(literals[1], flags)
+        problem = _pattern_problem(literals[1], flags, rdflib=rdflib)
         if problem is None:
             continue
         in_flags, reason = problem
@@ -1575,9 +1592,8 @@ def _refuse_bad_pattern(text: str, where: str | None = None) -> None:
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         named = f"{where}: " if where else ""
         raise QueryError(
-            f"{named}line {line}, column {column}: {call[1].upper()}: {reason}; SPARQL takes"
-            " such an error without a word, for false (a FILTER keeps no row, a BIND leaves"
-            " its variable unbound)" + _pointer(text, line, column),
+            f"{named}line {line}, column {column}: {call[1].upper()}: {reason}"
+            + _pointer(text, line, column),
             source=text,
         )
 
@@ -1719,7 +1735,7 @@ def run_query(
                 " bind_params(query, {name: text}), or use pipeline.query, which does"
             )
     refuse_service(query.text, query.path)  # rdflib's engine too would send it away
-    _refuse_bad_pattern(query.text, query.path)
+    _refuse_bad_pattern(query.text, query.path, rdflib=not _on_oxigraph(graph))
     for name, ask in case_checks(query, bindings):
         if not graph.query(ask).askAnswer:
             cases = (tuple(row) for row in graph.query(CASE_IDS))  # type: ignore[arg-type]
