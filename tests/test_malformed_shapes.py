@@ -353,3 +353,29 @@ def test_pyshacl_accepts_the_malformed_parameters_it_is_not_said_to_refuse(name:
         warnings.simplefilter("ignore")
         conforms, _, _ = validate(data, shacl_graph=_shapes(case.bad, case))
     assert conforms in (True, False)
+
+
+def test_a_constraint_takes_the_prefixes_of_the_ontologies_its_prefixes_import_and_no_others() -> (
+    None
+):
+    # SHACL 5.2.1: the declarations of sh:prefixes/owl:imports*/sh:declare; the same
+    # prefix declared twice with one namespace is one declaration.
+    shapes = Graph().parse(
+        data=PREFIXES
+        + f"""
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:sparql [ sh:prefixes ex:A ; sh:select "SELECT $this WHERE {{ $this ex:p 1 }}" ] .
+        ex:A a owl:Ontology ; owl:imports ex:B ; {_DECLARED} .
+        ex:B a owl:Ontology ; owl:imports ex:A ; {_DECLARED} ,
+            [ sh:prefix "ey" ; sh:namespace "http://example.org/y/"^^xsd:anyURI ] .
+        ex:Elsewhere a owl:Ontology ;
+            sh:declare [ sh:prefix "ez" ; sh:namespace "http://example.org/z/"^^xsd:anyURI ] .
+        """,
+        format="turtle",
+    )
+    (compiled,) = compile_shapes(shapes, Graph())
+    declared = [line for line in compiled.query.splitlines() if line.startswith("PREFIX")]
+    assert declared == [
+        f"PREFIX ex: <{EX}>",
+        "PREFIX ey: <http://example.org/y/>",
+    ]
