@@ -1505,8 +1505,8 @@ def _arguments(text: str, start: int) -> list[tuple[int, int]]:
 
 def _pattern_problem(pattern: str, flags: str, *, rdflib: bool) -> tuple[bool, str] | None:
     """What is wrong with the literals ``pattern`` and ``flags`` (as the query writes
-    them), if they are not a regular expression that both local engines run: whether it is
-    the flags, and the message. rdflib's engine compiles the pattern with Python's
+    them), if they are not a regular expression that the engine to run them runs: whether
+    it is the flags, and the message. rdflib's engine compiles the pattern with Python's
     :mod:`re` (which raises), Oxigraph with Rust's regex crate (whose error SPARQL turns
     into false, or an unbound BIND). With ``rdflib``, the query runs on rdflib's engine,
     which ignores the flags q and x (and so gives other rows than Oxigraph)."""
@@ -1547,8 +1547,14 @@ def _pattern_problem(pattern: str, flags: str, *, rdflib: bool) -> tuple[bool, s
         # with q, the pattern is text: any text is one
         re.compile(re.escape(value.value) if "q" in given.value else value.value, python)
     except re.error as exc:
-        return False, f"{shown} is not a regular expression: {exc}{_SILENT}"
-    if solution["ok"] is None:
+        python_error: re.error | None = exc
+    else:
+        python_error = None
+    # rdflib's engine runs the pattern with Python's re, Oxigraph with Rust's regex crate:
+    # each is judged by its own (Python's message, where it has one, says more)
+    if python_error is not None and (rdflib or solution["ok"] is None):
+        return False, f"{shown} is not a regular expression: {python_error}{_SILENT}"
+    if not rdflib and solution["ok"] is None:
         return False, (
             f"{shown} is not a regular expression Oxigraph can run (it has no look-around,"
             f" no back-references and no \\p{{Is…}} blocks){_SILENT}"
