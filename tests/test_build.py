@@ -112,7 +112,7 @@ def test_the_summary_counts_cases_measures_figures_and_shared_entities(
     summary = built.check.summary
     assert summary.cases == 8
     assert summary.measures == 28
-    assert summary.figures >= 55
+    assert summary.figures >= 54
     shared = {label: count for label, _kind, count in summary.shared_entities}
     assert shared["省经济体制和生态文明体制改革专项小组办公室"] == 3
     assert shared["投资项目绩效综合评价平台"] == 2

@@ -526,7 +526,7 @@ def test_the_figures_notebook_finds_the_curated_recognitions_and_the_alarm_chang
     assert probed["growth_ranks"] == [[3, "资产总额增速", "全国第3"], [2, "营收增速", "第2"]]
     # the export section: every row of the figures query, in its columns, outside the project
     rows, read_back, shown, folder = probed["exported"]
-    assert rows == read_back == shown == 55
+    assert rows == read_back == shown == 54
     assert probed["exported_columns"]
     assert not Path(folder).resolve().is_relative_to(ROOT.resolve())
 

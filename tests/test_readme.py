@@ -272,7 +272,7 @@ def test_the_data_readmes_lists_of_values_are_the_models_values() -> None:
 def test_the_readmes_counts_of_the_curated_data_are_what_a_build_counts(
     built: pipeline.BuildResult,
 ) -> None:
-    # "the 8 Hubei cases … — 28 measures, 55 stated numbers (figures), 9 changes, …": each
+    # "the 8 Hubei cases … — 28 measures, 54 stated numbers (figures), 9 changes, …": each
     # number of the README's first paragraph, against the build of data/.
     from reformgraph.io import load_data_folder
 
