@@ -192,10 +192,11 @@ def test_a_damaged_cache_entry_is_redone_and_the_rest_reused(project: Project) -
     from reformgraph import produce
 
     shapes = project.out / ".cache" / f"{produce._shapes_key(produce.cache_key())}.pickle"
-    shared = shared_entry(project)
-    entries = sorted(set((project.out / ".cache").iterdir()) - {shapes, shared})
+    shared = {shared_entry(project), *entity_entries(project).values()}
+    entries = sorted(set((project.out / ".cache").iterdir()) - {shapes, *shared})
     assert len(entries) == len(CASE_FILES), (
-        "one cache entry per case (and the compiled shapes, and the shared entities)"
+        "one cache entry per case (and the compiled shapes, the shared entities and each"
+        " entity file)"
     )
     entries[3].write_bytes(entries[3].read_bytes()[:100])
     entries[5].write_bytes(b"not a cache entry")
@@ -216,6 +217,20 @@ def shared_entry(project: Project) -> Path:
     entry = project.out / ".cache" / f"{key}.pickle"
     assert entry.is_file(), "the build kept the shared entities in its cache"
     return entry
+
+
+def entity_entries(project: Project) -> dict[str, Path]:
+    """Each entity file's entry in the project's build cache (which must be there)."""
+    from reformgraph import produce
+
+    entries = produce._EntityEntries(project.out / ".cache", None)
+    found = {}
+    for path in sorted((project.data / "entities").glob("*.yaml")):
+        name = entries._name(path)
+        assert name is not None
+        found[path.name] = project.out / ".cache" / name
+        assert found[path.name].is_file(), f"the build kept what reading {path.name} gave"
+    return found
 
 
 def _leave_a_mark(path: str) -> None:
@@ -770,6 +785,91 @@ def test_a_damaged_or_hostile_shared_entities_entry_is_done_again_without_callin
         same_check(rebuilt.check, clean)
         assert_same_build(project.out, project.first.folder)
         assert entry.read_bytes() != damaged, "the rebuild kept the entry it could not read"
+    assert not mark.exists(), "reading the cache called a function it names"
+
+
+# --------------------------------------------------------------------------- entity files
+
+
+def entity_files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the entity files read from now on (in this process)."""
+    from reformgraph import io
+
+    read: list[str] = []
+    real = io._read_entity_file
+
+    def recorded(path: Path, root: Path) -> object:
+        read.append(path.name)
+        return real(path, root)
+
+    monkeypatch.setattr(io, "_read_entity_file", recorded)
+    return read
+
+
+def test_check_takes_the_entity_files_read_from_the_builds_cache(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = build_folder_state(project.out)
+    clean = pipeline.check(project.data)
+    read = entity_files_read(monkeypatch)
+
+    cached = pipeline.check(project.data, build_dir=project.out)
+
+    assert read == [], "entity files unchanged since the build were read again"
+    same_check(cached, clean)
+    assert build_folder_state(project.out) == before, "check wrote into the build"
+
+
+def test_check_and_build_read_again_an_entity_file_changed_since_the_build(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leave_an_entity_placeholder(project.data)
+    clean = pipeline.check(project.data)
+    read = entity_files_read(monkeypatch)
+
+    cached = pipeline.check(project.data, build_dir=project.out)
+    assert read == ["places.yaml"], "only the changed file is read again"
+    rebuilt = project.rebuild()
+
+    assert_warns_of_the_placeholder(clean)
+    same_check(cached, clean)
+    same_check(rebuilt.check, clean)
+    monkeypatch.undo()
+    assert_same_build(project.out, project.clean_build())
+
+
+def test_check_reports_an_error_in_an_entity_file_changed_since_the_build(
+    project: Project,
+) -> None:
+    edit(project.data / "entities" / "places.yaml", "en: China}", "en: China, bad: 1}")
+
+    with pytest.raises(DataErrors) as cached:
+        pipeline.check(project.data, build_dir=project.out)
+    with pytest.raises(DataErrors) as clean:
+        pipeline.check(project.data)
+
+    assert [str(e) for e in cached.value.errors] == [str(e) for e in clean.value.errors]
+    assert any("places.yaml" in str(e) for e in clean.value.errors), clean.value.errors
+
+
+def test_a_damaged_or_hostile_entity_file_entry_is_read_again_without_calling_it(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = entity_entries(project)["places.yaml"]
+    kept = entry.read_bytes()
+    clean = pipeline.check(project.data)
+    mark = tmp_path / "mark"
+    read = entity_files_read(monkeypatch)
+    for damaged in (
+        kept[: len(kept) // 2],
+        zlib.compress(pickle.dumps(_Hostile(mark)), 1),
+        zlib.compress(pickle.dumps(([("china", b"not packed", "0")], None)), 1),
+        zlib.compress(pickle.dumps(([], {})), 1),
+    ):
+        entry.write_bytes(damaged)
+        read.clear()
+        same_check(pipeline.check(project.data, build_dir=project.out), clean)
+        assert read == ["places.yaml"]
     assert not mark.exists(), "reading the cache called a function it names"
 
 

@@ -1059,7 +1059,7 @@ def _prepare(
     # run up to the first case, would only report consequences).
     folder_errors = case_folder_errors(data_dir, paths)
     try:
-        shared = _load_shared(data_dir, progress)
+        shared = _load_shared(data_dir, progress, old_cache, new_cache)
     except DataErrors as exc:
         # Reading a case file does not depend on the sources or entities: report its
         # problems too, in the same run.
@@ -1301,24 +1301,42 @@ def _shared_entities(shared: Dataset, links: Counter[str]) -> list[tuple[str, st
 PARALLEL_ENTITY_BYTES = 4 * 2**20
 
 
-def _load_shared(root: Path, progress: Progress | None = None) -> Dataset:
+def _load_shared(
+    root: Path,
+    progress: Progress | None = None,
+    old_cache: Path | None = None,
+    new_cache: Path | None = None,
+) -> Dataset:
     """:func:`~reformgraph.io.load_shared`, its entity files read and validated by two
     processes when they are large (a national collection's take a minute in one), with
-    progress by file."""
-    folder = root / "entities"
-    files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
-    size = sum(p.stat().st_size for p in files)
-    pool = None
-    if len(files) >= 2 and size >= PARALLEL_ENTITY_BYTES and (os.cpu_count() or 1) > 1:
-        pool = _launch(
-            ProcessPoolExecutor(max_workers=2, mp_context=_context(), initializer=_die_with_parent)
-        )
-    run: Callable[..., Iterator[Any]] = map if pool is None else pool.map
+    progress by file. An entity file unchanged since the last build is taken from its
+    cache (``old_cache``; see :class:`_EntityEntries`), and a build keeps what it read in
+    its own (``new_cache``)."""
+    entries = _EntityEntries(old_cache, new_cache)
+    pools: list[ProcessPoolExecutor] = []
 
     def map_files(read: Callable[[Path], Any], paths: list[Path]) -> Iterator[Any]:
         if progress is not None:
             progress("shared", 0, len(paths))
-        for done, found in enumerate(run(read, paths), 1):
+        cached = {path: entries.take(path) for path in paths}
+        todo = [path for path in paths if cached[path] is None]
+        size = sum(path.stat().st_size for path in todo)
+        run: Callable[..., Iterator[Any]] = map
+        if len(todo) >= 2 and size >= PARALLEL_ENTITY_BYTES and (os.cpu_count() or 1) > 1:
+            pools.append(
+                _launch(
+                    ProcessPoolExecutor(
+                        max_workers=2, mp_context=_context(), initializer=_die_with_parent
+                    )
+                )
+            )
+            run = pools[0].map
+        computed = iter(run(read, todo))
+        for done, path in enumerate(paths, 1):
+            found = cached[path]
+            if found is None:
+                found = next(computed)
+                entries.keep(path, found)
             if progress is not None:
                 progress("shared", done, len(paths))
             yield found
@@ -1326,8 +1344,81 @@ def _load_shared(root: Path, progress: Progress | None = None) -> Dataset:
     try:
         return load_shared(root, map_files=map_files)
     finally:
-        if pool is not None:
+        for pool in pools:
             pool.shutdown(cancel_futures=True)
+
+
+class _EntityEntries:
+    """What reading and validating each entity file gave (its entities, packed), in the
+    cache, keyed by the file's bytes, the ontology, the shapes, the code and this user's
+    key: a file unchanged since the last build (``old_cache``) is not read again (reading
+    the entity files of 2,000 synthetic cases took 1.6 of the 5.9 s of CPU of a check that
+    took the cases and shared entities from the cache). Only a file read without a problem
+    is kept (in ``new_cache``, a build's): a problem is reported by reading it again."""
+
+    def __init__(self, old_cache: Path | None, new_cache: Path | None) -> None:
+        key = cache_key() if new_cache is not None else None
+        if key is None and old_cache is not None and old_cache.is_dir():
+            key = existing_cache_key()  # only read: none if the user has never built
+        self._old = old_cache
+        self._new = new_cache
+        self._digest: Any = None
+        self._names: dict[Path, str] = {}
+        if key is not None:
+            self._digest = hashlib.sha256(key)
+            self._digest.update(b"\0an entity file\0")
+            _digest_model(self._digest)
+
+    def _name(self, path: Path) -> str | None:
+        if self._digest is None:
+            return None
+        try:
+            raw = read_file_bytes(path, str(path), MAX_YAML_BYTES)
+        except DataErrors:
+            return None  # reading it says what is wrong
+        digest = self._digest.copy()
+        digest.update(raw)
+        self._names[path] = name = f"{digest.hexdigest()}.pickle"
+        return name
+
+    def take(self, path: Path) -> Any:
+        """What reading ``path`` gave, from the last build's cache; None if not there."""
+        name = self._name(path)
+        if name is None or self._old is None or not (self._old / name).is_file():
+            return None
+        found = _read_entry(self._old / name, {})  # builtin types only
+        if not _entity_file_read(found):
+            return None
+        if self._new is not None:
+            self._new.mkdir(parents=True, exist_ok=True)
+            _link(self._old / name, self._new / name)
+        return found
+
+    def keep(self, path: Path, found: Any) -> None:
+        """Keep what reading ``path`` gave in the new cache, if it found no problem."""
+        name = self._names.get(path)
+        if self._new is not None and name is not None and _entity_file_read(found):
+            self._new.mkdir(parents=True, exist_ok=True)
+            (self._new / name).write_bytes(zlib.compress(pickle.dumps(found), 1))
+
+
+def _entity_file_read(found: object) -> bool:
+    """Whether ``found`` is what reading an entity file without a problem gives: its
+    entities as ``(id, packed, index)``, and no line numbers."""
+    return (
+        isinstance(found, tuple)
+        and len(found) == 2
+        and found[1] is None
+        and isinstance(found[0], list)
+        and all(
+            isinstance(item, tuple)
+            and len(item) == 3
+            and type(item[0]) is str
+            and type(item[1]) is bytes
+            and type(item[2]) is int
+            for item in found[0]
+        )
+    )
 
 
 def _reading_errors(root: Path, paths: list[Path]) -> list[DataError]:
