@@ -1377,6 +1377,7 @@ class _EntityEntries:
         except DataErrors:
             return None  # reading it says what is wrong
         digest = self._digest.copy()
+        digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")  # it names it
         digest.update(raw)
         self._names[path] = name = f"{digest.hexdigest()}.pickle"
         return name
