@@ -42,7 +42,7 @@ from reformgraph.remote import (
     push_graph,
     sends_password_in_clear,
 )
-from reformgraph.server import find_binary
+from reformgraph.server import find_binary, query_link
 
 from .paths import ROOT
 
@@ -1830,10 +1830,19 @@ def test_serve_offers_saved_queries_that_answer_as_locally_and_stops_on_ctrl_c(
         base = f"http://127.0.0.1:{port}"
         assert f"query page:      {base}/\n" in text
         assert f"query endpoint:  {base}/query\n" in text
-        links = dict(re.findall(r"^  ([a-z-]+): (\S+)$", text, re.M))
-        assert set(links) == set(saved_queries())
+        # Piped (a log, as under systemd): each query's name and question, and how to open
+        # it, not its whole query in a link (67 KB of %20%3F in all).
+        questions = dict(re.findall(r"^  ([a-z-]+): (.+)$", text, re.M))
+        assert questions == {name: saved.question for name, saved in saved_queries().items()}
+        assert "paste the text `reformgraph query --list NAME` prints into the query page" in text
+        assert "%20" not in text
+        assert len(text) < 5000
+        listed = invoke("query", "--list", "cases")  # the text to paste, as said
+        assert listed.exit_code == 0, listed.output
+        assert saved_queries()["cases"].text.strip() in listed.stdout
         with httpx.Client(headers={"Accept": "application/sparql-results+json"}) as client:
-            for name, link in links.items():
+            for name, saved in saved_queries().items():
+                link = query_link(base, saved.text)  # the link each name is on a terminal
                 # each link is the query page with the query, and the endpoint to send it to
                 page, _, given = link.partition("?")
                 assert page == f"{base}/"

@@ -1417,6 +1417,7 @@ def test_a_saved_query_link_of_serve_opens_the_query_page_with_it_ready_to_run(
 ) -> None:
     # The links went to the endpoint itself: a browser showed the answer as raw XML.
     from reformgraph.queries import saved_queries
+    from reformgraph.server import query_link
 
     from .test_remote import free_port, serving
 
@@ -1424,9 +1425,10 @@ def test_a_saved_query_link_of_serve_opens_the_query_page_with_it_ready_to_run(
     with serving(build_dir, port) as process:
         assert process.stdout is not None
         for line in process.stdout:
-            if line.startswith("  cases: "):
-                link = line.split(": ", 1)[1].strip()
+            if line.startswith("Press Ctrl-C"):
                 break
+        # the link the name "cases" is on a terminal (piped, serve names the query only)
+        link = query_link(f"http://127.0.0.1:{port}", saved_queries()["cases"].text)
         browser.execute_cdp_cmd("Network.emulateNetworkConditions", _ONLINE)
         try:
             browser.get(link)

@@ -2130,17 +2130,26 @@ def serve(
             if writable:
                 out.print(Text(f"update endpoint: {base}/update"))
                 out.print(Text(f"graph store:     {base}/store"))
-            out.print(
-                "saved queries (each link opens the query page with one, to run there; queries"
-                " see the data and the ontology):"
-            )
+            if out.is_terminal:
+                out.print(
+                    "saved queries (each link opens the query page with one, to run there;"
+                    " queries see the data and the ontology):"
+                )
+            else:
+                # A log (systemd, nohup, a file): each whole link, the query in it, made
+                # 67 KB of %20%3F. Each name with its question, and how to open it.
+                out.print(
+                    "saved queries (to run one, paste the text `reformgraph query --list NAME`"
+                    " prints into the query page; on a terminal each name is a link that opens"
+                    " the page with it; queries see the data and the ontology):"
+                )
             for name, saved in saved_queries().items():
-                link = server.query_link(base, saved.text)
                 if out.is_terminal:
                     # the name as a link (a whole query in a URL is a screenful of %20%3F)
+                    link = server.query_link(base, saved.text)
                     out.print(Text("  ") + Text(name, style=Style(link=link, underline=True)))
                 else:
-                    out.print(Text(f"  {name}: {link}"))
+                    out.print(Text(f"  {name}: {saved.question}"))
             if not server.is_loopback(host):
                 limit = "" if timeout is not None else ", and --timeout SECONDS bounds a query"
                 err.print(
