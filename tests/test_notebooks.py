@@ -259,6 +259,87 @@ def test_the_errors_find_build_stops_a_notebook_with_show_as_their_message_alone
         assert line == f"{type(ran.error_in_exec).__name__}: {ran.error_in_exec}"
 
 
+@pytest.mark.parametrize(
+    ("cell", "error"),
+    [
+        (
+            "pipeline.check(DATA)",
+            "DataErrors: {data}/cases/01-big-fiscal-system.yaml:2: malformed YAML",
+        ),
+        ("saved_query('figurs')", "QueryError: no saved query named 'figurs' (did you mean"),
+        (
+            "pipeline.query(Graph(), 'figures', {'nope': 'x'})",
+            "QueryError: query 'figures' has no parameter 'nope' (its parameters: case)",
+        ),
+        (
+            "pipeline.query(Graph(), 'SELECT * WHERE {')",
+            "QueryError: SPARQL syntax error at line 1, column 17: the query ends before",
+        ),
+        (
+            "pipeline.find_build(DATA + '/nowhere')",
+            "NoProjectError: {data}/nowhere does not exist: give the folder",
+        ),
+    ],
+    ids=["yaml-error-in-a-case", "unknown-saved-query", "unknown-parameter", "syntax", "project"],
+)
+def test_every_reformgraph_error_stops_a_notebook_cell_with_its_message_alone(
+    cell: str,
+    error: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Only NoProjectError and NoBuildError were shown so: a YAML error in a case, a query
+    # parameter's, an unknown saved query, a syntax error showed Jupyter's whole traceback
+    # through reformgraph's code, the message at its end.
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    case = data / "cases" / "01-big-fiscal-system.yaml"
+    lines = case.read_text(encoding="utf-8").splitlines(keepends=True)
+    case.write_text(lines[0] + "  : [unclosed\n" + "".join(lines[1:]), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REFORMGRAPH_OUT", raising=False)
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))  # its profile, if it writes one
+    config = Config()
+    config.HistoryManager.enabled = False  # no history.sqlite
+    shell = InteractiveShell(config=config)
+    shell.run_cell(
+        "from rdflib import Graph\nfrom reformgraph import pipeline\n"
+        f"from reformgraph.queries import saved_query\nDATA = {str(data)!r}"
+    )
+    capsys.readouterr()
+    ran = shell.run_cell(cell)
+    assert ran.error_in_exec is not None
+    shown = capsys.readouterr()
+    text = shown.out + shown.err
+    assert text.startswith(error.format(data=data)), text
+    assert (
+        text.splitlines() == f"{type(ran.error_in_exec).__name__}: {ran.error_in_exec}".splitlines()
+    )
+    assert "Traceback" not in text
+    assert "reformgraph/" not in text.replace(str(data), "")  # no frame of its code
+
+
+def test_a_programming_error_in_a_notebook_cell_keeps_its_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Only reformgraph's own errors (bad input, a missing build) are their message alone.
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell(config=config)
+    ran = shell.run_cell("from reformgraph import pipeline\npipeline.open_graph()")
+    assert isinstance(ran.error_in_exec, TypeError)
+    shown = capsys.readouterr()
+    assert "Traceback" in shown.out + shown.err
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 @pytest.mark.parametrize("kind", ["missing", "not-a-build"])
 def test_a_reformgraph_out_that_names_no_build_stops_the_notebook_and_builds_nothing(

@@ -70,7 +70,16 @@ def require_progress(progress: object) -> None:
 
 
 class ReformgraphError(Exception):
-    """Base of every error reformgraph reports to its user."""
+    """Base of every error reformgraph reports to its user.
+
+    IPython and Jupyter show one as its message alone, which names the file, the place in
+    it and what is wrong, or says where it looked and what to do, without a traceback
+    through reformgraph's code: IPython calls ``_render_traceback_``, when an exception has
+    one, for the lines to show. A programming error (a ``TypeError`` …) keeps its traceback.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return f"{type(self).__name__}: {self}".splitlines()
 
 
 class DataError(OrderedRecord):
@@ -130,20 +139,11 @@ class ValidationFailed(ReformgraphError):
         super().__init__(f"the graph does not conform to the shapes ({violations} violation(s))")
 
 
-class _ShownAsItsMessage:
-    """An error IPython and Jupyter show as its message alone, which says where it looked
-    and what to do, without a traceback through reformgraph's code (IPython calls
-    ``_render_traceback_``, when an exception has one, for the lines to show)."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"{type(self).__name__}: {self}"]
-
-
-class NoProjectError(_ShownAsItsMessage, ReformgraphError):
+class NoProjectError(ReformgraphError):
     """No data folder was given and none was found above the working directory."""
 
 
-class NoBuildError(_ShownAsItsMessage, ReformgraphError):
+class NoBuildError(ReformgraphError):
     """A command needs a built graph and there is none."""
 
 
