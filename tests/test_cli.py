@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -72,24 +73,35 @@ def test_build_of_a_projects_data_folder_from_elsewhere_goes_beside_it(
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
-def test_errors_from_another_folder_say_where_their_file_names_start(
-    project: Path, monkeypatch: pytest.MonkeyPatch, command: str
+def test_errors_name_each_file_as_it_opens_from_where_the_command_ran(
+    project: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
 ) -> None:
-    # Run from data/cases, "data/cases/07-….yaml:20" named no file that opens from there.
+    # Run from data/cases, or with --data /abs/path, "data/cases/07-….yaml:20" named no
+    # file that opens from there: each is named below the data folder as given (as a
+    # compiler names its files), the project's found one as named from here.
     case = next((project / "data" / "cases").glob("07-*.yaml"))
     text = case.read_text(encoding="utf-8")
     case.write_text(text.replace("value: 30.3,", "value: 31.3,"), encoding="utf-8")
-    shown = f"data/cases/{case.name}:20 [changes[0].difference.value]"
-    for where, note in [
-        (project / "data" / "cases", f" (the files are named below {project.resolve()})"),
-        (project, ""),
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    out = ["--out", str(elsewhere / "build")] if command == "build" else []
+    for where, options, name in [
+        (project / "data" / "cases", [], f"../cases/{case.name}"),
+        (project, [], f"data/cases/{case.name}"),
+        (project, ["--data", "data"], f"data/cases/{case.name}"),
+        (elsewhere, ["--data", str(project / "data"), *out], str(case)),
+        (elsewhere, ["--data", os.path.relpath(project / "data", elsewhere), *out], None),
     ]:
         monkeypatch.chdir(where)
-        result = runner.invoke(app, [command])
+        result = runner.invoke(app, [command, *options])
         assert result.exit_code == 2, result.output
-        assert shown in result.stderr
-        assert f"1 error(s) in the data{note}; nothing was written." in result.stderr
-        assert (where / shown.split(":")[0]).is_file() == (note == "")
+        if name is None:
+            name = f"{os.path.relpath(project / 'data', elsewhere)}/cases/{case.name}"
+        assert f"{name}:20 [changes[0].difference.value]: value 31.3" in result.stderr
+        assert "1 error(s) in the data; nothing was written." in result.stderr
+        assert (where / name).is_file()
 
 
 def test_query_before_any_build_says_how_to_make_one(
@@ -1308,12 +1320,19 @@ def test_links_suggestions_take_an_entity_as_the_tables_print_it(build_dir: Path
     assert "did you mean relevant-departments" in typo.output
 
 
-def test_check_and_build_name_the_data_folder_they_read(tmp_path: Path) -> None:
+def test_check_and_build_name_the_data_folder_they_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Run inside a draft, `check` checks the project's data/: the output never said so.
     data = Path(shutil.copytree(DATA, tmp_path / "data"))
     checked = runner.invoke(app, ["check", "--data", str(data)])
     assert checked.exit_code == 0, checked.output
     assert f"data folder: {data}" in checked.stdout
+    for where, named in [(tmp_path, "data"), (data / "cases", f".. ({data.resolve()})")]:
+        monkeypatch.chdir(where)  # the project's, found: named from here
+        found = runner.invoke(app, ["check"])
+        assert found.exit_code == 0, found.output
+        assert f"data folder: {named}\n" in found.stdout
     built = runner.invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
     assert built.exit_code == 0, built.output
     assert f"data folder: {data}" in built.stdout

@@ -1589,6 +1589,22 @@ def test_accept_names_files_of_the_merged_check_as_the_user_gave_the_folders(
     assert _tree(data_copy) == before
 
 
+def test_accept_merges_into_the_data_folder_it_runs_in(
+    data_copy: Path, reviewed_draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--data .` has no name: the check of the merge in a temporary copy failed with
+    # "File exists: /tmp/reformgraph-accept-…".
+    from typer.testing import CliRunner
+
+    from reformgraph.cli import app
+
+    monkeypatch.chdir(data_copy)
+    result = CliRunner().invoke(app, ["accept", str(reviewed_draft), "--data", "."])
+    assert result.exit_code == 0, result.output
+    (case,) = (reviewed_draft / "cases").glob("*.yaml")
+    assert (data_copy / "cases" / case.name).is_file()
+
+
 def test_accept_merges_a_reviewed_draft_and_the_data_still_builds(
     data_copy: Path, reviewed_draft: Path
 ) -> None:
@@ -2166,7 +2182,7 @@ def test_accept_refuses_a_draft_whose_graph_fails_the_shapes_naming_the_draft_li
         pipeline.accept(draft, data_copy)
     (error,) = caught.value.errors
     (case,) = (draft / "cases").glob("*.yaml")
-    assert error.file == f"draft/cases/{case.name}", error  # as other draft errors name it
+    assert error.file == f"{draft}/cases/{case.name}", error  # as other draft errors name it
     lines = case.read_text(encoding="utf-8").splitlines()
     assert error.line is not None
     assert lines[error.line - 1].startswith("- id: change-1"), error

@@ -305,8 +305,8 @@ def test_a_moved_data_folder_reuses_the_cache_and_names_its_own_files(project: P
         pipeline.build(moved, project.out)
 
     assert [str(e) for e in caught.value.errors] == [
-        "moved/cases/01-copy.yaml:3 [position]: moved/cases/01-big-fiscal-system.yaml has the"
-        " same title and position in hubei-2025-reform-cases: two case files cannot hold the"
+        f"{moved}/cases/01-copy.yaml:3 [position]: {moved}/cases/01-big-fiscal-system.yaml has"
+        " the same title and position in hubei-2025-reform-cases: two case files cannot hold the"
         " same case"
     ]
     (moved / "cases" / "01-copy.yaml").unlink()

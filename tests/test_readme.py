@@ -73,7 +73,7 @@ def test_the_readmes_example_of_bad_input_is_what_a_build_prints(
         lines[number] = re.sub(r"\d+", match["new"], lines[number])
         path.write_text("".join(lines), encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # in the project, as the README's user
-    result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
+    result = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "b")])  # data/ found
     assert result.exit_code == 2
     assert _without_progress(result.stderr) == [*errors, summary]
 
@@ -136,7 +136,7 @@ def test_the_readmes_example_of_a_shacl_violation_is_what_a_build_prints(
     assert text.count(old) == 1
     case.write_text(text.replace(old, old.replace("decrease", "increase")), encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # in the project, as the README's user
-    result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "b")])
+    result = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "b")])  # data/ found
     assert result.exit_code == 1, result.output
     assert _without_progress(result.stderr) == [violation, summary]
 
@@ -180,7 +180,7 @@ def test_the_readmes_example_of_a_character_check_refuses_is_what_it_prints(
     assert text.count(old) == 1
     edited.write_text(text.replace(old, new), encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # in the project, as the README's user
-    result = CliRunner().invoke(app, ["check", "--data", str(data)])
+    result = CliRunner().invoke(app, ["check"])  # its data/ found
     assert result.exit_code == 2
     assert _without_progress(result.stderr)[0] == error
 

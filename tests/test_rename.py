@@ -99,10 +99,10 @@ def test_only_the_ids_characters_change_comments_and_layout_stay(data: Path) -> 
     result = pipeline.rename(data, "hubei", "renamed-entity-x")
     after = _files(data)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {name.removeprefix("data/") for name, _ in result.references}
+    assert changed == {name.removeprefix(f"{data}/") for name, _ in result.references}
     for name in changed:  # the new id put back gives the file as it was, byte for byte
         assert after[name].replace(b"renamed-entity-x", b"hubei") == before[name], name
-    assert "data/entities/places.yaml" in dict(result.references)
+    assert f"{data}/entities/places.yaml" in dict(result.references)
 
 
 def test_texts_facts_own_ids_and_a_case_of_the_same_id_are_not_renamed(data: Path) -> None:
@@ -131,8 +131,8 @@ def test_a_renamed_case_gets_its_new_iri_and_its_file_the_new_name(data: Path) -
     before = _graph(data)
     result = pipeline.rename(data, "big-fiscal-system", "renamed-case-x", case=True)
     assert result.moved == (
-        "data/cases/01-big-fiscal-system.yaml",
-        "data/cases/01-renamed-case-x.yaml",
+        f"{data}/cases/01-big-fiscal-system.yaml",
+        f"{data}/cases/01-renamed-case-x.yaml",
     )
     assert not (data / "cases" / "01-big-fiscal-system.yaml").exists()
     assert (data / "cases" / "01-renamed-case-x.yaml").is_file()
@@ -147,7 +147,7 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(data: Path) -> None
     result = pipeline.rename(data, "big-fiscal-system", "x", case=True, dry_run=True)
     assert not result.written
     assert result.moved is not None
-    assert result.references == (("data/cases/01-big-fiscal-system.yaml", 1),)
+    assert result.references == ((f"{data}/cases/01-big-fiscal-system.yaml", 1),)
     assert _files(data) == before
 
 
@@ -188,6 +188,9 @@ def test_a_rename_that_would_leave_a_reference_behind_is_refused_and_writes_noth
         pipeline.rename(data, "hubei", "renamed-entity-x")
     assert all("would leave the data unresolved" in str(e) for e in caught.value.errors)
     assert any("unknown" in str(e) and "'hubei'" in str(e) for e in caught.value.errors)
+    # each file named as the data folder's, not as the staged copy's, gone with it
+    assert all(f": {data}/" in str(e) for e in caught.value.errors), caught.value.errors
+    assert not any("reformgraph-rename-" in str(e) for e in caught.value.errors)
     assert _files(data) == before
 
 
@@ -208,7 +211,7 @@ def test_the_command_renames_and_says_where(data: Path) -> None:
     result = runner.invoke(app, ["rename", "hubei", "hubei-province", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert "renamed entity 'hubei' to 'hubei-province': 32 place(s) in 9 file(s)" in result.stdout
-    assert "  data/entities/places.yaml: 3" in result.stdout
+    assert f"  {data}/entities/places.yaml: 3" in result.stdout
     assert "build again" in result.stderr
     assert pipeline.check(data).validation.conforms
 
@@ -413,9 +416,15 @@ def test_a_renamed_source_gives_the_same_graph_with_only_its_iris_and_file_name_
     assert result.kind == "source"
     # its id and file, and the source of each of the 8 cases
     assert result.total == 10
-    assert dict(result.references)[f"data/sources/{SOURCE}.yaml"] == 2
-    assert result.moved == (f"data/sources/{SOURCE}.yaml", "data/sources/renamed-source-x.yaml")
-    assert result.text_moved == (f"data/sources/{SOURCE}.txt", "data/sources/renamed-source-x.txt")
+    assert dict(result.references)[f"{data}/sources/{SOURCE}.yaml"] == 2
+    assert result.moved == (
+        f"{data}/sources/{SOURCE}.yaml",
+        f"{data}/sources/renamed-source-x.yaml",
+    )
+    assert result.text_moved == (
+        f"{data}/sources/{SOURCE}.txt",
+        f"{data}/sources/renamed-source-x.txt",
+    )
     assert sorted(p.name for p in (data / "sources").iterdir()) == [
         "renamed-source-x.txt",
         "renamed-source-x.yaml",
@@ -441,7 +450,10 @@ def test_a_source_dry_run_says_what_would_change_and_writes_nothing(data: Path) 
     before = _files(data)
     result = pipeline.rename(data, SOURCE, "renamed-source-x", source=True, dry_run=True)
     assert not result.written
-    assert result.text_moved == (f"data/sources/{SOURCE}.txt", "data/sources/renamed-source-x.txt")
+    assert result.text_moved == (
+        f"{data}/sources/{SOURCE}.txt",
+        f"{data}/sources/renamed-source-x.txt",
+    )
     assert _files(data) == before
 
 
@@ -536,7 +548,7 @@ def test_a_source_rename_onto_another_sources_text_file_is_refused_and_writes_no
     with pytest.raises(DataErrors) as caught:
         pipeline.rename(data, SOURCE, "renamed-source-x", source=True)
     assert any(
-        e.file == "data/sources/renamed-source-x.txt"
+        e.file == f"{data}/sources/renamed-source-x.txt"
         and "a file of this name is already there" in e.message
         for e in caught.value.errors
     ), caught.value.errors
@@ -551,10 +563,10 @@ def test_the_command_renames_a_source_and_its_files(data: Path) -> None:
         f"renamed source '{SOURCE}' to 'hubei-2025-typical-cases': 10 place(s) in 9 file(s)"
         in result.stdout
     )
-    assert f"  data/sources/{SOURCE}.yaml: 2" in result.stdout
-    assert "  data/cases/01-big-fiscal-system.yaml: 1" in result.stdout
+    assert f"  {data}/sources/{SOURCE}.yaml: 2" in result.stdout
+    assert f"  {data}/cases/01-big-fiscal-system.yaml: 1" in result.stdout
     assert (
-        f"  data/sources/{SOURCE}.txt is now data/sources/hubei-2025-typical-cases.txt"
+        f"  {data}/sources/{SOURCE}.txt is now {data}/sources/hubei-2025-typical-cases.txt"
         in result.stdout
     )
     assert "build again" in result.stderr
@@ -791,3 +803,17 @@ def test_a_folder_no_file_can_be_made_in_is_named_not_the_hidden_file_it_could_n
     ), result.stderr
     assert _files(data) == before
     assert not _aside(data)
+
+
+def test_the_command_renames_in_the_data_folder_it_runs_in(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--data .` (or the project's data/, found from inside it) has no name: the check of
+    # the rename in a temporary copy said "File exists: /tmp/reformgraph-rename-…".
+    monkeypatch.chdir(data)
+    for options in (["--data", "."], []):
+        result = runner.invoke(app, ["rename", "hubei", "hubei-province", *options])
+        assert result.exit_code == 0, result.output
+        assert "  entities/places.yaml: 3" in result.stdout
+        result = runner.invoke(app, ["rename", "hubei-province", "hubei", *options])
+        assert result.exit_code == 0, result.output

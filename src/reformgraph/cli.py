@@ -275,28 +275,11 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _report_data_errors(
-    exc: DataErrors, where: str = " in the data", folders: Sequence[Path] = ()
-) -> NoReturn:
+def _report_data_errors(exc: DataErrors, where: str = " in the data") -> NoReturn:
+    # Each file is named as it opens from here: below the data folder as given.
     for error in exc.errors:
         err.print(Text(str(error)))
-    _fail(f"{len(exc.errors)} error(s){where}{_named_below(folders)}; nothing was written.", 2)
-
-
-def _named_below(folders: Sequence[Path]) -> str:
-    """Where the messages' file names start from, when that is not the working folder: a
-    data folder given as an absolute path, or found above the working folder, names its
-    files below the folder that holds it (``data/cases/01-x.yaml``); one given as a
-    relative path, below the working folder, as given."""
-    cwd = Path.cwd().resolve()
-    bases = dict.fromkeys(
-        folder.resolve().parent
-        for folder in folders
-        if folder.is_absolute() and folder.resolve().parent != cwd
-    )
-    if not bases:
-        return ""
-    return f" (the files are named below {' or '.join(str(b) for b in bases)})"
+    _fail(f"{len(exc.errors)} error(s){where}; nothing was written.", 2)
 
 
 def _lower(value: str | None) -> str | None:
@@ -356,7 +339,9 @@ def _print_summary(result: object, data_dir: Path, written: list[Path] | None = 
     assert isinstance(result, CheckResult)
     summary = result.summary
     # which folder: `check` run inside a draft checks the project's data/, not the draft
-    out.print(Text(f"data folder: {data_dir}"))
+    # (as named from here: `..` in data/cases/ is said with the folder it is)
+    named = data_dir.name not in ("", ".", "..") or data_dir.is_absolute()
+    out.print(Text(f"data folder: {data_dir}" + ("" if named else f" ({data_dir.resolve()})")))
     table = Table(title="reformgraph", show_header=True, header_style="bold")
     table.add_column("class")
     table.add_column("instances", justify="right")
@@ -509,10 +494,10 @@ def build(data: DataOption = None, out_dir: OutOption = None) -> None:
         with _progress() as progress:
             result = pipeline.build(data_dir, target, progress=progress)
     except DataErrors as exc:
-        _report_data_errors(exc, folders=[data_dir])
+        _report_data_errors(exc)
     except ValidationFailed as exc:
         err.print(Text(exc.report))
-        _fail(f"{exc}{_named_below([data_dir])}; nothing was written.", 1)
+        _fail(f"{exc}; nothing was written.", 1)
     except WorkerDied as exc:
         _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
@@ -579,7 +564,7 @@ def check(data: DataOption = None, build_dir: BuildOption = None) -> None:
         with _progress() as progress:
             result = pipeline.check(data_dir, build_dir=cached, progress=progress)
     except DataErrors as exc:
-        _report_data_errors(exc, folders=[data_dir])
+        _report_data_errors(exc)
     except WorkerDied as exc:
         _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
@@ -613,7 +598,7 @@ def check(data: DataOption = None, build_dir: BuildOption = None) -> None:
     if result.uncovered or not result.validation.conforms:
         _fail(
             f"{len(result.uncovered)} uncovered number(s) or outcome word(s), "
-            f"{len(result.validation.violations)} SHACL violation(s)" + _named_below([data_dir]),
+            f"{len(result.validation.violations)} SHACL violation(s)",
             1,
         )
 
@@ -1994,7 +1979,7 @@ def accept(
         data_dir = resolve_data_folder(data, Path.cwd())
         result = merge(draft_dir, data_dir, allow_todo=allow_todo)
     except DataErrors as exc:
-        _report_data_errors(exc, folders=[draft_dir, *([data_dir] if data_dir else [])])
+        _report_data_errors(exc)
     except WorkerDied as exc:
         _fail(str(exc), WORKER_DIED)
     except ReformgraphError as exc:
@@ -2046,7 +2031,7 @@ def rename(
             data_dir, old, new, case=case, source=source, merge=merge, dry_run=dry_run
         )
     except DataErrors as exc:
-        _report_data_errors(exc, folders=[data_dir] if data_dir else [])
+        _report_data_errors(exc)
     except ReformgraphError as exc:
         _fail(str(exc))
     if merge:

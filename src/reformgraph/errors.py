@@ -7,7 +7,6 @@ from reformgraph._record import OrderedRecord
 TYPE_CHECKING = False  # not typing's: a query on the command line imports this module
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-    from pathlib import Path
 
 __all__ = [
     "AuthenticationFailed",
@@ -305,19 +304,6 @@ class ServerError(ReformgraphError):
 
 class PortInUse(ServerError):
     """The host and port the server should listen on are taken."""
-
-
-def relative(path: Path, root: Path | None = None) -> str:
-    """``path`` relative to ``root`` (or the working directory) when it lies below it."""
-    from pathlib import Path
-
-    base = root if root is not None else Path.cwd()
-    # The folder is resolved, not the file: a file that is a link is named as itself, and
-    # a broken link or a link loop can be named at all.
-    try:
-        return str((path.parent.resolve() / path.name).relative_to(base.resolve()))
-    except (ValueError, OSError, RuntimeError):
-        return str(path)
 
 
 class BuildChangedWarning(UserWarning):

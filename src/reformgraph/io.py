@@ -35,7 +35,7 @@ from reformgraph._unshown import (
     INVISIBLE_CHARACTERS,
     invisible_named,
 )
-from reformgraph.errors import DataError, DataErrors, closest, relative, yaml_path
+from reformgraph.errors import DataError, DataErrors, closest, yaml_path
 from reformgraph.models import (
     PATTERN_MEANINGS,
     WORDED,
@@ -1298,15 +1298,21 @@ def _validate(model: type[ModelT], data: Any, lines: LineMap, prefix: PathKey = 
 
 def shown(path: StrPath, root: StrPath) -> str:
     """How messages name ``path``, a file of the data folder ``root``: below the folder as
-    the user gave it when that is relative (``drafts/new/cases/01-x.yaml`` opens from the
-    working directory), else below the folder's own name (``data/cases/01-x.yaml``)."""
+    the user gave it, as a compiler names a file (``drafts/new/cases/01-x.yaml``,
+    ``/home/me/data/cases/01-x.yaml``), so that the name opens from where they ran the
+    command. Below its own name only (``data/cases/01-x.yaml``), a file given with an
+    absolute path opened nowhere but in the folder above the data folder."""
     path, root = Path(path), Path(root)
-    if not root.is_absolute():
-        try:
-            return str(root / path.relative_to(root))
-        except ValueError:
-            pass
-    return relative(path, root.parent)
+    try:
+        return str(root / path.relative_to(root))
+    except ValueError:
+        pass
+    # A path that is not below the folder as written (resolved, or made absolute):
+    # below the folder the same way, resolved.
+    try:
+        return str(root / (path.parent.resolve() / path.name).relative_to(root.resolve()))
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
 
 
 def _yaml_files(folder: Path) -> list[Path]:

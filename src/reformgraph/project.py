@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reformgraph.errors import NoProjectError
@@ -106,7 +107,10 @@ def resolve_data_folder(data: Path | None, cwd: Path) -> Path:
         raise NoProjectError(
             f"no data folder here: {why_no_project(cwd)} (give one with --data DIR)"
         )
-    return project / "data"
+    # Named from the working folder (data, ../data), as a user would name it: its files
+    # are named in messages below it, and so open from where the command ran.
+    found = project / "data"
+    return Path(os.path.relpath(found)) if cwd.resolve() == Path.cwd().resolve() else found
 
 
 def ontology_file(name: str) -> Path:

@@ -703,7 +703,7 @@ def _check_copy(
     data_dir: Path, contents: dict[Path, bytes], moves: list[tuple[Path, Path]]
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="reformgraph-rename-") as work:
-        staged = Path(work) / data_dir.name
+        staged = Path(work) / (data_dir.resolve().name or "data")  # `--data .` has no name
         shutil.copytree(data_dir, staged, ignore=shutil.ignore_patterns(".*"))
         for path, blob in contents.items():
             (staged / path.relative_to(data_dir)).write_bytes(blob)
@@ -712,9 +712,17 @@ def _check_copy(
         try:
             resolve(load_data_folder(staged))
         except DataErrors as exc:
+            # the staged copy's files, gone with it, named as the data folder's (shown)
+            own = "" if str(data_dir) == "." else f"{data_dir}/"
             raise RenameError(
                 [
-                    DataError("", None, "", f"the rename would leave the data unresolved: {e}")
+                    DataError(
+                        "",
+                        None,
+                        "",
+                        "the rename would leave the data unresolved: "
+                        + str(e).replace(f"{staged}/", own),
+                    )
                     for e in exc.errors
                 ]
             ) from None

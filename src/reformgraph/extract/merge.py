@@ -154,7 +154,7 @@ class _StagedNames:
     named by the draft's file and line (it is not in the data folder yet), any other by
     the data folder's, both as the user gave the folders."""
 
-    #: The staged copy's folder name, with which its files are named (``data/cases/…``).
+    #: The staged copy's folder, below which its files are named (``/tmp/…/data/cases/…``).
     staged: str
     data_dir: Path
     #: The staged files that come from the draft (``cases/…``), as the draft names them.
@@ -458,13 +458,13 @@ def _check_staged(
     draft_lines = {f"cases/{Path(case.lines.file).name}": case.lines for case in draft.cases}
 
     with tempfile.TemporaryDirectory(prefix="reformgraph-accept-") as work:
-        staged = Path(work) / data_dir.name
+        staged = Path(work) / (data_dir.resolve().name or "data")  # `--data .` has no name
         shutil.copytree(data_dir, staged)
         for name, blob in files_.items():
             path = staged / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(blob)
-        names = _StagedNames(staged.name, data_dir, from_draft, removed, draft_lines)
+        names = _StagedNames(str(staged), data_dir, from_draft, removed, draft_lines)
         try:
             merged = resolve(load_data_folder(staged))
         except DataErrors as exc:
