@@ -8,13 +8,16 @@ a higher level, innovation claims (全国首个, 在全国率先) and pilots, at
 rates per case, stated by the case as a whole or by one of its measures. The optional
 fields are filled in the curated data's proportions (``FIELD_RATES``): figures, changes
 and rankings say whose they are (全省, the province) and when (截至2024年底, 2024年,
-今年以来), some figures are cumulative (累计), relations state their purpose, cases when
-they began, measures an exception (一批), and platforms, mechanisms and concepts have
-definitions. Everything is quoted from the synthetic text, and every outcome word (率先,
-首, 试点 …) lies in an outcome's words, so that the data resolves and conforms like real
-data. Entities are shared across cases with a long tail: a few hubs (offices, provinces,
-national bodies) appear in many cases, most entities in one or two. Everything follows
-from the seed.
+今年以来), some figures are cumulative (累计) or count a narrower indicator (其中…), some
+changes are stated by their difference alone (提升30.3%, 提高20多个百分点), relations
+state their purpose, some are assistance (协助) or leave a participant unsaid (implied),
+recognitions name the inspection or selection they came through (via), cases say when
+they began, measures an exception (一批), and entities have definitions, alternative
+labels and look-alikes (distinct_from). Everything is quoted from the synthetic text,
+and every outcome word (率先, 首, 试点 …) lies in an outcome's words, so that the data
+resolves and conforms like real data. Entities are shared across cases with a long tail:
+a few hubs (offices, provinces, national bodies) appear in many cases, most entities in
+one or two. Everything follows from the seed.
 """
 
 from __future__ import annotations
@@ -171,8 +174,21 @@ _MARKERS = ["一是", "二是", "三是", "四是"]
 #: date, with the change beside it: those are dated as changes are, and other rankings 5
 #: in 8 times, so that half of all rankings are. Of its entities, 14 of 22 platforms, 22
 #: of 35 mechanisms and 24 of 53 concepts have a definition, and 10 of the mechanisms are
-#: part of another (part_of). Each is dealt from a shuffled deck (:class:`_Deck`), so that
-#: a few dozen cases hold them in these proportions, not just 10,000.
+#: part of another (part_of). Of its 9 changes, 4 are stated by their difference only (提升
+#: 30.3%): 2 of them are the growth beside a ranking (同比增长13.4%), so 2 of the other 7,
+#: and 1 of those 2 qualifies it (比改革前提高20多个百分点). 2 of 4 recognitions name the
+#: inspection or selection they came through (via); of 3 relations 1 is an assistance
+#: (协助) and 2 leave a participant unsaid (implied: 会同相关主管部门…, the paragraph's
+#: body understood), as does the one pilot of a first batch (首批“双智试点”, Wuhan
+#: understood). 2 of 44 figures count a narrower indicator than the figure before them
+#: (其中独角兽企业5家, of 企业300余家: skos:broader). All 4 administrative areas have an
+#: alternative label (湖北 and 湖北省), as do 1 of 22 platforms, 2 of 53 concepts and 5 of
+#: 48 organisations (绩效平台, 国企). 4 of the 110 platforms, mechanisms and concepts and 6
+#: of the 48 organisations are distinct_from a look-alike (轴幅式航空货运模式 and
+#: “轴辐式”航空货运网络, 国家发改委 and 省发改委): here 2 and 3 pairs, each an entity and the
+#: next of its kind, with the same words but the last (数据服务平台, 数据服务系统). Each is
+#: dealt from a shuffled deck (:class:`_Deck`), so that a few dozen cases hold them in these
+#: proportions, not just 10,000.
 FIELD_RATES: dict[str, tuple[int, int]] = {
     "figure subject": (27, 44),
     "figure date": (7, 44),
@@ -192,6 +208,35 @@ FIELD_RATES: dict[str, tuple[int, int]] = {
     "mechanism definition": (22, 35),
     "concept definition": (24, 53),
     "mechanism part": (10, 35),
+    "change by its difference": (2, 7),
+    "difference qualifier": (1, 2),
+    "recognition via": (2, 4),
+    "relation assistance": (1, 3),
+    "relation implied participant": (2, 3),
+    "first-batch pilot implied assignee": (1, 1),
+    "figure of a narrower indicator": (2, 44),
+    "place alternative label": (4, 4),
+    "platform alternative label": (1, 22),
+    "concept alternative label": (2, 53),
+    "organisation alternative label": (5, 48),
+    "platform, mechanism or concept look-alike pair": (2, 110),
+    "organisation look-alike pair": (3, 48),
+}
+#: The deck of FIELD_RATES that gives each kind of entity an alternative label or a
+#: look-alike (the organisations: government bodies and reform offices).
+_ALT_DECKS = {
+    "administrative-area": "place alternative label",
+    "platform": "platform alternative label",
+    "concept": "concept alternative label",
+    "government-body": "organisation alternative label",
+    "reform-office": "organisation alternative label",
+}
+_ALIKE_DECKS = {
+    "platform": "platform, mechanism or concept look-alike pair",
+    "mechanism": "platform, mechanism or concept look-alike pair",
+    "concept": "platform, mechanism or concept look-alike pair",
+    "government-body": "organisation look-alike pair",
+    "reform-office": "organisation look-alike pair",
 }
 #: The dates of the curated facts, as (as of a day: 截至2024年底; a year: 2024年; a phrase
 #: with neither: 今年以来) in each kind's dates.
@@ -215,15 +260,24 @@ _MINISTRIES = [
     "国家市场监管总局",
 ]
 _NATIONAL_BODIES = ["国务院", "全国人大常委会", "中央纪委", *_MINISTRIES]
+#: The short names of national bodies, their alternative labels (as 国家发改委 in the
+#: curated data).
+_SHORT_NAMES = {
+    "国家发展改革委": "国家发改委",
+    "工业和信息化部": "工信部",
+    "国家市场监管总局": "市场监管总局",
+    "中央纪委": "中纪委",
+}
 _INSPECTIONS = ["高质量发展综合督查", "营商环境专项督查", "重大政策落实情况督查"]
 #: Recognitions: (form, level, weight, the quote's lead with {s} for what is recognised,
-#: the words that make it, with {by} for who recognises it, {via} for the inspection and
-#: {field} for a field of work, and who may recognise it: national bodies, or the province
-#: when there are none). Each quote begins with a fixed word, so that no quote lies inside
-#: another when one subject's label ends with another's.
+#: the words that make it, with {by} for who recognises it and {via} for the inspection
+#: or the selection of typical cases of a field (全国数据领域改革典型案例), and who may
+#: recognise it: national bodies, or the province when there are none). As many are made
+#: with a {via} as without (FIELD_RATES). Each quote begins with a fixed word, so that no
+#: quote lies inside another when one subject's label ends with another's.
 _RECOGNITIONS: list[tuple[str, str, int, str, str, list[str]]] = [
     ("typical-experience", "national", 3, "推进{s}的做法", "被列入{by}{via}典型经验", ["国务院"]),
-    ("typical-case", "national", 3, "建设{s}的经验", "获评全国{field}领域改革典型案例", []),
+    ("typical-case", "national", 3, "建设{s}的经验", "获评{via}", []),
     (
         "experience-exchange",
         "national",
@@ -279,6 +333,7 @@ _UNIT_ENTITIES: list[dict[str, object]] = [
         ("km", "km", "公里", "kilometre", ["公里"], "http://qudt.org/vocab/unit/KiloM"),
         ("second", "s", "秒", "second", ["秒"], "http://qudt.org/vocab/unit/SEC"),
         ("percent", "%", "百分比", "percent", ["%"], "http://qudt.org/vocab/unit/PERCENT"),
+        ("percentage-point", "pp", "百分点", "percentage point", ["个百分点", "百分点"], None),
         (
             "count",
             "count",
@@ -326,6 +381,16 @@ class _Deck:
     def __init__(self, rng: random.Random, hits: int, size: int) -> None:
         self.rng, self.hits, self.size = rng, hits, size
         self.cards: list[bool] = []
+        self.owed = 0
+
+    def draw_when(self, can: bool) -> bool:
+        """A draw for a fact that ``can`` take the field or not: a yes drawn for one that
+        cannot is kept for the next that can, so that the rate holds."""
+        self.owed += self.draw()
+        if can and self.owed:
+            self.owed -= 1
+            return True
+        return False
 
     def draw(self) -> bool:
         if not self.cards:
@@ -346,6 +411,44 @@ def _date(rng: random.Random, kind: str) -> dict[str, object]:
     return {"text": "今年以来"}
 
 
+def _words(kind: str, label: str) -> tuple[str, str] | None:
+    """A label :class:`_Names` made for ``kind``, as its words but the last (数据服务 of
+    数据服务平台) and the last; None for a label made otherwise (国务院, 江岚省)."""
+    suffix = next((s for s in _KINDS.get(kind, ()) if label.endswith(s)), None)
+    if suffix is None or label[-len(suffix) - 2 : -len(suffix)] not in _ACTIONS:
+        return None
+    return label[: -len(suffix)], suffix
+
+
+def _stem(kind: str, label: str) -> str | None:
+    words = _words(kind, label)
+    return None if words is None else words[0]
+
+
+def _alternative_label(
+    entity: dict[str, object], kind: str, label: str, used: set[str], deck: _Deck
+) -> None:
+    """Give ``entity`` an alternative label if ``deck`` says so: a province its name without
+    省 (江岚 of 江岚省, as 湖北 of 湖北省), the country 中国 (全国), a national body its short
+    name (工信部), others their short form (数据平台 of 数据服务平台), unless another label
+    has it or there is none (then the next entity of the deck takes it)."""
+    if kind == "administrative-area":
+        alt: str | None = "中国" if label == "全国" else label.removesuffix("省")
+    else:
+        alt = _SHORT_NAMES.get(label) or _short(kind, label)
+    if deck.draw_when(alt is not None and alt not in used and alt != label):
+        assert alt is not None
+        used.add(alt)
+        entity["alt_labels"] = [{"zh": alt, "en": f"(synthetic) short name of {entity['id']}"}]
+
+
+def _short(kind: str, label: str) -> str | None:
+    """A short form of a label :class:`_Names` made, without its action (数据平台 of
+    数据服务平台), as 绩效平台 is of 投资项目绩效综合评价平台; None for a label made otherwise."""
+    words = _words(kind, label)
+    return None if words is None else words[0][:-2] + words[1]
+
+
 class _Names:
     """Unique Chinese labels for entities of each kind: a field, an action and a word of the
     kind; once those grow scarce for a kind, a region before them; then a second field.
@@ -358,9 +461,21 @@ class _Names:
         self.rng = rng
         self.used: set[str] = set()
         self.tier: dict[str, int] = {}
+        #: The label of the kind whose look-alike the next label of the kind is to be.
+        self.alike: dict[str, str] = {}
 
-    def make(self, kind: str) -> str:
+    def make(self, kind: str, alike: bool = True) -> str:
+        """A new label of ``kind``; the look-alike of ``self.alike[kind]`` if there is one
+        and ``alike`` (a label that names no entity, a measure's lead, makes none)."""
         suffixes = _KINDS[kind]
+        other = self.alike.pop(kind, None) if alike else None
+        words = _words(kind, other) if other is not None else None
+        if words is not None:  # the same words but the last: 数据服务平台, 数据服务系统
+            for suffix in self.rng.sample(suffixes, len(suffixes)):
+                label = words[0] + suffix
+                if label not in self.used:
+                    self.used.add(label)
+                    return label
         taken = 0
         for _ in range(10_000):
             tier = self.tier.get(kind, 0)
@@ -429,7 +544,9 @@ class _Outcomes:
     china: str
     bodies: dict[str, str]  # national bodies by label
     inspections: list[str]
+    selections: list[str]  # of typical cases, one for each field of work (_FIELDS)
     programmes: _Pool
+    decks: dict[str, _Deck]
 
     def quotas(self, cases: int) -> list[dict[str, int]]:
         """How many of each outcome the next ``cases`` cases state: the curated data's
@@ -453,16 +570,16 @@ class _Outcomes:
         return self.pilot(number, subject, province, programmes)
 
     def recognition(self, number: int, subject: str, province: str) -> _Outcome:
+        through = self.decks["recognition via"].draw()
+        kinds = [r for r in _RECOGNITIONS if ("{via}" in r[4]) == through]
         form, level, _, lead, words, bodies = self.rng.choices(
-            _RECOGNITIONS, weights=[r[2] for r in _RECOGNITIONS]
+            kinds, weights=[r[2] for r in kinds]
         )[0]
         by = self.bodies[self.rng.choice(bodies)] if bodies else province
-        via = self.rng.choice(self.inspections) if "{via}" in words else None
-        text = words.format(
-            by=self.labels[by],
-            via=self.labels[via] if via else "",
-            field=self.rng.choice(_FIELDS),
-        )
+        via = None
+        if through:
+            via = self.rng.choice(self.selections if form == "typical-case" else self.inspections)
+        text = words.format(by=self.labels[by], via=self.labels[via] if via else "")
         quote = lead.format(s=self.labels[subject]) + text
         record: dict[str, object] = {"id": f"recognition-{number}", "quote": quote, "text": text}
         named = {subject}
@@ -528,6 +645,9 @@ class _Outcomes:
             named |= {by, province}
         if "首批" in words:
             record["batch"] = {"text": "首批", "en": "first batch"}
+            if self.decks["first-batch pilot implied assignee"].draw():  # the case's province
+                record["assigned_to"] = [{"id": province, "implied": True}]
+                named.add(province)
         return _Outcome(record, f"{record['quote']}。", named)
 
 
@@ -614,6 +734,8 @@ def _synthesize(
     labels: dict[str, str] = {}
     decks = {name: _Deck(rng, hits, size) for name, (hits, size) in FIELD_RATES.items()}
     hubs: dict[str, str] = {}
+    # by kind, the entity whose look-alike comes next
+    waiting: dict[str, tuple[str, dict[str, object]]] = {}
 
     def add(kind: str, label: str, **extra: object) -> str:
         ident = base = f"{kind[:4]}-{hashlib.sha1(label.encode()).hexdigest()[:10]}"
@@ -640,6 +762,17 @@ def _synthesize(
                 "en": f"(synthetic) The {kind} {ident}, defined as the curated data defines"
                 f" most of its {kind}s: what it is, who runs it and what it is for."
             }
+        if kind in _ALT_DECKS:
+            _alternative_label(entities[-1], kind, label, names.used, decks[_ALT_DECKS[kind]])
+        if kind in _ALIKE_DECKS:  # the look-alike of the last of its kind that wants one
+            other, record = waiting.pop(kind, (None, None))
+            mine = _words(kind, label)
+            if other is not None and mine is not None and mine[0] == _stem(kind, labels[other]):
+                entities[-1]["distinct_from"] = [other]
+                cast(dict[str, object], record)["distinct_from"] = [ident]
+            elif decks[_ALIKE_DECKS[kind]].draw_when(mine is not None):
+                waiting[kind] = ident, entities[-1]
+                names.alike[kind] = label
         return ident
 
     entities.extend(_UNIT_ENTITIES)
@@ -648,6 +781,9 @@ def _synthesize(
     domain = add("domain", "综合改革")
     provinces = [add("administrative-area", f"{r}省", part_of=[china]) for r in _REGIONS]
     scale = max(n_cases, 10)
+    # the national bodies before the pools: a look-alike drawn for one (which has none)
+    # falls to the next government body
+    bodies = {label: add("government-body", label) for label in _NATIONAL_BODIES}
     offices = _Pool("reform-office", max(3, scale // 12), names, rng, add)
     pools = {
         kind: _Pool(kind, max(10, scale // divisor), names, rng, add)
@@ -663,9 +799,11 @@ def _synthesize(
         rng,
         labels,
         china,
-        bodies={label: add("government-body", label) for label in _NATIONAL_BODIES},
+        bodies=bodies,
         inspections=[add("event", label) for label in _INSPECTIONS],
+        selections=[add("event", f"全国{field}领域改革典型案例") for field in _FIELDS],
         programmes=_Pool("pilot-programme", max(10, scale // 20), names, rng, add),
+        decks=decks,
     )
     growth_rates: dict[str, str] = {}
 
@@ -676,6 +814,14 @@ def _synthesize(
                 "indicator", f"{labels[indicator]}增速", growth_rate_of=indicator
             )
         return growth_rates[indicator]
+
+    narrowers: dict[str, str] = {}
+
+    def narrower(indicator: str) -> str:
+        """An indicator narrower than ``indicator`` (独角兽企业数 of 企业数): 重点某指标."""
+        if indicator not in narrowers:
+            narrowers[indicator] = add("indicator", f"重点{labels[indicator]}", broader=[indicator])
+        return narrowers[indicator]
 
     world = _World(
         rng,
@@ -689,6 +835,7 @@ def _synthesize(
         domain,
         outcomes,
         growth_rate,
+        narrower,
         decks,
     )
     stats = SynthStats()
@@ -717,9 +864,10 @@ def _synthesize(
     entities = [
         e for e in entities if e["type"] == "unit" or e["id"] in stats.uses or e["id"] == publisher
     ]
-    for entity in entities:  # nor part of one left out
-        if "part_of" in entity and cast(list[str], entity["part_of"])[0] not in stats.uses:
-            del entity["part_of"]
+    for entity in entities:  # nor part of one left out, or distinct from one
+        for key in ("part_of", "distinct_from", "broader"):
+            if key in entity and cast(list[str], entity[key])[0] not in stats.uses:
+                del entity[key]
     for start in range(0, len(entities), ENTITIES_PER_FILE):
         chunk = entities[start : start + ENTITIES_PER_FILE]
         (out / "entities" / f"entities-{start // ENTITIES_PER_FILE:04d}.yaml").write_text(
@@ -753,7 +901,7 @@ def _write_source(out: Path, source_id: str, lines: list[str], publisher: str) -
 class _World:
     """What every synthetic case is written from: the random numbers, the labels, the
     pools of shared entities and the hubs (offices, provinces, the national scope and the
-    one domain), and the two ways of making an entity (``add``, ``growth_rate``)."""
+    one domain), and the ways of making an entity (``add``, ``growth_rate``, ``narrower``)."""
 
     rng: random.Random
     names: _Names
@@ -766,6 +914,7 @@ class _World:
     domain: str
     outcomes: _Outcomes
     growth_rate: Callable[[str], str]
+    narrower: Callable[[str], str]
     decks: dict[str, _Deck]
 
     def has(self, name: str) -> bool:
@@ -798,13 +947,8 @@ def _case(
     rng, names, labels = world.rng, world.names, world.labels
     office = world.offices.draw(1)[0]
     province = rng.choice(world.provinces[: 3 + len(world.provinces) * (index % 7) // 7])
-    own = [
-        world.add(
-            rng.choice(["platform", "mechanism", "concept"]),
-            names.make(rng.choice(["platform", "mechanism", "concept"])),
-        )
-        for _ in range(2)
-    ]
+    kinds = [rng.choice(["platform", "mechanism", "concept"]) for _ in range(2)]
+    own = [world.add(kind, names.make(kind)) for kind in kinds]
     topic = labels[own[0]]
     title = f"推进{topic}改革"
     start = None
@@ -856,11 +1000,15 @@ def _case(
 
 def _measure(world: _World, m: int, office: str, province: str) -> _Measure:
     """The ``m``-th measure (from 0) of a case led by ``office`` in ``province``: its lead,
-    the entities it involves, its figures, and perhaps a change, a ranking and a joint-work
-    relation, and an exception (推出一批: a number of, which counts nothing)."""
+    the entities it involves, its figures, and perhaps a change, a ranking and a relation,
+    and an exception (推出一批: a number of, which counts nothing)."""
     rng, names, labels, pools = world.rng, world.names, world.labels, world.pools
     marker = _MARKERS[m]
-    lead_word = labels[pools["concept"].draw(1)[0]] if rng.random() < 0.5 else names.make("concept")
+    lead_word = (
+        labels[pools["concept"].draw(1)[0]]
+        if rng.random() < 0.5
+        else names.make("concept", alike=False)
+    )
     lead = rng.choice(_LEADS).format(lead_word)
     batch = world.has("measure exception")
     concepts = pools["concept"].draw(2)
@@ -902,7 +1050,7 @@ def _measure(world: _World, m: int, office: str, province: str) -> _Measure:
     if rng.random() < 0.28:
         _add_ranking(world, m, measure, province)
     if world.has("measure relation"):
-        _add_joint_work(world, office, measure)
+        _add_relation(world, office, measure)
     return measure
 
 
@@ -913,34 +1061,46 @@ def _figures(world: _World, m: int, measure: _Measure, province: str) -> list[di
     rng, labels = world.rng, world.labels
     figures: list[dict[str, object]] = []
     for f in range(rng.choice([1, 1, 2, 2, 2])):
-        unit_id, word, magnitudes, (low, high), decimals = rng.choice(_UNITS)
-        magnitude = rng.choice(magnitudes)
-        number = _number(rng, low, high, decimals if magnitude else 0)
-        prefix, qualifier = rng.choice(_QUALIFIERS)
-        text = f"{prefix}{_text_number(number)}{magnitude}{word}"
-        indicator = (
-            world.pools["indicator"].draw(1)[0]
-            if rng.random() < 0.4
-            else world.add("indicator", world.names.make("indicator"))
-        )
+        # the second may count a narrower indicator than the first (其中重点某指标达到…)
+        narrow = world.decks["figure of a narrower indicator"].draw_when(f == 1)
+        if not narrow:
+            unit_id, word, magnitudes, (low, high), decimals = rng.choice(_UNITS)
+            magnitude = rng.choice(magnitudes)
+        while True:  # a narrower figure's words are not the first's, lest its quote hold it
+            number = _number(rng, low, high, decimals if magnitude else 0)
+            prefix, qualifier = rng.choice(_QUALIFIERS)
+            text = f"{prefix}{_text_number(number)}{magnitude}{word}"
+            if not narrow or text != figures[0]["text"]:
+                break
+        subject, whose, date, cumulative = None, "", None, False
+        if narrow:  # whose the first is, as 其中 says
+            first = figures[0]
+            indicator = world.narrower(cast(str, first["indicator"]))
+            subject = cast(str | None, first.get("subject"))
+            quote = f"其中{labels[indicator]}达到{text}"
+        else:
+            indicator = (
+                world.pools["indicator"].draw(1)[0]
+                if rng.random() < 0.4
+                else world.add("indicator", world.names.make("indicator"))
+            )
+            if world.has("figure subject"):
+                if rng.random() < 0.8:
+                    subject, whose = province, "全省"
+                    involves = cast(list[object], measure.record["involves"])
+                    if {"id": province, "mention": "全省"} not in involves:
+                        involves.append({"id": province, "mention": "全省"})
+                        measure.used.add(province)
+                else:
+                    subject = cast(list[str], measure.record["involves"])[0]
+                    whose = labels[subject]
+            date = _date(rng, "figure") if world.has("figure date") else None
+            cumulative = world.has("figure cumulative")
+            quote = (
+                f"{str(date['text']) + ',' if date else ''}{whose}{labels[indicator]}"
+                f"{'累计' if cumulative else ''}达到{text}"
+            )
         measure.used.add(indicator)
-        subject, whose = None, ""
-        if world.has("figure subject"):
-            if rng.random() < 0.8:
-                subject, whose = province, "全省"
-                involves = cast(list[object], measure.record["involves"])
-                if {"id": province, "mention": "全省"} not in involves:
-                    involves.append({"id": province, "mention": "全省"})
-                    measure.used.add(province)
-            else:
-                subject = cast(list[str], measure.record["involves"])[0]
-                whose = labels[subject]
-        date = _date(rng, "figure") if world.has("figure date") else None
-        cumulative = world.has("figure cumulative")
-        quote = (
-            f"{str(date['text']) + ',' if date else ''}{whose}{labels[indicator]}"
-            f"{'累计' if cumulative else ''}达到{text}"
-        )
         measure.sentences.append(quote + ("," if f == 0 else "。"))
         value = number * _MAGNITUDE[magnitude]
         figure: dict[str, object] = {
@@ -965,7 +1125,9 @@ def _figures(world: _World, m: int, measure: _Measure, province: str) -> list[di
 
 def _add_change(world: _World, m: int, measure: _Measure, province: str) -> None:
     """A decrease in seconds (某指标从120秒压缩至80秒: two numbers, or 某指标压缩至80秒: its
-    result only); some say when (2024年,某指标从…) and whose it is (the province's)."""
+    result only), or an increase stated by its difference alone (某指标提升30.3%, or
+    某指标比改革前提高20多个百分点); some say when (2024年,某指标从…) and whose it is (the
+    province's)."""
     rng = world.rng
     indicator = world.add("indicator", world.names.make("indicator"))
     measure.used.add(indicator)
@@ -974,27 +1136,48 @@ def _add_change(world: _World, m: int, measure: _Measure, province: str) -> None
         after = rng.randint(10, 59)
     subject = province if world.has("change subject") else None
     date = _date(rng, "change") if world.has("change date") else None
-    baseline = world.has("change baseline")
-    quote = (
-        f"{str(date['text']) + ',' if date else ''}{world.labels[indicator]}"
-        f"{f'从{before}秒' if baseline else ''}压缩至{after}秒"
-    )
+    parts: dict[str, object] = {}  # compared_with, then baseline, result or difference
+    if world.has("change by its difference"):
+        direction = "increase"
+        if world.has("difference qualifier"):
+            points = rng.randint(2, 40)
+            text = f"{points}多个百分点"
+            words = f"比改革前提高{text}"
+            parts["compared_with"] = {"text": "改革前", "en": "before the reform"}
+            parts["difference"] = {
+                "text": text,
+                "value": points,
+                "unit": "percentage-point",
+                "qualifier": "more-than",
+            }
+        else:
+            rise = _number(rng, 1, 60, 1)
+            text = f"{_text_number(rise)}%"
+            words = f"提升{text}"
+            value = int(rise) if rise == int(rise) else float(rise)
+            parts["difference"] = {"text": text, "value": value, "unit": "percent"}
+    else:
+        direction = "decrease"
+        baseline = world.has("change baseline")
+        words = f"{f'从{before}秒' if baseline else ''}压缩至{after}秒"
+        if baseline:
+            parts["baseline"] = {"text": f"{before}秒", "value": before, "unit": "second"}
+        parts["result"] = {"text": f"{after}秒", "value": after, "unit": "second"}
+    quote = f"{str(date['text']) + ',' if date else ''}{world.labels[indicator]}{words}"
     measure.sentences.append(quote + "。")
     change: dict[str, object] = {
         "id": f"change-{m + 1}",
         "quote": quote,
         "indicator": indicator,
-        "direction": "decrease",
+        "direction": direction,
+        **parts,
     }
-    if baseline:
-        change["baseline"] = {"text": f"{before}秒", "value": before, "unit": "second"}
-    change["result"] = {"text": f"{after}秒", "value": after, "unit": "second"}
     if subject is not None:
         change["subject"] = subject
     if date is not None:
         change["date"] = date
     measure.record["changes"] = [change]
-    measure.figures += 1 + baseline
+    measure.figures += sum(role in parts for role in ("baseline", "result", "difference"))
 
 
 def _add_ranking(world: _World, m: int, measure: _Measure, province: str) -> None:
@@ -1052,27 +1235,40 @@ def _add_ranking(world: _World, m: int, measure: _Measure, province: str) -> Non
     measure.record["rankings"] = [ranking]
 
 
-def _add_joint_work(world: _World, office: str, measure: _Measure) -> None:
-    """Two government bodies working together (甲会同乙联合推进), when the pool has two."""
+def _add_relation(world: _World, office: str, measure: _Measure) -> None:
+    """Two government bodies working together (甲会同乙联合推进) or one assisting the other
+    (甲协助乙开展…), when the pool has two; the first may be left unsaid (会同乙…: the
+    measure's body, named before, is understood: ``implied``)."""
     bodies = world.pools["government-body"]
-    lead_body, partner = bodies.draw(2) if len(bodies.ids) > 1 else (office, office)
+    involves = cast(list[str], measure.record["involves"])
+    kind, first, second = (
+        ("assistance", "assistant", "assisted")
+        if world.has("relation assistance")
+        else ("joint-work", "lead", "partners")
+    )
+    implied = world.has("relation implied participant")
+    pair = bodies.draw(2) if len(bodies.ids) > 1 else [office, office]
+    if implied:  # the body that leads the measure (某局牵头建设…)
+        pair = [involves[4], next((b for b in pair if b != involves[4]), involves[4])]
+    lead_body, partner = pair
     if lead_body == partner:
         return
-    quote = f"{world.labels[lead_body]}会同{world.labels[partner]}"
+    verb = "协助" if kind == "assistance" else "会同"
+    quote = f"{'' if implied else world.labels[lead_body]}{verb}{world.labels[partner]}"
     relation: dict[str, object] = {
-        "kind": "joint-work",
+        "kind": kind,
         "quote": quote,
-        "lead": [lead_body],
-        "partners": [partner],
+        first: [{"id": lead_body, "implied": True} if implied else lead_body],
+        second: [partner],
     }
+    joint = "联合" if kind == "joint-work" else ""
     if world.has("relation purpose"):  # 甲会同乙联合开展某工程专项行动
-        concept = cast(list[str], measure.record["involves"])[5]
-        purpose = f"开展{world.labels[concept]}专项行动"
-        relation["quote"] = quote = f"{quote}联合{purpose}"
-        relation["purpose"] = {"zh": purpose, "en": f"(synthetic) a campaign on {concept}"}
+        purpose = f"开展{world.labels[involves[5]]}专项行动"
+        relation["quote"] = quote = f"{quote}{joint}{purpose}"
+        relation["purpose"] = {"zh": purpose, "en": f"(synthetic) a campaign on {involves[5]}"}
         measure.sentences.append(quote + "。")
     else:
-        measure.sentences.append(quote + "联合推进。")
+        measure.sentences.append(quote + f"{joint}推进。")
     measure.record["relations"] = [relation]
     measure.used.update({lead_body, partner})
 
