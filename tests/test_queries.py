@@ -1250,6 +1250,21 @@ def test_a_pattern_the_query_computes_is_an_error_for_the_engine_as_sparql_says(
         pipeline.query(query_graph, text)
 
 
+def test_a_query_that_fails_as_it_runs_is_named_by_its_file(
+    query_graph: Graph, tmp_path: Path
+) -> None:
+    # rdflib's engine raised Python's error for a pattern the query computes: the message
+    # named neither the file nor the query, where every other error of a query names it
+    file = tmp_path / "mine.rq"
+    file.write_text(
+        'SELECT ?t WHERE { VALUES ?p { "(" } ?c dcterms:title ?t FILTER regex(?t, ?p) }',
+        encoding="utf-8",
+    )
+    with pytest.raises(QueryError) as failed:
+        pipeline.query(query_graph, str(file))
+    assert str(failed.value).startswith(f"{file}: query failed: missing ),"), failed.value
+
+
 def test_a_bind_whose_expression_fails_leaves_its_variable_unbound_on_both_engines(
     build_dir: Path, query_graph: Graph
 ) -> None:

@@ -1216,7 +1216,7 @@ def _check_projection(query: SavedQuery, bindings: Mapping[str, Term]) -> None:
             raise _syntax_error(exc, query.text, query.path) from None
         except RuntimeError as exc:
             if "projection" not in str(exc):
-                raise QueryError(f"query failed: {exc}", source=query.text) from None
+                raise _failed(exc, query.text, query.path) from None
             raise QueryError(
                 f"parameter {name}: the query does not return ?{name}; only a variable of its"
                 f" SELECT clause can be bound (add ?{name} to it, or use SELECT *)",
@@ -1781,7 +1781,7 @@ def run_query(
         raise _placed_syntax_error(exc, text, query, given) from None
     except Exception as exc:  # each engine, and what it calls (re, urllib), raises its own
         # chained: an error of reformgraph's own code keeps its traceback as the cause
-        raise QueryError(f"query failed: {exc}", source=text) from exc
+        raise _failed(exc, text, query.path) from exc
 
 
 def _collected(result: Any) -> QueryResult:
@@ -1833,7 +1833,7 @@ def run_query_on_store(
     except SyntaxError as exc:
         raise _placed_syntax_error(exc, text, query, bindings) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}", source=text) from None
+        raise _failed(exc, text, query.path) from None
     return QueryResult(variables=result.variables, rows=result.rows, boolean=result.boolean)
 
 
@@ -1859,16 +1859,25 @@ def stream_query_on_store(
     except SyntaxError as exc:
         raise _placed_syntax_error(exc, text, query, bindings) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}", source=text) from None
-    return QueryStream(result.variables, _checked(result.rows, text), result.boolean)
+        raise _failed(exc, text, query.path) from None
+    return QueryStream(result.variables, _checked(result.rows, text, query.path), result.boolean)
 
 
-def _checked(rows: Iterator[tuple[Any, ...]], text: str) -> Iterator[tuple[Any, ...]]:
+def _checked(
+    rows: Iterator[tuple[Any, ...]], text: str, where: str | None = None
+) -> Iterator[tuple[Any, ...]]:
     """The rows, with the store's failures while evaluating as :class:`QueryError`."""
     try:
         yield from rows
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}", source=text) from None
+        raise _failed(exc, text, where) from None
+
+
+def _failed(exc: BaseException, text: str, where: str | None) -> QueryError:
+    """A query that failed as it ran (an engine's own error), naming its file if it has
+    one, as its other errors do."""
+    named = f"{where}: " if where else ""
+    return QueryError(f"{named}query failed: {exc}", source=text)
 
 
 # --------------------------------------------------------------------------- output
