@@ -3484,6 +3484,36 @@ def test_a_drafted_threshold_is_an_exception_that_gives_its_reason_and_builds(
     load_data_folder(draft)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("用好政治巡察和政治生态分析研判这两个综合监督载体。", "这两个"),
+        ("统筹推进财政、金融和国资改革,上述3项改革同步实施。", "上述3项"),
+    ],
+)
+def test_a_number_that_refers_back_to_a_list_is_an_exception_not_a_figure(
+    tmp_path: Path, sentence: str, words: str
+) -> None:
+    # 这两个综合监督载体 counts the two vehicles just named: it states no number of vehicles
+    # (the curated case 5 records it so); the draft had it as a figure, value 2.
+    assert _facts_of(tmp_path, sentence).figures == []
+    report = tmp_path / "report.txt"
+    report.write_text(_HEAD + sentence + "\n", encoding="utf-8")
+    draft = tmp_path / "draft"
+    extract(report, draft)
+    (case,) = (draft / "cases").glob("*.yaml")
+    record = _load_yaml(case)
+    assert isinstance(record, dict)
+    (exception,) = record["exceptions"]
+    assert exception["text"] == words
+    assert exception["reason"] == (
+        f"{words} refers back to what the sentence has just named: it counts that list, and"
+        " states no figure"
+    )
+    assert "figures" not in record
+    load_data_folder(draft)
+
+
 def test_a_rank_in_a_clause_of_its_own_ranks_what_the_clause_before_gives_a_number_of(
     tmp_path: Path,
 ) -> None:

@@ -45,6 +45,7 @@ from reformgraph.extract.facts import (
     _overlaps,
     _scope_words,
     _sentence,
+    back_reference,
     threshold_after,
 )
 from reformgraph.extract.lexicon import Place, lexicon
@@ -1362,6 +1363,14 @@ def _cover(draft: Draft, resolved: Resolved) -> int:
             reason = (
                 f"{text[s:e]} is a threshold ({text[s:e]}的\u2026): it defines what is"
                 " counted and states no figure"
+            )
+        elif u.character not in TRIGGERS and (
+            pointer := back_reference(text, _numeral_run(text, u.offset, scope)[0], *scope)
+        ):
+            s, e = pointer
+            reason = (
+                f"{text[s:e]} refers back to what the sentence has just named: it counts"
+                " that list, and states no figure"
             )
         elif u.character not in TRIGGERS:
             s, e = _numeral_run(text, u.offset, scope)

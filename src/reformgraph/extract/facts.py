@@ -20,6 +20,7 @@ from reformgraph.numerals import (
     INCREASE_VERBS,
     MORE_THAN_UNIT_WORDS,
     NOT_QUALIFIERS,
+    NUMERAL_CHARACTERS,
     QUALIFIER_PREFIXES,
     SCALED_UNIT_WORDS,
     VAGUE_BEFORE_CHINESE,
@@ -290,6 +291,27 @@ def threshold_after(text: str, start: int, hi: int) -> tuple[int, int] | None:
     return start, m.end()
 
 
+#: Words that point back, before a numeral and its measure word (这两个综合监督载体, 上述三项
+#:改革): the number counts what the sentence has just named, and states no figure.
+BACK_REFERENCES = ("上述", "这", "那", "此")
+
+
+def back_reference(text: str, start: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """The words 这两个 (a back reference, its numeral and its measure word) whose numeral
+    starts at ``start``, within ``lo``..``hi``, if a back reference stands before it."""
+    word = next((w for w in BACK_REFERENCES if text[max(lo, start - len(w)) : start] == w), None)
+    if word is None:
+        return None
+    end = start
+    while end < hi and (text[end].isdigit() or text[end] in NUMERAL_CHARACTERS):
+        end += 1
+    if end == start:
+        return None
+    if end < hi and re.match(f"[{_CJK}]", text[end]):
+        end += 1  # its measure word (个, 项, 家)
+    return start - len(word), end
+
+
 def _quantities(
     text: str,
     lo: int,
@@ -322,6 +344,9 @@ def _quantities(
         if before and (
             before.isdigit() or before in ".\uff0e" or (before.isascii() and before.isalpha())
         ):
+            continue
+        if not m["prefix"] and back_reference(text, number_start, lo, hi) is not None:
+            pos = m.end("number")  # 这两个: it counts a list just named (an exception)
             continue
         if chinese:
             if not m["prefix"] and before in _SKIP_BEFORE_CHINESE:
