@@ -57,7 +57,7 @@ from .helpers import assert_isomorphic
 
 QUERIES = saved_queries()
 SYNTHETIC_CASES = 3
-SYNTHETIC_SEED = 7
+SYNTHETIC_SEED = 1
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
