@@ -717,6 +717,21 @@ class _CacheUnpickler(pickle.Unpickler):
         return found
 
 
+#: What reading a damaged, cut short or hostile cache entry raises: such an entry is
+#: dropped, and what it held is made again.
+_UNREADABLE = (
+    OSError,
+    zlib.error,
+    pickle.UnpicklingError,
+    EOFError,
+    AttributeError,
+    ValueError,
+    TypeError,
+    re.error,
+    InvalidOperation,
+)
+
+
 def _read_entry(entry: Path, classes: Mapping[tuple[str, str], Any]) -> object | None:
     """What a cache entry holds, read by :class:`_CacheUnpickler` naming only ``classes``;
     None if it cannot be read as such (damaged, cut short, or naming anything else)."""
@@ -724,17 +739,7 @@ def _read_entry(entry: Path, classes: Mapping[tuple[str, str], Any]) -> object |
         read: object = _CacheUnpickler(
             io.BytesIO(zlib.decompress(entry.read_bytes())), classes
         ).load()
-    except (
-        OSError,
-        zlib.error,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ValueError,
-        TypeError,
-        re.error,
-        InvalidOperation,
-    ):
+    except _UNREADABLE:
         return None
     return read
 
@@ -849,17 +854,7 @@ class _SharedPart:
             record = self._reader.load()
             # Read to its end, where gzip checks what it read.
             end = self._file.read(1) if record is None else b""
-        except (
-            OSError,
-            zlib.error,
-            pickle.UnpicklingError,
-            EOFError,
-            AttributeError,
-            ValueError,
-            TypeError,
-            re.error,
-            InvalidOperation,
-        ) as exc:
+        except _UNREADABLE as exc:
             raise ValueError("unreadable") from exc
         if record is None:
             if end:
