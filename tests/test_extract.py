@@ -3497,13 +3497,7 @@ def test_a_number_that_refers_back_to_a_list_is_an_exception_not_a_figure(
     # 这两个综合监督载体 counts the two vehicles just named: it states no number of vehicles
     # (the curated case 5 records it so); the draft had it as a figure, value 2.
     assert _facts_of(tmp_path, sentence).figures == []
-    report = tmp_path / "report.txt"
-    report.write_text(_HEAD + sentence + "\n", encoding="utf-8")
-    draft = tmp_path / "draft"
-    extract(report, draft)
-    (case,) = (draft / "cases").glob("*.yaml")
-    record = _load_yaml(case)
-    assert isinstance(record, dict)
+    draft, record = _draft_of(tmp_path, _HEAD + sentence + "\n")
     (exception,) = record["exceptions"]
     assert exception["text"] == words
     assert exception["reason"] == (
